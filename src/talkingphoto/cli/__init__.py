@@ -1,0 +1,46 @@
+"""Command-line interface: ``talkingphoto COMMAND ...``.
+
+Each command lives in its own module exposing ``add_parser(subparsers)`` (which sets
+``func`` on its parser) so commands stay independent. Errors the user can fix print one
+line and exit with status 2; nothing else reaches the terminal as a traceback.
+"""
+
+import argparse
+import importlib
+import sys
+
+from ..errors import TalkingPhotoError
+
+__all__ = ["main"]
+
+_COMMAND_MODULES = ["render", "inspect", "voices", "cues", "dialogue", "batch", "serve"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="talkingphoto", description="Make a still picture talk or sing, offline."
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    subparsers.required = True
+    for name in _COMMAND_MODULES:
+        try:
+            module = importlib.import_module(f"._{name}", __name__)
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__name__}._{name}":
+                raise
+            continue  # command not built yet
+        module.add_parser(subparsers)
+    return parser
+
+
+def main(argv=None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args) or 0
+    except TalkingPhotoError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130

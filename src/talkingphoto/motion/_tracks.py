@@ -1,0 +1,80 @@
+"""Per-frame control tracks: the contract between sound analysis and rendering."""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["MouthTrack", "Prosody"]
+
+
+def _as_track(values, name: str, n_frames: int, lo: float, hi: float) -> np.ndarray:
+    arr = np.asarray(values, dtype=np.float32)
+    if arr.shape != (n_frames,):
+        raise ValueError(f"{name} must have shape ({n_frames},), got {arr.shape}")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} contains NaN or infinite values")
+    return np.clip(arr, lo, hi)
+
+
+@dataclass(frozen=True)
+class MouthTrack:
+    """Mouth shape for every video frame.
+
+    Attributes
+    ----------
+    fps : float
+        Frames per second of the track.
+    open : np.ndarray [shape=(n_frames,), dtype=float32, range 0..1]
+        Inner-lip gap: 0 = lips touching, 1 = widest natural opening
+        (gap about 0.6 x mouth width). Absolute, not relative to the photo.
+    spread : np.ndarray [shape=(n_frames,), dtype=float32, range -1..1]
+        +1 = lips spread wide (EE), -1 = rounded and puckered (OO, W).
+    press : np.ndarray [shape=(n_frames,), dtype=float32, range 0..1]
+        1 = lips pressed shut (M, B, P); overrides ``open``.
+    """
+
+    fps: float
+    open: np.ndarray
+    spread: np.ndarray
+    press: np.ndarray
+
+    def __post_init__(self):
+        n = len(np.asarray(self.open))
+        object.__setattr__(self, "open", _as_track(self.open, "open", n, 0.0, 1.0))
+        object.__setattr__(self, "spread", _as_track(self.spread, "spread", n, -1.0, 1.0))
+        object.__setattr__(self, "press", _as_track(self.press, "press", n, 0.0, 1.0))
+
+    @property
+    def n_frames(self) -> int:
+        return len(self.open)
+
+
+@dataclass(frozen=True)
+class Prosody:
+    """Voice dynamics for every video frame, used to drive head, brows and blinks.
+
+    Attributes
+    ----------
+    fps : float
+    energy : np.ndarray [shape=(n_frames,), dtype=float32, range 0..1]
+        Loudness normalised over the recording (0 = silence, 1 = loudest speech).
+    pitch : np.ndarray [shape=(n_frames,), dtype=float32]
+        Fundamental frequency in semitones relative to the speaker's median; 0 where unvoiced.
+    voiced : np.ndarray [shape=(n_frames,), dtype=float32, range 0..1]
+        Probability that the frame holds voiced speech or singing.
+    """
+
+    fps: float
+    energy: np.ndarray
+    pitch: np.ndarray
+    voiced: np.ndarray
+
+    def __post_init__(self):
+        n = len(np.asarray(self.energy))
+        object.__setattr__(self, "energy", _as_track(self.energy, "energy", n, 0.0, 1.0))
+        object.__setattr__(self, "pitch", _as_track(self.pitch, "pitch", n, -48.0, 48.0))
+        object.__setattr__(self, "voiced", _as_track(self.voiced, "voiced", n, 0.0, 1.0))
+
+    @property
+    def n_frames(self) -> int:
+        return len(self.energy)
