@@ -1,1 +1,5 @@
-"""characters stage."""
+"""Finding characters in the picture and describing their faces."""
+
+from ._face import N_LANDMARKS, Face
+
+__all__ = ["Face", "N_LANDMARKS"]
