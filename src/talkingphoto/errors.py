@@ -14,6 +14,7 @@ __all__ = [
     "VoiceError",
     "OutputError",
     "MissingDependencyError",
+    "Cancelled",
 ]
 
 
@@ -47,3 +48,7 @@ class OutputError(TalkingPhotoError, OSError):
 
 class MissingDependencyError(TalkingPhotoError, ImportError):
     """An optional extra is needed; the message gives the exact pip command."""
+
+
+class Cancelled(TalkingPhotoError):
+    """A render was cancelled on request; no output was written."""
