@@ -1,1 +1,7 @@
-"""render stage."""
+"""Warping and compositing: posing faces in the still picture, frame by frame."""
+
+from ._animator import FaceAnimator, HeadPose
+from ._rig import Pose
+from ._warp import piecewise_affine_maps, remap
+
+__all__ = ["FaceAnimator", "HeadPose", "Pose", "piecewise_affine_maps", "remap"]

@@ -1,0 +1,190 @@
+"""Everything above the mouth: blinks, gaze, brows and head motion, driven by the voice.
+
+All randomness comes from one seeded generator, so the same seed and audio give the same
+video. Amplitudes are deliberately small: a talking head that moves too much looks
+puppet-like sooner than one that moves too little looks frozen.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.signal import butter, sosfiltfilt
+
+from ._tracks import Prosody
+
+__all__ = ["FaceMotion", "face_motion", "idle_motion"]
+
+
+@dataclass(frozen=True)
+class FaceMotion:
+    """Per-frame controls of everything but the mouth.
+
+    Attributes
+    ----------
+    fps : float
+    blink : np.ndarray [shape=(n_frames,), float32, 0..1]  1 = lids shut
+    brow : np.ndarray [shape=(n_frames,), float32, 0..1]  1 = brows fully raised
+    gaze_x, gaze_y : np.ndarray [shape=(n_frames,), float32, -1..1]
+    yaw, pitch, roll : np.ndarray [shape=(n_frames,), float32, degrees]
+        Positive yaw turns the face to the image's right, positive pitch nods down,
+        positive roll tilts clockwise on the image.
+    shift_x, shift_y : np.ndarray [shape=(n_frames,), float32]
+        Head translation as a fraction of the face width.
+    """
+
+    fps: float
+    blink: np.ndarray
+    brow: np.ndarray
+    gaze_x: np.ndarray
+    gaze_y: np.ndarray
+    yaw: np.ndarray
+    pitch: np.ndarray
+    roll: np.ndarray
+    shift_x: np.ndarray
+    shift_y: np.ndarray
+
+    @property
+    def n_frames(self) -> int:
+        return len(self.blink)
+
+
+def _smooth_noise(rng: np.random.Generator, n: int, *, fps: float, cutoff_hz: float) -> np.ndarray:
+    """Zero-mean, unit-std noise with no energy above ``cutoff_hz``."""
+    pad = int(2 * fps / cutoff_hz) + 8
+    white = rng.standard_normal(n + 2 * pad)
+    sos = butter(2, min(cutoff_hz / (fps / 2), 0.99), output="sos")
+    smooth = sosfiltfilt(sos, white)[pad : pad + n]
+    std = smooth.std()
+    return smooth / std if std > 0 else smooth
+
+
+def _envelope(x: np.ndarray, *, fps: float, attack_s: float, release_s: float) -> np.ndarray:
+    """One-pole follower: rises with time constant ``attack_s``, falls with ``release_s``."""
+    up = 1 - np.exp(-1 / (attack_s * fps))
+    down = 1 - np.exp(-1 / (release_s * fps))
+    out = np.empty_like(x, dtype=np.float64)
+    level = 0.0
+    for i, v in enumerate(x):
+        level += (up if v > level else down) * (v - level)
+        out[i] = level
+    return out
+
+
+def _blink_track(rng, n: int, *, fps: float, pause_onsets: np.ndarray) -> np.ndarray:
+    """Irregular blinks, about 15-25 a minute, more likely as a phrase ends.
+
+    A blink closes in ~70 ms, stays shut briefly and reopens in ~150 ms; one in eight
+    is a double blink.
+    """
+    duration = n / fps
+    times = []
+    t = rng.uniform(0.4, 2.5)
+    while t < duration:
+        times.append(t)
+        if rng.random() < 0.12:
+            times.append(t + rng.uniform(0.28, 0.4))
+        t += max(1.4, rng.gamma(4.0, 0.8))  # mean ~3.2 s -> ~19 per minute
+    # Pull blinks that fall near a pause onset onto it: people blink at phrase ends.
+    onsets = pause_onsets / fps
+    for k, bt in enumerate(times):
+        if len(onsets):
+            nearest = onsets[np.argmin(np.abs(onsets - bt))]
+            if abs(nearest - bt) < 0.8:
+                times[k] = nearest + 0.05
+    frame_t = (np.arange(n) + 0.5) / fps
+    blink = np.zeros(n)
+    close, hold, reopen = 0.07, 0.04, 0.15
+    for bt in times:
+        dt = frame_t - bt
+        shape = np.where(
+            dt < 0,
+            0.0,
+            np.where(
+                dt < close,
+                dt / close,
+                np.where(dt < close + hold, 1.0, np.clip(1 - (dt - close - hold) / reopen, 0, 1)),
+            ),
+        )
+        blink = np.maximum(blink, shape)
+    return blink
+
+
+def _gaze_track(rng, n: int, *, fps: float, amplitude: float) -> tuple:
+    """Small saccades: the eyes jump to a nearby point, hold 0.6-2.5 s, often come back."""
+    gx, gy = np.zeros(n), np.zeros(n)
+    i = 0
+    target = np.zeros(2)
+    while i < n:
+        hold = int(rng.uniform(0.6, 2.5) * fps)
+        if rng.random() < 0.45:
+            target = np.zeros(2)
+        else:
+            target = rng.uniform(-1, 1, 2) * [amplitude, 0.5 * amplitude]
+        gx[i : i + hold], gy[i : i + hold] = target
+        i += max(hold, 1)
+    # Saccades take ~40 ms: soften the jumps by one frame only.
+    kernel = np.array([0.25, 0.5, 0.25])
+    return np.convolve(gx, kernel, "same"), np.convolve(gy, kernel, "same")
+
+
+def face_motion(prosody: Prosody, *, seed: int = 0, intensity: float = 1.0) -> FaceMotion:
+    """Controls for a speaking face, driven by ``prosody``.
+
+    Head: slow drift that grows while speaking, nods on stressed syllables (rises of
+    loudness), a slight lift with high pitch. Brows lift on emphasis (loud, high-pitched
+    peaks). Blinks and gaze shifts are irregular, seeded by ``seed``.
+    """
+    rng = np.random.default_rng(seed)
+    n, fps = prosody.n_frames, prosody.fps
+    energy = prosody.energy.astype(np.float64)
+    speaking = _envelope((energy > 0.08).astype(float), fps=fps, attack_s=0.15, release_s=0.8)
+
+    # Accents: where loudness rises quickly. Their smoothed envelope drives nods and brows.
+    rise = np.maximum(np.diff(energy, prepend=energy[:1]), 0) * fps / 10
+    accent = _envelope(np.clip(rise, 0, 1), fps=fps, attack_s=0.06, release_s=0.3)
+    pitch = np.where(prosody.voiced > 0.5, prosody.pitch, 0.0)
+    high = _envelope(np.clip(pitch / 4.0, 0, 1), fps=fps, attack_s=0.1, release_s=0.5)
+
+    drift = 0.35 + 0.65 * speaking
+    yaw = intensity * (2.6 * drift * _smooth_noise(rng, n, fps=fps, cutoff_hz=0.35))
+    pitch_deg = intensity * (
+        1.4 * drift * _smooth_noise(rng, n, fps=fps, cutoff_hz=0.4) + 3.0 * accent - 1.2 * high
+    )
+    roll = intensity * (1.3 * drift * _smooth_noise(rng, n, fps=fps, cutoff_hz=0.25))
+    shift_x = intensity * 0.006 * _smooth_noise(rng, n, fps=fps, cutoff_hz=0.2)
+    # Breathing: a slow rise and fall of the head, visible in pauses.
+    breath = np.sin(2 * np.pi * 0.22 * np.arange(n) / fps + rng.uniform(0, 2 * np.pi))
+    shift_y = intensity * 0.004 * breath
+
+    emphasis = np.clip(0.6 * accent + 0.7 * high, 0, 1) * speaking
+    brow = _envelope(np.where(emphasis > 0.35, emphasis, 0.0), fps=fps, attack_s=0.08, release_s=0.45)
+
+    pauses = np.flatnonzero(np.diff((speaking > 0.5).astype(int)) < 0)
+    blink = _blink_track(rng, n, fps=fps, pause_onsets=pauses)
+    gaze_x, gaze_y = _gaze_track(rng, n, fps=fps, amplitude=0.5)
+    return _pack(fps, blink, brow, gaze_x, gaze_y, yaw, pitch_deg, roll, shift_x, shift_y)
+
+
+def idle_motion(n_frames: int, *, fps: float, seed: int = 0, look_at: np.ndarray | None = None) -> FaceMotion:
+    """Controls for a listening face: blinks, breathing, small drift, no speech-driven nods.
+
+    ``look_at`` [shape=(n_frames,), -1..1] optionally steers the gaze sideways, e.g. towards
+    whoever is speaking.
+    """
+    rng = np.random.default_rng(seed)
+    n = n_frames
+    yaw = 1.0 * _smooth_noise(rng, n, fps=fps, cutoff_hz=0.2)
+    pitch = 0.8 * _smooth_noise(rng, n, fps=fps, cutoff_hz=0.25)
+    roll = 0.7 * _smooth_noise(rng, n, fps=fps, cutoff_hz=0.15)
+    breath = np.sin(2 * np.pi * 0.22 * np.arange(n) / fps + rng.uniform(0, 2 * np.pi))
+    blink = _blink_track(rng, n, fps=fps, pause_onsets=np.array([]))
+    gaze_x, gaze_y = _gaze_track(rng, n, fps=fps, amplitude=0.35)
+    if look_at is not None:
+        gaze_x = np.clip(gaze_x + 0.6 * np.asarray(look_at, dtype=float), -1, 1)
+    return _pack(fps, blink, np.zeros(n), gaze_x, gaze_y, yaw, pitch, roll, np.zeros(n), 0.004 * breath)
+
+
+def _pack(fps, *tracks) -> FaceMotion:
+    arrays = [np.asarray(t, dtype=np.float32) for t in tracks]
+    blink, brow, gx, gy = (np.clip(a, lo, 1) for a, lo in zip(arrays[:4], (0, 0, -1, -1)))
+    return FaceMotion(fps, blink, brow, gx, gy, *arrays[4:])

@@ -1,0 +1,100 @@
+"""Posing faces in a frame: local face warp, mouth interior, then head motion."""
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from ..characters import Face
+from ..characters import topology as topo
+from ._head import HeadWarp, build_head_warp
+from ._mouth import paint_mouth, palette_from_image
+from ._rig import Pose, build_rig, interior_opacity, mouth_polygon, pose_points
+from ._warp import piecewise_affine_maps, remap
+
+__all__ = ["FaceAnimator", "HeadPose"]
+
+
+@dataclass(frozen=True)
+class HeadPose:
+    """Head motion for one frame (see motion.FaceMotion for units and signs)."""
+
+    yaw: float = 0.0
+    pitch: float = 0.0
+    roll: float = 0.0
+    shift_x: float = 0.0
+    shift_y: float = 0.0
+
+
+def _polygon_mask(shape, polygon: np.ndarray) -> np.ndarray:
+    mask = np.zeros(shape[:2], np.uint8)
+    cv2.fillPoly(mask, [np.round(polygon).astype(np.int32)], 1)
+    return mask.astype(bool)
+
+
+class FaceAnimator:
+    """Everything needed to pose one face, prepared once from the still picture.
+
+    Parameters
+    ----------
+    image : np.ndarray [shape=(h, w, 3), dtype=uint8, RGB]
+        The picture at output size.
+    face : Face
+        The face, in output pixels.
+    whole_face : bool
+        Rig eyes and brows too (vivid); otherwise only the lower face can change.
+    head_motion : bool
+        Allow head rotation and sway.
+    """
+
+    def __init__(self, image: np.ndarray, face: Face, *, whole_face: bool, head_motion: bool):
+        self.rig = build_rig(face, image_shape=image.shape, whole_face=whole_face)
+        self.head: HeadWarp | None = build_head_warp(face, image_shape=image.shape) if head_motion else None
+        lm = face.landmarks[:, :2]
+        outer = np.vstack([lm[topo.LIPS_UPPER_OUTER], lm[topo.LIPS_LOWER_OUTER][::-1]])
+        inner = np.vstack([lm[topo.LIPS_UPPER_INNER], lm[topo.LIPS_LOWER_INNER][::-1]])
+        lips = _polygon_mask(image.shape, outer) & ~_polygon_mask(image.shape, inner)
+        centre = outer.mean(0)
+        around = _polygon_mask(image.shape, centre + 1.8 * (outer - centre))
+        skin = around & ~_polygon_mask(image.shape, centre + 1.2 * (outer - centre))
+        self.palette = palette_from_image(image, lips, skin, style=face.style)
+
+    @property
+    def region(self) -> tuple:
+        """(x0, y0, x1, y1): no pixel outside it ever changes."""
+        if self.head is None:
+            return self.rig.roi
+        a, b = self.rig.roi, self.head.roi
+        return (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
+
+    def apply(self, frame: np.ndarray, pose: Pose, head: HeadPose | None = None) -> None:
+        """Pose the face in ``frame`` (RGB uint8, output size), in place."""
+        rig = self.rig
+        x0, y0, x1, y1 = rig.roi
+        dst = pose_points(rig, pose)
+        map_x, map_y, _ = piecewise_affine_maps(
+            rig.points, dst, rig.triangles, shape=(y1 - y0, x1 - x0), origin=(x0, y0)
+        )
+        patch = remap(frame, map_x, map_y)
+        origin = np.array([x0, y0], dtype=np.float64)
+        paint_mouth(
+            patch,
+            mouth_polygon(rig, dst) - origin,
+            upper_teeth_edge=rig.vertices("upper_inner") - origin,
+            lower_lip_edge=dst[rig.slot["lower_inner"]] - origin,
+            centre=rig.mouth_centre - origin,
+            right=rig.right,
+            down=rig.down,
+            mouth_width=rig.mouth_width,
+            palette=self.palette,
+            style=rig.style,
+            opacity=interior_opacity(rig, dst),
+            rounding=max(0.0, -pose.spread),
+        )
+        frame[y0:y1, x0:x1] = patch
+        if self.head is not None and head is not None:
+            hx0, hy0, hx1, hy1 = self.head.roi
+            map_x, map_y = self.head.maps(
+                yaw=head.yaw, pitch=head.pitch, roll=head.roll, shift_x=head.shift_x, shift_y=head.shift_y
+            )
+            frame[hy0:hy1, hx0:hx1] = remap(frame, map_x, map_y)

@@ -1,0 +1,305 @@
+"""A face rig: a deformable triangle mesh over one face, built once, posed every frame.
+
+The rig keeps the photo's own mouth as the neutral pose: controls give an *absolute*
+inner-lip gap, so a smiling mouth with teeth showing can be closed as well as opened.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.spatial import Delaunay
+
+from ..characters import Face
+from ..characters import topology as topo
+
+__all__ = ["FaceRig", "Pose", "build_rig", "interior_opacity", "mouth_polygon", "pose_points"]
+
+# Widest natural inner-lip gap, as a fraction of mouth width (MouthTrack.open == 1).
+MAX_GAP = 0.55
+
+
+@dataclass(frozen=True)
+class Pose:
+    """Local face controls for one frame (head motion is applied separately).
+
+    open, press in 0..1; spread in -1..1 (see MouthTrack); blink 0..1 (1 = lids shut);
+    brow 0..1 (1 = raised); gaze_x, gaze_y in -1..1 (fraction of the iris radius range).
+    """
+
+    open: float = 0.0
+    spread: float = 0.0
+    press: float = 0.0
+    blink: float = 0.0
+    brow: float = 0.0
+    gaze_x: float = 0.0
+    gaze_y: float = 0.0
+
+
+@dataclass(frozen=True)
+class FaceRig:
+    """Mesh and measurements of one face, in output-image pixels.
+
+    Attributes
+    ----------
+    points : np.ndarray [shape=(n, 2), float64]
+        Mesh vertices at rest (the photo's own pose): landmarks first, then fixed anchors.
+    landmark_ids : np.ndarray [shape=(n_landmarks,), int]
+        Face-mesh index of each of the first ``n_landmarks`` vertices.
+    triangles : np.ndarray [shape=(t, 3), int32]
+        Topology, with the mouth opening left out (it is painted instead).
+    roi : (x0, y0, x1, y1)
+        The only region a posed frame can differ from the photo in.
+    """
+
+    points: np.ndarray
+    landmark_ids: np.ndarray
+    triangles: np.ndarray
+    roi: tuple
+    style: str
+    mouth_centre: np.ndarray
+    right: np.ndarray
+    down: np.ndarray
+    mouth_width: float
+    face_width: float
+    eye_width: float
+    jaw_weight: np.ndarray
+    slot: dict  # name -> vertex indices of the landmark groups the pose moves
+
+    def vertices(self, name: str) -> np.ndarray:
+        return self.points[self.slot[name]]
+
+
+def _vertex_slots(landmark_ids: np.ndarray) -> dict:
+    """Vertex indices of each landmark group that is wholly inside the rig."""
+    lookup = {int(lid): i for i, lid in enumerate(landmark_ids)}
+    groups = {
+        "upper_outer": topo.LIPS_UPPER_OUTER,
+        "lower_outer": topo.LIPS_LOWER_OUTER,
+        "upper_inner": topo.LIPS_UPPER_INNER,
+        "lower_inner": topo.LIPS_LOWER_INNER,
+        "right_upper_lid": topo.RIGHT_EYE_UPPER,
+        "right_lower_lid": topo.RIGHT_EYE_LOWER,
+        "left_upper_lid": topo.LEFT_EYE_UPPER,
+        "left_lower_lid": topo.LEFT_EYE_LOWER,
+        "right_iris": topo.RIGHT_IRIS,
+        "left_iris": topo.LEFT_IRIS,
+        "right_brow": topo.RIGHT_BROW,
+        "left_brow": topo.LEFT_BROW,
+    }
+    return {
+        name: np.array([lookup[i] for i in ids])
+        for name, ids in groups.items()
+        if all(i in lookup for i in ids)
+    }
+
+
+def _thin(points: np.ndarray, keep: np.ndarray, candidates: np.ndarray, min_dist: float) -> np.ndarray:
+    """Greedy thinning: candidates closer than ``min_dist`` to a kept point are dropped."""
+    chosen = list(keep)
+    kept_xy = points[keep]
+    for i in candidates:
+        if np.min(np.hypot(*(kept_xy - points[i]).T)) >= min_dist:
+            chosen.append(i)
+            kept_xy = np.vstack([kept_xy, points[i]])
+    return np.array(chosen)
+
+
+def _box_anchors(roi, spacing: float) -> np.ndarray:
+    x0, y0, x1, y1 = roi
+    xs = np.linspace(x0, x1, max(2, int(np.ceil((x1 - x0) / spacing)) + 1))
+    ys = np.linspace(y0, y1, max(2, int(np.ceil((y1 - y0) / spacing)) + 1))[1:-1]
+    top = np.stack([xs, np.full_like(xs, y0)], 1)
+    bottom = np.stack([xs, np.full_like(xs, y1)], 1)
+    left = np.stack([np.full_like(ys, x0), ys], 1)
+    right = np.stack([np.full_like(ys, x1), ys], 1)
+    return np.vstack([top, bottom, left, right])
+
+
+def _inside(polygon: np.ndarray, pts: np.ndarray) -> np.ndarray:
+    """Even-odd point-in-polygon test, vectorised over ``pts``."""
+    x, y = pts[:, 0][:, None], pts[:, 1][:, None]
+    px, py = polygon[:, 0][None], polygon[:, 1][None]
+    qx, qy = np.roll(px, -1, 1), np.roll(py, -1, 1)
+    crosses = (py > y) != (qy > y)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        xint = px + (y - py) * (qx - px) / (qy - py)
+    return np.sum(crosses & (x < xint), axis=1) % 2 == 1
+
+
+def interior_opacity(rig: FaceRig, posed: np.ndarray) -> float:
+    """How much painted interior to show: none while the lips are no further apart than in
+    the photo (its own lip line or teeth stay), fully once clearly opened beyond it."""
+    upper, lower = rig.slot["upper_inner"], rig.slot["lower_inner"]
+    middle = len(upper) // 2
+    rest_gap = (rig.points[lower[middle]] - rig.points[upper[middle]]) @ rig.down
+    gap = (posed[lower[middle]] - posed[upper[middle]]) @ rig.down
+    return float(np.clip((gap - max(rest_gap, 0.0)) / (0.05 * rig.mouth_width), 0.0, 1.0))
+
+
+def mouth_polygon(rig: FaceRig, points: np.ndarray) -> np.ndarray:
+    """Inner-lip outline (upper corner to corner, then lower back), shape (n, 2)."""
+    upper = points[rig.slot["upper_inner"]]
+    lower = points[rig.slot["lower_inner"]][::-1][1:-1]
+    return np.vstack([upper, lower])
+
+
+def build_rig(face: Face, *, image_shape: tuple, whole_face: bool) -> FaceRig:
+    """Build the mesh for ``face`` (landmarks already in output pixels).
+
+    ``whole_face=False`` rigs only the lower face (standard mode: nothing above the nose
+    may change); ``True`` also rigs eyes and brows (vivid mode).
+    """
+    height, width = image_shape[:2]
+    lm = face.landmarks[:, :2].astype(np.float64)
+    left_corner, right_corner = lm[topo.MOUTH_CORNER_RIGHT], lm[topo.MOUTH_CORNER_LEFT]
+    mouth_width = float(np.linalg.norm(right_corner - left_corner))
+    right = (right_corner - left_corner) / max(mouth_width, 1e-6)
+    down = np.array([-right[1], right[0]])
+    centre = 0.5 * (lm[topo.LIPS_UPPER_INNER].mean(0) + lm[topo.LIPS_LOWER_INNER].mean(0))
+    oval = lm[topo.FACE_OVAL]
+    face_width = float(np.ptp(oval @ right))
+    eye_width = float(
+        np.linalg.norm(lm[topo.RIGHT_EYE_UPPER[0]] - lm[topo.RIGHT_EYE_UPPER[-1]])
+        + np.linalg.norm(lm[topo.LEFT_EYE_UPPER[0]] - lm[topo.LEFT_EYE_UPPER[-1]])
+    ) / 2
+
+    # Region of interest, generous below the chin so the jaw can drop smoothly.
+    chin = lm[topo.CHIN]
+    face_height = float(np.ptp(oval @ down))
+    margin = 0.12 * face_width
+    if whole_face:
+        top = oval[:, 1].min() - margin
+    else:
+        top = lm[topo.NOSE_BOTTOM][1] + 0.1 * (centre[1] - lm[topo.NOSE_BOTTOM][1])
+    roi = (
+        int(max(0, np.floor(oval[:, 0].min() - margin))),
+        int(max(0, np.floor(top))),
+        int(min(width - 1, np.ceil(oval[:, 0].max() + margin))),
+        int(min(height - 1, np.ceil(chin[1] + 0.3 * face_height))),
+    )
+    x0, y0, x1, y1 = roi
+
+    # Landmarks inside the region, thinned to a well-spaced set around the key groups.
+    in_roi = (lm[:, 0] > x0 + 2) & (lm[:, 0] < x1 - 2) & (lm[:, 1] > y0 + 2) & (lm[:, 1] < y1 - 2)
+    key = list(topo.LIPS_ALL)
+    if whole_face:
+        key += list(topo.EYES_ALL) + list(topo.IRISES) + list(topo.BROWS)
+    key = np.array([i for i in dict.fromkeys(key) if in_roi[i]])
+    others = np.array([i for i in np.flatnonzero(in_roi) if i not in set(key.tolist())])
+    ids = _thin(lm, key, others, min_dist=0.07 * face_width)
+    anchors = _box_anchors(roi, spacing=0.2 * face_width)
+    points = np.vstack([lm[ids], anchors])
+
+    slot = _vertex_slots(ids)
+    # Jaw weight: how much of the chin's drop each vertex follows.
+    rel = points - centre
+    lateral = np.abs(rel @ right) / (0.5 * face_width)
+    vertical = (rel @ down) / max(float((chin - centre) @ down), 1e-6)
+    jaw_weight = np.clip(1 - lateral**1.6, 0, 1) * np.clip(vertical / 0.45, 0, 1)
+    jaw_weight *= np.clip(1.6 - vertical, 0, 1)  # fades below the chin into the neck
+    jaw_weight[len(ids):] = 0.0  # anchors never move
+
+    rig = FaceRig(
+        points=points,
+        landmark_ids=ids,
+        triangles=np.zeros((0, 3), np.int32),
+        roi=roi,
+        style=face.style,
+        mouth_centre=centre,
+        right=right,
+        down=down,
+        mouth_width=mouth_width,
+        face_width=face_width,
+        eye_width=eye_width,
+        jaw_weight=jaw_weight,
+        slot=slot,
+    )
+    # Triangulate an open-mouth pose so the lips' inner edges never share a triangle.
+    reference = pose_points(rig, Pose(open=0.8))
+    tri = Delaunay(reference).simplices.astype(np.int32)
+    opening = mouth_polygon(rig, reference)
+    centroids = reference[tri].mean(1)
+    area = np.abs(np.cross(reference[tri[:, 1]] - reference[tri[:, 0]], reference[tri[:, 2]] - reference[tri[:, 0]]))
+    keep = ~_inside(opening, centroids) & (area > 1e-6)
+    return FaceRig(**{**rig.__dict__, "triangles": tri[keep]})
+
+
+def _smooth_profile(u: np.ndarray, exponent: float) -> np.ndarray:
+    """Opening along the mouth: 1 in the middle, 0 at the corners."""
+    return np.clip(1 - u**2, 0, 1) ** exponent
+
+
+def pose_points(rig: FaceRig, pose: Pose) -> np.ndarray:
+    """Where every mesh vertex goes for ``pose``.
+
+    Returns
+    -------
+    np.ndarray [shape=(n, 2), float64]
+    """
+    pts = rig.points.copy()
+    rest = rig.points
+    s = rig.slot
+    W, right, down = rig.mouth_width, rig.right, rig.down
+    half = 0.5 * W
+
+    # Lateral: spreading pulls the corners out, rounding pulls them in; lips scale with u.
+    spread = float(pose.spread)
+    rounding = max(0.0, -spread)
+    corner_shift = W * (0.07 * spread if spread > 0 else 0.14 * spread)
+    lips = np.concatenate([s["upper_outer"], s["lower_outer"], s["upper_inner"], s["lower_inner"]])
+    lips = np.unique(lips)
+    u_lips = ((rest[lips] - rig.mouth_centre) @ right) / half
+    pts[lips] += np.outer(u_lips * corner_shift, right)
+
+    # Vertical: absolute inner-lip gap, shared 25/75 between upper lip and jaw.
+    up_in, lo_in = s["upper_inner"], s["lower_inner"]
+    u = ((rest[up_in] + rest[lo_in]) / 2 - rig.mouth_centre) @ right / half
+    gap_rest = np.maximum(0.0, (rest[lo_in] - rest[up_in]) @ down)
+    gap_target = MAX_GAP * W * pose.open * (1 - pose.press) * (1 - 0.25 * max(spread, 0.0))
+    target = gap_target * _smooth_profile(np.clip(u, -1, 1), 0.6 - 0.35 * rounding)
+    delta = target - gap_rest
+    delta[[0, -1]] = 0.0  # corners are shared by both lips
+    upper_move = -0.22 * delta
+    lower_move = 0.78 * delta
+    pts[up_in] += np.outer(upper_move, down)
+    pts[lo_in] += np.outer(lower_move, down)
+    # Outer lips follow their inner edge; rounding pouts them, pressing thins them.
+    lip_push = W * (0.05 * rounding - 0.03 * pose.press)
+    up_out, lo_out = s["upper_outer"], s["lower_outer"]
+    profile = _smooth_profile(np.clip(u, -1, 1), 1.0)
+    pts[up_out] += np.outer(0.8 * upper_move - lip_push * profile, down)
+    pts[lo_out] += np.outer(0.95 * lower_move + lip_push * profile, down)
+
+    # Jaw: the chin follows the lower lip's drop; skin around it follows by weight.
+    jaw_drop = 0.85 * float(lower_move[len(lower_move) // 2])
+    moved = np.zeros(len(pts), bool)
+    moved[lips] = True
+    jaw = ~moved & (rig.jaw_weight > 0)
+    pts[jaw] += np.outer(rig.jaw_weight[jaw] * jaw_drop, down)
+    for corner in (up_in[0], up_in[-1], up_out[0], up_out[-1]):
+        pts[corner] += 0.35 * jaw_drop * down
+
+    if "right_upper_lid" in s and "left_upper_lid" in s:
+        _pose_eyes(rig, pose, pts)
+    return pts
+
+
+def _pose_eyes(rig: FaceRig, pose: Pose, pts: np.ndarray) -> None:
+    s, rest, down = rig.slot, rig.points, rig.down
+    for side in ("right", "left"):
+        upper, lower, iris = s[f"{side}_upper_lid"], s[f"{side}_lower_lid"], s[f"{side}_iris"]
+        # Lids meet a little below the middle: the upper lid does most of the work.
+        meet = rest[upper] + 0.8 * (rest[lower] - rest[upper])
+        pts[upper] += pose.blink * (meet - rest[upper])
+        pts[lower] += pose.blink * (meet - rest[lower])
+        iris_radius = 0.5 * np.linalg.norm(rest[iris[1]] - rest[iris[3]])
+        shift = 0.45 * iris_radius * np.array([pose.gaze_x, pose.gaze_y]) * (1 - pose.blink)
+        pts[iris] += shift
+        # Squash the iris towards the closing line so no triangle folds over the lids.
+        centre_line = meet.mean(0) @ down
+        depth = (pts[iris] @ down) - centre_line
+        pts[iris] -= np.outer(pose.blink * depth, down)
+        brow = s[f"{side}_brow"]
+        lift = pose.brow * 0.22 * rig.eye_width
+        pts[brow] -= lift * down
+        pts[upper] -= 0.25 * lift * down * (1 - pose.blink)

@@ -1,0 +1,119 @@
+"""Image warps as remap tables: piecewise-affine over a triangle mesh, and smooth dense fields.
+
+Every warp here is a *backward* map: for each output pixel it says where to sample the
+source, which is what ``cv2.remap`` consumes. Maps are float32 arrays of shape ``(h, w)``.
+"""
+
+import cv2
+import numpy as np
+
+__all__ = ["piecewise_affine_maps", "remap", "identity_maps"]
+
+
+def identity_maps(height: int, width: int, *, x0: float = 0.0, y0: float = 0.0):
+    """Maps that sample each pixel from itself, offset by ``(x0, y0)``.
+
+    Returns
+    -------
+    map_x, map_y : np.ndarray [shape=(height, width), dtype=float32]
+    """
+    xs = np.arange(width, dtype=np.float32) + np.float32(x0)
+    ys = np.arange(height, dtype=np.float32) + np.float32(y0)
+    map_x, map_y = np.meshgrid(xs, ys)
+    return map_x, map_y
+
+
+def _affines_dst_to_src(src: np.ndarray, dst: np.ndarray, triangles: np.ndarray) -> np.ndarray:
+    """Per-triangle 2x3 affine matrices taking destination points to source points.
+
+    Solved in closed form for all triangles at once; degenerate destination triangles
+    (zero area) get the identity of their first vertex offset, and are never hit anyway
+    because rasterising a zero-area triangle covers no pixel.
+    """
+    d = dst[triangles]  # (T, 3, 2)
+    s = src[triangles]
+    d0, d1, d2 = d[:, 0], d[:, 1], d[:, 2]
+    e1, e2 = d1 - d0, d2 - d0
+    det = e1[:, 0] * e2[:, 1] - e1[:, 1] * e2[:, 0]
+    det = np.where(np.abs(det) < 1e-9, 1e-9, det)
+    inv = np.stack(
+        [np.stack([e2[:, 1], -e2[:, 0]], -1), np.stack([-e1[:, 1], e1[:, 0]], -1)], 1
+    ) / det[:, None, None]  # (T, 2, 2): rows map (x - d0) to barycentric (b1, b2)
+    f1, f2 = s[:, 1] - s[:, 0], s[:, 2] - s[:, 0]
+    src_edges = np.stack([f1, f2], -1)  # (T, 2, 2): columns are source edges
+    linear = src_edges @ inv  # (T, 2, 2)
+    offset = s[:, 0] - np.einsum("tij,tj->ti", linear, d0)
+    return np.concatenate([linear, offset[:, :, None]], axis=2).astype(np.float32)
+
+
+def piecewise_affine_maps(
+    src: np.ndarray,
+    dst: np.ndarray,
+    triangles: np.ndarray,
+    *,
+    shape: tuple,
+    origin: tuple = (0.0, 0.0),
+):
+    """Backward maps of a piecewise-affine warp of a triangle mesh.
+
+    Parameters
+    ----------
+    src, dst : np.ndarray [shape=(n_points, 2), float, (x, y) pixels]
+        Mesh vertices in the source image and where they should land.
+    triangles : np.ndarray [shape=(n_triangles, 3), int]
+        Vertex indices; the same topology for ``src`` and ``dst``.
+    shape : (height, width)
+        Size of the output region.
+    origin : (x0, y0)
+        Output pixel ``(0, 0)`` sits at ``origin`` in the coordinates of ``dst``.
+
+    Returns
+    -------
+    map_x, map_y : np.ndarray [shape=shape, dtype=float32]
+        Source coordinates to sample for each output pixel (in ``src`` coordinates).
+    covered : np.ndarray [shape=shape, dtype=bool]
+        Pixels that fall inside some destination triangle; elsewhere the maps are identity.
+
+    Notes
+    -----
+    Rasterises a triangle-id image with ``cv2.fillConvexPoly`` and applies each pixel's
+    affine in one vectorised step: an order of magnitude faster than warping triangle by
+    triangle, with the same result.
+    """
+    height, width = shape
+    x0, y0 = origin
+    src = np.asarray(src, dtype=np.float64)
+    dst = np.asarray(dst, dtype=np.float64)
+    triangles = np.asarray(triangles, dtype=np.int32)
+    affines = _affines_dst_to_src(src, dst, triangles)
+    # id 0 = no triangle; triangle t has id t + 1
+    tri_id = np.zeros((height, width), dtype=np.int32)
+    shift = 4  # sub-pixel precision of the rasteriser: 1/16 px
+    corners = np.round((dst[triangles] - (x0, y0)) * (1 << shift)).astype(np.int32)
+    for t, poly in enumerate(corners):
+        cv2.fillConvexPoly(tri_id, poly, t + 1, lineType=cv2.LINE_8, shift=shift)
+    map_x, map_y = identity_maps(height, width, x0=x0, y0=y0)
+    covered = tri_id > 0
+    ids = tri_id[covered] - 1
+    a = affines[ids]
+    xs, ys = map_x[covered], map_y[covered]
+    map_x[covered] = a[:, 0, 0] * xs + a[:, 0, 1] * ys + a[:, 0, 2]
+    map_y[covered] = a[:, 1, 0] * xs + a[:, 1, 1] * ys + a[:, 1, 2]
+    return map_x, map_y, covered
+
+
+def remap(image: np.ndarray, map_x: np.ndarray, map_y: np.ndarray) -> np.ndarray:
+    """Sample ``image`` at the map positions (bilinear, edge pixels repeated).
+
+    Parameters
+    ----------
+    image : np.ndarray [shape=(h, w, c), dtype=uint8]
+    map_x, map_y : np.ndarray [shape=(H, W), dtype=float32]
+
+    Returns
+    -------
+    np.ndarray [shape=(H, W, c), dtype=uint8]
+    """
+    return cv2.remap(
+        image, map_x, map_y, interpolation=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+    )
