@@ -10,9 +10,15 @@ from .errors import (
     TalkingPhotoError,
     VoiceError,
 )
+from .pipeline import Job, RenderOptions, RenderResult, render, render_job
 
 __version__ = "0.1.0"
 __all__ = [
+    "render",
+    "render_job",
+    "Job",
+    "RenderOptions",
+    "RenderResult",
     "AudioError",
     "ImageError",
     "MissingDependencyError",

@@ -1,0 +1,86 @@
+"""``talkingphoto render IMAGE [AUDIO] -o OUT.mp4``: the main command."""
+
+from pathlib import Path
+
+from ..errors import ParameterError
+from ..pipeline import MODES, Job, RenderOptions, render_job
+from ._progress import ProgressBar
+
+
+def _point(text: str) -> tuple:
+    try:
+        x, y = (float(v) for v in text.split(","))
+    except ValueError:
+        raise ParameterError(f"--face-at expects X,Y in pixels (e.g. 320,180), got {text!r}") from None
+    return (x, y)
+
+
+def add_parser(subparsers) -> None:
+    p = subparsers.add_parser(
+        "render",
+        help="make a picture speak a recording or a text",
+        description="Make the face in IMAGE speak AUDIO (or --text read by --voice) into an MP4.",
+    )
+    p.add_argument("image", type=Path, help="JPEG, PNG or WebP picture")
+    p.add_argument("audio", type=Path, nargs="?", help="speech or song: wav, mp3, m4a, ogg, opus, flac...")
+    p.add_argument("-o", "--output", type=Path, required=True, help="output .mp4")
+    p.add_argument("--mode", choices=MODES, default="standard", help="standard: mouth only; vivid: + eyes, brows, head")
+    p.add_argument("--fps", type=float, default=25.0)
+    p.add_argument("--seed", type=int, default=0, help="seed for blinks and head drift")
+    p.add_argument("--face", type=int, help="speaker index, left to right (see 'talkingphoto inspect')")
+    p.add_argument("--face-at", type=_point, metavar="X,Y", help="a point on the speaker's face, in pixels")
+    p.add_argument("--points", help="manual rig: JSON of mouth_left, mouth_right, upper_lip, lower_lip, chin")
+    p.add_argument("--max-size", type=int, default=1920, help="cap on the output's long side (px)")
+    p.add_argument("--text", help="text to read with a built-in voice instead of AUDIO")
+    p.add_argument("--text-file", type=Path, help="read the text from a UTF-8 file")
+    p.add_argument("--voice", help="built-in voice (see 'talkingphoto voices')")
+    p.add_argument("--rate", type=float, help="speaking rate, words per minute")
+    p.add_argument("--pitch", type=float, help="voice pitch 0..100")
+    p.add_argument("--save-audio", type=Path, help="also keep the synthesised speech as WAV")
+    p.add_argument("--max-audio-seconds", type=float, default=1800.0, help="refuse longer audio")
+    p.add_argument("--crf", type=int, default=20, help="H.264 quality, lower is better")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=run)
+
+
+def _text(args) -> str | None:
+    if args.text_file is None:
+        return args.text
+    if args.text is not None:
+        raise ParameterError("give --text or --text-file, not both")
+    try:
+        return args.text_file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ParameterError(f"cannot read --text-file {args.text_file}: {exc}") from exc
+
+
+def run(args) -> int:
+    text = _text(args)
+    if text is not None and args.audio is not None:
+        raise ParameterError("give AUDIO or --text, not both")
+    if text is None and args.audio is None:
+        raise ParameterError("give an AUDIO file, or --text \"...\" with --voice NAME")
+    options = RenderOptions(
+        mode=args.mode,
+        fps=args.fps,
+        seed=args.seed,
+        face=args.face,
+        face_at=args.face_at,
+        points=args.points,
+        max_size=args.max_size,
+        voice=args.voice,
+        rate=args.rate,
+        pitch=args.pitch,
+        max_audio_seconds=args.max_audio_seconds,
+        crf=args.crf,
+    )
+    job = Job(
+        image=args.image, output=args.output, audio=args.audio, text=text, save_audio=args.save_audio, options=options
+    )
+    result = render_job(job, progress=ProgressBar(enabled=not args.quiet))
+    if not args.quiet:
+        print(
+            f"wrote {result.output} ({result.width}x{result.height}, {result.duration:.1f} s, "
+            f"{result.n_frames} frames) in {result.timings['total']:.1f} s"
+        )
+    return 0

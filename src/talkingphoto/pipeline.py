@@ -1,0 +1,352 @@
+"""The thin pipeline: picture + sound -> rig + per-frame controls -> frames -> encoder.
+
+Everything heavy happens once (decode, detect, rig, analyse); the frame loop only poses
+and encodes, one frame at a time, so memory stays flat however long the recording is.
+"""
+
+import math
+import threading
+import time
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Callable, Iterator
+
+import cv2
+import numpy as np
+
+from .characters import Face
+from .errors import AudioError, Cancelled, ParameterError
+from .motion import FaceMotion, MouthTrack, face_motion, idle_motion
+from .render import FaceAnimator, HeadPose, Pose
+
+__all__ = ["MODES", "RenderOptions", "Job", "RenderResult", "render_job", "render", "Actor", "animate"]
+
+MODES = ("standard", "vivid")
+ANALYSIS_SR = 16000
+OUTPUT_SR = 48000
+ProgressFn = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """How to animate and encode; shared by the CLI, the API, the web app and batches.
+
+    Attributes
+    ----------
+    mode : {"standard", "vivid"}
+        standard moves only mouth and jaw; vivid adds blinks, gaze, brows and head motion.
+    fps : float
+    seed : int
+        Seeds blinks, gaze and head drift: same inputs and seed, same video.
+    face : int or None
+        Speaker index, left to right (see ``talkingphoto inspect``); default the largest face.
+    face_at : (x, y) or None
+        A point on the speaker's face, in source pixels.
+    points : str or None
+        Manual rig: path to a JSON file of mouth/chin/eye points, for faces no detector finds.
+    max_size : int
+        Cap on the output's long side in pixels (the picture's own size if smaller).
+    voice, rate, pitch :
+        Built-in voice for text input; rate in words per minute, pitch 0..100 (espeak-ng).
+    max_audio_seconds : float
+        Longer recordings are refused before decoding them.
+    crf, preset :
+        H.264 quality (lower is better, 18-28 sensible) and x264 speed preset.
+    """
+
+    mode: str = "standard"
+    fps: float = 25.0
+    seed: int = 0
+    face: int | None = None
+    face_at: tuple | None = None
+    points: str | None = None
+    max_size: int = 1920
+    voice: str | None = None
+    rate: float | None = None
+    pitch: float | None = None
+    max_audio_seconds: float = 1800.0
+    crf: int = 20
+    preset: str = "veryfast"
+
+    def __post_init__(self):
+        if self.mode not in MODES:
+            raise ParameterError(f"mode must be one of {', '.join(MODES)}, got {self.mode!r}")
+        if not (1 <= self.fps <= 120):
+            raise ParameterError(f"fps must be between 1 and 120, got {self.fps}")
+        if self.max_size < 16:
+            raise ParameterError(f"max_size must be at least 16 pixels, got {self.max_size}")
+        if self.face is not None and self.face < 0:
+            raise ParameterError(f"face must be an index >= 0 (see 'talkingphoto inspect'), got {self.face}")
+        if self.max_audio_seconds <= 0:
+            raise ParameterError(f"max_audio_seconds must be positive, got {self.max_audio_seconds}")
+        if not (0 <= self.crf <= 51):
+            raise ParameterError(f"crf must be between 0 and 51, got {self.crf}")
+
+
+@dataclass(frozen=True)
+class Job:
+    """One render: a picture, speech (a recording or text), and where the MP4 goes."""
+
+    image: Path
+    output: Path
+    audio: Path | None = None
+    text: str | None = None
+    save_audio: Path | None = None
+    options: RenderOptions = field(default_factory=RenderOptions)
+
+    def __post_init__(self):
+        if (self.audio is None) == (self.text is None):
+            raise ParameterError("give either an audio file or text to read (with a voice), not both or neither")
+        if self.text is not None and not self.text.strip():
+            raise ParameterError("text is empty: give some words to read")
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    """What was written, with timings in seconds per stage."""
+
+    output: Path
+    n_frames: int
+    fps: float
+    duration: float
+    width: int
+    height: int
+    face: Face
+    timings: dict
+
+
+@dataclass(frozen=True)
+class Actor:
+    """One animated face and its controls; ``mouth`` None keeps the mouth as in the photo."""
+
+    animator: FaceAnimator
+    mouth: MouthTrack | None = None
+    motion: FaceMotion | None = None
+
+    def pose(self, i: int) -> tuple:
+        pose = Pose()
+        if self.mouth is not None:
+            m = self.mouth
+            pose = replace(pose, open=float(m.open[i]), spread=float(m.spread[i]), press=float(m.press[i]))
+        head = None
+        if self.motion is not None:
+            f = self.motion
+            pose = replace(
+                pose,
+                blink=float(f.blink[i]),
+                brow=float(f.brow[i]),
+                gaze_x=float(f.gaze_x[i]),
+                gaze_y=float(f.gaze_y[i]),
+            )
+            head = HeadPose(
+                yaw=float(f.yaw[i]),
+                pitch=float(f.pitch[i]),
+                roll=float(f.roll[i]),
+                shift_x=float(f.shift_x[i]),
+                shift_y=float(f.shift_y[i]),
+            )
+        return pose, head
+
+
+def animate(image: np.ndarray, actors: list, n_frames: int) -> Iterator[np.ndarray]:
+    """Yield ``n_frames`` frames of ``image`` with every actor posed.
+
+    Parameters
+    ----------
+    image : np.ndarray [shape=(h, w, 3), dtype=uint8, RGB]
+        The picture at output size; never modified.
+
+    Yields
+    ------
+    np.ndarray [shape=(h, w, 3), dtype=uint8, RGB]
+        A fresh array per frame.
+    """
+    for i in range(n_frames):
+        frame = image.copy()
+        for actor in actors:
+            pose, head = actor.pose(i)
+            actor.animator.apply(frame, pose, head)
+        yield frame
+
+
+def _speech(job: Job):
+    """Decode or synthesise the speech.
+
+    Returns (audio for the MP4 [shape=(channels, n)], its sample rate, mono 16 kHz audio
+    for analysis, phones or None).
+    """
+    from .media import check_audible, load_audio
+
+    opts = job.options
+    if job.audio is not None:
+        y_out, sr_out = load_audio(job.audio, sr=OUTPUT_SR, mono=False, max_seconds=opts.max_audio_seconds)
+        y16, _ = load_audio(job.audio, sr=ANALYSIS_SR, mono=True, max_seconds=opts.max_audio_seconds)
+        check_audible(y16, sr=ANALYSIS_SR)
+        return y_out, sr_out, y16, None
+    from .voice import speak
+
+    speech = speak(job.text, voice=opts.voice, rate=opts.rate, pitch=opts.pitch)
+    if len(speech.y) / speech.sr > opts.max_audio_seconds:
+        raise AudioError(
+            f"the text reads for {len(speech.y) / speech.sr:.0f} s, longer than the limit of "
+            f"{opts.max_audio_seconds:.0f} s: shorten it or raise max_audio_seconds"
+        )
+    y16 = _resample(speech.y, speech.sr, ANALYSIS_SR)
+    return speech.y[None, :], speech.sr, y16, speech.phones
+
+
+def _resample(y: np.ndarray, sr: int, target: int) -> np.ndarray:
+    from scipy.signal import resample_poly
+
+    g = math.gcd(int(sr), int(target))
+    return resample_poly(y, target // g, int(sr) // g).astype(np.float32)
+
+
+def _choose_speaker(image: np.ndarray, opts: RenderOptions) -> tuple:
+    """The speaking face and the other faces found, in source pixels."""
+    from .characters import choose_face, face_from_points, find_faces, load_points
+
+    if opts.points is not None:
+        speaker = face_from_points(load_points(opts.points), image_shape=image.shape)
+        return speaker, []
+    faces = find_faces(image)
+    speaker = choose_face(faces, face=opts.face, face_at=opts.face_at)
+    return speaker, [f for f in faces if f.index != speaker.index]
+
+
+def render_job(job: Job, *, progress: ProgressFn | None = None, cancel: threading.Event | None = None) -> RenderResult:
+    """Render ``job`` to its MP4, atomically: on any error no output file is left behind.
+
+    Parameters
+    ----------
+    progress : callable(done_frames, total_frames), optional
+        Called after each encoded frame, from this thread.
+    cancel : threading.Event, optional
+        When set, rendering stops and :class:`~talkingphoto.errors.Cancelled` is raised.
+    """
+    from .media import VideoWriter, check_output_path, fit_size, load_image
+    from .motion import mouth_track, prosody
+
+    opts = job.options
+    timings = {}
+    t0 = time.perf_counter()
+    check_output_path(job.output)
+    image = load_image(job.image)
+    y_out, sr_out, y16, phones = _speech(job)
+    if job.save_audio is not None:
+        _save_wav(job.save_audio, y_out, sr_out)
+    timings["load"] = time.perf_counter() - t0
+
+    t = time.perf_counter()
+    speaker, others = _choose_speaker(image, opts)
+    height, width = image.shape[:2]
+    out_w, out_h = fit_size(width, height, max_size=opts.max_size)
+    scale = out_w / width
+    if (out_w, out_h) != (width, height):
+        interpolation = cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
+        image = cv2.resize(image, (out_w, out_h), interpolation=interpolation)
+    speaker, others = speaker.scaled(scale), [f.scaled(scale) for f in others]
+    timings["detect"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    duration = y_out.shape[-1] / sr_out
+    n_frames = max(1, math.ceil(duration * opts.fps - 1e-6))
+    if phones is not None:
+        from .motion import mouth_track_from_phones
+
+        mouth = mouth_track_from_phones(phones, fps=opts.fps, n_frames=n_frames)
+    else:
+        mouth = mouth_track(y16, sr=ANALYSIS_SR, fps=opts.fps, n_frames=n_frames)
+    vivid = opts.mode == "vivid"
+    motion = face_motion(prosody(y16, sr=ANALYSIS_SR, fps=opts.fps, n_frames=n_frames), seed=opts.seed) if vivid else None
+    actors = [Actor(FaceAnimator(image, speaker, whole_face=vivid, head_motion=vivid), mouth, motion)]
+    if vivid:
+        actors += _listeners(image, speaker, others, n_frames=n_frames, fps=opts.fps, seed=opts.seed)
+    timings["analyse"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    with VideoWriter(
+        job.output, width=out_w, height=out_h, fps=opts.fps, audio=y_out, sr=sr_out, crf=opts.crf, preset=opts.preset
+    ) as writer:
+        for i, frame in enumerate(animate(image, actors, n_frames)):
+            if cancel is not None and cancel.is_set():
+                raise Cancelled(f"render of {job.output} cancelled")
+            writer.write(frame)
+            if progress is not None:
+                progress(i + 1, n_frames)
+    timings["frames"] = time.perf_counter() - t
+    timings["total"] = time.perf_counter() - t0
+    return RenderResult(Path(job.output), n_frames, opts.fps, duration, out_w, out_h, speaker, timings)
+
+
+def _listeners(image, speaker: Face, others: list, *, n_frames: int, fps: float, seed: int) -> list:
+    """Faces that are not speaking stay alive: blinks, breathing, a glance at the speaker."""
+    actors = []
+    speaker_x = speaker.box[0] + speaker.box[2] / 2
+    for k, face in enumerate(others, start=1):
+        towards = np.sign(speaker_x - (face.box[0] + face.box[2] / 2))
+        look = np.zeros(n_frames)
+        rng = np.random.default_rng(seed + 1000 * k)
+        # Occasional glances of 1-3 s at whoever talks.
+        t = int(rng.uniform(1, 4) * fps)
+        while t < n_frames:
+            span = int(rng.uniform(1, 3) * fps)
+            look[t : t + span] = towards
+            t += span + int(rng.uniform(3, 8) * fps)
+        motion = idle_motion(n_frames, fps=fps, seed=seed + k, look_at=look)
+        actors.append(Actor(FaceAnimator(image, face, whole_face=True, head_motion=True), None, motion))
+    return actors
+
+
+def _save_wav(path, y: np.ndarray, sr: int) -> None:
+    """Keep the speech as 16-bit PCM WAV (atomically)."""
+    import os
+    import tempfile
+    import wave
+
+    from .errors import OutputError
+
+    path = Path(path)
+    pcm = (np.clip(np.atleast_2d(y).T, -1, 1) * 32767).astype("<i2")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
+        with os.fdopen(fd, "wb") as fh, wave.open(fh, "wb") as wav:
+            wav.setnchannels(pcm.shape[1])
+            wav.setsampwidth(2)
+            wav.setframerate(int(sr))
+            wav.writeframes(pcm.tobytes())
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise OutputError(f"cannot write audio to {path}: {exc.strerror or exc}") from exc
+
+
+def render(
+    image,
+    audio=None,
+    output="talking.mp4",
+    *,
+    text: str | None = None,
+    save_audio=None,
+    progress: ProgressFn | None = None,
+    cancel: threading.Event | None = None,
+    **options,
+) -> RenderResult:
+    """Make ``image`` speak ``audio`` (or ``text`` read by ``voice=``) into ``output``.
+
+    Keyword options are those of :class:`RenderOptions` (mode, fps, seed, face, face_at,
+    points, max_size, voice, rate, pitch, ...).
+
+    Examples
+    --------
+    >>> import talkingphoto
+    >>> talkingphoto.render("portrait.jpg", "speech.wav", "talking.mp4", mode="vivid")  # doctest: +SKIP
+    """
+    job = Job(
+        image=Path(image),
+        output=Path(output),
+        audio=None if audio is None else Path(audio),
+        text=text,
+        save_audio=None if save_audio is None else Path(save_audio),
+        options=RenderOptions(**options),
+    )
+    return render_job(job, progress=progress, cancel=cancel)
