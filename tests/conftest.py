@@ -1,0 +1,38 @@
+"""Shared fixtures: synthetic faces and pictures, and paths to the shared real data."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    if not SHARED_DATA.is_dir():
+        pytest.fail(f"shared test data not found at {SHARED_DATA}")
+    return SHARED_DATA
+
+
+def synthetic_face(*, size: int = 240, iris_distance: float = 60.0, mouth_gap: float = 0.0, style: str = "photo"):
+    """A frontal face of the canonical template placed in a textured ``size`` x ``size`` picture.
+
+    Returns (image [uint8 RGB], Face). ``mouth_gap`` opens the lips by that many pixels.
+    """
+    from talkingphoto.characters import Face
+    from talkingphoto.characters import topology as topo
+    from talkingphoto.characters._template import canonical_face
+
+    lm = canonical_face().astype(np.float64) * iris_distance
+    lm[:, :2] += [size / 2, size * 0.38]
+    lm[topo.LIPS_LOWER_INNER[1:-1], 1] += mouth_gap
+    lm[topo.LIPS_LOWER_OUTER[1:-1], 1] += mouth_gap
+    rng = np.random.default_rng(0)
+    yy, xx = np.mgrid[0:size, 0:size]
+    base = np.stack([120 + 60 * np.sin(xx / 9.0), 110 + 50 * np.cos(yy / 7.0), 100 + 0 * xx], -1)
+    image = np.clip(base + rng.normal(0, 12, base.shape), 0, 255).astype(np.uint8)
+    x0, y0 = lm[:, :2].min(0)
+    x1, y1 = lm[:, :2].max(0)
+    face = Face(index=0, box=(x0, y0, x1 - x0, y1 - y0), landmarks=lm.astype(np.float32), detector="test", confidence=1.0, style=style)
+    return image, face
