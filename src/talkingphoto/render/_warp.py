@@ -85,20 +85,19 @@ def piecewise_affine_maps(
     src = np.asarray(src, dtype=np.float64)
     dst = np.asarray(dst, dtype=np.float64)
     triangles = np.asarray(triangles, dtype=np.int32)
-    affines = _affines_dst_to_src(src, dst, triangles)
-    # id 0 = no triangle; triangle t has id t + 1
+    # Row 0 is the identity, for pixels outside every triangle; triangle t has id t + 1.
+    affines = _affines_dst_to_src(src, dst, triangles).reshape(-1, 6)
+    table = np.vstack([[1, 0, 0, 0, 1, 0], affines]).astype(np.float32)
     tri_id = np.zeros((height, width), dtype=np.int32)
     shift = 4  # sub-pixel precision of the rasteriser: 1/16 px
     corners = np.round((dst[triangles] - (x0, y0)) * (1 << shift)).astype(np.int32)
     for t, poly in enumerate(corners):
         cv2.fillConvexPoly(tri_id, poly, t + 1, lineType=cv2.LINE_8, shift=shift)
-    map_x, map_y = identity_maps(height, width, x0=x0, y0=y0)
+    xs, ys = identity_maps(height, width, x0=x0, y0=y0)
+    a = table[tri_id]  # one gather instead of masked indexing: ~2x faster
+    map_x = a[..., 0] * xs + a[..., 1] * ys + a[..., 2]
+    map_y = a[..., 3] * xs + a[..., 4] * ys + a[..., 5]
     covered = tri_id > 0
-    ids = tri_id[covered] - 1
-    a = affines[ids]
-    xs, ys = map_x[covered], map_y[covered]
-    map_x[covered] = a[:, 0, 0] * xs + a[:, 0, 1] * ys + a[:, 0, 2]
-    map_y[covered] = a[:, 1, 0] * xs + a[:, 1, 1] * ys + a[:, 1, 2]
     return map_x, map_y, covered
 
 
