@@ -19,7 +19,19 @@ from .errors import AudioError, Cancelled, ParameterError
 from .motion import FaceMotion, MouthTrack, face_motion, idle_motion
 from .render import FaceAnimator, HeadPose, Pose
 
-__all__ = ["MODES", "RenderOptions", "Job", "RenderResult", "render_job", "render", "Actor", "animate"]
+__all__ = [
+    "MODES",
+    "RenderOptions",
+    "Job",
+    "RenderResult",
+    "Scene",
+    "Actor",
+    "prepare_scene",
+    "encode_scene",
+    "animate",
+    "render_job",
+    "render",
+]
 
 MODES = ("standard", "vivid")
 ANALYSIS_SR = 16000
@@ -214,28 +226,38 @@ def _choose_speaker(image: np.ndarray, opts: RenderOptions) -> tuple:
     return speaker, [f for f in faces if f.index != speaker.index]
 
 
-def render_job(job: Job, *, progress: ProgressFn | None = None, cancel: threading.Event | None = None) -> RenderResult:
-    """Render ``job`` to its MP4, atomically: on any error no output file is left behind.
+@dataclass(frozen=True)
+class Scene:
+    """Everything prepared for the frame loop: the picture at output size, the posed
+    faces with their per-frame controls, and the sound to mux."""
 
-    Parameters
-    ----------
-    progress : callable(done_frames, total_frames), optional
-        Called after each encoded frame, from this thread.
-    cancel : threading.Event, optional
-        When set, rendering stops and :class:`~talkingphoto.errors.Cancelled` is raised.
-    """
-    from .media import VideoWriter, check_output_path, fit_size, load_image
+    image: np.ndarray
+    actors: list
+    n_frames: int
+    fps: float
+    audio: np.ndarray
+    sr: int
+    speaker: Face
+    timings: dict
+
+    @property
+    def duration(self) -> float:
+        return self.audio.shape[-1] / self.sr
+
+
+def prepare_scene(job: Job) -> Scene:
+    """Decode, detect, rig and analyse once; nothing here depends on the frame count."""
+    from .media import fit_size, load_image
     from .motion import mouth_track, prosody
 
     opts = job.options
     timings = {}
-    t0 = time.perf_counter()
-    check_output_path(job.output)
+    t = time.perf_counter()
     image = load_image(job.image)
     y_out, sr_out, y16, phones = _speech(job)
     if job.save_audio is not None:
         _save_wav(job.save_audio, y_out, sr_out)
-    timings["load"] = time.perf_counter() - t0
+    timings["load"] = time.perf_counter() - t
 
     t = time.perf_counter()
     speaker, others = _choose_speaker(image, opts)
@@ -249,8 +271,7 @@ def render_job(job: Job, *, progress: ProgressFn | None = None, cancel: threadin
     timings["detect"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    duration = y_out.shape[-1] / sr_out
-    n_frames = max(1, math.ceil(duration * opts.fps - 1e-6))
+    n_frames = max(1, math.ceil(y_out.shape[-1] / sr_out * opts.fps - 1e-6))
     if phones is not None:
         from .motion import mouth_track_from_phones
 
@@ -258,25 +279,68 @@ def render_job(job: Job, *, progress: ProgressFn | None = None, cancel: threadin
     else:
         mouth = mouth_track(y16, sr=ANALYSIS_SR, fps=opts.fps, n_frames=n_frames)
     vivid = opts.mode == "vivid"
-    motion = face_motion(prosody(y16, sr=ANALYSIS_SR, fps=opts.fps, n_frames=n_frames), seed=opts.seed) if vivid else None
+    motion = None
+    if vivid:
+        motion = face_motion(prosody(y16, sr=ANALYSIS_SR, fps=opts.fps, n_frames=n_frames), seed=opts.seed)
     actors = [Actor(FaceAnimator(image, speaker, whole_face=vivid, head_motion=vivid), mouth, motion)]
     if vivid:
         actors += _listeners(image, speaker, others, n_frames=n_frames, fps=opts.fps, seed=opts.seed)
     timings["analyse"] = time.perf_counter() - t
+    return Scene(image, actors, n_frames, opts.fps, y_out, sr_out, speaker, timings)
 
-    t = time.perf_counter()
+
+def encode_scene(
+    scene: Scene,
+    output: Path,
+    *,
+    options: RenderOptions,
+    progress: ProgressFn | None = None,
+    cancel: threading.Event | None = None,
+) -> None:
+    """Stream the scene's frames into ``output`` (atomically, see media.VideoWriter)."""
+    from .media import VideoWriter
+
+    height, width = scene.image.shape[:2]
     with VideoWriter(
-        job.output, width=out_w, height=out_h, fps=opts.fps, audio=y_out, sr=sr_out, crf=opts.crf, preset=opts.preset
+        output,
+        width=width,
+        height=height,
+        fps=scene.fps,
+        audio=scene.audio,
+        sr=scene.sr,
+        crf=options.crf,
+        preset=options.preset,
     ) as writer:
-        for i, frame in enumerate(animate(image, actors, n_frames)):
+        for i, frame in enumerate(animate(scene.image, scene.actors, scene.n_frames)):
             if cancel is not None and cancel.is_set():
-                raise Cancelled(f"render of {job.output} cancelled")
+                raise Cancelled(f"render of {output} cancelled")
             writer.write(frame)
             if progress is not None:
-                progress(i + 1, n_frames)
-    timings["frames"] = time.perf_counter() - t
-    timings["total"] = time.perf_counter() - t0
-    return RenderResult(Path(job.output), n_frames, opts.fps, duration, out_w, out_h, speaker, timings)
+                progress(i + 1, scene.n_frames)
+
+
+def render_job(job: Job, *, progress: ProgressFn | None = None, cancel: threading.Event | None = None) -> RenderResult:
+    """Render ``job`` to its MP4, atomically: on any error no output file is left behind.
+
+    Parameters
+    ----------
+    progress : callable(done_frames, total_frames), optional
+        Called after each encoded frame, from this thread.
+    cancel : threading.Event, optional
+        When set, rendering stops and :class:`~talkingphoto.errors.Cancelled` is raised.
+    """
+    from .media import check_output_path
+
+    t0 = time.perf_counter()
+    check_output_path(job.output)
+    scene = prepare_scene(job)
+    t = time.perf_counter()
+    encode_scene(scene, job.output, options=job.options, progress=progress, cancel=cancel)
+    timings = {**scene.timings, "frames": time.perf_counter() - t, "total": time.perf_counter() - t0}
+    height, width = scene.image.shape[:2]
+    return RenderResult(
+        Path(job.output), scene.n_frames, scene.fps, scene.duration, width, height, scene.speaker, timings
+    )
 
 
 def _listeners(image, speaker: Face, others: list, *, n_frames: int, fps: float, seed: int) -> list:
