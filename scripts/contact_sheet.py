@@ -1,0 +1,99 @@
+"""Contact sheet of a render's telling frames: widest mouth, lips pressed, blink, head turned.
+
+    .venv/bin/python scripts/contact_sheet.py IMAGE AUDIO -o sheet.png [--mode vivid] [--face N] [--points F]
+
+Renders only the chosen frames (same scene as `talkingphoto render`), crops around the
+speaker and labels each tile, so a person can judge mouth interior, teeth, seams and
+smearing at a glance.
+"""
+
+import argparse
+import sys
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+
+def pick_frames(actor, n_frames: int, fps: float) -> list:
+    """(label, frame index) pairs that show what the renderer does."""
+    mouth, motion = actor.mouth, actor.motion
+    picks = [("first frame", 0), ("widest mouth", int(np.argmax(mouth.open)))]
+    speaking = mouth.open > 0.05
+    if mouth.press.max() > 0.5:
+        picks.append(("lips pressed (M/B/P)", int(np.argmax(mouth.press))))
+    elif speaking.any():
+        idx = np.flatnonzero(speaking)
+        inner = idx[(idx > idx[0]) & (idx < idx[-1])]
+        if len(inner):
+            picks.append(("closed mid-speech", int(inner[np.argmin(mouth.open[inner])])))
+    picks.append(("most rounded (OO)", int(np.argmin(mouth.spread + (1 - mouth.open)))))
+    picks.append(("most spread (EE)", int(np.argmax(mouth.spread + mouth.open))))
+    if motion is not None:
+        picks.append(("blink", int(np.argmax(motion.blink))))
+        picks.append(("head turned", int(np.argmax(np.abs(motion.yaw)))))
+        picks.append(("brows raised", int(np.argmax(motion.brow))))
+    quarter = [int(n_frames * q) for q in (0.25, 0.5, 0.75)]
+    picks += [(f"t={i / fps:.1f}s", i) for i in quarter]
+    return picks[:12]
+
+
+def render_frame(scene, index: int) -> np.ndarray:
+    frame = scene.image.copy()
+    for actor in scene.actors:
+        pose, head = actor.pose(index)
+        actor.animator.apply(frame, pose, head)
+    return frame
+
+
+def sheet(scene, *, tile_height: int = 320, columns: int = 4) -> np.ndarray:
+    speaker = scene.actors[0]
+    x0, y0, x1, y1 = speaker.animator.region
+    pad_x, pad_y = (x1 - x0) // 6, (y1 - y0) // 6
+    h, w = scene.image.shape[:2]
+    x0, y0, x1, y1 = max(0, x0 - pad_x), max(0, y0 - pad_y), min(w, x1 + pad_x), min(h, y1 + pad_y)
+    tiles = []
+    for label, index in pick_frames(speaker, scene.n_frames, scene.fps):
+        crop = render_frame(scene, index)[y0:y1, x0:x1]
+        scale = tile_height / crop.shape[0]
+        tile = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC if scale > 1 else cv2.INTER_AREA)
+        text = f"{label} #{index}"
+        cv2.putText(tile, text, (6, 22), cv2.FONT_HERSHEY_SIMPLEX, 0.6, (0, 0, 0), 3, cv2.LINE_AA)
+        cv2.putText(tile, text, (6, 22), cv2.FONT_HERSHEY_SIMPLEX, 0.6, (255, 255, 255), 1, cv2.LINE_AA)
+        tiles.append(tile)
+    while len(tiles) % columns:
+        tiles.append(np.zeros_like(tiles[0]))
+    rows = [np.hstack(tiles[i : i + columns]) for i in range(0, len(tiles), columns)]
+    return np.vstack(rows)
+
+
+def main() -> int:
+    from talkingphoto.errors import TalkingPhotoError
+    from talkingphoto.pipeline import Job, RenderOptions, prepare_scene
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("image", type=Path)
+    parser.add_argument("audio", type=Path, nargs="?")
+    parser.add_argument("-o", "--output", type=Path, required=True, help="PNG to write")
+    parser.add_argument("--mode", default="vivid")
+    parser.add_argument("--face", type=int)
+    parser.add_argument("--points")
+    parser.add_argument("--text")
+    parser.add_argument("--voice")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    options = RenderOptions(mode=args.mode, face=args.face, points=args.points, voice=args.voice, seed=args.seed)
+    try:
+        job = Job(image=args.image, output=args.output.with_suffix(".mp4"), audio=args.audio, text=args.text, options=options)
+        scene = prepare_scene(job)
+    except TalkingPhotoError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    picture = sheet(scene)
+    cv2.imwrite(str(args.output), cv2.cvtColor(picture, cv2.COLOR_RGB2BGR))
+    print(f"wrote {args.output} ({picture.shape[1]}x{picture.shape[0]})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
