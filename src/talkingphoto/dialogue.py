@@ -1,0 +1,246 @@
+"""Conversations: several characters in one picture take turns, one video, one audio track.
+
+A script (YAML or JSON) names the picture and an ordered list of turns; each turn names
+its speaker by index (``face: 0``), by a point on the face (``at: [x, y]``) or by a name
+given under ``characters``, and its speech (``audio: file.wav`` or ``text`` + ``voice``).
+``pause: 0.5`` turns insert silence. Paths are relative to the script::
+
+    image: two_people.png
+    characters:
+      grace: {face: 0}
+      mage: {at: [610, 140]}
+    turns:
+      - face: grace
+        audio: first.wav
+      - pause: 0.4
+      - face: mage
+        text: Who goes there?
+        voice: en-gb
+"""
+
+import math
+import time
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+from .errors import NoFaceError, ParameterError
+from .motion import MouthTrack, Prosody, face_motion, idle_motion
+from .pipeline import ANALYSIS_SR, OUTPUT_SR, Actor, Job, RenderOptions, Scene, _resample, _speech
+from .render import FaceAnimator
+
+__all__ = ["Turn", "DialogueScript", "load_script", "prepare_dialogue"]
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One line of the conversation, or a pause when ``speaker`` is None."""
+
+    speaker: object = None  # int index, (x, y) point, or None for a pause
+    audio: Path | None = None
+    text: str | None = None
+    voice: str | None = None
+    pause: float = 0.0
+
+
+@dataclass(frozen=True)
+class DialogueScript:
+    image: Path
+    turns: tuple
+    mode: str | None = None
+
+
+def _speaker_ref(value, characters: dict, where: str):
+    """Resolve a turn's ``face`` into an index or a point."""
+    if isinstance(value, str):
+        if value not in characters:
+            known = ", ".join(sorted(characters)) or "none defined"
+            raise ParameterError(f"{where}: unknown character {value!r} (characters: {known})")
+        return _speaker_ref(characters[value], {}, where)
+    if isinstance(value, dict):
+        if "face" in value:
+            return _speaker_ref(value["face"], {}, where)
+        if "at" in value:
+            return _point(value["at"], where)
+        raise ParameterError(f"{where}: a character needs 'face: N' or 'at: [x, y]'")
+    if isinstance(value, bool) or not isinstance(value, (int, list, tuple)):
+        raise ParameterError(f"{where}: 'face' must be an index, a name or a point [x, y], got {value!r}")
+    if isinstance(value, int):
+        if value < 0:
+            raise ParameterError(f"{where}: face index must be >= 0, got {value}")
+        return value
+    return _point(value, where)
+
+
+def _point(value, where: str) -> tuple:
+    if not (isinstance(value, (list, tuple)) and len(value) == 2 and all(isinstance(v, (int, float)) for v in value)):
+        raise ParameterError(f"{where}: a point must be [x, y] in pixels, got {value!r}")
+    return (float(value[0]), float(value[1]))
+
+
+def load_script(path) -> DialogueScript:
+    """Read and validate a dialogue script (YAML or JSON)."""
+    import yaml
+
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ParameterError(f"cannot read dialogue script {path}: {exc.strerror or exc}") from exc
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise ParameterError(f"dialogue script {path} is not valid YAML/JSON: {exc}") from exc
+    if not isinstance(data, dict) or "image" not in data or "turns" not in data:
+        raise ParameterError(f"dialogue script {path} needs 'image:' and a list of 'turns:'")
+    base = path.parent
+    characters = data.get("characters") or {}
+    if not isinstance(characters, dict):
+        raise ParameterError(f"{path}: 'characters' must map names to {{face: N}} or {{at: [x, y]}}")
+    turns_data = data["turns"]
+    if not isinstance(turns_data, list) or not turns_data:
+        raise ParameterError(f"{path}: 'turns' must be a non-empty list")
+    turns = []
+    for k, item in enumerate(turns_data, start=1):
+        where = f"{path.name}, turn {k}"
+        if not isinstance(item, dict):
+            raise ParameterError(f"{where}: each turn is a mapping with 'face' and 'audio' (or 'text'), or 'pause'")
+        if "pause" in item and len(item) == 1:
+            pause = item["pause"]
+            if not isinstance(pause, (int, float)) or not (0 < pause <= 60):
+                raise ParameterError(f"{where}: pause must be seconds between 0 and 60, got {pause!r}")
+            turns.append(Turn(pause=float(pause)))
+            continue
+        if "face" not in item:
+            raise ParameterError(f"{where}: say who speaks with 'face: N', 'face: NAME' or 'face: [x, y]'")
+        if ("audio" in item) == ("text" in item):
+            raise ParameterError(f"{where}: give either 'audio: FILE' or 'text: ...' (with 'voice')")
+        turns.append(
+            Turn(
+                speaker=_speaker_ref(item["face"], characters, where),
+                audio=base / item["audio"] if "audio" in item else None,
+                text=item.get("text"),
+                voice=item.get("voice"),
+            )
+        )
+    if all(t.speaker is None for t in turns):
+        raise ParameterError(f"{path}: the script has only pauses")
+    return DialogueScript(image=base / data["image"], turns=tuple(turns), mode=data.get("mode"))
+
+
+def _resolve(ref, faces: list):
+    from .characters import choose_face
+
+    if isinstance(ref, int):
+        return choose_face(faces, face=ref)
+    return choose_face(faces, face_at=ref)
+
+
+def prepare_dialogue(script: DialogueScript, options: RenderOptions, *, output: Path) -> Scene:
+    """Build the scene of a conversation: faces take turns, listeners react."""
+    import cv2
+
+    from .characters import find_faces
+    from .media import fit_size, load_image
+    from .motion import mouth_track, mouth_track_from_phones, prosody
+
+    timings = {}
+    t = time.perf_counter()
+    image = load_image(script.image)
+    faces = find_faces(image)
+    if not faces:
+        raise NoFaceError(
+            f"no face found in {script.image}: check it with 'talkingphoto inspect {script.image} -o overlay.png'"
+        )
+    fps = options.fps
+    # Each turn's sound, one after another, mono at the output rate.
+    segments, spans = [], []
+    position = 0
+    for turn in script.turns:
+        if turn.speaker is None:
+            n = int(round(turn.pause * OUTPUT_SR))
+            segments.append(np.zeros(n, np.float32))
+            position += n
+            continue
+        face = _resolve(turn.speaker, faces)
+        job = Job(
+            image=script.image,
+            output=output,
+            audio=turn.audio,
+            text=turn.text,
+            options=replace(options, voice=turn.voice or options.voice),
+        )
+        y_out, sr_out, y16, phones = _speech(job)
+        mono = np.mean(np.atleast_2d(y_out), axis=0)
+        if sr_out != OUTPUT_SR:
+            mono = _resample(mono, sr_out, OUTPUT_SR)
+        segments.append(mono.astype(np.float32))
+        spans.append((face.index, position, position + len(mono), y16, phones))
+        position += len(mono)
+    audio = np.concatenate(segments)[None, :]
+    total_s = audio.shape[1] / OUTPUT_SR
+    if total_s > options.max_audio_seconds:
+        from .errors import AudioError
+
+        raise AudioError(f"the dialogue lasts {total_s:.0f} s, longer than the limit of {options.max_audio_seconds:.0f} s")
+    timings["load"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    height, width = image.shape[:2]
+    out_w, out_h = fit_size(width, height, max_size=options.max_size)
+    scale = out_w / width
+    if scale != 1:
+        image = cv2.resize(image, (out_w, out_h), interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC)
+    faces = [f.scaled(scale) for f in faces]
+    n_frames = max(1, math.ceil(total_s * fps - 1e-6))
+
+    # Per face: its mouth moves only in its own turns; prosody likewise.
+    opens = {f.index: np.zeros(n_frames, np.float32) for f in faces}
+    spreads = {f.index: np.zeros(n_frames, np.float32) for f in faces}
+    presses = {f.index: np.zeros(n_frames, np.float32) for f in faces}
+    energy = {f.index: np.zeros(n_frames, np.float32) for f in faces}
+    pitch = {f.index: np.zeros(n_frames, np.float32) for f in faces}
+    voiced = {f.index: np.zeros(n_frames, np.float32) for f in faces}
+    speaking_face = np.full(n_frames, -1)
+    for index, start, stop, y16, phones in spans:
+        f0 = int(round(start / OUTPUT_SR * fps))
+        n = min(n_frames - f0, max(1, math.ceil((stop - start) / OUTPUT_SR * fps - 1e-6)))
+        if phones is not None:
+            track = mouth_track_from_phones(phones, fps=fps, n_frames=n)
+        else:
+            track = mouth_track(y16, sr=ANALYSIS_SR, fps=fps, n_frames=n)
+        opens[index][f0 : f0 + n] = track.open
+        spreads[index][f0 : f0 + n] = track.spread
+        presses[index][f0 : f0 + n] = track.press
+        pros = prosody(y16, sr=ANALYSIS_SR, fps=fps, n_frames=n)
+        energy[index][f0 : f0 + n] = pros.energy
+        pitch[index][f0 : f0 + n] = pros.pitch
+        voiced[index][f0 : f0 + n] = pros.voiced
+        speaking_face[f0 : f0 + n] = index
+
+    vivid = options.mode == "vivid"
+    speakers = {span[0] for span in spans}
+    centres = {f.index: f.box[0] + f.box[2] / 2 for f in faces}
+    actors = []
+    for face in faces:
+        speaks = face.index in speakers
+        mouth = MouthTrack(fps, opens[face.index], spreads[face.index], presses[face.index]) if speaks else None
+        motion = None
+        if vivid:
+            # Listening faces glance towards whoever is talking.
+            other = np.array([centres.get(s, centres[face.index]) for s in speaking_face])
+            look = np.where(
+                (speaking_face >= 0) & (speaking_face != face.index), np.sign(other - centres[face.index]), 0.0
+            )
+            if speaks:
+                pros = Prosody(fps, energy[face.index], pitch[face.index], voiced[face.index])
+                motion = face_motion(pros, seed=options.seed + face.index)
+                motion = replace(motion, gaze_x=np.clip(motion.gaze_x + 0.6 * look, -1, 1).astype(np.float32))
+            else:
+                motion = idle_motion(n_frames, fps=fps, seed=options.seed + face.index, look_at=look)
+        if mouth is None and motion is None:
+            continue  # standard mode: faces that never speak stay exactly as in the picture
+        animator = FaceAnimator(image, face, whole_face=vivid, head_motion=vivid)
+        actors.append(Actor(animator, mouth, motion))
+    timings["analyse"] = time.perf_counter() - t
+    first_speaker = next(f for f in faces if f.index == spans[0][0])
+    return Scene(image, actors, n_frames, fps, audio, OUTPUT_SR, first_speaker, timings)
