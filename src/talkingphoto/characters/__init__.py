@@ -1,6 +1,40 @@
-"""Finding characters in the picture and describing their faces."""
+"""Finding characters in the picture and describing their faces.
+
+``find_faces(image)`` runs the detection chain (face mesh, full-range detector + mesh,
+animeface + mesh) and returns every face left to right; ``face_from_points`` rigs anything
+else from a few clicked points; ``choose_face`` picks the speaker; ``draw_overlay`` shows
+what will move. Landmark index sets live in :mod:`.topology`.
+"""
 
 from . import topology
+from ._anime import AnimeParts, detect_anime, refine_with_anime
+from ._choose import NO_FACE_HELP, choose_face
 from ._face import N_LANDMARKS, Face
+from ._finder import FaceFinder, FinderOptions, find_faces
+from ._overlay import draw_overlay
+from ._points import OPTIONAL_POINTS, REQUIRED_POINTS, face_from_points, load_points, validate_points
+from ._style import guess_style, style_features
+from ._template import canonical_face
 
-__all__ = ["Face", "N_LANDMARKS", "topology"]
+__all__ = [
+    "Face",
+    "N_LANDMARKS",
+    "topology",
+    "FaceFinder",
+    "FinderOptions",
+    "find_faces",
+    "AnimeParts",
+    "detect_anime",
+    "refine_with_anime",
+    "face_from_points",
+    "load_points",
+    "validate_points",
+    "REQUIRED_POINTS",
+    "OPTIONAL_POINTS",
+    "choose_face",
+    "NO_FACE_HELP",
+    "guess_style",
+    "style_features",
+    "draw_overlay",
+    "canonical_face",
+]

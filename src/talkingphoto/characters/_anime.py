@@ -1,0 +1,252 @@
+"""Anime faces: ``animeface`` finds the parts, the face mesh (or the template) gives the rest.
+
+Face mesh alone misplaces big anime eyes (its lids land on the upper lash line or the
+brows) and draws thick lips over a one-line mouth; animeface alone gives only boxes, and
+its eye boxes sit low on the eye. So the eye boxes are first refined to the iris, found by
+animeface's own eye colour, and then the mesh's eye, lip, nose and chin regions are snapped
+onto the parts with a smooth falloff (:func:`refine_with_anime`).
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..errors import MissingDependencyError
+from . import topology as topo
+from ._points import face_from_points
+from ._template import apply_affine, canonical_face, fit_affine
+
+__all__ = ["AnimeParts", "detect_anime", "refine_with_anime", "face_from_anime_parts"]
+
+# animeface works on small pictures; bigger ones are shrunk (it costs ~1 s per megapixel).
+_MAX_SIDE = 1024
+
+
+@dataclass(frozen=True)
+class AnimeParts:
+    """One anime face, in source pixels. Left/right as seen in the picture.
+
+    Boxes are ``(x, y, w, h)`` floats; points ``(x, y)``.
+    """
+
+    likelihood: float
+    face_box: tuple
+    left_eye_box: tuple  # eye on the picture's left: the character's right eye
+    right_eye_box: tuple
+    left_iris_box: tuple
+    right_iris_box: tuple
+    mouth_box: tuple
+    nose: tuple
+    chin: tuple
+
+
+def _import_animeface():
+    try:
+        import PIL
+        import animeface
+    except ImportError as exc:
+        raise MissingDependencyError("anime face detection needs animeface: pip install 'animeface>=2.0' 'pillow<12'") from exc
+    if int(PIL.__version__.split(".")[0]) >= 12:
+        # animeface reads pixels through an API that Pillow 12 changed: it finds nothing, silently.
+        raise MissingDependencyError(f"animeface needs Pillow older than 12 (found {PIL.__version__}): pip install 'pillow<12'")
+    return animeface
+
+
+def _iris_box(lab: np.ndarray, box, eye_lab, skin_lab, hair_lab):
+    """The iris near animeface's eye ``box``: pixels nearer the eye colour than skin or hair.
+
+    Returns the iris box ``(x, y, w, h)`` or None when no plausible blob is found.
+    """
+    import cv2
+
+    height, width = lab.shape[:2]
+    x, y, w, h = box
+    x0, x1 = int(max(0, x - 0.5 * w)), int(min(width, x + 1.5 * w))
+    y0, y1 = int(max(0, y - 1.2 * h)), int(min(height, y + 1.2 * h))
+    window = lab[y0:y1, x0:x1]
+    dist = [np.linalg.norm(window - colour, axis=-1) for colour in (eye_lab, skin_lab, hair_lab)]
+    mask = ((dist[0] < dist[1]) & (dist[0] < dist[2])).astype(np.uint8)
+    n_labels, labels, stats, _ = cv2.connectedComponentsWithStats(mask)
+    inside = labels[int(y) - y0 : int(y + h) - y0, int(x) - x0 : int(x + w) - x0]
+    counts = np.bincount(inside.ravel(), minlength=n_labels)
+    counts[0] = 0
+    best = int(counts.argmax())
+    if counts[best] < 0.1 * w * h:
+        return None
+    bx, by, bw, bh, area = stats[best]
+    # A blob much bigger than animeface's box is hair or clothing of the eye's colour.
+    if bw > 2.5 * w or bh > 3.0 * h or area < 12:
+        return None
+    return (float(bx + x0), float(by + y0), float(bw), float(bh))
+
+
+def _eye_box(iris) -> tuple:
+    """Eye opening around an iris: as tall as the iris, with some white on either side."""
+    x, y, w, h = iris
+    return (x - 0.25 * w, y, 1.5 * w, h)
+
+
+def detect_anime(image: np.ndarray) -> list:
+    """Anime faces with their parts.
+
+    Parameters
+    ----------
+    image : np.ndarray [shape=(h, w, 3), dtype=uint8, RGB]
+
+    Returns
+    -------
+    list of AnimeParts
+        Empty when nothing is found.
+    """
+    import cv2
+    from PIL import Image
+
+    animeface = _import_animeface()
+    height, width = image.shape[:2]
+    factor = min(1.0, _MAX_SIDE / max(height, width))
+    small = image if factor == 1.0 else cv2.resize(image, (round(width * factor), round(height * factor)), interpolation=cv2.INTER_AREA)
+    lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float32)
+
+    def to_lab(colour):
+        return cv2.cvtColor(np.uint8([[[colour.r, colour.g, colour.b]]]), cv2.COLOR_RGB2LAB)[0, 0].astype(np.float32)
+
+    def box(b):
+        return (b.x / factor, b.y / factor, b.width / factor, b.height / factor)
+
+    found = []
+    for face in animeface.detect(Image.fromarray(small)):
+        skin, hair = to_lab(face.skin.color), to_lab(face.hair.color)
+        eyes = {}
+        # animeface's "left_eye" is the character's left: the one on the picture's right.
+        for side, part in (("left", face.right_eye), ("right", face.left_eye)):
+            coarse = box(part.pos)
+            iris = _iris_box(lab, coarse, to_lab(part.color), skin, hair)
+            eyes[side] = (_eye_box(iris), iris) if iris is not None else (coarse, coarse)
+        found.append(
+            AnimeParts(
+                likelihood=float(face.likelihood),
+                face_box=box(face.face.pos),
+                left_eye_box=eyes["left"][0],
+                right_eye_box=eyes["right"][0],
+                left_iris_box=eyes["left"][1],
+                right_iris_box=eyes["right"][1],
+                mouth_box=box(face.mouth.pos),
+                nose=(face.nose.pos.x / factor, face.nose.pos.y / factor),
+                chin=(face.chin.pos.x / factor, face.chin.pos.y / factor),
+            )
+        )
+    return found
+
+
+def _box_map(points: np.ndarray, box) -> np.ndarray:
+    """``points`` [shape=(n, 2)] scaled and shifted so their bounding box becomes ``box``."""
+    lo, hi = points.min(0), points.max(0)
+    x, y, w, h = box
+    return (points - lo) / np.maximum(hi - lo, 1e-6) * [w, h] + [x, y]
+
+
+def _snap(landmarks: np.ndarray, regions: list) -> np.ndarray:
+    """Put each region's landmarks on their targets; the rest follow with a falloff.
+
+    ``regions``: list of ``(ids, targets [shape=(len(ids), 2)], reach)``. Member landmarks
+    land exactly on their targets. Any other landmark moves by each region's best-fitting
+    affine motion, weighted ``exp(-(distance to the region's box / reach)^2)``; weights of
+    overlapping regions are normalised so that nothing overshoots.
+    """
+    xy = landmarks[:, :2].astype(np.float64)
+    out = landmarks.astype(np.float64).copy()
+    members = np.zeros(len(xy), dtype=bool)
+    moves, weights = [], []
+    for ids, targets, reach in regions:
+        members[ids] = True
+        motion = fit_affine(xy[ids], targets) if len(ids) >= 3 else None
+        moved = apply_affine(motion, landmarks)[:, :2] if motion is not None else xy + (targets.mean(0) - xy[ids].mean(0))
+        lo, hi = xy[ids].min(0), xy[ids].max(0)
+        outside = np.maximum(np.maximum(lo - xy, xy - hi), 0.0)
+        weights.append(np.exp(-((np.hypot(outside[:, 0], outside[:, 1]) / reach) ** 2)))
+        moves.append(moved - xy)
+    weights = np.array(weights)  # (regions, n)
+    total = np.maximum(weights.sum(0), 1.0)
+    out[:, :2] += np.einsum("rn,rnk->nk", weights, np.array(moves)) / total[:, None]
+    for ids, targets, _ in regions:
+        out[ids, :2] = targets
+    return out
+
+
+def refine_with_anime(landmarks: np.ndarray, parts: AnimeParts) -> np.ndarray:
+    """Snap a face mesh's eyes, lips, nose and chin onto animeface's parts.
+
+    Eyes and irises: the template's (frontal, clean) eye and iris outlines, scaled into the
+    eye and iris boxes; the mesh's own eye shape is often skewed on stylised faces.
+    Lips: the mesh's lips, centred on animeface's mouth point and squeezed to its mouth-box
+    height (an anime mouth is a line, not full lips); the mesh's mouth width is kept unless
+    it is more than twice animeface's. Nose tip and chin move onto animeface's points.
+
+    Parameters
+    ----------
+    landmarks : np.ndarray [shape=(478, 3)]
+        Source pixels.
+    parts : AnimeParts
+
+    Returns
+    -------
+    np.ndarray [shape=(478, 3), float64]
+    """
+    lm = np.asarray(landmarks, dtype=np.float64)
+    xy = lm[:, :2]
+    template = canonical_face()[:, :2]
+    eye_span = np.linalg.norm(_centre(parts.right_eye_box) - _centre(parts.left_eye_box))
+    regions = []
+    for contour, iris, eye_box, iris_box in (
+        (topo.RIGHT_EYE, topo.RIGHT_IRIS, parts.left_eye_box, parts.left_iris_box),
+        (topo.LEFT_EYE, topo.LEFT_IRIS, parts.right_eye_box, parts.right_iris_box),
+    ):
+        reach = 0.6 * max(eye_box[2], eye_box[3])
+        regions.append((contour, _box_map(template[contour], eye_box), reach))
+        regions.append((iris, _box_map(template[iris], iris_box), 0.3 * reach))
+
+    lips = topo.LIPS_ALL
+    lo, hi = xy[lips].min(0), xy[lips].max(0)
+    mx, my, mw, mh = parts.mouth_box
+    width = min(hi[0] - lo[0], 2.0 * mw)
+    height = min(hi[1] - lo[1], mh)
+    cx, cy = _centre(parts.mouth_box)
+    regions.append((lips, _box_map(xy[lips], (cx - width / 2, cy - height / 2, width, height)), 0.5 * width))
+
+    point_reach = 0.3 * eye_span
+    regions.append((np.array([topo.NOSE_TIP]), np.array([parts.nose], dtype=np.float64), point_reach))
+    regions.append((np.array([topo.CHIN]), np.array([parts.chin], dtype=np.float64), point_reach))
+    return _snap(lm, regions)
+
+
+def _centre(box) -> np.ndarray:
+    return np.array([box[0] + box[2] / 2, box[1] + box[3] / 2])
+
+
+def face_from_anime_parts(parts: AnimeParts, *, image_shape) -> np.ndarray:
+    """A template mesh fitted to animeface's parts, for when face mesh finds nothing there.
+
+    Returns
+    -------
+    np.ndarray [shape=(478, 3), float64], source pixels
+    """
+    height, width = image_shape[:2]
+
+    def inside(point):
+        return [float(np.clip(point[0], 0, width - 1)), float(np.clip(point[1], 0, height - 1))]
+
+    def centre(box):
+        return inside((box[0] + box[2] / 2, box[1] + box[3] / 2))
+
+    mx, my, mw, mh = parts.mouth_box
+    points = {
+        "mouth_left": inside((mx, my + mh / 2)),
+        "mouth_right": inside((mx + mw, my + mh / 2)),
+        "upper_lip": inside((mx + mw / 2, my)),
+        "lower_lip": inside((mx + mw / 2, my + mh)),
+        "chin": inside(parts.chin),
+        "left_eye": centre(parts.left_iris_box),
+        "right_eye": centre(parts.right_iris_box),
+    }
+    fitted = face_from_points(points, image_shape=image_shape, style="drawn")
+    return refine_with_anime(fitted.landmarks, parts)

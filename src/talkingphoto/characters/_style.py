@@ -1,0 +1,73 @@
+"""Is a face a photo or drawn (anime, painted, cartoon)? A colour-statistics guess.
+
+Drawn faces get a flat, stylised mouth from the renderer, photos a realistic one, so a
+wrong guess looks odd but breaks nothing; ``--style`` can override it.
+
+The heuristic looks at the inner face (the central 60 % of the face box, at native
+resolution so sensor noise is not averaged away):
+
+- *flat*: the share of pixels whose colour equals their right and lower neighbours'
+  within 1 level in every channel. Camera sensors and film grain leave almost no such
+  pixels on skin (0.5-1 % on the test photos); digital drawing and painting leave large
+  exactly-flat areas (24-39 % on the anime and Wesnoth faces).
+- *edges*: the share of pixels with a jump of more than 60 levels to a neighbour, i.e.
+  ink outlines (2-3 % on photos, 13-15 % on the drawn faces).
+
+``drawn`` when flat >= 0.15, or flat >= 0.08 with edges >= 0.08 (soft-shaded art with
+outlines). Grainless grey-scale photos with flat skies come closest to the line (the
+classic "cameraman" picture scores flat 0.12, edges 0.05).
+"""
+
+import numpy as np
+
+__all__ = ["style_features", "guess_style"]
+
+_WINDOW = 384  # largest inner-face window measured, in source pixels
+
+
+def _inner_region(image: np.ndarray, box) -> np.ndarray:
+    height, width = image.shape[:2]
+    x, y, w, h = box
+    cx, cy = x + w / 2, y + h / 2
+    half_w = min(0.3 * w, _WINDOW / 2)
+    half_h = min(0.3 * h, _WINDOW / 2)
+    x0, x1 = int(max(0, cx - half_w)), int(min(width, cx + half_w))
+    y0, y1 = int(max(0, cy - half_h)), int(min(height, cy + half_h))
+    return image[y0:y1, x0:x1]
+
+
+def style_features(image: np.ndarray, box) -> dict:
+    """Flatness and ink-edge share of the inner face.
+
+    Parameters
+    ----------
+    image : np.ndarray [shape=(h, w, 3), dtype=uint8, RGB]
+    box : tuple
+        ``(x, y, w, h)`` of the face in source pixels.
+
+    Returns
+    -------
+    dict
+        ``{"flat": float 0..1, "edges": float 0..1}``; both 0 for a region under 4x4 px.
+    """
+    region = _inner_region(image, box).astype(np.int16)
+    if region.shape[0] < 4 or region.shape[1] < 4:
+        return {"flat": 0.0, "edges": 0.0}
+    dx = np.abs(np.diff(region, axis=1)).max(-1)[:-1]
+    dy = np.abs(np.diff(region, axis=0)).max(-1)[:, :-1]
+    step = np.maximum(dx, dy)
+    return {"flat": float((step <= 1).mean()), "edges": float((step > 60).mean())}
+
+
+def guess_style(image: np.ndarray, box) -> str:
+    """``"drawn"`` or ``"photo"`` for the face in ``box`` (see the module notes).
+
+    Parameters
+    ----------
+    image : np.ndarray [shape=(h, w, 3), dtype=uint8, RGB]
+    box : tuple
+        ``(x, y, w, h)`` in source pixels.
+    """
+    features = style_features(image, box)
+    flat, edges = features["flat"], features["edges"]
+    return "drawn" if flat >= 0.15 or (flat >= 0.08 and edges >= 0.08) else "photo"
