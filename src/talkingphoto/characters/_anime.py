@@ -16,7 +16,7 @@ from . import topology as topo
 from ._points import face_from_points
 from ._template import apply_affine, canonical_face, fit_affine
 
-__all__ = ["AnimeParts", "detect_anime", "refine_with_anime", "face_from_anime_parts"]
+__all__ = ["AnimeParts", "detect_anime", "has_big_eyes", "refine_with_anime", "face_from_anime_parts"]
 
 # animeface works on small pictures; bigger ones are shrunk (it costs ~1 s per megapixel).
 _MAX_SIDE = 1024
@@ -171,6 +171,14 @@ def _snap(landmarks: np.ndarray, regions: list) -> np.ndarray:
     for ids, targets, _ in regions:
         out[ids, :2] = targets
     return out
+
+
+def has_big_eyes(landmarks: np.ndarray, parts: AnimeParts) -> bool:
+    """Whether animeface's eyes are anime-big for this mesh: taller than 0.45 x the mesh's
+    iris distance. Real eyes open to 0.15-0.2 x; Ren'Py anime eyes measure 0.6-0.7 x, a
+    painted Wesnoth face 0.4 x and closed anime eyes 0.3 x (their mesh is kept)."""
+    spacing = np.linalg.norm(landmarks[topo.RIGHT_IRIS_CENTRE, :2] - landmarks[topo.LEFT_IRIS_CENTRE, :2])
+    return max(parts.left_eye_box[3], parts.right_eye_box[3]) >= 0.45 * spacing
 
 
 def refine_with_anime(landmarks: np.ndarray, parts: AnimeParts) -> np.ndarray:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import MissingDependencyError, ParameterError
-from ._anime import detect_anime, face_from_anime_parts, refine_with_anime
+from ._anime import detect_anime, face_from_anime_parts, has_big_eyes, refine_with_anime
 from ._face import N_LANDMARKS, Face
 from ._geometry import box_cover, box_iou, box_of
 from ._style import guess_style
@@ -267,12 +267,22 @@ class FaceFinder:
         shape = image.shape
         for parts in detect_anime(image):
             same = [item for item in found if box_cover(item["box"], parts.face_box) > 0.5]
-            found = [item for item in found if not any(item is s for s in same)]
-            geometry = max(same, key=lambda item: item["box"][2] * item["box"][3])["landmarks"] if same else None
-            if geometry is None:
-                geometry = self.mesh_crop(image, parts.face_box)
+            if same:
+                # Face mesh found it already: an anime hit means drawn, but its parts replace
+                # the mesh's only on big anime eyes (a painted realistic face keeps its mesh).
+                best = max(same, key=lambda item: item["box"][2] * item["box"][3])
+                best["style"] = "drawn"
+                best["confidence"] = max(best["confidence"], parts.likelihood)
+                if has_big_eyes(best["landmarks"], parts):
+                    best.update(landmarks=refine_with_anime(best["landmarks"], parts), detector="animeface+mesh",
+                                confidence=parts.likelihood)  # fmt: skip
+                    best["box"] = box_of(best["landmarks"], shape)
+                continue
+            geometry = self.mesh_crop(image, parts.face_box)
             if geometry is not None:
-                landmarks, detector = refine_with_anime(geometry, parts), "animeface+mesh"
+                if has_big_eyes(geometry, parts):
+                    geometry = refine_with_anime(geometry, parts)
+                landmarks, detector = geometry, "animeface+mesh"
             else:
                 try:
                     landmarks, detector = face_from_anime_parts(parts, image_shape=shape), "animeface"
