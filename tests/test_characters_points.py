@@ -117,3 +117,12 @@ def test_load_points_errors_name_the_file_and_problem(tmp_path):
     wrong.write_text(json.dumps({**CAT, "upper_lip": {"x": 1, "y": 2}}))
     with pytest.raises(ParameterError, match=r"points file '.*wrong\.json': 'upper_lip' must be \[x, y\]"):
         load_points(wrong)
+
+
+def test_loaded_points_feed_the_fit(tmp_path):
+    path = tmp_path / "cat.json"
+    path.write_text(json.dumps(CAT))
+    face = face_from_points(load_points(path), image_shape=SHAPE)
+    np.testing.assert_allclose(face.landmarks[topo.CHIN, :2], CAT["chin"], atol=0.01)
+    with pytest.raises(ParameterError, match=r"'chin' must be \[x, y\] with two pixel numbers, got \[1.0, 2.0, 3.0\]"):
+        validate_points({**CAT, "chin": np.array([1.0, 2.0, 3.0])})

@@ -6,7 +6,6 @@ onto them, so the renderer always gets the same 478-point mesh.
 """
 
 import json
-import math
 from pathlib import Path
 
 import numpy as np
@@ -41,15 +40,16 @@ _KEYS_HELP = (
 
 
 def _as_point(name: str, value, source: str) -> np.ndarray:
-    ok = (
-        isinstance(value, (list, tuple))
-        and len(value) == 2
-        and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
-        and all(math.isfinite(v) for v in value)
+    """``[x, y]`` (list, tuple or array of two finite real numbers) as a float64 array."""
+    numbers = isinstance(value, (list, tuple)) and all(
+        isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool) for v in value
     )
-    if not ok:
-        raise ParameterError(f"{source}: {name!r} must be [x, y] with two pixel numbers, got {value!r}")
-    return np.array(value, dtype=np.float64)
+    array = isinstance(value, np.ndarray) and (np.issubdtype(value.dtype, np.integer) or np.issubdtype(value.dtype, np.floating))
+    point = np.asarray(value, dtype=np.float64) if numbers or array else None
+    if point is None or point.shape != (2,) or not np.isfinite(point).all():
+        shown = value.tolist() if isinstance(value, np.ndarray) else value
+        raise ParameterError(f"{source}: {name!r} must be [x, y] with two pixel numbers, got {shown!r}")
+    return point
 
 
 def validate_points(points, *, image_shape=None, source: str = "points") -> dict:
