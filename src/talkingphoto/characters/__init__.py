@@ -7,7 +7,7 @@ what will move. Landmark index sets live in :mod:`.topology`.
 """
 
 from . import topology
-from ._anime import AnimeParts, detect_anime, refine_with_anime
+from ._anime import AnimeParts, detect_anime, has_big_eyes, refine_with_anime
 from ._choose import NO_FACE_HELP, choose_face
 from ._face import N_LANDMARKS, Face
 from ._finder import FaceFinder, FinderOptions, find_faces
@@ -25,6 +25,7 @@ __all__ = [
     "find_faces",
     "AnimeParts",
     "detect_anime",
+    "has_big_eyes",
     "refine_with_anime",
     "face_from_points",
     "load_points",

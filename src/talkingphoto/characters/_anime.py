@@ -14,11 +14,11 @@ import numpy as np
 from ..errors import MissingDependencyError
 from . import topology as topo
 from ._points import face_from_points
-from ._template import apply_affine, canonical_face, fit_affine
+from ._template import canonical_face
 
 __all__ = ["AnimeParts", "detect_anime", "has_big_eyes", "refine_with_anime", "face_from_anime_parts"]
 
-# animeface works on small pictures; bigger ones are shrunk (it costs ~1 s per megapixel).
+# animeface works on small pictures; bigger ones are shrunk (it costs ~1.2 s per megapixel).
 _MAX_SIDE = 1024
 
 
@@ -52,22 +52,26 @@ def _import_animeface():
     return animeface
 
 
-def _iris_box(lab: np.ndarray, box, eye_lab, skin_lab, hair_lab):
+def _iris_box(image: np.ndarray, box, eye_rgb, skin_rgb, hair_rgb):
     """The iris near animeface's eye ``box``: pixels nearer the eye colour than skin or hair.
 
-    Returns the iris box ``(x, y, w, h)`` or None when no plausible blob is found.
+    Colours are compared in CIE Lab. Returns the iris box ``(x, y, w, h)`` or None when no
+    plausible blob is found.
     """
     import cv2
 
-    height, width = lab.shape[:2]
+    height, width = image.shape[:2]
     x, y, w, h = box
     x0, x1 = int(max(0, x - 0.5 * w)), int(min(width, x + 1.5 * w))
-    y0, y1 = int(max(0, y - 1.2 * h)), int(min(height, y + 1.2 * h))
-    window = lab[y0:y1, x0:x1]
-    dist = [np.linalg.norm(window - colour, axis=-1) for colour in (eye_lab, skin_lab, hair_lab)]
+    y0, y1 = int(max(0, y - 1.5 * h)), int(min(height, y + 1.2 * h))
+    if x1 - x0 < 2 or y1 - y0 < 2:
+        return None
+    window = cv2.cvtColor(np.ascontiguousarray(image[y0:y1, x0:x1]), cv2.COLOR_RGB2LAB).astype(np.float32)
+    colours = cv2.cvtColor(np.uint8([[eye_rgb, skin_rgb, hair_rgb]]), cv2.COLOR_RGB2LAB)[0].astype(np.float32)
+    dist = [np.linalg.norm(window - colour, axis=-1) for colour in colours]
     mask = ((dist[0] < dist[1]) & (dist[0] < dist[2])).astype(np.uint8)
     n_labels, labels, stats, _ = cv2.connectedComponentsWithStats(mask)
-    inside = labels[int(y) - y0 : int(y + h) - y0, int(x) - x0 : int(x + w) - x0]
+    inside = labels[max(0, int(y) - y0) : int(y + h) - y0, max(0, int(x) - x0) : int(x + w) - x0]
     counts = np.bincount(inside.ravel(), minlength=n_labels)
     counts[0] = 0
     best = int(counts.argmax())
@@ -105,22 +109,21 @@ def detect_anime(image: np.ndarray) -> list:
     height, width = image.shape[:2]
     factor = min(1.0, _MAX_SIDE / max(height, width))
     small = image if factor == 1.0 else cv2.resize(image, (round(width * factor), round(height * factor)), interpolation=cv2.INTER_AREA)
-    lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float32)
 
-    def to_lab(colour):
-        return cv2.cvtColor(np.uint8([[[colour.r, colour.g, colour.b]]]), cv2.COLOR_RGB2LAB)[0, 0].astype(np.float32)
+    def rgb(colour):
+        return (colour.r, colour.g, colour.b)
 
     def box(b):
         return (b.x / factor, b.y / factor, b.width / factor, b.height / factor)
 
     found = []
     for face in animeface.detect(Image.fromarray(small)):
-        skin, hair = to_lab(face.skin.color), to_lab(face.hair.color)
+        skin, hair = rgb(face.skin.color), rgb(face.hair.color)
         eyes = {}
         # animeface's "left_eye" is the character's left: the one on the picture's right.
         for side, part in (("left", face.right_eye), ("right", face.left_eye)):
             coarse = box(part.pos)
-            iris = _iris_box(lab, coarse, to_lab(part.color), skin, hair)
+            iris = _iris_box(image, coarse, rgb(part.color), skin, hair)
             eyes[side] = (_eye_box(iris), iris) if iris is not None else (coarse, coarse)
         found.append(
             AnimeParts(
@@ -149,25 +152,22 @@ def _snap(landmarks: np.ndarray, regions: list) -> np.ndarray:
     """Put each region's landmarks on their targets; the rest follow with a falloff.
 
     ``regions``: list of ``(ids, targets [shape=(len(ids), 2)], reach)``. Member landmarks
-    land exactly on their targets. Any other landmark moves by each region's best-fitting
-    affine motion, weighted ``exp(-(distance to the region's box / reach)^2)``; weights of
-    overlapping regions are normalised so that nothing overshoots.
+    land exactly on their targets. Any other landmark follows each region's mean shift,
+    weighted ``exp(-(distance to the region's box / reach)^2)``; weights of overlapping
+    regions are normalised so that nothing overshoots. (Only the shift spreads: a region's
+    scaling, e.g. a thin mesh eye stretched to a tall anime eye, would fling distant points.)
     """
     xy = landmarks[:, :2].astype(np.float64)
     out = landmarks.astype(np.float64).copy()
-    members = np.zeros(len(xy), dtype=bool)
-    moves, weights = [], []
+    shifts, weights = [], []
     for ids, targets, reach in regions:
-        members[ids] = True
-        motion = fit_affine(xy[ids], targets) if len(ids) >= 3 else None
-        moved = apply_affine(motion, landmarks)[:, :2] if motion is not None else xy + (targets.mean(0) - xy[ids].mean(0))
+        shifts.append(targets.mean(0) - xy[ids].mean(0))
         lo, hi = xy[ids].min(0), xy[ids].max(0)
         outside = np.maximum(np.maximum(lo - xy, xy - hi), 0.0)
         weights.append(np.exp(-((np.hypot(outside[:, 0], outside[:, 1]) / reach) ** 2)))
-        moves.append(moved - xy)
     weights = np.array(weights)  # (regions, n)
     total = np.maximum(weights.sum(0), 1.0)
-    out[:, :2] += np.einsum("rn,rnk->nk", weights, np.array(moves)) / total[:, None]
+    out[:, :2] += (weights / total).T @ np.array(shifts)
     for ids, targets, _ in regions:
         out[ids, :2] = targets
     return out
@@ -185,7 +185,9 @@ def refine_with_anime(landmarks: np.ndarray, parts: AnimeParts) -> np.ndarray:
     """Snap a face mesh's eyes, lips, nose and chin onto animeface's parts.
 
     Eyes and irises: the template's (frontal, clean) eye and iris outlines, scaled into the
-    eye and iris boxes; the mesh's own eye shape is often skewed on stylised faces.
+    eye and iris boxes; the mesh's own eye shape is often skewed on stylised faces. Brows
+    keep the mesh's shape, moved to just above the new eyes (so raising them never drags
+    an eye along).
     Lips: the mesh's lips, centred on animeface's mouth point and squeezed to its mouth-box
     height (an anime mouth is a line, not full lips); the mesh's mouth width is kept unless
     it is more than twice animeface's. Nose tip and chin move onto animeface's points.
@@ -205,13 +207,19 @@ def refine_with_anime(landmarks: np.ndarray, parts: AnimeParts) -> np.ndarray:
     template = canonical_face()[:, :2]
     eye_span = np.linalg.norm(_centre(parts.right_eye_box) - _centre(parts.left_eye_box))
     regions = []
-    for contour, iris, eye_box, iris_box in (
-        (topo.RIGHT_EYE, topo.RIGHT_IRIS, parts.left_eye_box, parts.left_iris_box),
-        (topo.LEFT_EYE, topo.LEFT_IRIS, parts.right_eye_box, parts.right_iris_box),
+    for contour, iris, brow, eye_box, iris_box in (
+        (topo.RIGHT_EYE, topo.RIGHT_IRIS, topo.RIGHT_BROW, parts.left_eye_box, parts.left_iris_box),
+        (topo.LEFT_EYE, topo.LEFT_IRIS, topo.LEFT_BROW, parts.right_eye_box, parts.right_iris_box),
     ):
         reach = 0.6 * max(eye_box[2], eye_box[3])
         regions.append((contour, _box_map(template[contour], eye_box), reach))
         regions.append((iris, _box_map(template[iris], iris_box), 0.3 * reach))
+        # The brow keeps its shape and sits a quarter of the eye's height above the eye.
+        shift = np.array([
+            eye_box[0] + eye_box[2] / 2 - xy[contour, 0].mean(),
+            eye_box[1] - 0.25 * eye_box[3] - xy[brow, 1].max(),
+        ])  # fmt: skip
+        regions.append((brow, xy[brow] + shift, 0.3 * reach))
 
     lips = topo.LIPS_ALL
     lo, hi = xy[lips].min(0), xy[lips].max(0)

@@ -178,26 +178,25 @@ def deform(points: np.ndarray, *, src: np.ndarray, dst: np.ndarray, radius: floa
 
 def _main(argv: list) -> int:
     """Rebuild the template file from one frontal photo: ``IMAGE OUT.npz``."""
-    import cv2
-    import mediapipe as mp
+    from ..errors import TalkingPhotoError
+    from ..media import load_image
+    from ._finder import FaceFinder
 
     if len(argv) != 2:
         print("usage: python -m talkingphoto.characters._template IMAGE OUT.npz", file=sys.stderr)
         return 2
     image_path, out_path = argv
-    bgr = cv2.imread(image_path, cv2.IMREAD_COLOR)
-    if bgr is None:
-        print(f"cannot read {image_path}", file=sys.stderr)
+    try:
+        image = load_image(image_path)
+    except TalkingPhotoError as exc:
+        print(f"error: {exc}", file=sys.stderr)
         return 2
-    rgb = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
-    height, width = rgb.shape[:2]
-    with mp.solutions.face_mesh.FaceMesh(static_image_mode=True, refine_landmarks=True, max_num_faces=1) as mesh:
-        result = mesh.process(rgb)
-    if not result.multi_face_landmarks:
-        print(f"no face found in {image_path}", file=sys.stderr)
+    with FaceFinder() as finder:
+        found = finder.mesh_whole(image)
+    if len(found) != 1:
+        print(f"error: need exactly one face in {image_path}, face mesh found {len(found)}", file=sys.stderr)
         return 1
-    found = np.array([[p.x * width, p.y * height, p.z * width] for p in result.multi_face_landmarks[0].landmark])
-    np.savez_compressed(out_path, landmarks=canonical_from_landmarks(found))
+    np.savez_compressed(out_path, landmarks=canonical_from_landmarks(found[0]))
     print(f"wrote {out_path}")
     return 0
 
