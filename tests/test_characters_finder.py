@@ -1,0 +1,124 @@
+"""The detection chain on the shared pictures (slow: mediapipe and animeface on real images)."""
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from talkingphoto.characters import (
+    FaceFinder,
+    FinderOptions,
+    choose_face,
+    face_from_points,
+    find_faces,
+    topology as topo,
+)
+from talkingphoto.errors import NoFaceError, ParameterError
+
+INNER_LIPS = np.concatenate([topo.LIPS_UPPER_INNER, topo.LIPS_LOWER_INNER])
+
+
+@pytest.fixture(scope="module")
+def finder():
+    with FaceFinder() as shared:
+        yield shared
+
+
+def _load(shared_data, name):
+    """RGB uint8, transparent pixels shown on white (as media.load_image does)."""
+    with Image.open(shared_data / "images" / name) as picture:
+        rgba = picture.convert("RGBA")
+    white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+    white.alpha_composite(rgba)
+    return np.asarray(white.convert("RGB"))
+
+
+def _mouth(face):
+    return face.landmarks[INNER_LIPS, :2].mean(0)
+
+
+def test_options_are_checked():
+    with pytest.raises(ParameterError, match="max_faces must be an integer 1..32, got 0"):
+        FinderOptions(max_faces=0)
+    with pytest.raises(ParameterError, match="crop_scales"):
+        FinderOptions(crop_scales=())
+
+
+def test_bad_image_is_a_parameter_error():
+    with pytest.raises(ParameterError, match=r"RGB uint8 array of shape \(h, w, 3\), got float64 array"):
+        find_faces(np.zeros((64, 64, 3)))
+
+
+def test_blank_picture_gives_no_faces(finder):
+    assert finder.find(np.full((96, 128, 3), 200, np.uint8)) == []
+
+
+def test_finder_can_be_closed_and_reused(finder):
+    blank = np.full((64, 64, 3), 90, np.uint8)
+    finder.close()
+    assert finder.find(blank) == []
+
+
+@pytest.mark.slow
+def test_photo_is_found_by_face_mesh(shared_data, finder):
+    faces = finder.find(_load(shared_data, "grace_hopper.jpg"))
+    assert len(faces) == 1
+    face = faces[0]
+    assert (face.index, face.detector, face.style) == (0, "face_mesh", "photo")
+    assert 0.5 <= face.confidence <= 1.0
+    np.testing.assert_allclose(face.box, (173, 132, 183, 202), atol=8)
+    np.testing.assert_allclose(_mouth(face), (267.6, 278.4), atol=4)
+
+
+@pytest.mark.slow
+def test_painted_three_quarter_face_needs_the_detector_and_a_crop(shared_data, finder):
+    faces = finder.find(_load(shared_data, "wesnoth_mage_female.png"))
+    assert [(f.detector, f.style) for f in faces] == [("face_detection+mesh", "drawn")]
+    np.testing.assert_allclose(faces[0].box, (190, 69, 54, 73), atol=6)
+    np.testing.assert_allclose(_mouth(faces[0]), (227.8, 121.7), atol=4)
+
+
+@pytest.mark.slow
+def test_anime_eyes_and_mouth_are_snapped_to_the_drawing(shared_data, finder):
+    faces = finder.find(_load(shared_data, "sylvie_green_normal.png"))
+    assert [(f.detector, f.style) for f in faces] == [("animeface+mesh", "drawn")]
+    lm = faces[0].landmarks
+    # Irises inside the drawn irises (left eye x 152-164, right eye x 204-228, both y 87-117).
+    assert 150 < lm[topo.RIGHT_IRIS_CENTRE, 0] < 166 and 95 < lm[topo.RIGHT_IRIS_CENTRE, 1] < 110
+    assert 202 < lm[topo.LEFT_IRIS_CENTRE, 0] < 230 and 95 < lm[topo.LEFT_IRIS_CENTRE, 1] < 110
+    # Lids on the lash lines, not the brows: the eyes are ~30 px tall.
+    for upper, lower in ((topo.RIGHT_EYE_UPPER, topo.RIGHT_EYE_LOWER), (topo.LEFT_EYE_UPPER, topo.LEFT_EYE_LOWER)):
+        assert 82 < lm[upper, 1].min() < 94
+        assert 110 < lm[lower, 1].max() < 122
+    # A one-line mouth: thin lips on the smile, centred near animeface's mouth point.
+    np.testing.assert_allclose(_mouth(faces[0]), (189.5, 146.5), atol=4)
+    assert np.ptp(lm[topo.LIPS_ALL, 1]) <= 10
+    np.testing.assert_allclose(lm[topo.CHIN, :2], (188, 165), atol=1)
+
+
+@pytest.mark.slow
+def test_cat_needs_points(shared_data, finder):
+    image = _load(shared_data, "chelsea.png")
+    faces = finder.find(image)
+    assert faces == []
+    with pytest.raises(NoFaceError, match=r"no face found in the picture; mark the mouth by hand with --points"):
+        choose_face(faces)
+    points = {"mouth_left": [228, 281], "mouth_right": [290, 279], "upper_lip": [258, 279],
+              "lower_lip": [258, 287], "chin": [260, 298], "left_eye": [172, 115], "right_eye": [318, 137]}  # fmt: skip
+    face = face_from_points(points, image_shape=image.shape)
+    assert face.detector == "points"
+    np.testing.assert_allclose(face.landmarks[topo.UPPER_LIP_CENTRE, :2], points["upper_lip"], atol=0.01)
+
+
+@pytest.mark.slow
+def test_two_people_come_back_left_to_right(shared_data, finder):
+    photo = _load(shared_data, "grace_hopper.jpg")  # 512x600
+    painted = _load(shared_data, "wesnoth_mage_female.png")  # 400x400
+    picture = np.full((600, 912, 3), 255, np.uint8)
+    picture[:, :512] = photo
+    picture[100:500, 512:] = painted
+    faces = finder.find(picture)
+    assert [f.index for f in faces] == [0, 1]
+    assert faces[0].box[0] + faces[0].box[2] <= 512 < faces[1].box[0]
+    assert [(f.detector, f.style) for f in faces] == [("face_mesh", "photo"), ("face_detection+mesh", "drawn")]
+    assert choose_face(faces).index == 0  # the largest
+    assert choose_face(faces, face_at=tuple(_mouth(faces[1]))).index == 1
