@@ -21,9 +21,8 @@ _PROGRESS_INTERVAL = 0.2  # seconds between progress writes to the database
 log = logging.getLogger(__name__)
 
 
-def job_for(record, folder):
-    """The ``pipeline.Job`` of a stored job: its file names resolved inside ``folder``."""
-    spec = record.spec
+def job_for(spec: dict, folder):
+    """The ``pipeline.Job`` of a stored job's ``spec``, its file names resolved inside ``folder``."""
     options = dict(spec.get("options") or {})
     if options.get("points"):
         options["points"] = str(folder / options["points"])
@@ -148,7 +147,7 @@ class WorkerPool:
 
         try:
             renderer = self._renderer or default_renderer()
-            job = job_for(record, self.store.folder(record.id))
+            job = job_for(record.spec, self.store.folder(record.id))
             render_atomically(renderer, job, progress=progress, cancel=cancel)
         except Cancelled:
             if self._stopping:

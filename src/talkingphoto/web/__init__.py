@@ -1,1 +1,9 @@
-"""web stage."""
+"""The studio: a local web app to make pictures talk, with a persistent render queue.
+
+Needs the web extra (``pip install 'talkingphoto[web]'``); ``talkingphoto serve`` runs it.
+"""
+
+from ._app import create_app
+from ._uploads import UploadLimits
+
+__all__ = ["UploadLimits", "create_app"]
