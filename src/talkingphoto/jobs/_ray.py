@@ -129,9 +129,11 @@ def _collect(ray, ref, item, start) -> BatchResult:
         outcome = ray.get(ref)
     except ray.exceptions.TaskCancelledError:
         return BatchResult(item, "cancelled", seconds)
-    except ray.exceptions.RayError as exc:
-        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        return BatchResult(item, "failed", seconds, f"error on the cluster: {first_line}")
+    except ray.exceptions.RayTaskError as exc:
+        cause = exc.cause if isinstance(exc.cause, BaseException) else exc
+        return BatchResult(item, "failed", seconds, f"error on the cluster: {type(cause).__name__}: {cause}")
+    except ray.exceptions.RayError as exc:  # a worker or node died, an object was lost, ...
+        return BatchResult(item, "failed", seconds, f"error on the cluster: {type(exc).__name__}")
     if outcome["error"] is not None:
         return BatchResult(item, "failed", seconds, outcome["error"])
     output = Path(item.job.output)

@@ -1,0 +1,94 @@
+"""``talkingphoto batch MANIFEST --out-dir DIR``: many renders, resumable, on threads or Ray."""
+
+import sys
+import time
+from pathlib import Path
+
+from ..errors import ParameterError
+from ..jobs import read_manifest, run_batch, run_batch_on_ray
+
+
+def add_parser(subparsers) -> None:
+    p = subparsers.add_parser(
+        "batch",
+        help="render every line of a manifest (.jsonl or .csv)",
+        description="Render many videos from a manifest: one JSON object per line (.jsonl) or one row "
+        "per video (.csv) with 'image' and 'audio' (or 'text' and 'voice'), optionally 'mode', 'face', "
+        "'out' (a file name inside --out-dir) and other render options. Paths are relative to the "
+        "manifest. Finished outputs are skipped, so rerunning resumes and retries the failed ones.",
+    )
+    p.add_argument("manifest", type=Path, help="a .jsonl or .csv file")
+    p.add_argument("--out-dir", type=Path, required=True, help="where the videos go")
+    p.add_argument("--workers", type=int, default=1, help="renders at once on this computer")
+    p.add_argument(
+        "--ray",
+        metavar="ADDRESS",
+        help="run on a Ray cluster instead ('auto' or host:port; needs pip install 'talkingphoto[ray]')",
+    )
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=run)
+
+
+class _Progress:
+    """One line on stderr for the whole batch; redrawn in place on a terminal."""
+
+    def __init__(self, *, enabled: bool, stream=None):
+        self.stream = stream or sys.stderr
+        self.enabled = enabled
+        self.live = self.stream.isatty()
+        self.start = time.monotonic()
+        self._last = (0.0, -1)
+
+    def __call__(self, fraction: float, finished: int, total: int) -> None:
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if self.live:
+            if now - self._last[0] < 0.1 and finished == self._last[1]:
+                return
+        elif finished == self._last[1]:
+            return  # in a log, one line per finished job is enough
+        self._last = (now, finished)
+        width = 30
+        bar = "#" * int(width * fraction) + "-" * (width - int(width * fraction))
+        line = f"[{bar}] {100 * fraction:3.0f}% {finished}/{total} jobs {now - self.start:6.1f}s"
+        self.stream.write(f"\r{line}" if self.live else f"{line}\n")
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.enabled and self.live:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+def _summary(results, seconds: float) -> str:
+    rows = [("line", "output", "status", "time", "reason")]
+    for result in results:
+        took = f"{result.seconds:.1f}s" if result.status in ("done", "failed") else ""
+        rows.append((str(result.item.line), result.item.job.output.name, result.status, took, result.error or ""))
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[4] for row in rows]
+    lines[0] = lines[0].rstrip()
+    counts = {}
+    for result in results:
+        counts[result.status] = counts.get(result.status, 0) + 1
+    told = ", ".join(f"{counts[s]} {s}" for s in ("done", "skipped", "failed", "cancelled") if s in counts)
+    lines.append(f"{told} in {seconds:.1f}s")
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def run(args) -> int:
+    if args.workers < 1:
+        raise ParameterError(f"--workers must be at least 1, got {args.workers}")
+    items = read_manifest(args.manifest, out_dir=args.out_dir)
+    progress = _Progress(enabled=not args.quiet)
+    start = time.monotonic()
+    try:
+        if args.ray:
+            results = run_batch_on_ray(items, address=args.ray, on_progress=progress)
+        else:
+            results = run_batch(items, workers=args.workers, on_progress=progress)
+    finally:
+        progress.close()
+    print(_summary(results, time.monotonic() - start))
+    return 1 if any(result.status in ("failed", "cancelled") for result in results) else 0
