@@ -63,5 +63,6 @@ def run(args) -> int:
     if token is not None:
         address += f"?token={token}"
     print(f"talkingphoto studio: open {address}  (jobs in {data_dir}; Ctrl-C stops)", flush=True)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    # Open progress streams would hold a stop until their job ends: give them a few seconds.
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", timeout_graceful_shutdown=3)
     return 0

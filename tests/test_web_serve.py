@@ -1,0 +1,86 @@
+"""``talkingphoto serve``: refuses to open the studio to the network without a token, and runs
+as a real server process that stops cleanly and keeps its jobs across a hard crash."""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+from talkingphoto.cli import main
+
+pytest.importorskip("fastapi")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_network_address_needs_a_token(capsys, monkeypatch):
+    monkeypatch.delenv("TALKINGPHOTO_TOKEN", raising=False)
+    assert main(["serve", "--host", "0.0.0.0"]) == 2
+    assert "give --token SECRET" in capsys.readouterr().err
+    assert main(["serve", "--host", "0.0.0.0", "--token", "short"]) == 2
+    assert "at least 12 characters" in capsys.readouterr().err
+
+
+class Server:
+    """``python -m talkingphoto serve`` in a child process on a free loopback port."""
+
+    def __init__(self, data_dir, *extra):
+        self.port = _free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        command = [sys.executable, "-m", "talkingphoto", "serve", "--port", str(self.port), "--data-dir", str(data_dir)]
+        self.process = subprocess.Popen(
+            [*command, *extra], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        self.banner = self.process.stdout.readline()
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                self.get("/api/config", headers=self.headers())
+                return
+            except (urllib.error.URLError, ConnectionError):
+                if time.monotonic() > deadline or self.process.poll() is not None:
+                    raise AssertionError(f"server did not start: {self.process.stderr.read()}") from None
+                time.sleep(0.2)
+
+    def headers(self):
+        if "?token=" in self.banner:
+            return {"Authorization": "Bearer " + self.banner.split("?token=")[1].split()[0]}
+        return {}
+
+    def get(self, path, headers=None):
+        request = urllib.request.Request(self.base + path, headers=headers or {})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return json.loads(response.read())
+
+    def stop(self, sig=signal.SIGINT) -> int:
+        self.process.send_signal(sig)
+        try:
+            return self.process.wait(timeout=30)
+        finally:
+            self.process.stdout.close()
+            self.process.stderr.close()
+
+
+def test_server_process_serves_and_stops_on_ctrl_c(tmp_path):
+    server = Server(tmp_path / "data", "--token", "new")
+    try:
+        assert f"open http://127.0.0.1:{server.port}/?token=" in server.banner
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            server.get("/api/jobs")
+        assert refused.value.code == 401
+        assert server.get("/api/jobs", headers=server.headers()) == []
+    finally:
+        start = time.monotonic()
+        assert server.stop() == 0
+        assert time.monotonic() - start < 10
