@@ -134,3 +134,26 @@ def test_upload_generate_play(studio, page, shared_data, tmp_path):
     page.locator("#jobs li button", has_text="Delete").click()
     page.locator("#history-empty").wait_for(state="visible")
     assert page.request.get(f"{studio}/api/jobs").json() == []
+
+
+@pytest.mark.slow
+def test_no_face_found_then_mouth_points_by_hand(studio, page, shared_data):
+    page.goto(studio)
+    page.set_input_files("#image-input", str(shared_data / "images" / "chelsea.png"))  # a cat
+    page.wait_for_function("document.getElementById('faces-note').textContent.startsWith('No face was found')")
+    assert "left corner of the mouth" in page.inner_text("#faces-note")
+    page.click("#tab-text")
+    page.fill("#text-input", "Meow, said the cat.")
+    generate = page.locator("#generate")
+    assert generate.is_disabled()  # the five points are not placed yet
+    picture = page.locator("#picture")
+    box = picture.bounding_box()
+    # The cat's mouth in chelsea.png (451 x 300): corners, lips and chin, in picture pixels.
+    for x, y in [(120, 190), (160, 190), (140, 185), (140, 198), (140, 215)]:
+        page.mouse.click(box["x"] + x / 451 * box["width"], box["y"] + y / 300 * box["height"])
+    assert page.locator("#marks .dot").count() == 5
+    assert page.inner_text("#faces-note") == "All five points are placed: this mouth will move."
+    generate.click()
+    page.locator("#result").wait_for(state="visible", timeout=30000)
+    jobs = page.request.get(f"{studio}/api/jobs").json()
+    assert [job["status"] for job in jobs] == ["done"]
