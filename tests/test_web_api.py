@@ -1,0 +1,270 @@
+"""The studio's JSON API through FastAPI's test client, with the fast fake renderer."""
+
+import io
+import json
+import time
+
+import pytest
+from test_jobs_fakes import fake_render, slow_fake, write_png, write_wav
+
+pytest.importorskip("fastapi")
+from fastapi.testclient import TestClient  # noqa: E402
+
+from talkingphoto.web import UploadLimits, create_app  # noqa: E402
+
+LOCAL = {"base_url": "http://127.0.0.1:8000", "client": ("127.0.0.1", 50123)}
+
+
+@pytest.fixture
+def inputs(tmp_path):
+    return {
+        "image": write_png(tmp_path / "face.png").read_bytes(),
+        "audio": write_wav(tmp_path / "voice.wav", seconds=0.5).read_bytes(),
+    }
+
+
+def _studio(tmp_path, renderer=fake_render, **kw):
+    return TestClient(create_app(data_dir=tmp_path / "data", workers=1, renderer=renderer, **kw), **LOCAL)
+
+
+def _post(client, inputs, *, image=None, audio=None, **fields):
+    files = {"image": ("face.png", image if image is not None else inputs["image"], "image/png")}
+    if audio is not False:
+        files["audio"] = ("voice.wav", audio if audio is not None else inputs["audio"], "audio/wav")
+    return client.post("/api/jobs", files=files, data=fields)
+
+
+def _wait(client, job_id, *, timeout=20.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job = client.get(f"/api/jobs/{job_id}").json()
+        if job["status"] not in ("queued", "running"):
+            return job
+        time.sleep(0.05)
+    raise AssertionError(f"job {job_id} did not finish: {job}")
+
+
+def test_upload_render_and_download(tmp_path, inputs):
+    with _studio(tmp_path) as client:
+        response = _post(client, inputs, mode="vivid")
+        assert response.status_code == 201, response.text
+        job_id = response.json()["id"]
+        job = _wait(client, job_id)
+        assert job["status"] == "done" and job["progress"] == 1.0 and job["error"] is None
+        assert job["mode"] == "vivid" and job["label"] == "face.png + voice.wav"
+        video = client.get(job["video"])
+        assert video.status_code == 200 and video.headers["content-type"] == "video/mp4"
+        assert video.content[4:8] == b"ftyp"
+        assert "inline" in video.headers["content-disposition"]
+        download = client.get(job["video"], params={"download": 1})
+        assert download.headers["content-disposition"].startswith("attachment")
+        thumbnail = client.get(job["thumbnail"])
+        assert thumbnail.headers["content-type"] == "image/jpeg" and thumbnail.content[:3] == b"\xff\xd8\xff"
+        assert [j["id"] for j in client.get("/api/jobs").json()] == [job_id]
+
+
+def test_text_job_with_unknown_voice_is_refused(tmp_path, inputs):
+    with _studio(tmp_path) as client:
+        response = _post(client, inputs, audio=False, text="hello there", voice="no-such-voice")
+    assert response.status_code == 422
+    assert response.json()["detail"] == "unknown voice 'no-such-voice': choose one listed by GET /api/voices"
+
+
+def test_text_job_runs(tmp_path, inputs):
+    with _studio(tmp_path) as client:
+        voice = client.get("/api/voices").json()[0]["name"]
+        response = _post(client, inputs, audio=False, text="hello there", voice=voice)
+        assert response.status_code == 201, response.text
+        assert _wait(client, response.json()["id"])["status"] == "done"
+
+
+def test_voices_list_their_fields(tmp_path):
+    with _studio(tmp_path) as client:
+        voices = client.get("/api/voices").json()
+    assert voices and {"name", "language", "engine", "gender", "sample_rate"} <= set(voices[0])
+    assert any(v["engine"] == "espeak-ng" for v in voices)
+
+
+def test_oversized_picture_is_413_with_sizes(tmp_path, inputs):
+    with _studio(tmp_path, limits=UploadLimits(image_bytes=1000)) as client:
+        response = _post(client, inputs)
+    assert response.status_code == 413
+    assert response.json()["detail"].startswith("the picture is 0.0 MB; the limit is 0.0 MB")
+
+
+def test_oversized_request_is_413_before_reading(tmp_path, inputs):
+    limits = UploadLimits(image_bytes=2000, audio_bytes=2000)
+    with _studio(tmp_path, limits=limits) as client:
+        response = _post(client, inputs, audio=bytes(limits.request_bytes))
+    assert response.status_code == 413
+    assert response.json()["detail"] == "the upload is too large: at most 1 MB per request"
+    assert list((tmp_path / "data" / "jobs").iterdir()) == []
+
+
+def test_text_posing_as_picture_is_415(tmp_path, inputs):
+    with _studio(tmp_path) as client:
+        response = _post(client, inputs, image=b"hello, I am not a picture")
+    assert response.status_code == 415
+    assert response.json()["detail"] == (
+        "the picture must be a JPEG, PNG or WebP image; face.png looks like text"
+    )
+
+
+def test_picture_posing_as_audio_is_415(tmp_path, inputs):
+    with _studio(tmp_path) as client:
+        response = _post(client, inputs, audio=inputs["image"])
+    assert response.status_code == 415
+    assert "voice.wav looks like a picture" in response.json()["detail"]
+
+
+def test_broken_picture_is_422_and_leaves_nothing(tmp_path, inputs):
+    with _studio(tmp_path) as client:
+        response = _post(client, inputs, image=inputs["image"][:80])
+        assert response.status_code == 422
+        assert "image" in response.json()["detail"].lower()
+        assert client.get("/api/jobs").json() == []
+    assert list((tmp_path / "data" / "jobs").iterdir()) == []
+
+
+def test_broken_audio_is_422(tmp_path, inputs):
+    with _studio(tmp_path) as client:
+        response = _post(client, inputs, audio=b"RIFF\x00\x00\x00\x00WAVEjunk")
+    assert response.status_code == 422
+    assert response.json()["detail"]
+
+
+def test_missing_speech_and_bad_fields_are_422_in_words(tmp_path, inputs):
+    with _studio(tmp_path) as client:
+        assert _post(client, inputs, audio=False).json()["detail"] == "give a recording (audio) or a text to read"
+        response = _post(client, inputs, face="left")
+        assert response.status_code == 422
+        assert response.json()["detail"].startswith("face: ")
+        response = _post(client, inputs, mode="dramatic")
+        assert response.status_code == 422 and "mode must be one of" in response.json()["detail"]
+        response = _post(client, inputs, options=json.dumps({"max_audio_seconds": 99999}))
+        assert response.status_code == 422 and "unknown option(s) max_audio_seconds" in response.json()["detail"]
+
+
+def test_manual_points_are_stored_for_the_renderer(tmp_path, inputs):
+    seen = []
+
+    def renderer(job, **kw):
+        seen.append(json.loads(open(job.options.points).read()))
+        return fake_render(job, **kw)
+
+    points = {"mouth_left": [20, 30], "mouth_right": [40, 30], "upper_lip": [30, 27], "lower_lip": [30, 34], "chin": [30, 44]}
+    with _studio(tmp_path, renderer=renderer) as client:
+        response = _post(client, inputs, points=json.dumps(points))
+        assert response.status_code == 201, response.text
+        assert _wait(client, response.json()["id"])["status"] == "done"
+        outside = dict(points, chin=[30, 4000])
+        refused = _post(client, inputs, points=json.dumps(outside))
+    assert seen == [points]
+    assert refused.status_code == 422 and "chin" in refused.json()["detail"]
+
+
+def test_unknown_and_malformed_ids_are_404(tmp_path):
+    with _studio(tmp_path) as client:
+        for job_id in ("AAAAAAAAAAAAAAAAAAAAAA", "nope", "..%2F..%2Fjobs.sqlite3"):
+            for method, path in (("get", ""), ("get", "/video"), ("get", "/thumbnail"), ("delete", ""), ("post", "/cancel")):
+                response = getattr(client, method)(f"/api/jobs/{job_id}{path}")
+                assert response.status_code == 404, (method, path, response.text)
+        assert "never existed or was deleted" in client.get("/api/jobs/AAAAAAAAAAAAAAAAAAAAAA").json()["detail"]
+
+
+def test_video_of_unfinished_job_is_409(tmp_path, inputs):
+    with _studio(tmp_path, renderer=slow_fake(0.05)) as client:
+        job_id = _post(client, inputs).json()["id"]
+        response = client.get(f"/api/jobs/{job_id}/video")
+        assert response.status_code == 409 and response.json()["detail"].startswith(f"job {job_id} has no video")
+        client.delete(f"/api/jobs/{job_id}")
+
+
+def test_progress_streams_as_server_sent_events(tmp_path, inputs):
+    with _studio(tmp_path, renderer=slow_fake(0.05)) as client:
+        job_id = _post(client, inputs, audio=write_wav(tmp_path / "long.wav", seconds=1.5).read_bytes()).json()["id"]
+        with client.stream("GET", f"/api/jobs/{job_id}/events") as stream:
+            assert stream.headers["content-type"].startswith("text/event-stream")
+            events = [json.loads(line[6:]) for line in stream.iter_lines() if line.startswith("data: ")]
+    statuses = [event["status"] for event in events]
+    progress = [event["progress"] for event in events if event["status"] == "running"]
+    assert statuses[-1] == "done" and "running" in statuses
+    assert len(progress) >= 3 and progress == sorted(progress) and any(0 < p < 1 for p in progress)
+
+
+def test_cancel_then_delete(tmp_path, inputs):
+    with _studio(tmp_path, renderer=slow_fake(0.05)) as client:
+        job_id = _post(client, inputs, audio=write_wav(tmp_path / "long.wav", seconds=5).read_bytes()).json()["id"]
+        assert client.post(f"/api/jobs/{job_id}/cancel").status_code == 200
+        job = _wait(client, job_id)
+        assert job["status"] == "cancelled" and job["video"] is None
+        again = client.post(f"/api/jobs/{job_id}/cancel")
+        assert again.status_code == 409 and again.json()["detail"] == f"job {job_id} is already cancelled"
+        assert client.delete(f"/api/jobs/{job_id}").status_code == 204
+        assert client.get(f"/api/jobs/{job_id}").status_code == 404
+    assert list((tmp_path / "data" / "jobs").iterdir()) == []
+
+
+def test_restart_mid_queue_loses_nothing(tmp_path, inputs):
+    with _studio(tmp_path, renderer=slow_fake(0.2)) as client:
+        ids = [_post(client, inputs).json()["id"] for _ in range(3)]
+        deadline = time.monotonic() + 10
+        while client.get(f"/api/jobs/{ids[0]}").json()["status"] != "running" and time.monotonic() < deadline:
+            time.sleep(0.02)
+    with _studio(tmp_path) as client:
+        jobs = [_wait(client, job_id) for job_id in ids]
+    assert [job["status"] for job in jobs] == ["done"] * 3
+
+
+def test_token_is_required_and_can_live_in_a_cookie(tmp_path, inputs):
+    app = create_app(data_dir=tmp_path / "data", workers=1, renderer=fake_render, token="s3cret-token")
+    with TestClient(app, base_url="http://studio.example:8000", client=("192.0.2.7", 40000)) as client:
+        refused = client.get("/api/jobs")
+        assert refused.status_code == 401 and "access token" in refused.json()["detail"]
+        assert client.get("/api/jobs", headers={"Authorization": "Bearer wrong"}).status_code == 401
+        assert client.get("/api/jobs", headers={"Authorization": "Bearer s3cret-token"}).json() == []
+        page = client.get("/", params={"token": "s3cret-token"})
+        assert page.status_code == 200 and "talkingphoto studio" in page.text
+        assert client.get("/api/jobs").status_code == 200  # the cookie set by the redirect
+
+
+def test_without_token_only_this_computer_is_served(tmp_path):
+    app = create_app(data_dir=tmp_path / "data", workers=1, renderer=fake_render)
+    with TestClient(app, base_url="http://127.0.0.1:8000", client=("192.0.2.7", 40000)) as client:
+        response = client.get("/api/jobs")
+        assert response.status_code == 403 and "--token" in response.json()["detail"]
+    with TestClient(app, base_url="http://rebound.example:8000", client=("127.0.0.1", 40000)) as client:
+        assert client.get("/api/jobs").status_code == 403  # DNS rebinding: local socket, foreign name
+
+
+def test_cross_site_posts_are_refused(tmp_path, inputs):
+    with _studio(tmp_path) as client:
+        response = client.post(
+            "/api/jobs",
+            files={"image": ("face.png", inputs["image"]), "audio": ("voice.wav", inputs["audio"])},
+            headers={"Origin": "http://evil.example"},
+        )
+        assert response.status_code == 403
+        assert client.get("/api/jobs").json() == []
+
+
+def test_page_and_openapi_are_served(tmp_path):
+    with _studio(tmp_path) as client:
+        page = client.get("/")
+        assert "default-src 'self'" in page.headers["content-security-policy"]
+        assert client.get("/static/app.js").status_code == 200
+        paths = client.get("/openapi.json").json()["paths"]
+        assert {"/api/jobs", "/api/jobs/{job_id}", "/api/jobs/{job_id}/video", "/api/voices", "/api/inspect"} <= set(paths)
+        assert "delete" in paths["/api/jobs/{job_id}"]
+        assert "API reference" in client.get("/docs").text
+
+
+def test_inspect_finds_the_face_and_refuses_non_pictures(tmp_path, shared_data):
+    with _studio(tmp_path) as client:
+        photo = (shared_data / "images" / "grace_hopper.jpg").read_bytes()
+        found = client.post("/api/inspect", files={"image": ("hopper.jpg", photo)}).json()
+        assert (found["width"], found["height"]) == (512, 600)
+        assert len(found["faces"]) == 1 and found["faces"][0]["index"] == 0
+        assert found["overlay"].startswith("data:image/jpeg;base64,")
+        refused = client.post("/api/inspect", files={"image": ("x.png", io.BytesIO(b"%PDF-1.4 ..."))})
+    assert refused.status_code == 415 and "looks like a PDF document" in refused.json()["detail"]
