@@ -1,0 +1,141 @@
+"""Forced alignment of a known English transcript with pocketsphinx.
+
+Gives word and ARPAbet phone times for measuring lip sync (and for English text-driven
+mouth shapes). pocketsphinx 5 ships its US English acoustic model and CMUdict inside the
+wheel, so this runs offline. Two decoding passes are needed: the first aligns words, the
+second (after ``set_alignment()``) aligns phones. ``Decoder.hyp()`` must not be called
+after the second pass: it crashes the interpreter.
+"""
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import signal
+
+from ..errors import AudioError, MissingDependencyError, ParameterError, VoiceError
+
+__all__ = ["Phone", "align_phones", "align_words"]
+
+_SR = 16000
+_FRAME_RATE = 100.0  # pocketsphinx reports 10 ms frames
+_SILENCE = "SIL"
+
+
+@dataclass(frozen=True)
+class Phone:
+    """One aligned segment: a phone (ARPAbet without stress, or ``"SIL"``) or a word.
+
+    Attributes
+    ----------
+    start, end : float
+        Seconds from the start of the audio; ``end`` is exclusive.
+    label : str
+        ARPAbet phone such as ``"AA"``, ``"M"``; ``"SIL"`` for silence and noise; for
+        words, the lower-case word.
+    """
+
+    start: float
+    end: float
+    label: str
+
+
+def align_phones(y: np.ndarray, *, sr: int, transcript: str) -> list:
+    """Phone times of ``transcript`` spoken in ``y``.
+
+    Parameters
+    ----------
+    y : np.ndarray [shape=(n_samples,), float, range -1..1]
+        Mono speech.
+    sr : int
+        Sample rate of ``y`` in Hz (resampled to 16 kHz internally).
+    transcript : str
+        What is said, in English words (punctuation and case are ignored; numbers must
+        be written out).
+
+    Returns
+    -------
+    list[Phone]
+        Contiguous, in time order, covering the audio, silences labelled ``"SIL"``.
+        Empty if the speech cannot be aligned to the transcript.
+    """
+    return _align(y, sr=sr, transcript=transcript)[1]
+
+
+def align_words(y: np.ndarray, *, sr: int, transcript: str) -> list:
+    """Word times of ``transcript`` spoken in ``y``, as :class:`Phone` with word labels.
+
+    Silences are left out. Empty if the speech cannot be aligned.
+    """
+    return _align(y, sr=sr, transcript=transcript)[0]
+
+
+def _align(y: np.ndarray, *, sr: int, transcript: str) -> tuple:
+    try:
+        import pocketsphinx
+    except ImportError as exc:
+        raise MissingDependencyError(
+            "forced alignment needs pocketsphinx: pip install 'pocketsphinx>=5'"
+        ) from exc
+    pcm = _to_pcm16(y, sr)
+    decoder = pocketsphinx.Decoder(samprate=_SR, lm=None, loglevel="FATAL")
+    words = _words(transcript)
+    unknown = [word for word in words if decoder.lookup_word(word) is None]
+    if unknown:
+        raise VoiceError(
+            f"transcript words not in the English pronouncing dictionary: {', '.join(unknown)}; "
+            "spell them as they sound or write numbers out"
+        )
+    try:
+        decoder.set_align_text(" ".join(words))
+        _decode(decoder, pcm)
+        segments = decoder.seg()
+        if segments is None or not any(segment.word not in ("<s>", "</s>", "<sil>") for segment in segments):
+            return [], []
+        decoder.set_alignment()
+        _decode(decoder, pcm)
+        alignment = decoder.get_alignment()
+    except RuntimeError:
+        return [], []  # the search found no path through the transcript
+    if alignment is None:
+        return [], []
+    word_list, phone_list = [], []
+    for word in alignment.words():
+        name = re.sub(r"\(\d+\)$", "", word.name)
+        if name.startswith("<") or name.startswith("["):
+            continue
+        word_list.append(Phone(word.start / _FRAME_RATE, (word.start + word.duration) / _FRAME_RATE, name))
+    for phone in alignment.phones():
+        label = phone.name if phone.name.isalpha() and phone.name.isupper() else _SILENCE
+        if label in ("SIL", "NSN", "SPN"):
+            label = _SILENCE  # noise and filler phones count as silence for the mouth
+        phone_list.append(Phone(phone.start / _FRAME_RATE, (phone.start + phone.duration) / _FRAME_RATE, label))
+    return word_list, phone_list
+
+
+def _decode(decoder, pcm: bytes) -> None:
+    decoder.start_utt()
+    decoder.process_raw(pcm, full_utt=True)
+    decoder.end_utt()
+
+
+def _words(transcript: str) -> list:
+    if not isinstance(transcript, str):
+        raise ParameterError(f"transcript must be a string, got {type(transcript).__name__}")
+    words = re.findall(r"[a-z]+(?:'[a-z]+)*", transcript.lower())
+    if not words:
+        raise ParameterError(f"transcript has no words to align: {transcript!r}; pass the text that is spoken")
+    return words
+
+
+def _to_pcm16(y: np.ndarray, sr: int) -> bytes:
+    y = np.asarray(y)
+    if y.ndim != 1 or not np.issubdtype(y.dtype, np.floating):
+        raise AudioError(f"audio must be mono float in -1..1 with shape (n_samples,), got {y.dtype} {y.shape}")
+    if not (isinstance(sr, (int, np.integer)) and sr >= 8000):
+        raise ParameterError(f"sr must be an integer sample rate of at least 8000 Hz, got {sr!r}")
+    y = y.astype(np.float64)
+    if sr != _SR:
+        g = int(np.gcd(int(sr), _SR))
+        y = signal.resample_poly(y, _SR // g, int(sr) // g)
+    return (np.clip(y, -1.0, 1.0) * 32767.0).astype("<i2").tobytes()
