@@ -1,6 +1,7 @@
 """voice stage."""
 
-from ._align import Phone, align_phones, align_words
-from ._features import AcousticFeatures, acoustic_features, resample_frames
+from ._espeak import espeak_variants
+from ._speech import Phoneme, Speech, Voice, save_wav
+from ._voices import find_voice, list_voices, speak
 
-__all__ = ["Phone", "align_phones", "align_words", "AcousticFeatures", "acoustic_features", "resample_frames"]
+__all__ = ["Voice", "Phoneme", "Speech", "speak", "list_voices", "find_voice", "espeak_variants", "save_wav"]

@@ -1,0 +1,77 @@
+"""``talkingphoto cues AUDIO|--text ... -o cues.tsv|cues.json``: the mouth track alone, for animators.
+
+Writes Rhubarb Lip Sync's TSV or JSON, so 2D tools that read Rhubarb files can use it.
+With --text the built-in voice's own phoneme timing gives exact cues; with AUDIO the
+audio-only analysis does.
+"""
+
+import math
+from pathlib import Path
+
+from ..errors import ParameterError
+from ..motion import cues_from_phones, cues_from_track, write_cues
+
+_ANALYSIS_SR = 16000
+_TRACK_FPS = 100.0  # cue times are in centiseconds: analyse on the same grid
+
+
+def add_parser(subparsers) -> None:
+    p = subparsers.add_parser(
+        "cues",
+        help="export mouth shapes (Rhubarb A-H, X) for 2D animation",
+        description="Write the mouth shapes of AUDIO, or of --text read by --voice, as Rhubarb Lip Sync TSV or JSON.",
+    )
+    p.add_argument("audio", type=Path, nargs="?", help="speech recording: wav, mp3, m4a, ogg, flac...")
+    p.add_argument("-o", "--output", type=Path, required=True, help="cues.tsv or cues.json")
+    p.add_argument("--text", help="text to read with a built-in voice instead of AUDIO")
+    p.add_argument("--text-file", type=Path, help="read the text from a UTF-8 file")
+    p.add_argument("--voice", help="built-in voice (see 'talkingphoto voices')")
+    p.add_argument("--rate", type=float, help="speaking rate, words per minute")
+    p.add_argument("--pitch", type=float, help="voice pitch 0..100")
+    p.add_argument("--save-audio", type=Path, help="also keep the synthesised speech as WAV")
+    p.add_argument("--extended-shapes", default="GHX", help="optional shapes to use, any of G, H, X (default GHX)")
+    p.add_argument("--max-audio-seconds", type=float, default=1800.0, help="refuse longer audio")
+    p.set_defaults(func=run)
+
+
+def _text(args) -> str | None:
+    if args.text_file is None:
+        return args.text
+    if args.text is not None:
+        raise ParameterError("give --text or --text-file, not both")
+    try:
+        return args.text_file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ParameterError(f"cannot read --text-file {args.text_file}: {exc}") from exc
+
+
+def run(args) -> int:
+    text = _text(args)
+    if (text is None) == (args.audio is None):
+        raise ParameterError("give an AUDIO file or --text \"...\" (with --voice NAME), not both or neither")
+    if args.output.suffix.lower() not in (".tsv", ".txt", ".json"):
+        raise ParameterError(f"cannot tell the cue format of {args.output}: name it .tsv or .json")
+    idle = "X" if "X" in args.extended_shapes.upper() else "A"
+    if text is not None:
+        from ..voice import save_wav, speak
+
+        speech = speak(text, voice=args.voice, rate=args.rate, pitch=args.pitch)
+        sound_file = ""
+        if args.save_audio is not None:
+            save_wav(args.save_audio, speech.y, sr=speech.sr)
+            sound_file = str(args.save_audio.resolve())
+        cues = cues_from_phones(speech.phones, duration=speech.duration, extended_shapes=args.extended_shapes)
+    else:
+        if args.save_audio is not None:
+            raise ParameterError("--save-audio keeps synthesised speech: use it with --text")
+        from ..media import load_audio
+        from ..motion import mouth_track
+
+        y, sr = load_audio(args.audio, sr=_ANALYSIS_SR, mono=True, max_seconds=args.max_audio_seconds)
+        duration = len(y) / sr
+        track = mouth_track(y, sr=sr, fps=_TRACK_FPS, n_frames=max(1, math.ceil(duration * _TRACK_FPS - 1e-6)))
+        cues = cues_from_track(track, duration=duration, extended_shapes=args.extended_shapes)
+        sound_file = str(args.audio.resolve())
+    write_cues(cues, args.output, sound_file=sound_file, idle=idle)
+    print(f"wrote {args.output} ({len(cues)} mouth cues, {cues[-1].end:.2f} s)")
+    return 0

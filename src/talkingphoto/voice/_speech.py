@@ -1,0 +1,133 @@
+"""What a built-in voice is, and what it gives back: audio with its own phoneme timing."""
+
+import os
+import tempfile
+import wave
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+
+from ..errors import OutputError
+
+__all__ = ["Voice", "Phoneme", "Speech", "SILENCE", "save_wav"]
+
+SILENCE = ""  # IPA label of pauses, leading silence and gaps between phonemes
+
+
+@dataclass(frozen=True)
+class Voice:
+    """A text-to-speech voice available offline.
+
+    Attributes
+    ----------
+    name : str
+        What ``--voice`` takes: the espeak-ng voice file name (``"cmn"``, ``"en-us"``,
+        ``"yue"``), optionally with an espeak-ng variant (``"en-us+f3"``), or a Piper
+        model name (``"en_US-joe-medium"``).
+    language : str
+        Main language as a lower-case BCP-47-like tag (``"cmn"``, ``"en-us"``).
+    engine : str
+        ``"espeak-ng"`` or ``"piper"``.
+    gender : str or None
+        ``"male"``, ``"female"``, or None when unknown.
+    sample_rate : int
+        Hz of the audio the voice produces.
+    title : str
+        Human-readable description (``"Chinese (Mandarin, latin as English)"``).
+    languages : tuple of str
+        Every language tag the voice serves (``("cmn", "zh-cmn", "zh")``); ``--lang``
+        filters on these.
+    """
+
+    name: str
+    language: str
+    engine: str
+    gender: str | None
+    sample_rate: int
+    title: str = ""
+    languages: tuple = ()
+
+    def to_dict(self) -> dict:
+        """JSON-ready dict."""
+        d = asdict(self)
+        d["languages"] = list(self.languages)
+        return d
+
+
+class Phoneme(NamedTuple):
+    """One phoneme of synthesised speech and where it sits in the audio.
+
+    A named tuple, so ``for start, end, ipa in speech.phones`` works and plain
+    ``(start, end, ipa)`` tuples from elsewhere are accepted wherever phonemes are.
+
+    Attributes
+    ----------
+    start, end : float
+        Seconds from the start of the audio; ``end`` is exclusive.
+    ipa : str
+        IPA symbol(s) as the synthesiser names them, stress marks included
+        (``"ˈoʊ"``, ``"tɕ"``); :data:`SILENCE` (``""``) for pauses.
+    """
+
+    start: float
+    end: float
+    ipa: str
+
+
+@dataclass(frozen=True)
+class Speech:
+    """Synthesised speech and its phoneme timing.
+
+    Attributes
+    ----------
+    y : np.ndarray [shape=(n_samples,), dtype=float32, range -1..1]
+        Mono audio.
+    sr : int
+        Sample rate of ``y`` in Hz.
+    phones : tuple of Phoneme
+        Contiguous and in time order, from 0 to the end of the audio; silences are
+        phonemes labelled :data:`SILENCE`.
+    voice : Voice
+        The voice that spoke.
+    """
+
+    y: np.ndarray
+    sr: int
+    phones: tuple
+    voice: Voice
+
+    @property
+    def duration(self) -> float:
+        """Length of the audio in seconds."""
+        return len(self.y) / self.sr
+
+
+def save_wav(path, y: np.ndarray, *, sr: int) -> Path:
+    """Write speech as 16-bit PCM WAV, atomically (a failed write leaves no file).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+    y : np.ndarray [shape=(n_samples,) or (channels, n_samples), float, range -1..1]
+    sr : int
+    """
+    path = Path(path)
+    pcm = (np.clip(np.atleast_2d(np.asarray(y, dtype=np.float32)).T, -1.0, 1.0) * 32767).astype("<i2")
+    tmp = None
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
+        with os.fdopen(fd, "wb") as handle, wave.open(handle, "wb") as out:
+            out.setnchannels(pcm.shape[1])
+            out.setsampwidth(2)
+            out.setframerate(int(sr))
+            out.writeframes(pcm.tobytes())
+        os.replace(tmp, path)
+        tmp = None
+    except OSError as exc:
+        raise OutputError(f"cannot write audio to {path}: {exc.strerror or exc}") from exc
+    finally:
+        if tmp is not None and os.path.exists(tmp):
+            os.unlink(tmp)
+    return path
