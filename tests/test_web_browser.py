@@ -1,8 +1,7 @@
 """The studio page in a real headless Chromium: upload, find the face, generate, watch, play.
 
 Drives Debian's chromium through Playwright against a real uvicorn server on 127.0.0.1.
-The render is the fast fake (a real H.264 MP4 of the still picture) so this test is about the
-page; the face finding behind POST /api/inspect is the real one.
+Everything behind the page is real: face finding, the manual points rig and the renderer.
 """
 
 import os
@@ -14,7 +13,6 @@ import time
 from pathlib import Path
 
 import pytest
-from test_jobs_fakes import slow_fake
 
 pytest.importorskip("fastapi")
 uvicorn = pytest.importorskip("uvicorn")
@@ -57,7 +55,7 @@ def _free_port() -> int:
 def studio(tmp_path):
     """A real server on 127.0.0.1 in a thread; yields its address."""
     port = _free_port()
-    app = create_app(data_dir=tmp_path / "data", workers=1, renderer=slow_fake(0.03))
+    app = create_app(data_dir=tmp_path / "data", workers=1)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -111,7 +109,7 @@ def test_upload_generate_play(studio, page, shared_data, tmp_path):
     assert generate.is_enabled()
     generate.click()
 
-    # Live progress arrives over server-sent events while the fake renders (~1 s).
+    # Live progress arrives over server-sent events while it renders (a few seconds).
     page.wait_for_function("document.getElementById('progress').value > 0", timeout=20000)
     page.locator("#result").wait_for(state="visible", timeout=30000)
     page.wait_for_function("document.getElementById('video').readyState >= 2", timeout=20000)
