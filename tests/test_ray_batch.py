@@ -83,3 +83,23 @@ def test_crash_on_a_worker_is_a_failed_job(tmp_path, local_ray):
     assert result.status == "failed"
     assert result.error.startswith("error on the cluster: ") and "RuntimeError" in result.error
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.slow
+def test_command_with_ray_renders_a_real_video(tmp_path, local_ray, shared_data, capsys):
+    from talkingphoto.cli import main
+
+    manifest = tmp_path / "jobs.jsonl"
+    manifest.write_text(
+        json.dumps(
+            {
+                "image": str(shared_data / "images" / "grace_hopper.jpg"),
+                "audio": str(shared_data / "audio" / "goforward.wav"),
+                "max_size": 320,
+            }
+        )
+    )
+    assert main(["batch", str(manifest), "--out-dir", str(tmp_path / "out"), "--ray", "auto", "-q"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1].startswith("1 done in ")
+    video = (tmp_path / "out" / "grace_hopper_goforward.mp4").read_bytes()
+    assert video[4:8] == b"ftyp" and len(video) > 10_000
