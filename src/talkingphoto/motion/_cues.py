@@ -13,6 +13,7 @@ Cues come either from timed phonemes (exact: a built-in voice's own timing) or f
 are lengthened instead: a missing M/B/P closure is the first thing a viewer notices.
 """
 
+import heapq
 import json
 import math
 import os
@@ -172,54 +173,76 @@ def _merge_short(cues: list, min_cs: int) -> list:
     """Remove flicker: the shortest short cue goes to its neighbours, until none is left.
 
     A short closure (A) is lengthened at the expense of neighbours that can spare the
-    time; if they cannot, it stays as it is.
+    time; if they cannot, it stays as it is. Cues live in a linked list with a heap of
+    short ones, so long texts (thousands of cues) take milliseconds.
     """
-    kept = set()  # ids of short closures that could not be lengthened
-    while len(cues) > 1:
-        short = [i for i, c in enumerate(cues) if c[1] - c[0] < min_cs and id(c) not in kept]
-        if not short:
+    n = len(cues)
+    start = [c[0] for c in cues]
+    end = [c[1] for c in cues]
+    shape = [c[2] for c in cues]
+    prev = list(range(-1, n - 1))
+    nxt = list(range(1, n + 1))
+    nxt[-1:] = [-1] if n else []
+    alive = [True] * n
+    kept = [False] * n  # short closures that could not be lengthened
+    heap = [(end[i] - start[i], i) for i in range(n) if end[i] - start[i] < min_cs]
+    heapq.heapify(heap)
+
+    def push(i: int) -> None:
+        if i >= 0 and alive[i] and not kept[i] and end[i] - start[i] < min_cs:
+            heapq.heappush(heap, (end[i] - start[i], i))
+
+    def unlink(i: int) -> None:
+        alive[i] = False
+        if prev[i] >= 0:
+            nxt[prev[i]] = nxt[i]
+        if nxt[i] >= 0:
+            prev[nxt[i]] = prev[i]
+
+    def join_with_next(i: int) -> None:
+        j = nxt[i]
+        if i >= 0 and j >= 0 and shape[i] == shape[j]:
+            end[i] = end[j]
+            kept[i] = kept[i] and end[i] - start[i] < min_cs
+            unlink(j)
+
+    while heap:
+        duration, i = heapq.heappop(heap)
+        if not alive[i] or kept[i] or duration != end[i] - start[i] or duration >= min_cs:
+            continue  # stale entry
+        before, after = prev[i], nxt[i]
+        if before < 0 and after < 0:
             break
-        i = min(short, key=lambda k: cues[k][1] - cues[k][0])
-        cue = cues[i]
-        before = cues[i - 1] if i > 0 else None
-        after = cues[i + 1] if i + 1 < len(cues) else None
-        if cue[2] == "A":
-            need = min_cs - (cue[1] - cue[0])
-            spare_before = max(0, before[1] - before[0] - min_cs) if before else 0
-            spare_after = max(0, after[1] - after[0] - min_cs) if after else 0
+        if shape[i] == "A":
+            need = min_cs - duration
+            spare_before = max(0, end[before] - start[before] - min_cs) if before >= 0 else 0
+            spare_after = max(0, end[after] - start[after] - min_cs) if after >= 0 else 0
             take_before = min(spare_before, max(need // 2, need - spare_after))
             take_after = min(spare_after, need - take_before)
             if take_before:
-                before[1] -= take_before
-                cue[0] -= take_before
+                end[before] -= take_before
+                start[i] -= take_before
             if take_after:
-                after[0] += take_after
-                cue[1] += take_after
-            if cue[1] - cue[0] < min_cs:
-                kept.add(id(cue))
+                start[after] += take_after
+                end[i] += take_after
+            kept[i] = end[i] - start[i] < min_cs
             continue
-        if before is not None and after is not None:
-            middle = (cue[0] + cue[1] + 1) // 2
-            before[1], after[0] = middle, middle
-        elif before is not None:
-            before[1] = cue[1]
+        if before >= 0 and after >= 0:
+            middle = (start[i] + end[i] + 1) // 2
+            end[before], start[after] = middle, middle
+        elif before >= 0:
+            end[before] = end[i]
         else:
-            after[0] = cue[0]
-        del cues[i]
-        cues = _join_keep(cues, kept)
-    return cues
-
-
-def _join_keep(cues: list, kept: set) -> list:
-    """:func:`_join` that keeps the identity of protected closures."""
-    out: list = []
-    for cue in cues:
-        if out and out[-1][2] == cue[2]:
-            out[-1][1] = cue[1]
-            if out[-1][1] - out[-1][0] >= _MIN_CUE_CS:
-                kept.discard(id(out[-1]))
-        else:
-            out.append(cue)
+            start[after] = start[i]
+        unlink(i)
+        join_with_next(before)
+        for k in (before, after):
+            push(k)
+    out, i = [], 0 if n else -1
+    while i >= 0:
+        if alive[i]:
+            out.append([start[i], end[i], shape[i]])
+        i = nxt[i]
     return out
 
 
