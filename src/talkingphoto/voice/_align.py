@@ -20,6 +20,8 @@ __all__ = ["Phone", "align_phones", "align_words"]
 _SR = 16000
 _FRAME_RATE = 100.0  # pocketsphinx reports 10 ms frames
 _SILENCE = "SIL"
+_AUDIBLE_RMS = 1e-3  # -60 dBFS: quieter "speech" is an alignment to silence
+_WIDE_BEAMS = {"beam": 1e-80, "wbeam": 1e-60, "pbeam": 1e-80}
 
 
 @dataclass(frozen=True)
@@ -78,26 +80,21 @@ def _align(y: np.ndarray, *, sr: int, transcript: str) -> tuple:
             "forced alignment needs pocketsphinx: pip install 'pocketsphinx>=5'"
         ) from exc
     pcm = _to_pcm16(y, sr)
-    decoder = pocketsphinx.Decoder(samprate=_SR, lm=None, loglevel="FATAL")
     words = _words(transcript)
-    unknown = [word for word in words if decoder.lookup_word(word) is None]
-    if unknown:
-        raise VoiceError(
-            f"transcript words not in the English pronouncing dictionary: {', '.join(unknown)}; "
-            "spell them as they sound or write numbers out"
-        )
-    try:
-        decoder.set_align_text(" ".join(words))
-        _decode(decoder, pcm)
-        segments = decoder.seg()
-        if segments is None or not any(segment.word not in ("<s>", "</s>", "<sil>") for segment in segments):
-            return [], []
-        decoder.set_alignment()
-        _decode(decoder, pcm)
-        alignment = decoder.get_alignment()
-    except RuntimeError:
-        return [], []  # the search found no path through the transcript
-    if alignment is None:
+    # The default beams suit most recordings; on some (e.g. after a lossy codec) the phone
+    # pass then fails outright and wide beams succeed, while on others it is the reverse.
+    for beams in ({}, _WIDE_BEAMS):
+        decoder = pocketsphinx.Decoder(samprate=_SR, lm=None, loglevel="FATAL", **beams)
+        unknown = [word for word in words if decoder.lookup_word(word) is None]
+        if unknown:
+            raise VoiceError(
+                f"transcript words not in the English pronouncing dictionary: {', '.join(unknown)}; "
+                "spell them as they sound or write numbers out"
+            )
+        alignment = _two_passes(decoder, pcm, words)
+        if alignment is not None and _audible(alignment, pcm):
+            break
+    else:
         return [], []
     word_list, phone_list = [], []
     for word in alignment.words():
@@ -111,6 +108,36 @@ def _align(y: np.ndarray, *, sr: int, transcript: str) -> tuple:
             label = _SILENCE  # noise and filler phones count as silence for the mouth
         phone_list.append(Phone(phone.start / _FRAME_RATE, (phone.start + phone.duration) / _FRAME_RATE, label))
     return word_list, phone_list
+
+
+def _two_passes(decoder, pcm: bytes, words: list):
+    """Word pass, then phone pass; the Alignment, or None if either finds no path."""
+    try:
+        decoder.set_align_text(" ".join(words))
+        _decode(decoder, pcm)
+        segments = decoder.seg()
+        if segments is None or not any(segment.word not in ("<s>", "</s>", "<sil>") for segment in segments):
+            return None
+        decoder.set_alignment()
+        _decode(decoder, pcm)
+        alignment = decoder.get_alignment()
+    except RuntimeError:
+        return None  # the search found no path through the transcript
+    if alignment is None or not any(True for _ in alignment.phones()):
+        return None
+    return alignment
+
+
+def _audible(alignment, pcm: bytes) -> bool:
+    """Whether the stretch aligned to words holds sound (wide beams align text to silence)."""
+    samples = np.frombuffer(pcm, dtype="<i2").astype(np.float64) / 32768.0
+    spoken = [w for w in alignment.words() if not w.name.startswith(("<", "["))]
+    if not spoken:
+        return False
+    first = spoken[0].start * _SR // int(_FRAME_RATE)
+    last = (spoken[-1].start + spoken[-1].duration) * _SR // int(_FRAME_RATE)
+    stretch = samples[first:last]
+    return len(stretch) > 0 and float(np.sqrt(np.mean(stretch**2))) > _AUDIBLE_RMS
 
 
 def _decode(decoder, pcm: bytes) -> None:
