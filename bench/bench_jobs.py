@@ -13,8 +13,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from talkingphoto.jobs import build_job, default_renderer, render_atomically, run_batch
-from talkingphoto.jobs._batch import BatchItem
+from talkingphoto.jobs import BatchItem, build_job, default_renderer, render_atomically, run_batch
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 

@@ -36,12 +36,10 @@ def add_parser(subparsers) -> None:
 
 
 def run(args) -> int:
-    from ..web._guard import is_loopback
-
     try:
         import uvicorn
 
-        from ..web import create_app
+        from ..web import create_app, is_loopback
     except ImportError as exc:
         raise MissingDependencyError(f"the studio needs the web extra: {_INSTALL}") from exc
     if args.workers < 1:

@@ -4,6 +4,7 @@ Needs the web extra (``pip install 'talkingphoto[web]'``); ``talkingphoto serve`
 """
 
 from ._app import create_app
+from ._guard import is_loopback
 from ._uploads import UploadLimits
 
-__all__ = ["UploadLimits", "create_app"]
+__all__ = ["UploadLimits", "create_app", "is_loopback"]

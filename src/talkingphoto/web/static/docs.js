@@ -21,7 +21,7 @@ function typeOf(spec, schema) {
   if (schema.$ref) return schema.$ref.split("/").pop();
   if (schema.anyOf) return schema.anyOf.map((s) => typeOf(spec, s)).join(" | ");
   if (schema.type === "array") return `array of ${typeOf(spec, schema.items)}`;
-  if (schema.format === "binary") return "file";
+  if (schema.format === "binary" || schema.contentMediaType) return "file";
   return schema.type || "any";
 }
 
