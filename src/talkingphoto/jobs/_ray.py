@@ -14,7 +14,7 @@ import threading
 import time
 from pathlib import Path
 
-from ..errors import MissingDependencyError, TalkingPhotoError
+from ..errors import MissingDependencyError, ParameterError, TalkingPhotoError
 from ._batch import BatchResult
 from ._render import build_job, default_renderer, render_atomically
 
@@ -69,7 +69,7 @@ def run_batch_on_ray(items, *, address: str = "auto", renderer=None, on_progress
         try:
             ray.init(address=address, log_to_driver=False)
         except ConnectionError as exc:
-            raise TalkingPhotoError(
+            raise ParameterError(
                 f"cannot reach a Ray cluster at {address!r} ({exc}); start one with `ray start --head`"
                 " or pass its address"
             ) from exc
