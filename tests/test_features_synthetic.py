@@ -106,3 +106,17 @@ def test_bad_audio_is_refused():
         acoustic_features(np.full(100, np.nan, dtype=np.float32), sr=SR)
     with pytest.raises(ParameterError, match="sr"):
         acoustic_features(np.zeros(100, dtype=np.float32), sr=0)
+
+
+def test_long_recordings_are_analysed_in_seamless_blocks():
+    y = np.tile(vowel(700, 1200, f0=150.0, seconds=0.5), 25)  # 12.5 s, across block edges
+    f = acoustic_features(y, sr=SR)
+    assert f.n_frames == 1250
+    edge = slice(990, 1010)
+    np.testing.assert_allclose(f.f0[edge], f.f0[490:510], atol=0.5)  # tile junctions at 5 s and 10 s alike
+    np.testing.assert_allclose(f.db[edge], f.db[490:510], atol=0.01)  # same phase of the tiling
+
+
+def test_empty_audio_gives_no_frames():
+    f = acoustic_features(np.zeros(0, dtype=np.float32), sr=SR)
+    assert f.n_frames == 0 and f.f0.shape == (0,)

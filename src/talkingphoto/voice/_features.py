@@ -24,6 +24,7 @@ _SILENCE_DB = -65.0  # dBFS: frames below are silence whatever the recording's l
 _F0_MIN, _F0_MAX = 60.0, 1000.0  # speech and singing, bass to soprano
 _LPC_SR = 10000  # formant analysis rate: F1..F4 of adults fit below 5 kHz
 _LPC_ORDER = 12
+_BLOCK = 1000  # frames analysed at once
 _VOWEL_BAND = (350.0, 2000.0)
 _HIGHPASS = signal.butter(4, 80.0, btype="highpass", fs=_SR, output="sos")
 
@@ -167,28 +168,12 @@ def acoustic_features(y: np.ndarray, *, sr: int) -> AcousticFeatures:
         ``ceil(duration * 100)`` frames.
     """
     y16 = _prepare(y, sr)
+    y10 = signal.resample_poly(y16, 5, 8)  # formant analysis rate
     n_frames = int(np.ceil(len(y16) / _HOP))
-    frames = _frames(y16, n_frames, _WIN)
-    window = np.hanning(_WIN).astype(np.float32)
-    # Hann window loses 1.76 dB of power on a sine; compensate so dBFS reads true.
-    power = np.mean((frames * window) ** 2, axis=1) / np.mean(window**2)
-    db = (10.0 * np.log10(power + 1e-12)).astype(np.float32)
-    db = np.maximum(db, -120.0)
-
-    spectrum = np.abs(np.fft.rfft(frames * window, n=_NFFT, axis=1)) ** 2
-    freqs = np.fft.rfftfreq(_NFFT, 1.0 / _SR)
-    total = spectrum[:, (freqs >= 80)].sum(axis=1) + 1e-12
-    hf_ratio = spectrum[:, freqs >= 3500].sum(axis=1) / total
-    low_ratio = spectrum[:, (freqs >= 80) & (freqs < 350)].sum(axis=1) / total
-    # Same scale as db: the Hann-windowed periodogram summed over a band is its power x N.
-    band = spectrum[:, (freqs >= _VOWEL_BAND[0]) & (freqs < _VOWEL_BAND[1])].sum(axis=1)
-    vowel_db = np.maximum(10.0 * np.log10(2.0 * band / (_NFFT * np.sum(window**2)) + 1e-12), -120.0)
-
-    signs = np.signbit(frames)
-    zcr = np.mean(signs[:, 1:] != signs[:, :-1], axis=1)
-
-    f1, f2 = _formants(y16, n_frames)
-    f0, voicing = _pitch(y16, n_frames)
+    # Blocks of frames keep memory flat on long recordings (frames overlap 2.5 to 6 times).
+    blocks = [_block_features(y16, y10, np.arange(a, min(a + _BLOCK, n_frames))) for a in range(0, n_frames, _BLOCK)]
+    columns = [np.concatenate(column) for column in zip(*blocks)] if blocks else [np.zeros(0)] * 9
+    db, vowel_db, hf_ratio, low_ratio, zcr, f1, f2, f0, voicing = columns
     silent = db < _SILENCE_DB
     voicing = np.where(silent, 0.0, voicing)
     f0 = np.where(silent, 0.0, f0)
@@ -216,6 +201,31 @@ def acoustic_features(y: np.ndarray, *, sr: int) -> AcousticFeatures:
     )
 
 
+def _block_features(y16: np.ndarray, y10: np.ndarray, ids: np.ndarray) -> tuple:
+    """Every per-frame measurement for the frames ``ids``."""
+    frames = _frames(y16, ids, _WIN)
+    window = np.hanning(_WIN)
+    # Hann window loses 1.76 dB of power on a sine; compensate so dBFS reads true.
+    power = np.mean((frames * window) ** 2, axis=1) / np.mean(window**2)
+    db = np.maximum(10.0 * np.log10(power + 1e-12), -120.0)
+
+    spectrum = np.abs(np.fft.rfft(frames * window, n=_NFFT, axis=1)) ** 2
+    freqs = np.fft.rfftfreq(_NFFT, 1.0 / _SR)
+    total = spectrum[:, (freqs >= 80)].sum(axis=1) + 1e-12
+    hf_ratio = spectrum[:, freqs >= 3500].sum(axis=1) / total
+    low_ratio = spectrum[:, (freqs >= 80) & (freqs < 350)].sum(axis=1) / total
+    # Same scale as db: the Hann-windowed periodogram summed over a band is its power x N.
+    band = spectrum[:, (freqs >= _VOWEL_BAND[0]) & (freqs < _VOWEL_BAND[1])].sum(axis=1)
+    vowel_db = np.maximum(10.0 * np.log10(2.0 * band / (_NFFT * np.sum(window**2)) + 1e-12), -120.0)
+
+    signs = np.signbit(frames)
+    zcr = np.mean(signs[:, 1:] != signs[:, :-1], axis=1)
+
+    f1, f2 = _formants(y10, ids)
+    f0, voicing = _pitch(y16, ids)
+    return db, vowel_db, hf_ratio, low_ratio, zcr, f1, f2, f0, voicing
+
+
 def _prepare(y: np.ndarray, sr: int) -> np.ndarray:
     """Validate and bring mono audio to the 16 kHz analysis rate, float64."""
     y = np.asarray(y)
@@ -236,19 +246,16 @@ def _prepare(y: np.ndarray, sr: int) -> np.ndarray:
     return signal.sosfiltfilt(_HIGHPASS, y) if len(y) > 64 else y
 
 
-def _frames(y: np.ndarray, n_frames: int, width: int, hop: int = _HOP, lead: int | None = None) -> np.ndarray:
-    """Windows of ``width`` samples around each frame's instant, zero-padded at the ends.
+def _frames(y: np.ndarray, ids: np.ndarray, width: int, hop: int = _HOP, lead: int | None = None) -> np.ndarray:
+    """Windows of ``width`` samples around the instants of frames ``ids``, zeros beyond the ends.
 
-    The window starts ``lead`` samples (default ``width // 2``, i.e. centred) before the instant.
+    The window starts ``lead`` samples (default ``width // 2``, i.e. centred) before the
+    instant ``(k + 0.5) * hop``.
     """
-    centre0 = hop // 2
-    pad_left = width // 2 if lead is None else lead
-    needed = (n_frames - 1) * hop + centre0 - pad_left + width
-    padded = np.zeros(pad_left + max(needed, len(y)) + width, dtype=np.float64)
-    padded[pad_left : pad_left + len(y)] = y
-    starts = np.arange(n_frames) * hop + centre0
-    index = starts[:, None] + np.arange(width)[None, :]
-    return padded[index]
+    lead = width // 2 if lead is None else lead
+    index = (ids * hop + hop // 2 - lead)[:, None] + np.arange(width)[None, :]
+    inside = (index >= 0) & (index < len(y))
+    return np.where(inside, y[np.clip(index, 0, max(len(y) - 1, 0))] if len(y) else 0.0, 0.0)
 
 
 def _normalise_loudness(db: np.ndarray) -> np.ndarray:
@@ -268,11 +275,10 @@ def _normalise_loudness(db: np.ndarray) -> np.ndarray:
     return np.clip((db - gate) / max(reference - gate, 1e-6), 0.0, 1.0)
 
 
-def _formants(y16: np.ndarray, n_frames: int) -> tuple:
-    """F1 and F2 per frame from the roots of a 12th-order LPC polynomial at 10 kHz."""
-    y10 = signal.resample_poly(y16, 5, 8)
+def _formants(y10: np.ndarray, ids: np.ndarray) -> tuple:
+    """F1 and F2 of frames ``ids`` from the roots of a 12th-order LPC polynomial at 10 kHz."""
     hop, width = _HOP * 5 // 8, _WIN * 5 // 8
-    frames = _frames(y10, n_frames, width, hop)
+    frames = _frames(y10, ids, width, hop)
     frames = frames[:, 1:] - 0.97 * frames[:, :-1]  # pre-emphasis flattens the glottal tilt
     frames = frames * np.hamming(frames.shape[1])
     p = _LPC_ORDER
@@ -308,7 +314,7 @@ def _levinson(r: np.ndarray, order: int) -> np.ndarray:
     return a
 
 
-def _pitch(y16: np.ndarray, n_frames: int) -> tuple:
+def _pitch(y16: np.ndarray, ids: np.ndarray) -> tuple:
     """F0 (Hz, 0 if unvoiced) and periodicity per frame, YIN-style.
 
     The cumulative-mean-normalised difference function is computed for all frames at
@@ -318,7 +324,8 @@ def _pitch(y16: np.ndarray, n_frames: int) -> tuple:
     width = 400  # 25 ms integration window
     min_lag = int(_SR / _F0_MAX)
     max_lag = int(np.ceil(_SR / _F0_MIN))
-    frames = _frames(y16, n_frames, width + max_lag + 1, lead=width // 2)
+    n_frames = len(ids)
+    frames = _frames(y16, ids, width + max_lag + 1, lead=width // 2)
     frames = frames - frames.mean(axis=1, keepdims=True)
     nfft = 1 << int(np.ceil(np.log2(2 * frames.shape[1])))
     spec_all = np.fft.rfft(frames, n=nfft, axis=1)
