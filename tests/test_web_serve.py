@@ -84,3 +84,53 @@ def test_server_process_serves_and_stops_on_ctrl_c(tmp_path):
         start = time.monotonic()
         assert server.stop() == 0
         assert time.monotonic() - start < 10
+
+
+@pytest.mark.slow
+def test_hard_crash_mid_render_is_retried_after_restart(tmp_path, shared_data):
+    """SIGKILL the real server while it renders; the next server finishes the job."""
+    import av
+
+    data_dir = tmp_path / "data"
+    server = Server(data_dir)
+    try:
+        picture = (shared_data / "images" / "grace_hopper.jpg").read_bytes()
+        speech = (shared_data / "audio" / "sense_and_sensibility_01_austen_64kb-0870.wav").read_bytes()
+        boundary = "talkingphoto-test-boundary"
+        body = b""
+        for name, filename, data in (("image", "hopper.jpg", picture), ("audio", "speech.wav", speech)):
+            body += (
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n\r\n'
+            ).encode() + data + b"\r\n"
+        body += f'--{boundary}\r\nContent-Disposition: form-data; name="options"\r\n\r\n{{"max_size": 320}}\r\n'.encode()
+        body += f"--{boundary}--\r\n".encode()
+        request = urllib.request.Request(
+            server.base + "/api/jobs", data=body, headers={"Content-Type": f"multipart/form-data; boundary={boundary}"}
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            job_id = json.loads(response.read())["id"]
+        deadline = time.monotonic() + 60
+        while (job := server.get(f"/api/jobs/{job_id}"))["progress"] <= 0:
+            assert job["status"] in ("queued", "running") and time.monotonic() < deadline, job
+            time.sleep(0.05)
+    finally:
+        server.stop(signal.SIGKILL)
+    assert not (data_dir / "jobs" / job_id / "output.mp4").exists()
+
+    server = Server(data_dir)
+    try:
+        job = server.get(f"/api/jobs/{job_id}")
+        assert job["status"] in ("queued", "running") and job["attempts"] >= 1
+        deadline = time.monotonic() + 120
+        while job["status"] in ("queued", "running"):
+            assert time.monotonic() < deadline, job
+            time.sleep(0.2)
+            job = server.get(f"/api/jobs/{job_id}")
+    finally:
+        assert server.stop() == 0
+    assert job["status"] == "done", job["error"]
+    assert job["attempts"] == 2
+    with av.open(os.fspath(data_dir / "jobs" / job_id / "output.mp4")) as container:
+        assert container.streams.video[0].codec_context.name == "h264"
+        assert container.streams.audio[0].codec_context.name == "aac"
+        assert abs(float(container.duration) / 1e6 - 7.1) < 0.2
