@@ -1,1 +1,29 @@
-"""media stage."""
+"""Media I/O: pictures and sound in, MP4 (H.264 + AAC) out.
+
+Decoding goes through Pillow (pictures) and PyAV (sound, any FFmpeg format); encoding
+through PyAV's libx264 and AAC. Inputs are checked before heavy work: huge pictures and
+over-long recordings are refused from their headers.
+"""
+
+from ._audio import AUDIBLE_DBFS, check_audible, load_audio
+from ._color import i420_planes, i420_to_rgb, paste_i420, rgb_to_i420
+from ._image import fit_size, load_image
+from ._probe import MediaInfo, probe_media
+from ._writer import AUDIO_SR, VideoWriter, check_output_path
+
+__all__ = [
+    "load_image",
+    "fit_size",
+    "load_audio",
+    "check_audible",
+    "AUDIBLE_DBFS",
+    "probe_media",
+    "MediaInfo",
+    "VideoWriter",
+    "check_output_path",
+    "AUDIO_SR",
+    "rgb_to_i420",
+    "i420_to_rgb",
+    "i420_planes",
+    "paste_i420",
+]
