@@ -36,6 +36,19 @@ def test_text_file_to_tsv_with_basic_shapes(tmp_path):
     assert times == sorted(times)
 
 
+@pytest.mark.slow
+def test_recording_to_tsv(tmp_path, shared_data):
+    audio = shared_data / "audio" / "goforward.wav"
+    out = tmp_path / "cues.tsv"
+    assert main(["cues", str(audio), "-o", str(out)]) == 0
+    with wave.open(str(audio), "rb") as wav:
+        duration = wav.getnframes() / wav.getframerate()
+    rows = [line.split("\t") for line in out.read_text().splitlines()]
+    assert rows[0] == ["0.00", "X"] and rows[-1] == [f"{int(duration * 100) / 100:.2f}", "X"]
+    assert float(rows[1][0]) > 0.2  # the recording starts with silence
+    assert len({r[1] for r in rows}) >= 4 and "A" in {r[1] for r in rows}
+
+
 def test_errors(tmp_path, capsys):
     assert main(["cues", "-o", str(tmp_path / "c.tsv")]) == 2
     assert "give an AUDIO file or --text" in capsys.readouterr().err
