@@ -2,7 +2,6 @@
 
 import numpy as np
 import pytest
-from PIL import Image
 
 from talkingphoto.characters import (
     FaceFinder,
@@ -13,6 +12,7 @@ from talkingphoto.characters import (
     topology as topo,
 )
 from talkingphoto.errors import NoFaceError, ParameterError
+from talkingphoto.media import load_image
 
 INNER_LIPS = np.concatenate([topo.LIPS_UPPER_INNER, topo.LIPS_LOWER_INNER])
 
@@ -24,12 +24,7 @@ def finder():
 
 
 def _load(shared_data, name):
-    """RGB uint8, transparent pixels shown on white (as media.load_image does)."""
-    with Image.open(shared_data / "images" / name) as picture:
-        rgba = picture.convert("RGBA")
-    white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
-    white.alpha_composite(rgba)
-    return np.asarray(white.convert("RGB"))
+    return load_image(shared_data / "images" / name)
 
 
 def _mouth(face):

@@ -2,9 +2,9 @@
 
 import numpy as np
 import pytest
-from PIL import Image
 
 from talkingphoto.characters import guess_style, style_features
+from talkingphoto.media import load_image
 
 
 def test_noisy_texture_is_a_photo():
@@ -43,8 +43,5 @@ def test_tiny_region_reads_as_photo():
     ],
 )
 def test_shared_pictures(shared_data, name, box, style):
-    with Image.open(shared_data / "images" / name) as picture:
-        rgba = picture.convert("RGBA")
-    white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
-    white.alpha_composite(rgba)
-    assert guess_style(np.asarray(white.convert("RGB")), box) == style
+    image = load_image(shared_data / "images" / name)
+    assert guess_style(image, box) == style

@@ -1,0 +1,89 @@
+"""``talkingphoto inspect IMAGE [--json] [-o overlay.png]``: which characters can speak."""
+
+import dataclasses
+import json
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import OutputError
+
+
+def add_parser(subparsers) -> None:
+    p = subparsers.add_parser(
+        "inspect",
+        help="list the characters found in a picture (and draw them)",
+        description=(
+            "List every face found in IMAGE, left to right: index (for render --face), box, "
+            "detector, confidence and style. -o draws the meshes that will move."
+        ),
+    )
+    p.add_argument("image", type=Path, help="JPEG, PNG or WebP picture")
+    p.add_argument("--json", action="store_true", help="print a JSON list instead of a table")
+    p.add_argument("-o", "--output", type=Path, help="write an overlay PNG: meshes, lips, eyes, index numbers")
+    p.add_argument("--points", type=Path, help="check a manual rig JSON instead of detecting faces")
+    p.set_defaults(func=run)
+
+
+def describe_faces(faces: list) -> list:
+    """JSON-ready description of each face: index, box, detector, confidence, style, mouth."""
+    from ..characters import topology as topo
+
+    items = []
+    for face in faces:
+        lips = np.concatenate([topo.LIPS_UPPER_INNER, topo.LIPS_LOWER_INNER])
+        mouth = face.landmarks[lips, :2].mean(0)
+        items.append(
+            {
+                "index": face.index,
+                "box": [int(v) for v in face.box],
+                "detector": face.detector,
+                "confidence": round(float(face.confidence), 3),
+                "style": face.style,
+                "mouth": [round(float(mouth[0]), 1), round(float(mouth[1]), 1)],
+            }
+        )
+    return items
+
+
+def _write_png(path: Path, image: np.ndarray) -> None:
+    from PIL import Image
+
+    if path.suffix.lower() != ".png":
+        raise OutputError(f"overlay {path} must end in .png")
+    try:
+        Image.fromarray(image).save(path, format="PNG")
+    except OSError as exc:
+        raise OutputError(f"cannot write overlay {path}: {exc}") from exc
+
+
+def run(args) -> int:
+    from ..characters import NO_FACE_HELP, draw_overlay, face_from_points, find_faces, guess_style, load_points
+    from ..media import load_image
+
+    image = load_image(args.image)
+    if args.points is not None:
+        face = face_from_points(load_points(args.points), image_shape=image.shape)
+        faces = [dataclasses.replace(face, style=guess_style(image, face.box))]
+    else:
+        faces = find_faces(image)
+    if args.output is not None:
+        _write_png(args.output, draw_overlay(image, faces))
+
+    items = describe_faces(faces)
+    if args.json:
+        print(json.dumps(items, indent=2))
+        return 0
+    if not faces:
+        print(f"{args.image}: {NO_FACE_HELP}")
+    else:
+        print(f"{args.image}: {len(faces)} character{'s' if len(faces) != 1 else ''} found, left to right")
+        for item in items:
+            x, y, w, h = item["box"]
+            print(
+                f"  {item['index']:>2}  box x={x} y={y} w={w} h={h}  {item['detector']}"
+                f"  confidence {item['confidence']:.2f}  {item['style']}"
+            )
+    if args.output is not None:
+        print(f"overlay written to {args.output}")
+    return 0

@@ -1,0 +1,64 @@
+"""``talkingphoto inspect``: the table, the JSON list and the overlay."""
+
+import json
+
+import pytest
+from PIL import Image
+
+from talkingphoto.cli import main
+
+CAT_POINTS = {"mouth_left": [228, 281], "mouth_right": [290, 279], "upper_lip": [258, 279],
+              "lower_lip": [258, 287], "chin": [260, 298]}  # fmt: skip
+
+
+@pytest.mark.slow
+def test_json_lists_each_face_left_to_right(shared_data, capsys):
+    assert main(["inspect", str(shared_data / "images" / "grace_hopper.jpg"), "--json"]) == 0
+    items = json.loads(capsys.readouterr().out)
+    assert len(items) == 1
+    item = items[0]
+    assert {"index", "box", "detector", "confidence", "style"} <= set(item)
+    assert (item["index"], item["detector"], item["style"]) == (0, "face_mesh", "photo")
+    assert len(item["box"]) == 4 and all(isinstance(v, int) for v in item["box"])
+    assert 0.0 < item["confidence"] <= 1.0
+
+
+@pytest.mark.slow
+def test_table_and_overlay_for_a_drawn_face(shared_data, tmp_path, capsys):
+    overlay = tmp_path / "overlay.png"
+    image = shared_data / "images" / "sylvie_green_normal.png"
+    assert main(["inspect", str(image), "-o", str(overlay)]) == 0
+    out = capsys.readouterr().out
+    assert "1 character found, left to right" in out
+    assert "animeface+mesh" in out and "drawn" in out
+    assert f"overlay written to {overlay}" in out
+    with Image.open(overlay) as picture:
+        assert picture.size == (456, 700) and picture.mode == "RGB"
+
+
+@pytest.mark.slow
+def test_nothing_found_explains_what_to_do(shared_data, capsys):
+    assert main(["inspect", str(shared_data / "images" / "chelsea.png")]) == 0
+    out = capsys.readouterr().out
+    assert "no face found in the picture" in out and "--points FILE.json" in out
+
+
+def test_points_file_is_checked_and_drawn(shared_data, tmp_path, capsys):
+    points = tmp_path / "cat.json"
+    points.write_text(json.dumps(CAT_POINTS))
+    overlay = tmp_path / "cat.png"
+    image = str(shared_data / "images" / "chelsea.png")
+    assert main(["inspect", image, "--points", str(points), "--json", "-o", str(overlay)]) == 0
+    items = json.loads(capsys.readouterr().out)
+    assert [(i["index"], i["detector"], i["confidence"], i["style"]) for i in items] == [(0, "points", 1.0, "photo")]
+    assert overlay.stat().st_size > 0
+
+
+def test_errors_are_one_line(shared_data, tmp_path, capsys):
+    image = str(shared_data / "images" / "chelsea.png")
+    points = tmp_path / "bad.json"
+    points.write_text(json.dumps({**CAT_POINTS, "chin": [260, 900]}))
+    assert main(["inspect", image, "--points", str(points)]) == 2
+    assert capsys.readouterr().err.strip() == "error: points: 'chin' = [260, 900] is outside the 451x300 picture"
+    assert main(["inspect", image, "-o", str(tmp_path / "overlay.jpg")]) == 2
+    assert "must end in .png" in capsys.readouterr().err
