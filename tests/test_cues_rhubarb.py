@@ -81,6 +81,7 @@ def test_json_is_rhubarb_json(tmp_path):
     assert data["mouthCues"][1] == {"start": 0.05, "end": 0.47, "value": "D"}
     path = write_cues(cues, tmp_path / "cues.json", sound_file="/tmp/hi.wav")
     assert path.read_text(encoding="utf-8") == text
+    assert path.stat().st_mode & 0o777 == 0o644
     write_cues(cues, tmp_path / "cues.tsv")
     assert (tmp_path / "cues.tsv").read_text().splitlines()[-1] == "0.47\tX"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cues.json", "cues.tsv"]

@@ -96,5 +96,6 @@ def test_save_wav_round_trip(tmp_path):
         pcm = np.frombuffer(wav.readframes(wav.getnframes()), dtype="<i2")
     assert np.allclose(pcm / 32767, speech.y, atol=2 / 32767)
     assert list(tmp_path.iterdir()) == [path]
+    assert path.stat().st_mode & 0o777 == 0o644
     with pytest.raises(OutputError, match="cannot write audio"):
         save_wav(tmp_path / "missing" / "x.wav", speech.y, sr=speech.sr)

@@ -305,6 +305,7 @@ def write_cues(cues, path, *, sound_file: str = "", idle: str = "X") -> Path:
         fd, tmp = tempfile.mkstemp(prefix=".cues-", suffix=suffix, dir=path.parent)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; the user's file should not be
         os.replace(tmp, path)
         tmp = None
     except OSError as exc:

@@ -123,6 +123,7 @@ def save_wav(path, y: np.ndarray, *, sr: int) -> Path:
             out.setsampwidth(2)
             out.setframerate(int(sr))
             out.writeframes(pcm.tobytes())
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; the user's file should not be
         os.replace(tmp, path)
         tmp = None
     except OSError as exc:
