@@ -7,6 +7,7 @@ import numpy as np
 
 from ..characters import Face
 from ..characters import topology as topo
+from ._eyes import lid_palette, paint_lid
 from ._head import HeadWarp, build_head_warp
 from ._mouth import paint_mouth, palette_from_image
 from ._rig import Pose, build_rig, interior_opacity, mouth_polygon, pose_points
@@ -58,6 +59,12 @@ class FaceAnimator:
         around = _polygon_mask(image.shape, centre + 1.8 * (outer - centre))
         skin = around & ~_polygon_mask(image.shape, centre + 1.2 * (outer - centre))
         self.palette = palette_from_image(image, lips, skin, style=face.style)
+        self.lids = {}
+        if self.rig.painted_lids:
+            for side in ("right", "left"):
+                upper = self.rig.vertices(f"{side}_upper_lid")
+                lower = self.rig.vertices(f"{side}_lower_lid")
+                self.lids[side] = lid_palette(image, upper, lower)
 
     @property
     def region(self) -> tuple:
@@ -91,6 +98,10 @@ class FaceAnimator:
             opacity=interior_opacity(rig, dst),
             rounding=max(0.0, -pose.spread),
         )
+        for side, lid in self.lids.items():
+            upper = dst[rig.slot[f"{side}_upper_lid"]] - origin
+            lower = dst[rig.slot[f"{side}_lower_lid"]] - origin
+            paint_lid(patch, upper, lower, pose.blink, lid)
         frame[y0:y1, x0:x1] = patch
         if self.head is not None and head is not None:
             hx0, hy0, hx1, hy1 = self.head.roi

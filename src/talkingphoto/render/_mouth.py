@@ -38,15 +38,16 @@ def palette_from_image(image: np.ndarray, lip_mask: np.ndarray, skin_mask: np.nd
     lip = np.median(lips, 0) if len(lips) else np.array([170.0, 90.0, 90.0])
     skin_rgb = np.median(skin, 0) if len(skin) else np.array([200.0, 160.0, 140.0])
     skin_luma = float(skin_rgb @ [0.299, 0.587, 0.114])
+    # Teeth take the picture's white balance (a quarter of the skin's tint): neutral
+    # white looks blue next to warm skin.
+    tint = skin_rgb / max(skin_luma, 1.0)
+    teeth = np.clip((0.75 + 0.25 * tint) * np.array([1.0, 0.97, 0.9]), 0, 1.2)
     if style == "drawn":
+        # Flat and clean, but never brighter than the brightest the artist painted.
         cavity = np.array([70.0, 22.0, 32.0])
-        teeth = np.array([250.0, 250.0, 246.0])
-        tongue = np.array([214.0, 96.0, 108.0])
+        teeth = teeth * float(np.clip(1.2 * skin_luma, 150.0, 245.0))
+        tongue = np.array([168.0, 70.0, 82.0])
     else:
-        # Teeth take the picture's white balance (a quarter of the skin's tint) and sit a
-        # little brighter than the skin: neutral white looks blue next to warm skin.
-        tint = skin_rgb / max(skin_luma, 1.0)
-        teeth = np.clip((0.75 + 0.25 * tint) * np.array([1.0, 0.97, 0.9]), 0, 1.2)
         teeth = teeth * float(np.clip(1.12 * skin_luma, 110.0, 225.0))
         cavity = lip * np.array([0.30, 0.17, 0.19]) + 6.0
         tongue = lip * np.array([0.88, 0.55, 0.58])

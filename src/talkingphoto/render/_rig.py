@@ -14,6 +14,8 @@ from ..characters import topology as topo
 
 __all__ = ["FaceRig", "Pose", "build_rig", "interior_opacity", "mouth_polygon", "pose_points"]
 
+# Drawn eyes open wider than this (lid gap / eye width) get painted lids.
+BIG_EYES = 0.45
 # Widest natural inner-lip gap, as a fraction of mouth width (MouthTrack.open == 1).
 MAX_GAP = 0.55
 
@@ -64,9 +66,20 @@ class FaceRig:
     eye_width: float
     jaw_weight: np.ndarray
     slot: dict  # name -> vertex indices of the landmark groups the pose moves
+    painted_lids: bool = False  # big drawn eyes: lids are painted over, not squashed
 
     def vertices(self, name: str) -> np.ndarray:
         return self.points[self.slot[name]]
+
+
+def _eye_openness(lm: np.ndarray) -> float:
+    """Mean lid gap over eye width, both eyes: ~0.3 for photos, ~0.8 for anime eyes."""
+    ratios = []
+    for upper, lower in ((topo.RIGHT_EYE_UPPER, topo.RIGHT_EYE_LOWER), (topo.LEFT_EYE_UPPER, topo.LEFT_EYE_LOWER)):
+        width = np.linalg.norm(lm[upper[-1]] - lm[upper[0]])
+        gap = np.max(np.linalg.norm(lm[lower] - lm[upper], axis=1))
+        ratios.append(gap / max(width, 1e-6))
+    return float(np.mean(ratios))
 
 
 def _vertex_slots(landmark_ids: np.ndarray) -> dict:
@@ -200,6 +213,7 @@ def build_rig(face: Face, *, image_shape: tuple, whole_face: bool) -> FaceRig:
     jaw_weight[len(ids):] = 0.0  # anchors never move
 
     rig = FaceRig(
+        painted_lids=whole_face and face.style == "drawn" and _eye_openness(lm) > BIG_EYES,
         points=points,
         landmark_ids=ids,
         triangles=np.zeros((0, 3), np.int32),
@@ -289,16 +303,19 @@ def _pose_eyes(rig: FaceRig, pose: Pose, pts: np.ndarray) -> None:
     for side in ("right", "left"):
         upper, lower, iris = s[f"{side}_upper_lid"], s[f"{side}_lower_lid"], s[f"{side}_iris"]
         # Lids meet a little below the middle: the upper lid does most of the work.
-        meet = rest[upper] + 0.8 * (rest[lower] - rest[upper])
-        pts[upper] += pose.blink * (meet - rest[upper])
-        pts[lower] += pose.blink * (meet - rest[lower])
-        iris_radius = 0.5 * np.linalg.norm(rest[iris[1]] - rest[iris[3]])
-        shift = 0.45 * iris_radius * np.array([pose.gaze_x, pose.gaze_y]) * (1 - pose.blink)
-        pts[iris] += shift
-        # Squash the iris towards the closing line so no triangle folds over the lids.
-        centre_line = meet.mean(0) @ down
-        depth = (pts[iris] @ down) - centre_line
-        pts[iris] -= np.outer(pose.blink * depth, down)
+        # Big drawn eyes keep their shape: their lids are painted over them (see _eyes.py),
+        # and their irises stay put rather than smear.
+        if not rig.painted_lids:
+            meet = rest[upper] + 0.8 * (rest[lower] - rest[upper])
+            pts[upper] += pose.blink * (meet - rest[upper])
+            pts[lower] += pose.blink * (meet - rest[lower])
+            iris_radius = 0.5 * np.linalg.norm(rest[iris[1]] - rest[iris[3]])
+            shift = 0.45 * iris_radius * np.array([pose.gaze_x, pose.gaze_y]) * (1 - pose.blink)
+            pts[iris] += shift
+            # Squash the iris towards the closing line so no triangle folds over the lids.
+            centre_line = meet.mean(0) @ down
+            depth = (pts[iris] @ down) - centre_line
+            pts[iris] -= np.outer(pose.blink * depth, down)
         brow = s[f"{side}_brow"]
         lift = pose.brow * 0.22 * rig.eye_width
         pts[brow] -= lift * down
