@@ -48,7 +48,7 @@ def render_frame(scene, index: int) -> np.ndarray:
 
 def sheet(scene, *, tile_height: int = 320, columns: int = 4) -> np.ndarray:
     speaker = scene.actors[0]
-    x0, y0, x1, y1 = speaker.animator.region
+    x0, y0, x1, y1 = speaker.animator.rig.roi
     pad_x, pad_y = (x1 - x0) // 6, (y1 - y0) // 6
     h, w = scene.image.shape[:2]
     x0, y0, x1, y1 = max(0, x0 - pad_x), max(0, y0 - pad_y), min(w, x1 + pad_x), min(h, y1 + pad_y)

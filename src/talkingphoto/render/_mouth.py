@@ -48,9 +48,9 @@ def palette_from_image(image: np.ndarray, lip_mask: np.ndarray, skin_mask: np.nd
         teeth = teeth * float(np.clip(1.2 * skin_luma, 150.0, 245.0))
         tongue = np.array([168.0, 70.0, 82.0])
     else:
-        teeth = teeth * float(np.clip(1.12 * skin_luma, 110.0, 225.0))
+        teeth = teeth * float(np.clip(1.3 * skin_luma, 120.0, 235.0))
         cavity = lip * np.array([0.30, 0.17, 0.19]) + 6.0
-        tongue = lip * np.array([0.88, 0.55, 0.58])
+        tongue = lip * np.array([0.72, 0.42, 0.44])
     # Match the picture's colourfulness: a black-and-white photo gets a grey mouth.
     chroma = float(np.ptp(lip)) / max(float(lip.max()), 1.0)
     saturation = float(np.clip(chroma / 0.35, 0.0, 1.0)) if style == "photo" else 1.0
@@ -156,8 +156,8 @@ def paint_mouth(
         colour[tongue] = (tongue_rgb * tongue_shade[..., None])[tongue]
 
     # Lower teeth: a short row riding on the jaw behind the lower lip, in its shadow.
-    lower_top = lower_v - 0.045 * W * (1 - 1.5 * u**2)
-    lower = (v > lower_top) & (np.abs(u) < 0.4)
+    lower_top = lower_v - 0.035 * W * (1 - 2.5 * u**2)
+    lower = (v > lower_top) & (np.abs(u) < 0.32)
     # Upper teeth: hang from the skull, partly hidden under the upper lip.
     teeth_height = 0.13 * W * (1 - 0.45 * u**2) * (1 - 0.5 * rounding)
     upper = (v > upper_v - 0.03 * W) & (v < upper_v + teeth_height) & (np.abs(u) < 0.78)
@@ -166,7 +166,7 @@ def paint_mouth(
         colour[upper] = teeth_rgb
     else:
         side_fall = ((1 - 0.6 * np.abs(u) ** 2.2) * (1 - 0.45 * rounding))[..., None]
-        colour[lower] = (teeth_rgb * 0.62 * side_fall)[lower]
+        colour[lower] = (teeth_rgb * 0.78 * side_fall)[lower]
         # Faint gaps between the incisors.
         gaps = np.zeros_like(u)
         for g in (0.0, 0.27, -0.27):
@@ -174,7 +174,7 @@ def paint_mouth(
         tooth = side_fall * (1 - 0.12 * gaps)[..., None]
         # The upper lip shades the top of the teeth.
         lip_shadow = np.clip((v - top_v) / (0.035 * W + 1), 0, 1)[..., None]
-        tooth = tooth * (0.6 + 0.4 * lip_shadow)
+        tooth = tooth * (0.7 + 0.3 * lip_shadow)
         colour[upper] = (teeth_rgb * tooth)[upper]
         sigma = max(0.5, 0.012 * W)
         colour = cv2.GaussianBlur(colour, (0, 0), sigma)
