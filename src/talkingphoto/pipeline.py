@@ -216,11 +216,11 @@ def _resample(y: np.ndarray, sr: int, target: int) -> np.ndarray:
 
 def _choose_speaker(image: np.ndarray, opts: RenderOptions) -> tuple:
     """The speaking face and the other faces found, in source pixels."""
-    from .characters import choose_face, face_from_points, find_faces, load_points
+    from .characters import choose_face, face_from_points, find_faces, guess_style, load_points
 
     if opts.points is not None:
         speaker = face_from_points(load_points(opts.points), image_shape=image.shape)
-        return speaker, []
+        return replace(speaker, style=guess_style(image, speaker.box)), []
     faces = find_faces(image)
     speaker = choose_face(faces, face=opts.face, face_at=opts.face_at)
     return speaker, [f for f in faces if f.index != speaker.index]
@@ -256,7 +256,9 @@ def prepare_scene(job: Job) -> Scene:
     image = load_image(job.image)
     y_out, sr_out, y16, phones = _speech(job)
     if job.save_audio is not None:
-        _save_wav(job.save_audio, y_out, sr_out)
+        from .voice import save_wav
+
+        save_wav(job.save_audio, y_out, sr=sr_out)
     timings["load"] = time.perf_counter() - t
 
     t = time.perf_counter()
@@ -360,28 +362,6 @@ def _listeners(image, speaker: Face, others: list, *, n_frames: int, fps: float,
         motion = idle_motion(n_frames, fps=fps, seed=seed + k, look_at=look)
         actors.append(Actor(FaceAnimator(image, face, whole_face=True, head_motion=True), None, motion))
     return actors
-
-
-def _save_wav(path, y: np.ndarray, sr: int) -> None:
-    """Keep the speech as 16-bit PCM WAV (atomically)."""
-    import os
-    import tempfile
-    import wave
-
-    from .errors import OutputError
-
-    path = Path(path)
-    pcm = (np.clip(np.atleast_2d(y).T, -1, 1) * 32767).astype("<i2")
-    try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
-        with os.fdopen(fd, "wb") as fh, wave.open(fh, "wb") as wav:
-            wav.setnchannels(pcm.shape[1])
-            wav.setsampwidth(2)
-            wav.setframerate(int(sr))
-            wav.writeframes(pcm.tobytes())
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise OutputError(f"cannot write audio to {path}: {exc.strerror or exc}") from exc
 
 
 def render(
