@@ -161,6 +161,12 @@ def test_too_few_frames_for_the_audio_is_an_error(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_no_frames_is_an_error(tmp_path):
+    with pytest.raises(ParameterError, match="no frames were written"):
+        render(tmp_path / "out.mp4", 0)
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_extra_frames_pad_the_audio_with_silence(tmp_path):
     path = tmp_path / "out.mp4"
     render(path, 40, audio=tone(1.0, 16000), sr=16000)

@@ -142,7 +142,7 @@ class VideoWriter:
 
     @property
     def frames_needed(self) -> int:
-        """Frames the sound track needs (``ceil(duration * fps)``; 1 without audio)."""
+        """Frames the sound track needs: ``ceil(duration * fps)`` (1 without audio)."""
         if self._audio is None:
             return 1
         return max(1, math.ceil(self._audio.shape[1] / self.sr * self.fps - 1e-6))
@@ -181,6 +181,8 @@ class VideoWriter:
             self._stop_worker()
             if self._error is not None:
                 raise self._error
+            if self.n_frames == 0:
+                raise ParameterError(f"no frames were written to {self.path}; write at least one frame")
             if self.n_frames < self.frames_needed:
                 raise ParameterError(
                     f"only {self.n_frames} frames were written but the sound needs {self.frames_needed} "
