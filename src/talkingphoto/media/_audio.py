@@ -54,7 +54,9 @@ def load_audio(source, *, sr=None, mono: bool = False, max_seconds: float = 1800
     try:
         container = av.open(fp, mode="r")
     except av.FFmpegError as exc:
-        raise AudioError(f"{name} is not an audio or video file FFmpeg can read ({_reason(exc)}); convert it to WAV, MP3 or FLAC") from exc
+        raise AudioError(
+            f"{name} is not an audio or video file FFmpeg can read ({_reason(exc)}); convert it to WAV, MP3 or FLAC"
+        ) from exc
     with container:
         if not container.streams.audio:
             raise AudioError(f"{name} has no audio stream; give a file with sound")
@@ -65,7 +67,9 @@ def load_audio(source, *, sr=None, mono: bool = False, max_seconds: float = 1800
         try:
             y, native_sr = _decode(container, stream, sr=sr, name=name, max_seconds=max_seconds)
         except av.FFmpegError as exc:
-            raise AudioError(f"audio in {name} is corrupt or unsupported ({_reason(exc)}); re-export it as WAV or FLAC") from exc
+            raise AudioError(
+                f"audio in {name} is corrupt or unsupported ({_reason(exc)}); re-export it as WAV or FLAC"
+            ) from exc
     if y.shape[1] == 0:
         raise AudioError(f"{name} contains no audio samples; give a file with sound")
     if mono:

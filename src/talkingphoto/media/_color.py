@@ -66,12 +66,15 @@ def check_i420(buf, *, name: str = "buffer", shape=None) -> tuple:
     """Validate an I420 buffer; returns (buf, (height, width))."""
     buf = np.asarray(buf)
     if buf.dtype != np.uint8 or buf.ndim != 2 or buf.shape[0] % 3 or buf.shape[1] % 2:
-        raise ParameterError(f"{name} must be uint8 I420 with shape (height*3//2, width), both even, got {buf.dtype} {buf.shape}")
+        raise ParameterError(
+            f"{name} must be uint8 I420 with shape (height*3//2, width), both even, got {buf.dtype} {buf.shape}"
+        )
     size = (buf.shape[0] * 2 // 3, buf.shape[1])
     if size[0] % 2:
         raise ParameterError(f"{name} must have an even height; shape {buf.shape} gives height {size[0]}")
     if shape is not None and size != shape:
-        raise ParameterError(f"{name} must have shape ({shape[0] * 3 // 2}, {shape[1]}) for a {shape[1]}x{shape[0]} video, got {buf.shape}")
+        expected = (shape[0] * 3 // 2, shape[1])
+        raise ParameterError(f"{name} must have shape {expected} for a {shape[1]}x{shape[0]} video, got {buf.shape}")
     return buf, size
 
 
@@ -175,7 +178,9 @@ def paste_i420(buf: np.ndarray, patch: np.ndarray, *, x: int, y: int) -> None:
     yp, up, vp = i420_planes(buf)
     h, w = yp.shape
     if any(int(v) % 2 for v in (x, y, ph, pw)) or ph < 4 or pw < 4:
-        raise ParameterError(f"patch position and size must be even and the size at least 4x4, got x={x}, y={y}, size {pw}x{ph}")
+        raise ParameterError(
+            f"patch position and size must be even and the size at least 4x4, got x={x}, y={y}, size {pw}x{ph}"
+        )
     if x < 0 or y < 0 or x + pw > w or y + ph > h:
         raise ParameterError(f"patch {pw}x{ph} at ({x}, {y}) does not fit in the {w}x{h} frame")
     frame = to_yuv(rgb_frame(patch))

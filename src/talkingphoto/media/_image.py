@@ -93,7 +93,9 @@ def _to_rgb(im: Image.Image, bg: np.ndarray, name: str) -> np.ndarray:
         gray = np.clip(np.rint(gray), 0, 255).astype(np.uint8)
         return np.repeat(gray[:, :, None], 3, axis=2)
     if im.mode == "F":
-        raise ImageError(f"image {name} holds floating-point pixels, which have no standard range; save it as 8- or 16-bit PNG")
+        raise ImageError(
+            f"image {name} holds floating-point pixels, which have no standard range; save it as 8- or 16-bit PNG"
+        )
     has_alpha = im.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in im.info
     if not has_alpha:
         return np.asarray(im.convert("RGB"))

@@ -61,9 +61,9 @@ def probe_media(path) -> MediaInfo:
     with container:
         video = container.streams.video[0] if container.streams.video else None
         audio = container.streams.audio[0] if container.streams.audio else None
-        fields = dict(has_video=video is not None, has_audio=audio is not None)
-        fields.update(width=None, height=None, fps=None, n_video_frames=None, video_codec=None, pix_fmt=None, video_duration=None)
-        fields.update(audio_codec=None, sample_rate=None, channels=None, audio_duration=None)
+        fields = {name: None for name in MediaInfo.__dataclass_fields__}
+        del fields["duration"]
+        fields.update(has_video=video is not None, has_audio=audio is not None)
         if video is not None:
             n_frames = video.frames or _count_packets(container, video)
             rate = video.average_rate or video.guessed_rate
