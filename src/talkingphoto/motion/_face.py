@@ -14,6 +14,8 @@ from ._tracks import Prosody
 
 __all__ = ["FaceMotion", "face_motion", "idle_motion"]
 
+MAX_YAW, MAX_PITCH, MAX_ROLL = 4.0, 3.5, 2.5  # degrees
+
 
 @dataclass(frozen=True)
 class FaceMotion:
@@ -146,11 +148,14 @@ def face_motion(prosody: Prosody, *, seed: int = 0, intensity: float = 1.0) -> F
     high = _envelope(np.clip(pitch / 4.0, 0, 1), fps=fps, attack_s=0.1, release_s=0.5)
 
     drift = 0.35 + 0.65 * speaking
-    yaw = intensity * (2.6 * drift * _smooth_noise(rng, n, fps=fps, cutoff_hz=0.35))
-    pitch_deg = intensity * (
-        1.4 * drift * _smooth_noise(rng, n, fps=fps, cutoff_hz=0.4) + 3.0 * accent - 1.2 * high
+    # Standard deviations of ~1.3, 0.8 and 0.6 degrees; hard limits keep rare peaks sane.
+    yaw = intensity * np.clip(1.3 * drift * _smooth_noise(rng, n, fps=fps, cutoff_hz=0.35), -MAX_YAW, MAX_YAW)
+    pitch_deg = intensity * np.clip(
+        0.8 * drift * _smooth_noise(rng, n, fps=fps, cutoff_hz=0.4) + 2.0 * accent - 0.8 * high,
+        -MAX_PITCH,
+        MAX_PITCH,
     )
-    roll = intensity * (1.3 * drift * _smooth_noise(rng, n, fps=fps, cutoff_hz=0.25))
+    roll = intensity * np.clip(0.6 * drift * _smooth_noise(rng, n, fps=fps, cutoff_hz=0.25), -MAX_ROLL, MAX_ROLL)
     shift_x = intensity * 0.006 * _smooth_noise(rng, n, fps=fps, cutoff_hz=0.2)
     # Breathing: a slow rise and fall of the head, visible in pauses.
     breath = np.sin(2 * np.pi * 0.22 * np.arange(n) / fps + rng.uniform(0, 2 * np.pi))
@@ -173,9 +178,9 @@ def idle_motion(n_frames: int, *, fps: float, seed: int = 0, look_at: np.ndarray
     """
     rng = np.random.default_rng(seed)
     n = n_frames
-    yaw = 1.0 * _smooth_noise(rng, n, fps=fps, cutoff_hz=0.2)
-    pitch = 0.8 * _smooth_noise(rng, n, fps=fps, cutoff_hz=0.25)
-    roll = 0.7 * _smooth_noise(rng, n, fps=fps, cutoff_hz=0.15)
+    yaw = np.clip(0.8 * _smooth_noise(rng, n, fps=fps, cutoff_hz=0.2), -MAX_YAW, MAX_YAW)
+    pitch = np.clip(0.5 * _smooth_noise(rng, n, fps=fps, cutoff_hz=0.25), -MAX_PITCH, MAX_PITCH)
+    roll = np.clip(0.4 * _smooth_noise(rng, n, fps=fps, cutoff_hz=0.15), -MAX_ROLL, MAX_ROLL)
     breath = np.sin(2 * np.pi * 0.22 * np.arange(n) / fps + rng.uniform(0, 2 * np.pi))
     blink = _blink_track(rng, n, fps=fps, pause_onsets=np.array([]))
     gaze_x, gaze_y = _gaze_track(rng, n, fps=fps, amplitude=0.35)

@@ -49,6 +49,7 @@ class FaceAnimator:
     """
 
     def __init__(self, image: np.ndarray, face: Face, *, whole_face: bool, head_motion: bool):
+        self.face = face
         self.rig = build_rig(face, image_shape=image.shape, whole_face=whole_face)
         self.head: HeadWarp | None = build_head_warp(face, image_shape=image.shape) if head_motion else None
         lm = face.landmarks[:, :2]
@@ -60,7 +61,7 @@ class FaceAnimator:
         skin = around & ~_polygon_mask(image.shape, centre + 1.2 * (outer - centre))
         self.palette = palette_from_image(image, lips, skin, style=face.style)
         self.lids = {}
-        if self.rig.painted_lids:
+        if self.rig.lids == "paint" and "right_upper_lid" in self.rig.slot:
             for side in ("right", "left"):
                 upper = self.rig.vertices(f"{side}_upper_lid")
                 lower = self.rig.vertices(f"{side}_lower_lid")

@@ -48,6 +48,7 @@ class HeadWarp:
     face_width: float
     identity_x: np.ndarray
     identity_y: np.ndarray
+    border: np.ndarray  # distance of each grid node to the picture's edge, pixels
 
     def maps(self, *, yaw: float, pitch: float, roll: float, shift_x: float, shift_y: float):
         """Backward maps for the head ROI (image-pixel coordinates), float32 (h, w)."""
@@ -64,8 +65,12 @@ class HeadWarp:
         dy += rx * np.sin(roll) + ry * (np.cos(roll) - 1)
         dx += shift_x * self.face_width
         dy += shift_y * self.face_width
-        dx *= self.weight
-        dy *= self.weight
+        # Never move a point further than it is from the picture's edge: beyond lies
+        # nothing to sample, and replicated edge pixels would smear in.
+        reach = np.hypot(dx, dy)
+        weight = np.minimum(self.weight, self.border / np.maximum(reach, 1e-6))
+        dx *= weight
+        dy *= weight
         size = (x1 - x0, y1 - y0)
         # Backward map: sample where the moved point came from (valid for small motions).
         # Only the displacement is resampled, so zero motion is an exact identity.
@@ -116,6 +121,7 @@ def build_head_warp(face: Face, *, image_shape: tuple) -> HeadWarp:
 
     e = np.hypot((grid_x - head_centre[0]) / ax, (grid_y - head_centre[1]) / ay)
     weight = 1.0 - _smoothstep(1.0, reach, e)
+    border = np.minimum.reduce([grid_x, width - 1 - grid_x, grid_y, height - 1 - grid_y])
     pivot = (float(centre[0]), float(lm[topo.CHIN, 1] + 0.25 * face_height))
     identity_x, identity_y = identity_maps(y1 - y0, x1 - x0, x0=x0, y0=y0)
     return HeadWarp(
@@ -128,4 +134,5 @@ def build_head_warp(face: Face, *, image_shape: tuple) -> HeadWarp:
         face_width=face_width,
         identity_x=identity_x,
         identity_y=identity_y,
+        border=border.astype(np.float32),
     )

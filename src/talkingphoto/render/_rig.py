@@ -66,10 +66,20 @@ class FaceRig:
     eye_width: float
     jaw_weight: np.ndarray
     slot: dict  # name -> vertex indices of the landmark groups the pose moves
-    painted_lids: bool = False  # big drawn eyes: lids are painted over, not squashed
+    lids: str = "squash"  # "squash" (photos), "paint" (big drawn eyes), "still" (eyes unknown)
 
     def vertices(self, name: str) -> np.ndarray:
         return self.points[self.slot[name]]
+
+
+def _lid_style(face: Face, lm: np.ndarray) -> str:
+    """How this face blinks. Manual points give eye centres but no lids, so those eyes
+    stay still; big drawn eyes get painted lids; everything else squashes like skin."""
+    if face.detector == "points":
+        return "still"
+    if face.style == "drawn" and _eye_openness(lm) > BIG_EYES:
+        return "paint"
+    return "squash"
 
 
 def _eye_openness(lm: np.ndarray) -> float:
@@ -213,7 +223,7 @@ def build_rig(face: Face, *, image_shape: tuple, whole_face: bool) -> FaceRig:
     jaw_weight[len(ids):] = 0.0  # anchors never move
 
     rig = FaceRig(
-        painted_lids=whole_face and face.style == "drawn" and _eye_openness(lm) > BIG_EYES,
+        lids=_lid_style(face, lm),
         points=points,
         landmark_ids=ids,
         triangles=np.zeros((0, 3), np.int32),
@@ -303,9 +313,9 @@ def _pose_eyes(rig: FaceRig, pose: Pose, pts: np.ndarray) -> None:
     for side in ("right", "left"):
         upper, lower, iris = s[f"{side}_upper_lid"], s[f"{side}_lower_lid"], s[f"{side}_iris"]
         # Lids meet a little below the middle: the upper lid does most of the work.
-        # Big drawn eyes keep their shape: their lids are painted over them (see _eyes.py),
-        # and their irises stay put rather than smear.
-        if not rig.painted_lids:
+        # Only photo-like eyes squash; big drawn eyes get painted lids (see _eyes.py) and
+        # eyes rigged from bare points stay still rather than smear.
+        if rig.lids == "squash":
             meet = rest[upper] + 0.8 * (rest[lower] - rest[upper])
             pts[upper] += pose.blink * (meet - rest[upper])
             pts[lower] += pose.blink * (meet - rest[lower])

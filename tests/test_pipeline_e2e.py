@@ -1,0 +1,182 @@
+"""End to end on the shared real data: pictures and recordings in, checked MP4s out."""
+
+import json
+
+import numpy as np
+import pytest
+
+import talkingphoto
+from talkingphoto.characters import topology as topo
+from talkingphoto.media import probe_media
+from talkingphoto.pipeline import Job, RenderOptions, animate, prepare_scene
+
+pytestmark = pytest.mark.slow
+
+TRANSCRIPT_0880 = "he was not an ill disposed young man"
+
+
+def _scene(shared_data, tmp_path, *, image="grace_hopper.jpg", audio="sense_and_sensibility_01_austen_64kb-0880.wav", **options):
+    job = Job(
+        image=shared_data / "images" / image,
+        output=tmp_path / "out.mp4",
+        audio=shared_data / "audio" / audio,
+        options=RenderOptions(**options),
+    )
+    return prepare_scene(job)
+
+
+def _mouth_box(face, pad: float = 0.6):
+    lips = face.landmarks[topo.LIPS_ALL, :2]
+    (x0, y0), (x1, y1) = lips.min(0), lips.max(0)
+    w, h = x1 - x0, y1 - y0
+    return (int(x0 - pad * w), int(y0 - pad * h), int(x1 + pad * w), int(y1 + 2 * pad * h))
+
+
+def test_render_writes_browser_ready_mp4_as_long_as_the_audio(shared_data, tmp_path):
+    audio = shared_data / "audio" / "sense_and_sensibility_01_austen_64kb-0880.wav"
+    out = tmp_path / "grace.mp4"
+    result = talkingphoto.render(shared_data / "images" / "grace_hopper.jpg", audio, out, mode="standard")
+    info = probe_media(out)
+    assert (info.width, info.height) == (512, 600)  # the picture's own size and aspect ratio
+    assert info.video_codec == "h264" and info.audio_codec == "aac"
+    assert abs(info.duration - probe_media(audio).duration) <= 1 / 25 + 1e-3
+    assert info.n_video_frames == result.n_frames
+    assert not [p for p in tmp_path.iterdir() if p.name != "grace.mp4"]  # no leftovers
+
+
+def test_standard_mode_moves_the_mouth_and_nothing_outside_the_lower_face(shared_data, tmp_path):
+    scene = _scene(shared_data, tmp_path, mode="standard")
+    image = scene.image
+    x0, y0, x1, y1 = scene.actors[0].animator.region
+    mx0, my0, mx1, my1 = _mouth_box(scene.speaker)
+    mouth_means = []
+    for frame in animate(image, scene.actors, scene.n_frames):
+        outside = np.ones(image.shape[:2], bool)
+        outside[y0:y1, x0:x1] = False
+        assert np.array_equal(frame[outside], image[outside])
+        mouth_means.append(frame[my0:my1, mx0:mx1].mean())
+    # The mouth opens and closes over time: its brightness swings by whole grey levels.
+    assert np.ptp(mouth_means) > 5
+    assert y0 > scene.speaker.landmarks[topo.NOSE_TIP, 1]
+
+
+def test_vivid_mode_moves_eyes_and_head_too(shared_data, tmp_path):
+    scene = _scene(shared_data, tmp_path, mode="vivid", audio="sense_and_sensibility_01_austen_64kb-0870.wav")
+    motion = scene.actors[0].motion
+    assert 0.5 <= np.count_nonzero(np.diff((motion.blink > 0.5).astype(int)) > 0) <= 6  # 7 s: a few blinks
+    eye = scene.speaker.landmarks[topo.RIGHT_EYE, :2]
+    (ex0, ey0), (ex1, ey1) = eye.min(0).astype(int) - 4, eye.max(0).astype(int) + 4
+    forehead = scene.speaker.landmarks[topo.FOREHEAD, :2].astype(int)
+    eye_patches, forehead_patches = [], []
+    for i, frame in enumerate(animate(scene.image, scene.actors, scene.n_frames)):
+        if i % 5 == 0 or motion.blink[i] > 0.9:
+            eye_patches.append(frame[ey0:ey1, ex0:ex1].astype(float))
+            forehead_patches.append(frame[forehead[1] : forehead[1] + 20, forehead[0] - 20 : forehead[0] + 20].astype(float))
+    assert np.std(eye_patches, axis=0).mean() > 3
+    assert np.std(forehead_patches, axis=0).mean() > 1  # the head moves
+
+
+def test_lip_sync_of_the_rendered_video(shared_data, tmp_path):
+    """Re-detect the mouth in the MP4 and compare with forced-aligned phones (target >= 0.7 at lag 0)."""
+    from talkingphoto.evaluation.__main__ import evaluate_video
+
+    out = tmp_path / "sync.mp4"
+    audio = shared_data / "audio" / "sense_and_sensibility_01_austen_64kb-0880.wav"
+    talkingphoto.render(shared_data / "images" / "grace_hopper.jpg", audio, out, mode="vivid")
+    report = evaluate_video(out, audio=audio, transcript=TRANSCRIPT_0880)
+    assert report.valid_fraction > 0.95
+    assert report.correlation >= 0.7
+    assert abs(report.best_lag) <= 1
+    assert report.closure_rate >= 0.5
+
+
+@pytest.mark.parametrize(
+    "image, size, detector",
+    [
+        ("sylvie_green_normal.png", (456, 700), "animeface+mesh"),
+        ("wesnoth_mage_female.png", (400, 400), "face_detection+mesh"),
+    ],
+)
+def test_drawn_characters_keep_their_frame_and_move_their_mouths(shared_data, tmp_path, image, size, detector):
+    scene = _scene(shared_data, tmp_path, image=image, audio="goforward.wav", mode="vivid")
+    assert scene.image.shape[1::-1] == size  # full figure kept, never cropped
+    assert scene.speaker.detector == detector and scene.speaker.style == "drawn"
+    mx0, my0, mx1, my1 = _mouth_box(scene.speaker, pad=1.0)
+    means = [f[my0:my1, mx0:mx1].mean() for f in animate(scene.image, scene.actors, scene.n_frames)]
+    assert np.ptp(means) > 3
+
+
+def test_a_cat_renders_from_a_points_file_and_fails_helpfully_without(shared_data, tmp_path):
+    from talkingphoto.errors import NoFaceError
+
+    image = shared_data / "images" / "chelsea.png"
+    audio = shared_data / "audio" / "goforward.wav"
+    with pytest.raises(NoFaceError, match="--points") as info:
+        talkingphoto.render(image, audio, tmp_path / "cat.mp4")
+    assert "inspect" in str(info.value)
+    assert not (tmp_path / "cat.mp4").exists()
+    points = tmp_path / "cat.json"
+    points.write_text(
+        json.dumps(
+            {
+                "mouth_left": [228, 281],
+                "mouth_right": [290, 279],
+                "upper_lip": [258, 279],
+                "lower_lip": [258, 287],
+                "chin": [260, 298],
+                "left_eye": [170, 115],
+                "right_eye": [318, 135],
+            }
+        )
+    )
+    result = talkingphoto.render(image, audio, tmp_path / "cat.mp4", points=str(points), mode="vivid")
+    assert result.face.detector == "points"
+    info = probe_media(tmp_path / "cat.mp4")
+    assert info.height == 300 and info.width % 2 == 0 and abs(info.width - 451) == 1  # made even, not cropped
+
+
+def test_dialogue_mouths_take_turns_and_listeners_keep_their_lips_shut(shared_data, tmp_path):
+    import cv2
+
+    from talkingphoto.dialogue import load_script, prepare_dialogue
+    from talkingphoto.media import load_image
+
+    grace = load_image(shared_data / "images" / "grace_hopper.jpg")
+    mage = load_image(shared_data / "images" / "wesnoth_mage_female.png")
+    mage = cv2.resize(mage, (600, 600), interpolation=cv2.INTER_CUBIC)
+    pair = np.full((600, 1112, 3), 255, np.uint8)
+    pair[:, :512] = grace
+    pair[:, 512:] = mage
+    cv2.imwrite(str(tmp_path / "pair.png"), cv2.cvtColor(pair, cv2.COLOR_RGB2BGR))
+    for name in ("goforward.wav", "sense_and_sensibility_01_austen_64kb-0880.wav"):
+        (tmp_path / name).write_bytes((shared_data / "audio" / name).read_bytes())
+    (tmp_path / "talk.yaml").write_text(
+        "image: pair.png\n"
+        "turns:\n"
+        "  - face: 0\n    audio: goforward.wav\n"
+        "  - pause: 0.4\n"
+        "  - face: 1\n    audio: sense_and_sensibility_01_austen_64kb-0880.wav\n"
+    )
+    script = load_script(tmp_path / "talk.yaml")
+    options = RenderOptions(mode="standard")
+    scene = prepare_dialogue(script, options, output=tmp_path / "talk.mp4")
+    assert len(scene.actors) == 2
+    first_end = int(2.8 * 25)
+    second_start = int((2.8 + 0.4) * 25) + 2
+    boxes = [_mouth_box(actor.animator.face) for actor in scene.actors]
+    still = [scene.image[y0:y1, x0:x1].astype(float) for x0, y0, x1, y1 in boxes]
+    change = np.zeros((scene.n_frames, 2))
+    for i, frame in enumerate(animate(scene.image, scene.actors, scene.n_frames)):
+        for k, (x0, y0, x1, y1) in enumerate(boxes):
+            change[i, k] = np.abs(frame[y0:y1, x0:x1] - still[k]).mean()
+    # Each mouth moves in its own turn and rests, closed, in the other's.
+    assert change[:first_end, 0].max() > 3 * change[second_start:, 0].max() + 1
+    assert change[second_start:, 1].max() > 3 * change[:first_end, 1].max() + 1
+    open_0 = scene.actors[0].mouth.open
+    open_1 = scene.actors[1].mouth.open
+    assert open_0[second_start:].max() == 0 and open_1[:first_end].max() == 0
+    from talkingphoto.pipeline import encode_scene
+
+    encode_scene(scene, tmp_path / "talk.mp4", options=options)
+    assert abs(probe_media(tmp_path / "talk.mp4").duration - (2.8 + 0.4 + 3.0)) < 0.2
+
