@@ -299,10 +299,16 @@ def encode_scene(
     progress: ProgressFn | None = None,
     cancel: threading.Event | None = None,
 ) -> None:
-    """Stream the scene's frames into ``output`` (atomically, see media.VideoWriter)."""
-    from .media import VideoWriter
+    """Stream the scene's frames into ``output`` (atomically, see media.VideoWriter).
+
+    The still picture is converted to YUV once; each frame converts and pastes only the
+    region the actors can change, which saves most of the colour conversion.
+    """
+    from .media import VideoWriter, paste_i420, rgb_to_i420
 
     height, width = scene.image.shape[:2]
+    base = rgb_to_i420(scene.image)
+    x0, y0, x1, y1 = _changing_region(scene, margin=4)
     with VideoWriter(
         output,
         width=width,
@@ -316,9 +322,25 @@ def encode_scene(
         for i, frame in enumerate(animate(scene.image, scene.actors, scene.n_frames)):
             if cancel is not None and cancel.is_set():
                 raise Cancelled(f"render of {output} cancelled")
-            writer.write(frame)
+            buf = base.copy()
+            if x1 > x0:
+                paste_i420(buf, frame[y0:y1, x0:x1], x=x0, y=y0)
+            writer.write_i420(buf)
             if progress is not None:
                 progress(i + 1, scene.n_frames)
+
+
+def _changing_region(scene: Scene, *, margin: int) -> tuple:
+    """Even-aligned box around every pixel an actor may change, plus ``margin``."""
+    height, width = scene.image.shape[:2]
+    if not scene.actors:
+        return (0, 0, 0, 0)
+    boxes = np.array([actor.animator.region for actor in scene.actors])
+    x0, y0 = boxes[:, :2].min(0) - margin
+    x1, y1 = boxes[:, 2:].max(0) + margin
+    x0, y0 = max(0, x0 - x0 % 2), max(0, y0 - y0 % 2)
+    x1, y1 = min(width, x1 + x1 % 2), min(height, y1 + y1 % 2)
+    return int(x0), int(y0), int(x1), int(y1)
 
 
 def render_job(job: Job, *, progress: ProgressFn | None = None, cancel: threading.Event | None = None) -> RenderResult:

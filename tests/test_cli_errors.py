@@ -1,0 +1,99 @@
+"""Bad input: one clear line on stderr, exit status 2, no traceback, no output file."""
+
+import subprocess
+import sys
+import wave
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from talkingphoto.cli import main
+
+
+def _wav(path, y, sr=16000):
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(sr)
+        out.writeframes((np.clip(y, -1, 1) * 32767).astype("<i2").tobytes())
+    return path
+
+
+@pytest.fixture
+def inputs(tmp_path):
+    t = np.arange(16000 * 2) / 16000
+    speech = 0.3 * np.sin(2 * np.pi * 220 * t) * (np.sin(2 * np.pi * 3 * t) > 0)
+    Image.new("RGB", (300, 200), (120, 160, 200)).save(tmp_path / "noface.png")
+    (tmp_path / "broken.jpg").write_bytes(b"not an image at all")
+    (tmp_path / "corrupt.mp3").write_bytes(b"ID3" + bytes(range(256)) * 40)
+    return {
+        "speech": _wav(tmp_path / "speech.wav", speech),
+        "silent": _wav(tmp_path / "silent.wav", np.zeros(16000)),
+        "noface": tmp_path / "noface.png",
+        "broken": tmp_path / "broken.jpg",
+        "corrupt": tmp_path / "corrupt.mp3",
+        "dir": tmp_path,
+    }
+
+
+def _fails(capsys, argv, *needles):
+    code = main(argv)
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2
+    assert len(err) == 1 and err[0].startswith("error: ")
+    for needle in needles:
+        assert needle in err[0]
+    return err[0]
+
+
+def test_unreadable_image(capsys, inputs, shared_data):
+    out = inputs["dir"] / "out.mp4"
+    _fails(capsys, ["render", str(inputs["broken"]), str(inputs["speech"]), "-o", str(out)], "broken.jpg")
+    _fails(capsys, ["render", str(inputs["dir"] / "missing.png"), str(inputs["speech"]), "-o", str(out)], "not found")
+    assert not out.exists()
+
+
+@pytest.mark.slow
+def test_no_face_explains_points_and_inspect(capsys, inputs):
+    out = inputs["dir"] / "out.mp4"
+    line = _fails(capsys, ["render", str(inputs["noface"]), str(inputs["speech"]), "-o", str(out)], "--points", "inspect")
+    assert "mouth_left" in line
+    assert not out.exists()
+
+
+def test_bad_audio(capsys, inputs, shared_data):
+    image = str(shared_data / "images" / "grace_hopper.jpg")
+    out = inputs["dir"] / "out.mp4"
+    _fails(capsys, ["render", image, str(inputs["silent"]), "-o", str(out)], "silent")
+    _fails(capsys, ["render", image, str(inputs["corrupt"]), "-o", str(out)], "corrupt.mp3")
+    _fails(capsys, ["render", image, str(inputs["speech"]), "-o", str(out), "--max-audio-seconds", "1"], "longer than")
+    assert not out.exists()
+
+
+def test_bad_output_and_options(capsys, inputs, shared_data):
+    image = str(shared_data / "images" / "grace_hopper.jpg")
+    speech = str(inputs["speech"])
+    _fails(capsys, ["render", image, speech, "-o", str(inputs["dir"] / "nowhere" / "o.mp4")], "does not exist")
+    _fails(capsys, ["render", image, speech, "-o", str(inputs["dir"] / "o.avi")], ".mp4")
+    _fails(capsys, ["render", image, speech, "-o", str(inputs["dir"] / "o.mp4"), "--fps", "0"], "fps")
+    _fails(capsys, ["render", image, "-o", str(inputs["dir"] / "o.mp4")], "--text")
+    _fails(capsys, ["render", image, speech, "--text", "hi", "-o", str(inputs["dir"] / "o.mp4")], "not both")
+    assert list(inputs["dir"].glob("*.mp4")) == []
+
+
+@pytest.mark.slow
+def test_face_index_out_of_range_lists_the_faces(capsys, inputs, shared_data):
+    image = str(shared_data / "images" / "grace_hopper.jpg")
+    _fails(capsys, ["render", image, str(inputs["speech"]), "-o", str(inputs["dir"] / "o.mp4"), "--face", "3"], "0: box")
+
+
+def test_no_traceback_reaches_the_terminal(inputs):
+    proc = subprocess.run(
+        [sys.executable, "-m", "talkingphoto", "render", str(inputs["broken"]), str(inputs["speech"]), "-o", str(inputs["dir"] / "o.mp4")],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr.strip().startswith("error: ")
