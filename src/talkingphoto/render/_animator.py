@@ -1,6 +1,6 @@
 """Posing faces in a frame: local face warp, mouth interior, then head motion."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -66,6 +66,10 @@ class FaceAnimator:
                 upper = self.rig.vertices(f"{side}_upper_lid")
                 lower = self.rig.vertices(f"{side}_lower_lid")
                 self.lids[side] = lid_palette(image, upper, lower)
+            # One character, one pen: both closed eyes get the darker lash and the bolder line.
+            lash = min((p.lash for p in self.lids.values()), key=sum)
+            thickness = max(p.thickness for p in self.lids.values())
+            self.lids = {side: replace(p, lash=lash, thickness=thickness) for side, p in self.lids.items()}
 
     @property
     def region(self) -> tuple:
