@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ..errors import ParameterError
 from ..motion import cues_from_phones, cues_from_track, write_cues
+from ._text import text_argument
 
 _ANALYSIS_SR = 16000
 _TRACK_FPS = 100.0  # cue times are in centiseconds: analyse on the same grid
@@ -34,19 +35,8 @@ def add_parser(subparsers) -> None:
     p.set_defaults(func=run)
 
 
-def _text(args) -> str | None:
-    if args.text_file is None:
-        return args.text
-    if args.text is not None:
-        raise ParameterError("give --text or --text-file, not both")
-    try:
-        return args.text_file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ParameterError(f"cannot read --text-file {args.text_file}: {exc}") from exc
-
-
 def run(args) -> int:
-    text = _text(args)
+    text = text_argument(args)
     if (text is None) == (args.audio is None):
         raise ParameterError("give an AUDIO file or --text \"...\" (with --voice NAME), not both or neither")
     if args.output.suffix.lower() not in (".tsv", ".txt", ".json"):

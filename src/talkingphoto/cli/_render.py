@@ -5,6 +5,7 @@ from pathlib import Path
 from ..errors import ParameterError
 from ..pipeline import MODES, Job, RenderOptions, render_job
 from ._progress import ProgressBar
+from ._text import text_argument
 
 
 def _point(text: str) -> tuple:
@@ -43,19 +44,8 @@ def add_parser(subparsers) -> None:
     p.set_defaults(func=run)
 
 
-def _text(args) -> str | None:
-    if args.text_file is None:
-        return args.text
-    if args.text is not None:
-        raise ParameterError("give --text or --text-file, not both")
-    try:
-        return args.text_file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ParameterError(f"cannot read --text-file {args.text_file}: {exc}") from exc
-
-
 def run(args) -> int:
-    text = _text(args)
+    text = text_argument(args)
     if text is not None and args.audio is not None:
         raise ParameterError("give AUDIO or --text, not both")
     if text is None and args.audio is None:

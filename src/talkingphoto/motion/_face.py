@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.signal import butter, sosfiltfilt
 
+from ._envelope import attack_release
 from ._tracks import Prosody
 
 __all__ = ["FaceMotion", "face_motion", "idle_motion"]
@@ -58,18 +59,6 @@ def _smooth_noise(rng: np.random.Generator, n: int, *, fps: float, cutoff_hz: fl
     smooth = sosfiltfilt(sos, white)[pad : pad + n]
     std = smooth.std()
     return smooth / std if std > 0 else smooth
-
-
-def _envelope(x: np.ndarray, *, fps: float, attack_s: float, release_s: float) -> np.ndarray:
-    """One-pole follower: rises with time constant ``attack_s``, falls with ``release_s``."""
-    up = 1 - np.exp(-1 / (attack_s * fps))
-    down = 1 - np.exp(-1 / (release_s * fps))
-    out = np.empty_like(x, dtype=np.float64)
-    level = 0.0
-    for i, v in enumerate(x):
-        level += (up if v > level else down) * (v - level)
-        out[i] = level
-    return out
 
 
 def _blink_track(rng, n: int, *, fps: float, pause_onsets: np.ndarray) -> np.ndarray:
@@ -139,13 +128,13 @@ def face_motion(prosody: Prosody, *, seed: int = 0, intensity: float = 1.0) -> F
     rng = np.random.default_rng(seed)
     n, fps = prosody.n_frames, prosody.fps
     energy = prosody.energy.astype(np.float64)
-    speaking = _envelope((energy > 0.08).astype(float), fps=fps, attack_s=0.15, release_s=0.8)
+    speaking = attack_release((energy > 0.08).astype(float), attack=0.15 * fps, release=0.8 * fps)
 
     # Accents: where loudness rises quickly. Their smoothed envelope drives nods and brows.
     rise = np.maximum(np.diff(energy, prepend=energy[:1]), 0) * fps / 10
-    accent = _envelope(np.clip(rise, 0, 1), fps=fps, attack_s=0.06, release_s=0.3)
+    accent = attack_release(np.clip(rise, 0, 1), attack=0.06 * fps, release=0.3 * fps)
     pitch = np.where(prosody.voiced > 0.5, prosody.pitch, 0.0)
-    high = _envelope(np.clip(pitch / 4.0, 0, 1), fps=fps, attack_s=0.1, release_s=0.5)
+    high = attack_release(np.clip(pitch / 4.0, 0, 1), attack=0.1 * fps, release=0.5 * fps)
 
     drift = 0.35 + 0.65 * speaking
     # Standard deviations of ~1.3, 0.8 and 0.6 degrees; hard limits keep rare peaks sane.
@@ -162,7 +151,7 @@ def face_motion(prosody: Prosody, *, seed: int = 0, intensity: float = 1.0) -> F
     shift_y = intensity * 0.004 * breath
 
     emphasis = np.clip(0.6 * accent + 0.7 * high, 0, 1) * speaking
-    brow = _envelope(np.where(emphasis > 0.35, emphasis, 0.0), fps=fps, attack_s=0.08, release_s=0.45)
+    brow = attack_release(np.where(emphasis > 0.35, emphasis, 0.0), attack=0.08 * fps, release=0.45 * fps)
 
     pauses = np.flatnonzero(np.diff((speaking > 0.5).astype(int)) < 0)
     blink = _blink_track(rng, n, fps=fps, pause_onsets=pauses)

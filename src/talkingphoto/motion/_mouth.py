@@ -23,6 +23,7 @@ from scipy import ndimage
 
 from ..errors import ParameterError
 from ..voice._features import AcousticFeatures, acoustic_features, resample_frames
+from ._envelope import attack_release
 from ._tracks import MouthTrack, Prosody
 
 __all__ = ["MouthOptions", "mouth_track", "prosody"]
@@ -188,7 +189,7 @@ def _controls(f: AcousticFeatures, o: MouthOptions) -> tuple:
     raw = level**o.gamma
     raw = raw * (1.0 - o.f1_weight + o.f1_weight * jaw)
     raw = raw * (1.0 - o.nasal_weight * nasal) * (1.0 - o.fricative_weight * fricative)
-    open_ = np.clip(o.gain * _attack_release(raw, attack=o.attack * rate, release=o.release * rate), 0.0, 1.0)
+    open_ = np.clip(o.gain * attack_release(raw, attack=o.attack * rate, release=o.release * rate), 0.0, 1.0)
 
     press = np.clip(o.press_weight * _closures(level, nasal, rate), 0.0, 1.0)
 
@@ -213,7 +214,7 @@ def _closures(level: np.ndarray, nasal: np.ndarray, rate: float) -> np.ndarray:
     # Murmur alone is not enough: a sustained OO or a sung note can look nasal, but only
     # a real closure makes the level dip against its neighbours.
     closure = np.maximum(_ramp(depth, _DIP_DEPTH), _NASAL_PRESS * nasal * _ramp(depth, _NASAL_DIP))
-    return _attack_release(closure, attack=_PRESS_ATTACK * rate, release=_PRESS_RELEASE * rate)
+    return attack_release(closure, attack=_PRESS_ATTACK * rate, release=_PRESS_RELEASE * rate)
 
 
 def _ramp(x: np.ndarray, shape: tuple) -> np.ndarray:
@@ -244,18 +245,6 @@ def _fill_gaps(track: np.ndarray, *, max_gap: int) -> np.ndarray:
     short = (~good) & (prev >= 0) & (nxt < len(track)) & (nxt - prev - 1 <= max_gap)
     track[short] = filled[short]
     return track
-
-
-def _attack_release(x: np.ndarray, *, attack: float, release: float) -> np.ndarray:
-    """One-pole follower with separate time constants (in samples) for rising and falling."""
-    a_up = 1.0 - np.exp(-1.0 / max(attack, 1e-6))
-    a_down = 1.0 - np.exp(-1.0 / max(release, 1e-6))
-    out = np.empty_like(x)
-    state = 0.0
-    for i, value in enumerate(x):
-        state += (a_up if value > state else a_down) * (value - state)
-        out[i] = state
-    return out
 
 
 def _smooth(x: np.ndarray, sigma: float) -> np.ndarray:
