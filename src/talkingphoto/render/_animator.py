@@ -7,7 +7,7 @@ import numpy as np
 
 from ..characters import Face
 from ..characters import topology as topo
-from ._eyes import lid_palette, paint_lid
+from ._eyes import lid_palette, paint_lash_line, paint_lid
 from ._head import HeadWarp, build_head_warp
 from ._mouth import paint_mouth, palette_from_image
 from ._rig import Pose, build_rig, interior_opacity, mouth_polygon, pose_points
@@ -61,7 +61,7 @@ class FaceAnimator:
         skin = around & ~_polygon_mask(image.shape, centre + 1.2 * (outer - centre))
         self.palette = palette_from_image(image, lips, skin, style=face.style)
         self.lids = {}
-        if self.rig.lids == "paint" and "right_upper_lid" in self.rig.slot:
+        if self.rig.lids != "still" and "right_upper_lid" in self.rig.slot:
             for side in ("right", "left"):
                 upper = self.rig.vertices(f"{side}_upper_lid")
                 lower = self.rig.vertices(f"{side}_lower_lid")
@@ -69,6 +69,8 @@ class FaceAnimator:
             # One character, one pen: both closed eyes get the darker lash and the bolder line.
             lash = min((p.lash for p in self.lids.values()), key=sum)
             thickness = max(p.thickness for p in self.lids.values())
+            if self.rig.lids == "squash":
+                thickness *= 0.45  # photo lashes: a fine line, not an inked stroke
             self.lids = {side: replace(p, lash=lash, thickness=thickness) for side, p in self.lids.items()}
 
     @property
@@ -106,7 +108,10 @@ class FaceAnimator:
         for side, lid in self.lids.items():
             upper = dst[rig.slot[f"{side}_upper_lid"]] - origin
             lower = dst[rig.slot[f"{side}_lower_lid"]] - origin
-            paint_lid(patch, upper, lower, pose.blink, lid)
+            if rig.lids == "paint":
+                paint_lid(patch, upper, lower, pose.blink, lid)
+            else:
+                paint_lash_line(patch, upper, pose.blink, lid)
         frame[y0:y1, x0:x1] = patch
         if self.head is not None and head is not None:
             hx0, hy0, hx1, hy1 = self.head.roi

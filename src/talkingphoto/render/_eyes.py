@@ -10,9 +10,10 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-__all__ = ["LidPalette", "lid_palette", "paint_lid"]
+__all__ = ["LidPalette", "lid_palette", "paint_lid", "paint_lash_line"]
 
 LID_MARGIN = 1.2
+LASH_OPACITY = 0.55  # photo lashes are fine and partly see-through at this scale
 
 
 @dataclass(frozen=True)
@@ -94,3 +95,32 @@ def paint_lid(canvas: np.ndarray, upper: np.ndarray, lower: np.ndarray, blink: f
         lineType=cv2.LINE_AA,
         shift=shift,
     )
+
+
+def paint_lash_line(canvas: np.ndarray, edge: np.ndarray, blink: float, palette: LidPalette) -> None:
+    """Darken the closing line of a squashed eye with its lashes, in place.
+
+    Squashing compresses the bright white of the eye into the line where the lids meet;
+    a real closed eye shows its lashes there. Fades in over the second half of a blink.
+
+    Parameters
+    ----------
+    edge : np.ndarray [shape=(n, 2)]
+        The upper lid's posed edge in canvas pixels.
+    """
+    alpha = LASH_OPACITY * float(np.clip(2 * blink - 1, 0, 1))
+    if alpha <= 0:
+        return
+    x0, y0 = np.floor(edge.min(0) - palette.thickness - 2).astype(int)
+    x1, y1 = np.ceil(edge.max(0) + palette.thickness + 3).astype(int)
+    h, w = canvas.shape[:2]
+    x0, y0, x1, y1 = max(x0, 0), max(y0, 0), min(x1, w), min(y1, h)
+    if x1 <= x0 or y1 <= y0:
+        return
+    mask = np.zeros((y1 - y0, x1 - x0), np.uint8)
+    shift = 3
+    line = np.round((edge - (x0, y0)) * (1 << shift)).astype(np.int32)
+    cv2.polylines(mask, [line], False, 255, thickness=max(1, int(round(palette.thickness))), lineType=cv2.LINE_AA, shift=shift)
+    a = (mask.astype(np.float32) * (alpha / 255.0))[..., None]
+    region = canvas[y0:y1, x0:x1].astype(np.float32)
+    canvas[y0:y1, x0:x1] = np.clip(region * (1 - a) + np.array(palette.lash, np.float32) * a + 0.5, 0, 255).astype(np.uint8)

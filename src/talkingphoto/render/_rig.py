@@ -322,10 +322,12 @@ def _pose_eyes(rig: FaceRig, pose: Pose, pts: np.ndarray) -> None:
             iris_radius = 0.5 * np.linalg.norm(rest[iris[1]] - rest[iris[3]])
             shift = 0.45 * iris_radius * np.array([pose.gaze_x, pose.gaze_y]) * (1 - pose.blink)
             pts[iris] += shift
-            # Squash the iris towards the closing line so no triangle folds over the lids.
-            centre_line = meet.mean(0) @ down
-            depth = (pts[iris] @ down) - centre_line
-            pts[iris] -= np.outer(pose.blink * depth, down)
+            # Squash the iris onto the (possibly slanted) closing line, where it lies along
+            # the eye, so no triangle folds over the lids.
+            right = rig.right
+            along, order = meet @ right, np.argsort(meet @ right)
+            closing = np.interp(pts[iris] @ right, along[order], (meet @ down)[order])
+            pts[iris] += np.outer(pose.blink * (closing - pts[iris] @ down), down)
         brow = s[f"{side}_brow"]
         lift = pose.brow * 0.22 * rig.eye_width
         pts[brow] -= lift * down
