@@ -35,3 +35,24 @@ def test_scaled_triangle_maps_back_to_source_and_origin_offsets_output():
     # Outside the triangle the maps are the identity, in dst coordinates.
     assert not covered[25, 25]
     assert map_x[25, 25] == 125 and map_y[25, 25] == 75
+
+
+def test_coarse_maps_match_full_maps_on_a_smooth_mesh_and_keep_identity_borders():
+    from scipy.spatial import Delaunay
+
+    rng = np.random.default_rng(0)
+    gx, gy = np.meshgrid(np.linspace(15, 85, 6), np.linspace(15, 85, 6))
+    inner = np.stack([gx.ravel(), gy.ravel()], 1) + rng.uniform(-3, 3, (36, 2))
+    border = np.array([[0, 0], [100, 0], [100, 100], [0, 100], [50, 0], [0, 50], [100, 50], [50, 100]], float)
+    src = np.vstack([border, inner])
+    dst = src.copy()
+    # A gentle, smooth deformation inside a fixed frame, like a jaw dropping.
+    dst[8:, 1] += 4 * np.sin(np.pi * inner[:, 0] / 100) * np.sin(np.pi * inner[:, 1] / 100)
+    triangles = Delaunay(src).simplices
+    full_x, full_y, _ = piecewise_affine_maps(src, dst, triangles, shape=(101, 101))
+    half_x, half_y, _ = piecewise_affine_maps(src, dst, triangles, shape=(101, 101), step=2)
+    error = np.hypot(full_x - half_x, full_y - half_y)
+    assert np.percentile(error, 99) < 0.3 and error.max() < 1.0
+    ys, xs = np.mgrid[0:101, 0:101]
+    np.testing.assert_allclose(half_x[0], xs[0], atol=0.15)  # the fixed frame stays put (to a tenth of a pixel)
+    np.testing.assert_allclose(half_y[:, 0], ys[:, 0], atol=0.15)

@@ -95,7 +95,7 @@ def build_head_warp(face: Face, *, image_shape: tuple) -> HeadWarp:
     # Head ellipse: the face plus hair above and beside it; the chin sits just inside.
     head_centre = centre - [0, 0.12 * face_height]
     ax, ay = 0.85 * face_width, 0.68 * face_height
-    reach = 1.7  # the weight has faded to zero at this multiple of the ellipse
+    reach = 1.55  # the weight has faded to zero at this multiple of the ellipse
     roi = (
         int(max(0, np.floor(head_centre[0] - reach * ax))),
         int(max(0, np.floor(head_centre[1] - reach * ay))),

@@ -48,7 +48,7 @@ class FaceRig:
     landmark_ids : np.ndarray [shape=(n_landmarks,), int]
         Face-mesh index of each of the first ``n_landmarks`` vertices.
     triangles : np.ndarray [shape=(t, 3), int32]
-        Topology, with the mouth opening left out (it is painted instead).
+        Topology; the triangles inside the mouth opening are painted over.
     roi : (x0, y0, x1, y1)
         The only region a posed frame can differ from the photo in.
     """
@@ -138,17 +138,6 @@ def _box_anchors(roi, spacing: float) -> np.ndarray:
     return np.vstack([top, bottom, left, right])
 
 
-def _inside(polygon: np.ndarray, pts: np.ndarray) -> np.ndarray:
-    """Even-odd point-in-polygon test, vectorised over ``pts``."""
-    x, y = pts[:, 0][:, None], pts[:, 1][:, None]
-    px, py = polygon[:, 0][None], polygon[:, 1][None]
-    qx, qy = np.roll(px, -1, 1), np.roll(py, -1, 1)
-    crosses = (py > y) != (qy > y)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        xint = px + (y - py) * (qx - px) / (qy - py)
-    return np.sum(crosses & (x < xint), axis=1) % 2 == 1
-
-
 def interior_opacity(rig: FaceRig, posed: np.ndarray) -> float:
     """How much painted interior to show: none while the lips are no further apart than in
     the photo (its own lip line or teeth stay), fully once clearly opened beyond it."""
@@ -209,7 +198,7 @@ def build_rig(face: Face, *, image_shape: tuple, whole_face: bool) -> FaceRig:
         key += list(topo.EYES_ALL) + list(topo.IRISES) + list(topo.BROWS)
     key = np.array([i for i in dict.fromkeys(key) if in_roi[i]])
     others = np.array([i for i in np.flatnonzero(in_roi) if i not in set(key.tolist())])
-    ids = _thin(lm, key, others, min_dist=0.07 * face_width)
+    ids = _thin(lm, key, others, min_dist=0.085 * face_width)
     anchors = _box_anchors(roi, spacing=0.2 * face_width)
     points = np.vstack([lm[ids], anchors])
 
@@ -238,14 +227,13 @@ def build_rig(face: Face, *, image_shape: tuple, whole_face: bool) -> FaceRig:
         jaw_weight=jaw_weight,
         slot=slot,
     )
-    # Triangulate an open-mouth pose so the lips' inner edges never share a triangle.
+    # Triangulate an open-mouth pose so that triangles inside the opening join the upper
+    # lip's inner edge to the lower one's: the map stays continuous (the painted interior
+    # covers them), which lets it be computed coarsely.
     reference = pose_points(rig, Pose(open=0.8))
     tri = Delaunay(reference).simplices.astype(np.int32)
-    opening = mouth_polygon(rig, reference)
-    centroids = reference[tri].mean(1)
     area = np.abs(np.cross(reference[tri[:, 1]] - reference[tri[:, 0]], reference[tri[:, 2]] - reference[tri[:, 0]]))
-    keep = ~_inside(opening, centroids) & (area > 1e-6)
-    return FaceRig(**{**rig.__dict__, "triangles": tri[keep]})
+    return FaceRig(**{**rig.__dict__, "triangles": tri[area > 1e-6]})
 
 
 def _smooth_profile(u: np.ndarray, exponent: float) -> np.ndarray:

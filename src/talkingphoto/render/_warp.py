@@ -53,6 +53,7 @@ def piecewise_affine_maps(
     *,
     shape: tuple,
     origin: tuple = (0.0, 0.0),
+    step: int = 1,
 ):
     """Backward maps of a piecewise-affine warp of a triangle mesh.
 
@@ -66,6 +67,11 @@ def piecewise_affine_maps(
         Size of the output region.
     origin : (x0, y0)
         Output pixel ``(0, 0)`` sits at ``origin`` in the coordinates of ``dst``.
+    step : int
+        Evaluate the warp every ``step`` pixels and interpolate the displacement in
+        between: ~step**2 times less work, accurate to a fraction of a pixel where the
+        mesh is continuous (it errs only near kinks at triangle edges and by about a tenth
+        of a pixel along the region's border). Zero displacement stays an exact identity.
 
     Returns
     -------
@@ -85,6 +91,8 @@ def piecewise_affine_maps(
     src = np.asarray(src, dtype=np.float64)
     dst = np.asarray(dst, dtype=np.float64)
     triangles = np.asarray(triangles, dtype=np.int32)
+    if step > 1:
+        return _coarse_maps(src, dst, triangles, shape=shape, origin=origin, step=step)
     # Row 0 is the identity, for pixels outside every triangle; triangle t has id t + 1.
     affines = _affines_dst_to_src(src, dst, triangles).reshape(-1, 6)
     table = np.vstack([[1, 0, 0, 0, 1, 0], affines]).astype(np.float32)
@@ -99,6 +107,31 @@ def piecewise_affine_maps(
     map_y = a[..., 3] * xs + a[..., 4] * ys + a[..., 5]
     covered = tri_id > 0
     return map_x, map_y, covered
+
+
+def _coarse_maps(src, dst, triangles, *, shape, origin, step):
+    """Warp sampled at pixel centres of a ``step``-times coarser grid, upsampled.
+
+    Coarse sample i sits at fine position ``i * step + (step - 1) / 2``, which is exactly
+    where ``cv2.resize`` expects it, so the interpolated displacement lines up.
+    """
+    height, width = shape
+    x0, y0 = origin
+    offset = (step - 1) / 2
+    coarse_h, coarse_w = -(-height // step), -(-width // step)
+    scale = np.array([step, step], dtype=np.float64)
+    # Work in coarse pixel units: dst scaled down, src kept in image units.
+    coarse_dst = (dst - (x0 + offset, y0 + offset)) / scale
+    map_x, map_y, covered = piecewise_affine_maps(src, coarse_dst, triangles, shape=(coarse_h, coarse_w))
+    ident_x, ident_y = identity_maps(coarse_h, coarse_w)
+    disp_x = map_x - (ident_x * step + x0 + offset)
+    disp_y = map_y - (ident_y * step + y0 + offset)
+    size = (coarse_w * step, coarse_h * step)
+    fine_x, fine_y = identity_maps(height, width, x0=x0, y0=y0)
+    fine_x += cv2.resize(disp_x, size, interpolation=cv2.INTER_LINEAR)[:height, :width]
+    fine_y += cv2.resize(disp_y, size, interpolation=cv2.INTER_LINEAR)[:height, :width]
+    covered = cv2.resize(covered.astype(np.uint8), size, interpolation=cv2.INTER_NEAREST)[:height, :width] > 0
+    return fine_x, fine_y, covered
 
 
 def remap(image: np.ndarray, map_x: np.ndarray, map_y: np.ndarray) -> np.ndarray:
