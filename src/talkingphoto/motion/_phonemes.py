@@ -148,7 +148,7 @@ def mouth_targets(label: str) -> list:
         return [(1.0, _consonant_target(symbols))]
     stress = _stress(label)
     parts = []
-    for i, s in enumerate(symbols):
+    for s in symbols:
         if s in _VOWELS:
             op, sp = _VOWELS[s]
             parts.append([1.0, (op * stress, sp, 0.0)])
