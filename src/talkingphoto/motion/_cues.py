@@ -16,14 +16,13 @@ are lengthened instead: a missing M/B/P closure is the first thing a viewer noti
 import heapq
 import json
 import math
-import os
-import tempfile
 from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
 
-from ..errors import OutputError, ParameterError
+from .._atomic import atomic_output
+from ..errors import ParameterError
 from ._phonemes import _symbols, mouth_targets
 from ._tracks import MouthTrack
 
@@ -300,17 +299,6 @@ def write_cues(cues, path, *, sound_file: str = "", idle: str = "X") -> Path:
         text = cues_to_tsv(cues, idle=idle)
     else:
         raise ParameterError(f"cannot tell the cue format of {path}: name it .tsv or .json")
-    tmp = None
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=".cues-", suffix=suffix, dir=path.parent)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; the user's file should not be
-        os.replace(tmp, path)
-        tmp = None
-    except OSError as exc:
-        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc
-    finally:
-        if tmp is not None and os.path.exists(tmp):
-            os.unlink(tmp)
+    with atomic_output(path, what="cues") as handle:
+        handle.write(text.encode("utf-8"))
     return path

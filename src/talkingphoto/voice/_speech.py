@@ -1,7 +1,5 @@
 """What a built-in voice is, and what it gives back: audio with its own phoneme timing."""
 
-import os
-import tempfile
 import wave
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -9,7 +7,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ..errors import OutputError
+from .._atomic import atomic_output
 
 __all__ = ["Voice", "Phoneme", "Speech", "SILENCE", "save_wav"]
 
@@ -115,20 +113,9 @@ def save_wav(path, y: np.ndarray, *, sr: int) -> Path:
     """
     path = Path(path)
     pcm = (np.clip(np.atleast_2d(np.asarray(y, dtype=np.float32)).T, -1.0, 1.0) * 32767).astype("<i2")
-    tmp = None
-    try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
-        with os.fdopen(fd, "wb") as handle, wave.open(handle, "wb") as out:
-            out.setnchannels(pcm.shape[1])
-            out.setsampwidth(2)
-            out.setframerate(int(sr))
-            out.writeframes(pcm.tobytes())
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; the user's file should not be
-        os.replace(tmp, path)
-        tmp = None
-    except OSError as exc:
-        raise OutputError(f"cannot write audio to {path}: {exc.strerror or exc}") from exc
-    finally:
-        if tmp is not None and os.path.exists(tmp):
-            os.unlink(tmp)
+    with atomic_output(path, what="audio") as handle, wave.open(handle, "wb") as out:
+        out.setnchannels(pcm.shape[1])
+        out.setsampwidth(2)
+        out.setframerate(int(sr))
+        out.writeframes(pcm.tobytes())
     return path
