@@ -120,7 +120,7 @@ def _declared_seconds(container, stream):
 
 def _too_long(name: str, seconds, max_seconds: float) -> str:
     length = "runs" if seconds is None else f"lasts {_clock(seconds)},"
-    return f"audio {name} {length} longer than the limit of {_clock(max_seconds)}: trim it, split it, or raise max_seconds"
+    return f"audio {name} {length} longer than the limit of {_clock(max_seconds)}: trim it, split it, or raise the limit (--max-audio-seconds)"
 
 
 def _clock(seconds: float) -> str:
