@@ -117,3 +117,20 @@ def test_two_people_come_back_left_to_right(shared_data, finder):
     assert [(f.detector, f.style) for f in faces] == [("face_mesh", "photo"), ("face_detection+mesh", "drawn")]
     assert choose_face(faces).index == 0  # the largest
     assert choose_face(faces, face_at=tuple(_mouth(faces[1]))).index == 1
+
+
+@pytest.mark.slow
+def test_a_small_face_in_a_wide_panorama_is_found_through_tiles(shared_data, finder):
+    import cv2
+
+    # The detector shrinks the whole 3600 px picture to ~192 px, where a 60 px face is gone;
+    # overlapping tiles keep it big enough to find.
+    small = cv2.resize(_load(shared_data, "grace_hopper.jpg"), None, fx=0.3, fy=0.3, interpolation=cv2.INTER_AREA)
+    panorama = np.full((800, 3600, 3), (90, 120, 150), np.uint8)
+    h, w = small.shape[:2]
+    panorama[500 : 500 + h, 2900 : 2900 + w] = small
+    faces = finder.find(panorama)
+    assert len(faces) == 1
+    x, y, bw, bh = faces[0].box
+    assert 2900 < x + bw / 2 < 2900 + w and 500 < y + bh / 2 < 500 + h
+    assert 40 < bw < 90

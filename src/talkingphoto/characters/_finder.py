@@ -74,6 +74,28 @@ def _check_image(image) -> np.ndarray:
     return np.ascontiguousarray(image)
 
 
+TILE = 1024  # largest tile side: the detector sees ~192 px, so a tile keeps small faces big enough
+
+
+def _tiles(image: np.ndarray):
+    """The whole picture, then overlapping square tiles when it is wide, tall or large.
+
+    The detector shrinks whatever it is given to ~192 px: a 60 px face in a 3840 px
+    panorama would shrink to 3 px. Tiles of at most 1024 px, overlapping by a quarter,
+    keep such faces findable. Yields (x, y, view).
+    """
+    height, width = image.shape[:2]
+    yield 0, 0, image
+    side = min(height, width, TILE)
+    if max(height, width) <= 1.3 * side:
+        return
+    step = int(0.75 * side)
+    for y in range(0, max(height - side, 0) + step, step):
+        for x in range(0, max(width - side, 0) + step, step):
+            y0, x0 = min(y, height - side), min(x, width - side)
+            yield x0, y0, image[y0 : y0 + side, x0 : x0 + side]
+
+
 def _same_face(a, b) -> bool:
     return box_iou(a, b) > 0.3 or box_cover(a, b) > 0.6
 
@@ -171,15 +193,20 @@ class FaceFinder:
             ``box`` is ``(x, y, w, h)`` in source pixels, clipped to the picture; score 0..1.
         """
         image = _check_image(image)
-        height, width = image.shape[:2]
-        result = self._detector_graph().process(image)
         boxes = []
-        for detection in result.detections or []:
-            rel = detection.location_data.relative_bounding_box
-            x0, y0 = max(0.0, rel.xmin * width), max(0.0, rel.ymin * height)
-            x1, y1 = min(width, (rel.xmin + rel.width) * width), min(height, (rel.ymin + rel.height) * height)
-            if x1 - x0 >= 4 and y1 - y0 >= 4:
-                boxes.append(((round(x0), round(y0), round(x1 - x0), round(y1 - y0)), float(detection.score[0])))
+        for tx, ty, tile in _tiles(image):
+            height, width = tile.shape[:2]
+            result = self._detector_graph().process(np.ascontiguousarray(tile))
+            for detection in result.detections or []:
+                rel = detection.location_data.relative_bounding_box
+                x0, y0 = max(0.0, rel.xmin * width), max(0.0, rel.ymin * height)
+                x1, y1 = min(width, (rel.xmin + rel.width) * width), min(height, (rel.ymin + rel.height) * height)
+                if x1 - x0 < 4 or y1 - y0 < 4:
+                    continue
+                box = (round(x0 + tx), round(y0 + ty), round(x1 - x0), round(y1 - y0))
+                # The whole picture comes first: tiles only add the faces it missed.
+                if not any(_same_face(other, box) for other, _ in boxes):
+                    boxes.append((box, float(detection.score[0])))
         return boxes
 
     def mesh_crop(self, image: np.ndarray, box):
