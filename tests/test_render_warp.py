@@ -56,3 +56,15 @@ def test_coarse_maps_match_full_maps_on_a_smooth_mesh_and_keep_identity_borders(
     ys, xs = np.mgrid[0:101, 0:101]
     np.testing.assert_allclose(half_x[0], xs[0], atol=0.15)  # the fixed frame stays put (to a tenth of a pixel)
     np.testing.assert_allclose(half_y[:, 0], ys[:, 0], atol=0.15)
+
+
+def test_a_collapsed_triangle_samples_inside_its_own_source_box():
+    # A mouth closing flattens the triangles between the lips to a line; the pixels of
+    # that line must still sample the lips, not some far corner of the picture.
+    src = np.array([[0, 0], [20, 0], [20, 10], [0, 10], [10, 5]], float) + [0, 0.4]
+    dst = src.copy()
+    dst[4] = [10, 0.42]  # the middle vertex lands on the top edge: triangle 0-1-4 is flat
+    triangles = np.array([[1, 2, 4], [2, 3, 4], [3, 0, 4], [0, 1, 4]])  # the flat one drawn last
+    map_x, map_y, covered = piecewise_affine_maps(src, dst, triangles, shape=(12, 22))
+    assert covered[0, 5]
+    assert np.all((map_x >= -1) & (map_x <= 22) & (map_y >= -1) & (map_y <= 12))

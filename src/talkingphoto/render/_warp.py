@@ -26,9 +26,10 @@ def identity_maps(height: int, width: int, *, x0: float = 0.0, y0: float = 0.0):
 def _affines_dst_to_src(src: np.ndarray, dst: np.ndarray, triangles: np.ndarray) -> np.ndarray:
     """Per-triangle 2x3 affine matrices taking destination points to source points.
 
-    Solved in closed form for all triangles at once; degenerate destination triangles
-    (zero area) get the identity of their first vertex offset, and are never hit anyway
-    because rasterising a zero-area triangle covers no pixel.
+    Solved in closed form for all triangles at once. A degenerate destination triangle
+    (a closed mouth collapses the ones between the lips) gets a near-singular matrix that
+    flings the pixels its outline still covers far away: callers clamp the result to the
+    triangle's source box (see :func:`piecewise_affine_maps`).
     """
     d = dst[triangles]  # (T, 3, 2)
     s = src[triangles]
@@ -94,17 +95,26 @@ def piecewise_affine_maps(
     if step > 1:
         return _coarse_maps(src, dst, triangles, shape=shape, origin=origin, step=step)
     # Row 0 is the identity, for pixels outside every triangle; triangle t has id t + 1.
+    # Each row ends with the triangle's source box (plus a pixel), which bounds where its
+    # pixels may sample: the outline of a collapsed triangle would otherwise sample far away.
     affines = _affines_dst_to_src(src, dst, triangles).reshape(-1, 6)
-    table = np.vstack([[1, 0, 0, 0, 1, 0], affines]).astype(np.float32)
+    corners_src = src[triangles]
+    bounds = np.concatenate([corners_src.min(1) - 1.0, corners_src.max(1) + 1.0], axis=1)  # x0, y0, x1, y1
+    table = np.vstack(
+        [[1, 0, 0, 0, 1, 0, -np.inf, -np.inf, np.inf, np.inf], np.hstack([affines, bounds])]
+    ).astype(np.float32)
     tri_id = np.zeros((height, width), dtype=np.int32)
     shift = 4  # sub-pixel precision of the rasteriser: 1/16 px
     corners = np.round((dst[triangles] - (x0, y0)) * (1 << shift)).astype(np.int32)
-    for t, poly in enumerate(corners):
-        cv2.fillConvexPoly(tri_id, poly, t + 1, lineType=cv2.LINE_8, shift=shift)
+    # Thinnest first, so shared edge pixels go to the well-shaped neighbour drawn later.
+    d = dst[triangles]
+    area = np.abs(np.cross(d[:, 1] - d[:, 0], d[:, 2] - d[:, 0]))
+    for t in np.argsort(area, kind="stable"):
+        cv2.fillConvexPoly(tri_id, corners[t], int(t) + 1, lineType=cv2.LINE_8, shift=shift)
     xs, ys = identity_maps(height, width, x0=x0, y0=y0)
     a = table[tri_id]  # one gather instead of masked indexing: ~2x faster
-    map_x = a[..., 0] * xs + a[..., 1] * ys + a[..., 2]
-    map_y = a[..., 3] * xs + a[..., 4] * ys + a[..., 5]
+    map_x = np.clip(a[..., 0] * xs + a[..., 1] * ys + a[..., 2], a[..., 6], a[..., 8])
+    map_y = np.clip(a[..., 3] * xs + a[..., 4] * ys + a[..., 5], a[..., 7], a[..., 9])
     covered = tri_id > 0
     return map_x, map_y, covered
 
