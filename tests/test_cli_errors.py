@@ -97,3 +97,15 @@ def test_no_traceback_reaches_the_terminal(inputs):
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     assert proc.stderr.strip().startswith("error: ")
+
+
+def test_a_faceless_picture_prints_one_line_without_the_detectors_native_logs(inputs):
+    # mediapipe writes its C++ log lines straight to file descriptor 2 while it looks.
+    proc = subprocess.run(
+        [sys.executable, "-m", "talkingphoto", "render", str(inputs["noface"]), str(inputs["speech"]), "-o", str(inputs["dir"] / "o.mp4")],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: no face found"), proc.stderr

@@ -7,6 +7,7 @@ line and exit with status 2; nothing else reaches the terminal as a traceback.
 
 import argparse
 import importlib
+import os
 import sys
 
 from ..errors import TalkingPhotoError
@@ -33,9 +34,29 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _silence_native_logs() -> None:
+    """Keep mediapipe's and TensorFlow Lite's C++ log lines (written straight to file
+    descriptor 2, past any Python setting) off the terminal, while Python's own stderr,
+    where progress and errors go, keeps the real terminal. ``TALKINGPHOTO_NATIVE_LOGS=1``
+    keeps them, for debugging a detector."""
+    if os.environ.get("TALKINGPHOTO_NATIVE_LOGS") == "1":
+        return
+    try:
+        sys.stderr.flush()
+        terminal = os.dup(2)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+    except OSError:
+        return  # no usable descriptor 2 (a detached process): nothing to keep clean
+    os.dup2(devnull, 2)
+    os.close(devnull)
+    sys.stderr = os.fdopen(terminal, "w", buffering=1, encoding=sys.stderr.encoding, errors="backslashreplace")
+
+
 def main(argv=None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if argv is None:  # a real command line, not a call from Python code or tests
+        _silence_native_logs()
     try:
         return args.func(args) or 0
     except TalkingPhotoError as exc:
