@@ -155,16 +155,18 @@ def paint_mouth(
         tongue_shade *= 1 - 0.45 * u**2
         colour[tongue] = (tongue_rgb * tongue_shade[..., None])[tongue]
 
-    # Lower teeth: a short row riding on the jaw behind the lower lip, in its shadow.
-    lower_top = lower_v - 0.035 * W * (1 - 2.5 * u**2)
-    lower = (v > lower_top) & (np.abs(u) < 0.32)
     # Upper teeth: hang from the skull, partly hidden under the upper lip.
     teeth_height = 0.13 * W * (1 - 0.45 * u**2) * (1 - 0.5 * rounding)
-    upper = (v > upper_v - 0.03 * W) & (v < upper_v + teeth_height) & (np.abs(u) < 0.78)
     if drawn:
-        colour[lower] = teeth_rgb * 0.92
-        colour[upper] = teeth_rgb
+        # Drawn mouths read as a dark shape with one clean band of teeth along the upper
+        # lip: it never fills the opening, and there are no lower teeth.
+        band = np.minimum(teeth_height, 0.4 * gap)
+        colour[(v < top_v + band) & (np.abs(u) < 0.78)] = teeth_rgb
     else:
+        upper = (v > upper_v - 0.03 * W) & (v < upper_v + teeth_height) & (np.abs(u) < 0.78)
+        # Lower teeth: a short row riding on the jaw behind the lower lip, in its shadow.
+        lower_top = lower_v - 0.035 * W * (1 - 2.5 * u**2)
+        lower = (v > lower_top) & (np.abs(u) < 0.32)
         side_fall = ((1 - 0.6 * np.abs(u) ** 2.2) * (1 - 0.45 * rounding))[..., None]
         colour[lower] = (teeth_rgb * 0.78 * side_fall)[lower]
         # Faint gaps between the incisors.
