@@ -145,8 +145,8 @@ def paint_mouth(
         glow = 1.0 - 0.55 * np.exp(-(u**2) / 0.35 - (depth - 0.55) ** 2 / 0.25)
         colour = cavity * glow[..., None]
 
-    # Tongue: low in the mouth, shows as the jaw opens.
-    tongue_top = lower_v - 0.09 * W * (1 - 0.4 * u**2)
+    # Tongue: low in the mouth, shows as the jaw opens (never more than a third of the gap).
+    tongue_top = lower_v - np.minimum(0.09 * W * (1 - 0.4 * u**2), 0.35 * gap)
     tongue = (v > tongue_top) & (np.abs(u) < 0.75)
     if drawn:
         colour[tongue] = tongue_rgb

@@ -1,0 +1,63 @@
+"""The painted mouth interior on a synthetic opening."""
+
+import numpy as np
+import pytest
+
+from talkingphoto.render._mouth import MouthPalette, paint_mouth
+
+PALETTE = MouthPalette(cavity=(70.0, 22.0, 32.0), teeth=(240.0, 235.0, 220.0), tongue=(168.0, 70.0, 82.0))
+WIDTH = 60.0
+
+
+def _open_mouth(gap: float):
+    """An ellipse-ish opening 60 px wide and ``gap`` px tall, centred at (50, 40)."""
+    u = np.linspace(-1, 1, 21)
+    upper = np.stack([50 + 30 * u, 40 - 0.2 * gap * (1 - u**2)], 1)
+    lower = np.stack([50 + 30 * u, 40 + 0.8 * gap * (1 - u**2)], 1)
+    return np.vstack([upper, lower[::-1][1:-1]]), upper, lower
+
+
+def _paint(style: str, gap: float):
+    canvas = np.full((80, 100, 3), (200, 150, 130), np.uint8)  # skin
+    opening, upper, lower = _open_mouth(gap)
+    rest_upper = upper.copy()
+    rest_upper[:, 1] = 40
+    paint_mouth(
+        canvas,
+        opening,
+        upper_teeth_edge=rest_upper,
+        lower_lip_edge=lower,
+        centre=np.array([50.0, 40.0]),
+        right=np.array([1.0, 0.0]),
+        down=np.array([0.0, 1.0]),
+        mouth_width=WIDTH,
+        palette=PALETTE,
+        style=style,
+    )
+    return canvas
+
+
+def _column(canvas):
+    """The middle column inside the opening, top to bottom, as 'teeth'/'dark' labels."""
+    column = canvas[:, 50].astype(float)
+    teeth = np.linalg.norm(column - PALETTE.teeth, axis=1) < 40
+    dark = np.linalg.norm(column - PALETTE.cavity, axis=1) < 40
+    return teeth, dark
+
+
+@pytest.mark.parametrize("gap", [4.0, 12.0, 30.0])
+def test_drawn_teeth_are_one_band_on_top_that_never_fills_the_opening(gap):
+    teeth, dark = _column(_paint("drawn", gap))
+    assert teeth.any() and dark.any()
+    assert teeth.sum() <= 0.45 * gap + 1
+    assert np.flatnonzero(teeth).max() < np.flatnonzero(dark).min()  # teeth above, cavity below
+    rows_of_teeth = np.flatnonzero(teeth)
+    assert np.all(np.diff(rows_of_teeth) == 1)  # one band: no lower row
+
+
+def test_photo_mouth_shows_upper_teeth_and_a_dark_cavity_when_wide_open():
+    canvas = _paint("photo", 30.0)
+    column = canvas[16:66, 50].astype(float)
+    luma = column @ [0.299, 0.587, 0.114]
+    assert luma.max() > 150 and luma.min() < 40  # bright teeth and a deep shadow
+    assert np.argmax(luma) < np.argmin(luma)  # the teeth hang above the cavity
