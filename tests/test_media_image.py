@@ -75,6 +75,18 @@ def test_rgba_is_composited_over_background():
     assert image[0, 1].tolist() == [100, 127, 0]
 
 
+def test_alpha_comes_back_beside_the_composite_and_none_for_opaque_pictures():
+    from talkingphoto.media import load_image_with_alpha
+
+    rgba = np.zeros((2, 3, 4), np.uint8)
+    rgba[:, :, 3] = [0, 128, 255]
+    image, alpha = load_image_with_alpha(encode(Image.fromarray(rgba, "RGBA"), "PNG"))
+    assert image.shape == (2, 3, 3) and alpha.dtype == np.uint8
+    assert alpha.tolist() == [[0, 128, 255], [0, 128, 255]]
+    opaque, none = load_image_with_alpha(encode(Image.fromarray(rgba[:, :, :3], "RGB"), "PNG"))
+    assert none is None and opaque.shape == (2, 3, 3)
+
+
 def test_gray_alpha_and_palette_transparency_use_background():
     la = Image.fromarray(np.array([[[50, 0], [50, 255]]], np.uint8), "LA")
     assert load_image(encode(la, "PNG")).tolist() == [[[255, 255, 255], [50, 50, 50]]]

@@ -7,12 +7,13 @@ over-long recordings are refused from their headers.
 
 from ._audio import AUDIBLE_DBFS, check_audible, load_audio
 from ._color import i420_planes, i420_to_rgb, paste_i420, rgb_to_i420
-from ._image import fit_size, load_image
+from ._image import fit_size, load_image, load_image_with_alpha
 from ._probe import MediaInfo, probe_media
 from ._writer import AUDIO_SR, VideoWriter, check_output_path
 
 __all__ = [
     "load_image",
+    "load_image_with_alpha",
     "fit_size",
     "load_audio",
     "check_audible",

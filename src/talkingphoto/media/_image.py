@@ -9,7 +9,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from ..errors import ImageError, ParameterError
 from ._sources import describe, open_source
 
-__all__ = ["load_image", "fit_size"]
+__all__ = ["load_image", "load_image_with_alpha", "fit_size"]
 
 _READABLE = "JPEG, PNG, WebP, BMP, TIFF or GIF"
 # Pillow's own modes for 16- and 32-bit single-channel pictures; convert("RGB") would clip them.
@@ -41,6 +41,22 @@ def load_image(source, *, max_pixels: int = 50_000_000, background=(255, 255, 25
     ------
     ImageError
         Missing, unreadable, corrupt, truncated, not a picture, or larger than ``max_pixels``.
+    """
+    return load_image_with_alpha(source, max_pixels=max_pixels, background=background)[0]
+
+
+def load_image_with_alpha(source, *, max_pixels: int = 50_000_000, background=(255, 255, 255)) -> tuple:
+    """Like :func:`load_image`, and the picture's transparency too.
+
+    A sprite or cut-out drawn on a transparent background carries an exact mask of the
+    character, which master mode uses to move the character against its background.
+
+    Returns
+    -------
+    image : np.ndarray [shape=(h, w, 3), dtype=uint8, RGB]
+        As :func:`load_image` returns it.
+    alpha : np.ndarray [shape=(h, w), dtype=uint8] or None
+        255 = opaque; None when the picture has no transparency.
     """
     if isinstance(max_pixels, bool) or not isinstance(max_pixels, int) or max_pixels < 1:
         raise ParameterError(f"max_pixels must be a positive integer, got {max_pixels!r}")
@@ -86,24 +102,24 @@ def _check_background(background) -> np.ndarray:
     return bg.astype(np.uint16)
 
 
-def _to_rgb(im: Image.Image, bg: np.ndarray, name: str) -> np.ndarray:
-    """Any Pillow mode -> uint8 RGB; transparency composited over ``bg``."""
+def _to_rgb(im: Image.Image, bg: np.ndarray, name: str) -> tuple:
+    """Any Pillow mode -> (uint8 RGB with transparency composited over ``bg``, alpha or None)."""
     if im.mode in _WIDE_GRAY:
         gray = np.asarray(im, dtype=np.float64) * (255.0 / _WIDE_GRAY[im.mode])
         gray = np.clip(np.rint(gray), 0, 255).astype(np.uint8)
-        return np.repeat(gray[:, :, None], 3, axis=2)
+        return np.repeat(gray[:, :, None], 3, axis=2), None
     if im.mode == "F":
         raise ImageError(
             f"image {name} holds floating-point pixels, which have no standard range; save it as 8- or 16-bit PNG"
         )
     has_alpha = im.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in im.info
     if not has_alpha:
-        return np.asarray(im.convert("RGB"))
+        return np.asarray(im.convert("RGB")), None
     rgba = np.asarray(im.convert("RGBA")).astype(np.uint16)
     alpha = rgba[:, :, 3:]
     # Integer "over" with rounding: exact at alpha 0 and 255.
     out = (rgba[:, :, :3] * alpha + bg * (255 - alpha) + 127) // 255
-    return out.astype(np.uint8)
+    return out.astype(np.uint8), alpha[:, :, 0].astype(np.uint8)
 
 
 def fit_size(width: int, height: int, *, max_size: int = 1920) -> tuple:

@@ -8,9 +8,8 @@ puppet-like sooner than one that moves too little looks frozen.
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.signal import butter, sosfiltfilt
 
-from ._envelope import attack_release
+from ._envelope import attack_release, smooth_noise, speech_dynamics
 from ._tracks import Prosody
 
 __all__ = ["FaceMotion", "face_motion", "idle_motion"]
@@ -49,16 +48,6 @@ class FaceMotion:
     @property
     def n_frames(self) -> int:
         return len(self.blink)
-
-
-def _smooth_noise(rng: np.random.Generator, n: int, *, fps: float, cutoff_hz: float) -> np.ndarray:
-    """Zero-mean, unit-std noise with no energy above ``cutoff_hz``."""
-    pad = int(2 * fps / cutoff_hz) + 8
-    white = rng.standard_normal(n + 2 * pad)
-    sos = butter(2, min(cutoff_hz / (fps / 2), 0.99), output="sos")
-    smooth = sosfiltfilt(sos, white)[pad : pad + n]
-    std = smooth.std()
-    return smooth / std if std > 0 else smooth
 
 
 def _blink_track(rng, n: int, *, fps: float, pause_onsets: np.ndarray) -> np.ndarray:
@@ -127,30 +116,23 @@ def face_motion(prosody: Prosody, *, seed: int = 0, intensity: float = 1.0) -> F
     """
     rng = np.random.default_rng(seed)
     n, fps = prosody.n_frames, prosody.fps
-    energy = prosody.energy.astype(np.float64)
-    speaking = attack_release((energy > 0.08).astype(float), attack=0.15 * fps, release=0.8 * fps)
-
-    # Accents: where loudness rises quickly. Their smoothed envelope drives nods and brows.
-    rise = np.maximum(np.diff(energy, prepend=energy[:1]), 0) * fps / 10
-    accent = attack_release(np.clip(rise, 0, 1), attack=0.06 * fps, release=0.3 * fps)
-    pitch = np.where(prosody.voiced > 0.5, prosody.pitch, 0.0)
-    high = attack_release(np.clip(pitch / 4.0, 0, 1), attack=0.1 * fps, release=0.5 * fps)
+    # Accents (quick rises of loudness) drive nods; emphasis lifts the brows.
+    speaking, accent, high, emphasis = speech_dynamics(prosody)
 
     drift = 0.35 + 0.65 * speaking
     # Standard deviations of ~1.3, 0.8 and 0.6 degrees; hard limits keep rare peaks sane.
-    yaw = intensity * np.clip(1.3 * drift * _smooth_noise(rng, n, fps=fps, cutoff_hz=0.35), -MAX_YAW, MAX_YAW)
+    yaw = intensity * np.clip(1.3 * drift * smooth_noise(rng, n, fps=fps, cutoff_hz=0.35), -MAX_YAW, MAX_YAW)
     pitch_deg = intensity * np.clip(
-        0.8 * drift * _smooth_noise(rng, n, fps=fps, cutoff_hz=0.4) + 2.0 * accent - 0.8 * high,
+        0.8 * drift * smooth_noise(rng, n, fps=fps, cutoff_hz=0.4) + 2.0 * accent - 0.8 * high,
         -MAX_PITCH,
         MAX_PITCH,
     )
-    roll = intensity * np.clip(0.6 * drift * _smooth_noise(rng, n, fps=fps, cutoff_hz=0.25), -MAX_ROLL, MAX_ROLL)
-    shift_x = intensity * 0.006 * _smooth_noise(rng, n, fps=fps, cutoff_hz=0.2)
+    roll = intensity * np.clip(0.6 * drift * smooth_noise(rng, n, fps=fps, cutoff_hz=0.25), -MAX_ROLL, MAX_ROLL)
+    shift_x = intensity * 0.006 * smooth_noise(rng, n, fps=fps, cutoff_hz=0.2)
     # Breathing: a slow rise and fall of the head, visible in pauses.
     breath = np.sin(2 * np.pi * 0.22 * np.arange(n) / fps + rng.uniform(0, 2 * np.pi))
     shift_y = intensity * 0.004 * breath
 
-    emphasis = np.clip(0.6 * accent + 0.7 * high, 0, 1) * speaking
     brow = attack_release(np.where(emphasis > 0.35, emphasis, 0.0), attack=0.08 * fps, release=0.45 * fps)
 
     pauses = np.flatnonzero(np.diff((speaking > 0.5).astype(int)) < 0)
@@ -167,9 +149,9 @@ def idle_motion(n_frames: int, *, fps: float, seed: int = 0, look_at: np.ndarray
     """
     rng = np.random.default_rng(seed)
     n = n_frames
-    yaw = np.clip(0.8 * _smooth_noise(rng, n, fps=fps, cutoff_hz=0.2), -MAX_YAW, MAX_YAW)
-    pitch = np.clip(0.5 * _smooth_noise(rng, n, fps=fps, cutoff_hz=0.25), -MAX_PITCH, MAX_PITCH)
-    roll = np.clip(0.4 * _smooth_noise(rng, n, fps=fps, cutoff_hz=0.15), -MAX_ROLL, MAX_ROLL)
+    yaw = np.clip(0.8 * smooth_noise(rng, n, fps=fps, cutoff_hz=0.2), -MAX_YAW, MAX_YAW)
+    pitch = np.clip(0.5 * smooth_noise(rng, n, fps=fps, cutoff_hz=0.25), -MAX_PITCH, MAX_PITCH)
+    roll = np.clip(0.4 * smooth_noise(rng, n, fps=fps, cutoff_hz=0.15), -MAX_ROLL, MAX_ROLL)
     breath = np.sin(2 * np.pi * 0.22 * np.arange(n) / fps + rng.uniform(0, 2 * np.pi))
     blink = _blink_track(rng, n, fps=fps, pause_onsets=np.array([]))
     gaze_x, gaze_y = _gaze_track(rng, n, fps=fps, amplitude=0.35)
