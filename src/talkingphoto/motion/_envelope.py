@@ -28,13 +28,19 @@ def attack_release(x: np.ndarray, *, attack: float, release: float) -> np.ndarra
 
 
 def smooth_noise(rng: np.random.Generator, n: int, *, fps: float, cutoff_hz: float) -> np.ndarray:
-    """Zero-mean, unit-std noise with no energy above ``cutoff_hz``."""
+    """Noise with no energy above ``cutoff_hz``, zero mean and unit std as a process.
+
+    The scale is measured over at least twenty periods of the cutoff, so a clip shorter
+    than one slow swing gets a slice of that swing, not a swing stretched to fill it.
+    """
     pad = int(2 * fps / cutoff_hz) + 8
-    white = rng.standard_normal(n + 2 * pad)
+    total = max(n + 2 * pad, int(20 * fps / cutoff_hz))
+    white = rng.standard_normal(total)
     sos = butter(2, min(cutoff_hz / (fps / 2), 0.99), output="sos")
-    smooth = sosfiltfilt(sos, white)[pad : pad + n]
-    std = smooth.std()
-    return smooth / std if std > 0 else smooth
+    smooth = sosfiltfilt(sos, white)
+    smooth = (smooth - smooth.mean()) / max(smooth.std(), 1e-12)
+    start = (total - n) // 2
+    return smooth[start : start + n]
 
 
 class SpeechDynamics(NamedTuple):

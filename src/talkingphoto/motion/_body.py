@@ -1,0 +1,97 @@
+"""Master mode's body and camera: breathing, posture shifts on emphasis, a slow camera.
+
+The body moves as one layer pivoting at the bottom of the picture (the hips sit below the
+frame in a portrait): breathing lifts the shoulders and head a little, emphasis leans the
+speaker in, and an idle sway keeps a pause from freezing. The camera pushes in slowly and
+drifts; the background follows it less than the character does, which reads as depth.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._envelope import attack_release, smooth_noise, speech_dynamics
+from ._tracks import Prosody
+
+__all__ = ["BodyMotion", "body_motion"]
+
+MAX_SWAY = 1.2  # degrees
+START_ZOOM, PUSH_IN = 1.03, 0.03  # the camera starts 3% in (room to drift) and pushes in 3% more
+
+
+@dataclass(frozen=True)
+class BodyMotion:
+    """Per-frame controls of the body layer and the camera.
+
+    Attributes
+    ----------
+    fps : float
+    breath : np.ndarray [shape=(n_frames,), float32, 0..1]
+        0 = breathed out, 1 = lungs full (shoulders up).
+    sway : np.ndarray [shape=(n_frames,), float32, degrees]
+        Rotation of the body about its base; positive turns clockwise on the image.
+    lean : np.ndarray [shape=(n_frames,), float32, 0..1]
+        1 = leaning in towards the camera on emphasis.
+    zoom : np.ndarray [shape=(n_frames,), float32, >= 1]
+        Camera magnification of the character layer.
+    pan_x, pan_y : np.ndarray [shape=(n_frames,), float32]
+        Camera offset as a fraction of the frame's width and height; never more than the
+        zoom leaves room for, so no edge of the picture ever shows.
+    """
+
+    fps: float
+    breath: np.ndarray
+    sway: np.ndarray
+    lean: np.ndarray
+    zoom: np.ndarray
+    pan_x: np.ndarray
+    pan_y: np.ndarray
+
+    @property
+    def n_frames(self) -> int:
+        return len(self.breath)
+
+
+def _breathing(rng: np.random.Generator, speaking: np.ndarray, *, fps: float) -> np.ndarray:
+    """0..1 breath cycle: about 4 s a breath at rest, slower and shallower while talking."""
+    rate = np.where(speaking > 0.5, 1 / 5.5, 1 / 4.2) * (1 + 0.1 * smooth_noise(rng, len(speaking), fps=fps, cutoff_hz=0.1))
+    phase = rng.uniform(0, 2 * np.pi) + 2 * np.pi * np.cumsum(rate) / fps
+    depth = 1.0 - 0.4 * speaking
+    return depth * (0.5 - 0.5 * np.cos(phase))
+
+
+def _camera(rng: np.random.Generator, n: int, *, fps: float, intensity: float) -> tuple:
+    """A slow push-in with a gentle drift that stays inside the picture."""
+    t = np.arange(n) / fps
+    zoom = START_ZOOM + intensity * PUSH_IN * (1 - np.exp(-t / 12.0))
+    room = 0.5 * (zoom - 1)  # largest offset that keeps the picture's edges out of view
+    pan_x = np.clip(0.45 * room * smooth_noise(rng, n, fps=fps, cutoff_hz=0.06), -0.8 * room, 0.8 * room)
+    pan_y = np.clip(0.3 * room * smooth_noise(rng, n, fps=fps, cutoff_hz=0.06), -0.8 * room, 0.8 * room)
+    return zoom, intensity * pan_x, intensity * pan_y
+
+
+def body_motion(prosody: Prosody, *, seed: int = 0, intensity: float = 1.0) -> BodyMotion:
+    """Body and camera for a speaking character, driven by ``prosody``.
+
+    Emphasis (loud or high peaks) leans the speaker in and tips the body a little to one
+    side, a different side each time; between phrases the body settles and breathes.
+    """
+    rng = np.random.default_rng(seed + 7919)  # independent of the face's generator
+    n, fps = prosody.n_frames, prosody.fps
+    speaking, _, _, emphasis = speech_dynamics(prosody)
+    gesture = attack_release(np.where(emphasis > 0.35, emphasis, 0.0), attack=0.25 * fps, release=0.9 * fps)
+    # Each gesture tips towards its own side, chosen when it starts.
+    starts = np.flatnonzero(np.diff((gesture > 0.15).astype(int), prepend=0) > 0)
+    side = np.zeros(n)
+    for start in starts:
+        side[start:] = rng.choice([-1.0, 1.0])
+    idle = 0.35 * smooth_noise(rng, n, fps=fps, cutoff_hz=0.12)
+    sway = np.clip(intensity * (idle + 0.6 * gesture * side), -MAX_SWAY, MAX_SWAY)
+    zoom, pan_x, pan_y = _camera(rng, n, fps=fps, intensity=intensity)
+    return _pack(fps, _breathing(rng, speaking, fps=fps), sway, intensity * gesture, zoom, pan_x, pan_y)
+
+
+def _pack(fps, breath, sway, lean, zoom, pan_x, pan_y) -> BodyMotion:
+    tracks = [np.asarray(t, dtype=np.float32) for t in (breath, sway, lean, zoom, pan_x, pan_y)]
+    breath, sway, lean, zoom, pan_x, pan_y = tracks
+    return BodyMotion(fps, np.clip(breath, 0, 1), sway, np.clip(lean, 0, 1), zoom, pan_x, pan_y)
