@@ -1,4 +1,5 @@
-"""Contact sheet of a render's telling frames: widest mouth, lips pressed, blink, head turned.
+"""Contact sheet of a render's telling frames: widest mouth, lips pressed, blink, head turned,
+and in master mode the body and camera (whole frames).
 
     .venv/bin/python scripts/contact_sheet.py IMAGE AUDIO -o sheet.png [--mode vivid] [--face N] [--points F]
 
@@ -38,23 +39,34 @@ def pick_frames(actor, n_frames: int, fps: float) -> list:
     return picks[:12]
 
 
-def render_frame(scene, index: int) -> np.ndarray:
-    frame = scene.image.copy()
-    for actor in scene.actors:
-        pose, head = actor.pose(index)
-        actor.animator.apply(frame, pose, head)
-    return frame
+def pick_stage_frames(stage) -> list:
+    """(label, frame index) pairs that show master mode's body and camera."""
+    body = stage.motion
+    return [
+        ("leaning in (emphasis)", int(np.argmax(body.lean))),
+        ("breathed in", int(np.argmax(body.breath))),
+        ("swayed left", int(np.argmin(body.sway))),
+        ("swayed right", int(np.argmax(body.sway))),
+    ]
 
 
 def sheet(scene, *, tile_height: int = 320, columns: int = 4) -> np.ndarray:
+    from talkingphoto.pipeline import frame_at
+
     speaker = scene.actors[0]
-    x0, y0, x1, y1 = speaker.animator.rig.roi
-    pad_x, pad_y = (x1 - x0) // 6, (y1 - y0) // 6
     h, w = scene.image.shape[:2]
-    x0, y0, x1, y1 = max(0, x0 - pad_x), max(0, y0 - pad_y), min(w, x1 + pad_x), min(h, y1 + pad_y)
+    picks = pick_frames(speaker, scene.n_frames, scene.fps)
+    if scene.stage is None:
+        x0, y0, x1, y1 = speaker.animator.rig.roi
+        pad_x, pad_y = (x1 - x0) // 6, (y1 - y0) // 6
+        x0, y0, x1, y1 = max(0, x0 - pad_x), max(0, y0 - pad_y), min(w, x1 + pad_x), min(h, y1 + pad_y)
+    else:
+        # The camera and body move the whole picture: show all of it.
+        x0, y0, x1, y1 = 0, 0, w, h
+        picks = picks[:6] + pick_stage_frames(scene.stage) + [("last frame", scene.n_frames - 1)]
     tiles = []
-    for label, index in pick_frames(speaker, scene.n_frames, scene.fps):
-        crop = render_frame(scene, index)[y0:y1, x0:x1]
+    for label, index in picks:
+        crop = frame_at(scene, index)[y0:y1, x0:x1]
         scale = tile_height / crop.shape[0]
         tile = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC if scale > 1 else cv2.INTER_AREA)
         text = f"{label} #{index}"

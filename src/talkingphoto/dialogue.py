@@ -27,7 +27,18 @@ import numpy as np
 
 from .errors import NoFaceError, ParameterError
 from .motion import MouthTrack, Prosody, face_motion, idle_motion
-from .pipeline import ANALYSIS_SR, OUTPUT_SR, Actor, Job, RenderOptions, Scene, _resample, _speech
+from .pipeline import (
+    ANALYSIS_SR,
+    CUTOUT_BACKDROP,
+    OUTPUT_SR,
+    Actor,
+    Job,
+    RenderOptions,
+    Scene,
+    _resample,
+    _speech,
+    build_stage,
+)
 from .render import FaceAnimator
 
 __all__ = ["Turn", "DialogueScript", "load_script", "prepare_dialogue"]
@@ -140,12 +151,12 @@ def prepare_dialogue(script: DialogueScript, options: RenderOptions, *, output: 
     import cv2
 
     from .characters import find_faces
-    from .media import fit_size, load_image
+    from .media import fit_size, load_image_with_alpha
     from .motion import mouth_track, mouth_track_from_phones, prosody
 
     timings = {}
     t = time.perf_counter()
-    image = load_image(script.image)
+    image, alpha = load_image_with_alpha(script.image, background=CUTOUT_BACKDROP)
     faces = find_faces(image)
     if not faces:
         raise NoFaceError(
@@ -189,7 +200,10 @@ def prepare_dialogue(script: DialogueScript, options: RenderOptions, *, output: 
     out_w, out_h = fit_size(width, height, max_size=options.max_size)
     scale = out_w / width
     if scale != 1:
-        image = cv2.resize(image, (out_w, out_h), interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC)
+        interpolation = cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
+        image = cv2.resize(image, (out_w, out_h), interpolation=interpolation)
+        if alpha is not None:
+            alpha = cv2.resize(alpha, (out_w, out_h), interpolation=interpolation)
     faces = [f.scaled(scale) for f in faces]
     n_frames = max(1, math.ceil(total_s * fps - 1e-6))
 
@@ -217,7 +231,7 @@ def prepare_dialogue(script: DialogueScript, options: RenderOptions, *, output: 
         voiced[index][f0 : f0 + n] = pros.voiced
         speaking_face[f0 : f0 + n] = index
 
-    vivid = options.mode == "vivid"
+    vivid = options.mode in ("vivid", "master")
     speakers = {span[0] for span in spans}
     centres = {f.index: f.box[0] + f.box[2] / 2 for f in faces}
     actors = []
@@ -241,6 +255,16 @@ def prepare_dialogue(script: DialogueScript, options: RenderOptions, *, output: 
             continue  # standard mode: faces that never speak stay exactly as in the picture
         animator = FaceAnimator(image, face, whole_face=vivid, head_motion=vivid)
         actors.append(Actor(animator, mouth, motion))
+    stage = None
+    if options.mode == "master":
+        # One body layer for everyone in the picture, moved by whoever is talking.
+        everyone = Prosody(
+            fps,
+            np.max(list(energy.values()), axis=0),
+            np.sum(list(pitch.values()), axis=0),
+            np.max(list(voiced.values()), axis=0),
+        )
+        stage = build_stage(image, faces, everyone, alpha=alpha, seed=options.seed)
     timings["analyse"] = time.perf_counter() - t
     first_speaker = next(f for f in faces if f.index == spans[0][0])
-    return Scene(image, actors, n_frames, fps, audio, OUTPUT_SR, first_speaker, timings)
+    return Scene(image, actors, n_frames, fps, audio, OUTPUT_SR, first_speaker, timings, stage)

@@ -16,8 +16,8 @@ import numpy as np
 
 from .characters import Face
 from .errors import AudioError, Cancelled, ParameterError
-from .motion import FaceMotion, MouthTrack, face_motion, idle_motion
-from .render import FaceAnimator, HeadPose, Pose
+from .motion import BodyMotion, FaceMotion, MouthTrack, face_motion, idle_motion
+from .render import BodyPose, FaceAnimator, HeadPose, Pose, StageAnimator
 
 __all__ = [
     "MODES",
@@ -26,14 +26,18 @@ __all__ = [
     "RenderResult",
     "Scene",
     "Actor",
+    "Stage",
     "prepare_scene",
+    "build_stage",
     "encode_scene",
     "animate",
+    "frame_at",
     "render_job",
     "render",
 ]
 
-MODES = ("standard", "vivid")
+MODES = ("standard", "vivid", "master")
+CUTOUT_BACKDROP = (255, 255, 255)  # what load_image flattens transparent pictures over
 ANALYSIS_SR = 16000
 OUTPUT_SR = 48000
 ProgressFn = Callable[[int, int], None]
@@ -45,8 +49,10 @@ class RenderOptions:
 
     Attributes
     ----------
-    mode : {"standard", "vivid"}
-        standard moves only mouth and jaw; vivid adds blinks, gaze, brows and head motion.
+    mode : {"standard", "vivid", "master"}
+        standard moves only mouth and jaw; vivid adds blinks, gaze, brows and head motion;
+        master adds breathing, posture shifts on emphasis and a slow camera with parallax
+        between the characters and their background.
     fps : float
     seed : int
         Seeds blinks, gaze and head drift: same inputs and seed, same video.
@@ -160,8 +166,35 @@ class Actor:
         return pose, head
 
 
-def animate(image: np.ndarray, actors: list, n_frames: int) -> Iterator[np.ndarray]:
-    """Yield ``n_frames`` frames of ``image`` with every actor posed.
+@dataclass(frozen=True)
+class Stage:
+    """Master mode's body layer and camera, with their per-frame controls."""
+
+    animator: StageAnimator
+    motion: BodyMotion
+
+    def pose(self, i: int) -> BodyPose:
+        m = self.motion
+        return BodyPose(
+            breath=float(m.breath[i]),
+            sway=float(m.sway[i]),
+            lean=float(m.lean[i]),
+            zoom=float(m.zoom[i]),
+            pan_x=float(m.pan_x[i]),
+            pan_y=float(m.pan_y[i]),
+        )
+
+
+def _posed(image: np.ndarray, actors: list, stage: Stage | None, i: int) -> np.ndarray:
+    frame = image.copy()
+    for actor in actors:
+        pose, head = actor.pose(i)
+        actor.animator.apply(frame, pose, head)
+    return frame if stage is None else stage.animator.apply(frame, stage.pose(i))
+
+
+def animate(image: np.ndarray, actors: list, n_frames: int, *, stage: Stage | None = None) -> Iterator[np.ndarray]:
+    """Yield ``n_frames`` frames of ``image`` with every actor posed (and the stage moved).
 
     Parameters
     ----------
@@ -174,11 +207,12 @@ def animate(image: np.ndarray, actors: list, n_frames: int) -> Iterator[np.ndarr
         A fresh array per frame.
     """
     for i in range(n_frames):
-        frame = image.copy()
-        for actor in actors:
-            pose, head = actor.pose(i)
-            actor.animator.apply(frame, pose, head)
-        yield frame
+        yield _posed(image, actors, stage, i)
+
+
+def frame_at(scene: "Scene", i: int) -> np.ndarray:
+    """Frame ``i`` of ``scene`` alone, as the encoder would get it (for previews and sheets)."""
+    return _posed(scene.image, scene.actors, scene.stage, i)
 
 
 def _speech(job: Job):
@@ -229,7 +263,7 @@ def _choose_speaker(image: np.ndarray, opts: RenderOptions) -> tuple:
 @dataclass(frozen=True)
 class Scene:
     """Everything prepared for the frame loop: the picture at output size, the posed
-    faces with their per-frame controls, and the sound to mux."""
+    faces with their per-frame controls, master mode's stage, and the sound to mux."""
 
     image: np.ndarray
     actors: list
@@ -239,6 +273,7 @@ class Scene:
     sr: int
     speaker: Face
     timings: dict
+    stage: Stage | None = None
 
     @property
     def duration(self) -> float:
@@ -247,13 +282,13 @@ class Scene:
 
 def prepare_scene(job: Job) -> Scene:
     """Decode, detect, rig and analyse once; nothing here depends on the frame count."""
-    from .media import fit_size, load_image
+    from .media import fit_size, load_image_with_alpha
     from .motion import mouth_track, prosody
 
     opts = job.options
     timings = {}
     t = time.perf_counter()
-    image = load_image(job.image)
+    image, alpha = load_image_with_alpha(job.image, background=CUTOUT_BACKDROP)
     y_out, sr_out, y16, phones = _speech(job)
     if job.save_audio is not None:
         from .voice import save_wav
@@ -269,6 +304,8 @@ def prepare_scene(job: Job) -> Scene:
     if (out_w, out_h) != (width, height):
         interpolation = cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
         image = cv2.resize(image, (out_w, out_h), interpolation=interpolation)
+        if alpha is not None:
+            alpha = cv2.resize(alpha, (out_w, out_h), interpolation=interpolation)
     speaker, others = speaker.scaled(scale), [f.scaled(scale) for f in others]
     timings["detect"] = time.perf_counter() - t
 
@@ -280,15 +317,31 @@ def prepare_scene(job: Job) -> Scene:
         mouth = mouth_track_from_phones(phones, fps=opts.fps, n_frames=n_frames)
     else:
         mouth = mouth_track(y16, sr=ANALYSIS_SR, fps=opts.fps, n_frames=n_frames)
-    vivid = opts.mode == "vivid"
-    motion = None
+    vivid = opts.mode in ("vivid", "master")
+    motion = stage = None
     if vivid:
-        motion = face_motion(prosody(y16, sr=ANALYSIS_SR, fps=opts.fps, n_frames=n_frames), seed=opts.seed)
+        voice = prosody(y16, sr=ANALYSIS_SR, fps=opts.fps, n_frames=n_frames)
+        motion = face_motion(voice, seed=opts.seed)
     actors = [Actor(FaceAnimator(image, speaker, whole_face=vivid, head_motion=vivid), mouth, motion)]
     if vivid:
         actors += _listeners(image, speaker, others, n_frames=n_frames, fps=opts.fps, seed=opts.seed)
+    if opts.mode == "master":
+        stage = build_stage(image, [speaker, *others], voice, alpha=alpha, seed=opts.seed)
     timings["analyse"] = time.perf_counter() - t
-    return Scene(image, actors, n_frames, opts.fps, y_out, sr_out, speaker, timings)
+    return Scene(image, actors, n_frames, opts.fps, y_out, sr_out, speaker, timings, stage)
+
+
+def build_stage(image: np.ndarray, faces: list, voice, *, alpha: np.ndarray | None, seed: int) -> Stage:
+    """Master mode's layers and body/camera motion for ``image`` (output size) and its faces.
+
+    ``voice`` is the Prosody of everything said; ``alpha`` the picture's transparency, if any.
+    """
+    from .characters import has_cutout, person_mask
+    from .motion import body_motion
+
+    mask = person_mask(image, faces, alpha=alpha)
+    backdrop = CUTOUT_BACKDROP if has_cutout(alpha) else None
+    return Stage(StageAnimator(image, mask, backdrop=backdrop), body_motion(voice, seed=seed))
 
 
 def encode_scene(
@@ -302,7 +355,8 @@ def encode_scene(
     """Stream the scene's frames into ``output`` (atomically, see media.VideoWriter).
 
     The still picture is converted to YUV once; each frame converts and pastes only the
-    region the actors can change, which saves most of the colour conversion.
+    region the actors can change, which saves most of the colour conversion. With a stage
+    (master mode) the camera moves every pixel, so whole frames are converted.
     """
     from .media import VideoWriter, paste_i420, rgb_to_i420
 
@@ -319,15 +373,37 @@ def encode_scene(
         crf=options.crf,
         preset=options.preset,
     ) as writer:
-        for i, frame in enumerate(animate(scene.image, scene.actors, scene.n_frames)):
+        frames = animate(scene.image, scene.actors, scene.n_frames) if scene.stage is None else _staged(scene)
+        for i, frame in enumerate(frames):
             if cancel is not None and cancel.is_set():
                 raise Cancelled(f"render of {output} cancelled")
-            buf = base.copy()
-            if x1 > x0:
-                paste_i420(buf, frame[y0:y1, x0:x1], x=x0, y=y0)
-            writer.write_i420(buf)
+            if scene.stage is not None:
+                writer.write(frame)
+            else:
+                buf = base.copy()
+                if x1 > x0:
+                    paste_i420(buf, frame[y0:y1, x0:x1], x=x0, y=y0)
+                writer.write_i420(buf)
             if progress is not None:
                 progress(i + 1, scene.n_frames)
+
+
+def _staged(scene: Scene) -> Iterator[np.ndarray]:
+    """The scene's frames with the stage composed in a helper thread, one frame behind the
+    faces: OpenCV's warps release the GIL, so posing frame i + 1 overlaps composing frame i.
+    At most two frames are in flight, so memory stays flat."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    stage = scene.stage
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="stage") as pool:
+        pending = None
+        for i, frame in enumerate(animate(scene.image, scene.actors, scene.n_frames)):
+            composed = pool.submit(stage.animator.apply, frame, stage.pose(i))
+            if pending is not None:
+                yield pending.result()
+            pending = composed
+        if pending is not None:
+            yield pending.result()
 
 
 def _changing_region(scene: Scene, *, margin: int) -> tuple:

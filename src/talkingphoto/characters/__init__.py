@@ -3,7 +3,8 @@
 ``find_faces(image)`` runs the detection chain (face mesh, full-range detector + mesh,
 animeface + mesh) and returns every face left to right; ``face_from_points`` rigs anything
 else from a few clicked points; ``choose_face`` picks the speaker; ``draw_overlay`` shows
-what will move. Landmark index sets live in :mod:`.topology`.
+what will move; ``person_mask`` separates the characters from their background (master
+mode). Landmark index sets live in :mod:`.topology`.
 """
 
 from . import topology
@@ -12,6 +13,7 @@ from ._choose import NO_FACE_HELP, choose_face
 from ._face import N_LANDMARKS, Face
 from ._finder import FaceFinder, FinderOptions, find_faces
 from ._overlay import draw_overlay
+from ._person import has_cutout, person_mask
 from ._points import OPTIONAL_POINTS, REQUIRED_POINTS, face_from_points, load_points, validate_points
 from ._style import guess_style, style_features
 from ._template import canonical_face
@@ -37,5 +39,7 @@ __all__ = [
     "guess_style",
     "style_features",
     "draw_overlay",
+    "person_mask",
+    "has_cutout",
     "canonical_face",
 ]

@@ -15,7 +15,7 @@ def add_parser(subparsers) -> None:
     )
     p.add_argument("script", type=Path, help="YAML or JSON: image, optional characters, turns")
     p.add_argument("-o", "--output", type=Path, required=True, help="output .mp4")
-    p.add_argument("--mode", choices=MODES, help="standard or vivid (default: the script's, else standard)")
+    p.add_argument("--mode", choices=MODES, help="standard, vivid or master (default: the script's, else standard)")
     p.add_argument("--fps", type=float, default=25.0)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--max-size", type=int, default=1920)

@@ -25,7 +25,7 @@ def add_parser(subparsers) -> None:
     p.add_argument("image", type=Path, help="JPEG, PNG or WebP picture")
     p.add_argument("audio", type=Path, nargs="?", help="speech or song: wav, mp3, m4a, ogg, opus, flac...")
     p.add_argument("-o", "--output", type=Path, required=True, help="output .mp4")
-    p.add_argument("--mode", choices=MODES, default="standard", help="standard: mouth only; vivid: + eyes, brows, head")
+    p.add_argument("--mode", choices=MODES, default="standard", help="standard: mouth only; vivid: + eyes, brows, head; master: + breathing, body, moving camera")
     p.add_argument("--fps", type=float, default=25.0)
     p.add_argument("--seed", type=int, default=0, help="seed for blinks and head drift")
     p.add_argument("--face", type=int, help="speaker index, left to right (see 'talkingphoto inspect')")

@@ -2,6 +2,8 @@
 
 from ._animator import FaceAnimator, HeadPose
 from ._rig import Pose
+from ._stage import BodyPose, StageAnimator, background_plate, stage_matrices
 from ._warp import piecewise_affine_maps, remap
 
 __all__ = ["FaceAnimator", "HeadPose", "Pose", "piecewise_affine_maps", "remap"]
+__all__ += ["BodyPose", "StageAnimator", "background_plate", "stage_matrices"]

@@ -164,7 +164,7 @@ def create_app(*, data_dir, workers: int = 1, token: str | None = None, renderer
         audio: UploadFile | None = File(None, description="Speech or song (wav, mp3, m4a, ogg, opus, flac, webm)"),
         text: str | None = Form(None, description="Text to read aloud instead of audio"),
         voice: str | None = Form(None, description="Voice for text (see GET /api/voices)"),
-        mode: str = Form("standard", description="standard (mouth only) or vivid (+ eyes, brows, head)"),
+        mode: str = Form("standard", description="standard (mouth only), vivid (+ eyes, brows, head) or master (+ body, moving camera)"),
         face: int | None = Form(None, ge=0, description="Speaker, counted left to right (see POST /api/inspect)"),
         points: str | None = Form(
             None,

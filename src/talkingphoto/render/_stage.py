@@ -1,0 +1,201 @@
+"""Master mode's stage: the characters' layer breathes and shifts in front of a background
+plate, and a slow camera moves the two by different amounts (parallax).
+
+The layers are prepared once: a feathered character mask, and the picture with the
+characters painted out (a smooth fill from the surrounding scene, only ever seen in the
+thin band the moving body uncovers). Each frame is then three affine warps and a blend.
+"""
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+__all__ = ["BodyPose", "StageAnimator", "background_plate", "stage_matrices"]
+
+PARALLAX = 0.7  # the background moves this fraction of the characters' camera motion
+BREATH_LIFT = 0.008  # vertical stretch of the body at full breath (fraction of its height)
+LEAN_SCALE = 0.015  # the body grows this much when leaning in
+
+
+@dataclass(frozen=True)
+class BodyPose:
+    """Body and camera for one frame (see motion.BodyMotion for units and signs)."""
+
+    breath: float = 0.0
+    sway: float = 0.0
+    lean: float = 0.0
+    zoom: float = 1.0
+    pan_x: float = 0.0
+    pan_y: float = 0.0
+
+
+def _about(point, linear: np.ndarray) -> np.ndarray:
+    """3x3 matrix applying the 2x2 ``linear`` map about ``point``."""
+    px, py = point
+    m = np.eye(3)
+    m[:2, :2] = linear
+    m[:2, 2] = np.array([px, py]) - linear @ np.array([px, py])
+    return m
+
+
+def stage_matrices(pose: BodyPose, *, size: tuple, pivot: tuple, chest: tuple, parallax: float = PARALLAX) -> tuple:
+    """Forward affine matrices (2x3, source -> frame) of the character and background layers.
+
+    Parameters
+    ----------
+    size : (width, height)
+    pivot : (x, y)
+        Where the body rotates: its hips, at or below the bottom of the picture.
+    chest : (x, y)
+        Centre of the lean: leaning in grows the body around the chest.
+    """
+    width, height = size
+    centre = (width / 2, height / 2)
+    theta = np.radians(pose.sway)
+    rotation = np.array([[np.cos(theta), -np.sin(theta)], [np.sin(theta), np.cos(theta)]])
+    breath = np.diag([1 + 0.25 * BREATH_LIFT * pose.breath, 1 + BREATH_LIFT * pose.breath])
+    body = _about(pivot, rotation) @ _about(chest, (1 + LEAN_SCALE * pose.lean) * np.eye(2)) @ _about(pivot, breath)
+
+    def camera(zoom: float, pan_x: float, pan_y: float) -> np.ndarray:
+        m = _about(centre, zoom * np.eye(2))
+        m[:2, 2] += (pan_x * width, pan_y * height)
+        return m
+
+    person = camera(pose.zoom, pose.pan_x, pose.pan_y) @ body
+    background = camera(1 + parallax * (pose.zoom - 1), parallax * pose.pan_x, parallax * pose.pan_y)
+    return person[:2], background[:2]
+
+
+def _push_pull_fill(image: np.ndarray, known: np.ndarray) -> np.ndarray:
+    """Fill the pixels where ``known`` is 0 with a smooth blend of the known ones nearby.
+
+    Averages known colour down an image pyramid, then fills each level's gaps from the
+    coarser level on the way back up: fast, seamless and free of inpainting's streaks.
+    """
+    levels = []
+    colour = image.astype(np.float32) * known[..., None]
+    weight = known.astype(np.float32)
+    while min(colour.shape[:2]) > 4:
+        levels.append((colour, weight))
+        colour, weight = cv2.pyrDown(colour), cv2.pyrDown(weight)
+    filled = colour / np.maximum(weight, 1e-6)[..., None]
+    for colour, weight in reversed(levels):
+        up = cv2.pyrUp(filled, dstsize=(colour.shape[1], colour.shape[0]))
+        trust = np.clip(4 * weight, 0, 1)[..., None]
+        filled = trust * colour / np.maximum(weight, 1e-6)[..., None] + (1 - trust) * up
+    return filled
+
+
+def background_plate(image: np.ndarray, mask: np.ndarray, *, work_size: int = 384) -> np.ndarray:
+    """The picture with its characters painted out.
+
+    Only where a character is solid (``mask`` near 1) is the picture replaced, so that
+    blending the unmoved layers gives back the picture; the fill there is drawn from the
+    clear background, with half-character edge pixels counting little.
+
+    Parameters
+    ----------
+    image : np.ndarray [shape=(h, w, 3), dtype=uint8, RGB]
+    mask : np.ndarray [shape=(h, w), float, 0..1]
+        1 = character.
+
+    Returns
+    -------
+    np.ndarray [shape=(h, w, 3), dtype=uint8, RGB]
+        Identical to ``image`` wherever ``mask`` is below 0.85.
+    """
+    height, width = image.shape[:2]
+    mask = np.clip(mask, 0, 1).astype(np.float32)
+    if mask.min() > 0.85:  # nothing but character: no scene to reveal
+        return np.full_like(image, np.median(image.reshape(-1, 3), axis=0).astype(np.uint8))
+    scale = min(1.0, work_size / max(height, width))
+    small_size = (max(8, round(width * scale)), max(8, round(height * scale)))
+    small = cv2.resize(image, small_size, interpolation=cv2.INTER_AREA)
+    clear = (1 - cv2.resize(mask, small_size, interpolation=cv2.INTER_AREA)) ** 4
+    filled = cv2.resize(_push_pull_fill(small, clear), (width, height), interpolation=cv2.INTER_LINEAR)
+    cover = np.clip((mask - 0.85) / 0.15, 0, 1)[..., None]
+    plate = image.astype(np.float32) * (1 - cover) + filled * cover
+    return np.clip(plate + 0.5, 0, 255).astype(np.uint8)
+
+
+class StageAnimator:
+    """The two layers of a picture, prepared once, composed for each frame's body pose.
+
+    Parameters
+    ----------
+    image : np.ndarray [shape=(h, w, 3), dtype=uint8, RGB]
+        The picture at output size.
+    mask : np.ndarray [shape=(h, w), float, 0..1]
+        The characters (see characters.person_mask).
+    backdrop : (r, g, b), optional
+        For a cut-out whose mask is its own transparency: the colour it was flattened
+        over, which is then exactly what lies behind it. Otherwise the scene behind the
+        characters is painted in from around them.
+    """
+
+    def __init__(self, image: np.ndarray, mask: np.ndarray, *, backdrop: tuple | None = None):
+        height, width = image.shape[:2]
+        self.size = (width, height)
+        mask = np.clip(mask, 0, 1).astype(np.float32)
+        if backdrop is None:
+            sigma = max(1.0, 0.002 * np.hypot(width, height))
+            mask = cv2.GaussianBlur(mask, (0, 0), sigma)
+            self.plate = background_plate(image, mask)
+        else:  # a cut-out's edges are anti-aliased by the artist already
+            self.plate = np.empty_like(image)
+            self.plate[:] = np.asarray(backdrop, dtype=np.uint8)
+        self.uniform_plate = backdrop is not None  # a flat colour looks the same however it moves
+        self.alpha = np.round(255 * mask).astype(np.uint8)  # 8 bits: warps faster than float
+        self.pivot, self.chest = _body_anchors(mask)
+        ys, xs = np.nonzero(self.alpha)
+        # Corners of the characters' box: only there can the character layer show.
+        self.extent = (
+            np.array([[xs.min(), ys.min()], [xs.max() + 1, ys.min()], [xs.min(), ys.max() + 1], [xs.max() + 1, ys.max() + 1]], float)
+            if len(xs)
+            else np.zeros((0, 2))
+        )
+
+    def apply(self, frame: np.ndarray, pose: BodyPose) -> np.ndarray:
+        """The frame [shape=(h, w, 3), uint8, RGB] seen through this pose's body and camera."""
+        width, height = self.size
+        person_m, background_m = stage_matrices(pose, size=self.size, pivot=self.pivot, chest=self.chest)
+        if self.uniform_plate:
+            out = self.plate.copy()
+        else:
+            out = cv2.warpAffine(self.plate, background_m, dsize=self.size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+        if not len(self.extent):
+            return out
+        # Warp and blend the character layer only inside its box as this pose places it.
+        corners = self.extent @ person_m[:, :2].T + person_m[:, 2]
+        x0, y0 = np.maximum(np.floor(corners.min(0)).astype(int) - 1, 0)
+        x1, y1 = np.minimum(np.ceil(corners.max(0)).astype(int) + 1, (width, height))
+        if x1 <= x0 or y1 <= y0:
+            return out
+        local = person_m.copy()
+        local[:, 2] -= (x0, y0)
+        warp = dict(dsize=(int(x1 - x0), int(y1 - y0)), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+        person = cv2.warpAffine(frame, local, **warp)
+        alpha = cv2.warpAffine(self.alpha, local, **warp).astype(np.float32)
+        alpha *= 1 / 255
+        out[y0:y1, x0:x1] = cv2.blendLinear(person, out[y0:y1, x0:x1], alpha, 1.0 - alpha)
+        return out
+
+
+def _body_anchors(mask: np.ndarray) -> tuple:
+    """(pivot, chest) of the characters from their mask.
+
+    A figure cut by the bottom edge (a portrait) pivots at its hips, a quarter of its
+    height below the frame; a whole figure pivots at its feet.
+    """
+    height, width = mask.shape
+    rows = np.flatnonzero(mask.max(axis=1) > 0.5)
+    if len(rows) == 0:
+        return (width / 2, float(height)), (width / 2, height / 2)
+    top, bottom = int(rows[0]), int(rows[-1])
+    base = mask[max(top, bottom - max(2, (bottom - top) // 5)) : bottom + 1]
+    cols = np.arange(width)
+    x = float((base.sum(0) * cols).sum() / max(base.sum(), 1e-6))
+    figure = bottom - top + 1
+    pivot_y = bottom + 0.25 * figure if bottom >= height - 2 else float(bottom)
+    return (x, pivot_y), (x, top + 0.55 * figure)

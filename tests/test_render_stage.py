@@ -1,0 +1,89 @@
+"""Master mode's stage on synthetic pictures: layers, parallax, breathing, no edges showing."""
+
+import cv2
+import numpy as np
+
+from talkingphoto.render import BodyPose, StageAnimator, background_plate, stage_matrices
+
+H, W = 240, 320
+
+
+def _picture():
+    """Vertical stripes (the scene) with a flat red disc (the character) standing on the bottom edge."""
+    xs = np.arange(W)
+    image = np.zeros((H, W, 3), np.uint8)
+    image[:] = np.where((xs // 8) % 2 == 0, 60, 200)[None, :, None]
+    mask = np.zeros((H, W), np.float32)
+    cv2.ellipse(mask, (160, 200), (60, 120), 0, 0, 360, 1.0, -1)
+    image[mask > 0.5] = (220, 30, 30)
+    return image, mask
+
+
+def _red_centre(frame) -> np.ndarray:
+    red = (frame[..., 0] > 180) & (frame[..., 1] < 80)
+    ys, xs = np.nonzero(red)
+    return np.array([xs.mean(), ys.mean()])
+
+
+def test_neutral_pose_is_the_identity():
+    person, background = stage_matrices(BodyPose(), size=(W, H), pivot=(160, 300), chest=(160, 160))
+    np.testing.assert_allclose(person, [[1, 0, 0], [0, 1, 0]], atol=1e-12)
+    np.testing.assert_allclose(background, [[1, 0, 0], [0, 1, 0]], atol=1e-12)
+
+
+def test_unmoved_layers_give_back_the_picture():
+    image, mask = _picture()
+    stage = StageAnimator(image, mask)
+    out = stage.apply(image, BodyPose())
+    error = np.abs(out.astype(int) - image)
+    # Exact but for the character's soft rim, where a few percent of the painted-out scene shows.
+    assert error.mean() < 0.3 and error.max() <= 8
+
+
+def test_the_plate_paints_the_character_out_with_scene_colours():
+    image, mask = _picture()
+    soft = cv2.GaussianBlur(mask, (0, 0), 1.0)
+    plate = background_plate(image, soft)
+    inside = plate[soft > 0.99]
+    assert np.abs(inside[:, 0].astype(int) - inside[:, 1]).max() < 25  # grey like the stripes, not red
+    assert 60 <= inside.mean() <= 200
+    far = mask == 0
+    far[:, 80:240] = False
+    np.testing.assert_array_equal(plate[far], image[far])
+
+
+def test_the_character_moves_more_than_the_scene_and_no_edge_shows():
+    image, mask = _picture()
+    stage = StageAnimator(image, mask)
+    pose = BodyPose(zoom=1.04, pan_x=0.02)  # as far as the zoom leaves room for
+    out = stage.apply(image, pose)
+    character_shift = _red_centre(out)[0] - _red_centre(image)[0]
+    # The stripes' phase above the character, at the centre, tells the background's shift.
+    row, original = out[10, 120:200, 0].astype(float), image[10, 120:200, 0].astype(float)
+    shifts = np.arange(-7, 8)  # the stripes repeat every 16 px
+    errors = [np.abs(np.roll(original, s)[16:-16] - row[16:-16]).mean() for s in shifts]
+    scene_shift = shifts[int(np.argmin(errors))]
+    assert 5.5 < character_shift < 7.5  # 2% of 320 px
+    assert 3 <= scene_shift <= 5  # 70% of that: the scene is farther away
+    assert out[:, 0].min() >= 50 and out[:, -1].min() >= 50  # stripes, not black borders
+
+
+def test_breathing_lifts_the_character_from_its_base():
+    image, mask = _picture()
+    stage = StageAnimator(image, mask)
+    out = stage.apply(image, BodyPose(breath=1.0))
+
+    def top(frame):
+        red = (frame[..., 0] > 180) & (frame[..., 1] < 80)
+        return np.flatnonzero(red.sum(1) >= 10)[0]
+
+    assert top(out) <= top(image) - 1  # the head rises
+    assert np.abs(out[-1].astype(int) - image[-1]).mean() < 10  # the base barely moves
+
+
+def test_a_cutout_stands_on_its_flat_backdrop():
+    image, mask = _picture()
+    image[mask < 0.5] = 255
+    stage = StageAnimator(image, mask, backdrop=(255, 255, 255))
+    out = stage.apply(image, BodyPose(zoom=1.05, pan_x=-0.02, sway=1.0))
+    assert (out[mask == 0][:, 1] > 200).mean() > 0.9  # revealed background is the backdrop
