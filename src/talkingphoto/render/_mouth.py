@@ -168,7 +168,9 @@ def paint_mouth(
         lower_top = lower_v - 0.035 * W * (1 - 2.5 * u**2)
         lower = (v > lower_top) & (np.abs(u) < 0.32)
         side_fall = ((1 - 0.6 * np.abs(u) ** 2.2) * (1 - 0.45 * rounding))[..., None]
-        colour[lower] = (teeth_rgb * 0.78 * side_fall)[lower]
+        # Shadowed enamel takes on the mouth's warm light: plain grey reads as blue here.
+        lower_rgb = 0.65 * teeth_rgb + 0.35 * tongue_rgb
+        colour[lower] = (lower_rgb * 0.85 * side_fall)[lower]
         # Faint gaps between the incisors.
         gaps = np.zeros_like(u)
         for g in (0.0, 0.27, -0.27):
