@@ -109,3 +109,12 @@ def test_a_faceless_picture_prints_one_line_without_the_detectors_native_logs(in
     assert proc.returncode == 2
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: no face found"), proc.stderr
+
+
+@pytest.mark.parametrize("command", ["render", "cues"])
+def test_text_over_the_configured_limit_names_the_flag(capsys, inputs, shared_data, command):
+    image = [str(shared_data / "images" / "grace_hopper.jpg")] if command == "render" else []
+    out = str(inputs["dir"] / ("o.mp4" if command == "render" else "o.tsv"))
+    argv = [command, *image, "--text", "A sentence of some forty characters here.", "--voice", "en-us"]
+    _fails(capsys, [*argv, "-o", out, "--max-text-chars", "20"], "limit of 20", "--max-text-chars")
+    assert not (inputs["dir"] / out).exists()

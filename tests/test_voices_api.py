@@ -28,7 +28,7 @@ def test_empty_and_too_long_text():
     for text in ("", "   \n\t"):
         with pytest.raises(ParameterError, match="text is empty"):
             speak(text, voice="en-us")
-    with pytest.raises(ParameterError, match="more than the limit of 10: shorten it or raise max_chars"):
+    with pytest.raises(ParameterError, match=r"more than the limit of 10: shorten it or raise the limit \(--max-text-chars\)"):
         speak("This text is too long.", voice="en-us", max_chars=10)
     assert speak("Short.", voice="en-us", max_chars=10).duration > 0.2
 

@@ -68,6 +68,8 @@ class RenderOptions:
         Built-in voice for text input; rate in words per minute, pitch 0..100 (espeak-ng).
     max_audio_seconds : float
         Longer recordings are refused before decoding them.
+    max_text_chars : int
+        Longer texts are refused before they are read aloud.
     crf, preset :
         H.264 quality (lower is better, 18-28 sensible) and x264 speed preset.
     """
@@ -83,6 +85,7 @@ class RenderOptions:
     rate: float | None = None
     pitch: float | None = None
     max_audio_seconds: float = 1800.0
+    max_text_chars: int = 20_000
     crf: int = 20
     preset: str = "veryfast"
 
@@ -95,6 +98,8 @@ class RenderOptions:
             raise ParameterError(f"max_size must be at least 16 pixels, got {self.max_size}")
         if self.face is not None and self.face < 0:
             raise ParameterError(f"face must be an index >= 0 (see 'talkingphoto inspect'), got {self.face}")
+        if self.max_text_chars < 1:
+            raise ParameterError(f"max_text_chars must be at least 1, got {self.max_text_chars}")
         if self.max_audio_seconds <= 0:
             raise ParameterError(f"max_audio_seconds must be positive, got {self.max_audio_seconds}")
         if not (0 <= self.crf <= 51):
@@ -231,7 +236,7 @@ def _speech(job: Job):
         return y_out, sr_out, y16, None
     from .voice import speak
 
-    speech = speak(job.text, voice=opts.voice, rate=opts.rate, pitch=opts.pitch)
+    speech = speak(job.text, voice=opts.voice, rate=opts.rate, pitch=opts.pitch, max_chars=opts.max_text_chars)
     if len(speech.y) / speech.sr > opts.max_audio_seconds:
         raise AudioError(
             f"the text reads for {len(speech.y) / speech.sr:.0f} s, longer than the limit of "

@@ -32,6 +32,7 @@ def add_parser(subparsers) -> None:
     p.add_argument("--save-audio", type=Path, help="also keep the synthesised speech as WAV")
     p.add_argument("--extended-shapes", default="GHX", help="optional shapes to use, any of G, H, X (default GHX)")
     p.add_argument("--max-audio-seconds", type=float, default=1800.0, help="refuse longer audio")
+    p.add_argument("--max-text-chars", type=int, default=20_000, help="refuse longer text")
     p.set_defaults(func=run)
 
 
@@ -45,7 +46,7 @@ def run(args) -> int:
     if text is not None:
         from ..voice import save_wav, speak
 
-        speech = speak(text, voice=args.voice, rate=args.rate, pitch=args.pitch)
+        speech = speak(text, voice=args.voice, rate=args.rate, pitch=args.pitch, max_chars=args.max_text_chars)
         sound_file = ""
         if args.save_audio is not None:
             save_wav(args.save_audio, speech.y, sr=speech.sr)

@@ -222,7 +222,7 @@ def speak(text: str, *, voice: str | Voice | None = None, rate: float | None = N
         raise ParameterError(f"max_chars must be at least 1, got {max_chars}")
     if len(text) > max_chars:
         raise ParameterError(
-            f"text has {len(text)} characters, more than the limit of {max_chars}: shorten it or raise max_chars"
+            f"text has {len(text)} characters, more than the limit of {max_chars}: shorten it or raise the limit (--max-text-chars)"
         )
     if voice is None:
         voice = default_voice(text)
