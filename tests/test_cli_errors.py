@@ -88,12 +88,17 @@ def test_face_index_out_of_range_lists_the_faces(capsys, inputs, shared_data):
     _fails(capsys, ["render", image, str(inputs["speech"]), "-o", str(inputs["dir"] / "o.mp4"), "--face", "3"], "0: box")
 
 
-def test_no_traceback_reaches_the_terminal(inputs):
-    proc = subprocess.run(
-        [sys.executable, "-m", "talkingphoto", "render", str(inputs["broken"]), str(inputs["speech"]), "-o", str(inputs["dir"] / "o.mp4")],
+def _render_in_a_process(inputs, image: str):
+    """``talkingphoto render`` as a user runs it: its own process, its own stderr."""
+    return subprocess.run(
+        [sys.executable, "-m", "talkingphoto", "render", str(inputs[image]), str(inputs["speech"]), "-o", str(inputs["dir"] / "o.mp4")],
         capture_output=True,
         text=True,
     )
+
+
+def test_no_traceback_reaches_the_terminal(inputs):
+    proc = _render_in_a_process(inputs, "broken")
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     assert proc.stderr.strip().startswith("error: ")
@@ -101,11 +106,7 @@ def test_no_traceback_reaches_the_terminal(inputs):
 
 def test_a_faceless_picture_prints_one_line_without_the_detectors_native_logs(inputs):
     # mediapipe writes its C++ log lines straight to file descriptor 2 while it looks.
-    proc = subprocess.run(
-        [sys.executable, "-m", "talkingphoto", "render", str(inputs["noface"]), str(inputs["speech"]), "-o", str(inputs["dir"] / "o.mp4")],
-        capture_output=True,
-        text=True,
-    )
+    proc = _render_in_a_process(inputs, "noface")
     assert proc.returncode == 2
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: no face found"), proc.stderr
