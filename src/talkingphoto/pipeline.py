@@ -190,16 +190,16 @@ class Stage:
         )
 
 
-def _posed(image: np.ndarray, actors: list, stage: Stage | None, i: int) -> np.ndarray:
+def _posed(image: np.ndarray, actors: list, i: int) -> np.ndarray:
     frame = image.copy()
     for actor in actors:
         pose, head = actor.pose(i)
         actor.animator.apply(frame, pose, head)
-    return frame if stage is None else stage.animator.apply(frame, stage.pose(i))
+    return frame
 
 
-def animate(image: np.ndarray, actors: list, n_frames: int, *, stage: Stage | None = None) -> Iterator[np.ndarray]:
-    """Yield ``n_frames`` frames of ``image`` with every actor posed (and the stage moved).
+def animate(image: np.ndarray, actors: list, n_frames: int) -> Iterator[np.ndarray]:
+    """Yield ``n_frames`` frames of ``image`` with every actor posed (before any stage).
 
     Parameters
     ----------
@@ -212,12 +212,14 @@ def animate(image: np.ndarray, actors: list, n_frames: int, *, stage: Stage | No
         A fresh array per frame.
     """
     for i in range(n_frames):
-        yield _posed(image, actors, stage, i)
+        yield _posed(image, actors, i)
 
 
 def frame_at(scene: "Scene", i: int) -> np.ndarray:
     """Frame ``i`` of ``scene`` alone, as the encoder would get it (for previews and sheets)."""
-    return _posed(scene.image, scene.actors, scene.stage, i)
+    frame = _posed(scene.image, scene.actors, i)
+    stage = scene.stage
+    return frame if stage is None else stage.animator.apply(frame, stage.pose(i))
 
 
 def _speech(job: Job):
