@@ -54,6 +54,7 @@ def test_emphasis_leans_in_and_the_body_breathes_in_pauses():
     t = np.arange(body.n_frames) / FPS
     assert body.lean[(t > 0.8) & (t < 2.0)].max() > 0.3  # after the accent at 0.8 s
     assert body.lean[t > 7.0].max() < 0.05  # settled long after the phrase
+    assert np.abs(np.diff(body.sway)).max() < 0.05  # degrees per frame: no twitch as a gesture starts
     # About one breath every four seconds in the silence after the phrase.
     rest = body.breath[t > 4.0]
     peaks = np.flatnonzero((rest[1:-1] > rest[:-2]) & (rest[1:-1] >= rest[2:]) & (rest[1:-1] > 0.5))

@@ -80,8 +80,9 @@ def body_motion(prosody: Prosody, *, seed: int = 0, intensity: float = 1.0) -> B
     n, fps = prosody.n_frames, prosody.fps
     speaking, _, _, emphasis = speech_dynamics(prosody)
     gesture = attack_release(np.where(emphasis > 0.35, emphasis, 0.0), attack=0.25 * fps, release=0.9 * fps)
-    # Each gesture tips towards its own side, chosen when it starts.
-    starts = np.flatnonzero(np.diff((gesture > 0.15).astype(int), prepend=0) > 0)
+    # Each gesture tips towards its own side, chosen as it starts from rest (so the side
+    # never flips while the body is tipped).
+    starts = np.flatnonzero(np.diff((gesture > 0.02).astype(int), prepend=0) > 0)
     side = np.zeros(n)
     for start in starts:
         side[start:] = rng.choice([-1.0, 1.0])
