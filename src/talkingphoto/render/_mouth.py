@@ -38,10 +38,10 @@ def palette_from_image(image: np.ndarray, lip_mask: np.ndarray, skin_mask: np.nd
     lip = np.median(lips, 0) if len(lips) else np.array([170.0, 90.0, 90.0])
     skin_rgb = np.median(skin, 0) if len(skin) else np.array([200.0, 160.0, 140.0])
     skin_luma = float(skin_rgb @ [0.299, 0.587, 0.114])
-    # Teeth take the picture's white balance (a quarter of the skin's tint): neutral
+    # Teeth take the picture's white balance (a third of the skin's tint): neutral
     # white looks blue next to warm skin.
     tint = skin_rgb / max(skin_luma, 1.0)
-    teeth = np.clip((0.75 + 0.25 * tint) * np.array([1.0, 0.97, 0.9]), 0, 1.2)
+    teeth = np.clip((0.65 + 0.35 * tint) * np.array([1.0, 0.97, 0.9]), 0, 1.2)
     if style == "drawn":
         # Flat and clean, but never brighter than the brightest the artist painted.
         cavity = np.array([70.0, 22.0, 32.0])
