@@ -132,9 +132,12 @@ class StageAnimator:
         For a cut-out whose mask is its own transparency: the colour it was flattened
         over, which is then exactly what lies behind it. Otherwise the scene behind the
         characters is painted in from around them.
+    sharp_boxes : list of (x0, y0, x1, y1), optional
+        Where fine detail matters most (the faces, already resampled once by their own
+        warp): warped bicubically there, bilinearly elsewhere.
     """
 
-    def __init__(self, image: np.ndarray, mask: np.ndarray, *, backdrop: tuple | None = None):
+    def __init__(self, image: np.ndarray, mask: np.ndarray, *, backdrop: tuple | None = None, sharp_boxes=()):
         height, width = image.shape[:2]
         self.size = (width, height)
         mask = np.clip(mask, 0, 1).astype(np.float32)
@@ -150,11 +153,8 @@ class StageAnimator:
         self.pivot, self.chest = _body_anchors(mask)
         ys, xs = np.nonzero(self.alpha)
         # Corners of the characters' box: only there can the character layer show.
-        self.extent = (
-            np.array([[xs.min(), ys.min()], [xs.max() + 1, ys.min()], [xs.min(), ys.max() + 1], [xs.max() + 1, ys.max() + 1]], float)
-            if len(xs)
-            else np.zeros((0, 2))
-        )
+        self.extent = _corners((xs.min(), ys.min(), xs.max() + 1, ys.max() + 1)) if len(xs) else None
+        self.sharp = [_corners(box) for box in sharp_boxes]
 
     def apply(self, frame: np.ndarray, pose: BodyPose) -> np.ndarray:
         """The frame [shape=(h, w, 3), uint8, RGB] seen through this pose's body and camera."""
@@ -164,22 +164,56 @@ class StageAnimator:
             out = self.plate.copy()
         else:
             out = cv2.warpAffine(self.plate, background_m, dsize=self.size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-        if not len(self.extent):
+        if self.extent is None:
             return out
         # Warp and blend the character layer only inside its box as this pose places it.
-        corners = self.extent @ person_m[:, :2].T + person_m[:, 2]
-        x0, y0 = np.maximum(np.floor(corners.min(0)).astype(int) - 1, 0)
-        x1, y1 = np.minimum(np.ceil(corners.max(0)).astype(int) + 1, (width, height))
+        x0, y0, x1, y1 = _placed(self.extent, person_m, (0, 0, width, height))
         if x1 <= x0 or y1 <= y0:
             return out
-        local = person_m.copy()
-        local[:, 2] -= (x0, y0)
-        warp = dict(dsize=(int(x1 - x0), int(y1 - y0)), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-        person = cv2.warpAffine(frame, local, **warp)
-        alpha = cv2.warpAffine(self.alpha, local, **warp).astype(np.float32)
+        person = _warp(frame, person_m, (x0, y0, x1, y1), cv2.INTER_LINEAR)
+        alpha = _warp(self.alpha, person_m, (x0, y0, x1, y1), cv2.INTER_LINEAR).astype(np.float32)
         alpha *= 1 / 255
+        for corners in self.sharp:
+            sx0, sy0, sx1, sy1 = _placed(corners, person_m, (x0, y0, x1, y1))
+            if sx1 - sx0 > 2 * SHARP_FEATHER and sy1 - sy0 > 2 * SHARP_FEATHER:
+                sharp = _warp(frame, person_m, (sx0, sy0, sx1, sy1), cv2.INTER_CUBIC)
+                view = person[sy0 - y0 : sy1 - y0, sx0 - x0 : sx1 - x0]
+                view[:] = cv2.blendLinear(sharp, view, *_feather(sx1 - sx0, sy1 - sy0))
         out[y0:y1, x0:x1] = cv2.blendLinear(person, out[y0:y1, x0:x1], alpha, 1.0 - alpha)
         return out
+
+
+SHARP_FEATHER = 8  # pixels over which bicubic detail fades into the bilinear rest
+
+
+def _corners(box) -> np.ndarray:
+    x0, y0, x1, y1 = box
+    return np.array([[x0, y0], [x1, y0], [x0, y1], [x1, y1]], dtype=float)
+
+
+def _placed(corners: np.ndarray, matrix: np.ndarray, limits: tuple) -> tuple:
+    """Integer box around ``corners`` moved by the 2x3 ``matrix``, clipped to ``limits``."""
+    moved = corners @ matrix[:, :2].T + matrix[:, 2]
+    lx0, ly0, lx1, ly1 = limits
+    x0, y0 = np.maximum(np.floor(moved.min(0)).astype(int) - 1, (lx0, ly0))
+    x1, y1 = np.minimum(np.ceil(moved.max(0)).astype(int) + 1, (lx1, ly1))
+    return int(x0), int(y0), int(x1), int(y1)
+
+
+def _warp(image: np.ndarray, matrix: np.ndarray, box: tuple, interpolation: int) -> np.ndarray:
+    """The part ``box`` (output pixels) of ``image`` warped by the 2x3 forward ``matrix``."""
+    x0, y0, x1, y1 = box
+    local = matrix.copy()
+    local[:, 2] -= (x0, y0)
+    return cv2.warpAffine(image, local, (x1 - x0, y1 - y0), flags=interpolation, borderMode=cv2.BORDER_REPLICATE)
+
+
+def _feather(width: int, height: int) -> tuple:
+    """Blend weights (inner, outer) that rise from 0 at a box's edge to 1 inside it."""
+    ramp_x = np.clip(np.minimum(np.arange(width), np.arange(width)[::-1]) / SHARP_FEATHER, 0, 1)
+    ramp_y = np.clip(np.minimum(np.arange(height), np.arange(height)[::-1]) / SHARP_FEATHER, 0, 1)
+    inner = np.ascontiguousarray(np.outer(ramp_y, ramp_x), dtype=np.float32)
+    return inner, 1.0 - inner
 
 
 def _body_anchors(mask: np.ndarray) -> tuple:
