@@ -60,6 +60,15 @@ def test_standard_mode_moves_the_mouth_and_nothing_outside_the_lower_face(shared
     assert y0 > scene.speaker.landmarks[topo.NOSE_TIP, 1]
 
 
+def _eye_detail(frame, scene) -> float:
+    """Fine detail (Laplacian variance) across the speaker's eyes and brows."""
+    import cv2
+
+    x, y, w, h = (int(v) for v in scene.speaker.box)
+    grey = cv2.cvtColor(frame[y : y + h // 2, x : x + w], cv2.COLOR_RGB2GRAY)
+    return float(cv2.Laplacian(grey, cv2.CV_64F).var())
+
+
 def test_vivid_mode_moves_eyes_and_head_too(shared_data, tmp_path):
     scene = _scene(shared_data, tmp_path, mode="vivid", audio="sense_and_sensibility_01_austen_64kb-0870.wav")
     motion = scene.actors[0].motion
@@ -74,6 +83,9 @@ def test_vivid_mode_moves_eyes_and_head_too(shared_data, tmp_path):
             forehead_patches.append(frame[forehead[1] : forehead[1] + 20, forehead[0] - 20 : forehead[0] + 20].astype(float))
     assert np.std(eye_patches, axis=0).mean() > 3
     assert np.std(forehead_patches, axis=0).mean() > 1  # the head moves
+    from talkingphoto.pipeline import frame_at
+
+    assert _eye_detail(frame_at(scene, 30), scene) > 0.75 * _eye_detail(scene.image, scene)  # and stays sharp
 
 
 def test_lip_sync_of_the_rendered_video(shared_data, tmp_path):
@@ -194,6 +206,7 @@ def test_master_mode_moves_body_and_camera_and_keeps_lip_sync(shared_data, tmp_p
     assert scene.stage is not None and scene.actors[0].motion is not None  # vivid's face motion too
     first, last = frame_at(scene, 0), frame_at(scene, scene.n_frames - 1)
     assert first.shape == scene.image.shape
+    assert _eye_detail(frame_at(scene, 30), scene) > 0.6 * _eye_detail(scene.image, scene)  # no smearing
     # The camera moves the whole picture, corners included, and no black edge comes in.
     corner = (slice(0, 40), slice(0, 40))
     assert np.abs(first[corner].astype(float) - last[corner]).mean() > 3
