@@ -51,13 +51,14 @@ def test_jsonl_paths_are_relative_to_the_manifest(folder):
 def test_csv_cells_become_typed_options(folder):
     manifest = folder / "jobs.csv"
     manifest.write_text(
-        "image,audio,text,voice,mode,face,fps,out\n"
-        "inputs/anna.png,inputs/hello.wav,,,vivid,0,12.5,\n"
+        "image,audio,text,voice,mode,face,fps,crf,max_audio_seconds,max_text_chars,out\n"
+        "inputs/anna.png,inputs/hello.wav,,,vivid,0,12.5,23,90,,\n"
         "\n"
-        "inputs/ben.png,,Good morning,en-us,,,,morning.mp4\n"
+        "inputs/ben.png,,Good morning,en-us,,,,,,500,morning.mp4\n"
     )
     first, second = (item.job for item in read_manifest(manifest, out_dir=folder / "out"))
     assert (first.options.mode, first.options.face, first.options.fps) == ("vivid", 0, 12.5)
+    assert (first.options.crf, first.options.max_audio_seconds, second.options.max_text_chars) == (23, 90.0, 500)
     assert first.output.name == "anna_hello_vivid_face0.mp4"
     assert second.text == "Good morning" and second.audio is None and second.output.name == "morning.mp4"
 
@@ -69,7 +70,7 @@ def test_csv_cells_become_typed_options(folder):
         ({"image": "nobody.png", "audio": "hello.wav"}, "line 1: image 'nobody.png' not found"),
         ({"audio": "hello.wav"}, "line 1: 'image' is missing"),
         ({"image": "anna.png", "audio": "hello.wav", "out": "../escape.mp4"}, "'out' must be a plain file name"),
-        ({"image": "anna.png", "audio": "hello.wav", "face": "left"}, "face must be a number, got 'left'"),
+        ({"image": "anna.png", "audio": "hello.wav", "face": "left"}, "face must be a whole number, got 'left'"),
         ({"image": "anna.png", "audio": "hello.wav", "mode": "wild"}, "mode must be one of"),
         ({"image": "anna.png"}, "line 1: give either an audio file or text"),
     ],

@@ -122,6 +122,7 @@ def test_broken_picture_is_422_and_leaves_nothing(tmp_path, inputs):
         response = _post(client, inputs, image=inputs["image"][:80])
         assert response.status_code == 422
         assert "image" in response.json()["detail"].lower()
+        assert "jobs" not in response.json()["detail"] and str(tmp_path) not in response.json()["detail"]
         assert client.get("/api/jobs").json() == []
     assert list((tmp_path / "data" / "jobs").iterdir()) == []
 
@@ -143,6 +144,15 @@ def test_missing_speech_and_bad_fields_are_422_in_words(tmp_path, inputs):
         assert response.status_code == 422 and "mode must be one of" in response.json()["detail"]
         response = _post(client, inputs, options=json.dumps({"max_audio_seconds": 99999}))
         assert response.status_code == 422 and "unknown option(s) max_audio_seconds" in response.json()["detail"]
+        for options, message in (
+            ({"fps": "abc"}, "fps must be a number, got 'abc'"),
+            ({"crf": "20"}, "crf must be a whole number, got '20'"),
+            ({"face_at": 5}, "face_at must be two numbers"),
+            ({"face_at": [1, 2, 3]}, "face_at must be two numbers"),
+            ({"seed": "x"}, "seed must be a whole number"),
+        ):
+            response = _post(client, inputs, options=json.dumps(options))
+            assert response.status_code == 422 and message in response.json()["detail"], options
 
 
 def test_manual_points_are_stored_for_the_renderer(tmp_path, inputs):
@@ -235,6 +245,15 @@ def test_without_token_only_this_computer_is_served(tmp_path):
         assert response.status_code == 403 and "--token" in response.json()["detail"]
     with TestClient(app, base_url="http://rebound.example:8000", client=("127.0.0.1", 40000)) as client:
         assert client.get("/api/jobs").status_code == 403  # DNS rebinding: local socket, foreign name
+    with TestClient(app, base_url="http://127.attacker.example:8000", client=("127.0.0.1", 40000)) as client:
+        assert client.get("/api/jobs").status_code == 403  # a name that only starts like an address
+
+
+def test_loopback_means_address_literals_and_localhost():
+    from talkingphoto.web import is_loopback
+
+    assert all(is_loopback(h) for h in ("localhost", "127.0.0.1", "127.8.9.10", "::1", "[::1]"))
+    assert not any(is_loopback(h) for h in ("127.evil.example", "127.0.0.1.nip.io", "0.0.0.0", "10.0.0.1", ""))
 
 
 def test_cross_site_posts_are_refused(tmp_path, inputs):

@@ -5,9 +5,11 @@ and encodes, one frame at a time, so memory stays flat however long the recordin
 """
 
 import math
+import numbers
 import threading
 import time
-from dataclasses import dataclass, field, replace
+import typing
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -90,6 +92,8 @@ class RenderOptions:
     preset: str = "veryfast"
 
     def __post_init__(self):
+        for option in fields(self):
+            _check_kind(option.name, getattr(self, option.name), option.type)
         if self.mode not in MODES:
             raise ParameterError(f"mode must be one of {', '.join(MODES)}, got {self.mode!r}")
         if not (1 <= self.fps <= 120):
@@ -104,6 +108,28 @@ class RenderOptions:
             raise ParameterError(f"max_audio_seconds must be positive, got {self.max_audio_seconds}")
         if not (0 <= self.crf <= 51):
             raise ParameterError(f"crf must be between 0 and 51, got {self.crf}")
+
+
+def _check_kind(name: str, value, annotation) -> None:
+    """Refuse a value of the wrong kind with a message naming the option (a JSON string
+    where a number belongs would otherwise fail deep inside the render)."""
+    kinds = set(typing.get_args(annotation)) or {annotation}
+    if value is None and type(None) in kinds:
+        return
+    number = isinstance(value, numbers.Real) and not isinstance(value, bool)
+    if float in kinds:
+        ok, wanted = number and math.isfinite(value), "a number"
+    elif int in kinds:
+        ok, wanted = number and isinstance(value, numbers.Integral), "a whole number"
+    elif str in kinds:
+        ok, wanted = isinstance(value, str), "text"
+    elif tuple in kinds:
+        ok = isinstance(value, tuple) and len(value) == 2 and all(isinstance(v, numbers.Real) for v in value)
+        wanted = "two numbers (x, y)"
+    else:
+        return
+    if not ok:
+        raise ParameterError(f"{name} must be {wanted}, got {value!r}")
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import Cancelled, ParameterError, TalkingPhotoError
-from ._render import build_job, default_renderer, option_names, render_atomically
+from ._render import build_job, default_renderer, numeric_options, option_names, render_atomically
 
 __all__ = ["BatchItem", "BatchResult", "read_manifest", "run_batch"]
 
@@ -19,15 +19,6 @@ log = logging.getLogger(__name__)
 
 _MAX_PROBLEMS = 5  # problems named in one manifest error message
 
-# How a manifest cell (always text in CSV) becomes an option value.
-_CONVERTERS = {
-    "fps": float,
-    "seed": int,
-    "face": int,
-    "max_size": int,
-    "rate": float,
-    "pitch": float,
-}
 
 
 @dataclass(frozen=True)
@@ -135,12 +126,13 @@ def _item(entry: dict, *, line: int, base: Path, out_dir: Path) -> BatchItem:
     audio = _input_path(entry["audio"], base=base, name="audio") if "audio" in entry else None
     text = str(entry["text"]) if "text" in entry else None
     options = {key: entry[key] for key in option_names() if key in entry}
-    for key, convert in _CONVERTERS.items():
-        if key in options:
+    for key, convert in numeric_options().items():
+        if options.get(key) is not None:
             try:
                 options[key] = convert(options[key])
-            except ValueError as exc:
-                raise ParameterError(f"{key} must be a number, got {options[key]!r}") from exc
+            except (TypeError, ValueError) as exc:
+                kind = "a whole number" if convert is int else "a number"
+                raise ParameterError(f"{key} must be {kind}, got {options[key]!r}") from exc
     if "face_at" in options and isinstance(options["face_at"], str):
         options["face_at"] = [float(v) for v in options["face_at"].replace(",", " ").split()]
     if "points" in options:

@@ -3,11 +3,12 @@
 import dataclasses
 import os
 import secrets
+import typing
 from pathlib import Path
 
 from ..errors import MissingDependencyError, ParameterError
 
-__all__ = ["build_job", "default_renderer", "option_names", "render_atomically"]
+__all__ = ["build_job", "default_renderer", "option_names", "numeric_options", "render_atomically"]
 
 
 def _pipeline():
@@ -31,6 +32,19 @@ def option_names() -> tuple:
     return tuple(f.name for f in dataclasses.fields(_pipeline().RenderOptions))
 
 
+def numeric_options() -> dict:
+    """``{name: int or float}`` for the ``RenderOptions`` fields that hold numbers: how a
+    manifest's text cell (or a number sent as a string) becomes their value."""
+    converters = {}
+    for field in dataclasses.fields(_pipeline().RenderOptions):
+        kinds = set(typing.get_args(field.type)) or {field.type}
+        if int in kinds:
+            converters[field.name] = int
+        elif float in kinds:
+            converters[field.name] = float
+    return converters
+
+
 def build_job(*, image, output, audio=None, text=None, options=None):
     """One ``pipeline.Job`` from plain values (JSON, form fields, manifest cells).
 
@@ -51,7 +65,11 @@ def build_job(*, image, output, audio=None, text=None, options=None):
             f"unknown option(s) {', '.join(unknown)}; known: {', '.join(option_names())}"
         )
     if options.get("face_at") is not None:
-        options["face_at"] = tuple(float(v) for v in options["face_at"])
+        try:
+            x, y = (float(v) for v in options["face_at"])
+        except (TypeError, ValueError):
+            raise ParameterError(f"face_at must be two numbers [x, y] in pixels, got {options['face_at']!r}") from None
+        options["face_at"] = (x, y)
     return pipeline.Job(
         image=Path(image),
         output=Path(output),

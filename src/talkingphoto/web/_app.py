@@ -121,7 +121,7 @@ def create_app(*, data_dir, workers: int = 1, token: str | None = None, renderer
     @app.exception_handler(TalkingPhotoError)
     async def talkingphoto_error(request, exc):
         status = 503 if isinstance(exc, MissingDependencyError) else 422
-        return JSONResponse({"detail": str(exc)}, status_code=status)
+        return JSONResponse({"detail": _public(str(exc), data_dir)}, status_code=status)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request, exc):
@@ -200,11 +200,11 @@ def create_app(*, data_dir, workers: int = 1, token: str | None = None, renderer
 
     @app.get("/api/jobs", response_model=list[JobView], summary="Past and current jobs, newest first")
     def list_jobs(limit: int = 50):
-        return [_view(record) for record in state["store"].list(limit=min(max(limit, 1), 500))]
+        return [_view(record, data_dir) for record in state["store"].list(limit=min(max(limit, 1), 500))]
 
     @app.get("/api/jobs/{job_id}", response_model=JobView, summary="One job's status and progress")
     def get_job(job_id: str):
-        return _view(record_or_404(job_id))
+        return _view(record_or_404(job_id), data_dir)
 
     @app.get(
         "/api/jobs/{job_id}/events",
@@ -249,7 +249,7 @@ def create_app(*, data_dir, workers: int = 1, token: str | None = None, renderer
         if record.final:
             raise HTTPException(409, f"job {job_id} is already {record.status}")
         state["pool"].cancel(job_id)
-        return _view(record_or_404(job_id))
+        return _view(record_or_404(job_id), data_dir)
 
     @app.delete("/api/jobs/{job_id}", status_code=204, summary="Cancel if needed, then delete a job and its files")
     def delete_job(job_id: str):
@@ -312,12 +312,20 @@ def _version() -> str:
     return __version__
 
 
-def _view(record) -> dict:
+def _public(message: str, data_dir: Path) -> str:
+    """``message`` without the server's own folders: "<data dir>/jobs/<id>/image.jpg" ->
+    "image.jpg" (error messages name the files they could not read)."""
+    for root in {str(data_dir / "jobs"), str(data_dir.resolve() / "jobs")}:
+        message = re.sub(re.escape(root) + r"[/\\][A-Za-z0-9_-]+[/\\]", "", message)
+    return message
+
+
+def _view(record, data_dir: Path) -> dict:
     return {
         "id": record.id,
         "status": record.status,
         "progress": record.progress,
-        "error": record.error,
+        "error": None if record.error is None else _public(record.error, data_dir),
         "label": record.label,
         "mode": (record.spec.get("options") or {}).get("mode", "standard"),
         "created": record.created,
@@ -348,7 +356,7 @@ async def _events(store, job_id: str, request: Request):
         if record is None:
             yield 'event: deleted\ndata: {"status": "deleted"}\n\n'
             return
-        view = json.dumps(_view(record))
+        view = json.dumps(_view(record, store.data_dir))
         if view != last:
             yield f"data: {view}\n\n"
             last, quiet_since = view, time.monotonic()

@@ -1,6 +1,7 @@
 """Who may talk to the studio, and how much they may send: checked before any route runs."""
 
 import hmac
+import ipaddress
 import json
 from http.cookies import CookieError, SimpleCookie
 from urllib.parse import parse_qs, urlsplit
@@ -10,14 +11,22 @@ from starlette.exceptions import HTTPException
 __all__ = ["TOKEN_COOKIE", "Guard", "is_loopback"]
 
 TOKEN_COOKIE = "talkingphoto_token"
-_LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
 _SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
 def is_loopback(host: str) -> bool:
-    """True for names and addresses of this machine only (127.0.0.0/8, ::1, localhost)."""
+    """True for names and addresses of this machine only (127.0.0.0/8, ::1, localhost).
+
+    Only address literals count, never names that merely start like one: a page served
+    from ``127.attacker.example`` must not pass for this machine.
+    """
     host = host.strip("[]").lower()
-    return host in _LOCAL_HOSTS or host.startswith("127.")
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 class Guard:
