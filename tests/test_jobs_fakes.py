@@ -151,3 +151,17 @@ def test_fake_reports_unreadable_image(tmp_path):
     job.image.write_bytes(b"not a picture")
     with pytest.raises(ImageError, match="face.png"):
         fake_render(job)
+
+
+def test_atomic_render_sweeps_what_a_killed_attempt_left(tmp_path):
+    from talkingphoto.jobs import render_atomically
+
+    job = _job(tmp_path)
+    partial = tmp_path / ".out.1a2b3c4d.partial.mp4"
+    encoder_tmp = tmp_path / "..out.1a2b3c4d.partial.mp4.5e6f7a8b.tmp.mp4"
+    other = tmp_path / ".other.1a2b3c4d.partial.mp4"  # another output's: not ours to touch
+    for leftover in (partial, encoder_tmp, other):
+        leftover.write_bytes(b"half a video")
+    render_atomically(fake_render, job)
+    assert job.output.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([".other.1a2b3c4d.partial.mp4", "face.png", "out.mp4", "voice.wav"])

@@ -130,6 +130,8 @@ def test_hard_crash_mid_render_is_retried_after_restart(tmp_path, shared_data):
         assert server.stop() == 0
     assert job["status"] == "done", job["error"]
     assert job["attempts"] == 2
+    leftovers = [p.name for p in (data_dir / "jobs" / job_id).iterdir() if p.name.startswith(".")]
+    assert leftovers == []  # the killed attempt's partial files were swept
     with av.open(os.fspath(data_dir / "jobs" / job_id / "output.mp4")) as container:
         assert container.streams.video[0].codec_context.name == "h264"
         assert container.streams.audio[0].codec_context.name == "aac"

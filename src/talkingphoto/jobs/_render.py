@@ -85,10 +85,17 @@ def render_atomically(renderer, job, *, progress=None, cancel=None):
     The renderer writes to a hidden partial file beside the output, which is renamed over the
     output on success (an atomic step on one file system) and removed on any failure, so a
     crash, a cancel or a full disk never leaves a half-written file that a resumed batch or a
-    browser could mistake for a result.
+    browser could mistake for a result. Leftovers of a killed earlier attempt are removed
+    first.
     """
     final = Path(job.output)
     final.parent.mkdir(parents=True, exist_ok=True)
+    # A process killed mid-render (power cut, SIGKILL) could not clean up: sweep its partial
+    # file, and the encoder's own temporary beside it, before trying again.
+    partials = f".{final.stem}.*.partial{final.suffix}"
+    for pattern in (partials, f".{partials}.*.tmp.mp4"):
+        for stale in final.parent.glob(pattern):
+            stale.unlink(missing_ok=True)
     partial = final.with_name(f".{final.stem}.{secrets.token_hex(4)}.partial{final.suffix}")
     try:
         result = renderer(dataclasses.replace(job, output=partial), progress=progress, cancel=cancel)
