@@ -103,3 +103,4 @@ def test_command_with_ray_renders_a_real_video(tmp_path, local_ray, shared_data,
     assert capsys.readouterr().out.splitlines()[-1].startswith("1 done in ")
     video = (tmp_path / "out" / "grace_hopper_goforward.mp4").read_bytes()
     assert video[4:8] == b"ftyp" and len(video) > 10_000
+

@@ -66,6 +66,7 @@ def run_batch_on_ray(items, *, address: str = "auto", renderer=None, on_progress
 
     connected_here = not ray.is_initialized()
     if connected_here:
+        _check_reachable(address)
         try:
             ray.init(address=address, log_to_driver=False)
         except ConnectionError as exc:
@@ -175,3 +176,19 @@ def _render_task(spec: dict, refs: dict, renderer) -> dict:
         except TalkingPhotoError as exc:
             return {"error": str(exc), "video": None}
         return {"error": None, "video": job.output.read_bytes()}
+
+
+def _check_reachable(address: str, *, timeout: float = 5.0) -> None:
+    """Fail fast on a ``host:port`` nobody answers at: ``ray.init`` would wait for ever."""
+    import socket
+
+    host, _, port = address.removeprefix("ray://").rpartition(":")
+    if not host or not port.isdigit():
+        return  # "auto", or a form Ray resolves itself
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=timeout).close()
+    except OSError as exc:
+        raise ParameterError(
+            f"cannot reach a Ray cluster at {address!r} ({exc.strerror or exc}); start one with"
+            " `ray start --head` or pass its address"
+        ) from exc
