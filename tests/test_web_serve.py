@@ -32,6 +32,15 @@ def test_network_address_needs_a_token(capsys, monkeypatch):
     assert "at least 12 characters" in capsys.readouterr().err
 
 
+def test_a_data_folder_in_use_is_refused_in_one_line(tmp_path, capsys):
+    from talkingphoto.jobs import JobStore
+
+    with JobStore(tmp_path / "data"):  # another server holds it
+        assert main(["serve", "--data-dir", str(tmp_path / "data"), "--port", str(_free_port())]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "in use by another talkingphoto server" in err[0]
+
+
 class Server:
     """``python -m talkingphoto serve`` in a child process on a free loopback port."""
 

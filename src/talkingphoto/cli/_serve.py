@@ -55,6 +55,9 @@ def run(args) -> int:
     if token is not None and len(token) < 12:
         raise ParameterError("the token must have at least 12 characters; --token new makes a strong one")
     data_dir = args.data_dir or default_data_dir()
+    from ..jobs import JobStore
+
+    JobStore(data_dir).close()  # a folder another server holds is refused here, in one line
     app = create_app(data_dir=data_dir, workers=args.workers, token=token)
     shown_host = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
     address = f"http://{shown_host}:{args.port}/"
