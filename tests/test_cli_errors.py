@@ -119,3 +119,25 @@ def test_text_over_the_configured_limit_names_the_flag(capsys, inputs, shared_da
     argv = [command, *image, "--text", "A sentence of some forty characters here.", "--voice", "en-us"]
     _fails(capsys, [*argv, "-o", out, "--max-text-chars", "20"], "limit of 20", "--max-text-chars")
     assert not (inputs["dir"] / out).exists()
+
+
+@pytest.mark.slow
+def test_a_terminated_render_leaves_no_file(tmp_path, shared_data):
+    import signal
+    import time
+
+    out = tmp_path / "term.mp4"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "talkingphoto", "render", str(shared_data / "images" / "grace_hopper.jpg"),
+         str(shared_data / "audio" / "sense_and_sensibility_01_austen_64kb-0870.wav"), "-o", str(out), "--mode", "master", "-q"],
+        stderr=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while not any(p.name.endswith(".tmp.mp4") for p in tmp_path.iterdir()):  # encoding has begun
+        assert proc.poll() is None and time.monotonic() < deadline
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=30) == 143
+    assert proc.stderr.read().strip() == "terminated"
+    assert list(tmp_path.iterdir()) == []

@@ -29,3 +29,14 @@ def test_disabled_bar_writes_nothing():
     stream = io.StringIO()
     ProgressBar(stream=stream, enabled=False)(5, 10)
     assert stream.getvalue() == ""
+
+
+def test_a_bar_stopped_half_way_ends_its_line():
+    stream = io.StringIO()
+    with ProgressBar(stream=stream) as bar:
+        bar(3, 10)
+    assert stream.getvalue().endswith("\n") and stream.getvalue().count("\n") == 1
+    finished = io.StringIO()
+    with ProgressBar(stream=finished) as bar:
+        bar(10, 10)
+    assert finished.getvalue().count("\n") == 1  # a finished bar ends its line once

@@ -177,6 +177,7 @@ def test_real_photo_and_transparent_sprite(shared_data):
         ((1, 1), 1920, (2, 2)),
         ((1000, 10), 100, (100, 2)),
         ((1921, 1081), 1921, (1920, 1080)),
+        ((451, 300), 1920, (450, 300)),  # odd sides go down to even, never up
     ],
 )
 def test_fit_size(size, max_size, expected):

@@ -135,3 +135,11 @@ def test_a_turning_head_keeps_its_detail():
     assert np.abs(frame[eyes].astype(int) - image[eyes]).mean() > 5  # it did move
     # One bicubic resampling for face and head together; two bilinear ones kept 60%.
     assert detail(frame) > 0.8 * detail(image)
+
+
+def test_a_face_too_small_to_animate_is_refused_in_words():
+    from talkingphoto.errors import ParameterError
+
+    _, face = synthetic_face(size=40, iris_distance=6)
+    with pytest.raises(ParameterError, match=r"face 0 is too small to animate .* raise --max-size"):
+        build_rig(face, image_shape=(40, 40, 3), whole_face=True)

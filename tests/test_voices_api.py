@@ -99,3 +99,9 @@ def test_save_wav_round_trip(tmp_path):
     assert path.stat().st_mode & 0o777 == 0o644
     with pytest.raises(OutputError, match="cannot write audio"):
         save_wav(tmp_path / "missing" / "x.wav", speech.y, sr=speech.sr)
+
+
+def test_a_language_tag_names_its_closest_voice():
+    assert find_voice("en-gb").name == "en"  # the British voice is called "en"
+    assert find_voice("zh-CN").name == find_voice("zh_CN").name == "cmn"
+    assert [v.name for v in list_voices(lang="zh-CN")][:1] == ["cmn"]

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import NoFaceError, ParameterError
+from .errors import NoFaceError, ParameterError, TalkingPhotoError
 from .motion import MouthTrack, Prosody, face_motion, idle_motion
 from .pipeline import (
     ANALYSIS_SR,
@@ -100,9 +100,14 @@ def load_script(path) -> DialogueScript:
     except OSError as exc:
         raise ParameterError(f"cannot read dialogue script {path}: {exc.strerror or exc}") from exc
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise ParameterError(f"dialogue script {path} is not valid YAML/JSON: {exc}") from exc
+        where = getattr(exc, "problem_mark", None)
+        line = f" at line {where.line + 1}" if where is not None else ""
+        problem = getattr(exc, "problem", None) or type(exc).__name__
+        raise ParameterError(f"dialogue script {path} is not valid YAML/JSON{line}: {problem}") from exc
     if not isinstance(data, dict) or "image" not in data or "turns" not in data:
         raise ParameterError(f"dialogue script {path} needs 'image:' and a list of 'turns:'")
+    if not isinstance(data["image"], str) or not data["image"].strip():
+        raise ParameterError(f"{path}: 'image' must be the picture's file name, got {data['image']!r}")
     base = path.parent
     characters = data.get("characters") or {}
     if not isinstance(characters, dict):
@@ -115,7 +120,9 @@ def load_script(path) -> DialogueScript:
         where = f"{path.name}, turn {k}"
         if not isinstance(item, dict):
             raise ParameterError(f"{where}: each turn is a mapping with 'face' and 'audio' (or 'text'), or 'pause'")
-        if "pause" in item and len(item) == 1:
+        if "pause" in item and len(item) > 1:
+            raise ParameterError(f"{where}: a turn is either a 'pause' or a speech; put the pause in a turn of its own")
+        if "pause" in item:
             pause = item["pause"]
             if not isinstance(pause, (int, float)) or not (0 < pause <= 60):
                 raise ParameterError(f"{where}: pause must be seconds between 0 and 60, got {pause!r}")
@@ -125,6 +132,9 @@ def load_script(path) -> DialogueScript:
             raise ParameterError(f"{where}: say who speaks with 'face: N', 'face: NAME' or 'face: [x, y]'")
         if ("audio" in item) == ("text" in item):
             raise ParameterError(f"{where}: give either 'audio: FILE' or 'text: ...' (with 'voice')")
+        for key in ("audio", "text", "voice"):
+            if key in item and not (isinstance(item[key], str) and item[key].strip()):
+                raise ParameterError(f"{where}: '{key}' must be text, got {item[key]!r}")
         turns.append(
             Turn(
                 speaker=_speaker_ref(item["face"], characters, where),
@@ -166,7 +176,7 @@ def prepare_dialogue(script: DialogueScript, options: RenderOptions, *, output: 
     # Each turn's sound, one after another, mono at the output rate.
     segments, spans = [], []
     position = 0
-    for turn in script.turns:
+    for number, turn in enumerate(script.turns, start=1):
         if turn.speaker is None:
             n = int(round(turn.pause * OUTPUT_SR))
             segments.append(np.zeros(n, np.float32))
@@ -180,7 +190,10 @@ def prepare_dialogue(script: DialogueScript, options: RenderOptions, *, output: 
             text=turn.text,
             options=replace(options, voice=turn.voice or options.voice),
         )
-        y_out, sr_out, y16, phones = _speech(job)
+        try:
+            y_out, sr_out, y16, phones = _speech(job)
+        except TalkingPhotoError as exc:
+            raise type(exc)(f"turn {number}: {exc}") from exc
         mono = np.mean(np.atleast_2d(y_out), axis=0)
         if sr_out != OUTPUT_SR:
             mono = _resample(mono, sr_out, OUTPUT_SR)

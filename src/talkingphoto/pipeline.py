@@ -6,6 +6,7 @@ and encodes, one frame at a time, so memory stays flat however long the recordin
 
 import math
 import numbers
+import os
 import threading
 import time
 import typing
@@ -92,8 +93,15 @@ class RenderOptions:
     preset: str = "veryfast"
 
     def __post_init__(self):
+        # Friendly forms from Python callers: a Path for points, a list for face_at.
+        if isinstance(self.points, os.PathLike):
+            object.__setattr__(self, "points", os.fspath(self.points))
+        if isinstance(self.face_at, list):
+            object.__setattr__(self, "face_at", tuple(self.face_at))
         for option in fields(self):
             _check_kind(option.name, getattr(self, option.name), option.type)
+        if self.seed < 0:
+            raise ParameterError(f"seed must be 0 or more, got {self.seed}")
         if self.mode not in MODES:
             raise ParameterError(f"mode must be one of {', '.join(MODES)}, got {self.mode!r}")
         if not (1 <= self.fps <= 120):
@@ -148,6 +156,10 @@ class Job:
             raise ParameterError("give either an audio file or text to read (with a voice), not both or neither")
         if self.text is not None and not self.text.strip():
             raise ParameterError("text is empty: give some words to read")
+        if self.save_audio is not None:
+            from .voice import check_wav_path
+
+            check_wav_path(self.save_audio)
 
 
 @dataclass(frozen=True)
@@ -260,7 +272,7 @@ def _speech(job: Job):
     if job.audio is not None:
         y_out, sr_out = load_audio(job.audio, sr=OUTPUT_SR, mono=False, max_seconds=opts.max_audio_seconds)
         y16, _ = load_audio(job.audio, sr=ANALYSIS_SR, mono=True, max_seconds=opts.max_audio_seconds)
-        check_audible(y16, sr=ANALYSIS_SR)
+        check_audible(y16, sr=ANALYSIS_SR, name=f"audio {job.audio}")
         return y_out, sr_out, y16, None
     from .voice import speak
 
@@ -323,10 +335,6 @@ def prepare_scene(job: Job) -> Scene:
     t = time.perf_counter()
     image, alpha = load_image_with_alpha(job.image, background=CUTOUT_BACKDROP)
     y_out, sr_out, y16, phones = _speech(job)
-    if job.save_audio is not None:
-        from .voice import save_wav
-
-        save_wav(job.save_audio, y_out, sr=sr_out)
     timings["load"] = time.perf_counter() - t
 
     t = time.perf_counter()
@@ -472,6 +480,10 @@ def render_job(job: Job, *, progress: ProgressFn | None = None, cancel: threadin
     scene = prepare_scene(job)
     t = time.perf_counter()
     encode_scene(scene, job.output, options=job.options, progress=progress, cancel=cancel)
+    if job.save_audio is not None:  # only beside a finished video
+        from .voice import save_wav
+
+        save_wav(job.save_audio, scene.audio, sr=scene.sr)
     timings = {**scene.timings, "frames": time.perf_counter() - t, "total": time.perf_counter() - t0}
     height, width = scene.image.shape[:2]
     return RenderResult(
@@ -494,7 +506,11 @@ def _listeners(image, speaker: Face, others: list, *, n_frames: int, fps: float,
             look[t : t + span] = towards
             t += span + int(rng.uniform(3, 8) * fps)
         motion = idle_motion(n_frames, fps=fps, seed=seed + k, look_at=look)
-        actors.append(Actor(FaceAnimator(image, face, whole_face=True, head_motion=True), None, motion))
+        try:
+            animator = FaceAnimator(image, face, whole_face=True, head_motion=True)
+        except ParameterError:
+            continue  # too small to animate at this size: a far-off listener stays as it is
+        actors.append(Actor(animator, None, motion))
     return actors
 
 

@@ -8,6 +8,7 @@ line and exit with status 2; nothing else reaches the terminal as a traceback.
 import argparse
 import importlib
 import os
+import signal
 import sys
 
 from ..errors import TalkingPhotoError
@@ -52,11 +53,20 @@ def _silence_native_logs() -> None:
     sys.stderr = os.fdopen(terminal, "w", buffering=1, encoding=sys.stderr.encoding, errors="backslashreplace")
 
 
+class _Terminated(BaseException):
+    """SIGTERM (``kill``, a service manager) unwinds like Ctrl-C, so temp files are removed."""
+
+
+def _terminate(signum, frame):
+    raise _Terminated
+
+
 def main(argv=None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if argv is None:  # a real command line, not a call from Python code or tests
         _silence_native_logs()
+        signal.signal(signal.SIGTERM, _terminate)
     try:
         return args.func(args) or 0
     except TalkingPhotoError as exc:
@@ -65,3 +75,10 @@ def main(argv=None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except _Terminated:
+        print("terminated", file=sys.stderr)
+        return 143
+    except BrokenPipeError:
+        # The reader went away (`talkingphoto voices | head`): nothing left to say to it.
+        sys.stdout = open(os.devnull, "w")
+        return 0

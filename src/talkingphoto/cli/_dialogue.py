@@ -31,7 +31,8 @@ def run(args) -> int:
     options = RenderOptions(mode=mode, fps=args.fps, seed=args.seed, max_size=args.max_size)
     check_output_path(args.output)
     scene = prepare_dialogue(script, options, output=args.output)
-    encode_scene(scene, args.output, options=options, progress=ProgressBar(enabled=not args.quiet))
+    with ProgressBar(enabled=not args.quiet) as bar:
+        encode_scene(scene, args.output, options=options, progress=bar)
     if not args.quiet:
         print(f"wrote {args.output} ({scene.duration:.1f} s, {len(script.turns)} turns)")
     return 0

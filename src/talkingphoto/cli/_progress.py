@@ -7,7 +7,11 @@ __all__ = ["ProgressBar"]
 
 
 class ProgressBar:
-    """Callable as ``progress(done, total)``; redraws at most ~10 times a second."""
+    """Callable as ``progress(done, total)``; redraws at most ~10 times a second.
+
+    As a context manager it ends its line if the work stops half way, so an error or
+    "interrupted" starts on a line of its own.
+    """
 
     def __init__(self, label: str = "frames", *, stream=None, enabled: bool = True, clock=time.perf_counter):
         self.label = label
@@ -16,6 +20,16 @@ class ProgressBar:
         self.enabled = enabled
         self._start = None  # (time, done) at the first report: the rate counts from there
         self._last_draw = 0.0
+        self._open_line = False
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        if self._open_line:
+            self.stream.write("\n")
+            self.stream.flush()
+            self._open_line = False
 
     def __call__(self, done: int, total: int) -> None:
         if not self.enabled:
@@ -34,6 +48,7 @@ class ProgressBar:
         bar = "#" * filled + "-" * (width - filled)
         line = f"\r[{bar}] {done}/{total} {self.label} {100 * done / max(total, 1):3.0f}% {rate:5.1f}/s ETA {eta}"
         self.stream.write(line)
-        if done >= total:
+        self._open_line = done < total
+        if not self._open_line:
             self.stream.write("\n")
         self.stream.flush()

@@ -1,5 +1,6 @@
 """``talkingphoto render IMAGE [AUDIO] -o OUT.mp4``: the main command."""
 
+import argparse
 from pathlib import Path
 
 from ..errors import ParameterError
@@ -12,7 +13,8 @@ def _point(text: str) -> tuple:
     try:
         x, y = (float(v) for v in text.split(","))
     except ValueError:
-        raise ParameterError(f"--face-at expects X,Y in pixels (e.g. 320,180), got {text!r}") from None
+        # argparse shows an ArgumentTypeError's own words (a ValueError's it replaces).
+        raise argparse.ArgumentTypeError(f"expects X,Y in pixels (e.g. 320,180), got {text!r}") from None
     return (x, y)
 
 
@@ -69,7 +71,8 @@ def run(args) -> int:
     job = Job(
         image=args.image, output=args.output, audio=args.audio, text=text, save_audio=args.save_audio, options=options
     )
-    result = render_job(job, progress=ProgressBar(enabled=not args.quiet))
+    with ProgressBar(enabled=not args.quiet) as bar:
+        result = render_job(job, progress=bar)
     if not args.quiet:
         print(
             f"wrote {result.output} ({result.width}x{result.height}, {result.duration:.1f} s, "

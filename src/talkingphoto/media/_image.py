@@ -91,7 +91,7 @@ def load_image_with_alpha(source, *, max_pixels: int = 50_000_000, background=(2
 def _too_large(name: str, size: str, max_pixels: int) -> str:
     return (
         f"image {name} is {size} pixels, over the limit of {max_pixels:,}: "
-        "scale it down first (or raise max_pixels if you trust the file)"
+        "scale it down first (from Python, load_image(max_pixels=...) raises the limit for a file you trust)"
     )
 
 
@@ -140,6 +140,6 @@ def fit_size(width: int, height: int, *, max_size: int = 1920) -> tuple:
     scale = min(1.0, max_size / max(width, height))
     sides = []
     for side in (width, height):
-        even = max(2, 2 * round(side * scale / 2))
+        even = max(2, 2 * int(side * scale / 2 + 1e-9))  # down to even: never a stretched pixel
         sides.append(even - 2 if even > max_size else even)
     return int(sides[0]), int(sides[1])

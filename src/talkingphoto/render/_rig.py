@@ -11,6 +11,7 @@ from scipy.spatial import Delaunay
 
 from ..characters import Face
 from ..characters import topology as topo
+from ..errors import ParameterError
 
 __all__ = ["FaceRig", "Pose", "build_rig", "interior_opacity", "mouth_polygon", "pose_points"]
 
@@ -155,6 +156,18 @@ def mouth_polygon(rig: FaceRig, points: np.ndarray) -> np.ndarray:
     return np.vstack([upper, lower])
 
 
+MIN_MOUTH_PX = 8.0  # narrower mouths have no room for lips, teeth and a gap
+
+
+def _check_size(face: Face, lm: np.ndarray) -> None:
+    mouth = float(np.linalg.norm(lm[topo.MOUTH_CORNER_LEFT] - lm[topo.MOUTH_CORNER_RIGHT]))
+    if not mouth >= MIN_MOUTH_PX:
+        raise ParameterError(
+            f"face {face.index} is too small to animate at this video size (its mouth is {mouth:.0f} px wide,"
+            f" at least {MIN_MOUTH_PX:.0f} needed): raise --max-size, or use a closer picture"
+        )
+
+
 def build_rig(face: Face, *, image_shape: tuple, whole_face: bool) -> FaceRig:
     """Build the mesh for ``face`` (landmarks already in output pixels).
 
@@ -163,6 +176,7 @@ def build_rig(face: Face, *, image_shape: tuple, whole_face: bool) -> FaceRig:
     """
     height, width = image_shape[:2]
     lm = face.landmarks[:, :2].astype(np.float64)
+    _check_size(face, lm)
     left_corner, right_corner = lm[topo.MOUTH_CORNER_RIGHT], lm[topo.MOUTH_CORNER_LEFT]
     mouth_width = float(np.linalg.norm(right_corner - left_corner))
     right = (right_corner - left_corner) / max(mouth_width, 1e-6)

@@ -8,8 +8,9 @@ from typing import NamedTuple
 import numpy as np
 
 from .._atomic import atomic_output
+from ..errors import ParameterError
 
-__all__ = ["Voice", "Phoneme", "Speech", "SILENCE", "save_wav"]
+__all__ = ["Voice", "Phoneme", "Speech", "SILENCE", "save_wav", "check_wav_path"]
 
 SILENCE = ""  # IPA label of pauses, leading silence and gaps between phonemes
 
@@ -102,6 +103,14 @@ class Speech:
         return len(self.y) / self.sr
 
 
+def check_wav_path(path) -> Path:
+    """``path`` as a Path, refused unless it names a .wav file (what :func:`save_wav` writes)."""
+    path = Path(path)
+    if path.suffix.lower() != ".wav":
+        raise ParameterError(f"saved speech is WAV: name the file .wav, not {path.name!r}")
+    return path
+
+
 def save_wav(path, y: np.ndarray, *, sr: int) -> Path:
     """Write speech as 16-bit PCM WAV, atomically (a failed write leaves no file).
 
@@ -111,7 +120,7 @@ def save_wav(path, y: np.ndarray, *, sr: int) -> Path:
     y : np.ndarray [shape=(n_samples,) or (channels, n_samples), float, range -1..1]
     sr : int
     """
-    path = Path(path)
+    path = check_wav_path(path)
     pcm = (np.clip(np.atleast_2d(np.asarray(y, dtype=np.float32)).T, -1.0, 1.0) * 32767).astype("<i2")
     with atomic_output(path, what="audio") as handle, wave.open(handle, "wb") as out:
         out.setnchannels(pcm.shape[1])

