@@ -134,3 +134,25 @@ def test_a_small_face_in_a_wide_panorama_is_found_through_tiles(shared_data, fin
     x, y, bw, bh = faces[0].box
     assert 2900 < x + bw / 2 < 2900 + w and 500 < y + bh / 2 < 500 + h
     assert 40 < bw < 90
+
+
+@pytest.mark.slow
+def test_three_styles_side_by_side_each_get_their_own_face_and_nothing_else(shared_data, finder):
+    from PIL import Image
+
+    images = shared_data / "images"
+    mage = Image.open(images / "wesnoth_mage_female.png").convert("RGBA").resize((600, 600), Image.LANCZOS)
+    sylvie = Image.open(images / "sylvie_green_normal.png").convert("RGBA").resize((386, 600), Image.LANCZOS)
+    scene = Image.new("RGB", (1498, 600), (235, 230, 220))
+    scene.paste(mage, (0, 0), mage)
+    scene.paste(Image.open(images / "grace_hopper.jpg").convert("RGB"), (600, 0))
+    scene.paste(sylvie, (1112, 0), sylvie)
+    faces = finder.find(np.asarray(scene))
+    # No face read into the cap badge; the painted face keeps her own eyes (animeface calls
+    # her cheeks eyes at this size) and her mouth where it is drawn.
+    assert [f.style for f in faces] == ["drawn", "photo", "drawn"]
+    mage_face = faces[0]
+    assert mage_face.detector == "face_detection+mesh"
+    np.testing.assert_allclose(_mouth(mage_face), (341, 183), atol=8)
+    eyes_y = mage_face.landmarks[[topo.RIGHT_IRIS_CENTRE, topo.LEFT_IRIS_CENTRE], 1]
+    assert np.all(eyes_y < mage_face.landmarks[topo.NOSE_TIP, 1] - 5)

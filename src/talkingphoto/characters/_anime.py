@@ -181,6 +181,18 @@ def has_big_eyes(landmarks: np.ndarray, parts: AnimeParts) -> bool:
     return max(parts.left_eye_box[3], parts.right_eye_box[3]) >= 0.45 * spacing
 
 
+def eyes_above_nose(landmarks: np.ndarray, parts: AnimeParts) -> bool:
+    """Whether animeface's eyes sit where this mesh's face has room for eyes: above its
+    nose tip. On big-eyed anime faces they sit between the mesh's eyes (which land on the
+    brows) and its nose; on a painted realistic face animeface sometimes calls the cheeks
+    eyes, and snapping the mesh onto those would put the eyes on the cheek."""
+    nose_y = landmarks[topo.NOSE_TIP, 1]
+    mesh_eyes_y = 0.5 * (landmarks[topo.RIGHT_IRIS_CENTRE, 1] + landmarks[topo.LEFT_IRIS_CENTRE, 1])
+    limit = nose_y - 0.25 * (nose_y - mesh_eyes_y)
+    centres = [box[1] + box[3] / 2 for box in (parts.left_eye_box, parts.right_eye_box)]
+    return max(centres) < limit
+
+
 def refine_with_anime(landmarks: np.ndarray, parts: AnimeParts) -> np.ndarray:
     """Snap a face mesh's eyes, lips, nose and chin onto animeface's parts.
 
