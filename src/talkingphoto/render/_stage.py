@@ -11,6 +11,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from ._warp import edge_feather
+
 __all__ = ["BodyPose", "StageAnimator", "background_plate", "stage_matrices"]
 
 PARALLAX = 0.7  # the background moves this fraction of the characters' camera motion
@@ -178,7 +180,7 @@ class StageAnimator:
             if sx1 - sx0 > 2 * SHARP_FEATHER and sy1 - sy0 > 2 * SHARP_FEATHER:
                 sharp = _warp(frame, person_m, (sx0, sy0, sx1, sy1), cv2.INTER_CUBIC)
                 view = person[sy0 - y0 : sy1 - y0, sx0 - x0 : sx1 - x0]
-                view[:] = cv2.blendLinear(sharp, view, *_feather(sx1 - sx0, sy1 - sy0))
+                view[:] = cv2.blendLinear(sharp, view, *edge_feather(sx1 - sx0, sy1 - sy0, ramp=SHARP_FEATHER))
         out[y0:y1, x0:x1] = cv2.blendLinear(person, out[y0:y1, x0:x1], alpha, 1.0 - alpha)
         return out
 
@@ -208,12 +210,6 @@ def _warp(image: np.ndarray, matrix: np.ndarray, box: tuple, interpolation: int)
     return cv2.warpAffine(image, local, (x1 - x0, y1 - y0), flags=interpolation, borderMode=cv2.BORDER_REPLICATE)
 
 
-def _feather(width: int, height: int) -> tuple:
-    """Blend weights (inner, outer) that rise from 0 at a box's edge to 1 inside it."""
-    ramp_x = np.clip(np.minimum(np.arange(width), np.arange(width)[::-1]) / SHARP_FEATHER, 0, 1)
-    ramp_y = np.clip(np.minimum(np.arange(height), np.arange(height)[::-1]) / SHARP_FEATHER, 0, 1)
-    inner = np.ascontiguousarray(np.outer(ramp_y, ramp_x), dtype=np.float32)
-    return inner, 1.0 - inner
 
 
 def _body_anchors(mask: np.ndarray) -> tuple:
