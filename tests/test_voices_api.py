@@ -105,3 +105,14 @@ def test_a_language_tag_names_its_closest_voice():
     assert find_voice("en-gb").name == "en"  # the British voice is called "en"
     assert find_voice("zh-CN").name == find_voice("zh_CN").name == "cmn"
     assert [v.name for v in list_voices(lang="zh-CN")][:1] == ["cmn"]
+
+
+def test_every_script_finds_its_voice_or_says_there_is_none():
+    assert [default_voice(t) for t in ("สวัสดีครับ", "שלום", "Привет", "안녕하세요", "Γειά σου")] == ["th", "he", "ru", "ko", "el"]
+    assert default_voice("日本語です") == "ja"  # kana decide: kanji between them are Japanese
+    assert speak("Привет мир").voice.name == "ru"
+    with pytest.raises(VoiceError, match="no voice here reads Khmer script"):
+        speak("ជំរាបសួរ")
+    with pytest.raises(VoiceError, match=r"voice en-us cannot read Thai script .* use --voice th"):
+        speak("สวัสดีครับ", voice="en-us")
+    assert speak("The area is π r squared.", voice="en-us").duration > 1  # a lone symbol is read

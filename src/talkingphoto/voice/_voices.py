@@ -129,34 +129,83 @@ def _suggest(name: str, voices: list) -> str:
     return f": did you mean {', '.join(names[n] for n in picked)}?" if picked else ""
 
 
-def default_voice(text: str) -> str:
-    """Voice used when none is chosen: Mandarin for Chinese characters, Japanese for kana, else US English."""
-    for char in text:
-        block = unicodedata.name(char, "")
-        if block.startswith(("HIRAGANA", "KATAKANA")):
-            return "ja"
-    if any(unicodedata.name(c, "").startswith("CJK UNIFIED IDEOGRAPH") for c in text):
-        return "cmn"
-    return "en-us"
-
-
-# Scripts that only some voices read; others spell each character's name in their own language.
+# Scripts that only some voices read; other voices spell each character's name in their own
+# language ("Thai character ko kai..."). (Unicode name prefix, script, languages reading it,
+# the voice to suggest). Latin letters are read by every voice.
 _SCRIPTS = (
     ("CJK UNIFIED IDEOGRAPH", "Chinese characters", ("cmn", "yue", "zh"), "cmn (Mandarin) or yue (Cantonese)"),
     ("HIRAGANA", "Japanese kana", ("ja",), "ja"),
     ("KATAKANA", "Japanese kana", ("ja",), "ja"),
     ("HANGUL", "Korean hangul", ("ko",), "ko"),
+    ("THAI", "Thai script", ("th",), "th"),
+    ("LAO", "Lao script", ("lo",), "lo"),
+    ("KHMER", "Khmer script", ("km",), "km"),
+    ("HEBREW", "Hebrew script", ("he", "yi"), "he"),
+    ("ARABIC", "Arabic script", ("ar", "fa", "ur", "ps", "sd", "ug", "ku"), "ar (or fa, ur)"),
+    ("GREEK", "Greek script", ("el", "grc"), "el"),
+    ("CYRILLIC", "Cyrillic script", ("ru", "uk", "be", "bg", "mk", "sr", "kk", "ky", "tt", "ba", "cv", "mn"), "ru (or uk, bg, sr...)"),
+    ("DEVANAGARI", "Devanagari script", ("hi", "mr", "ne", "sa", "kok", "mai"), "hi (or mr, ne)"),
+    ("BENGALI", "Bengali script", ("bn", "as", "bpy"), "bn"),
+    ("GURMUKHI", "Gurmukhi script", ("pa",), "pa"),
+    ("GUJARATI", "Gujarati script", ("gu",), "gu"),
+    ("ORIYA", "Odia script", ("or",), "or"),
+    ("TAMIL", "Tamil script", ("ta",), "ta"),
+    ("TELUGU", "Telugu script", ("te",), "te"),
+    ("KANNADA", "Kannada script", ("kn",), "kn"),
+    ("MALAYALAM", "Malayalam script", ("ml",), "ml"),
+    ("SINHALA", "Sinhala script", ("si",), "si"),
+    ("MYANMAR", "Myanmar script", ("my",), "my"),
+    ("GEORGIAN", "Georgian script", ("ka",), "ka"),
+    ("ARMENIAN", "Armenian script", ("hy",), "hy"),
+    ("ETHIOPIC", "Ethiopic script", ("am", "ti", "om"), "am"),
 )
 
 
+def _script_of(char: str):
+    name = unicodedata.name(char, "")
+    return next((entry for entry in _SCRIPTS if name.startswith(entry[0])), None)
+
+
+def default_voice(text: str) -> str:
+    """Voice used when none is chosen: the one for the text's main script (Mandarin for
+    Chinese characters, Japanese as soon as there is kana, Thai for Thai...), else US English.
+
+    Raises
+    ------
+    VoiceError
+        The text's script has no voice here (Khmer, Lao).
+    """
+    counts = {}
+    for char in text:
+        entry = _script_of(char)
+        if entry is not None:
+            counts[entry] = counts.get(entry, 0) + 1
+    if not counts:
+        return "en-us"
+    if any(entry[2] == ("ja",) for entry in counts):
+        return "ja"  # kanji between kana are Japanese, not Chinese
+    prefix, script, readers, _ = max(counts, key=counts.get)
+    for language in readers:
+        try:
+            return list_voices(lang=language)[0].name
+        except VoiceError:
+            continue
+    raise VoiceError(f"no voice here reads {script}; see 'talkingphoto voices' for the languages there are")
+
+
 def _check_script(text: str, voice: Voice) -> None:
-    """Refuse text in a script the voice would spell out as "Chinese letter, Chinese letter"."""
+    """Refuse text in a script the voice would spell out as "Chinese letter, Chinese letter".
+
+    A lone symbol ("π", "Ω") is let through: voices name those sensibly."""
     families = {tag.split("-")[0] for tag in voice.languages}
-    for char in dict.fromkeys(text):
-        name = unicodedata.name(char, "")
-        for prefix, script, readers, hint in _SCRIPTS:
-            if name.startswith(prefix) and not families & set(readers):
-                raise VoiceError(f"voice {voice.name} cannot read {script} (found {char!r}): use --voice {hint}")
+    seen = {}
+    for char in text:
+        entry = _script_of(char)
+        if entry is not None and not families & set(entry[2]):
+            seen.setdefault(entry, []).append(char)
+            if len(seen[entry]) >= 2:
+                found = "".join(dict.fromkeys(seen[entry]))[:6]
+                raise VoiceError(f"voice {voice.name} cannot read {entry[1]} (found {found!r}): use --voice {entry[3]}")
 
 
 def split_sentences(text: str, *, max_chars: int = _CHUNK_CHARS) -> list:
