@@ -232,3 +232,20 @@ def test_master_mode_on_a_cutout_keeps_its_backdrop(shared_data, tmp_path):
     for i in (0, scene.n_frames // 2, scene.n_frames - 1):
         frame = frame_at(scene, i)
         assert frame[:30, :30].min() > 240 and frame[:30, -30:].min() > 240  # still the white page
+
+
+def test_a_dialogue_character_can_be_rigged_from_points(shared_data, tmp_path):
+    from talkingphoto.dialogue import load_script, prepare_dialogue
+
+    (tmp_path / "cat.png").write_bytes((shared_data / "images" / "chelsea.png").read_bytes())
+    (tmp_path / "meow.wav").write_bytes((shared_data / "audio" / "goforward.wav").read_bytes())
+    (tmp_path / "cat.json").write_text(
+        json.dumps({"mouth_left": [228, 281], "mouth_right": [290, 279], "upper_lip": [258, 279],
+                    "lower_lip": [258, 287], "chin": [260, 298]})
+    )  # fmt: skip
+    (tmp_path / "talk.yaml").write_text(
+        "image: cat.png\ncharacters:\n  chelsea: {points: cat.json}\nturns:\n  - face: chelsea\n    audio: meow.wav\n"
+    )
+    scene = prepare_dialogue(load_script(tmp_path / "talk.yaml"), RenderOptions(mode="vivid"), output=tmp_path / "o.mp4")
+    (actor,) = scene.actors
+    assert actor.animator.face.detector == "points" and actor.mouth.open.max() > 0.3

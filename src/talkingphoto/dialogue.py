@@ -2,7 +2,8 @@
 
 A script (YAML or JSON) names the picture and an ordered list of turns; each turn names
 its speaker by index (``face: 0``), by a point on the face (``at: [x, y]``) or by a name
-given under ``characters``, and its speech (``audio: file.wav`` or ``text`` + ``voice``).
+given under ``characters`` (where ``points: cat.json`` rigs a face no detector finds, as
+``--points`` does), and its speech (``audio: file.wav`` or ``text`` + ``voice``).
 ``pause: 0.5`` turns insert silence. Paths are relative to the script::
 
     image: two_people.png
@@ -48,7 +49,7 @@ __all__ = ["Turn", "DialogueScript", "load_script", "prepare_dialogue"]
 class Turn:
     """One line of the conversation, or a pause when ``speaker`` is None."""
 
-    speaker: object = None  # int index, (x, y) point, or None for a pause
+    speaker: object = None  # int index, (x, y) point, a points file (Path), or None for a pause
     audio: Path | None = None
     text: str | None = None
     voice: str | None = None
@@ -62,19 +63,23 @@ class DialogueScript:
     mode: str | None = None
 
 
-def _speaker_ref(value, characters: dict, where: str):
-    """Resolve a turn's ``face`` into an index or a point."""
+def _speaker_ref(value, characters: dict, where: str, base: Path):
+    """Resolve a turn's ``face`` into an index, a point or a manual points file."""
     if isinstance(value, str):
         if value not in characters:
             known = ", ".join(sorted(characters)) or "none defined"
             raise ParameterError(f"{where}: unknown character {value!r} (characters: {known})")
-        return _speaker_ref(characters[value], {}, where)
+        return _speaker_ref(characters[value], {}, where, base)
     if isinstance(value, dict):
         if "face" in value:
-            return _speaker_ref(value["face"], {}, where)
+            return _speaker_ref(value["face"], {}, where, base)
         if "at" in value:
             return _point(value["at"], where)
-        raise ParameterError(f"{where}: a character needs 'face: N' or 'at: [x, y]'")
+        if "points" in value:  # a face no detector finds (an animal, a mascot): clicked points
+            if not isinstance(value["points"], str) or not value["points"].strip():
+                raise ParameterError(f"{where}: 'points' must name a JSON file of mouth points, got {value['points']!r}")
+            return base / value["points"]
+        raise ParameterError(f"{where}: a character needs 'face: N', 'at: [x, y]' or 'points: FILE.json'")
     if isinstance(value, bool) or not isinstance(value, (int, list, tuple)):
         raise ParameterError(f"{where}: 'face' must be an index, a name or a point [x, y], got {value!r}")
     if isinstance(value, int):
@@ -137,7 +142,7 @@ def load_script(path) -> DialogueScript:
                 raise ParameterError(f"{where}: '{key}' must be text, got {item[key]!r}")
         turns.append(
             Turn(
-                speaker=_speaker_ref(item["face"], characters, where),
+                speaker=_speaker_ref(item["face"], characters, where, base),
                 audio=base / item["audio"] if "audio" in item else None,
                 text=item.get("text"),
                 voice=item.get("voice"),
@@ -148,12 +153,27 @@ def load_script(path) -> DialogueScript:
     return DialogueScript(image=base / data["image"], turns=tuple(turns), mode=data.get("mode"))
 
 
-def _resolve(ref, faces: list):
+def _resolve(ref, faces: list, by_points: dict):
     from .characters import choose_face
 
+    if isinstance(ref, Path):
+        return by_points[ref]
     if isinstance(ref, int):
         return choose_face(faces, face=ref)
     return choose_face(faces, face_at=ref)
+
+
+def _faces_from_points(script: DialogueScript, image: np.ndarray, *, first_index: int) -> dict:
+    """``{points file: Face}`` rigged from the script's points files, numbered after the
+    detected faces."""
+    from .characters import face_from_points, guess_style, load_points
+
+    files = dict.fromkeys(t.speaker for t in script.turns if isinstance(t.speaker, Path))
+    faces = {}
+    for k, path in enumerate(files):
+        face = face_from_points(load_points(path), image_shape=image.shape)
+        faces[path] = replace(face, index=first_index + k, style=guess_style(image, face.box))
+    return faces
 
 
 def prepare_dialogue(script: DialogueScript, options: RenderOptions, *, output: Path) -> Scene:
@@ -168,9 +188,12 @@ def prepare_dialogue(script: DialogueScript, options: RenderOptions, *, output: 
     t = time.perf_counter()
     image, alpha = load_image_with_alpha(script.image, background=CUTOUT_BACKDROP)
     faces = find_faces(image)
+    by_points = _faces_from_points(script, image, first_index=len(faces))
+    faces += list(by_points.values())
     if not faces:
         raise NoFaceError(
-            f"no face found in {script.image}: check it with 'talkingphoto inspect {script.image} -o overlay.png'"
+            f"no face found in {script.image}: check it with 'talkingphoto inspect {script.image} -o overlay.png',"
+            " or give a character clicked mouth points (characters: {NAME: {points: FILE.json}})"
         )
     fps = options.fps
     # Each turn's sound, one after another, mono at the output rate.
@@ -182,7 +205,7 @@ def prepare_dialogue(script: DialogueScript, options: RenderOptions, *, output: 
             segments.append(np.zeros(n, np.float32))
             position += n
             continue
-        face = _resolve(turn.speaker, faces)
+        face = _resolve(turn.speaker, faces, by_points)
         job = Job(
             image=script.image,
             output=output,
