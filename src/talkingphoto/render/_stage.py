@@ -135,8 +135,8 @@ class StageAnimator:
         over, which is then exactly what lies behind it. Otherwise the scene behind the
         characters is painted in from around them.
     sharp_boxes : list of (x0, y0, x1, y1), optional
-        Where fine detail matters most (the faces, already resampled once by their own
-        warp): warped bicubically there, bilinearly elsewhere.
+        Where fine detail matters most (the faces, already resampled by their own warps):
+        warped bicubically there, bilinearly elsewhere.
     """
 
     def __init__(self, image: np.ndarray, mask: np.ndarray, *, backdrop: tuple | None = None, sharp_boxes=()):
@@ -165,7 +165,7 @@ class StageAnimator:
         if self.uniform_plate:
             out = self.plate.copy()
         else:
-            out = cv2.warpAffine(self.plate, background_m, dsize=self.size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+            out = _warp(self.plate, background_m, (0, 0, width, height), cv2.INTER_LINEAR)
         if self.extent is None:
             return out
         # Warp and blend the character layer only inside its box as this pose places it.
@@ -208,8 +208,6 @@ def _warp(image: np.ndarray, matrix: np.ndarray, box: tuple, interpolation: int)
     local = matrix.copy()
     local[:, 2] -= (x0, y0)
     return cv2.warpAffine(image, local, (x1 - x0, y1 - y0), flags=interpolation, borderMode=cv2.BORDER_REPLICATE)
-
-
 
 
 def _body_anchors(mask: np.ndarray) -> tuple:
