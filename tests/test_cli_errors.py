@@ -141,3 +141,13 @@ def test_a_terminated_render_leaves_no_file(tmp_path, shared_data):
     assert proc.wait(timeout=30) == 143
     assert proc.stderr.read().strip() == "terminated"
     assert list(tmp_path.iterdir()) == []
+
+
+def test_options_that_would_be_ignored_are_refused(capsys, inputs, shared_data):
+    image = str(shared_data / "images" / "grace_hopper.jpg")
+    out = str(inputs["dir"] / "o.mp4")
+    _fails(capsys, ["render", image, str(inputs["speech"]), "-o", out, "--voice", "en"], "a recording is used as it is")
+    points = inputs["dir"] / "p.json"
+    points.write_text("{}")
+    _fails(capsys, ["render", image, str(inputs["speech"]), "-o", out, "--points", str(points), "--face", "1"], "not both")
+

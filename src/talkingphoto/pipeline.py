@@ -102,6 +102,8 @@ class RenderOptions:
             _check_kind(option.name, getattr(self, option.name), option.type)
         if self.seed < 0:
             raise ParameterError(f"seed must be 0 or more, got {self.seed}")
+        if self.points is not None and (self.face is not None or self.face_at is not None):
+            raise ParameterError("points rig their own face: give points or face/face_at, not both")
         if self.mode not in MODES:
             raise ParameterError(f"mode must be one of {', '.join(MODES)}, got {self.mode!r}")
         if not (1 <= self.fps <= 120):

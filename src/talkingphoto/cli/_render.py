@@ -53,6 +53,8 @@ def run(args) -> int:
         raise ParameterError("give AUDIO or --text, not both")
     if text is None and args.audio is None:
         raise ParameterError("give an AUDIO file, or --text \"...\" with --voice NAME")
+    if args.audio is not None and (args.voice or args.rate is not None or args.pitch is not None):
+        raise ParameterError("--voice, --rate and --pitch read --text aloud; a recording is used as it is")
     options = RenderOptions(
         mode=args.mode,
         fps=args.fps,

@@ -205,7 +205,10 @@ def _check_script(text: str, voice: Voice) -> None:
             seen.setdefault(entry, []).append(char)
             if len(seen[entry]) >= 2:
                 found = "".join(dict.fromkeys(seen[entry]))[:6]
-                raise VoiceError(f"voice {voice.name} cannot read {entry[1]} (found {found!r}): use --voice {entry[3]}")
+                fix = f"use --voice {entry[3]}"
+                if "ja" in families:  # kanji in Japanese text: no voice here reads them as Japanese
+                    fix = "write them in kana: espeak-ng's Japanese voice reads kana only"
+                raise VoiceError(f"voice {voice.name} cannot read {entry[1]} (found {found!r}): {fix}")
 
 
 def split_sentences(text: str, *, max_chars: int = _CHUNK_CHARS) -> list:
