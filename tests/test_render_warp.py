@@ -68,3 +68,15 @@ def test_a_collapsed_triangle_samples_inside_its_own_source_box():
     map_x, map_y, covered = piecewise_affine_maps(src, dst, triangles, shape=(12, 22))
     assert covered[0, 5]
     assert np.all((map_x >= -1) & (map_x <= 22) & (map_y >= -1) & (map_y <= 12))
+
+
+def test_coarse_maps_leave_pixels_outside_the_mesh_in_place():
+    # The mesh ends a pixel short of the region (an ROI clipped by the picture's edge):
+    # the uncovered last row and column must not move, however the rest does.
+    src = np.array([[0, 0], [40, 0], [40, 30], [0, 30]], float)
+    dst = src.copy()
+    map_x, map_y, covered = piecewise_affine_maps(src, dst, TWO_TRIANGLES, shape=(33, 43), step=2)
+    ys, xs = np.mgrid[0:33, 0:43]
+    assert not covered[-1].any()
+    np.testing.assert_allclose(map_x, xs, atol=1e-3)
+    np.testing.assert_allclose(map_y, ys, atol=1e-3)

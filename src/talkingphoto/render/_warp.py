@@ -136,6 +136,10 @@ def _coarse_maps(src, dst, triangles, *, shape, origin, step):
     ident_x, ident_y = identity_maps(coarse_h, coarse_w)
     disp_x = map_x - (ident_x * step + x0 + offset)
     disp_y = map_y - (ident_y * step + y0 + offset)
+    # Samples outside every triangle (the last row or column, past the mesh's border
+    # anchors) hold coarse-pixel identities, not source positions: they do not move.
+    disp_x[~covered] = 0.0
+    disp_y[~covered] = 0.0
     size = (coarse_w * step, coarse_h * step)
     fine_x, fine_y = identity_maps(height, width, x0=x0, y0=y0)
     fine_x += cv2.resize(disp_x, size, interpolation=cv2.INTER_LINEAR)[:height, :width]
