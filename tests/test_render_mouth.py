@@ -61,3 +61,16 @@ def test_photo_mouth_shows_upper_teeth_and_a_dark_cavity_when_wide_open():
     luma = column @ [0.299, 0.587, 0.114]
     assert luma.max() > 150 and luma.min() < 40  # bright teeth and a deep shadow
     assert np.argmax(luma) < np.argmin(luma)  # the teeth hang above the cavity
+
+
+@pytest.mark.parametrize("style", ["photo", "drawn"])
+def test_a_mouth_without_known_teeth_is_dark_inside(style):
+    canvas = np.full((80, 100, 3), (200, 150, 130), np.uint8)
+    opening, upper, lower = _open_mouth(30.0)
+    paint_mouth(
+        canvas, opening, upper_teeth_edge=upper, lower_lip_edge=lower, centre=np.array([50.0, 40.0]),
+        right=np.array([1.0, 0.0]), down=np.array([0.0, 1.0]), mouth_width=WIDTH, palette=PALETTE,
+        style=style, teeth=False,
+    )  # fmt: skip
+    teeth, dark = _column(canvas)
+    assert not teeth.any() and dark.any()

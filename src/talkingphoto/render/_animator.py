@@ -107,6 +107,7 @@ class FaceAnimator:
             style=rig.style,
             opacity=interior_opacity(rig, dst),
             rounding=max(0.0, -pose.spread),
+            teeth=self.face.detector != "points",
         )
         for side, lid in self.lids.items():
             upper = dst[rig.slot[f"{side}_upper_lid"]] - origin

@@ -81,6 +81,7 @@ def paint_mouth(
     style: str,
     opacity: float = 1.0,
     rounding: float = 0.0,
+    teeth: bool = True,
 ) -> None:
     """Paint the interior inside ``opening`` onto ``canvas``, in place.
 
@@ -100,6 +101,9 @@ def paint_mouth(
         0..1; lets the painted interior fade in as the mouth opens past the photo's own gap.
     rounding : float
         0..1; rounded lips hide the teeth deeper in shadow.
+    teeth : bool
+        False for a mouth whose teeth nobody knows (an animal rigged from clicked points):
+        a human row of teeth there looks uncanny; a dark mouth with a tongue does not.
     """
     if opacity <= 0:
         return
@@ -157,12 +161,12 @@ def paint_mouth(
 
     # Upper teeth: hang from the skull, partly hidden under the upper lip.
     teeth_height = 0.13 * W * (1 - 0.45 * u**2) * (1 - 0.5 * rounding)
-    if drawn:
+    if teeth and drawn:
         # Drawn mouths read as a dark shape with one clean band of teeth along the upper
         # lip: it never fills the opening, and there are no lower teeth.
         band = np.minimum(teeth_height, 0.4 * gap)
         colour[(v < top_v + band) & (np.abs(u) < 0.78)] = teeth_rgb
-    else:
+    elif teeth:
         upper = (v > upper_v - 0.03 * W) & (v < upper_v + teeth_height) & (np.abs(u) < 0.78)
         # Lower teeth: a short row riding on the jaw behind the lower lip, in its shadow.
         lower_top = lower_v - 0.035 * W * (1 - 2.5 * u**2)
@@ -180,8 +184,8 @@ def paint_mouth(
         lip_shadow = np.clip((v - top_v) / (0.035 * W + 1), 0, 1)[..., None]
         tooth = tooth * (0.7 + 0.3 * lip_shadow)
         colour[upper] = (teeth_rgb * tooth)[upper]
-        sigma = max(0.5, 0.012 * W)
-        colour = cv2.GaussianBlur(colour, (0, 0), sigma)
+    if not drawn:  # soft shading for photos
+        colour = cv2.GaussianBlur(colour, (0, 0), max(0.5, 0.012 * W))
 
     region = canvas[y0:y1, x0:x1].astype(np.float32)
     a = alpha[..., None]
