@@ -36,6 +36,7 @@ from .pipeline import (
     Job,
     RenderOptions,
     Scene,
+    _fit_picture,
     _resample,
     _speech,
     build_stage,
@@ -178,10 +179,8 @@ def _faces_from_points(script: DialogueScript, image: np.ndarray, *, first_index
 
 def prepare_dialogue(script: DialogueScript, options: RenderOptions, *, output: Path) -> Scene:
     """Build the scene of a conversation: faces take turns, listeners react."""
-    import cv2
-
     from .characters import find_faces
-    from .media import fit_size, load_image_with_alpha
+    from .media import load_image_with_alpha
     from .motion import mouth_track, mouth_track_from_phones, prosody
 
     timings = {}
@@ -232,14 +231,7 @@ def prepare_dialogue(script: DialogueScript, options: RenderOptions, *, output: 
     timings["load"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    height, width = image.shape[:2]
-    out_w, out_h = fit_size(width, height, max_size=options.max_size)
-    scale = out_w / width
-    if scale != 1:
-        interpolation = cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
-        image = cv2.resize(image, (out_w, out_h), interpolation=interpolation)
-        if alpha is not None:
-            alpha = cv2.resize(alpha, (out_w, out_h), interpolation=interpolation)
+    image, alpha, scale = _fit_picture(image, alpha, max_size=options.max_size)
     faces = [f.scaled(scale) for f in faces]
     n_frames = max(1, math.ceil(total_s * fps - 1e-6))
 

@@ -327,9 +327,26 @@ class Scene:
         return self.audio.shape[-1] / self.sr
 
 
+def _fit_picture(image: np.ndarray, alpha: np.ndarray | None, *, max_size: int) -> tuple:
+    """The picture (and its transparency) at video size (see media.fit_size), and the
+    scale from source pixels to video pixels."""
+    from .media import fit_size
+
+    height, width = image.shape[:2]
+    out_w, out_h = fit_size(width, height, max_size=max_size)
+    if (out_w, out_h) == (width, height):
+        return image, alpha, 1.0
+    scale = out_w / width
+    interpolation = cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
+    image = cv2.resize(image, (out_w, out_h), interpolation=interpolation)
+    if alpha is not None:
+        alpha = cv2.resize(alpha, (out_w, out_h), interpolation=interpolation)
+    return image, alpha, scale
+
+
 def prepare_scene(job: Job) -> Scene:
     """Decode, detect, rig and analyse once; nothing here depends on the frame count."""
-    from .media import fit_size, load_image_with_alpha
+    from .media import load_image_with_alpha
     from .motion import mouth_track, prosody
 
     opts = job.options
@@ -341,14 +358,7 @@ def prepare_scene(job: Job) -> Scene:
 
     t = time.perf_counter()
     speaker, others = _choose_speaker(image, opts)
-    height, width = image.shape[:2]
-    out_w, out_h = fit_size(width, height, max_size=opts.max_size)
-    scale = out_w / width
-    if (out_w, out_h) != (width, height):
-        interpolation = cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
-        image = cv2.resize(image, (out_w, out_h), interpolation=interpolation)
-        if alpha is not None:
-            alpha = cv2.resize(alpha, (out_w, out_h), interpolation=interpolation)
+    image, alpha, scale = _fit_picture(image, alpha, max_size=opts.max_size)
     speaker, others = speaker.scaled(scale), [f.scaled(scale) for f in others]
     timings["detect"] = time.perf_counter() - t
 
