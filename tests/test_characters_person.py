@@ -46,7 +46,7 @@ def test_bad_arguments():
     with pytest.raises(ParameterError, match="RGB uint8"):
         person_mask(np.zeros((10, 10)), [])
     with pytest.raises(ParameterError, match="alpha must have shape"):
-        person_mask(np.zeros((10, 10, 3), np.uint8), [], alpha=np.zeros((5, 5), np.uint8))
+        person_mask(np.zeros((20, 20, 3), np.uint8), [], alpha=np.zeros((5, 5), np.uint8))
 
 
 @pytest.mark.slow

@@ -10,7 +10,7 @@ import cv2
 import numpy as np
 
 from ..errors import MissingDependencyError, ParameterError
-from ._finder import _MEDIAPIPE_PIN
+from ._finder import _MEDIAPIPE_PIN, _check_image
 
 __all__ = ["person_mask", "has_cutout"]
 
@@ -60,7 +60,7 @@ def person_mask(image: np.ndarray, faces: list, *, alpha: np.ndarray | None = No
     ----------
     image : np.ndarray [shape=(h, w, 3), dtype=uint8, RGB]
     faces : list of Face
-        The characters' faces, in the pixels of ``image``; their heads are always kept.
+        The characters' faces, in the pixels of ``image``; a head the mask misses is added.
     alpha : np.ndarray [shape=(h, w), dtype=uint8], optional
         The picture's transparency, used instead of segmentation when it holds a cut-out.
 
@@ -69,8 +69,7 @@ def person_mask(image: np.ndarray, faces: list, *, alpha: np.ndarray | None = No
     np.ndarray [shape=(h, w), dtype=float32, range 0..1]
         1 = character, 0 = background.
     """
-    if not isinstance(image, np.ndarray) or image.dtype != np.uint8 or image.ndim != 3 or image.shape[2] != 3:
-        raise ParameterError("image must be an RGB uint8 array of shape (h, w, 3)")
+    image = _check_image(image)
     if alpha is not None and alpha.shape != image.shape[:2]:
         raise ParameterError(f"alpha must have shape {image.shape[:2]}, got {alpha.shape}")
     if has_cutout(alpha):
