@@ -21,6 +21,7 @@ from .characters import Face
 from .errors import AudioError, Cancelled, ParameterError
 from .motion import BodyMotion, FaceMotion, MouthTrack, face_motion, idle_motion
 from .render import BodyPose, FaceAnimator, HeadPose, Pose, StageAnimator
+from .voice import MAX_CHARS
 
 __all__ = [
     "MODES",
@@ -88,7 +89,7 @@ class RenderOptions:
     rate: float | None = None
     pitch: float | None = None
     max_audio_seconds: float = 1800.0
-    max_text_chars: int = 20_000
+    max_text_chars: int = MAX_CHARS
     crf: int = 20
     preset: str = "veryfast"
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ..errors import ParameterError
 from ..motion import cues_from_phones, cues_from_track, write_cues
+from ..voice import MAX_CHARS
 from ._text import text_argument
 
 _ANALYSIS_SR = 16000
@@ -32,7 +33,7 @@ def add_parser(subparsers) -> None:
     p.add_argument("--save-audio", type=Path, help="also keep the synthesised speech as WAV")
     p.add_argument("--extended-shapes", default="GHX", help="optional shapes to use, any of G, H, X (default GHX)")
     p.add_argument("--max-audio-seconds", type=float, default=1800.0, help="refuse longer audio")
-    p.add_argument("--max-text-chars", type=int, default=20_000, help="refuse longer text")
+    p.add_argument("--max-text-chars", type=int, default=MAX_CHARS, help="refuse longer text")
     p.set_defaults(func=run)
 
 
