@@ -1,18 +1,17 @@
-"""Shared fixtures: synthetic faces and pictures, and paths to the shared real data."""
+"""Shared fixtures: synthetic faces and pictures, and the real pictures and recordings in tests/data."""
 
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+REAL_DATA = Path(__file__).resolve().parent / "data"  # see tests/data/PROVENANCE.md
 
 
 @pytest.fixture
-def shared_data() -> Path:
-    if not SHARED_DATA.is_dir():
-        pytest.fail(f"shared test data not found at {SHARED_DATA}")
-    return SHARED_DATA
+def real_data() -> Path:
+    """Folder of real pictures (``images/``) and recordings (``audio/``) kept in the repo."""
+    return REAL_DATA
 
 
 def synthetic_face(*, size: int = 240, iris_distance: float = 60.0, mouth_gap: float = 0.0, style: str = "photo"):

@@ -1,4 +1,4 @@
-"""Forced alignment with pocketsphinx on the shared real recording."""
+"""Forced alignment with pocketsphinx on a real recording (tests/data)."""
 
 import wave
 
@@ -17,8 +17,8 @@ def read_wav(path):
 
 
 @pytest.fixture
-def goforward(shared_data):
-    return read_wav(shared_data / "audio" / "goforward.wav")
+def goforward(real_data):
+    return read_wav(real_data / "audio" / "goforward.wav")
 
 
 def test_words_in_order_with_plausible_times(goforward):

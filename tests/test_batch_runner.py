@@ -162,14 +162,14 @@ def test_command_reports_a_bad_manifest_in_one_line(folder, capsys):
 
 
 @pytest.mark.slow
-def test_command_renders_real_videos_then_resumes(tmp_path, shared_data, capsys):
+def test_command_renders_real_videos_then_resumes(tmp_path, real_data, capsys):
     import av
 
     manifest = tmp_path / "jobs.csv"
     manifest.write_text(
         "image,audio,mode,out\n"
-        f"{shared_data}/images/grace_hopper.jpg,{shared_data}/audio/goforward.wav,standard,plain\n"
-        f"{shared_data}/images/grace_hopper.jpg,{shared_data}/audio/goforward.wav,vivid,lively\n"
+        f"{real_data}/images/grace_hopper.jpg,{real_data}/audio/goforward.wav,standard,plain\n"
+        f"{real_data}/images/grace_hopper.jpg,{real_data}/audio/goforward.wav,vivid,lively\n"
     )
     out_dir = tmp_path / "videos"
     assert main(["batch", str(manifest), "--out-dir", str(out_dir), "--workers", "2"]) == 0

@@ -23,8 +23,8 @@ def finder():
         yield shared
 
 
-def _load(shared_data, name):
-    return load_image(shared_data / "images" / name)
+def _load(real_data, name):
+    return load_image(real_data / "images" / name)
 
 
 def _mouth(face):
@@ -54,8 +54,8 @@ def test_finder_can_be_closed_and_reused(finder):
 
 
 @pytest.mark.slow
-def test_photo_is_found_by_face_mesh(shared_data, finder):
-    faces = finder.find(_load(shared_data, "grace_hopper.jpg"))
+def test_photo_is_found_by_face_mesh(real_data, finder):
+    faces = finder.find(_load(real_data, "grace_hopper.jpg"))
     assert len(faces) == 1
     face = faces[0]
     assert (face.index, face.detector, face.style) == (0, "face_mesh", "photo")
@@ -65,16 +65,16 @@ def test_photo_is_found_by_face_mesh(shared_data, finder):
 
 
 @pytest.mark.slow
-def test_painted_three_quarter_face_needs_the_detector_and_a_crop(shared_data, finder):
-    faces = finder.find(_load(shared_data, "wesnoth_mage_female.png"))
+def test_painted_three_quarter_face_needs_the_detector_and_a_crop(real_data, finder):
+    faces = finder.find(_load(real_data, "wesnoth_mage_female.png"))
     assert [(f.detector, f.style) for f in faces] == [("face_detection+mesh", "drawn")]
     np.testing.assert_allclose(faces[0].box, (190, 69, 54, 73), atol=6)
     np.testing.assert_allclose(_mouth(faces[0]), (227.8, 121.7), atol=4)
 
 
 @pytest.mark.slow
-def test_anime_eyes_and_mouth_are_snapped_to_the_drawing(shared_data, finder):
-    faces = finder.find(_load(shared_data, "sylvie_green_normal.png"))
+def test_anime_eyes_and_mouth_are_snapped_to_the_drawing(real_data, finder):
+    faces = finder.find(_load(real_data, "sylvie_green_normal.png"))
     assert [(f.detector, f.style) for f in faces] == [("animeface+mesh", "drawn")]
     lm = faces[0].landmarks
     # Irises inside the drawn irises (left eye x 152-164, right eye x 204-228, both y 87-117).
@@ -91,8 +91,8 @@ def test_anime_eyes_and_mouth_are_snapped_to_the_drawing(shared_data, finder):
 
 
 @pytest.mark.slow
-def test_cat_needs_points(shared_data, finder):
-    image = _load(shared_data, "chelsea.png")
+def test_cat_needs_points(real_data, finder):
+    image = _load(real_data, "chelsea.png")
     faces = finder.find(image)
     assert faces == []
     with pytest.raises(NoFaceError, match=r"no face found in the picture; mark the mouth by hand with --points"):
@@ -105,9 +105,9 @@ def test_cat_needs_points(shared_data, finder):
 
 
 @pytest.mark.slow
-def test_two_people_come_back_left_to_right(shared_data, finder):
-    photo = _load(shared_data, "grace_hopper.jpg")  # 512x600
-    painted = _load(shared_data, "wesnoth_mage_female.png")  # 400x400
+def test_two_people_come_back_left_to_right(real_data, finder):
+    photo = _load(real_data, "grace_hopper.jpg")  # 512x600
+    painted = _load(real_data, "wesnoth_mage_female.png")  # 400x400
     picture = np.full((600, 912, 3), 255, np.uint8)
     picture[:, :512] = photo
     picture[100:500, 512:] = painted
@@ -120,12 +120,12 @@ def test_two_people_come_back_left_to_right(shared_data, finder):
 
 
 @pytest.mark.slow
-def test_a_small_face_in_a_wide_panorama_is_found_through_tiles(shared_data, finder):
+def test_a_small_face_in_a_wide_panorama_is_found_through_tiles(real_data, finder):
     import cv2
 
     # The detector shrinks the whole 3600 px picture to ~192 px, where a 60 px face is gone;
     # overlapping tiles keep it big enough to find.
-    small = cv2.resize(_load(shared_data, "grace_hopper.jpg"), None, fx=0.3, fy=0.3, interpolation=cv2.INTER_AREA)
+    small = cv2.resize(_load(real_data, "grace_hopper.jpg"), None, fx=0.3, fy=0.3, interpolation=cv2.INTER_AREA)
     panorama = np.full((800, 3600, 3), (90, 120, 150), np.uint8)
     h, w = small.shape[:2]
     panorama[500 : 500 + h, 2900 : 2900 + w] = small
@@ -137,10 +137,10 @@ def test_a_small_face_in_a_wide_panorama_is_found_through_tiles(shared_data, fin
 
 
 @pytest.mark.slow
-def test_three_styles_side_by_side_each_get_their_own_face_and_nothing_else(shared_data, finder):
+def test_three_styles_side_by_side_each_get_their_own_face_and_nothing_else(real_data, finder):
     from PIL import Image
 
-    images = shared_data / "images"
+    images = real_data / "images"
     mage = Image.open(images / "wesnoth_mage_female.png").convert("RGBA").resize((600, 600), Image.LANCZOS)
     sylvie = Image.open(images / "sylvie_green_normal.png").convert("RGBA").resize((386, 600), Image.LANCZOS)
     scene = Image.new("RGB", (1498, 600), (235, 230, 220))

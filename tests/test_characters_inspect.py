@@ -12,8 +12,8 @@ CAT_POINTS = {"mouth_left": [228, 281], "mouth_right": [290, 279], "upper_lip": 
 
 
 @pytest.mark.slow
-def test_json_lists_each_face_left_to_right(shared_data, capsys):
-    assert main(["inspect", str(shared_data / "images" / "grace_hopper.jpg"), "--json"]) == 0
+def test_json_lists_each_face_left_to_right(real_data, capsys):
+    assert main(["inspect", str(real_data / "images" / "grace_hopper.jpg"), "--json"]) == 0
     items = json.loads(capsys.readouterr().out)
     assert len(items) == 1
     item = items[0]
@@ -24,9 +24,9 @@ def test_json_lists_each_face_left_to_right(shared_data, capsys):
 
 
 @pytest.mark.slow
-def test_table_and_overlay_for_a_drawn_face(shared_data, tmp_path, capsys):
+def test_table_and_overlay_for_a_drawn_face(real_data, tmp_path, capsys):
     overlay = tmp_path / "overlay.png"
-    image = shared_data / "images" / "sylvie_green_normal.png"
+    image = real_data / "images" / "sylvie_green_normal.png"
     assert main(["inspect", str(image), "-o", str(overlay)]) == 0
     out = capsys.readouterr().out
     assert "1 character found, left to right" in out
@@ -37,25 +37,25 @@ def test_table_and_overlay_for_a_drawn_face(shared_data, tmp_path, capsys):
 
 
 @pytest.mark.slow
-def test_nothing_found_explains_what_to_do(shared_data, capsys):
-    assert main(["inspect", str(shared_data / "images" / "chelsea.png")]) == 0
+def test_nothing_found_explains_what_to_do(real_data, capsys):
+    assert main(["inspect", str(real_data / "images" / "chelsea.png")]) == 0
     out = capsys.readouterr().out
     assert "no face found in the picture" in out and "--points FILE.json" in out
 
 
-def test_points_file_is_checked_and_drawn(shared_data, tmp_path, capsys):
+def test_points_file_is_checked_and_drawn(real_data, tmp_path, capsys):
     points = tmp_path / "cat.json"
     points.write_text(json.dumps(CAT_POINTS))
     overlay = tmp_path / "cat.png"
-    image = str(shared_data / "images" / "chelsea.png")
+    image = str(real_data / "images" / "chelsea.png")
     assert main(["inspect", image, "--points", str(points), "--json", "-o", str(overlay)]) == 0
     items = json.loads(capsys.readouterr().out)
     assert [(i["index"], i["detector"], i["confidence"], i["style"]) for i in items] == [(0, "points", 1.0, "photo")]
     assert overlay.stat().st_size > 0
 
 
-def test_errors_are_one_line(shared_data, tmp_path, capsys):
-    image = str(shared_data / "images" / "chelsea.png")
+def test_errors_are_one_line(real_data, tmp_path, capsys):
+    image = str(real_data / "images" / "chelsea.png")
     points = tmp_path / "bad.json"
     points.write_text(json.dumps({**CAT_POINTS, "chin": [260, 900]}))
     assert main(["inspect", image, "--points", str(points)]) == 2

@@ -50,14 +50,14 @@ def test_bad_arguments():
 
 
 @pytest.mark.slow
-def test_a_photo_is_segmented_and_a_sprite_uses_its_transparency(shared_data):
+def test_a_photo_is_segmented_and_a_sprite_uses_its_transparency(real_data):
     from talkingphoto.characters import find_faces
 
-    photo = load_image(shared_data / "images" / "grace_hopper.jpg")
+    photo = load_image(real_data / "images" / "grace_hopper.jpg")
     mask = person_mask(photo, find_faces(photo))
     assert mask[250:300, 220:300].mean() > 0.95  # face
     assert mask[550:, 150:350].mean() > 0.95  # uniform
     assert mask[:100, :60].mean() < 0.05  # the flag behind her
-    sprite, alpha = load_image_with_alpha(shared_data / "images" / "sylvie_green_normal.png")
+    sprite, alpha = load_image_with_alpha(real_data / "images" / "sylvie_green_normal.png")
     mask = person_mask(sprite, find_faces(sprite), alpha=alpha)
     np.testing.assert_allclose(mask, alpha / 255, atol=1e-6)  # her head is inside her own outline

@@ -42,6 +42,6 @@ def test_tiny_region_reads_as_photo():
         ("chelsea.png", (150, 50, 200, 250), "photo"),
     ],
 )
-def test_shared_pictures(shared_data, name, box, style):
-    image = load_image(shared_data / "images" / name)
+def test_shared_pictures(real_data, name, box, style):
+    image = load_image(real_data / "images" / name)
     assert guess_style(image, box) == style

@@ -47,7 +47,7 @@ def _fails(capsys, argv, *needles):
     return err[0]
 
 
-def test_unreadable_image(capsys, inputs, shared_data):
+def test_unreadable_image(capsys, inputs, real_data):
     out = inputs["dir"] / "out.mp4"
     _fails(capsys, ["render", str(inputs["broken"]), str(inputs["speech"]), "-o", str(out)], "broken.jpg")
     _fails(capsys, ["render", str(inputs["dir"] / "missing.png"), str(inputs["speech"]), "-o", str(out)], "not found")
@@ -62,8 +62,8 @@ def test_no_face_explains_points_and_inspect(capsys, inputs):
     assert not out.exists()
 
 
-def test_bad_audio(capsys, inputs, shared_data):
-    image = str(shared_data / "images" / "grace_hopper.jpg")
+def test_bad_audio(capsys, inputs, real_data):
+    image = str(real_data / "images" / "grace_hopper.jpg")
     out = inputs["dir"] / "out.mp4"
     _fails(capsys, ["render", image, str(inputs["silent"]), "-o", str(out)], "silent")
     _fails(capsys, ["render", image, str(inputs["corrupt"]), "-o", str(out)], "corrupt.mp3")
@@ -71,8 +71,8 @@ def test_bad_audio(capsys, inputs, shared_data):
     assert not out.exists()
 
 
-def test_bad_output_and_options(capsys, inputs, shared_data):
-    image = str(shared_data / "images" / "grace_hopper.jpg")
+def test_bad_output_and_options(capsys, inputs, real_data):
+    image = str(real_data / "images" / "grace_hopper.jpg")
     speech = str(inputs["speech"])
     _fails(capsys, ["render", image, speech, "-o", str(inputs["dir"] / "nowhere" / "o.mp4")], "does not exist")
     _fails(capsys, ["render", image, speech, "-o", str(inputs["dir"] / "o.avi")], ".mp4")
@@ -83,8 +83,8 @@ def test_bad_output_and_options(capsys, inputs, shared_data):
 
 
 @pytest.mark.slow
-def test_face_index_out_of_range_lists_the_faces(capsys, inputs, shared_data):
-    image = str(shared_data / "images" / "grace_hopper.jpg")
+def test_face_index_out_of_range_lists_the_faces(capsys, inputs, real_data):
+    image = str(real_data / "images" / "grace_hopper.jpg")
     _fails(capsys, ["render", image, str(inputs["speech"]), "-o", str(inputs["dir"] / "o.mp4"), "--face", "3"], "0: box")
 
 
@@ -113,8 +113,8 @@ def test_a_faceless_picture_prints_one_line_without_the_detectors_native_logs(in
 
 
 @pytest.mark.parametrize("command", ["render", "cues"])
-def test_text_over_the_configured_limit_names_the_flag(capsys, inputs, shared_data, command):
-    image = [str(shared_data / "images" / "grace_hopper.jpg")] if command == "render" else []
+def test_text_over_the_configured_limit_names_the_flag(capsys, inputs, real_data, command):
+    image = [str(real_data / "images" / "grace_hopper.jpg")] if command == "render" else []
     out = str(inputs["dir"] / ("o.mp4" if command == "render" else "o.tsv"))
     argv = [command, *image, "--text", "A sentence of some forty characters here.", "--voice", "en-us"]
     _fails(capsys, [*argv, "-o", out, "--max-text-chars", "20"], "limit of 20", "--max-text-chars")
@@ -122,14 +122,14 @@ def test_text_over_the_configured_limit_names_the_flag(capsys, inputs, shared_da
 
 
 @pytest.mark.slow
-def test_a_terminated_render_leaves_no_file(tmp_path, shared_data):
+def test_a_terminated_render_leaves_no_file(tmp_path, real_data):
     import signal
     import time
 
     out = tmp_path / "term.mp4"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "talkingphoto", "render", str(shared_data / "images" / "grace_hopper.jpg"),
-         str(shared_data / "audio" / "sense_and_sensibility_01_austen_64kb-0870.wav"), "-o", str(out), "--mode", "master", "-q"],
+        [sys.executable, "-m", "talkingphoto", "render", str(real_data / "images" / "grace_hopper.jpg"),
+         str(real_data / "audio" / "sense_and_sensibility_01_austen_64kb-0870.wav"), "-o", str(out), "--mode", "master", "-q"],
         stderr=subprocess.PIPE,
         text=True,
     )  # fmt: skip
@@ -143,8 +143,8 @@ def test_a_terminated_render_leaves_no_file(tmp_path, shared_data):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_options_that_would_be_ignored_are_refused(capsys, inputs, shared_data):
-    image = str(shared_data / "images" / "grace_hopper.jpg")
+def test_options_that_would_be_ignored_are_refused(capsys, inputs, real_data):
+    image = str(real_data / "images" / "grace_hopper.jpg")
     out = str(inputs["dir"] / "o.mp4")
     _fails(capsys, ["render", image, str(inputs["speech"]), "-o", out, "--voice", "en"], "a recording is used as it is")
     points = inputs["dir"] / "p.json"

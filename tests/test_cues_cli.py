@@ -37,8 +37,8 @@ def test_text_file_to_tsv_with_basic_shapes(tmp_path):
 
 
 @pytest.mark.slow
-def test_recording_to_tsv(tmp_path, shared_data):
-    audio = shared_data / "audio" / "goforward.wav"
+def test_recording_to_tsv(tmp_path, real_data):
+    audio = real_data / "audio" / "goforward.wav"
     out = tmp_path / "cues.tsv"
     assert main(["cues", str(audio), "-o", str(out)]) == 0
     with wave.open(str(audio), "rb") as wav:

@@ -23,9 +23,9 @@ def write_video(path, frames, fps=25):
 
 
 @pytest.fixture
-def still_video(shared_data, tmp_path):
+def still_video(real_data, tmp_path):
     """8 frames of the closed-mouth portrait, then 4 blank frames."""
-    photo = np.asarray(Image.open(shared_data / "images" / "grace_hopper.jpg").convert("RGB"))
+    photo = np.asarray(Image.open(real_data / "images" / "grace_hopper.jpg").convert("RGB"))
     photo = photo[: photo.shape[0] // 2 * 2, : photo.shape[1] // 2 * 2]
     blank = np.full_like(photo, 128)
     path = tmp_path / "still.mp4"
@@ -43,12 +43,12 @@ def test_closed_mouth_measures_near_zero_and_no_face_is_nan(still_video):
 
 
 @pytest.mark.slow
-def test_a_painted_three_quarter_face_is_found_in_every_frame(shared_data, tmp_path):
+def test_a_painted_three_quarter_face_is_found_in_every_frame(real_data, tmp_path):
     # The mesh alone misses this face on the whole frame; the renderer's detection chain
     # finds it once, then the mesh tracks it in a window around it.
     from talkingphoto.media import load_image
 
-    painting = load_image(shared_data / "images" / "wesnoth_mage_female.png")
+    painting = load_image(real_data / "images" / "wesnoth_mage_female.png")
     path = tmp_path / "painting.mp4"
     write_video(path, [painting] * 6)
     openness = measure_video_openness(path)
@@ -61,9 +61,9 @@ def test_missing_video_is_an_output_error(tmp_path):
 
 
 @pytest.mark.slow
-def test_script_prints_json(still_video, shared_data, capsys):
+def test_script_prints_json(still_video, real_data, capsys):
     code = main(
-        [str(still_video), "--audio", str(shared_data / "audio" / "goforward.wav"), "--transcript", "go forward ten meters", "--json"]
+        [str(still_video), "--audio", str(real_data / "audio" / "goforward.wav"), "--transcript", "go forward ten meters", "--json"]
     )
     assert code == 0
     figures = json.loads(capsys.readouterr().out)

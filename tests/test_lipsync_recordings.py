@@ -32,10 +32,10 @@ def read_wav(path):
 
 
 @pytest.mark.slow
-def test_proxy_lipsync_on_shared_recordings(shared_data):
+def test_proxy_lipsync_on_shared_recordings(real_data):
     correlations, closed, bilabials = [], 0, 0
     for name, (transcript, minimum) in RECORDINGS.items():
-        y, sr = read_wav(shared_data / "audio" / name)
+        y, sr = read_wav(real_data / "audio" / name)
         phones = align_phones(y, sr=sr, transcript=transcript)
         assert phones, f"alignment failed on {name}"
         report = evaluate_track(mouth_track(y, sr=sr, fps=25), phones)

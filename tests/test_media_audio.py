@@ -183,8 +183,8 @@ def test_check_audible_thresholds():
 
 
 @pytest.mark.slow
-def test_real_speech_quiet_passes_far_too_quiet_fails(shared_data):
-    y, sr = load_audio(shared_data / "audio" / "goforward.wav", mono=True)
+def test_real_speech_quiet_passes_far_too_quiet_fails(real_data):
+    y, sr = load_audio(real_data / "audio" / "goforward.wav", mono=True)
     assert sr == 16000 and abs(len(y) / sr - 2.8) < 0.2
     check_audible(y, sr=sr)
     check_audible(y * 10 ** (-30 / 20), sr=sr)  # 30 dB quieter: a badly set microphone

@@ -158,10 +158,10 @@ def test_bad_parameters():
 
 
 @pytest.mark.slow
-def test_real_photo_and_transparent_sprite(shared_data):
-    photo = load_image(shared_data / "images" / "grace_hopper.jpg")
+def test_real_photo_and_transparent_sprite(real_data):
+    photo = load_image(real_data / "images" / "grace_hopper.jpg")
     assert photo.shape == (600, 512, 3) and photo.dtype == np.uint8 and photo.std() > 30
-    sprite = load_image(shared_data / "images" / "sylvie_green_normal.png", background=(0, 0, 0))
+    sprite = load_image(real_data / "images" / "sylvie_green_normal.png", background=(0, 0, 0))
     assert sprite.shape == (700, 456, 3)
     assert sprite[0, 0].tolist() == [0, 0, 0]  # transparent corner shows the background
     assert sprite[150:250, 150:300].mean() > 60  # the face is opaque

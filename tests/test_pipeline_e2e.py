@@ -15,11 +15,11 @@ pytestmark = pytest.mark.slow
 TRANSCRIPT_0880 = "he was not an ill disposed young man"
 
 
-def _scene(shared_data, tmp_path, *, image="grace_hopper.jpg", audio="sense_and_sensibility_01_austen_64kb-0880.wav", **options):
+def _scene(real_data, tmp_path, *, image="grace_hopper.jpg", audio="sense_and_sensibility_01_austen_64kb-0880.wav", **options):
     job = Job(
-        image=shared_data / "images" / image,
+        image=real_data / "images" / image,
         output=tmp_path / "out.mp4",
-        audio=shared_data / "audio" / audio,
+        audio=real_data / "audio" / audio,
         options=RenderOptions(**options),
     )
     return prepare_scene(job)
@@ -32,10 +32,10 @@ def _mouth_box(face, pad: float = 0.6):
     return (int(x0 - pad * w), int(y0 - pad * h), int(x1 + pad * w), int(y1 + 2 * pad * h))
 
 
-def test_render_writes_browser_ready_mp4_as_long_as_the_audio(shared_data, tmp_path):
-    audio = shared_data / "audio" / "sense_and_sensibility_01_austen_64kb-0880.wav"
+def test_render_writes_browser_ready_mp4_as_long_as_the_audio(real_data, tmp_path):
+    audio = real_data / "audio" / "sense_and_sensibility_01_austen_64kb-0880.wav"
     out = tmp_path / "grace.mp4"
-    result = talkingphoto.render(shared_data / "images" / "grace_hopper.jpg", audio, out, mode="standard")
+    result = talkingphoto.render(real_data / "images" / "grace_hopper.jpg", audio, out, mode="standard")
     info = probe_media(out)
     assert (info.width, info.height) == (512, 600)  # the picture's own size and aspect ratio
     assert info.video_codec == "h264" and info.audio_codec == "aac"
@@ -44,8 +44,8 @@ def test_render_writes_browser_ready_mp4_as_long_as_the_audio(shared_data, tmp_p
     assert not [p for p in tmp_path.iterdir() if p.name != "grace.mp4"]  # no leftovers
 
 
-def test_standard_mode_moves_the_mouth_and_nothing_outside_the_lower_face(shared_data, tmp_path):
-    scene = _scene(shared_data, tmp_path, mode="standard")
+def test_standard_mode_moves_the_mouth_and_nothing_outside_the_lower_face(real_data, tmp_path):
+    scene = _scene(real_data, tmp_path, mode="standard")
     image = scene.image
     x0, y0, x1, y1 = scene.actors[0].animator.region
     mx0, my0, mx1, my1 = _mouth_box(scene.speaker)
@@ -69,8 +69,8 @@ def _eye_detail(frame, scene) -> float:
     return float(cv2.Laplacian(grey, cv2.CV_64F).var())
 
 
-def test_vivid_mode_moves_eyes_and_head_too(shared_data, tmp_path):
-    scene = _scene(shared_data, tmp_path, mode="vivid", audio="sense_and_sensibility_01_austen_64kb-0870.wav")
+def test_vivid_mode_moves_eyes_and_head_too(real_data, tmp_path):
+    scene = _scene(real_data, tmp_path, mode="vivid", audio="sense_and_sensibility_01_austen_64kb-0870.wav")
     motion = scene.actors[0].motion
     assert 0.5 <= np.count_nonzero(np.diff((motion.blink > 0.5).astype(int)) > 0) <= 6  # 7 s: a few blinks
     eye = scene.speaker.landmarks[topo.RIGHT_EYE, :2]
@@ -90,13 +90,13 @@ def test_vivid_mode_moves_eyes_and_head_too(shared_data, tmp_path):
     assert _eye_detail(frame_at(scene, 30), scene) > 0.3 * _eye_detail(scene.image, scene)
 
 
-def test_lip_sync_of_the_rendered_video(shared_data, tmp_path):
+def test_lip_sync_of_the_rendered_video(real_data, tmp_path):
     """Re-detect the mouth in the MP4 and compare with forced-aligned phones (target >= 0.7 at lag 0)."""
     from talkingphoto.evaluation.__main__ import evaluate_video
 
     out = tmp_path / "sync.mp4"
-    audio = shared_data / "audio" / "sense_and_sensibility_01_austen_64kb-0880.wav"
-    talkingphoto.render(shared_data / "images" / "grace_hopper.jpg", audio, out, mode="vivid")
+    audio = real_data / "audio" / "sense_and_sensibility_01_austen_64kb-0880.wav"
+    talkingphoto.render(real_data / "images" / "grace_hopper.jpg", audio, out, mode="vivid")
     report = evaluate_video(out, audio=audio, transcript=TRANSCRIPT_0880)
     assert report.valid_fraction > 0.95
     assert report.correlation >= 0.7
@@ -111,8 +111,8 @@ def test_lip_sync_of_the_rendered_video(shared_data, tmp_path):
         ("wesnoth_mage_female.png", (400, 400), "face_detection+mesh"),
     ],
 )
-def test_drawn_characters_keep_their_frame_and_move_their_mouths(shared_data, tmp_path, image, size, detector):
-    scene = _scene(shared_data, tmp_path, image=image, audio="goforward.wav", mode="vivid")
+def test_drawn_characters_keep_their_frame_and_move_their_mouths(real_data, tmp_path, image, size, detector):
+    scene = _scene(real_data, tmp_path, image=image, audio="goforward.wav", mode="vivid")
     assert scene.image.shape[1::-1] == size  # full figure kept, never cropped
     assert scene.speaker.detector == detector and scene.speaker.style == "drawn"
     mx0, my0, mx1, my1 = _mouth_box(scene.speaker, pad=1.0)
@@ -124,11 +124,11 @@ def test_drawn_characters_keep_their_frame_and_move_their_mouths(shared_data, tm
     assert np.corrcoef(change, scene.actors[0].mouth.open)[0, 1] > 0.6
 
 
-def test_a_cat_renders_from_a_points_file_and_fails_helpfully_without(shared_data, tmp_path):
+def test_a_cat_renders_from_a_points_file_and_fails_helpfully_without(real_data, tmp_path):
     from talkingphoto.errors import NoFaceError
 
-    image = shared_data / "images" / "chelsea.png"
-    audio = shared_data / "audio" / "goforward.wav"
+    image = real_data / "images" / "chelsea.png"
+    audio = real_data / "audio" / "goforward.wav"
     with pytest.raises(NoFaceError, match="--points") as info:
         talkingphoto.render(image, audio, tmp_path / "cat.mp4")
     assert "inspect" in str(info.value)
@@ -153,21 +153,21 @@ def test_a_cat_renders_from_a_points_file_and_fails_helpfully_without(shared_dat
     assert info.height == 300 and info.width % 2 == 0 and abs(info.width - 451) == 1  # made even, not cropped
 
 
-def test_dialogue_mouths_take_turns_and_listeners_keep_their_lips_shut(shared_data, tmp_path):
+def test_dialogue_mouths_take_turns_and_listeners_keep_their_lips_shut(real_data, tmp_path):
     import cv2
 
     from talkingphoto.dialogue import load_script, prepare_dialogue
     from talkingphoto.media import load_image
 
-    grace = load_image(shared_data / "images" / "grace_hopper.jpg")
-    mage = load_image(shared_data / "images" / "wesnoth_mage_female.png")
+    grace = load_image(real_data / "images" / "grace_hopper.jpg")
+    mage = load_image(real_data / "images" / "wesnoth_mage_female.png")
     mage = cv2.resize(mage, (600, 600), interpolation=cv2.INTER_CUBIC)
     pair = np.full((600, 1112, 3), 255, np.uint8)
     pair[:, :512] = grace
     pair[:, 512:] = mage
     cv2.imwrite(str(tmp_path / "pair.png"), cv2.cvtColor(pair, cv2.COLOR_RGB2BGR))
     for name in ("goforward.wav", "sense_and_sensibility_01_austen_64kb-0880.wav"):
-        (tmp_path / name).write_bytes((shared_data / "audio" / name).read_bytes())
+        (tmp_path / name).write_bytes((real_data / "audio" / name).read_bytes())
     (tmp_path / "talk.yaml").write_text(
         "image: pair.png\n"
         "turns:\n"
@@ -200,11 +200,11 @@ def test_dialogue_mouths_take_turns_and_listeners_keep_their_lips_shut(shared_da
 
 
 
-def test_master_mode_moves_body_and_camera_and_keeps_lip_sync(shared_data, tmp_path):
+def test_master_mode_moves_body_and_camera_and_keeps_lip_sync(real_data, tmp_path):
     from talkingphoto.evaluation.__main__ import evaluate_video
     from talkingphoto.pipeline import frame_at
 
-    scene = _scene(shared_data, tmp_path, mode="master")
+    scene = _scene(real_data, tmp_path, mode="master")
     assert scene.stage is not None and scene.actors[0].motion is not None  # vivid's face motion too
     first, last = frame_at(scene, 0), frame_at(scene, scene.n_frames - 1)
     assert first.shape == scene.image.shape
@@ -216,29 +216,29 @@ def test_master_mode_moves_body_and_camera_and_keeps_lip_sync(shared_data, tmp_p
     assert min(f[:, [0, -1]].mean() for f in (first, last)) > 20
 
     out = tmp_path / "master.mp4"
-    audio = shared_data / "audio" / "sense_and_sensibility_01_austen_64kb-0880.wav"
-    result = talkingphoto.render(shared_data / "images" / "grace_hopper.jpg", audio, out, mode="master")
+    audio = real_data / "audio" / "sense_and_sensibility_01_austen_64kb-0880.wav"
+    result = talkingphoto.render(real_data / "images" / "grace_hopper.jpg", audio, out, mode="master")
     info = probe_media(out)
     assert (info.width, info.height) == (512, 600) and info.n_video_frames == result.n_frames
     report = evaluate_video(out, audio=audio, transcript=TRANSCRIPT_0880)
     assert report.valid_fraction > 0.95 and report.correlation >= 0.7 and abs(report.best_lag) <= 1
 
 
-def test_master_mode_on_a_cutout_keeps_its_backdrop(shared_data, tmp_path):
+def test_master_mode_on_a_cutout_keeps_its_backdrop(real_data, tmp_path):
     from talkingphoto.pipeline import frame_at
 
-    scene = _scene(shared_data, tmp_path, image="wesnoth_mage_female.png", audio="goforward.wav", mode="master")
+    scene = _scene(real_data, tmp_path, image="wesnoth_mage_female.png", audio="goforward.wav", mode="master")
     assert scene.stage.animator.uniform_plate  # the sprite's own transparency was its mask
     for i in (0, scene.n_frames // 2, scene.n_frames - 1):
         frame = frame_at(scene, i)
         assert frame[:30, :30].min() > 240 and frame[:30, -30:].min() > 240  # still the white page
 
 
-def test_a_dialogue_character_can_be_rigged_from_points(shared_data, tmp_path):
+def test_a_dialogue_character_can_be_rigged_from_points(real_data, tmp_path):
     from talkingphoto.dialogue import load_script, prepare_dialogue
 
-    (tmp_path / "cat.png").write_bytes((shared_data / "images" / "chelsea.png").read_bytes())
-    (tmp_path / "meow.wav").write_bytes((shared_data / "audio" / "goforward.wav").read_bytes())
+    (tmp_path / "cat.png").write_bytes((real_data / "images" / "chelsea.png").read_bytes())
+    (tmp_path / "meow.wav").write_bytes((real_data / "audio" / "goforward.wav").read_bytes())
     (tmp_path / "cat.json").write_text(
         json.dumps({"mouth_left": [228, 281], "mouth_right": [290, 279], "upper_lip": [258, 279],
                     "lower_lip": [258, 287], "chin": [260, 298]})

@@ -86,15 +86,15 @@ def test_crash_on_a_worker_is_a_failed_job(tmp_path, local_ray):
 
 
 @pytest.mark.slow
-def test_command_with_ray_renders_a_real_video(tmp_path, local_ray, shared_data, capsys):
+def test_command_with_ray_renders_a_real_video(tmp_path, local_ray, real_data, capsys):
     from talkingphoto.cli import main
 
     manifest = tmp_path / "jobs.jsonl"
     manifest.write_text(
         json.dumps(
             {
-                "image": str(shared_data / "images" / "grace_hopper.jpg"),
-                "audio": str(shared_data / "audio" / "goforward.wav"),
+                "image": str(real_data / "images" / "grace_hopper.jpg"),
+                "audio": str(real_data / "audio" / "goforward.wav"),
                 "max_size": 320,
             }
         )

@@ -23,13 +23,13 @@ class _Ref(NamedTuple):
     [("en-us", "Please bring me a map of the big blue bay before the moon comes up."),
      ("cmn", "妈妈买了一本书，爸爸不怕麻烦，朋友们都来帮忙。")],
 )  # fmt: skip
-def test_rendered_mouth_follows_phonemes_better_than_audio_analysis(voice, text, tmp_path, shared_data):
+def test_rendered_mouth_follows_phonemes_better_than_audio_analysis(voice, text, tmp_path, real_data):
     import talkingphoto
     from talkingphoto.evaluation import lipsync_report, measure_video_openness, reference_openness
     from talkingphoto.motion import ipa_to_arpabet
     from talkingphoto.voice import speak
 
-    image = shared_data / "images" / "grace_hopper.jpg"
+    image = real_data / "images" / "grace_hopper.jpg"
     speech = speak(text, voice=voice)
     reference = [_Ref(p.start, p.end, ipa_to_arpabet(p.ipa)) for p in speech.phones]
     wav = tmp_path / "speech.wav"

@@ -278,9 +278,9 @@ def test_page_and_openapi_are_served(tmp_path):
         assert "API reference" in client.get("/docs").text
 
 
-def test_inspect_finds_the_face_and_refuses_non_pictures(tmp_path, shared_data):
+def test_inspect_finds_the_face_and_refuses_non_pictures(tmp_path, real_data):
     with _studio(tmp_path) as client:
-        photo = (shared_data / "images" / "grace_hopper.jpg").read_bytes()
+        photo = (real_data / "images" / "grace_hopper.jpg").read_bytes()
         found = client.post("/api/inspect", files={"image": ("hopper.jpg", photo)}).json()
         assert (found["width"], found["height"]) == (512, 600)
         assert len(found["faces"]) == 1 and found["faces"][0]["index"] == 0

@@ -87,7 +87,7 @@ def page(tmp_path):
 
 
 @pytest.mark.slow
-def test_upload_generate_play(studio, page, shared_data, tmp_path):
+def test_upload_generate_play(studio, page, real_data, tmp_path):
     page.goto(studio)
     assert page.title() == "talkingphoto studio"
 
@@ -99,11 +99,11 @@ def test_upload_generate_play(studio, page, shared_data, tmp_path):
     error.wait_for(state="visible")
     assert error.inner_text() == "the picture must be a JPEG, PNG or WebP image; notes.png looks like text"
 
-    page.set_input_files("#image-input", str(shared_data / "images" / "grace_hopper.jpg"))
+    page.set_input_files("#image-input", str(real_data / "images" / "grace_hopper.jpg"))
     page.wait_for_function("document.getElementById('faces-note').textContent.startsWith('1 face found')")
     assert page.locator("#error").is_hidden()
     assert page.locator(".face.chosen").count() == 1
-    page.set_input_files("#audio-input", str(shared_data / "audio" / "goforward.wav"))
+    page.set_input_files("#audio-input", str(real_data / "audio" / "goforward.wav"))
     page.check("input[value=vivid]")
     generate = page.locator("#generate")
     assert generate.is_enabled()
@@ -135,9 +135,9 @@ def test_upload_generate_play(studio, page, shared_data, tmp_path):
 
 
 @pytest.mark.slow
-def test_no_face_found_then_mouth_points_by_hand(studio, page, shared_data):
+def test_no_face_found_then_mouth_points_by_hand(studio, page, real_data):
     page.goto(studio)
-    page.set_input_files("#image-input", str(shared_data / "images" / "chelsea.png"))  # a cat
+    page.set_input_files("#image-input", str(real_data / "images" / "chelsea.png"))  # a cat
     page.wait_for_function("document.getElementById('faces-note').textContent.startsWith('No face was found')")
     assert "left corner of the mouth" in page.inner_text("#faces-note")
     page.click("#tab-text")

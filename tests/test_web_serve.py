@@ -96,15 +96,15 @@ def test_server_process_serves_and_stops_on_ctrl_c(tmp_path):
 
 
 @pytest.mark.slow
-def test_hard_crash_mid_render_is_retried_after_restart(tmp_path, shared_data):
+def test_hard_crash_mid_render_is_retried_after_restart(tmp_path, real_data):
     """SIGKILL the real server while it renders; the next server finishes the job."""
     import av
 
     data_dir = tmp_path / "data"
     server = Server(data_dir)
     try:
-        picture = (shared_data / "images" / "grace_hopper.jpg").read_bytes()
-        speech = (shared_data / "audio" / "sense_and_sensibility_01_austen_64kb-0870.wav").read_bytes()
+        picture = (real_data / "images" / "grace_hopper.jpg").read_bytes()
+        speech = (real_data / "audio" / "sense_and_sensibility_01_austen_64kb-0870.wav").read_bytes()
         boundary = "talkingphoto-test-boundary"
         body = b""
         for name, filename, data in (("image", "hopper.jpg", picture), ("audio", "speech.wav", speech)):

@@ -191,7 +191,14 @@ class Actor:
         pose = Pose()
         if self.mouth is not None:
             m = self.mouth
-            pose = replace(pose, open=float(m.open[i]), spread=float(m.spread[i]), press=float(m.press[i]))
+            pose = replace(
+                pose,
+                open=float(m.open[i]),
+                spread=float(m.spread[i]),
+                press=float(m.press[i]),
+                fv=float(m.fv[i]),
+                tongue=float(m.tongue[i]),
+            )
         head = None
         if self.motion is not None:
             f = self.motion

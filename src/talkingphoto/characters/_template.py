@@ -4,7 +4,7 @@ The template is one mediapipe detection on a public-domain frontal photo, rotate
 in 3-D and normalised (see :func:`canonical_from_landmarks`). It is stored as package data
 (``talkingphoto/data/canonical_face.npz``) and can be rebuilt with::
 
-    python -m talkingphoto.characters._template /work/shared/data/images/grace_hopper.jpg \
+    python -m talkingphoto.characters._template examples/portrait.jpg \
         src/talkingphoto/data/canonical_face.npz
 """
 

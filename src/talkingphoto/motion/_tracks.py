@@ -31,18 +31,28 @@ class MouthTrack:
         +1 = lips spread wide (EE), -1 = rounded and puckered (OO, W).
     press : np.ndarray [shape=(n_frames,), dtype=float32, range 0..1]
         1 = lips pressed shut (M, B, P); overrides ``open``.
+    fv : np.ndarray [shape=(n_frames,), dtype=float32, range 0..1], optional
+        1 = lower lip tucked under the upper teeth (F, V). Zeros when not given.
+    tongue : np.ndarray [shape=(n_frames,), dtype=float32, range 0..1], optional
+        1 = tongue tip visible behind the upper teeth (L, TH). Zeros when not given.
     """
 
     fps: float
     open: np.ndarray
     spread: np.ndarray
     press: np.ndarray
+    fv: np.ndarray | None = None
+    tongue: np.ndarray | None = None
 
     def __post_init__(self):
         n = len(np.asarray(self.open))
         object.__setattr__(self, "open", _as_track(self.open, "open", n, 0.0, 1.0))
         object.__setattr__(self, "spread", _as_track(self.spread, "spread", n, -1.0, 1.0))
         object.__setattr__(self, "press", _as_track(self.press, "press", n, 0.0, 1.0))
+        for name in ("fv", "tongue"):
+            values = getattr(self, name)
+            values = np.zeros(n, np.float32) if values is None else _as_track(values, name, n, 0.0, 1.0)
+            object.__setattr__(self, name, values)
 
     @property
     def n_frames(self) -> int:

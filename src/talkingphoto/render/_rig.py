@@ -25,13 +25,16 @@ MAX_GAP = 0.55
 class Pose:
     """Local face controls for one frame (head motion is applied separately).
 
-    open, press in 0..1; spread in -1..1 (see MouthTrack); blink 0..1 (1 = lids shut);
-    brow 0..1 (1 = raised); gaze_x, gaze_y in -1..1 (fraction of the iris radius range).
+    open, press, fv, tongue in 0..1; spread in -1..1 (see MouthTrack); blink 0..1
+    (1 = lids shut); brow 0..1 (1 = raised); gaze_x, gaze_y in -1..1 (fraction of the
+    iris radius range).
     """
 
     open: float = 0.0
     spread: float = 0.0
     press: float = 0.0
+    fv: float = 0.0
+    tongue: float = 0.0
     blink: float = 0.0
     brow: float = 0.0
     gaze_x: float = 0.0
