@@ -31,7 +31,7 @@ def local_ray():
 
 def test_ray_batch_writes_where_the_manifest_says_and_resumes(tmp_path, local_ray):
     def fake(job, *, progress=None, cancel=None):  # nested: cloudpickle sends it by value
-        if job.text == "fail":
+        if job.turns[0].text == "fail":
             from talkingphoto.errors import VoiceError
 
             raise VoiceError("voice 'nobody' is not installed; see 'talkingphoto voices'")
