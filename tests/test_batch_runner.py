@@ -182,3 +182,37 @@ def test_command_renders_real_videos_then_resumes(tmp_path, real_data, capsys):
             assert abs(float(container.duration) / 1e6 - 2.8) < 0.1
     assert main(["batch", str(manifest), "--out-dir", str(out_dir), "-q"]) == 0
     assert capsys.readouterr().out.splitlines()[-1].startswith("2 skipped in ")
+
+
+def test_a_line_may_render_a_dialogue_script(folder):
+    (folder / "inputs" / "talk.yaml").write_text(
+        "image: anna.png\nturns:\n  - {face: 0, audio: hello.wav}\n  - {pause: 0.2}\n  - {face: 1, audio: song.wav}\n"
+    )
+    manifest = _jsonl(
+        folder / "jobs.jsonl",
+        [{"script": "inputs/talk.yaml", "mode": "vivid", "fps": "12"}, {"script": "inputs/talk.yaml", "out": "again"}],
+    )
+    first, second = (item.job for item in read_manifest(manifest, out_dir=folder / "out"))
+    assert first.output.name == "talk_vivid.mp4" and second.output.name == "again.mp4"
+    assert (first.motion.mode, first.encode.fps, len(first.turns)) == ("vivid", 12.0, 3)
+    assert first.turns[2].audio == folder / "inputs" / "song.wav"
+    results = run_batch(read_manifest(manifest, out_dir=folder / "out"), renderer=fake_render)
+    assert [r.status for r in results] == ["done", "done"]
+    assert (folder / "out" / "talk_vivid.mp4").read_bytes()[4:8] == b"ftyp"
+
+
+@pytest.mark.parametrize(
+    ("entry", "script", "message"),
+    [
+        ({"script": "talk.yaml", "image": "anna.png"}, "image: anna.png\nturns: [{face: 0, audio: hello.wav}]", "drop image"),
+        ({"script": "talk.yaml", "voice": "en"}, "image: anna.png\nturns: [{face: 0, text: hi}]", "set per turn"),
+        ({"script": "talk.yaml"}, "image: anna.png\nturns: [{face: 0, audio: gone.wav}]", "'gone.wav', named in talk.yaml, not found"),
+        ({"script": "talk.yaml"}, "image: anna.png\nturns: [{face: 0}]", "line 1: talk.yaml, turn 1: give either"),
+        ({"script": "nowhere.yaml"}, "", "script 'nowhere.yaml' not found"),
+    ],
+)
+def test_script_lines_are_checked_up_front(folder, entry, script, message):
+    (folder / "inputs" / "talk.yaml").write_text(script)
+    manifest = _jsonl(folder / "inputs" / "jobs.jsonl", [entry])
+    with pytest.raises(ParameterError, match=message):
+        read_manifest(manifest, out_dir=folder / "out")

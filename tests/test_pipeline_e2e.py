@@ -244,3 +244,21 @@ def test_a_dialogue_character_can_be_rigged_from_points(real_data, tmp_path):
     scene = build_scene(load_script(tmp_path / "talk.yaml", output=tmp_path / "o.mp4", mode="vivid"))
     (actor,) = scene.actors
     assert actor.animator.face.detector == "points" and actor.mouth.open.max() > 0.3
+
+
+def test_a_render_is_a_conversation_with_one_turn(real_data, tmp_path):
+    """Same frames for the same seed, whether the job comes from render's flags or a script."""
+    from talkingphoto.dialogue import load_script
+    from talkingphoto.pipeline import frame_at
+
+    audio = "sense_and_sensibility_01_austen_64kb-0880.wav"
+    for name, folder in (("grace_hopper.jpg", "images"), (audio, "audio")):
+        (tmp_path / name).write_bytes((real_data / folder / name).read_bytes())
+    (tmp_path / "one.yaml").write_text(f"image: grace_hopper.jpg\nturns: [{{face: 0, audio: {audio}}}]\n")
+    single = _scene(real_data, tmp_path, mode="vivid", seed=7)
+    scripted = build_scene(load_script(tmp_path / "one.yaml", output=tmp_path / "o.mp4", mode="vivid", seed=7))
+    other_seed = _scene(real_data, tmp_path, mode="vivid", seed=8)
+    assert single.n_frames == scripted.n_frames
+    for i in (0, 20, 50):
+        assert np.array_equal(frame_at(single, i), frame_at(scripted, i))
+    assert not np.array_equal(frame_at(single, 50), frame_at(other_seed, 50))
