@@ -131,7 +131,7 @@ def test_broken_audio_is_422(tmp_path, inputs):
     with _studio(tmp_path) as client:
         response = _post(client, inputs, audio=b"RIFF\x00\x00\x00\x00WAVEjunk")
     assert response.status_code == 422
-    assert response.json()["detail"]
+    assert response.json()["detail"].startswith("voice.wav is not an audio or video file")  # the client's name
 
 
 def test_missing_speech_and_bad_fields_are_422_in_words(tmp_path, inputs):
@@ -319,6 +319,15 @@ def test_a_conversation_is_one_job_with_its_files(tmp_path, inputs):
     assert rendered.turns[0].audio == rendered.turns[3].audio  # one file named twice is stored once
     assert json.loads(rendered.turns[2].speaker.points.read_text()) == points
     assert rendered.encode.fps == 12
+
+
+def test_a_broken_recording_in_a_conversation_is_422_naming_its_turn_and_file(tmp_path, inputs):
+    script = "image: pair.png\nturns: [{face: 0, audio: hello.wav}, {pause: 0.2}, {face: 0, audio: mine.wav}]"
+    files = {"pair.png": inputs["image"], "hello.wav": inputs["audio"], "mine.wav": b"RIFF\x00\x00\x00\x00WAVEjunk"}
+    with _studio(tmp_path) as client:
+        response = _post_script(client, script, files)
+    assert response.status_code == 422
+    assert response.json()["detail"].startswith("script, turn 3: mine.wav is not an audio or video file"), response.text
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,5 @@
-"""The studio page in a real headless Chromium: upload, find the face, generate, watch, play.
+"""The studio page in a real headless Chromium: upload, find the face, generate, watch, play;
+and a conversation of turns between two faces.
 
 Drives Debian's chromium through Playwright against a real uvicorn server on 127.0.0.1.
 Everything behind the page is real: face finding, the manual points rig and the renderer.
@@ -155,3 +156,118 @@ def test_no_face_found_then_mouth_points_by_hand(studio, page, real_data):
     page.locator("#result").wait_for(state="visible", timeout=30000)
     jobs = page.request.get(f"{studio}/api/jobs").json()
     assert [job["status"] for job in jobs] == ["done"]
+
+
+def _pair_picture(real_data, path: Path) -> Path:
+    """Grace Hopper and the Wesnoth mage side by side, small (712 x 384) so the render is quick."""
+    import cv2
+    import numpy as np
+
+    from talkingphoto.media import load_image
+
+    grace = load_image(real_data / "images" / "grace_hopper.jpg")
+    mage = load_image(real_data / "images" / "wesnoth_mage_female.png")
+    grace = cv2.resize(grace, (328, 384), interpolation=cv2.INTER_AREA)
+    mage = cv2.resize(mage, (384, 384), interpolation=cv2.INTER_AREA)
+    cv2.imwrite(str(path), cv2.cvtColor(np.hstack([grace, mage]), cv2.COLOR_RGB2BGR))
+    return path
+
+
+@pytest.mark.slow
+def test_a_conversation_between_two_faces(studio, page, real_data, tmp_path):
+    from talkingphoto.voice import speak
+
+    page.goto(studio)
+    page.click("#kind-talk")
+    page.set_input_files("#image-input", str(_pair_picture(real_data, tmp_path / "pair.png")))
+    page.wait_for_function("document.getElementById('faces-note').textContent.startsWith('2 faces found')")
+    generate = page.locator("#generate")
+    assert generate.is_disabled()  # no turn yet
+    speakers = page.locator("#speakers button")
+    assert speakers.all_inner_texts() == ["Face 0", "Face 1"]
+
+    # Face 0, clicked on the picture, says a recording; then the next speaker is face 1.
+    page.locator("#marks .face").nth(0).click()
+    assert speakers.nth(0).get_attribute("aria-pressed") == "true"
+    page.set_input_files("#audio-input", str(real_data / "audio" / "goforward.wav"))
+    assert speakers.nth(1).get_attribute("aria-pressed") == "true"
+    page.fill("#pause-seconds", "0.5")
+    page.click("#add-pause")
+    page.click("#tab-text")
+    page.fill("#text-input", "Who goes there?")
+    page.select_option("#voice-select", "en_US-joe-medium")
+    generate.click()  # a typed text that is not a turn yet is not dropped silently
+    assert page.inner_text("#error") == "The text you typed is not a turn yet: press Add turn, or clear it."
+    page.click("#add-text")
+
+    # A broken recording for face 0: the server's refusal names its turn, also once moved
+    # up with the keyboard (which stays on the moved turn); then it is removed.
+    broken = tmp_path / "broken.wav"
+    broken.write_bytes(b"RIFF\x00\x00\x00\x00WAVEjunk")
+    page.click("#tab-audio")
+    page.set_input_files("#audio-input", str(broken))
+    generate.click()
+    error = page.locator("#error")
+    page.wait_for_function("document.getElementById('error').textContent.includes('broken.wav')")
+    assert error.inner_text().startswith("script, turn 4: broken.wav is not an audio or video file")
+    page.focus("[aria-label='Move turn 4 up']")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == "Move turn 3 up"
+    generate.click()
+    page.wait_for_function("document.getElementById('error').textContent.startsWith('script, turn 3: broken.wav')")
+    page.click("[aria-label='Remove turn 3']")
+    assert error.is_hidden()  # it named a turn that is gone
+    assert page.locator("#turns li .what").all_text_contents() == [
+        "Face 0: goforward.wav",
+        "pause 0.5 s",
+        "Face 1: “Who goes there?” · en_US-joe-medium",
+    ]
+    page.screenshot(path=str(tmp_path / "editor.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone: nothing sticks out sideways
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=str(tmp_path / "editor-phone.png"), full_page=True)
+    assert (tmp_path / "editor.png").stat().st_size > 10_000 and (tmp_path / "editor-phone.png").stat().st_size > 10_000
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    generate.click()
+    page.locator("#result").wait_for(state="visible", timeout=90000)
+    assert error.is_hidden()
+    page.wait_for_function("document.getElementById('video').readyState >= 2", timeout=20000)
+    spoken = speak("Who goes there?", voice="en_US-joe-medium")
+    expected = 2.8 + 0.5 + len(spoken.y) / spoken.sr  # goforward.wav lasts 2.8 s
+    assert abs(page.evaluate("document.getElementById('video').duration") - expected) < 0.25
+    page.evaluate("document.getElementById('video').play()")
+    page.wait_for_function("document.getElementById('video').currentTime > 0.2", timeout=20000)
+    history = page.locator("#jobs li")
+    history.first.wait_for()
+    assert history.count() == 1
+    assert "conversation: 2 files, 2 turns" in history.first.inner_text()  # the recording was sent once
+    assert "done · standard" in history.first.inner_text()
+
+
+@pytest.mark.slow
+def test_a_conversation_speaker_from_mouth_points_by_hand(studio, page, real_data):
+    page.goto(studio)
+    page.set_input_files("#image-input", str(real_data / "images" / "chelsea.png"))  # a cat: no face found
+    page.wait_for_function("document.getElementById('faces-note').textContent.startsWith('No face was found')")
+    box = page.locator("#picture").bounding_box()
+    # Three points in the single-speaker flow, the last two after switching: they carry over.
+    clicks = [(230, 265), (330, 262), (282, 258), (278, 287), (280, 298)]  # chelsea.png is 451 x 300
+    for x, y in clicks[:3]:
+        page.mouse.click(box["x"] + x / 451 * box["width"], box["y"] + y / 300 * box["height"])
+    page.click("#kind-talk")
+    assert page.inner_text("#speakers") == "nobody yet: place mouth points by hand on the picture"
+    for x, y in clicks[3:]:
+        page.mouse.click(box["x"] + x / 451 * box["width"], box["y"] + y / 300 * box["height"])
+    speaker = page.locator("#speakers button")
+    assert speaker.all_inner_texts() == ["Hand-placed 1"] and speaker.get_attribute("aria-pressed") == "true"
+    assert page.locator("#marks .dot").count() == 5  # drawn in the speaker's colour
+    page.click("#tab-text")
+    page.fill("#text-input", "Meow.")
+    page.click("#add-text")
+    page.click("#add-pause")
+    assert page.locator("#turns li .what").all_text_contents() == ["Hand-placed 1: “Meow.”", "pause 0.5 s"]
+    page.click("#generate")
+    page.locator("#result").wait_for(state="visible", timeout=60000)
+    (job,) = page.request.get(f"{studio}/api/jobs").json()
+    assert job["status"] == "done" and job["label"] == "conversation: 2 files, 1 turn"  # the picture and the points

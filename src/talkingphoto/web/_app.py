@@ -17,7 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from ..errors import MissingDependencyError, ParameterError, TalkingPhotoError
+from ..errors import AudioError, MissingDependencyError, ParameterError, TalkingPhotoError
 from ..jobs import OUTPUT_NAME, JobStore, WorkerPool
 from ..units import ANALYSIS_SR
 from ._guard import TOKEN_COOKIE, Guard
@@ -475,7 +475,10 @@ def _accept_script(folder: Path, *, limits, script: str, files: list, mode, opti
             if kind == "image":
                 stored[key], shape = _store_image(_read_image_upload(upload, limits=limits), folder)
             elif kind == "audio":
-                stored[key] = _store_audio(upload, folder, stem=f"audio{counts[kind]}", limits=limits)
+                try:
+                    stored[key] = _store_audio(upload, folder, stem=f"audio{counts[kind]}", limits=limits)
+                except AudioError as exc:
+                    raise AudioError(f"{where}: {exc}") from exc
             else:
                 text = upload.file.read(_MAX_POINTS_CHARS + 1).decode("utf-8", errors="replace")
                 stored[key] = f"points{counts[kind]}.json"
@@ -533,7 +536,11 @@ def _store_audio(upload: UploadFile, folder: Path, *, stem: str, limits) -> str:
     name = stem + suffix
     with open(folder / name, "wb") as out:
         shutil.copyfileobj(upload.file, out)
-    load_audio(folder / name, sr=ANALYSIS_SR, mono=True, max_seconds=limits.audio_seconds)
+    try:
+        load_audio(folder / name, sr=ANALYSIS_SR, mono=True, max_seconds=limits.audio_seconds)
+    except AudioError as exc:
+        # The message names the stored copy; the client knows the file by its own name.
+        raise AudioError(str(exc).replace(name, _name(upload))) from exc
     return name
 
 

@@ -1,4 +1,5 @@
-// The studio page: pick a picture and speech, queue a render, watch it, play it.
+// The studio page: pick a picture and speech (or a conversation of turns), queue a render,
+// watch it, play it.
 // Plain browser JavaScript, no build step. Every text from the server goes in via textContent.
 "use strict";
 
@@ -10,6 +11,8 @@ const POINTS = [
   ["chin", "the tip of the chin"],
 ];
 const ACTIVE = new Set(["queued", "running"]);
+// Speaker colours of a conversation, light enough for dark text, bright on a photo.
+const COLOURS = ["#ffc940", "#4dd0e1", "#f48fb1", "#9ccc65", "#ce93d8", "#ffab91", "#90caf9", "#80cbc4"];
 
 const state = {
   image: null,          // File
@@ -20,6 +23,10 @@ const state = {
   points: {},           // name -> [x, y] in picture pixels
   audio: null,          // File
   speech: "audio",      // "audio" | "text"
+  kind: "single",       // "single" (one speaker) | "talk" (a conversation)
+  rigs: [],             // conversation characters made from hand-placed points: points objects
+  speaker: null,        // who says the next turn: "face:N" or "rig:K" (K counted from 1)
+  turns: [],            // {speaker, audio: File} | {speaker, text, voice} | {pause: seconds}
   current: null,        // id of the job shown in the progress box
   events: null,         // EventSource of that job
 };
@@ -63,7 +70,7 @@ function wireDrop(dropId, inputId, onFile) {
 
 async function choosePicture(file) {
   showError("");
-  Object.assign(state, { image: file, faces: [], face: null, manual: false, points: {}, size: null });
+  Object.assign(state, { image: file, ...noPicture() });
   $("image-drop").hidden = true;
   $("stage").hidden = false;
   $("picture").src = URL.createObjectURL(file);
@@ -79,6 +86,7 @@ async function choosePicture(file) {
     state.faces = found.faces;
     $("picture").src = found.overlay;
     if (found.faces.length === 1) state.face = found.faces[0].index;
+    if (found.faces.length) state.speaker = `face:${found.faces[0].index}`;
     state.manual = found.faces.length === 0;
   } catch (error) {
     if (state.image !== file) return;
@@ -87,38 +95,63 @@ async function choosePicture(file) {
     return;
   }
   drawMarks();
+  renderSpeakers();
   updateGenerate();
 }
 
+function noPicture() {
+  // What a picture's faces, points and turns start as (fresh objects: they are filled in place).
+  return { faces: [], face: null, manual: false, points: {}, size: null,
+    rigs: [], speaker: null, turns: [] };
+}
+
 function resetPicture() {
-  Object.assign(state, { image: null, faces: [], face: null, manual: false, points: {}, size: null });
+  Object.assign(state, { image: null, ...noPicture() });
   $("image-input").value = "";
   $("image-drop").hidden = false;
   $("stage").hidden = true;
+  renderSpeakers();
+  renderTurns();
   updateGenerate();
+}
+
+function otherPicture() {
+  const n = state.turns.length;
+  if (n && !window.confirm(`Another picture has other faces: the ${n} turn${n > 1 ? "s" : ""} will be removed.`)) return;
+  resetPicture();
 }
 
 function percent(value, total) {
   return `${(100 * value / total).toFixed(3)}%`;
 }
 
+function drawDot(points, name, colour) {
+  const dot = document.createElement("span");
+  dot.className = "dot";
+  dot.title = name.replace("_", " ");
+  dot.style.left = percent(points[name][0], state.size.width);
+  dot.style.top = percent(points[name][1], state.size.height);
+  if (colour) dot.style.background = colour;
+  $("marks").append(dot);
+}
+
 function drawMarks() {
+  if (!state.size) return;
   const marks = $("marks");
   marks.replaceChildren();
   const { width, height } = state.size;
   const note = $("faces-note");
+  const talk = state.kind === "talk";
   $("reset-points").hidden = !state.manual;
   $("manual-button").hidden = state.manual;
   marks.classList.toggle("placing", state.manual);
-  if (state.manual) {
-    for (const [name, xy] of Object.entries(state.points)) {
-      const dot = document.createElement("span");
-      dot.className = "dot";
-      dot.title = name.replace("_", " ");
-      dot.style.left = percent(xy[0], width);
-      dot.style.top = percent(xy[1], height);
-      marks.append(dot);
+  if (talk) {
+    for (const speaker of speakers().filter((s) => s.rig)) {
+      for (const name of Object.keys(speaker.rig)) drawDot(speaker.rig, name, speaker.colour);
     }
+  }
+  if (state.manual) {
+    for (const name of Object.keys(state.points)) drawDot(state.points, name);
     const next = POINTS.find(([name]) => !(name in state.points));
     const lead = state.faces.length ? "" : "No face was found. ";
     note.textContent = next
@@ -126,25 +159,49 @@ function drawMarks() {
       : "All five points are placed: this mouth will move.";
     return;
   }
+  const colours = new Map(speakers().map((s) => [s.key, s.colour]));
   for (const face of state.faces) {
     const [x, y, w, h] = face.box;
+    const key = `face:${face.index}`;
+    const chosen = talk ? state.speaker === key : state.face === face.index;
     const box = document.createElement("button");
     box.type = "button";
-    box.className = "face" + (state.face === face.index ? " chosen" : "");
+    box.className = "face" + (chosen ? " chosen" : "");
     box.style.left = percent(x, width);
     box.style.top = percent(y, height);
     box.style.width = percent(w, width);
     box.style.height = percent(h, height);
+    if (talk) box.style.borderColor = colours.get(key);
     box.setAttribute("aria-label", `Face ${face.index}`);
-    box.addEventListener("click", () => { state.face = face.index; drawMarks(); updateGenerate(); });
+    box.setAttribute("aria-pressed", String(chosen));
+    box.addEventListener("click", () => (talk ? chooseSpeaker(key) : chooseFace(face.index)));
     marks.append(box);
   }
   const count = state.faces.length;
+  if (talk) {
+    note.textContent = count
+      ? `${count} face${count > 1 ? "s" : ""} found. `
+        + "Click a face, or a speaker below, to choose who says the next turn."
+      : state.rigs.length
+        ? "No face was found. Choose a speaker below, or place mouth points by hand for another one."
+        : "No face was found. Place mouth points by hand to make a speaker.";
+    return;
+  }
   note.textContent = count === 1
     ? "1 face found: it will speak."
     : state.face === null
       ? `${count} faces found. Click the one who speaks (otherwise the largest does).`
       : `${count} faces found. Face ${state.face} speaks.`;
+}
+
+function chooseFace(index) {
+  state.face = index;
+  drawMarks();
+  updateGenerate();
+}
+
+function pointsPlaced() {
+  return Object.keys(state.points).length === POINTS.length;
 }
 
 function placePoint(event) {
@@ -155,6 +212,14 @@ function placePoint(event) {
   const x = (event.clientX - rect.left) / rect.width * state.size.width;
   const y = (event.clientY - rect.top) / rect.height * state.size.height;
   state.points[next[0]] = [Math.round(x * 10) / 10, Math.round(y * 10) / 10];
+  if (state.kind === "talk" && pointsPlaced()) keepRig();
+  drawMarks();
+  updateGenerate();
+}
+
+function startPoints() {
+  state.manual = true;
+  state.points = {};
   drawMarks();
   updateGenerate();
 }
@@ -163,12 +228,24 @@ function placePoint(event) {
 
 function chooseAudio(file) {
   showError("");
+  if (state.kind === "talk") {
+    $("audio-input").value = "";  // the same file may be dropped again for another turn
+    addTurn({ audio: file });
+    return;
+  }
   state.audio = file;
-  const preview = $("audio-preview");
-  preview.src = URL.createObjectURL(file);
-  preview.hidden = false;
-  $("audio-drop").querySelector(".hint").textContent = file.name;
+  $("audio-preview").src = URL.createObjectURL(file);
+  showAudio();
   updateGenerate();
+}
+
+function showAudio() {
+  const talk = state.kind === "talk";
+  $("audio-preview").hidden = talk || state.audio === null;
+  $("talk-hint").hidden = !talk;
+  $("audio-name").hidden = talk || state.audio === null;
+  $("audio-hint").hidden = talk || state.audio !== null;
+  if (state.audio) $("audio-name").textContent = state.audio.name;
 }
 
 function chooseSpeech(kind) {
@@ -195,20 +272,243 @@ async function loadVoices() {
   }
 }
 
+// -- conversation -------------------------------------------------------------------------
+
+function speakers() {
+  // Who can speak in a conversation: the faces found, then the characters placed by hand.
+  const found = state.faces.map((face) => (
+    { key: `face:${face.index}`, name: `Face ${face.index}`, badge: String(face.index) }));
+  const placed = state.rigs.map((rig, k) => (
+    { key: `rig:${k + 1}`, name: `Hand-placed ${k + 1}`, badge: `H${k + 1}`, rig }));
+  return [...found, ...placed].map((speaker, n) => ({ ...speaker, colour: COLOURS[n % COLOURS.length] }));
+}
+
+function chooseKind(kind) {
+  showError("");
+  state.kind = kind;
+  const talk = kind === "talk";
+  $("kind-single").setAttribute("aria-selected", String(!talk));
+  $("kind-talk").setAttribute("aria-selected", String(talk));
+  $("speech-title").textContent = talk ? "Turns" : "Speech";
+  $("speaker-row").hidden = !talk;
+  $("turns-box").hidden = !talk;
+  $("add-text").hidden = !talk;
+  // Hand-placed points carry over: a finished set becomes a speaker, and back.
+  if (talk && state.manual && pointsPlaced()) keepRig();
+  else if (!talk && state.size && !state.faces.length && !state.manual) {
+    state.manual = true;
+    state.points = state.rigs.length ? structuredClone(state.rigs[state.rigs.length - 1]) : {};
+  }
+  showAudio();
+  drawMarks();
+  renderSpeakers();
+  renderTurns();
+  updateGenerate();
+}
+
+function keepRig() {
+  // The five points just placed become a speaker of the conversation (once per set of points).
+  const placed = JSON.stringify(state.points);
+  const same = state.rigs.findIndex((rig) => JSON.stringify(rig) === placed);
+  if (same < 0) state.rigs.push(state.points);
+  state.speaker = `rig:${same < 0 ? state.rigs.length : same + 1}`;
+  Object.assign(state, { points: {}, manual: false });
+  renderSpeakers();
+}
+
+function chooseSpeaker(key) {
+  state.speaker = key;
+  drawMarks();
+  renderSpeakers();
+}
+
+function renderSpeakers() {
+  const row = $("speakers");
+  const all = speakers();
+  row.replaceChildren(...all.map((speaker) => {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "small speaker";
+    button.setAttribute("aria-pressed", String(state.speaker === speaker.key));
+    const swatch = document.createElement("span");
+    swatch.className = "swatch";
+    swatch.style.background = speaker.colour;
+    button.append(swatch, speaker.name);
+    button.addEventListener("click", () => chooseSpeaker(speaker.key));
+    return button;
+  }));
+  if (!all.length) {
+    const none = document.createElement("span");
+    none.className = "note";
+    none.textContent = state.size ? "nobody yet: place mouth points by hand on the picture" : "choose a picture first";
+    row.append(none);
+  }
+}
+
+function addTurn(speech) {
+  if (state.speaker === null) {
+    showError(state.size
+      ? "Choose who says this turn first: click a face, or place mouth points by hand."
+      : "Choose a picture first, then who says each turn.");
+    return false;
+  }
+  state.turns.push({ speaker: state.speaker, ...speech });
+  // The next turn is most likely the next speaker's.
+  const keys = speakers().map((speaker) => speaker.key);
+  state.speaker = keys[(keys.indexOf(state.speaker) + 1) % keys.length];
+  drawMarks();
+  renderSpeakers();
+  renderTurns();
+  updateGenerate();
+  return true;
+}
+
+function addText() {
+  showError("");
+  if (addTurn({ text: $("text-input").value.trim(), voice: $("voice-select").value })) {
+    $("text-input").value = "";
+    updateGenerate();
+  }
+}
+
+function addPause() {
+  const typed = $("pause-seconds").value;
+  const seconds = Number(typed);
+  if (!(typed.trim() && seconds > 0 && seconds <= 60)) {
+    showError(`A pause lasts more than 0 and at most 60 seconds, not "${typed}".`);
+    return;
+  }
+  showError("");
+  state.turns.push({ pause: Math.round(seconds * 100) / 100 });
+  renderTurns();
+  updateGenerate();
+}
+
+function renderTurns() {
+  const named = new Map(speakers().map((speaker) => [speaker.key, speaker]));
+  $("turns").replaceChildren(...state.turns.map((turn, i) => turnItem(turn, i, named)));
+  $("turns-empty").hidden = state.turns.length > 0;
+}
+
+function turnItem(turn, i, named) {
+  const item = document.createElement("li");
+  item.className = "turn";
+  const number = document.createElement("span");
+  number.className = "n";
+  number.textContent = `${i + 1}`;
+  const badge = document.createElement("span");
+  badge.className = "badge";
+  const what = document.createElement("span");
+  what.className = "what";
+  if (turn.pause) {
+    item.classList.add("pause");
+    badge.classList.add("pause");
+    what.textContent = `pause ${turn.pause} s`;
+  } else {
+    const speaker = named.get(turn.speaker);
+    badge.textContent = speaker.badge;
+    badge.title = speaker.name;
+    badge.style.background = speaker.colour;
+    what.textContent = turn.audio ? turn.audio.name : `“${turn.text}”${turn.voice ? ` · ${turn.voice}` : ""}`;
+    const who = document.createElement("span");
+    who.className = "sr";
+    who.textContent = `${speaker.name}: `;
+    what.prepend(who);
+  }
+  what.title = what.textContent;
+  const last = state.turns.length - 1;
+  const actions = document.createElement("div");
+  actions.className = "actions";
+  actions.append(
+    turnButton("↑", `Move turn ${i + 1} up`, i === 0, () => moveTurn(i, -1)),
+    turnButton("↓", `Move turn ${i + 1} down`, i === last, () => moveTurn(i, 1)),
+    turnButton("✕", `Remove turn ${i + 1}`, false, () => removeTurn(i)),
+  );
+  item.append(number, badge, what, actions);
+  return item;
+}
+
+function turnButton(text, label, disabled, onClick) {
+  const button = action(text, onClick);
+  button.setAttribute("aria-label", label);
+  button.title = label;
+  button.disabled = disabled;
+  return button;
+}
+
+function moveTurn(i, step) {
+  showError("");  // an earlier refusal names turns by their old numbers
+  const j = i + step;
+  [state.turns[i], state.turns[j]] = [state.turns[j], state.turns[i]];
+  renderTurns();
+  // Keep the keyboard on the moved turn: the same button, or the other one at either end.
+  const [up, down] = $("turns").children[j].querySelectorAll("button");
+  const same = step < 0 ? up : down;
+  (same.disabled ? (step < 0 ? down : up) : same).focus();
+}
+
+function removeTurn(i) {
+  showError("");
+  state.turns.splice(i, 1);
+  renderTurns();
+  updateGenerate();
+  const rows = $("turns").children;
+  if (rows.length) rows[Math.min(i, rows.length - 1)].querySelector(".actions button:last-child").focus();
+  else $("add-pause").focus();
+}
+
+function conversationForm() {
+  // The script (JSON, read like a dialogue YAML) and every file it names, by a unique name.
+  const form = new FormData();
+  const sent = new Map();  // what a file is -> the name it is sent under
+  const send = (blob, name, identity) => {
+    if (!sent.has(identity)) {
+      const taken = new Set(sent.values());
+      const dot = name.lastIndexOf(".");
+      const [stem, ext] = dot > 0 ? [name.slice(0, dot), name.slice(dot)] : [name, ""];
+      let unique = name;
+      for (let n = 2; taken.has(unique); n += 1) unique = `${stem}-${n}${ext}`;
+      sent.set(identity, unique);
+      form.append("files", blob, unique);
+    }
+    return sent.get(identity);
+  };
+  const sendFile = (file) => send(file, file.name, `${file.name}|${file.size}|${file.lastModified}`);
+  const script = { image: sendFile(state.image), characters: {}, turns: [] };
+  for (const turn of state.turns) {
+    if (turn.pause) {
+      script.turns.push({ pause: turn.pause });
+      continue;
+    }
+    const [kind, n] = turn.speaker.split(":");
+    const line = { face: kind === "face" ? Number(n) : `hand${n}` };
+    if (kind === "rig" && !(line.face in script.characters)) {
+      const points = new Blob([JSON.stringify(state.rigs[n - 1])], { type: "application/json" });
+      script.characters[line.face] = { points: send(points, `${line.face}.json`, turn.speaker) };
+    }
+    if (turn.audio) line.audio = sendFile(turn.audio);
+    else Object.assign(line, { text: turn.text }, turn.voice ? { voice: turn.voice } : {});
+    script.turns.push(line);
+  }
+  form.append("script", JSON.stringify(script));
+  return form;
+}
+
 // -- generate and follow ------------------------------------------------------------------
 
 function ready() {
+  if (state.image === null || state.size === null) return false;
+  if (state.kind === "talk") return state.turns.some((turn) => !turn.pause);
   const speech = state.speech === "audio" ? state.audio !== null : $("text-input").value.trim() !== "";
-  const pointsDone = !state.manual || Object.keys(state.points).length === POINTS.length;
-  return state.image !== null && state.size !== null && speech && pointsDone;
+  return speech && (!state.manual || pointsPlaced());
 }
 
 function updateGenerate() {
   $("generate").disabled = !ready();
+  $("add-text").disabled = $("text-input").value.trim() === "";
 }
 
-async function generate() {
-  showError("");
+function singleForm() {
   const form = new FormData();
   form.append("image", state.image);
   if (state.speech === "audio") {
@@ -217,9 +517,19 @@ async function generate() {
     form.append("text", $("text-input").value);
     if ($("voice-select").value) form.append("voice", $("voice-select").value);
   }
-  form.append("mode", document.querySelector("input[name=mode]:checked").value);
   if (state.manual) form.append("points", JSON.stringify(state.points));
   else if (state.face !== null) form.append("face", String(state.face));
+  return form;
+}
+
+async function generate() {
+  showError("");
+  if (state.kind === "talk" && $("text-input").value.trim()) {
+    showError("The text you typed is not a turn yet: press Add turn, or clear it.");
+    return;
+  }
+  const form = state.kind === "talk" ? conversationForm() : singleForm();
+  form.append("mode", document.querySelector("input[name=mode]:checked").value);
   $("generate").disabled = true;
   try {
     const created = await api("/api/jobs", { method: "POST", body: form });
@@ -373,17 +683,16 @@ document.addEventListener("DOMContentLoaded", () => {
   wireDrop("audio-drop", "audio-input", chooseAudio);
   $("picture").addEventListener("click", placePoint);
   $("marks").addEventListener("click", (event) => { if (event.target === $("marks")) placePoint(event); });
-  $("manual-button").addEventListener("click", () => {
-    state.manual = true;
-    state.points = {};
-    drawMarks();
-    updateGenerate();
-  });
-  $("reset-points").addEventListener("click", () => { state.points = {}; drawMarks(); updateGenerate(); });
-  $("other-picture").addEventListener("click", resetPicture);
+  $("manual-button").addEventListener("click", startPoints);
+  $("reset-points").addEventListener("click", startPoints);
+  $("other-picture").addEventListener("click", otherPicture);
+  $("kind-single").addEventListener("click", () => chooseKind("single"));
+  $("kind-talk").addEventListener("click", () => chooseKind("talk"));
   $("tab-audio").addEventListener("click", () => chooseSpeech("audio"));
   $("tab-text").addEventListener("click", () => chooseSpeech("text"));
   $("text-input").addEventListener("input", updateGenerate);
+  $("add-text").addEventListener("click", addText);
+  $("add-pause").addEventListener("click", addPause);
   $("generate").addEventListener("click", generate);
   $("cancel-current").addEventListener("click", () => state.current && cancel(state.current));
   loadVoices();
