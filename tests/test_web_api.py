@@ -2,6 +2,7 @@
 
 import io
 import json
+import threading
 import time
 
 import pytest
@@ -10,6 +11,7 @@ from test_jobs_fakes import fake_render, slow_fake, write_png, write_wav
 pytest.importorskip("fastapi")
 from fastapi.testclient import TestClient  # noqa: E402
 
+from talkingphoto.errors import Cancelled  # noqa: E402
 from talkingphoto.web import UploadLimits, create_app  # noqa: E402
 
 LOCAL = {"base_url": "http://127.0.0.1:8000", "client": ("127.0.0.1", 50123)}
@@ -190,16 +192,40 @@ def test_video_of_unfinished_job_is_409(tmp_path, inputs):
         client.delete(f"/api/jobs/{job_id}")
 
 
+def _stepped_fake(steps: int, seen: list):
+    """A renderer that reports progress k/steps and holds there until the test has seen it in the
+    event stream (``seen[k]`` set), so the stream shows every step whatever the machine's load."""
+
+    def render(job, *, progress=None, cancel=None):
+        deadline = time.monotonic() + 30
+        for k in range(1, steps):
+            # The pool writes progress at most every 0.2 s: repeat until this step got through.
+            while not seen[k].wait(0.05):
+                if cancel.is_set() or time.monotonic() > deadline:
+                    raise Cancelled("the test stopped watching")
+                progress(k, steps)
+        return fake_render(job, cancel=cancel)
+
+    return render
+
+
 def test_progress_streams_as_server_sent_events(tmp_path, inputs):
-    with _studio(tmp_path, renderer=slow_fake(0.05)) as client:
-        job_id = _post(client, inputs, audio=write_wav(tmp_path / "long.wav", seconds=1.5).read_bytes()).json()["id"]
+    steps = 4
+    seen = [threading.Event() for _ in range(steps)]
+    with _studio(tmp_path, renderer=_stepped_fake(steps, seen)) as client:
+        job_id = _post(client, inputs).json()["id"]
+        events = []
         with client.stream("GET", f"/api/jobs/{job_id}/events") as stream:
             assert stream.headers["content-type"].startswith("text/event-stream")
-            events = [json.loads(line[6:]) for line in stream.iter_lines() if line.startswith("data: ")]
+            for line in stream.iter_lines():
+                if line.startswith("data: "):
+                    events.append(json.loads(line[6:]))
+                    if events[-1]["status"] == "running" and 0 < events[-1]["progress"] < 1:
+                        seen[round(events[-1]["progress"] * steps)].set()
     statuses = [event["status"] for event in events]
-    progress = [event["progress"] for event in events if event["status"] == "running"]
-    assert statuses[-1] == "done" and "running" in statuses
-    assert len(progress) >= 3 and progress == sorted(progress) and any(0 < p < 1 for p in progress)
+    progress = [event["progress"] for event in events if event["status"] == "running" and event["progress"] > 0]
+    assert statuses[-1] == "done" and events[-1]["progress"] == 1.0
+    assert progress == [k / steps for k in range(1, steps)]
 
 
 def test_cancel_then_delete(tmp_path, inputs):
