@@ -60,6 +60,12 @@ def test_upload_render_and_download(tmp_path, inputs):
         assert "inline" in video.headers["content-disposition"]
         download = client.get(job["video"], params={"download": 1})
         assert download.headers["content-disposition"].startswith("attachment")
+        # HEAD answers like GET, without the body (link checkers, players probing the size).
+        for url in (job["video"], job["thumbnail"]):
+            got, head = client.get(url), client.head(url)
+            assert head.status_code == 200 and head.content == b""
+            for name in ("content-type", "content-length", "etag"):
+                assert head.headers[name] == got.headers[name]
         thumbnail = client.get(job["thumbnail"])
         assert thumbnail.headers["content-type"] == "image/jpeg" and thumbnail.content[:3] == b"\xff\xd8\xff"
         assert [j["id"] for j in client.get("/api/jobs").json()] == [job_id]

@@ -11,6 +11,7 @@ import os
 import signal
 import sys
 
+from .. import __version__
 from ..errors import TalkingPhotoError
 
 __all__ = ["main"]
@@ -22,6 +23,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="talkingphoto", description="Make a still picture talk or sing, offline."
     )
+    parser.add_argument("--version", action="version", version=f"talkingphoto {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     subparsers.required = True
     for name in _COMMAND_MODULES:

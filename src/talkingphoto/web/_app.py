@@ -243,6 +243,10 @@ def create_app(*, data_dir, workers: int = 1, token: str | None = None, renderer
         record_or_404(job_id)
         return FileResponse(state["store"].folder(job_id) / THUMBNAIL, media_type="image/jpeg")
 
+    # Files answer HEAD like GET (headers, no body): players and link checkers probe with it.
+    app.add_api_route("/api/jobs/{job_id}/video", get_video, methods=["HEAD"], include_in_schema=False)
+    app.add_api_route("/api/jobs/{job_id}/thumbnail", get_thumbnail, methods=["HEAD"], include_in_schema=False)
+
     @app.post("/api/jobs/{job_id}/cancel", response_model=JobView, summary="Stop a queued or running job")
     def cancel_job(job_id: str):
         record = record_or_404(job_id)
