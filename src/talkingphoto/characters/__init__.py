@@ -9,7 +9,7 @@ mode). Landmark index sets live in :mod:`.topology`.
 
 from . import topology
 from ._anime import AnimeParts, detect_anime, has_big_eyes, refine_with_anime
-from ._choose import NO_FACE_HELP, choose_face
+from ._choose import NO_FACE_HELP, POINTS_FORMAT, choose_face
 from ._face import N_LANDMARKS, Face
 from ._finder import FaceFinder, FinderOptions, find_faces
 from ._overlay import draw_overlay
@@ -36,6 +36,7 @@ __all__ = [
     "OPTIONAL_POINTS",
     "choose_face",
     "NO_FACE_HELP",
+    "POINTS_FORMAT",
     "guess_style",
     "style_features",
     "draw_overlay",

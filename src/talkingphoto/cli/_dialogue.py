@@ -16,10 +16,10 @@ def add_parser(subparsers) -> None:
     p.add_argument("script", type=Path, help="YAML or JSON: image, optional characters, turns")
     p.add_argument("-o", "--output", type=Path, required=True, help="output .mp4")
     p.add_argument("--mode", choices=MODES, help="standard, vivid or master (default: the script's, else standard)")
-    p.add_argument("--fps", type=float, default=25.0)
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--max-size", type=int, default=1920)
-    p.add_argument("-q", "--quiet", action="store_true")
+    p.add_argument("--fps", type=float, default=25.0, help="frames per second of the video, 1..120 (default: %(default)g)")
+    p.add_argument("--seed", type=int, default=0, help="seed for blinks and head drift")
+    p.add_argument("--max-size", type=int, default=1920, help="cap on the output's long side in px (default: %(default)s)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=run)
 
 

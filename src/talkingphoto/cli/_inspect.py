@@ -2,11 +2,13 @@
 
 import dataclasses
 import json
+import shlex
 from pathlib import Path
 
 import numpy as np
 
 from ..errors import OutputError
+from ..media import IMAGE_FORMATS
 
 
 def add_parser(subparsers) -> None:
@@ -18,7 +20,7 @@ def add_parser(subparsers) -> None:
             "detector, confidence and style. -o draws the meshes that will move."
         ),
     )
-    p.add_argument("image", type=Path, help="JPEG, PNG or WebP picture")
+    p.add_argument("image", type=Path, help=f"picture: {IMAGE_FORMATS}")
     p.add_argument("--json", action="store_true", help="print a JSON list instead of a table")
     p.add_argument("-o", "--output", type=Path, help="write an overlay PNG: meshes, lips, eyes, index numbers")
     p.add_argument("--points", type=Path, help="check a manual rig JSON instead of detecting faces")
@@ -58,7 +60,7 @@ def _write_png(path: Path, image: np.ndarray) -> None:
 
 
 def run(args) -> int:
-    from ..characters import NO_FACE_HELP, draw_overlay, face_from_points, find_faces, guess_style, load_points
+    from ..characters import POINTS_FORMAT, draw_overlay, face_from_points, find_faces, guess_style, load_points
     from ..media import load_image
 
     image = load_image(args.image)
@@ -75,7 +77,11 @@ def run(args) -> int:
         print(json.dumps(items, indent=2))
         return 0
     if not faces:
-        print(f"{args.image}: {NO_FACE_HELP}")
+        print(
+            f"{args.image}: no face found in the picture; mark the mouth by hand in FILE.json, {POINTS_FORMAT}; "
+            f"check it with: talkingphoto inspect {shlex.quote(str(args.image))} --points FILE.json -o overlay.png, "
+            "then render with --points FILE.json"
+        )
     else:
         print(f"{args.image}: {len(faces)} character{'s' if len(faces) != 1 else ''} found, left to right")
         for item in items:

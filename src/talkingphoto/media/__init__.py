@@ -7,11 +7,12 @@ over-long recordings are refused from their headers.
 
 from ._audio import AUDIBLE_DBFS, check_audible, load_audio
 from ._color import i420_planes, i420_to_rgb, paste_i420, rgb_to_i420
-from ._image import fit_size, load_image, load_image_with_alpha
+from ._image import IMAGE_FORMATS, fit_size, load_image, load_image_with_alpha
 from ._probe import MediaInfo, probe_media
 from ._writer import AUDIO_SR, VideoWriter, check_output_path
 
 __all__ = [
+    "IMAGE_FORMATS",
     "load_image",
     "load_image_with_alpha",
     "fit_size",

@@ -9,9 +9,9 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from ..errors import ImageError, ParameterError
 from ._sources import describe, open_source
 
-__all__ = ["load_image", "load_image_with_alpha", "fit_size"]
+__all__ = ["IMAGE_FORMATS", "load_image", "load_image_with_alpha", "fit_size"]
 
-_READABLE = "JPEG, PNG, WebP, BMP, TIFF or GIF"
+IMAGE_FORMATS = "JPEG, PNG, WebP, BMP, TIFF or GIF"  # what Pillow reads here; named in help and errors
 # Pillow's own modes for 16- and 32-bit single-channel pictures; convert("RGB") would clip them.
 _WIDE_GRAY = {"I;16": 65535, "I;16L": 65535, "I;16B": 65535, "I;16N": 65535, "I": 65535}
 
@@ -82,7 +82,7 @@ def load_image_with_alpha(source, *, max_pixels: int = 50_000_000, background=(2
         size = f"{int(found.group(1)):,}" if found else "too many"
         raise ImageError(_too_large(name, size, max_pixels)) from exc
     except UnidentifiedImageError as exc:
-        raise ImageError(f"{name} is not a picture Pillow can read; use {_READABLE}") from exc
+        raise ImageError(f"{name} is not a picture Pillow can read; use {IMAGE_FORMATS}") from exc
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
         # Pillow reports truncated and corrupt data as OSError, some plugins as SyntaxError/ValueError.
         raise ImageError(f"image {name} is corrupt or truncated ({exc}); re-export it as PNG or JPEG") from exc
