@@ -1,10 +1,11 @@
 """``talkingphoto dialogue SCRIPT -o OUT.mp4``: characters in one picture take turns."""
 
+import time
 from pathlib import Path
 
 from ..dialogue import load_script, prepare_dialogue
 from ..pipeline import MODES, RenderOptions, encode_scene
-from ._progress import ProgressBar
+from ._progress import ProgressBar, summary_line
 
 
 def add_parser(subparsers) -> None:
@@ -26,6 +27,7 @@ def add_parser(subparsers) -> None:
 def run(args) -> int:
     from ..media import check_output_path
 
+    start = time.perf_counter()
     script = load_script(args.script)
     mode = args.mode or script.mode or "standard"
     options = RenderOptions(mode=mode, fps=args.fps, seed=args.seed, max_size=args.max_size)
@@ -34,5 +36,17 @@ def run(args) -> int:
     with ProgressBar(enabled=not args.quiet) as bar:
         encode_scene(scene, args.output, options=options, progress=bar)
     if not args.quiet:
-        print(f"wrote {args.output} ({scene.duration:.1f} s, {len(script.turns)} turns)")
+        turns = sum(turn.speaker is not None for turn in script.turns)
+        height, width = scene.image.shape[:2]
+        print(
+            summary_line(
+                args.output,
+                width=width,
+                height=height,
+                duration=scene.duration,
+                n_frames=scene.n_frames,
+                seconds=time.perf_counter() - start,
+                extra=f"{turns} turn{'s' if turns != 1 else ''}",
+            )
+        )
     return 0

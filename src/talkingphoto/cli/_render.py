@@ -6,7 +6,7 @@ from pathlib import Path
 from ..errors import ParameterError
 from ..media import IMAGE_FORMATS
 from ..pipeline import MODES, Job, RenderOptions, render_job
-from ._progress import ProgressBar
+from ._progress import ProgressBar, summary_line
 from ._text import text_argument
 
 
@@ -84,7 +84,13 @@ def run(args) -> int:
         result = render_job(job, progress=bar)
     if not args.quiet:
         print(
-            f"wrote {result.output} ({result.width}x{result.height}, {result.duration:.1f} s, "
-            f"{result.n_frames} frames) in {result.timings['total']:.1f} s"
+            summary_line(
+                result.output,
+                width=result.width,
+                height=result.height,
+                duration=result.duration,
+                n_frames=result.n_frames,
+                seconds=result.timings["total"],
+            )
         )
     return 0
