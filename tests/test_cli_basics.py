@@ -53,3 +53,31 @@ def test_dialogue_and_render_finish_with_the_same_line(real_data, tmp_path, caps
     assert main([*args, "-o", str(out)]) == 0
     line = capsys.readouterr().out.strip()
     assert re.fullmatch(rf"wrote {re.escape(str(out))} \(450x300, 2\.8 s, 70 frames\) in \d+\.\d s", line), line
+
+
+def test_errors_name_options_as_typed_on_the_command_line(tmp_path, real_data, capsys):
+    image = str(real_data / "images" / "grace_hopper.jpg")
+    speech = str(real_data / "audio" / "goforward.wav")
+    out = str(tmp_path / "o.mp4")
+    for flag, value, words in [
+        ("--max-size", "8", "--max-size must be at least 16 pixels, got 8"),
+        ("--fps", "0", "--fps must be between 1 and 120, got 0.0"),
+        ("--crf", "60", "--crf must be between 0 and 51, got 60"),
+        ("--face", "-1", "--face must be an index >= 0"),
+    ]:
+        assert main(["render", image, speech, "-o", out, flag, value]) == 2
+        assert capsys.readouterr().err.startswith(f"error: {words}")
+    assert main(["render", image, "--text", "hello", "--rate", "900", "-o", out]) == 2
+    assert capsys.readouterr().err.startswith("error: --rate must be between 80 and 450")
+
+
+def test_every_option_flag_is_a_render_flag_and_python_keeps_the_attribute_name():
+    from talkingphoto.cli import OPTION_FLAGS, build_parser
+    from talkingphoto.errors import ParameterError
+
+    render = build_parser()._subparsers._group_actions[0].choices["render"]
+    flags = {flag for action in render._actions for flag in action.option_strings}
+    assert set(OPTION_FLAGS.values()) <= flags
+    with pytest.raises(ParameterError, match="^max_size must be at least 16") as caught:
+        talkingphoto.RenderOptions(max_size=8)
+    assert caught.value.option == "max_size" and caught.value.naming("--max-size").startswith("--max-size must")

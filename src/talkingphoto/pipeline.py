@@ -102,23 +102,23 @@ class RenderOptions:
         for option in fields(self):
             _check_kind(option.name, getattr(self, option.name), option.type)
         if self.seed < 0:
-            raise ParameterError(f"seed must be 0 or more, got {self.seed}")
+            raise ParameterError(f"must be 0 or more, got {self.seed}", option="seed")
         if self.points is not None and (self.face is not None or self.face_at is not None):
-            raise ParameterError("points rig their own face: give points or face/face_at, not both")
+            raise ParameterError("rig their own face: give points or face/face_at, not both", option="points")
         if self.mode not in MODES:
-            raise ParameterError(f"mode must be one of {', '.join(MODES)}, got {self.mode!r}")
+            raise ParameterError(f"must be one of {', '.join(MODES)}, got {self.mode!r}", option="mode")
         if not (1 <= self.fps <= 120):
-            raise ParameterError(f"fps must be between 1 and 120, got {self.fps}")
+            raise ParameterError(f"must be between 1 and 120, got {self.fps}", option="fps")
         if self.max_size < 16:
-            raise ParameterError(f"max_size must be at least 16 pixels, got {self.max_size}")
+            raise ParameterError(f"must be at least 16 pixels, got {self.max_size}", option="max_size")
         if self.face is not None and self.face < 0:
-            raise ParameterError(f"face must be an index >= 0 (see 'talkingphoto inspect'), got {self.face}")
+            raise ParameterError(f"must be an index >= 0 (see 'talkingphoto inspect'), got {self.face}", option="face")
         if self.max_text_chars < 1:
-            raise ParameterError(f"max_text_chars must be at least 1, got {self.max_text_chars}")
+            raise ParameterError(f"must be at least 1, got {self.max_text_chars}", option="max_text_chars")
         if self.max_audio_seconds <= 0:
-            raise ParameterError(f"max_audio_seconds must be positive, got {self.max_audio_seconds}")
+            raise ParameterError(f"must be positive, got {self.max_audio_seconds}", option="max_audio_seconds")
         if not (0 <= self.crf <= 51):
-            raise ParameterError(f"crf must be between 0 and 51, got {self.crf}")
+            raise ParameterError(f"must be between 0 and 51, got {self.crf}", option="crf")
 
 
 def _check_kind(name: str, value, annotation) -> None:
@@ -140,7 +140,7 @@ def _check_kind(name: str, value, annotation) -> None:
     else:
         return
     if not ok:
-        raise ParameterError(f"{name} must be {wanted}, got {value!r}")
+        raise ParameterError(f"must be {wanted}, got {value!r}", option=name)
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,28 @@ import signal
 import sys
 
 from .. import __version__
-from ..errors import TalkingPhotoError
+from ..errors import ParameterError, TalkingPhotoError
 
 __all__ = ["main"]
 
 _COMMAND_MODULES = ["render", "inspect", "voices", "cues", "dialogue", "batch", "serve"]
+# The flag that sets each option (RenderOptions attribute), so an error about an option names
+# it as the user typed it: "--max-size must be at least 16 pixels", not "max_size ...".
+OPTION_FLAGS = {
+    "mode": "--mode",
+    "fps": "--fps",
+    "seed": "--seed",
+    "face": "--face",
+    "face_at": "--face-at",
+    "points": "--points",
+    "max_size": "--max-size",
+    "voice": "--voice",
+    "rate": "--rate",
+    "pitch": "--pitch",
+    "max_audio_seconds": "--max-audio-seconds",
+    "max_text_chars": "--max-text-chars",
+    "crf": "--crf",
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -55,6 +72,12 @@ def _silence_native_logs() -> None:
     sys.stderr = os.fdopen(terminal, "w", buffering=1, encoding=sys.stderr.encoding, errors="backslashreplace")
 
 
+def _in_flags(exc: TalkingPhotoError) -> str:
+    if isinstance(exc, ParameterError) and exc.option in OPTION_FLAGS:
+        return exc.naming(OPTION_FLAGS[exc.option])
+    return str(exc)
+
+
 class _Terminated(BaseException):
     """SIGTERM (``kill``, a service manager) unwinds like Ctrl-C, so temp files are removed."""
 
@@ -72,7 +95,7 @@ def main(argv=None) -> int:
     try:
         return args.func(args) or 0
     except TalkingPhotoError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {_in_flags(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
