@@ -163,6 +163,45 @@ def test_missing_speech_and_bad_fields_are_422_in_words(tmp_path, inputs):
             assert response.status_code == 422 and message in response.json()["detail"], options
 
 
+def test_deep_or_huge_json_fields_are_422_not_500(tmp_path, inputs):
+    deep = "[" * 2000 + "]" * 2000  # short, but past the parser's recursion limit
+    with _studio(tmp_path) as client:
+        for field in ("options", "points"):
+            response = _post(client, inputs, **{field: deep})
+            assert response.status_code == 422, (field, response.text)
+            assert response.json()["detail"].startswith(f"{field} nests too deeply")
+            response = _post(client, inputs, **{field: json.dumps({"fps": 25, "pad": "x" * 10000})})
+            assert response.status_code == 422 and "too long" in response.json()["detail"], field
+        # Brackets inside strings are text, not nesting.
+        response = _post(client, inputs, options=json.dumps({"fps": "[[[[[[[["}))
+        assert response.status_code == 422 and "fps must be a number" in response.json()["detail"]
+    assert list((tmp_path / "data" / "jobs").iterdir()) == []
+
+
+def test_a_full_queue_refuses_new_jobs_with_429(tmp_path, inputs):
+    hold = threading.Event()
+
+    def held(job, *, progress=None, cancel=None):
+        hold.wait(30)
+        return fake_render(job, progress=progress, cancel=cancel)
+
+    with _studio(tmp_path, renderer=held, max_queued=2) as client:
+        first = _post(client, inputs).json()["id"]
+        deadline = time.monotonic() + 10
+        while client.get(f"/api/jobs/{first}").json()["status"] != "running":
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+        waiting = [_post(client, inputs) for _ in range(2)]  # the one running does not count
+        assert [r.status_code for r in waiting] == [201, 201]
+        refused = _post(client, inputs)
+        assert refused.status_code == 429 and refused.headers["retry-after"]
+        assert refused.json()["detail"] == "the queue is full (2 jobs waiting): try again when some have finished"
+        hold.set()
+        assert all(_wait(client, r.json()["id"])["status"] == "done" for r in waiting)
+        assert _post(client, inputs).status_code == 201
+    assert len(list((tmp_path / "data" / "jobs").iterdir())) == 4  # the refused one left nothing
+
+
 def test_manual_points_are_stored_for_the_renderer(tmp_path, inputs):
     seen = []
 

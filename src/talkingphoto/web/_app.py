@@ -19,6 +19,7 @@ from starlette.concurrency import run_in_threadpool
 
 from ..errors import MissingDependencyError, ParameterError, TalkingPhotoError
 from ..jobs import OUTPUT_NAME, JobStore, WorkerPool, job_for
+from ._admission import QueueLimit, small_json
 from ._guard import TOKEN_COOKIE, Guard
 from ._uploads import UploadLimits, describe_content, sniff_audio, sniff_image
 
@@ -76,7 +77,9 @@ class InspectView(BaseModel):
     overlay: str = Field(description="The picture with every face's mesh and number drawn, as a JPEG data URL")
 
 
-def create_app(*, data_dir, workers: int = 1, token: str | None = None, renderer=None, limits=None) -> FastAPI:
+def create_app(
+    *, data_dir, workers: int = 1, token: str | None = None, renderer=None, limits=None, max_queued: int = 100
+) -> FastAPI:
     """The studio app, serving jobs kept under ``data_dir``.
 
     Parameters
@@ -91,6 +94,8 @@ def create_app(*, data_dir, workers: int = 1, token: str | None = None, renderer
     renderer : callable, optional
         ``renderer(job, *, progress, cancel)``, default ``pipeline.render_job``; tests pass a fake.
     limits : UploadLimits, optional
+    max_queued : int
+        Jobs that may wait in the queue; more are refused with 429 until some have started.
     """
     limits = limits or UploadLimits()
     data_dir = Path(data_dir)
@@ -100,7 +105,7 @@ def create_app(*, data_dir, workers: int = 1, token: str | None = None, renderer
     async def lifespan(app):
         store = JobStore(data_dir)
         pool = WorkerPool(store, renderer=renderer, workers=workers).start()
-        state.update(store=store, pool=pool)
+        state.update(store=store, pool=pool, queue=QueueLimit(lambda: store.count("queued"), max_queued=max_queued))
         try:
             yield
         finally:
@@ -177,24 +182,25 @@ def create_app(*, data_dir, workers: int = 1, token: str | None = None, renderer
             audio = None  # an empty file field, as browsers send for "no file chosen"
         text = text if text and text.strip() else None
         store = state["store"]
-        job_id, folder = store.reserve()
-        try:
-            spec, label = _accept(
-                folder,
-                limits=limits,
-                image=image,
-                audio=audio,
-                text=text,
-                voice=voice or None,
-                mode=mode,
-                face=face,
-                points=points,
-                options=options,
-            )
-            store.submit(job_id, spec=spec, label=label)
-        except BaseException:
-            store.discard(job_id)
-            raise
+        with state["queue"].admit():
+            job_id, folder = store.reserve()
+            try:
+                spec, label = _accept(
+                    folder,
+                    limits=limits,
+                    image=image,
+                    audio=audio,
+                    text=text,
+                    voice=voice or None,
+                    mode=mode,
+                    face=face,
+                    points=points,
+                    options=options,
+                )
+                store.submit(job_id, spec=spec, label=label)
+            except BaseException:
+                store.discard(job_id)
+                raise
         state["pool"].notify()
         return {"id": job_id, "status": "queued"}
 
@@ -458,10 +464,7 @@ def _accept(folder: Path, *, limits, image, audio, text, voice, mode, face, poin
 def _client_options(text: str | None) -> dict:
     if not text:
         return {}
-    try:
-        chosen = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ParameterError(f"options must be a JSON object ({exc.msg})") from exc
+    chosen = small_json(text, name="options")
     if not isinstance(chosen, dict):
         raise ParameterError("options must be a JSON object such as {\"fps\": 25}")
     unknown = sorted(set(chosen) - set(_CLIENT_OPTIONS))
@@ -480,12 +483,7 @@ def _check_voice(name: str) -> None:
 def _write_points(text: str, path: Path, *, image_shape) -> None:
     from ..characters import validate_points
 
-    if len(text) > 4096:
-        raise ParameterError("points must be a small JSON object of five to seven [x, y] pairs")
-    try:
-        chosen = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ParameterError(f"points must be JSON ({exc.msg})") from exc
+    chosen = small_json(text, name="points")
     validate_points(chosen, image_shape=image_shape, source="points")
     path.write_text(json.dumps(chosen))
 
