@@ -180,9 +180,11 @@ def _faces_from_points(script: DialogueScript, image: np.ndarray, *, first_index
 def prepare_dialogue(script: DialogueScript, options: RenderOptions, *, output: Path) -> Scene:
     """Build the scene of a conversation: faces take turns, listeners react."""
     from .characters import find_faces
-    from .media import load_image_with_alpha
+    from .media import check_not_an_input, load_image_with_alpha
     from .motion import mouth_track, mouth_track_from_phones, prosody
 
+    turns = {f"audio of turn {k}": turn.audio for k, turn in enumerate(script.turns, start=1)}
+    check_not_an_input(output, {"picture": script.image, **turns})
     timings = {}
     t = time.perf_counter()
     image, alpha = load_image_with_alpha(script.image, background=CUTOUT_BACKDROP)

@@ -163,6 +163,12 @@ class Job:
             from .voice import check_wav_path
 
             check_wav_path(self.save_audio)
+        from .media import check_not_an_input
+
+        inputs = {"picture": self.image, "audio": self.audio, "points file": self.options.points}
+        for output in (self.output, self.save_audio):
+            if output is not None:
+                check_not_an_input(output, inputs)
 
 
 @dataclass(frozen=True)

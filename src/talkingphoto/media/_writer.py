@@ -35,7 +35,7 @@ import numpy as np
 from ..errors import OutputError, ParameterError
 from ._color import BT709, TV_RANGE, check_i420, check_rgb, i420_frame, rgb_frame, to_yuv
 
-__all__ = ["VideoWriter", "check_output_path"]
+__all__ = ["VideoWriter", "check_output_path", "check_not_an_input"]
 
 AUDIO_SR = 48000
 _AAC_FRAME = 1024
@@ -75,6 +75,39 @@ def check_output_path(path) -> Path:
     except OSError as exc:
         raise _output_error(exc, path) from exc
     return path
+
+
+def check_not_an_input(output, inputs: dict) -> None:
+    """Refuse an ``output`` that is one of the ``inputs``: writing it would destroy that input
+    (``render photo.jpg speech.mp4 -o speech.mp4``).
+
+    Parameters
+    ----------
+    output : path-like
+    inputs : dict of {str: path-like or None}
+        What each input is ("audio", "picture"...) -> its path; None entries are skipped.
+
+    Raises
+    ------
+    OutputError
+        ``output`` names the same file as an input: the same path after resolving symbolic
+        links, or another name for it (a hard link).
+    """
+    target = os.path.realpath(output)
+    for what, source in inputs.items():
+        if source is None:
+            continue
+        same = os.path.realpath(source) == target
+        if not same:
+            try:
+                same = os.path.samefile(source, output)
+            except OSError:  # either one does not exist (yet): not the same file
+                same = False
+        if same:
+            raise OutputError(
+                f"output {output} is the {what} {source}: writing it would destroy the {what}; "
+                "choose another output name"
+            )
 
 
 def _output_error(exc: OSError, path: Path) -> OutputError:
