@@ -13,10 +13,10 @@ import time
 
 from ..errors import Cancelled, ParameterError, TalkingPhotoError
 from ._render import build_job, default_renderer, render_atomically
+from ._store import OUTPUT_NAME
 
-__all__ = ["OUTPUT_NAME", "WorkerPool", "job_for"]
+__all__ = ["WorkerPool", "job_for"]
 
-OUTPUT_NAME = "output.mp4"
 _PROGRESS_INTERVAL = 0.2  # seconds between progress writes to the database
 
 log = logging.getLogger(__name__)

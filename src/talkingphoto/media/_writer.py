@@ -32,6 +32,7 @@ from pathlib import Path
 import av
 import numpy as np
 
+from .._atomic import hold_temporary, sweep_leftovers
 from ..errors import OutputError, ParameterError
 from ._color import BT709, TV_RANGE, check_i420, check_rgb, i420_frame, rgb_frame, to_yuv
 
@@ -187,6 +188,8 @@ class VideoWriter:
         self._closed = False
         self._discarding = False
         self._tmp = self.path.with_name(f".{self.path.name}.{secrets.token_hex(4)}.tmp.mp4")
+        self._hold = None  # descriptor locking the temporary while it is written (see _atomic)
+        sweep_leftovers(self.path)  # what a killed render to the same output left behind
         try:
             self._open(crf=int(crf), preset=preset)
         except BaseException:
@@ -255,6 +258,7 @@ class VideoWriter:
                         self._container.mux(packet)
                 self._container.close()
                 os.replace(self._tmp, self.path)
+            self._release()
         except BaseException:
             self._discard()
             raise
@@ -281,8 +285,9 @@ class VideoWriter:
 
     def _open(self, *, crf: int, preset: str) -> None:
         with self._io():
-            # Created here (not by FFmpeg) so a name clash fails instead of overwriting.
-            os.close(os.open(self._tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+            # Created here (not by FFmpeg) so a name clash fails instead of overwriting, and
+            # locked so no sweep removes it while this writer lives.
+            self._hold = hold_temporary(self._tmp)
             self._container = av.open(str(self._tmp), mode="w", format="mp4", options={"movflags": "+faststart"})
         try:
             video = self._container.add_stream("libx264", rate=self.fps)
@@ -418,7 +423,13 @@ class VideoWriter:
         try:
             self._tmp.unlink(missing_ok=True)
         except OSError:
-            pass  # nothing more can be done; the name is hidden and unique
+            pass  # nothing more can be done; the name is hidden, unique and swept next time
+        self._release()
+
+    def _release(self) -> None:
+        if self._hold is not None:
+            os.close(self._hold)
+            self._hold = None
 
     def _io(self):
         return _guard_io(self.path)
