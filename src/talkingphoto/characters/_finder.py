@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._native import quiet_native_logs
 from ..errors import MissingDependencyError, ParameterError
 from ._anime import detect_anime, eyes_above_nose, face_from_anime_parts, has_big_eyes, refine_with_anime
 from ._face import N_LANDMARKS, Face
@@ -132,9 +133,10 @@ class FaceFinder:
 
     def close(self) -> None:
         """Release the mediapipe graphs (the finder rebuilds them if used again)."""
-        for graph in (self._whole_mesh, self._crop_mesh, self._detector):
-            if graph is not None:
-                graph.close()
+        with quiet_native_logs():
+            for graph in (self._whole_mesh, self._crop_mesh, self._detector):
+                if graph is not None:
+                    graph.close()
         self._whole_mesh = self._crop_mesh = self._detector = None
 
     # -- mediapipe graphs --------------------------------------------------------------
@@ -146,6 +148,8 @@ class FaceFinder:
         except ImportError as exc:
             raise MissingDependencyError(f"face detection needs mediapipe: pip install '{_MEDIAPIPE_PIN}'") from exc
         return solutions
+
+    # Graphs are built and run inside quiet_native_logs(): their C++ logs stay off stderr.
 
     def _mesh_graph(self, *, whole: bool):
         if whole and self._whole_mesh is None:
@@ -182,7 +186,8 @@ class FaceFinder:
         """
         image = _check_image(image)
         height, width = image.shape[:2]
-        result = self._mesh_graph(whole=True).process(image)
+        with quiet_native_logs():
+            result = self._mesh_graph(whole=True).process(image)
         found = []
         for face in result.multi_face_landmarks or []:
             points = np.array([(p.x, p.y, p.z) for p in face.landmark], dtype=np.float64)
@@ -202,7 +207,8 @@ class FaceFinder:
         boxes = []
         for tx, ty, tile in _tiles(image):
             height, width = tile.shape[:2]
-            result = self._detector_graph().process(np.ascontiguousarray(tile))
+            with quiet_native_logs():
+                result = self._detector_graph().process(np.ascontiguousarray(tile))
             for detection in result.detections or []:
                 rel = detection.location_data.relative_bounding_box
                 x0, y0 = max(0.0, rel.xmin * width), max(0.0, rel.ymin * height)
@@ -241,7 +247,8 @@ class FaceFinder:
         to_crop = np.array([[zoom, 0.0, -x0 * zoom], [0.0, zoom, -y0 * zoom]])
         interpolation = cv2.INTER_AREA if zoom < 1 else cv2.INTER_LINEAR
         crop = cv2.warpAffine(image, to_crop, (size, size), flags=interpolation, borderMode=cv2.BORDER_REPLICATE)
-        result = self._mesh_graph(whole=False).process(crop)
+        with quiet_native_logs():
+            result = self._mesh_graph(whole=False).process(crop)
         if not result.multi_face_landmarks:
             return None
         points = np.array([(p.x, p.y, p.z) for p in result.multi_face_landmarks[0].landmark], dtype=np.float64)

@@ -12,6 +12,7 @@ import signal
 import sys
 
 from .. import __version__
+from .._native import NATIVE_LOGS_ENV
 from ..errors import ParameterError, TalkingPhotoError
 
 __all__ = ["main"]
@@ -59,7 +60,7 @@ def _silence_native_logs() -> None:
     descriptor 2, past any Python setting) off the terminal, while Python's own stderr,
     where progress and errors go, keeps the real terminal. ``TALKINGPHOTO_NATIVE_LOGS=1``
     keeps them, for debugging a detector."""
-    if os.environ.get("TALKINGPHOTO_NATIVE_LOGS") == "1":
+    if os.environ.get(NATIVE_LOGS_ENV) == "1":
         return
     try:
         sys.stderr.flush()
