@@ -36,7 +36,9 @@ from .pipeline import (
     Job,
     RenderOptions,
     Scene,
+    _chosen,
     _fit_picture,
+    _points_face,
     _resample,
     _speech,
     build_stage,
@@ -154,42 +156,37 @@ def load_script(path) -> DialogueScript:
     return DialogueScript(image=base / data["image"], turns=tuple(turns), mode=data.get("mode"))
 
 
-def _resolve(ref, faces: list, by_points: dict):
-    from .characters import choose_face
-
+def _resolve(ref, faces: list, by_points: dict, scale: float):
+    """The face a turn names, in picture pixels (its index or point is given in source pixels)."""
     if isinstance(ref, Path):
         return by_points[ref]
     if isinstance(ref, int):
-        return choose_face(faces, face=ref)
-    return choose_face(faces, face_at=ref)
+        return _chosen(faces, scale, face=ref)
+    return _chosen(faces, scale, face_at=ref)
 
 
-def _faces_from_points(script: DialogueScript, image: np.ndarray, *, first_index: int) -> dict:
+def _faces_from_points(script: DialogueScript, picture, *, first_index: int) -> dict:
     """``{points file: Face}`` rigged from the script's points files, numbered after the
     detected faces."""
-    from .characters import face_from_points, guess_style, load_points
-
     files = dict.fromkeys(t.speaker for t in script.turns if isinstance(t.speaker, Path))
-    faces = {}
-    for k, path in enumerate(files):
-        face = face_from_points(load_points(path), image_shape=image.shape)
-        faces[path] = replace(face, index=first_index + k, style=guess_style(image, face.box))
-    return faces
+    return {path: _points_face(path, picture, index=first_index + k) for k, path in enumerate(files)}
 
 
 def prepare_dialogue(script: DialogueScript, options: RenderOptions, *, output: Path) -> Scene:
     """Build the scene of a conversation: faces take turns, listeners react."""
     from .characters import find_faces
-    from .media import check_not_an_input, load_image_with_alpha
+    from .media import check_not_an_input, load_picture
     from .motion import mouth_track, mouth_track_from_phones, prosody
 
     turns = {f"audio of turn {k}": turn.audio for k, turn in enumerate(script.turns, start=1)}
     check_not_an_input(output, {"picture": script.image, **turns})
     timings = {}
     t = time.perf_counter()
-    image, alpha = load_image_with_alpha(script.image, background=CUTOUT_BACKDROP)
+    # Decoded no larger than the video needs (a 7000 px photo never exists at full size).
+    picture = load_picture(script.image, reduce_to=options.max_size, background=CUTOUT_BACKDROP)
+    image, alpha = picture.image, picture.alpha
     faces = find_faces(image)
-    by_points = _faces_from_points(script, image, first_index=len(faces))
+    by_points = _faces_from_points(script, picture, first_index=len(faces))
     faces += list(by_points.values())
     if not faces:
         raise NoFaceError(
@@ -206,7 +203,7 @@ def prepare_dialogue(script: DialogueScript, options: RenderOptions, *, output: 
             segments.append(np.zeros(n, np.float32))
             position += n
             continue
-        face = _resolve(turn.speaker, faces, by_points)
+        face = _resolve(turn.speaker, faces, by_points, picture.scale)
         job = Job(
             image=script.image,
             output=output,

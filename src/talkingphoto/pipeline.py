@@ -309,16 +309,36 @@ def _resample(y: np.ndarray, sr: int, target: int) -> np.ndarray:
     return resample_poly(y, target // g, int(sr) // g).astype(np.float32)
 
 
-def _choose_speaker(image: np.ndarray, opts: RenderOptions) -> tuple:
-    """The speaking face and the other faces found, in source pixels."""
-    from .characters import choose_face, face_from_points, find_faces, guess_style, load_points
+def _choose_speaker(picture, opts: RenderOptions) -> tuple:
+    """The speaking face and the other faces found, in the pixels of ``picture.image``
+    (``face_at`` and points are in source pixels, as the user gives them)."""
+    from .characters import find_faces
 
     if opts.points is not None:
-        speaker = face_from_points(load_points(opts.points), image_shape=image.shape)
-        return replace(speaker, style=guess_style(image, speaker.box)), []
-    faces = find_faces(image)
-    speaker = choose_face(faces, face=opts.face, face_at=opts.face_at)
+        return _points_face(opts.points, picture), []
+    faces = find_faces(picture.image)
+    speaker = _chosen(faces, picture.scale, face=opts.face, face_at=opts.face_at)
     return speaker, [f for f in faces if f.index != speaker.index]
+
+
+def _chosen(faces: list, scale: float, **choice):
+    """``choose_face`` among ``faces`` (picture pixels) with the choice, and any message
+    listing the faces, in source pixels."""
+    from .characters import choose_face
+
+    in_source = faces if scale == 1 else [f.scaled(1 / scale) for f in faces]
+    index = choose_face(in_source, **choice).index
+    return next(f for f in faces if f.index == index)
+
+
+def _points_face(path, picture, *, index: int = 0):
+    """The face rigged from a points file (source pixels), in the pixels of ``picture.image``."""
+    from .characters import face_from_points, guess_style, load_points
+
+    width, height = picture.source_size
+    face = face_from_points(load_points(path), image_shape=(height, width, 3))
+    face = face if picture.scale == 1 else face.scaled(picture.scale)
+    return replace(face, index=index, style=guess_style(picture.image, face.box))
 
 
 @dataclass(frozen=True)
@@ -360,19 +380,21 @@ def _fit_picture(image: np.ndarray, alpha: np.ndarray | None, *, max_size: int) 
 
 def prepare_scene(job: Job) -> Scene:
     """Decode, detect, rig and analyse once; nothing here depends on the frame count."""
-    from .media import load_image_with_alpha
+    from .media import load_picture
     from .motion import mouth_track, prosody
 
     opts = job.options
     timings = {}
     t = time.perf_counter()
-    image, alpha = load_image_with_alpha(job.image, background=CUTOUT_BACKDROP)
+    # Decoded no larger than the video needs (a 7000 px photo never exists at full size).
+    picture = load_picture(job.image, reduce_to=opts.max_size, background=CUTOUT_BACKDROP)
     y_out, sr_out, y16, phones = _speech(job)
     timings["load"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    speaker, others = _choose_speaker(image, opts)
-    image, alpha, scale = _fit_picture(image, alpha, max_size=opts.max_size)
+    speaker, others = _choose_speaker(picture, opts)
+    image, alpha, scale = _fit_picture(picture.image, picture.alpha, max_size=opts.max_size)
+    del picture
     speaker, others = speaker.scaled(scale), [f.scaled(scale) for f in others]
     timings["detect"] = time.perf_counter() - t
 

@@ -76,26 +76,28 @@ def _check_image(image) -> np.ndarray:
     return np.ascontiguousarray(image)
 
 
-TILE = 1024  # largest tile side: the detector sees ~192 px, so a tile keeps small faces big enough
+TILES = (1024, 512)  # tile sides: the detector sees ~192 px, so a tile keeps small faces big enough
 
 
 def _tiles(image: np.ndarray):
     """The whole picture, then overlapping square tiles when it is wide, tall or large.
 
     The detector shrinks whatever it is given to ~192 px: a 60 px face in a 3840 px
-    panorama would shrink to 3 px. Tiles of at most 1024 px, overlapping by a quarter,
-    keep such faces findable. Yields (x, y, view).
+    panorama would shrink to 3 px. Tiles of 1024 px, then of 512 px, overlapping by a
+    quarter, keep such faces findable (the smaller tiles find what a 1024 tile still shrinks
+    too far: a 62 px face in a 7000 px photo decoded at a third of its size for a 1920 px
+    video). Yields (x, y, view).
     """
     height, width = image.shape[:2]
     yield 0, 0, image
-    side = min(height, width, TILE)
-    if max(height, width) <= 1.3 * side:
-        return
-    step = int(0.75 * side)
-    for y in range(0, max(height - side, 0) + step, step):
-        for x in range(0, max(width - side, 0) + step, step):
-            y0, x0 = min(y, height - side), min(x, width - side)
-            yield x0, y0, image[y0 : y0 + side, x0 : x0 + side]
+    for side in sorted({min(height, width, tile) for tile in TILES}, reverse=True):
+        if max(height, width) <= 1.3 * side:
+            continue
+        step = int(0.75 * side)
+        for y in range(0, max(height - side, 0) + step, step):
+            for x in range(0, max(width - side, 0) + step, step):
+                y0, x0 = min(y, height - side), min(x, width - side)
+                yield x0, y0, image[y0 : y0 + side, x0 : x0 + side]
 
 
 def _anime_eyes_fit(landmarks, parts) -> bool:

@@ -6,6 +6,7 @@ import secrets
 import socket
 from pathlib import Path
 
+from .._memory import limit_malloc_arenas
 from ..errors import MissingDependencyError, ParameterError
 
 TOKEN_ENV = "TALKINGPHOTO_TOKEN"
@@ -69,6 +70,7 @@ def run(args) -> int:
     from ..jobs import JobStore
 
     JobStore(data_dir).close()  # a folder another server holds is refused here, in one line
+    limit_malloc_arenas()  # before any worker or request thread: an idle server shrinks back
     app = create_app(data_dir=data_dir, workers=args.workers, token=token, max_queued=args.max_queued)
     listening = _listen(args.host, args.port)  # a port in use is refused before the banner
     port = listening.getsockname()[1]
@@ -111,4 +113,5 @@ def _listen(host: str, port: int) -> socket.socket:
         if exc.errno == errno.EADDRNOTAVAIL:
             raise ParameterError(f"--host {host} is not an address of this computer") from exc
         raise ParameterError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
+    listening.listen(2048)  # browsers that come before the app has started wait in the backlog
     return listening

@@ -11,6 +11,7 @@ import logging
 import threading
 import time
 
+from .._memory import release_free_memory
 from ..errors import Cancelled, ParameterError, TalkingPhotoError
 from ._render import build_job, default_renderer, render_atomically
 from ._store import OUTPUT_NAME
@@ -135,6 +136,7 @@ class WorkerPool:
                 with self._wake:
                     del self._running[record.id]
                 entry[1].set()
+                release_free_memory()  # a render's buffers: an idle server shrinks back
 
     def _run(self, record, *, cancel) -> None:
         last_write = 0.0

@@ -7,7 +7,7 @@ over-long recordings are refused from their headers.
 
 from ._audio import AUDIBLE_DBFS, check_audible, load_audio
 from ._color import i420_planes, i420_to_rgb, paste_i420, rgb_to_i420
-from ._image import IMAGE_FORMATS, fit_size, load_image, load_image_with_alpha
+from ._image import IMAGE_FORMATS, Picture, fit_size, load_image, load_image_with_alpha, load_picture
 from ._probe import MediaInfo, probe_media
 from ._writer import AUDIO_SR, VideoWriter, check_not_an_input, check_output_path
 
@@ -15,6 +15,8 @@ __all__ = [
     "IMAGE_FORMATS",
     "load_image",
     "load_image_with_alpha",
+    "load_picture",
+    "Picture",
     "fit_size",
     "load_audio",
     "check_audible",

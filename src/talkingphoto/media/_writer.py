@@ -259,6 +259,7 @@ class VideoWriter:
                 self._container.close()
                 os.replace(self._tmp, self.path)
             self._release()
+            self._drop_encoder()
         except BaseException:
             self._discard()
             raise
@@ -414,10 +415,18 @@ class VideoWriter:
 
     def _discard(self) -> None:
         try:
-            self._container.close()
+            if self._container is not None:
+                self._container.close()
         except (av.FFmpegError, OSError):
             pass  # the file is being thrown away; a failing trailer does not matter
         self._remove_tmp()
+        self._drop_encoder()
+
+    def _drop_encoder(self) -> None:
+        """Let go of the encoder: x264 keeps its lookahead frames (about 200 MB at 1920 x 1920)
+        until its objects are freed, and a closed writer may well stay referenced."""
+        self._container = self._video = self._audio_stream = self._resampler = None
+        self._pending = None
 
     def _remove_tmp(self) -> None:
         try:

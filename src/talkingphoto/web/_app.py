@@ -278,14 +278,19 @@ def create_app(
     @app.post("/api/inspect", response_model=InspectView, summary="Find the characters in a picture")
     def inspect(image: UploadFile = File(description="The picture: JPEG, PNG or WebP")):
         from ..characters import draw_overlay, find_faces
-        from ..media import load_image
+        from ..media import load_picture
+        from ..pipeline import RenderOptions
 
         data = _read_image_upload(image, limits=limits)
-        pixels = load_image(data)
-        faces = find_faces(pixels)
+        # Faces are found at the size a render looks for them; boxes go back in picture pixels.
+        picture = load_picture(data, reduce_to=RenderOptions.max_size)
+        del data
+        found = find_faces(picture.image)
+        faces = found if picture.scale == 1 else [f.scaled(1 / picture.scale) for f in found]
+        width, height = picture.source_size
         return {
-            "width": pixels.shape[1],
-            "height": pixels.shape[0],
+            "width": width,
+            "height": height,
             "faces": [
                 {
                     "index": f.index,
@@ -296,7 +301,7 @@ def create_app(
                 }
                 for f in faces
             ],
-            "overlay": _jpeg_data_url(draw_overlay(pixels, faces)),
+            "overlay": _jpeg_data_url(draw_overlay(picture.image, found)),
         }
 
     @app.get("/api/config", summary="Modes and upload limits, for the page")
@@ -410,7 +415,7 @@ def _accept(folder: Path, *, limits, image, audio, text, voice, mode, face, poin
     Raises HTTPException (413 too large, 415 wrong kind of file) or TalkingPhotoError (422:
     the content is broken or an option is wrong), each with a message for the page.
     """
-    from ..media import load_audio, load_image
+    from ..media import load_audio, load_picture
 
     if audio is not None and text is not None:
         raise ParameterError("give a recording or a text to read, not both")
@@ -420,8 +425,12 @@ def _accept(folder: Path, *, limits, image, audio, text, voice, mode, face, poin
     data = _read_image_upload(image, limits=limits)
     image_name = "image" + sniff_image(data[:16])
     (folder / image_name).write_bytes(data)
-    pixels = load_image(folder / image_name)
-    _write_thumbnail(pixels, folder / THUMBNAIL)
+    del data
+    # Decoded only as large as the thumbnail needs (which also proves the file decodes).
+    picture = load_picture(folder / image_name, reduce_to=2 * _THUMBNAIL_SIZE)
+    _write_thumbnail(picture.image, folder / THUMBNAIL)
+    width, height = picture.source_size
+    del picture
     spec = {"image": image_name, "audio": None, "text": text, "options": {}}
     label = _name(image)
 
@@ -453,7 +462,7 @@ def _accept(folder: Path, *, limits, image, audio, text, voice, mode, face, poin
     chosen = _client_options(options)
     chosen.update(mode=mode, face=face, voice=voice, max_audio_seconds=limits.audio_seconds)
     if points:
-        _write_points(points, folder / "points.json", image_shape=pixels.shape)
+        _write_points(points, folder / "points.json", image_shape=(height, width, 3))
         chosen["points"] = "points.json"
     spec["options"] = {key: value for key, value in chosen.items() if value is not None}
     # Build the job now so a bad option is refused here, not found later by a worker.
