@@ -252,13 +252,19 @@ def test_a_dialogue_character_can_be_rigged_from_points(real_data, tmp_path):
     assert actor.animator.face.detector == "points" and actor.mouth.open.max() > 0.3
 
 
-def test_a_picture_larger_than_the_video_is_decoded_reduced_and_coordinates_stay_the_users(real_data, tmp_path):
-    """A 4x upscale of the cat (1804 x 1200) rendered at 451 px is decoded at a quarter of its
-    size; its points file, written for the big picture, still rigs the same mouth, and face_at
-    and the faces an error lists are in the big picture's pixels."""
+def test_a_picture_larger_than_the_video_is_decoded_reduced_and_coordinates_stay_the_users(
+    real_data, tmp_path, monkeypatch
+):
+    """A 4x upscale of the cat (1804 x 1200), faces looked for at 451 px (as a 7200 px picture
+    would be at the usual 1920), is decoded at a quarter of its size; its points file, written
+    for the big picture, still rigs the same mouth, and face_at and the faces an error lists
+    are in the big picture's pixels."""
     from PIL import Image
 
+    import talkingphoto.characters
     from talkingphoto.errors import NoFaceError
+
+    monkeypatch.setattr(talkingphoto.characters, "DETECT_SIDE", 451)
 
     big = tmp_path / "big_cat.png"
     with Image.open(real_data / "images" / "chelsea.png") as cat:

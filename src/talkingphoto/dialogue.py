@@ -30,7 +30,6 @@ from .errors import NoFaceError, ParameterError, TalkingPhotoError
 from .motion import MouthTrack, Prosody, face_motion, idle_motion
 from .pipeline import (
     ANALYSIS_SR,
-    CUTOUT_BACKDROP,
     OUTPUT_SR,
     Actor,
     Job,
@@ -38,6 +37,7 @@ from .pipeline import (
     Scene,
     _chosen,
     _fit_picture,
+    _pictures,
     _points_face,
     _resample,
     _speech,
@@ -175,17 +175,16 @@ def _faces_from_points(script: DialogueScript, picture, *, first_index: int) -> 
 def prepare_dialogue(script: DialogueScript, options: RenderOptions, *, output: Path) -> Scene:
     """Build the scene of a conversation: faces take turns, listeners react."""
     from .characters import find_faces
-    from .media import check_not_an_input, load_picture
+    from .media import check_not_an_input
     from .motion import mouth_track, mouth_track_from_phones, prosody
 
     turns = {f"audio of turn {k}": turn.audio for k, turn in enumerate(script.turns, start=1)}
     check_not_an_input(output, {"picture": script.image, **turns})
     timings = {}
     t = time.perf_counter()
-    # Decoded no larger than the video needs (a 7000 px photo never exists at full size).
-    picture = load_picture(script.image, reduce_to=options.max_size, background=CUTOUT_BACKDROP)
-    image, alpha = picture.image, picture.alpha
-    faces = find_faces(image)
+    # Decoded no larger than needed (a 7000 px photo never exists at full size).
+    picture, shown = _pictures(script.image, max_size=options.max_size)
+    faces = find_faces(picture.image)
     by_points = _faces_from_points(script, picture, first_index=len(faces))
     faces += list(by_points.values())
     if not faces:
@@ -230,7 +229,9 @@ def prepare_dialogue(script: DialogueScript, options: RenderOptions, *, output: 
     timings["load"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    image, alpha, scale = _fit_picture(image, alpha, max_size=options.max_size)
+    image, alpha, scale = _fit_picture(shown.image, shown.alpha, max_size=options.max_size)
+    scale *= shown.scale / picture.scale
+    del shown
     faces = [f.scaled(scale) for f in faces]
     n_frames = max(1, math.ceil(total_s * fps - 1e-6))
 

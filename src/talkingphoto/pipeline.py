@@ -309,6 +309,19 @@ def _resample(y: np.ndarray, sr: int, target: int) -> np.ndarray:
     return resample_poly(y, target // g, int(sr) // g).astype(np.float32)
 
 
+def _pictures(path, *, max_size: int) -> tuple:
+    """The picture decoded for face finding (long side ``DETECT_SIDE``: the pixels `inspect`
+    and the studio look at) and for the video (long side ``max_size``); one decode when one
+    serves both, as it does unless the video is larger than the detection size."""
+    from .characters import DETECT_SIDE
+    from .media import load_picture
+
+    seen = load_picture(path, reduce_to=DETECT_SIDE, background=CUTOUT_BACKDROP)
+    if max(seen.image.shape[:2]) >= min(max_size, max(seen.source_size)):
+        return seen, seen
+    return seen, load_picture(path, reduce_to=max_size, background=CUTOUT_BACKDROP)
+
+
 def _choose_speaker(picture, opts: RenderOptions) -> tuple:
     """The speaking face and the other faces found, in the pixels of ``picture.image``
     (``face_at`` and points are in source pixels, as the user gives them)."""
@@ -380,21 +393,21 @@ def _fit_picture(image: np.ndarray, alpha: np.ndarray | None, *, max_size: int) 
 
 def prepare_scene(job: Job) -> Scene:
     """Decode, detect, rig and analyse once; nothing here depends on the frame count."""
-    from .media import load_picture
     from .motion import mouth_track, prosody
 
     opts = job.options
     timings = {}
     t = time.perf_counter()
-    # Decoded no larger than the video needs (a 7000 px photo never exists at full size).
-    picture = load_picture(job.image, reduce_to=opts.max_size, background=CUTOUT_BACKDROP)
+    # Decoded no larger than needed (a 7000 px photo never exists at full size).
+    seen, shown = _pictures(job.image, max_size=opts.max_size)
     y_out, sr_out, y16, phones = _speech(job)
     timings["load"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    speaker, others = _choose_speaker(picture, opts)
-    image, alpha, scale = _fit_picture(picture.image, picture.alpha, max_size=opts.max_size)
-    del picture
+    speaker, others = _choose_speaker(seen, opts)
+    image, alpha, scale = _fit_picture(shown.image, shown.alpha, max_size=opts.max_size)
+    scale *= shown.scale / seen.scale
+    del seen, shown
     speaker, others = speaker.scaled(scale), [f.scaled(scale) for f in others]
     timings["detect"] = time.perf_counter() - t
 

@@ -11,7 +11,7 @@ from . import topology
 from ._anime import AnimeParts, detect_anime, has_big_eyes, refine_with_anime
 from ._choose import NO_FACE_HELP, POINTS_FORMAT, choose_face
 from ._face import N_LANDMARKS, Face
-from ._finder import FaceFinder, FinderOptions, find_faces
+from ._finder import DETECT_SIDE, FaceFinder, FinderOptions, find_faces
 from ._overlay import draw_overlay
 from ._person import has_cutout, person_mask
 from ._points import OPTIONAL_POINTS, REQUIRED_POINTS, face_from_points, load_points, validate_points
@@ -25,6 +25,7 @@ __all__ = [
     "FaceFinder",
     "FinderOptions",
     "find_faces",
+    "DETECT_SIDE",
     "AnimeParts",
     "detect_anime",
     "has_big_eyes",

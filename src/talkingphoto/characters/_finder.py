@@ -22,7 +22,12 @@ from ._face import N_LANDMARKS, Face
 from ._geometry import box_cover, box_iou, box_of
 from ._style import guess_style
 
-__all__ = ["FinderOptions", "FaceFinder", "find_faces"]
+__all__ = ["FinderOptions", "FaceFinder", "find_faces", "DETECT_SIDE"]
+
+# Pictures are looked at decoded for this long side (media.load_picture's reduce_to), by
+# renders, dialogues, `inspect` and the studio alike: the same pixels, so the same faces in
+# the same order (what --face N counts), whatever the video size, and no full-size copy.
+DETECT_SIDE = 1920
 
 _MEDIAPIPE_PIN = "mediapipe==0.10.21"
 

@@ -1,6 +1,5 @@
 """``talkingphoto inspect IMAGE [--json] [-o overlay.png]``: which characters can speak."""
 
-import dataclasses
 import json
 import shlex
 from pathlib import Path
@@ -22,7 +21,13 @@ def add_parser(subparsers) -> None:
     )
     p.add_argument("image", type=Path, help=f"picture: {IMAGE_FORMATS}")
     p.add_argument("--json", action="store_true", help="print a JSON list instead of a table")
-    p.add_argument("-o", "--output", type=Path, help="write an overlay PNG: meshes, lips, eyes, index numbers")
+    p.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        help="write an overlay PNG: meshes, lips, eyes, index numbers (drawn at the size faces are "
+        "looked for: pictures over 3840 px come out halved or smaller)",
+    )
     p.add_argument("--points", type=Path, help="check a manual rig JSON instead of detecting faces")
     p.set_defaults(func=run)
 
@@ -60,17 +65,19 @@ def _write_png(path: Path, image: np.ndarray) -> None:
 
 
 def run(args) -> int:
-    from ..characters import POINTS_FORMAT, draw_overlay, face_from_points, find_faces, guess_style, load_points
-    from ..media import load_image
+    from ..characters import DETECT_SIDE, POINTS_FORMAT, draw_overlay, find_faces
+    from ..media import load_picture
+    from ..pipeline import _points_face
 
-    image = load_image(args.image)
+    # The pixels a render looks at, so the faces and their order are the ones --face counts.
+    picture = load_picture(args.image, reduce_to=DETECT_SIDE)
     if args.points is not None:
-        face = face_from_points(load_points(args.points), image_shape=image.shape)
-        faces = [dataclasses.replace(face, style=guess_style(image, face.box))]
+        seen = [_points_face(args.points, picture)]
     else:
-        faces = find_faces(image)
+        seen = find_faces(picture.image)
     if args.output is not None:
-        _write_png(args.output, draw_overlay(image, faces))
+        _write_png(args.output, draw_overlay(picture.image, seen))
+    faces = seen if picture.scale == 1 else [face.scaled(1 / picture.scale) for face in seen]
 
     items = describe_faces(faces)
     if args.json:

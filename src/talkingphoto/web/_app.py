@@ -277,13 +277,12 @@ def create_app(
 
     @app.post("/api/inspect", response_model=InspectView, summary="Find the characters in a picture")
     def inspect(image: UploadFile = File(description="The picture: JPEG, PNG or WebP")):
-        from ..characters import draw_overlay, find_faces
+        from ..characters import DETECT_SIDE, draw_overlay, find_faces
         from ..media import load_picture
-        from ..pipeline import RenderOptions
 
         data = _read_image_upload(image, limits=limits)
         # Faces are found at the size a render looks for them; boxes go back in picture pixels.
-        picture = load_picture(data, reduce_to=RenderOptions.max_size)
+        picture = load_picture(data, reduce_to=DETECT_SIDE)
         del data
         found = find_faces(picture.image)
         faces = found if picture.scale == 1 else [f.scaled(1 / picture.scale) for f in found]
