@@ -15,7 +15,7 @@ from pathlib import Path
 
 from talkingphoto.jobs import BatchItem, build_job, default_renderer, render_atomically, run_batch
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
 
 
 def _items(args, out_dir: Path) -> list:
