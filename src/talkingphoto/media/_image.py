@@ -64,7 +64,7 @@ class _Budget:
                 self._changed.notify_all()
 
 
-DECODE_BUDGET = _Budget(256 * _MB)
+_DECODE_BUDGET = _Budget(256 * _MB)
 
 
 @dataclass(frozen=True)
@@ -197,9 +197,9 @@ def _decode(im: Image.Image, *, bg: np.ndarray, name: str, max_pixels: int, redu
         im.draft(im.mode, (width // factor, height // factor))  # DCT scaling: 1/2, 1/4 or 1/8
     decoded = round(width / im.size[0])  # what the decoder reduced by already
     factor //= decoded
-    # The decoded picture, plus the full-size copies conversion makes when nothing is reduced.
-    need = im.size[0] * im.size[1] * _bytes_per_pixel(im.mode) * (1 if factor > 1 else 3)
-    with DECODE_BUDGET.hold(need):
+    # The decoded picture, plus the arrays it becomes when nothing is reduced.
+    need = im.size[0] * im.size[1] * (_bytes_per_pixel(im.mode) + (0 if factor > 1 else 4))
+    with _DECODE_BUDGET.hold(need):
         im.load()
         orientation = im.getexif().get(0x0112)
         image, alpha = _pixels(im, factor, bg)
