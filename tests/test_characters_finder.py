@@ -156,3 +156,36 @@ def test_three_styles_side_by_side_each_get_their_own_face_and_nothing_else(real
     np.testing.assert_allclose(_mouth(mage_face), (341, 183), atol=8)
     eyes_y = mage_face.landmarks[[topo.RIGHT_IRIS_CENTRE, topo.LEFT_IRIS_CENTRE], 1]
     assert np.all(eyes_y < mage_face.landmarks[topo.NOSE_TIP, 1] - 5)
+
+
+def test_tiles_cover_the_picture_at_two_sizes_without_repeating_one():
+    from talkingphoto.characters._finder import _tiles
+
+    picture = np.zeros((2334, 2334, 3), np.uint8)
+    sides = [view.shape[:2] for _, _, view in _tiles(picture)]
+    assert sides[0] == (2334, 2334) and {(1024, 1024), (512, 512)} == set(sides[1:])
+    for side in (1024, 512):  # every pixel is in some tile of each size
+        covered = np.zeros(picture.shape[:2], bool)
+        for x, y, view in _tiles(picture):
+            if view.shape[0] == side:
+                covered[y : y + side, x : x + side] = True
+        assert covered.all()
+    strip = np.zeros((400, 3000, 3), np.uint8)  # both sizes are 400 px here: one set of tiles
+    assert len([v for _, _, v in _tiles(strip)]) == 1 + 10
+
+
+@pytest.mark.slow
+def test_a_small_face_in_a_big_photo_decoded_reduced_is_still_found(real_data, finder):
+    import cv2
+
+    # A 7000 px photo rendered at 1920 px is decoded at a third of its size (2334 px), where a
+    # 186 px face is 62 px: a 1024 tile shrinks it to 12 px for the detector, a 512 tile to 23.
+    small = cv2.resize(_load(real_data, "grace_hopper.jpg"), None, fx=1 / 3, fy=1 / 3, interpolation=cv2.INTER_AREA)
+    small = np.repeat(cv2.cvtColor(small, cv2.COLOR_RGB2GRAY)[:, :, None], 3, axis=2)  # a grey photo
+    picture = np.full((2334, 2334, 3), 230, np.uint8)
+    h, w = small.shape[:2]
+    picture[1067 : 1067 + h, 1081 : 1081 + w] = small
+    faces = finder.find(picture)
+    assert len(faces) == 1
+    x, y, bw, bh = faces[0].box
+    assert 1081 < x + bw / 2 < 1081 + w and 1067 < y + bh / 2 < 1067 + h

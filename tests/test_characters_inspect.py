@@ -38,9 +38,12 @@ def test_table_and_overlay_for_a_drawn_face(real_data, tmp_path, capsys):
 
 @pytest.mark.slow
 def test_nothing_found_explains_what_to_do(real_data, capsys):
-    assert main(["inspect", str(real_data / "images" / "chelsea.png")]) == 0
+    image = real_data / "images" / "chelsea.png"
+    assert main(["inspect", str(image)]) == 0
     out = capsys.readouterr().out
-    assert "no face found in the picture" in out and "--points FILE.json" in out
+    assert "no face found in the picture" in out and '"mouth_left": [x, y]' in out
+    # The way on is a points file (checked by inspect itself), not the command just run.
+    assert f"talkingphoto inspect {image} --points FILE.json" in out and "inspect IMAGE -o" not in out
 
 
 def test_points_file_is_checked_and_drawn(real_data, tmp_path, capsys):
@@ -62,3 +65,21 @@ def test_errors_are_one_line(real_data, tmp_path, capsys):
     assert capsys.readouterr().err.strip() == "error: points: 'chin' = [260, 900] is outside the 451x300 picture"
     assert main(["inspect", image, "-o", str(tmp_path / "overlay.jpg")]) == 2
     assert "must end in .png" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_a_big_picture_is_looked_at_reduced_and_reported_in_its_own_pixels(real_data, tmp_path, capsys, monkeypatch):
+    import talkingphoto.characters
+
+    monkeypatch.setattr(talkingphoto.characters, "DETECT_SIDE", 600)  # as 1920 is for a 5760+ px photo
+    big = tmp_path / "big.jpg"
+    with Image.open(real_data / "images" / "grace_hopper.jpg") as photo:
+        photo.resize((1536, 1800), Image.BICUBIC).save(big, quality=92)
+    assert main(["inspect", str(real_data / "images" / "grace_hopper.jpg"), "--json"]) == 0
+    (small,) = json.loads(capsys.readouterr().out)
+    overlay = tmp_path / "overlay.png"
+    assert main(["inspect", str(big), "--json", "-o", str(overlay)]) == 0
+    (face,) = json.loads(capsys.readouterr().out)
+    assert all(abs(b - 3 * s) <= 6 for b, s in zip(face["box"], small["box"]))  # the big picture's pixels
+    with Image.open(overlay) as drawn:
+        assert drawn.size == (768, 900)  # drawn where the faces were looked for (JPEG halves, at most)

@@ -151,3 +151,32 @@ def test_options_that_would_be_ignored_are_refused(capsys, inputs, real_data):
     points.write_text("{}")
     _fails(capsys, ["render", image, str(inputs["speech"]), "-o", out, "--points", str(points), "--face", "1"], "not both")
 
+
+
+def test_an_output_that_is_an_input_is_refused_before_anything_is_written(capsys, inputs, real_data, tmp_path):
+    image = tmp_path / "photo.jpg"
+    image.write_bytes((real_data / "images" / "grace_hopper.jpg").read_bytes())
+    recording = tmp_path / "speech.mp4"  # a recording kept as MP4 (a phone's voice memo, a video)
+    recording.write_bytes(b"\x00\x00\x00\x18ftypmp42 precious recording")
+    before = recording.read_bytes()
+    _fails(capsys, ["render", str(image), str(recording), "-o", str(recording)], "is the audio", "choose another output")
+    (tmp_path / "link.mp4").symlink_to(recording)
+    _fails(capsys, ["render", str(image), str(recording), "-o", str(tmp_path / "link.mp4")], "is the audio")
+    (tmp_path / "hard.mp4").hardlink_to(recording)
+    _fails(capsys, ["render", str(image), str(tmp_path / "hard.mp4"), "-o", str(recording)], "is the audio")
+    assert recording.read_bytes() == before
+
+
+def test_batch_and_dialogue_refuse_an_output_that_is_an_input(inputs, real_data, tmp_path):
+    from talkingphoto.dialogue import load_script
+    from talkingphoto.errors import OutputError, ParameterError
+    from talkingphoto.jobs import read_manifest
+
+    (tmp_path / "photo.jpg").write_bytes((real_data / "images" / "grace_hopper.jpg").read_bytes())
+    (tmp_path / "speech.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42 precious recording")
+    (tmp_path / "jobs.jsonl").write_text('{"image": "photo.jpg", "audio": "speech.mp4", "out": "speech.mp4"}\n')
+    with pytest.raises(ParameterError, match="line 1: output .*speech.mp4 is the audio"):
+        read_manifest(tmp_path / "jobs.jsonl", out_dir=tmp_path)
+    (tmp_path / "talk.yaml").write_text("image: photo.jpg\nturns:\n  - face: 0\n    audio: speech.mp4\n")
+    with pytest.raises(OutputError, match="is the audio"):
+        load_script(tmp_path / "talk.yaml", output=tmp_path / "speech.mp4")

@@ -170,8 +170,9 @@ def test_check_audible_thresholds():
     sr = 16000
     rng = np.random.default_rng(0)
     check_audible(sine(200, 1.0, sr, amplitude=0.01), sr=sr)  # -43 dBFS peak: quiet but real
-    with pytest.raises(AudioError, match="is silent"):
+    with pytest.raises(AudioError, match=r"is silent \(no sound at all\)") as silence:
         check_audible(np.zeros(sr, np.float32), sr=sr)
+    assert "dBFS" not in str(silence.value)
     with pytest.raises(AudioError, match=r"loudest 50 ms is -96 dBFS"):
         check_audible((rng.standard_normal(sr) / 2**16).astype(np.float32), sr=sr)  # 16-bit dither
     with pytest.raises(AudioError, match="empty"):

@@ -197,3 +197,143 @@ def test_fit_size_validates(kwargs):
         fit_size(100, 100, **kwargs)
     with pytest.raises(ParameterError, match="width"):
         fit_size(0, 100)
+
+
+# -- decoding reduced, for what the render needs --------------------------------------------
+
+
+def _blocks(pixels: np.ndarray, k: int) -> np.ndarray:
+    """Mean of each k x k block (the picture's sides divisible by k)."""
+    h, w = pixels.shape[:2]
+    return pixels.reshape(h // k, k, w // k, k, -1).mean(axis=(1, 3))
+
+
+def test_reduced_decode_box_filters_by_a_whole_factor_and_reports_the_scale():
+    from talkingphoto.media import load_picture
+
+    rng = np.random.default_rng(0)
+    pixels = rng.integers(0, 256, (600, 900, 3), dtype=np.uint8)
+    picture = load_picture(encode(Image.fromarray(pixels), "PNG"), reduce_to=280)
+    assert picture.image.shape == (200, 300, 3) and picture.scale == pytest.approx(1 / 3)
+    assert picture.source_size == (900, 600) and picture.alpha is None
+    assert np.abs(picture.image - _blocks(pixels.astype(float), 3)).max() <= 1
+    whole = load_picture(encode(Image.fromarray(pixels), "PNG"), reduce_to=600)  # 900 // 600 = 1
+    assert whole.scale == 1 and np.array_equal(whole.image, pixels)
+
+
+def test_jpeg_is_reduced_by_its_own_decoder():
+    from talkingphoto.media import load_picture
+
+    data = encode(Image.new("RGB", (1600, 1200), (30, 140, 220)), "JPEG", quality=90)
+    quarter = load_picture(data, reduce_to=400)
+    assert quarter.image.shape == (300, 400, 3) and quarter.scale == 0.25
+    assert np.abs(quarter.image[150, 200].astype(int) - (30, 140, 220)).max() <= 3
+    third = load_picture(data, reduce_to=530)  # 1/3 is no JPEG step: 1/2, never below 530
+    assert third.image.shape == (600, 800, 3) and third.scale == 0.5
+
+
+def test_reduced_transparency_does_not_bleed_the_colour_of_clear_pixels():
+    from talkingphoto.media import load_picture
+
+    rgba = np.zeros((40, 40, 4), np.uint8)
+    rgba[:, :, :3] = (255, 0, 0)  # clear pixels that happen to hold red
+    rgba[:, ::2] = (0, 0, 255, 255)  # every other column opaque blue
+    picture = load_picture(encode(Image.fromarray(rgba, "RGBA"), "PNG"), reduce_to=20)
+    assert picture.image.shape == (20, 20, 3) and picture.alpha.shape == (20, 20)
+    assert np.abs(picture.alpha.astype(int) - 128).max() <= 1
+    assert np.abs(picture.image.astype(int) - (127, 127, 255)).max() <= 2  # blue over white, no red
+    pal = Image.fromarray(np.tile(np.array([[0, 1]], np.uint8), (8, 4)), "P")
+    pal.putpalette([255, 0, 0, 0, 0, 255])
+    reduced = load_picture(encode(pal, "PNG", transparency=0), reduce_to=4)
+    assert np.abs(reduced.image.astype(int) - (127, 127, 255)).max() <= 2
+
+
+def test_reduced_16bit_gray_and_exif_turned_pictures():
+    from talkingphoto.media import load_picture
+
+    gray = np.tile(np.array([0, 65535], np.uint16), (10, 10))  # 10 x 20, columns alternate
+    picture = load_picture(encode(Image.fromarray(gray), "PNG"), reduce_to=10)
+    assert picture.image.shape == (5, 10, 3) and (picture.image == 128).all()
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    data = encode(Image.fromarray(halves()).resize((400, 200)), "JPEG", quality=95, exif=exif.tobytes())
+    turned = load_picture(data, reduce_to=200)
+    assert turned.source_size == (200, 400) and turned.image.shape == (200, 100, 3) and turned.scale == 0.5
+    assert np.abs(turned.image[10, 50].astype(int) - (255, 0, 0)).max() < 40  # stored left, shown on top
+
+
+def test_big_pictures_make_no_big_numpy_copies():
+    import tracemalloc
+
+    from talkingphoto.media import load_picture
+
+    gray = (np.arange(2000 * 2000, dtype=np.uint32).reshape(2000, 2000) % 65536).astype(np.uint16)
+    data = encode(Image.fromarray(gray), "PNG")  # 8 MB of pixels at 16 bits
+    tracemalloc.start()
+    try:
+        load_picture(data, reduce_to=500)
+        reduced_peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.reset_peak()
+        load_image(data)
+        whole_peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert reduced_peak < 4e6  # no full-size array at all (the picture alone is 8 MB)
+    assert whole_peak < 4 * 2000 * 2000 * 3  # no float64 copy at full size either (it peaked at 96 MB)
+
+
+def test_decodes_past_the_budget_take_turns():
+    import threading
+
+    from talkingphoto.media._image import _Budget
+
+    budget, order = _Budget(100), []
+    first_in, release = threading.Event(), threading.Event()
+
+    def big(name, n):
+        with budget.hold(n):
+            order.append(name)
+            first_in.set()
+            release.wait(5)
+
+    a = threading.Thread(target=big, args=("a", 80))
+    a.start()
+    first_in.wait(5)
+    b = threading.Thread(target=big, args=("b", 80))
+    b.start()
+    with budget.hold(20):  # fits beside a
+        order.append("small")
+    b.join(0.2)
+    assert order == ["a", "small"] and b.is_alive()  # b waits for a
+    release.set()
+    a.join(5)
+    b.join(5)
+    assert order == ["a", "small", "b"]
+    with budget.hold(1000):  # alone, a decode larger than the budget still goes ahead
+        pass
+
+
+@pytest.mark.parametrize("factor", [1, 3])
+def test_band_by_band_conversion_gives_the_same_pixels_as_one_band(monkeypatch, factor):
+    import talkingphoto.media._image as module
+
+    rng = np.random.default_rng(1)
+    rgb = rng.integers(0, 256, (90, 60, 3), dtype=np.uint8)
+    rgba = np.dstack([rgb, rng.integers(0, 256, (90, 60), dtype=np.uint8)])
+    pal = Image.fromarray(rgb[:, :, 0] // 64, "P")
+    pal.putpalette([0, 0, 0, 90, 20, 200, 250, 250, 0, 10, 200, 90])
+    pictures = [
+        encode(Image.fromarray(rgb), "PNG"),
+        encode(Image.fromarray(rgba, "RGBA"), "PNG"),
+        encode(pal, "PNG", transparency=2),
+        encode(Image.fromarray(rgb[:, :, 0].astype(np.uint16) * 250), "PNG"),
+        encode(Image.fromarray(rgb[:, :, 1]), "PNG"),
+    ]
+    whole = [module.load_picture(data, reduce_to=90 // factor) for data in pictures]
+    monkeypatch.setattr(module, "_BAND_PIXELS", 100)  # bands of a few rows
+    for data, expected in zip(pictures, whole):
+        banded = module.load_picture(data, reduce_to=90 // factor)
+        assert banded.image.shape == (90 // factor, 60 // factor, 3)
+        assert np.array_equal(banded.image, expected.image)
+        assert (banded.alpha is None) == (expected.alpha is None)
+        assert banded.alpha is None or np.array_equal(banded.alpha, expected.alpha)

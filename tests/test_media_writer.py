@@ -291,3 +291,16 @@ def test_probe_of_a_non_media_file(tmp_path):
     path.write_bytes(np.random.default_rng(0).integers(0, 256, 5000, dtype=np.uint8).tobytes())
     with pytest.raises(ParameterError, match="not a media file"):
         probe_media(path)
+
+
+def test_a_closed_writer_lets_go_of_the_encoder(tmp_path):
+    def encoder_objects(writer):  # x264's lookahead (~200 MB at 1920 x 1920) lives as long as these
+        return [v for v in vars(writer).values() if isinstance(v, (av.container.Container, av.stream.Stream))]
+
+    with VideoWriter(tmp_path / "a.mp4", width=64, height=48, fps=25) as writer:
+        writer.write(np.zeros((48, 64, 3), np.uint8))
+        assert encoder_objects(writer)
+    assert encoder_objects(writer) == []  # though `writer` is still bound after the block
+    aborted = VideoWriter(tmp_path / "b.mp4", width=64, height=48, fps=25)
+    aborted.abort()
+    assert encoder_objects(aborted) == [] and not (tmp_path / "b.mp4").exists()

@@ -1,6 +1,7 @@
 """End to end on the shared real data: pictures and recordings in, checked MP4s out."""
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -262,3 +263,41 @@ def test_a_render_is_a_conversation_with_one_turn(real_data, tmp_path):
     for i in (0, 20, 50):
         assert np.array_equal(frame_at(single, i), frame_at(scripted, i))
     assert not np.array_equal(frame_at(single, 50), frame_at(other_seed, 50))
+
+
+def test_a_picture_larger_than_the_video_is_decoded_reduced_and_coordinates_stay_the_users(
+    real_data, tmp_path, monkeypatch
+):
+    """A 4x upscale of the cat (1804 x 1200), faces looked for at 451 px (as a 7200 px picture
+    would be at the usual 1920), is decoded at a quarter of its size; its points file, written
+    for the big picture, still rigs the same mouth, and face_at and the faces an error lists
+    are in the big picture's pixels."""
+    from PIL import Image
+
+    import talkingphoto.characters
+    from talkingphoto.errors import NoFaceError
+
+    monkeypatch.setattr(talkingphoto.characters, "DETECT_SIDE", 451)
+
+    big = tmp_path / "big_cat.png"
+    with Image.open(real_data / "images" / "chelsea.png") as cat:
+        cat.convert("RGB").resize((1804, 1200), Image.BICUBIC).save(big)
+    points = tmp_path / "cat.json"
+    cat_points = {"mouth_left": [228, 281], "mouth_right": [290, 279], "upper_lip": [258, 279],
+                  "lower_lip": [258, 287], "chin": [260, 298]}  # fmt: skip
+    points.write_text(json.dumps({k: [4 * v for v in p] for k, p in cat_points.items()}))
+    job = Job.single(big, tmp_path / "o.mp4", audio=real_data / "audio" / "goforward.wav", points=points, max_size=451)
+    scene = build_scene(job)
+    assert scene.image.shape == (300, 450, 3)
+    corners = scene.speaker.landmarks[[topo.MOUTH_CORNER_LEFT, topo.MOUTH_CORNER_RIGHT], 0]
+    assert np.allclose(sorted(corners), [228 * 450 / 451, 290 * 450 / 451], atol=1.5)
+
+    grace = tmp_path / "big_grace.jpg"
+    with Image.open(real_data / "images" / "grace_hopper.jpg") as photo:
+        photo.resize((1536, 1800), Image.BICUBIC).save(grace, quality=92)
+    options = dict(audio=real_data / "audio" / "goforward.wav", output=tmp_path / "g.mp4")
+    scene = build_scene(Job.single(grace, face_at=(768, 700), max_size=600, **options))
+    assert scene.image.shape == (600, 512, 3) and scene.speaker.box[2] > 150  # the face, at video size
+    with pytest.raises(NoFaceError, match=r"no face at point \(40, 1700\); faces seen.*0: box \(x=(\d+)") as error:
+        build_scene(Job.single(grace, face_at=(40, 1700), max_size=600, **options))
+    assert int(re.search(r"box \(x=(\d+)", str(error.value)).group(1)) > 300  # source pixels, not reduced ones

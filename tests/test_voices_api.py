@@ -105,6 +105,18 @@ def test_a_language_tag_names_its_closest_voice():
     assert find_voice("en-gb").name == "en"  # the British voice is called "en"
     assert find_voice("zh-CN").name == find_voice("zh_CN").name == "cmn"
     assert [v.name for v in list_voices(lang="zh-CN")][:1] == ["cmn"]
+    assert find_voice("de-AT").name == "de" and find_voice("zh-Hans-CN").name == "cmn"  # region, script
+    assert find_voice("es-419").name.startswith("es")
+
+
+def test_a_name_that_only_starts_with_a_language_is_an_unknown_voice():
+    # "no" is Norwegian, but "no-such-voice-xyz" is no language tag: no Norwegian render.
+    with pytest.raises(VoiceError, match="unknown voice 'no-such-voice-xyz'"):
+        find_voice("no-such-voice-xyz")
+    with pytest.raises(VoiceError, match="unknown voice 'en-mumble'.*did you mean"):
+        find_voice("en-mumble")
+    with pytest.raises(VoiceError, match="no voice speaks language 'de-nonsense'"):
+        list_voices(lang="de-nonsense")
 
 
 def test_every_script_finds_its_voice_or_says_there_is_none():

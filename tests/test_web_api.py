@@ -2,6 +2,7 @@
 
 import io
 import json
+import threading
 import time
 
 import pytest
@@ -10,6 +11,7 @@ from test_jobs_fakes import fake_render, slow_fake, write_png, write_wav
 pytest.importorskip("fastapi")
 from fastapi.testclient import TestClient  # noqa: E402
 
+from talkingphoto.errors import Cancelled  # noqa: E402
 from talkingphoto.web import UploadLimits, create_app  # noqa: E402
 
 LOCAL = {"base_url": "http://127.0.0.1:8000", "client": ("127.0.0.1", 50123)}
@@ -58,6 +60,12 @@ def test_upload_render_and_download(tmp_path, inputs):
         assert "inline" in video.headers["content-disposition"]
         download = client.get(job["video"], params={"download": 1})
         assert download.headers["content-disposition"].startswith("attachment")
+        # HEAD answers like GET, without the body (link checkers, players probing the size).
+        for url in (job["video"], job["thumbnail"]):
+            got, head = client.get(url), client.head(url)
+            assert head.status_code == 200 and head.content == b""
+            for name in ("content-type", "content-length", "etag"):
+                assert head.headers[name] == got.headers[name]
         thumbnail = client.get(job["thumbnail"])
         assert thumbnail.headers["content-type"] == "image/jpeg" and thumbnail.content[:3] == b"\xff\xd8\xff"
         assert [j["id"] for j in client.get("/api/jobs").json()] == [job_id]
@@ -155,6 +163,45 @@ def test_missing_speech_and_bad_fields_are_422_in_words(tmp_path, inputs):
             assert response.status_code == 422 and message in response.json()["detail"], options
 
 
+def test_deep_or_huge_json_fields_are_422_not_500(tmp_path, inputs):
+    deep = "[" * 2000 + "]" * 2000  # short, but past the parser's recursion limit
+    with _studio(tmp_path) as client:
+        for field in ("options", "points"):
+            response = _post(client, inputs, **{field: deep})
+            assert response.status_code == 422, (field, response.text)
+            assert response.json()["detail"].startswith(f"{field} nests too deeply")
+            response = _post(client, inputs, **{field: json.dumps({"fps": 25, "pad": "x" * 10000})})
+            assert response.status_code == 422 and "too long" in response.json()["detail"], field
+        # Brackets inside strings are text, not nesting.
+        response = _post(client, inputs, options=json.dumps({"fps": "[[[[[[[["}))
+        assert response.status_code == 422 and "fps must be a number" in response.json()["detail"]
+    assert list((tmp_path / "data" / "jobs").iterdir()) == []
+
+
+def test_a_full_queue_refuses_new_jobs_with_429(tmp_path, inputs):
+    hold = threading.Event()
+
+    def held(job, *, progress=None, cancel=None):
+        hold.wait(30)
+        return fake_render(job, progress=progress, cancel=cancel)
+
+    with _studio(tmp_path, renderer=held, max_queued=2) as client:
+        first = _post(client, inputs).json()["id"]
+        deadline = time.monotonic() + 10
+        while client.get(f"/api/jobs/{first}").json()["status"] != "running":
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+        waiting = [_post(client, inputs) for _ in range(2)]  # the one running does not count
+        assert [r.status_code for r in waiting] == [201, 201]
+        refused = _post(client, inputs)
+        assert refused.status_code == 429 and refused.headers["retry-after"]
+        assert refused.json()["detail"] == "the queue is full (2 jobs waiting): try again when some have finished"
+        hold.set()
+        assert all(_wait(client, r.json()["id"])["status"] == "done" for r in waiting)
+        assert _post(client, inputs).status_code == 201
+    assert len(list((tmp_path / "data" / "jobs").iterdir())) == 4  # the refused one left nothing
+
+
 def test_manual_points_are_stored_for_the_renderer(tmp_path, inputs):
     seen = []
 
@@ -190,16 +237,40 @@ def test_video_of_unfinished_job_is_409(tmp_path, inputs):
         client.delete(f"/api/jobs/{job_id}")
 
 
+def _stepped_fake(steps: int, seen: list):
+    """A renderer that reports progress k/steps and holds there until the test has seen it in the
+    event stream (``seen[k]`` set), so the stream shows every step whatever the machine's load."""
+
+    def render(job, *, progress=None, cancel=None):
+        deadline = time.monotonic() + 30
+        for k in range(1, steps):
+            # The pool writes progress at most every 0.2 s: repeat until this step got through.
+            while not seen[k].wait(0.05):
+                if cancel.is_set() or time.monotonic() > deadline:
+                    raise Cancelled("the test stopped watching")
+                progress(k, steps)
+        return fake_render(job, cancel=cancel)
+
+    return render
+
+
 def test_progress_streams_as_server_sent_events(tmp_path, inputs):
-    with _studio(tmp_path, renderer=slow_fake(0.05)) as client:
-        job_id = _post(client, inputs, audio=write_wav(tmp_path / "long.wav", seconds=1.5).read_bytes()).json()["id"]
+    steps = 4
+    seen = [threading.Event() for _ in range(steps)]
+    with _studio(tmp_path, renderer=_stepped_fake(steps, seen)) as client:
+        job_id = _post(client, inputs).json()["id"]
+        events = []
         with client.stream("GET", f"/api/jobs/{job_id}/events") as stream:
             assert stream.headers["content-type"].startswith("text/event-stream")
-            events = [json.loads(line[6:]) for line in stream.iter_lines() if line.startswith("data: ")]
+            for line in stream.iter_lines():
+                if line.startswith("data: "):
+                    events.append(json.loads(line[6:]))
+                    if events[-1]["status"] == "running" and 0 < events[-1]["progress"] < 1:
+                        seen[round(events[-1]["progress"] * steps)].set()
     statuses = [event["status"] for event in events]
-    progress = [event["progress"] for event in events if event["status"] == "running"]
-    assert statuses[-1] == "done" and "running" in statuses
-    assert len(progress) >= 3 and progress == sorted(progress) and any(0 < p < 1 for p in progress)
+    progress = [event["progress"] for event in events if event["status"] == "running" and event["progress"] > 0]
+    assert statuses[-1] == "done" and events[-1]["progress"] == 1.0
+    assert progress == [k / steps for k in range(1, steps)]
 
 
 def test_cancel_then_delete(tmp_path, inputs):

@@ -145,3 +145,19 @@ def test_hard_crash_mid_render_is_retried_after_restart(tmp_path, real_data):
         assert container.streams.video[0].codec_context.name == "h264"
         assert container.streams.audio[0].codec_context.name == "aac"
         assert abs(float(container.duration) / 1e6 - 7.1) < 0.2
+
+
+def test_a_port_in_use_is_refused_before_the_banner(tmp_path, capsys):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert main(["serve", "--data-dir", str(tmp_path / "data"), "--port", str(port)]) == 2
+    captured = capsys.readouterr()
+    assert "open http" not in captured.out
+    assert captured.err.strip() == f"error: port {port} on 127.0.0.1 is taken by another program: choose another --port"
+
+
+def test_max_queued_must_be_positive(tmp_path, capsys):
+    assert main(["serve", "--data-dir", str(tmp_path / "data"), "--max-queued", "0"]) == 2
+    assert capsys.readouterr().err.strip() == "error: --max-queued must be at least 1, got 0"

@@ -23,7 +23,22 @@ class TalkingPhotoError(Exception):
 
 
 class ParameterError(TalkingPhotoError, ValueError):
-    """An option has a value the engine cannot use."""
+    """An option has a value the engine cannot use.
+
+    Raised as ``ParameterError("must be 1..120, got 0", option="fps")`` when it is about one
+    option: the message then reads "fps must be 1..120, got 0", and ``option`` keeps the
+    option's own name (its ``RenderOptions`` attribute), so a front end can show it the way its
+    user typed it (:meth:`naming`: the CLI says ``--fps``).
+    """
+
+    def __init__(self, message: str, *, option: str | None = None):
+        super().__init__(message if option is None else f"{option} {message}")
+        self.option = option
+
+    def naming(self, label: str) -> str:
+        """The message with the option called ``label`` (e.g. ``"--max-size"``)."""
+        message = str(self)
+        return message if self.option is None else label + message[len(self.option) :]
 
 
 class ImageError(TalkingPhotoError, ValueError):

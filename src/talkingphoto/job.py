@@ -68,7 +68,7 @@ def _check_kind(name: str, value, annotation) -> None:
     else:
         return
     if not ok:
-        raise ParameterError(f"{name} must be {wanted}, got {value!r}")
+        raise ParameterError(f"must be {wanted}, got {value!r}", option=name)
 
 
 def _coerce(name: str, value, annotation, *, text: bool):
@@ -84,7 +84,7 @@ def _coerce(name: str, value, annotation, *, text: bool):
             return convert(value.strip())
         except ValueError:
             wanted = "a number" if convert is float else "a whole number"
-            raise ParameterError(f"{name} must be {wanted}, got {value!r}") from None
+            raise ParameterError(f"must be {wanted}, got {value!r}", option=name) from None
     if tuple in kinds:
         if text and isinstance(value, str):
             value = value.replace(",", " ").split()
@@ -92,7 +92,7 @@ def _coerce(name: str, value, annotation, *, text: bool):
             try:
                 return tuple(float(v) for v in value)
             except (TypeError, ValueError):
-                raise ParameterError(f"{name} must be two numbers [x, y] in pixels, got {value!r}") from None
+                raise ParameterError(f"must be two numbers [x, y] in pixels, got {value!r}", option=name) from None
     if Path in kinds and isinstance(value, (str, os.PathLike)):
         return Path(value)
     return value
@@ -132,9 +132,9 @@ class Speaker(_Options):
 
     def _check(self) -> None:
         if self.face is not None and self.face < 0:
-            raise ParameterError(f"face must be an index >= 0 (see 'talkingphoto inspect'), got {self.face}")
+            raise ParameterError(f"must be an index >= 0 (see 'talkingphoto inspect'), got {self.face}", option="face")
         if self.points is not None and (self.face is not None or self.face_at is not None):
-            raise ParameterError("points rig their own face: give points or face/face_at, not both")
+            raise ParameterError("rig their own face: give points or face/face_at, not both", option="points")
         if self.face is not None and self.face_at is not None:
             raise ParameterError("give face or face_at, not both")
 
@@ -149,11 +149,12 @@ class VoiceOptions(_Options):
 
     def _check(self) -> None:
         if self.voice is not None and not self.voice.strip():
-            raise ParameterError("voice is empty: name a voice (see 'talkingphoto voices') or leave it out")
+            raise ParameterError("is empty: name a voice (see 'talkingphoto voices') or leave it out", option="voice")
         if self.rate is not None and not RATE_RANGE[0] <= self.rate <= RATE_RANGE[1]:
-            raise ParameterError(f"rate must be between {RATE_RANGE[0]} and {RATE_RANGE[1]} words per minute, got {self.rate:g}")
+            low, high = RATE_RANGE
+            raise ParameterError(f"must be between {low} and {high} words per minute, got {self.rate:g}", option="rate")
         if self.pitch is not None and not PITCH_RANGE[0] <= self.pitch <= PITCH_RANGE[1]:
-            raise ParameterError(f"pitch must be between {PITCH_RANGE[0]} and {PITCH_RANGE[1]}, got {self.pitch:g}")
+            raise ParameterError(f"must be between {PITCH_RANGE[0]} and {PITCH_RANGE[1]}, got {self.pitch:g}", option="pitch")
 
     @property
     def chosen(self) -> bool:
@@ -179,9 +180,9 @@ class MotionOptions(_Options):
 
     def _check(self) -> None:
         if self.mode not in MODES:
-            raise ParameterError(f"mode must be one of {', '.join(MODES)}, got {self.mode!r}")
+            raise ParameterError(f"must be one of {', '.join(MODES)}, got {self.mode!r}", option="mode")
         if self.seed < 0:
-            raise ParameterError(f"seed must be 0 or more, got {self.seed}")
+            raise ParameterError(f"must be 0 or more, got {self.seed}", option="seed")
 
     @property
     def vivid(self) -> bool:
@@ -200,11 +201,11 @@ class EncodeOptions(_Options):
 
     def _check(self) -> None:
         if not 1 <= self.fps <= 120:
-            raise ParameterError(f"fps must be between 1 and 120, got {self.fps:g}")
+            raise ParameterError(f"must be between 1 and 120, got {self.fps:g}", option="fps")
         if self.max_size < 16:
-            raise ParameterError(f"max_size must be at least 16 pixels, got {self.max_size}")
+            raise ParameterError(f"must be at least 16 pixels, got {self.max_size}", option="max_size")
         if not 0 <= self.crf <= 51:
-            raise ParameterError(f"crf must be between 0 and 51, got {self.crf}")
+            raise ParameterError(f"must be between 0 and 51, got {self.crf}", option="crf")
 
 
 @dataclass(frozen=True)
@@ -216,9 +217,9 @@ class Limits(_Options):
 
     def _check(self) -> None:
         if self.max_audio_seconds <= 0:
-            raise ParameterError(f"max_audio_seconds must be positive, got {self.max_audio_seconds:g}")
+            raise ParameterError(f"must be positive, got {self.max_audio_seconds:g}", option="max_audio_seconds")
         if self.max_text_chars < 1:
-            raise ParameterError(f"max_text_chars must be at least 1, got {self.max_text_chars}")
+            raise ParameterError(f"must be at least 1, got {self.max_text_chars}", option="max_text_chars")
 
 
 _GROUPS = {"speaker": Speaker, "voice": VoiceOptions, "motion": MotionOptions, "encode": EncodeOptions, "limits": Limits}
@@ -271,7 +272,7 @@ class Turn:
                 raise ParameterError("a turn is either a pause or a speech; put the pause in a turn of its own")
             _check_kind("pause", self.pause, float)
             if not 0 < self.pause <= _MAX_PAUSE:
-                raise ParameterError(f"pause must be seconds between 0 and {_MAX_PAUSE:g}, got {self.pause!r}")
+                raise ParameterError(f"must be seconds between 0 and {_MAX_PAUSE:g}, got {self.pause!r}", option="pause")
             return
         if self.pause:
             raise ParameterError("a turn is either a pause or a speech; put the pause in a turn of its own")
@@ -368,6 +369,16 @@ class Job:
             from .voice import check_wav_path
 
             check_wav_path(self.save_audio)
+        from .media import check_not_an_input
+
+        inputs = {"picture": self.image}
+        for number, turn in enumerate(self.turns, start=1):
+            if not turn.is_pause:
+                what = "" if len(self.turns) == 1 else f" of turn {number}"
+                inputs.update({f"audio{what}": turn.audio, f"points file{what}": turn.speaker.points})
+        for output in (self.output, self.save_audio):
+            if output is not None:
+                check_not_an_input(output, inputs)
 
     @classmethod
     def single(cls, image, output, *, audio=None, text=None, save_audio=None, **options) -> "Job":

@@ -154,20 +154,35 @@ def _soundtrack(sounds: list) -> np.ndarray:
     return np.concatenate(parts, axis=1).astype(np.float32)
 
 
-def _characters(image: np.ndarray, job: Job) -> tuple:
-    """Every character in the picture, and the face that speaks each turn (None for pauses).
+def _pictures(path, *, max_size: int) -> tuple:
+    """The picture decoded for face finding (long side ``DETECT_SIDE``: the pixels
+    ``inspect`` and the studio look at) and for the video (long side ``max_size``); one
+    decode when one serves both, as it does unless the video is larger than the detection
+    size. A 7000 px photo never exists at full size."""
+    from .characters import DETECT_SIDE
+    from .media import load_picture
+
+    seen = load_picture(path, reduce_to=DETECT_SIDE, background=CUTOUT_BACKDROP)
+    if max(seen.image.shape[:2]) >= min(max_size, max(seen.source_size)):
+        return seen, seen
+    return seen, load_picture(path, reduce_to=max_size, background=CUTOUT_BACKDROP)
+
+
+def _characters(picture, job: Job) -> tuple:
+    """Every character in ``picture`` (a media.Picture), and the face that speaks each turn
+    (None for pauses), in the pixels of ``picture.image``.
 
     Faces are detected only when a turn picks one by index, by a point or by default;
-    faces rigged from points files are numbered after the detected ones.
+    faces rigged from points files are numbered after the detected ones. Points and
+    ``face_at`` are in source pixels, as the user gives them.
     """
-    from .characters import choose_face, face_from_points, find_faces, guess_style, load_points
+    from .characters import find_faces, points_face
 
     speeches = job.speeches
-    detected = find_faces(image) if any(t.speaker.points is None for t in speeches) else []
+    detected = find_faces(picture.image) if any(t.speaker.points is None for t in speeches) else []
     rigged = {}
     for path in dict.fromkeys(t.speaker.points for t in speeches if t.speaker.points is not None):
-        face = face_from_points(load_points(path), image_shape=image.shape)
-        rigged[path] = replace(face, index=len(detected) + len(rigged), style=guess_style(image, face.box))
+        rigged[path] = points_face(path, picture, index=len(detected) + len(rigged))
     speakers = []
     for number, turn in enumerate(job.turns, start=1):
         if turn.is_pause:
@@ -175,9 +190,19 @@ def _characters(image: np.ndarray, job: Job) -> tuple:
             continue
         s = turn.speaker
         with _in_turn(job, number):
-            face = rigged[s.points] if s.points is not None else choose_face(detected, face=s.face, face_at=s.face_at)
+            face = rigged[s.points] if s.points is not None else _chosen(detected, picture.scale, face=s.face, face_at=s.face_at)
         speakers.append(face)
     return detected + list(rigged.values()), speakers
+
+
+def _chosen(faces: list, scale: float, **choice) -> Face:
+    """``choose_face`` among ``faces`` (picture pixels) with a choice in source pixels; any
+    message listing the faces gives them in source pixels too."""
+    from .characters import choose_face
+
+    in_source = faces if scale == 1 else [f.scaled(1 / scale) for f in faces]
+    index = choose_face(in_source, **choice).index
+    return next(f for f in faces if f.index == index)
 
 
 @contextlib.contextmanager
@@ -193,11 +218,11 @@ def _in_turn(job: Job, number: int):
 
 def build_scene(job: Job) -> Scene:
     """Decode, detect, rig and analyse ``job`` once, for the frame loop."""
-    from .media import fit_picture, load_image_with_alpha
+    from .media import fit_picture
 
     timings = {}
     t = time.perf_counter()
-    image, alpha = load_image_with_alpha(job.image, background=CUTOUT_BACKDROP)
+    seen, shown = _pictures(job.image, max_size=job.encode.max_size)
     sounds = []
     for number, turn in enumerate(job.turns, start=1):
         with _in_turn(job, number):
@@ -211,8 +236,10 @@ def build_scene(job: Job) -> Scene:
     timings["load"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    faces, speakers = _characters(image, job)
-    image, alpha, scale = fit_picture(image, alpha, max_size=job.encode.max_size)
+    faces, speakers = _characters(seen, job)
+    image, alpha, scale = fit_picture(shown.image, shown.alpha, max_size=job.encode.max_size)
+    scale *= shown.scale / seen.scale
+    del seen, shown
     faces = [f.scaled(scale) for f in faces]
     by_index = {f.index: f for f in faces}
     speakers = [None if s is None else by_index[s.index] for s in speakers]

@@ -9,12 +9,12 @@ mode). Landmark index sets live in :mod:`.topology`.
 
 from . import topology
 from ._anime import AnimeParts, detect_anime, has_big_eyes, refine_with_anime
-from ._choose import NO_FACE_HELP, choose_face
+from ._choose import NO_FACE_HELP, POINTS_FORMAT, choose_face
 from ._face import N_LANDMARKS, Face
-from ._finder import FaceFinder, FinderOptions, find_faces
+from ._finder import DETECT_SIDE, FaceFinder, FinderOptions, find_faces
 from ._overlay import draw_overlay
 from ._person import has_cutout, person_mask
-from ._points import OPTIONAL_POINTS, REQUIRED_POINTS, face_from_points, load_points, validate_points
+from ._points import OPTIONAL_POINTS, REQUIRED_POINTS, face_from_points, load_points, points_face, validate_points
 from ._style import guess_style, style_features
 from ._template import canonical_face
 
@@ -25,17 +25,20 @@ __all__ = [
     "FaceFinder",
     "FinderOptions",
     "find_faces",
+    "DETECT_SIDE",
     "AnimeParts",
     "detect_anime",
     "has_big_eyes",
     "refine_with_anime",
     "face_from_points",
+    "points_face",
     "load_points",
     "validate_points",
     "REQUIRED_POINTS",
     "OPTIONAL_POINTS",
     "choose_face",
     "NO_FACE_HELP",
+    "POINTS_FORMAT",
     "guess_style",
     "style_features",
     "draw_overlay",

@@ -5,12 +5,14 @@ import numbers
 from ..errors import NoFaceError, ParameterError
 from ._geometry import contains
 
-__all__ = ["choose_face", "NO_FACE_HELP"]
+__all__ = ["choose_face", "NO_FACE_HELP", "POINTS_FORMAT"]
 
+POINTS_FORMAT = (
+    'a JSON object {"mouth_left": [x, y], "mouth_right": [x, y], "upper_lip": [x, y], "lower_lip": [x, y], '
+    '"chin": [x, y]} in image pixels (optionally "left_eye", "right_eye")'
+)
 NO_FACE_HELP = (
-    "no face found in the picture; mark the mouth by hand with --points FILE.json, a JSON object "
-    '{"mouth_left": [x, y], "mouth_right": [x, y], "upper_lip": [x, y], "lower_lip": [x, y], '
-    '"chin": [x, y]} in image pixels (optionally "left_eye", "right_eye"), '
+    f"no face found in the picture; mark the mouth by hand with --points FILE.json, {POINTS_FORMAT}, "
     "and check what is found with: talkingphoto inspect IMAGE -o overlay.png"
 )
 

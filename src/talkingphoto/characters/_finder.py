@@ -15,13 +15,19 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._native import quiet_native_logs
 from ..errors import MissingDependencyError, ParameterError
 from ._anime import detect_anime, eyes_above_nose, face_from_anime_parts, has_big_eyes, refine_with_anime
 from ._face import N_LANDMARKS, Face
 from ._geometry import box_cover, box_iou, box_of
 from ._style import guess_style
 
-__all__ = ["FinderOptions", "FaceFinder", "find_faces"]
+__all__ = ["FinderOptions", "FaceFinder", "find_faces", "DETECT_SIDE"]
+
+# Pictures are looked at decoded for this long side (media.load_picture's reduce_to), by
+# renders, dialogues, `inspect` and the studio alike: the same pixels, so the same faces in
+# the same order (what --face N counts), whatever the video size, and no full-size copy.
+DETECT_SIDE = 1920
 
 _MEDIAPIPE_PIN = "mediapipe==0.10.21"
 
@@ -75,26 +81,28 @@ def _check_image(image) -> np.ndarray:
     return np.ascontiguousarray(image)
 
 
-TILE = 1024  # largest tile side: the detector sees ~192 px, so a tile keeps small faces big enough
+TILES = (1024, 512)  # tile sides: the detector sees ~192 px, so a tile keeps small faces big enough
 
 
 def _tiles(image: np.ndarray):
     """The whole picture, then overlapping square tiles when it is wide, tall or large.
 
     The detector shrinks whatever it is given to ~192 px: a 60 px face in a 3840 px
-    panorama would shrink to 3 px. Tiles of at most 1024 px, overlapping by a quarter,
-    keep such faces findable. Yields (x, y, view).
+    panorama would shrink to 3 px. Tiles of 1024 px, then of 512 px, overlapping by a
+    quarter, keep such faces findable (the smaller tiles find what a 1024 tile still shrinks
+    too far: a 62 px face in a 7000 px photo decoded at a third of its size for a 1920 px
+    video). Yields (x, y, view).
     """
     height, width = image.shape[:2]
     yield 0, 0, image
-    side = min(height, width, TILE)
-    if max(height, width) <= 1.3 * side:
-        return
-    step = int(0.75 * side)
-    for y in range(0, max(height - side, 0) + step, step):
-        for x in range(0, max(width - side, 0) + step, step):
-            y0, x0 = min(y, height - side), min(x, width - side)
-            yield x0, y0, image[y0 : y0 + side, x0 : x0 + side]
+    for side in sorted({min(height, width, tile) for tile in TILES}, reverse=True):
+        if max(height, width) <= 1.3 * side:
+            continue
+        step = int(0.75 * side)
+        for y in range(0, max(height - side, 0) + step, step):
+            for x in range(0, max(width - side, 0) + step, step):
+                y0, x0 = min(y, height - side), min(x, width - side)
+                yield x0, y0, image[y0 : y0 + side, x0 : x0 + side]
 
 
 def _anime_eyes_fit(landmarks, parts) -> bool:
@@ -132,9 +140,10 @@ class FaceFinder:
 
     def close(self) -> None:
         """Release the mediapipe graphs (the finder rebuilds them if used again)."""
-        for graph in (self._whole_mesh, self._crop_mesh, self._detector):
-            if graph is not None:
-                graph.close()
+        with quiet_native_logs():
+            for graph in (self._whole_mesh, self._crop_mesh, self._detector):
+                if graph is not None:
+                    graph.close()
         self._whole_mesh = self._crop_mesh = self._detector = None
 
     # -- mediapipe graphs --------------------------------------------------------------
@@ -146,6 +155,8 @@ class FaceFinder:
         except ImportError as exc:
             raise MissingDependencyError(f"face detection needs mediapipe: pip install '{_MEDIAPIPE_PIN}'") from exc
         return solutions
+
+    # Graphs are built and run inside quiet_native_logs(): their C++ logs stay off stderr.
 
     def _mesh_graph(self, *, whole: bool):
         if whole and self._whole_mesh is None:
@@ -182,7 +193,8 @@ class FaceFinder:
         """
         image = _check_image(image)
         height, width = image.shape[:2]
-        result = self._mesh_graph(whole=True).process(image)
+        with quiet_native_logs():
+            result = self._mesh_graph(whole=True).process(image)
         found = []
         for face in result.multi_face_landmarks or []:
             points = np.array([(p.x, p.y, p.z) for p in face.landmark], dtype=np.float64)
@@ -202,7 +214,8 @@ class FaceFinder:
         boxes = []
         for tx, ty, tile in _tiles(image):
             height, width = tile.shape[:2]
-            result = self._detector_graph().process(np.ascontiguousarray(tile))
+            with quiet_native_logs():
+                result = self._detector_graph().process(np.ascontiguousarray(tile))
             for detection in result.detections or []:
                 rel = detection.location_data.relative_bounding_box
                 x0, y0 = max(0.0, rel.xmin * width), max(0.0, rel.ymin * height)
@@ -241,7 +254,8 @@ class FaceFinder:
         to_crop = np.array([[zoom, 0.0, -x0 * zoom], [0.0, zoom, -y0 * zoom]])
         interpolation = cv2.INTER_AREA if zoom < 1 else cv2.INTER_LINEAR
         crop = cv2.warpAffine(image, to_crop, (size, size), flags=interpolation, borderMode=cv2.BORDER_REPLICATE)
-        result = self._mesh_graph(whole=False).process(crop)
+        with quiet_native_logs():
+            result = self._mesh_graph(whole=False).process(crop)
         if not result.multi_face_landmarks:
             return None
         points = np.array([(p.x, p.y, p.z) for p in result.multi_face_landmarks[0].landmark], dtype=np.float64)

@@ -9,6 +9,7 @@ moves with.
 import cv2
 import numpy as np
 
+from .._native import quiet_native_logs
 from ..errors import MissingDependencyError, ParameterError
 from ._finder import _MEDIAPIPE_PIN, _check_image
 
@@ -30,7 +31,7 @@ def _segment(image: np.ndarray) -> np.ndarray:
     except ImportError as exc:
         raise MissingDependencyError(f"master mode needs mediapipe: pip install '{_MEDIAPIPE_PIN}'") from exc
     # The general model (0) outlines shoulders and hair better than the landscape one.
-    with SelfieSegmentation(model_selection=0) as segmenter:
+    with quiet_native_logs(), SelfieSegmentation(model_selection=0) as segmenter:
         result = segmenter.process(np.ascontiguousarray(image))
     if result.segmentation_mask is None:
         return np.zeros(image.shape[:2], np.float32)

@@ -6,6 +6,7 @@ onto them, so the renderer always gets the same 478-point mesh.
 """
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +17,7 @@ from ._face import Face
 from ._geometry import box_of
 from ._template import apply_affine, canonical_face, deform, fit_affine, fit_similarity
 
-__all__ = ["REQUIRED_POINTS", "OPTIONAL_POINTS", "load_points", "validate_points", "face_from_points"]
+__all__ = ["REQUIRED_POINTS", "OPTIONAL_POINTS", "load_points", "validate_points", "face_from_points", "points_face"]
 
 # "left" and "right" are as seen in the picture: mouth_left is the corner on the image's left.
 REQUIRED_POINTS = ("mouth_left", "mouth_right", "upper_lip", "lower_lip", "chin")
@@ -188,3 +189,14 @@ def face_from_points(points: dict, *, image_shape, style: str = "photo") -> Face
         style=style,
     )
 
+
+
+def points_face(path, picture, *, index: int = 0) -> Face:
+    """The face rigged from the points file at ``path`` (source pixels), in the pixels of
+    ``picture`` (a media.Picture, possibly decoded reduced), its style guessed from them."""
+    from ._style import guess_style
+
+    width, height = picture.source_size
+    face = face_from_points(load_points(path), image_shape=(height, width, 3))
+    face = face if picture.scale == 1 else face.scaled(picture.scale)
+    return replace(face, index=index, style=guess_style(picture.image, face.box))

@@ -11,17 +11,37 @@ import os
 import signal
 import sys
 
-from ..errors import TalkingPhotoError
+from .. import __version__
+from .._native import NATIVE_LOGS_ENV
+from ..errors import ParameterError, TalkingPhotoError
 
 __all__ = ["main"]
 
 _COMMAND_MODULES = ["render", "inspect", "voices", "cues", "dialogue", "batch", "serve"]
+# The flag that sets each option (RenderOptions attribute), so an error about an option names
+# it as the user typed it: "--max-size must be at least 16 pixels", not "max_size ...".
+OPTION_FLAGS = {
+    "mode": "--mode",
+    "fps": "--fps",
+    "seed": "--seed",
+    "face": "--face",
+    "face_at": "--face-at",
+    "points": "--points",
+    "max_size": "--max-size",
+    "voice": "--voice",
+    "rate": "--rate",
+    "pitch": "--pitch",
+    "max_audio_seconds": "--max-audio-seconds",
+    "max_text_chars": "--max-text-chars",
+    "crf": "--crf",
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="talkingphoto", description="Make a still picture talk or sing, offline."
     )
+    parser.add_argument("--version", action="version", version=f"talkingphoto {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     subparsers.required = True
     for name in _COMMAND_MODULES:
@@ -40,7 +60,7 @@ def _silence_native_logs() -> None:
     descriptor 2, past any Python setting) off the terminal, while Python's own stderr,
     where progress and errors go, keeps the real terminal. ``TALKINGPHOTO_NATIVE_LOGS=1``
     keeps them, for debugging a detector."""
-    if os.environ.get("TALKINGPHOTO_NATIVE_LOGS") == "1":
+    if os.environ.get(NATIVE_LOGS_ENV) == "1":
         return
     try:
         sys.stderr.flush()
@@ -51,6 +71,12 @@ def _silence_native_logs() -> None:
     os.dup2(devnull, 2)
     os.close(devnull)
     sys.stderr = os.fdopen(terminal, "w", buffering=1, encoding=sys.stderr.encoding, errors="backslashreplace")
+
+
+def _in_flags(exc: TalkingPhotoError) -> str:
+    if isinstance(exc, ParameterError) and exc.option in OPTION_FLAGS:
+        return exc.naming(OPTION_FLAGS[exc.option])
+    return str(exc)
 
 
 class _Terminated(BaseException):
@@ -70,7 +96,7 @@ def main(argv=None) -> int:
     try:
         return args.func(args) or 0
     except TalkingPhotoError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {_in_flags(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

@@ -1,11 +1,11 @@
 """``talkingphoto batch MANIFEST --out-dir DIR``: many renders, resumable, on threads or Ray."""
 
-import sys
 import time
 from pathlib import Path
 
 from ..errors import ParameterError
 from ..jobs import read_manifest, run_batch, run_batch_on_ray
+from ._progress import BatchProgress
 
 
 def add_parser(subparsers) -> None:
@@ -29,38 +29,6 @@ def add_parser(subparsers) -> None:
     p.set_defaults(func=run)
 
 
-class _Progress:
-    """One line on stderr for the whole batch; redrawn in place on a terminal."""
-
-    def __init__(self, *, enabled: bool, stream=None):
-        self.stream = stream or sys.stderr
-        self.enabled = enabled
-        self.live = self.stream.isatty()
-        self.start = time.monotonic()
-        self._last = (0.0, -1)
-
-    def __call__(self, fraction: float, finished: int, total: int) -> None:
-        if not self.enabled:
-            return
-        now = time.monotonic()
-        if self.live:
-            if now - self._last[0] < 0.1 and finished == self._last[1]:
-                return
-        elif finished == self._last[1]:
-            return  # in a log, one line per finished job is enough
-        self._last = (now, finished)
-        width = 30
-        bar = "#" * int(width * fraction) + "-" * (width - int(width * fraction))
-        line = f"[{bar}] {100 * fraction:3.0f}% {finished}/{total} jobs {now - self.start:6.1f}s"
-        self.stream.write(f"\r{line}" if self.live else f"{line}\n")
-        self.stream.flush()
-
-    def close(self) -> None:
-        if self.enabled and self.live:
-            self.stream.write("\n")
-            self.stream.flush()
-
-
 def _summary(results, seconds: float) -> str:
     rows = [("line", "output", "status", "time", "reason")]
     for result in results:
@@ -81,7 +49,7 @@ def run(args) -> int:
     if args.workers < 1:
         raise ParameterError(f"--workers must be at least 1, got {args.workers}")
     items = read_manifest(args.manifest, out_dir=args.out_dir)
-    progress = _Progress(enabled=not args.quiet)
+    progress = BatchProgress(enabled=not args.quiet)
     start = time.monotonic()
     try:
         if args.ray:

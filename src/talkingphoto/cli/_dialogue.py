@@ -5,8 +5,7 @@ from pathlib import Path
 from ..dialogue import load_script
 from ..job import MODES
 from ..pipeline import render_job
-from ._progress import ProgressBar
-from ._render import finished_line
+from ._progress import ProgressBar, summary_line
 
 
 def add_parser(subparsers) -> None:
@@ -18,10 +17,10 @@ def add_parser(subparsers) -> None:
     p.add_argument("script", type=Path, help="YAML or JSON: image, optional characters, turns")
     p.add_argument("-o", "--output", type=Path, required=True, help="output .mp4")
     p.add_argument("--mode", choices=MODES, help="standard, vivid or master (default: the script's, else standard)")
-    p.add_argument("--fps", type=float, default=25.0)
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--max-size", type=int, default=1920)
-    p.add_argument("-q", "--quiet", action="store_true")
+    p.add_argument("--fps", type=float, default=25.0, help="frames per second of the video, 1..120 (default: %(default)g)")
+    p.add_argument("--seed", type=int, default=0, help="seed for blinks and head drift")
+    p.add_argument("--max-size", type=int, default=1920, help="cap on the output's long side in px (default: %(default)s)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=run)
 
 
@@ -30,5 +29,6 @@ def run(args) -> int:
     with ProgressBar(enabled=not args.quiet) as bar:
         result = render_job(job, progress=bar)
     if not args.quiet:
-        print(f"{finished_line(result)}, {len(job.speeches)} turns")
+        turns = len(job.speeches)
+        print(summary_line(result, extra=f"{turns} turn{'s' if turns != 1 else ''}"))
     return 0

@@ -1,12 +1,13 @@
 """``talkingphoto inspect IMAGE [--json] [-o overlay.png]``: which characters can speak."""
 
-import dataclasses
 import json
+import shlex
 from pathlib import Path
 
 import numpy as np
 
 from ..errors import OutputError
+from ..media import IMAGE_FORMATS
 
 
 def add_parser(subparsers) -> None:
@@ -18,9 +19,15 @@ def add_parser(subparsers) -> None:
             "detector, confidence and style. -o draws the meshes that will move."
         ),
     )
-    p.add_argument("image", type=Path, help="JPEG, PNG or WebP picture")
+    p.add_argument("image", type=Path, help=f"picture: {IMAGE_FORMATS}")
     p.add_argument("--json", action="store_true", help="print a JSON list instead of a table")
-    p.add_argument("-o", "--output", type=Path, help="write an overlay PNG: meshes, lips, eyes, index numbers")
+    p.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        help="write an overlay PNG: meshes, lips, eyes, index numbers (drawn at the size faces are "
+        "looked for: pictures over 3840 px come out halved or smaller)",
+    )
     p.add_argument("--points", type=Path, help="check a manual rig JSON instead of detecting faces")
     p.set_defaults(func=run)
 
@@ -58,24 +65,29 @@ def _write_png(path: Path, image: np.ndarray) -> None:
 
 
 def run(args) -> int:
-    from ..characters import NO_FACE_HELP, draw_overlay, face_from_points, find_faces, guess_style, load_points
-    from ..media import load_image
+    from ..characters import DETECT_SIDE, POINTS_FORMAT, draw_overlay, find_faces, points_face
+    from ..media import load_picture
 
-    image = load_image(args.image)
+    # The pixels a render looks at, so the faces and their order are the ones --face counts.
+    picture = load_picture(args.image, reduce_to=DETECT_SIDE)
     if args.points is not None:
-        face = face_from_points(load_points(args.points), image_shape=image.shape)
-        faces = [dataclasses.replace(face, style=guess_style(image, face.box))]
+        seen = [points_face(args.points, picture)]
     else:
-        faces = find_faces(image)
+        seen = find_faces(picture.image)
     if args.output is not None:
-        _write_png(args.output, draw_overlay(image, faces))
+        _write_png(args.output, draw_overlay(picture.image, seen))
+    faces = seen if picture.scale == 1 else [face.scaled(1 / picture.scale) for face in seen]
 
     items = describe_faces(faces)
     if args.json:
         print(json.dumps(items, indent=2))
         return 0
     if not faces:
-        print(f"{args.image}: {NO_FACE_HELP}")
+        print(
+            f"{args.image}: no face found in the picture; mark the mouth by hand in FILE.json, {POINTS_FORMAT}; "
+            f"check it with: talkingphoto inspect {shlex.quote(str(args.image))} --points FILE.json -o overlay.png, "
+            "then render with --points FILE.json"
+        )
     else:
         print(f"{args.image}: {len(faces)} character{'s' if len(faces) != 1 else ''} found, left to right")
         for item in items:

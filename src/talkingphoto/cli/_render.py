@@ -5,8 +5,9 @@ from pathlib import Path
 
 from ..errors import ParameterError
 from ..job import MODES, Job, Limits
+from ..media import IMAGE_FORMATS
 from ..pipeline import render_job
-from ._progress import ProgressBar
+from ._progress import ProgressBar, summary_line
 from ._text import text_argument
 
 
@@ -25,16 +26,22 @@ def add_parser(subparsers) -> None:
         help="make a picture speak a recording or a text",
         description="Make the face in IMAGE speak AUDIO (or --text read by --voice) into an MP4.",
     )
-    p.add_argument("image", type=Path, help="JPEG, PNG or WebP picture")
+    p.add_argument("image", type=Path, help=f"picture: {IMAGE_FORMATS}")
     p.add_argument("audio", type=Path, nargs="?", help="speech or song: wav, mp3, m4a, ogg, opus, flac...")
     p.add_argument("-o", "--output", type=Path, required=True, help="output .mp4")
-    p.add_argument("--mode", choices=MODES, default="standard", help="standard: mouth only; vivid: + eyes, brows, head; master: + breathing, body, moving camera")
-    p.add_argument("--fps", type=float, default=25.0)
+    p.add_argument(
+        "--mode",
+        choices=MODES,
+        default="standard",
+        help="standard: mouth only; vivid: + eyes, brows, head; master: + breathing, body, moving camera "
+        "(default: %(default)s)",
+    )
+    p.add_argument("--fps", type=float, default=25.0, help="frames per second of the video, 1..120 (default: %(default)g)")
     p.add_argument("--seed", type=int, default=0, help="seed for blinks and head drift")
     p.add_argument("--face", type=int, help="speaker index, left to right (see 'talkingphoto inspect')")
     p.add_argument("--face-at", type=_point, metavar="X,Y", help="a point on the speaker's face, in pixels")
     p.add_argument("--points", help="manual rig: JSON of mouth_left, mouth_right, upper_lip, lower_lip, chin")
-    p.add_argument("--max-size", type=int, default=1920, help="cap on the output's long side (px)")
+    p.add_argument("--max-size", type=int, default=1920, help="cap on the output's long side in px (default: %(default)s)")
     p.add_argument("--text", help="text to read with a built-in voice instead of AUDIO")
     p.add_argument("--text-file", type=Path, help="read the text from a UTF-8 file")
     p.add_argument("--voice", help="built-in voice (see 'talkingphoto voices')")
@@ -43,7 +50,7 @@ def add_parser(subparsers) -> None:
     p.add_argument("--save-audio", type=Path, help="also keep the synthesised speech as WAV")
     p.add_argument("--max-audio-seconds", type=float, default=1800.0, help="refuse longer audio")
     p.add_argument("--max-text-chars", type=int, default=Limits.max_text_chars, help="refuse longer text")
-    p.add_argument("--crf", type=int, default=20, help="H.264 quality, lower is better")
+    p.add_argument("--crf", type=int, default=20, help="H.264 quality 0..51, lower is better (default: %(default)s)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=run)
 
@@ -79,13 +86,6 @@ def run(args) -> int:
     with ProgressBar(enabled=not args.quiet) as bar:
         result = render_job(job, progress=bar)
     if not args.quiet:
-        print(finished_line(result))
+        print(summary_line(result))
     return 0
 
-
-def finished_line(result) -> str:
-    """What the render and dialogue commands print when the video is written."""
-    return (
-        f"wrote {result.output} ({result.width}x{result.height}, {result.duration:.1f} s, "
-        f"{result.n_frames} frames) in {result.timings['total']:.1f} s"
-    )

@@ -9,6 +9,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from .._native import quiet_native_logs
 from ..characters import topology as topo
 from ..errors import MissingDependencyError, OutputError
 
@@ -52,15 +53,27 @@ def measure_video_openness(video_path) -> np.ndarray:
         container = av.open(str(path))
     except av.error.FFmpegError as exc:
         raise OutputError(f"cannot read video {path}: {exc}; is it a complete video file?") from exc
-    # Tracking mode follows the face from frame to frame, about 4 ms a frame.
-    with container, face_mesh.FaceMesh(static_image_mode=False, max_num_faces=1, refine_landmarks=True) as mesh:
-        window = False  # not looked for yet; None: track on the whole frame
-        for frame in container.decode(video=0):
-            rgb = frame.to_ndarray(format="rgb24")
-            if window is False:
-                window = _face_window(rgb, face_mesh)
-            view = rgb if window is None else _window(rgb, window)
-            values.append(_openness(mesh.process(view), view.shape))
+    # Tracking mode follows the face from frame to frame, about 4 ms a frame. The graph is
+    # built with its first frame and run and closed inside quiet_native_logs(), so its C++
+    # logs (written by its threads as it starts) stay off stderr.
+    mesh = None
+    with container:
+        try:
+            window = False  # not looked for yet; None: track on the whole frame
+            for frame in container.decode(video=0):
+                rgb = frame.to_ndarray(format="rgb24")
+                if window is False:
+                    window = _face_window(rgb, face_mesh)
+                view = rgb if window is None else _window(rgb, window)
+                with quiet_native_logs():
+                    if mesh is None:
+                        mesh = face_mesh.FaceMesh(static_image_mode=False, max_num_faces=1, refine_landmarks=True)
+                    result = mesh.process(view)
+                values.append(_openness(result, view.shape))
+        finally:
+            if mesh is not None:
+                with quiet_native_logs():
+                    mesh.close()
     return np.asarray(values, dtype=np.float32)
 
 
@@ -83,7 +96,7 @@ def _face_window(rgb: np.ndarray, face_mesh) -> tuple | None:
     if not faces:
         return None
     x, y, w, h = max(faces, key=lambda f: f.box[2] * f.box[3]).box
-    with face_mesh.FaceMesh(static_image_mode=True, max_num_faces=1) as probe:
+    with quiet_native_logs(), face_mesh.FaceMesh(static_image_mode=True, max_num_faces=1) as probe:
         for scale in (2.5, 3.0, 1.5, 2.0):
             side = int(min(max(w, h) * scale, width, height))
             x0 = int(np.clip(x + w / 2 - side / 2, 0, width - side))

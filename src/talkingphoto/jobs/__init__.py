@@ -6,10 +6,10 @@ be exercised with a fast fake and scaled out without touching the engine.
 """
 
 from ._batch import BatchItem, BatchResult, read_manifest, run_batch
-from ._pool import OUTPUT_NAME, WorkerPool, job_for
+from ._pool import WorkerPool, job_for
 from ._ray import run_batch_on_ray
 from ._render import default_renderer, render_atomically
-from ._store import FINAL_STATUSES, STATUSES, JobRecord, JobStore, is_job_id
+from ._store import FINAL_STATUSES, OUTPUT_NAME, STATUSES, JobRecord, JobStore, is_job_id
 
 __all__ = [
     "FINAL_STATUSES",

@@ -11,12 +11,13 @@ import logging
 import threading
 import time
 
+from .._memory import release_free_memory
 from ..errors import Cancelled, ParameterError, TalkingPhotoError
 from ._render import default_renderer, render_atomically
+from ._store import OUTPUT_NAME
 
-__all__ = ["OUTPUT_NAME", "WorkerPool", "job_for"]
+__all__ = ["WorkerPool", "job_for"]
 
-OUTPUT_NAME = "output.mp4"
 _PROGRESS_INTERVAL = 0.2  # seconds between progress writes to the database
 
 log = logging.getLogger(__name__)
@@ -129,6 +130,7 @@ class WorkerPool:
                 with self._wake:
                     del self._running[record.id]
                 entry[1].set()
+                release_free_memory()  # a render's buffers: an idle server shrinks back
 
     def _run(self, record, *, cancel) -> None:
         last_write = 0.0

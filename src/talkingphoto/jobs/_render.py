@@ -5,6 +5,7 @@ import os
 import secrets
 from pathlib import Path
 
+from .._atomic import sweep_leftovers
 from ..errors import MissingDependencyError
 
 __all__ = ["default_renderer", "render_atomically"]
@@ -39,10 +40,7 @@ def render_atomically(renderer, job, *, progress=None, cancel=None):
     final.parent.mkdir(parents=True, exist_ok=True)
     # A process killed mid-render (power cut, SIGKILL) could not clean up: sweep its partial
     # file, and the encoder's own temporary beside it, before trying again.
-    partials = f".{final.stem}.*.partial{final.suffix}"
-    for pattern in (partials, f".{partials}.*.tmp.mp4"):
-        for stale in final.parent.glob(pattern):
-            stale.unlink(missing_ok=True)
+    sweep_leftovers(final)
     partial = final.with_name(f".{final.stem}.{secrets.token_hex(4)}.partial{final.suffix}")
     try:
         result = renderer(dataclasses.replace(job, output=partial), progress=progress, cancel=cancel)

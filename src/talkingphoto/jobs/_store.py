@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from .._atomic import sweep_leftovers
 from ..errors import OutputError, ParameterError
 
 try:
@@ -22,7 +23,9 @@ try:
 except ImportError:  # not POSIX: run without the one-server-per-folder guard
     fcntl = None
 
-__all__ = ["FINAL_STATUSES", "STATUSES", "JobRecord", "JobStore", "is_job_id"]
+__all__ = ["FINAL_STATUSES", "OUTPUT_NAME", "STATUSES", "JobRecord", "JobStore", "is_job_id"]
+
+OUTPUT_NAME = "output.mp4"  # the finished video in each job's folder
 
 STATUSES = ("queued", "running", "done", "failed", "cancelled")
 FINAL_STATUSES = frozenset({"done", "failed", "cancelled"})
@@ -121,7 +124,9 @@ class JobStore:
         self.close()
 
     def _recover(self) -> None:
-        """Requeue or fail jobs left running by a previous process; drop unsubmitted uploads."""
+        """Requeue or fail jobs left running by a previous process; drop unsubmitted uploads
+        and the partial files of renders that a crash cut short (a job that has failed for
+        good would otherwise keep them for ever)."""
         with self._lock, self._db:
             self._db.execute(
                 "UPDATE jobs SET status='queued', progress=0, started=NULL,"
@@ -142,6 +147,8 @@ class JobStore:
         for folder in (self.data_dir / "jobs").iterdir():
             if folder.name not in known:
                 shutil.rmtree(folder, ignore_errors=True)
+            else:
+                sweep_leftovers(folder / OUTPUT_NAME)
 
     # -- creating jobs ------------------------------------------------------------------------
 

@@ -7,13 +7,16 @@ over-long recordings are refused from their headers.
 
 from ._audio import AUDIBLE_DBFS, check_audible, load_audio, resample
 from ._color import i420_planes, i420_to_rgb, paste_i420, rgb_to_i420
-from ._image import fit_picture, fit_size, load_image, load_image_with_alpha
+from ._image import IMAGE_FORMATS, Picture, fit_picture, fit_size, load_image, load_image_with_alpha, load_picture
 from ._probe import MediaInfo, probe_media
-from ._writer import AUDIO_SR, VideoWriter, check_output_path
+from ._writer import AUDIO_SR, VideoWriter, check_not_an_input, check_output_path
 
 __all__ = [
+    "IMAGE_FORMATS",
     "load_image",
     "load_image_with_alpha",
+    "load_picture",
+    "Picture",
     "fit_size",
     "fit_picture",
     "load_audio",
@@ -24,6 +27,7 @@ __all__ = [
     "MediaInfo",
     "VideoWriter",
     "check_output_path",
+    "check_not_an_input",
     "AUDIO_SR",
     "rgb_to_i420",
     "i420_to_rgb",

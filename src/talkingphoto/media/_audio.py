@@ -184,7 +184,9 @@ def check_audible(y: np.ndarray, *, sr: int, name: str = "the audio") -> None:
         blocks = mono[: n_blocks * half].reshape(n_blocks, half)
         power = np.einsum("ij,ij->i", blocks, blocks, dtype=np.float64) / half
         loudest = math.sqrt(float(np.max(power[1:] + power[:-1])) / 2)
-    level = 20 * math.log10(max(loudest, 1e-10))
+    if loudest < 1e-6:  # below any real recording's noise floor (-120 dBFS): nothing to measure
+        raise AudioError(f"{name} is silent (no sound at all): check the file and the recording level")
+    level = 20 * math.log10(loudest)
     if level < AUDIBLE_DBFS:
         raise AudioError(
             f"{name} is silent: its loudest 50 ms is {level:.0f} dBFS, below the {AUDIBLE_DBFS:.0f} dBFS "

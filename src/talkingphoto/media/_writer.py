@@ -32,11 +32,12 @@ from pathlib import Path
 import av
 import numpy as np
 
+from .._atomic import hold_temporary, sweep_leftovers
 from ..errors import OutputError, ParameterError
 from ..units import OUTPUT_SR, samples_to_frames
 from ._color import BT709, TV_RANGE, check_i420, check_rgb, i420_frame, rgb_frame, to_yuv
 
-__all__ = ["VideoWriter", "check_output_path"]
+__all__ = ["VideoWriter", "check_output_path", "check_not_an_input"]
 
 AUDIO_SR = OUTPUT_SR
 _AAC_FRAME = 1024
@@ -76,6 +77,39 @@ def check_output_path(path) -> Path:
     except OSError as exc:
         raise _output_error(exc, path) from exc
     return path
+
+
+def check_not_an_input(output, inputs: dict) -> None:
+    """Refuse an ``output`` that is one of the ``inputs``: writing it would destroy that input
+    (``render photo.jpg speech.mp4 -o speech.mp4``).
+
+    Parameters
+    ----------
+    output : path-like
+    inputs : dict of {str: path-like or None}
+        What each input is ("audio", "picture"...) -> its path; None entries are skipped.
+
+    Raises
+    ------
+    OutputError
+        ``output`` names the same file as an input: the same path after resolving symbolic
+        links, or another name for it (a hard link).
+    """
+    target = os.path.realpath(output)
+    for what, source in inputs.items():
+        if source is None:
+            continue
+        same = os.path.realpath(source) == target
+        if not same:
+            try:
+                same = os.path.samefile(source, output)
+            except OSError:  # either one does not exist (yet): not the same file
+                same = False
+        if same:
+            raise OutputError(
+                f"output {output} is the {what} {source}: writing it would destroy the {what}; "
+                "choose another output name"
+            )
 
 
 def _output_error(exc: OSError, path: Path) -> OutputError:
@@ -155,6 +189,8 @@ class VideoWriter:
         self._closed = False
         self._discarding = False
         self._tmp = self.path.with_name(f".{self.path.name}.{secrets.token_hex(4)}.tmp.mp4")
+        self._hold = None  # descriptor locking the temporary while it is written (see _atomic)
+        sweep_leftovers(self.path)  # what a killed render to the same output left behind
         try:
             self._open(crf=int(crf), preset=preset)
         except BaseException:
@@ -223,6 +259,8 @@ class VideoWriter:
                         self._container.mux(packet)
                 self._container.close()
                 os.replace(self._tmp, self.path)
+            self._release()
+            self._drop_encoder()
         except BaseException:
             self._discard()
             raise
@@ -249,8 +287,9 @@ class VideoWriter:
 
     def _open(self, *, crf: int, preset: str) -> None:
         with self._io():
-            # Created here (not by FFmpeg) so a name clash fails instead of overwriting.
-            os.close(os.open(self._tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+            # Created here (not by FFmpeg) so a name clash fails instead of overwriting, and
+            # locked so no sweep removes it while this writer lives.
+            self._hold = hold_temporary(self._tmp)
             self._container = av.open(str(self._tmp), mode="w", format="mp4", options={"movflags": "+faststart"})
         try:
             video = self._container.add_stream("libx264", rate=self.fps)
@@ -377,16 +416,30 @@ class VideoWriter:
 
     def _discard(self) -> None:
         try:
-            self._container.close()
+            if self._container is not None:
+                self._container.close()
         except (av.FFmpegError, OSError):
             pass  # the file is being thrown away; a failing trailer does not matter
         self._remove_tmp()
+        self._drop_encoder()
+
+    def _drop_encoder(self) -> None:
+        """Let go of the encoder: x264 keeps its lookahead frames (about 200 MB at 1920 x 1920)
+        until its objects are freed, and a closed writer may well stay referenced."""
+        self._container = self._video = self._audio_stream = self._resampler = None
+        self._pending = None
 
     def _remove_tmp(self) -> None:
         try:
             self._tmp.unlink(missing_ok=True)
         except OSError:
-            pass  # nothing more can be done; the name is hidden and unique
+            pass  # nothing more can be done; the name is hidden, unique and swept next time
+        self._release()
+
+    def _release(self) -> None:
+        if self._hold is not None:
+            os.close(self._hold)
+            self._hold = None
 
     def _io(self):
         return _guard_io(self.path)

@@ -291,5 +291,5 @@ def _check_range(name: str, value, bounds: tuple, unit: str) -> int | None:
     lo, hi = bounds
     if not (lo <= value <= hi):
         unit = f" {unit}" if unit else ""
-        raise ParameterError(f"{name} must be between {lo} and {hi}{unit}, got {value}")
+        raise ParameterError(f"must be between {lo} and {hi}{unit}, got {value}", option=name)
     return int(round(value))

@@ -125,10 +125,10 @@ def piper_synthesize(text: str, *, voice: Voice, rate: float | None = None, pitc
     """
     if pitch is not None:
         raise ParameterError(
-            f"pitch cannot be set for the Piper voice {voice.name}: leave it out or use an espeak-ng voice"
+            f"cannot be set for the Piper voice {voice.name}: leave it out or use an espeak-ng voice", option="pitch"
         )
     if rate is not None and not (80 <= rate <= 450):
-        raise ParameterError(f"rate must be between 80 and 450 words per minute, got {rate}")
+        raise ParameterError(f"must be between 80 and 450 words per minute, got {rate}", option="rate")
     piper_voice, lock = _load(str(_model_path(voice)))
     config_class = importlib.import_module("piper").SynthesisConfig
     length_scale = piper_voice.config.length_scale * (_DEFAULT_RATE / rate if rate is not None else 1.0)

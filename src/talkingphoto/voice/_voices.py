@@ -18,6 +18,11 @@ _CHUNK_CHARS = 400  # longest piece handed to a synthesiser at once
 # Sentence ends: Western marks before a space or the end, CJK marks anywhere, blank lines.
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"')\]»”’]*\s+|(?<=[。！？；])[」』”’）)]*\s*|\n\s*\n")
 _CLAUSE_END = re.compile(r"(?<=[,;:，、；：])\s*")
+# A language tag (lower-cased): language, then optionally a common script and a region
+# ("zh-hans-cn", "de-at", "es-419"). Anything else after a language ("no-such-voice") is a
+# voice name nobody has, not Norwegian.
+_SCRIPTS_IN_TAGS = "latn|cyrl|grek|arab|hebr|deva|beng|hans|hant|jpan|kore|thai|geor|armn|ethi"
+_LANGUAGE_TAG = re.compile(rf"[a-z]{{2,3}}(-(?:{_SCRIPTS_IN_TAGS}))?(-(?:[a-z]{{2}}|[0-9]{{3}}))?")
 
 
 def list_voices(*, lang: str | None = None) -> list:
@@ -47,7 +52,7 @@ def list_voices(*, lang: str | None = None) -> list:
     if not tag:
         raise ParameterError(f"lang must be a language code such as 'en' or 'zh', got {lang!r}")
     kept = _speaking(tag, voices)
-    if not kept and "-" in tag:  # a region no voice names ("zh-cn"): the language itself
+    if not kept and _LANGUAGE_TAG.fullmatch(tag):  # a region no voice names ("zh-cn"): the language itself
         kept = _speaking(tag.split("-")[0], voices)
     if not kept:
         raise VoiceError(f"no voice speaks language {lang!r}: run 'talkingphoto voices' to see the languages")
@@ -125,6 +130,7 @@ def _suggest(name: str, voices: list) -> str:
     names = {v.name.lower(): v.name for v in voices}
     close = difflib.get_close_matches(key, list(names), n=5, cutoff=0.6)
     close += [v.name.lower() for v in voices if key in v.name.lower() or key in v.title.lower()]
+    close += [v.name.lower() for v in _speaking(_normalise_tag(key).split("-")[0], voices)]  # "en-mumble": en's
     picked = list(dict.fromkeys(close))[:5]
     return f": did you mean {', '.join(names[n] for n in picked)}?" if picked else ""
 

@@ -20,6 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from ..errors import AudioError, MissingDependencyError, ParameterError, TalkingPhotoError
 from ..jobs import OUTPUT_NAME, JobStore, WorkerPool
 from ..units import ANALYSIS_SR
+from ._admission import QueueLimit, small_json
 from ._guard import TOKEN_COOKIE, Guard
 from ._uploads import UploadLimits, describe_content, sniff_audio, sniff_image
 
@@ -79,7 +80,9 @@ class InspectView(BaseModel):
     overlay: str = Field(description="The picture with every face's mesh and number drawn, as a JPEG data URL")
 
 
-def create_app(*, data_dir, workers: int = 1, token: str | None = None, renderer=None, limits=None) -> FastAPI:
+def create_app(
+    *, data_dir, workers: int = 1, token: str | None = None, renderer=None, limits=None, max_queued: int = 100
+) -> FastAPI:
     """The studio app, serving jobs kept under ``data_dir``.
 
     Parameters
@@ -94,6 +97,8 @@ def create_app(*, data_dir, workers: int = 1, token: str | None = None, renderer
     renderer : callable, optional
         ``renderer(job, *, progress, cancel)``, default ``pipeline.render_job``; tests pass a fake.
     limits : UploadLimits, optional
+    max_queued : int
+        Jobs that may wait in the queue; more are refused with 429 until some have started.
     """
     limits = limits or UploadLimits()
     data_dir = Path(data_dir)
@@ -103,7 +108,7 @@ def create_app(*, data_dir, workers: int = 1, token: str | None = None, renderer
     async def lifespan(app):
         store = JobStore(data_dir)
         pool = WorkerPool(store, renderer=renderer, workers=workers).start()
-        state.update(store=store, pool=pool)
+        state.update(store=store, pool=pool, queue=QueueLimit(lambda: store.count("queued"), max_queued=max_queued))
         try:
             yield
         finally:
@@ -186,35 +191,27 @@ def create_app(*, data_dir, workers: int = 1, token: str | None = None, renderer
             audio = None  # an empty file field, as browsers send for "no file chosen"
         text = text if text and text.strip() else None
         store = state["store"]
-        job_id, folder = store.reserve()
-        try:
-            if script is not None:
-                given = [name for name, value in (("image", image), ("audio", audio), ("text", text), ("voice", voice),
-                                                  ("face", face), ("points", points)) if value]  # fmt: skip
-                if given:
-                    raise ParameterError(
-                        f"a conversation takes its picture, speech and speakers from the script; drop {', '.join(given)}"
-                    )
-                spec, label = _accept_script(folder, limits=limits, script=script, files=files, mode=mode, options=options)
-            else:
-                if image is None:
-                    raise ParameterError("give a picture (image), or a conversation (script and its files)")
-                spec, label = _accept(
+        with state["queue"].admit():
+            job_id, folder = store.reserve()
+            try:
+                spec, label = _accept_request(
                     folder,
                     limits=limits,
                     image=image,
                     audio=audio,
                     text=text,
                     voice=voice or None,
-                    mode=mode or "standard",
+                    mode=mode,
                     face=face,
                     points=points,
                     options=options,
+                    script=script,
+                    files=files,
                 )
-            store.submit(job_id, spec=spec, label=label)
-        except BaseException:
-            store.discard(job_id)
-            raise
+                store.submit(job_id, spec=spec, label=label)
+            except BaseException:
+                store.discard(job_id)
+                raise
         state["pool"].notify()
         return {"id": job_id, "status": "queued"}
 
@@ -263,6 +260,10 @@ def create_app(*, data_dir, workers: int = 1, token: str | None = None, renderer
         record_or_404(job_id)
         return FileResponse(state["store"].folder(job_id) / THUMBNAIL, media_type="image/jpeg")
 
+    # Files answer HEAD like GET (headers, no body): players and link checkers probe with it.
+    app.add_api_route("/api/jobs/{job_id}/video", get_video, methods=["HEAD"], include_in_schema=False)
+    app.add_api_route("/api/jobs/{job_id}/thumbnail", get_thumbnail, methods=["HEAD"], include_in_schema=False)
+
     @app.post("/api/jobs/{job_id}/cancel", response_model=JobView, summary="Stop a queued or running job")
     def cancel_job(job_id: str):
         record = record_or_404(job_id)
@@ -287,15 +288,19 @@ def create_app(*, data_dir, workers: int = 1, token: str | None = None, renderer
 
     @app.post("/api/inspect", response_model=InspectView, summary="Find the characters in a picture")
     def inspect(image: UploadFile = File(description="The picture: JPEG, PNG or WebP")):
-        from ..characters import draw_overlay, find_faces
-        from ..media import load_image
+        from ..characters import DETECT_SIDE, draw_overlay, find_faces
+        from ..media import load_picture
 
         data = _read_image_upload(image, limits=limits)
-        pixels = load_image(data)
-        faces = find_faces(pixels)
+        # Faces are found at the size a render looks for them; boxes go back in picture pixels.
+        picture = load_picture(data, reduce_to=DETECT_SIDE)
+        del data
+        found = find_faces(picture.image)
+        faces = found if picture.scale == 1 else [f.scaled(1 / picture.scale) for f in found]
+        width, height = picture.source_size
         return {
-            "width": pixels.shape[1],
-            "height": pixels.shape[0],
+            "width": width,
+            "height": height,
             "faces": [
                 {
                     "index": f.index,
@@ -306,7 +311,7 @@ def create_app(*, data_dir, workers: int = 1, token: str | None = None, renderer
                 }
                 for f in faces
             ],
-            "overlay": _jpeg_data_url(draw_overlay(pixels, faces)),
+            "overlay": _jpeg_data_url(draw_overlay(picture.image, found)),
         }
 
     @app.get("/api/config", summary="Modes and upload limits, for the page")
@@ -414,6 +419,21 @@ def _read_image_upload(upload: UploadFile, *, limits) -> bytes:
     return data
 
 
+def _accept_request(folder: Path, *, limits, image, audio, text, voice, mode, face, points, options, script, files):
+    """A conversation (``script`` and its ``files``) or a single speaker's job, checked and
+    written into ``folder``; returns ``(spec, label)``."""
+    if script is None:
+        if image is None:
+            raise ParameterError("give a picture (image), or a conversation (script and its files)")
+        return _accept(folder, limits=limits, image=image, audio=audio, text=text, voice=voice, mode=mode or "standard",
+                       face=face, points=points, options=options)  # fmt: skip
+    given = [name for name, value in (("image", image), ("audio", audio), ("text", text), ("voice", voice),
+                                      ("face", face), ("points", points)) if value]  # fmt: skip
+    if given:
+        raise ParameterError(f"a conversation takes its picture, speech and speakers from the script; drop {', '.join(given)}")
+    return _accept_script(folder, limits=limits, script=script, files=files, mode=mode, options=options)
+
+
 def _accept(folder: Path, *, limits, image, audio, text, voice, mode, face, points, options) -> tuple:
     """Check every input of a single speaker's job and write it into ``folder``; returns
     ``(spec, label)``.
@@ -507,13 +527,15 @@ def _server_limits(chosen: dict, limits) -> dict:
 def _store_image(data: bytes, folder: Path) -> tuple:
     """Write a checked picture upload into ``folder`` with its thumbnail; returns its file
     name and the shape of its pixels (upright, as the render sees them)."""
-    from ..media import load_image
+    from ..media import load_picture
 
     name = "image" + sniff_image(data[:16])
     (folder / name).write_bytes(data)
-    pixels = load_image(folder / name)
-    _write_thumbnail(pixels, folder / THUMBNAIL)
-    return name, pixels.shape
+    # Decoded only as large as the thumbnail needs (which also proves the file decodes).
+    picture = load_picture(folder / name, reduce_to=2 * _THUMBNAIL_SIZE)
+    _write_thumbnail(picture.image, folder / THUMBNAIL)
+    width, height = picture.source_size
+    return name, (height, width, 3)
 
 
 def _store_audio(upload: UploadFile, folder: Path, *, stem: str, limits) -> str:
@@ -561,10 +583,7 @@ def _check_voices(job) -> None:
 def _client_options(text: str | None) -> dict:
     if not text:
         return {}
-    try:
-        chosen = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ParameterError(f"options must be a JSON object ({exc.msg})") from exc
+    chosen = small_json(text, name="options")
     if not isinstance(chosen, dict):
         raise ParameterError("options must be a JSON object such as {\"fps\": 25}")
     unknown = sorted(set(chosen) - set(_CLIENT_OPTIONS))
@@ -576,12 +595,7 @@ def _client_options(text: str | None) -> dict:
 def _write_points(text: str, path: Path, *, image_shape) -> None:
     from ..characters import validate_points
 
-    if len(text) > _MAX_POINTS_CHARS:
-        raise ParameterError("points must be a small JSON object of five to seven [x, y] pairs")
-    try:
-        chosen = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ParameterError(f"points must be JSON ({exc.msg})") from exc
+    chosen = small_json(text, name="points")
     validate_points(chosen, image_shape=image_shape, source="points")
     path.write_text(json.dumps(chosen))
 
