@@ -20,7 +20,7 @@ import numpy as np
 from .characters import Face
 from .errors import AudioError, Cancelled, ParameterError
 from .motion import BodyMotion, FaceMotion, MouthTrack, face_motion, idle_motion
-from .render import BodyPose, FaceAnimator, HeadPose, Pose, StageAnimator
+from .render import BodyPose, FaceAnimator, HeadPose, MouthShapes, Pose, StageAnimator, mouth_shapes
 from .voice import MAX_CHARS
 
 __all__ = [
@@ -181,24 +181,22 @@ class RenderResult:
 
 @dataclass(frozen=True)
 class Actor:
-    """One animated face and its controls; ``mouth`` None keeps the mouth as in the photo."""
+    """One animated face and its controls; ``mouth`` None keeps the mouth as in the photo.
+
+    The mouth controls are eased into the shapes the face shows once, here (see
+    render.mouth_shapes): never a snap, and the picture's own mouth in silence.
+    """
 
     animator: FaceAnimator
     mouth: MouthTrack | None = None
     motion: FaceMotion | None = None
+    shapes: MouthShapes | None = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "shapes", None if self.mouth is None else mouth_shapes(self.mouth))
 
     def pose(self, i: int) -> tuple:
-        pose = Pose()
-        if self.mouth is not None:
-            m = self.mouth
-            pose = replace(
-                pose,
-                open=float(m.open[i]),
-                spread=float(m.spread[i]),
-                press=float(m.press[i]),
-                fv=float(m.fv[i]),
-                tongue=float(m.tongue[i]),
-            )
+        pose = Pose(rest=1.0) if self.shapes is None else self.shapes.pose(i)
         head = None
         if self.motion is not None:
             f = self.motion

@@ -5,15 +5,19 @@ from dataclasses import dataclass, replace
 import cv2
 import numpy as np
 
-from ..characters import Face
+from ..characters import Face, style_features
 from ..characters import topology as topo
 from ._eyes import lid_palette, paint_lash_line, paint_lid
 from ._head import HeadWarp, build_head_warp
-from ._mouth import paint_mouth, palette_from_image
-from ._rig import Pose, build_rig, interior_opacity, mouth_polygon, pose_points
+from ._mouth import MouthLook, erase_mouth, find_own_teeth, paint_mouth, palette_from_image
+from ._rig import Pose, build_rig, mouth_polygon, pose_points
 from ._warp import piecewise_affine_maps, remap
 
 __all__ = ["FaceAnimator", "HeadPose"]
+
+# Share of exactly flat pixels above which a drawn face is cel-shaded line art (see
+# characters/_style.py: 39-57 % on anime, 8-9 % on a digital painting).
+FLAT_SHADING = 0.15
 
 
 @dataclass(frozen=True)
@@ -62,7 +66,32 @@ class FaceAnimator:
         centre = outer.mean(0)
         around = _polygon_mask(image.shape, centre + 1.8 * (outer - centre))
         skin = around & ~_polygon_mask(image.shape, centre + 1.2 * (outer - centre))
-        self.palette = palette_from_image(image, lips, skin, style=face.style)
+        palette = palette_from_image(image, lips, skin, style=face.style)
+        teeth = face.detector != "points"
+        self.erased = None
+        own = None
+        if face.style == "drawn" and style_features(image, face.box)["flat"] >= FLAT_SHADING:
+            # A line-art mouth is replaced, not overlaid: the picture's own is erased
+            # whenever the face leaves it, and the painted one takes its ink.
+            box, erased, where, ink, stroke = erase_mouth(image, outer, mouth_width=self.rig.mouth_width)
+            # Only the rig's region is ever rewritten: nothing outside it may change.
+            rx0, ry0, rx1, ry1 = self.rig.roi
+            ys, xs = np.mgrid[box[1] : box[3], box[0] : box[2]]
+            where &= (xs >= rx0) & (xs < rx1) & (ys >= ry0) & (ys < ry1)
+            self.erased = (box, erased, where)
+            width = float(np.clip(stroke, 1.0, max(1.0, 0.045 * self.rig.mouth_width)))
+            self.look = MouthLook(palette, "drawn", teeth=teeth, line=ink, line_width=width)
+        else:
+            # Photos and painted faces keep their lips (they warp like skin) and show their
+            # own teeth; painted ones get flat interiors.
+            if teeth:
+                lip = np.median(image[lips].reshape(-1, 3), 0) if lips.any() else palette.cavity
+                own = find_own_teeth(image, lm[topo.LIPS_UPPER_INNER], lm[topo.LIPS_LOWER_INNER], lip)
+            if own is not None:
+                # Painted teeth continue the picture's own in colour.
+                shown = own.pixels[own.upper > 0.5]
+                palette = replace(palette, teeth=tuple(float(v) for v in np.median(shown, 0)))
+            self.look = MouthLook(palette, face.style, teeth=teeth, own_teeth=own)
         self.lids = {}
         if self.rig.lids != "still" and "right_upper_lid" in self.rig.slot:
             for side in ("right", "left"):
@@ -84,11 +113,22 @@ class FaceAnimator:
         a, b = self.rig.roi, self.head.roi
         return (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
 
+    def posed_points(self, pose: Pose) -> np.ndarray:
+        """Mesh vertices for ``pose`` [shape=(n, 2), float64, picture pixels]."""
+        return pose_points(self.rig, pose)
+
     def apply(self, frame: np.ndarray, pose: Pose, head: HeadPose | None = None) -> None:
         """Pose the face in ``frame`` (RGB uint8, output size), in place."""
         rig = self.rig
         x0, y0, x1, y1 = rig.roi
         dst = pose_points(rig, pose)
+        # The picture's own mouth shows at rest; leaving it, the painted one takes over
+        # within a frame or two (a drawn one replaces it: its own is erased first).
+        replaced = float(np.clip(2.0 * (1.0 - pose.rest), 0.0, 1.0))
+        if self.erased is not None and replaced > 0:
+            (bx0, by0, bx1, by1), erased, where = self.erased
+            box = frame[by0:by1, bx0:bx1]
+            box[where] = np.round(box[where] * (1 - replaced) + erased[where] * replaced).astype(np.uint8)
         map_x, map_y, _ = piecewise_affine_maps(
             rig.points, dst, rig.triangles, shape=(y1 - y0, x1 - x0), origin=(x0, y0), step=self.map_step
         )
@@ -99,15 +139,17 @@ class FaceAnimator:
             mouth_polygon(rig, dst) - origin,
             upper_teeth_edge=rig.vertices("upper_inner") - origin,
             lower_lip_edge=dst[rig.slot["lower_inner"]] - origin,
+            lower_lip_rest=rig.vertices("lower_inner") - origin,
             centre=rig.mouth_centre - origin,
             right=rig.right,
             down=rig.down,
             mouth_width=rig.mouth_width,
-            palette=self.palette,
-            style=rig.style,
-            opacity=interior_opacity(rig, dst),
+            look=self.look,
+            origin=(x0, y0),
+            opacity=replaced,
             rounding=max(0.0, -pose.spread),
-            teeth=self.face.detector != "points",
+            fv=pose.fv,
+            tongue=pose.tongue,
         )
         for side, lid in self.lids.items():
             upper = dst[rig.slot[f"{side}_upper_lid"]] - origin
