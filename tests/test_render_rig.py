@@ -5,7 +5,7 @@ from conftest import synthetic_face
 from talkingphoto.characters import topology as topo
 from talkingphoto.render import FaceAnimator, HeadPose, Pose
 from talkingphoto.render._head import build_head_warp
-from talkingphoto.render._rig import build_rig, interior_opacity, pose_points
+from talkingphoto.render._rig import build_rig, pose_points
 
 
 def _gap(rig, points):
@@ -50,9 +50,8 @@ def test_a_photo_with_an_open_mouth_can_be_closed_and_opened_wider():
     assert np.abs(_gap(rig, closed)).max() < 0.01
     wide = pose_points(rig, Pose(open=1.0))
     assert _gap(rig, wide).max() > 20
-    # The photo's own lip line or teeth show until the mouth opens beyond them.
-    assert interior_opacity(rig, rig.points) == 0.0
-    assert interior_opacity(rig, wide) == 1.0
+    # At rest the mouth is the photo's own, whatever the controls say.
+    assert np.array_equal(pose_points(rig, Pose(open=1.0, spread=-1, rest=1.0)), rig.points)
 
 
 def test_press_seals_the_lips_whatever_the_opening():

@@ -426,6 +426,8 @@ def _interior(box, opening, upper_teeth_edge, lower_lip_edge, lower_lip_rest, ce
             gaps = np.maximum(gaps, np.exp(-(((u - g) * W * 0.5) ** 2) / (2 * (0.01 * W + 0.4) ** 2)))
         lip_shadow = np.clip((v - top_v) / (0.035 * W + 1), 0, 1)
         shade = (1 - 0.3 * np.abs(u) ** 2.2) * (1 - 0.1 * gaps) * (0.8 + 0.2 * lip_shadow)
+        if own is not None:  # beside the picture's own teeth: their colour, barely shaded
+            shade = 0.6 + 0.4 * shade
         # They reach up behind the lip: a lifted lip shows more tooth, never a dark gap.
         upper_cover = _cover(v - (upper_v - 0.12 * W)) * _cover(teeth_bottom - v) * _cover((0.8 - np.abs(u)) * 0.5 * W)
         _over(colour, teeth_rgb * shade[..., None], upper_cover)

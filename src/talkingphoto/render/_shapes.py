@@ -68,19 +68,23 @@ class MouthShapes:
 
 def _limit(target: np.ndarray, step: float, *, free: np.ndarray) -> np.ndarray:
     """Rate-limit ``target`` to ``step`` per frame, centred in time; where ``free`` is set
-    a fall towards the target goes through at once (a closure)."""
+    a fall onto the target goes through at once (a closure), and so does the frame before
+    it (the backward pass must not ease the mouth shut ahead of the closure)."""
 
-    def one_way(x, free_fall):
+    def one_way(x, closing, after_closure):
         out = x.copy()
         for i in range(1, len(x)):
             previous = out[i - 1]
-            if free_fall[i] and x[i] <= previous:
+            if (closing[i] and x[i] <= previous) or after_closure[i]:
                 continue
             out[i] = min(max(x[i], previous - step), previous + step)
         return out
 
-    forward = one_way(target, free)
-    backward = one_way(target[::-1], free[::-1])[::-1]
+    never = np.zeros_like(free)
+    forward = one_way(target, free, never)
+    # Backwards, frame i comes after frame i + 1: a closure there frees it.
+    behind = np.concatenate([[False], free[::-1][:-1]])
+    backward = one_way(target[::-1], free[::-1], behind)[::-1]
     eased = 0.5 * (forward + backward)
     return np.where(free, np.minimum(eased, target), eased)
 
