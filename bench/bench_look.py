@@ -156,6 +156,7 @@ def measure(picture: Path, audio: Path, out: Path, *, mode: str) -> dict:
         "style": scene.speaker.style,
         "eye_detail": float(np.mean(detail)) if detail else float("nan"),
         "mouth_step_p99": float(np.percentile(steps, 99)),
+        "mouth_step_max": float(steps.max()),
         "tooth_jump_median": float(np.median(jumps)) if jumps else float("nan"),
         "tooth_jump_p95": float(np.percentile(jumps, 95)) if jumps else float("nan"),
         "tooth_frames": len(jumps),
@@ -171,7 +172,7 @@ def main() -> int:
     args = parser.parse_args()
     pictures = args.pictures or sorted(p for p in (DATA / "images").iterdir() if p.suffix in (".png", ".jpg") and p.name not in SKIP)
     args.out.mkdir(parents=True, exist_ok=True)
-    print(f"{'picture':<24} {'style':<6} {'eye detail':>10} {'mouth step p99':>15} {'tooth dE med/p95 (n)':>22} {'frame 0 mouth':>13}")
+    print(f"{'picture':<24} {'style':<6} {'eye detail':>10} {'mouth step p99/max':>19} {'tooth dE med/p95 (n)':>22} {'frame 0 mouth':>13}")
     with tempfile.TemporaryDirectory() as tmp:
         audio = Path(tmp) / "speech.wav"
         _speech(audio)
@@ -179,7 +180,7 @@ def main() -> int:
             r = measure(picture, audio, args.out, mode=args.mode)
             teeth = f"{r['tooth_jump_median']:.1f}/{r['tooth_jump_p95']:.1f} ({r['tooth_frames']})"
             print(
-                f"{r['picture']:<24} {r['style']:<6} {r['eye_detail']:>10.2f} {r['mouth_step_p99']:>15.2f} "
+                f"{r['picture']:<24} {r['style']:<6} {r['eye_detail']:>10.2f} {r['mouth_step_p99']:>14.2f}/{r['mouth_step_max']:.2f} "
                 f"{teeth:>22} {r['first_frame_diff']:>13d}",
                 flush=True,
             )

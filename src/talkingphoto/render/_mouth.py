@@ -99,11 +99,13 @@ def palette_from_image(image: np.ndarray, lip_mask: np.ndarray, skin_mask: np.nd
         teeth = teeth * float(np.clip(1.2 * skin_luma, 150.0, 245.0))
         tongue = np.array([168.0, 70.0, 82.0])
     else:
-        teeth = teeth * float(np.clip(1.3 * skin_luma, 120.0, 235.0))
+        # As bright as the skin's highlights at least: dim teeth read as grey.
+        highlight = float(np.percentile(skin @ [0.299, 0.587, 0.114], 95)) if len(skin) else skin_luma
+        teeth = teeth * float(np.clip(max(1.3 * skin_luma, highlight), 150.0, 235.0))
         cavity = lip * np.array([0.30, 0.17, 0.19]) + 6.0
         tongue = lip * np.array([0.72, 0.42, 0.44])
     # Match the picture's colourfulness: a black-and-white photo gets a grey mouth.
-    chroma = float(np.ptp(lip)) / max(float(lip.max()), 1.0)
+    chroma = max(float(np.ptp(c)) / max(float(c.max()), 1.0) for c in (lip, skin_rgb))
     saturation = float(np.clip(chroma / 0.35, 0.0, 1.0)) if style == "photo" else 1.0
 
     def desaturate(c):
@@ -387,7 +389,7 @@ def _interior(box, opening, upper_teeth_edge, lower_lip_edge, lower_lip_rest, ce
         colour = cavity * glow[..., None]
 
     own = look.own_teeth if look.teeth else None
-    height = own.height if own is not None else 0.13 * W
+    height = own.height if own is not None else 0.1 * W
     teeth_height = height * (1 - 0.45 * u**2) * (1 - 0.35 * rounding)
     teeth_bottom = upper_v + teeth_height
     # F/V: the lower lip is tucked under the upper teeth, which fill the opening.
@@ -415,21 +417,25 @@ def _interior(box, opening, upper_teeth_edge, lower_lip_edge, lower_lip_rest, ce
     elif look.teeth:
         # Lower teeth: a short row riding on the jaw behind the lower lip, shown on wide vowels.
         wide = np.clip((gap - 0.15 * W) / (0.15 * W), 0, 1)
-        lower_top = lower_v - 0.04 * W * (1 - 2.5 * u**2) * wide
-        lower_cover = _cover(v - lower_top) * _cover((0.34 - np.abs(u)) * 0.5 * W) * (wide > 0)
+        lower_top = lower_v - 0.04 * W * (1 - 1.5 * u**2) * wide
+        lower_cover = _cover(v - lower_top) * _cover((0.45 - np.abs(u)) * 0.5 * W) * (wide > 0)
         side = 1 - 0.3 * np.abs(u) ** 2.2
         _over(colour, (0.82 * teeth_rgb) * side[..., None], lower_cover)
-        # Upper teeth: lit from above, shaded a little under the lip and towards the
-        # corners; rounding hides them, it never greys them.
-        gaps = np.zeros_like(u)
-        for g in (0.0, 0.27, -0.27):
-            gaps = np.maximum(gaps, np.exp(-(((u - g) * W * 0.5) ** 2) / (2 * (0.01 * W + 0.4) ** 2)))
+        # Upper teeth: lit from above (the lip shades their roots, the biting edges catch
+        # the light), darker towards the corners; rounding hides them, it never greys them.
+        # Narrow dark seams between the teeth, and rounded tips, so they read as teeth and
+        # not as a striped block.
+        seams = np.zeros_like(u)
+        for g in (0.0, 0.22, -0.22, 0.4, -0.4):
+            seams = np.maximum(seams, np.exp(-(((u - g) * W * 0.5) ** 2) / (2 * (0.008 * W + 0.35) ** 2)))
+        teeth_bottom = teeth_bottom - 0.01 * W * seams * (1 - fv)
+        roots = upper_v - 0.05 * W
+        light = np.clip((v - roots) / np.maximum(teeth_bottom - roots, 1.0), 0, 1)
         lip_shadow = np.clip((v - top_v) / (0.035 * W + 1), 0, 1)
-        shade = (1 - 0.3 * np.abs(u) ** 2.2) * (1 - 0.1 * gaps) * (0.8 + 0.2 * lip_shadow)
+        shade = (1 - 0.3 * np.abs(u) ** 2.2) * (1 - 0.08 * seams) * (0.8 + 0.2 * lip_shadow) * (0.9 + 0.1 * light)
         if own is not None:  # beside the picture's own teeth: their colour, barely shaded
             shade = 0.6 + 0.4 * shade
-        # They reach up behind the lip: a lifted lip shows more tooth, never a dark gap.
-        upper_cover = _cover(v - (upper_v - 0.12 * W)) * _cover(teeth_bottom - v) * _cover((0.8 - np.abs(u)) * 0.5 * W)
+        upper_cover = _cover(v - roots) * _cover(teeth_bottom - v) * _cover((0.8 - np.abs(u)) * 0.5 * W)
         _over(colour, teeth_rgb * shade[..., None], upper_cover)
         colour = cv2.GaussianBlur(colour, (0, 0), max(0.5, 0.012 * W))  # soft, like the photo
     elif not drawn:

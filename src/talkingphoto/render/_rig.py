@@ -205,6 +205,9 @@ def build_rig(face: Face, *, image_shape: tuple, whole_face: bool) -> FaceRig:
         top = oval[:, 1].min() - margin
     else:
         top = lm[topo.NOSE_BOTTOM][1] + 0.1 * (centre[1] - lm[topo.NOSE_BOTTOM][1])
+        # A mesh fitted to a small drawn nose can put it on the upper lip: the lips
+        # always get room above them.
+        top = min(top, lm[topo.LIPS_UPPER_OUTER][:, 1].min() - 0.25 * mouth_width)
     roi = (
         int(max(0, np.floor(oval[:, 0].min() - margin))),
         int(max(0, np.floor(top))),
