@@ -13,21 +13,17 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from talkingphoto.jobs import BatchItem, build_job, default_renderer, render_atomically, run_batch
+from talkingphoto.job import Job
+from talkingphoto.jobs import BatchItem, default_renderer, render_atomically, run_batch
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
 
 
 def _items(args, out_dir: Path) -> list:
     return [
         BatchItem(
             line=i + 1,
-            job=build_job(
-                image=args.image,
-                audio=args.audio,
-                output=out_dir / f"clip{i:02d}.mp4",
-                options={"mode": args.mode, "seed": i},
-            ),
+            job=Job.single(args.image, out_dir / f"clip{i:02d}.mp4", audio=args.audio, mode=args.mode, seed=i),
         )
         for i in range(args.clips)
     ]

@@ -100,12 +100,13 @@ def _strip(frames: list, box, labels: list) -> np.ndarray:
 def measure(picture: Path, audio: Path, out: Path, *, mode: str) -> dict:
     """Render ``picture`` speaking ``audio``; return its figures and write its sheets."""
     from talkingphoto.characters import topology as topo
-    from talkingphoto.pipeline import Job, RenderOptions, animate, prepare_scene
+    from talkingphoto.job import Job
+    from talkingphoto.pipeline import animate
     from talkingphoto.render._rig import mouth_polygon, pose_points
+    from talkingphoto.scene import build_scene
 
-    job = Job(image=picture, output=out / "unused.mp4", audio=audio, options=RenderOptions(mode=mode))
-    scene = prepare_scene(job)
-    actor = scene.actors[0]
+    scene = build_scene(Job.single(picture, out / "unused.mp4", audio=audio, mode=mode))
+    actor = next(a for a in scene.actors if a.animator.face.index == scene.speaker.index)
     animator, rig = actor.animator, actor.animator.rig
     lm = scene.speaker.landmarks[:, :2]
     eye_boxes = [

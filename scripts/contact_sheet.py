@@ -81,7 +81,8 @@ def sheet(scene, *, tile_height: int = 320, columns: int = 4) -> np.ndarray:
 
 def main() -> int:
     from talkingphoto.errors import TalkingPhotoError
-    from talkingphoto.pipeline import Job, RenderOptions, prepare_scene
+    from talkingphoto.job import Job
+    from talkingphoto.scene import build_scene
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("image", type=Path)
@@ -94,10 +95,19 @@ def main() -> int:
     parser.add_argument("--voice")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
-    options = RenderOptions(mode=args.mode, face=args.face, points=args.points, voice=args.voice, seed=args.seed)
     try:
-        job = Job(image=args.image, output=args.output.with_suffix(".mp4"), audio=args.audio, text=args.text, options=options)
-        scene = prepare_scene(job)
+        job = Job.single(
+            args.image,
+            args.output.with_suffix(".mp4"),
+            audio=args.audio,
+            text=args.text,
+            mode=args.mode,
+            face=args.face,
+            points=args.points,
+            voice=args.voice,
+            seed=args.seed,
+        )
+        scene = build_scene(job)
     except TalkingPhotoError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -40,11 +40,11 @@ def test_jsonl_paths_are_relative_to_the_manifest(folder):
     items = read_manifest(manifest, out_dir=folder / "out")
     assert [item.line for item in items] == [1, 2, 3]
     first, second, third = (item.job for item in items)
-    assert first.image == folder / "inputs" / "anna.png" and first.audio == folder / "inputs" / "hello.wav"
+    assert first.image == folder / "inputs" / "anna.png" and first.turns[0].audio == folder / "inputs" / "hello.wav"
     assert first.output == folder / "out" / "anna_hello.mp4"
     assert second.output == folder / "out" / "ben-sings.mp4"
-    assert (second.options.mode, second.options.face) == ("vivid", 1)
-    assert third.text == "Hello there" and third.options.voice == "en-us"
+    assert (second.motion.mode, second.turns[0].speaker.face) == ("vivid", 1)
+    assert third.turns[0].text == "Hello there" and third.turns[0].voice.voice == "en-us"
     assert third.output.name.startswith("anna_en-us-") and third.output.suffix == ".mp4"
 
 
@@ -57,10 +57,11 @@ def test_csv_cells_become_typed_options(folder):
         "inputs/ben.png,,Good morning,en-us,,,,,,500,morning.mp4\n"
     )
     first, second = (item.job for item in read_manifest(manifest, out_dir=folder / "out"))
-    assert (first.options.mode, first.options.face, first.options.fps) == ("vivid", 0, 12.5)
-    assert (first.options.crf, first.options.max_audio_seconds, second.options.max_text_chars) == (23, 90.0, 500)
+    assert (first.motion.mode, first.turns[0].speaker.face, first.encode.fps) == ("vivid", 0, 12.5)
+    assert (first.encode.crf, first.limits.max_audio_seconds, second.limits.max_text_chars) == (23, 90.0, 500)
     assert first.output.name == "anna_hello_vivid_face0.mp4"
-    assert second.text == "Good morning" and second.audio is None and second.output.name == "morning.mp4"
+    (turn,) = second.turns
+    assert turn.text == "Good morning" and turn.audio is None and second.output.name == "morning.mp4"
 
 
 @pytest.mark.parametrize(
@@ -68,7 +69,7 @@ def test_csv_cells_become_typed_options(folder):
     [
         ({"image": "anna.png", "audio": "hello.wav", "colour": "red"}, "line 1: unknown column(s) colour"),
         ({"image": "nobody.png", "audio": "hello.wav"}, "line 1: image 'nobody.png' not found"),
-        ({"audio": "hello.wav"}, "line 1: 'image' is missing"),
+        ({"audio": "hello.wav"}, "line 1: 'image' (or 'script') is missing"),
         ({"image": "anna.png", "audio": "hello.wav", "out": "../escape.mp4"}, "'out' must be a plain file name"),
         ({"image": "anna.png", "audio": "hello.wav", "face": "left"}, "face must be a whole number, got 'left'"),
         ({"image": "anna.png", "audio": "hello.wav", "mode": "wild"}, "mode must be one of"),
@@ -181,3 +182,37 @@ def test_command_renders_real_videos_then_resumes(tmp_path, real_data, capsys):
             assert abs(float(container.duration) / 1e6 - 2.8) < 0.1
     assert main(["batch", str(manifest), "--out-dir", str(out_dir), "-q"]) == 0
     assert capsys.readouterr().out.splitlines()[-1].startswith("2 skipped in ")
+
+
+def test_a_line_may_render_a_dialogue_script(folder):
+    (folder / "inputs" / "talk.yaml").write_text(
+        "image: anna.png\nturns:\n  - {face: 0, audio: hello.wav}\n  - {pause: 0.2}\n  - {face: 1, audio: song.wav}\n"
+    )
+    manifest = _jsonl(
+        folder / "jobs.jsonl",
+        [{"script": "inputs/talk.yaml", "mode": "vivid", "fps": "12"}, {"script": "inputs/talk.yaml", "out": "again"}],
+    )
+    first, second = (item.job for item in read_manifest(manifest, out_dir=folder / "out"))
+    assert first.output.name == "talk_vivid.mp4" and second.output.name == "again.mp4"
+    assert (first.motion.mode, first.encode.fps, len(first.turns)) == ("vivid", 12.0, 3)
+    assert first.turns[2].audio == folder / "inputs" / "song.wav"
+    results = run_batch(read_manifest(manifest, out_dir=folder / "out"), renderer=fake_render)
+    assert [r.status for r in results] == ["done", "done"]
+    assert (folder / "out" / "talk_vivid.mp4").read_bytes()[4:8] == b"ftyp"
+
+
+@pytest.mark.parametrize(
+    ("entry", "script", "message"),
+    [
+        ({"script": "talk.yaml", "image": "anna.png"}, "image: anna.png\nturns: [{face: 0, audio: hello.wav}]", "drop image"),
+        ({"script": "talk.yaml", "voice": "en"}, "image: anna.png\nturns: [{face: 0, text: hi}]", "set per turn"),
+        ({"script": "talk.yaml"}, "image: anna.png\nturns: [{face: 0, audio: gone.wav}]", "'gone.wav', named in talk.yaml, not found"),
+        ({"script": "talk.yaml"}, "image: anna.png\nturns: [{face: 0}]", "line 1: talk.yaml, turn 1: give either"),
+        ({"script": "nowhere.yaml"}, "", "script 'nowhere.yaml' not found"),
+    ],
+)
+def test_script_lines_are_checked_up_front(folder, entry, script, message):
+    (folder / "inputs" / "talk.yaml").write_text(script)
+    manifest = _jsonl(folder / "inputs" / "jobs.jsonl", [entry])
+    with pytest.raises(ParameterError, match=message):
+        read_manifest(manifest, out_dir=folder / "out")

@@ -23,7 +23,7 @@ TEXT_SECONDS = 1.0  # speech length the fake pretends a text has
 
 
 def fake_render(job, *, progress=None, cancel=None, frame_delay: float = 0.0):
-    """Encode the picture, shrunk to at most 96 px, as a video as long as the audio."""
+    """Encode the picture, shrunk to at most 96 px, as a video as long as the turns."""
     try:
         with Image.open(job.image) as opened:
             picture = opened.convert("RGB")
@@ -32,11 +32,15 @@ def fake_render(job, *, progress=None, cancel=None, frame_delay: float = 0.0):
     picture.thumbnail((96, 96))
     width, height = picture.size[0] // 2 * 2, picture.size[1] // 2 * 2
     pixels = np.asarray(picture)[:height, :width]
-    if job.audio is not None:
-        y, sr = _read_audio(job.audio)
-    else:
-        sr = 16000
-        y = np.zeros(int(TEXT_SECONDS * sr), dtype=np.float32)
+    sr = 16000
+    parts = []
+    for turn in job.turns:
+        if turn.audio is not None:
+            y, turn_sr = _read_audio(turn.audio)
+            parts.append(y[:: max(1, turn_sr // sr)])
+        else:
+            parts.append(np.zeros(int((turn.pause or TEXT_SECONDS) * sr), dtype=np.float32))
+    y = np.concatenate(parts)
     n_frames = max(math.ceil(len(y) / sr * FAKE_FPS), 1)
     output = Path(job.output)
     try:
@@ -116,11 +120,11 @@ def write_wav(path, *, seconds=0.5, sr=16000, freq=220.0) -> Path:
 
 
 def _job(tmp_path, **kw):
-    from talkingphoto.jobs import build_job
+    from talkingphoto.job import Job
 
-    return build_job(
-        image=write_png(tmp_path / "face.png"),
-        output=tmp_path / "out.mp4",
+    return Job.single(
+        write_png(tmp_path / "face.png"),
+        tmp_path / "out.mp4",
         audio=kw.pop("audio", None) or write_wav(tmp_path / "voice.wav", seconds=0.6),
         **kw,
     )

@@ -141,7 +141,7 @@ def test_failed_render_keeps_the_one_line_reason(tmp_path):
 
 def test_crashing_renderer_fails_the_job_but_not_the_worker(tmp_path):
     def renderer(job, **kw):
-        if job.text == "boom":
+        if job.turns[0].text == "boom":
             raise RuntimeError("bug")
         return fake_render(job, **kw)
 

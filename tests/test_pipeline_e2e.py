@@ -8,7 +8,9 @@ import pytest
 import talkingphoto
 from talkingphoto.characters import topology as topo
 from talkingphoto.media import probe_media
-from talkingphoto.pipeline import Job, RenderOptions, animate, prepare_scene
+from talkingphoto.job import Job
+from talkingphoto.pipeline import animate
+from talkingphoto.scene import build_scene
 
 pytestmark = pytest.mark.slow
 
@@ -16,13 +18,8 @@ TRANSCRIPT_0880 = "he was not an ill disposed young man"
 
 
 def _scene(real_data, tmp_path, *, image="grace_hopper.jpg", audio="sense_and_sensibility_01_austen_64kb-0880.wav", **options):
-    job = Job(
-        image=real_data / "images" / image,
-        output=tmp_path / "out.mp4",
-        audio=real_data / "audio" / audio,
-        options=RenderOptions(**options),
-    )
-    return prepare_scene(job)
+    job = Job.single(real_data / "images" / image, tmp_path / "out.mp4", audio=real_data / "audio" / audio, **options)
+    return build_scene(job)
 
 
 def _mouth_box(face, pad: float = 0.6):
@@ -156,7 +153,7 @@ def test_a_cat_renders_from_a_points_file_and_fails_helpfully_without(real_data,
 def test_dialogue_mouths_take_turns_and_listeners_keep_their_lips_shut(real_data, tmp_path):
     import cv2
 
-    from talkingphoto.dialogue import load_script, prepare_dialogue
+    from talkingphoto.dialogue import load_script
     from talkingphoto.media import load_image
 
     grace = load_image(real_data / "images" / "grace_hopper.jpg")
@@ -175,9 +172,7 @@ def test_dialogue_mouths_take_turns_and_listeners_keep_their_lips_shut(real_data
         "  - pause: 0.4\n"
         "  - face: 1\n    audio: sense_and_sensibility_01_austen_64kb-0880.wav\n"
     )
-    script = load_script(tmp_path / "talk.yaml")
-    options = RenderOptions(mode="standard")
-    scene = prepare_dialogue(script, options, output=tmp_path / "talk.mp4")
+    scene = build_scene(load_script(tmp_path / "talk.yaml", output=tmp_path / "talk.mp4", mode="standard"))
     assert len(scene.actors) == 2
     first_end = int(2.8 * 25)
     second_start = int((2.8 + 0.4) * 25) + 2
@@ -195,7 +190,7 @@ def test_dialogue_mouths_take_turns_and_listeners_keep_their_lips_shut(real_data
     assert open_0[second_start:].max() == 0 and open_1[:first_end].max() == 0
     from talkingphoto.pipeline import encode_scene
 
-    encode_scene(scene, tmp_path / "talk.mp4", options=options)
+    encode_scene(scene, tmp_path / "talk.mp4", crf=20, preset="veryfast")
     assert abs(probe_media(tmp_path / "talk.mp4").duration - (2.8 + 0.4 + 3.0)) < 0.2
 
 
@@ -235,7 +230,7 @@ def test_master_mode_on_a_cutout_keeps_its_backdrop(real_data, tmp_path):
 
 
 def test_a_dialogue_character_can_be_rigged_from_points(real_data, tmp_path):
-    from talkingphoto.dialogue import load_script, prepare_dialogue
+    from talkingphoto.dialogue import load_script
 
     (tmp_path / "cat.png").write_bytes((real_data / "images" / "chelsea.png").read_bytes())
     (tmp_path / "meow.wav").write_bytes((real_data / "audio" / "goforward.wav").read_bytes())
@@ -246,6 +241,24 @@ def test_a_dialogue_character_can_be_rigged_from_points(real_data, tmp_path):
     (tmp_path / "talk.yaml").write_text(
         "image: cat.png\ncharacters:\n  chelsea: {points: cat.json}\nturns:\n  - face: chelsea\n    audio: meow.wav\n"
     )
-    scene = prepare_dialogue(load_script(tmp_path / "talk.yaml"), RenderOptions(mode="vivid"), output=tmp_path / "o.mp4")
+    scene = build_scene(load_script(tmp_path / "talk.yaml", output=tmp_path / "o.mp4", mode="vivid"))
     (actor,) = scene.actors
     assert actor.animator.face.detector == "points" and actor.mouth.open.max() > 0.3
+
+
+def test_a_render_is_a_conversation_with_one_turn(real_data, tmp_path):
+    """Same frames for the same seed, whether the job comes from render's flags or a script."""
+    from talkingphoto.dialogue import load_script
+    from talkingphoto.pipeline import frame_at
+
+    audio = "sense_and_sensibility_01_austen_64kb-0880.wav"
+    for name, folder in (("grace_hopper.jpg", "images"), (audio, "audio")):
+        (tmp_path / name).write_bytes((real_data / folder / name).read_bytes())
+    (tmp_path / "one.yaml").write_text(f"image: grace_hopper.jpg\nturns: [{{face: 0, audio: {audio}}}]\n")
+    single = _scene(real_data, tmp_path, mode="vivid", seed=7)
+    scripted = build_scene(load_script(tmp_path / "one.yaml", output=tmp_path / "o.mp4", mode="vivid", seed=7))
+    other_seed = _scene(real_data, tmp_path, mode="vivid", seed=8)
+    assert single.n_frames == scripted.n_frames
+    for i in (0, 20, 50):
+        assert np.array_equal(frame_at(single, i), frame_at(scripted, i))
+    assert not np.array_equal(frame_at(single, 50), frame_at(other_seed, 50))

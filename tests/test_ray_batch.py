@@ -31,7 +31,7 @@ def local_ray():
 
 def test_ray_batch_writes_where_the_manifest_says_and_resumes(tmp_path, local_ray):
     def fake(job, *, progress=None, cancel=None):  # nested: cloudpickle sends it by value
-        if job.text == "fail":
+        if job.turns[0].text == "fail":
             from talkingphoto.errors import VoiceError
 
             raise VoiceError("voice 'nobody' is not installed; see 'talkingphoto voices'")
@@ -68,6 +68,29 @@ def test_ray_batch_writes_where_the_manifest_says_and_resumes(tmp_path, local_ra
 
     again = run_batch_on_ray(items, address="auto", renderer=fake)
     assert [r.status for r in again] == ["skipped", "skipped", "failed"]
+
+
+def test_ray_renders_a_conversation_with_every_file_it_names(tmp_path, local_ray):
+    def fake(job, *, progress=None, cancel=None):
+        # On the worker the files arrive under short names in a scratch folder.
+        assert [p.name for p in job.inputs()] == ["input0.png", "input1.wav", "input2.wav", "input3.json"]
+        assert job.turns[2].speaker.points.read_text().startswith("{")
+        return fake_render(job, progress=progress, cancel=cancel)
+
+    write_png(tmp_path / "pair.png")
+    write_wav(tmp_path / "a.wav", seconds=0.3)
+    write_wav(tmp_path / "b.wav", seconds=0.3)
+    points = {"mouth_left": [20, 30], "mouth_right": [40, 30], "upper_lip": [30, 27], "lower_lip": [30, 34], "chin": [30, 44]}
+    (tmp_path / "cat.json").write_text(json.dumps(points))
+    (tmp_path / "talk.yaml").write_text(
+        "image: pair.png\ncharacters: {cat: {points: cat.json}}\n"
+        "turns:\n  - {face: 0, audio: a.wav}\n  - {pause: 0.3}\n  - {face: cat, audio: b.wav}\n"
+    )
+    manifest = tmp_path / "jobs.jsonl"
+    manifest.write_text(json.dumps({"script": "talk.yaml", "mode": "vivid"}))
+    (result,) = run_batch_on_ray(read_manifest(manifest, out_dir=tmp_path / "out"), renderer=fake)
+    assert result.status == "done", result.error
+    assert (tmp_path / "out" / "talk_vivid.mp4").read_bytes()[4:8] == b"ftyp"
 
 
 def test_crash_on_a_worker_is_a_failed_job(tmp_path, local_ray):

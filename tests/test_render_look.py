@@ -213,7 +213,7 @@ def test_the_face_rests_on_the_picture_in_silence_and_closes_between_words():
 
 
 def test_first_frame_of_silence_is_the_picture_itself():
-    from talkingphoto.pipeline import Actor
+    from talkingphoto.scene import Actor
 
     for image, face in (_toothy_photo(), _drawn_grin()):
         open_ = np.zeros(30)

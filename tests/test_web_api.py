@@ -65,9 +65,9 @@ def test_upload_render_and_download(tmp_path, inputs):
 
 def test_text_job_with_unknown_voice_is_refused(tmp_path, inputs):
     with _studio(tmp_path) as client:
-        response = _post(client, inputs, audio=False, text="hello there", voice="no-such-voice")
+        response = _post(client, inputs, audio=False, text="hello there", voice="qqq-nobody")
     assert response.status_code == 422
-    assert response.json()["detail"] == "unknown voice 'no-such-voice': choose one listed by GET /api/voices"
+    assert response.json()["detail"].startswith("unknown voice 'qqq-nobody'")
 
 
 def test_text_job_runs(tmp_path, inputs):
@@ -159,7 +159,7 @@ def test_manual_points_are_stored_for_the_renderer(tmp_path, inputs):
     seen = []
 
     def renderer(job, **kw):
-        seen.append(json.loads(open(job.options.points).read()))
+        seen.append(json.loads(open(job.turns[0].speaker.points).read()))
         return fake_render(job, **kw)
 
     points = {"mouth_left": [20, 30], "mouth_right": [40, 30], "upper_lip": [30, 27], "lower_lip": [30, 34], "chin": [30, 44]}
@@ -287,3 +287,55 @@ def test_inspect_finds_the_face_and_refuses_non_pictures(tmp_path, real_data):
         assert found["overlay"].startswith("data:image/jpeg;base64,")
         refused = client.post("/api/inspect", files={"image": ("x.png", io.BytesIO(b"%PDF-1.4 ..."))})
     assert refused.status_code == 415 and "looks like a PDF document" in refused.json()["detail"]
+
+
+def _post_script(client, script, files, **fields):
+    parts = [("files", (name, data, "application/octet-stream")) for name, data in files.items()]
+    return client.post("/api/jobs", files=parts, data={"script": script, **fields})
+
+
+def test_a_conversation_is_one_job_with_its_files(tmp_path, inputs):
+    seen = []
+
+    def renderer(job, **kw):
+        seen.append(job)
+        return fake_render(job, **kw)
+
+    points = {"mouth_left": [20, 30], "mouth_right": [40, 30], "upper_lip": [30, 27], "lower_lip": [30, 34], "chin": [30, 44]}
+    script = (
+        "image: pair.png\nmode: vivid\ncharacters: {cat: {points: cat.json}}\n"
+        "turns:\n  - {face: 0, audio: clips/hello.wav}\n  - {pause: 0.3}\n"
+        "  - {face: cat, text: Meow}\n  - {face: 1, audio: hello.wav}\n"
+    )
+    files = {"pair.png": inputs["image"], "hello.wav": inputs["audio"], "cat.json": json.dumps(points).encode()}
+    with _studio(tmp_path, renderer=renderer) as client:
+        response = _post_script(client, script, files, options=json.dumps({"fps": 12}))
+        assert response.status_code == 201, response.text
+        job = _wait(client, response.json()["id"])
+        assert job["status"] == "done" and job["mode"] == "vivid" and job["label"].startswith("conversation")
+        assert client.get(job["thumbnail"]).content[:3] == b"\xff\xd8\xff"
+    (rendered,) = seen
+    assert [t.is_pause for t in rendered.turns] == [False, True, False, False]
+    assert rendered.turns[0].audio == rendered.turns[3].audio  # one file named twice is stored once
+    assert json.loads(rendered.turns[2].speaker.points.read_text()) == points
+    assert rendered.encode.fps == 12
+
+
+@pytest.mark.parametrize(
+    ("script", "fields", "message"),
+    [
+        ("image: pair.png\nturns: [{face: 0, audio: gone.wav}]", {}, "script, turn 1: no file named 'gone.wav' was sent"),
+        ("image: pair.png\nturns: [{face: 0}]", {}, "script, turn 1: give either 'audio: FILE'"),
+        ("image: nope.png\nturns: [{face: 0, text: hi}]", {}, "no file named 'nope.png'"),
+        ("image: pair.png\nturns: [{face: 0, text: hi, voice: qqq-nobody}]", {}, "unknown voice 'qqq-nobody'"),
+        ("image: pair.png\nturns: [{face: 0, audio: hello.wav}]", {"options": '{"rate": 100}'}, "set per turn"),
+        ("image: pair.png\nturns: [{face: 0, audio: hello.wav}]", {"text": "hi"}, "from the script; drop text"),
+        ("image: pair.png\nturns: [}", {}, "not valid YAML/JSON"),
+    ],
+)
+def test_a_broken_conversation_is_422_naming_the_turn(tmp_path, inputs, script, fields, message):
+    files = {"pair.png": inputs["image"], "hello.wav": inputs["audio"]}
+    with _studio(tmp_path) as client:
+        response = _post_script(client, script, files, **fields)
+        assert client.get("/api/jobs").json() == []
+    assert response.status_code == 422 and message in response.json()["detail"], response.text

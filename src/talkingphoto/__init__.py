@@ -10,14 +10,20 @@ from .errors import (
     TalkingPhotoError,
     VoiceError,
 )
-from .pipeline import Job, RenderOptions, RenderResult, render, render_job
+from .job import EncodeOptions, Job, Limits, MotionOptions, Speaker, Turn, VoiceOptions
+from .pipeline import RenderResult, render, render_job
 
 __version__ = "0.1.0"
 __all__ = [
     "render",
     "render_job",
     "Job",
-    "RenderOptions",
+    "Turn",
+    "Speaker",
+    "VoiceOptions",
+    "MotionOptions",
+    "EncodeOptions",
+    "Limits",
     "RenderResult",
     "AudioError",
     "ImageError",

@@ -1,12 +1,14 @@
-"""Conversations: several characters in one picture take turns, one video, one audio track.
+"""Dialogue scripts: a conversation between characters of one picture, as a job.
 
 A script (YAML or JSON) names the picture and an ordered list of turns; each turn names
-its speaker by index (``face: 0``), by a point on the face (``at: [x, y]``) or by a name
+its speaker by index (``face: 0``), by a point on the face (``face: [x, y]``) or by a name
 given under ``characters`` (where ``points: cat.json`` rigs a face no detector finds, as
-``--points`` does), and its speech (``audio: file.wav`` or ``text`` + ``voice``).
-``pause: 0.5`` turns insert silence. Paths are relative to the script::
+``--points`` does), and its speech (``audio: file.wav``, or ``text`` with an optional
+``voice``, ``rate`` and ``pitch``). ``pause: 0.5`` turns insert silence. Paths are
+relative to the script::
 
     image: two_people.png
+    mode: vivid
     characters:
       grace: {face: 0}
       mage: {at: [610, 140]}
@@ -19,280 +21,177 @@ given under ``characters`` (where ``points: cat.json`` rigs a face no detector f
         voice: en-gb
 """
 
-import math
-import time
-from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Callable
 
-import numpy as np
+from .errors import ParameterError
+from .job import Job, Speaker, Turn, VoiceOptions, split_options
 
-from .errors import NoFaceError, ParameterError, TalkingPhotoError
-from .motion import MouthTrack, Prosody, face_motion, idle_motion
-from .pipeline import (
-    ANALYSIS_SR,
-    CUTOUT_BACKDROP,
-    OUTPUT_SR,
-    Actor,
-    Job,
-    RenderOptions,
-    Scene,
-    _fit_picture,
-    _resample,
-    _speech,
-    build_stage,
-)
-from .render import FaceAnimator
+__all__ = ["load_script", "parse_script", "read_script", "script_job"]
 
-__all__ = ["Turn", "DialogueScript", "load_script", "prepare_dialogue"]
+_SCRIPT_KEYS = {"image", "characters", "turns", "mode"}
+_TURN_KEYS = {"face", "audio", "text", "voice", "rate", "pitch"}
+# resolve(kind, name, where) -> the path of a file the script names; kind is "image", "audio" or "points".
+Resolver = Callable[[str, str, str], Path]
 
 
-@dataclass(frozen=True)
-class Turn:
-    """One line of the conversation, or a pause when ``speaker`` is None."""
+def read_script(text: str, *, name: str) -> dict:
+    """Parse a script's YAML or JSON ``text``; ``name`` is how errors call it."""
+    import yaml
 
-    speaker: object = None  # int index, (x, y) point, a points file (Path), or None for a pause
-    audio: Path | None = None
-    text: str | None = None
-    voice: str | None = None
-    pause: float = 0.0
-
-
-@dataclass(frozen=True)
-class DialogueScript:
-    image: Path
-    turns: tuple
-    mode: str | None = None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        where = getattr(exc, "problem_mark", None)
+        line = f" at line {where.line + 1}" if where is not None else ""
+        problem = getattr(exc, "problem", None) or type(exc).__name__
+        raise ParameterError(f"dialogue script {name} is not valid YAML/JSON{line}: {problem}") from exc
+    if not isinstance(data, dict) or "image" not in data or "turns" not in data:
+        raise ParameterError(f"dialogue script {name} needs 'image:' and a list of 'turns:'")
+    return data
 
 
-def _speaker_ref(value, characters: dict, where: str, base: Path):
-    """Resolve a turn's ``face`` into an index, a point or a manual points file."""
+def parse_script(data: dict, *, name: str, resolve: Resolver) -> tuple:
+    """The picture, turns and mode of a parsed script.
+
+    Parameters
+    ----------
+    data : dict
+        As :func:`read_script` returns it.
+    name : str
+        The script's name in error messages.
+    resolve : callable
+        ``resolve(kind, file_name, where)`` -> Path of a file the script names (``kind``
+        is ``"image"``, ``"audio"`` or ``"points"``); it raises ParameterError for a file
+        it cannot provide.
+
+    Returns
+    -------
+    (image : Path, turns : tuple of Turn, mode : str or None)
+    """
+    unknown = sorted(set(data) - _SCRIPT_KEYS)
+    if unknown:
+        raise ParameterError(f"{name}: unknown key(s) {', '.join(unknown)}; a script has {', '.join(sorted(_SCRIPT_KEYS))}")
+    if not isinstance(data["image"], str) or not data["image"].strip():
+        raise ParameterError(f"{name}: 'image' must be the picture's file name, got {data['image']!r}")
+    image = resolve("image", data["image"], name)
+    characters = data.get("characters") or {}
+    if not isinstance(characters, dict):
+        raise ParameterError(f"{name}: 'characters' must map names to {{face: N}}, {{at: [x, y]}} or {{points: FILE.json}}")
+    mode = data.get("mode")
+    if mode is not None and not isinstance(mode, str):
+        raise ParameterError(f"{name}: 'mode' must be standard, vivid or master, got {mode!r}")
+    items = data["turns"]
+    if not isinstance(items, list) or not items:
+        raise ParameterError(f"{name}: 'turns' must be a non-empty list")
+    turns = []
+    for number, item in enumerate(items, start=1):
+        where = f"{name}, turn {number}"
+        try:
+            turns.append(_turn(item, characters, where=where, resolve=resolve))
+        except ParameterError as exc:
+            message = str(exc)
+            raise ParameterError(message if message.startswith(where) else f"{where}: {message}") from exc
+    if all(turn.is_pause for turn in turns):
+        raise ParameterError(f"{name}: the script has only pauses")
+    return image, tuple(turns), mode
+
+
+def _turn(item, characters: dict, *, where: str, resolve: Resolver) -> Turn:
+    if not isinstance(item, dict):
+        raise ParameterError(f"{where}: each turn is a mapping with 'face' and 'audio' (or 'text'), or 'pause'")
+    if "pause" in item:
+        if len(item) > 1:
+            raise ParameterError(f"{where}: a turn is either a 'pause' or a speech; put the pause in a turn of its own")
+        pause = item["pause"]
+        if isinstance(pause, bool) or not isinstance(pause, (int, float)):
+            raise ParameterError(f"{where}: pause must be seconds between 0 and 60, got {pause!r}")
+        return Turn(speaker=None, pause=float(pause))
+    unknown = sorted(set(item) - _TURN_KEYS)
+    if unknown:
+        raise ParameterError(f"{where}: unknown key(s) {', '.join(unknown)}; a turn has {', '.join(sorted(_TURN_KEYS))} or pause")
+    if "face" not in item:
+        raise ParameterError(f"{where}: say who speaks with 'face: N', 'face: NAME' or 'face: [x, y]'")
+    if ("audio" in item) == ("text" in item):
+        raise ParameterError(f"{where}: give either 'audio: FILE' or 'text: ...' (with 'voice')")
+    for key in ("audio", "text", "voice"):
+        if key in item and not (isinstance(item[key], str) and item[key].strip()):
+            raise ParameterError(f"{where}: '{key}' must be text, got {item[key]!r}")
+    return Turn(
+        speaker=_speaker(item["face"], characters, where=where, resolve=resolve),
+        audio=resolve("audio", item["audio"], where) if "audio" in item else None,
+        text=item.get("text"),
+        voice=split_options({k: item[k] for k in ("voice", "rate", "pitch") if k in item})["voice"],
+    )
+
+
+def _speaker(value, characters: dict, *, where: str, resolve: Resolver) -> Speaker:
+    """A turn's ``face``: an index, a point, or a character's name."""
     if isinstance(value, str):
         if value not in characters:
             known = ", ".join(sorted(characters)) or "none defined"
             raise ParameterError(f"{where}: unknown character {value!r} (characters: {known})")
-        return _speaker_ref(characters[value], {}, where, base)
-    if isinstance(value, dict):
-        if "face" in value:
-            return _speaker_ref(value["face"], {}, where, base)
-        if "at" in value:
-            return _point(value["at"], where)
-        if "points" in value:  # a face no detector finds (an animal, a mascot): clicked points
-            if not isinstance(value["points"], str) or not value["points"].strip():
-                raise ParameterError(f"{where}: 'points' must name a JSON file of mouth points, got {value['points']!r}")
-            return base / value["points"]
-        raise ParameterError(f"{where}: a character needs 'face: N', 'at: [x, y]' or 'points: FILE.json'")
+        return _character(characters[value], where=where, resolve=resolve)
     if isinstance(value, bool) or not isinstance(value, (int, list, tuple)):
         raise ParameterError(f"{where}: 'face' must be an index, a name or a point [x, y], got {value!r}")
     if isinstance(value, int):
         if value < 0:
             raise ParameterError(f"{where}: face index must be >= 0, got {value}")
-        return value
-    return _point(value, where)
+        return Speaker(face=value)
+    return Speaker(face_at=_point(value, where))
+
+
+def _character(value, *, where: str, resolve: Resolver) -> Speaker:
+    if not isinstance(value, dict):
+        raise ParameterError(f"{where}: a character needs 'face: N', 'at: [x, y]' or 'points: FILE.json'")
+    if "face" in value:
+        if isinstance(value["face"], bool) or not isinstance(value["face"], int) or value["face"] < 0:
+            raise ParameterError(f"{where}: a character's face must be an index >= 0, got {value['face']!r}")
+        return Speaker(face=value["face"])
+    if "at" in value:
+        return Speaker(face_at=_point(value["at"], where))
+    if "points" in value:  # a face no detector finds (an animal, a mascot): clicked points
+        if not isinstance(value["points"], str) or not value["points"].strip():
+            raise ParameterError(f"{where}: 'points' must name a JSON file of mouth points, got {value['points']!r}")
+        return Speaker(points=resolve("points", value["points"], where))
+    raise ParameterError(f"{where}: a character needs 'face: N', 'at: [x, y]' or 'points: FILE.json'")
 
 
 def _point(value, where: str) -> tuple:
-    if not (isinstance(value, (list, tuple)) and len(value) == 2 and all(isinstance(v, (int, float)) for v in value)):
+    if not (
+        isinstance(value, (list, tuple))
+        and len(value) == 2
+        and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
+    ):
         raise ParameterError(f"{where}: a point must be [x, y] in pixels, got {value!r}")
     return (float(value[0]), float(value[1]))
 
 
-def load_script(path) -> DialogueScript:
-    """Read and validate a dialogue script (YAML or JSON)."""
-    import yaml
+def load_script(path, *, output, **options) -> Job:
+    """The job of the dialogue script at ``path`` (YAML or JSON), writing ``output``.
 
+    ``options`` are job-wide options by their flat names (mode, fps, seed, max_size, ...);
+    ``mode`` None (or absent) takes the script's own, else standard.
+    """
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ParameterError(f"cannot read dialogue script {path}: {exc.strerror or exc}") from exc
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        where = getattr(exc, "problem_mark", None)
-        line = f" at line {where.line + 1}" if where is not None else ""
-        problem = getattr(exc, "problem", None) or type(exc).__name__
-        raise ParameterError(f"dialogue script {path} is not valid YAML/JSON{line}: {problem}") from exc
-    if not isinstance(data, dict) or "image" not in data or "turns" not in data:
-        raise ParameterError(f"dialogue script {path} needs 'image:' and a list of 'turns:'")
-    if not isinstance(data["image"], str) or not data["image"].strip():
-        raise ParameterError(f"{path}: 'image' must be the picture's file name, got {data['image']!r}")
+    except UnicodeDecodeError as exc:
+        raise ParameterError(f"dialogue script {path} is not valid YAML/JSON: it is not UTF-8 text") from exc
     base = path.parent
-    characters = data.get("characters") or {}
-    if not isinstance(characters, dict):
-        raise ParameterError(f"{path}: 'characters' must map names to {{face: N}} or {{at: [x, y]}}")
-    turns_data = data["turns"]
-    if not isinstance(turns_data, list) or not turns_data:
-        raise ParameterError(f"{path}: 'turns' must be a non-empty list")
-    turns = []
-    for k, item in enumerate(turns_data, start=1):
-        where = f"{path.name}, turn {k}"
-        if not isinstance(item, dict):
-            raise ParameterError(f"{where}: each turn is a mapping with 'face' and 'audio' (or 'text'), or 'pause'")
-        if "pause" in item and len(item) > 1:
-            raise ParameterError(f"{where}: a turn is either a 'pause' or a speech; put the pause in a turn of its own")
-        if "pause" in item:
-            pause = item["pause"]
-            if not isinstance(pause, (int, float)) or not (0 < pause <= 60):
-                raise ParameterError(f"{where}: pause must be seconds between 0 and 60, got {pause!r}")
-            turns.append(Turn(pause=float(pause)))
-            continue
-        if "face" not in item:
-            raise ParameterError(f"{where}: say who speaks with 'face: N', 'face: NAME' or 'face: [x, y]'")
-        if ("audio" in item) == ("text" in item):
-            raise ParameterError(f"{where}: give either 'audio: FILE' or 'text: ...' (with 'voice')")
-        for key in ("audio", "text", "voice"):
-            if key in item and not (isinstance(item[key], str) and item[key].strip()):
-                raise ParameterError(f"{where}: '{key}' must be text, got {item[key]!r}")
-        turns.append(
-            Turn(
-                speaker=_speaker_ref(item["face"], characters, where, base),
-                audio=base / item["audio"] if "audio" in item else None,
-                text=item.get("text"),
-                voice=item.get("voice"),
-            )
-        )
-    if all(t.speaker is None for t in turns):
-        raise ParameterError(f"{path}: the script has only pauses")
-    return DialogueScript(image=base / data["image"], turns=tuple(turns), mode=data.get("mode"))
+
+    def beside_script(kind: str, name: str, where: str) -> Path:
+        return base / name
+
+    image, turns, mode = parse_script(read_script(text, name=str(path)), name=path.name, resolve=beside_script)
+    return script_job(image, turns, output=output, mode=options.pop("mode", None) or mode, **options)
 
 
-def _resolve(ref, faces: list, by_points: dict):
-    from .characters import choose_face
-
-    if isinstance(ref, Path):
-        return by_points[ref]
-    if isinstance(ref, int):
-        return choose_face(faces, face=ref)
-    return choose_face(faces, face_at=ref)
-
-
-def _faces_from_points(script: DialogueScript, image: np.ndarray, *, first_index: int) -> dict:
-    """``{points file: Face}`` rigged from the script's points files, numbered after the
-    detected faces."""
-    from .characters import face_from_points, guess_style, load_points
-
-    files = dict.fromkeys(t.speaker for t in script.turns if isinstance(t.speaker, Path))
-    faces = {}
-    for k, path in enumerate(files):
-        face = face_from_points(load_points(path), image_shape=image.shape)
-        faces[path] = replace(face, index=first_index + k, style=guess_style(image, face.box))
-    return faces
-
-
-def prepare_dialogue(script: DialogueScript, options: RenderOptions, *, output: Path) -> Scene:
-    """Build the scene of a conversation: faces take turns, listeners react."""
-    from .characters import find_faces
-    from .media import load_image_with_alpha
-    from .motion import mouth_track, mouth_track_from_phones, prosody
-
-    timings = {}
-    t = time.perf_counter()
-    image, alpha = load_image_with_alpha(script.image, background=CUTOUT_BACKDROP)
-    faces = find_faces(image)
-    by_points = _faces_from_points(script, image, first_index=len(faces))
-    faces += list(by_points.values())
-    if not faces:
-        raise NoFaceError(
-            f"no face found in {script.image}: check it with 'talkingphoto inspect {script.image} -o overlay.png',"
-            " or give a character clicked mouth points (characters: {NAME: {points: FILE.json}})"
-        )
-    fps = options.fps
-    # Each turn's sound, one after another, mono at the output rate.
-    segments, spans = [], []
-    position = 0
-    for number, turn in enumerate(script.turns, start=1):
-        if turn.speaker is None:
-            n = int(round(turn.pause * OUTPUT_SR))
-            segments.append(np.zeros(n, np.float32))
-            position += n
-            continue
-        face = _resolve(turn.speaker, faces, by_points)
-        job = Job(
-            image=script.image,
-            output=output,
-            audio=turn.audio,
-            text=turn.text,
-            options=replace(options, voice=turn.voice or options.voice),
-        )
-        try:
-            y_out, sr_out, y16, phones = _speech(job)
-        except TalkingPhotoError as exc:
-            raise type(exc)(f"turn {number}: {exc}") from exc
-        mono = np.mean(np.atleast_2d(y_out), axis=0)
-        if sr_out != OUTPUT_SR:
-            mono = _resample(mono, sr_out, OUTPUT_SR)
-        segments.append(mono.astype(np.float32))
-        spans.append((face.index, position, position + len(mono), y16, phones))
-        position += len(mono)
-    audio = np.concatenate(segments)[None, :]
-    total_s = audio.shape[1] / OUTPUT_SR
-    if total_s > options.max_audio_seconds:
-        from .errors import AudioError
-
-        raise AudioError(f"the dialogue lasts {total_s:.0f} s, longer than the limit of {options.max_audio_seconds:.0f} s")
-    timings["load"] = time.perf_counter() - t
-
-    t = time.perf_counter()
-    image, alpha, scale = _fit_picture(image, alpha, max_size=options.max_size)
-    faces = [f.scaled(scale) for f in faces]
-    n_frames = max(1, math.ceil(total_s * fps - 1e-6))
-
-    # Per face: its mouth moves only in its own turns; prosody likewise.
-    opens = {f.index: np.zeros(n_frames, np.float32) for f in faces}
-    spreads = {f.index: np.zeros(n_frames, np.float32) for f in faces}
-    presses = {f.index: np.zeros(n_frames, np.float32) for f in faces}
-    energy = {f.index: np.zeros(n_frames, np.float32) for f in faces}
-    pitch = {f.index: np.zeros(n_frames, np.float32) for f in faces}
-    voiced = {f.index: np.zeros(n_frames, np.float32) for f in faces}
-    speaking_face = np.full(n_frames, -1)
-    for index, start, stop, y16, phones in spans:
-        f0 = int(round(start / OUTPUT_SR * fps))
-        n = min(n_frames - f0, max(1, math.ceil((stop - start) / OUTPUT_SR * fps - 1e-6)))
-        if phones is not None:
-            track = mouth_track_from_phones(phones, fps=fps, n_frames=n)
-        else:
-            track = mouth_track(y16, sr=ANALYSIS_SR, fps=fps, n_frames=n)
-        opens[index][f0 : f0 + n] = track.open
-        spreads[index][f0 : f0 + n] = track.spread
-        presses[index][f0 : f0 + n] = track.press
-        pros = prosody(y16, sr=ANALYSIS_SR, fps=fps, n_frames=n)
-        energy[index][f0 : f0 + n] = pros.energy
-        pitch[index][f0 : f0 + n] = pros.pitch
-        voiced[index][f0 : f0 + n] = pros.voiced
-        speaking_face[f0 : f0 + n] = index
-
-    vivid = options.mode in ("vivid", "master")
-    speakers = {span[0] for span in spans}
-    centres = {f.index: f.box[0] + f.box[2] / 2 for f in faces}
-    actors = []
-    for face in faces:
-        speaks = face.index in speakers
-        mouth = MouthTrack(fps, opens[face.index], spreads[face.index], presses[face.index]) if speaks else None
-        motion = None
-        if vivid:
-            # Listening faces glance towards whoever is talking.
-            other = np.array([centres.get(s, centres[face.index]) for s in speaking_face])
-            look = np.where(
-                (speaking_face >= 0) & (speaking_face != face.index), np.sign(other - centres[face.index]), 0.0
-            )
-            if speaks:
-                pros = Prosody(fps, energy[face.index], pitch[face.index], voiced[face.index])
-                motion = face_motion(pros, seed=options.seed + face.index)
-                motion = replace(motion, gaze_x=np.clip(motion.gaze_x + 0.6 * look, -1, 1).astype(np.float32))
-            else:
-                motion = idle_motion(n_frames, fps=fps, seed=options.seed + face.index, look_at=look)
-        if mouth is None and motion is None:
-            continue  # standard mode: faces that never speak stay exactly as in the picture
-        animator = FaceAnimator(image, face, whole_face=vivid, head_motion=vivid)
-        actors.append(Actor(animator, mouth, motion))
-    stage = None
-    if options.mode == "master":
-        # One body layer for everyone in the picture, moved by whoever is talking.
-        everyone = Prosody(
-            fps,
-            np.max(list(energy.values()), axis=0),
-            np.sum(list(pitch.values()), axis=0),
-            np.max(list(voiced.values()), axis=0),
-        )
-        stage = build_stage(image, faces, everyone, alpha=alpha, seed=options.seed)
-    timings["analyse"] = time.perf_counter() - t
-    first_speaker = next(f for f in faces if f.index == spans[0][0])
-    return Scene(image, actors, n_frames, fps, audio, OUTPUT_SR, first_speaker, timings, stage)
+def script_job(image: Path, turns: tuple, *, output, mode: str | None = None, **options) -> Job:
+    """A job of parsed turns (see :func:`parse_script`) with job-wide ``options``."""
+    groups = split_options({**options, "mode": mode or "standard"})
+    if groups["speaker"] != Speaker() or groups["voice"] != VoiceOptions():
+        raise ParameterError("who speaks and with which voice is set per turn in a dialogue script")
+    return Job(image, turns, output, groups["motion"], groups["encode"], groups["limits"])

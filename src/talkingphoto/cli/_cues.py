@@ -5,15 +5,14 @@ With --text the built-in voice's own phoneme timing gives exact cues; with AUDIO
 audio-only analysis does.
 """
 
-import math
 from pathlib import Path
 
 from ..errors import ParameterError
+from ..units import ANALYSIS_SR, seconds_to_frames
 from ..motion import cues_from_phones, cues_from_track, write_cues
 from ..voice import MAX_CHARS
 from ._text import text_argument
 
-_ANALYSIS_SR = 16000
 _TRACK_FPS = 100.0  # cue times are in centiseconds: analyse on the same grid
 
 
@@ -59,9 +58,9 @@ def run(args) -> int:
         from ..media import load_audio
         from ..motion import mouth_track
 
-        y, sr = load_audio(args.audio, sr=_ANALYSIS_SR, mono=True, max_seconds=args.max_audio_seconds)
+        y, sr = load_audio(args.audio, sr=ANALYSIS_SR, mono=True, max_seconds=args.max_audio_seconds)
         duration = len(y) / sr
-        track = mouth_track(y, sr=sr, fps=_TRACK_FPS, n_frames=max(1, math.ceil(duration * _TRACK_FPS - 1e-6)))
+        track = mouth_track(y, sr=sr, fps=_TRACK_FPS, n_frames=seconds_to_frames(duration, fps=_TRACK_FPS))
         cues = cues_from_track(track, duration=duration, extended_shapes=args.extended_shapes)
         sound_file = str(args.audio.resolve())
     write_cues(cues, args.output, sound_file=sound_file, idle=idle)

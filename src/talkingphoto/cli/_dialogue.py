@@ -2,9 +2,11 @@
 
 from pathlib import Path
 
-from ..dialogue import load_script, prepare_dialogue
-from ..pipeline import MODES, RenderOptions, encode_scene
+from ..dialogue import load_script
+from ..job import MODES
+from ..pipeline import render_job
 from ._progress import ProgressBar
+from ._render import finished_line
 
 
 def add_parser(subparsers) -> None:
@@ -24,15 +26,9 @@ def add_parser(subparsers) -> None:
 
 
 def run(args) -> int:
-    from ..media import check_output_path
-
-    script = load_script(args.script)
-    mode = args.mode or script.mode or "standard"
-    options = RenderOptions(mode=mode, fps=args.fps, seed=args.seed, max_size=args.max_size)
-    check_output_path(args.output)
-    scene = prepare_dialogue(script, options, output=args.output)
+    job = load_script(args.script, output=args.output, mode=args.mode, fps=args.fps, seed=args.seed, max_size=args.max_size)
     with ProgressBar(enabled=not args.quiet) as bar:
-        encode_scene(scene, args.output, options=options, progress=bar)
+        result = render_job(job, progress=bar)
     if not args.quiet:
-        print(f"wrote {args.output} ({scene.duration:.1f} s, {len(script.turns)} turns)")
+        print(f"{finished_line(result)}, {len(job.speeches)} turns")
     return 0

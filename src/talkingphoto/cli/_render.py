@@ -4,7 +4,8 @@ import argparse
 from pathlib import Path
 
 from ..errors import ParameterError
-from ..pipeline import MODES, Job, RenderOptions, render_job
+from ..job import MODES, Job, Limits
+from ..pipeline import render_job
 from ._progress import ProgressBar
 from ._text import text_argument
 
@@ -41,7 +42,7 @@ def add_parser(subparsers) -> None:
     p.add_argument("--pitch", type=float, help="voice pitch 0..100")
     p.add_argument("--save-audio", type=Path, help="also keep the synthesised speech as WAV")
     p.add_argument("--max-audio-seconds", type=float, default=1800.0, help="refuse longer audio")
-    p.add_argument("--max-text-chars", type=int, default=RenderOptions.max_text_chars, help="refuse longer text")
+    p.add_argument("--max-text-chars", type=int, default=Limits.max_text_chars, help="refuse longer text")
     p.add_argument("--crf", type=int, default=20, help="H.264 quality, lower is better")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=run)
@@ -55,7 +56,12 @@ def run(args) -> int:
         raise ParameterError("give an AUDIO file, or --text \"...\" with --voice NAME")
     if args.audio is not None and (args.voice or args.rate is not None or args.pitch is not None):
         raise ParameterError("--voice, --rate and --pitch read --text aloud; a recording is used as it is")
-    options = RenderOptions(
+    job = Job.single(
+        args.image,
+        args.output,
+        audio=args.audio,
+        text=text,
+        save_audio=args.save_audio,
         mode=args.mode,
         fps=args.fps,
         seed=args.seed,
@@ -70,14 +76,16 @@ def run(args) -> int:
         max_text_chars=args.max_text_chars,
         crf=args.crf,
     )
-    job = Job(
-        image=args.image, output=args.output, audio=args.audio, text=text, save_audio=args.save_audio, options=options
-    )
     with ProgressBar(enabled=not args.quiet) as bar:
         result = render_job(job, progress=bar)
     if not args.quiet:
-        print(
-            f"wrote {result.output} ({result.width}x{result.height}, {result.duration:.1f} s, "
-            f"{result.n_frames} frames) in {result.timings['total']:.1f} s"
-        )
+        print(finished_line(result))
     return 0
+
+
+def finished_line(result) -> str:
+    """What the render and dialogue commands print when the video is written."""
+    return (
+        f"wrote {result.output} ({result.width}x{result.height}, {result.duration:.1f} s, "
+        f"{result.n_frames} frames) in {result.timings['total']:.1f} s"
+    )

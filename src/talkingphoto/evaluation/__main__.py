@@ -36,11 +36,12 @@ def build_parser() -> argparse.ArgumentParser:
 def evaluate_video(video, *, audio=None, transcript: str, max_lag: int = 5):
     """Lip-sync report of ``video`` (a path) against ``transcript`` spoken in ``audio`` (a path)."""
     from ..media import load_audio
+    from ..units import ANALYSIS_SR
     from ..voice import align_phones
     from . import lipsync_report, measure_video_openness, reference_openness
     from ._video import video_fps
 
-    y, sr = load_audio(audio if audio is not None else video, sr=16000, mono=True)
+    y, sr = load_audio(audio if audio is not None else video, sr=ANALYSIS_SR, mono=True)
     phones = align_phones(y, sr=sr, transcript=transcript)
     if not phones:
         raise VoiceError("the speech could not be aligned to the transcript; check that it is what is said")

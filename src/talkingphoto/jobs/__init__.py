@@ -8,7 +8,7 @@ be exercised with a fast fake and scaled out without touching the engine.
 from ._batch import BatchItem, BatchResult, read_manifest, run_batch
 from ._pool import OUTPUT_NAME, WorkerPool, job_for
 from ._ray import run_batch_on_ray
-from ._render import build_job, default_renderer, render_atomically
+from ._render import default_renderer, render_atomically
 from ._store import FINAL_STATUSES, STATUSES, JobRecord, JobStore, is_job_id
 
 __all__ = [
@@ -20,7 +20,6 @@ __all__ = [
     "JobRecord",
     "JobStore",
     "WorkerPool",
-    "build_job",
     "default_renderer",
     "is_job_id",
     "job_for",

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import Cancelled, ParameterError, TalkingPhotoError
-from ._render import build_job, default_renderer, numeric_options, option_names, render_atomically
+from ._render import default_renderer, render_atomically
 
 __all__ = ["BatchItem", "BatchResult", "read_manifest", "run_batch"]
 
@@ -43,9 +43,10 @@ class BatchResult:
 def read_manifest(path, *, out_dir) -> list:
     """Read a ``.jsonl`` or ``.csv`` manifest into jobs writing into ``out_dir``.
 
-    Each entry has ``image`` and either ``audio`` or ``text`` (usually with ``voice``), and
-    optionally ``out`` (a file name inside ``out_dir``) and any ``RenderOptions`` field
-    (``mode``, ``face``, ``fps``, ...). Paths are relative to the manifest's folder.
+    Each entry has ``image`` and either ``audio`` or ``text`` (usually with ``voice``), or a
+    dialogue ``script`` instead of all three; optionally ``out`` (a file name inside
+    ``out_dir``) and any job option by its flat name (``mode``, ``face``, ``fps``, ...; see
+    ``talkingphoto.job.OPTION_NAMES``). Paths are relative to the manifest's folder.
     Every problem that can be seen without rendering (missing files, unknown columns, two
     entries writing the same output) is found up front and reported together, so a long
     batch does not stop halfway on a typo.
@@ -115,31 +116,34 @@ def _read_csv(path: Path) -> list:
 
 
 def _item(entry: dict, *, line: int, base: Path, out_dir: Path) -> BatchItem:
+    from ..dialogue import load_script
+    from ..job import OPTION_NAMES, Job, read_options
+
     entry = {key: value for key, value in entry.items() if value is not None and value != ""}
-    known = {"image", "audio", "text", "out"} | set(option_names())
-    unknown = sorted(set(entry) - known)
+    unknown = sorted(set(entry) - {"image", "audio", "text", "script", "out"} - set(OPTION_NAMES))
     if unknown:
         raise ParameterError(f"unknown column(s) {', '.join(unknown)}")
+    options = read_options({key: entry[key] for key in OPTION_NAMES if key in entry}, text=True)
+    if "points" in options:
+        options["points"] = _input_path(options["points"], base=base, name="points")
+    if "script" in entry:
+        given = sorted({"image", "audio", "text"} & set(entry))
+        if given:
+            raise ParameterError(f"a line with 'script' takes its picture and speech from the script; drop {', '.join(given)}")
+        script = _input_path(entry["script"], base=base, name="script")
+        name = _output_name(entry["out"]) if "out" in entry else _default_name(script, None, None, options)
+        job = load_script(script, output=out_dir / name, **options)
+        for path in job.inputs():
+            if not path.is_file():
+                raise ParameterError(f"{path.name!r}, named in {script.name}, not found (paths are relative to the script)")
+        return BatchItem(line=line, job=job)
     if "image" not in entry:
-        raise ParameterError("'image' is missing")
+        raise ParameterError("'image' (or 'script') is missing")
     image = _input_path(entry["image"], base=base, name="image")
     audio = _input_path(entry["audio"], base=base, name="audio") if "audio" in entry else None
     text = str(entry["text"]) if "text" in entry else None
-    options = {key: entry[key] for key in option_names() if key in entry}
-    for key, convert in numeric_options().items():
-        if options.get(key) is not None:
-            try:
-                options[key] = convert(options[key])
-            except (TypeError, ValueError) as exc:
-                kind = "a whole number" if convert is int else "a number"
-                raise ParameterError(f"{key} must be {kind}, got {options[key]!r}") from exc
-    if "face_at" in options and isinstance(options["face_at"], str):
-        options["face_at"] = [float(v) for v in options["face_at"].replace(",", " ").split()]
-    if "points" in options:
-        options["points"] = str(_input_path(options["points"], base=base, name="points"))
     name = _output_name(entry["out"]) if "out" in entry else _default_name(image, audio, text, options)
-    job = build_job(image=image, output=out_dir / name, audio=audio, text=text, options=options)
-    return BatchItem(line=line, job=job)
+    return BatchItem(line=line, job=Job.single(image, out_dir / name, audio=audio, text=text, **options))
 
 
 def _input_path(value, *, base: Path, name: str) -> Path:
@@ -156,14 +160,15 @@ def _output_name(value) -> str:
     return name if Path(name).suffix else f"{name}.mp4"
 
 
-def _default_name(image: Path, audio, text, options: dict) -> str:
-    """``<image>_<audio>[_<mode>][_face<N>].mp4``; text is named by voice and a short hash."""
+def _default_name(source: Path, audio, text, options: dict) -> str:
+    """``<image>_<audio>[_<mode>][_face<N>].mp4`` (``<script>[_<mode>].mp4`` for a dialogue);
+    text is named by voice and a short hash."""
+    parts = [source.stem]
     if audio is not None:
-        speech = audio.stem
-    else:
+        parts.append(audio.stem)
+    elif text is not None:
         digest = hashlib.sha1(f"{options.get('voice')}\n{text}".encode()).hexdigest()[:8]
-        speech = f"{options.get('voice') or 'voice'}-{digest}"
-    parts = [image.stem, speech]
+        parts.append(f"{options.get('voice') or 'voice'}-{digest}")
     if options.get("mode", "standard") != "standard":
         parts.append(str(options["mode"]))
     if options.get("face") is not None:

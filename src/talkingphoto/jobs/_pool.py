@@ -12,7 +12,7 @@ import threading
 import time
 
 from ..errors import Cancelled, ParameterError, TalkingPhotoError
-from ._render import build_job, default_renderer, render_atomically
+from ._render import default_renderer, render_atomically
 
 __all__ = ["OUTPUT_NAME", "WorkerPool", "job_for"]
 
@@ -23,17 +23,11 @@ log = logging.getLogger(__name__)
 
 
 def job_for(spec: dict, folder):
-    """The ``pipeline.Job`` of a stored job's ``spec``, its file names resolved inside ``folder``."""
-    options = dict(spec.get("options") or {})
-    if options.get("points"):
-        options["points"] = str(folder / options["points"])
-    return build_job(
-        image=folder / spec["image"],
-        output=folder / OUTPUT_NAME,
-        audio=folder / spec["audio"] if spec.get("audio") else None,
-        text=spec.get("text"),
-        options=options,
-    )
+    """The :class:`~talkingphoto.job.Job` of a stored job's ``spec`` (its JSON form, file
+    names inside ``folder``), writing ``folder/output.mp4``."""
+    from ..job import Job
+
+    return Job.from_dict({**spec, "output": OUTPUT_NAME}, base=folder)
 
 
 class WorkerPool:

@@ -6,7 +6,6 @@ video's bytes, which the driver writes (atomically) where the manifest says. So 
 need talkingphoto installed but no access to the studio's disks.
 """
 
-import dataclasses
 import os
 import secrets
 import tempfile
@@ -16,7 +15,7 @@ from pathlib import Path
 
 from ..errors import MissingDependencyError, ParameterError, TalkingPhotoError
 from ._batch import BatchResult
-from ._render import build_job, default_renderer, render_atomically
+from ._render import default_renderer, render_atomically
 
 __all__ = ["run_batch_on_ray"]
 
@@ -106,21 +105,13 @@ def run_batch_on_ray(items, *, address: str = "auto", renderer=None, on_progress
 
 
 def _portable(job):
-    """``(spec, files)``: the job with its input paths replaced by names, and those paths."""
-    files = {"image" + Path(job.image).suffix.lower(): job.image}
-    spec = {
-        "image": next(iter(files)),
-        "audio": None,
-        "text": job.text,
-        "output": "output" + (Path(job.output).suffix or ".mp4"),
-        "options": dataclasses.asdict(job.options),
-    }
-    if job.audio is not None:
-        spec["audio"] = "audio" + Path(job.audio).suffix.lower()
-        files[spec["audio"]] = job.audio
-    if job.options.points:
-        files["points.json"] = Path(job.options.points)
-        spec["options"]["points"] = "points.json"
+    """``(spec, files)``: the job's JSON form with its input files named by short names,
+    and ``{name: path}`` of those files."""
+    files, names = {}, {}
+    for k, path in enumerate(job.inputs()):
+        names[path] = f"input{k}{Path(path).suffix.lower()}"
+        files[names[path]] = path
+    spec = job.with_paths(names, output="output" + (Path(job.output).suffix or ".mp4")).to_dict()
     return spec, files
 
 
@@ -156,21 +147,14 @@ def _render_task(spec: dict, refs: dict, renderer) -> dict:
     """
     import ray
 
+    from ..job import Job
+
     renderer = renderer or default_renderer()
     with tempfile.TemporaryDirectory(prefix="talkingphoto-ray-") as scratch:
         scratch = Path(scratch)
         for name, ref in refs.items():
             (scratch / name).write_bytes(ray.get(ref))
-        options = dict(spec["options"])
-        if options.get("points"):
-            options["points"] = str(scratch / options["points"])
-        job = build_job(
-            image=scratch / spec["image"],
-            output=scratch / spec["output"],
-            audio=scratch / spec["audio"] if spec["audio"] else None,
-            text=spec["text"],
-            options=options,
-        )
+        job = Job.from_dict(spec, base=scratch)
         try:
             render_atomically(renderer, job, progress=None, cancel=threading.Event())
         except TalkingPhotoError as exc:

@@ -59,8 +59,8 @@ class JobRecord:
     Attributes
     ----------
     spec : dict
-        JSON-safe inputs: file names inside the job's folder (``image``, ``audio``), ``text``
-        and ``options`` (keyword values for ``RenderOptions``; ``points`` is a file name too).
+        The job's JSON form (``talkingphoto.job.Job.to_dict``), its file names relative to
+        the job's folder.
     label : str
         A short human description (the uploaded file names), for the history list only.
     """

@@ -5,9 +5,9 @@ through PyAV's libx264 and AAC. Inputs are checked before heavy work: huge pictu
 over-long recordings are refused from their headers.
 """
 
-from ._audio import AUDIBLE_DBFS, check_audible, load_audio
+from ._audio import AUDIBLE_DBFS, check_audible, load_audio, resample
 from ._color import i420_planes, i420_to_rgb, paste_i420, rgb_to_i420
-from ._image import fit_size, load_image, load_image_with_alpha
+from ._image import fit_picture, fit_size, load_image, load_image_with_alpha
 from ._probe import MediaInfo, probe_media
 from ._writer import AUDIO_SR, VideoWriter, check_output_path
 
@@ -15,8 +15,10 @@ __all__ = [
     "load_image",
     "load_image_with_alpha",
     "fit_size",
+    "fit_picture",
     "load_audio",
     "check_audible",
+    "resample",
     "AUDIBLE_DBFS",
     "probe_media",
     "MediaInfo",

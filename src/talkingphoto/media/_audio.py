@@ -8,13 +8,29 @@ import numpy as np
 from ..errors import AudioError, ParameterError
 from ._sources import describe, open_source
 
-__all__ = ["load_audio", "check_audible"]
+__all__ = ["load_audio", "check_audible", "resample"]
 
 # Loudest 50 ms window must reach -60 dBFS RMS to count as sound. 16-bit dither and digital
 # silence sit near -96 dBFS and a quiet room's noise floor around -65 dBFS, while speech
 # recorded far too quietly (peaks at -30 dBFS) still has 50 ms windows near -45 dBFS.
 AUDIBLE_DBFS = -60.0
 _WINDOW_SECONDS = 0.05
+
+
+def resample(y: np.ndarray, *, orig_sr: int, target_sr: int) -> np.ndarray:
+    """``y`` at ``target_sr`` Hz (polyphase filtering along the last axis; dtype kept).
+
+    Parameters
+    ----------
+    y : np.ndarray [shape=(..., n), float]
+    orig_sr, target_sr : int
+    """
+    if orig_sr == target_sr:
+        return y
+    from scipy.signal import resample_poly
+
+    g = math.gcd(int(orig_sr), int(target_sr))
+    return resample_poly(y, int(target_sr) // g, int(orig_sr) // g, axis=-1).astype(y.dtype, copy=False)
 
 
 def load_audio(source, *, sr=None, mono: bool = False, max_seconds: float = 1800.0) -> tuple:

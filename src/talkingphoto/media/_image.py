@@ -9,7 +9,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from ..errors import ImageError, ParameterError
 from ._sources import describe, open_source
 
-__all__ = ["load_image", "load_image_with_alpha", "fit_size"]
+__all__ = ["load_image", "load_image_with_alpha", "fit_size", "fit_picture"]
 
 _READABLE = "JPEG, PNG, WebP, BMP, TIFF or GIF"
 # Pillow's own modes for 16- and 32-bit single-channel pictures; convert("RGB") would clip them.
@@ -143,3 +143,31 @@ def fit_size(width: int, height: int, *, max_size: int = 1920) -> tuple:
         even = max(2, 2 * int(side * scale / 2 + 1e-9))  # down to even: never a stretched pixel
         sides.append(even - 2 if even > max_size else even)
     return int(sides[0]), int(sides[1])
+
+
+def fit_picture(image: np.ndarray, alpha: np.ndarray | None = None, *, max_size: int = 1920) -> tuple:
+    """The picture (and its transparency) resized to its video size (see :func:`fit_size`).
+
+    Parameters
+    ----------
+    image : np.ndarray [shape=(h, w, 3), dtype=uint8, RGB]
+    alpha : np.ndarray [shape=(h, w), dtype=uint8] or None
+
+    Returns
+    -------
+    image, alpha : resized (the inputs themselves when the size is already right)
+    scale : float
+        Video pixels per source pixel, to map points found in the source.
+    """
+    import cv2
+
+    height, width = image.shape[:2]
+    out_w, out_h = fit_size(width, height, max_size=max_size)
+    if (out_w, out_h) == (width, height):
+        return image, alpha, 1.0
+    scale = out_w / width
+    interpolation = cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
+    image = cv2.resize(image, (out_w, out_h), interpolation=interpolation)
+    if alpha is not None:
+        alpha = cv2.resize(alpha, (out_w, out_h), interpolation=interpolation)
+    return image, alpha, scale

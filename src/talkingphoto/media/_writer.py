@@ -33,11 +33,12 @@ import av
 import numpy as np
 
 from ..errors import OutputError, ParameterError
+from ..units import OUTPUT_SR, samples_to_frames
 from ._color import BT709, TV_RANGE, check_i420, check_rgb, i420_frame, rgb_frame, to_yuv
 
 __all__ = ["VideoWriter", "check_output_path"]
 
-AUDIO_SR = 48000
+AUDIO_SR = OUTPUT_SR
 _AAC_FRAME = 1024
 _AAC_BITRATE = {1: 96_000, 2: 160_000}
 _PRESETS = ("ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow", "placebo")
@@ -170,7 +171,7 @@ class VideoWriter:
         """Frames the sound track needs: ``ceil(duration * fps)`` (1 without audio)."""
         if self._audio is None:
             return 1
-        return max(1, math.ceil(self._audio.shape[1] / self.sr * self.fps - 1e-6))
+        return samples_to_frames(self._audio.shape[1], sr=self.sr, fps=self.fps)
 
     def write(self, frame: np.ndarray) -> None:
         """Add one frame.

@@ -12,7 +12,7 @@ import numpy as np
 from ._envelope import attack_release, smooth_noise, speech_dynamics
 from ._tracks import Prosody
 
-__all__ = ["FaceMotion", "face_motion", "idle_motion"]
+__all__ = ["FaceMotion", "face_motion", "idle_motion", "conversation_motion"]
 
 MAX_YAW, MAX_PITCH, MAX_ROLL = 4.0, 3.5, 2.5  # degrees
 
@@ -107,12 +107,15 @@ def _gaze_track(rng, n: int, *, fps: float, amplitude: float) -> tuple:
     return np.convolve(gx, kernel, "same"), np.convolve(gy, kernel, "same")
 
 
-def face_motion(prosody: Prosody, *, seed: int = 0, intensity: float = 1.0) -> FaceMotion:
+def face_motion(
+    prosody: Prosody, *, seed: int = 0, intensity: float = 1.0, look_at: np.ndarray | None = None
+) -> FaceMotion:
     """Controls for a speaking face, driven by ``prosody``.
 
     Head: slow drift that grows while speaking, nods on stressed syllables (rises of
     loudness), a slight lift with high pitch. Brows lift on emphasis (loud, high-pitched
-    peaks). Blinks and gaze shifts are irregular, seeded by ``seed``.
+    peaks). Blinks and gaze shifts are irregular, seeded by ``seed``. ``look_at``
+    [shape=(n_frames,), -1..1] optionally steers the gaze sideways, as in :func:`idle_motion`.
     """
     rng = np.random.default_rng(seed)
     n, fps = prosody.n_frames, prosody.fps
@@ -138,6 +141,7 @@ def face_motion(prosody: Prosody, *, seed: int = 0, intensity: float = 1.0) -> F
     pauses = np.flatnonzero(np.diff((speaking > 0.5).astype(int)) < 0)
     blink = _blink_track(rng, n, fps=fps, pause_onsets=pauses)
     gaze_x, gaze_y = _gaze_track(rng, n, fps=fps, amplitude=0.5)
+    gaze_x = _looking(gaze_x, look_at)
     return _pack(fps, blink, brow, gaze_x, gaze_y, yaw, pitch_deg, roll, shift_x, shift_y)
 
 
@@ -155,9 +159,52 @@ def idle_motion(n_frames: int, *, fps: float, seed: int = 0, look_at: np.ndarray
     breath = np.sin(2 * np.pi * 0.22 * np.arange(n) / fps + rng.uniform(0, 2 * np.pi))
     blink = _blink_track(rng, n, fps=fps, pause_onsets=np.array([]))
     gaze_x, gaze_y = _gaze_track(rng, n, fps=fps, amplitude=0.35)
-    if look_at is not None:
-        gaze_x = np.clip(gaze_x + 0.6 * np.asarray(look_at, dtype=float), -1, 1)
+    gaze_x = _looking(gaze_x, look_at)
     return _pack(fps, blink, np.zeros(n), gaze_x, gaze_y, yaw, pitch, roll, np.zeros(n), 0.004 * breath)
+
+
+def _looking(gaze_x: np.ndarray, look_at) -> np.ndarray:
+    if look_at is None:
+        return gaze_x
+    return np.clip(gaze_x + 0.6 * np.asarray(look_at, dtype=float), -1, 1)
+
+
+def conversation_motion(speaking: np.ndarray, voices: dict, *, centres: dict, seed: int = 0) -> dict:
+    """Face motion of every character in a conversation.
+
+    Whoever speaks moves with their voice; everyone else listens: blinks, breathing, a
+    small drift, and eyes turned towards whoever is talking.
+
+    Parameters
+    ----------
+    speaking : np.ndarray [shape=(n_frames,), int]
+        Index of the face speaking in each frame, -1 in pauses.
+    voices : dict
+        ``{face index: Prosody}`` over the whole timeline (silent outside the face's own
+        turns), for every face that speaks at some point.
+    centres : dict
+        ``{face index: x of the face's centre}`` for every character, speakers included.
+    seed : int
+        Face ``i`` is seeded with ``seed + i``.
+
+    Returns
+    -------
+    dict
+        ``{face index: FaceMotion}`` for every face in ``centres``.
+    """
+    speaking = np.asarray(speaking)
+    n_frames = len(speaking)
+    fps = next(iter(voices.values())).fps
+    talker_x = np.array([centres.get(i, 0.0) for i in speaking], dtype=float)
+    motions = {}
+    for index, x in centres.items():
+        others_talk = (speaking >= 0) & (speaking != index)
+        look = np.where(others_talk, np.sign(talker_x - x), 0.0)
+        if index in voices:
+            motions[index] = face_motion(voices[index], seed=seed + index, look_at=look)
+        else:
+            motions[index] = idle_motion(n_frames, fps=fps, seed=seed + index, look_at=look)
+    return motions
 
 
 def _pack(fps, *tracks) -> FaceMotion:

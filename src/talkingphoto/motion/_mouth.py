@@ -22,6 +22,7 @@ import numpy as np
 from scipy import ndimage
 
 from ..errors import ParameterError
+from ..units import samples_to_frames
 from ..voice._features import AcousticFeatures, acoustic_features, resample_frames
 from ._envelope import attack_release
 from ._tracks import MouthTrack, Prosody
@@ -164,7 +165,7 @@ def _check_timing(y: np.ndarray, sr, fps, n_frames) -> int:
     if not (isinstance(sr, (int, np.integer)) and sr > 0):
         raise ParameterError(f"sr must be a positive integer sample rate, got {sr!r}")
     if n_frames is None:
-        return int(np.ceil(len(np.asarray(y)) / sr * fps - 1e-9))
+        return samples_to_frames(len(np.asarray(y)), sr=sr, fps=fps)
     if not (isinstance(n_frames, (int, np.integer)) and n_frames >= 0):
         raise ParameterError(f"n_frames must be an integer >= 0, got {n_frames!r}")
     return int(n_frames)

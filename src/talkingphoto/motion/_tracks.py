@@ -1,10 +1,10 @@
 """Per-frame control tracks: the contract between sound analysis and rendering."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 
-__all__ = ["MouthTrack", "Prosody"]
+__all__ = ["MouthTrack", "Prosody", "place_tracks", "mix_prosody"]
 
 
 def _as_track(values, name: str, n_frames: int, lo: float, hi: float) -> np.ndarray:
@@ -88,3 +88,33 @@ class Prosody:
     @property
     def n_frames(self) -> int:
         return len(self.energy)
+
+
+def place_tracks(pieces: list, *, n_frames: int):
+    """One track of ``n_frames`` frames from pieces laid at their start frames, zero
+    (closed mouth, silence) between them.
+
+    Parameters
+    ----------
+    pieces : list of (start_frame, MouthTrack or Prosody)
+        All of one kind and frame rate; a piece running past ``n_frames`` is cut.
+    """
+    kind, fps = type(pieces[0][1]), pieces[0][1].fps
+    names = [f.name for f in fields(kind) if f.name != "fps"]
+    laid = {name: np.zeros(n_frames, np.float32) for name in names}
+    for start, track in pieces:
+        n = max(0, min(track.n_frames, n_frames - start))
+        for name in names:
+            laid[name][start : start + n] = getattr(track, name)[:n]
+    return kind(fps, **laid)
+
+
+def mix_prosody(voices: list) -> Prosody:
+    """The voice of a whole conversation from each speaker's (silent outside their turns):
+    the loudest energy and voicing, and the pitch of whoever speaks."""
+    return Prosody(
+        voices[0].fps,
+        np.max([v.energy for v in voices], axis=0),
+        np.sum([v.pitch for v in voices], axis=0),
+        np.max([v.voiced for v in voices], axis=0),
+    )

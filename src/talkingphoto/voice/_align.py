@@ -11,13 +11,14 @@ import re
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import signal
 
 from ..errors import AudioError, MissingDependencyError, ParameterError, VoiceError
+from ..media import resample
+from ..units import ANALYSIS_SR
 
 __all__ = ["Phone", "align_phones", "align_words"]
 
-_SR = 16000
+_SR = ANALYSIS_SR
 _FRAME_RATE = 100.0  # pocketsphinx reports 10 ms frames
 _SILENCE = "SIL"
 _AUDIBLE_RMS = 1e-3  # -60 dBFS: quieter "speech" is an alignment to silence
@@ -162,7 +163,5 @@ def _to_pcm16(y: np.ndarray, sr: int) -> bytes:
     if not (isinstance(sr, (int, np.integer)) and sr >= 8000):
         raise ParameterError(f"sr must be an integer sample rate of at least 8000 Hz, got {sr!r}")
     y = y.astype(np.float64)
-    if sr != _SR:
-        g = int(np.gcd(int(sr), _SR))
-        y = signal.resample_poly(y, _SR // g, int(sr) // g)
+    y = resample(y, orig_sr=int(sr), target_sr=_SR)
     return (np.clip(y, -1.0, 1.0) * 32767.0).astype("<i2").tobytes()

@@ -12,11 +12,13 @@ import numpy as np
 from scipy import signal
 
 from ..errors import AudioError, ParameterError
+from ..media import resample
+from ..units import ANALYSIS_SR
 
 __all__ = ["AcousticFeatures", "acoustic_features", "resample_frames"]
 
 FEATURE_RATE = 100.0  # internal frames per second
-_SR = 16000  # analysis sample rate: keeps fricative energy up to 8 kHz, cheap to process
+_SR = ANALYSIS_SR  # keeps fricative energy up to 8 kHz, cheap to process
 _WIN = 400  # 25 ms spectral window at 16 kHz
 _HOP = 160  # 10 ms
 _NFFT = 512
@@ -238,9 +240,7 @@ def _prepare(y: np.ndarray, sr: int) -> np.ndarray:
     if not (isinstance(sr, (int, np.integer)) and sr >= 4000):
         raise ParameterError(f"sr must be an integer sample rate of at least 4000 Hz, got {sr!r}")
     y = y.astype(np.float64)
-    if sr != _SR:
-        g = int(np.gcd(int(sr), _SR))
-        y = signal.resample_poly(y, _SR // g, int(sr) // g)
+    y = resample(y, orig_sr=int(sr), target_sr=_SR)
     # Microphone pops, breath thumps and DC offsets sit below the lowest voice; they
     # would read as loud frames, so a zero-phase high-pass removes them first.
     return signal.sosfiltfilt(_HIGHPASS, y) if len(y) > 64 else y

@@ -18,7 +18,8 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from ..errors import MissingDependencyError, ParameterError, TalkingPhotoError
-from ..jobs import OUTPUT_NAME, JobStore, WorkerPool, job_for
+from ..jobs import OUTPUT_NAME, JobStore, WorkerPool
+from ..units import ANALYSIS_SR
 from ._guard import TOKEN_COOKIE, Guard
 from ._uploads import UploadLimits, describe_content, sniff_audio, sniff_image
 
@@ -29,6 +30,8 @@ THUMBNAIL = "thumbnail.jpg"
 _THUMBNAIL_SIZE = 240
 # Options a request may set besides mode/face/voice; limits like max_audio_seconds stay the server's.
 _CLIENT_OPTIONS = ("fps", "seed", "face_at", "max_size", "rate", "pitch", "crf")
+_MAX_SCRIPT_CHARS = 100_000
+_MAX_POINTS_CHARS = 4096
 _EVENT_INTERVAL = 0.2  # seconds between progress checks of one event stream
 _KEEPALIVE = 15.0  # seconds between comments that keep idle event streams open
 _PAGE_HEADERS = {
@@ -160,11 +163,11 @@ def create_app(*, data_dir, workers: int = 1, token: str | None = None, renderer
 
     @app.post("/api/jobs", status_code=201, response_model=JobCreated, summary="Queue a render")
     def create_job(
-        image: UploadFile = File(description="The picture: JPEG, PNG or WebP"),
+        image: UploadFile | None = File(None, description="The picture: JPEG, PNG or WebP (not with script)"),
         audio: UploadFile | None = File(None, description="Speech or song (wav, mp3, m4a, ogg, opus, flac, webm)"),
         text: str | None = Form(None, description="Text to read aloud instead of audio"),
         voice: str | None = Form(None, description="Voice for text (see GET /api/voices)"),
-        mode: str = Form("standard", description="standard (mouth only), vivid (+ eyes, brows, head) or master (+ body, moving camera)"),
+        mode: str | None = Form(None, description="standard (mouth only), vivid (+ eyes, brows, head) or master (+ body, moving camera); default standard, or the script's"),
         face: int | None = Form(None, ge=0, description="Speaker, counted left to right (see POST /api/inspect)"),
         points: str | None = Form(
             None,
@@ -172,6 +175,12 @@ def create_app(*, data_dir, workers: int = 1, token: str | None = None, renderer
             ' "lower_lip": [x, y], "chin": [x, y]} in picture pixels, for faces no detector finds',
         ),
         options: str | None = Form(None, description=f"JSON object of further options: {', '.join(_CLIENT_OPTIONS)}"),
+        script: str | None = Form(
+            None,
+            description="A conversation instead of image/audio/text: the YAML or JSON the dialogue command reads;"
+            " send every file it names (picture, recordings, points) as a 'files' part with that file name",
+        ),
+        files: list[UploadFile] = File([], description="The files a script names, matched by file name"),
     ):
         if audio is not None and not audio.filename and not audio.size:
             audio = None  # an empty file field, as browsers send for "no file chosen"
@@ -179,18 +188,29 @@ def create_app(*, data_dir, workers: int = 1, token: str | None = None, renderer
         store = state["store"]
         job_id, folder = store.reserve()
         try:
-            spec, label = _accept(
-                folder,
-                limits=limits,
-                image=image,
-                audio=audio,
-                text=text,
-                voice=voice or None,
-                mode=mode,
-                face=face,
-                points=points,
-                options=options,
-            )
+            if script is not None:
+                given = [name for name, value in (("image", image), ("audio", audio), ("text", text), ("voice", voice),
+                                                  ("face", face), ("points", points)) if value]  # fmt: skip
+                if given:
+                    raise ParameterError(
+                        f"a conversation takes its picture, speech and speakers from the script; drop {', '.join(given)}"
+                    )
+                spec, label = _accept_script(folder, limits=limits, script=script, files=files, mode=mode, options=options)
+            else:
+                if image is None:
+                    raise ParameterError("give a picture (image), or a conversation (script and its files)")
+                spec, label = _accept(
+                    folder,
+                    limits=limits,
+                    image=image,
+                    audio=audio,
+                    text=text,
+                    voice=voice or None,
+                    mode=mode or "standard",
+                    face=face,
+                    points=points,
+                    options=options,
+                )
             store.submit(job_id, spec=spec, label=label)
         except BaseException:
             store.discard(job_id)
@@ -291,7 +311,7 @@ def create_app(*, data_dir, workers: int = 1, token: str | None = None, renderer
 
     @app.get("/api/config", summary="Modes and upload limits, for the page")
     def config():
-        from ..pipeline import MODES
+        from ..job import MODES
 
         return {
             "modes": list(MODES),
@@ -395,60 +415,140 @@ def _read_image_upload(upload: UploadFile, *, limits) -> bytes:
 
 
 def _accept(folder: Path, *, limits, image, audio, text, voice, mode, face, points, options) -> tuple:
-    """Check every input and write it into ``folder``; returns ``(spec, label)``.
+    """Check every input of a single speaker's job and write it into ``folder``; returns
+    ``(spec, label)``.
 
     Raises HTTPException (413 too large, 415 wrong kind of file) or TalkingPhotoError (422:
     the content is broken or an option is wrong), each with a message for the page.
     """
-    from ..media import load_audio, load_image
+    from ..job import Job
 
     if audio is not None and text is not None:
         raise ParameterError("give a recording or a text to read, not both")
     if audio is None and text is None:
         raise ParameterError("give a recording (audio) or a text to read")
-
     data = _read_image_upload(image, limits=limits)
-    image_name = "image" + sniff_image(data[:16])
-    (folder / image_name).write_bytes(data)
-    pixels = load_image(folder / image_name)
-    _write_thumbnail(pixels, folder / THUMBNAIL)
-    spec = {"image": image_name, "audio": None, "text": text, "options": {}}
+    image_name, shape = _store_image(data, folder)
     label = _name(image)
-
+    chosen = {**_client_options(options), "mode": mode, "face": face, "voice": voice}
     if audio is not None:
-        size = _size_of(audio)
-        if size > limits.audio_bytes:
-            raise HTTPException(413, f"the audio is {_mb(size)}; the limit is {_mb(limits.audio_bytes)}")
-        head = audio.file.read(64)
-        suffix = sniff_audio(head)
-        if suffix is None:
-            raise HTTPException(
-                415,
-                f"the audio must be a recording (wav, mp3, m4a, ogg, opus, flac, webm); "
-                f"{_name(audio)} looks like {describe_content(head)}",
-            )
-        audio.file.seek(0)
-        spec["audio"] = "audio" + suffix
-        with open(folder / spec["audio"], "wb") as out:
-            shutil.copyfileobj(audio.file, out)
-        load_audio(folder / spec["audio"], sr=16000, mono=True, max_seconds=limits.audio_seconds)
+        audio_name = _store_audio(audio, folder, stem="audio", limits=limits)
         label += f" + {_name(audio)}"
     else:
-        if len(text) > limits.text_chars:
-            raise HTTPException(413, f"the text has {len(text)} characters; the limit is {limits.text_chars}")
-        if voice is not None:
-            _check_voice(voice)
+        audio_name = None
+        _check_text(text, limits=limits)
         label += f' + "{_shorten(text, 40)}"'
-
-    chosen = _client_options(options)
-    chosen.update(mode=mode, face=face, voice=voice, max_audio_seconds=limits.audio_seconds)
     if points:
-        _write_points(points, folder / "points.json", image_shape=pixels.shape)
+        _write_points(points, folder / "points.json", image_shape=shape)
         chosen["points"] = "points.json"
-    spec["options"] = {key: value for key, value in chosen.items() if value is not None}
-    # Build the job now so a bad option is refused here, not found later by a worker.
-    job_for(spec, folder)
-    return spec, _shorten(label, 120)
+    # Build the job now so a bad option is refused here, by the same rules as the CLI.
+    job = Job.single(image_name, OUTPUT_NAME, audio=audio_name, text=text, **_server_limits(chosen, limits))
+    _check_voices(job)
+    return job.to_dict(), _shorten(label, 120)
+
+
+def _accept_script(folder: Path, *, limits, script: str, files: list, mode, options) -> tuple:
+    """Check a conversation (a dialogue script and the files it names) and write it into
+    ``folder``; returns ``(spec, label)``. Errors name the turn they were found in."""
+    from ..dialogue import parse_script, read_script, script_job
+
+    if len(script) > _MAX_SCRIPT_CHARS:
+        raise HTTPException(413, f"the script has {len(script)} characters; the limit is {_MAX_SCRIPT_CHARS}")
+    uploads = {}
+    for upload in files:
+        name = Path(upload.filename or "").name
+        if not name:
+            raise ParameterError("every 'files' part needs a file name: the script refers to files by name")
+        uploads[name] = upload
+    stored, counts = {}, {"image": 0, "audio": 0, "points": 0}
+    shape = None
+
+    def resolve(kind: str, name: str, where: str) -> Path:
+        nonlocal shape
+        key = (kind, Path(name).name)
+        if key not in stored:
+            upload = uploads.get(key[1])
+            if upload is None:
+                sent = ", ".join(sorted(uploads)) or "none"
+                raise ParameterError(f"{where}: no file named {key[1]!r} was sent (files sent: {sent})")
+            counts[kind] += 1
+            if kind == "image":
+                stored[key], shape = _store_image(_read_image_upload(upload, limits=limits), folder)
+            elif kind == "audio":
+                stored[key] = _store_audio(upload, folder, stem=f"audio{counts[kind]}", limits=limits)
+            else:
+                text = upload.file.read(_MAX_POINTS_CHARS + 1).decode("utf-8", errors="replace")
+                stored[key] = f"points{counts[kind]}.json"
+                _write_points(text, folder / stored[key], image_shape=shape)
+        return Path(stored[key])
+
+    image, turns, script_mode = parse_script(read_script(script, name="script"), name="script", resolve=resolve)
+    for number, turn in enumerate(turns, start=1):
+        if turn.text is not None:
+            try:
+                _check_text(turn.text, limits=limits)
+            except HTTPException as exc:
+                raise HTTPException(exc.status_code, f"turn {number}: {exc.detail}") from None
+    chosen = _server_limits(_client_options(options), limits)
+    job = script_job(image, turns, output=OUTPUT_NAME, mode=mode or script_mode, **chosen)
+    _check_voices(job)
+    n = len(job.speeches)
+    return job.to_dict(), _shorten(f"conversation: {len(uploads)} files, {n} turn{'s' if n > 1 else ''}", 120)
+
+
+def _server_limits(chosen: dict, limits) -> dict:
+    """The client's options with the server's limits, which a request may not raise."""
+    return {**chosen, "max_audio_seconds": limits.audio_seconds, "max_text_chars": limits.text_chars}
+
+
+def _store_image(data: bytes, folder: Path) -> tuple:
+    """Write a checked picture upload into ``folder`` with its thumbnail; returns its file
+    name and the shape of its pixels (upright, as the render sees them)."""
+    from ..media import load_image
+
+    name = "image" + sniff_image(data[:16])
+    (folder / name).write_bytes(data)
+    pixels = load_image(folder / name)
+    _write_thumbnail(pixels, folder / THUMBNAIL)
+    return name, pixels.shape
+
+
+def _store_audio(upload: UploadFile, folder: Path, *, stem: str, limits) -> str:
+    """Check a recording upload (size, kind, decodes, duration), write it into ``folder``
+    as ``stem`` + its kind's suffix; returns the file name."""
+    from ..media import load_audio
+
+    size = _size_of(upload)
+    if size > limits.audio_bytes:
+        raise HTTPException(413, f"the audio {_name(upload)} is {_mb(size)}; the limit is {_mb(limits.audio_bytes)}")
+    head = upload.file.read(64)
+    suffix = sniff_audio(head)
+    if suffix is None:
+        raise HTTPException(
+            415,
+            f"the audio must be a recording (wav, mp3, m4a, ogg, opus, flac, webm); "
+            f"{_name(upload)} looks like {describe_content(head)}",
+        )
+    upload.file.seek(0)
+    name = stem + suffix
+    with open(folder / name, "wb") as out:
+        shutil.copyfileobj(upload.file, out)
+    load_audio(folder / name, sr=ANALYSIS_SR, mono=True, max_seconds=limits.audio_seconds)
+    return name
+
+
+def _check_text(text: str, *, limits) -> None:
+    if len(text) > limits.text_chars:
+        raise HTTPException(413, f"the text has {len(text)} characters; the limit is {limits.text_chars}")
+
+
+def _check_voices(job) -> None:
+    """Every voice a text turn asks for exists (the worker would fail on it later)."""
+    from ..voice import find_voice
+
+    for turn in job.speeches:
+        if turn.text is not None and turn.voice.voice is not None:
+            find_voice(turn.voice.voice)
 
 
 def _client_options(text: str | None) -> dict:
@@ -466,17 +566,10 @@ def _client_options(text: str | None) -> dict:
     return chosen
 
 
-def _check_voice(name: str) -> None:
-    from ..voice import list_voices
-
-    if name not in {voice.name for voice in list_voices()}:
-        raise ParameterError(f"unknown voice {name!r}: choose one listed by GET /api/voices")
-
-
 def _write_points(text: str, path: Path, *, image_shape) -> None:
     from ..characters import validate_points
 
-    if len(text) > 4096:
+    if len(text) > _MAX_POINTS_CHARS:
         raise ParameterError("points must be a small JSON object of five to seven [x, y] pairs")
     try:
         chosen = json.loads(text)

@@ -1,0 +1,305 @@
+"""A job made ready for the frame loop: the picture, its characters and their per-frame controls.
+
+One builder serves every job, because a single render is a conversation with one turn:
+the turns are laid one after another on a timeline, each speaker's mouth and voice move
+only in their own turns, and (in vivid and master) everyone else listens. Everything
+heavy happens here, once (decode, detect, rig, analyse); nothing depends on the frame
+being drawn.
+"""
+
+import contextlib
+import time
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from .characters import Face
+from .errors import AudioError, ParameterError, TalkingPhotoError
+from .job import Job, Turn
+from .motion import BodyMotion, FaceMotion, MouthTrack
+from .render import BodyPose, FaceAnimator, HeadPose, MouthShapes, Pose, StageAnimator, mouth_shapes
+from .units import ANALYSIS_SR, OUTPUT_SR, frame_of, samples_to_frames
+
+__all__ = ["Actor", "Stage", "Scene", "build_scene", "CUTOUT_BACKDROP"]
+
+CUTOUT_BACKDROP = (255, 255, 255)  # what transparent pictures are flattened over
+
+
+@dataclass(frozen=True)
+class Actor:
+    """One animated face and its controls; ``mouth`` None keeps the mouth as in the photo.
+
+    The mouth controls are eased into the shapes the face shows once, here (see
+    render.mouth_shapes): never a snap, and the picture's own mouth in silence.
+    """
+
+    animator: FaceAnimator
+    mouth: MouthTrack | None = None
+    motion: FaceMotion | None = None
+    shapes: MouthShapes | None = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "shapes", None if self.mouth is None else mouth_shapes(self.mouth))
+
+    def pose(self, i: int) -> tuple:
+        pose = Pose(rest=1.0) if self.shapes is None else self.shapes.pose(i)
+        head = None
+        if self.motion is not None:
+            f = self.motion
+            pose = replace(
+                pose,
+                blink=float(f.blink[i]),
+                brow=float(f.brow[i]),
+                gaze_x=float(f.gaze_x[i]),
+                gaze_y=float(f.gaze_y[i]),
+            )
+            head = HeadPose(
+                yaw=float(f.yaw[i]),
+                pitch=float(f.pitch[i]),
+                roll=float(f.roll[i]),
+                shift_x=float(f.shift_x[i]),
+                shift_y=float(f.shift_y[i]),
+            )
+        return pose, head
+
+
+@dataclass(frozen=True)
+class Stage:
+    """Master mode's body layer and camera, with their per-frame controls."""
+
+    animator: StageAnimator
+    motion: BodyMotion
+
+    def pose(self, i: int) -> BodyPose:
+        m = self.motion
+        return BodyPose(
+            breath=float(m.breath[i]),
+            sway=float(m.sway[i]),
+            lean=float(m.lean[i]),
+            zoom=float(m.zoom[i]),
+            pan_x=float(m.pan_x[i]),
+            pan_y=float(m.pan_y[i]),
+        )
+
+
+@dataclass(frozen=True)
+class Scene:
+    """Everything prepared for the frame loop: the picture at output size, the posed
+    faces with their per-frame controls, master mode's stage, and the sound to mux.
+
+    ``audio`` is [shape=(channels, n), float32] at ``sr`` Hz; ``speaker`` is the face of
+    the first turn that speaks."""
+
+    image: np.ndarray
+    actors: list
+    n_frames: int
+    fps: float
+    audio: np.ndarray
+    sr: int
+    speaker: Face
+    timings: dict
+    stage: Stage | None = None
+
+    @property
+    def duration(self) -> float:
+        return self.audio.shape[-1] / self.sr
+
+
+@dataclass(frozen=True)
+class _Sound:
+    """One turn's sound: ``y`` [shape=(channels, n)] at OUTPUT_SR for the video, mono
+    ``y16`` at ANALYSIS_SR for analysis, and the voice's phonemes when it was synthesised."""
+
+    y: np.ndarray
+    y16: np.ndarray | None = None
+    phones: tuple | None = None
+
+
+def _turn_sound(turn: Turn, job: Job) -> _Sound:
+    """Decode or synthesise one turn's speech (a pause is silence)."""
+    from .media import check_audible, load_audio, resample
+
+    limit = job.limits.max_audio_seconds
+    if turn.is_pause:
+        return _Sound(np.zeros((1, int(round(turn.pause * OUTPUT_SR))), np.float32))
+    if turn.audio is not None:
+        y, _ = load_audio(turn.audio, sr=OUTPUT_SR, mono=False, max_seconds=limit)
+        y16, _ = load_audio(turn.audio, sr=ANALYSIS_SR, mono=True, max_seconds=limit)
+        check_audible(y16, sr=ANALYSIS_SR, name=f"audio {turn.audio}")
+        return _Sound(y, y16)
+    from .voice import speak
+
+    v = turn.voice
+    speech = speak(turn.text, voice=v.voice, rate=v.rate, pitch=v.pitch, max_chars=job.limits.max_text_chars)
+    if speech.duration > limit:
+        raise AudioError(
+            f"the text reads for {speech.duration:.0f} s, longer than the limit of {limit:.0f} s:"
+            " shorten it or raise the limit (--max-audio-seconds)"
+        )
+    y = resample(speech.y, orig_sr=speech.sr, target_sr=OUTPUT_SR)[None, :]
+    return _Sound(y, resample(speech.y, orig_sr=speech.sr, target_sr=ANALYSIS_SR), speech.phones)
+
+
+def _soundtrack(sounds: list) -> np.ndarray:
+    """The turns' sounds one after another: with their own channels when they all have
+    the same number (a stereo recording stays stereo), else mixed to mono."""
+    counts = {s.y.shape[0] for s in sounds if s.y16 is not None}
+    channels = counts.pop() if len(counts) == 1 else 1
+    parts = []
+    for s in sounds:
+        y = s.y if s.y.shape[0] == channels else np.mean(s.y, axis=0, keepdims=True)
+        parts.append(np.broadcast_to(y, (channels, y.shape[1])) if s.y16 is None else y)
+    return np.concatenate(parts, axis=1).astype(np.float32)
+
+
+def _characters(image: np.ndarray, job: Job) -> tuple:
+    """Every character in the picture, and the face that speaks each turn (None for pauses).
+
+    Faces are detected only when a turn picks one by index, by a point or by default;
+    faces rigged from points files are numbered after the detected ones.
+    """
+    from .characters import choose_face, face_from_points, find_faces, guess_style, load_points
+
+    speeches = job.speeches
+    detected = find_faces(image) if any(t.speaker.points is None for t in speeches) else []
+    rigged = {}
+    for path in dict.fromkeys(t.speaker.points for t in speeches if t.speaker.points is not None):
+        face = face_from_points(load_points(path), image_shape=image.shape)
+        rigged[path] = replace(face, index=len(detected) + len(rigged), style=guess_style(image, face.box))
+    speakers = []
+    for number, turn in enumerate(job.turns, start=1):
+        if turn.is_pause:
+            speakers.append(None)
+            continue
+        s = turn.speaker
+        with _in_turn(job, number):
+            face = rigged[s.points] if s.points is not None else choose_face(detected, face=s.face, face_at=s.face_at)
+        speakers.append(face)
+    return detected + list(rigged.values()), speakers
+
+
+@contextlib.contextmanager
+def _in_turn(job: Job, number: int):
+    """Prefix errors with the turn they belong to, when the job has several."""
+    try:
+        yield
+    except TalkingPhotoError as exc:
+        if len(job.turns) == 1:
+            raise
+        raise type(exc)(f"turn {number}: {exc}") from exc
+
+
+def build_scene(job: Job) -> Scene:
+    """Decode, detect, rig and analyse ``job`` once, for the frame loop."""
+    from .media import fit_picture, load_image_with_alpha
+
+    timings = {}
+    t = time.perf_counter()
+    image, alpha = load_image_with_alpha(job.image, background=CUTOUT_BACKDROP)
+    sounds = []
+    for number, turn in enumerate(job.turns, start=1):
+        with _in_turn(job, number):
+            sounds.append(_turn_sound(turn, job))
+    audio = _soundtrack(sounds)
+    limit = job.limits.max_audio_seconds
+    if audio.shape[1] / OUTPUT_SR > limit:
+        raise AudioError(
+            f"the turns last {audio.shape[1] / OUTPUT_SR:.0f} s together, longer than the limit of {limit:.0f} s"
+        )
+    timings["load"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    faces, speakers = _characters(image, job)
+    image, alpha, scale = fit_picture(image, alpha, max_size=job.encode.max_size)
+    faces = [f.scaled(scale) for f in faces]
+    by_index = {f.index: f for f in faces}
+    speakers = [None if s is None else by_index[s.index] for s in speakers]
+    timings["detect"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    fps = job.encode.fps
+    n_frames = samples_to_frames(audio.shape[1], sr=OUTPUT_SR, fps=fps)
+    mouths, voices, speaking = _timeline(sounds, speakers, fps=fps, n_frames=n_frames)
+    actors, stage = _cast(image, alpha, faces, mouths, voices, speaking, job)
+    timings["analyse"] = time.perf_counter() - t
+    speaker = next(s for s in speakers if s is not None)
+    return Scene(image, actors, n_frames, fps, audio, OUTPUT_SR, speaker, timings, stage)
+
+
+def _timeline(sounds: list, speakers: list, *, fps: float, n_frames: int) -> tuple:
+    """Per speaking face, its mouth track and voice over the whole timeline (closed and
+    silent outside its own turns), and who speaks in each frame (-1: nobody).
+
+    Returns ``(mouths, voices, speaking)``: ``{face index: MouthTrack}``,
+    ``{face index: Prosody}`` and an int array [shape=(n_frames,)].
+    """
+    from .motion import mouth_track, mouth_track_from_phones, place_tracks, prosody
+
+    mouths, voices = {}, {}
+    speaking = np.full(n_frames, -1)
+    position = 0
+    for sound, face in zip(sounds, speakers):
+        start = position
+        position += sound.y.shape[1]
+        if face is None:
+            continue
+        f0 = frame_of(start / OUTPUT_SR, fps=fps)
+        n = min(n_frames - f0, samples_to_frames(sound.y.shape[1], sr=OUTPUT_SR, fps=fps))
+        if sound.phones is not None:
+            track = mouth_track_from_phones(sound.phones, fps=fps, n_frames=n)
+        else:
+            track = mouth_track(sound.y16, sr=ANALYSIS_SR, fps=fps, n_frames=n)
+        mouths.setdefault(face.index, []).append((f0, track))
+        voices.setdefault(face.index, []).append((f0, prosody(sound.y16, sr=ANALYSIS_SR, fps=fps, n_frames=n)))
+        speaking[f0 : f0 + n] = face.index
+    mouths = {i: place_tracks(pieces, n_frames=n_frames) for i, pieces in mouths.items()}
+    voices = {i: place_tracks(pieces, n_frames=n_frames) for i, pieces in voices.items()}
+    return mouths, voices, speaking
+
+
+def _cast(image, alpha, faces: list, mouths: dict, voices: dict, speaking: np.ndarray, job: Job) -> tuple:
+    """The actors (faces that move) and master mode's stage.
+
+    In standard mode only the speakers' mouths move. In vivid and master every character
+    moves (see motion.conversation_motion); a listener too small to animate at this video
+    size stays as it is.
+    """
+    from .motion import conversation_motion, mix_prosody
+
+    vivid = job.motion.vivid
+    motions = {}
+    if vivid:
+        centres = {f.index: f.box[0] + f.box[2] / 2 for f in faces}
+        motions = conversation_motion(speaking, voices, centres=centres, seed=job.motion.seed)
+    actors = []
+    for face in faces:
+        if face.index not in mouths and not vivid:
+            continue  # standard mode: faces that never speak stay exactly as in the picture
+        try:
+            animator = FaceAnimator(image, face, whole_face=vivid, head_motion=vivid)
+        except ParameterError:
+            if face.index in mouths:
+                raise
+            continue
+        actors.append(Actor(animator, mouths.get(face.index), motions.get(face.index)))
+    stage = None
+    if job.motion.mode == "master":
+        everyone = mix_prosody(list(voices.values()))
+        stage = _stage(image, faces, everyone, alpha=alpha, seed=job.motion.seed)
+    return actors, stage
+
+
+def _stage(image: np.ndarray, faces: list, voice, *, alpha: np.ndarray | None, seed: int) -> Stage:
+    """Master mode's layers and body/camera motion for ``image`` (output size) and its faces.
+
+    ``voice`` is the Prosody of everything said; ``alpha`` the picture's transparency, if any.
+    """
+    from .characters import has_cutout, person_mask
+    from .motion import body_motion
+
+    mask = person_mask(image, faces, alpha=alpha)
+    backdrop = CUTOUT_BACKDROP if has_cutout(alpha) else None
+    # Keep the faces sharp (eyes, brows, lips), with a little margin for the feathered edge.
+    heads = [(x - w / 10, y - h / 10, x + w * 1.1, y + h * 1.1) for x, y, w, h in (f.box for f in faces)]
+    animator = StageAnimator(image, mask, backdrop=backdrop, sharp_boxes=heads)
+    return Stage(animator, body_motion(voice, seed=seed))
