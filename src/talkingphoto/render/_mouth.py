@@ -434,7 +434,7 @@ def _interior(box, opening, upper_teeth_edge, lower_lip_edge, lower_lip_rest, ce
         lip_shadow = np.clip((v - top_v) / (0.035 * W + 1), 0, 1)
         shade = (1 - 0.3 * np.abs(u) ** 2.2) * (1 - 0.08 * seams) * (0.8 + 0.2 * lip_shadow) * (0.9 + 0.1 * light)
         if own is not None:  # beside the picture's own teeth: their colour, barely shaded
-            shade = 0.6 + 0.4 * shade
+            shade = 0.8 + 0.2 * shade
         upper_cover = _cover(v - roots) * _cover(teeth_bottom - v) * _cover((0.8 - np.abs(u)) * 0.5 * W)
         _over(colour, teeth_rgb * shade[..., None], upper_cover)
         colour = cv2.GaussianBlur(colour, (0, 0), max(0.5, 0.012 * W))  # soft, like the photo
