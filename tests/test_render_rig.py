@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from conftest import synthetic_face
@@ -123,3 +125,14 @@ def test_a_face_too_small_to_animate_is_refused_in_words():
     _, face = synthetic_face(size=40, iris_distance=6)
     with pytest.raises(ParameterError, match=r"face 0 is too small to animate .* raise --max-size"):
         build_rig(face, image_shape=(40, 40, 3), whole_face=True)
+
+
+def test_standard_mode_rigs_lips_under_a_nose_fitted_onto_them():
+    # A mesh fitted to a small drawn nose can put the nose on the upper lip.
+    _, face = synthetic_face()
+    lm = face.landmarks.copy()
+    lm[topo.NOSE_BOTTOM, 1] = lm[topo.LIPS_UPPER_OUTER][:, 1].min() - 0.5
+    face = replace(face, landmarks=lm)
+    rig = build_rig(face, image_shape=(240, 240), whole_face=False)
+    assert {"upper_outer", "upper_inner", "lower_inner", "lower_outer"} <= set(rig.slot)
+    pose_points(rig, Pose(open=0.5))
