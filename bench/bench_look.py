@@ -83,7 +83,7 @@ def _tooth_colour(frame: np.ndarray, opening: np.ndarray):
     return teeth.mean(0) if len(teeth) >= 6 else None
 
 
-def _strip(frames: list, box, labels: list) -> np.ndarray:
+def _strip(frames: list, box, labels: list, *, columns: int = 8) -> np.ndarray:
     x0, y0, x1, y1 = box
     tiles = []
     for frame, label in zip(frames, labels):
@@ -91,7 +91,6 @@ def _strip(frames: list, box, labels: list) -> np.ndarray:
         cv2.putText(tile, label, (4, 16), cv2.FONT_HERSHEY_SIMPLEX, 0.5, (0, 0, 0), 3, cv2.LINE_AA)
         cv2.putText(tile, label, (4, 16), cv2.FONT_HERSHEY_SIMPLEX, 0.5, (255, 255, 255), 1, cv2.LINE_AA)
         tiles.append(tile)
-    columns = 8
     while len(tiles) % columns:
         tiles.append(np.zeros_like(tiles[0]))
     return np.vstack([np.hstack(tiles[i : i + columns]) for i in range(0, len(tiles), columns)])
@@ -150,7 +149,7 @@ def measure(picture: Path, audio: Path, out: Path, *, mode: str) -> dict:
         peak = int(np.argmax(actor.motion.blink))
         run = range(max(0, peak - 4), min(len(frames), peak + 4))
         both = _box(lm[np.concatenate([topo.RIGHT_EYE_UPPER, topo.LEFT_EYE_UPPER, topo.RIGHT_EYE_LOWER, topo.LEFT_EYE_LOWER])], 0.3 * rig.eye_width, scene.image.shape)
-        strip = _strip([frames[i] for i in run], both, [f"#{i}" for i in run])
+        strip = _strip([frames[i] for i in run], both, [f"#{i}" for i in run], columns=2)
         cv2.imwrite(str(out / f"{name}_eyes.png"), cv2.cvtColor(strip, cv2.COLOR_RGB2BGR))
     return {
         "picture": name,

@@ -9,7 +9,7 @@ from ..characters import Face, style_features
 from ..characters import topology as topo
 from ._eyes import lid_palette, paint_lash_line, paint_lid
 from ._head import HeadWarp, build_head_warp
-from ._mouth import MouthLook, erase_mouth, find_own_teeth, paint_mouth, palette_from_image
+from ._mouth import MouthLook, erase_mouth, find_own_teeth, fit_lips, paint_mouth, palette_from_image
 from ._rig import Pose, build_rig, mouth_polygon, pose_points
 from ._warp import piecewise_affine_maps, remap
 
@@ -53,14 +53,25 @@ class FaceAnimator:
     """
 
     def __init__(self, image: np.ndarray, face: Face, *, whole_face: bool, head_motion: bool):
+        lm = face.landmarks[:, :2]
+        outer = np.vstack([lm[topo.LIPS_UPPER_OUTER], lm[topo.LIPS_LOWER_OUTER][::-1]])
+        line_art = None
+        if face.style == "drawn" and style_features(image, face.box)["flat"] >= FLAT_SHADING:
+            # A line-art mouth is replaced, not overlaid: the picture's own is erased
+            # whenever the face leaves it, and the painted one, on the lips fitted to the
+            # drawn mouth, takes its ink.
+            width = float(np.linalg.norm(lm[topo.MOUTH_CORNER_LEFT] - lm[topo.MOUTH_CORNER_RIGHT]))
+            line_art = erase_mouth(image, outer, mouth_width=width)
+            box, _, where = line_art[:3]
+            face = replace(face, landmarks=fit_lips(face.landmarks, where, box[:2]))
+            lm = face.landmarks[:, :2]
+            outer = np.vstack([lm[topo.LIPS_UPPER_OUTER], lm[topo.LIPS_LOWER_OUTER][::-1]])
         self.face = face
         self.rig = build_rig(face, image_shape=image.shape, whole_face=whole_face)
         # Big faces: the warp is smooth enough to compute at half resolution (4x less work);
         # small mouths keep every pixel.
         self.map_step = 2 if self.rig.mouth_width >= 48 else 1
         self.head: HeadWarp | None = build_head_warp(face, image_shape=image.shape) if head_motion else None
-        lm = face.landmarks[:, :2]
-        outer = np.vstack([lm[topo.LIPS_UPPER_OUTER], lm[topo.LIPS_LOWER_OUTER][::-1]])
         inner = np.vstack([lm[topo.LIPS_UPPER_INNER], lm[topo.LIPS_LOWER_INNER][::-1]])
         lips = _polygon_mask(image.shape, outer) & ~_polygon_mask(image.shape, inner)
         centre = outer.mean(0)
@@ -70,14 +81,12 @@ class FaceAnimator:
         teeth = face.detector != "points"
         self.erased = None
         own = None
-        if face.style == "drawn" and style_features(image, face.box)["flat"] >= FLAT_SHADING:
-            # A line-art mouth is replaced, not overlaid: the picture's own is erased
-            # whenever the face leaves it, and the painted one takes its ink.
-            box, erased, where, ink, stroke = erase_mouth(image, outer, mouth_width=self.rig.mouth_width)
+        if line_art is not None:
+            box, erased, where, ink, stroke = line_art
             # Only the rig's region is ever rewritten: nothing outside it may change.
             rx0, ry0, rx1, ry1 = self.rig.roi
             ys, xs = np.mgrid[box[1] : box[3], box[0] : box[2]]
-            where &= (xs >= rx0) & (xs < rx1) & (ys >= ry0) & (ys < ry1)
+            where = where & (xs >= rx0) & (xs < rx1) & (ys >= ry0) & (ys < ry1)
             self.erased = (box, erased, where)
             width = float(np.clip(stroke, 1.0, max(1.0, 0.045 * self.rig.mouth_width)))
             self.look = MouthLook(palette, "drawn", teeth=teeth, line=ink, line_width=width)

@@ -14,7 +14,18 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-__all__ = ["MouthLook", "MouthPalette", "OwnTeeth", "erase_mouth", "find_own_teeth", "palette_from_image", "paint_mouth"]
+from ..characters import topology as topo
+
+__all__ = [
+    "MouthLook",
+    "MouthPalette",
+    "OwnTeeth",
+    "erase_mouth",
+    "find_own_teeth",
+    "fit_lips",
+    "palette_from_image",
+    "paint_mouth",
+]
 
 
 @dataclass(frozen=True)
@@ -261,6 +272,54 @@ def erase_mouth(image: np.ndarray, outer: np.ndarray, *, mouth_width: float) -> 
     fill = cv2.dilate(mouth.astype(np.uint8), np.ones((5, 5), np.uint8))
     erased = cv2.inpaint(np.ascontiguousarray(box), fill, 3, cv2.INPAINT_TELEA) if fill.any() else box.copy()
     return (int(x0), int(y0), int(x1), int(y1)), erased, fill.astype(bool), ink, stroke
+
+
+def fit_lips(landmarks: np.ndarray, mouth: np.ndarray, origin) -> np.ndarray:
+    """Lip landmarks moved onto the mouth a character's artist drew.
+
+    A face mesh fitted to an anime face tends to make its lips too wide and tilted; the
+    redrawn mouth would then be a different mouth. The lips are scaled down (never up) to
+    the drawn mouth's length, slid along the mouth line onto its middle, and turned to its
+    slant when it has a clear one, else level with the eyes.
+
+    Parameters
+    ----------
+    landmarks : np.ndarray [shape=(478, 3), float]
+    mouth : np.ndarray [shape=(h, w), dtype=bool]
+        The drawn mouth's pixels (see erase_mouth), slightly grown.
+    origin : (x, y)
+        Where ``mouth``'s pixel (0, 0) sits in the picture.
+
+    Returns
+    -------
+    np.ndarray [shape=(478, 3), float32]
+    """
+    lm = np.array(landmarks, dtype=np.float64)
+    core = cv2.erode(mouth.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    ys, xs = np.nonzero(core)
+    if len(xs) < 8:
+        return lm.astype(np.float32)
+    pts = np.stack([xs + origin[0], ys + origin[1]], 1).astype(np.float64)
+    left_corner, right_corner = lm[topo.MOUTH_CORNER_RIGHT, :2], lm[topo.MOUTH_CORNER_LEFT, :2]
+    width = float(np.linalg.norm(right_corner - left_corner))
+    right = (right_corner - left_corner) / max(width, 1e-6)
+    centre = pts.mean(0)
+    values, vectors = np.linalg.eigh(np.cov((pts - centre).T))
+    axis = vectors[:, 1] * (1 if vectors[:, 1] @ right >= 0 else -1)
+    if values[1] < 2.25 * max(values[0], 1e-6):  # not clearly longer than tall: level with the eyes
+        eyes = lm[topo.LEFT_EYE, :2].mean(0) - lm[topo.RIGHT_EYE, :2].mean(0)
+        axis = eyes / max(float(np.linalg.norm(eyes)), 1e-6)
+    turn = float(np.arctan2(axis[1], axis[0]) - np.arctan2(right[1], right[0]))
+    scale = float(np.clip(np.ptp(pts @ axis) / max(width, 1e-6), 0.5, 1.0))
+    if scale > 0.9 and abs(turn) < np.radians(3):
+        return lm.astype(np.float32)
+    middle = (left_corner + right_corner) / 2
+    target = middle + ((centre - middle) @ right) * right
+    cos, sin = np.cos(turn), np.sin(turn)
+    rotation = np.array([[cos, -sin], [sin, cos]])
+    lips = topo.LIPS_ALL
+    lm[lips, :2] = target + scale * (lm[lips, :2] - middle) @ rotation.T
+    return lm.astype(np.float32)
 
 
 def _profile(u_line: np.ndarray, v_line: np.ndarray, u: np.ndarray) -> np.ndarray:
