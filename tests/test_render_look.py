@@ -120,6 +120,18 @@ def test_photo_upper_teeth_stay_with_the_skull_as_the_jaw_drops():
     assert np.median(diff[upper]) < 12  # same pixels, in place (soft shading aside)
 
 
+def test_nearly_closed_lips_show_a_shadow_not_the_teeth():
+    image, face = _toothy_photo()
+    animator = FaceAnimator(image, face, whole_face=False, head_motion=False)
+    frame = image.copy()
+    pose = Pose(open=0.04)
+    animator.apply(frame, pose)
+    slit = np.zeros(image.shape[:2], np.uint8)
+    cv2.fillPoly(slit, [np.round(mouth_polygon(animator.rig, animator.posed_points(pose))).astype(np.int32)], 1)
+    luma = frame[slit > 0].astype(float) @ [0.299, 0.587, 0.114]
+    assert luma.max() < 0.8 * (np.array(ENAMEL) @ [0.299, 0.587, 0.114])
+
+
 @pytest.mark.parametrize("drawn", [False, True])
 def test_rounded_vowels_hide_teeth_but_never_grey_them(drawn):
     palette = MouthPalette(cavity=(70.0, 30.0, 34.0), teeth=(235.0, 225.0, 210.0), tongue=(150.0, 70.0, 72.0))
@@ -256,3 +268,28 @@ def test_real_grins_close_and_real_teeth_keep_their_colour(real_data):
         animator.apply(frame, Pose(open=amount))
         lab, n = _tooth_lab(frame, mouth_polygon(animator.rig, animator.posed_points(Pose(open=amount))))
         assert n > 20 and np.linalg.norm(lab - source) < 5.0
+
+
+def test_lips_are_fitted_to_a_narrower_drawn_mouth():
+    from talkingphoto.render._mouth import fit_lips
+
+    _, face = synthetic_face()
+    lm = face.landmarks.astype(np.float64)
+    corners = lm[[topo.MOUTH_CORNER_RIGHT, topo.MOUTH_CORNER_LEFT], :2]
+    middle = corners.mean(0)
+    # Tilt the mesh's lips by 8 degrees about their middle; the drawn mouth is level and
+    # 60 % as long, 3 px to the right.
+    angle = np.radians(8)
+    rotation = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
+    lm[topo.LIPS_ALL, :2] = middle + (lm[topo.LIPS_ALL, :2] - middle) @ rotation.T
+    width = float(np.linalg.norm(corners[1] - corners[0]))
+    mouth = np.zeros((240, 240), bool)
+    x0, x1 = int(middle[0] + 3 - 0.3 * width), int(middle[0] + 3 + 0.3 * width)
+    mouth[int(middle[1]) - 3 : int(middle[1]) + 4, x0 - 2 : x1 + 3] = True  # grown by 2 px, like erase_mouth's
+    fitted = fit_lips(lm, mouth, (0, 0))
+    left, right = fitted[topo.MOUTH_CORNER_RIGHT, :2], fitted[topo.MOUTH_CORNER_LEFT, :2]
+    assert np.linalg.norm(right - left) == pytest.approx(0.6 * width, abs=2.0)
+    assert abs(right[1] - left[1]) < 1.0  # level, like the drawn mouth
+    assert (left + right)[0] / 2 == pytest.approx(middle[0] + 3, abs=1.0)
+    others = np.setdiff1d(np.arange(len(lm)), topo.LIPS_ALL)
+    assert np.array_equal(fitted[others], lm[others].astype(np.float32))  # only the lips move

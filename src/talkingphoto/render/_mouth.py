@@ -278,9 +278,9 @@ def fit_lips(landmarks: np.ndarray, mouth: np.ndarray, origin) -> np.ndarray:
     """Lip landmarks moved onto the mouth a character's artist drew.
 
     A face mesh fitted to an anime face tends to make its lips too wide and tilted; the
-    redrawn mouth would then be a different mouth. The lips are scaled down (never up) to
-    the drawn mouth's length, slid along the mouth line onto its middle, and turned to its
-    slant when it has a clear one, else level with the eyes.
+    redrawn mouth would then be a different mouth. Lips over 1.4 times the drawn mouth's
+    length are scaled down to it, slid along the mouth line onto its middle, and turned to
+    its slant when it has a clear one, else level with the eyes.
 
     Parameters
     ----------
@@ -311,7 +311,7 @@ def fit_lips(landmarks: np.ndarray, mouth: np.ndarray, origin) -> np.ndarray:
         axis = eyes / max(float(np.linalg.norm(eyes)), 1e-6)
     turn = float(np.arctan2(axis[1], axis[0]) - np.arctan2(right[1], right[0]))
     scale = float(np.clip(np.ptp(pts @ axis) / max(width, 1e-6), 0.5, 1.0))
-    if scale > 0.9 and abs(turn) < np.radians(3):
+    if scale > 0.7:  # close enough: the mesh's own lips (the evaluation's mesh agrees with them)
         return lm.astype(np.float32)
     middle = (left_corner + right_corner) / 2
     target = middle + ((centre - middle) @ right) * right
@@ -448,6 +448,9 @@ def _interior(box, opening, upper_teeth_edge, lower_lip_edge, lower_lip_rest, ce
         colour = cavity * glow[..., None]
 
     own = look.own_teeth if look.teeth else None
+    # Through a slit between nearly closed lips no light reaches the teeth: it reads as a
+    # dark line, as closed lips do, and the teeth come up as the lips part.
+    lit = np.clip((gap - 0.015 * W) / (0.05 * W), 0, 1)
     height = own.height if own is not None else 0.1 * W
     teeth_height = height * (1 - 0.45 * u**2) * (1 - 0.35 * rounding)
     teeth_bottom = upper_v + teeth_height
@@ -472,14 +475,14 @@ def _interior(box, opening, upper_teeth_edge, lower_lip_edge, lower_lip_rest, ce
         band = np.maximum(np.minimum(teeth_height, 0.4 * gap), fv * (gap + 2))
         if own is not None:  # the picture's own teeth hang from the skull, like a photo's
             band = np.maximum(band, teeth_bottom - top_v)
-        _over(colour, teeth_rgb, _cover(top_v + band - v) * _cover((0.78 - np.abs(u)) * 0.5 * W))
+        _over(colour, teeth_rgb, _cover(top_v + band - v) * _cover((0.78 - np.abs(u)) * 0.5 * W) * lit)
     elif look.teeth:
         # Lower teeth: a short row riding on the jaw behind the lower lip, shown on wide vowels.
         wide = np.clip((gap - 0.15 * W) / (0.15 * W), 0, 1)
         lower_top = lower_v - 0.04 * W * (1 - 1.5 * u**2) * wide
         lower_cover = _cover(v - lower_top) * _cover((0.45 - np.abs(u)) * 0.5 * W) * (wide > 0)
         side = 1 - 0.3 * np.abs(u) ** 2.2
-        _over(colour, (0.82 * teeth_rgb) * side[..., None], lower_cover)
+        _over(colour, (0.82 * teeth_rgb) * side[..., None], lower_cover * lit)
         # Upper teeth: lit from above (the lip shades their roots, the biting edges catch
         # the light), darker towards the corners; rounding hides them, it never greys them.
         # Narrow dark seams between the teeth, and rounded tips, so they read as teeth and
@@ -495,7 +498,7 @@ def _interior(box, opening, upper_teeth_edge, lower_lip_edge, lower_lip_rest, ce
         if own is not None:  # beside the picture's own teeth: their colour, barely shaded
             shade = 0.8 + 0.2 * shade
         upper_cover = _cover(v - roots) * _cover(teeth_bottom - v) * _cover((0.8 - np.abs(u)) * 0.5 * W)
-        _over(colour, teeth_rgb * shade[..., None], upper_cover)
+        _over(colour, teeth_rgb * shade[..., None], upper_cover * lit)
         colour = cv2.GaussianBlur(colour, (0, 0), max(0.5, 0.012 * W))  # soft, like the photo
     elif not drawn:
         colour = cv2.GaussianBlur(colour, (0, 0), max(0.5, 0.012 * W))
@@ -508,5 +511,7 @@ def _interior(box, opening, upper_teeth_edge, lower_lip_edge, lower_lip_rest, ce
             map_y = (ys - by - shift * down[1]).astype(np.float32)
             cover = cv2.remap(layer, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
             pixels = cv2.remap(own.pixels, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-            _over(colour, pixels, cover)
+            _over(colour, pixels, cover * lit)
+    if look.line is None:  # lips that nearly touch: a soft shadow between them, not a black slit
+        _over(colour, 0.5 * (cavity + tongue_rgb), 1 - lit)
     return colour
