@@ -2,22 +2,16 @@
 
 from dataclasses import dataclass, replace
 
-import cv2
 import numpy as np
 
-from ..characters import Face, style_features
-from ..characters import topology as topo
+from ..characters import Face
 from ._eyes import lid_palette, paint_lash_line, paint_lid
 from ._head import HeadWarp, build_head_warp
-from ._mouth import MouthLook, erase_mouth, find_own_teeth, fit_lips, paint_mouth, palette_from_image
+from ._mouth import paint_mouth, read_mouth
 from ._rig import Pose, build_rig, mouth_polygon, pose_points
 from ._warp import piecewise_affine_maps, remap
 
 __all__ = ["FaceAnimator", "HeadPose"]
-
-# Share of exactly flat pixels above which a drawn face is cel-shaded line art (see
-# characters/_style.py: 39-57 % on anime, 8-9 % on a digital painting).
-FLAT_SHADING = 0.15
 
 
 @dataclass(frozen=True)
@@ -29,12 +23,6 @@ class HeadPose:
     roll: float = 0.0
     shift_x: float = 0.0
     shift_y: float = 0.0
-
-
-def _polygon_mask(shape, polygon: np.ndarray) -> np.ndarray:
-    mask = np.zeros(shape[:2], np.uint8)
-    cv2.fillPoly(mask, [np.round(polygon).astype(np.int32)], 1)
-    return mask.astype(bool)
 
 
 class FaceAnimator:
@@ -53,54 +41,21 @@ class FaceAnimator:
     """
 
     def __init__(self, image: np.ndarray, face: Face, *, whole_face: bool, head_motion: bool):
-        lm = face.landmarks[:, :2]
-        outer = np.vstack([lm[topo.LIPS_UPPER_OUTER], lm[topo.LIPS_LOWER_OUTER][::-1]])
-        line_art = None
-        if face.style == "drawn" and style_features(image, face.box)["flat"] >= FLAT_SHADING:
-            # A line-art mouth is replaced, not overlaid: the picture's own is erased
-            # whenever the face leaves it, and the painted one, on the lips fitted to the
-            # drawn mouth, takes its ink.
-            width = float(np.linalg.norm(lm[topo.MOUTH_CORNER_LEFT] - lm[topo.MOUTH_CORNER_RIGHT]))
-            line_art = erase_mouth(image, outer, mouth_width=width)
-            box, _, where = line_art[:3]
-            face = replace(face, landmarks=fit_lips(face.landmarks, where, box[:2]))
-            lm = face.landmarks[:, :2]
-            outer = np.vstack([lm[topo.LIPS_UPPER_OUTER], lm[topo.LIPS_LOWER_OUTER][::-1]])
+        # The mouth is read first: a line-art mouth moves the lips onto the drawn one.
+        face, self.look, self.erased = read_mouth(image, face)
         self.face = face
         self.rig = build_rig(face, image_shape=image.shape, whole_face=whole_face)
         # Big faces: the warp is smooth enough to compute at half resolution (4x less work);
         # small mouths keep every pixel.
         self.map_step = 2 if self.rig.mouth_width >= 48 else 1
         self.head: HeadWarp | None = build_head_warp(face, image_shape=image.shape) if head_motion else None
-        inner = np.vstack([lm[topo.LIPS_UPPER_INNER], lm[topo.LIPS_LOWER_INNER][::-1]])
-        lips = _polygon_mask(image.shape, outer) & ~_polygon_mask(image.shape, inner)
-        centre = outer.mean(0)
-        around = _polygon_mask(image.shape, centre + 1.8 * (outer - centre))
-        skin = around & ~_polygon_mask(image.shape, centre + 1.2 * (outer - centre))
-        palette = palette_from_image(image, lips, skin, style=face.style)
-        teeth = face.detector != "points"
-        self.erased = None
-        own = None
-        if line_art is not None:
-            box, erased, where, ink, stroke = line_art
+        if self.erased is not None:
             # Only the rig's region is ever rewritten: nothing outside it may change.
+            (bx0, by0, bx1, by1), erased, where = self.erased
             rx0, ry0, rx1, ry1 = self.rig.roi
-            ys, xs = np.mgrid[box[1] : box[3], box[0] : box[2]]
+            ys, xs = np.mgrid[by0:by1, bx0:bx1]
             where = where & (xs >= rx0) & (xs < rx1) & (ys >= ry0) & (ys < ry1)
-            self.erased = (box, erased, where)
-            width = float(np.clip(stroke, 1.0, max(1.0, 0.045 * self.rig.mouth_width)))
-            self.look = MouthLook(palette, "drawn", teeth=teeth, line=ink, line_width=width)
-        else:
-            # Photos and painted faces keep their lips (they warp like skin) and show their
-            # own teeth; painted ones get flat interiors.
-            if teeth:
-                lip = np.median(image[lips].reshape(-1, 3), 0) if lips.any() else palette.cavity
-                own = find_own_teeth(image, lm[topo.LIPS_UPPER_INNER], lm[topo.LIPS_LOWER_INNER], lip)
-            if own is not None:
-                # Painted teeth continue the picture's own in colour.
-                shown = own.pixels[own.upper > 0.5]
-                palette = replace(palette, teeth=tuple(float(v) for v in np.median(shown, 0)))
-            self.look = MouthLook(palette, face.style, teeth=teeth, own_teeth=own)
+            self.erased = ((bx0, by0, bx1, by1), erased, where)
         self.lids = {}
         if self.rig.lids != "still" and "right_upper_lid" in self.rig.slot:
             for side in ("right", "left"):

@@ -9,11 +9,12 @@ drawn in a small box around the opening, in the mouth's own frame (``right``, ``
 so head roll is handled for free, with anti-aliased edges.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
 
+from ..characters import Face, style_features
 from ..characters import topology as topo
 
 __all__ = [
@@ -25,7 +26,12 @@ __all__ = [
     "fit_lips",
     "palette_from_image",
     "paint_mouth",
+    "read_mouth",
 ]
+
+# Share of exactly flat pixels above which a drawn face is cel-shaded line art (see
+# characters/_style.py: 39-57 % on anime, 8-9 % on a digital painting).
+FLAT_SHADING = 0.15
 
 
 @dataclass(frozen=True)
@@ -320,6 +326,64 @@ def fit_lips(landmarks: np.ndarray, mouth: np.ndarray, origin) -> np.ndarray:
     lips = topo.LIPS_ALL
     lm[lips, :2] = target + scale * (lm[lips, :2] - middle) @ rotation.T
     return lm.astype(np.float32)
+
+
+def _polygon_mask(shape, polygon: np.ndarray) -> np.ndarray:
+    mask = np.zeros(shape[:2], np.uint8)
+    cv2.fillPoly(mask, [np.round(polygon).astype(np.int32)], 1)
+    return mask.astype(bool)
+
+
+def read_mouth(image: np.ndarray, face: Face) -> tuple:
+    """Read from the picture how to paint ``face``'s mouth.
+
+    Parameters
+    ----------
+    image : np.ndarray [shape=(h, w, 3), dtype=uint8, RGB]
+    face : Face
+        In the picture's pixels.
+
+    Returns
+    -------
+    face : Face
+        ``face``, with its lips moved onto the drawn mouth for line art (see fit_lips).
+    look : MouthLook
+    erased : tuple or None
+        Line art: ``(box, pixels, where)`` from erase_mouth, the picture without its mouth.
+    """
+    lm = face.landmarks[:, :2]
+    outer = np.vstack([lm[topo.LIPS_UPPER_OUTER], lm[topo.LIPS_LOWER_OUTER][::-1]])
+    line_art = None
+    if face.style == "drawn" and style_features(image, face.box)["flat"] >= FLAT_SHADING:
+        # A line-art mouth is replaced, not overlaid: the picture's own is erased whenever
+        # the face leaves it, and the painted one, on lips fitted to it, takes its ink.
+        width = float(np.linalg.norm(lm[topo.MOUTH_CORNER_LEFT] - lm[topo.MOUTH_CORNER_RIGHT]))
+        line_art = erase_mouth(image, outer, mouth_width=width)
+        box, _, where = line_art[:3]
+        face = replace(face, landmarks=fit_lips(face.landmarks, where, box[:2]))
+        lm = face.landmarks[:, :2]
+        outer = np.vstack([lm[topo.LIPS_UPPER_OUTER], lm[topo.LIPS_LOWER_OUTER][::-1]])
+    inner = np.vstack([lm[topo.LIPS_UPPER_INNER], lm[topo.LIPS_LOWER_INNER][::-1]])
+    lips = _polygon_mask(image.shape, outer) & ~_polygon_mask(image.shape, inner)
+    centre = outer.mean(0)
+    around = _polygon_mask(image.shape, centre + 1.8 * (outer - centre))
+    skin = around & ~_polygon_mask(image.shape, centre + 1.2 * (outer - centre))
+    palette = palette_from_image(image, lips, skin, style=face.style)
+    teeth = face.detector != "points"
+    if line_art is not None:
+        box, erased, where, ink, stroke = line_art
+        mouth_width = float(np.linalg.norm(lm[topo.MOUTH_CORNER_LEFT] - lm[topo.MOUTH_CORNER_RIGHT]))
+        width = float(np.clip(stroke, 1.0, max(1.0, 0.045 * mouth_width)))
+        return face, MouthLook(palette, "drawn", teeth=teeth, line=ink, line_width=width), (box, erased, where)
+    # Photos and painted faces keep their lips (they warp like skin) and show their own
+    # teeth; painted ones get flat interiors.
+    own = None
+    if teeth:
+        lip = np.median(image[lips].reshape(-1, 3), 0) if lips.any() else palette.cavity
+        own = find_own_teeth(image, lm[topo.LIPS_UPPER_INNER], lm[topo.LIPS_LOWER_INNER], lip)
+    if own is not None:  # painted teeth continue the picture's own in colour
+        palette = replace(palette, teeth=tuple(float(v) for v in np.median(own.pixels[own.upper > 0.5], 0)))
+    return face, MouthLook(palette, face.style, teeth=teeth, own_teeth=own), None
 
 
 def _profile(u_line: np.ndarray, v_line: np.ndarray, u: np.ndarray) -> np.ndarray:
