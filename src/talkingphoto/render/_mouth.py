@@ -472,10 +472,16 @@ def paint_mouth(
         )  # fmt: skip
         _over(region, colour, alpha)
     if line > 0:
-        # Drawn at 4x and averaged down, so the stroke keeps the artist's fractional width.
+        # Drawn at 4x and averaged down, so the stroke keeps the artist's fractional width;
+        # the upper lip's line is the artist's full stroke, the lower one lighter, so a
+        # mouth just parted stays a line with a dark gap, not a thick ring.
         fine = np.zeros((mask.shape[0] * 4, mask.shape[1] * 4), np.uint8)
         outline = np.round((opening - (x0, y0) + 0.375) * 4 * (1 << shift)).astype(np.int32)
-        cv2.polylines(fine, [outline], True, 255, thickness=max(1, int(round(4 * line))), lineType=cv2.LINE_AA, shift=shift)
+        middle = len(opening) // 2 + 1
+        upper, lower = outline[:middle], np.vstack([outline[middle - 1 :], outline[:1]])
+        for edge, width in ((lower, 0.6 * line), (upper, line)):
+            thickness = max(1, int(round(4 * width)))
+            cv2.polylines(fine, [edge], False, 255, thickness=thickness, lineType=cv2.LINE_AA, shift=shift)
         ink = cv2.resize(fine, mask.shape[::-1], interpolation=cv2.INTER_AREA).astype(np.float32)
         _over(region, np.array(look.line, np.float32), ink * (opacity / 255.0))
     canvas[y0:y1, x0:x1] = np.clip(region + 0.5, 0, 255).astype(np.uint8)
