@@ -226,6 +226,10 @@ def test_the_face_rests_on_the_picture_in_silence_and_closes_between_words():
     assert shapes.rest[20:60].max() == 0.0  # speech and the short gap: the controls decide
     assert shapes.rest[75:].min() == 1.0  # back on the picture's mouth in the pause
     assert np.abs(np.diff(shapes.rest)).max() < 0.6  # eased, not snapped
+    # Speech from the second frame on: the first is still the picture's.
+    open_ = np.full(30, 0.7)
+    open_[0] = 0.0
+    assert mouth_shapes(_track(open_, fps=fps)).rest[:2].tolist() == [1.0, 0.0]
 
 
 def test_first_frame_of_silence_is_the_picture_itself():

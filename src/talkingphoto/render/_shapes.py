@@ -95,7 +95,8 @@ def _smoothstep(x: np.ndarray) -> np.ndarray:
 
 
 def _rest_weight(quiet: np.ndarray, fps: float) -> np.ndarray:
-    """1 inside long quiet runs (and quiet runs at either end), easing to 0 at their edges."""
+    """1 inside long quiet runs (and quiet runs at either end of the clip), easing to 0
+    at their edges."""
     n = len(quiet)
     rest = np.zeros(n)
     ease = max(1.0, EASE * fps)
@@ -105,9 +106,12 @@ def _rest_weight(quiet: np.ndarray, fps: float) -> np.ndarray:
         if not (at_start or at_end or b - a >= PAUSE * fps):
             continue
         i = np.arange(a, b)
+        # A run at either end of the clip eases within itself, however short: the first
+        # frame (the thumbnail) is the picture whenever it is silent.
+        span = min(ease, b - a) if at_start or at_end else ease
         to_start = np.inf if at_start else i - a + 1
         to_end = np.inf if at_end else b - i
-        rest[a:b] = _smoothstep(np.minimum(to_start, to_end) / ease)
+        rest[a:b] = _smoothstep(np.minimum(to_start, to_end) / span)
     return rest
 
 
@@ -135,7 +139,7 @@ def mouth_shapes(track: MouthTrack) -> MouthShapes:
     # Back from the eased opening to the jaw control that gives it with the eased lips.
     share = (1 - fv) * (1 - press) * (1 - 0.25 * np.maximum(spread, 0.0))
     open_ = np.where(share > 1e-3, (gap - fv * FV_GAP) / np.maximum(share, 1e-3), track.open)
-    rest = _rest_weight((gap < QUIET) & (press < 0.1), fps)
+    rest = _rest_weight((target < QUIET) & (press < 0.1), fps)
     return MouthShapes(
         fps, *(np.asarray(x, np.float32) for x in (np.clip(open_, 0, 1), spread, press, fv, tongue, rest))
     )
