@@ -114,7 +114,8 @@ def measure(picture: Path, audio: Path, out: Path, *, mode: str) -> dict:
     ]
     source_sharpness = [_sharpness(scene.image, b) for b in eye_boxes]
     mouth_box = _box(rig.vertices("upper_outer"), 0.35 * rig.mouth_width, scene.image.shape)
-    mouth_box = (mouth_box[0], mouth_box[1], mouth_box[2], min(scene.image.shape[0], mouth_box[3] + int(0.3 * rig.mouth_width)))
+    chin_room = min(scene.image.shape[0], mouth_box[3] + int(0.3 * rig.mouth_width))
+    mouth_box = (mouth_box[0], mouth_box[1], mouth_box[2], chin_room)
     up, lo = rig.slot["upper_inner"], rig.slot["lower_inner"]
     mid = len(up) // 2
 
@@ -148,7 +149,8 @@ def measure(picture: Path, audio: Path, out: Path, *, mode: str) -> dict:
     if actor.motion is not None:
         peak = int(np.argmax(actor.motion.blink))
         run = range(max(0, peak - 4), min(len(frames), peak + 4))
-        both = _box(lm[np.concatenate([topo.RIGHT_EYE_UPPER, topo.LEFT_EYE_UPPER, topo.RIGHT_EYE_LOWER, topo.LEFT_EYE_LOWER])], 0.3 * rig.eye_width, scene.image.shape)
+        eyes = np.concatenate([topo.RIGHT_EYE_UPPER, topo.LEFT_EYE_UPPER, topo.RIGHT_EYE_LOWER, topo.LEFT_EYE_LOWER])
+        both = _box(lm[eyes], 0.3 * rig.eye_width, scene.image.shape)
         strip = _strip([frames[i] for i in run], both, [f"#{i}" for i in run], columns=2)
         cv2.imwrite(str(out / f"{name}_eyes.png"), cv2.cvtColor(strip, cv2.COLOR_RGB2BGR))
     return {
@@ -170,9 +172,13 @@ def main() -> int:
     parser.add_argument("--mode", default="vivid")
     parser.add_argument("--pictures", nargs="+", type=Path, help="default: every face in tests/data/images")
     args = parser.parse_args()
-    pictures = args.pictures or sorted(p for p in (DATA / "images").iterdir() if p.suffix in (".png", ".jpg") and p.name not in SKIP)
+    faces = (p for p in (DATA / "images").iterdir() if p.suffix in (".png", ".jpg") and p.name not in SKIP)
+    pictures = args.pictures or sorted(faces)
     args.out.mkdir(parents=True, exist_ok=True)
-    print(f"{'picture':<24} {'style':<6} {'eye detail':>10} {'mouth step p99/max':>19} {'tooth dE med/p95 (n)':>22} {'frame 0 mouth':>13}")
+    print(
+        f"{'picture':<24} {'style':<6} {'eye detail':>10} {'mouth step p99/max':>19} "
+        f"{'tooth dE med/p95 (n)':>22} {'frame 0 mouth':>13}"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         audio = Path(tmp) / "speech.wav"
         _speech(audio)
@@ -180,7 +186,8 @@ def main() -> int:
             r = measure(picture, audio, args.out, mode=args.mode)
             teeth = f"{r['tooth_jump_median']:.1f}/{r['tooth_jump_p95']:.1f} ({r['tooth_frames']})"
             print(
-                f"{r['picture']:<24} {r['style']:<6} {r['eye_detail']:>10.2f} {r['mouth_step_p99']:>14.2f}/{r['mouth_step_max']:.2f} "
+                f"{r['picture']:<24} {r['style']:<6} {r['eye_detail']:>10.2f} "
+                f"{r['mouth_step_p99']:>14.2f}/{r['mouth_step_max']:.2f} "
                 f"{teeth:>22} {r['first_frame_diff']:>13d}",
                 flush=True,
             )

@@ -170,7 +170,8 @@ def test_fv_tucks_the_lower_lip_under_the_teeth():
     palette = animator.look.palette
     seen = column[np.argmax(column @ [0.299, 0.587, 0.114])]
     assert np.linalg.norm(seen - palette.teeth) < 0.5 * np.linalg.norm(seen - palette.cavity)  # teeth show
-    assert (column @ [0.299, 0.587, 0.114]).min() > 0.5 * np.dot(palette.cavity, [0.299, 0.587, 0.114])  # no gaping cavity
+    darkest = (column @ [0.299, 0.587, 0.114]).min()
+    assert darkest > 0.5 * np.dot(palette.cavity, [0.299, 0.587, 0.114])  # no gaping cavity
 
 
 def test_tongue_tip_rises_behind_the_upper_teeth():
@@ -199,7 +200,8 @@ def test_tongue_tip_rises_behind_the_upper_teeth():
 
 def _track(open_, press=None, fps=25.0):
     open_ = np.asarray(open_, float)
-    return MouthTrack(fps, open_, np.zeros_like(open_), np.zeros_like(open_) if press is None else np.asarray(press, float))
+    press = np.zeros_like(open_) if press is None else np.asarray(press, float)
+    return MouthTrack(fps, open_, np.zeros_like(open_), press)
 
 
 def test_shapes_ease_over_frames_but_closures_go_through():

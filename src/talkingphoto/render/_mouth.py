@@ -193,7 +193,8 @@ def find_own_teeth(image: np.ndarray, upper_edge: np.ndarray, lower_edge: np.nda
     lower = tooth & ~upper
     top = np.interp(np.arange(x0, x1), upper_edge[:, 0], upper_edge[:, 1]) - y0
     centre = slice(int(0.3 * upper.shape[1]), max(int(0.7 * upper.shape[1]), int(0.3 * upper.shape[1]) + 1))
-    reach = [np.flatnonzero(upper[:, x]).max() + 1 - top[x] for x in range(centre.start, centre.stop) if upper[:, x].any()]
+    columns = [x for x in range(centre.start, centre.stop) if upper[:, x].any()]
+    reach = [np.flatnonzero(upper[:, x]).max() + 1 - top[x] for x in columns]
     if not reach:
         return None
 
@@ -487,7 +488,10 @@ def paint_mouth(
     canvas[y0:y1, x0:x1] = np.clip(region + 0.5, 0, 255).astype(np.uint8)
 
 
-def _interior(box, opening, upper_teeth_edge, lower_lip_edge, lower_lip_rest, centre, right, down, W, look, origin, rounding, fv, tongue_tip):
+def _interior(
+    box, opening, upper_teeth_edge, lower_lip_edge, lower_lip_rest, centre, right, down, W, look, origin, rounding, fv,
+    tongue_tip,
+):  # fmt: skip
     """Colour of the mouth's inside over ``box`` of the canvas, float32 RGB."""
     x0, y0, x1, y1 = box
     drawn = look.style == "drawn"
