@@ -1,3 +1,6 @@
+from dataclasses import replace
+
+import cv2
 import numpy as np
 import pytest
 from conftest import synthetic_face
@@ -5,7 +8,7 @@ from conftest import synthetic_face
 from talkingphoto.characters import topology as topo
 from talkingphoto.render import FaceAnimator, HeadPose, Pose
 from talkingphoto.render._head import build_head_warp
-from talkingphoto.render._rig import build_rig, interior_opacity, pose_points
+from talkingphoto.render._rig import build_rig, mouth_polygon, pose_points
 
 
 def _gap(rig, points):
@@ -29,17 +32,21 @@ def test_standard_mode_changes_nothing_outside_the_lower_face():
     assert not changed[:nose_y].any()
 
 
-def test_opening_darkens_the_mouth_in_proportion():
+def test_opening_shows_the_inside_of_the_mouth_in_proportion():
     image, face = synthetic_face()
     animator = FaceAnimator(image, face, whole_face=False, head_motion=False)
-    centre = face.landmarks[topo.LIPS_UPPER_INNER[5], :2].round().astype(int)
-    darkness = []
+    shown = []
     for amount in (0.0, 0.4, 0.9):
         frame = image.copy()
-        animator.apply(frame, Pose(open=amount))
-        patch = frame[centre[1] - 2 : centre[1] + 14, centre[0] - 10 : centre[0] + 10]
-        darkness.append(float(np.mean(patch < 60)))
-    assert darkness[0] < darkness[1] < darkness[2]
+        pose = Pose(open=amount)
+        animator.apply(frame, pose)
+        inside = np.zeros(image.shape[:2], np.uint8)
+        cv2.fillPoly(inside, [np.round(mouth_polygon(animator.rig, animator.posed_points(pose))).astype(np.int32)], 1)
+        dark = (frame.astype(float) @ [0.299, 0.587, 0.114]) < 60
+        shown.append((int(inside.sum()), int((dark & (inside > 0)).sum())))
+    (area0, _), (area1, dark1), (area2, dark2) = shown
+    assert area0 < area1 < area2
+    assert dark1 < dark2 and dark2 > 0.3 * area2  # a deep, dark cavity once wide open
 
 
 def test_a_photo_with_an_open_mouth_can_be_closed_and_opened_wider():
@@ -50,9 +57,8 @@ def test_a_photo_with_an_open_mouth_can_be_closed_and_opened_wider():
     assert np.abs(_gap(rig, closed)).max() < 0.01
     wide = pose_points(rig, Pose(open=1.0))
     assert _gap(rig, wide).max() > 20
-    # The photo's own lip line or teeth show until the mouth opens beyond them.
-    assert interior_opacity(rig, rig.points) == 0.0
-    assert interior_opacity(rig, wide) == 1.0
+    # At rest the mouth is the photo's own, whatever the controls say.
+    assert np.array_equal(pose_points(rig, Pose(open=1.0, spread=-1, rest=1.0)), rig.points)
 
 
 def test_press_seals_the_lips_whatever_the_opening():
@@ -124,3 +130,14 @@ def test_a_face_too_small_to_animate_is_refused_in_words():
     _, face = synthetic_face(size=40, iris_distance=6)
     with pytest.raises(ParameterError, match=r"face 0 is too small to animate .* raise --max-size"):
         build_rig(face, image_shape=(40, 40, 3), whole_face=True)
+
+
+def test_standard_mode_rigs_lips_under_a_nose_fitted_onto_them():
+    # A mesh fitted to a small drawn nose can put the nose on the upper lip.
+    _, face = synthetic_face()
+    lm = face.landmarks.copy()
+    lm[topo.NOSE_BOTTOM, 1] = lm[topo.LIPS_UPPER_OUTER][:, 1].min() - 0.5
+    face = replace(face, landmarks=lm)
+    rig = build_rig(face, image_shape=(240, 240), whole_face=False)
+    assert {"upper_outer", "upper_inner", "lower_inner", "lower_outer"} <= set(rig.slot)
+    pose_points(rig, Pose(open=0.5))

@@ -9,7 +9,7 @@ being drawn.
 
 import contextlib
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -17,7 +17,7 @@ from .characters import Face
 from .errors import AudioError, ParameterError, TalkingPhotoError
 from .job import Job, Turn
 from .motion import BodyMotion, FaceMotion, MouthTrack
-from .render import BodyPose, FaceAnimator, HeadPose, Pose, StageAnimator
+from .render import BodyPose, FaceAnimator, HeadPose, MouthShapes, Pose, StageAnimator, mouth_shapes
 from .units import ANALYSIS_SR, OUTPUT_SR, frame_of, samples_to_frames
 
 __all__ = ["Actor", "Stage", "Scene", "build_scene", "CUTOUT_BACKDROP"]
@@ -27,24 +27,22 @@ CUTOUT_BACKDROP = (255, 255, 255)  # what transparent pictures are flattened ove
 
 @dataclass(frozen=True)
 class Actor:
-    """One animated face and its controls; ``mouth`` None keeps the mouth as in the photo."""
+    """One animated face and its controls; ``mouth`` None keeps the mouth as in the photo.
+
+    The mouth controls are eased into the shapes the face shows once, here (see
+    render.mouth_shapes): never a snap, and the picture's own mouth in silence.
+    """
 
     animator: FaceAnimator
     mouth: MouthTrack | None = None
     motion: FaceMotion | None = None
+    shapes: MouthShapes | None = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "shapes", None if self.mouth is None else mouth_shapes(self.mouth))
 
     def pose(self, i: int) -> tuple:
-        pose = Pose()
-        if self.mouth is not None:
-            m = self.mouth
-            pose = replace(
-                pose,
-                open=float(m.open[i]),
-                spread=float(m.spread[i]),
-                press=float(m.press[i]),
-                fv=float(m.fv[i]),
-                tongue=float(m.tongue[i]),
-            )
+        pose = Pose(rest=1.0) if self.shapes is None else self.shapes.pose(i)
         head = None
         if self.motion is not None:
             f = self.motion

@@ -2,15 +2,13 @@
 
 from dataclasses import dataclass, replace
 
-import cv2
 import numpy as np
 
 from ..characters import Face
-from ..characters import topology as topo
 from ._eyes import lid_palette, paint_lash_line, paint_lid
 from ._head import HeadWarp, build_head_warp
-from ._mouth import paint_mouth, palette_from_image
-from ._rig import Pose, build_rig, interior_opacity, mouth_polygon, pose_points
+from ._mouth import paint_mouth, read_mouth
+from ._rig import Pose, build_rig, mouth_polygon, pose_points
 from ._warp import piecewise_affine_maps, remap
 
 __all__ = ["FaceAnimator", "HeadPose"]
@@ -25,12 +23,6 @@ class HeadPose:
     roll: float = 0.0
     shift_x: float = 0.0
     shift_y: float = 0.0
-
-
-def _polygon_mask(shape, polygon: np.ndarray) -> np.ndarray:
-    mask = np.zeros(shape[:2], np.uint8)
-    cv2.fillPoly(mask, [np.round(polygon).astype(np.int32)], 1)
-    return mask.astype(bool)
 
 
 class FaceAnimator:
@@ -49,20 +41,21 @@ class FaceAnimator:
     """
 
     def __init__(self, image: np.ndarray, face: Face, *, whole_face: bool, head_motion: bool):
+        # The mouth is read first: a line-art mouth moves the lips onto the drawn one.
+        face, self.look, self.erased = read_mouth(image, face)
         self.face = face
         self.rig = build_rig(face, image_shape=image.shape, whole_face=whole_face)
         # Big faces: the warp is smooth enough to compute at half resolution (4x less work);
         # small mouths keep every pixel.
         self.map_step = 2 if self.rig.mouth_width >= 48 else 1
         self.head: HeadWarp | None = build_head_warp(face, image_shape=image.shape) if head_motion else None
-        lm = face.landmarks[:, :2]
-        outer = np.vstack([lm[topo.LIPS_UPPER_OUTER], lm[topo.LIPS_LOWER_OUTER][::-1]])
-        inner = np.vstack([lm[topo.LIPS_UPPER_INNER], lm[topo.LIPS_LOWER_INNER][::-1]])
-        lips = _polygon_mask(image.shape, outer) & ~_polygon_mask(image.shape, inner)
-        centre = outer.mean(0)
-        around = _polygon_mask(image.shape, centre + 1.8 * (outer - centre))
-        skin = around & ~_polygon_mask(image.shape, centre + 1.2 * (outer - centre))
-        self.palette = palette_from_image(image, lips, skin, style=face.style)
+        if self.erased is not None:
+            # Only the rig's region is ever rewritten: nothing outside it may change.
+            (bx0, by0, bx1, by1), erased, where = self.erased
+            rx0, ry0, rx1, ry1 = self.rig.roi
+            ys, xs = np.mgrid[by0:by1, bx0:bx1]
+            where = where & (xs >= rx0) & (xs < rx1) & (ys >= ry0) & (ys < ry1)
+            self.erased = ((bx0, by0, bx1, by1), erased, where)
         self.lids = {}
         if self.rig.lids != "still" and "right_upper_lid" in self.rig.slot:
             for side in ("right", "left"):
@@ -84,11 +77,22 @@ class FaceAnimator:
         a, b = self.rig.roi, self.head.roi
         return (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
 
+    def posed_points(self, pose: Pose) -> np.ndarray:
+        """Mesh vertices for ``pose`` [shape=(n, 2), float64, picture pixels]."""
+        return pose_points(self.rig, pose)
+
     def apply(self, frame: np.ndarray, pose: Pose, head: HeadPose | None = None) -> None:
         """Pose the face in ``frame`` (RGB uint8, output size), in place."""
         rig = self.rig
         x0, y0, x1, y1 = rig.roi
         dst = pose_points(rig, pose)
+        # The picture's own mouth shows at rest; leaving it, the painted one takes over
+        # within a frame or two (a drawn one replaces it: its own is erased first).
+        replaced = float(np.clip(2.0 * (1.0 - pose.rest), 0.0, 1.0))
+        if self.erased is not None and replaced > 0:
+            (bx0, by0, bx1, by1), erased, where = self.erased
+            box = frame[by0:by1, bx0:bx1]
+            box[where] = np.round(box[where] * (1 - replaced) + erased[where] * replaced).astype(np.uint8)
         map_x, map_y, _ = piecewise_affine_maps(
             rig.points, dst, rig.triangles, shape=(y1 - y0, x1 - x0), origin=(x0, y0), step=self.map_step
         )
@@ -99,15 +103,17 @@ class FaceAnimator:
             mouth_polygon(rig, dst) - origin,
             upper_teeth_edge=rig.vertices("upper_inner") - origin,
             lower_lip_edge=dst[rig.slot["lower_inner"]] - origin,
+            lower_lip_rest=rig.vertices("lower_inner") - origin,
             centre=rig.mouth_centre - origin,
             right=rig.right,
             down=rig.down,
             mouth_width=rig.mouth_width,
-            palette=self.palette,
-            style=rig.style,
-            opacity=interior_opacity(rig, dst),
+            look=self.look,
+            origin=(x0, y0),
+            opacity=replaced,
             rounding=max(0.0, -pose.spread),
-            teeth=self.face.detector != "points",
+            fv=pose.fv,
+            tongue=pose.tongue,
         )
         for side, lid in self.lids.items():
             upper = dst[rig.slot[f"{side}_upper_lid"]] - origin

@@ -1,17 +1,37 @@
-"""Painting the inside of an open mouth: cavity, teeth and tongue.
+"""Painting the inside of an open mouth: cavity, teeth and tongue, and replacing drawn mouths.
 
-Photos get soft shading matched to the picture's exposure and colourfulness; drawn
-characters get flat, clean shapes in keeping with their style. Everything is drawn in a
-small box around the opening, in the mouth's own frame (``right``, ``down``), so head
-roll is handled for free.
+Photos keep their own teeth where the picture shows them: the upper row stays with the
+skull, the lower row rides on the jaw, and whatever the picture never showed (a deeper
+cavity, more tooth as the lip lifts) is painted continuous with them in colour and shading.
+Drawn characters get flat, clean shapes with an outline in their own ink; their painted
+mouth is erased first (see erase_mouth), so exactly one mouth ever shows. Everything is
+drawn in a small box around the opening, in the mouth's own frame (``right``, ``down``),
+so head roll is handled for free, with anti-aliased edges.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
 
-__all__ = ["MouthPalette", "palette_from_image", "paint_mouth"]
+from ..characters import Face, style_features
+from ..characters import topology as topo
+
+__all__ = [
+    "MouthLook",
+    "MouthPalette",
+    "OwnTeeth",
+    "erase_mouth",
+    "find_own_teeth",
+    "fit_lips",
+    "palette_from_image",
+    "paint_mouth",
+    "read_mouth",
+]
+
+# Share of exactly flat pixels above which a drawn face is cel-shaded line art (see
+# characters/_style.py: 39-57 % on anime, 8-9 % on a digital painting).
+FLAT_SHADING = 0.15
 
 
 @dataclass(frozen=True)
@@ -21,6 +41,54 @@ class MouthPalette:
     cavity: tuple
     teeth: tuple
     tongue: tuple
+
+
+@dataclass(frozen=True)
+class OwnTeeth:
+    """The teeth the picture shows, cut out once to be shown instead of painted ones.
+
+    Attributes
+    ----------
+    box : (x0, y0, x1, y1)
+        Where the layers sit, in picture pixels.
+    pixels : np.ndarray [shape=(h, w, 3), dtype=float32, RGB 0..255]
+    upper, lower : np.ndarray [shape=(h, w), dtype=float32, 0..1]
+        Coverage of the upper row (fixed to the skull) and the lower row (on the jaw).
+    height : float
+        How far the upper teeth reach below the upper lip mid-mouth, in pixels.
+    """
+
+    box: tuple
+    pixels: np.ndarray
+    upper: np.ndarray
+    lower: np.ndarray
+    height: float
+
+
+@dataclass(frozen=True)
+class MouthLook:
+    """How one face's mouth is painted, read once from its picture.
+
+    Attributes
+    ----------
+    palette : MouthPalette
+    style : {"photo", "drawn"}
+    teeth : bool
+        False for a mouth whose teeth nobody knows (an animal rigged from clicked points):
+        a human row of teeth there looks uncanny; a dark mouth with a tongue does not.
+    own_teeth : OwnTeeth or None
+        The picture's own teeth, if it shows some (photos and painted faces).
+    line : tuple or None
+        Line-art mouths (erased and redrawn): outline colour, RGB floats 0..255, and
+        ``line_width`` in pixels.
+    """
+
+    palette: MouthPalette
+    style: str
+    teeth: bool = True
+    own_teeth: OwnTeeth | None = None
+    line: tuple | None = None
+    line_width: float = 1.0
 
 
 def palette_from_image(image: np.ndarray, lip_mask: np.ndarray, skin_mask: np.ndarray, *, style: str) -> MouthPalette:
@@ -48,11 +116,13 @@ def palette_from_image(image: np.ndarray, lip_mask: np.ndarray, skin_mask: np.nd
         teeth = teeth * float(np.clip(1.2 * skin_luma, 150.0, 245.0))
         tongue = np.array([168.0, 70.0, 82.0])
     else:
-        teeth = teeth * float(np.clip(1.3 * skin_luma, 120.0, 235.0))
+        # As bright as the skin's highlights at least: dim teeth read as grey.
+        highlight = float(np.percentile(skin @ [0.299, 0.587, 0.114], 95)) if len(skin) else skin_luma
+        teeth = teeth * float(np.clip(max(1.3 * skin_luma, highlight), 150.0, 235.0))
         cavity = lip * np.array([0.30, 0.17, 0.19]) + 6.0
         tongue = lip * np.array([0.72, 0.42, 0.44])
     # Match the picture's colourfulness: a black-and-white photo gets a grey mouth.
-    chroma = float(np.ptp(lip)) / max(float(lip.max()), 1.0)
+    chroma = max(float(np.ptp(c)) / max(float(c.max()), 1.0) for c in (lip, skin_rgb))
     saturation = float(np.clip(chroma / 0.35, 0.0, 1.0)) if style == "photo" else 1.0
 
     def desaturate(c):
@@ -62,9 +132,276 @@ def palette_from_image(image: np.ndarray, lip_mask: np.ndarray, skin_mask: np.nd
     return MouthPalette(desaturate(cavity), desaturate(teeth), desaturate(tongue))
 
 
+def _lab(rgb: np.ndarray) -> np.ndarray:
+    """CIE Lab of uint8 RGB pixels, L in 0..100 and a, b around 0 (float32)."""
+    lab = cv2.cvtColor(np.ascontiguousarray(rgb, np.uint8).reshape(-1, 1, 3), cv2.COLOR_RGB2LAB).reshape(-1, 3)
+    lab = lab.astype(np.float32)
+    return np.stack([lab[:, 0] * (100 / 255), lab[:, 1] - 128, lab[:, 2] - 128], 1).reshape(rgb.shape)
+
+
+def _whiteness(lab: np.ndarray) -> np.ndarray:
+    """Bright and unsaturated scores high: enamel over lips, gums and shadow."""
+    return lab[..., 0] - 1.2 * np.hypot(lab[..., 1], lab[..., 2])
+
+
+def find_own_teeth(image: np.ndarray, upper_edge: np.ndarray, lower_edge: np.ndarray, lip_rgb) -> OwnTeeth | None:
+    """Cut out the teeth a photo shows between its lips, or None if it shows none.
+
+    Parameters
+    ----------
+    image : np.ndarray [shape=(h, w, 3), dtype=uint8, RGB]
+    upper_edge, lower_edge : np.ndarray [shape=(m, 2)]
+        Inner edges of the upper and lower lip at rest, corner to corner, in picture pixels.
+    lip_rgb : sequence of 3 floats
+        The lips' colour: teeth are clearly whiter than it.
+
+    Notes
+    -----
+    In each column the first run of tooth pixels below the upper lip is the upper row;
+    tooth pixels below a gap of two or more darker pixels are the lower row.
+    """
+    h, w = image.shape[:2]
+    outline = np.vstack([upper_edge, lower_edge[::-1]])
+    x0, y0 = np.floor(outline.min(0)).astype(int) - 2
+    x1, y1 = np.ceil(outline.max(0)).astype(int) + 3
+    x0, y0, x1, y1 = max(x0, 0), max(y0, 0), min(x1, w), min(y1, h)
+    if x1 - x0 < 4 or y1 - y0 < 3:
+        return None
+    inside = np.zeros((y1 - y0, x1 - x0), np.uint8)
+    cv2.fillPoly(inside, [np.round(outline - (x0, y0)).astype(np.int32)], 1)
+    inside = inside.astype(bool)
+    pixels = image[y0:y1, x0:x1]
+    lab = _lab(pixels)
+    lip_white = float(_whiteness(_lab(np.array(lip_rgb, np.float32).clip(0, 255).reshape(1, 1, 3)))[0, 0])
+    white = _whiteness(lab)
+    # Teeth are the whiter side of the opening (Otsu), and clearly whiter than the lips.
+    scores = np.clip(white[inside] + 128, 0, 255).astype(np.uint8).reshape(-1, 1)
+    split = cv2.threshold(scores, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)[0] - 128
+    tooth = inside & (white > max(split, lip_white + 8)) & (lab[..., 0] > 45)
+    if tooth.sum() < max(6, 0.12 * inside.sum()):
+        return None
+    # Bridge one-pixel specks so a tooth is one run per column.
+    tooth = cv2.morphologyEx(tooth.astype(np.uint8), cv2.MORPH_CLOSE, np.ones((3, 1), np.uint8)).astype(bool) & inside
+    upper = np.zeros_like(tooth)
+    for x in range(tooth.shape[1]):
+        rows = np.flatnonzero(tooth[:, x])
+        if len(rows) == 0:
+            continue
+        breaks = np.flatnonzero(np.diff(rows) > 2)
+        end = rows[breaks[0]] if len(breaks) else rows[-1]
+        upper[rows[rows <= end], x] = True
+    lower = tooth & ~upper
+    top = np.interp(np.arange(x0, x1), upper_edge[:, 0], upper_edge[:, 1]) - y0
+    centre = slice(int(0.3 * upper.shape[1]), max(int(0.7 * upper.shape[1]), int(0.3 * upper.shape[1]) + 1))
+    columns = [x for x in range(centre.start, centre.stop) if upper[:, x].any()]
+    reach = [np.flatnonzero(upper[:, x]).max() + 1 - top[x] for x in columns]
+    if not reach:
+        return None
+
+    def soft(mask):
+        return cv2.GaussianBlur(mask.astype(np.float32), (0, 0), 0.6) * inside
+
+    return OwnTeeth(
+        box=(int(x0), int(y0), int(x1), int(y1)),
+        pixels=pixels.astype(np.float32),
+        upper=soft(upper),
+        lower=soft(lower),
+        height=float(np.median(reach)),
+    )
+
+
+def erase_mouth(image: np.ndarray, outer: np.ndarray, *, mouth_width: float) -> tuple:
+    """The picture with its drawn mouth filled in from the skin around it.
+
+    Parameters
+    ----------
+    image : np.ndarray [shape=(h, w, 3), dtype=uint8, RGB]
+    outer : np.ndarray [shape=(n, 2)]
+        Outer lip outline at rest, in picture pixels.
+
+    Returns
+    -------
+    box : (x0, y0, x1, y1)
+    erased : np.ndarray [shape=(y1 - y0, x1 - x0, 3), dtype=uint8, RGB]
+        The box without the mouth.
+    mouth : np.ndarray [shape=(y1 - y0, x1 - x0), dtype=bool]
+        The pixels that were the mouth (its ink, teeth, opening).
+    ink : tuple
+        The mouth's outline colour (its darkest tenth), RGB floats.
+    stroke : float
+        The width of that outline in pixels.
+
+    Notes
+    -----
+    The mouth is what differs from the skin ring around the lips, in the connected parts
+    that touch the lip outline; it is filled by diffusion from its border, which keeps a
+    drawing's flat colours flat and its soft cheek shading soft.
+    """
+    h, w = image.shape[:2]
+    centre = outer.mean(0)
+    margin = 0.5 * mouth_width
+    x0, y0 = np.floor(outer.min(0) - margin).astype(int)
+    x1, y1 = np.ceil(outer.max(0) + margin).astype(int)
+    x0, y0, x1, y1 = max(x0, 0), max(y0, 0), min(x1, w), min(y1, h)
+    box = image[y0:y1, x0:x1]
+
+    def polygon(scale):
+        mask = np.zeros(box.shape[:2], np.uint8)
+        cv2.fillPoly(mask, [np.round(centre + scale * (outer - centre) - (x0, y0)).astype(np.int32)], 1)
+        return mask.astype(bool)
+
+    near, lips = polygon(1.35), polygon(1.05)
+    ring = polygon(1.8) & ~near
+    lab = _lab(box)
+    skin = np.median(lab[ring], 0) if ring.any() else np.median(lab[~near], 0)
+    # Pale teeth can be as close to pale skin as 10 dE: whiter than the skin counts too.
+    whiter = _whiteness(lab) > float(_whiteness(skin[None])[0]) + 5
+    differs = ((np.linalg.norm(lab - skin, axis=-1) > 12) | whiter) & near
+    n, labels = cv2.connectedComponents(differs.astype(np.uint8), connectivity=8)
+    touching = np.unique(labels[differs & lips])
+    mouth = np.isin(labels, touching[touching > 0])
+    # Whatever the mouth's ink encloses is mouth too (white teeth can be as pale as skin).
+    outside = np.pad(~mouth, 1, constant_values=True).astype(np.uint8)
+    cv2.floodFill(outside, None, (0, 0), 2)
+    mouth |= outside[1:-1, 1:-1] != 2
+    stroke = 1.0
+    if mouth.any():
+        order = np.argsort(lab[mouth][:, 0])
+        dark = box[mouth][order[: max(1, int(mouth.sum()) // 10)]]
+        ink = tuple(float(v) for v in np.median(dark, 0))
+        # Stroke width: about twice the typical depth of the ink-dark pixels (the distance
+        # transform counts a pixel's own half, so a bit less).
+        inked = (mouth & (lab[..., 0] < lab[mouth][order[len(order) // 10], 0] + 15)).astype(np.uint8)
+        depth = cv2.distanceTransform(cv2.copyMakeBorder(inked, 1, 1, 1, 1, cv2.BORDER_CONSTANT, 0), cv2.DIST_L2, 3)
+        stroke = float(1.5 * np.percentile(depth[depth > 0], 90)) if (depth > 0).any() else 1.0
+    else:
+        ink = tuple(float(v) for v in np.clip(np.array(image[int(centre[1]), int(centre[0])], float) * 0.5, 0, 255))
+    fill = cv2.dilate(mouth.astype(np.uint8), np.ones((5, 5), np.uint8))
+    erased = cv2.inpaint(np.ascontiguousarray(box), fill, 3, cv2.INPAINT_TELEA) if fill.any() else box.copy()
+    return (int(x0), int(y0), int(x1), int(y1)), erased, fill.astype(bool), ink, stroke
+
+
+def fit_lips(landmarks: np.ndarray, mouth: np.ndarray, origin) -> np.ndarray:
+    """Lip landmarks moved onto the mouth a character's artist drew.
+
+    A face mesh fitted to an anime face tends to make its lips too wide and tilted; the
+    redrawn mouth would then be a different mouth. Lips over 1.4 times the drawn mouth's
+    length are scaled down to it, slid along the mouth line onto its middle, and turned to
+    its slant when it has a clear one, else level with the eyes.
+
+    Parameters
+    ----------
+    landmarks : np.ndarray [shape=(478, 3), float]
+    mouth : np.ndarray [shape=(h, w), dtype=bool]
+        The drawn mouth's pixels (see erase_mouth), slightly grown.
+    origin : (x, y)
+        Where ``mouth``'s pixel (0, 0) sits in the picture.
+
+    Returns
+    -------
+    np.ndarray [shape=(478, 3), float32]
+    """
+    lm = np.array(landmarks, dtype=np.float64)
+    core = cv2.erode(mouth.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    ys, xs = np.nonzero(core)
+    if len(xs) < 8:
+        return lm.astype(np.float32)
+    pts = np.stack([xs + origin[0], ys + origin[1]], 1).astype(np.float64)
+    left_corner, right_corner = lm[topo.MOUTH_CORNER_RIGHT, :2], lm[topo.MOUTH_CORNER_LEFT, :2]
+    width = float(np.linalg.norm(right_corner - left_corner))
+    right = (right_corner - left_corner) / max(width, 1e-6)
+    centre = pts.mean(0)
+    values, vectors = np.linalg.eigh(np.cov((pts - centre).T))
+    axis = vectors[:, 1] * (1 if vectors[:, 1] @ right >= 0 else -1)
+    if values[1] < 2.25 * max(values[0], 1e-6):  # not clearly longer than tall: level with the eyes
+        eyes = lm[topo.LEFT_EYE, :2].mean(0) - lm[topo.RIGHT_EYE, :2].mean(0)
+        axis = eyes / max(float(np.linalg.norm(eyes)), 1e-6)
+    turn = float(np.arctan2(axis[1], axis[0]) - np.arctan2(right[1], right[0]))
+    scale = float(np.clip(np.ptp(pts @ axis) / max(width, 1e-6), 0.5, 1.0))
+    if scale > 0.7:  # close enough: the mesh's own lips (the evaluation's mesh agrees with them)
+        return lm.astype(np.float32)
+    middle = (left_corner + right_corner) / 2
+    target = middle + ((centre - middle) @ right) * right
+    cos, sin = np.cos(turn), np.sin(turn)
+    rotation = np.array([[cos, -sin], [sin, cos]])
+    lips = topo.LIPS_ALL
+    lm[lips, :2] = target + scale * (lm[lips, :2] - middle) @ rotation.T
+    return lm.astype(np.float32)
+
+
+def _polygon_mask(shape, polygon: np.ndarray) -> np.ndarray:
+    mask = np.zeros(shape[:2], np.uint8)
+    cv2.fillPoly(mask, [np.round(polygon).astype(np.int32)], 1)
+    return mask.astype(bool)
+
+
+def read_mouth(image: np.ndarray, face: Face) -> tuple:
+    """Read from the picture how to paint ``face``'s mouth.
+
+    Parameters
+    ----------
+    image : np.ndarray [shape=(h, w, 3), dtype=uint8, RGB]
+    face : Face
+        In the picture's pixels.
+
+    Returns
+    -------
+    face : Face
+        ``face``, with its lips moved onto the drawn mouth for line art (see fit_lips).
+    look : MouthLook
+    erased : tuple or None
+        Line art: ``(box, pixels, where)`` from erase_mouth, the picture without its mouth.
+    """
+    lm = face.landmarks[:, :2]
+    outer = np.vstack([lm[topo.LIPS_UPPER_OUTER], lm[topo.LIPS_LOWER_OUTER][::-1]])
+    line_art = None
+    if face.style == "drawn" and style_features(image, face.box)["flat"] >= FLAT_SHADING:
+        # A line-art mouth is replaced, not overlaid: the picture's own is erased whenever
+        # the face leaves it, and the painted one, on lips fitted to it, takes its ink.
+        width = float(np.linalg.norm(lm[topo.MOUTH_CORNER_LEFT] - lm[topo.MOUTH_CORNER_RIGHT]))
+        line_art = erase_mouth(image, outer, mouth_width=width)
+        box, _, where = line_art[:3]
+        face = replace(face, landmarks=fit_lips(face.landmarks, where, box[:2]))
+        lm = face.landmarks[:, :2]
+        outer = np.vstack([lm[topo.LIPS_UPPER_OUTER], lm[topo.LIPS_LOWER_OUTER][::-1]])
+    inner = np.vstack([lm[topo.LIPS_UPPER_INNER], lm[topo.LIPS_LOWER_INNER][::-1]])
+    lips = _polygon_mask(image.shape, outer) & ~_polygon_mask(image.shape, inner)
+    centre = outer.mean(0)
+    around = _polygon_mask(image.shape, centre + 1.8 * (outer - centre))
+    skin = around & ~_polygon_mask(image.shape, centre + 1.2 * (outer - centre))
+    palette = palette_from_image(image, lips, skin, style=face.style)
+    teeth = face.detector != "points"
+    if line_art is not None:
+        box, erased, where, ink, stroke = line_art
+        mouth_width = float(np.linalg.norm(lm[topo.MOUTH_CORNER_LEFT] - lm[topo.MOUTH_CORNER_RIGHT]))
+        width = float(np.clip(stroke, 1.0, max(1.0, 0.045 * mouth_width)))
+        return face, MouthLook(palette, "drawn", teeth=teeth, line=ink, line_width=width), (box, erased, where)
+    # Photos and painted faces keep their lips (they warp like skin) and show their own
+    # teeth; painted ones get flat interiors.
+    own = None
+    if teeth:
+        lip = np.median(image[lips].reshape(-1, 3), 0) if lips.any() else palette.cavity
+        own = find_own_teeth(image, lm[topo.LIPS_UPPER_INNER], lm[topo.LIPS_LOWER_INNER], lip)
+    if own is not None:  # painted teeth continue the picture's own in colour
+        palette = replace(palette, teeth=tuple(float(v) for v in np.median(own.pixels[own.upper > 0.5], 0)))
+    return face, MouthLook(palette, face.style, teeth=teeth, own_teeth=own), None
+
+
 def _profile(u_line: np.ndarray, v_line: np.ndarray, u: np.ndarray) -> np.ndarray:
     order = np.argsort(u_line)
     return np.interp(u, u_line[order], v_line[order])
+
+
+def _cover(distance: np.ndarray) -> np.ndarray:
+    """Anti-aliased coverage from a signed distance in pixels (positive = inside)."""
+    return np.clip(distance + 0.5, 0.0, 1.0)
+
+
+def _over(colour: np.ndarray, paint, coverage: np.ndarray) -> None:
+    """Lay ``paint`` (an RGB triple or an image) over ``colour`` with ``coverage``, in place."""
+    a = coverage[..., None]
+    colour *= 1 - a
+    colour += a * paint
 
 
 def paint_mouth(
@@ -73,43 +410,53 @@ def paint_mouth(
     *,
     upper_teeth_edge: np.ndarray,
     lower_lip_edge: np.ndarray,
+    lower_lip_rest: np.ndarray,
     centre: np.ndarray,
     right: np.ndarray,
     down: np.ndarray,
     mouth_width: float,
-    palette: MouthPalette,
-    style: str,
+    look: MouthLook,
+    origin=(0, 0),
     opacity: float = 1.0,
     rounding: float = 0.0,
-    teeth: bool = True,
+    fv: float = 0.0,
+    tongue: float = 0.0,
 ) -> None:
-    """Paint the interior inside ``opening`` onto ``canvas``, in place.
+    """Paint the interior inside ``opening`` onto ``canvas`` (and a drawn mouth's outline), in place.
 
     Parameters
     ----------
     canvas : np.ndarray [shape=(h, w, 3), dtype=uint8, RGB]
     opening : np.ndarray [shape=(n, 2)]
-        Inner-lip outline in canvas pixels (the hole the lips leave).
+        Inner-lip outline in canvas pixels (the hole the lips leave): the upper edge corner
+        to corner, then the lower edge back.
     upper_teeth_edge : np.ndarray [shape=(m, 2)]
         Where the upper lip's inner edge sits at rest: the upper teeth hang from the skull
         there and do not follow the lip.
-    lower_lip_edge : np.ndarray [shape=(m, 2)]
-        The lower lip's inner edge now: the lower teeth ride on the jaw behind it.
+    lower_lip_edge, lower_lip_rest : np.ndarray [shape=(m, 2)]
+        The lower lip's inner edge now and at rest: the lower teeth ride on the jaw behind it.
     centre, right, down : np.ndarray [shape=(2,)]
         Mouth centre at rest and the mouth's unit axes, in canvas pixels.
+    look : MouthLook
+    origin : (x, y)
+        Where canvas pixel (0, 0) sits in the picture (to find the picture's own teeth).
     opacity : float
-        0..1; lets the painted interior fade in as the mouth opens past the photo's own gap.
+        0..1; the painted mouth fades in as the face leaves the picture's own mouth.
     rounding : float
-        0..1; rounded lips hide the teeth deeper in shadow.
-    teeth : bool
-        False for a mouth whose teeth nobody knows (an animal rigged from clicked points):
-        a human row of teeth there looks uncanny; a dark mouth with a tongue does not.
+        0..1; rounded lips (OO) hide more of the teeth.
+    fv : float
+        0..1; lower lip under the upper teeth (F/V): teeth fill the opening.
+    tongue : float
+        0..1; the tongue tip rises to just under the upper teeth (L, TH).
     """
     if opacity <= 0:
         return
+    drawn = look.style == "drawn"
     h, w = canvas.shape[:2]
-    x0, y0 = np.floor(opening.min(0)).astype(int) - 2
-    x1, y1 = np.ceil(opening.max(0)).astype(int) + 3
+    line = look.line_width if drawn and look.line is not None else 0.0
+    pad = int(np.ceil(line)) + 2
+    x0, y0 = np.floor(opening.min(0)).astype(int) - pad
+    x1, y1 = np.ceil(opening.max(0)).astype(int) + pad + 1
     x0, y0, x1, y1 = max(x0, 0), max(y0, 0), min(x1, w), min(y1, h)
     if x1 - x0 < 2 or y1 - y0 < 2:
         return
@@ -117,11 +464,38 @@ def paint_mouth(
     mask = np.zeros((y1 - y0, x1 - x0), np.uint8)
     poly = np.round((opening - (x0, y0)) * (1 << shift)).astype(np.int32)
     cv2.fillPoly(mask, [poly], 255, lineType=cv2.LINE_AA, shift=shift)
-    if not mask.any():
-        return
     alpha = mask.astype(np.float32) * (opacity / 255.0)
+    region = canvas[y0:y1, x0:x1].astype(np.float32)
+    if mask.any():
+        colour = _interior(
+            (x0, y0, x1, y1), opening, upper_teeth_edge, lower_lip_edge, lower_lip_rest, centre, right, down,
+            mouth_width, look, origin, rounding, fv, tongue,
+        )  # fmt: skip
+        _over(region, colour, alpha)
+    if line > 0:
+        # Drawn at 4x and averaged down, so the stroke keeps the artist's fractional width;
+        # the upper lip's line is the artist's full stroke, the lower one lighter, so a
+        # mouth just parted stays a line with a dark gap, not a thick ring.
+        fine = np.zeros((mask.shape[0] * 4, mask.shape[1] * 4), np.uint8)
+        outline = np.round((opening - (x0, y0) + 0.375) * 4 * (1 << shift)).astype(np.int32)
+        middle = len(opening) // 2 + 1
+        upper, lower = outline[:middle], np.vstack([outline[middle - 1 :], outline[:1]])
+        for edge, width in ((lower, 0.6 * line), (upper, line)):
+            thickness = max(1, int(round(4 * width)))
+            cv2.polylines(fine, [edge], False, 255, thickness=thickness, lineType=cv2.LINE_AA, shift=shift)
+        ink = cv2.resize(fine, mask.shape[::-1], interpolation=cv2.INTER_AREA).astype(np.float32)
+        _over(region, np.array(look.line, np.float32), ink * (opacity / 255.0))
+    canvas[y0:y1, x0:x1] = np.clip(region + 0.5, 0, 255).astype(np.uint8)
 
-    W = mouth_width
+
+def _interior(
+    box, opening, upper_teeth_edge, lower_lip_edge, lower_lip_rest, centre, right, down, W, look, origin, rounding, fv,
+    tongue_tip,
+):  # fmt: skip
+    """Colour of the mouth's inside over ``box`` of the canvas, float32 RGB."""
+    x0, y0, x1, y1 = box
+    drawn = look.style == "drawn"
+    palette = look.palette
     ys, xs = np.mgrid[y0:y1, x0:x1].astype(np.float32)
     rel_x, rel_y = xs - centre[0], ys - centre[1]
     u = (rel_x * right[0] + rel_y * right[1]) / (0.5 * W)  # -1..1 corner to corner
@@ -140,53 +514,78 @@ def paint_mouth(
     cavity = np.array(palette.cavity, np.float32)
     teeth_rgb = np.array(palette.teeth, np.float32)
     tongue_rgb = np.array(palette.tongue, np.float32)
-    drawn = style == "drawn"
-
     if drawn:
-        colour = np.broadcast_to(cavity, alpha.shape + (3,)).copy()
+        colour = np.broadcast_to(cavity, u.shape + (3,)).copy()
     else:
-        # Darkest deep in the middle, lighter where light bounces off the lips.
-        glow = 1.0 - 0.55 * np.exp(-(u**2) / 0.35 - (depth - 0.55) ** 2 / 0.25)
+        # Darkest deep in the middle, lighter where light bounces off the lips; never black.
+        glow = 1.0 - 0.4 * np.exp(-(u**2) / 0.35 - (depth - 0.55) ** 2 / 0.25)
         colour = cavity * glow[..., None]
 
-    # Tongue: low in the mouth, shows as the jaw opens (never more than a third of the gap).
+    own = look.own_teeth if look.teeth else None
+    # Through a slit between nearly closed lips no light reaches the teeth: it reads as a
+    # dark line, as closed lips do, and the teeth come up as the lips part.
+    lit = np.clip((gap - 0.015 * W) / (0.05 * W), 0, 1)
+    height = own.height if own is not None else 0.1 * W
+    teeth_height = height * (1 - 0.45 * u**2) * (1 - 0.35 * rounding)
+    teeth_bottom = upper_v + teeth_height
+    # F/V: the lower lip is tucked under the upper teeth, which fill the opening.
+    teeth_bottom = np.maximum(teeth_bottom, upper_v + fv * (lower_v - upper_v + 2))
+
+    # Tongue: low in the mouth (never more than a third of the gap); its tip rises to
+    # just under the upper teeth for L and TH.
     tongue_top = lower_v - np.minimum(0.09 * W * (1 - 0.4 * u**2), 0.35 * gap)
-    tongue = (v > tongue_top) & (np.abs(u) < 0.75)
+    tip = tongue_tip * np.exp(-((u / 0.32) ** 2))
+    tongue_top = tongue_top - tip * np.maximum(tongue_top - (teeth_bottom - 0.25 * teeth_height), 0)
+    tongue_cover = _cover(v - tongue_top) * _cover((0.75 - np.abs(u)) * 0.5 * W)
     if drawn:
-        colour[tongue] = tongue_rgb
+        _over(colour, tongue_rgb, tongue_cover)
     else:
-        tongue_shade = np.clip(0.55 + 0.45 * (v - tongue_top) / (0.06 * W), 0.55, 1.0)
-        tongue_shade *= 1 - 0.45 * u**2
-        colour[tongue] = (tongue_rgb * tongue_shade[..., None])[tongue]
+        shade = np.clip(0.6 + 0.4 * (v - tongue_top) / (0.06 * W), 0.6, 1.0) * (1 - 0.4 * u**2)
+        _over(colour, tongue_rgb * shade[..., None], tongue_cover)
 
-    # Upper teeth: hang from the skull, partly hidden under the upper lip.
-    teeth_height = 0.13 * W * (1 - 0.45 * u**2) * (1 - 0.5 * rounding)
-    if teeth and drawn:
+    if look.teeth and drawn:
         # Drawn mouths read as a dark shape with one clean band of teeth along the upper
-        # lip: it never fills the opening, and there are no lower teeth.
-        band = np.minimum(teeth_height, 0.4 * gap)
-        colour[(v < top_v + band) & (np.abs(u) < 0.78)] = teeth_rgb
-    elif teeth:
-        upper = (v > upper_v - 0.03 * W) & (v < upper_v + teeth_height) & (np.abs(u) < 0.78)
-        # Lower teeth: a short row riding on the jaw behind the lower lip, in its shadow.
-        lower_top = lower_v - 0.035 * W * (1 - 2.5 * u**2)
-        lower = (v > lower_top) & (np.abs(u) < 0.32)
-        side_fall = ((1 - 0.6 * np.abs(u) ** 2.2) * (1 - 0.45 * rounding))[..., None]
-        # Shadowed enamel takes on the mouth's warm light: plain grey reads as blue here.
-        lower_rgb = 0.65 * teeth_rgb + 0.35 * tongue_rgb
-        colour[lower] = (lower_rgb * 0.85 * side_fall)[lower]
-        # Faint gaps between the incisors.
-        gaps = np.zeros_like(u)
-        for g in (0.0, 0.27, -0.27):
-            gaps = np.maximum(gaps, np.exp(-(((u - g) * W * 0.5) ** 2) / (2 * (0.01 * W + 0.4) ** 2)))
-        tooth = side_fall * (1 - 0.12 * gaps)[..., None]
-        # The upper lip shades the top of the teeth.
-        lip_shadow = np.clip((v - top_v) / (0.035 * W + 1), 0, 1)[..., None]
-        tooth = tooth * (0.7 + 0.3 * lip_shadow)
-        colour[upper] = (teeth_rgb * tooth)[upper]
-    if not drawn:  # soft shading for photos
+        # lip: it never fills the opening (unless tucked for F/V), and there are no lower teeth.
+        band = np.maximum(np.minimum(teeth_height, 0.4 * gap), fv * (gap + 2))
+        if own is not None:  # the picture's own teeth hang from the skull, like a photo's
+            band = np.maximum(band, teeth_bottom - top_v)
+        _over(colour, teeth_rgb, _cover(top_v + band - v) * _cover((0.78 - np.abs(u)) * 0.5 * W) * lit)
+    elif look.teeth:
+        # Lower teeth: a short row riding on the jaw behind the lower lip, shown on wide vowels.
+        wide = np.clip((gap - 0.15 * W) / (0.15 * W), 0, 1)
+        lower_top = lower_v - 0.04 * W * (1 - 1.5 * u**2) * wide
+        lower_cover = _cover(v - lower_top) * _cover((0.45 - np.abs(u)) * 0.5 * W) * (wide > 0)
+        side = 1 - 0.3 * np.abs(u) ** 2.2
+        _over(colour, (0.82 * teeth_rgb) * side[..., None], lower_cover * lit)
+        # Upper teeth: lit from above (the lip shades their roots, the biting edges catch
+        # the light), darker towards the corners; rounding hides them, it never greys them.
+        # Narrow dark seams between the teeth, and rounded tips, so they read as teeth and
+        # not as a striped block.
+        seams = np.zeros_like(u)
+        for g in (0.0, 0.22, -0.22, 0.4, -0.4):
+            seams = np.maximum(seams, np.exp(-(((u - g) * W * 0.5) ** 2) / (2 * (0.008 * W + 0.35) ** 2)))
+        teeth_bottom = teeth_bottom - 0.01 * W * seams * (1 - fv)
+        roots = upper_v - 0.05 * W
+        light = np.clip((v - roots) / np.maximum(teeth_bottom - roots, 1.0), 0, 1)
+        lip_shadow = np.clip((v - top_v) / (0.035 * W + 1), 0, 1)
+        shade = (1 - 0.3 * np.abs(u) ** 2.2) * (1 - 0.08 * seams) * (0.8 + 0.2 * lip_shadow) * (0.9 + 0.1 * light)
+        if own is not None:  # beside the picture's own teeth: their colour, barely shaded
+            shade = 0.8 + 0.2 * shade
+        upper_cover = _cover(v - roots) * _cover(teeth_bottom - v) * _cover((0.8 - np.abs(u)) * 0.5 * W)
+        _over(colour, teeth_rgb * shade[..., None], upper_cover * lit)
+        colour = cv2.GaussianBlur(colour, (0, 0), max(0.5, 0.012 * W))  # soft, like the photo
+    elif not drawn:
         colour = cv2.GaussianBlur(colour, (0, 0), max(0.5, 0.012 * W))
-
-    region = canvas[y0:y1, x0:x1].astype(np.float32)
-    a = alpha[..., None]
-    canvas[y0:y1, x0:x1] = np.clip(region * (1 - a) + colour * a + 0.5, 0, 255).astype(np.uint8)
+    if own is not None:
+        # The photo's own rows over the painted ones: lower with the jaw, upper fixed.
+        drop = _profile(*frame_coords(lower_lip_edge), u) - _profile(*frame_coords(lower_lip_rest), u)
+        bx, by = own.box[0] - origin[0], own.box[1] - origin[1]
+        for layer, shift in ((own.lower, drop), (own.upper, 0.0)):
+            map_x = (xs - bx - shift * down[0]).astype(np.float32)
+            map_y = (ys - by - shift * down[1]).astype(np.float32)
+            cover = cv2.remap(layer, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+            pixels = cv2.remap(own.pixels, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+            _over(colour, pixels, cover * lit)
+    if look.line is None:  # lips that nearly touch: a soft shadow between them, not a black slit
+        _over(colour, 0.5 * (cavity + tongue_rgb), 1 - lit)
+    return colour

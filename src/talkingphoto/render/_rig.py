@@ -13,12 +13,15 @@ from ..characters import Face
 from ..characters import topology as topo
 from ..errors import ParameterError
 
-__all__ = ["FaceRig", "Pose", "build_rig", "interior_opacity", "mouth_polygon", "pose_points"]
+__all__ = ["FaceRig", "Pose", "build_rig", "mouth_polygon", "opening", "pose_points"]
 
 # Drawn eyes open wider than this (lid gap / eye width) get painted lids.
 BIG_EYES = 0.45
 # Widest natural inner-lip gap, as a fraction of mouth width (MouthTrack.open == 1).
 MAX_GAP = 0.55
+# Lip-to-teeth (F/V): the upper lip lifts a little and the lower lip tucks under the upper
+# teeth, leaving this much of MAX_GAP between them (all of it teeth).
+FV_GAP = 0.15
 
 
 @dataclass(frozen=True)
@@ -27,7 +30,8 @@ class Pose:
 
     open, press, fv, tongue in 0..1; spread in -1..1 (see MouthTrack); blink 0..1
     (1 = lids shut); brow 0..1 (1 = raised); gaze_x, gaze_y in -1..1 (fraction of the
-    iris radius range).
+    iris radius range). rest 0..1: how much the mouth keeps the picture's own shape
+    (1 = exactly as in the picture, whatever the mouth controls say; see mouth_shapes).
     """
 
     open: float = 0.0
@@ -39,6 +43,17 @@ class Pose:
     brow: float = 0.0
     gaze_x: float = 0.0
     gaze_y: float = 0.0
+    rest: float = 0.0
+
+
+def opening(open, spread, press, fv):
+    """Inner-lip gap in the middle of the mouth, as a fraction of MAX_GAP x mouth width.
+
+    The one formula the mesh poses with and the easing limits (see mouth_shapes); works
+    on floats or on equal-shaped arrays.
+    """
+    spreading = 1 - 0.25 * np.maximum(spread, 0.0)
+    return (1 - fv) * open * (1 - press) * spreading + fv * FV_GAP
 
 
 @dataclass(frozen=True)
@@ -142,16 +157,6 @@ def _box_anchors(roi, spacing: float) -> np.ndarray:
     return np.vstack([top, bottom, left, right])
 
 
-def interior_opacity(rig: FaceRig, posed: np.ndarray) -> float:
-    """How much painted interior to show: none while the lips are no further apart than in
-    the photo (its own lip line or teeth stay), fully once clearly opened beyond it."""
-    upper, lower = rig.slot["upper_inner"], rig.slot["lower_inner"]
-    middle = len(upper) // 2
-    rest_gap = (rig.points[lower[middle]] - rig.points[upper[middle]]) @ rig.down
-    gap = (posed[lower[middle]] - posed[upper[middle]]) @ rig.down
-    return float(np.clip((gap - max(rest_gap, 0.0)) / (0.05 * rig.mouth_width), 0.0, 1.0))
-
-
 def mouth_polygon(rig: FaceRig, points: np.ndarray) -> np.ndarray:
     """Inner-lip outline (upper corner to corner, then lower back), shape (n, 2)."""
     upper = points[rig.slot["upper_inner"]]
@@ -200,6 +205,9 @@ def build_rig(face: Face, *, image_shape: tuple, whole_face: bool) -> FaceRig:
         top = oval[:, 1].min() - margin
     else:
         top = lm[topo.NOSE_BOTTOM][1] + 0.1 * (centre[1] - lm[topo.NOSE_BOTTOM][1])
+        # A mesh fitted to a small drawn nose can put it on the upper lip: the lips
+        # always get room above them.
+        top = min(top, lm[topo.LIPS_UPPER_OUTER][:, 1].min() - 0.25 * mouth_width)
     roi = (
         int(max(0, np.floor(oval[:, 0].min() - margin))),
         int(max(0, np.floor(top))),
@@ -280,24 +288,27 @@ def pose_points(rig: FaceRig, pose: Pose) -> np.ndarray:
     u_lips = ((rest[lips] - rig.mouth_centre) @ right) / half
     pts[lips] += np.outer(u_lips * corner_shift, right)
 
-    # Vertical: absolute inner-lip gap, shared 25/75 between upper lip and jaw.
+    # Vertical: absolute inner-lip gap, shared 25/75 between upper lip and jaw. F/V lifts the
+    # upper lip off the teeth and brings the lower lip up under them.
     up_in, lo_in = s["upper_inner"], s["lower_inner"]
     u = ((rest[up_in] + rest[lo_in]) / 2 - rig.mouth_centre) @ right / half
     gap_rest = np.maximum(0.0, (rest[lo_in] - rest[up_in]) @ down)
-    gap_target = MAX_GAP * W * pose.open * (1 - pose.press) * (1 - 0.25 * max(spread, 0.0))
+    gap_target = MAX_GAP * W * opening(pose.open, spread, pose.press, pose.fv)
     target = gap_target * _smooth_profile(np.clip(u, -1, 1), 0.6 - 0.35 * rounding)
     delta = target - gap_rest
     delta[[0, -1]] = 0.0  # corners are shared by both lips
-    upper_move = -0.22 * delta
-    lower_move = 0.78 * delta
+    lift = 0.06 * W * pose.fv * _smooth_profile(np.clip(u, -1, 1), 1.0)
+    upper_move = -0.22 * delta - lift
+    lower_move = 0.78 * delta - lift
     pts[up_in] += np.outer(upper_move, down)
     pts[lo_in] += np.outer(lower_move, down)
-    # Outer lips follow their inner edge; rounding pouts them, pressing thins them.
+    # Outer lips follow their inner edge; rounding pouts them, pressing thins them, a lip
+    # tucked under the teeth rolls in (its outer edge rises less than its inner one).
     lip_push = W * (0.05 * rounding - 0.03 * pose.press)
     up_out, lo_out = s["upper_outer"], s["lower_outer"]
     profile = _smooth_profile(np.clip(u, -1, 1), 1.0)
     pts[up_out] += np.outer(0.8 * upper_move - lip_push * profile, down)
-    pts[lo_out] += np.outer(0.95 * lower_move + lip_push * profile, down)
+    pts[lo_out] += np.outer(0.95 * lower_move + (lip_push + 0.5 * lift) * profile, down)
 
     # Jaw: the chin follows the lower lip's drop; skin around it follows by weight.
     jaw_drop = 0.85 * float(lower_move[len(lower_move) // 2])
@@ -307,6 +318,8 @@ def pose_points(rig: FaceRig, pose: Pose) -> np.ndarray:
     pts[jaw] += np.outer(rig.jaw_weight[jaw] * jaw_drop, down)
     for corner in (up_in[0], up_in[-1], up_out[0], up_out[-1]):
         pts[corner] += 0.35 * jaw_drop * down
+    if pose.rest > 0:  # back towards the picture's own mouth (the eyes are posed below)
+        pts += float(np.clip(pose.rest, 0.0, 1.0)) * (rest - pts)
 
     if "right_upper_lid" in s and "left_upper_lid" in s:
         _pose_eyes(rig, pose, pts)

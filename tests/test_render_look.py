@@ -1,0 +1,301 @@
+"""The mouth's look: one mouth on drawn faces, the photo's own teeth, eased shapes, rest on the picture's mouth."""
+
+import cv2
+import numpy as np
+import pytest
+from conftest import synthetic_face
+
+from talkingphoto.characters import topology as topo
+from talkingphoto.motion import MouthTrack
+from talkingphoto.render import FaceAnimator, Pose, mouth_shapes
+from talkingphoto.render._mouth import MouthLook, MouthPalette, paint_mouth
+from talkingphoto.render._rig import FV_GAP, MAX_GAP, mouth_polygon, opening
+from talkingphoto.render._shapes import OPEN_RATE
+
+SKIN = (250, 222, 205)
+INK = (90, 40, 60)
+ENAMEL = (236, 226, 208)
+
+
+def _inner(face) -> np.ndarray:
+    lm = face.landmarks[:, :2].astype(np.float64)
+    return np.vstack([lm[topo.LIPS_UPPER_INNER], lm[topo.LIPS_LOWER_INNER][::-1]])
+
+
+def _drawn_grin():
+    """A flat-shaded drawn face whose mouth is an open grin: white teeth in an inked outline."""
+    _, face = synthetic_face(mouth_gap=8.0, style="drawn")
+    image = np.zeros((240, 240, 3), np.uint8)
+    image[:] = SKIN
+    grin = np.round(_inner(face)).astype(np.int32)
+    cv2.fillPoly(image, [grin], (255, 255, 255))
+    cv2.polylines(image, [grin], True, INK, thickness=2)
+    return image, face
+
+
+def _toothy_photo():
+    """A photo-style face smiling with its upper teeth showing (a noisy enamel band)."""
+    image, face = synthetic_face(mouth_gap=8.0)
+    lm = face.landmarks[:, :2]
+    rng = np.random.default_rng(1)
+    opening_mask = np.zeros(image.shape[:2], np.uint8)
+    cv2.fillPoly(opening_mask, [np.round(_inner(face)).astype(np.int32)], 1)
+    lips = np.vstack([lm[topo.LIPS_UPPER_OUTER], lm[topo.LIPS_LOWER_OUTER][::-1]])
+    cv2.fillPoly(image, [np.round(lips).astype(np.int32)], (185, 95, 100))
+    noise = rng.normal(0, 4, image.shape)
+    teeth = np.clip(np.array(ENAMEL) + noise, 0, 255).astype(np.uint8)
+    image[opening_mask > 0] = teeth[opening_mask > 0]
+    return image, face
+
+
+def _tooth_lab(frame, polygon):
+    """Mean Lab (L 0..100) of the bright, unsaturated pixels inside ``polygon``, and how many."""
+    mask = np.zeros(frame.shape[:2], np.uint8)
+    cv2.fillPoly(mask, [np.round(polygon).astype(np.int32)], 1)
+    mask = cv2.erode(mask, np.ones((3, 3), np.uint8))
+    lab = cv2.cvtColor(frame, cv2.COLOR_RGB2LAB).astype(np.float64)[mask > 0]
+    lab = np.stack([lab[:, 0] / 2.55, lab[:, 1] - 128, lab[:, 2] - 128], 1)
+    teeth = lab[(lab[:, 0] > 60) & (np.hypot(lab[:, 1], lab[:, 2]) < 30)]
+    return teeth.mean(0), len(teeth)
+
+
+def test_a_drawn_grin_is_replaced_so_it_can_close():
+    image, face = _drawn_grin()
+    animator = FaceAnimator(image, face, whole_face=False, head_motion=False)
+    assert animator.look.line is not None  # line art: erased and redrawn
+    frame = image.copy()
+    pose = Pose(open=0.6, press=1.0)
+    animator.apply(frame, pose)
+    dst = animator.posed_points(pose)
+    # No white of the old grin anywhere: one mouth, shut.
+    white = np.all(frame > 245, axis=2)
+    assert not white.any()
+    # Whatever is not skin lies on the new closed mouth's line.
+    differs = np.abs(frame.astype(int) - SKIN).max(axis=2) > 30
+    line = np.zeros(image.shape[:2], np.uint8)
+    cv2.polylines(line, [np.round(mouth_polygon(animator.rig, dst)).astype(np.int32)], True, 1, thickness=5)
+    assert differs.any() and not (differs & (line == 0)).any()
+
+
+def test_a_drawn_grin_shows_one_outlined_mouth_when_open():
+    image, face = _drawn_grin()
+    animator = FaceAnimator(image, face, whole_face=False, head_motion=False)
+    frame = image.copy()
+    animator.apply(frame, Pose(open=0.9))
+    dst = animator.posed_points(Pose(open=0.9))
+    inside = np.zeros(image.shape[:2], np.uint8)
+    cv2.fillPoly(inside, [np.round(mouth_polygon(animator.rig, dst)).astype(np.int32)], 1)
+    ring = cv2.dilate(inside, np.ones((7, 7), np.uint8)) > 0
+    differs = np.abs(frame.astype(int) - SKIN).max(axis=2) > 30
+    assert not (differs & ~ring).any()  # nothing of the old grin outside the new shape
+    dark = frame[inside > 0].astype(float) @ [0.299, 0.587, 0.114] < 90
+    assert dark.mean() > 0.3  # the opening is a dark cavity, not the old teeth stretched
+
+
+def test_photo_teeth_keep_their_colour_from_half_to_wide_open():
+    image, face = _toothy_photo()
+    animator = FaceAnimator(image, face, whole_face=False, head_motion=False)
+    assert animator.look.own_teeth is not None
+    colours = []
+    for amount in (0.3, 0.6, 1.0):
+        frame = image.copy()
+        pose = Pose(open=amount)
+        animator.apply(frame, pose)
+        lab, n = _tooth_lab(frame, mouth_polygon(animator.rig, animator.posed_points(pose)))
+        assert n > 20
+        colours.append(lab)
+    source, _ = _tooth_lab(image, _inner(face))
+    for lab in colours:
+        assert np.linalg.norm(lab - source) < 4.0  # the photo's own enamel, not a painted block
+
+
+def test_photo_upper_teeth_stay_with_the_skull_as_the_jaw_drops():
+    image, face = _toothy_photo()
+    animator = FaceAnimator(image, face, whole_face=False, head_motion=False)
+    x0, y0, x1, y1 = animator.look.own_teeth.box
+    frame = image.copy()
+    animator.apply(frame, Pose(open=1.0))
+    upper = animator.look.own_teeth.upper > 0.9
+    diff = np.abs(frame[y0:y1, x0:x1].astype(int) - image[y0:y1, x0:x1]).max(axis=2)
+    assert np.median(diff[upper]) < 12  # same pixels, in place (soft shading aside)
+
+
+def test_nearly_closed_lips_show_a_shadow_not_the_teeth():
+    image, face = _toothy_photo()
+    animator = FaceAnimator(image, face, whole_face=False, head_motion=False)
+    frame = image.copy()
+    pose = Pose(open=0.04)
+    animator.apply(frame, pose)
+    slit = np.zeros(image.shape[:2], np.uint8)
+    cv2.fillPoly(slit, [np.round(mouth_polygon(animator.rig, animator.posed_points(pose))).astype(np.int32)], 1)
+    luma = frame[slit > 0].astype(float) @ [0.299, 0.587, 0.114]
+    assert luma.max() < 0.8 * (np.array(ENAMEL) @ [0.299, 0.587, 0.114])
+
+
+@pytest.mark.parametrize("drawn", [False, True])
+def test_rounded_vowels_hide_teeth_but_never_grey_them(drawn):
+    palette = MouthPalette(cavity=(70.0, 30.0, 34.0), teeth=(235.0, 225.0, 210.0), tongue=(150.0, 70.0, 72.0))
+    u = np.linspace(-1, 1, 21)
+    upper = np.stack([50 + 30 * u, 40 - 4 * (1 - u**2)], 1)
+    lower = np.stack([50 + 30 * u, 40 + 16 * (1 - u**2)], 1)
+    rest = np.stack([50 + 30 * u, np.full_like(u, 40.0)], 1)
+    brightest = []
+    for rounding in (0.0, 1.0):
+        canvas = np.full((80, 100, 3), SKIN, np.uint8)
+        paint_mouth(
+            canvas, np.vstack([upper, lower[::-1][1:-1]]), upper_teeth_edge=rest, lower_lip_edge=lower,
+            lower_lip_rest=rest, centre=np.array([50.0, 40.0]), right=np.array([1.0, 0.0]),
+            down=np.array([0.0, 1.0]), mouth_width=60.0, look=MouthLook(palette, "drawn" if drawn else "photo"),
+            rounding=rounding,
+        )  # fmt: skip
+        luma = canvas[30:58, 35:65].astype(float) @ [0.299, 0.587, 0.114]
+        brightest.append(np.percentile(luma, 98))
+    assert brightest[1] > 0.9 * brightest[0] > 180
+
+
+def test_fv_tucks_the_lower_lip_under_the_teeth():
+    image, face = synthetic_face(size=400, iris_distance=120.0)
+    animator = FaceAnimator(image, face, whole_face=False, head_motion=False)
+    rig = animator.rig
+    up, lo = rig.slot["upper_inner"], rig.slot["lower_inner"]
+    mid = len(up) // 2
+    dst = animator.posed_points(Pose(open=0.5, fv=1.0))
+    gap = (dst[lo[mid]] - dst[up[mid]]) @ rig.down
+    assert gap == pytest.approx(FV_GAP * MAX_GAP * rig.mouth_width, rel=0.05)
+    assert (dst[up[mid]] - rig.points[up[mid]]) @ rig.down < -0.5  # the upper lip lifts off the teeth
+    frame = image.copy()
+    animator.apply(frame, Pose(open=0.5, fv=1.0))
+    x = int(round(dst[up[mid], 0]))
+    column = frame[int(dst[up[mid], 1]) : int(np.ceil(dst[lo[mid], 1])) + 1, x].astype(float)
+    palette = animator.look.palette
+    seen = column[np.argmax(column @ [0.299, 0.587, 0.114])]
+    assert np.linalg.norm(seen - palette.teeth) < 0.5 * np.linalg.norm(seen - palette.cavity)  # teeth show
+    darkest = (column @ [0.299, 0.587, 0.114]).min()
+    assert darkest > 0.5 * np.dot(palette.cavity, [0.299, 0.587, 0.114])  # no gaping cavity
+
+
+def test_tongue_tip_rises_behind_the_upper_teeth():
+    image, face = synthetic_face()
+    animator = FaceAnimator(image, face, whole_face=False, head_motion=False)
+    rig = animator.rig
+    tongue = np.array(animator.look.palette.tongue)
+
+    def tongue_rows(amount):
+        frame = image.copy()
+        pose = Pose(open=0.8, tongue=amount)
+        animator.apply(frame, pose)
+        dst = animator.posed_points(pose)
+        x = int(round(rig.mouth_centre[0]))
+        top = int(dst[rig.slot["upper_inner"]][:, 1].min())
+        bottom = int(dst[rig.slot["lower_inner"]][:, 1].max())
+        column = frame[top:bottom, x].astype(float)
+        near = np.linalg.norm(column - tongue, axis=1) < 45
+        # The tongue's run that rests on the floor of the mouth, from its top.
+        rows = np.flatnonzero(near)
+        runs = np.split(rows, np.flatnonzero(np.diff(rows) > 1) + 1)
+        return top + runs[-1][0] if len(rows) else bottom
+
+    assert tongue_rows(1.0) < tongue_rows(0.0) - 3  # the tip reaches higher
+
+
+def _track(open_, press=None, fps=25.0):
+    open_ = np.asarray(open_, float)
+    press = np.zeros_like(open_) if press is None else np.asarray(press, float)
+    return MouthTrack(fps, open_, np.zeros_like(open_), press)
+
+
+def test_shapes_ease_over_frames_but_closures_go_through():
+    flicker = _track([0, 0, 1, 0, 1, 1, 1, 0, 0, 1, 1, 1, 1] + [0.0] * 3)
+    shapes = mouth_shapes(flicker)
+    gap = opening(shapes.open, shapes.spread, shapes.press, shapes.fv)
+    assert np.abs(np.diff(gap)).max() <= OPEN_RATE / 25.0 + 1e-6
+    # Pressed lips shut at once, from wide open.
+    press = np.zeros(10)
+    press[5:7] = 1.0
+    shapes = mouth_shapes(_track(np.ones(10), press))
+    gap = opening(shapes.open, shapes.spread, shapes.press, shapes.fv)
+    assert gap[5] == 0.0 and gap[4] > 0.9
+
+
+def test_the_face_rests_on_the_picture_in_silence_and_closes_between_words():
+    fps = 25.0
+    open_ = np.zeros(100)
+    open_[20:40] = 0.8  # a word
+    open_[44:60] = 0.7  # a short gap (4 frames), then another word
+    # a long pause (60..100)
+    shapes = mouth_shapes(_track(open_, fps=fps))
+    assert shapes.rest[0] == 1.0 and shapes.rest[:12].min() == 1.0
+    assert shapes.rest[20:60].max() == 0.0  # speech and the short gap: the controls decide
+    assert shapes.rest[75:].min() == 1.0  # back on the picture's mouth in the pause
+    assert np.abs(np.diff(shapes.rest)).max() < 0.6  # eased, not snapped
+    # Speech from the second frame on: the first is still the picture's.
+    open_ = np.full(30, 0.7)
+    open_[0] = 0.0
+    assert mouth_shapes(_track(open_, fps=fps)).rest[:2].tolist() == [1.0, 0.0]
+
+
+def test_first_frame_of_silence_is_the_picture_itself():
+    from talkingphoto.scene import Actor
+
+    for image, face in (_toothy_photo(), _drawn_grin()):
+        open_ = np.zeros(30)
+        open_[15:] = 0.8
+        actor = Actor(FaceAnimator(image, face, whole_face=False, head_motion=False), _track(open_))
+        frame = image.copy()
+        pose, head = actor.pose(0)
+        actor.animator.apply(frame, pose, head)
+        assert np.array_equal(frame, image)
+        # A listener (no mouth track) keeps its own mouth too.
+        listener = Actor(actor.animator)
+        assert listener.pose(7)[0].rest == 1.0
+
+
+@pytest.mark.slow
+def test_real_grins_close_and_real_teeth_keep_their_colour(real_data):
+    from talkingphoto.characters import find_faces
+    from talkingphoto.media import load_image
+
+    image = load_image(real_data / "images" / "sylvie_green_giggle.png")
+    face = find_faces(image)[0]
+    animator = FaceAnimator(image, face, whole_face=True, head_motion=False)
+    frame = image.copy()
+    animator.apply(frame, Pose(press=1.0))
+    (x0, y0, x1, y1), _, mouth = animator.erased
+    assert np.all(image[y0:y1, x0:x1][mouth] > 245, axis=1).sum() > 30  # the grin's teeth
+    assert np.all(frame[y0:y1, x0:x1][mouth] > 245, axis=1).sum() == 0  # gone when shut
+
+    image = load_image(real_data / "images" / "astronaut.jpg")
+    face = find_faces(image)[0]
+    animator = FaceAnimator(image, face, whole_face=True, head_motion=False)
+    assert animator.look.own_teeth is not None
+    source, _ = _tooth_lab(image, _inner(face))
+    for amount in (0.3, 0.9):
+        frame = image.copy()
+        animator.apply(frame, Pose(open=amount))
+        lab, n = _tooth_lab(frame, mouth_polygon(animator.rig, animator.posed_points(Pose(open=amount))))
+        assert n > 20 and np.linalg.norm(lab - source) < 5.0
+
+
+def test_lips_are_fitted_to_a_narrower_drawn_mouth():
+    from talkingphoto.render._mouth import fit_lips
+
+    _, face = synthetic_face()
+    lm = face.landmarks.astype(np.float64)
+    corners = lm[[topo.MOUTH_CORNER_RIGHT, topo.MOUTH_CORNER_LEFT], :2]
+    middle = corners.mean(0)
+    # Tilt the mesh's lips by 8 degrees about their middle; the drawn mouth is level and
+    # 60 % as long, 3 px to the right.
+    angle = np.radians(8)
+    rotation = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
+    lm[topo.LIPS_ALL, :2] = middle + (lm[topo.LIPS_ALL, :2] - middle) @ rotation.T
+    width = float(np.linalg.norm(corners[1] - corners[0]))
+    mouth = np.zeros((240, 240), bool)
+    x0, x1 = int(middle[0] + 3 - 0.3 * width), int(middle[0] + 3 + 0.3 * width)
+    mouth[int(middle[1]) - 3 : int(middle[1]) + 4, x0 - 2 : x1 + 3] = True  # grown by 2 px, like erase_mouth's
+    fitted = fit_lips(lm, mouth, (0, 0))
+    left, right = fitted[topo.MOUTH_CORNER_RIGHT, :2], fitted[topo.MOUTH_CORNER_LEFT, :2]
+    assert np.linalg.norm(right - left) == pytest.approx(0.6 * width, abs=2.0)
+    assert abs(right[1] - left[1]) < 1.0  # level, like the drawn mouth
+    assert (left + right)[0] / 2 == pytest.approx(middle[0] + 3, abs=1.0)
+    others = np.setdiff1d(np.arange(len(lm)), topo.LIPS_ALL)
+    assert np.array_equal(fitted[others], lm[others].astype(np.float32))  # only the lips move
