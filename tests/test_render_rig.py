@@ -89,11 +89,12 @@ def test_head_warp_is_exact_identity_at_rest_and_moves_the_nose_more_than_the_ou
     _, face = synthetic_face()
     head = build_head_warp(face, image_shape=(240, 240))
     x0, y0, x1, y1 = head.roi
-    map_x, map_y = head.maps(yaw=0, pitch=0, roll=0, shift_x=0, shift_y=0)
     ys, xs = np.mgrid[y0:y1, x0:x1]
-    assert np.array_equal(map_x, xs.astype(np.float32)) and np.array_equal(map_y, ys.astype(np.float32))
-    map_x, _ = head.maps(yaw=5, pitch=0, roll=0, shift_x=0, shift_y=0)
-    dx = xs - map_x
+    pixels = np.dstack([xs, ys]).astype(np.float32)
+    still = head.motion(yaw=0, pitch=0, roll=0, shift_x=0, shift_y=0)
+    assert not head.displacement(still, pixels).any()
+    turned = head.motion(yaw=5, pitch=0, roll=0, shift_x=0, shift_y=0)
+    dx = head.displacement(turned, pixels)[..., 0]
 
     def moved(point):
         x, y = face.landmarks[point, :2].round().astype(int)
@@ -102,6 +103,10 @@ def test_head_warp_is_exact_identity_at_rest_and_moves_the_nose_more_than_the_ou
     assert moved(topo.NOSE_TIP) > moved(topo.FACE_OVAL[8]) > 0
     # The frame border of the region never moves, so there is no seam.
     assert np.abs(dx[[0, -1], :]).max() < 1e-3 or head.roi[1] == 0
+    # Carried points land where the backward map samples them from.
+    nose = face.landmarks[[topo.NOSE_TIP], :2]
+    landed = head.carry(turned, nose)
+    assert np.allclose(landed - head.displacement(turned, landed), nose, atol=0.02)
 
 
 def test_vivid_animator_poses_eyes_and_head_without_touching_far_pixels():

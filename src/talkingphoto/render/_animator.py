@@ -1,4 +1,5 @@
-"""Posing faces in a frame: local face warp, mouth interior, then head motion."""
+"""Posing faces in a frame: face warp and head motion in one resampling, then the painted
+mouth interior and lids where the head has carried them."""
 
 from dataclasses import dataclass, replace
 
@@ -11,7 +12,7 @@ from ._eyes import lid_palette, paint_lash_line, paint_lid
 from ._head import HeadWarp, build_head_warp
 from ._mouth import paint_mouth, palette_from_image
 from ._rig import Pose, build_rig, interior_opacity, mouth_polygon, pose_points
-from ._warp import piecewise_affine_maps, remap
+from ._warp import SharpSource, edge_feather, identity_maps, mesh_displacement, upsample_field
 
 __all__ = ["FaceAnimator", "HeadPose"]
 
@@ -25,6 +26,10 @@ class HeadPose:
     roll: float = 0.0
     shift_x: float = 0.0
     shift_y: float = 0.0
+
+
+SHARP_FEATHER = 8  # pixels over which the sharp face fades into the bilinear rest of the head
+SHARP_PIXELS = 8_000_000  # largest upsampled face copy (24 MB); bigger faces get a 2x copy
 
 
 def _polygon_mask(shape, polygon: np.ndarray) -> np.ndarray:
@@ -55,6 +60,8 @@ class FaceAnimator:
         # small mouths keep every pixel.
         self.map_step = 2 if self.rig.mouth_width >= 48 else 1
         self.head: HeadWarp | None = build_head_warp(face, image_shape=image.shape) if head_motion else None
+        self._sharp, self._sharp_target = _sharp_source(image, face, self.region)
+        self._layouts = {}
         lm = face.landmarks[:, :2]
         outer = np.vstack([lm[topo.LIPS_UPPER_OUTER], lm[topo.LIPS_LOWER_OUTER][::-1]])
         inner = np.vstack([lm[topo.LIPS_UPPER_INNER], lm[topo.LIPS_LOWER_INNER][::-1]])
@@ -85,23 +92,109 @@ class FaceAnimator:
         return (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
 
     def apply(self, frame: np.ndarray, pose: Pose, head: HeadPose | None = None) -> None:
-        """Pose the face in ``frame`` (RGB uint8, output size), in place."""
+        """Pose the face in ``frame`` (RGB uint8, output size), in place.
+
+        The face's warp and the head's are composed into one map and every pixel is
+        resampled once, the face itself sharply (see SharpSource): two bilinear passes in a
+        row would keep only a third of the eyes' and skin's finest detail. The painted parts
+        (mouth interior, lids) are drawn after, where the head has carried them.
+        """
         rig = self.rig
-        x0, y0, x1, y1 = rig.roi
         dst = pose_points(rig, pose)
-        map_x, map_y, _ = piecewise_affine_maps(
-            rig.points, dst, rig.triangles, shape=(y1 - y0, x1 - x0), origin=(x0, y0), step=self.map_step
-        )
-        patch = remap(frame, map_x, map_y)
-        origin = np.array([x0, y0], dtype=np.float64)
+        motion = None
+        if self.head is not None and head is not None:
+            motion = self.head.motion(
+                yaw=head.yaw, pitch=head.pitch, roll=head.roll, shift_x=head.shift_x, shift_y=head.shift_y
+            )
+        layout = self._layout(rig.roi if motion is None else self.region)
+        field = self._field(dst, motion, layout)
+        maps = cv2.add(layout.identity, upsample_field(field, shape=layout.identity.shape[:2], step=self.map_step))
+        patch = self._resample(frame, maps, layout, reach=cv2.norm(field, cv2.NORM_INF))
+        self._paint(patch, dst, pose, motion, origin=np.array(layout.box[:2], dtype=np.float64))
+        x0, y0, x1, y1 = layout.box
+        frame[y0:y1, x0:x1] = patch
+
+    def _field(self, dst: np.ndarray, motion: np.ndarray | None, layout: "_Layout") -> np.ndarray:
+        """Backward displacement [shape=(ch, cw, 2), float32] of the face's warp to ``dst``
+        followed by the head's ``motion``, at ``layout``'s coarse samples."""
+        rig = self.rig
+        rx0, ry0, rx1, ry1 = rig.roi
+        step = self.map_step
+        field, _ = mesh_displacement(rig.points, dst, rig.triangles, shape=(ry1 - ry0, rx1 - rx0), origin=(rx0, ry0), step=step)
+        if motion is not None:
+            # Sample where the head's backward map lands, then follow the face's map from
+            # there; the face's displacement is zero outside its own region, so only the
+            # samples the head can carry into it need it.
+            back = cv2.warpAffine(
+                motion,
+                layout.head_index,
+                layout.coarse_size,
+                flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+                borderMode=cv2.BORDER_CONSTANT,
+                borderValue=0,
+            )
+            np.negative(back, out=back)
+            reach = int(np.ceil(np.abs(motion).max() / step)) + 1
+            cx0, cy0, cx1, cy1 = layout.rig_cells
+            cx0, cy0 = max(0, cx0 - reach), max(0, cy0 - reach)
+            cx1, cy1 = min(back.shape[1], cx1 + reach), min(back.shape[0], cy1 + reach)
+            near = back[cy0:cy1, cx0:cx1]
+            index = layout.rig_index[cy0:cy1, cx0:cx1] + near * np.float32(1 / step)
+            near += cv2.remap(field, index, None, interpolation=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+            field = back
+        return field
+
+    def _resample(self, frame: np.ndarray, maps: np.ndarray, layout: "_Layout", *, reach: float) -> np.ndarray:
+        """``frame`` sampled at ``maps`` (which move no pixel further than ``reach``): the
+        face sharply, the rest bilinearly, blended over a feathered ring. Returns [shape=(h,
+        w, 3), uint8, RGB] for layout's region."""
+        if layout.sharp is None:
+            return cv2.remap(frame, maps, None, interpolation=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+        sx0, sy0, sx1, sy1 = layout.sharp
+        sub = maps[sy0:sy1, sx0:sx1]
+        x0, y0 = layout.box[:2]
+        bounds = (x0 + sx0 - reach, y0 + sy0 - reach, x0 + sx1 - 1 + reach, y0 + sy1 - 1 + reach)
+        sharp = self._sharp.sample(frame, sub, bounds=bounds)
+        if sharp is None:  # the frame was changed there (another face): resample it
+            sharp = cv2.remap(frame, sub, None, interpolation=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
+        patch = np.empty(maps.shape[:2] + (3,), np.uint8)
+        patch[sy0:sy1, sx0:sx1] = sharp
+        # Bilinear around the face, fading into the sharp face over a ring inside its box.
+        f = SHARP_FEATHER
+        for (bx0, by0, bx1, by1), weights in zip(layout.around, layout.feather):
+            linear = cv2.remap(
+                frame, maps[by0:by1, bx0:bx1], None, interpolation=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+            )
+            if weights is None:
+                patch[by0:by1, bx0:bx1] = linear
+            else:
+                view = patch[by0:by1, bx0:bx1]
+                view[:] = cv2.blendLinear(view, linear, *weights)
+        return patch
+
+    def _paint(self, patch: np.ndarray, dst: np.ndarray, pose: Pose, motion: np.ndarray | None, *, origin) -> None:
+        """Paint the mouth interior and the lids onto ``patch`` (whose pixel (0, 0) sits at
+        ``origin`` in the frame), where the head's ``motion`` has carried the posed face."""
+        rig = self.rig
+        # Everything painted, carried at once: posed vertices, the teeth's rest line, and
+        # the mouth's axis (it turns with the head).
+        upper_teeth = rig.vertices("upper_inner")
+        half = 0.5 * rig.mouth_width * rig.right
+        axis = np.vstack([rig.mouth_centre - half, rig.mouth_centre, rig.mouth_centre + half])
+        points = np.vstack([dst, upper_teeth, axis])
+        if motion is not None:
+            points = self.head.carry(motion, points)
+        points = points - origin
+        posed, upper_teeth, (left_end, centre, right_end) = np.split(points, [len(dst), len(dst) + len(upper_teeth)])
+        right = (right_end - left_end) / max(float(np.linalg.norm(right_end - left_end)), 1e-6)
         paint_mouth(
             patch,
-            mouth_polygon(rig, dst) - origin,
-            upper_teeth_edge=rig.vertices("upper_inner") - origin,
-            lower_lip_edge=dst[rig.slot["lower_inner"]] - origin,
-            centre=rig.mouth_centre - origin,
-            right=rig.right,
-            down=rig.down,
+            mouth_polygon(rig, posed),
+            upper_teeth_edge=upper_teeth,
+            lower_lip_edge=posed[rig.slot["lower_inner"]],
+            centre=centre,
+            right=right,
+            down=np.array([-right[1], right[0]]),
             mouth_width=rig.mouth_width,
             palette=self.palette,
             style=rig.style,
@@ -110,16 +203,117 @@ class FaceAnimator:
             teeth=self.face.detector != "points",
         )
         for side, lid in self.lids.items():
-            upper = dst[rig.slot[f"{side}_upper_lid"]] - origin
-            lower = dst[rig.slot[f"{side}_lower_lid"]] - origin
+            upper = posed[rig.slot[f"{side}_upper_lid"]]
+            lower = posed[rig.slot[f"{side}_lower_lid"]]
             if rig.lids == "paint":
                 paint_lid(patch, upper, lower, pose.blink, lid)
             else:
                 paint_lash_line(patch, upper, pose.blink, lid)
-        frame[y0:y1, x0:x1] = patch
-        if self.head is not None and head is not None:
-            hx0, hy0, hx1, hy1 = self.head.roi
-            map_x, map_y = self.head.maps(
-                yaw=head.yaw, pitch=head.pitch, roll=head.roll, shift_x=head.shift_x, shift_y=head.shift_y
-            )
-            frame[hy0:hy1, hx0:hx1] = remap(frame, map_x, map_y)
+
+    def _layout(self, box: tuple) -> "_Layout":
+        """Per-region constants for :meth:`apply`, made on first use."""
+        if box not in self._layouts:
+            self._layouts[box] = _layout(self, box)
+        return self._layouts[box]
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """Constants of one output region (x0, y0, x1, y1).
+
+    The warp is computed at coarse samples every ``step`` pixels of the region (see
+    mesh_displacement), ``coarse_size`` (cw, ch) of them. ``head_index`` [shape=(2, 3)]
+    takes a sample's (column, row) to its place in the head's node grid, and ``rig_index``
+    [shape=(ch, cw, 2), float32] holds its place in the face's coarse grid;
+    ``rig_cells`` the samples over the face's region. ``identity`` [shape=(h, w, 2),
+    float32] holds each pixel's own position. ``sharp`` is the part resampled sharply
+    (relative to the region); ``around`` the boxes resampled bilinearly (the rest of the
+    region, then the four strips of a ring inside the sharp part) and ``feather`` for each
+    the weights of the sharp pixels and of the bilinear ones, None where not blended.
+    """
+
+    box: tuple
+    identity: np.ndarray
+    coarse_size: tuple
+    head_index: np.ndarray | None
+    rig_index: np.ndarray
+    rig_cells: tuple
+    sharp: tuple | None = None
+    around: tuple = ()
+    feather: tuple = ()
+
+
+def _layout(animator: FaceAnimator, box: tuple) -> _Layout:
+    x0, y0, x1, y1 = box
+    step = animator.map_step
+    identity = np.dstack(identity_maps(y1 - y0, x1 - x0, x0=x0, y0=y0))
+    offset = (step - 1) / 2
+    samples = np.dstack(identity_maps(-(-(y1 - y0) // step), -(-(x1 - x0) // step)))
+    samples = samples * np.float32(step) + np.array([x0 + offset, y0 + offset], np.float32)
+    head_index = None
+    if animator.head is not None:
+        hx0, hy0, hx1, hy1 = animator.head.roi
+        gh, gw = animator.head.grid_x.shape
+        sx, sy = (hx1 - 1 - hx0) / max(gw - 1, 1), (hy1 - 1 - hy0) / max(gh - 1, 1)
+        # Sample (i, j) -> node grid index: an affine map, so warpAffine can interpolate.
+        head_index = np.array(
+            [[step / sx, 0, (x0 + offset - hx0) / sx], [0, step / sy, (y0 + offset - hy0) / sy]], np.float32
+        )
+    rx0, ry0, rx1, ry1 = animator.rig.roi
+    rig_index = (samples - np.array([rx0 + offset, ry0 + offset], np.float32)) / np.float32(step)
+    rig_cells = ((rx0 - x0) // step, (ry0 - y0) // step, -(-(rx1 - x0) // step), -(-(ry1 - y0) // step))
+    coarse_size = (samples.shape[1], samples.shape[0])
+    layout = _Layout(box, identity, coarse_size, head_index, rig_index.astype(np.float32), rig_cells)
+    if animator._sharp_target is None:
+        return layout
+    fx0, fy0, fx1, fy1 = animator._sharp_target
+    sx0, sy0, sx1, sy1 = max(fx0, x0) - x0, max(fy0, y0) - y0, min(fx1, x1) - x0, min(fy1, y1) - y0
+    if sx1 - sx0 <= 4 * SHARP_FEATHER or sy1 - sy0 <= 4 * SHARP_FEATHER:
+        return layout
+    w, h, f = x1 - x0, y1 - y0, SHARP_FEATHER
+    # Outside the face's box: plain bilinear; its ring: four strips blended with the
+    # sharp pixels (left and right strips stop short of the top and bottom ones).
+    outside = [(0, 0, w, sy0), (0, sy1, w, h), (0, sy0, sx0, sy1), (sx1, sy0, w, sy1)]
+    ring = [(sx0, sy0, sx1, sy0 + f), (sx0, sy1 - f, sx1, sy1), (sx0, sy0 + f, sx0 + f, sy1 - f), (sx1 - f, sy0 + f, sx1, sy1 - f)]
+    inner, _ = edge_feather(sx1 - sx0, sy1 - sy0, ramp=f)
+    boxes, weights = [], []
+    for box_ in outside:
+        if box_[2] > box_[0] and box_[3] > box_[1]:
+            boxes.append(box_)
+            weights.append(None)
+    for bx0, by0, bx1, by1 in ring:
+        w_inner = np.ascontiguousarray(inner[by0 - sy0 : by1 - sy0, bx0 - sx0 : bx1 - sx0])
+        boxes.append((bx0, by0, bx1, by1))
+        weights.append((w_inner, 1.0 - w_inner))
+    return replace(layout, sharp=(sx0, sy0, sx1, sy1), around=tuple(boxes), feather=tuple(weights))
+
+def _sharp_source(image: np.ndarray, face: Face, region: tuple) -> tuple:
+    """(source, target): a sharp copy of the face and of what its warps may reach there,
+    upsampled 4x (2x when big), and the box of output pixels to resample from it; (None,
+    None) for a face too small to bother."""
+    lm = face.landmarks[:, :2]
+    oval = lm[topo.FACE_OVAL]
+    face_width = float(np.ptp(oval[:, 0]))
+    height, width = image.shape[:2]
+    # The face and brows, with the hairline and ears just around them.
+    margin = 0.1 * face_width
+    (ox0, oy0), (ox1, oy1) = oval.min(0) - margin, oval.max(0) + margin
+    target = (
+        int(max(region[0], np.floor(ox0))),
+        int(max(region[1], np.floor(oy0))),
+        int(min(region[2], np.ceil(ox1))),
+        int(min(region[3], np.ceil(oy1))),
+    )
+    if target[2] - target[0] < 4 * SHARP_FEATHER or target[3] - target[1] < 4 * SHARP_FEATHER:
+        return None, None
+    # Face and head motion stay within a quarter of the face's width.
+    reach = 0.25 * face_width + 4
+    box = (
+        int(max(0, np.floor(target[0] - reach))),
+        int(max(0, np.floor(target[1] - reach))),
+        int(min(width, np.ceil(target[2] + reach))),
+        int(min(height, np.ceil(target[3] + reach))),
+    )
+    area = (box[2] - box[0]) * (box[3] - box[1])
+    factor = 4 if area * 16 <= SHARP_PIXELS else 2
+    return SharpSource(image, box, factor=factor), target
