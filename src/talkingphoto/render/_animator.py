@@ -12,7 +12,7 @@ from ._eyes import lid_palette, paint_lash_line, paint_lid
 from ._head import HeadWarp, build_head_warp
 from ._mouth import paint_mouth, palette_from_image
 from ._rig import Pose, build_rig, interior_opacity, mouth_polygon, pose_points
-from ._warp import SharpSource, edge_feather, identity_maps, mesh_displacement, upsample_field
+from ._warp import SharpSource, edge_feather, identity_maps, map_points, mesh_displacement, upsample_field
 
 __all__ = ["FaceAnimator", "HeadPose"]
 
@@ -73,6 +73,8 @@ class FaceAnimator:
         self.lids = {}
         if self.rig.lids != "still" and "right_upper_lid" in self.rig.slot:
             for side in ("right", "left"):
+                if side in self.rig.still_eyes:
+                    continue  # hidden behind the nose: no lid, no lashes
                 upper = self.rig.vertices(f"{side}_upper_lid")
                 lower = self.rig.vertices(f"{side}_lower_lid")
                 self.lids[side] = lid_palette(image, upper, lower)
@@ -109,6 +111,8 @@ class FaceAnimator:
         layout = self._layout(rig.roi if motion is None else self.region)
         field = self._field(dst, motion, layout)
         maps = cv2.add(layout.identity, upsample_field(field, shape=layout.identity.shape[:2], step=self.map_step))
+        if self.rig.lids == "squash" and pose.blink > 0.05:
+            self._close_eyes(maps, dst, motion, layout)
         patch = self._resample(frame, maps, layout, reach=cv2.norm(field, cv2.NORM_INF))
         self._paint(patch, dst, pose, motion, origin=np.array(layout.box[:2], dtype=np.float64))
         x0, y0, x1, y1 = layout.box
@@ -143,6 +147,32 @@ class FaceAnimator:
             near += cv2.remap(field, index, None, interpolation=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
             field = back
         return field
+
+    def _close_eyes(self, maps: np.ndarray, dst: np.ndarray, motion: np.ndarray | None, layout: "_Layout") -> None:
+        """Make ``maps`` exact over the closing eyes, in place.
+
+        A closing eye folds the map: above the seam it samples the upper lid, below it the
+        lower one. The coarse map interpolated across the fold samples the eye in between,
+        which shows as a sliver of iris and a bright tick of the eye's white at the corners.
+        """
+        rig = self.rig
+        x0, y0 = layout.box[:2]
+        height, width = maps.shape[:2]
+        reach = 0.0 if motion is None else float(np.abs(motion).max())
+        for side in ("right", "left"):
+            if side in rig.still_eyes:
+                continue
+            lids = np.r_[rig.slot[f"{side}_upper_lid"], rig.slot[f"{side}_lower_lid"]]
+            corners = np.vstack([rig.points[lids], dst[lids]])
+            bx0, by0 = np.floor(corners.min(0) - reach - 2).astype(int) - (x0, y0)
+            bx1, by1 = np.ceil(corners.max(0) + reach + 3).astype(int) - (x0, y0)
+            bx0, by0, bx1, by1 = max(bx0, 0), max(by0, 0), min(bx1, width), min(by1, height)
+            if bx1 <= bx0 or by1 <= by0:
+                continue
+            pixels = layout.identity[by0:by1, bx0:bx1]
+            if motion is not None:
+                pixels = pixels - self.head.displacement(motion, pixels)
+            maps[by0:by1, bx0:bx1] = map_points(rig.points, dst, rig.triangles, pixels)
 
     def _resample(self, frame: np.ndarray, maps: np.ndarray, layout: "_Layout", *, reach: float) -> np.ndarray:
         """``frame`` sampled at ``maps`` (which move no pixel further than ``reach``): the

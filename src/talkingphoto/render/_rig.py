@@ -19,6 +19,14 @@ __all__ = ["FaceRig", "Pose", "build_rig", "interior_opacity", "mouth_polygon", 
 BIG_EYES = 0.45
 # Widest natural inner-lip gap, as a fraction of mouth width (MouthTrack.open == 1).
 MAX_GAP = 0.55
+# An eye narrower than this fraction of the other is the far eye of a profile, hidden
+# behind the nose: it never moves (its lids would smear over the nose's outline).
+HIDDEN_EYE = 0.3
+# Fixed vertices around each eye, this far out (fractions of the eye's width): a blink
+# stretches only the lids inside them, never the glasses' rims or hat brims beyond.
+LID_BAND_ABOVE = 0.15
+LID_BAND_BELOW = 0.1
+LID_BAND_CORNER = 0.12
 
 
 @dataclass(frozen=True)
@@ -71,6 +79,7 @@ class FaceRig:
     jaw_weight: np.ndarray
     slot: dict  # name -> vertex indices of the landmark groups the pose moves
     lids: str = "squash"  # "squash" (photos), "paint" (big drawn eyes), "still" (eyes unknown)
+    still_eyes: tuple = ()  # "right" and/or "left": eyes hidden from view, never moved
 
     def vertices(self, name: str) -> np.ndarray:
         return self.points[self.slot[name]]
@@ -94,6 +103,40 @@ def _eye_openness(lm: np.ndarray) -> float:
         gap = np.max(np.linalg.norm(lm[lower] - lm[upper], axis=1))
         ratios.append(gap / max(width, 1e-6))
     return float(np.mean(ratios))
+
+
+def _hidden_eyes(lm: np.ndarray) -> tuple:
+    """The eyes a profile hides: foreshortened to a sliver next to the other one."""
+    widths = {
+        side: float(np.linalg.norm(lm[upper[-1]] - lm[upper[0]]))
+        for side, upper in (("right", topo.RIGHT_EYE_UPPER), ("left", topo.LEFT_EYE_UPPER))
+    }
+    widest = max(widths.values())
+    return tuple(side for side, width in widths.items() if width < HIDDEN_EYE * widest)
+
+
+def _eye_rings(lm: np.ndarray) -> np.ndarray:
+    """Fixed vertices around both eyes [shape=(n, 2)]: above and below the lids and beyond
+    the corners, so that the lids' motion stays inside them. Above the eye the band never
+    reaches past halfway to the brow."""
+    rings = []
+    for upper_ids, lower_ids, brow_ids in (
+        (topo.RIGHT_EYE_UPPER, topo.RIGHT_EYE_LOWER, topo.RIGHT_BROW_LOWER),
+        (topo.LEFT_EYE_UPPER, topo.LEFT_EYE_LOWER, topo.LEFT_BROW_LOWER),
+    ):
+        upper, lower, brow = lm[list(upper_ids)], lm[list(lower_ids)], lm[list(brow_ids)]
+        along = upper[-1] - upper[0]
+        width = max(float(np.linalg.norm(along)), 1e-6)
+        along /= width
+        up = np.array([along[1], -along[0]])
+        if (upper.mean(0) - lower.mean(0)) @ up < 0:
+            up = -up
+        to_brow = float(np.min((brow - upper.mean(0)) @ up))
+        above = min(LID_BAND_ABOVE * width, 0.5 * max(to_brow, 0.0)) if to_brow > 0 else LID_BAND_ABOVE * width
+        rings += [upper[i] + above * up for i in (1, 3, 4, 5, 7)]
+        rings += [lower[i] - LID_BAND_BELOW * width * up for i in (2, 4, 6)]
+        rings += [upper[0] - LID_BAND_CORNER * width * along, upper[-1] + LID_BAND_CORNER * width * along]
+    return np.array(rings)
 
 
 def _vertex_slots(landmark_ids: np.ndarray) -> dict:
@@ -217,9 +260,11 @@ def build_rig(face: Face, *, image_shape: tuple, whole_face: bool) -> FaceRig:
     others = np.array([i for i in np.flatnonzero(in_roi) if i not in set(key.tolist())])
     ids = _thin(lm, key, others, min_dist=0.085 * face_width)
     anchors = _box_anchors(roi, spacing=0.2 * face_width)
+    slot = _vertex_slots(ids)
+    if "right_upper_lid" in slot and "left_upper_lid" in slot:
+        anchors = np.vstack([anchors, _eye_rings(lm)])
     points = np.vstack([lm[ids], anchors])
 
-    slot = _vertex_slots(ids)
     # Jaw weight: how much of the chin's drop each vertex follows.
     rel = points - centre
     lateral = np.abs(rel @ right) / (0.5 * face_width)
@@ -230,6 +275,7 @@ def build_rig(face: Face, *, image_shape: tuple, whole_face: bool) -> FaceRig:
 
     rig = FaceRig(
         lids=_lid_style(face, lm),
+        still_eyes=_hidden_eyes(lm),
         points=points,
         landmark_ids=ids,
         triangles=np.zeros((0, 3), np.int32),
@@ -316,6 +362,8 @@ def pose_points(rig: FaceRig, pose: Pose) -> np.ndarray:
 def _pose_eyes(rig: FaceRig, pose: Pose, pts: np.ndarray) -> None:
     s, rest, down = rig.slot, rig.points, rig.down
     for side in ("right", "left"):
+        if side in rig.still_eyes:
+            continue
         upper, lower, iris = s[f"{side}_upper_lid"], s[f"{side}_lower_lid"], s[f"{side}_iris"]
         # Lids meet a little below the middle: the upper lid does most of the work.
         # Only photo-like eyes squash; big drawn eyes get painted lids (see _eyes.py) and

@@ -10,6 +10,7 @@ import numpy as np
 __all__ = [
     "piecewise_affine_maps",
     "mesh_displacement",
+    "map_points",
     "upsample_field",
     "sample_field",
     "upsample",
@@ -135,20 +136,7 @@ def mesh_displacement(
     coarse_shape = (-(-height // step), -(-width // step))
     # Work in coarse pixel units: dst scaled down, src kept in image units.
     coarse_dst = (np.asarray(dst, dtype=np.float64) - start) / step
-    src = np.asarray(src, dtype=np.float64)
-    triangles = np.asarray(triangles, dtype=np.int32)
-    # Row 0 is the identity, for samples outside every triangle; triangle t has id t + 1.
-    affines = _affines_dst_to_src(src, coarse_dst, triangles).reshape(-1, 6)
-    table = np.vstack([[1, 0, 0, 0, 1, 0], affines]).astype(np.float32)
-    tri_id = np.zeros(coarse_shape, dtype=np.int32)
-    shift = 4  # sub-pixel precision of the rasteriser: 1/16 px
-    d = coarse_dst[triangles]
-    # Thinnest first, so shared edge pixels go to the well-shaped neighbour drawn later.
-    area = np.abs(np.cross(d[:, 1] - d[:, 0], d[:, 2] - d[:, 0]))
-    order = np.argsort(area, kind="stable")
-    corners = np.round(d[order] * (1 << shift)).astype(np.int32)
-    for t, triangle in zip((order + 1).tolist(), corners):
-        cv2.fillConvexPoly(tri_id, triangle, t, cv2.LINE_8, shift)
+    table, tri_id = _rasterise(np.asarray(src, dtype=np.float64), coarse_dst, triangles, shape=coarse_shape)
     xs, ys = identity_maps(*coarse_shape)
     a = table[tri_id]  # one gather instead of masked indexing: ~2x faster
     field = np.empty(coarse_shape + (2,), np.float32)
@@ -160,6 +148,66 @@ def mesh_displacement(
     # anchors) hold coarse-pixel identities, not source positions: they do not move.
     field[~covered] = 0.0
     return field, covered
+
+
+def _rasterise(src: np.ndarray, dst: np.ndarray, triangles: np.ndarray, *, shape: tuple) -> tuple:
+    """Affine table [shape=(n_triangles + 1, 6), float32, dst -> src, row 0 the identity]
+    and triangle ids [shape=shape, int32, 0 outside] of the mesh ``dst`` (pixels of the
+    raster) over a ``shape`` raster."""
+    triangles = np.asarray(triangles, dtype=np.int32)
+    affines = _affines_dst_to_src(src, dst, triangles).reshape(-1, 6)
+    table = np.vstack([[1, 0, 0, 0, 1, 0], affines]).astype(np.float32)
+    tri_id = np.zeros(shape, dtype=np.int32)
+    shift = 4  # sub-pixel precision of the rasteriser: 1/16 px
+    d = dst[triangles]
+    # Thinnest first, so shared edge pixels go to the well-shaped neighbour drawn later.
+    area = np.abs(np.cross(d[:, 1] - d[:, 0], d[:, 2] - d[:, 0]))
+    order = np.argsort(area, kind="stable")
+    corners = np.round(d[order] * (1 << shift)).astype(np.int32)
+    for t, triangle in zip((order + 1).tolist(), corners):
+        cv2.fillConvexPoly(tri_id, triangle, t, cv2.LINE_8, shift)
+    return table, tri_id
+
+
+def map_points(src: np.ndarray, dst: np.ndarray, triangles: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """Where a piecewise-affine warp samples for each of ``points`` (the backward map).
+
+    Each point takes the affine of the triangle its nearest pixel falls in, so the result
+    is exact and never a blend of two sides of a fold: interpolating a sampled map across
+    the seam of a closed eye would land inside the eye and show a sliver of it.
+
+    Parameters
+    ----------
+    src, dst, triangles :
+        As for :func:`piecewise_affine_maps`.
+    points : np.ndarray [shape=(..., 2), float, (x, y) in ``dst`` coordinates]
+
+    Returns
+    -------
+    np.ndarray [shape=points.shape, dtype=float32]
+        Positions in ``src``; points outside every triangle map to themselves.
+    """
+    points = np.asarray(points, dtype=np.float32)
+    flat = points.reshape(-1, 2)
+    low = np.floor(flat.min(0)) - 1
+    high = np.ceil(flat.max(0)) + 2
+    dst = np.asarray(dst, dtype=np.float64)
+    triangles = np.asarray(triangles, dtype=np.int32)
+    corners = dst[triangles]
+    near = np.all((corners.max(1) >= low) & (corners.min(1) <= high), axis=1)
+    table, tri_id = _rasterise(
+        np.asarray(src, dtype=np.float64), dst - low, triangles[near], shape=(int(high[1] - low[1]), int(high[0] - low[0]))
+    )
+    local = (flat - low).astype(np.float32)
+    cols, rows = np.round(local).astype(np.int64).T
+    a = table[tri_id[rows, cols]]
+    out = np.empty_like(flat)
+    out[:, 0] = a[:, 0] * local[:, 0] + a[:, 1] * local[:, 1] + a[:, 2]
+    out[:, 1] = a[:, 3] * local[:, 0] + a[:, 4] * local[:, 1] + a[:, 5]
+    # Outside every triangle the identity row maps a point to itself, in raster units.
+    outside = tri_id[rows, cols] == 0
+    out[outside] = flat[outside]
+    return out.reshape(points.shape)
 
 
 def upsample_field(field: np.ndarray, *, shape: tuple, step: int) -> np.ndarray:
