@@ -101,9 +101,9 @@ def eye_sheet(scene, *, zoom: int = 4) -> np.ndarray:
     lm = scene.speaker.landmarks[:, :2]
     eyes = lm[np.r_[topo.EYES_ALL, topo.BROWS]]
     (x0, y0), (x1, y1) = eyes.min(0), eyes.max(0)
-    pad = 0.15 * (x1 - x0)
+    pad = 0.25 * (x1 - x0)
     h, w = scene.image.shape[:2]
-    x0, y0 = int(max(0, x0 - pad)), int(max(0, y0 - pad))
+    x0, y0 = int(max(0, x0 - pad)), int(max(0, y0 - 1.5 * pad))
     x1, y1 = int(min(w, x1 + pad)), int(min(h, y1 + 2 * pad))
     rows = []
     for label, index in picks:
