@@ -30,6 +30,7 @@ class HeadPose:
 
 SHARP_FEATHER = 8  # pixels over which the sharp face fades into the bilinear rest of the head
 SHARP_PIXELS = 8_000_000  # largest upsampled face copy (24 MB); bigger faces get a 2x copy
+BAND_ROWS = 96  # rows per band when skipping the corners of the head's box that never move
 
 
 def _polygon_mask(shape, polygon: np.ndarray) -> np.ndarray:
@@ -124,7 +125,12 @@ class FaceAnimator:
         rig = self.rig
         rx0, ry0, rx1, ry1 = rig.roi
         step = self.map_step
-        field, _ = mesh_displacement(rig.points, dst, rig.triangles, shape=(ry1 - ry0, rx1 - rx0), origin=(rx0, ry0), step=step)
+        # Triangles whose corners all stay put map to themselves: outside every triangle
+        # drawn, the displacement is zero anyway, so only the moving ones are drawn.
+        moving = np.any(dst != rig.points, axis=1)[rig.triangles].any(axis=1)
+        field, _ = mesh_displacement(
+            rig.points, dst, rig.triangles[moving], shape=(ry1 - ry0, rx1 - rx0), origin=(rx0, ry0), step=step
+        )
         if motion is not None:
             # Sample where the head's backward map lands, then follow the face's map from
             # there; the face's displacement is zero outside its own region, so only the
@@ -138,7 +144,7 @@ class FaceAnimator:
                 borderValue=0,
             )
             np.negative(back, out=back)
-            reach = int(np.ceil(np.abs(motion).max() / step)) + 1
+            reach = int(np.ceil(cv2.norm(motion, cv2.NORM_INF) / step)) + 1
             cx0, cy0, cx1, cy1 = layout.rig_cells
             cx0, cy0 = max(0, cx0 - reach), max(0, cy0 - reach)
             cx1, cy1 = min(back.shape[1], cx1 + reach), min(back.shape[0], cy1 + reach)
@@ -154,6 +160,7 @@ class FaceAnimator:
         A closing eye folds the map: above the seam it samples the upper lid, below it the
         lower one. The coarse map interpolated across the fold samples the eye in between,
         which shows as a sliver of iris and a bright tick of the eye's white at the corners.
+        Exact maps also end the lids' motion exactly at the fixed ring around the eye.
         """
         rig = self.rig
         x0, y0 = layout.box[:2]
@@ -162,8 +169,8 @@ class FaceAnimator:
         for side in ("right", "left"):
             if side in rig.still_eyes:
                 continue
-            lids = np.r_[rig.slot[f"{side}_upper_lid"], rig.slot[f"{side}_lower_lid"]]
-            corners = np.vstack([rig.points[lids], dst[lids]])
+            # Everything inside the fixed ring around the eye, where the lids move.
+            corners = np.vstack([rig.vertices(f"{side}_eye_ring"), dst[rig.slot[f"{side}_upper_lid"]]])
             bx0, by0 = np.floor(corners.min(0) - reach - 2).astype(int) - (x0, y0)
             bx1, by1 = np.ceil(corners.max(0) + reach + 3).astype(int) - (x0, y0)
             bx0, by0, bx1, by1 = max(bx0, 0), max(by0, 0), min(bx1, width), min(by1, height)

@@ -97,7 +97,6 @@ class HeadWarp:
             moved = points + self.displacement(motion, moved)
         return moved
 
-
 def _smoothstep(edge0: float, edge1: float, x: np.ndarray) -> np.ndarray:
     t = np.clip((x - edge0) / (edge1 - edge0), 0, 1)
     return t * t * (3 - 2 * t)

@@ -262,7 +262,12 @@ def build_rig(face: Face, *, image_shape: tuple, whole_face: bool) -> FaceRig:
     anchors = _box_anchors(roi, spacing=0.2 * face_width)
     slot = _vertex_slots(ids)
     if "right_upper_lid" in slot and "left_upper_lid" in slot:
-        anchors = np.vstack([anchors, _eye_rings(lm)])
+        rings = _eye_rings(lm)
+        first = len(ids) + len(anchors)
+        half = len(rings) // 2
+        slot["right_eye_ring"] = np.arange(first, first + half)
+        slot["left_eye_ring"] = np.arange(first + half, first + len(rings))
+        anchors = np.vstack([anchors, rings])
     points = np.vstack([lm[ids], anchors])
 
     # Jaw weight: how much of the chin's drop each vertex follows.

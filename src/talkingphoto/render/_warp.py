@@ -172,9 +172,9 @@ def _rasterise(src: np.ndarray, dst: np.ndarray, triangles: np.ndarray, *, shape
 def map_points(src: np.ndarray, dst: np.ndarray, triangles: np.ndarray, points: np.ndarray) -> np.ndarray:
     """Where a piecewise-affine warp samples for each of ``points`` (the backward map).
 
-    Each point takes the affine of the triangle its nearest pixel falls in, so the result
-    is exact and never a blend of two sides of a fold: interpolating a sampled map across
-    the seam of a closed eye would land inside the eye and show a sliver of it.
+    Each point takes the affine of the triangle it lies in, so the result is exact and
+    never a blend of two sides of a fold: interpolating a sampled map across the seam of a
+    closed eye would land inside the eye and show a sliver of it.
 
     Parameters
     ----------
@@ -188,26 +188,43 @@ def map_points(src: np.ndarray, dst: np.ndarray, triangles: np.ndarray, points: 
         Positions in ``src``; points outside every triangle map to themselves.
     """
     points = np.asarray(points, dtype=np.float32)
-    flat = points.reshape(-1, 2)
+    flat = points.reshape(-1, 2).astype(np.float64)
     low = np.floor(flat.min(0)) - 1
     high = np.ceil(flat.max(0)) + 2
     dst = np.asarray(dst, dtype=np.float64)
     triangles = np.asarray(triangles, dtype=np.int32)
     corners = dst[triangles]
-    near = np.all((corners.max(1) >= low) & (corners.min(1) <= high), axis=1)
-    table, tri_id = _rasterise(
-        np.asarray(src, dtype=np.float64), dst - low, triangles[near], shape=(int(high[1] - low[1]), int(high[0] - low[0]))
-    )
-    local = (flat - low).astype(np.float32)
-    cols, rows = np.round(local).astype(np.int64).T
-    a = table[tri_id[rows, cols]]
+    triangles = triangles[np.all((corners.max(1) >= low) & (corners.min(1) <= high), axis=1)]
+    shape = (int(high[1] - low[1]), int(high[0] - low[0]))
+    table, tri_id = _rasterise(np.asarray(src, dtype=np.float64), dst - low, triangles, shape=shape)
+    local = flat - low
+    # The raster says which triangle holds each pixel; a point between pixels lies in the
+    # triangle of one of its four neighbours: the first whose barycentric test it passes.
+    d = (dst - low)[triangles]
+    d0, e1, e2 = d[:, 0], d[:, 1] - d[:, 0], d[:, 2] - d[:, 0]
+    det = e1[:, 0] * e2[:, 1] - e1[:, 1] * e2[:, 0]
+    best = tri_id[np.round(local[:, 1]).astype(int), np.round(local[:, 0]).astype(int)]
+    found = np.zeros(len(flat), bool)
+    for dy in (0, 1):
+        for dx in (0, 1):
+            t = tri_id[np.floor(local[:, 1]).astype(int) + dy, np.floor(local[:, 0]).astype(int) + dx]
+            k = np.maximum(t - 1, 0)
+            rel = local - d0[k]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                b1 = (rel[:, 0] * e2[k, 1] - rel[:, 1] * e2[k, 0]) / det[k]
+                b2 = (e1[k, 0] * rel[:, 1] - e1[k, 1] * rel[:, 0]) / det[k]
+            inside = (t > 0) & (np.abs(det[k]) > 1e-9) & (b1 >= -1e-6) & (b2 >= -1e-6) & (b1 + b2 <= 1 + 1e-6)
+            take = inside & ~found
+            best[take] = t[take]
+            found |= inside
+    a = table[best].astype(np.float64)
     out = np.empty_like(flat)
     out[:, 0] = a[:, 0] * local[:, 0] + a[:, 1] * local[:, 1] + a[:, 2]
     out[:, 1] = a[:, 3] * local[:, 0] + a[:, 4] * local[:, 1] + a[:, 5]
     # Outside every triangle the identity row maps a point to itself, in raster units.
-    outside = tri_id[rows, cols] == 0
+    outside = best == 0
     out[outside] = flat[outside]
-    return out.reshape(points.shape)
+    return out.astype(np.float32).reshape(points.shape)
 
 
 def upsample_field(field: np.ndarray, *, shape: tuple, step: int) -> np.ndarray:
