@@ -42,7 +42,7 @@ def add_parser(subparsers) -> None:
     p.add_argument("--save-audio", type=Path, help="also keep the synthesised speech as WAV")
     p.add_argument("--max-audio-seconds", type=float, default=1800.0, help="refuse longer audio")
     p.add_argument("--max-text-chars", type=int, default=RenderOptions.max_text_chars, help="refuse longer text")
-    p.add_argument("--crf", type=int, default=20, help="H.264 quality, lower is better")
+    p.add_argument("--crf", type=int, default=RenderOptions.crf, help="H.264 quality, lower is better")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=run)
 
