@@ -133,9 +133,15 @@ def _eye_rings(lm: np.ndarray) -> np.ndarray:
             up = -up
         to_brow = float(np.min((brow - upper.mean(0)) @ up))
         above = min(LID_BAND_ABOVE * width, 0.5 * max(to_brow, 0.0)) if to_brow > 0 else LID_BAND_ABOVE * width
-        rings += [upper[i] + above * up for i in (1, 3, 4, 5, 7)]
-        rings += [lower[i] - LID_BAND_BELOW * width * up for i in (2, 4, 6)]
-        rings += [upper[0] - LID_BAND_CORNER * width * along, upper[-1] + LID_BAND_CORNER * width * along]
+        # Dense (an eighth of the eye apart, closer than the band is wide), so that no
+        # triangle reaches from a lid past the ring.
+        below = LID_BAND_BELOW * width
+        corner = LID_BAND_CORNER * width
+        rings += [upper[i] + above * up for i in range(1, len(upper) - 1)]
+        rings += [lower[i] - below * up for i in range(1, len(lower) - 1)]
+        for end, outward in ((upper[0], -along), (upper[-1], along)):
+            rings += [end + corner * outward, end + 0.7 * corner * outward + 0.7 * above * up]
+            rings += [end + 0.7 * corner * outward - 0.7 * below * up]
     return np.array(rings)
 
 
@@ -258,11 +264,16 @@ def build_rig(face: Face, *, image_shape: tuple, whole_face: bool) -> FaceRig:
         key += list(topo.EYES_ALL) + list(topo.IRISES) + list(topo.BROWS)
     key = np.array([i for i in dict.fromkeys(key) if in_roi[i]])
     others = np.array([i for i in np.flatnonzero(in_roi) if i not in set(key.tolist())])
+    rings = _eye_rings(lm) if whole_face else np.zeros((0, 2))
+    if len(rings):
+        # Keep other landmarks clear of the rings around the eyes: a vertex just outside a
+        # ring could be joined to a lid, and the lid's motion would leak out to it.
+        gap = np.min(np.linalg.norm(lm[others, None, :2] - rings[None], axis=2), axis=1)
+        others = others[gap >= 0.5 * 0.085 * face_width]
     ids = _thin(lm, key, others, min_dist=0.085 * face_width)
     anchors = _box_anchors(roi, spacing=0.2 * face_width)
     slot = _vertex_slots(ids)
-    if "right_upper_lid" in slot and "left_upper_lid" in slot:
-        rings = _eye_rings(lm)
+    if "right_upper_lid" in slot and "left_upper_lid" in slot and len(rings):
         first = len(ids) + len(anchors)
         half = len(rings) // 2
         slot["right_eye_ring"] = np.arange(first, first + half)
