@@ -194,10 +194,10 @@ class FaceAnimator:
         sharp = self._sharp.sample(frame, sub, bounds=bounds)
         if sharp is None:  # the frame was changed there (another face): resample it
             sharp = cv2.remap(frame, sub, None, interpolation=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
-        patch = np.empty(maps.shape[:2] + (3,), np.uint8)
+        # Bilinear around the face, fading into the sharp face over a ring inside its box;
+        # pixels no pose can move keep the frame's.
+        patch = frame[y0 : y0 + maps.shape[0], x0 : x0 + maps.shape[1]].copy()
         patch[sy0:sy1, sx0:sx1] = sharp
-        # Bilinear around the face, fading into the sharp face over a ring inside its box.
-        f = SHARP_FEATHER
         for (bx0, by0, bx1, by1), weights in zip(layout.around, layout.feather):
             linear = cv2.remap(
                 frame, maps[by0:by1, bx0:bx1], None, interpolation=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
@@ -307,22 +307,47 @@ def _layout(animator: FaceAnimator, box: tuple) -> _Layout:
     sx0, sy0, sx1, sy1 = max(fx0, x0) - x0, max(fy0, y0) - y0, min(fx1, x1) - x0, min(fy1, y1) - y0
     if sx1 - sx0 <= 4 * SHARP_FEATHER or sy1 - sy0 <= 4 * SHARP_FEATHER:
         return layout
-    w, h, f = x1 - x0, y1 - y0, SHARP_FEATHER
-    # Outside the face's box: plain bilinear; its ring: four strips blended with the
-    # sharp pixels (left and right strips stop short of the top and bottom ones).
-    outside = [(0, 0, w, sy0), (0, sy1, w, h), (0, sy0, sx0, sy1), (sx1, sy0, w, sy1)]
+    f = SHARP_FEATHER
+    # Outside the face's box: bilinear, only where something can move (the corners of the
+    # head's box lie beyond its motion's reach), in bands of rows; its ring: four strips
+    # blended with the sharp pixels (the left and right ones stop short of the others).
+    moving = _may_move(animator, box)
+    cuts = sorted({*range(0, y1 - y0, BAND_ROWS), sy0, sy1, y1 - y0})
+    boxes, weights = [], []
+    for r0, r1 in zip(cuts[:-1], cuts[1:]):
+        cols = np.flatnonzero(moving[r0:r1].any(axis=0))
+        if len(cols) == 0:
+            continue
+        c0, c1 = int(cols[0]), int(cols[-1]) + 1
+        pieces = [(c0, min(c1, sx0)), (max(c0, sx1), c1)] if sy0 <= r0 and r1 <= sy1 else [(c0, c1)]
+        for p0, p1 in pieces:
+            if p1 > p0:
+                boxes.append((p0, r0, p1, r1))
+                weights.append(None)
     ring = [(sx0, sy0, sx1, sy0 + f), (sx0, sy1 - f, sx1, sy1), (sx0, sy0 + f, sx0 + f, sy1 - f), (sx1 - f, sy0 + f, sx1, sy1 - f)]
     inner, _ = edge_feather(sx1 - sx0, sy1 - sy0, ramp=f)
-    boxes, weights = [], []
-    for box_ in outside:
-        if box_[2] > box_[0] and box_[3] > box_[1]:
-            boxes.append(box_)
-            weights.append(None)
     for bx0, by0, bx1, by1 in ring:
         w_inner = np.ascontiguousarray(inner[by0 - sy0 : by1 - sy0, bx0 - sx0 : bx1 - sx0])
         boxes.append((bx0, by0, bx1, by1))
         weights.append((w_inner, 1.0 - w_inner))
     return replace(layout, sharp=(sx0, sy0, sx1, sy1), around=tuple(boxes), feather=tuple(weights))
+
+
+def _may_move(animator: FaceAnimator, box: tuple) -> np.ndarray:
+    """Pixels of ``box`` [shape=(h, w), bool] that a pose can move: the face's region and,
+    in the box that holds the head's, wherever its motion has any weight (with one grid
+    cell of interpolation around it)."""
+    x0, y0, x1, y1 = box
+    moving = np.zeros((y1 - y0, x1 - x0), bool)
+    rx0, ry0, rx1, ry1 = animator.rig.roi
+    moving[ry0 - y0 : ry1 - y0, rx0 - x0 : rx1 - x0] = True
+    if animator.head is not None and box == animator.region:
+        hx0, hy0, hx1, hy1 = animator.head.roi
+        nodes = cv2.dilate((animator.head.weight > 0).astype(np.uint8), np.ones((3, 3), np.uint8))
+        inside = cv2.resize(nodes, (hx1 - hx0, hy1 - hy0), interpolation=cv2.INTER_NEAREST) > 0
+        moving[hy0 - y0 : hy1 - y0, hx0 - x0 : hx1 - x0] |= inside
+    return moving
+
 
 def _sharp_source(image: np.ndarray, face: Face, region: tuple) -> tuple:
     """(source, target): a sharp copy of the face and of what its warps may reach there,
