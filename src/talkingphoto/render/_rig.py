@@ -77,7 +77,7 @@ class FaceRig:
     face_width: float
     eye_width: float
     jaw_weight: np.ndarray
-    slot: dict  # name -> vertex indices of the landmark groups the pose moves
+    slot: dict  # name -> vertex indices of the groups the pose moves, and of the eyes' fixed rings
     lids: str = "squash"  # "squash" (photos), "paint" (big drawn eyes), "still" (eyes unknown)
     still_eyes: tuple = ()  # "right" and/or "left": eyes hidden from view, never moved
 
@@ -265,7 +265,7 @@ def build_rig(face: Face, *, image_shape: tuple, whole_face: bool) -> FaceRig:
     key = np.array([i for i in dict.fromkeys(key) if in_roi[i]])
     others = np.array([i for i in np.flatnonzero(in_roi) if i not in set(key.tolist())])
     rings = _eye_rings(lm) if whole_face else np.zeros((0, 2))
-    if len(rings):
+    if len(rings) and len(others):
         # Keep other landmarks clear of the rings around the eyes: a vertex just outside a
         # ring could be joined to a lid, and the lid's motion would leak out to it.
         gap = np.min(np.linalg.norm(lm[others, None, :2] - rings[None], axis=2), axis=1)
