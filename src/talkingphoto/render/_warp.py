@@ -307,7 +307,8 @@ class SharpSource:
 
     A bilinear remap halves the finest detail at half-pixel offsets (lashes, catchlights,
     skin), and OpenCV's bicubic remap costs about six times as much. Bilinear sampling of a
-    4x Lanczos upsample keeps about 90% of the detail for about twice a bilinear remap.
+    4x Lanczos upsample keeps about 90% of the detail (2x: 80%) for about twice a bilinear
+    remap.
     The copy is only used while the frame still shows the picture in the box (another face
     warped earlier in the same frame may have changed it) and the warp samples inside it;
     otherwise :meth:`sample` returns None.
