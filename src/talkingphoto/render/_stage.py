@@ -137,7 +137,7 @@ class StageAnimator:
     sharp_boxes : list of (x0, y0, x1, y1), optional
         Where fine detail matters most (the faces, already resampled by their own warps):
         warped with a Lanczos kernel there (the faces are resampled a second time: a
-        bicubic pass kept 0.68 of their eyes' detail, this one 0.72), bilinearly elsewhere.
+        bicubic pass kept 0.68 of their eyes' detail, this one 0.73), bilinearly elsewhere.
     """
 
     def __init__(self, image: np.ndarray, mask: np.ndarray, *, backdrop: tuple | None = None, sharp_boxes=()):
