@@ -2,10 +2,13 @@
 and in master mode the body and camera (whole frames).
 
     .venv/bin/python scripts/contact_sheet.py IMAGE AUDIO -o sheet.png [--mode vivid] [--face N] [--points F]
+    .venv/bin/python scripts/contact_sheet.py IMAGE AUDIO -o eyes.png --eyes
 
 Renders only the chosen frames (same scene as `talkingphoto render`), crops around the
 speaker and labels each tile, so a person can judge mouth interior, teeth, seams and
-smearing at a glance.
+smearing at a glance. ``--eyes`` instead shows both eyes at 4x (nearest neighbour, every
+pixel visible) through the first full blink, beside the still picture: lids, lashes,
+catchlights, glasses' rims.
 """
 
 import argparse
@@ -79,6 +82,39 @@ def sheet(scene, *, tile_height: int = 320, columns: int = 4) -> np.ndarray:
     return np.vstack(rows)
 
 
+def eye_sheet(scene, *, zoom: int = 4) -> np.ndarray:
+    """Rows of 4x eye crops: the picture, then frames through the first full blink."""
+    from talkingphoto.characters import topology as topo
+    from talkingphoto.pipeline import frame_at
+
+    speaker = scene.actors[0]
+    blink = speaker.motion.blink
+    peak = int(np.argmax(blink))
+    start = peak
+    while start > 0 and blink[start - 1] > 0.01:
+        start -= 1
+    end = peak
+    while end < len(blink) - 1 and blink[end + 1] > 0.01:
+        end += 1
+    picks = [("picture", None), (f"open #{max(0, start - 3)}", max(0, start - 3))]
+    picks += [(f"blink {blink[i]:.2f} #{i}", i) for i in range(start, end + 1)][:8]
+    lm = scene.speaker.landmarks[:, :2]
+    eyes = lm[np.r_[topo.EYES_ALL, topo.BROWS]]
+    (x0, y0), (x1, y1) = eyes.min(0), eyes.max(0)
+    pad = 0.25 * (x1 - x0)
+    h, w = scene.image.shape[:2]
+    x0, y0 = int(max(0, x0 - pad)), int(max(0, y0 - 1.5 * pad))
+    x1, y1 = int(min(w, x1 + pad)), int(min(h, y1 + 2 * pad))
+    rows = []
+    for label, index in picks:
+        frame = scene.image if index is None else frame_at(scene, index)
+        crop = cv2.resize(frame[y0:y1, x0:x1], None, fx=zoom, fy=zoom, interpolation=cv2.INTER_NEAREST)
+        cv2.putText(crop, label, (6, 22), cv2.FONT_HERSHEY_SIMPLEX, 0.6, (0, 0, 0), 3, cv2.LINE_AA)
+        cv2.putText(crop, label, (6, 22), cv2.FONT_HERSHEY_SIMPLEX, 0.6, (255, 255, 255), 1, cv2.LINE_AA)
+        rows.append(crop)
+    return np.vstack(rows)
+
+
 def main() -> int:
     from talkingphoto.errors import TalkingPhotoError
     from talkingphoto.job import Job
@@ -94,6 +130,7 @@ def main() -> int:
     parser.add_argument("--text")
     parser.add_argument("--voice")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--eyes", action="store_true", help="4x eye crops through a blink instead")
     args = parser.parse_args()
     try:
         job = Job.single(
@@ -111,7 +148,7 @@ def main() -> int:
     except TalkingPhotoError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    picture = sheet(scene)
+    picture = eye_sheet(scene) if args.eyes else sheet(scene)
     cv2.imwrite(str(args.output), cv2.cvtColor(picture, cv2.COLOR_RGB2BGR))
     print(f"wrote {args.output} ({picture.shape[1]}x{picture.shape[0]})")
     return 0

@@ -31,7 +31,7 @@ def _help(capsys, *argv) -> str:
 def test_render_help_names_every_picture_format_and_the_defaults(capsys):
     text = _help(capsys, "render")
     assert "JPEG, PNG, WebP, BMP, TIFF or GIF" in text
-    assert "(default: standard)" in text and "(default: 20)" in text
+    assert "(default: standard)" in text and "(default: 18)" in text
     assert "--fps FPS frames per second of the video, 1..120 (default: 25)" in text
 
 

@@ -80,3 +80,75 @@ def test_coarse_maps_leave_pixels_outside_the_mesh_in_place():
     assert not covered[-1].any()
     np.testing.assert_allclose(map_x, xs, atol=1e-3)
     np.testing.assert_allclose(map_y, ys, atol=1e-3)
+
+
+def test_upsample_keeps_every_original_pixel_and_interpolates_between():
+    from talkingphoto.render._warp import upsample
+
+    rng = np.random.default_rng(2)
+    image = rng.integers(0, 256, (12, 15, 3), dtype=np.uint8)
+    up = upsample(image, 4)
+    assert up.shape == (48, 60, 3)
+    assert np.array_equal(up[::4, ::4], image)
+    ramp = np.tile(np.arange(0, 200, 8, dtype=np.uint8)[None, :, None], (6, 1, 3))
+    # A ramp is reproduced between its samples (8 grey levels per pixel: 2 per quarter).
+    assert np.abs(upsample(ramp, 4)[3, 8:80, 0].astype(int) - np.arange(32, 320, 4)[:72] // 2).max() <= 1
+
+
+def _fine_pattern(size=64):
+    yy, xx = np.mgrid[0:size, 0:size]
+    grey = 128 + 90 * np.sin(1.9 * xx) * np.cos(1.7 * yy)  # 0.3 cycles per pixel: lashes, pores
+    return np.repeat(np.clip(grey, 0, 255).astype(np.uint8)[..., None], 3, axis=2)
+
+
+def test_sharp_source_samples_exactly_at_rest_and_keeps_detail_a_bilinear_remap_loses():
+    import cv2
+
+    from talkingphoto.render._warp import SharpSource
+
+    image = _fine_pattern()
+    source = SharpSource(image, (0, 0, 64, 64), factor=4)
+    ys, xs = np.mgrid[8:56, 8:56].astype(np.float32)
+    still = np.dstack([xs, ys])
+    assert np.array_equal(source.sample(image, still, bounds=(8, 8, 55, 55)), image[8:56, 8:56])
+    shifted = still + np.float32(0.5)  # half a pixel: the worst case for bilinear sampling
+    sharp = source.sample(image, shifted, bounds=(8.5, 8.5, 55.5, 55.5))
+    linear = cv2.remap(image, shifted, None, interpolation=cv2.INTER_LINEAR)
+
+    def detail(x):
+        return cv2.Laplacian(cv2.cvtColor(x, cv2.COLOR_RGB2GRAY), cv2.CV_32F).var()
+
+    # Measured: 0.88 of the pattern's detail kept, bilinear 0.13, OpenCV's bicubic 0.61.
+    assert detail(sharp) > 0.8 * detail(image[8:56, 8:56])
+    assert detail(sharp) > 4 * detail(linear)
+
+
+def test_sharp_source_steps_aside_when_the_frame_changed_or_the_warp_reaches_out():
+    from talkingphoto.render._warp import SharpSource
+
+    image = _fine_pattern()
+    source = SharpSource(image, (10, 10, 50, 50), factor=4)
+    ys, xs = np.mgrid[20:30, 20:30].astype(np.float32)
+    maps = np.dstack([xs, ys])
+    assert source.sample(image, maps, bounds=(20, 20, 29, 29)) is not None
+    assert source.sample(image, maps, bounds=(5, 20, 29, 29)) is None  # beyond the prepared box
+    touched = image.copy()
+    touched[40, 40] += 1  # another face changed the frame inside the box
+    assert source.sample(touched, maps, bounds=(20, 20, 29, 29)) is None
+
+
+def test_map_points_never_blends_across_a_fold():
+    # A band collapses to a line (a closing eye): rows 8..12 of the source vanish. Points
+    # just above and below the seam must sample outside the band, as a pixel-exact map
+    # does; interpolating the maps across the seam would land inside it.
+    from talkingphoto.render._warp import map_points
+
+    src = np.array([[0, 0], [20, 0], [0, 8], [20, 8], [0, 12], [20, 12], [0, 20], [20, 20]], float)
+    dst = src.copy()
+    dst[2:6, 1] = 10.0  # both edges of the band meet at y = 10
+    triangles = np.array([[0, 1, 2], [1, 3, 2], [2, 3, 4], [3, 5, 4], [4, 5, 6], [5, 7, 6]])
+    points = np.array([[10, 9.6], [10, 10.4], [5, 9.9], [15, 10.1]], np.float32)
+    sampled = map_points(src, dst, triangles, points)
+    assert np.all((sampled[:, 1] <= 8.0 + 1e-3) | (sampled[:, 1] >= 12.0 - 1e-3))
+    np.testing.assert_allclose(sampled[:, 0], points[:, 0], atol=1e-4)
+    np.testing.assert_allclose(map_points(src, src, triangles, points), points, atol=1e-4)

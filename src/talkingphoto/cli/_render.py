@@ -4,7 +4,7 @@ import argparse
 from pathlib import Path
 
 from ..errors import ParameterError
-from ..job import MODES, Job, Limits
+from ..job import MODES, EncodeOptions, Job, Limits
 from ..media import IMAGE_FORMATS
 from ..pipeline import render_job
 from ._progress import ProgressBar, summary_line
@@ -50,7 +50,7 @@ def add_parser(subparsers) -> None:
     p.add_argument("--save-audio", type=Path, help="also keep the synthesised speech as WAV")
     p.add_argument("--max-audio-seconds", type=float, default=1800.0, help="refuse longer audio")
     p.add_argument("--max-text-chars", type=int, default=Limits.max_text_chars, help="refuse longer text")
-    p.add_argument("--crf", type=int, default=20, help="H.264 quality 0..51, lower is better (default: %(default)s)")
+    p.add_argument("--crf", type=int, default=EncodeOptions.crf, help="H.264 quality 0..51, lower is better (default: %(default)s)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=run)
 

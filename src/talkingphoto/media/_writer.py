@@ -146,7 +146,9 @@ class VideoWriter:
     sr : int
         Sample rate of ``audio``; it is resampled to 48 kHz.
     crf : int
-        x264 quality, 0..51 (lower is better; 18-28 sensible).
+        x264 quality, 0..51 (lower is better; 18-28 sensible). 18 keeps the still parts
+        of a 512 px portrait at 39.5 dB PSNR (20: 38.5 dB) for about 210 kb/s (README,
+        Measured).
     preset : str
         x264 speed preset, "ultrafast" .. "veryslow".
 
@@ -166,7 +168,7 @@ class VideoWriter:
         fps: float,
         audio=None,
         sr=None,
-        crf: int = 20,
+        crf: int = 18,
         preset: str = "veryfast",
     ):
         self.path = check_output_path(path)

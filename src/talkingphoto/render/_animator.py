@@ -1,15 +1,18 @@
-"""Posing faces in a frame: local face warp, mouth interior, then head motion."""
+"""Posing faces in a frame: face warp and head motion in one resampling, then the painted
+mouth interior and lids where the head has carried them."""
 
 from dataclasses import dataclass, replace
 
+import cv2
 import numpy as np
 
 from ..characters import Face
+from ..characters import topology as topo
 from ._eyes import lid_palette, paint_lash_line, paint_lid
 from ._head import HeadWarp, build_head_warp
 from ._mouth import paint_mouth, read_mouth
 from ._rig import Pose, build_rig, mouth_polygon, pose_points
-from ._warp import piecewise_affine_maps, remap
+from ._warp import SharpSource, edge_feather, identity_maps, map_points, mesh_displacement, upsample_field
 
 __all__ = ["FaceAnimator", "HeadPose"]
 
@@ -23,6 +26,11 @@ class HeadPose:
     roll: float = 0.0
     shift_x: float = 0.0
     shift_y: float = 0.0
+
+
+SHARP_FEATHER = 8  # pixels over which the sharp face fades into the bilinear rest of the head
+SHARP_PIXELS = 8_000_000  # largest upsampled copy (24 MB): bigger eyes get a coarser one
+BAND_ROWS = 96  # rows per band when skipping the corners of the head's box that never move
 
 
 class FaceAnimator:
@@ -49,6 +57,8 @@ class FaceAnimator:
         # small mouths keep every pixel.
         self.map_step = 2 if self.rig.mouth_width >= 48 else 1
         self.head: HeadWarp | None = build_head_warp(face, image_shape=image.shape) if head_motion else None
+        self._sharp, self._sharp_target, self._eyes, self._eyes_target = _sharp_sources(image, face, self.region)
+        self._sharp_erased = None
         if self.erased is not None:
             # Only the rig's region is ever rewritten: nothing outside it may change.
             (bx0, by0, bx1, by1), erased, where = self.erased
@@ -56,9 +66,16 @@ class FaceAnimator:
             ys, xs = np.mgrid[by0:by1, bx0:bx1]
             where = where & (xs >= rx0) & (xs < rx1) & (ys >= ry0) & (ys < ry1)
             self.erased = ((bx0, by0, bx1, by1), erased, where)
+            if self._sharp is not None:
+                # While a drawn mouth is replaced the frame shows the picture with its own
+                # mouth erased: a sharp copy of that stands in for it.
+                self._sharp_erased = _sharp_sources(self._erase(image.copy(), 1.0), face, self.region)[0]
+        self._layouts = {}
         self.lids = {}
         if self.rig.lids != "still" and "right_upper_lid" in self.rig.slot:
             for side in ("right", "left"):
+                if side in self.rig.still_eyes:
+                    continue  # hidden behind the nose: no lid, no lashes
                 upper = self.rig.vertices(f"{side}_upper_lid")
                 lower = self.rig.vertices(f"{side}_lower_lid")
                 self.lids[side] = lid_palette(image, upper, lower)
@@ -81,51 +98,343 @@ class FaceAnimator:
         """Mesh vertices for ``pose`` [shape=(n, 2), float64, picture pixels]."""
         return pose_points(self.rig, pose)
 
+    def _erase(self, frame: np.ndarray, amount: float) -> np.ndarray:
+        """Fade a drawn mouth out of ``frame`` by ``amount`` (0..1), in place."""
+        (bx0, by0, bx1, by1), erased, where = self.erased
+        box = frame[by0:by1, bx0:bx1]
+        box[where] = np.round(box[where] * (1 - amount) + erased[where] * amount).astype(np.uint8)
+        return frame
+
     def apply(self, frame: np.ndarray, pose: Pose, head: HeadPose | None = None) -> None:
-        """Pose the face in ``frame`` (RGB uint8, output size), in place."""
+        """Pose the face in ``frame`` (RGB uint8, output size), in place.
+
+        The face's warp and the head's are composed into one map and every pixel is
+        resampled once, the face itself sharply (see SharpSource): two bilinear passes in a
+        row would keep only a third of the eyes' and skin's finest detail. The painted parts
+        (mouth interior, lids) are drawn after, where the head has carried them.
+        """
         rig = self.rig
-        x0, y0, x1, y1 = rig.roi
         dst = pose_points(rig, pose)
         # The picture's own mouth shows at rest; leaving it, the painted one takes over
         # within a frame or two (a drawn one replaces it: its own is erased first).
         replaced = float(np.clip(2.0 * (1.0 - pose.rest), 0.0, 1.0))
+        sharp = self._sharp
         if self.erased is not None and replaced > 0:
-            (bx0, by0, bx1, by1), erased, where = self.erased
-            box = frame[by0:by1, bx0:bx1]
-            box[where] = np.round(box[where] * (1 - replaced) + erased[where] * replaced).astype(np.uint8)
-        map_x, map_y, _ = piecewise_affine_maps(
-            rig.points, dst, rig.triangles, shape=(y1 - y0, x1 - x0), origin=(x0, y0), step=self.map_step
+            self._erase(frame, replaced)
+            sharp = self._sharp_erased if replaced == 1 else None
+        motion = None
+        if self.head is not None and head is not None:
+            motion = self.head.motion(
+                yaw=head.yaw, pitch=head.pitch, roll=head.roll, shift_x=head.shift_x, shift_y=head.shift_y
+            )
+        layout = self._layout(rig.roi if motion is None else self.region)
+        field = self._field(dst, motion, layout)
+        maps = cv2.add(layout.identity, upsample_field(field, shape=layout.identity.shape[:2], step=self.map_step))
+        if self.rig.lids == "squash" and pose.blink > 0.05:
+            self._close_eyes(maps, dst, motion, layout)
+        patch = self._resample(frame, maps, layout, sharp=sharp, reach=cv2.norm(field, cv2.NORM_INF))
+        self._paint(patch, dst, pose, motion, opacity=replaced, origin=np.array(layout.box[:2], dtype=np.float64))
+        x0, y0, x1, y1 = layout.box
+        frame[y0:y1, x0:x1] = patch
+
+    def _field(self, dst: np.ndarray, motion: np.ndarray | None, layout: "_Layout") -> np.ndarray:
+        """Backward displacement [shape=(ch, cw, 2), float32] of the face's warp to ``dst``
+        followed by the head's ``motion``, at ``layout``'s coarse samples."""
+        rig = self.rig
+        rx0, ry0, rx1, ry1 = rig.roi
+        step = self.map_step
+        # Triangles whose corners all stay put map to themselves: outside every triangle
+        # drawn, the displacement is zero anyway, so only the moving ones are drawn.
+        moving = np.any(dst != rig.points, axis=1)[rig.triangles].any(axis=1)
+        field, _ = mesh_displacement(
+            rig.points, dst, rig.triangles[moving], shape=(ry1 - ry0, rx1 - rx0), origin=(rx0, ry0), step=step
         )
-        patch = remap(frame, map_x, map_y)
-        origin = np.array([x0, y0], dtype=np.float64)
+        if motion is not None:
+            # Sample where the head's backward map lands, then follow the face's map from
+            # there; the face's displacement is zero outside its own region, so only the
+            # samples the head can carry into it need it.
+            back = cv2.warpAffine(
+                motion,
+                layout.head_index,
+                layout.coarse_size,
+                flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+                borderMode=cv2.BORDER_CONSTANT,
+                borderValue=0,
+            )
+            np.negative(back, out=back)
+            reach = int(np.ceil(cv2.norm(motion, cv2.NORM_INF) / step)) + 1
+            cx0, cy0, cx1, cy1 = layout.rig_cells
+            cx0, cy0 = max(0, cx0 - reach), max(0, cy0 - reach)
+            cx1, cy1 = min(back.shape[1], cx1 + reach), min(back.shape[0], cy1 + reach)
+            near = back[cy0:cy1, cx0:cx1]
+            index = layout.rig_index[cy0:cy1, cx0:cx1] + near * np.float32(1 / step)
+            near += cv2.remap(field, index, None, interpolation=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+            field = back
+        return field
+
+    def _close_eyes(self, maps: np.ndarray, dst: np.ndarray, motion: np.ndarray | None, layout: "_Layout") -> None:
+        """Make ``maps`` exact over the closing eyes, in place.
+
+        A closing eye folds the map: above the seam it samples the upper lid, below it the
+        lower one. The coarse map interpolated across the fold samples the eye in between,
+        which shows as a sliver of iris and a bright tick of the eye's white at the corners.
+        Exact maps also end the lids' motion exactly at the fixed ring around the eye.
+        """
+        rig = self.rig
+        x0, y0 = layout.box[:2]
+        height, width = maps.shape[:2]
+        reach = 0.0 if motion is None else float(np.abs(motion).max())
+        for side in ("right", "left"):
+            if side in rig.still_eyes:
+                continue
+            # Everything inside the fixed ring around the eye, where the lids move.
+            corners = np.vstack([rig.vertices(f"{side}_eye_ring"), dst[rig.slot[f"{side}_upper_lid"]]])
+            bx0, by0 = np.floor(corners.min(0) - reach - 2).astype(int) - (x0, y0)
+            bx1, by1 = np.ceil(corners.max(0) + reach + 3).astype(int) - (x0, y0)
+            bx0, by0, bx1, by1 = max(bx0, 0), max(by0, 0), min(bx1, width), min(by1, height)
+            if bx1 <= bx0 or by1 <= by0:
+                continue
+            pixels = layout.identity[by0:by1, bx0:bx1]
+            if motion is not None:
+                pixels = pixels - self.head.displacement(motion, pixels)
+            maps[by0:by1, bx0:bx1] = map_points(rig.points, dst, rig.triangles, pixels)
+
+    def _resample(self, frame: np.ndarray, maps: np.ndarray, layout: "_Layout", *, sharp, reach: float) -> np.ndarray:
+        """``frame`` sampled at ``maps`` (which move no pixel further than ``reach``): the
+        face sharply (from the SharpSource ``sharp`` when it still shows the frame), the
+        rest bilinearly, blended over a feathered ring. Returns [shape=(h, w, 3), uint8,
+        RGB] for layout's region."""
+        source = sharp
+        if layout.sharp is None:
+            return cv2.remap(frame, maps, None, interpolation=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+        sx0, sy0, sx1, sy1 = layout.sharp
+        sub = maps[sy0:sy1, sx0:sx1]
+        x0, y0 = layout.box[:2]
+        bounds = (x0 + sx0 - reach, y0 + sy0 - reach, x0 + sx1 - 1 + reach, y0 + sy1 - 1 + reach)
+        sharp = None if source is None else source.sample(frame, sub, bounds=bounds)
+        if sharp is None:  # the frame was changed there (another face): resample it
+            sharp = cv2.remap(frame, sub, None, interpolation=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
+        # Bilinear around the face, fading into the sharp face over a ring inside its box;
+        # pixels no pose can move keep the frame's.
+        patch = frame[y0 : y0 + maps.shape[0], x0 : x0 + maps.shape[1]].copy()
+        patch[sy0:sy1, sx0:sx1] = sharp
+        if layout.eyes is not None:
+            # The eyes (lashes, catchlights) from the finer copy, fading into the face.
+            ex0, ey0, ex1, ey1 = layout.eyes
+            bounds = (x0 + ex0 - reach, y0 + ey0 - reach, x0 + ex1 - 1 + reach, y0 + ey1 - 1 + reach)
+            finer = self._eyes.sample(frame, maps[ey0:ey1, ex0:ex1], bounds=bounds)
+            if finer is not None:
+                view = patch[ey0:ey1, ex0:ex1]
+                view[:] = cv2.blendLinear(finer, view, *layout.eyes_feather)
+        for (bx0, by0, bx1, by1), weights in zip(layout.around, layout.feather):
+            linear = cv2.remap(
+                frame, maps[by0:by1, bx0:bx1], None, interpolation=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+            )
+            if weights is None:
+                patch[by0:by1, bx0:bx1] = linear
+            else:
+                view = patch[by0:by1, bx0:bx1]
+                view[:] = cv2.blendLinear(view, linear, *weights)
+        return patch
+
+    def _paint(self, patch: np.ndarray, dst: np.ndarray, pose: Pose, motion, *, opacity: float, origin) -> None:
+        """Paint the mouth interior and the lids onto ``patch`` (whose pixel (0, 0) sits at
+        ``origin`` in the frame), where the head's ``motion`` has carried the posed face."""
+        rig = self.rig
+        # Everything painted, carried at once: posed vertices, the teeth's and the lower
+        # lip's rest lines, and the mouth's axis (it turns with the head).
+        rests = [rig.vertices("upper_inner"), rig.vertices("lower_inner")]
+        half = 0.5 * rig.mouth_width * rig.right
+        axis = np.vstack([rig.mouth_centre - half, rig.mouth_centre, rig.mouth_centre + half])
+        points = np.vstack([dst, *rests, axis])
+        if motion is not None:
+            points = self.head.carry(motion, points)
+        carried = points[-2] - rig.mouth_centre  # how far the head moved the mouth
+        points = points - origin
+        cuts = np.cumsum([len(dst), len(rests[0]), len(rests[1])])
+        posed, upper_teeth, lower_rest, (left_end, centre, right_end) = np.split(points, cuts)
+        right = (right_end - left_end) / max(float(np.linalg.norm(right_end - left_end)), 1e-6)
         paint_mouth(
             patch,
-            mouth_polygon(rig, dst) - origin,
-            upper_teeth_edge=rig.vertices("upper_inner") - origin,
-            lower_lip_edge=dst[rig.slot["lower_inner"]] - origin,
-            lower_lip_rest=rig.vertices("lower_inner") - origin,
-            centre=rig.mouth_centre - origin,
-            right=rig.right,
-            down=rig.down,
+            mouth_polygon(rig, posed),
+            upper_teeth_edge=upper_teeth,
+            lower_lip_edge=posed[rig.slot["lower_inner"]],
+            lower_lip_rest=lower_rest,
+            centre=centre,
+            right=right,
+            down=np.array([-right[1], right[0]]),
             mouth_width=rig.mouth_width,
             look=self.look,
-            origin=(x0, y0),
-            opacity=replaced,
+            origin=tuple(origin - carried),  # the picture's own teeth move with the head
+            opacity=opacity,
             rounding=max(0.0, -pose.spread),
             fv=pose.fv,
             tongue=pose.tongue,
         )
         for side, lid in self.lids.items():
-            upper = dst[rig.slot[f"{side}_upper_lid"]] - origin
-            lower = dst[rig.slot[f"{side}_lower_lid"]] - origin
+            upper = posed[rig.slot[f"{side}_upper_lid"]]
+            lower = posed[rig.slot[f"{side}_lower_lid"]]
             if rig.lids == "paint":
                 paint_lid(patch, upper, lower, pose.blink, lid)
             else:
                 paint_lash_line(patch, upper, pose.blink, lid)
-        frame[y0:y1, x0:x1] = patch
-        if self.head is not None and head is not None:
-            hx0, hy0, hx1, hy1 = self.head.roi
-            map_x, map_y = self.head.maps(
-                yaw=head.yaw, pitch=head.pitch, roll=head.roll, shift_x=head.shift_x, shift_y=head.shift_y
-            )
-            frame[hy0:hy1, hx0:hx1] = remap(frame, map_x, map_y)
+
+    def _layout(self, box: tuple) -> "_Layout":
+        """Per-region constants for :meth:`apply`, made on first use."""
+        if box not in self._layouts:
+            self._layouts[box] = _layout(self, box)
+        return self._layouts[box]
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """Constants of one output region (x0, y0, x1, y1).
+
+    The warp is computed at coarse samples every ``step`` pixels of the region (see
+    mesh_displacement), ``coarse_size`` (cw, ch) of them. ``head_index`` [shape=(2, 3)]
+    takes a sample's (column, row) to its place in the head's node grid, and ``rig_index``
+    [shape=(ch, cw, 2), float32] holds its place in the face's coarse grid;
+    ``rig_cells`` the samples over the face's region. ``identity`` [shape=(h, w, 2),
+    float32] holds each pixel's own position. ``sharp`` is the part resampled sharply
+    (relative to the region); ``around`` the boxes resampled bilinearly (the rest of the
+    region, then the four strips of a ring inside the sharp part) and ``feather`` for each
+    the weights of the sharp pixels and of the bilinear ones, None where not blended.
+    ``eyes`` is the part inside it resampled from the finer copy, blended by
+    ``eyes_feather``.
+    """
+
+    box: tuple
+    identity: np.ndarray
+    coarse_size: tuple
+    head_index: np.ndarray | None
+    rig_index: np.ndarray
+    rig_cells: tuple
+    sharp: tuple | None = None
+    around: tuple = ()
+    feather: tuple = ()
+    eyes: tuple | None = None
+    eyes_feather: tuple | None = None
+
+
+def _layout(animator: FaceAnimator, box: tuple) -> _Layout:
+    """The constants of ``animator``'s output region ``box`` (see _Layout)."""
+    x0, y0, x1, y1 = box
+    step = animator.map_step
+    identity = np.dstack(identity_maps(y1 - y0, x1 - x0, x0=x0, y0=y0))
+    offset = (step - 1) / 2
+    samples = np.dstack(identity_maps(-(-(y1 - y0) // step), -(-(x1 - x0) // step)))
+    samples = samples * np.float32(step) + np.array([x0 + offset, y0 + offset], np.float32)
+    head_index = None
+    if animator.head is not None:
+        hx0, hy0, hx1, hy1 = animator.head.roi
+        gh, gw = animator.head.grid_x.shape
+        sx, sy = (hx1 - 1 - hx0) / max(gw - 1, 1), (hy1 - 1 - hy0) / max(gh - 1, 1)
+        # Sample (i, j) -> node grid index: an affine map, so warpAffine can interpolate.
+        head_index = np.array(
+            [[step / sx, 0, (x0 + offset - hx0) / sx], [0, step / sy, (y0 + offset - hy0) / sy]], np.float32
+        )
+    rx0, ry0, rx1, ry1 = animator.rig.roi
+    rig_index = (samples - np.array([rx0 + offset, ry0 + offset], np.float32)) / np.float32(step)
+    rig_cells = ((rx0 - x0) // step, (ry0 - y0) // step, -(-(rx1 - x0) // step), -(-(ry1 - y0) // step))
+    coarse_size = (samples.shape[1], samples.shape[0])
+    layout = _Layout(box, identity, coarse_size, head_index, rig_index.astype(np.float32), rig_cells)
+    if animator._sharp_target is None:
+        return layout
+    fx0, fy0, fx1, fy1 = animator._sharp_target
+    sx0, sy0, sx1, sy1 = max(fx0, x0) - x0, max(fy0, y0) - y0, min(fx1, x1) - x0, min(fy1, y1) - y0
+    if sx1 - sx0 <= 4 * SHARP_FEATHER or sy1 - sy0 <= 4 * SHARP_FEATHER:
+        return layout
+    f = SHARP_FEATHER
+    # Outside the face's box: bilinear, only where something can move (the corners of the
+    # head's box lie beyond its motion's reach), in bands of rows; its ring: four strips
+    # blended with the sharp pixels (the left and right ones stop short of the others).
+    moving = _may_move(animator, box)
+    cuts = sorted({*range(0, y1 - y0, BAND_ROWS), sy0, sy1, y1 - y0})
+    boxes, weights = [], []
+    for r0, r1 in zip(cuts[:-1], cuts[1:]):
+        cols = np.flatnonzero(moving[r0:r1].any(axis=0))
+        if len(cols) == 0:
+            continue
+        c0, c1 = int(cols[0]), int(cols[-1]) + 1
+        pieces = [(c0, min(c1, sx0)), (max(c0, sx1), c1)] if sy0 <= r0 and r1 <= sy1 else [(c0, c1)]
+        for p0, p1 in pieces:
+            if p1 > p0:
+                boxes.append((p0, r0, p1, r1))
+                weights.append(None)
+    ring = [(sx0, sy0, sx1, sy0 + f), (sx0, sy1 - f, sx1, sy1), (sx0, sy0 + f, sx0 + f, sy1 - f), (sx1 - f, sy0 + f, sx1, sy1 - f)]
+    inner, _ = edge_feather(sx1 - sx0, sy1 - sy0, ramp=f)
+    for bx0, by0, bx1, by1 in ring:
+        w_inner = np.ascontiguousarray(inner[by0 - sy0 : by1 - sy0, bx0 - sx0 : bx1 - sx0])
+        boxes.append((bx0, by0, bx1, by1))
+        weights.append((w_inner, 1.0 - w_inner))
+    layout = replace(layout, sharp=(sx0, sy0, sx1, sy1), around=tuple(boxes), feather=tuple(weights))
+    if animator._eyes_target is None:
+        return layout
+    ex0, ey0, ex1, ey1 = animator._eyes_target
+    ex0, ey0, ex1, ey1 = max(ex0 - x0, sx0), max(ey0 - y0, sy0), min(ex1 - x0, sx1), min(ey1 - y0, sy1)
+    if ex1 - ex0 <= 4 * f or ey1 - ey0 <= 4 * f:
+        return layout
+    return replace(layout, eyes=(ex0, ey0, ex1, ey1), eyes_feather=edge_feather(ex1 - ex0, ey1 - ey0, ramp=f))
+
+
+def _may_move(animator: FaceAnimator, box: tuple) -> np.ndarray:
+    """Pixels of ``box`` [shape=(h, w), bool] that a pose can move: the face's region and,
+    in the box that holds the head's, wherever its motion has any weight (with one grid
+    cell of interpolation around it)."""
+    x0, y0, x1, y1 = box
+    moving = np.zeros((y1 - y0, x1 - x0), bool)
+    rx0, ry0, rx1, ry1 = animator.rig.roi
+    moving[ry0 - y0 : ry1 - y0, rx0 - x0 : rx1 - x0] = True
+    if animator.head is not None and box == animator.region:
+        hx0, hy0, hx1, hy1 = animator.head.roi
+        nodes = cv2.dilate((animator.head.weight > 0).astype(np.uint8), np.ones((3, 3), np.uint8))
+        inside = cv2.resize(nodes, (hx1 - hx0, hy1 - hy0), interpolation=cv2.INTER_NEAREST) > 0
+        moving[hy0 - y0 : hy1 - y0, hx0 - x0 : hx1 - x0] |= inside
+    return moving
+
+
+def _sharp_sources(image: np.ndarray, face: Face, region: tuple) -> tuple:
+    """(face, face_target, eyes, eyes_target): sharp copies of the picture (SharpSource)
+    and the boxes of output pixels to resample from them. The face and what its warps may
+    reach is upsampled 2x; the eyes and brows, where the finest detail sits, 4x (memory
+    traffic of a 4x copy of the whole face costs a fifth of vivid's speed). None for a face
+    too small to bother."""
+    lm = face.landmarks[:, :2]
+    oval = lm[topo.FACE_OVAL]
+    face_width = float(np.ptp(oval[:, 0]))
+    # Face and head motion stay within a quarter of the face's width.
+    reach = 0.25 * face_width + 4
+    # The face and brows, with the hairline and ears just around them.
+    face_source, face_target = _sharp_source(image, oval, region, margin=0.1 * face_width, reach=reach, factor=2)
+    if face_source is None:
+        return None, None, None, None
+    eyes = lm[np.r_[topo.EYES_ALL, topo.BROWS]]
+    # Past the lashes and the brows, and past the feathered edge.
+    margin = 0.12 * face_width + SHARP_FEATHER
+    eyes_source, eyes_target = _sharp_source(image, eyes, face_target, margin=margin, reach=reach, factor=4)
+    return face_source, face_target, eyes_source, eyes_target
+
+
+def _sharp_source(image: np.ndarray, points: np.ndarray, region: tuple, *, margin: float, reach: float, factor: int):
+    """A SharpSource for the box around ``points`` plus ``margin`` (within ``region``) and
+    everything ``reach`` pixels around it, and that box; (None, None) when too small."""
+    height, width = image.shape[:2]
+    (ox0, oy0), (ox1, oy1) = points.min(0) - margin, points.max(0) + margin
+    target = (
+        int(max(region[0], np.floor(ox0))),
+        int(max(region[1], np.floor(oy0))),
+        int(min(region[2], np.ceil(ox1))),
+        int(min(region[3], np.ceil(oy1))),
+    )
+    if target[2] - target[0] < 4 * SHARP_FEATHER or target[3] - target[1] < 4 * SHARP_FEATHER:
+        return None, None
+    box = (
+        int(max(0, np.floor(target[0] - reach))),
+        int(max(0, np.floor(target[1] - reach))),
+        int(min(width, np.ceil(target[2] + reach))),
+        int(min(height, np.ceil(target[3] + reach))),
+    )
+    area = (box[2] - box[0]) * (box[3] - box[1])
+    while factor > 2 and area * factor**2 > SHARP_PIXELS:
+        factor -= 1
+    return SharpSource(image, box, factor=factor), target

@@ -12,7 +12,8 @@ import numpy as np
 
 __all__ = ["LidPalette", "lid_palette", "paint_lid", "paint_lash_line"]
 
-LID_MARGIN = 1.2
+LID_MARGIN = 1.2  # across the eye: drawn outlines often fall short of the inked eye
+LID_MARGIN_ALONG = 1.04  # along it: barely past the corners, so the lid stays on the eye
 LASH_OPACITY = 0.55  # photo lashes are fine and partly see-through at this scale
 
 
@@ -69,10 +70,14 @@ def paint_lid(canvas: np.ndarray, upper: np.ndarray, lower: np.ndarray, blink: f
     """
     if blink <= 0.02:
         return
-    # Detected outlines of drawn eyes often fall short of the inked eye: cover a margin.
+    # Detected outlines of drawn eyes often fall short of the inked eye: cover a margin
+    # above and below, but hardly any beyond the corners (a nose's outline or the
+    # background may lie just there).
     centre = np.vstack([upper, lower]).mean(0)
-    upper = centre + LID_MARGIN * (upper - centre)
-    lower = centre + LID_MARGIN * (lower - centre)
+    along = (upper[-1] - upper[0]) / max(float(np.linalg.norm(upper[-1] - upper[0])), 1e-6)
+    scale = LID_MARGIN_ALONG * np.outer(along, along) + LID_MARGIN * (np.eye(2) - np.outer(along, along))
+    upper = centre + (upper - centre) @ scale
+    lower = centre + (lower - centre) @ scale
     meet = upper + 0.8 * (lower - upper)
     upper_edge = upper + blink * (meet - upper)
     lower_edge = lower + blink * (meet - lower)

@@ -13,11 +13,11 @@ from scipy.interpolate import griddata
 
 from ..characters import Face
 from ..characters import topology as topo
-from ._warp import identity_maps
+from ._warp import sample_field
 
 __all__ = ["HeadWarp", "build_head_warp"]
 
-GRID_STEP = 8  # the field is smooth: compute it coarsely, upsample bilinearly
+GRID_STEP = 8  # the field is smooth: compute it coarsely, interpolate bilinearly
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,8 @@ class HeadWarp:
     pivot : (x, y)
         Where the neck meets the head, centre of roll.
     face_width : float
+    border : np.ndarray [shape=(gh, gw), float32]
+        Distance of each grid node to the picture's edge, pixels.
     """
 
     roi: tuple
@@ -46,13 +48,16 @@ class HeadWarp:
     weight: np.ndarray
     pivot: tuple
     face_width: float
-    identity_x: np.ndarray
-    identity_y: np.ndarray
-    border: np.ndarray  # distance of each grid node to the picture's edge, pixels
+    border: np.ndarray
 
-    def maps(self, *, yaw: float, pitch: float, roll: float, shift_x: float, shift_y: float):
-        """Backward maps for the head ROI (image-pixel coordinates), float32 (h, w)."""
-        x0, y0, x1, y1 = self.roi
+    def motion(self, *, yaw: float, pitch: float, roll: float, shift_x: float, shift_y: float) -> np.ndarray:
+        """How far each grid node moves for this head pose.
+
+        Returns
+        -------
+        np.ndarray [shape=(gh, gw, 2), dtype=float32]
+            Forward displacement (x, y) in pixels; zero on the ROI's border.
+        """
         yaw, pitch, roll = np.radians([yaw, pitch, roll])
         px, py = self.pivot
         gx, gy, z = self.grid_x, self.grid_y, self.depth
@@ -69,15 +74,28 @@ class HeadWarp:
         # nothing to sample, and replicated edge pixels would smear in.
         reach = np.hypot(dx, dy)
         weight = np.minimum(self.weight, self.border / np.maximum(reach, 1e-6))
-        dx *= weight
-        dy *= weight
-        size = (x1 - x0, y1 - y0)
-        # Backward map: sample where the moved point came from (valid for small motions).
-        # Only the displacement is resampled, so zero motion is an exact identity.
-        map_x = self.identity_x - cv2.resize(dx.astype(np.float32), size, interpolation=cv2.INTER_LINEAR)
-        map_y = self.identity_y - cv2.resize(dy.astype(np.float32), size, interpolation=cv2.INTER_LINEAR)
-        return map_x, map_y
+        return np.dstack([dx * weight, dy * weight]).astype(np.float32)
 
+    def displacement(self, motion: np.ndarray, points: np.ndarray) -> np.ndarray:
+        """The ``motion`` (see :meth:`motion`) interpolated at ``points`` [shape=(..., 2),
+        (x, y) pixels]; zero outside the ROI. Returns float32 of the same shape."""
+        x0, y0, x1, y1 = self.roi
+        gh, gw = self.grid_x.shape
+        spacing = ((x1 - 1 - x0) / max(gw - 1, 1), (y1 - 1 - y0) / max(gh - 1, 1))
+        return sample_field(motion, points, start=(x0, y0), spacing=spacing)
+
+    def carry(self, motion: np.ndarray, points: np.ndarray) -> np.ndarray:
+        """Where the head's ``motion`` takes ``points`` [shape=(n, 2), (x, y) pixels].
+
+        The backward map samples ``x - displacement(x)``, so a point ``p`` lands at the
+        ``q`` with ``q - displacement(q) = p``: solved by fixed-point iteration, which
+        converges in two steps for a motion this small and smooth.
+        """
+        points = np.asarray(points, dtype=np.float64)
+        moved = points
+        for _ in range(2):
+            moved = points + self.displacement(motion, moved)
+        return moved
 
 def _smoothstep(edge0: float, edge1: float, x: np.ndarray) -> np.ndarray:
     t = np.clip((x - edge0) / (edge1 - edge0), 0, 1)
@@ -123,7 +141,6 @@ def build_head_warp(face: Face, *, image_shape: tuple) -> HeadWarp:
     weight = 1.0 - _smoothstep(1.0, reach, e)
     border = np.minimum.reduce([grid_x, width - 1 - grid_x, grid_y, height - 1 - grid_y])
     pivot = (float(centre[0]), float(lm[topo.CHIN, 1] + 0.25 * face_height))
-    identity_x, identity_y = identity_maps(y1 - y0, x1 - x0, x0=x0, y0=y0)
     return HeadWarp(
         roi=roi,
         grid_x=grid_x.astype(np.float32),
@@ -132,7 +149,5 @@ def build_head_warp(face: Face, *, image_shape: tuple) -> HeadWarp:
         weight=weight.astype(np.float32),
         pivot=pivot,
         face_width=face_width,
-        identity_x=identity_x,
-        identity_y=identity_y,
         border=border.astype(np.float32),
     )

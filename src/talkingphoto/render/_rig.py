@@ -22,6 +22,14 @@ MAX_GAP = 0.55
 # Lip-to-teeth (F/V): the upper lip lifts a little and the lower lip tucks under the upper
 # teeth, leaving this much of MAX_GAP between them (all of it teeth).
 FV_GAP = 0.15
+# An eye narrower than this fraction of the other is the far eye of a profile, hidden
+# behind the nose: it never moves (its lids would smear over the nose's outline).
+HIDDEN_EYE = 0.3
+# Fixed vertices around each eye, this far out (fractions of the eye's width): a blink
+# stretches only the lids inside them, never the glasses' rims or hat brims beyond.
+LID_BAND_ABOVE = 0.15
+LID_BAND_BELOW = 0.1
+LID_BAND_CORNER = 0.12
 
 
 @dataclass(frozen=True)
@@ -84,8 +92,9 @@ class FaceRig:
     face_width: float
     eye_width: float
     jaw_weight: np.ndarray
-    slot: dict  # name -> vertex indices of the landmark groups the pose moves
+    slot: dict  # name -> vertex indices of the groups the pose moves, and of the eyes' fixed rings
     lids: str = "squash"  # "squash" (photos), "paint" (big drawn eyes), "still" (eyes unknown)
+    still_eyes: tuple = ()  # "right" and/or "left": eyes hidden from view, never moved
 
     def vertices(self, name: str) -> np.ndarray:
         return self.points[self.slot[name]]
@@ -109,6 +118,46 @@ def _eye_openness(lm: np.ndarray) -> float:
         gap = np.max(np.linalg.norm(lm[lower] - lm[upper], axis=1))
         ratios.append(gap / max(width, 1e-6))
     return float(np.mean(ratios))
+
+
+def _hidden_eyes(lm: np.ndarray) -> tuple:
+    """The eyes a profile hides: foreshortened to a sliver next to the other one."""
+    widths = {
+        side: float(np.linalg.norm(lm[upper[-1]] - lm[upper[0]]))
+        for side, upper in (("right", topo.RIGHT_EYE_UPPER), ("left", topo.LEFT_EYE_UPPER))
+    }
+    widest = max(widths.values())
+    return tuple(side for side, width in widths.items() if width < HIDDEN_EYE * widest)
+
+
+def _eye_rings(lm: np.ndarray) -> np.ndarray:
+    """Fixed vertices around both eyes [shape=(n, 2)]: above and below the lids and beyond
+    the corners, so that the lids' motion stays inside them. Above the eye the band never
+    reaches past halfway to the brow."""
+    rings = []
+    for upper_ids, lower_ids, brow_ids in (
+        (topo.RIGHT_EYE_UPPER, topo.RIGHT_EYE_LOWER, topo.RIGHT_BROW_LOWER),
+        (topo.LEFT_EYE_UPPER, topo.LEFT_EYE_LOWER, topo.LEFT_BROW_LOWER),
+    ):
+        upper, lower, brow = lm[list(upper_ids)], lm[list(lower_ids)], lm[list(brow_ids)]
+        along = upper[-1] - upper[0]
+        width = max(float(np.linalg.norm(along)), 1e-6)
+        along /= width
+        up = np.array([along[1], -along[0]])
+        if (upper.mean(0) - lower.mean(0)) @ up < 0:
+            up = -up
+        to_brow = float(np.min((brow - upper.mean(0)) @ up))
+        above = min(LID_BAND_ABOVE * width, 0.5 * max(to_brow, 0.0)) if to_brow > 0 else LID_BAND_ABOVE * width
+        # Dense (an eighth of the eye apart, closer than the band is wide), so that no
+        # triangle reaches from a lid past the ring.
+        below = LID_BAND_BELOW * width
+        corner = LID_BAND_CORNER * width
+        rings += [upper[i] + above * up for i in range(1, len(upper) - 1)]
+        rings += [lower[i] - below * up for i in range(1, len(lower) - 1)]
+        for end, outward in ((upper[0], -along), (upper[-1], along)):
+            rings += [end + corner * outward, end + 0.7 * corner * outward + 0.7 * above * up]
+            rings += [end + 0.7 * corner * outward - 0.7 * below * up]
+    return np.array(rings)
 
 
 def _vertex_slots(landmark_ids: np.ndarray) -> dict:
@@ -223,11 +272,23 @@ def build_rig(face: Face, *, image_shape: tuple, whole_face: bool) -> FaceRig:
         key += list(topo.EYES_ALL) + list(topo.IRISES) + list(topo.BROWS)
     key = np.array([i for i in dict.fromkeys(key) if in_roi[i]])
     others = np.array([i for i in np.flatnonzero(in_roi) if i not in set(key.tolist())])
+    rings = _eye_rings(lm) if whole_face else np.zeros((0, 2))
+    if len(rings) and len(others):
+        # Keep other landmarks clear of the rings around the eyes: a vertex just outside a
+        # ring could be joined to a lid, and the lid's motion would leak out to it.
+        gap = np.min(np.linalg.norm(lm[others, None, :2] - rings[None], axis=2), axis=1)
+        others = others[gap >= 0.5 * 0.085 * face_width]
     ids = _thin(lm, key, others, min_dist=0.085 * face_width)
     anchors = _box_anchors(roi, spacing=0.2 * face_width)
+    slot = _vertex_slots(ids)
+    if "right_upper_lid" in slot and "left_upper_lid" in slot and len(rings):
+        first = len(ids) + len(anchors)
+        half = len(rings) // 2
+        slot["right_eye_ring"] = np.arange(first, first + half)
+        slot["left_eye_ring"] = np.arange(first + half, first + len(rings))
+        anchors = np.vstack([anchors, rings])
     points = np.vstack([lm[ids], anchors])
 
-    slot = _vertex_slots(ids)
     # Jaw weight: how much of the chin's drop each vertex follows.
     rel = points - centre
     lateral = np.abs(rel @ right) / (0.5 * face_width)
@@ -238,6 +299,7 @@ def build_rig(face: Face, *, image_shape: tuple, whole_face: bool) -> FaceRig:
 
     rig = FaceRig(
         lids=_lid_style(face, lm),
+        still_eyes=_hidden_eyes(lm),
         points=points,
         landmark_ids=ids,
         triangles=np.zeros((0, 3), np.int32),
@@ -329,6 +391,8 @@ def pose_points(rig: FaceRig, pose: Pose) -> np.ndarray:
 def _pose_eyes(rig: FaceRig, pose: Pose, pts: np.ndarray) -> None:
     s, rest, down = rig.slot, rig.points, rig.down
     for side in ("right", "left"):
+        if side in rig.still_eyes:
+            continue
         upper, lower, iris = s[f"{side}_upper_lid"], s[f"{side}_lower_lid"], s[f"{side}_iris"]
         # Lids meet a little below the middle: the upper lid does most of the work.
         # Only photo-like eyes squash; big drawn eyes get painted lids (see _eyes.py) and
