@@ -66,7 +66,7 @@ def test_mandarin_labels_of_espeak():
     assert glide[0][1] > 0.5 and glide[-1][1] < -0.5
     weights = [w for w, _ in mouth_targets("ˈiou")]
     assert sum(weights) == pytest.approx(1.0) and weights[1] == max(weights)
-    assert mouth_targets("@")[0][1] == (0.40, 0.0, 0.0)  # unknown: neutral half-open
+    assert mouth_targets("@")[0][1] == (0.40, 0.0, 0.0, 0.0, 0.0)  # unknown: neutral half-open
 
 
 def test_ipa_to_arpabet():

@@ -14,6 +14,7 @@ __all__ = [
     "VoiceError",
     "OutputError",
     "MissingDependencyError",
+    "ModelError",
     "Cancelled",
 ]
 
@@ -48,6 +49,10 @@ class OutputError(TalkingPhotoError, OSError):
 
 class MissingDependencyError(TalkingPhotoError, ImportError):
     """An optional extra is needed; the message gives the exact pip command."""
+
+
+class ModelError(TalkingPhotoError, OSError):
+    """A model file shipped with the engine is missing or damaged; the message names it."""
 
 
 class Cancelled(TalkingPhotoError):

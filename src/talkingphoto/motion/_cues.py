@@ -23,7 +23,7 @@ import numpy as np
 
 from .._atomic import atomic_output
 from ..errors import ParameterError
-from ._phonemes import _symbols, mouth_targets
+from ._phonemes import mouth_targets, viseme
 from ._tracks import MouthTrack
 
 __all__ = ["MouthCue", "SHAPES", "cues_from_phones", "cues_from_track", "cues_to_tsv", "cues_to_json", "write_cues"]
@@ -32,7 +32,6 @@ SHAPES = "ABCDEFGHX"
 _BASIC = {"G": "B", "H": "C", "X": "A"}  # what an extended shape becomes when not drawn
 _MIN_CUE_CS = 7  # shortest shape that does not flicker (centiseconds)
 _LONG_L_S = 0.08  # an L at least this long shows the raised tongue (H)
-_LATERALS = {"l", "ɫ", "ɭ", "ʎ", "ɬ"}
 
 
 class MouthCue(NamedTuple):
@@ -43,15 +42,12 @@ class MouthCue(NamedTuple):
     value: str
 
 
-def _shape(target, *, audio_only: bool = False) -> str:
-    """Rhubarb shape of an articulatory target ``(open, spread, press)``."""
-    open_, spread, press = target
+def _track_shape(open_: float, spread: float, press: float) -> str:
+    """Rhubarb shape of one frame of an audio-only track (no lip-teeth or tongue known)."""
     if press >= 0.5:
         return "A"
-    if audio_only and open_ < 0.05:
+    if open_ < 0.05:
         return "X"
-    if open_ < 0.1 and not audio_only:
-        return "G" if open_ > 0.0 else "X"
     if spread <= -0.6:
         return "F"
     if spread <= -0.15 and open_ >= 0.3:
@@ -95,9 +91,10 @@ def cues_from_phones(phones, *, duration: float | None = None, extended_shapes: 
     for a, b, label in phones:
         targets = mouth_targets(label)
         edges = a + np.cumsum([0.0] + [w for w, _ in targets]) * (b - a)
-        lateral = len(targets) == 1 and set(_symbols(label)) & _LATERALS and b - a >= _LONG_L_S
         for lo, hi, (_, target) in zip(edges[:-1], edges[1:], targets):
-            shape = None if target is None else ("H" if lateral else _shape(target))
+            shape = None if target is None else viseme(target)
+            if shape == "H" and b - a < _LONG_L_S:  # a short L shows no raised tongue
+                shape = viseme(target._replace(tongue=0.0))
             raw.append([lo, hi, shape])
     for i in range(len(raw) - 1, -1, -1):  # h and glottal stops: already in the next sound's shape
         if raw[i][2] is None:
@@ -123,7 +120,7 @@ def cues_from_track(track: MouthTrack, *, duration: float | None = None, extende
     fps = float(track.fps)
     end = track.n_frames / fps if duration is None else float(duration)
     raw = [
-        [i / fps, (i + 1) / fps, _shape((o, s, p), audio_only=True)]
+        [i / fps, (i + 1) / fps, _track_shape(o, s, p)]
         for i, (o, s, p) in enumerate(zip(track.open.tolist(), track.spread.tolist(), track.press.tolist()))
     ]
     return _finish(raw, end, allowed)
