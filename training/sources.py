@@ -114,8 +114,12 @@ def _spell(n: int) -> str:
     return " ".join(_NUMBERS[int(d)] for d in str(n))
 
 
-def asterisk_items(root: Path, language: str, *, log=print) -> list:
-    """Aligned Asterisk prompts of one language (reserved prompts are skipped here)."""
+def asterisk_items(root: Path, language: str, *, model=None, log=print) -> list:
+    """Aligned Asterisk prompts of one language (reserved prompts are skipped here).
+
+    English is aligned by pocketsphinx; other languages by :func:`training.align.model_align`
+    with ``model`` when given, else by :func:`dtw_align`.
+    """
     from talkingphoto.errors import TalkingPhotoError
     from talkingphoto.voice._align import align_phones
 
@@ -133,6 +137,10 @@ def asterisk_items(root: Path, language: str, *, log=print) -> list:
         try:
             if language == "en":
                 phones = [(p.start, p.end, p.label) for p in align_phones(y, sr=sr, transcript=english_words(text))]
+            elif model is not None:
+                from .align import model_align
+
+                phones = model_align(y, sr=sr, text=text, voice=ESPEAK_FOR[language], model=model)
             else:
                 phones = dtw_align(y, sr=sr, text=text, voice=ESPEAK_FOR[language])
         except (TalkingPhotoError, ValueError):

@@ -181,7 +181,7 @@ def prepare_dialogue(script: DialogueScript, options: RenderOptions, *, output: 
     """Build the scene of a conversation: faces take turns, listeners react."""
     from .characters import find_faces
     from .media import load_image_with_alpha
-    from .motion import mouth_track, mouth_track_from_phones, prosody
+    from .motion import mouth_track_from_phones, prosody, recording_mouth
 
     timings = {}
     t = time.perf_counter()
@@ -239,6 +239,8 @@ def prepare_dialogue(script: DialogueScript, options: RenderOptions, *, output: 
     opens = {f.index: np.zeros(n_frames, np.float32) for f in faces}
     spreads = {f.index: np.zeros(n_frames, np.float32) for f in faces}
     presses = {f.index: np.zeros(n_frames, np.float32) for f in faces}
+    fvs = {f.index: np.zeros(n_frames, np.float32) for f in faces}
+    tongues = {f.index: np.zeros(n_frames, np.float32) for f in faces}
     energy = {f.index: np.zeros(n_frames, np.float32) for f in faces}
     pitch = {f.index: np.zeros(n_frames, np.float32) for f in faces}
     voiced = {f.index: np.zeros(n_frames, np.float32) for f in faces}
@@ -249,10 +251,12 @@ def prepare_dialogue(script: DialogueScript, options: RenderOptions, *, output: 
         if phones is not None:
             track = mouth_track_from_phones(phones, fps=fps, n_frames=n)
         else:
-            track = mouth_track(y16, sr=ANALYSIS_SR, fps=fps, n_frames=n)
+            track = recording_mouth(y16, sr=ANALYSIS_SR, fps=fps, n_frames=n, source=options.mouth)
         opens[index][f0 : f0 + n] = track.open
         spreads[index][f0 : f0 + n] = track.spread
         presses[index][f0 : f0 + n] = track.press
+        fvs[index][f0 : f0 + n] = track.fv
+        tongues[index][f0 : f0 + n] = track.tongue
         pros = prosody(y16, sr=ANALYSIS_SR, fps=fps, n_frames=n)
         energy[index][f0 : f0 + n] = pros.energy
         pitch[index][f0 : f0 + n] = pros.pitch
@@ -265,7 +269,8 @@ def prepare_dialogue(script: DialogueScript, options: RenderOptions, *, output: 
     actors = []
     for face in faces:
         speaks = face.index in speakers
-        mouth = MouthTrack(fps, opens[face.index], spreads[face.index], presses[face.index]) if speaks else None
+        i = face.index
+        mouth = MouthTrack(fps, opens[i], spreads[i], presses[i], fvs[i], tongues[i]) if speaks else None
         motion = None
         if vivid:
             # Listening faces glance towards whoever is talking.

@@ -19,7 +19,7 @@ import numpy as np
 
 from .characters import Face
 from .errors import AudioError, Cancelled, ParameterError
-from .motion import BodyMotion, FaceMotion, MouthTrack, face_motion, idle_motion
+from .motion import MOUTH_SOURCES, BodyMotion, FaceMotion, MouthTrack, face_motion, idle_motion
 from .render import BodyPose, FaceAnimator, HeadPose, Pose, StageAnimator
 from .voice import MAX_CHARS
 
@@ -70,6 +70,9 @@ class RenderOptions:
         Cap on the output's long side in pixels (the picture's own size if smaller).
     voice, rate, pitch :
         Built-in voice for text input; rate in words per minute, pitch 0..100 (espeak-ng).
+    mouth : {"model", "signal"}
+        What moves the mouth for a recording: the learned audio-to-mouth model, or the
+        older acoustic rules. Built-in voices always use their own phoneme timing.
     max_audio_seconds : float
         Longer recordings are refused before decoding them.
     max_text_chars : int
@@ -88,6 +91,7 @@ class RenderOptions:
     voice: str | None = None
     rate: float | None = None
     pitch: float | None = None
+    mouth: str = "model"
     max_audio_seconds: float = 1800.0
     max_text_chars: int = MAX_CHARS
     crf: int = 20
@@ -107,6 +111,8 @@ class RenderOptions:
             raise ParameterError("points rig their own face: give points or face/face_at, not both")
         if self.mode not in MODES:
             raise ParameterError(f"mode must be one of {', '.join(MODES)}, got {self.mode!r}")
+        if self.mouth not in MOUTH_SOURCES:
+            raise ParameterError(f"mouth must be one of {', '.join(MOUTH_SOURCES)}, got {self.mouth!r}")
         if not (1 <= self.fps <= 120):
             raise ParameterError(f"fps must be between 1 and 120, got {self.fps}")
         if self.max_size < 16:
@@ -355,7 +361,7 @@ def _fit_picture(image: np.ndarray, alpha: np.ndarray | None, *, max_size: int) 
 def prepare_scene(job: Job) -> Scene:
     """Decode, detect, rig and analyse once; nothing here depends on the frame count."""
     from .media import load_image_with_alpha
-    from .motion import mouth_track, prosody
+    from .motion import prosody, recording_mouth
 
     opts = job.options
     timings = {}
@@ -377,7 +383,7 @@ def prepare_scene(job: Job) -> Scene:
 
         mouth = mouth_track_from_phones(phones, fps=opts.fps, n_frames=n_frames)
     else:
-        mouth = mouth_track(y16, sr=ANALYSIS_SR, fps=opts.fps, n_frames=n_frames)
+        mouth = recording_mouth(y16, sr=ANALYSIS_SR, fps=opts.fps, n_frames=n_frames, source=opts.mouth)
     vivid = opts.mode in ("vivid", "master")
     motion = stage = None
     if vivid:

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from ..dialogue import load_script, prepare_dialogue
+from ..motion import MOUTH_SOURCES
 from ..pipeline import MODES, RenderOptions, encode_scene
 from ._progress import ProgressBar
 
@@ -19,6 +20,7 @@ def add_parser(subparsers) -> None:
     p.add_argument("--fps", type=float, default=25.0)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--max-size", type=int, default=1920)
+    p.add_argument("--mouth", choices=MOUTH_SOURCES, default="model", help="mouth from recordings: the learned model (default) or the acoustic rules")
     p.add_argument("-q", "--quiet", action="store_true")
     p.set_defaults(func=run)
 
@@ -28,7 +30,7 @@ def run(args) -> int:
 
     script = load_script(args.script)
     mode = args.mode or script.mode or "standard"
-    options = RenderOptions(mode=mode, fps=args.fps, seed=args.seed, max_size=args.max_size)
+    options = RenderOptions(mode=mode, fps=args.fps, seed=args.seed, max_size=args.max_size, mouth=args.mouth)
     check_output_path(args.output)
     scene = prepare_dialogue(script, options, output=args.output)
     with ProgressBar(enabled=not args.quiet) as bar:

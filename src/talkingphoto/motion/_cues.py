@@ -26,7 +26,10 @@ from ..errors import ParameterError
 from ._phonemes import mouth_targets, viseme
 from ._tracks import MouthTrack
 
-__all__ = ["MouthCue", "SHAPES", "cues_from_phones", "cues_from_track", "cues_to_tsv", "cues_to_json", "write_cues"]
+__all__ = [
+    "MouthCue", "SHAPES", "cues_from_phones", "cues_from_track", "cues_from_learned", "cues_to_tsv", "cues_to_json",
+    "write_cues",
+]  # fmt: skip
 
 SHAPES = "ABCDEFGHX"
 _BASIC = {"G": "B", "H": "C", "X": "A"}  # what an extended shape becomes when not drawn
@@ -123,6 +126,27 @@ def cues_from_track(track: MouthTrack, *, duration: float | None = None, extende
         [i / fps, (i + 1) / fps, _track_shape(o, s, p)]
         for i, (o, s, p) in enumerate(zip(track.open.tolist(), track.spread.tolist(), track.press.tolist()))
     ]
+    return _finish(raw, end, allowed)
+
+
+def cues_from_learned(mouth, *, duration: float | None = None, extended_shapes: str = "GHX") -> list:
+    """Mouth cues from the learned model's viseme probabilities (all nine shapes).
+
+    Parameters
+    ----------
+    mouth : LearnedMouth
+        Output of :func:`talkingphoto.motion.learned_mouth`; frame ``j`` covers
+        ``[j / rate, (j + 1) / rate)``.
+    duration : float, optional
+        Length of the audio; default ``n / rate``.
+    extended_shapes : str
+        See :func:`cues_from_phones`.
+    """
+    allowed = _check_shapes(extended_shapes)
+    rate = float(mouth.rate)
+    end = len(mouth.visemes) / rate if duration is None else float(duration)
+    best = np.argmax(mouth.visemes, axis=1) if len(mouth.visemes) else np.zeros(0, int)
+    raw = [[j / rate, (j + 1) / rate, SHAPES[k]] for j, k in enumerate(best.tolist())]
     return _finish(raw, end, allowed)
 
 

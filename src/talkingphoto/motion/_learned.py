@@ -143,7 +143,8 @@ class MouthModel:
     @property
     def lookahead(self) -> float:
         """Seconds of sound after a frame's instant that its controls depend on."""
-        return self.delay * 2 / FEATURE_RATE + (WIN // 2 - HOP // 2) / SR
+        # Output j is the instant (2j + 1) * HOP; its last input window ends at (2j + 1.5) * HOP + WIN / 2.
+        return self.delay * 2 / FEATURE_RATE + (HOP // 2 + WIN // 2) / SR
 
     def run(self, features: np.ndarray, states: list | None = None) -> tuple:
         """Forward pass over 50 Hz input frames (pairs of normalised 100 Hz feature frames).
