@@ -1,7 +1,7 @@
 """Contact sheet of a render's telling frames: widest mouth, lips pressed, blink, head turned,
 and in master mode the body and camera (whole frames).
 
-    .venv/bin/python scripts/contact_sheet.py IMAGE AUDIO -o sheet.png [--mode vivid] [--face N] [--points F]
+    .venv/bin/python scripts/contact_sheet.py IMAGE AUDIO -o sheet.png [--mode vivid] [--face N] [--points F] [--mouth signal]
 
 Renders only the chosen frames (same scene as `talkingphoto render`), crops around the
 speaker and labels each tile, so a person can judge mouth interior, teeth, seams and
@@ -28,6 +28,8 @@ def pick_frames(actor, n_frames: int, fps: float) -> list:
         inner = idx[(idx > idx[0]) & (idx < idx[-1])]
         if len(inner):
             picks.append(("closed mid-speech", int(inner[np.argmin(mouth.open[inner])])))
+    if mouth.fv.max() > 0.3:
+        picks.append(("lip on teeth (F/V)", int(np.argmax(mouth.fv))))
     picks.append(("most rounded (OO)", int(np.argmin(mouth.spread + (1 - mouth.open)))))
     picks.append(("most spread (EE)", int(np.argmax(mouth.spread + mouth.open))))
     if motion is not None:
@@ -93,8 +95,11 @@ def main() -> int:
     parser.add_argument("--text")
     parser.add_argument("--voice")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--mouth", default="model", help="model (default) or signal")
     args = parser.parse_args()
-    options = RenderOptions(mode=args.mode, face=args.face, points=args.points, voice=args.voice, seed=args.seed)
+    options = RenderOptions(
+        mode=args.mode, face=args.face, points=args.points, voice=args.voice, seed=args.seed, mouth=args.mouth
+    )
     try:
         job = Job(image=args.image, output=args.output.with_suffix(".mp4"), audio=args.audio, text=args.text, options=options)
         scene = prepare_scene(job)

@@ -35,7 +35,7 @@ def _target(label: str) -> tuple:
     return (weights[:, None] * values).sum(0) / weights.sum(), VISEMES.index(viseme(Target(*main)))
 
 
-def viterbi_segments(controls: np.ndarray, visemes: np.ndarray, labels: list, skippable: list) -> list:
+def viterbi_segments(controls: np.ndarray, visemes: np.ndarray, labels: list, skippable: list, *, chained=None) -> list:
     """Frame spans (first, stop) of each label, or None for skipped ones.
 
     Parameters
@@ -46,6 +46,9 @@ def viterbi_segments(controls: np.ndarray, visemes: np.ndarray, labels: list, sk
         Phoneme labels in order.
     skippable : list of bool
         Which labels may take no frames (pauses).
+    chained : list of int, optional
+        Phoneme each state belongs to; a state may repeat only when the next state
+        belongs to another phoneme (so a chain of k states lasts at least k frames).
     """
     n, s = len(controls), len(labels)
     targets = [_target(label) for label in labels]
@@ -66,8 +69,11 @@ def viterbi_segments(controls: np.ndarray, visemes: np.ndarray, labels: list, sk
     # Predecessor options of state j: j (stay), j - 1, and j - 2 when j - 1 may be skipped.
     skip_ok = np.array([False] + [False] + [skippable[j - 1] for j in range(2, s)]) if s > 1 else np.array([False])
     skip_ok = skip_ok[:s]
+    can_stay = np.ones(s, bool)
+    if chained is not None:
+        can_stay[:-1] = np.asarray(chained[1:]) != np.asarray(chained[:-1])
     for t in range(1, n):
-        stay = score + _STAY
+        stay = np.where(can_stay, score + _STAY, neg)
         move = np.concatenate([[neg], score[:-1]]) + _MOVE
         skip = np.where(skip_ok, np.concatenate([[neg, neg], score[:-2]])[:s] + _MOVE, neg)
         best = np.maximum(np.maximum(stay, move), skip)
@@ -94,31 +100,50 @@ def viterbi_segments(controls: np.ndarray, visemes: np.ndarray, labels: list, sk
 def model_align(y: np.ndarray, *, sr: int, text: str, voice: str, model) -> list:
     """Phonemes of ``text`` (as espeak-ng ``voice`` reads it) timed on recording ``y``.
 
+    espeak-ng reads the text at about the recording's speed, and every phoneme must last
+    at least half as long as espeak-ng made it (a chain of states per phoneme), so the
+    path cannot rush through a stretch the model hears poorly.
+
     Returns
     -------
     list of (start, end, label)
         Contiguous, covering ``y``; pauses and unmatched stretches are ``""``. Empty if
-        the recording is far shorter than the phoneme sequence.
+        the recording is too short for the phoneme sequence.
     """
     from talkingphoto.voice._espeak import espeak_synthesize
 
-    _, _, phones = espeak_synthesize(text, voice=voice)
-    labels = [""] + [p.ipa for p in phones if p.ipa] + [""]
-    # espeak-ng's own pauses (at punctuation) may be skipped: the speaker may not pause there.
-    seq, skippable = [], []
-    for label in labels:
-        if seq and label == "" and seq[-1] == "":
-            continue
-        seq.append(label)
-        skippable.append(label == "")
+    from .sources import _voiced_span
+
+    a, b = _voiced_span(y, sr)
+    ys, srs, phones = espeak_synthesize(text, voice=voice)
+    sa, sb = _voiced_span(ys, srs)
+    rate = float(np.clip(175.0 * (sb - sa) / srs / max((b - a) / sr, 0.1), 80, 450))
+    _, _, phones = espeak_synthesize(text, voice=voice, rate=rate)
     out = learned_mouth(y, sr=sr, model=model)
-    if len(out.controls) < len([label for label in seq if label]):
+    frame_rate = out.rate
+    # One chain of states per phoneme: min_frames states, the last one may repeat.
+    seq, skippable, owner = [], [], []
+    merged = [("", 0.0)] + [(p.ipa, p.end - p.start) for p in phones] + [("", 0.0)]
+    for k, (label, duration) in enumerate(merged):
+        if label == "" and seq and seq[-1] == "":
+            continue
+        n_min = 1 if label == "" else max(1, int(round(0.5 * duration * frame_rate)))
+        for m in range(n_min):
+            seq.append(label)
+            skippable.append(label == "")
+            owner.append(k)
+    if len(out.controls) < sum(not s for s in skippable):
         return []
-    spans = viterbi_segments(out.controls, out.visemes, seq, skippable)
-    rate = out.rate
-    result = []
-    for label, span in zip(seq, spans):
+    spans = viterbi_segments(out.controls, out.visemes, seq, skippable, chained=owner)
+    by_owner: dict = {}
+    for k, span in zip(owner, spans):
         if span is None:
             continue
-        result.append((span[0] / rate, min(span[1] / rate, len(y) / sr), label))
-    return [(a, b, label) for a, b, label in result if b > a]
+        first, stop = by_owner.get(k, (span[0], span[1]))
+        by_owner[k] = (min(first, span[0]), max(stop, span[1]))
+    result = []
+    for k, (first, stop) in sorted(by_owner.items(), key=lambda kv: kv[1][0]):
+        start, end = first / frame_rate, min(stop / frame_rate, len(y) / sr)
+        if end > start:
+            result.append((start, end, merged[k][0]))
+    return result

@@ -11,4 +11,4 @@ nice -n 10 "$PY" -m training.corpus base
 nice -n 10 "$PY" -m training.train --out training/cache/stage1.npz --steps 1500 --batch 24
 nice -n 10 "$PY" -m training.corpus aligned --model training/cache/stage1.npz
 nice -n 10 "$PY" -m training.train --init training/cache/stage1.npz --out src/talkingphoto/data/mouth_model.npz \
-    --steps 800 --batch 24 --lr 1e-3 --seed 1
+    --steps 600 --batch 24 --lr 1e-3 --seed 1

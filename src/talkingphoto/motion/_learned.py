@@ -9,9 +9,8 @@ only backwards, and its outputs are delayed by a few frames, so the same weights
 offline (:func:`learned_mouth`) and live (:class:`MouthStream`) with at most 80 ms of
 lookahead. Inference is plain numpy.
 
-Video frames then get a jaw with mass: the opening may fall by at most a third of its
-range per 25 fps frame (wide to closed takes three frames), while ``press`` still shuts
-the lips at once on M/B/P.
+Video frames then get a jaw with mass: wide open to closed takes about three 25 fps
+frames, with no delay, while ``press`` still shuts the lips at once on M/B/P.
 """
 
 import json
@@ -29,7 +28,7 @@ from ._tracks import MouthTrack
 
 __all__ = [
     "MODEL_PATH", "SR", "FEATURE_RATE", "MouthModel", "LearnedMouth", "load_mouth_model", "log_mel",
-    "learned_mouth", "learned_mouth_track", "MouthStream", "jaw_dynamics",
+    "learned_mouth", "learned_mouth_track", "closures", "MouthStream", "jaw_dynamics",
 ]  # fmt: skip
 
 MODEL_PATH = Path(__file__).resolve().parent.parent / "data" / "mouth_model.npz"
@@ -42,7 +41,9 @@ FMIN, FMAX = 50.0, 7600.0
 FEATURE_RATE = SR / HOP  # 100 feature frames per second
 FLOOR = 1e-10  # power floor before the log: digital silence
 CONTROLS = ("open", "spread", "press", "fv", "tongue")
-_MAX_FALL = 1.0 / 3.0  # most the opening may drop in one 25 fps frame
+_CLOSURE = 0.5  # lip-closure evidence (press or viseme A, more likely than not) at a local peak shuts the lips
+_CLOSURE_SPAN = 3  # 50 Hz frames each side within which a peak must be the highest
+_MAX_FALL = 0.45  # most the opening may drop in one 25 fps frame (before averaging, see jaw_dynamics)
 _MAX_RISE = 0.6  # the jaw drops faster than it closes
 
 
@@ -328,7 +329,28 @@ def learned_mouth_track(
     out = learned_mouth(y, sr=sr, model=model)
     if n_frames is None:
         n_frames = math.ceil(len(np.asarray(y)) / sr * fps - 1e-9)
-    return jaw_dynamics(_at_frames(out.controls, rate=out.rate, fps=fps, n_frames=n_frames), fps=fps)
+    controls = _at_frames(out.controls, rate=out.rate, fps=fps, n_frames=n_frames)
+    for j in closures(out):
+        i = int((j + 0.5) / out.rate * fps)
+        if i < n_frames:
+            controls[i, 2] = 1.0
+    return jaw_dynamics(controls, fps=fps)
+
+
+def closures(mouth: LearnedMouth) -> np.ndarray:
+    """50 Hz frames where the lips shut for M/B/P: peaks of the closure evidence.
+
+    The model's ``press`` is soft where it is unsure, and a lip-reader notices a closure
+    that does not quite close; so every clear local peak of ``max(press, P(A))`` becomes
+    a full closure of the video frame that holds it.
+    """
+    evidence = np.maximum(mouth.controls[:, 2], mouth.visemes[:, VISEMES.index("A")]) if len(mouth.controls) else np.zeros(0)
+    if len(evidence) == 0:
+        return np.zeros(0, int)
+    from scipy import ndimage
+
+    peak = ndimage.maximum_filter1d(evidence, size=2 * _CLOSURE_SPAN + 1, mode="nearest")
+    return np.nonzero((evidence >= peak) & (evidence >= _CLOSURE))[0]
 
 
 def _at_frames(controls: np.ndarray, *, rate: float, fps: float, n_frames: int) -> np.ndarray:
@@ -361,16 +383,22 @@ def jaw_dynamics(controls: np.ndarray, *, fps: float) -> MouthTrack:
     Returns
     -------
     MouthTrack
-        ``open`` falls by at most a third of its range per 40 ms (three frames from wide
-        to closed at 25 fps) and rises by at most 0.6; lips still shut at once, since
+        ``open`` falls by at most 0.45 of its range per 40 ms and rises by at most 0.6
+        (wide to closed takes about three frames at 25 fps). The limit is applied forwards
+        (closing late) and backwards (closing early, as lips anticipate the next sound)
+        and the two are averaged, so the track is not delayed. Lips still shut at once:
         ``press`` overrides ``open`` in the renderer.
     """
     controls = np.asarray(controls, dtype=np.float64)
     step = 25.0 / float(fps)
     fall, rise = _MAX_FALL * step, _MAX_RISE * step
-    opening = controls[:, 0].copy()
-    for i in range(1, len(opening)):
-        opening[i] = np.clip(opening[i], opening[i - 1] - fall, opening[i - 1] + rise)
+    target = controls[:, 0]
+    late, early = target.copy(), target.copy()
+    for i in range(1, len(target)):
+        late[i] = np.clip(late[i], late[i - 1] - fall, late[i - 1] + rise)
+    for i in range(len(target) - 2, -1, -1):
+        early[i] = np.clip(early[i], early[i + 1] - rise, early[i + 1] + fall)
+    opening = 0.5 * (late + early)
     return MouthTrack(fps=float(fps), open=opening, spread=controls[:, 1], press=controls[:, 2],
                       fv=controls[:, 3], tongue=controls[:, 4])  # fmt: skip
 
