@@ -170,11 +170,15 @@ def main() -> None:
 
     report = {"speed": speed(), "recordings": {}}
     print(json.dumps(report["speed"]))
-    confusion = np.zeros((9, 9), int)
+    confusion = {"model": np.zeros((9, 9), int), "signal": np.zeros((9, 9), int)}
     steps = []
     with tempfile.TemporaryDirectory() as tmp:
         for name, y, text in recordings():
             phones = align_phones(y, sr=16000, transcript=text)
+            if not phones:
+                print(name, "could not be aligned: skipped")
+                report["recordings"][name] = None
+                continue
             duration = len(y) / 16000
             n = int(np.ceil(duration * 25))
             tracks = {"model": learned_mouth_track(y, sr=16000, fps=25, n_frames=n),
@@ -189,8 +193,9 @@ def main() -> None:
             signal_track = mouth_track(y, sr=16000, fps=100, n_frames=int(np.ceil(duration * 100)))
             signal_cues = cues_from_track(signal_track, duration=duration)
             acc_m, r_m, truth, shapes = cue_scores(model_cues, phones, duration)
-            acc_s, r_s, _, _ = cue_scores(signal_cues, phones, duration)
-            np.add.at(confusion, (truth, shapes), 1)
+            acc_s, r_s, _, signal_shapes = cue_scores(signal_cues, phones, duration)
+            np.add.at(confusion["model"], (truth, shapes), 1)
+            np.add.at(confusion["signal"], (truth, signal_shapes), 1)
             row["cues"] = {"model_accuracy": round(acc_m, 3), "signal_accuracy": round(acc_s, 3),
                            "model_r": round(r_m, 3), "signal_r": round(r_s, 3)}  # fmt: skip
             if args.render:
@@ -200,22 +205,33 @@ def main() -> None:
             print(name, json.dumps(row), flush=True)
     all_steps = np.concatenate(steps)
     report["open_step_p99"] = round(float(np.percentile(all_steps, 99)), 3)
-    report["viseme_confusion"] = {"order": VISEMES, "rows_truth_cols_model": confusion.tolist()}
+    report["viseme_confusion"] = {"order": VISEMES} | {key: c.tolist() for key, c in confusion.items()}
     report |= mandarin_and_singing()
     print("open step p99", report["open_step_p99"])
-    print("confusion (rows: aligned phones' shape, columns: model cues), order", VISEMES)
-    for k, line in enumerate(confusion):
-        print(VISEMES[k], " ".join(f"{v:5d}" for v in line))
+    for key, matrix in confusion.items():
+        print(f"confusion (rows: aligned phones' shape, columns: {key} cues, centiseconds), order", VISEMES)
+        for k, line in enumerate(matrix):
+            print(VISEMES[k], " ".join(f"{v:5d}" for v in line), f"  recall {line[k] / max(line.sum(), 1):.2f}")
     for key in ("cmn_model", "cmn_signal", "singing_model", "singing_signal"):
         print(key, report[key])
-    rows = report["recordings"].values()
+    rows = [row for row in report["recordings"].values() if row is not None]
     for key in ("model", "stream", "signal"):
-        print(f"{key}: mean r0 {np.mean([r[key]['r0'] for r in rows]):.3f}, "
-              f"min r0 {min(r[key]['r0'] for r in rows):.3f}")  # fmt: skip
+        values = [r[key]["r0"] for r in rows]
+        closed = [r[key]["closures"] for r in rows]
+        print(f"{key}: mean r0 {np.nanmean(values):.3f}, min r0 {np.nanmin(values):.3f}, "
+              f"mean closures {np.nanmean(closed):.3f}, lags {[r[key]['lag'] for r in rows]}")  # fmt: skip
+    for key in ("model", "signal"):
+        print(f"cues {key}: mean shape accuracy {np.mean([r['cues'][f'{key}_accuracy'] for r in rows]):.3f}, "
+              f"mean r {np.nanmean([r['cues'][f'{key}_r'] for r in rows]):.3f}")  # fmt: skip
+    wins = sum(r["cues"]["model_accuracy"] > r["cues"]["signal_accuracy"] for r in rows)
+    print(f"cue shapes: model beats the rules on {wins} of {len(rows)} recordings")
     if args.render:
         for key in ("rendered_model", "rendered_signal"):
             values = [r[key]["correlation"] for r in rows]
-            print(f"{key}: mean r0 {np.mean(values):.3f}, min {min(values):.3f}, lags {[r[key]['best_lag'] for r in rows]}")
+            closed = [r[key]["closure_rate"] for r in rows if r[key]["closure_rate"] is not None]
+            print(f"{key}: mean r0 {np.mean(values):.3f}, min {min(values):.3f}, "
+                  f"at least 0.8 on {sum(v >= 0.8 for v in values)} of {len(values)}, "
+                  f"closures {np.mean(closed):.3f}, lags {[r[key]['best_lag'] for r in rows]}")  # fmt: skip
     if args.json:
         args.json.write_text(json.dumps(report, indent=1))
 
