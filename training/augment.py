@@ -70,7 +70,7 @@ def _codec(y, rng):
     import av
 
     codec = "libmp3lame" if rng.random() < 0.5 else "aac"
-    rate = 16000 if codec == "libmp3lame" else 16000
+    rate = SR
     bitrate = int(rng.choice([24, 32, 48, 64, 96])) * 1000
     buffer = io.BytesIO()
     pcm = np.clip(y, -1, 1).astype(np.float32)

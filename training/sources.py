@@ -22,7 +22,6 @@ import numpy as np
 from scipy import signal
 
 from talkingphoto.motion._learned import log_mel
-from talkingphoto.motion._phonemes import ARPABET_TO_IPA
 
 from .splits import is_reserved, split_of
 

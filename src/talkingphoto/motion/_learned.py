@@ -20,7 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-from scipy import signal
+from scipy import ndimage, signal
 
 from ..errors import AudioError, ModelError, ParameterError
 from ._phonemes import VISEMES
@@ -215,7 +215,9 @@ def _load(path: str) -> MouthModel:
         model = MouthModel(weights=weights, dilations=dilations, delay=delay, path=file)
         _check(model)
     except (OSError, ValueError, KeyError, TypeError, EOFError) as exc:
-        raise ModelError(f"mouth model {file} is damaged ({exc}); reinstall talkingphoto or use --mouth signal") from exc
+        raise ModelError(
+            f"mouth model {file} is damaged ({exc}); reinstall talkingphoto or use --mouth signal"
+        ) from exc
     return model
 
 
@@ -344,11 +346,9 @@ def closures(mouth: LearnedMouth) -> np.ndarray:
     that does not quite close; so every clear local peak of ``max(press, P(A))`` becomes
     a full closure of the video frame that holds it.
     """
-    evidence = np.maximum(mouth.controls[:, 2], mouth.visemes[:, VISEMES.index("A")]) if len(mouth.controls) else np.zeros(0)
-    if len(evidence) == 0:
+    if len(mouth.controls) == 0:
         return np.zeros(0, int)
-    from scipy import ndimage
-
+    evidence = np.maximum(mouth.controls[:, 2], mouth.visemes[:, VISEMES.index("A")])
     peak = ndimage.maximum_filter1d(evidence, size=2 * _CLOSURE_SPAN + 1, mode="nearest")
     return np.nonzero((evidence >= peak) & (evidence >= _CLOSURE))[0]
 
