@@ -33,9 +33,10 @@ SPEECH = ROOT / "examples" / "speech.wav"
 
 
 def _scene(image: Path, out: Path, **options):
-    from talkingphoto.pipeline import Job, RenderOptions, prepare_scene
+    from talkingphoto.job import Job
+    from talkingphoto.scene import build_scene
 
-    return prepare_scene(Job(image=image, output=out, audio=SPEECH, options=RenderOptions(**options)))
+    return build_scene(Job.single(image, out, audio=SPEECH, **options))
 
 
 def eye_boxes(face, *, pad: float = 0.35) -> list:
@@ -118,6 +119,7 @@ def psnr(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def run_detail(modes: list) -> None:
+    from talkingphoto.job import EncodeOptions
     from talkingphoto.pipeline import encode_scene, frame_at
 
     for name, image in PICTURES.items():
@@ -127,9 +129,8 @@ def run_detail(modes: list) -> None:
                 scene = _scene(image, out, mode=mode)
                 picks = open_eye_frames(scene)
                 rendered = eye_detail_ratio(scene, {i: frame_at(scene, i) for i in picks})
-                from talkingphoto.pipeline import RenderOptions
-
-                encode_scene(scene, out, options=RenderOptions(mode=mode))
+                defaults = EncodeOptions()
+                encode_scene(scene, out, crf=defaults.crf, preset=defaults.preset)
                 decoded = decode(out)
                 encoded = eye_detail_ratio(scene, {i: decoded[i] for i in picks})
             print(f"{name:<9} {mode:<8} eye detail {rendered:.2f} of the picture ({encoded:.2f} after encoding)", flush=True)
@@ -146,7 +147,7 @@ def static_mask(scene, *, margin: int = 8) -> np.ndarray:
 
 def run_encode(crfs: list, preset: str) -> None:
     from talkingphoto.media import i420_to_rgb, rgb_to_i420
-    from talkingphoto.pipeline import RenderOptions, encode_scene
+    from talkingphoto.pipeline import encode_scene
 
     for name, image in PICTURES.items():
         with tempfile.TemporaryDirectory() as tmp:
@@ -164,7 +165,7 @@ def run_encode(crfs: list, preset: str) -> None:
             for crf in crfs:
                 out = Path(tmp) / f"crf{crf}.mp4"
                 start = time.perf_counter()
-                encode_scene(scene, out, options=RenderOptions(crf=crf, preset=preset))
+                encode_scene(scene, out, crf=crf, preset=preset)
                 fps = scene.n_frames / (time.perf_counter() - start)
                 frames = decode(out)
                 rgb = float(np.mean([psnr(f[mask], source) for f in frames]))

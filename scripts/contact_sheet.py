@@ -1,7 +1,7 @@
 """Contact sheet of a render's telling frames: widest mouth, lips pressed, blink, head turned,
 and in master mode the body and camera (whole frames).
 
-    .venv/bin/python scripts/contact_sheet.py IMAGE AUDIO -o sheet.png [--mode vivid] [--face N] [--points F]
+    .venv/bin/python scripts/contact_sheet.py IMAGE AUDIO -o sheet.png [--mode vivid] [--face N] [--points F] [--mouth signal]
     .venv/bin/python scripts/contact_sheet.py IMAGE AUDIO -o eyes.png --eyes
 
 Renders only the chosen frames (same scene as `talkingphoto render`), crops around the
@@ -31,6 +31,8 @@ def pick_frames(actor, n_frames: int, fps: float) -> list:
         inner = idx[(idx > idx[0]) & (idx < idx[-1])]
         if len(inner):
             picks.append(("closed mid-speech", int(inner[np.argmin(mouth.open[inner])])))
+    if mouth.fv.max() > 0.3:
+        picks.append(("lip on teeth (F/V)", int(np.argmax(mouth.fv))))
     picks.append(("most rounded (OO)", int(np.argmin(mouth.spread + (1 - mouth.open)))))
     picks.append(("most spread (EE)", int(np.argmax(mouth.spread + mouth.open))))
     if motion is not None:
@@ -131,6 +133,7 @@ def main() -> int:
     parser.add_argument("--voice")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--eyes", action="store_true", help="4x eye crops through a blink instead")
+    parser.add_argument("--mouth", default="model", help="model (default) or signal")
     args = parser.parse_args()
     try:
         job = Job.single(
@@ -143,6 +146,7 @@ def main() -> int:
             points=args.points,
             voice=args.voice,
             seed=args.seed,
+            mouth=args.mouth,
         )
         scene = build_scene(job)
     except TalkingPhotoError as exc:

@@ -37,16 +37,19 @@ def test_text_file_to_tsv_with_basic_shapes(tmp_path):
 
 
 @pytest.mark.slow
-def test_recording_to_tsv(tmp_path, real_data):
+@pytest.mark.parametrize("mouth,shape", [("model", "G"), ("signal", "A")])
+def test_recording_to_tsv(tmp_path, real_data, mouth, shape):
+    # "go forward ten meters": the model shows the F of forward on the teeth (G); the
+    # rules close the lips somewhere (A).
     audio = real_data / "audio" / "goforward.wav"
     out = tmp_path / "cues.tsv"
-    assert main(["cues", str(audio), "-o", str(out)]) == 0
+    assert main(["cues", str(audio), "-o", str(out), "--mouth", mouth]) == 0
     with wave.open(str(audio), "rb") as wav:
         duration = wav.getnframes() / wav.getframerate()
     rows = [line.split("\t") for line in out.read_text().splitlines()]
     assert rows[0] == ["0.00", "X"] and rows[-1] == [f"{int(duration * 100) / 100:.2f}", "X"]
     assert float(rows[1][0]) > 0.2  # the recording starts with silence
-    assert len({r[1] for r in rows}) >= 4 and "A" in {r[1] for r in rows}
+    assert len({r[1] for r in rows}) >= 4 and shape in {r[1] for r in rows}
 
 
 def test_errors(tmp_path, capsys):

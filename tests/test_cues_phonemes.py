@@ -66,7 +66,7 @@ def test_mandarin_labels_of_espeak():
     assert glide[0][1] > 0.5 and glide[-1][1] < -0.5
     weights = [w for w, _ in mouth_targets("ˈiou")]
     assert sum(weights) == pytest.approx(1.0) and weights[1] == max(weights)
-    assert mouth_targets("@")[0][1] == (0.40, 0.0, 0.0)  # unknown: neutral half-open
+    assert mouth_targets("@")[0][1] == (0.40, 0.0, 0.0, 0.0, 0.0)  # unknown: neutral half-open
 
 
 def test_ipa_to_arpabet():
@@ -113,3 +113,33 @@ def test_phoneme_track_follows_the_phones_better_than_audio_analysis(voice, text
     audio = evaluate_track(motion.mouth_track(y16, sr=16000, fps=25, n_frames=n), reference)
     assert ours.correlation > 0.85 and ours.best_lag == 0 and ours.closure_rate == 1.0
     assert ours.correlation > audio.correlation
+
+
+@pytest.mark.parametrize(
+    "voice,text",
+    [("en-us", "The quick brown fox jumps over the lazy dog; five thin vowels."),
+     ("cmn", "妈妈买了一本书，我们明天去北京看长城。"), ("yue", "我哋今日去飲茶，你好。"),
+     ("ja", "わたしは にほんごを はなします。"), ("es", "Buenos días, me gustaría un vaso de agua."),
+     ("hi", "मेरा नाम राम है। मुझे पानी चाहिए।"), ("ar", "مَرْحَبًا، كَيْفَ حَالُكَ؟"),
+     ("ru", "Привет, я люблю молоко и мёд."), ("fr", "Le petit chat boit du lait."), ("de", "Über den Bergen fliegt ein Vogel.")],
+)  # fmt: skip
+def test_table_covers_the_phonemes_espeak_speaks(voice, text):
+    from talkingphoto.motion._phonemes import known_phoneme
+    from talkingphoto.voice._espeak import espeak_synthesize
+
+    _, _, phones = espeak_synthesize(text, voice=voice)
+    unknown = {p.ipa for p in phones if p.ipa and not known_phoneme(p.ipa)}
+    assert not unknown
+
+
+def test_visemes_of_the_table():
+    from talkingphoto.motion._phonemes import viseme, viseme_track
+
+    shapes = {label: viseme(mouth_targets(label)[0][1]) for label in ("m", "f", "l", "ˈɑ", "ˈu", "s", "ˈɛ", "ɔ", "")}
+    assert shapes == {"m": "A", "f": "G", "l": "H", "ˈɑ": "D", "ˈu": "F", "s": "B", "ˈɛ": "C", "ɔ": "E", "": "X"}
+    phones = [(0.0, 0.1, ""), (0.1, 0.14, "b"), (0.14, 0.4, "ˈa"), (0.4, 0.5, "v")]
+    track = viseme_track(phones, fps=25, n_frames=13)
+    assert "".join("ABCDEFGHX"[k] for k in track) == "XXAADDDDDDGGX"
+    # fv and tongue reach the track as well
+    full = mouth_track_from_phones(phones + [(0.5, 0.7, "l")], fps=100, n_frames=70)
+    assert full.fv[45] > 0.9 and full.tongue[60] > 0.7 and full.fv[20] < 0.01

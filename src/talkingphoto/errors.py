@@ -14,6 +14,7 @@ __all__ = [
     "VoiceError",
     "OutputError",
     "MissingDependencyError",
+    "ModelError",
     "Cancelled",
 ]
 
@@ -27,7 +28,7 @@ class ParameterError(TalkingPhotoError, ValueError):
 
     Raised as ``ParameterError("must be 1..120, got 0", option="fps")`` when it is about one
     option: the message then reads "fps must be 1..120, got 0", and ``option`` keeps the
-    option's own name (its ``RenderOptions`` attribute), so a front end can show it the way its
+    option's own name (its flat name, see ``talkingphoto.job.OPTION_NAMES``), so a front end can show it the way its
     user typed it (:meth:`naming`: the CLI says ``--fps``).
     """
 
@@ -63,6 +64,10 @@ class OutputError(TalkingPhotoError, OSError):
 
 class MissingDependencyError(TalkingPhotoError, ImportError):
     """An optional extra is needed; the message gives the exact pip command."""
+
+
+class ModelError(TalkingPhotoError, OSError):
+    """A model file shipped with the engine is missing or damaged; the message names it."""
 
 
 class Cancelled(TalkingPhotoError):

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from .errors import ParameterError
+from .motion import MOUTH_SOURCES
 from .voice._espeak import PITCH_RANGE, RATE_RANGE
 from .voice._voices import MAX_CHARS
 
@@ -173,14 +174,20 @@ class MotionOptions(_Options):
         between the characters and their background.
     seed : int
         Seeds blinks, gaze and head drift: same inputs and seed, same video.
+    mouth : {"model", "signal"}
+        What moves the mouth for a recording: the learned audio-to-mouth model, or the
+        older acoustic rules. Built-in voices always use their own phoneme timing.
     """
 
     mode: str = "standard"
     seed: int = 0
+    mouth: str = "model"
 
     def _check(self) -> None:
         if self.mode not in MODES:
             raise ParameterError(f"must be one of {', '.join(MODES)}, got {self.mode!r}", option="mode")
+        if self.mouth not in MOUTH_SOURCES:
+            raise ParameterError(f"must be one of {', '.join(MOUTH_SOURCES)}, got {self.mouth!r}", option="mouth")
         if self.seed < 0:
             raise ParameterError(f"must be 0 or more, got {self.seed}", option="seed")
 

@@ -246,21 +246,21 @@ def build_scene(job: Job) -> Scene:
     t = time.perf_counter()
     fps = job.encode.fps
     n_frames = samples_to_frames(audio.shape[1], sr=OUTPUT_SR, fps=fps)
-    mouths, voices, speaking = _timeline(sounds, speakers, fps=fps, n_frames=n_frames)
+    mouths, voices, speaking = _timeline(sounds, speakers, fps=fps, n_frames=n_frames, mouth=job.motion.mouth)
     actors, stage = _cast(image, alpha, faces, mouths, voices, speaking, job)
     timings["analyse"] = time.perf_counter() - t
     speaker = next(s for s in speakers if s is not None)
     return Scene(image, actors, n_frames, fps, audio, OUTPUT_SR, speaker, timings, stage)
 
 
-def _timeline(sounds: list, speakers: list, *, fps: float, n_frames: int) -> tuple:
+def _timeline(sounds: list, speakers: list, *, fps: float, n_frames: int, mouth: str) -> tuple:
     """Per speaking face, its mouth track and voice over the whole timeline (closed and
     silent outside its own turns), and who speaks in each frame (-1: nobody).
 
     Returns ``(mouths, voices, speaking)``: ``{face index: MouthTrack}``,
     ``{face index: Prosody}`` and an int array [shape=(n_frames,)].
     """
-    from .motion import mouth_track, mouth_track_from_phones, place_tracks, prosody
+    from .motion import mouth_track_from_phones, place_tracks, prosody, recording_mouth
 
     mouths, voices = {}, {}
     speaking = np.full(n_frames, -1)
@@ -275,7 +275,7 @@ def _timeline(sounds: list, speakers: list, *, fps: float, n_frames: int) -> tup
         if sound.phones is not None:
             track = mouth_track_from_phones(sound.phones, fps=fps, n_frames=n)
         else:
-            track = mouth_track(sound.y16, sr=ANALYSIS_SR, fps=fps, n_frames=n)
+            track = recording_mouth(sound.y16, sr=ANALYSIS_SR, fps=fps, n_frames=n, source=mouth)
         mouths.setdefault(face.index, []).append((f0, track))
         voices.setdefault(face.index, []).append((f0, prosody(sound.y16, sr=ANALYSIS_SR, fps=fps, n_frames=n)))
         speaking[f0 : f0 + n] = face.index

@@ -18,7 +18,7 @@ from ..errors import ParameterError, TalkingPhotoError
 __all__ = ["main"]
 
 _COMMAND_MODULES = ["render", "inspect", "voices", "cues", "dialogue", "batch", "serve"]
-# The flag that sets each option (RenderOptions attribute), so an error about an option names
+# The flag that sets each option (its flat name in talkingphoto.job), so an error about an option names
 # it as the user typed it: "--max-size must be at least 16 pixels", not "max_size ...".
 OPTION_FLAGS = {
     "mode": "--mode",
@@ -34,6 +34,7 @@ OPTION_FLAGS = {
     "max_audio_seconds": "--max-audio-seconds",
     "max_text_chars": "--max-text-chars",
     "crf": "--crf",
+    "mouth": "--mouth",
 }
 
 

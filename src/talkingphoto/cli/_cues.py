@@ -2,14 +2,14 @@
 
 Writes Rhubarb Lip Sync's TSV or JSON, so 2D tools that read Rhubarb files can use it.
 With --text the built-in voice's own phoneme timing gives exact cues; with AUDIO the
-audio-only analysis does.
+learned audio-to-mouth model's visemes do (``--mouth signal``: the older acoustic rules).
 """
 
 from pathlib import Path
 
 from ..errors import ParameterError
+from ..motion import MOUTH_SOURCES, cues_from_learned, cues_from_phones, cues_from_track, write_cues
 from ..units import ANALYSIS_SR, seconds_to_frames
-from ..motion import cues_from_phones, cues_from_track, write_cues
 from ..voice import MAX_CHARS
 from ._text import text_argument
 
@@ -30,6 +30,7 @@ def add_parser(subparsers) -> None:
     p.add_argument("--rate", type=float, help="speaking rate, words per minute")
     p.add_argument("--pitch", type=float, help="voice pitch 0..100")
     p.add_argument("--save-audio", type=Path, help="also keep the synthesised speech as WAV")
+    p.add_argument("--mouth", choices=MOUTH_SOURCES, default="model", help="cues of a recording from the learned model (default) or the acoustic rules")
     p.add_argument("--extended-shapes", default="GHX", help="optional shapes to use, any of G, H, X (default GHX)")
     p.add_argument("--max-audio-seconds", type=float, default=1800.0, help="refuse longer audio")
     p.add_argument("--max-text-chars", type=int, default=MAX_CHARS, help="refuse longer text")
@@ -56,12 +57,15 @@ def run(args) -> int:
         if args.save_audio is not None:
             raise ParameterError("--save-audio keeps synthesised speech: use it with --text")
         from ..media import load_audio
-        from ..motion import mouth_track
+        from ..motion import learned_mouth, mouth_track
 
         y, sr = load_audio(args.audio, sr=ANALYSIS_SR, mono=True, max_seconds=args.max_audio_seconds)
         duration = len(y) / sr
-        track = mouth_track(y, sr=sr, fps=_TRACK_FPS, n_frames=seconds_to_frames(duration, fps=_TRACK_FPS))
-        cues = cues_from_track(track, duration=duration, extended_shapes=args.extended_shapes)
+        if args.mouth == "model":
+            cues = cues_from_learned(learned_mouth(y, sr=sr), duration=duration, extended_shapes=args.extended_shapes)
+        else:
+            track = mouth_track(y, sr=sr, fps=_TRACK_FPS, n_frames=seconds_to_frames(duration, fps=_TRACK_FPS))
+            cues = cues_from_track(track, duration=duration, extended_shapes=args.extended_shapes)
         sound_file = str(args.audio.resolve())
     write_cues(cues, args.output, sound_file=sound_file, idle=idle)
     print(f"wrote {args.output} ({len(cues)} mouth cues, {cues[-1].end:.2f} s)")

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from ..dialogue import load_script
 from ..job import MODES
+from ..motion import MOUTH_SOURCES
 from ..pipeline import render_job
 from ._progress import ProgressBar, summary_line
 
@@ -20,12 +21,15 @@ def add_parser(subparsers) -> None:
     p.add_argument("--fps", type=float, default=25.0, help="frames per second of the video, 1..120 (default: %(default)g)")
     p.add_argument("--seed", type=int, default=0, help="seed for blinks and head drift")
     p.add_argument("--max-size", type=int, default=1920, help="cap on the output's long side in px (default: %(default)s)")
+    p.add_argument("--mouth", choices=MOUTH_SOURCES, default="model", help="mouth from recordings: the learned model (default) or the acoustic rules")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
-    job = load_script(args.script, output=args.output, mode=args.mode, fps=args.fps, seed=args.seed, max_size=args.max_size)
+    job = load_script(
+        args.script, output=args.output, mode=args.mode, fps=args.fps, seed=args.seed, max_size=args.max_size, mouth=args.mouth
+    )
     with ProgressBar(enabled=not args.quiet) as bar:
         result = render_job(job, progress=bar)
     if not args.quiet:

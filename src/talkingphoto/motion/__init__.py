@@ -1,8 +1,9 @@
 """Turning sound into per-frame controls: mouth shapes, head pose, blinks, brows, gaze, body and camera."""
 
 from ._body import BodyMotion, body_motion
-from ._cues import MouthCue, cues_from_phones, cues_from_track, cues_to_json, cues_to_tsv, write_cues
+from ._cues import MouthCue, cues_from_learned, cues_from_phones, cues_from_track, cues_to_json, cues_to_tsv, write_cues
 from ._face import FaceMotion, conversation_motion, face_motion, idle_motion
+from ._learned import LearnedMouth, MouthModel, MouthStream, learned_mouth, learned_mouth_track, load_mouth_model
 from ._mouth import MouthOptions, mouth_track, prosody
 from ._phonemes import ipa_to_arpabet, mouth_track_from_phones
 from ._tracks import MouthTrack, Prosody, mix_prosody, place_tracks
@@ -12,4 +13,19 @@ __all__ += ["MouthTrack", "Prosody", "place_tracks", "mix_prosody"]
 __all__ += ["mouth_track_from_phones", "ipa_to_arpabet"]
 __all__ += ["MouthCue", "cues_from_phones", "cues_from_track", "cues_to_tsv", "cues_to_json", "write_cues"]
 __all__ += ["MouthOptions", "mouth_track", "prosody"]
+__all__ += ["MOUTH_SOURCES", "recording_mouth", "MouthModel", "LearnedMouth", "MouthStream", "load_mouth_model"]
+__all__ += ["learned_mouth", "learned_mouth_track", "cues_from_learned"]
+
+MOUTH_SOURCES = ("model", "signal")  # the learned model (default), or the acoustic rules
+
+
+def recording_mouth(y, *, sr: int, fps: float, n_frames: int | None = None, source: str = "model") -> MouthTrack:
+    """Mouth track of a recording from the learned model (``"model"``) or the acoustic rules (``"signal"``)."""
+    if source == "model":
+        return learned_mouth_track(y, sr=sr, fps=fps, n_frames=n_frames)
+    if source == "signal":
+        return mouth_track(y, sr=sr, fps=fps, n_frames=n_frames)
+    from ..errors import ParameterError
+
+    raise ParameterError(f"mouth must be one of {', '.join(MOUTH_SOURCES)}, got {source!r}")
 __all__ += ["BodyMotion", "body_motion"]

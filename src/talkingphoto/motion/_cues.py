@@ -23,16 +23,18 @@ import numpy as np
 
 from .._atomic import atomic_output
 from ..errors import ParameterError
-from ._phonemes import _symbols, mouth_targets
+from ._phonemes import mouth_targets, viseme
 from ._tracks import MouthTrack
 
-__all__ = ["MouthCue", "SHAPES", "cues_from_phones", "cues_from_track", "cues_to_tsv", "cues_to_json", "write_cues"]
+__all__ = [
+    "MouthCue", "SHAPES", "cues_from_phones", "cues_from_track", "cues_from_learned", "cues_to_tsv", "cues_to_json",
+    "write_cues",
+]  # fmt: skip
 
 SHAPES = "ABCDEFGHX"
 _BASIC = {"G": "B", "H": "C", "X": "A"}  # what an extended shape becomes when not drawn
 _MIN_CUE_CS = 7  # shortest shape that does not flicker (centiseconds)
 _LONG_L_S = 0.08  # an L at least this long shows the raised tongue (H)
-_LATERALS = {"l", "ɫ", "ɭ", "ʎ", "ɬ"}
 
 
 class MouthCue(NamedTuple):
@@ -43,15 +45,12 @@ class MouthCue(NamedTuple):
     value: str
 
 
-def _shape(target, *, audio_only: bool = False) -> str:
-    """Rhubarb shape of an articulatory target ``(open, spread, press)``."""
-    open_, spread, press = target
+def _track_shape(open_: float, spread: float, press: float) -> str:
+    """Rhubarb shape of one frame of an audio-only track (no lip-teeth or tongue known)."""
     if press >= 0.5:
         return "A"
-    if audio_only and open_ < 0.05:
+    if open_ < 0.05:
         return "X"
-    if open_ < 0.1 and not audio_only:
-        return "G" if open_ > 0.0 else "X"
     if spread <= -0.6:
         return "F"
     if spread <= -0.15 and open_ >= 0.3:
@@ -95,9 +94,10 @@ def cues_from_phones(phones, *, duration: float | None = None, extended_shapes: 
     for a, b, label in phones:
         targets = mouth_targets(label)
         edges = a + np.cumsum([0.0] + [w for w, _ in targets]) * (b - a)
-        lateral = len(targets) == 1 and set(_symbols(label)) & _LATERALS and b - a >= _LONG_L_S
         for lo, hi, (_, target) in zip(edges[:-1], edges[1:], targets):
-            shape = None if target is None else ("H" if lateral else _shape(target))
+            shape = None if target is None else viseme(target)
+            if shape == "H" and b - a < _LONG_L_S:  # a short L shows no raised tongue
+                shape = viseme(target._replace(tongue=0.0))
             raw.append([lo, hi, shape])
     for i in range(len(raw) - 1, -1, -1):  # h and glottal stops: already in the next sound's shape
         if raw[i][2] is None:
@@ -123,9 +123,30 @@ def cues_from_track(track: MouthTrack, *, duration: float | None = None, extende
     fps = float(track.fps)
     end = track.n_frames / fps if duration is None else float(duration)
     raw = [
-        [i / fps, (i + 1) / fps, _shape((o, s, p), audio_only=True)]
+        [i / fps, (i + 1) / fps, _track_shape(o, s, p)]
         for i, (o, s, p) in enumerate(zip(track.open.tolist(), track.spread.tolist(), track.press.tolist()))
     ]
+    return _finish(raw, end, allowed)
+
+
+def cues_from_learned(mouth, *, duration: float | None = None, extended_shapes: str = "GHX") -> list:
+    """Mouth cues from the learned model's viseme probabilities (all nine shapes).
+
+    Parameters
+    ----------
+    mouth : LearnedMouth
+        Output of :func:`talkingphoto.motion.learned_mouth`; frame ``j`` covers
+        ``[j / rate, (j + 1) / rate)``.
+    duration : float, optional
+        Length of the audio; default ``n / rate``.
+    extended_shapes : str
+        See :func:`cues_from_phones`.
+    """
+    allowed = _check_shapes(extended_shapes)
+    rate = float(mouth.rate)
+    end = len(mouth.visemes) / rate if duration is None else float(duration)
+    best = np.argmax(mouth.visemes, axis=1) if len(mouth.visemes) else np.zeros(0, int)
+    raw = [[j / rate, (j + 1) / rate, SHAPES[k]] for j, k in enumerate(best.tolist())]
     return _finish(raw, end, allowed)
 
 

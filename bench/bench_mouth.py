@@ -1,0 +1,240 @@
+"""Mouth figures: the learned model against the older acoustic rules, on held-out real speech.
+
+    OMP_NUM_THREADS=1 .venv/bin/python bench/bench_mouth.py [--render] [--json out.json]
+
+Held-out recordings (never trained on; training/splits.py): tests/data/audio's three and
+the fixed English Asterisk prompts of EVAL_ASTERISK["en"] (the corpus cache's copy, or
+downloaded with apt-get into training/cache). Each is aligned with pocketsphinx and scored:
+
+- track figures (the evaluation's fast proxy): correlation with the phone reference at
+  lag 0 and at the best lag, M/B/P closures hit; for the model offline, the model fed as
+  a live stream, and the rules;
+- with --render: the same on video rendered from examples/portrait.jpg and re-measured
+  by talkingphoto.evaluation (the project's lip-sync measurement);
+- cue tracks: frames whose Rhubarb shape matches the aligned phones' shape, and the
+  correlation of the cues' openness with the reference; the model's viseme confusion;
+- smoothness: 99th percentile of the frame-to-frame change of ``open`` at 25 fps;
+- Mandarin (espeak-ng) and singing: the mouth opens on syllables and holds sustained notes;
+- speed (x real time on one core) and model size.
+Targets: rendered r >= 0.8 at lag 0 on every recording, best lag 0, closures >= 0.9, cue
+tracks better than the rules on every recording, p99 change < 0.5, speed >= 50x.
+"""
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")  # one core, before numpy starts its threads
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import numpy as np  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+# Openness of each Rhubarb shape (MouthTrack units), to score cue tracks on the evaluation's scale.
+SHAPE_OPEN = {"A": 0.0, "B": 0.2, "C": 0.5, "D": 0.85, "E": 0.5, "F": 0.3, "G": 0.1, "H": 0.4, "X": 0.0}
+TESTDATA = {
+    "sense_and_sensibility_01_austen_64kb-0870": "and mister john dashwood had then leisure to consider how much "
+    "there might be prudently in his power to do for them",
+    "sense_and_sensibility_01_austen_64kb-0880": "he was not an ill disposed young man",
+    "goforward": "go forward ten meters",
+}
+
+
+# Words of the held-out prompts that pocketsphinx's dictionary lacks, spelled as they sound.
+RESPELL = {"unmute": "un mute", "digium": "dig ee um", "pbx": "p b x"}
+
+
+def recordings() -> list:
+    """(name, y at 16 kHz, transcript) of the held-out English recordings."""
+    from talkingphoto.media import load_audio
+    from training import sources
+    from training.splits import EVAL_ASTERISK, split_of
+
+    out = []
+    for name, text in TESTDATA.items():
+        y, _ = load_audio(ROOT / "tests/data/audio" / f"{name}.wav", sr=16000, mono=True)
+        out.append((name, y, text))
+    root = sources.fetch_packages(ROOT / "training" / "cache")
+    texts = sources.transcripts(root, "en")
+    for name in EVAL_ASTERISK["en"]:
+        assert split_of("asterisk-en", name) == "eval"
+        y, _ = load_audio(root / "usr/share/asterisk/sounds/en_US_f_Allison" / f"{name}.wav", sr=16000, mono=True)
+        words = sources.english_words(texts[name]).split()
+        text = " ".join(RESPELL.get(w.lower().strip(".,"), w) for w in words)
+        out.append((f"asterisk-en/{name}", y, text))
+    return out
+
+
+def streamed_track(y: np.ndarray, fps: float, n_frames: int):
+    from talkingphoto.motion import MouthStream
+    from talkingphoto.motion._learned import _at_frames, jaw_dynamics
+
+    stream = MouthStream(sr=16000)
+    parts = [stream.feed(y[i : i + 320]) for i in range(0, len(y), 320)] + [stream.flush()]
+    controls = np.concatenate([p.controls for p in parts])
+    return jaw_dynamics(_at_frames(controls, rate=50.0, fps=fps, n_frames=n_frames), fps=fps)
+
+
+def cue_scores(cues, phones, duration: float) -> tuple:
+    """(shape accuracy, openness correlation) of cues against aligned ARPAbet phones, at 100 Hz."""
+    from talkingphoto.evaluation import reference_openness
+    from talkingphoto.motion._phonemes import VISEMES, viseme_track
+
+    n = int(duration * 100)
+    truth = viseme_track([(p.start, p.end, p.label) for p in phones], fps=100, n_frames=n)
+    shapes = np.full(n, VISEMES.index("X"))
+    for cue in cues:
+        shapes[int(round(cue.start * 100)) : int(round(cue.end * 100))] = VISEMES.index(cue.value)
+    opening = np.array([SHAPE_OPEN[VISEMES[k]] for k in shapes])
+    reference = reference_openness(phones, fps=100, n_frames=n)
+    return float(np.mean(shapes == truth)), float(np.corrcoef(opening, reference)[0, 1]), truth, shapes
+
+
+def render_score(y: np.ndarray, transcript: str, phones, mouth: str, workdir: Path) -> dict:
+    from talkingphoto.evaluation import lipsync_report, measure_video_openness, reference_openness
+    from talkingphoto.voice import save_wav
+    from talkingphoto.job import Job
+    from talkingphoto.pipeline import render_job
+
+    audio = workdir / "speech.wav"
+    save_wav(audio, y, sr=16000)
+    video = workdir / f"{mouth}.mp4"
+    render_job(Job.single(ROOT / "examples/portrait.jpg", video, audio=audio, mouth=mouth, max_size=640))
+    openness = measure_video_openness(video)
+    reference = reference_openness(phones, fps=25.0, n_frames=len(openness))
+    return lipsync_report(openness, reference, phones, fps=25.0).to_dict()
+
+
+def speed() -> dict:
+    from talkingphoto.motion import learned_mouth, load_mouth_model
+
+    model = load_mouth_model()
+    rng = np.random.default_rng(0)
+    y = (0.1 * rng.standard_normal(60 * 16000)).astype(np.float32)
+    learned_mouth(y[:16000], sr=16000)
+    times = []
+    for _ in range(3):
+        t = time.perf_counter()
+        learned_mouth(y, sr=16000)
+        times.append(time.perf_counter() - t)
+    return {"parameters": model.n_parameters, "file_bytes": model.path.stat().st_size,
+            "lookahead_s": round(model.lookahead, 4), "x_real_time": round(60.0 / min(times), 1)}  # fmt: skip
+
+
+def mandarin_and_singing() -> dict:
+    from talkingphoto.motion import learned_mouth_track, mouth_track, mouth_track_from_phones
+    from talkingphoto.voice._espeak import espeak_synthesize
+    from training.sources import singing_items
+
+    out = {}
+    text = "我们今天下午去图书馆看书，晚上一起吃饭。"  # not in the corpus's sentences
+    y, sr, phones = espeak_synthesize(text, voice="cmn", rate=150)
+    labels = [(p.start, p.end, p.ipa) for p in phones]
+    n = int(np.ceil(len(y) / sr * 25))
+    truth = mouth_track_from_phones(labels, fps=25, n_frames=n)
+    for name, track in (("model", learned_mouth_track(y, sr=sr, fps=25, n_frames=n)),
+                        ("signal", mouth_track(y, sr=sr, fps=25, n_frames=n))):  # fmt: skip
+        opened = [track.open[int(a * 25) : max(int(b * 25), int(a * 25) + 1)].max()
+                  for a, b, label in labels if any(v in label for v in "aeiouəɤy")]  # fmt: skip
+        out[f"cmn_{name}"] = {"r_open": round(float(np.corrcoef(track.open, truth.open)[0, 1]), 3),
+                              "syllables_opened": round(float(np.mean(np.array(opened) > 0.25)), 3)}  # fmt: skip
+    for name, fn in (("model", learned_mouth_track), ("signal", mouth_track)):
+        held, opened = [], []
+        for item in singing_items(6, seed=999):  # a seed the corpus does not use
+            n = int(np.ceil(len(item.y) / item.sr * 25))
+            track = fn(item.y, sr=item.sr, fps=25, n_frames=n)
+            for a, b, label in item.phones:
+                if label.startswith("ˈ") and b - a > 0.6:
+                    span = track.open[int(a * 25) + 3 : int(b * 25) - 2]
+                    opened.append(span.mean())
+                    held.append(np.mean(span > 0.2))
+        out[f"singing_{name}"] = {"mean_open_on_notes": round(float(np.mean(opened)), 3),
+                                  "frames_open_on_notes": round(float(np.mean(held)), 3)}  # fmt: skip
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--render", action="store_true", help="also render and re-measure videos (slow)")
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+    from talkingphoto.evaluation import evaluate_track
+    from talkingphoto.motion import cues_from_learned, cues_from_track, learned_mouth, learned_mouth_track, mouth_track
+    from talkingphoto.motion._phonemes import VISEMES
+    from talkingphoto.voice import align_phones
+
+    report = {"speed": speed(), "recordings": {}}
+    print(json.dumps(report["speed"]))
+    confusion = {"model": np.zeros((9, 9), int), "signal": np.zeros((9, 9), int)}
+    steps = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, y, text in recordings():
+            phones = align_phones(y, sr=16000, transcript=text)
+            if not phones:
+                print(name, "could not be aligned: skipped")
+                report["recordings"][name] = None
+                continue
+            duration = len(y) / 16000
+            n = int(np.ceil(duration * 25))
+            tracks = {"model": learned_mouth_track(y, sr=16000, fps=25, n_frames=n),
+                      "stream": streamed_track(y, 25.0, n), "signal": mouth_track(y, sr=16000, fps=25, n_frames=n)}  # fmt: skip
+            row = {}
+            for key, track in tracks.items():
+                r = evaluate_track(track, phones)
+                row[key] = {"r0": round(r.correlation, 3), "lag": r.best_lag, "r_best": round(r.best_correlation, 3),
+                            "closures": r.closure_rate}  # fmt: skip
+            steps.append(np.abs(np.diff(tracks["model"].open)))
+            model_cues = cues_from_learned(learned_mouth(y, sr=16000), duration=duration)
+            signal_track = mouth_track(y, sr=16000, fps=100, n_frames=int(np.ceil(duration * 100)))
+            signal_cues = cues_from_track(signal_track, duration=duration)
+            acc_m, r_m, truth, shapes = cue_scores(model_cues, phones, duration)
+            acc_s, r_s, _, signal_shapes = cue_scores(signal_cues, phones, duration)
+            np.add.at(confusion["model"], (truth, shapes), 1)
+            np.add.at(confusion["signal"], (truth, signal_shapes), 1)
+            row["cues"] = {"model_accuracy": round(acc_m, 3), "signal_accuracy": round(acc_s, 3),
+                           "model_r": round(r_m, 3), "signal_r": round(r_s, 3)}  # fmt: skip
+            if args.render:
+                for mouth in ("model", "signal"):
+                    row[f"rendered_{mouth}"] = render_score(y, text, phones, mouth, Path(tmp))
+            report["recordings"][name] = row
+            print(name, json.dumps(row), flush=True)
+    all_steps = np.concatenate(steps)
+    report["open_step_p99"] = round(float(np.percentile(all_steps, 99)), 3)
+    report["viseme_confusion"] = {"order": VISEMES} | {key: c.tolist() for key, c in confusion.items()}
+    report |= mandarin_and_singing()
+    print("open step p99", report["open_step_p99"])
+    for key, matrix in confusion.items():
+        print(f"confusion (rows: aligned phones' shape, columns: {key} cues, centiseconds), order", VISEMES)
+        for k, line in enumerate(matrix):
+            print(VISEMES[k], " ".join(f"{v:5d}" for v in line), f"  recall {line[k] / max(line.sum(), 1):.2f}")
+    for key in ("cmn_model", "cmn_signal", "singing_model", "singing_signal"):
+        print(key, report[key])
+    rows = [row for row in report["recordings"].values() if row is not None]
+    for key in ("model", "stream", "signal"):
+        values = [r[key]["r0"] for r in rows]
+        closed = [r[key]["closures"] for r in rows]
+        print(f"{key}: mean r0 {np.nanmean(values):.3f}, min r0 {np.nanmin(values):.3f}, "
+              f"mean closures {np.nanmean(closed):.3f}, lags {[r[key]['lag'] for r in rows]}")  # fmt: skip
+    for key in ("model", "signal"):
+        print(f"cues {key}: mean shape accuracy {np.mean([r['cues'][f'{key}_accuracy'] for r in rows]):.3f}, "
+              f"mean r {np.nanmean([r['cues'][f'{key}_r'] for r in rows]):.3f}")  # fmt: skip
+    wins = sum(r["cues"]["model_accuracy"] > r["cues"]["signal_accuracy"] for r in rows)
+    print(f"cue shapes: model beats the rules on {wins} of {len(rows)} recordings")
+    if args.render:
+        for key in ("rendered_model", "rendered_signal"):
+            values = [r[key]["correlation"] for r in rows]
+            closed = [r[key]["closure_rate"] for r in rows if r[key]["closure_rate"] is not None]
+            print(f"{key}: mean r0 {np.mean(values):.3f}, min {min(values):.3f}, "
+                  f"at least 0.8 on {sum(v >= 0.8 for v in values)} of {len(values)}, "
+                  f"closures {np.mean(closed):.3f}, lags {[r[key]['best_lag'] for r in rows]}")  # fmt: skip
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=1))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,493 @@
+"""Sound to mouth with a small learned model: log-mel frames in, mouth controls and visemes out.
+
+The model (``data/mouth_model.npz``, trained by ``python -m training.train``, see
+``data/MOUTH_MODEL.md``) is a stack of dilated 1-D convolutions over 40 log-mel bands.
+It runs at 50 frames per second and predicts, for every 20 ms, the five
+:class:`MouthTrack` controls and one of Rhubarb's nine mouth shapes, as the phoneme
+table of :mod:`._phonemes` would give them for the sounds heard. Its convolutions look
+only backwards, and its outputs are delayed by a few frames, so the same weights run
+offline (:func:`learned_mouth`) and live (:class:`MouthStream`) with at most 80 ms of
+lookahead. Inference is plain numpy.
+
+Video frames then get a jaw with mass: wide open to closed takes about three 25 fps
+frames, with no delay, while ``press`` still shuts the lips at once on M/B/P.
+"""
+
+import json
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+from scipy import ndimage, signal
+
+from ..errors import AudioError, ModelError, ParameterError
+from ._phonemes import VISEMES
+from ._tracks import MouthTrack
+
+__all__ = [
+    "MODEL_PATH", "SR", "FEATURE_RATE", "MouthModel", "LearnedMouth", "load_mouth_model", "log_mel",
+    "learned_mouth", "learned_mouth_track", "closures", "MouthStream", "jaw_dynamics",
+]  # fmt: skip
+
+MODEL_PATH = Path(__file__).resolve().parent.parent / "data" / "mouth_model.npz"
+SR = 16000  # analysis rate of the features
+HOP = 160  # 10 ms
+WIN = 400  # 25 ms Hann window, centred on (k + 0.5) * HOP
+N_FFT = 512
+N_MELS = 40
+FMIN, FMAX = 50.0, 7600.0
+FEATURE_RATE = SR / HOP  # 100 feature frames per second
+FLOOR = 1e-10  # power floor before the log: digital silence
+CONTROLS = ("open", "spread", "press", "fv", "tongue")
+_CLOSURE = 0.5  # lip-closure evidence (press or viseme A, more likely than not) at a local peak shuts the lips
+_CLOSURE_SPAN = 3  # 50 Hz frames each side within which a peak must be the highest
+_MAX_FALL = 0.45  # most the opening may drop in one 25 fps frame (before averaging, see jaw_dynamics)
+_MAX_RISE = 0.6  # the jaw drops faster than it closes
+
+
+def mel_filters(*, warp: float = 1.0) -> np.ndarray:
+    """Triangular mel filterbank [shape=(N_MELS, N_FFT // 2 + 1), float32].
+
+    ``warp`` stretches the filters' frequencies (vocal-tract-length perturbation for
+    training: 1.1 makes a voice look like a shorter tract); frequencies above 80 % of
+    FMAX bend back so that FMAX stays put.
+    """
+
+    def mel(f):
+        return 2595.0 * np.log10(1.0 + np.asarray(f) / 700.0)
+
+    def hz(m):
+        return 700.0 * (10.0 ** (np.asarray(m) / 2595.0) - 1.0)
+
+    edges = hz(np.linspace(mel(FMIN), mel(FMAX), N_MELS + 2))
+    if warp != 1.0:
+        knee = 0.8 * FMAX * min(1.0, 1.0 / warp)
+        edges = np.where(
+            edges <= knee, edges * warp, knee * warp + (FMAX - knee * warp) * (edges - knee) / (FMAX - knee)
+        )
+    bins = np.fft.rfftfreq(N_FFT, 1.0 / SR)
+    lo, mid, hi = edges[:-2, None], edges[1:-1, None], edges[2:, None]
+    rise = (bins[None, :] - lo) / np.maximum(mid - lo, 1e-6)
+    fall = (hi - bins[None, :]) / np.maximum(hi - mid, 1e-6)
+    weights = np.clip(np.minimum(rise, fall), 0.0, None)
+    return (weights / np.maximum(weights.sum(1, keepdims=True), 1e-9)).astype(np.float32)
+
+
+_WINDOW = np.hanning(WIN + 2)[1:-1].astype(np.float32)
+_MEL = mel_filters()
+
+
+def log_mel(
+    y16: np.ndarray, *, filters: np.ndarray | None = None, start: int = 0, n_frames: int | None = None, offset: int = 0
+) -> np.ndarray:
+    """Log-mel frames of 16 kHz audio.
+
+    Parameters
+    ----------
+    y16 : np.ndarray [shape=(n_samples,), float, range -1..1]
+        Mono audio at :data:`SR`.
+    filters : np.ndarray, optional
+        Filterbank from :func:`mel_filters` (default unwarped).
+    start, n_frames : int
+        Frames ``start .. start + n_frames - 1``; default all of ``ceil(n_samples / HOP)``.
+        Frame ``k`` is centred on sample ``(k + 0.5) * HOP``; samples outside ``y16`` are 0.
+    offset : int
+        Index of ``y16[0]`` in the whole sound (streaming passes a window of it).
+
+    Returns
+    -------
+    np.ndarray [shape=(n_frames, N_MELS), dtype=float32]
+        log10 of the mean power in each band (about -10 for digital silence, 0 at full scale).
+    """
+    y = np.asarray(y16, dtype=np.float32)
+    total = math.ceil((offset + len(y)) / HOP)
+    n_frames = total - start if n_frames is None else n_frames
+    if n_frames <= 0:
+        return np.zeros((0, N_MELS), np.float32)
+    first = (start * HOP + HOP // 2) - WIN // 2 - offset  # index into y of the first window
+    span = (n_frames - 1) * HOP + WIN
+    a, b = max(first, 0), min(first + span, len(y))
+    padded = np.zeros(span, np.float32)
+    if b > a:
+        padded[a - first : b - first] = y[a:b]
+    frames = np.lib.stride_tricks.sliding_window_view(padded, WIN)[::HOP][:n_frames] * _WINDOW
+    power = np.abs(np.fft.rfft(frames, n=N_FFT, axis=1)) ** 2 / WIN
+    bands = power.astype(np.float32) @ (_MEL if filters is None else filters).T
+    return np.log10(bands + FLOOR).astype(np.float32)
+
+
+@dataclass(frozen=True)
+class MouthModel:
+    """Weights and shape of the mouth model; see :func:`load_mouth_model`.
+
+    Attributes
+    ----------
+    weights : dict of str -> np.ndarray [float32]
+    dilations : tuple of int
+        One per convolution block (three taps each, at ``t - 2d, t - d, t``).
+    delay : int
+        Output frames lag the input by this many 20 ms frames (the lookahead).
+    path : Path
+    """
+
+    weights: dict
+    dilations: tuple
+    delay: int
+    path: Path
+
+    @property
+    def n_parameters(self) -> int:
+        return int(sum(w.size for name, w in self.weights.items() if name not in ("mean", "std")))
+
+    @property
+    def lookahead(self) -> float:
+        """Seconds of sound after a frame's instant that its controls depend on."""
+        # Output j is the instant (2j + 1) * HOP; its last input window ends at (2j + 1.5) * HOP + WIN / 2.
+        return self.delay * 2 / FEATURE_RATE + (HOP // 2 + WIN // 2) / SR
+
+    def run(self, features: np.ndarray, states: list | None = None) -> tuple:
+        """Forward pass over 50 Hz input frames (pairs of normalised 100 Hz feature frames).
+
+        Parameters
+        ----------
+        features : np.ndarray [shape=(n, 2 * N_MELS), float32]
+        states : list of np.ndarray, optional
+            Each block's last ``2 * d`` input frames from the previous call (streaming);
+            default silence before the start.
+
+        Returns
+        -------
+        (outputs [shape=(n, 5 + 9), float32], new states)
+        """
+        w = self.weights
+        h = features @ w["in_w"] + w["in_b"]
+        if states is None:
+            states = self.initial_states()
+        new_states = []
+        for i, (d, state) in enumerate(zip(self.dilations, states)):
+            x = np.concatenate([state, h])
+            new_states.append(x[len(x) - 2 * d :])
+            n = len(h)
+            conv = x[: n] @ w[f"b{i}_w0"] + x[d : d + n] @ w[f"b{i}_w1"] + x[2 * d : 2 * d + n] @ w[f"b{i}_w2"]
+            h = h + np.maximum(conv + w[f"b{i}_b"], 0.0) @ w[f"b{i}_pw"] + w[f"b{i}_pb"]
+        return np.maximum(h, 0.0) @ w["out_w"] + w["out_b"], new_states
+
+    def initial_states(self) -> list:
+        """Block states as if the model had heard digital silence for ever."""
+        silence = np.tile(self.normalise(np.full((1, N_MELS), np.log10(FLOOR), np.float32)), (1, 2))
+        h = silence @ self.weights["in_w"] + self.weights["in_b"]
+        states = []
+        for i, d in enumerate(self.dilations):
+            states.append(np.repeat(h, 2 * d, axis=0))
+            w = self.weights
+            conv = h @ (w[f"b{i}_w0"] + w[f"b{i}_w1"] + w[f"b{i}_w2"])
+            h = h + np.maximum(conv + w[f"b{i}_b"], 0.0) @ w[f"b{i}_pw"] + w[f"b{i}_pb"]
+        return states
+
+    def normalise(self, features: np.ndarray) -> np.ndarray:
+        return ((features - self.weights["mean"]) / self.weights["std"]).astype(np.float32)
+
+
+def load_mouth_model(path=None) -> MouthModel:
+    """Load the mouth model's weights (default the packaged ``data/mouth_model.npz``).
+
+    Raises
+    ------
+    ModelError
+        When the file is missing, unreadable or not a mouth model; the message names it.
+    """
+    return _load(str(Path(path) if path is not None else MODEL_PATH))
+
+
+@lru_cache(maxsize=4)
+def _load(path: str) -> MouthModel:
+    file = Path(path)
+    if not file.is_file():
+        raise ModelError(f"mouth model not found: {file}; reinstall talkingphoto or use --mouth signal")
+    try:
+        with np.load(file, allow_pickle=False) as data:
+            weights = {name: data[name].astype(np.float32) for name in data.files if name != "config"}
+            config = json.loads(str(data["config"]))
+        dilations = tuple(int(d) for d in config["dilations"])
+        delay = int(config["delay"])
+        model = MouthModel(weights=weights, dilations=dilations, delay=delay, path=file)
+        _check(model)
+    except (OSError, ValueError, KeyError, TypeError, EOFError) as exc:
+        raise ModelError(
+            f"mouth model {file} is damaged ({exc}); reinstall talkingphoto or use --mouth signal"
+        ) from exc
+    return model
+
+
+def _check(model: MouthModel) -> None:
+    w = model.weights
+    width = w["in_w"].shape[1]
+    expected = {"mean": (N_MELS,), "std": (N_MELS,), "in_w": (2 * N_MELS, width), "in_b": (width,),
+                "out_w": (width, len(CONTROLS) + len(VISEMES)), "out_b": (len(CONTROLS) + len(VISEMES),)}  # fmt: skip
+    for i in range(len(model.dilations)):
+        expected |= {f"b{i}_w{k}": (width, width) for k in range(3)}
+        expected |= {f"b{i}_b": (width,), f"b{i}_pw": (width, width), f"b{i}_pb": (width,)}
+    for name, shape in expected.items():
+        if name not in w:
+            raise KeyError(f"no array {name!r}")
+        if w[name].shape != shape or not np.all(np.isfinite(w[name])):
+            raise ValueError(f"array {name!r} has shape {w[name].shape} (want {shape}) or non-finite values")
+    if not all(d > 0 for d in model.dilations) or model.delay < 0:
+        raise ValueError("dilations must be > 0 and delay >= 0")
+
+
+@dataclass(frozen=True)
+class LearnedMouth:
+    """The model's per-frame output at 50 Hz, before jaw dynamics.
+
+    Attributes
+    ----------
+    rate : float
+        Frames per second (50); frame ``j`` is the instant ``(j + 0.5) / rate``.
+    controls : np.ndarray [shape=(n, 5), float32]
+        open 0..1, spread -1..1, press 0..1, fv 0..1, tongue 0..1.
+    visemes : np.ndarray [shape=(n, 9), float32]
+        Probabilities of Rhubarb's shapes in :data:`VISEMES` order.
+    """
+
+    rate: float
+    controls: np.ndarray
+    visemes: np.ndarray
+
+
+def _heads(raw: np.ndarray) -> tuple:
+    """Network outputs -> (controls, viseme probabilities)."""
+    k = len(CONTROLS)
+    sig = 1.0 / (1.0 + np.exp(-raw[:, :k]))
+    controls = sig.copy()
+    controls[:, 1] = 2.0 * sig[:, 1] - 1.0  # spread: tanh through the sigmoid
+    logits = raw[:, k:] - raw[:, k:].max(1, keepdims=True)
+    p = np.exp(logits)
+    return controls.astype(np.float32), (p / p.sum(1, keepdims=True)).astype(np.float32)
+
+
+def _to_16k(y: np.ndarray, sr: int) -> np.ndarray:
+    y = np.asarray(y)
+    if y.ndim != 1 or not np.issubdtype(y.dtype, np.floating):
+        raise AudioError(f"audio must be mono float in -1..1 with shape (n_samples,), got {y.dtype} {y.shape}")
+    if not (isinstance(sr, (int, np.integer)) and 4000 <= sr <= 384000):
+        raise ParameterError(f"sr must be an integer sample rate between 4000 and 384000 Hz, got {sr!r}")
+    if sr == SR:
+        return y.astype(np.float32)
+    g = math.gcd(int(sr), SR)
+    return signal.resample_poly(y.astype(np.float64), SR // g, int(sr) // g).astype(np.float32)
+
+
+def learned_mouth(y: np.ndarray, *, sr: int, model: MouthModel | None = None) -> LearnedMouth:
+    """Run the mouth model over a whole recording.
+
+    Parameters
+    ----------
+    y : np.ndarray [shape=(n_samples,), float, range -1..1]
+        Mono speech or singing, any sample rate from 8 kHz (telephone) up.
+    sr : int
+    model : MouthModel, optional
+        Default the packaged model.
+
+    Returns
+    -------
+    LearnedMouth
+        ``ceil(duration * 50)`` frames.
+    """
+    model = load_mouth_model() if model is None else model
+    y16 = _to_16k(y, sr)
+    n_out = math.ceil(len(y16) / (2 * HOP))
+    # The model's outputs trail its input by `delay` frames: feed that much more (silence).
+    n_in = n_out + model.delay
+    features = model.normalise(log_mel(y16, n_frames=2 * n_in))
+    raw, _ = model.run(features.reshape(n_in, 2 * N_MELS))
+    controls, visemes = _heads(raw[model.delay :])
+    return LearnedMouth(rate=FEATURE_RATE / 2, controls=controls, visemes=visemes)
+
+
+def learned_mouth_track(
+    y: np.ndarray, *, sr: int, fps: float, n_frames: int | None = None, model: MouthModel | None = None
+) -> MouthTrack:
+    """Mouth shape for every video frame of a recording, from the learned model.
+
+    Parameters
+    ----------
+    y : np.ndarray [shape=(n_samples,), float, range -1..1]
+    sr : int
+    fps : float
+    n_frames : int, optional
+        Default ``ceil(duration * fps)``; frame ``i`` is the instant ``(i + 0.5) / fps``.
+    model : MouthModel, optional
+
+    Returns
+    -------
+    MouthTrack
+        With :func:`jaw_dynamics` applied.
+    """
+    if not (isinstance(fps, (int, float, np.integer, np.floating)) and 0 < fps <= 1000):
+        raise ParameterError(f"fps must be a positive number of frames per second, got {fps!r}")
+    out = learned_mouth(y, sr=sr, model=model)
+    if n_frames is None:
+        n_frames = math.ceil(len(np.asarray(y)) / sr * fps - 1e-9)
+    controls = _at_frames(out.controls, rate=out.rate, fps=fps, n_frames=n_frames)
+    for j in closures(out):
+        i = int((j + 0.5) / out.rate * fps)
+        if i < n_frames:
+            controls[i, 2] = 1.0
+    return jaw_dynamics(controls, fps=fps)
+
+
+def closures(mouth: LearnedMouth) -> np.ndarray:
+    """50 Hz frames where the lips shut for M/B/P: peaks of the closure evidence.
+
+    The model's ``press`` is soft where it is unsure, and a lip-reader notices a closure
+    that does not quite close; so every clear local peak of ``max(press, P(A))`` becomes
+    a full closure of the video frame that holds it.
+    """
+    if len(mouth.controls) == 0:
+        return np.zeros(0, int)
+    evidence = np.maximum(mouth.controls[:, 2], mouth.visemes[:, VISEMES.index("A")])
+    peak = ndimage.maximum_filter1d(evidence, size=2 * _CLOSURE_SPAN + 1, mode="nearest")
+    return np.nonzero((evidence >= peak) & (evidence >= _CLOSURE))[0]
+
+
+def _at_frames(controls: np.ndarray, *, rate: float, fps: float, n_frames: int) -> np.ndarray:
+    """Controls at video frame instants by linear interpolation; press keeps its peaks.
+
+    A 60 ms closure must still shut the lips when 25 fps frame instants fall either side
+    of its peak: each video frame takes the largest press over its own span.
+    """
+    n = len(controls)
+    if n == 0:
+        return np.zeros((n_frames, len(CONTROLS)), np.float32)
+    grid = (np.arange(n) + 0.5) / rate
+    t = (np.arange(n_frames) + 0.5) / fps
+    out = np.stack([np.interp(t, grid, controls[:, k]) for k in range(controls.shape[1])], axis=1)
+    lo = np.clip(np.floor(np.arange(n_frames) / fps * rate).astype(int), 0, n - 1)
+    hi = np.clip(np.ceil(np.arange(1, n_frames + 1) / fps * rate).astype(int), lo + 1, n)
+    out[:, 2] = [max(p, controls[a:b, 2].max()) for p, a, b in zip(out[:, 2], lo, hi)]
+    return out.astype(np.float32)
+
+
+def jaw_dynamics(controls: np.ndarray, *, fps: float) -> MouthTrack:
+    """A jaw with mass: limit how fast the opening changes between video frames.
+
+    Parameters
+    ----------
+    controls : np.ndarray [shape=(n_frames, 5), float]
+        open, spread, press, fv, tongue per video frame.
+    fps : float
+
+    Returns
+    -------
+    MouthTrack
+        ``open`` falls by at most 0.45 of its range per 40 ms and rises by at most 0.6
+        (wide to closed takes about three frames at 25 fps). The limit is applied forwards
+        (closing late) and backwards (closing early, as lips anticipate the next sound)
+        and the two are averaged, so the track is not delayed. Lips still shut at once:
+        ``press`` overrides ``open`` in the renderer.
+    """
+    controls = np.asarray(controls, dtype=np.float64)
+    step = 25.0 / float(fps)
+    fall, rise = _MAX_FALL * step, _MAX_RISE * step
+    target = controls[:, 0]
+    late, early = target.copy(), target.copy()
+    for i in range(1, len(target)):
+        late[i] = np.clip(late[i], late[i - 1] - fall, late[i - 1] + rise)
+    for i in range(len(target) - 2, -1, -1):
+        early[i] = np.clip(early[i], early[i + 1] - rise, early[i + 1] + fall)
+    opening = 0.5 * (late + early)
+    return MouthTrack(fps=float(fps), open=opening, spread=controls[:, 1], press=controls[:, 2],
+                      fv=controls[:, 3], tongue=controls[:, 4])  # fmt: skip
+
+
+class MouthStream:
+    """Live analysis: feed audio chunks, get the mouth controls of the frames now decided.
+
+    Every 20 ms frame is decided once the sound up to ``model.lookahead`` (at most 80 ms)
+    after it has arrived; its values equal those of :func:`learned_mouth` on the whole
+    recording (up to float rounding) when fed 16 kHz audio.
+
+    Parameters
+    ----------
+    sr : int
+        Sample rate of the chunks; other rates than 16 kHz go through a causal resampler.
+    model : MouthModel, optional
+    """
+
+    def __init__(self, *, sr: int = SR, model: MouthModel | None = None):
+        self.model = load_mouth_model() if model is None else model
+        if not (isinstance(sr, (int, np.integer)) and 4000 <= sr <= 384000):
+            raise ParameterError(f"sr must be an integer sample rate between 4000 and 384000 Hz, got {sr!r}")
+        self.sr = int(sr)
+        self._resampler = None if self.sr == SR else _StreamResampler(self.sr, SR)
+        self._audio = np.zeros(0, np.float32)  # 16 kHz samples not yet consumed by the features
+        self._offset = 0  # absolute index of self._audio[0]
+        self._next_pair = 0  # next 50 Hz input frame to compute
+        self._states = self.model.initial_states()
+        self._emitted = 0
+
+    def feed(self, chunk: np.ndarray) -> LearnedMouth:
+        """Add a chunk of mono audio; return the frames decided by it (possibly none)."""
+        chunk = np.asarray(chunk, dtype=np.float32).reshape(-1)
+        if self._resampler is not None:
+            chunk = self._resampler(chunk)
+        self._audio = np.concatenate([self._audio, chunk])
+        end = self._offset + len(self._audio)
+        # 50 Hz input frame j needs 100 Hz frames 2j and 2j + 1, whose last window ends
+        # at sample (2j + 1.5) * HOP + WIN / 2.
+        ready = max(0, (end - WIN // 2 - 3 * HOP // 2) // (2 * HOP) + 1)
+        return self._advance(ready)
+
+    def flush(self) -> LearnedMouth:
+        """End of the sound: decide the remaining frames as if silence followed."""
+        n_out = math.ceil((self._offset + len(self._audio)) / (2 * HOP))
+        return self._advance(n_out + self.model.delay, limit=n_out)
+
+    def _advance(self, ready: int, limit: int | None = None) -> LearnedMouth:
+        model = self.model
+        n = ready - self._next_pair
+        raw = np.zeros((0, len(CONTROLS) + len(VISEMES)), np.float32)
+        if n > 0:
+            features = log_mel(self._audio, start=2 * self._next_pair, n_frames=2 * n, offset=self._offset)
+            raw, self._states = model.run(model.normalise(features).reshape(n, 2 * N_MELS), self._states)
+            self._next_pair = ready
+            keep = max(0, 2 * ready * HOP + HOP // 2 - WIN // 2 - self._offset)  # first sample still needed
+            self._audio = self._audio[keep:]
+            self._offset += keep
+        # Output j describes frame j - delay: the first `delay` outputs come before the start.
+        made_before = self._next_pair - len(raw)
+        raw = raw[max(0, model.delay - made_before) :]
+        if limit is not None:
+            raw = raw[: max(0, limit - self._emitted)]
+        self._emitted += len(raw)
+        controls, visemes = _heads(raw)
+        return LearnedMouth(rate=FEATURE_RATE / 2, controls=controls, visemes=visemes)
+
+
+class _StreamResampler:
+    """Causal resampling for live input: a low-pass IIR with kept state, then linear
+    interpolation at the target instants (one input sample of delay)."""
+
+    def __init__(self, sr_in: int, sr_out: int):
+        self.ratio = sr_in / sr_out
+        cutoff = 0.45 * min(sr_in, sr_out)
+        self.sos = signal.butter(8, cutoff, fs=sr_in, output="sos")
+        self.zi = np.zeros((self.sos.shape[0], 2))
+        self.n_in = 0  # input samples seen
+        self.n_out = 0  # output samples made
+        self.last = np.zeros(1, np.float64)  # the previous chunk's last filtered sample
+
+    def __call__(self, chunk: np.ndarray) -> np.ndarray:
+        filtered, self.zi = signal.sosfilt(self.sos, chunk.astype(np.float64), zi=self.zi)
+        joined = np.concatenate([self.last, filtered])  # joined[0] is input sample n_in - 1
+        self.n_in += len(chunk)
+        available = (self.n_in - 1) / self.ratio  # last output instant covered
+        count = max(0, int(math.floor(available)) + 1 - self.n_out)
+        t = (self.n_out + np.arange(count)) * self.ratio - (self.n_in - len(chunk) - 1)
+        out = np.interp(t, np.arange(len(joined)), joined)
+        self.n_out += count
+        self.last = filtered[-1:] if len(filtered) else self.last
+        return out.astype(np.float32)

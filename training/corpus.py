@@ -1,0 +1,136 @@
+"""Build the training corpus: ``python -m training.corpus base`` then ``... aligned --model M``.
+
+``base``: espeak-ng in 50 languages, Piper English, sung vowels, and the real English
+recordings (Asterisk prompts a-m, pocketsphinx-testdata cards and digits) aligned by
+pocketsphinx. ``aligned``: the real Spanish, French, Italian and Russian prompts, whose
+phonemes (espeak-ng's reading of the transcript) are aligned to the audio by a Viterbi
+pass over a first model's outputs (see :mod:`training.align`).
+
+Each clip is augmented (see :mod:`training.augment`), turned into 100 Hz log-mel frames
+and 50 Hz labels from the project's phoneme table (``talkingphoto.motion._phonemes``),
+and written to ``training/cache/corpus/PART-SOURCE.npz``. Fixed seeds: the same command
+gives the same corpus. Reserved recordings are never read (training/splits.py).
+"""
+
+import argparse
+import math
+import time
+from pathlib import Path
+
+import numpy as np
+
+from talkingphoto.motion._learned import log_mel, mel_filters
+from talkingphoto.motion._phonemes import Target, mouth_track_from_phones, viseme_track
+
+from . import sources
+from .augment import augment, to_rate
+from .texts import SENTENCES
+
+CACHE = Path(__file__).resolve().parent / "cache"
+LABEL_RATE = 50.0
+# espeak-ng voices read: the languages with written sentences, then more with pseudo-words.
+EXTRA_LANGUAGES = ("mr", "ne", "la", "eo", "sk", "sl", "hr", "lt", "lv", "et", "is", "ga", "af", "sq", "mk")
+DOUBLED = ("cmn", "yue", "ja", "en-us", "es", "hi", "ar", "ru")  # twice the clips
+COPIES = {"espeak": 1, "piper": 2, "singing": 1, "asterisk-en": 6, "pocketsphinx-testdata": 6,
+          "asterisk-es": 3, "asterisk-fr": 3, "asterisk-it": 3, "asterisk-ru": 3}  # fmt: skip
+
+
+def labels(phones: list, n50: int) -> tuple:
+    """50 Hz controls [shape=(n50, 5), float32] and visemes [shape=(n50,), int8] from the table."""
+    track = mouth_track_from_phones(phones, fps=LABEL_RATE, n_frames=n50)
+    controls = np.stack([getattr(track, name) for name in Target._fields], axis=1)
+    return controls.astype(np.float32), viseme_track(phones, fps=LABEL_RATE, n_frames=n50)
+
+
+def render(item: sources.Item, rng: np.random.Generator, *, music: list, clean: bool) -> dict:
+    """Features and labels of one rendition of ``item``."""
+    y16, phones, warp = augment(item.y, item.sr, item.phones, rng, music=music, strength=0.0 if clean else 1.0)
+    n50 = max(1, math.ceil(len(y16) / 16000 * LABEL_RATE))
+    features = log_mel(y16, filters=mel_filters(warp=warp), n_frames=2 * n50)
+    controls, visemes = labels(phones, n50)
+    return {"features": features.astype(np.float16), "controls": controls.astype(np.float16), "visemes": visemes}
+
+
+def write_shard(path: Path, rows: list, names: list) -> None:
+    lengths = np.array([len(r["visemes"]) for r in rows], np.int64)
+    np.savez(
+        path,
+        features=np.concatenate([r["features"] for r in rows]),
+        controls=np.concatenate([r["controls"] for r in rows]),
+        visemes=np.concatenate([r["visemes"] for r in rows]),
+        lengths=lengths,
+        names=np.array(names),
+    )
+
+
+def load_music(root: Path) -> list:
+    """Music-on-hold tracks (asterisk-moh-opsound-wav, CC-BY-SA 3.0) at 16 kHz."""
+    tracks = []
+    for path in sorted((root / "usr/share/asterisk/moh").glob("*.wav")):
+        y, sr = sources.read_wav(path)
+        tracks.append(to_rate(y, sr))
+    return tracks
+
+
+def build(groups: dict, *, out: Path, part: str, seed: int, music: list, log=print) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    for k, (source, items) in enumerate(sorted(groups.items())):
+        rng = np.random.default_rng([seed, k])
+        rows, names = [], []
+        t = time.perf_counter()
+        for item in items:
+            if item.split != "train":
+                continue
+            for copy in range(COPIES[source]):
+                clean = copy == 0 and rng.random() < 0.5
+                rows.append(render(item, rng, music=music, clean=clean))
+                names.append(f"{item.name}#{copy}")
+        if rows:
+            write_shard(out / f"{part}-{source}.npz", rows, names)
+            hours = sum(len(r["visemes"]) for r in rows) / LABEL_RATE / 3600
+            log(f"{part}-{source}: {len(rows)} renditions, {hours:.2f} h, {time.perf_counter() - t:.0f} s")
+
+
+def english_texts(root: Path) -> list:
+    """Texts for Piper: our English sentences and the trainable English prompt transcripts."""
+    from .splits import is_reserved, split_of
+
+    texts = list(SENTENCES["en-us"]) + list(SENTENCES["en-gb-x-rp"])
+    for name, text in sorted(sources.transcripts(root, "en").items()):
+        if not is_reserved("asterisk-en", name) and split_of("asterisk-en", name) == "train":
+            texts.append(sources.english_words(text))
+    return texts
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("part", choices=["base", "aligned"])
+    parser.add_argument("--cache", type=Path, default=CACHE)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--per-language", type=int, default=40, help="espeak-ng clips per language")
+    parser.add_argument("--model", type=Path, help="first-stage model for aligning (part 'aligned')")
+    args = parser.parse_args(argv)
+    root = sources.fetch_packages(args.cache)
+    music = load_music(root)
+    out = args.cache / "corpus"
+    if args.part == "base":
+        languages = list(SENTENCES) + list(EXTRA_LANGUAGES)
+        espeak = sources.espeak_items(languages, per_language=args.per_language, seed=args.seed)
+        espeak += sources.espeak_items(list(DOUBLED), per_language=args.per_language, seed=args.seed + 1000)
+        groups = {
+            "espeak": espeak,
+            "piper": sources.piper_items(english_texts(root), seed=args.seed),
+            "singing": sources.singing_items(160, seed=args.seed),
+            "asterisk-en": sources.asterisk_items(root, "en"),
+            "pocketsphinx-testdata": sources.testdata_items(root),
+        }
+    else:
+        from .align import load_training_model
+
+        model = load_training_model(args.model)
+        groups = {f"asterisk-{lang}": sources.asterisk_items(root, lang, model=model) for lang in ("es", "fr", "it", "ru")}
+    build(groups, out=out, part=args.part, seed=args.seed, music=music)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,406 @@
+"""Where the corpus's speech comes from, each clip with phonemes timed on its audio.
+
+- espeak-ng (the library espeakng-loader bundles): many languages, every voice variant,
+  random rate and pitch; timing from its own phoneme events.
+- Piper (the joe English voice): timing from the model's own durations.
+- Real recordings: Debian's Asterisk prompts (en, es, fr, it, ru; 8 kHz) and a few
+  pocketsphinx-testdata lines. English is force-aligned with pocketsphinx; the other
+  languages by dynamic time warping against espeak-ng reading the same transcript.
+- Singing: sustained and gliding vowels from a source-filter synthesiser.
+
+Every clip is an :class:`Item`; nothing here augments or computes features.
+"""
+
+import gzip
+import re
+import subprocess
+import wave
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from scipy import signal
+
+from talkingphoto.motion._learned import log_mel
+
+from .splits import is_reserved, split_of
+
+DEBS = ("asterisk-core-sounds-en-wav", "asterisk-core-sounds-es-wav", "asterisk-core-sounds-fr-wav",
+        "asterisk-core-sounds-it-wav", "asterisk-core-sounds-ru-wav", "asterisk-core-sounds-en",
+        "asterisk-core-sounds-es", "asterisk-core-sounds-fr", "asterisk-core-sounds-it", "asterisk-core-sounds-ru",
+        "pocketsphinx-testdata", "asterisk-moh-opsound-wav")  # fmt: skip
+ASTERISK_VOICES = {"en": "en_US_f_Allison", "es": "es_MX_f_Allison", "fr": "fr_CA_f_June", "it": "it_IT_m_Carlo",
+                   "ru": "ru_RU_f_IvrvoiceRU"}  # fmt: skip
+ESPEAK_FOR = {"en": "en-us", "es": "es-419", "fr": "fr", "it": "it", "ru": "ru"}
+_NUMBERS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+            "sixteen seventeen eighteen nineteen").split()  # fmt: skip
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+
+
+@dataclass
+class Item:
+    """One clip: mono audio and its phonemes.
+
+    ``phones`` are (start, end, label) in seconds, IPA or ARPAbet, ``""`` for silence.
+    ``split`` is ``"train"`` or ``"eval"``; reserved files never become items.
+    """
+
+    name: str
+    source: str
+    language: str
+    y: np.ndarray
+    sr: int
+    phones: list
+    split: str = "train"
+
+
+def fetch_packages(cache: Path) -> Path:
+    """Download and unpack the Debian packages of real speech and music; return the root."""
+    debs = cache / "debs"
+    root = cache / "root"
+    debs.mkdir(parents=True, exist_ok=True)
+    missing = [name for name in DEBS if not list(debs.glob(f"{name}_*.deb"))]
+    if missing:
+        subprocess.run(["apt-get", "download", *missing], cwd=debs, check=True)
+    if not (root / "usr").is_dir():
+        for deb in sorted(debs.glob("*.deb")):
+            subprocess.run(["dpkg-deb", "-x", str(deb), str(root)], check=True)
+    return root
+
+
+def read_wav(path: Path) -> tuple:
+    """(float32 mono samples, sr) of a 16-bit PCM WAV or headerless 16 kHz raw file."""
+    if path.suffix == ".raw":
+        return np.fromfile(path, dtype="<i2").astype(np.float32) / 32768.0, 16000
+    with wave.open(str(path)) as w:
+        sr, channels, width = w.getframerate(), w.getnchannels(), w.getsampwidth()
+        data = w.readframes(w.getnframes())
+    if width != 2:
+        raise ValueError(f"{path}: only 16-bit PCM is read")
+    y = np.frombuffer(data, dtype="<i2").astype(np.float32) / 32768.0
+    return y.reshape(-1, channels).mean(1), sr
+
+
+def transcripts(root: Path, language: str) -> dict:
+    """``name -> text`` from the Asterisk package's core-sounds-LANG.txt.gz."""
+    path = root / f"usr/share/doc/asterisk-core-sounds-{language}/core-sounds-{language}.txt.gz"
+    out = {}
+    for line in gzip.open(path, "rt", encoding="utf-8", errors="replace"):
+        if line.startswith(";") or ":" not in line:
+            continue
+        name, text = line.split(":", 1)
+        text = text.strip()
+        if text and not text.startswith("["):  # "[this is a beep tone]"
+            out[name.strip()] = text
+    return out
+
+
+def english_words(text: str) -> str:
+    """Transcript text as words pocketsphinx's dictionary knows: digits and signs spelled out."""
+    text = text.replace("*", " star ").replace("#", " pound ").replace("&", " and ").replace("%", " percent ")
+    return re.sub(r"\d+", lambda m: " " + _spell(int(m.group())) + " ", text)
+
+
+def _spell(n: int) -> str:
+    if n < 20:
+        return _NUMBERS[n]
+    if n < 100:
+        return _TENS[n // 10 - 2] + ("" if n % 10 == 0 else " " + _NUMBERS[n % 10])
+    if n < 1000:
+        return _NUMBERS[n // 100] + " hundred" + ("" if n % 100 == 0 else " " + _spell(n % 100))
+    if n < 10000:
+        return _spell(n // 1000) + " thousand" + ("" if n % 1000 == 0 else " " + _spell(n % 1000))
+    return " ".join(_NUMBERS[int(d)] for d in str(n))
+
+
+def asterisk_items(root: Path, language: str, *, model=None, log=print) -> list:
+    """Aligned Asterisk prompts of one language (reserved prompts are skipped here).
+
+    English is aligned by pocketsphinx; other languages by :func:`training.align.model_align`
+    with ``model`` when given, else by :func:`dtw_align`.
+    """
+    from talkingphoto.errors import TalkingPhotoError
+    from talkingphoto.voice._align import align_phones
+
+    folder = root / "usr/share/asterisk/sounds" / ASTERISK_VOICES[language]
+    texts = transcripts(root, language)
+    source = f"asterisk-{language}"
+    items, failed = [], 0
+    for name, text in sorted(texts.items()):
+        path = folder / f"{name}.wav"
+        if not path.is_file() or is_reserved(source, name):
+            continue
+        y, sr = read_wav(path)
+        if len(y) < 0.3 * sr:
+            continue
+        try:
+            if language == "en":
+                phones = [(p.start, p.end, p.label) for p in align_phones(y, sr=sr, transcript=english_words(text))]
+            elif model is not None:
+                from .align import model_align
+
+                phones = model_align(y, sr=sr, text=text, voice=ESPEAK_FOR[language], model=model)
+            else:
+                phones = dtw_align(y, sr=sr, text=text, voice=ESPEAK_FOR[language])
+        except (TalkingPhotoError, ValueError):
+            phones = []
+        if not phones:
+            failed += 1
+            continue
+        items.append(Item(f"{source}/{name}", source, language, y, sr, phones, split_of(source, name)))
+    log(f"{source}: {len(items)} prompts aligned, {failed} failed")
+    return items
+
+
+def testdata_items(root: Path) -> list:
+    """pocketsphinx-testdata lines that are neither reserved nor our evaluation (cards, digits)."""
+    from talkingphoto.voice._align import align_phones
+
+    folder = root / "usr/share/pocketsphinx/test/data"
+    texts = {}
+    for line in (folder / "cards/cards.transcription").read_text().splitlines():
+        match = re.match(r"<s>(.*)</s>\s*\((\w+)\)", line)
+        if match:
+            texts[f"cards/{match.group(2)}.wav"] = match.group(1).strip()
+    texts["tidigits/dhd.2934z.raw"] = "two nine three four zero"
+    items = []
+    for rel, text in texts.items():
+        if is_reserved("pocketsphinx-testdata", rel) or split_of("pocketsphinx-testdata", rel) != "train":
+            continue
+        y, sr = read_wav(folder / rel)
+        phones = [(p.start, p.end, p.label) for p in align_phones(y, sr=sr, transcript=text)]
+        if phones:
+            items.append(Item(f"testdata/{rel}", "pocketsphinx-testdata", "en", y, sr, phones))
+    return items
+
+
+def _cepstra(y: np.ndarray, sr: int) -> np.ndarray:
+    """Mean-normalised cepstra at 100 Hz (for DTW): 4 kHz band, what 8 kHz prompts hold."""
+    g = np.gcd(int(sr), 16000)
+    y16 = signal.resample_poly(y, 16000 // g, int(sr) // g) if sr != 16000 else y
+    y16 = signal.sosfilt(signal.butter(8, 3800, fs=16000, output="sos"), y16)
+    mel = log_mel(y16.astype(np.float32))[:, :30]  # bands below ~3.8 kHz
+    cep = np.real(np.fft.rfft(mel, axis=1))[:, 1:14] / mel.shape[1]
+    delta = np.gradient(cep, axis=0)
+    feats = np.concatenate([cep, 2.0 * delta], axis=1)
+    return (feats - feats.mean(0)) / (feats.std(0) + 1e-6)
+
+
+def _voiced_span(y: np.ndarray, sr: int) -> tuple:
+    """(first, last) sample of the sound above -40 dB of the loudest 10 ms, with 50 ms margins."""
+    hop = sr // 100
+    frames = y[: len(y) // hop * hop].reshape(-1, hop)
+    db = 10 * np.log10((frames**2).mean(1) + 1e-12)
+    loud = np.nonzero(db > db.max() - 40)[0]
+    if len(loud) == 0:
+        return 0, len(y)
+    return max(0, (loud[0] - 5) * hop), min(len(y), (loud[-1] + 6) * hop)
+
+
+def dtw_align(y: np.ndarray, *, sr: int, text: str, voice: str) -> list:
+    """Phonemes of ``text`` timed on ``y`` through espeak-ng's reading of the same text.
+
+    espeak-ng speaks the transcript at about the recording's speed; both are trimmed to
+    their sound, turned into mean-normalised cepstra, and warped onto each other with a
+    dynamic time warping whose steps keep the speed ratio between 1/2 and 2. Each of
+    espeak's phoneme boundaries is then moved to the recording's time it warps to.
+    """
+    from talkingphoto.voice._espeak import espeak_synthesize
+
+    a, b = _voiced_span(y, sr)
+    real = y[a:b]
+    ys, srs, phones = espeak_synthesize(text, voice=voice)
+    sa, sb = _voiced_span(ys, srs)
+    rate = float(np.clip(175.0 * (sb - sa) / srs / max(len(real) / sr, 0.1), 80, 450))
+    ys, srs, phones = espeak_synthesize(text, voice=voice, rate=rate)
+    sa, sb = _voiced_span(ys, srs)
+    x, z = _cepstra(real, sr), _cepstra(ys[sa:sb], srs)
+    if len(x) < 5 or len(z) < 5:
+        return []
+    path = _dtw(x, z)  # for every real frame i, the synth frame it matches
+    # Synth time -> real time: the first real frame matched to each synth frame.
+    first_real = np.full(len(z), -1)
+    for i in range(len(path) - 1, -1, -1):
+        first_real[path[i]] = i
+    first_real = np.maximum.accumulate(np.where(first_real < 0, 0, first_real))
+    offset_s, synth_start = a / sr, sa / srs
+
+    def to_real(t: float) -> float:
+        k = int(round((t - synth_start) * 100))
+        if k <= 0:
+            return offset_s + min(0.0, t - synth_start)
+        if k >= len(z):
+            return offset_s + len(x) / 100 + (t - synth_start - len(z) / 100)
+        return offset_s + first_real[k] / 100
+
+    out = []
+    for p in phones:
+        start, end = max(0.0, to_real(p.start)), min(len(y) / sr, to_real(p.end))
+        if end > start:
+            out.append((start, end, p.ipa))
+    if out and out[0][0] > 0:
+        out.insert(0, (0.0, out[0][0], ""))
+    if out and out[-1][1] < len(y) / sr:
+        out.append((out[-1][1], len(y) / sr, ""))
+    return out
+
+
+def _dtw(x: np.ndarray, z: np.ndarray) -> np.ndarray:
+    """Warping of ``x`` (n frames) onto ``z`` (m frames): ``path[i]`` = frame of z for frame i.
+
+    Steps from (i-1, j), (i-1, j-1), (i-1, j-2) with (i-1, j) allowed at most once in a row
+    (so x may be at most twice as slow as z, and at most twice as fast).
+    """
+    n, m = len(x), len(z)
+    squared = (x**2).sum(1)[:, None] + (z**2).sum(1)[None, :] - 2.0 * x @ z.T
+    cost = np.sqrt(np.maximum(squared, 0.0))
+    inf = np.inf
+    d_move = np.full(m, inf)  # best cost ending at (i, j) with a diagonal or skip step
+    d_stay = np.full(m, inf)  # ... ending with a (i-1, j) step
+    d_move[0] = cost[0, 0]
+    back = np.zeros((n, m), np.int8)  # 0: from j-1, 1: from j-2, 2: stay at j
+    for i in range(1, n):
+        prev = np.minimum(d_move, d_stay)
+        diag = np.concatenate([[inf], prev[:-1]])
+        skip = np.concatenate([[inf, inf], prev[:-2]])
+        stay = d_move  # staying twice in a row is not allowed
+        best_move = np.minimum(diag, skip)
+        back[i] = np.where(diag <= skip, 0, 1)
+        new_move = cost[i] + best_move
+        new_stay = cost[i] + stay
+        choose_stay = new_stay < new_move
+        back[i] = np.where(choose_stay, 2, back[i])
+        d_move, d_stay = np.where(choose_stay, inf, new_move), np.where(choose_stay, new_stay, inf)
+    path = np.zeros(n, int)
+    j = m - 1
+    for i in range(n - 1, -1, -1):
+        path[i] = j
+        step = back[i, j]
+        j = j - 1 if step == 0 else j - 2 if step == 1 else j
+        j = max(j, 0)
+    return path
+
+
+def espeak_items(languages: list, *, per_language: int, seed: int, log=print) -> list:
+    """espeak-ng speech: each language with random variants, rates and pitches."""
+    from talkingphoto.voice._espeak import espeak_synthesize, espeak_variants
+
+    from .texts import utterances
+
+    rng = np.random.default_rng(seed)
+    variants = ("",) + tuple(v for v in espeak_variants())
+    items = []
+    for k, language in enumerate(languages):
+        for i, text in enumerate(utterances(language, n=per_language, seed=seed + k)):
+            variant = variants[int(rng.integers(len(variants)))]
+            voice = language + (f"+{variant}" if variant else "")
+            rate = float(rng.uniform(110, 260))
+            pitch = float(rng.uniform(15, 85))
+            try:
+                y, sr, phones = espeak_synthesize(text, voice=voice, rate=rate, pitch=pitch)
+            except Exception as exc:  # a variant a language cannot load: plain voice
+                log(f"espeak {voice}: {exc}")
+                y, sr, phones = espeak_synthesize(text, voice=language, rate=rate, pitch=pitch)
+            if len(y) < 0.2 * sr:
+                continue
+            items.append(Item(f"espeak/{language}/{i}", "espeak", language, y, sr,
+                              [(p.start, p.end, p.ipa) for p in phones]))  # fmt: skip
+    log(f"espeak: {len(items)} clips in {len(languages)} languages")
+    return items
+
+
+def piper_items(texts: list, *, seed: int, log=print) -> list:
+    """Piper (joe, English) reading ``texts`` at random rates."""
+    from talkingphoto.voice._piper import piper_synthesize, piper_voices
+
+    voices = piper_voices()
+    if not voices:
+        log("piper: no voice installed, skipped")
+        return []
+    rng = np.random.default_rng(seed)
+    items = []
+    for i, text in enumerate(texts):
+        y, sr, phones = piper_synthesize(text, voice=voices[0], rate=float(rng.uniform(130, 230)))
+        items.append(Item(f"piper/{i}", "piper", "en", y, sr, [(p.start, p.end, p.ipa) for p in phones]))
+    log(f"piper: {len(items)} clips")
+    return items
+
+
+# Singing: vowel formants (F1, F2, F3 in Hz) of an adult voice, and the IPA label.
+_SUNG_VOWELS = {"a": (800, 1300, 2600), "ɑ": (750, 1100, 2500), "e": (450, 2000, 2700), "ɛ": (600, 1800, 2600),
+                "i": (300, 2300, 3000), "o": (450, 850, 2600), "ɔ": (600, 950, 2500), "u": (320, 800, 2400),
+                "ə": (520, 1450, 2500), "y": (300, 1800, 2400)}  # fmt: skip
+
+
+def _formant_filter(x: np.ndarray, sr: int, formants, bandwidths=(80, 100, 140)) -> np.ndarray:
+    out = np.zeros_like(x)
+    for f, bw in zip(formants, bandwidths):
+        r = np.exp(-np.pi * bw / sr)
+        a = [1.0, -2 * r * np.cos(2 * np.pi * f / sr), r * r]
+        out += signal.lfilter([1.0 - r], a, x) * (1.0 if f < 1000 else 0.5)
+    return out
+
+
+def singing_items(n: int, *, seed: int) -> list:
+    """Sung phrases: vowels held 0.3-2.5 s on gliding pitches with vibrato, joined by
+    M, L or breaths, from a glottal pulse train through vowel formants."""
+    rng = np.random.default_rng(seed)
+    sr = 16000
+    vowels = list(_SUNG_VOWELS)
+    items = []
+    for k in range(n):
+        base = float(rng.choice([110, 150, 200, 260, 330, 440]) * rng.uniform(0.9, 1.1))
+        scale = float(rng.uniform(0.9, 1.2))  # vocal tract length
+        pieces, phones, t = [np.zeros(int(0.3 * sr))], [(0.0, 0.3, "")], 0.3
+        for _ in range(int(rng.integers(3, 8))):
+            joint = rng.choice(["m", "l", "", "b"])
+            if joint:
+                dur = float(rng.uniform(0.06, 0.15))
+                f = {"m": (250, 1200, 2300), "l": (350, 1100, 2600), "b": (200, 900, 2200)}[joint]
+                seg = _sung(sr, dur, base, (f[0] * scale, f[1] * scale, f[2] * scale), rng) * (0.15 if joint != "l" else 0.5)
+                pieces.append(seg)
+                phones.append((t, t + dur, joint))
+                t += dur
+            vowel = vowels[int(rng.integers(len(vowels)))]
+            dur = float(rng.uniform(0.3, 2.5))
+            f = _SUNG_VOWELS[vowel]
+            pieces.append(_sung(sr, dur, base * 2 ** (rng.integers(-5, 8) / 12), tuple(v * scale for v in f), rng))
+            phones.append((t, t + dur, "ˈ" + vowel))
+            t += dur
+            if rng.random() < 0.4:
+                gap = float(rng.uniform(0.1, 0.5))
+                pieces.append(np.zeros(int(round(gap * sr))))
+                phones.append((t, t + gap, ""))
+                t += gap
+        y = np.concatenate(pieces)
+        pieces.append(np.zeros(int(0.3 * sr)))
+        phones.append((len(y) / sr, len(y) / sr + 0.3, ""))
+        y = np.concatenate(pieces)
+        phones = _snap(phones, len(y) / sr)
+        y = (0.5 * y / (np.abs(y).max() + 1e-9)).astype(np.float32)
+        items.append(Item(f"singing/{k}", "singing", "xx", y, sr, phones))
+    return items
+
+
+def _snap(phones: list, duration: float) -> list:
+    """Make phone times contiguous to the sample grid they were cut on."""
+    out, t = [], 0.0
+    for start, end, label in phones:
+        out.append((t, t + (end - start), label))
+        t += end - start
+    return [(a, min(b, duration), lab) for a, b, lab in out if a < duration]
+
+
+def _sung(sr: int, dur: float, f0: float, formants, rng) -> np.ndarray:
+    """One held note: pitch glide, vibrato, a little jitter, soft attack and release."""
+    n = int(round(dur * sr))
+    t = np.arange(n) / sr
+    glide = 2 ** (rng.uniform(-2, 2) / 12 * np.clip(t / max(dur, 1e-3) * 3, 0, 1))
+    vibrato = 1 + 0.012 * np.sin(2 * np.pi * rng.uniform(4.5, 6.5) * t) * np.clip(t / 0.4, 0, 1)
+    f = f0 * glide * vibrato
+    phase = np.cumsum(f / sr)
+    source = (phase % 1.0) ** 3 - 0.25  # a skewed glottal pulse rich in harmonics
+    source = signal.lfilter([1, -0.97], [1], source) + 0.02 * rng.standard_normal(n)
+    voice = _formant_filter(source, sr, formants)
+    envelope = np.clip(t / 0.04, 0, 1) * np.clip((dur - t) / 0.06, 0, 1)
+    return voice * envelope

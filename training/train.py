@@ -1,0 +1,132 @@
+"""Train the mouth model: ``python -m training.train --out PATH [--init PATH] [--steps N]``.
+
+Reads every shard in ``training/cache/corpus``, draws random 4 s crops (with the left
+context the causal convolutions need) weighted per source, and fits the controls with
+a squared error and the visemes with a cross-entropy, with AdamW (optax) on CPU. A fixed
+seed gives the same weights. The last 2 % of every shard is held out to report a
+validation loss; the project's evaluation recordings are not in the corpus at all.
+"""
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import optax
+
+from talkingphoto.motion._learned import FLOOR, N_MELS
+
+from . import model as net
+from .corpus import CACHE
+
+# Share of the crops drawn from each source (renormalised over the shards present).
+SOURCE_WEIGHTS = {"espeak": 0.30, "piper": 0.12, "singing": 0.08, "asterisk-en": 0.25, "pocketsphinx-testdata": 0.02,
+                  "asterisk-es": 0.06, "asterisk-fr": 0.06, "asterisk-it": 0.06, "asterisk-ru": 0.06}  # fmt: skip
+CONTROL_WEIGHTS = np.array([3.0, 1.0, 3.0, 1.5, 1.0], np.float32)  # open, spread, press, fv, tongue
+VISEME_WEIGHT = 0.3
+CROP = 200  # 50 Hz label frames per crop (4 s)
+HELD_OUT = 0.02
+
+
+class Streams:
+    """All shards as padded 50 Hz streams, for cropping."""
+
+    def __init__(self, folder: Path, *, log=print):
+        self.names, self.x, self.y, self.v, self.weights = [], [], [], [], []
+        pad_left = net.receptive_field() + 1
+        silence = np.full((1, 2 * N_MELS), np.log10(FLOOR), np.float32)
+        for path in sorted(folder.glob("*.npz")):
+            source = path.stem.split("-", 1)[1]
+            with np.load(path) as data:
+                feats = data["features"].astype(np.float32)
+                x = feats.reshape(-1, 2 * N_MELS)
+                self.x.append(np.concatenate([np.repeat(silence, pad_left, 0), x, np.repeat(silence, net.DELAY + 1, 0)]))
+                self.y.append(data["controls"].astype(np.float32))
+                self.v.append(data["visemes"].astype(np.int32))
+            self.names.append(path.stem)
+            self.weights.append(SOURCE_WEIGHTS.get(source, 0.05))
+            log(f"{path.stem}: {len(x) / 50 / 3600:.2f} h")
+        self.pad_left = pad_left
+        w = np.array(self.weights)
+        self.weights = w / w.sum()
+        frames = np.concatenate([x[pad_left:-(net.DELAY + 1)] for x in self.x])
+        self.mean = frames.reshape(-1, N_MELS).mean(0)
+        self.std = frames.reshape(-1, N_MELS).std(0) + 1e-3
+
+    def crops(self, rng: np.random.Generator, batch: int, *, held_out: bool = False) -> tuple:
+        """(x [batch, R + CROP, 80] normalised, controls [batch, CROP, 5], visemes [batch, CROP])."""
+        r = net.receptive_field()
+        xs, ys, vs = [], [], []
+        for k in rng.choice(len(self.x), size=batch, p=self.weights):
+            n = len(self.y[k])
+            cut = int(n * (1 - HELD_OUT))
+            lo, hi = (min(cut, n - CROP), n - CROP) if held_out else (0, cut - CROP)
+            start = int(rng.integers(lo, max(hi, lo + 1)))  # first label frame
+            a = start - r + net.DELAY + self.pad_left  # first input frame, in the padded stream
+            xs.append(self.x[k][a : a + r + CROP])
+            ys.append(self.y[k][start : start + CROP])
+            vs.append(self.v[k][start : start + CROP])
+        x = (np.stack(xs).reshape(batch, -1, 2, N_MELS) - self.mean) / self.std
+        return x.reshape(batch, -1, 2 * N_MELS).astype(np.float32), np.stack(ys), np.stack(vs)
+
+
+def loss_fn(params, x, y, v):
+    controls, logits = net.heads(net.forward(params, x))
+    control_loss = jnp.mean(((controls - y) ** 2) * CONTROL_WEIGHTS)
+    viseme_loss = jnp.mean(optax.softmax_cross_entropy_with_integer_labels(logits, v))
+    return control_loss + VISEME_WEIGHT * viseme_loss, (control_loss, viseme_loss)
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--init", type=Path, help="start from these weights (second stage)")
+    parser.add_argument("--steps", type=int, default=3000)
+    parser.add_argument("--batch", type=int, default=32)
+    parser.add_argument("--lr", type=float, default=2e-3)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--corpus", type=Path, default=CACHE / "corpus")
+    args = parser.parse_args(argv)
+    streams = Streams(args.corpus)
+    rng = np.random.default_rng(args.seed)
+    if args.init is not None:
+        params, streams.mean, streams.std, _ = net.load(args.init)  # keep the first stage's normalisation
+    else:
+        params = net.init(jax.random.PRNGKey(args.seed))
+    n_params = sum(int(np.prod(p.shape)) for p in params.values())
+    print(f"{n_params} parameters, {len(streams.x)} shards", flush=True)
+    schedule = optax.warmup_cosine_decay_schedule(0.0, args.lr, min(200, args.steps // 10), args.steps, args.lr * 0.02)
+    optimizer = optax.chain(optax.clip_by_global_norm(1.0), optax.adamw(schedule, weight_decay=1e-4))
+    state = optimizer.init(params)
+
+    @jax.jit
+    def step(params, state, x, y, v):
+        (loss, parts), grads = jax.value_and_grad(loss_fn, has_aux=True)(params, x, y, v)
+        updates, state = optimizer.update(grads, state, params)
+        return optax.apply_updates(params, updates), state, loss, parts
+
+    evaluate = jax.jit(loss_fn)
+    val_rng = np.random.default_rng(12345)
+    val = [streams.crops(val_rng, 32, held_out=True) for _ in range(4)]
+    t0 = time.perf_counter()
+    history = []
+    for i in range(1, args.steps + 1):
+        params, state, loss, parts = step(params, state, *streams.crops(rng, args.batch))
+        if i % 100 == 0 or i == args.steps:
+            val_loss = float(np.mean([evaluate(params, *b)[0] for b in val]))
+            elapsed = time.perf_counter() - t0
+            history.append({"step": i, "train": float(loss), "val": val_loss})
+            print(f"step {i}: loss {float(loss):.4f} (controls {float(parts[0]):.4f}, visemes {float(parts[1]):.3f}),"
+                  f" held-out {val_loss:.4f}, {elapsed / i:.2f} s/step", flush=True)  # fmt: skip
+            if i % 500 == 0 or i == args.steps:
+                info = {"steps": i, "batch": args.batch, "seed": args.seed, "shards": streams.names,
+                        "init": str(args.init) if args.init else None, "held_out_loss": val_loss}  # fmt: skip
+                net.save(args.out, params, mean=streams.mean, std=streams.std, info=info)
+    print(json.dumps(history[-1]), f"{time.perf_counter() - t0:.0f} s", flush=True)
+
+
+if __name__ == "__main__":
+    main()
