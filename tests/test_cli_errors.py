@@ -134,7 +134,7 @@ def test_a_terminated_render_leaves_no_file(tmp_path, real_data):
         text=True,
     )  # fmt: skip
     deadline = time.monotonic() + 60
-    while not any(p.name.endswith(".tmp.mp4") for p in tmp_path.iterdir()):  # encoding has begun
+    while not any(p.name.endswith(".partial.mp4") for p in tmp_path.iterdir()):  # encoding has begun
         assert proc.poll() is None and time.monotonic() < deadline
         time.sleep(0.05)
     proc.send_signal(signal.SIGTERM)

@@ -162,7 +162,7 @@ def test_atomic_render_sweeps_what_a_killed_attempt_left(tmp_path):
 
     job = _job(tmp_path)
     partial = tmp_path / ".out.1a2b3c4d.partial.mp4"
-    encoder_tmp = tmp_path / "..out.1a2b3c4d.partial.mp4.5e6f7a8b.tmp.mp4"
+    encoder_tmp = tmp_path / "..out.1a2b3c4d.partial.5e6f7a8b.partial.mp4"
     other = tmp_path / ".other.1a2b3c4d.partial.mp4"  # another output's: not ours to touch
     for leftover in (partial, encoder_tmp, other):
         leftover.write_bytes(b"half a video")

@@ -14,19 +14,17 @@ from talkingphoto.jobs import JobStore
 from talkingphoto.media import VideoWriter
 
 LEFTOVERS = [
-    ".x.mp4.1a2b3c4d.tmp.mp4",  # the encoder's
-    ".x.1a2b3c4d.partial.mp4",  # an atomic render's
-    "..x.1a2b3c4d.partial.mp4.5e6f7a8b.tmp.mp4",  # the encoder's inside an atomic render
+    ".x.1a2b3c4d.partial.mp4",  # the encoder's, an atomic render's
+    "..x.1a2b3c4d.partial.5e6f7a8b.partial.mp4",  # the encoder's inside an atomic render
     ".x.mp4.1a2b3c4d.probe",  # the writability probe's
-    ".x.mp4.k2j_9zqa.partial",  # atomic_output's
 ]
 
 
 def test_sweep_removes_only_abandoned_temporaries_of_that_output(tmp_path):
-    keep = ["x.mp4", ".x.mp4.notes", ".xy.mp4.1a2b3c4d.tmp.mp4", ".y.1a2b3c4d.partial.mp4", "speech.wav"]
+    keep = ["x.mp4", ".x.mp4.notes", ".xy.1a2b3c4d.partial.mp4", ".y.1a2b3c4d.partial.mp4", ".x.1a2b3c4d.partial.wav", "speech.wav"]
     for name in LEFTOVERS + keep:
         (tmp_path / name).write_bytes(b"data")
-    held = tmp_path / ".x.mp4.99999999.tmp.mp4"
+    held = tmp_path / ".x.99999999.partial.mp4"
     fd = hold_temporary(held)  # a render still writing
     try:
         removed = sweep_leftovers(tmp_path / "x.mp4")
@@ -52,7 +50,7 @@ def test_a_killed_writers_temporary_is_swept_by_the_next_write(tmp_path):
     proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
     try:
         assert proc.stdout.readline().strip() == "writing"
-        (left,) = tmp_path.glob(".x.mp4.*.tmp.mp4")
+        (left,) = tmp_path.glob(".x.*.partial.mp4")
         with VideoWriter(out, width=64, height=48, fps=25) as writer:  # the writer is alive: kept
             writer.write(np.zeros((48, 64, 3), np.uint8))
         assert left.exists()
@@ -77,7 +75,7 @@ def test_a_living_writer_survives_a_second_writer_to_the_same_output(tmp_path):
 
 
 def test_small_atomic_outputs_sweep_their_leftovers_too(tmp_path):
-    (tmp_path / ".cues.tsv.k2j_9zqa.partial").write_bytes(b"half")
+    (tmp_path / ".cues.1a2b3c4d.partial.tsv").write_bytes(b"half")
     with atomic_output(tmp_path / "cues.tsv") as handle:
         handle.write(b"0.00\tX\n")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cues.tsv"]
@@ -89,7 +87,7 @@ def test_a_job_that_failed_for_good_keeps_no_partial_files(tmp_path):
         (folder / "image.png").write_bytes(b"x")
         store.submit(job_id, spec={"image": "image.png", "audio": None, "text": "hi", "options": {}})
         store.claim()  # a worker started it, then the server was killed mid-render:
-        for name in (".output.1a2b3c4d.partial.mp4", "..output.1a2b3c4d.partial.mp4.5e6f7a8b.tmp.mp4"):
+        for name in (".output.1a2b3c4d.partial.mp4", "..output.1a2b3c4d.partial.5e6f7a8b.partial.mp4"):
             (folder / name).write_bytes(b"half a video")
     with JobStore(tmp_path, max_attempts=1) as store:
         assert store.get(job_id).status == "failed"  # no attempts left: it will never run again

@@ -1,18 +1,21 @@
 """Writing outputs atomically (all of it or nothing, never half a file), and sweeping the
 hidden temporary files a killed process could not remove.
 
-Every temporary file sits beside its output under a hidden name derived from the output's
-name, and the process writing it holds an exclusive ``flock`` on it until it is renamed into
-place or removed. The kernel drops that lock when the process dies, however it dies (SIGKILL,
-a power cut), so a temporary nobody holds is a leftover, and one that is held belongs to a
-render still running: :func:`sweep_leftovers` removes only the former.
+Every output is first written to a hidden temporary beside it, ``.NAME.<8 hex>.partial.EXT``
+(:func:`partial_path`), then renamed into place: the video encoder, atomic renders (whatever
+the renderer), Ray's returned videos, saved speech and cue files all go through
+:func:`atomic_path` or its pieces. The process writing a temporary holds an exclusive
+``flock`` on it until it is renamed or removed; the kernel drops that lock when the process
+dies, however it dies (SIGKILL, a power cut), so a temporary nobody holds is a leftover, and
+one that is held belongs to a writer still running: :func:`sweep_leftovers` removes only the
+former.
 """
 
 import contextlib
 import glob
 import os
 import re
-import tempfile
+import secrets
 from pathlib import Path
 
 from .errors import OutputError
@@ -22,7 +25,7 @@ try:
 except ImportError:  # not POSIX: no locks; an open file cannot be removed there anyway
     fcntl = None
 
-__all__ = ["atomic_output", "hold_temporary", "sweep_leftovers"]
+__all__ = ["atomic_path", "atomic_output", "partial_path", "hold_temporary", "sweep_leftovers"]
 
 
 def _lock(fd: int) -> bool:
@@ -47,16 +50,22 @@ def hold_temporary(path) -> int:
     return fd
 
 
+def partial_path(path) -> Path:
+    """A new hidden temporary name beside ``path``, keeping its suffix (``x.mp4`` ->
+    ``.x.1a2b3c4d.partial.mp4``), so whatever writes it sees the right kind of file."""
+    path = Path(path)
+    return path.with_name(f".{path.stem}.{secrets.token_hex(4)}.partial{path.suffix}")
+
+
 def _leftover_names(path: Path) -> re.Pattern:
-    """Names of the temporaries of output ``path``: the video encoder's (``.x.mp4.<hex>.tmp.mp4``),
-    an atomic render's (``.x.<hex>.partial.mp4`` and its encoder's ``..x.<hex>.partial.mp4.<hex>.tmp.mp4``),
-    the writability probe's (``.x.mp4.<hex>.probe``) and :func:`atomic_output`'s (``.x.tsv.<random>.partial``)."""
+    """Names of the temporaries of output ``path``: its partial files (and the partials of
+    those, as an encoder inside an atomic render makes) and the writability probe's."""
     name, stem, suffix = (re.escape(part) for part in (path.name, path.stem, path.suffix))
     hexes = r"[0-9a-f]{8}"
     return re.compile(
-        rf"\.{name}\.{hexes}\.(?:tmp\.mp4|probe)"
-        rf"|\.\.?{stem}\.{hexes}\.partial{suffix}(?:\.{hexes}\.tmp\.mp4)?"
-        rf"|\.{name}\.[a-z0-9_]{{8}}\.partial"
+        rf"\.{stem}\.{hexes}\.partial{suffix}"
+        rf"|\.\.{stem}\.{hexes}\.partial\.{hexes}\.partial{suffix}"
+        rf"|\.{name}\.{hexes}\.probe"
     )
 
 
@@ -94,28 +103,36 @@ def sweep_leftovers(path) -> list:
 
 
 @contextlib.contextmanager
-def atomic_output(path, *, what: str = ""):
-    """Yield a binary handle on a hidden temp file beside ``path``; rename it into place
-    only if the block succeeds, delete it otherwise.
+def atomic_path(path, *, what: str = ""):
+    """Yield a held temporary path beside ``path`` (see :func:`partial_path`) for the block
+    to write; it replaces ``path`` only if the block succeeds, and is removed otherwise.
+    What a killed writer left for ``path`` is swept first.
 
     OS errors (no such folder, no permission, disk full) become one-line OutputErrors;
-    ``what`` names the content in them ("audio", "cues").
+    ``what`` names the content in them ("audio", "cues", "video").
     """
     path = Path(path)
-    tmp = None
+    tmp, hold = None, None
     try:
         sweep_leftovers(path)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
-        _lock(fd)
-        with os.fdopen(fd, "wb") as handle:
-            yield handle
-            handle.flush()
-            os.chmod(tmp, 0o644)  # mkstemp makes it private; the user's file should not be
-            os.replace(tmp, path)
-            tmp = None
+        tmp = partial_path(path)
+        hold = hold_temporary(tmp)
+        yield tmp
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
     except OSError as exc:
         label = f"{what} to {path}" if what else str(path)
         raise OutputError(f"cannot write {label}: {exc.strerror or exc}") from exc
     finally:
-        if tmp is not None and os.path.exists(tmp):
-            os.unlink(tmp)
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
+        if hold is not None:
+            os.close(hold)
+
+
+@contextlib.contextmanager
+def atomic_output(path, *, what: str = ""):
+    """Like :func:`atomic_path`, yielding a binary handle on the temporary instead."""
+    with atomic_path(path, what=what) as tmp, open(tmp, "wb") as handle:
+        yield handle

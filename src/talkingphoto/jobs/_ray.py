@@ -6,14 +6,13 @@ video's bytes, which the driver writes (atomically) where the manifest says. So 
 need talkingphoto installed but no access to the studio's disks.
 """
 
-import os
-import secrets
 import tempfile
 import threading
 import time
 from pathlib import Path
 
-from ..errors import MissingDependencyError, ParameterError, TalkingPhotoError
+from .._atomic import atomic_output
+from ..errors import MissingDependencyError, OutputError, ParameterError, TalkingPhotoError
 from ._batch import BatchResult
 from ._render import default_renderer, render_atomically
 
@@ -130,12 +129,11 @@ def _collect(ray, ref, item, start) -> BatchResult:
         return BatchResult(item, "failed", seconds, outcome["error"])
     output = Path(item.job.output)
     output.parent.mkdir(parents=True, exist_ok=True)
-    partial = output.with_name(f".{output.stem}.{secrets.token_hex(4)}.partial{output.suffix}")
     try:
-        partial.write_bytes(outcome["video"])
-        os.replace(partial, output)
-    finally:
-        partial.unlink(missing_ok=True)
+        with atomic_output(output, what="video") as handle:
+            handle.write(outcome["video"])
+    except OutputError as exc:
+        return BatchResult(item, "failed", seconds, str(exc))
     return BatchResult(item, "done", seconds)
 
 

@@ -1,11 +1,9 @@
 """Turning job descriptions into renders whose output appears whole or not at all."""
 
 import dataclasses
-import os
-import secrets
 from pathlib import Path
 
-from .._atomic import sweep_leftovers
+from .._atomic import atomic_path
 from ..errors import MissingDependencyError
 
 __all__ = ["default_renderer", "render_atomically"]
@@ -30,21 +28,12 @@ def default_renderer():
 def render_atomically(renderer, job, *, progress=None, cancel=None):
     """Run ``renderer`` on ``job`` so ``job.output`` only ever holds a finished video.
 
-    The renderer writes to a hidden partial file beside the output, which is renamed over the
-    output on success (an atomic step on one file system) and removed on any failure, so a
-    crash, a cancel or a full disk never leaves a half-written file that a resumed batch or a
-    browser could mistake for a result. Leftovers of a killed earlier attempt are removed
-    first.
+    The renderer writes a hidden partial file beside the output (see ``_atomic.atomic_path``),
+    which is renamed over the output on success and removed on any failure, so a crash, a
+    cancel or a full disk never leaves a half-written file that a resumed batch or a browser
+    could mistake for a result; leftovers of a killed earlier attempt are swept first.
     """
     final = Path(job.output)
     final.parent.mkdir(parents=True, exist_ok=True)
-    # A process killed mid-render (power cut, SIGKILL) could not clean up: sweep its partial
-    # file, and the encoder's own temporary beside it, before trying again.
-    sweep_leftovers(final)
-    partial = final.with_name(f".{final.stem}.{secrets.token_hex(4)}.partial{final.suffix}")
-    try:
-        result = renderer(dataclasses.replace(job, output=partial), progress=progress, cancel=cancel)
-        os.replace(partial, final)
-    finally:
-        partial.unlink(missing_ok=True)
-    return result
+    with atomic_path(final, what="video") as partial:
+        return renderer(dataclasses.replace(job, output=partial), progress=progress, cancel=cancel)

@@ -32,7 +32,7 @@ from pathlib import Path
 import av
 import numpy as np
 
-from .._atomic import hold_temporary, sweep_leftovers
+from .._atomic import hold_temporary, partial_path, sweep_leftovers
 from ..errors import OutputError, ParameterError
 from ..units import OUTPUT_SR, samples_to_frames
 from ._color import BT709, TV_RANGE, check_i420, check_rgb, i420_frame, rgb_frame, to_yuv
@@ -190,7 +190,7 @@ class VideoWriter:
         self._error = None
         self._closed = False
         self._discarding = False
-        self._tmp = self.path.with_name(f".{self.path.name}.{secrets.token_hex(4)}.tmp.mp4")
+        self._tmp = partial_path(self.path)
         self._hold = None  # descriptor locking the temporary while it is written (see _atomic)
         sweep_leftovers(self.path)  # what a killed render to the same output left behind
         try:
