@@ -132,6 +132,29 @@ def test_paste_i420_matches_whole_frame_conversion():
         paste_i420(buf, picture[:10, :10], x=90, y=0)
 
 
+def test_patches_pasted_in_the_encoder_thread_give_the_same_video_as_whole_frames(tmp_path):
+    rng = np.random.default_rng(2)
+    still = rng.integers(0, 256, (H, W, 3), dtype=np.uint8)
+    frames = []
+    for i in range(6):
+        frame = still.copy()
+        frame[12:36, 20:60] = rng.integers(0, 256, (24, 40, 3), dtype=np.uint8)  # 4 px inside the patch
+        frames.append(frame)
+    whole, patched = tmp_path / "whole.mp4", tmp_path / "patched.mp4"
+    with VideoWriter(whole, width=W, height=H, fps=10) as writer:
+        for frame in frames:
+            writer.write_i420(rgb_to_i420(frame))
+    base = rgb_to_i420(still)
+    with VideoWriter(patched, width=W, height=H, fps=10) as writer:
+        for frame in frames:
+            patch = frame[8:40, 16:64]
+            writer.write_patch(base, patch, x=16, y=8)
+            patch[:] = 0  # copied before returning: the caller may reuse it at once
+        with pytest.raises(ParameterError, match="does not fit"):
+            writer.write_patch(base, frames[0][:10, :10], x=W - 4, y=0)
+    assert all(np.array_equal(a, b) for a, b in zip(decode_rgb(whole), decode_rgb(patched)))
+
+
 def test_exception_in_block_leaves_nothing(tmp_path):
     path = tmp_path / "out.mp4"
     with pytest.raises(RuntimeError, match="renderer broke"):

@@ -92,6 +92,26 @@ def test_a_drawn_grin_shows_one_outlined_mouth_when_open():
     assert dark.mean() > 0.3  # the opening is a dark cavity, not the old teeth stretched
 
 
+@pytest.mark.parametrize("rest", [0.95, 0.6])
+def test_leaving_the_rest_pose_a_drawn_grin_is_replaced_at_once_with_no_ghost(rest):
+    image, face = _drawn_grin()
+    animator = FaceAnimator(image, face, whole_face=False, head_motion=False)
+    (x0, y0, x1, y1), erased, where = animator.erased
+    without = image.copy()
+    without[y0:y1, x0:x1][where] = erased[where]
+    assert (np.abs(without.astype(int) - SKIN).max(axis=2) <= 8)[y0:y1, x0:x1][where].all()  # skin only
+    # As soon as the face leaves its rest, the frame is what a picture that never had the
+    # grin would give: no see-through second mouth, however little the shape has moved.
+    pose = Pose(open=0.2, rest=rest)
+    frame, clean = image.copy(), without.copy()
+    animator.apply(frame, pose)
+    animator.apply(clean, pose)
+    assert np.array_equal(frame, clean)
+    at_rest = image.copy()
+    animator.apply(at_rest, Pose(open=0.2, rest=1.0))
+    assert np.array_equal(at_rest, image)
+
+
 def test_photo_teeth_keep_their_colour_from_half_to_wide_open():
     image, face = _toothy_photo()
     animator = FaceAnimator(image, face, whole_face=False, head_motion=False)

@@ -262,3 +262,62 @@ def test_the_hidden_eye_of_a_profile_gets_no_lid_and_no_lashes():
 
     assert around(topo.RIGHT_EYE).sum() > 50  # the seen eye closes under a painted lid
     assert not around(topo.LEFT_EYE).any()
+
+
+def _line_art_face(*, shut: bool):
+    """A flat-shaded drawn face with inked brows and a closed mouth, its eyes drawn shut
+    ("^ ^": an arc along each upper lid) or open (twice as tall: white, iris, outline)."""
+    from dataclasses import replace
+
+    skin, ink = (250, 222, 205), (90, 40, 60)
+    _, face = synthetic_face(style="drawn")
+    if not shut:
+        landmarks = face.landmarks.copy()
+        for eye, iris in ((topo.RIGHT_EYE, topo.RIGHT_IRIS), (topo.LEFT_EYE, topo.LEFT_IRIS)):
+            ids = list(eye) + list(iris)
+            centre = landmarks[list(eye), 1].mean()
+            landmarks[ids, 1] = centre + 2 * (landmarks[ids, 1] - centre)
+        face = replace(face, landmarks=landmarks)
+    lm = face.landmarks[:, :2].astype(np.float64)
+    image = np.zeros((240, 240, 3), np.uint8)
+    image[:] = skin
+    for brow in (topo.RIGHT_BROW, topo.LEFT_BROW):
+        cv2.polylines(image, [np.round(lm[list(brow)[:5]]).astype(np.int32)], False, ink, 2, cv2.LINE_AA)
+    cv2.polylines(image, [np.round(lm[list(topo.LIPS_UPPER_INNER)]).astype(np.int32)], False, ink, 2, cv2.LINE_AA)
+    for upper, lower, iris in (
+        (topo.RIGHT_EYE_UPPER, topo.RIGHT_EYE_LOWER, topo.RIGHT_IRIS),
+        (topo.LEFT_EYE_UPPER, topo.LEFT_EYE_LOWER, topo.LEFT_IRIS),
+    ):
+        lid = np.round(lm[list(upper)]).astype(np.int32)
+        if shut:
+            cv2.polylines(image, [lid], False, ink, 3, cv2.LINE_AA)
+            continue
+        outline = np.round(np.vstack([lm[list(upper)], lm[list(lower)][::-1]])).astype(np.int32)
+        cv2.fillPoly(image, [outline], (255, 255, 255))
+        cv2.circle(image, tuple(np.round(lm[iris[0]]).astype(int)), 4, (90, 140, 230), -1)
+        cv2.polylines(image, [outline], True, ink, 2, cv2.LINE_AA)
+    return image, face
+
+
+def test_eyes_drawn_shut_never_blink_nor_look_around_but_their_brows_move():
+    image, face = _line_art_face(shut=True)
+    animator = FaceAnimator(image, face, whole_face=True, head_motion=False)
+    assert animator.rig.shut_eyes == ("right", "left")
+    rest = image.copy()
+    animator.apply(rest, Pose())
+    eyes = face.landmarks[list(topo.RIGHT_EYE) + list(topo.LEFT_EYE), :2]
+    (x0, y0), (x1, y1) = np.floor(eyes.min(0)).astype(int) - 6, np.ceil(eyes.max(0)).astype(int) + 6
+    for pose in (Pose(blink=0.5), Pose(blink=1.0), Pose(gaze_x=1.0, gaze_y=-1.0)):
+        frame = image.copy()
+        animator.apply(frame, pose)
+        assert np.array_equal(frame[y0:y1, x0:x1], rest[y0:y1, x0:x1]), pose
+    raised = image.copy()
+    animator.apply(raised, Pose(brow=1.0))
+    assert np.any(raised != rest)
+
+    image, face = _line_art_face(shut=False)
+    animator = FaceAnimator(image, face, whole_face=True, head_motion=False)
+    assert animator.rig.shut_eyes == ()
+    blink = image.copy()
+    animator.apply(blink, Pose(blink=1.0))
+    assert np.any(blink[y0:y1, x0:x1] != image[y0:y1, x0:x1])

@@ -81,10 +81,11 @@ def encode_scene(
     """Stream the scene's frames into ``output`` (atomically, see media.VideoWriter).
 
     The still picture is converted to YUV once; each frame converts and pastes only the
-    region the actors can change, which saves most of the colour conversion. With a stage
-    (master mode) the camera moves every pixel, so whole frames are converted.
+    region the actors can change (in the encoder's thread), which saves most of the colour
+    conversion. With a stage (master mode) the camera moves every pixel, so whole frames
+    are converted.
     """
-    from .media import VideoWriter, paste_i420, rgb_to_i420
+    from .media import VideoWriter, rgb_to_i420
 
     height, width = scene.image.shape[:2]
     base = rgb_to_i420(scene.image)
@@ -105,11 +106,10 @@ def encode_scene(
                 raise Cancelled(f"render of {output} cancelled")
             if scene.stage is not None:
                 writer.write(frame)
+            elif x1 > x0:
+                writer.write_patch(base, frame[y0:y1, x0:x1], x=x0, y=y0)
             else:
-                buf = base.copy()
-                if x1 > x0:
-                    paste_i420(buf, frame[y0:y1, x0:x1], x=x0, y=y0)
-                writer.write_i420(buf)
+                writer.write_i420(base)
             if progress is not None:
                 progress(i + 1, scene.n_frames)
 

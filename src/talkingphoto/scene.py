@@ -328,5 +328,17 @@ def _stage(image: np.ndarray, faces: list, voice, *, alpha: np.ndarray | None, s
     backdrop = CUTOUT_BACKDROP if has_cutout(alpha) else None
     # Keep the faces sharp (eyes, brows, lips), with a little margin for the feathered edge.
     heads = [(x - w / 10, y - h / 10, x + w * 1.1, y + h * 1.1) for x, y, w, h in (f.box for f in faces)]
-    animator = StageAnimator(image, mask, backdrop=backdrop, sharp_boxes=heads)
+    animator = StageAnimator(image, mask, backdrop=backdrop, sharp_boxes=heads, finest_boxes=[_eyes_box(f) for f in faces])
     return Stage(animator, body_motion(voice, seed=seed))
+
+
+def _eyes_box(face: Face) -> tuple:
+    """(x0, y0, x1, y1) around the eyes of ``face`` (output pixels), where the finest detail
+    sits, with room for the head's motion and the sharp part's feathered edge."""
+    from .characters import topology as topo
+
+    points = face.landmarks[topo.EYES_ALL, :2]
+    width = float(np.ptp(face.landmarks[topo.FACE_OVAL, 0]))
+    (x0, y0), (x1, y1) = points.min(0) - 0.1 * width, points.max(0) + 0.1 * width
+    return float(x0), float(y0), float(x1), float(y1)
+

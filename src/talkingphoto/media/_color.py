@@ -160,6 +160,21 @@ def i420_planes(buf: np.ndarray) -> tuple:
     )
 
 
+def check_patch(patch: np.ndarray, *, x: int, y: int, size: tuple) -> np.ndarray:
+    """``patch`` checked for pasting at (x, y) into an I420 frame of ``size`` (h, w) (see
+    :func:`paste_i420`); raises ParameterError otherwise."""
+    patch = check_rgb(patch, name="patch")
+    ph, pw = patch.shape[:2]
+    h, w = size
+    if any(int(v) % 2 for v in (x, y, ph, pw)) or ph < 4 or pw < 4:
+        raise ParameterError(
+            f"patch position and size must be even and the size at least 4x4, got x={x}, y={y}, size {pw}x{ph}"
+        )
+    if x < 0 or y < 0 or x + pw > w or y + ph > h:
+        raise ParameterError(f"patch {pw}x{ph} at ({x}, {y}) does not fit in the {w}x{h} frame")
+    return patch
+
+
 def paste_i420(buf: np.ndarray, patch: np.ndarray, *, x: int, y: int) -> None:
     """Convert the RGB ``patch`` and write it into the I420 ``buf`` with its top-left at (x, y).
 
@@ -176,16 +191,9 @@ def paste_i420(buf: np.ndarray, patch: np.ndarray, *, x: int, y: int) -> None:
         x, y, ph and pw must be even (chroma is shared by 2x2 pixels), ph and pw at least
         4, and the patch must lie inside the frame.
     """
-    patch = check_rgb(patch, name="patch")
+    patch = check_patch(patch, x=x, y=y, size=i420_planes(buf)[0].shape)
     ph, pw = patch.shape[:2]
     yp, up, vp = i420_planes(buf)
-    h, w = yp.shape
-    if any(int(v) % 2 for v in (x, y, ph, pw)) or ph < 4 or pw < 4:
-        raise ParameterError(
-            f"patch position and size must be even and the size at least 4x4, got x={x}, y={y}, size {pw}x{ph}"
-        )
-    if x < 0 or y < 0 or x + pw > w or y + ph > h:
-        raise ParameterError(f"patch {pw}x{ph} at ({x}, {y}) does not fit in the {w}x{h} frame")
     frame = to_yuv(rgb_frame(patch))
     yp[y : y + ph, x : x + pw] = _plane(frame.planes[0], ph, pw)
     cy, cx, ch, cw = y // 2, x // 2, ph // 2, pw // 2

@@ -35,7 +35,7 @@ import numpy as np
 from .._atomic import hold_temporary, partial_path, sweep_leftovers
 from ..errors import OutputError, ParameterError
 from ..units import OUTPUT_SR, samples_to_frames
-from ._color import BT709, TV_RANGE, check_i420, check_rgb, i420_frame, rgb_frame, to_yuv
+from ._color import BT709, TV_RANGE, check_i420, check_patch, check_rgb, i420_frame, paste_i420, rgb_frame, to_yuv
 
 __all__ = ["VideoWriter", "check_output_path", "check_not_an_input"]
 
@@ -236,6 +236,25 @@ class VideoWriter:
         buf, size = check_i420(buf, shape=(self.height, self.width))
         self._put(("yuv", i420_frame(np.ascontiguousarray(buf), size)))
 
+    def write_patch(self, base: np.ndarray, patch: np.ndarray, *, x: int, y: int) -> None:
+        """Add one frame: the still frame ``base`` with the RGB ``patch`` converted and
+        pasted at (x, y) (see :func:`paste_i420`), in the encoder's thread: the caller
+        draws the next frame meanwhile.
+
+        Parameters
+        ----------
+        base : np.ndarray [shape=(height*3//2, width), dtype=uint8]
+            I420, as made by :func:`rgb_to_i420`; read, never changed, so it must not
+            change while the writer is open.
+        patch : np.ndarray [shape=(ph, pw, 3), dtype=uint8, RGB]
+            With an unchanged margin of 4 pixels (see :func:`paste_i420`). Copied before
+            returning.
+        """
+        self._check_open()
+        base, _ = check_i420(base, shape=(self.height, self.width))
+        patch = check_patch(patch, x=x, y=y, size=(self.height, self.width))
+        self._put(("patch", (base, patch.copy(), x, y)))
+
     def close(self) -> None:
         """Finish encoding and move the file into place; on any failure nothing is left behind."""
         if self._closed:
@@ -343,6 +362,11 @@ class VideoWriter:
     def _encode_frame(self, kind: str, frame) -> None:
         if kind == "rgb":
             frame = to_yuv(frame)
+        elif kind == "patch":
+            base, patch, x, y = frame
+            buf = base.copy()
+            paste_i420(buf, patch, x=x, y=y)
+            frame = i420_frame(buf, (self.height, self.width))
         frame.pts = self._video_pts
         self._video_pts += 1
         with self._io():

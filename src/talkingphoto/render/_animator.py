@@ -8,9 +8,9 @@ import numpy as np
 
 from ..characters import Face
 from ..characters import topology as topo
-from ._eyes import lid_palette, paint_lash_line, paint_lid
+from ._eyes import drawn_shut, lid_palette, paint_lash_line, paint_lid
 from ._head import HeadWarp, build_head_warp
-from ._mouth import paint_mouth, read_mouth
+from ._mouth import is_line_art, paint_mouth, read_mouth
 from ._rig import Pose, build_rig, mouth_polygon, pose_points
 from ._warp import SharpSource, edge_feather, identity_maps, map_points, mesh_displacement, upsample_field
 
@@ -52,7 +52,8 @@ class FaceAnimator:
         # The mouth is read first: a line-art mouth moves the lips onto the drawn one.
         face, self.look, self.erased = read_mouth(image, face)
         self.face = face
-        self.rig = build_rig(face, image_shape=image.shape, whole_face=whole_face)
+        shut = _shut_eyes(image, face) if whole_face else ()
+        self.rig = build_rig(face, image_shape=image.shape, whole_face=whole_face, shut_eyes=shut)
         # Big faces: the warp is smooth enough to compute at half resolution (4x less work);
         # small mouths keep every pixel.
         self.map_step = 2 if self.rig.mouth_width >= 48 else 1
@@ -69,22 +70,23 @@ class FaceAnimator:
             if self._sharp is not None:
                 # While a drawn mouth is replaced the frame shows the picture with its own
                 # mouth erased: a sharp copy of that stands in for it.
-                self._sharp_erased = _sharp_sources(self._erase(image.copy(), 1.0), face, self.region)[0]
+                self._sharp_erased = _sharp_sources(self._erase(image.copy()), face, self.region)[0]
         self._layouts = {}
         self.lids = {}
         if self.rig.lids != "still" and "right_upper_lid" in self.rig.slot:
             for side in ("right", "left"):
-                if side in self.rig.still_eyes:
-                    continue  # hidden behind the nose: no lid, no lashes
+                if side in self.rig.still_eyes or side in self.rig.shut_eyes:
+                    continue  # hidden behind the nose, or drawn shut: no lid, no lashes
                 upper = self.rig.vertices(f"{side}_upper_lid")
                 lower = self.rig.vertices(f"{side}_lower_lid")
                 self.lids[side] = lid_palette(image, upper, lower)
-            # One character, one pen: both closed eyes get the darker lash and the bolder line.
-            lash = min((p.lash for p in self.lids.values()), key=sum)
-            thickness = max(p.thickness for p in self.lids.values())
-            if self.rig.lids == "squash":
-                thickness *= 0.45  # photo lashes: a fine line, not an inked stroke
-            self.lids = {side: replace(p, lash=lash, thickness=thickness) for side, p in self.lids.items()}
+            if self.lids:
+                # One character, one pen: both closed eyes get the darker lash and the bolder line.
+                lash = min((p.lash for p in self.lids.values()), key=sum)
+                thickness = max(p.thickness for p in self.lids.values())
+                if self.rig.lids == "squash":
+                    thickness *= 0.45  # photo lashes: a fine line, not an inked stroke
+                self.lids = {side: replace(p, lash=lash, thickness=thickness) for side, p in self.lids.items()}
 
     @property
     def region(self) -> tuple:
@@ -98,11 +100,10 @@ class FaceAnimator:
         """Mesh vertices for ``pose`` [shape=(n, 2), float64, picture pixels]."""
         return pose_points(self.rig, pose)
 
-    def _erase(self, frame: np.ndarray, amount: float) -> np.ndarray:
-        """Fade a drawn mouth out of ``frame`` by ``amount`` (0..1), in place."""
+    def _erase(self, frame: np.ndarray) -> np.ndarray:
+        """Erase a drawn mouth from ``frame``, in place."""
         (bx0, by0, bx1, by1), erased, where = self.erased
-        box = frame[by0:by1, bx0:bx1]
-        box[where] = np.round(box[where] * (1 - amount) + erased[where] * amount).astype(np.uint8)
+        frame[by0:by1, bx0:bx1][where] = erased[where]
         return frame
 
     def apply(self, frame: np.ndarray, pose: Pose, head: HeadPose | None = None) -> None:
@@ -116,12 +117,16 @@ class FaceAnimator:
         rig = self.rig
         dst = pose_points(rig, pose)
         # The picture's own mouth shows at rest; leaving it, the painted one takes over
-        # within a frame or two (a drawn one replaces it: its own is erased first).
+        # within a frame or two. A drawn one is replaced in one frame (its own is erased
+        # first): half of each would show two see-through mouths. The rest pose eases, so
+        # the painted mouth starts in the drawn one's shape.
         replaced = float(np.clip(2.0 * (1.0 - pose.rest), 0.0, 1.0))
+        if self.erased is not None:
+            replaced = float(pose.rest < 1.0)
         sharp = self._sharp
         if self.erased is not None and replaced > 0:
-            self._erase(frame, replaced)
-            sharp = self._sharp_erased if replaced == 1 else None
+            self._erase(frame)
+            sharp = self._sharp_erased
         motion = None
         if self.head is not None and head is not None:
             motion = self.head.motion(
@@ -185,7 +190,7 @@ class FaceAnimator:
         height, width = maps.shape[:2]
         reach = 0.0 if motion is None else float(np.abs(motion).max())
         for side in ("right", "left"):
-            if side in rig.still_eyes:
+            if side in rig.still_eyes or side in rig.shut_eyes:
                 continue
             # Everything inside the fixed ring around the eye, where the lids move.
             corners = np.vstack([rig.vertices(f"{side}_eye_ring"), dst[rig.slot[f"{side}_upper_lid"]]])
@@ -375,6 +380,15 @@ def _layout(animator: FaceAnimator, box: tuple) -> _Layout:
     if ex1 - ex0 <= 4 * f or ey1 - ey0 <= 4 * f:
         return layout
     return replace(layout, eyes=(ex0, ey0, ex1, ey1), eyes_feather=edge_feather(ex1 - ex0, ey1 - ey0, ramp=f))
+
+
+def _shut_eyes(image: np.ndarray, face: Face) -> tuple:
+    """The eyes ("right", "left") a line-art ``face`` shows drawn shut (see drawn_shut)."""
+    if not is_line_art(image, face):
+        return ()
+    lm = face.landmarks[:, :2].astype(np.float64)
+    sides = (("right", topo.RIGHT_EYE_UPPER, topo.RIGHT_EYE_LOWER), ("left", topo.LEFT_EYE_UPPER, topo.LEFT_EYE_LOWER))
+    return tuple(side for side, upper, lower in sides if drawn_shut(image, lm[list(upper)], lm[list(lower)]))
 
 
 def _may_move(animator: FaceAnimator, box: tuple) -> np.ndarray:

@@ -3,6 +3,9 @@
 Squashing works on photos (the lid skin stretches like real skin) but turns a big anime
 eye into a smear. Drawn characters get a lid painted in their skin colour, its edge drawn
 as the character's own lash line, as an illustrator would draw a closing eye.
+
+An eye drawn shut (a laughing character's "^ ^") has nothing to close or to look with:
+:func:`drawn_shut` finds it, and it never blinks or moves its gaze.
 """
 
 from dataclasses import dataclass
@@ -10,11 +13,22 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-__all__ = ["LidPalette", "lid_palette", "paint_lid", "paint_lash_line"]
+from ._mouth import _lab, _whiteness
+
+__all__ = ["LidPalette", "drawn_shut", "lid_palette", "paint_lid", "paint_lash_line"]
 
 LID_MARGIN = 1.2  # across the eye: drawn outlines often fall short of the inked eye
 LID_MARGIN_ALONG = 1.04  # along it: barely past the corners, so the lid stays on the eye
 LASH_OPACITY = 0.55  # photo lashes are fine and partly see-through at this scale
+# A drawn eye is shut when the same skin lies above and below it (delta E; measured on
+# Ren'Py sprites: shut 1-5, open mostly 10-75), what is drawn there is no taller through
+# its middle than SHUT_HEIGHT of its width (shut 0.26-0.31, open 0.52-2.5) and shows
+# next to nothing but ink: no white, no iris lighter than ink (in eye widths squared:
+# shut 0.00, open 0.6-3.2).
+SHUT_SKIN = 10.0
+SHUT_HEIGHT = 0.45
+SHUT_SHOWS = 0.03
+INK_DARKER = 45.0  # L* below the skin's: ink (lighter but darker than 25: irises, shading)
 
 
 @dataclass(frozen=True)
@@ -129,3 +143,69 @@ def paint_lash_line(canvas: np.ndarray, edge: np.ndarray, blink: float, palette:
     a = (mask.astype(np.float32) * (alpha / 255.0))[..., None]
     region = canvas[y0:y1, x0:x1].astype(np.float32)
     canvas[y0:y1, x0:x1] = np.clip(region * (1 - a) + np.array(palette.lash, np.float32) * a + 0.5, 0, 255).astype(np.uint8)
+
+
+def _skin_band(lab: np.ndarray, x0: float, x1: float, y0: float, y1: float) -> np.ndarray | None:
+    """Median Lab of the brighter half of a band of ``lab`` (skips lashes and ink), or None."""
+    h, w = lab.shape[:2]
+    xa, xb = int(max(0, x0)), int(min(w, x1))
+    ya, yb = int(max(0, y0)), int(min(h, max(y1, y0 + 2)))
+    pixels = lab[ya:yb, xa:xb].reshape(-1, 3)
+    if len(pixels) < 4:
+        return None
+    return np.median(pixels[pixels[:, 0] >= np.median(pixels[:, 0])], axis=0)
+
+
+def drawn_shut(image: np.ndarray, upper: np.ndarray, lower: np.ndarray) -> bool:
+    """Is this line-art eye drawn shut: one stroke with the same skin above and below it,
+    no eye white or iris between the lids?
+
+    What is drawn around the eye is everything that is not that skin: darker (ink, iris),
+    whiter (the eye's white, catchlights) or of another hue (a coloured iris), connected to
+    the eye's outline. An open eye shows it tall through its middle, with its white or a
+    lighter iris; a shut one is as thin as a stroke and all ink, but for a glint. (A small
+    eye drawn in nothing but ink, no taller than a stroke, reads as shut too.)
+
+    Parameters
+    ----------
+    image : np.ndarray [shape=(h, w, 3), dtype=uint8, RGB]
+        The picture (meant for line art; photos' skin is too uneven to tell).
+    upper, lower : np.ndarray [shape=(n, 2)]
+        The eye's upper and lower lid, corner to corner, in image pixels.
+    """
+    width = float(np.linalg.norm(upper[-1] - upper[0]))
+    outline = np.vstack([upper, lower[::-1]])
+    (ox0, oy0), (ox1, oy1) = outline.min(0), outline.max(0)
+    if width < 4:
+        return False
+    h, w = image.shape[:2]
+    x0, y0 = int(max(0, np.floor(ox0 - 0.5 * width))), int(max(0, np.floor(oy0 - 0.5 * width)))
+    x1, y1 = int(min(w, np.ceil(ox1 + 0.5 * width))), int(min(h, np.ceil(oy1 + 0.5 * width)))
+    lab = _lab(image[y0:y1, x0:x1])
+    # Skin across the middle of the eye: on the lid above it and on the cheek below it.
+    inset = 0.15 * width
+    above = _skin_band(lab, ox0 + inset - x0, ox1 - inset - x0, oy0 - 0.45 * width - y0, oy0 - 0.2 * width - y0)
+    below = _skin_band(lab, ox0 + inset - x0, ox1 - inset - x0, oy1 + 0.15 * width - y0, oy1 + 0.45 * width - y0)
+    if above is None or below is None or np.linalg.norm(above - below) > SHUT_SKIN:
+        return False
+    skin = (above + below) / 2
+    chroma = np.hypot(lab[..., 1], lab[..., 2])
+    turn = np.degrees(np.arctan2(lab[..., 2], lab[..., 1]) - np.arctan2(skin[2], skin[1]))
+    other_hue = (np.abs((turn + 180) % 360 - 180) > 60) & (chroma > 15)
+    drawn = (lab[..., 0] < skin[0] - 25) | (_whiteness(lab) > float(_whiteness(skin)) + 5) | other_hue
+    inside = np.zeros(drawn.shape, np.uint8)
+    cv2.fillPoly(inside, [np.round(outline - (x0, y0)).astype(np.int32)], 1)
+    _, labels = cv2.connectedComponents(drawn.astype(np.uint8), connectivity=8)
+    touching = np.unique(labels[drawn & (inside > 0)])
+    eye = np.isin(labels, touching[touching > 0])
+    columns = np.arange(int(np.ceil(ox0 + 0.3 * width)), int(ox1 - 0.3 * width) + 1) - x0
+    columns = columns[(columns >= 0) & (columns < eye.shape[1])]
+    if len(columns) == 0:
+        return False
+    height = float(np.median(eye[:, columns].sum(axis=0)))
+    # What an open eye shows besides ink (its white, a lighter iris), a pixel in from its
+    # edges: past the ink's anti-aliasing and a glint drawn on a shut eye.
+    ink = lab[..., 0] < skin[0] - INK_DARKER
+    shows = cv2.erode((eye & ~ink).astype(np.uint8), np.ones((3, 3), np.uint8))
+    return height < SHUT_HEIGHT * width and int(shows.sum()) < SHUT_SHOWS * width**2
+

@@ -24,6 +24,7 @@ __all__ = [
     "erase_mouth",
     "find_own_teeth",
     "fit_lips",
+    "is_line_art",
     "palette_from_image",
     "paint_mouth",
     "read_mouth",
@@ -335,6 +336,12 @@ def _polygon_mask(shape, polygon: np.ndarray) -> np.ndarray:
     return mask.astype(bool)
 
 
+def is_line_art(image: np.ndarray, face: Face) -> bool:
+    """Is ``face`` cel-shaded line art (flat colours and inked outlines), where a drawn
+    part can be recognised by its ink and its flat fills?"""
+    return face.style == "drawn" and style_features(image, face.box)["flat"] >= FLAT_SHADING
+
+
 def read_mouth(image: np.ndarray, face: Face) -> tuple:
     """Read from the picture how to paint ``face``'s mouth.
 
@@ -355,7 +362,7 @@ def read_mouth(image: np.ndarray, face: Face) -> tuple:
     lm = face.landmarks[:, :2]
     outer = np.vstack([lm[topo.LIPS_UPPER_OUTER], lm[topo.LIPS_LOWER_OUTER][::-1]])
     line_art = None
-    if face.style == "drawn" and style_features(image, face.box)["flat"] >= FLAT_SHADING:
+    if is_line_art(image, face):
         # A line-art mouth is replaced, not overlaid: the picture's own is erased whenever
         # the face leaves it, and the painted one, on lips fitted to it, takes its ink.
         width = float(np.linalg.norm(lm[topo.MOUTH_CORNER_LEFT] - lm[topo.MOUTH_CORNER_RIGHT]))

@@ -95,6 +95,7 @@ class FaceRig:
     slot: dict  # name -> vertex indices of the groups the pose moves, and of the eyes' fixed rings
     lids: str = "squash"  # "squash" (photos), "paint" (big drawn eyes), "still" (eyes unknown)
     still_eyes: tuple = ()  # "right" and/or "left": eyes hidden from view, never moved
+    shut_eyes: tuple = ()  # eyes drawn shut: no blink, no gaze (their brows still move)
 
     def vertices(self, name: str) -> np.ndarray:
         return self.points[self.slot[name]]
@@ -225,11 +226,12 @@ def _check_size(face: Face, lm: np.ndarray) -> None:
         )
 
 
-def build_rig(face: Face, *, image_shape: tuple, whole_face: bool) -> FaceRig:
+def build_rig(face: Face, *, image_shape: tuple, whole_face: bool, shut_eyes: tuple = ()) -> FaceRig:
     """Build the mesh for ``face`` (landmarks already in output pixels).
 
     ``whole_face=False`` rigs only the lower face (standard mode: nothing above the nose
-    may change); ``True`` also rigs eyes and brows (vivid mode).
+    may change); ``True`` also rigs eyes and brows (vivid mode). ``shut_eyes`` names the
+    eyes ("right", "left") the picture shows shut (see _eyes.drawn_shut).
     """
     height, width = image_shape[:2]
     lm = face.landmarks[:, :2].astype(np.float64)
@@ -300,6 +302,7 @@ def build_rig(face: Face, *, image_shape: tuple, whole_face: bool) -> FaceRig:
     rig = FaceRig(
         lids=_lid_style(face, lm),
         still_eyes=_hidden_eyes(lm),
+        shut_eyes=tuple(shut_eyes),
         points=points,
         landmark_ids=ids,
         triangles=np.zeros((0, 3), np.int32),
@@ -396,8 +399,10 @@ def _pose_eyes(rig: FaceRig, pose: Pose, pts: np.ndarray) -> None:
         upper, lower, iris = s[f"{side}_upper_lid"], s[f"{side}_lower_lid"], s[f"{side}_iris"]
         # Lids meet a little below the middle: the upper lid does most of the work.
         # Only photo-like eyes squash; big drawn eyes get painted lids (see _eyes.py) and
-        # eyes rigged from bare points stay still rather than smear.
-        if rig.lids == "squash":
+        # eyes rigged from bare points stay still rather than smear. An eye drawn shut has
+        # no lids to close and no iris to turn.
+        shut = side in rig.shut_eyes
+        if rig.lids == "squash" and not shut:
             meet = rest[upper] + 0.8 * (rest[lower] - rest[upper])
             pts[upper] += pose.blink * (meet - rest[upper])
             pts[lower] += pose.blink * (meet - rest[lower])
@@ -413,4 +418,5 @@ def _pose_eyes(rig: FaceRig, pose: Pose, pts: np.ndarray) -> None:
         brow = s[f"{side}_brow"]
         lift = pose.brow * 0.22 * rig.eye_width
         pts[brow] -= lift * down
-        pts[upper] -= 0.25 * lift * down * (1 - pose.blink)
+        if not shut:
+            pts[upper] -= 0.25 * lift * down * (1 - pose.blink)

@@ -25,7 +25,9 @@ SPREAD_RATE = 22.0  # spread runs -1..1, so the same share of its range per fram
 DETAIL_RATE = 11.0  # fv, tongue
 PAUSE = 0.5  # seconds of a closed, quiet mouth before it rests on the picture's own
 EASE = 0.16  # seconds to ease into and out of the rest
-QUIET = 0.04  # opening (fraction of the widest) below which the mouth counts as closed
+# Opening (fraction of the widest) below which the mouth counts as closed: the learned
+# mouth holds the lips a hair apart in silence (0.04-0.07), shut enough to rest.
+QUIET = 0.08
 CLOSURE = 0.5  # press at which lips shut at once
 
 

@@ -136,11 +136,15 @@ class StageAnimator:
         characters is painted in from around them.
     sharp_boxes : list of (x0, y0, x1, y1), optional
         Where fine detail matters most (the faces, already resampled by their own warps):
-        warped with a Lanczos kernel there (the faces are resampled a second time: a
-        bicubic pass kept 0.68 of their eyes' detail, this one 0.73), bilinearly elsewhere.
+        warped bicubically there, bilinearly elsewhere. The faces are resampled a second
+        time; on the portrait (eyes, cheeks, chin: detail kept against the picture) a
+        bicubic pass keeps 0.83, 0.82, 0.77, a Lanczos one 0.84, 0.83, 0.79 at 2.7 times
+        the cost, a bilinear one 0.59, 0.56, 0.52.
     """
 
-    def __init__(self, image: np.ndarray, mask: np.ndarray, *, backdrop: tuple | None = None, sharp_boxes=()):
+    def __init__(
+        self, image: np.ndarray, mask: np.ndarray, *, backdrop: tuple | None = None, sharp_boxes=(), finest_boxes=()
+    ):
         height, width = image.shape[:2]
         self.size = (width, height)
         mask = np.clip(mask, 0, 1).astype(np.float32)
@@ -157,7 +161,8 @@ class StageAnimator:
         ys, xs = np.nonzero(self.alpha)
         # Corners of the characters' box: only there can the character layer show.
         self.extent = _corners((xs.min(), ys.min(), xs.max() + 1, ys.max() + 1)) if len(xs) else None
-        self.sharp = [_corners(box) for box in sharp_boxes]
+        self.sharp = [(_corners(box), cv2.INTER_CUBIC) for box in sharp_boxes]
+        self.sharp += [(_corners(box), cv2.INTER_LANCZOS4) for box in finest_boxes]
 
     def apply(self, frame: np.ndarray, pose: BodyPose) -> np.ndarray:
         """The frame [shape=(h, w, 3), uint8, RGB] seen through this pose's body and camera."""
@@ -176,10 +181,10 @@ class StageAnimator:
         person = _warp(frame, person_m, (x0, y0, x1, y1), cv2.INTER_LINEAR)
         alpha = _warp(self.alpha, person_m, (x0, y0, x1, y1), cv2.INTER_LINEAR).astype(np.float32)
         alpha *= 1 / 255
-        for corners in self.sharp:
+        for corners, kernel in self.sharp:
             sx0, sy0, sx1, sy1 = _placed(corners, person_m, (x0, y0, x1, y1))
             if sx1 - sx0 > 2 * SHARP_FEATHER and sy1 - sy0 > 2 * SHARP_FEATHER:
-                sharp = _warp(frame, person_m, (sx0, sy0, sx1, sy1), cv2.INTER_LANCZOS4)
+                sharp = _warp(frame, person_m, (sx0, sy0, sx1, sy1), kernel)
                 view = person[sy0 - y0 : sy1 - y0, sx0 - x0 : sx1 - x0]
                 view[:] = cv2.blendLinear(sharp, view, *edge_feather(sx1 - sx0, sy1 - sy0, ramp=SHARP_FEATHER))
         out[y0:y1, x0:x1] = cv2.blendLinear(person, out[y0:y1, x0:x1], alpha, 1.0 - alpha)

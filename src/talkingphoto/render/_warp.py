@@ -137,17 +137,25 @@ def mesh_displacement(
     # Work in coarse pixel units: dst scaled down, src kept in image units.
     coarse_dst = (np.asarray(dst, dtype=np.float64) - start) / step
     table, tri_id = _rasterise(np.asarray(src, dtype=np.float64), coarse_dst, triangles, shape=coarse_shape)
-    xs, ys = identity_maps(*coarse_shape)
-    a = table[tri_id]  # one gather instead of masked indexing: ~2x faster
+    # Each triangle's affine minus the sample's own position (x * step + start): source
+    # position minus output position, in image pixels. Outside every triangle (the last
+    # row or column, past the mesh's border anchors) nothing moves.
+    moved = table.astype(np.float64)
+    moved[:, [0, 4]] -= step
+    moved[:, [2, 5]] -= start
+    moved[0] = 0.0
+    coefficients = np.ascontiguousarray(moved.T, dtype=np.float32)
+    xs = np.arange(coarse_shape[1], dtype=np.float32)
+    ys = np.arange(coarse_shape[0], dtype=np.float32)[:, None]
     field = np.empty(coarse_shape + (2,), np.float32)
-    # Source position minus the sample's own position, in image pixels.
-    field[..., 0] = a[..., 0] * xs + a[..., 1] * ys + a[..., 2] - (xs * step + np.float32(start[0]))
-    field[..., 1] = a[..., 3] * xs + a[..., 4] * ys + a[..., 5] - (ys * step + np.float32(start[1]))
-    covered = tri_id > 0
-    # Samples outside every triangle (the last row or column, past the mesh's border
-    # anchors) hold coarse-pixel identities, not source positions: they do not move.
-    field[~covered] = 0.0
-    return field, covered
+    for axis, (kx, ky, k1) in enumerate(((0, 1, 2), (3, 4, 5))):
+        # One gather per coefficient, broadcast against the row and the column.
+        out = coefficients[kx].take(tri_id)
+        out *= xs
+        out += coefficients[ky].take(tri_id) * ys
+        out += coefficients[k1].take(tri_id)
+        field[..., axis] = out
+    return field, tri_id > 0
 
 
 def _rasterise(src: np.ndarray, dst: np.ndarray, triangles: np.ndarray, *, shape: tuple) -> tuple:
