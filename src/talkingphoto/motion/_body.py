@@ -70,12 +70,13 @@ def _camera(rng: np.random.Generator, n: int, *, fps: float, intensity: float) -
     return zoom, intensity * pan_x, intensity * pan_y
 
 
-def body_motion(prosody: Prosody, *, seed: int = 0, intensity: float = 1.0) -> BodyMotion:
+def body_motion(prosody: Prosody, *, seed: int = 0, strength: float = 1.0) -> BodyMotion:
     """Body and camera for a speaking character, driven by ``prosody``.
 
     Emphasis (loud or high peaks) leans the speaker in and tips the body a little to one
     side, a different side each time; between phrases the body settles and breathes.
     """
+    intensity = strength
     rng = np.random.default_rng(seed + 7919)  # independent of the face's generator
     n, fps = prosody.n_frames, prosody.fps
     speaking, _, _, emphasis = speech_dynamics(prosody)
