@@ -20,9 +20,11 @@ the face mesh, and prints per video:
   gradient, in percent: a straight line beside the head bends by about that slope).
 
 Then master mode on a 1280x720 frame holding the bundled portrait: how far breathing
-lifts the shoulders (px, from the stage's transforms at mediapipe pose's shoulder points),
-how far sway moves the head, and the camera's travel over the first 10 s (zoom change and
-how far the face moves on screen). ``--out`` keeps the videos.
+lifts the shoulders (px, from the stage's transforms at mediapipe pose's shoulder points)
+and the top of the head, how far sway moves the head, and the camera's travel over the
+first 10 s: zoom change, how far the face moves on screen, and how far the background's
+top-left corner moves (the camera zooms in on the face, so the frame's edges travel
+most). ``--out`` keeps the videos.
 """
 
 import argparse
@@ -170,12 +172,14 @@ def _master(strengths: list, audio: Path, workdir: Path) -> None:
     cv2.imwrite(str(picture), cv2.cvtColor(canvas, cv2.COLOR_RGB2BGR))
     shoulders = _shoulders(canvas)
     print(f"\nmaster at 1280x720 (shoulders found at y = {shoulders[:, 1].round().astype(int).tolist()})")
-    print(f"{'motion':>6s} {'shoulder rise':>13s} {'sway at head':>12s} {'zoom 0-10 s':>11s} {'face travel 0-10 s':>18s}")
+    print(f"{'motion':>6s} {'shoulder (head) rise':>20s} {'sway at head':>12s} {'zoom 0-10 s':>11s}"
+          f" {'face moves':>13s} {'picture corner moves':>20s}")  # fmt: skip
     for strength in strengths:
         job = Job.single(picture, workdir / "master.mp4", audio=audio, mode="master", motion=strength)
         scene = build_scene(job)
         stage = scene.stage
-        anchors = dict(size=stage.animator.size, pivot=stage.animator.pivot, chest=stage.animator.chest)
+        a = stage.animator
+        anchors = dict(size=a.size, pivot=a.pivot, chest=a.chest, focus=a.focus)
         face = np.array([scene.speaker.box[0] + scene.speaker.box[2] / 2, scene.speaker.box[1] + scene.speaker.box[3] / 2])
 
         def placed(pose, point):
@@ -183,17 +187,24 @@ def _master(strengths: list, audio: Path, workdir: Path) -> None:
             return person[:, :2] @ point + person[:, 2]
 
         n = min(stage.motion.n_frames, int(10 * scene.fps))
-        rise, sway, screen = [], [], []
+        rise, lift, sway, screen, corner = [], [], [], [], []
+        top = np.array([face[0], scene.speaker.box[1]])  # the top of the head
         for i in range(n):
             pose = stage.pose(i)
-            rise.append(np.mean([placed(replace(pose, breath=0.0), p)[1] - placed(pose, p)[1] for p in shoulders]))
+            still = replace(pose, breath=0.0)
+            rise.append(np.mean([placed(still, p)[1] - placed(pose, p)[1] for p in shoulders]))
+            lift.append(placed(still, top)[1] - placed(pose, top)[1])
             sway.append(placed(pose, face)[0] - placed(replace(pose, sway=0.0), face)[0])
             screen.append(placed(pose, face))
-        screen = np.array(screen)
+            # Where the picture's corner (beside the head, background) lands: the camera alone.
+            _, background = stage_matrices(pose, **anchors)
+            corner.append(background[:, 2].copy())
+        screen, corner = np.array(screen), np.array(corner)
         zoom = stage.motion.zoom[:n]
         print(
-            f"{strength:6g} {np.ptp(rise):10.1f} px {np.ptp(sway):9.1f} px {100 * (zoom[-1] / zoom[0] - 1):9.1f} %"
-            f" {np.linalg.norm(screen[-1] - screen[0]):10.1f} px (max {np.linalg.norm(screen - screen[0], axis=1).max():.1f})"
+            f"{strength:6g} {np.ptp(rise):8.1f} px ({np.ptp(lift):4.1f}) {np.ptp(sway):9.1f} px"
+            f" {100 * (zoom[-1] / zoom[0] - 1):9.1f} % {np.linalg.norm(screen[-1] - screen[0]):10.1f} px"
+            f" {np.linalg.norm(corner[-1] - corner[0]):14.1f} px"
         )
 
 

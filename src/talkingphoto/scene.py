@@ -332,5 +332,7 @@ def _stage(image: np.ndarray, faces: list, voice, *, alpha: np.ndarray | None, s
     backdrop = CUTOUT_BACKDROP if has_cutout(alpha) else None
     # Keep the faces sharp (eyes, brows, lips), with a little margin for the feathered edge.
     heads = [(x - w / 10, y - h / 10, x + w * 1.1, y + h * 1.1) for x, y, w, h in (f.box for f in faces)]
-    animator = StageAnimator(image, mask, backdrop=backdrop, sharp_boxes=heads)
+    # The camera moves in on the faces: the middle of their boxes.
+    focus = np.mean([(x + w / 2, y + h / 2) for x, y, w, h in (f.box for f in faces)], axis=0)
+    animator = StageAnimator(image, mask, backdrop=backdrop, sharp_boxes=heads, focus=tuple(focus))
     return Stage(animator, body_motion(voice, seed=seed, strength=strength))

@@ -196,8 +196,8 @@ def _phrase_gestures(rng, dynamics, n: int, *, fps: float, peaks: list) -> list:
     """Head pose events (start s, seconds, (yaw, pitch, roll) degrees) of a speaking voice.
 
     A phrase starts with a new pose, just before the voice; long phrases take another
-    every 0.9-3 s, on a stressed syllable when one is near; a pause settles the head
-    back to about a third of its pose, slowly.
+    every 0.9-3 s, on a stressed syllable when one is near (but not in the last second);
+    a pause settles the head back to a quarter of its pose or so, slowly.
     """
     speaking, _, high, _ = dynamics
     events = []
@@ -222,13 +222,13 @@ def _phrase_gestures(rng, dynamics, n: int, *, fps: float, peaks: list) -> list:
         t0, t1 = start / fps, stop / fps
         new_pose(max(0.0, t0 - 0.15), start)
         t = t0 + rng.uniform(0.9, 3.0)
-        while t < t1 - 0.6:
+        while t < t1 - 1.2:  # no new pose just before the phrase ends: the head settles then
             near = peak_times[np.abs(peak_times - t) < 0.3] if len(peak_times) else peak_times
             if len(near):
                 t = float(near[np.argmin(np.abs(near - t))]) - 0.1
             new_pose(t, int(t * fps))
             t += rng.uniform(0.9, 3.0)
-        calm = rng.uniform(0.2, 0.45)
+        calm = rng.uniform(0.15, 0.4)
         yaw, roll = calm * yaw, calm * roll
         events.append((t1, rng.uniform(0.9, 1.4), (yaw, 0.0, roll)))
     return events
