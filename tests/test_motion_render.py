@@ -51,5 +51,11 @@ def test_motion_zero_keeps_the_head_still(real_data, tmp_path):
     scene = build_scene(Job.single(image, tmp_path / "o.mp4", audio=audio, mode="vivid", motion=0.0))
     motion = scene.actors[0].motion
     assert not np.any(motion.yaw) and not np.any(motion.pitch) and not np.any(motion.roll)
-    noses = np.array([_nose(frame_at(scene, i)) for i in (0, scene.n_frames // 2, scene.n_frames - 1)])
-    assert np.linalg.norm(noses - noses[0], axis=1).max() < 1.5  # the mesh's own wobble
+    # The face's own region (mouth, eyes, brows) moves; not one pixel of the rest of the
+    # head (hair, ears, collar) does. (The face's warp is computed every other pixel and
+    # may reach one pixel past its region.)
+    x0, y0, x1, y1 = scene.actors[0].animator.rig.roi
+    outside = np.ones(scene.image.shape[:2], bool)
+    outside[y0 - 2 : y1 + 2, x0 - 2 : x1 + 2] = False
+    for i in (0, scene.n_frames // 3, scene.n_frames // 2):
+        np.testing.assert_array_equal(frame_at(scene, i)[outside], scene.image[outside])
