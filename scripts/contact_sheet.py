@@ -130,9 +130,10 @@ def eye_sheet(scene, *, zoom: int = 4) -> np.ndarray:
     return np.vstack(rows)
 
 
-def edge_sheet(scene, *, zoom: int = 4) -> np.ndarray:
-    """Rows of 4x crops where a moving head could tear (hair, both sides, collar, the
-    picture's nearest edge): the picture, the largest turn, the largest tilt."""
+def edge_sheet(scene, *, tile: int = 240) -> np.ndarray:
+    """Rows of crops where a moving head could tear (hair, both sides, collar, the
+    picture's nearest edge), magnified at least 4x (nearest neighbour) to ``tile`` pixels:
+    the picture, the largest turn, the largest tilt."""
     from talkingphoto.characters import topology as topo
     from talkingphoto.pipeline import frame_at
 
@@ -146,7 +147,8 @@ def edge_sheet(scene, *, zoom: int = 4) -> np.ndarray:
     (ox0, oy0), (ox1, oy1) = oval.min(0), oval.max(0)
     fw, fh = ox1 - ox0, oy1 - oy0
     eye_y = lm[np.r_[topo.EYES_ALL]][:, 1].mean()
-    side = int(max(24, 0.3 * fw))
+    side = int(max(48, 0.35 * fw))
+    zoom = max(4, tile // side)
     h, w = scene.image.shape[:2]
     spots = {
         "hair": ((ox0 + ox1) / 2, oy0 - 0.25 * fh),
@@ -169,10 +171,9 @@ def edge_sheet(scene, *, zoom: int = 4) -> np.ndarray:
         tiles = []
         for label, frame in frames:
             crop = cv2.resize(frame[y0 : y0 + side, x0 : x0 + side], None, fx=zoom, fy=zoom, interpolation=cv2.INTER_NEAREST)
-            text = f"{name}: {label}"
-            cv2.putText(crop, text, (6, 22), cv2.FONT_HERSHEY_SIMPLEX, 0.55, (0, 0, 0), 3, cv2.LINE_AA)
-            cv2.putText(crop, text, (6, 22), cv2.FONT_HERSHEY_SIMPLEX, 0.55, (255, 255, 255), 1, cv2.LINE_AA)
-            tiles.append(crop)
+            caption = np.zeros((26, crop.shape[1], 3), np.uint8)  # above the crop, hiding none of it
+            cv2.putText(caption, f"{name}: {label}", (6, 18), cv2.FONT_HERSHEY_SIMPLEX, 0.5, (255, 255, 255), 1, cv2.LINE_AA)
+            tiles.append(np.vstack([caption, crop]))
         rows.append(np.hstack(tiles))
     return np.vstack(rows)
 
