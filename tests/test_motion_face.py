@@ -123,6 +123,8 @@ def test_eyes_on_the_camera_turn_against_the_head_and_never_wander():
     np.testing.assert_allclose(face.gaze_y, np.clip(-GAZE_HOLD * np.sin(np.radians(face.pitch)), -1, 1), atol=1e-5)
     with pytest.raises(ParameterError, match="gaze must be one of camera, wander, got 'up'"):
         face_motion(_speech(5.0), gaze="up")
+    with pytest.raises(ParameterError, match="motion must be 0 or more"):
+        idle_motion(50, fps=FPS, strength=-1.0)
 
 
 def test_listeners_turn_towards_whoever_speaks():

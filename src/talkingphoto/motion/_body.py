@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..errors import ParameterError
 from ._envelope import attack_release, smooth_noise, speech_dynamics
 from ._tracks import Prosody
 
@@ -89,6 +90,8 @@ def body_motion(prosody: Prosody, *, seed: int = 0, strength: float = 1.0) -> Bo
     side, a different side each time; between phrases the body settles and breathes.
     ``strength`` (0..2) scales breathing, sway, lean and the camera's travel.
     """
+    if not strength >= 0:
+        raise ParameterError(f"must be 0 or more (1 = default), got {strength}", option="motion")
     rng = np.random.default_rng(seed + 7919)  # independent of the face's generator
     n, fps = prosody.n_frames, prosody.fps
     speaking, _, _, emphasis = speech_dynamics(prosody)

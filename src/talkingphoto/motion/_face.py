@@ -10,7 +10,9 @@ nothing repeats with a period. ``strength`` scales head and brow motion (0 = sti
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.ndimage import gaussian_filter1d
 
+from ..errors import ParameterError
 from ._envelope import attack_release, smooth_noise, speech_dynamics
 from ._tracks import Prosody
 
@@ -21,8 +23,8 @@ GAZES = ("camera", "wander")
 # side (a third of that on average: the largest turns are the rarest), its tilt up to
 # about ROLL_SPAN; nods reach NOD_DEPTH on the strongest accents.
 YAW_SPAN, ROLL_SPAN, PITCH_SPAN, NOD_DEPTH = 9.0, 1.0, 1.2, 3.0
-# Soft limits at any strength, degrees: a tilt moves the whole head about the neck, so it
-# stays smallest.
+# Soft limits at any strength, degrees: a tilt moves the head's whole outline (a turn or a
+# nod mostly the face inside it), so it stays smallest.
 MAX_YAW, MAX_PITCH, MAX_ROLL = 14.0, 8.0, 4.5
 # Eyes that hold the camera turn against the head: the iris moves about its eyeball's
 # radius (two iris radii) times the sine of the turn, in units of the gaze's reach
@@ -241,8 +243,6 @@ def _head(
     little drift (scaled by ``liveliness``, 0..1) so that a held pose is never frozen, a
     turn towards ``look_at`` (see :func:`_eyes`) and breathing; all scaled by
     ``strength``, limited, and scaled by ``room``."""
-    from scipy.ndimage import gaussian_filter1d
-
     poses = _glide(n, events, fps=fps) if events else np.zeros((n, 3))
     drift = [s * liveliness * smooth_noise(rng, n, fps=fps, cutoff_hz=0.5) for s in (0.35, 0.25, 0.2)]
     if look_at is not None:  # the head follows the eyes to whoever speaks, over about a second
@@ -251,10 +251,9 @@ def _head(
     # Breathing: a slow rise and fall of the head, each breath a little longer or shorter.
     rate = 0.22 * (1 + 0.15 * smooth_noise(rng, n, fps=fps, cutoff_hz=0.1))
     shift_y = 0.003 * np.sin(rng.uniform(0, 2 * np.pi) + 2 * np.pi * np.cumsum(rate) / fps)
-    yaw, pitch, roll = (
-        limit * np.tanh(strength * track / limit)  # soft: a peak is rounded off, never flattened
-        for track, limit in ((poses[:, 0] + drift[0], MAX_YAW), (poses[:, 1] + nods + drift[1], MAX_PITCH), (poses[:, 2] + drift[2], MAX_ROLL))
-    )
+    tracks = ((poses[:, 0] + drift[0], MAX_YAW), (poses[:, 1] + nods + drift[1], MAX_PITCH), (poses[:, 2] + drift[2], MAX_ROLL))
+    # Soft limits: a peak is rounded off, never flattened.
+    yaw, pitch, roll = (limit * np.tanh(strength * track / limit) for track, limit in tracks)
     return room * yaw, room * pitch, room * roll, room * strength * shift_x, room * strength * shift_y
 
 
@@ -263,8 +262,6 @@ def _eyes(rng, n: int, *, fps: float, yaw: np.ndarray, pitch: np.ndarray, gaze: 
     the head; with ``"wander"`` they also glance about (``amplitude``) and towards
     ``look_at`` [shape=(n_frames,), -1..1], as a listener looks at whoever speaks."""
     if gaze not in GAZES:
-        from ..errors import ParameterError
-
         raise ParameterError(f"must be one of {', '.join(GAZES)}, got {gaze!r}", option="gaze")
     hold_x = -GAZE_HOLD * np.sin(np.radians(yaw))
     hold_y = -GAZE_HOLD * np.sin(np.radians(pitch))
@@ -301,13 +298,15 @@ def face_motion(
     blink_rate : float or None
         Blinks a minute; None blinks naturally (about 19 a minute, more at phrase ends).
     gaze : {"wander", "camera"}
-        See :func:`_eyes`.
+        wander: the eyes glance about (and follow ``look_at``); camera: they hold the
+        viewer's eye, turning against the head.
     look_at : np.ndarray [shape=(n_frames,), -1..1], optional
         Steers the gaze sideways, as in :func:`idle_motion`.
     room : float, 0..1
         Share of the head motion the picture allows (render.HeadWarp.room): less for a
         head near the picture's edge.
     """
+    _check_scales(strength, room)
     rng = np.random.default_rng(seed)
     n, fps = prosody.n_frames, prosody.fps
     dynamics = speech_dynamics(prosody)
@@ -343,6 +342,7 @@ def idle_motion(
     ``look_at`` [shape=(n_frames,), -1..1] optionally turns the listener (head a little,
     eyes more) towards whoever is speaking. Other parameters as in :func:`face_motion`.
     """
+    _check_scales(strength, room)
     rng = np.random.default_rng(seed)
     n = n_frames
     look = np.zeros(n) if look_at is None else np.asarray(look_at, dtype=float)
@@ -422,6 +422,13 @@ def conversation_motion(
         else:
             motions[index] = idle_motion(n_frames, fps=fps, seed=seed + index, look_at=look, **options)
     return motions
+
+
+def _check_scales(strength: float, room: float) -> None:
+    if not strength >= 0:
+        raise ParameterError(f"must be 0 or more (1 = default), got {strength}", option="motion")
+    if not 0 <= room <= 1:
+        raise ParameterError(f"room must be between 0 and 1, got {room}")
 
 
 def _pack(fps, *tracks) -> FaceMotion:
