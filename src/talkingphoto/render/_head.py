@@ -1,8 +1,10 @@
 """Head motion as a smooth dense warp that uses the face's depth.
 
-A yaw moves the nose further than the cheeks and leaves the hair outline nearly still,
-so a turn looks like a turn and not a shear. The motion fades smoothly to nothing across
-the neck and the background around the head, so there is no seam to hide.
+A yaw or a nod moves the nose further than the cheeks and leaves the hair outline nearly
+still, so a turn looks like a turn and not a shear, and the background beside the head
+does not follow it. A tilt moves the whole head; it fades smoothly to nothing across the
+neck and the background around the head, so there is no seam to hide. A head whose
+surroundings the picture's edge cuts short moves less (HeadWarp.room).
 """
 
 from dataclasses import dataclass, replace
@@ -192,9 +194,9 @@ def build_head_warp(face: Face, *, image_shape: tuple) -> HeadWarp:
         border=border.astype(np.float32),
     )
     # Judged around the head, where the picture's edge can cut the fading motion short.
-    around = warp.weight < 1
-    free = _steepest(warp, warp._motion(**REFERENCE_POSE, border=None), around)
-    here = _steepest(warp, warp.motion(**REFERENCE_POSE), around)
+    ring = warp.weight < 1
+    free = _steepest(warp, warp._motion(**REFERENCE_POSE, border=None), ring)
+    here = _steepest(warp, warp.motion(**REFERENCE_POSE), ring)
     return replace(warp, room=float(np.clip(free / max(here, 1e-9), LEAST_ROOM, 1.0)))
 
 
@@ -202,8 +204,8 @@ def _steepest(warp: HeadWarp, motion: np.ndarray, where: np.ndarray) -> float:
     """The largest stretch or shear of ``motion`` (see HeadWarp.motion) at the grid nodes
     ``where`` [shape=(gh, gw), bool]: the largest singular value of its gradient, pixels
     per pixel."""
-    step_y = float(warp.grid_y[1, 0] - warp.grid_y[0, 0]) if warp.grid_y.shape[0] > 1 else 1.0
-    step_x = float(warp.grid_x[0, 1] - warp.grid_x[0, 0]) if warp.grid_x.shape[1] > 1 else 1.0
+    step_y = float(warp.grid_y[1, 0] - warp.grid_y[0, 0])  # the grid has at least two nodes a side
+    step_x = float(warp.grid_x[0, 1] - warp.grid_x[0, 0])
     columns = [np.stack(np.gradient(motion[..., k].astype(np.float64), step_y, step_x)[::-1], axis=-1) for k in range(2)]
     stretch = np.linalg.norm(np.stack(columns, axis=-2), ord=2, axis=(-2, -1))
     return float(stretch[where].max(initial=0.0))
