@@ -143,3 +143,8 @@ def test_listeners_turn_towards_whoever_speaks():
     assert middle.yaw[first].mean() < middle.yaw[second].mean() - 2.0
     assert middle.gaze_x[first].mean() < middle.gaze_x[second].mean() - 0.5
     assert motions[1].yaw[first].mean() < motions[1].yaw[second].mean()  # the right one listens leftwards first
+    # Holding the camera, a listener keeps head and eyes with the viewer: the same head
+    # motion but for the turn towards the speaker.
+    facing = conversation_motion(speaking, voices, centres={0: 100.0, 1: 400.0, 2: 250.0}, seed=0, gaze="camera")
+    turn = middle.yaw - facing[2].yaw
+    assert turn[first].mean() < -2.0 and turn[second].mean() > 2.0 and np.abs(turn[t < 1.5]).max() < 0.1

@@ -257,6 +257,11 @@ def _head(
     return room * yaw, room * pitch, room * roll, room * strength * shift_x, room * strength * shift_y
 
 
+def _turning(look_at, gaze: str):
+    """Where the head turns to: whoever speaks, unless the eyes hold the camera."""
+    return look_at if gaze == "wander" else None
+
+
 def _eyes(rng, n: int, *, fps: float, yaw: np.ndarray, pitch: np.ndarray, gaze: str, amplitude: float, look_at) -> tuple:
     """(gaze_x, gaze_y): with ``gaze="camera"`` the eyes hold the viewer's, turning against
     the head; with ``"wander"`` they also glance about (``amplitude``) and towards
@@ -315,7 +320,7 @@ def face_motion(
     events = _phrase_gestures(rng, dynamics, n, fps=fps, peaks=peaks)
     nods = _nods(rng, peaks, weights, n, fps=fps)
     yaw, pitch, roll, shift_x, shift_y = _head(
-        rng, n, fps=fps, events=events, nods=nods, liveliness=0.5 + 0.5 * speaking, look_at=look_at, strength=strength, room=room
+        rng, n, fps=fps, events=events, nods=nods, liveliness=0.5 + 0.5 * speaking, look_at=_turning(look_at, gaze), strength=strength, room=room
     )
     brow = strength * attack_release(np.where(emphasis > 0.35, emphasis, 0.0), attack=0.08 * fps, release=0.45 * fps)
 
@@ -362,7 +367,7 @@ def idle_motion(
             nods += 0.5 * NOD_DEPTH * rng.uniform(0.6, 1.0) * np.where(dt > 0, dt * np.exp(1 - dt), 0.0)
         t += rng.uniform(3.0, 7.0)
     yaw, pitch, roll, shift_x, shift_y = _head(
-        rng, n, fps=fps, events=events, nods=nods, liveliness=np.full(n, 0.5), look_at=look_at, strength=strength, room=room
+        rng, n, fps=fps, events=events, nods=nods, liveliness=np.full(n, 0.5), look_at=_turning(look_at, gaze), strength=strength, room=room
     )
     blink = _blink_track(rng, n, fps=fps, pause_onsets=np.array([]), rate=blink_rate)
     gaze_x, gaze_y = _eyes(rng, n, fps=fps, yaw=yaw, pitch=pitch, gaze=gaze, amplitude=0.35, look_at=look_at)
