@@ -66,7 +66,9 @@ def _moved_box(scene, i: int, box: tuple) -> tuple:
     from talkingphoto.render import stage_matrices
 
     animator = scene.stage.animator
-    person, _ = stage_matrices(scene.stage.pose(i), size=animator.size, pivot=animator.pivot, chest=animator.chest)
+    person, _ = stage_matrices(
+        scene.stage.pose(i), size=animator.size, pivot=animator.pivot, chest=animator.chest, focus=animator.focus
+    )
     x0, y0, x1, y1 = box
     centre = person[:, :2] @ [(x0 + x1) / 2, (y0 + y1) / 2] + person[:, 2]
     half = np.array([x1 - x0, y1 - y0]) / 2

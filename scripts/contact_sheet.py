@@ -2,13 +2,19 @@
 and in master mode the body and camera (whole frames).
 
     .venv/bin/python scripts/contact_sheet.py IMAGE AUDIO -o sheet.png [--mode vivid] [--face N] [--points F] [--mouth signal]
+    .venv/bin/python scripts/contact_sheet.py IMAGE AUDIO -o sheet.png --whole --motion 2
     .venv/bin/python scripts/contact_sheet.py IMAGE AUDIO -o eyes.png --eyes
+    .venv/bin/python scripts/contact_sheet.py IMAGE AUDIO -o edges.png --edges
 
 Renders only the chosen frames (same scene as `talkingphoto render`), crops around the
 speaker and labels each tile, so a person can judge mouth interior, teeth, seams and
 smearing at a glance. ``--eyes`` instead shows both eyes at 4x (nearest neighbour, every
 pixel visible) through the first full blink, beside the still picture: lids, lashes,
-catchlights, glasses' rims.
+catchlights, glasses' rims. ``--whole`` shows whole frames rather than the face (head turns
+against the picture's frame), ``--motion`` sets the head motion's strength. ``--edges``
+instead shows, at 4x, where a moving head could tear: the hair above it, both sides (ears),
+the collar below the chin and the picture's edge nearest the head, each as in the picture,
+at the largest turn and at the largest tilt.
 """
 
 import argparse
@@ -55,13 +61,20 @@ def pick_stage_frames(stage) -> list:
     ]
 
 
-def sheet(scene, *, tile_height: int = 320, columns: int = 4) -> np.ndarray:
+def sheet(scene, *, tile_height: int = 320, columns: int = 4, whole: bool = False) -> np.ndarray:
     from talkingphoto.pipeline import frame_at
 
     speaker = scene.actors[0]
     h, w = scene.image.shape[:2]
     picks = pick_frames(speaker, scene.n_frames, scene.fps)
-    if scene.stage is None:
+    if scene.stage is None and whole:
+        x0, y0, x1, y1 = 0, 0, w, h
+        motion = speaker.motion
+        if motion is not None:  # the head's extremes, instead of some of the mouth's
+            head = [("turned left", int(np.argmin(motion.yaw))), ("turned right", int(np.argmax(motion.yaw)))]
+            head += [("tilted", int(np.argmax(np.abs(motion.roll)))), ("nodding", int(np.argmax(motion.pitch)))]
+            picks = picks[:2] + head + picks[-6:]
+    elif scene.stage is None:
         x0, y0, x1, y1 = speaker.animator.rig.roi
         pad_x, pad_y = (x1 - x0) // 6, (y1 - y0) // 6
         x0, y0, x1, y1 = max(0, x0 - pad_x), max(0, y0 - pad_y), min(w, x1 + pad_x), min(h, y1 + pad_y)
@@ -117,6 +130,54 @@ def eye_sheet(scene, *, zoom: int = 4) -> np.ndarray:
     return np.vstack(rows)
 
 
+def edge_sheet(scene, *, tile: int = 240) -> np.ndarray:
+    """Rows of crops where a moving head could tear (hair, both sides, collar, the
+    picture's nearest edge), magnified at least 4x (nearest neighbour) to ``tile`` pixels:
+    the picture, the largest turn, the largest tilt."""
+    from talkingphoto.characters import topology as topo
+    from talkingphoto.pipeline import frame_at
+
+    speaker = scene.actors[0]
+    motion = speaker.motion
+    turn, tilt = int(np.argmax(np.abs(motion.yaw))), int(np.argmax(np.abs(motion.roll)))
+    frames = [("picture", scene.image), (f"yaw {motion.yaw[turn]:+.1f} #{turn}", frame_at(scene, turn))]
+    frames.append((f"roll {motion.roll[tilt]:+.1f} #{tilt}", frame_at(scene, tilt)))
+    lm = scene.speaker.landmarks[:, :2]
+    oval = lm[topo.FACE_OVAL]
+    (ox0, oy0), (ox1, oy1) = oval.min(0), oval.max(0)
+    fw, fh = ox1 - ox0, oy1 - oy0
+    eye_y = lm[np.r_[topo.EYES_ALL]][:, 1].mean()
+    side = int(max(48, 0.35 * fw))
+    zoom = max(4, tile // side)
+    h, w = scene.image.shape[:2]
+    spots = {
+        "hair": ((ox0 + ox1) / 2, oy0 - 0.25 * fh),
+        "left side": (ox0 - 0.1 * fw, eye_y),
+        "right side": (ox1 + 0.1 * fw, eye_y),
+        "collar": (lm[topo.CHIN, 0], oy1 + 0.35 * fh),
+    }
+    hx0, hy0, hx1, hy1 = speaker.animator.head.roi
+    gaps = {"left": hx0, "top": hy0, "right": w - hx1, "bottom": h - hy1}
+    nearest = min(gaps, key=gaps.get)
+    centre = ((hx0 + hx1) / 2, (hy0 + hy1) / 2)
+    spots[f"{nearest} edge"] = {
+        "left": (side / 2, eye_y), "right": (w - side / 2, eye_y),
+        "top": (centre[0], side / 2), "bottom": (centre[0], h - side / 2),
+    }[nearest]  # fmt: skip
+    rows = []
+    for name, (cx, cy) in spots.items():
+        x0 = int(np.clip(cx - side / 2, 0, w - side))
+        y0 = int(np.clip(cy - side / 2, 0, h - side))
+        tiles = []
+        for label, frame in frames:
+            crop = cv2.resize(frame[y0 : y0 + side, x0 : x0 + side], None, fx=zoom, fy=zoom, interpolation=cv2.INTER_NEAREST)
+            caption = np.zeros((26, crop.shape[1], 3), np.uint8)  # above the crop, hiding none of it
+            cv2.putText(caption, f"{name}: {label}", (6, 18), cv2.FONT_HERSHEY_SIMPLEX, 0.5, (255, 255, 255), 1, cv2.LINE_AA)
+            tiles.append(np.vstack([caption, crop]))
+        rows.append(np.hstack(tiles))
+    return np.vstack(rows)
+
+
 def main() -> int:
     from talkingphoto.errors import TalkingPhotoError
     from talkingphoto.job import Job
@@ -132,7 +193,10 @@ def main() -> int:
     parser.add_argument("--text")
     parser.add_argument("--voice")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--motion", type=float, default=1.0, help="head motion strength, 0..2")
+    parser.add_argument("--whole", action="store_true", help="whole frames, with the head's extremes")
     parser.add_argument("--eyes", action="store_true", help="4x eye crops through a blink instead")
+    parser.add_argument("--edges", action="store_true", help="4x crops of hair, sides, collar and edge instead")
     parser.add_argument("--mouth", default="model", help="model (default) or signal")
     args = parser.parse_args()
     try:
@@ -147,12 +211,18 @@ def main() -> int:
             voice=args.voice,
             seed=args.seed,
             mouth=args.mouth,
+            motion=args.motion,
         )
         scene = build_scene(job)
     except TalkingPhotoError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    picture = eye_sheet(scene) if args.eyes else sheet(scene)
+    if args.eyes:
+        picture = eye_sheet(scene)
+    elif args.edges:
+        picture = edge_sheet(scene)
+    else:
+        picture = sheet(scene, whole=args.whole)
     cv2.imwrite(str(args.output), cv2.cvtColor(picture, cv2.COLOR_RGB2BGR))
     print(f"wrote {args.output} ({picture.shape[1]}x{picture.shape[0]})")
     return 0

@@ -48,6 +48,23 @@ def test_jsonl_paths_are_relative_to_the_manifest(folder):
     assert third.output.name.startswith("anna_en-us-") and third.output.suffix == ".mp4"
 
 
+def test_motion_columns_reach_each_job_and_name_its_video(folder):
+    manifest = folder / "jobs.csv"
+    manifest.write_text(
+        "image,audio,mode,motion,blink_rate,gaze\n"
+        "inputs/anna.png,inputs/hello.wav,vivid,0,,camera\n"
+        "inputs/anna.png,inputs/hello.wav,vivid,2,30,\n"
+        "inputs/anna.png,inputs/hello.wav,vivid,,,\n"
+    )
+    still, lively, default = (item.job for item in read_manifest(manifest, out_dir=folder / "out"))
+    assert (still.motion.motion, still.motion.gaze, lively.motion.blink_rate) == (0.0, "camera", 30.0)
+    assert [job.output.name for job in (still, lively, default)] == [
+        "anna_hello_vivid_motion0.mp4",
+        "anna_hello_vivid_motion2.mp4",
+        "anna_hello_vivid.mp4",
+    ]
+
+
 def test_csv_cells_become_typed_options(folder):
     manifest = folder / "jobs.csv"
     manifest.write_text(

@@ -150,6 +150,10 @@ def test_options_that_would_be_ignored_are_refused(capsys, inputs, real_data):
     points = inputs["dir"] / "p.json"
     points.write_text("{}")
     _fails(capsys, ["render", image, str(inputs["speech"]), "-o", out, "--points", str(points), "--face", "1"], "not both")
+    line = _fails(capsys, ["render", image, str(inputs["speech"]), "-o", out, "--motion", "1.5"])
+    assert line == "error: --motion moves head, brows and body: use it with --mode vivid or master"
+    _fails(capsys, ["render", image, str(inputs["speech"]), "-o", out, "--mode", "vivid", "--blink-rate", "99"], "--blink-rate must be between 0 and 60")
+    _fails(capsys, ["render", image, str(inputs["speech"]), "-o", out, "--mode", "vivid", "--motion", "3"], "--motion must be between 0")
 
 
 

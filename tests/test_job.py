@@ -84,11 +84,29 @@ def test_with_paths_renames_inputs_for_another_machine(tmp_path):
         ({"face": 0, "points": "p.json"}, "points rig their own face"),
         ({"max_size": 8}, "max_size must be at least 16"),
         ({"max_audio_seconds": 0}, "max_audio_seconds must be positive"),
+        ({"mode": "vivid", "motion": 2.5}, "motion must be between 0 (head still) and 2 (1 = default), got 2.5"),
+        ({"mode": "vivid", "motion": -0.1}, "motion must be between 0"),
+        ({"mode": "vivid", "motion": "lots"}, "motion must be a number"),
+        ({"mode": "vivid", "blink_rate": 90}, "blink_rate must be between 0 and 60 blinks a minute"),
+        ({"mode": "vivid", "gaze": "around"}, "gaze must be one of camera, wander, got 'around'"),
+        ({"motion": 1.5}, "motion moves head, brows and body: use it with --mode vivid or master"),
+        ({"blink_rate": 10}, "blink_rate sets how often the eyes blink: use it with --mode vivid or master"),
+        ({"gaze": "camera"}, "gaze sets where the eyes look: use it with --mode vivid or master"),
     ],
 )
 def test_options_are_checked_once_for_every_front_end(options, message):
     with pytest.raises(ParameterError, match=message.replace("(", r"\(").replace(")", r"\)")):
         split_options(options)
+
+
+def test_motion_controls_reach_the_job_from_flat_options_and_json():
+    job = Job.single("a.png", "o.mp4", audio="x.wav", mode="master", motion=0.0, blink_rate=30, gaze="camera")
+    assert (job.motion.motion, job.motion.blink_rate, job.motion.gaze) == (0.0, 30, "camera")
+    again = Job.from_dict(job.to_dict())
+    assert again.motion == job.motion
+    # Manifest cells are text; the defaults stand for standard mode too.
+    assert read_options({"motion": "1.5", "blink_rate": "12"}, text=True) == {"motion": 1.5, "blink_rate": 12.0}
+    assert split_options({"mode": "standard", "motion": 1.0})["motion"].motion == 1.0
 
 
 def test_numbers_written_as_text_are_read_only_where_asked():

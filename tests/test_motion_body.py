@@ -52,14 +52,14 @@ def test_emphasis_leans_in_and_the_body_breathes_in_pauses():
     voice = _prosody(12.0, phrases=((0.5, 3.0),))
     body = body_motion(voice, seed=0)
     t = np.arange(body.n_frames) / FPS
-    assert body.lean[(t > 0.8) & (t < 2.0)].max() > 0.3  # after the accent at 0.8 s
+    assert body.lean[(t > 0.8) & (t < 2.0)].max() > 0.15  # after the accent at 0.8 s (0.5 = a full lean at strength 1)
     assert body.lean[t > 7.0].max() < 0.05  # settled long after the phrase
     assert np.abs(np.diff(body.sway)).max() < 0.05  # degrees per frame: no twitch as a gesture starts
     # About one breath every four seconds in the silence after the phrase.
     rest = body.breath[t > 4.0]
-    peaks = np.flatnonzero((rest[1:-1] > rest[:-2]) & (rest[1:-1] >= rest[2:]) & (rest[1:-1] > 0.5))
+    peaks = np.flatnonzero((rest[1:-1] > rest[:-2]) & (rest[1:-1] >= rest[2:]) & (rest[1:-1] > 0.25))
     assert 1 <= len(peaks) <= 3
-    assert np.ptp(rest) > 0.8
+    assert np.ptp(rest) > 0.4  # a deep breath at strength 1 reaches 0.5
 
 
 def test_camera_pushes_in_slowly_and_smoothly():
@@ -67,3 +67,22 @@ def test_camera_pushes_in_slowly_and_smoothly():
     assert body.zoom[-1] > body.zoom[0] + 0.02
     assert np.all(np.diff(body.zoom) >= 0)
     assert np.abs(np.diff(body.pan_x)).max() < 0.001  # under 0.1% of the width per frame
+
+
+def test_the_camera_moves_in_noticeably_over_ten_seconds():
+    body = body_motion(_prosody(10.0), seed=0)
+    assert body.zoom[-1] / body.zoom[0] > 1.06  # a push-in a viewer sees
+    room = 0.5 * (body.zoom - 1)
+    assert np.ptp(body.pan_x / room) > 0.5  # and it drifts across, not only in
+
+
+def test_strength_scales_body_and_camera_and_zero_holds_the_shot():
+    voice = _prosody(10.0)
+    still = body_motion(voice, seed=2, strength=0.0)
+    for track in (still.breath, still.sway, still.lean, still.pan_x, still.pan_y):
+        assert not track.any()
+    assert np.all(still.zoom == 1.0)
+    normal, lively = body_motion(voice, seed=2), body_motion(voice, seed=2, strength=2.0)
+    assert np.ptp(lively.breath) > 1.8 * np.ptp(normal.breath)
+    assert np.ptp(lively.sway) > 1.5 * np.ptp(normal.sway)
+    assert lively.zoom[-1] - 1 > 1.9 * (normal.zoom[-1] - 1)

@@ -115,6 +115,35 @@ def test_head_warp_is_exact_identity_at_rest_and_moves_the_nose_more_than_the_ou
     assert np.allclose(landed - head.displacement(turned, landed), nose, atol=0.02)
 
 
+def test_a_turn_or_a_nod_leaves_the_head_outline_where_it_is_and_a_big_one_lands_exactly():
+    _, face = synthetic_face(size=320)
+    head = build_head_warp(face, image_shape=(320, 320))
+    oval = face.landmarks[topo.FACE_OVAL, :2]
+    width = np.ptp(oval[:, 0])
+    centre = oval.mean(0)
+    for pose in ({"yaw": 10.0, "pitch": 0.0}, {"yaw": 0.0, "pitch": 6.0}):
+        motion = head.motion(roll=0, shift_x=0, shift_y=0, **pose)
+        nose = np.abs(head.displacement(motion, face.landmarks[[topo.NOSE_TIP], :2])).max()
+        # Beside and above the face, where hair would be: a turn or a nod about the head's
+        # middle hardly moves it.
+        hair = np.array([[centre[0] - 0.75 * width, centre[1]], [centre[0] + 0.75 * width, centre[1]], [centre[0], oval[:, 1].min() - 0.35 * width]])
+        assert nose > 8 and np.abs(head.displacement(motion, hair)).max() < 0.1 * nose
+        # The painted parts follow even a big turn to within a few hundredths of a pixel.
+        points = face.landmarks[:, :2].astype(np.float64)
+        landed = head.carry(motion, points)
+        assert np.abs(landed - head.displacement(motion, landed) - points).max() < 0.2
+
+
+def test_a_head_near_the_pictures_edge_gets_less_room():
+    _, face = synthetic_face(size=320)
+    assert build_head_warp(face, image_shape=(320, 320)).room == 1.0
+    # The same face with the picture cut off just beside it, left and above.
+    x0, y0 = face.landmarks[:, :2].min(0) - 6
+    near = replace(face, landmarks=face.landmarks - np.float32([x0, y0, 0]), box=(6, 6, *face.box[2:]))
+    room = build_head_warp(near, image_shape=(320, 320)).room
+    assert 0.3 <= room < 0.8
+
+
 def test_vivid_animator_poses_eyes_and_head_without_touching_far_pixels():
     image, face = synthetic_face(size=320)
     animator = FaceAnimator(image, face, whole_face=True, head_motion=True)

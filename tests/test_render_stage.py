@@ -105,3 +105,15 @@ def test_faces_are_resampled_sharply_and_their_eyes_finest():
         return cv2.Laplacian(grey, cv2.CV_64F).var()
 
     assert detail(boxes["bilinear"]) < 0.8 * detail(boxes["sharp"]) < 0.8 * detail(boxes["finest"])
+
+
+def test_the_camera_zooms_in_on_its_focus_and_never_shows_an_edge():
+    focus = (60.0, 50.0)  # near a corner: little room to pan towards it
+    anchors = dict(size=(W, H), pivot=(160, 300), chest=(160, 160), focus=focus)
+    person, _ = stage_matrices(BodyPose(zoom=1.1), **anchors)
+    np.testing.assert_allclose(person[:, :2] @ focus + person[:, 2], focus)  # no pan: the focus stays put
+    corners = np.array([[0, 0], [W, 0], [0, H], [W, H]], float)
+    for pan_x, pan_y in ((0.05, 0.05), (-0.05, -0.05), (0.05, -0.05)):  # more than the zoom leaves room for
+        for layer in stage_matrices(BodyPose(zoom=1.1, pan_x=pan_x, pan_y=pan_y), **anchors):
+            shown = (corners - layer[:, 2]) @ np.linalg.inv(layer[:, :2]).T  # the picture at the frame's corners
+            assert shown.min() >= -1e-9 and np.all(shown.max(0) <= [W + 1e-9, H + 1e-9])

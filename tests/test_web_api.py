@@ -163,6 +163,26 @@ def test_missing_speech_and_bad_fields_are_422_in_words(tmp_path, inputs):
             assert response.status_code == 422 and message in response.json()["detail"], options
 
 
+def test_motion_controls_reach_the_render_and_are_checked(tmp_path, inputs):
+    seen = []
+
+    def renderer(job, **kw):
+        seen.append(job)
+        return fake_render(job, **kw)
+
+    with _studio(tmp_path, renderer=renderer) as client:
+        options = {"motion": 1.5, "blink_rate": 12, "gaze": "camera"}
+        response = _post(client, inputs, mode="vivid", options=json.dumps(options))
+        assert response.status_code == 201, response.text
+        assert _wait(client, response.json()["id"])["status"] == "done"
+        response = _post(client, inputs, mode="vivid", options=json.dumps({"motion": 3}))
+        assert response.status_code == 422 and "motion must be between 0" in response.json()["detail"]
+        response = _post(client, inputs, mode="standard", options=json.dumps({"gaze": "camera"}))
+        assert response.status_code == 422 and "use it with --mode vivid or master" in response.json()["detail"]
+    (rendered,) = seen
+    assert (rendered.motion.motion, rendered.motion.blink_rate, rendered.motion.gaze) == (1.5, 12, "camera")
+
+
 def test_deep_or_huge_json_fields_are_422_not_500(tmp_path, inputs):
     deep = "[" * 2000 + "]" * 2000  # short, but past the parser's recursion limit
     with _studio(tmp_path) as client:

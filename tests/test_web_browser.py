@@ -105,7 +105,14 @@ def test_upload_generate_play(studio, page, real_data, tmp_path):
     assert page.locator("#error").is_hidden()
     assert page.locator(".face.chosen").count() == 1
     page.set_input_files("#audio-input", str(real_data / "audio" / "goforward.wav"))
+    assert page.locator("#motion-strength").is_disabled()  # standard mode moves no head
     page.check("input[value=vivid]")
+    page.click("#motion-box summary")
+    page.eval_on_selector("#motion-strength", "el => { el.value = '1.5'; el.dispatchEvent(new Event('input')); }")
+    assert page.inner_text("#motion-value") == "1.5"
+    page.select_option("#gaze", "camera")
+    # What the page sends as options: only what differs from the defaults.
+    assert page.evaluate("JSON.stringify(motionOptions('vivid'))") == '{"motion":1.5,"gaze":"camera"}'
     generate = page.locator("#generate")
     assert generate.is_enabled()
     generate.click()

@@ -21,12 +21,13 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from .errors import ParameterError
-from .motion import MOUTH_SOURCES
+from .motion import GAZES, MOUTH_SOURCES
 from .voice._espeak import PITCH_RANGE, RATE_RANGE
 from .voice._voices import MAX_CHARS
 
 __all__ = [
     "MODES",
+    "GAZES",
     "Speaker",
     "VoiceOptions",
     "MotionOptions",
@@ -41,6 +42,8 @@ __all__ = [
 ]
 
 MODES = ("standard", "vivid", "master")
+MAX_MOTION = 2.0
+MAX_BLINK_RATE = 60.0  # blinks a minute
 _MAX_PAUSE = 60.0  # seconds
 
 
@@ -177,11 +180,23 @@ class MotionOptions(_Options):
     mouth : {"model", "signal"}
         What moves the mouth for a recording: the learned audio-to-mouth model, or the
         older acoustic rules. Built-in voices always use their own phoneme timing.
+    motion : float
+        Strength of head, brow and body motion, 0..2: 0 holds the head still, 1 is the
+        default, 2 twice as lively (vivid and master only).
+    blink_rate : float or None
+        Blinks a minute, 0..60; None blinks naturally (about 19 a minute, more at the ends
+        of phrases).
+    gaze : {"wander", "camera"}
+        wander: the eyes glance about (and towards whoever speaks in a conversation);
+        camera: they hold the viewer's eye, even while the head turns.
     """
 
     mode: str = "standard"
     seed: int = 0
     mouth: str = "model"
+    motion: float = 1.0
+    blink_rate: float | None = None
+    gaze: str = "wander"
 
     def _check(self) -> None:
         if self.mode not in MODES:
@@ -190,6 +205,27 @@ class MotionOptions(_Options):
             raise ParameterError(f"must be one of {', '.join(MOUTH_SOURCES)}, got {self.mouth!r}", option="mouth")
         if self.seed < 0:
             raise ParameterError(f"must be 0 or more, got {self.seed}", option="seed")
+        if not 0 <= self.motion <= MAX_MOTION:
+            raise ParameterError(
+                f"must be between 0 (head still) and {MAX_MOTION:g} (1 = default), got {self.motion:g}", option="motion"
+            )
+        if self.blink_rate is not None and not 0 <= self.blink_rate <= MAX_BLINK_RATE:
+            raise ParameterError(
+                f"must be between 0 and {MAX_BLINK_RATE:g} blinks a minute (leave it out to blink naturally),"
+                f" got {self.blink_rate:g}",
+                option="blink_rate",
+            )
+        if self.gaze not in GAZES:
+            raise ParameterError(f"must be one of {', '.join(GAZES)}, got {self.gaze!r}", option="gaze")
+        if not self.vivid:
+            # Standard mode moves only the mouth: say so rather than ignore the option.
+            for name, what, default in (
+                ("motion", "moves head, brows and body", 1.0),
+                ("blink_rate", "sets how often the eyes blink", None),
+                ("gaze", "sets where the eyes look", "wander"),
+            ):
+                if getattr(self, name) != default:
+                    raise ParameterError(f"{what}: use it with --mode vivid or master", option=name)
 
     @property
     def vivid(self) -> bool:

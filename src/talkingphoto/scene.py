@@ -294,32 +294,36 @@ def _cast(image, alpha, faces: list, mouths: dict, voices: dict, speaking: np.nd
     from .motion import conversation_motion, mix_prosody
 
     vivid = job.motion.vivid
-    motions = {}
-    if vivid:
-        centres = {f.index: f.box[0] + f.box[2] / 2 for f in faces}
-        motions = conversation_motion(speaking, voices, centres=centres, seed=job.motion.seed)
-    actors = []
+    animators = {}
     for face in faces:
         if face.index not in mouths and not vivid:
             continue  # standard mode: faces that never speak stay exactly as in the picture
         try:
-            animator = FaceAnimator(image, face, whole_face=vivid, head_motion=vivid)
+            animators[face.index] = FaceAnimator(image, face, whole_face=vivid, head_motion=vivid)
         except ParameterError:
             if face.index in mouths:
                 raise
-            continue
-        actors.append(Actor(animator, mouths.get(face.index), motions.get(face.index)))
+    motions = {}
+    if vivid:
+        m = job.motion
+        centres = {f.index: f.box[0] + f.box[2] / 2 for f in faces}
+        room = {i: animator.head.room for i, animator in animators.items()}
+        motions = conversation_motion(
+            speaking, voices, centres=centres, seed=m.seed, strength=m.motion, blink_rate=m.blink_rate, gaze=m.gaze, room=room
+        )
+    actors = [Actor(animator, mouths.get(i), motions.get(i)) for i, animator in animators.items()]
     stage = None
     if job.motion.mode == "master":
         everyone = mix_prosody(list(voices.values()))
-        stage = _stage(image, faces, everyone, alpha=alpha, seed=job.motion.seed)
+        stage = _stage(image, faces, everyone, alpha=alpha, seed=job.motion.seed, strength=job.motion.motion)
     return actors, stage
 
 
-def _stage(image: np.ndarray, faces: list, voice, *, alpha: np.ndarray | None, seed: int) -> Stage:
+def _stage(image: np.ndarray, faces: list, voice, *, alpha: np.ndarray | None, seed: int, strength: float) -> Stage:
     """Master mode's layers and body/camera motion for ``image`` (output size) and its faces.
 
-    ``voice`` is the Prosody of everything said; ``alpha`` the picture's transparency, if any.
+    ``voice`` is the Prosody of everything said; ``alpha`` the picture's transparency, if any;
+    ``strength`` scales the body's motion and the camera's (MotionOptions.motion).
     """
     from .characters import has_cutout, person_mask
     from .motion import body_motion
@@ -328,8 +332,12 @@ def _stage(image: np.ndarray, faces: list, voice, *, alpha: np.ndarray | None, s
     backdrop = CUTOUT_BACKDROP if has_cutout(alpha) else None
     # Keep the faces sharp (eyes, brows, lips), with a little margin for the feathered edge.
     heads = [(x - w / 10, y - h / 10, x + w * 1.1, y + h * 1.1) for x, y, w, h in (f.box for f in faces)]
-    animator = StageAnimator(image, mask, backdrop=backdrop, sharp_boxes=heads, finest_boxes=[_eyes_box(f) for f in faces])
-    return Stage(animator, body_motion(voice, seed=seed))
+    # The camera moves in on the faces: the middle of their boxes.
+    focus = np.mean([(x + w / 2, y + h / 2) for x, y, w, h in (f.box for f in faces)], axis=0)
+    animator = StageAnimator(
+        image, mask, backdrop=backdrop, sharp_boxes=heads, finest_boxes=[_eyes_box(f) for f in faces], focus=tuple(focus)
+    )
+    return Stage(animator, body_motion(voice, seed=seed, strength=strength))
 
 
 def _eyes_box(face: Face) -> tuple:

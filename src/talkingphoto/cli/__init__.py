@@ -35,6 +35,9 @@ OPTION_FLAGS = {
     "max_text_chars": "--max-text-chars",
     "crf": "--crf",
     "mouth": "--mouth",
+    "motion": "--motion",
+    "blink_rate": "--blink-rate",
+    "gaze": "--gaze",
 }
 
 

@@ -7,6 +7,7 @@ from ..job import MODES
 from ..motion import MOUTH_SOURCES
 from ..pipeline import render_job
 from ._progress import ProgressBar, summary_line
+from ._render import add_motion_arguments
 
 
 def add_parser(subparsers) -> None:
@@ -22,13 +23,23 @@ def add_parser(subparsers) -> None:
     p.add_argument("--seed", type=int, default=0, help="seed for blinks and head drift")
     p.add_argument("--max-size", type=int, default=1920, help="cap on the output's long side in px (default: %(default)s)")
     p.add_argument("--mouth", choices=MOUTH_SOURCES, default="model", help="mouth from recordings: the learned model (default) or the acoustic rules")
+    add_motion_arguments(p)
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
     job = load_script(
-        args.script, output=args.output, mode=args.mode, fps=args.fps, seed=args.seed, max_size=args.max_size, mouth=args.mouth
+        args.script,
+        output=args.output,
+        mode=args.mode,
+        fps=args.fps,
+        seed=args.seed,
+        max_size=args.max_size,
+        mouth=args.mouth,
+        motion=args.motion,
+        blink_rate=args.blink_rate,
+        gaze=args.gaze,
     )
     with ProgressBar(enabled=not args.quiet) as bar:
         result = render_job(job, progress=bar)

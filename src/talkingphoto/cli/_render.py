@@ -4,7 +4,7 @@ import argparse
 from pathlib import Path
 
 from ..errors import ParameterError
-from ..job import MODES, EncodeOptions, Job, Limits
+from ..job import GAZES, MODES, EncodeOptions, Job, Limits
 from ..media import IMAGE_FORMATS
 from ..motion import MOUTH_SOURCES
 from ..pipeline import render_job
@@ -19,6 +19,21 @@ def _point(text: str) -> tuple:
         # argparse shows an ArgumentTypeError's own words (a ValueError's it replaces).
         raise argparse.ArgumentTypeError(f"expects X,Y in pixels (e.g. 320,180), got {text!r}") from None
     return (x, y)
+
+
+def add_motion_arguments(p) -> None:
+    """--motion, --blink-rate and --gaze (render and dialogue)."""
+    p.add_argument(
+        "--motion",
+        type=float,
+        default=1.0,
+        metavar="STRENGTH",
+        help="head, brow and body motion, 0 (head still) .. 2; vivid and master (default: %(default)g)",
+    )
+    p.add_argument("--blink-rate", type=float, metavar="PER_MIN", help="blinks a minute, 0..60 (default: natural)")
+    p.add_argument(
+        "--gaze", choices=GAZES, default="wander", help="eyes glance about, or hold the camera (default: %(default)s)"
+    )
 
 
 def add_parser(subparsers) -> None:
@@ -50,6 +65,7 @@ def add_parser(subparsers) -> None:
     p.add_argument("--pitch", type=float, help="voice pitch 0..100")
     p.add_argument("--save-audio", type=Path, help="also keep the synthesised speech as WAV")
     p.add_argument("--mouth", choices=MOUTH_SOURCES, default="model", help="mouth from a recording: the learned model (default) or the acoustic rules")
+    add_motion_arguments(p)
     p.add_argument("--max-audio-seconds", type=float, default=1800.0, help="refuse longer audio")
     p.add_argument("--max-text-chars", type=int, default=Limits.max_text_chars, help="refuse longer text")
     p.add_argument("--crf", type=int, default=EncodeOptions.crf, help="H.264 quality 0..51, lower is better (default: %(default)s)")
@@ -82,6 +98,9 @@ def run(args) -> int:
         rate=args.rate,
         pitch=args.pitch,
         mouth=args.mouth,
+        motion=args.motion,
+        blink_rate=args.blink_rate,
+        gaze=args.gaze,
         max_audio_seconds=args.max_audio_seconds,
         max_text_chars=args.max_text_chars,
         crf=args.crf,

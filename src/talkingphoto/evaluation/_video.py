@@ -1,6 +1,6 @@
-"""Measuring the mouth opening in a rendered video by finding the face again.
+"""Measuring the mouth and the head in a rendered video by finding the face again.
 
-The renderer's own controls could be read back, but only re-detecting the lips in the
+The renderer's own controls could be read back, but only re-detecting the face in the
 encoded frames shows what a viewer sees (warping, compression and all).
 """
 
@@ -10,10 +10,11 @@ import cv2
 import numpy as np
 
 from .._native import quiet_native_logs
+from ..characters import N_LANDMARKS
 from ..characters import topology as topo
 from ..errors import MissingDependencyError, OutputError
 
-__all__ = ["measure_video_openness", "video_fps"]
+__all__ = ["measure_video_openness", "landmark_openness", "track_video_landmarks", "video_fps"]
 
 # Three central pairs of the inner lip contours: the average is steadier than the single
 # mid pair (13-14) when the mesh slides a little along the lip line.
@@ -27,6 +28,34 @@ WINDOW_SIZE = 256
 def measure_video_openness(video_path) -> np.ndarray:
     """Inner-lip gap / mouth width of the most prominent face in every video frame.
 
+    Parameters
+    ----------
+    video_path : str or Path
+        Any video PyAV can decode.
+
+    Returns
+    -------
+    np.ndarray [shape=(n_frames,), dtype=float32]
+        Mean gap between the three central inner-lip landmark pairs (82-87, 13-14,
+        312-317) divided by the corner-to-corner width (61-291); NaN where no face is found.
+    """
+    return landmark_openness(track_video_landmarks(video_path))
+
+
+def landmark_openness(landmarks: np.ndarray) -> np.ndarray:
+    """Inner-lip gap / mouth width of face-mesh ``landmarks`` [shape=(n_frames, 478, 2|3),
+    pixels; NaN where no face]: see :func:`measure_video_openness`."""
+    points = np.asarray(landmarks, dtype=np.float64)[..., :2]
+    width = np.linalg.norm(points[:, topo.MOUTH_CORNER_LEFT] - points[:, topo.MOUTH_CORNER_RIGHT], axis=-1)
+    gap = np.linalg.norm(points[:, _LOWER] - points[:, _UPPER], axis=-1).mean(axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        openness = np.where(width > 0, gap / width, np.nan)
+    return openness.astype(np.float32)
+
+
+def track_video_landmarks(video_path) -> np.ndarray:
+    """Face-mesh landmarks of the most prominent face in every video frame.
+
     The face is located once, on the first frame, with the same detection chain the
     renderer uses (painted three-quarter faces and small faces need its crops); the mesh
     then tracks it inside a fixed square around it, frame by frame (a head moves a few
@@ -39,9 +68,9 @@ def measure_video_openness(video_path) -> np.ndarray:
 
     Returns
     -------
-    np.ndarray [shape=(n_frames,), dtype=float32]
-        Mean gap between the three central inner-lip landmark pairs (82-87, 13-14,
-        312-317) divided by the corner-to-corner width (61-291); NaN where no face is found.
+    np.ndarray [shape=(n_frames, 478, 3), dtype=float32]
+        x, y in frame pixels, z relative depth in the same scale (negative towards the
+        camera); NaN in frames where no face is found.
     """
     av = _require("av", "av")
     face_mesh = _require("mediapipe.python.solutions.face_mesh", "mediapipe")
@@ -69,12 +98,12 @@ def measure_video_openness(video_path) -> np.ndarray:
                     if mesh is None:
                         mesh = face_mesh.FaceMesh(static_image_mode=False, max_num_faces=1, refine_landmarks=True)
                     result = mesh.process(view)
-                values.append(_openness(result, view.shape))
+                values.append(_landmarks(result, rgb.shape, window))
         finally:
             if mesh is not None:
                 with quiet_native_logs():
                     mesh.close()
-    return np.asarray(values, dtype=np.float32)
+    return np.asarray(values, dtype=np.float32).reshape(-1, N_LANDMARKS, 3)
 
 
 def _window(rgb: np.ndarray, window: tuple) -> np.ndarray:
@@ -118,16 +147,17 @@ def video_fps(video_path) -> float:
     return float(rate) if rate else 25.0
 
 
-def _openness(result, shape: tuple) -> float:
+def _landmarks(result, shape: tuple, window: tuple | None) -> np.ndarray:
+    """The first face's landmarks [shape=(478, 3)] in frame pixels, NaN when none."""
     if not result.multi_face_landmarks:
-        return float("nan")
-    h, w = shape[:2]
-    points = np.array([(p.x * w, p.y * h) for p in result.multi_face_landmarks[0].landmark])
-    width = np.linalg.norm(points[topo.MOUTH_CORNER_LEFT] - points[topo.MOUTH_CORNER_RIGHT])
-    if width <= 0:
-        return float("nan")
-    gap = np.linalg.norm(points[_LOWER] - points[_UPPER], axis=1).mean()
-    return float(gap / width)
+        return np.full((N_LANDMARKS, 3), np.nan)
+    points = np.array([(p.x, p.y, p.z) for p in result.multi_face_landmarks[0].landmark])
+    if window is None:
+        height, width = shape[:2]
+        return points * [width, height, width]
+    x0, y0, x1, _ = window
+    side = x1 - x0  # a square, resized to the mesh's input: one scale for x, y and z
+    return points * side + [x0, y0, 0.0]
 
 
 def _require(module: str, package: str):

@@ -161,8 +161,9 @@ def _output_name(value) -> str:
 
 
 def _default_name(source: Path, audio, text, options: dict) -> str:
-    """``<image>_<audio>[_<mode>][_face<N>].mp4`` (``<script>[_<mode>].mp4`` for a dialogue);
-    text is named by voice and a short hash."""
+    """``<image>_<audio>[_<mode>][_motion<S>][_face<N>].mp4`` (``<script>[_<mode>]...`` for
+    a dialogue); text is named by voice and a short hash. The motion strength is named
+    when not the default, so lines comparing strengths do not share a file."""
     parts = [source.stem]
     if audio is not None:
         parts.append(audio.stem)
@@ -171,6 +172,8 @@ def _default_name(source: Path, audio, text, options: dict) -> str:
         parts.append(f"{options.get('voice') or 'voice'}-{digest}")
     if options.get("mode", "standard") != "standard":
         parts.append(str(options["mode"]))
+    if options.get("motion", 1.0) != 1.0:
+        parts.append(f"motion{options['motion']:g}")
     if options.get("face") is not None:
         parts.append(f"face{options['face']}")
     return "_".join(parts) + ".mp4"

@@ -1,22 +1,26 @@
 """Master mode's body and camera: breathing, posture shifts on emphasis, a slow camera.
 
 The body moves as one layer pivoting at the bottom of the picture (the hips sit below the
-frame in a portrait): breathing lifts the shoulders and head a little, emphasis leans the
-speaker in, and an idle sway keeps a pause from freezing. The camera pushes in slowly and
-drifts; the background follows it less than the character does, which reads as depth.
+frame in a portrait): breathing lifts the shoulders and head, emphasis leans the speaker
+in, and an idle sway keeps a pause from freezing. The camera pushes in on the faces over
+the first dozen seconds while drifting sideways; the background follows it less than the
+character does, which reads as depth. ``strength`` scales all of it (0 = a still shot).
 """
 
 from dataclasses import dataclass
 
 import numpy as np
 
+from ..errors import ParameterError
 from ._envelope import attack_release, smooth_noise, speech_dynamics
 from ._tracks import Prosody
 
 __all__ = ["BodyMotion", "body_motion"]
 
-MAX_SWAY = 1.2  # degrees
-START_ZOOM, PUSH_IN = 1.03, 0.03  # the camera starts 3% in (room to drift) and pushes in 3% more
+MAX_SWAY = 2.5  # degrees, a soft limit at any strength
+# At strength 1 the camera starts 3% in (room to drift) and pushes in 8% more, easing in
+# and out over PUSH_SECONDS; then it only drifts.
+START_ZOOM, PUSH_IN, PUSH_SECONDS = 1.03, 0.08, 12.0
 
 
 @dataclass(frozen=True)
@@ -27,16 +31,18 @@ class BodyMotion:
     ----------
     fps : float
     breath : np.ndarray [shape=(n_frames,), float32, 0..1]
-        0 = breathed out, 1 = lungs full (shoulders up).
+        How high breathing lifts the shoulders: 0 = breathed out, 0.5 = a deep breath at
+        strength 1, 1 = one at strength 2.
     sway : np.ndarray [shape=(n_frames,), float32, degrees]
         Rotation of the body about its base; positive turns clockwise on the image.
     lean : np.ndarray [shape=(n_frames,), float32, 0..1]
-        1 = leaning in towards the camera on emphasis.
+        Leaning in towards the camera on emphasis: up to 0.5 at strength 1, 1 at 2.
     zoom : np.ndarray [shape=(n_frames,), float32, >= 1]
         Camera magnification of the character layer.
     pan_x, pan_y : np.ndarray [shape=(n_frames,), float32]
         Camera offset as a fraction of the frame's width and height; never more than the
-        zoom leaves room for, so no edge of the picture ever shows.
+        zoom leaves room for (0.8 of ``(zoom - 1) / 2``), so no edge of the picture ever
+        shows.
     """
 
     fps: float
@@ -60,22 +66,32 @@ def _breathing(rng: np.random.Generator, speaking: np.ndarray, *, fps: float) ->
     return depth * (0.5 - 0.5 * np.cos(phase))
 
 
-def _camera(rng: np.random.Generator, n: int, *, fps: float, intensity: float) -> tuple:
-    """A slow push-in with a gentle drift that stays inside the picture."""
+def _ease(x: np.ndarray) -> np.ndarray:
+    x = np.clip(x, 0.0, 1.0)
+    return x * x * (3 - 2 * x)
+
+
+def _camera(rng: np.random.Generator, n: int, *, fps: float, strength: float) -> tuple:
+    """A push-in with a sideways drift that stays inside the picture: the drift starts to
+    one side and crosses over as the camera moves in, wandering a little on the way."""
     t = np.arange(n) / fps
-    zoom = START_ZOOM + intensity * PUSH_IN * (1 - np.exp(-t / 12.0))
+    zoom = 1 + strength * (START_ZOOM - 1 + PUSH_IN * _ease(t / PUSH_SECONDS))
     room = 0.5 * (zoom - 1)  # largest offset that keeps the picture's edges out of view
-    pan_x = np.clip(0.45 * room * smooth_noise(rng, n, fps=fps, cutoff_hz=0.06), -0.8 * room, 0.8 * room)
+    across = rng.choice([-1.0, 1.0]) * (2 * _ease(t / PUSH_SECONDS) - 1)
+    pan_x = np.clip(room * (0.5 * across + 0.3 * smooth_noise(rng, n, fps=fps, cutoff_hz=0.06)), -0.8 * room, 0.8 * room)
     pan_y = np.clip(0.3 * room * smooth_noise(rng, n, fps=fps, cutoff_hz=0.06), -0.8 * room, 0.8 * room)
-    return zoom, intensity * pan_x, intensity * pan_y
+    return zoom, pan_x, pan_y
 
 
-def body_motion(prosody: Prosody, *, seed: int = 0, intensity: float = 1.0) -> BodyMotion:
+def body_motion(prosody: Prosody, *, seed: int = 0, strength: float = 1.0) -> BodyMotion:
     """Body and camera for a speaking character, driven by ``prosody``.
 
     Emphasis (loud or high peaks) leans the speaker in and tips the body a little to one
     side, a different side each time; between phrases the body settles and breathes.
+    ``strength`` (0..2) scales breathing, sway, lean and the camera's travel.
     """
+    if not strength >= 0:
+        raise ParameterError(f"must be 0 or more (1 = default), got {strength}", option="motion")
     rng = np.random.default_rng(seed + 7919)  # independent of the face's generator
     n, fps = prosody.n_frames, prosody.fps
     speaking, _, _, emphasis = speech_dynamics(prosody)
@@ -87,9 +103,10 @@ def body_motion(prosody: Prosody, *, seed: int = 0, intensity: float = 1.0) -> B
     for start in starts:
         side[start:] = rng.choice([-1.0, 1.0])
     idle = 0.35 * smooth_noise(rng, n, fps=fps, cutoff_hz=0.12)
-    sway = np.clip(intensity * (idle + 0.6 * gesture * side), -MAX_SWAY, MAX_SWAY)
-    zoom, pan_x, pan_y = _camera(rng, n, fps=fps, intensity=intensity)
-    return _pack(fps, _breathing(rng, speaking, fps=fps), sway, intensity * gesture, zoom, pan_x, pan_y)
+    sway = MAX_SWAY * np.tanh(strength * (idle + 0.6 * gesture * side) / MAX_SWAY)
+    zoom, pan_x, pan_y = _camera(rng, n, fps=fps, strength=strength)
+    breath = 0.5 * strength * _breathing(rng, speaking, fps=fps)
+    return _pack(fps, breath, sway, 0.5 * strength * gesture, zoom, pan_x, pan_y)
 
 
 def _pack(fps, breath, sway, lean, zoom, pan_x, pan_y) -> BodyMotion:

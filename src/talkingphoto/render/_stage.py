@@ -16,8 +16,11 @@ from ._warp import edge_feather
 __all__ = ["BodyPose", "StageAnimator", "background_plate", "stage_matrices"]
 
 PARALLAX = 0.7  # the background moves this fraction of the characters' camera motion
-BREATH_LIFT = 0.008  # vertical stretch of the body at full breath (fraction of its height)
-LEAN_SCALE = 0.015  # the body grows this much when leaning in
+# Vertical stretch of the body about its base at BodyPose.breath = 1 (fraction of its
+# height): at 720p a deep breath at strength 1 lifts the shoulders of a head-and-shoulders
+# portrait about 4 px.
+BREATH_LIFT = 0.025
+LEAN_SCALE = 0.03  # the body grows this much at BodyPose.lean = 1
 
 
 @dataclass(frozen=True)
@@ -41,7 +44,9 @@ def _about(point, linear: np.ndarray) -> np.ndarray:
     return m
 
 
-def stage_matrices(pose: BodyPose, *, size: tuple, pivot: tuple, chest: tuple, parallax: float = PARALLAX) -> tuple:
+def stage_matrices(
+    pose: BodyPose, *, size: tuple, pivot: tuple, chest: tuple, focus: tuple | None = None, parallax: float = PARALLAX
+) -> tuple:
     """Forward affine matrices (2x3, source -> frame) of the character and background layers.
 
     Parameters
@@ -51,9 +56,12 @@ def stage_matrices(pose: BodyPose, *, size: tuple, pivot: tuple, chest: tuple, p
         Where the body rotates: its hips, at or below the bottom of the picture.
     chest : (x, y)
         Centre of the lean: leaning in grows the body around the chest.
+    focus : (x, y), optional
+        What the camera zooms in on (the faces); the frame's centre by default. The pan
+        is held to what the zoom leaves room for on each side of it, so no edge shows.
     """
     width, height = size
-    centre = (width / 2, height / 2)
+    centre = (width / 2, height / 2) if focus is None else focus
     theta = np.radians(pose.sway)
     rotation = np.array([[np.cos(theta), -np.sin(theta)], [np.sin(theta), np.cos(theta)]])
     breath = np.diag([1 + 0.25 * BREATH_LIFT * pose.breath, 1 + BREATH_LIFT * pose.breath])
@@ -61,7 +69,11 @@ def stage_matrices(pose: BodyPose, *, size: tuple, pivot: tuple, chest: tuple, p
 
     def camera(zoom: float, pan_x: float, pan_y: float) -> np.ndarray:
         m = _about(centre, zoom * np.eye(2))
-        m[:2, 2] += (pan_x * width, pan_y * height)
+        # Zoomed about the focus, the frame shows the picture from focus * (1 - 1 / zoom)
+        # on: a pan may reach that far to one side, and the rest of the way to the other.
+        spare = zoom - 1
+        m[0, 2] += np.clip(pan_x * width, -(width - centre[0]) * spare, centre[0] * spare)
+        m[1, 2] += np.clip(pan_y * height, -(height - centre[1]) * spare, centre[1] * spare)
         return m
 
     person = camera(pose.zoom, pose.pan_x, pose.pan_y) @ body
@@ -140,10 +152,22 @@ class StageAnimator:
         time; on the portrait (eyes, cheeks, chin: detail kept against the picture) a
         bicubic pass keeps 0.83, 0.82, 0.77, a Lanczos one 0.84, 0.83, 0.79 at 2.7 times
         the cost, a bilinear one 0.59, 0.56, 0.52.
+    finest_boxes : list of (x0, y0, x1, y1), optional
+        Where the finest detail sits (the eyes): warped with a Lanczos kernel.
+    focus : (x, y), optional
+        What the camera zooms in on (see stage_matrices): the faces, so a push-in moves
+        towards them. The frame's centre by default.
     """
 
     def __init__(
-        self, image: np.ndarray, mask: np.ndarray, *, backdrop: tuple | None = None, sharp_boxes=(), finest_boxes=()
+        self,
+        image: np.ndarray,
+        mask: np.ndarray,
+        *,
+        backdrop: tuple | None = None,
+        sharp_boxes=(),
+        finest_boxes=(),
+        focus: tuple | None = None,
     ):
         height, width = image.shape[:2]
         self.size = (width, height)
@@ -158,6 +182,7 @@ class StageAnimator:
         self.uniform_plate = backdrop is not None  # a flat colour looks the same however it moves
         self.alpha = np.round(255 * mask).astype(np.uint8)  # 8 bits: warps faster than float
         self.pivot, self.chest = _body_anchors(mask)
+        self.focus = (width / 2, height / 2) if focus is None else (float(focus[0]), float(focus[1]))
         ys, xs = np.nonzero(self.alpha)
         # Corners of the characters' box: only there can the character layer show.
         self.extent = _corners((xs.min(), ys.min(), xs.max() + 1, ys.max() + 1)) if len(xs) else None
@@ -167,7 +192,7 @@ class StageAnimator:
     def apply(self, frame: np.ndarray, pose: BodyPose) -> np.ndarray:
         """The frame [shape=(h, w, 3), uint8, RGB] seen through this pose's body and camera."""
         width, height = self.size
-        person_m, background_m = stage_matrices(pose, size=self.size, pivot=self.pivot, chest=self.chest)
+        person_m, background_m = stage_matrices(pose, size=self.size, pivot=self.pivot, chest=self.chest, focus=self.focus)
         if self.uniform_plate:
             out = self.plate.copy()
         else:

@@ -522,6 +522,24 @@ function singleForm() {
   return form;
 }
 
+function motionOptions(mode) {
+  // Only what differs from the defaults, and only where the mode moves head and eyes.
+  if (mode === "standard") return {};
+  const options = {};
+  const strength = Number($("motion-strength").value);
+  if (strength !== 1) options.motion = strength;
+  if ($("blink-rate").value !== "") options.blink_rate = Number($("blink-rate").value);
+  if ($("gaze").value !== "wander") options.gaze = $("gaze").value;
+  return options;
+}
+
+function updateMotion() {
+  const mode = document.querySelector("input[name=mode]:checked").value;
+  $("motion-fields").disabled = mode === "standard";
+  $("motion-note").hidden = mode !== "standard";
+  $("motion-value").textContent = Number($("motion-strength").value).toFixed(1);
+}
+
 async function generate() {
   showError("");
   if (state.kind === "talk" && $("text-input").value.trim()) {
@@ -529,7 +547,10 @@ async function generate() {
     return;
   }
   const form = state.kind === "talk" ? conversationForm() : singleForm();
-  form.append("mode", document.querySelector("input[name=mode]:checked").value);
+  const mode = document.querySelector("input[name=mode]:checked").value;
+  form.append("mode", mode);
+  const options = motionOptions(mode);
+  if (Object.keys(options).length) form.append("options", JSON.stringify(options));
   $("generate").disabled = true;
   try {
     const created = await api("/api/jobs", { method: "POST", body: form });
@@ -695,6 +716,9 @@ document.addEventListener("DOMContentLoaded", () => {
   $("add-pause").addEventListener("click", addPause);
   $("generate").addEventListener("click", generate);
   $("cancel-current").addEventListener("click", () => state.current && cancel(state.current));
+  for (const radio of document.querySelectorAll("input[name=mode]")) radio.addEventListener("change", updateMotion);
+  $("motion-strength").addEventListener("input", updateMotion);
+  updateMotion();
   loadVoices();
   refreshHistory();
 });
