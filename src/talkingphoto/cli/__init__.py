@@ -35,6 +35,8 @@ OPTION_FLAGS = {
     "max_text_chars": "--max-text-chars",
     "crf": "--crf",
     "mouth": "--mouth",
+    "expression": "--expression",
+    "expression_strength": "--expression-strength",
 }
 
 

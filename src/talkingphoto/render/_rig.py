@@ -30,6 +30,13 @@ HIDDEN_EYE = 0.3
 LID_BAND_ABOVE = 0.15
 LID_BAND_BELOW = 0.1
 LID_BAND_CORNER = 0.12
+# Expressions at full strength (see motion.Expression), as fractions of the mouth's width
+# (corners), the eye's width (brows) or the lids' gap (lids).
+CORNER_LIFT = 0.09
+BROW_RAISE, BROW_LOWER = 0.25, 0.15
+BROW_INNER_UP, BROW_INNER_DOWN, BROW_KNIT = 0.2, 0.15, 0.08
+LID_DROP, LID_WIDEN = 0.3, 0.2
+SQUINT_LOWER, SQUINT_UPPER = 0.35, 0.1
 
 
 @dataclass(frozen=True)
@@ -40,6 +47,9 @@ class Pose:
     (1 = lids shut); brow 0..1 (1 = raised); gaze_x, gaze_y in -1..1 (fraction of the
     iris radius range). rest 0..1: how much the mouth keeps the picture's own shape
     (1 = exactly as in the picture, whatever the mouth controls say; see mouth_shapes).
+    brow_raise, brow_inner, squint, lid_drop, corner_lift: the expression (see
+    motion.Expression), 0 = the picture's own face; the corners lift at rest too, and
+    brows and lids move only where the rig has them (vivid and master).
     """
 
     open: float = 0.0
@@ -52,6 +62,11 @@ class Pose:
     gaze_x: float = 0.0
     gaze_y: float = 0.0
     rest: float = 0.0
+    brow_raise: float = 0.0
+    brow_inner: float = 0.0
+    squint: float = 0.0
+    lid_drop: float = 0.0
+    corner_lift: float = 0.0
 
 
 def opening(open, spread, press, fv):
@@ -382,35 +397,118 @@ def pose_points(rig: FaceRig, pose: Pose) -> np.ndarray:
         pts[corner] += 0.35 * jaw_drop * down
     if pose.rest > 0:  # back towards the picture's own mouth (the eyes are posed below)
         pts += float(np.clip(pose.rest, 0.0, 1.0)) * (rest - pts)
+    if pose.corner_lift:  # the expression's corners, on whatever mouth shows
+        _lift_corners(rig, pose, pts)
 
     if "right_upper_lid" in s and "left_upper_lid" in s:
         _pose_eyes(rig, pose, pts)
     return pts
 
 
+def _lift_corners(rig: FaceRig, pose: Pose, pts: np.ndarray) -> None:
+    """Raise (smile) or lower the mouth corners, in place, with the cheeks around them.
+
+    Lip vertices at the same place along the mouth move alike, so the opening keeps its
+    height and the lip-sync its shape: flat in the middle, full at the corners. Rounded
+    lips (OO) pull against a smile, so they halve it. A smile also widens the mouth a little.
+    """
+    n = len(rig.landmark_ids)
+    half = 0.5 * rig.mouth_width
+    rel = rig.points[:n] - rig.mouth_centre
+    u, v = rel @ rig.right / half, rel @ rig.down / half
+    s = rig.slot
+    lips = np.zeros(n, bool)
+    lips[np.concatenate([s["upper_outer"], s["lower_outer"], s["upper_inner"], s["lower_inner"]])] = True
+    # Skin follows less the further it is beyond the corners or above and below the lips.
+    beyond = np.maximum(np.abs(u) - 1, 0)
+    weight = np.minimum(np.abs(u), 1) ** 2 * np.exp(-((beyond / 0.6) ** 2) - np.where(lips, 0.0, v / 0.9) ** 2)
+    weight[weight < 0.02] = 0.0  # the eyes and the forehead stay put
+    lift = float(pose.corner_lift) * CORNER_LIFT * rig.mouth_width * (1 - 0.5 * max(0.0, -float(pose.spread)))
+    pts[:n] -= np.outer(weight * lift, rig.down)
+    if lift > 0:
+        pts[:n] += np.outer(weight * np.sign(u) * 0.4 * lift, rig.right)
+
+
+def _room(rig: FaceRig, movers: np.ndarray, direction: np.ndarray, reach: float) -> float:
+    """How far the vertices ``movers`` can go along ``direction`` before meeting any other
+    vertex within ``reach`` pixels of them sideways (at rest)."""
+    rest = rig.points
+    others = np.setdiff1d(np.arange(len(rest)), movers)
+    rel = rest[others][None, :, :] - rest[movers][:, None, :]
+    ahead = rel @ direction
+    side = np.abs(rel @ np.array([-direction[1], direction[0]]))
+    near = (ahead > 0) & (side < reach)
+    return float(ahead[near].min()) if near.any() else np.inf
+
+
+def _pose_brows(rig: FaceRig, pose: Pose, pts: np.ndarray, side: str) -> None:
+    """The expression's brows, in place: raised or lowered whole, their inner ends up
+    (worried) or down and drawn together (a frown). Never more than half the way to the
+    nearest vertex that stays, so the mesh cannot fold."""
+    brow, other = rig.slot[f"{side}_brow"], rig.slot["left_brow" if side == "right" else "right_brow"]
+    rest, right, down, width = rig.points, rig.right, rig.down, rig.eye_width
+    along = rest[brow] @ right
+    towards = 1.0 if rest[other].mean(0) @ right > along.mean() else -1.0  # the midline's side
+    inner = (along - along.min()) / max(float(np.ptp(along)), 1e-6)
+    inner = (inner if towards > 0 else 1 - inner) ** 1.5
+    raised, knit = float(pose.brow_raise), float(pose.brow_inner)
+    up = width * (BROW_RAISE * raised if raised > 0 else BROW_LOWER * raised)
+    up = up + width * inner * (BROW_INNER_UP * knit if knit > 0 else BROW_INNER_DOWN * knit)
+    room_up = _room(rig, brow, -down, 0.3 * width)
+    room_down = _room(rig, brow, down, 0.3 * width)
+    up = np.clip(up, -0.5 * room_down, 0.5 * room_up)
+    pts[brow] -= np.outer(up, down)
+    pts[brow] += np.outer(towards * BROW_KNIT * width * max(0.0, -knit) * inner, right)
+
+
+def _pose_lids(rig: FaceRig, pose: Pose, pts: np.ndarray, upper, lower, iris) -> None:
+    """One photo-like eye's lids and iris, in place: the expression's lids (in proportion to
+    the opening, so the corners, shared by both lids, stay), then the blink and the gaze."""
+    rest, down, right = rig.points, rig.down, rig.right
+    gap = np.maximum((rest[lower] - rest[upper]) @ down, 0.0)
+    lid_drop = float(pose.lid_drop)
+    drop = (LID_DROP * lid_drop if lid_drop > 0 else LID_WIDEN * lid_drop) + SQUINT_UPPER * float(pose.squint)
+    raise_lower = -SQUINT_LOWER * float(pose.squint)
+    opened_upper = rest[upper] + np.outer(drop * gap, down)
+    opened_lower = rest[lower] + np.outer(raise_lower * gap, down)
+    pts[upper] += opened_upper - rest[upper]
+    pts[lower] += opened_lower - rest[lower]
+    # What lies between the lids (the iris) follows them in proportion to its depth.
+    along = rest[upper] @ right
+    order = np.argsort(along)
+    at = rest[iris] @ right
+    top = np.interp(at, along[order], (rest[upper] @ down)[order])
+    opening = np.interp(at, along[order], gap[order])
+    depth = np.clip((rest[iris] @ down - top) / np.maximum(opening, 1e-6), 0, 1)
+    pts[iris] += np.outer(opening * ((1 - depth) * drop + depth * raise_lower), down)
+    # Lids meet a little below the middle: the upper lid does most of the work.
+    meet = opened_upper + 0.8 * (opened_lower - opened_upper)
+    pts[upper] += pose.blink * (meet - opened_upper)
+    pts[lower] += pose.blink * (meet - opened_lower)
+    iris_radius = 0.5 * np.linalg.norm(rest[iris[1]] - rest[iris[3]])
+    shift = 0.45 * iris_radius * np.array([pose.gaze_x, pose.gaze_y]) * (1 - pose.blink)
+    pts[iris] += shift
+    # Squash the iris onto the (possibly slanted) closing line, where it lies along
+    # the eye, so no triangle folds over the lids.
+    along, order = meet @ right, np.argsort(meet @ right)
+    closing = np.interp(pts[iris] @ right, along[order], (meet @ down)[order])
+    pts[iris] += np.outer(pose.blink * (closing - pts[iris] @ down), down)
+
+
 def _pose_eyes(rig: FaceRig, pose: Pose, pts: np.ndarray) -> None:
-    s, rest, down = rig.slot, rig.points, rig.down
+    s, down = rig.slot, rig.down
     for side in ("right", "left"):
         if side in rig.still_eyes:
             continue
         upper, lower, iris = s[f"{side}_upper_lid"], s[f"{side}_lower_lid"], s[f"{side}_iris"]
-        # Lids meet a little below the middle: the upper lid does most of the work.
-        # Only photo-like eyes squash; big drawn eyes get painted lids (see _eyes.py) and
-        # eyes rigged from bare points stay still rather than smear.
+        # Only photo-like eyes squash; big drawn eyes keep their shape (their blinks are
+        # painted lids, see _eyes.py; squashing one smears its line art), and eyes rigged
+        # from bare points stay still rather than smear.
         if rig.lids == "squash":
-            meet = rest[upper] + 0.8 * (rest[lower] - rest[upper])
-            pts[upper] += pose.blink * (meet - rest[upper])
-            pts[lower] += pose.blink * (meet - rest[lower])
-            iris_radius = 0.5 * np.linalg.norm(rest[iris[1]] - rest[iris[3]])
-            shift = 0.45 * iris_radius * np.array([pose.gaze_x, pose.gaze_y]) * (1 - pose.blink)
-            pts[iris] += shift
-            # Squash the iris onto the (possibly slanted) closing line, where it lies along
-            # the eye, so no triangle folds over the lids.
-            right = rig.right
-            along, order = meet @ right, np.argsort(meet @ right)
-            closing = np.interp(pts[iris] @ right, along[order], (meet @ down)[order])
-            pts[iris] += np.outer(pose.blink * (closing - pts[iris] @ down), down)
+            _pose_lids(rig, pose, pts, upper, lower, iris)
         brow = s[f"{side}_brow"]
         lift = pose.brow * 0.22 * rig.eye_width
         pts[brow] -= lift * down
         pts[upper] -= 0.25 * lift * down * (1 - pose.blink)
+        if pose.brow_raise or pose.brow_inner:
+            _pose_brows(rig, pose, pts, side)

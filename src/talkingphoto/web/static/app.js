@@ -530,6 +530,8 @@ async function generate() {
   }
   const form = state.kind === "talk" ? conversationForm() : singleForm();
   form.append("mode", document.querySelector("input[name=mode]:checked").value);
+  const expression = $("expression-select").value;
+  if (expression !== "neutral") form.append("options", JSON.stringify({ expression }));
   $("generate").disabled = true;
   try {
     const created = await api("/api/jobs", { method: "POST", body: form });
