@@ -63,8 +63,9 @@ def _frames(video: Path) -> list:
         return [frame.to_ndarray(format="rgb24") for frame in container.decode(video=0)]
 
 
-def _window(frame: np.ndarray) -> tuple:
-    """A square (x0, y0, x1, y1) around the largest face the renderer's finder sees."""
+def _windows(frame: np.ndarray) -> tuple:
+    """Around the largest face the renderer's finder sees: a square (x0, y0, x1, y1) for
+    the mesh to track it in, and a tighter box for the contact sheet."""
     from talkingphoto.characters import find_faces
 
     h, w = frame.shape[:2]
@@ -72,7 +73,8 @@ def _window(frame: np.ndarray) -> tuple:
     side = int(min(2.5 * max(bw, bh), w, h))
     x0 = int(np.clip(x + bw / 2 - side / 2, 0, w - side))
     y0 = int(np.clip(y + bh / 2 - side / 2, 0, h - side))
-    return x0, y0, x0 + side, y0 + side
+    crop = (max(0, x - 0.3 * bw), max(0, y - 0.35 * bh), min(w, x + 1.3 * bw), min(h, y + 1.15 * bh))
+    return (x0, y0, x0 + side, y0 + side), tuple(int(v) for v in crop)
 
 
 def _landmarks(frames: list, window: tuple) -> np.ndarray:
@@ -131,12 +133,11 @@ def lipsync(video: Path, audio: Path):
     return lipsync_report(openness, reference_openness(phones, fps=25.0, n_frames=len(openness)), phones, fps=25.0)
 
 
-def _tiles(images: list, window: tuple, labels: list, *, height: int) -> np.ndarray:
-    x0, y0, x1, y1 = window
-    pad = (x1 - x0) // 8  # the window is 2.5 faces wide: keep the face and a little around it
+def _tiles(images: list, box: tuple, labels: list, *, height: int) -> np.ndarray:
+    x0, y0, x1, y1 = box
     tiles = []
     for frame, label in zip(images, labels):
-        crop = frame[y0 + pad : y1 - 2 * pad, x0 + pad : x1 - pad]
+        crop = frame[y0:y1, x0:x1]
         tile = cv2.resize(crop, (int(height * crop.shape[1] / crop.shape[0]), height), interpolation=cv2.INTER_AREA)
         cv2.putText(tile, label, (4, 16), cv2.FONT_HERSHEY_SIMPLEX, 0.5, (0, 0, 0), 3, cv2.LINE_AA)
         cv2.putText(tile, label, (4, 16), cv2.FONT_HERSHEY_SIMPLEX, 0.5, (255, 255, 255), 1, cv2.LINE_AA)
@@ -162,13 +163,13 @@ def main() -> int:
         for picture in pictures:
             print(f"\n{picture.name} ({args.mode}): change against neutral, in eye distances")
             print(f"{'expression':<10} {'corners':>8} {'brows':>7} {'eyes':>7}   {'r lag 0':>7} {'best lag':>8} {'M/B/P':>6}")
-            base, videos, window, talking = None, {}, None, 0
+            base, videos, windows, talking = None, {}, None, 0
             for name in EXPRESSIONS:
                 video = Path(tmp) / f"{picture.stem}_{name}.mp4"
                 render(picture, audio, video, mode=args.mode, expression=name)
                 frames = _frames(video)
-                window = window or _window(frames[0])
-                points = _landmarks(frames, window)
+                windows = windows or _windows(frames[0])
+                points = _landmarks(frames, windows[0])
                 figures = face_figures(points)
                 if base is None:  # neutral: also the frame where its mouth is widest
                     base = figures
@@ -184,7 +185,7 @@ def main() -> int:
             if args.sheet:
                 for pick, when in ((int(LEAD * 25 / 2), "rest"), (talking, "talking")):
                     labels = [f"{name} ({when})" for name in videos]
-                    rows.append(_tiles([v[pick] for v in videos.values()], window, labels, height=args.tile))
+                    rows.append(_tiles([v[pick] for v in videos.values()], windows[1], labels, height=args.tile))
     if args.sheet:
         width = max(r.shape[1] for r in rows)
         sheet = np.vstack([np.pad(r, ((0, 0), (0, width - r.shape[1]), (0, 0)), constant_values=255) for r in rows])
