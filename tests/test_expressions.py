@@ -1,6 +1,7 @@
 """Expressions: the option and per-turn choice, the eased controls, and what they do to a face."""
 
 import json
+import time
 from dataclasses import replace
 
 import numpy as np
@@ -196,3 +197,107 @@ def test_big_drawn_eyes_keep_their_shape_whatever_the_expression():
     assert np.array_equal(posed[lids], rig.points[lids])
     surprised = pose_points(rig, _expressed("surprised"))
     assert np.all((surprised[rig.slot["right_brow"]] - rig.points[rig.slot["right_brow"]]) @ rig.down < -1)
+
+
+def test_the_command_line_takes_expressions_and_names_its_flags_in_errors(tmp_path, real_data, capsys):
+    from talkingphoto.cli import main
+
+    image = str(real_data / "images" / "grace_hopper.jpg")
+    speech = str(real_data / "audio" / "goforward.wav")
+    out = str(tmp_path / "o.mp4")
+    assert main(["render", image, speech, "-o", out, "--expression-strength", "2"]) == 2
+    assert capsys.readouterr().err.startswith("error: --expression-strength must be between 0 and 1, got 2")
+    with pytest.raises(SystemExit):
+        main(["render", image, speech, "-o", out, "--expression", "grumpy"])
+    err = capsys.readouterr().err
+    assert "--expression: invalid choice: 'grumpy'" in err and all(name in err for name in NAMES)
+    (tmp_path / "s.yaml").write_text("image: a.png\nturns: [{face: 0, audio: a.wav}]")
+    assert main(["dialogue", str(tmp_path / "s.yaml"), "-o", out, "--expression-strength", "-1"]) == 2
+    assert capsys.readouterr().err.startswith("error: --expression-strength must be between 0 and 1")
+
+
+def test_the_studio_api_takes_an_expression(tmp_path):
+    pytest.importorskip("fastapi")
+    from fastapi.testclient import TestClient
+    from test_jobs_fakes import fake_render, write_png, write_wav
+
+    from talkingphoto.web import create_app
+
+    seen = []
+
+    def renderer(job, **kw):
+        seen.append((job.motion.expression, job.motion.expression_strength))
+        return fake_render(job, **kw)
+
+    files = {
+        "image": ("face.png", write_png(tmp_path / "face.png").read_bytes(), "image/png"),
+        "audio": ("voice.wav", write_wav(tmp_path / "voice.wav", seconds=0.5).read_bytes(), "audio/wav"),
+    }
+    app = create_app(data_dir=tmp_path / "data", workers=1, renderer=renderer)
+    with TestClient(app, base_url="http://127.0.0.1:8000", client=("127.0.0.1", 50123)) as client:
+        options = json.dumps({"expression": "surprised", "expression_strength": 0.5})
+        created = client.post("/api/jobs", files=files, data={"options": options})
+        assert created.status_code == 201, created.text
+        refused = client.post("/api/jobs", files=files, data={"options": json.dumps({"expression": "smug"})})
+        deadline = time.monotonic() + 20
+        while client.get(f"/api/jobs/{created.json()['id']}").json()["status"] != "done" and time.monotonic() < deadline:
+            time.sleep(0.05)
+    assert seen == [("surprised", 0.5)]
+    assert refused.status_code == 422 and "expression must be one of neutral, happy" in refused.json()["detail"]
+
+
+def _mesh_heights(frames: list) -> np.ndarray:
+    """Mean (corner height, brow height) over ``frames`` by face mesh, in eye distances."""
+    from mediapipe.python.solutions import face_mesh
+
+    with face_mesh.FaceMesh(static_image_mode=True, max_num_faces=1, refine_landmarks=True) as mesh:
+        found = []
+        for frame in frames:
+            h, w = frame.shape[:2]
+            p = np.array([(q.x * w, q.y * h) for q in mesh.process(frame).multi_face_landmarks[0].landmark])
+            right_eye, left_eye = p[[33, 133]].mean(0), p[[362, 263]].mean(0)
+            iod = np.linalg.norm(left_eye - right_eye)
+            across = (left_eye - right_eye) / iod
+            up = np.array([across[1], -across[0]])
+            corners = (p[[topo.MOUTH_CORNER_LEFT, topo.MOUTH_CORNER_RIGHT]].mean(0) - p[[13, 14]].mean(0)) @ up
+            brows = (p[list(topo.BROWS)].mean(0) - (right_eye + left_eye) / 2) @ up
+            found.append((corners / iod, brows / iod))
+    return np.mean(found, axis=0)
+
+
+@pytest.mark.slow
+def test_a_real_photo_smiles_frowns_and_raises_its_brows(real_data, tmp_path):
+    from talkingphoto.pipeline import frame_at
+    from talkingphoto.scene import build_scene
+
+    image, speech = real_data / "images" / "grace_hopper.jpg", real_data / "audio" / "goforward.wav"
+    heights, frames = {}, {}
+    for name in ("neutral", "happy", "sad", "surprised"):
+        scene = build_scene(Job.single(image, tmp_path / "o.mp4", audio=speech, mode="vivid", expression=name))
+        frames[name] = [frame_at(scene, i) for i in (0, 20, 40, 60)]
+        heights[name] = _mesh_heights(frames[name])
+    assert heights["happy"][0] - heights["sad"][0] > 0.04
+    assert heights["surprised"][1] - heights["neutral"][1] > 0.02
+    # Only the head moves: the picture's corners are the picture's.
+    for name in ("happy", "sad"):
+        for frame in frames[name]:
+            assert np.array_equal(frame[:40, :40], frames["neutral"][0][:40, :40])
+
+
+@pytest.mark.slow
+def test_a_turn_changes_the_speakers_expression_as_it_starts(real_data, tmp_path):
+    from talkingphoto.pipeline import frame_at
+    from talkingphoto.scene import build_scene
+
+    speech = real_data / "audio" / "goforward.wav"
+    turns = (Turn(Speaker(), audio=speech), Turn(Speaker(), audio=speech, expression="happy"))
+    motion = split_options({"mode": "vivid"})["motion"]
+    scene = build_scene(Job(real_data / "images" / "grace_hopper.jpg", turns, tmp_path / "o.mp4", motion))
+    (actor,) = scene.actors
+    lift, fps = actor.expression.corner_lift, scene.fps
+    start = int(round(2.8 * fps))  # the second turn starts after the first recording's 2.8 s
+    ease = int(0.3 * fps)
+    assert np.allclose(lift[: start - ease], 0, atol=1e-6) and np.allclose(lift[start + ease :], 1, atol=1e-6)
+    assert 0.2 < lift[start] < 0.8
+    before, after = (_mesh_heights([frame_at(scene, i)]) for i in (start - 20, scene.n_frames - 5))
+    assert after[0] > before[0] + 0.02
