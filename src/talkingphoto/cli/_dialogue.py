@@ -29,7 +29,9 @@ def add_parser(subparsers) -> None:
         help="how the characters feel where the script says nothing (default: %(default)s); a turn's"
         " 'expression:' or a character's sets its own. Standard mode shows it at the mouth's corners only",
     )
-    p.add_argument("--expression-strength", type=float, default=1.0, help="0..1, how strongly (default: %(default)g)")
+    p.add_argument(
+        "--expression-strength", type=float, default=1.0, metavar="0..1", help="how strongly (default: %(default)g)"
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=run)
 

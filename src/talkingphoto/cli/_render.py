@@ -57,7 +57,9 @@ def add_parser(subparsers) -> None:
         help="how the character feels (default: %(default)s, the picture's own face); standard mode shows it"
         " at the mouth's corners only, vivid and master also in brows, lids, head carriage and motion energy",
     )
-    p.add_argument("--expression-strength", type=float, default=1.0, help="0..1, how strongly (default: %(default)g)")
+    p.add_argument(
+        "--expression-strength", type=float, default=1.0, metavar="0..1", help="how strongly (default: %(default)g)"
+    )
     p.add_argument("--max-audio-seconds", type=float, default=1800.0, help="refuse longer audio")
     p.add_argument("--max-text-chars", type=int, default=Limits.max_text_chars, help="refuse longer text")
     p.add_argument("--crf", type=int, default=EncodeOptions.crf, help="H.264 quality 0..51, lower is better (default: %(default)s)")

@@ -55,7 +55,7 @@ EXPRESSIONS = {
     "sad": Expression(brow_raise=-0.1, brow_inner=1.0, lid_drop=0.5, corner_lift=-0.8, pitch=4.0, energy=0.6),
     "surprised": Expression(brow_raise=1.0, brow_inner=0.2, lid_drop=-0.8, pitch=-2.0, energy=1.2),
     "angry": Expression(brow_raise=-0.7, brow_inner=-1.0, squint=0.4, lid_drop=0.3, corner_lift=-0.5, pitch=2.0, energy=1.2),
-    "calm": Expression(squint=0.15, lid_drop=0.3, corner_lift=0.3, pitch=0.5, energy=0.6),
+    "calm": Expression(squint=0.15, lid_drop=0.3, corner_lift=0.15, pitch=0.5, energy=0.6),
     "excited": Expression(brow_raise=0.6, squint=0.3, lid_drop=-0.4, corner_lift=0.9, pitch=-3.0, energy=1.35),
 }
 _CONTROLS = ("brow_raise", "brow_inner", "squint", "lid_drop", "corner_lift", "pitch", "energy")
