@@ -81,6 +81,56 @@ def opening(open, spread, press, fv):
 
 
 @dataclass(frozen=True)
+class BrowRig:
+    """One brow's share of an expression, measured once at rest.
+
+    Attributes
+    ----------
+    brow : np.ndarray [shape=(b,), int]
+        Its vertices.
+    inner : np.ndarray [shape=(b,), float, 0..1]
+        How much of an inner-end motion each vertex takes (1 at the end nearest the midline).
+    towards : float
+        +1 or -1: the side of the midline along ``FaceRig.right``.
+    followers, follow, nearest : np.ndarray [shape=(f,)]
+        Forehead vertices above the brow, the share of the brow's motion each takes, and
+        the brow vertex (an index into ``brow``) each follows.
+    room_up, room_down : float
+        How far (pixels) the brow may go up or down, the followers their share of it,
+        before one meets a vertex that stays.
+    """
+
+    brow: np.ndarray
+    inner: np.ndarray
+    towards: float
+    followers: np.ndarray
+    follow: np.ndarray
+    nearest: np.ndarray
+    room_up: float
+    room_down: float
+
+
+@dataclass(frozen=True)
+class ExpressionRig:
+    """What an expression moves, measured once at rest.
+
+    Attributes
+    ----------
+    along : np.ndarray [shape=(n_landmarks,), float, -1..1]
+        Each landmark's place along the mouth (corner to corner), clipped to the corners.
+    falloff : np.ndarray [shape=(n_landmarks,), float, 0..1]
+        How much of the mouth corners' motion each landmark takes (1 on the lips, falling
+        off over the cheeks and chin; 0 from the eyes up).
+    brows : dict
+        ``{"right": BrowRig, "left": BrowRig}`` for whole-face rigs, else empty.
+    """
+
+    along: np.ndarray
+    falloff: np.ndarray
+    brows: dict
+
+
+@dataclass(frozen=True)
 class FaceRig:
     """Mesh and measurements of one face, in output-image pixels.
 
@@ -111,6 +161,7 @@ class FaceRig:
     slot: dict  # name -> vertex indices of the groups the pose moves, and of the eyes' fixed rings
     lids: str = "squash"  # "squash" (photos), "paint" (big drawn eyes), "still" (eyes unknown)
     still_eyes: tuple = ()  # "right" and/or "left": eyes hidden from view, never moved
+    expression: ExpressionRig | None = None  # what an expression moves, and how far it may
 
     def vertices(self, name: str) -> np.ndarray:
         return self.points[self.slot[name]]
@@ -336,7 +387,7 @@ def build_rig(face: Face, *, image_shape: tuple, whole_face: bool) -> FaceRig:
     reference = pose_points(rig, Pose(open=0.8))
     tri = Delaunay(reference).simplices.astype(np.int32)
     area = np.abs(np.cross(reference[tri[:, 1]] - reference[tri[:, 0]], reference[tri[:, 2]] - reference[tri[:, 0]]))
-    return FaceRig(**{**rig.__dict__, "triangles": tri[area > 1e-6]})
+    return FaceRig(**{**rig.__dict__, "triangles": tri[area > 1e-6], "expression": _expression_rig(rig)})
 
 
 def _smooth_profile(u: np.ndarray, exponent: float) -> np.ndarray:
@@ -406,15 +457,8 @@ def pose_points(rig: FaceRig, pose: Pose) -> np.ndarray:
     return pts
 
 
-def _lift_corners(rig: FaceRig, pose: Pose, pts: np.ndarray) -> None:
-    """Raise (smile) or lower the mouth corners, in place, with the cheeks around them.
-
-    Lip vertices at the same place along the mouth move alike, so the opening keeps its
-    height and the lip-sync its shape. A frown bends the mouth down at the corners only; a
-    smile bends it up and lifts its middle half as much, and widens it a little (with the
-    middle left in place, face mesh reads a talking smile's opening less well: measured
-    lip-sync 0.70 against 0.74). Rounded lips (OO) pull against a smile and halve it.
-    """
+def _expression_rig(rig: FaceRig) -> ExpressionRig:
+    """Measure once what :func:`pose_points` needs for expressions (see ExpressionRig)."""
     n = len(rig.landmark_ids)
     half = 0.5 * rig.mouth_width
     rel = rig.points[:n] - rig.mouth_centre
@@ -426,25 +470,71 @@ def _lift_corners(rig: FaceRig, pose: Pose, pts: np.ndarray) -> None:
     beyond = np.maximum(np.abs(u) - 1, 0)
     falloff = np.exp(-((beyond / 0.6) ** 2) - np.where(lips, 0.0, v / 0.9) ** 2)
     falloff[falloff < 0.02] = 0.0  # the eyes and the forehead stay put
-    lift = float(pose.corner_lift) * CORNER_LIFT * rig.mouth_width * (1 - 0.5 * max(0.0, -float(pose.spread)))
-    along = np.clip(u, -1, 1)
-    curve = along**2
-    if lift > 0:  # a smile lifts the whole mouth a little and widens it; a frown moves the corners only
-        curve = SMILE_BASE + (1 - SMILE_BASE) * curve
-        pts[:n] += np.outer(falloff * along * np.abs(along) * 0.4 * lift, rig.right)
-    pts[:n] -= np.outer(falloff * curve * lift, rig.down)
+    brows = {}
+    if "right_brow" in s and "left_brow" in s:
+        brows = {side: _brow_rig(rig, side) for side in ("right", "left")}
+    return ExpressionRig(np.clip(u, -1, 1), falloff, brows)
 
 
-def _room(rig: FaceRig, movers: np.ndarray, direction: np.ndarray, reach: float, share: np.ndarray) -> float:
+def _brow_rig(rig: FaceRig, side: str) -> BrowRig:
+    s, rest, right, down, width = rig.slot, rig.points, rig.right, rig.down, rig.eye_width
+    brow, other = s[f"{side}_brow"], s["left_brow" if side == "right" else "right_brow"]
+    along = rest[brow] @ right
+    towards = 1.0 if rest[other].mean(0) @ right > along.mean() else -1.0
+    inner = (along - along.min()) / max(float(np.ptp(along)), 1e-6)
+    inner = (inner if towards > 0 else 1 - inner) ** 1.5
+    # The forehead: landmarks above the brow (none of the eyes' or the other brow's)
+    # follow the nearest brow vertex, less the further they are.
+    parts = [s[k] for k in s if k.endswith(("_lid", "_iris", "_brow", "_ring"))]
+    free = np.setdiff1d(np.arange(len(rig.landmark_ids)), np.concatenate(parts))
+    rel = rest[free][:, None, :] - rest[brow][None, :, :]
+    distance = np.linalg.norm(rel, axis=2)
+    nearest = np.argmin(distance, axis=1)
+    above = (rel[np.arange(len(free)), nearest] @ -down) > 0
+    follow = np.where(above, np.exp(-((distance.min(1) / (0.8 * width)) ** 2)), 0.0)
+    keep = follow > 0.05
+    movers = np.concatenate([brow, free[keep]])
+    share = np.concatenate([np.ones(len(brow)), follow[keep]])
+    return BrowRig(
+        brow=brow,
+        inner=inner,
+        towards=towards,
+        followers=free[keep],
+        follow=follow[keep],
+        nearest=nearest[keep],
+        room_up=_room(rest, movers, share, -down, 0.3 * width),
+        room_down=_room(rest, movers, share, down, 0.3 * width),
+    )
+
+
+def _room(points: np.ndarray, movers: np.ndarray, share: np.ndarray, direction: np.ndarray, reach: float) -> float:
     """How far the vertices ``movers`` can go along ``direction``, each by its ``share`` of
-    the distance, before one meets a vertex that stays within ``reach`` pixels sideways (at rest)."""
-    rest = rig.points
-    others = np.setdiff1d(np.arange(len(rest)), movers)
-    rel = rest[others][None, :, :] - rest[movers][:, None, :]
+    the distance, before one meets a vertex that stays within ``reach`` pixels sideways."""
+    others = np.setdiff1d(np.arange(len(points)), movers)
+    rel = points[others][None, :, :] - points[movers][:, None, :]
     ahead = rel @ direction
     side = np.abs(rel @ np.array([-direction[1], direction[0]]))
     near = (ahead > 0) & (side < reach)
     return float(np.min(np.where(near, ahead / share[:, None], np.inf)))
+
+
+def _lift_corners(rig: FaceRig, pose: Pose, pts: np.ndarray) -> None:
+    """Raise (smile) or lower the mouth corners, in place, with the cheeks around them.
+
+    Lip vertices at the same place along the mouth move alike, so the opening keeps its
+    height and the lip-sync its shape. A frown bends the mouth down at the corners only; a
+    smile bends it up and lifts its middle half as much, and widens it a little (with the
+    middle left in place, face mesh reads a talking smile's opening less well: measured
+    lip-sync 0.70 against 0.74). Rounded lips (OO) pull against a smile and halve it.
+    """
+    e = rig.expression
+    n = len(e.along)
+    lift = float(pose.corner_lift) * CORNER_LIFT * rig.mouth_width * (1 - 0.5 * max(0.0, -float(pose.spread)))
+    curve = e.along**2
+    if lift > 0:  # a smile lifts the whole mouth a little and widens it; a frown moves the corners only
+        curve = SMILE_BASE + (1 - SMILE_BASE) * curve
+        pts[:n] += np.outer(e.falloff * e.along * np.abs(e.along) * 0.4 * lift, rig.right)
+    pts[:n] -= np.outer(e.falloff * curve * lift, rig.down)
 
 
 def _pose_brows(rig: FaceRig, pose: Pose, pts: np.ndarray, side: str) -> np.ndarray:
@@ -455,35 +545,16 @@ def _pose_brows(rig: FaceRig, pose: Pose, pts: np.ndarray, side: str) -> np.ndar
     Returns how far the forehead above follows them [shape=(n_landmarks, 3)]: the weighted
     displacement of each landmark, and its weight, to be shared with the other brow's.
     """
-    s, rest, right, down, width = rig.slot, rig.points, rig.right, rig.down, rig.eye_width
-    brow, other = s[f"{side}_brow"], s["left_brow" if side == "right" else "right_brow"]
-    along = rest[brow] @ right
-    towards = 1.0 if rest[other].mean(0) @ right > along.mean() else -1.0  # the midline's side
-    inner = (along - along.min()) / max(float(np.ptp(along)), 1e-6)
-    inner = (inner if towards > 0 else 1 - inner) ** 1.5
+    b, width = rig.expression.brows[side], rig.eye_width
     raised, knit = float(pose.brow_raise), float(pose.brow_inner)
     up = width * (BROW_RAISE * raised if raised > 0 else BROW_LOWER * raised)
-    up = up + width * inner * (BROW_INNER_UP * knit if knit > 0 else BROW_INNER_DOWN * knit)
-    # The forehead: landmarks above the brow (none of the eyes' or the other brow's)
-    # follow the nearest brow vertex, less the further they are.
-    parts = [s[k] for k in s if k.endswith(("_lid", "_iris", "_brow", "_ring"))]
-    free = np.setdiff1d(np.arange(len(rig.landmark_ids)), np.concatenate(parts))
-    rel = rest[free][:, None, :] - rest[brow][None, :, :]
-    distance = np.linalg.norm(rel, axis=2)
-    nearest = np.argmin(distance, axis=1)
-    above = (rel[np.arange(len(free)), nearest] @ -down) > 0
-    follow = np.where(above, np.exp(-((distance.min(1) / (0.8 * width)) ** 2)), 0.0)
-    followers = free[follow > 0.05]
-    movers, share = np.concatenate([brow, followers]), np.concatenate([np.ones(len(brow)), follow[follow > 0.05]])
-    room_up = _room(rig, movers, -down, 0.3 * width, share)
-    room_down = _room(rig, movers, down, 0.3 * width, share)
-    up = np.clip(up, -0.5 * room_down, 0.5 * room_up)
-    shift = np.outer(-up, down) + np.outer(towards * BROW_KNIT * width * max(0.0, -knit) * inner, right)
-    pts[brow] += shift
+    up = up + width * b.inner * (BROW_INNER_UP * knit if knit > 0 else BROW_INNER_DOWN * knit)
+    up = np.clip(up, -0.5 * b.room_down, 0.5 * b.room_up)
+    shift = np.outer(-up, rig.down) + np.outer(b.towards * BROW_KNIT * width * max(0.0, -knit) * b.inner, rig.right)
+    pts[b.brow] += shift
     forehead = np.zeros((len(rig.landmark_ids), 3))
-    weight = follow[follow > 0.05]
-    forehead[followers, :2] = weight[:, None] * shift[nearest[follow > 0.05]]
-    forehead[followers, 2] = weight
+    forehead[b.followers, :2] = b.follow[:, None] * shift[b.nearest]
+    forehead[b.followers, 2] = b.follow
     return forehead
 
 
