@@ -13,7 +13,7 @@ from ..characters import Face
 from ..characters import topology as topo
 from ..errors import ParameterError
 
-__all__ = ["FaceRig", "Pose", "build_rig", "mouth_polygon", "opening", "pose_points"]
+__all__ = ["FaceRig", "Pose", "build_rig", "mouth_polygon", "opening", "pose_points", "smile_lift"]
 
 # Drawn eyes open wider than this (lid gap / eye width) get painted lids.
 BIG_EYES = 0.45
@@ -518,6 +518,11 @@ def _room(points: np.ndarray, movers: np.ndarray, share: np.ndarray, direction: 
     return float(np.min(np.where(near, ahead / share[:, None], np.inf)))
 
 
+def _corner_lift(rig: FaceRig, pose: Pose) -> float:
+    """How far (pixels, up = +) the expression moves the mouth corners in this pose."""
+    return float(pose.corner_lift) * CORNER_LIFT * rig.mouth_width * (1 - 0.5 * max(0.0, -float(pose.spread)))
+
+
 def _lift_corners(rig: FaceRig, pose: Pose, pts: np.ndarray) -> None:
     """Raise (smile) or lower the mouth corners, in place, with the cheeks around them.
 
@@ -529,12 +534,18 @@ def _lift_corners(rig: FaceRig, pose: Pose, pts: np.ndarray) -> None:
     """
     e = rig.expression
     n = len(e.along)
-    lift = float(pose.corner_lift) * CORNER_LIFT * rig.mouth_width * (1 - 0.5 * max(0.0, -float(pose.spread)))
+    lift = _corner_lift(rig, pose)
     curve = e.along**2
     if lift > 0:  # a smile lifts the whole mouth a little and widens it; a frown moves the corners only
         curve = SMILE_BASE + (1 - SMILE_BASE) * curve
         pts[:n] += np.outer(e.falloff * e.along * np.abs(e.along) * 0.4 * lift, rig.right)
     pts[:n] -= np.outer(e.falloff * curve * lift, rig.down)
+
+
+def smile_lift(rig: FaceRig, pose: Pose) -> np.ndarray:
+    """How far a smile lifts the middle of the mouth [shape=(2,), pixels; zero otherwise]:
+    the painted teeth go with it (see _lift_corners)."""
+    return -SMILE_BASE * max(_corner_lift(rig, pose), 0.0) * rig.down
 
 
 def _pose_brows(rig: FaceRig, pose: Pose, pts: np.ndarray, side: str) -> np.ndarray:
