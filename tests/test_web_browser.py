@@ -106,6 +106,7 @@ def test_upload_generate_play(studio, page, real_data, tmp_path):
     assert page.locator(".face.chosen").count() == 1
     page.set_input_files("#audio-input", str(real_data / "audio" / "goforward.wav"))
     page.check("input[value=vivid]")
+    page.select_option("#expression-select", "happy")  # sent as the job's options
     generate = page.locator("#generate")
     assert generate.is_enabled()
     generate.click()
