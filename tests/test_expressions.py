@@ -95,6 +95,13 @@ def test_changes_ease_over_half_a_second_centred_on_the_turn():
     assert np.abs(np.diff(lift)).max() < 0.2
 
 
+def test_a_track_needs_known_expressions():
+    with pytest.raises(ParameterError, match="expression must be one of neutral, .*got 'smug'"):
+        expression_track([(0, "happy"), (10, "smug")], n_frames=20, fps=25.0)
+    with pytest.raises(ParameterError, match="at least one"):
+        expression_track([], n_frames=20, fps=25.0)
+
+
 def test_strength_scales_every_control_and_the_first_expression_holds_from_the_start():
     full = expression_track([(40, "sad")], n_frames=60, fps=25.0)
     half = expression_track([(40, "sad")], n_frames=60, fps=25.0, strength=0.5)

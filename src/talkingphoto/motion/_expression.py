@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from ..errors import ParameterError
 from ._face import FaceMotion
 
 __all__ = ["EXPRESSIONS", "Expression", "ExpressionTrack", "expression_track", "express_motion"]
@@ -107,6 +108,11 @@ def expression_track(segments: list, *, n_frames: int, fps: float, strength: flo
         Each change eases over :data:`EASE` seconds centred on its frame (a smoothstep-like
         curve: a convolution of the steps with a Hann window that long).
     """
+    if not segments:
+        raise ParameterError("an expression track needs at least one (start_frame, name) segment")
+    unknown = sorted({name for _, name in segments} - set(EXPRESSIONS))
+    if unknown:
+        raise ParameterError(f"must be one of {', '.join(EXPRESSIONS)}, got {unknown[0]!r}", option="expression")
     order = sorted(segments, key=lambda s: s[0])
     targets = {name: np.zeros(n_frames) for name in _CONTROLS}
     for k, (start, name) in enumerate(order):
