@@ -107,6 +107,7 @@ def test_upload_generate_play(studio, page, real_data, tmp_path):
     page.set_input_files("#audio-input", str(real_data / "audio" / "goforward.wav"))
     assert page.locator("#motion-strength").is_disabled()  # standard mode moves no head
     page.check("input[value=vivid]")
+    page.select_option("#expression-select", "happy")  # sent as the job's options
     page.click("#motion-box summary")
     page.eval_on_selector("#motion-strength", "el => { el.value = '1.5'; el.dispatchEvent(new Event('input')); }")
     assert page.inner_text("#motion-value") == "1.5"

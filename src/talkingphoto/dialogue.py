@@ -4,13 +4,14 @@ A script (YAML or JSON) names the picture and an ordered list of turns; each tur
 its speaker by index (``face: 0``), by a point on the face (``face: [x, y]``) or by a name
 given under ``characters`` (where ``points: cat.json`` rigs a face no detector finds, as
 ``--points`` does), and its speech (``audio: file.wav``, or ``text`` with an optional
-``voice``, ``rate`` and ``pitch``). ``pause: 0.5`` turns insert silence. Paths are
-relative to the script::
+``voice``, ``rate`` and ``pitch``). ``pause: 0.5`` turns insert silence. A turn's
+``expression`` (or its character's) is how the speaker feels from that turn on; turns
+without one show the job's (``--expression``). Paths are relative to the script::
 
     image: two_people.png
     mode: vivid
     characters:
-      grace: {face: 0}
+      grace: {face: 0, expression: happy}
       mage: {at: [610, 140]}
     turns:
       - face: grace
@@ -19,6 +20,7 @@ relative to the script::
       - face: mage
         text: Who goes there?
         voice: en-gb
+        expression: surprised
 """
 
 from pathlib import Path
@@ -30,7 +32,7 @@ from .job import Job, Speaker, Turn, VoiceOptions, split_options
 __all__ = ["load_script", "parse_script", "read_script", "script_job"]
 
 _SCRIPT_KEYS = {"image", "characters", "turns", "mode"}
-_TURN_KEYS = {"face", "audio", "text", "voice", "rate", "pitch"}
+_TURN_KEYS = {"face", "audio", "text", "voice", "rate", "pitch", "expression"}
 # resolve(kind, name, where) -> the path of a file the script names; kind is "image", "audio" or "points".
 Resolver = Callable[[str, str, str], Path]
 
@@ -117,11 +119,16 @@ def _turn(item, characters: dict, *, where: str, resolve: Resolver) -> Turn:
     for key in ("audio", "text", "voice"):
         if key in item and not (isinstance(item[key], str) and item[key].strip()):
             raise ParameterError(f"{where}: '{key}' must be text, got {item[key]!r}")
+    expression = item.get("expression")
+    character = characters.get(item["face"]) if isinstance(item["face"], str) else None
+    if expression is None and isinstance(character, dict):
+        expression = character.get("expression")  # the character's own, unless the turn says
     return Turn(
         speaker=_speaker(item["face"], characters, where=where, resolve=resolve),
         audio=resolve("audio", item["audio"], where) if "audio" in item else None,
         text=item.get("text"),
         voice=split_options({k: item[k] for k in ("voice", "rate", "pitch") if k in item})["voice"],
+        expression=expression,
     )
 
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from .errors import ParameterError
-from .motion import GAZES, MOUTH_SOURCES
+from .motion import EXPRESSIONS, GAZES, MOUTH_SOURCES
 from .voice._espeak import PITCH_RANGE, RATE_RANGE
 from .voice._voices import MAX_CHARS
 
@@ -189,6 +189,12 @@ class MotionOptions(_Options):
     gaze : {"wander", "camera"}
         wander: the eyes glance about (and towards whoever speaks in a conversation);
         camera: they hold the viewer's eye, even while the head turns.
+    expression : str
+        How the characters feel (a key of motion.EXPRESSIONS; ``neutral`` is the picture's
+        own face); a turn may set its own. In standard mode only the mouth corners show
+        it; vivid and master add brows, lids, head carriage and motion energy.
+    expression_strength : float
+        0..1: how far towards the expression the face goes.
     """
 
     mode: str = "standard"
@@ -197,6 +203,8 @@ class MotionOptions(_Options):
     motion: float = 1.0
     blink_rate: float | None = None
     gaze: str = "wander"
+    expression: str = "neutral"
+    expression_strength: float = 1.0
 
     def _check(self) -> None:
         if self.mode not in MODES:
@@ -226,11 +234,19 @@ class MotionOptions(_Options):
             ):
                 if getattr(self, name) != default:
                     raise ParameterError(f"{what}: use it with --mode vivid or master", option=name)
+        _check_expression(self.expression, option="expression")
+        if not 0 <= self.expression_strength <= 1:
+            raise ParameterError(f"must be between 0 and 1, got {self.expression_strength:g}", option="expression_strength")
 
     @property
     def vivid(self) -> bool:
         """Eyes, brows and head move (vivid and master)."""
         return self.mode in ("vivid", "master")
+
+
+def _check_expression(name: str, *, option: str) -> None:
+    if name not in EXPRESSIONS:
+        raise ParameterError(f"must be one of {', '.join(EXPRESSIONS)}, got {name!r}", option=option)
 
 
 @dataclass(frozen=True)
@@ -299,19 +315,21 @@ def split_options(options: dict) -> dict:
 @dataclass(frozen=True)
 class Turn:
     """One line of a job: ``speaker`` says ``audio`` (a recording) or ``text`` (read with
-    ``voice``); or, with ``speaker`` None, a ``pause`` of that many seconds."""
+    ``voice``), with an ``expression`` (None: the job's); or, with ``speaker`` None, a
+    ``pause`` of that many seconds."""
 
     speaker: Speaker | None = field(default_factory=Speaker)
     audio: Path | None = None
     text: str | None = None
     voice: VoiceOptions = field(default_factory=VoiceOptions)
     pause: float = 0.0
+    expression: str | None = None
 
     def __post_init__(self):
         if isinstance(self.audio, (str, os.PathLike)):
             object.__setattr__(self, "audio", Path(self.audio))
         if self.speaker is None:
-            if self.audio is not None or self.text is not None or self.voice.chosen:
+            if self.audio is not None or self.text is not None or self.voice.chosen or self.expression is not None:
                 raise ParameterError("a turn is either a pause or a speech; put the pause in a turn of its own")
             _check_kind("pause", self.pause, float)
             if not 0 < self.pause <= _MAX_PAUSE:
@@ -319,6 +337,9 @@ class Turn:
             return
         if self.pause:
             raise ParameterError("a turn is either a pause or a speech; put the pause in a turn of its own")
+        if self.expression is not None:
+            _check_kind("expression", self.expression, str)
+            _check_expression(self.expression, option="expression")
         if (self.audio is None) == (self.text is None):
             raise ParameterError("give either an audio file or text to read (with a voice), not both or neither")
         if self.text is not None:
@@ -345,6 +366,8 @@ class Turn:
             out["audio"] = str(self.audio)
         else:
             out["text"] = self.text
+        if self.expression is not None:
+            out["expression"] = self.expression
         return out
 
     @classmethod
@@ -356,9 +379,10 @@ class Turn:
             if len(data) > 1:
                 raise ParameterError("a turn is either a pause or a speech; put the pause in a turn of its own")
             return cls(speaker=None, pause=data["pause"])
-        unknown = sorted(set(data) - set(TURN_OPTIONS) - {"audio", "text"})
+        unknown = sorted(set(data) - set(TURN_OPTIONS) - {"audio", "text", "expression"})
         if unknown:
-            raise ParameterError(f"unknown turn field(s) {', '.join(unknown)}; known: audio, text, {', '.join(TURN_OPTIONS)}")
+            known = f"audio, text, expression, {', '.join(TURN_OPTIONS)}"
+            raise ParameterError(f"unknown turn field(s) {', '.join(unknown)}; known: {known}")
         groups = split_options({k: v for k, v in data.items() if k in TURN_OPTIONS})
         speaker = groups["speaker"]
         if speaker.points is not None:
@@ -369,6 +393,7 @@ class Turn:
             audio=None if audio is None else _inside(base, Path(audio)),
             text=data.get("text"),
             voice=groups["voice"],
+            expression=data.get("expression"),
         )
 
 

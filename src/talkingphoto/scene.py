@@ -16,7 +16,7 @@ import numpy as np
 from .characters import Face
 from .errors import AudioError, ParameterError, TalkingPhotoError
 from .job import Job, Turn
-from .motion import BodyMotion, FaceMotion, MouthTrack
+from .motion import BodyMotion, ExpressionTrack, FaceMotion, MouthTrack
 from .render import BodyPose, FaceAnimator, HeadPose, MouthShapes, Pose, StageAnimator, mouth_shapes
 from .units import ANALYSIS_SR, OUTPUT_SR, frame_of, samples_to_frames
 
@@ -27,7 +27,8 @@ CUTOUT_BACKDROP = (255, 255, 255)  # what transparent pictures are flattened ove
 
 @dataclass(frozen=True)
 class Actor:
-    """One animated face and its controls; ``mouth`` None keeps the mouth as in the photo.
+    """One animated face and its controls; ``mouth`` None keeps the mouth as in the photo,
+    ``expression`` None keeps the picture's own expression.
 
     The mouth controls are eased into the shapes the face shows once, here (see
     render.mouth_shapes): never a snap, and the picture's own mouth in silence.
@@ -36,6 +37,7 @@ class Actor:
     animator: FaceAnimator
     mouth: MouthTrack | None = None
     motion: FaceMotion | None = None
+    expression: ExpressionTrack | None = None
     shapes: MouthShapes | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
@@ -43,6 +45,16 @@ class Actor:
 
     def pose(self, i: int) -> tuple:
         pose = Pose(rest=1.0) if self.shapes is None else self.shapes.pose(i)
+        if self.expression is not None:
+            e = self.expression
+            pose = replace(
+                pose,
+                brow_raise=float(e.brow_raise[i]),
+                brow_inner=float(e.brow_inner[i]),
+                squint=float(e.squint[i]),
+                lid_drop=float(e.lid_drop[i]),
+                corner_lift=float(e.corner_lift[i]),
+            )
         head = None
         if self.motion is not None:
             f = self.motion
@@ -247,7 +259,8 @@ def build_scene(job: Job) -> Scene:
     fps = job.encode.fps
     n_frames = samples_to_frames(audio.shape[1], sr=OUTPUT_SR, fps=fps)
     mouths, voices, speaking = _timeline(sounds, speakers, fps=fps, n_frames=n_frames, mouth=job.motion.mouth)
-    actors, stage = _cast(image, alpha, faces, mouths, voices, speaking, job)
+    expressions = _expressions(job, sounds, speakers, faces, fps=fps, n_frames=n_frames)
+    actors, stage = _cast(image, alpha, faces, mouths, voices, speaking, expressions, job)
     timings["analyse"] = time.perf_counter() - t
     speaker = next(s for s in speakers if s is not None)
     return Scene(image, actors, n_frames, fps, audio, OUTPUT_SR, speaker, timings, stage)
@@ -284,14 +297,39 @@ def _timeline(sounds: list, speakers: list, *, fps: float, n_frames: int, mouth:
     return mouths, voices, speaking
 
 
-def _cast(image, alpha, faces: list, mouths: dict, voices: dict, speaking: np.ndarray, job: Job) -> tuple:
+def _expressions(job: Job, sounds: list, speakers: list, faces: list, *, fps: float, n_frames: int) -> dict:
+    """``{face index: ExpressionTrack}`` of every character; empty when all stay neutral.
+
+    A character takes on a turn's expression as the turn starts and keeps it until its
+    next turn; before its first turn, and in turns that set none, it shows the job's.
+    """
+    from .motion import expression_track
+
+    default = job.motion.expression
+    chosen = [None if turn.is_pause else turn.expression or default for turn in job.turns]
+    if job.motion.expression_strength == 0 or all(name in (None, "neutral") for name in [default, *chosen]):
+        return {}
+    segments = {face.index: [(0, default)] for face in faces}
+    position = 0
+    for sound, face, name in zip(sounds, speakers, chosen):
+        if face is not None:
+            segments[face.index].append((frame_of(position / OUTPUT_SR, fps=fps), name))
+        position += sound.y.shape[1]
+    strength = job.motion.expression_strength
+    return {i: expression_track(s, n_frames=n_frames, fps=fps, strength=strength) for i, s in segments.items()}
+
+
+def _cast(
+    image, alpha, faces: list, mouths: dict, voices: dict, speaking: np.ndarray, expressions: dict, job: Job
+) -> tuple:
     """The actors (faces that move) and master mode's stage.
 
-    In standard mode only the speakers' mouths move. In vivid and master every character
-    moves (see motion.conversation_motion); a listener too small to animate at this video
-    size stays as it is.
+    In standard mode only the speakers' mouths move, and their expressions show only at
+    the mouth's corners. In vivid and master every character moves (see
+    motion.conversation_motion), with the expression's brows, lids, carriage and energy;
+    a listener too small to animate at this video size stays as it is.
     """
-    from .motion import conversation_motion, mix_prosody
+    from .motion import conversation_motion, express_motion, mix_prosody
 
     vivid = job.motion.vivid
     animators = {}
@@ -311,7 +349,8 @@ def _cast(image, alpha, faces: list, mouths: dict, voices: dict, speaking: np.nd
         motions = conversation_motion(
             speaking, voices, centres=centres, seed=m.seed, strength=m.motion, blink_rate=m.blink_rate, gaze=m.gaze, room=room
         )
-    actors = [Actor(animator, mouths.get(i), motions.get(i)) for i, animator in animators.items()]
+        motions = {i: m if i not in expressions else express_motion(m, expressions[i]) for i, m in motions.items()}
+    actors = [Actor(animator, mouths.get(i), motions.get(i), expressions.get(i)) for i, animator in animators.items()]
     stage = None
     if job.motion.mode == "master":
         everyone = mix_prosody(list(voices.values()))

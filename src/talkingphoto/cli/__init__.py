@@ -38,6 +38,8 @@ OPTION_FLAGS = {
     "motion": "--motion",
     "blink_rate": "--blink-rate",
     "gaze": "--gaze",
+    "expression": "--expression",
+    "expression_strength": "--expression-strength",
 }
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 from ..errors import ParameterError
 from ..job import GAZES, MODES, EncodeOptions, Job, Limits
 from ..media import IMAGE_FORMATS
-from ..motion import MOUTH_SOURCES
+from ..motion import EXPRESSIONS, MOUTH_SOURCES
 from ..pipeline import render_job
 from ._progress import ProgressBar, summary_line
 from ._text import text_argument
@@ -66,6 +66,16 @@ def add_parser(subparsers) -> None:
     p.add_argument("--save-audio", type=Path, help="also keep the synthesised speech as WAV")
     p.add_argument("--mouth", choices=MOUTH_SOURCES, default="model", help="mouth from a recording: the learned model (default) or the acoustic rules")
     add_motion_arguments(p)
+    p.add_argument(
+        "--expression",
+        choices=EXPRESSIONS,
+        default="neutral",
+        help="how the character feels (default: %(default)s, the picture's own face); standard mode shows it"
+        " at the mouth's corners only, vivid and master also in brows, lids, head carriage and motion energy",
+    )
+    p.add_argument(
+        "--expression-strength", type=float, default=1.0, metavar="0..1", help="how strongly (default: %(default)g)"
+    )
     p.add_argument("--max-audio-seconds", type=float, default=1800.0, help="refuse longer audio")
     p.add_argument("--max-text-chars", type=int, default=Limits.max_text_chars, help="refuse longer text")
     p.add_argument("--crf", type=int, default=EncodeOptions.crf, help="H.264 quality 0..51, lower is better (default: %(default)s)")
@@ -101,6 +111,8 @@ def run(args) -> int:
         motion=args.motion,
         blink_rate=args.blink_rate,
         gaze=args.gaze,
+        expression=args.expression,
+        expression_strength=args.expression_strength,
         max_audio_seconds=args.max_audio_seconds,
         max_text_chars=args.max_text_chars,
         crf=args.crf,

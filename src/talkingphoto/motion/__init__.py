@@ -2,6 +2,7 @@
 
 from ._body import BodyMotion, body_motion
 from ._cues import MouthCue, cues_from_learned, cues_from_phones, cues_from_track, cues_to_json, cues_to_tsv, write_cues
+from ._expression import EXPRESSIONS, Expression, ExpressionTrack, express_motion, expression_track
 from ._face import GAZES, FaceMotion, conversation_motion, face_motion, idle_motion
 from ._learned import LearnedMouth, MouthModel, MouthStream, learned_mouth, learned_mouth_track, load_mouth_model
 from ._mouth import MouthOptions, mouth_track, prosody
@@ -9,6 +10,7 @@ from ._phonemes import ipa_to_arpabet, mouth_track_from_phones
 from ._tracks import MouthTrack, Prosody, mix_prosody, place_tracks
 
 __all__ = ["FaceMotion", "face_motion", "idle_motion", "conversation_motion", "GAZES"]
+__all__ += ["EXPRESSIONS", "Expression", "ExpressionTrack", "expression_track", "express_motion"]
 __all__ += ["MouthTrack", "Prosody", "place_tracks", "mix_prosody"]
 __all__ += ["mouth_track_from_phones", "ipa_to_arpabet"]
 __all__ += ["MouthCue", "cues_from_phones", "cues_from_track", "cues_to_tsv", "cues_to_json", "write_cues"]

@@ -11,7 +11,7 @@ from ..characters import topology as topo
 from ._eyes import drawn_shut, lid_palette, paint_lash_line, paint_lid
 from ._head import HeadWarp, build_head_warp
 from ._mouth import is_line_art, paint_mouth, read_mouth
-from ._rig import Pose, build_rig, mouth_polygon, pose_points
+from ._rig import Pose, build_rig, mouth_polygon, pose_points, smile_lift
 from ._warp import SharpSource, edge_feather, identity_maps, map_points, mesh_displacement, upsample_field
 
 __all__ = ["FaceAnimator", "HeadPose"]
@@ -247,10 +247,13 @@ class FaceAnimator:
         ``origin`` in the frame), where the head's ``motion`` has carried the posed face."""
         rig = self.rig
         # Everything painted, carried at once: posed vertices, the teeth's and the lower
-        # lip's rest lines, and the mouth's axis (it turns with the head).
-        rests = [rig.vertices("upper_inner"), rig.vertices("lower_inner")]
+        # lip's rest lines, and the mouth's axis (it turns with the head). A smile lifts
+        # the whole mouth a little: the teeth go with it, as if the head had moved them.
+        lifted = smile_lift(rig, pose)
+        rests = [rig.vertices("upper_inner") + lifted, rig.vertices("lower_inner") + lifted]
         half = 0.5 * rig.mouth_width * rig.right
-        axis = np.vstack([rig.mouth_centre - half, rig.mouth_centre, rig.mouth_centre + half])
+        centre = rig.mouth_centre + lifted
+        axis = np.vstack([centre - half, centre, centre + half])
         points = np.vstack([dst, *rests, axis])
         if motion is not None:
             points = self.head.carry(motion, points)

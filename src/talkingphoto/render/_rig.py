@@ -13,7 +13,7 @@ from ..characters import Face
 from ..characters import topology as topo
 from ..errors import ParameterError
 
-__all__ = ["FaceRig", "Pose", "build_rig", "mouth_polygon", "opening", "pose_points"]
+__all__ = ["FaceRig", "Pose", "build_rig", "mouth_polygon", "opening", "pose_points", "smile_lift"]
 
 # Drawn eyes open wider than this (lid gap / eye width) get painted lids.
 BIG_EYES = 0.45
@@ -30,6 +30,14 @@ HIDDEN_EYE = 0.3
 LID_BAND_ABOVE = 0.15
 LID_BAND_BELOW = 0.1
 LID_BAND_CORNER = 0.12
+# Expressions at full strength (see motion.Expression), as fractions of the mouth's width
+# (corners), the eye's width (brows) or the lids' gap (lids).
+CORNER_LIFT = 0.09
+SMILE_BASE = 0.5  # share of a smile's lift the middle of the mouth gets
+BROW_RAISE, BROW_LOWER = 0.25, 0.15
+BROW_INNER_UP, BROW_INNER_DOWN, BROW_KNIT = 0.2, 0.15, 0.08
+LID_DROP, LID_WIDEN = 0.3, 0.2
+SQUINT_LOWER, SQUINT_UPPER = 0.35, 0.1
 
 
 @dataclass(frozen=True)
@@ -40,6 +48,9 @@ class Pose:
     (1 = lids shut); brow 0..1 (1 = raised); gaze_x, gaze_y in -1..1 (fraction of the
     iris radius range). rest 0..1: how much the mouth keeps the picture's own shape
     (1 = exactly as in the picture, whatever the mouth controls say; see mouth_shapes).
+    brow_raise, brow_inner, squint, lid_drop, corner_lift: the expression (see
+    motion.Expression), 0 = the picture's own face; the corners lift at rest too, and
+    brows and lids move only where the rig has them (vivid and master).
     """
 
     open: float = 0.0
@@ -52,6 +63,11 @@ class Pose:
     gaze_x: float = 0.0
     gaze_y: float = 0.0
     rest: float = 0.0
+    brow_raise: float = 0.0
+    brow_inner: float = 0.0
+    squint: float = 0.0
+    lid_drop: float = 0.0
+    corner_lift: float = 0.0
 
 
 def opening(open, spread, press, fv):
@@ -62,6 +78,56 @@ def opening(open, spread, press, fv):
     """
     spreading = 1 - 0.25 * np.maximum(spread, 0.0)
     return (1 - fv) * open * (1 - press) * spreading + fv * FV_GAP
+
+
+@dataclass(frozen=True)
+class BrowRig:
+    """One brow's share of an expression, measured once at rest.
+
+    Attributes
+    ----------
+    brow : np.ndarray [shape=(b,), int]
+        Its vertices.
+    inner : np.ndarray [shape=(b,), float, 0..1]
+        How much of an inner-end motion each vertex takes (1 at the end nearest the midline).
+    towards : float
+        +1 or -1: the side of the midline along ``FaceRig.right``.
+    followers, follow, nearest : np.ndarray [shape=(f,)]
+        Forehead vertices above the brow, the share of the brow's motion each takes, and
+        the brow vertex (an index into ``brow``) each follows.
+    room_up, room_down : float
+        How far (pixels) the brow may go up or down, the followers their share of it,
+        before one meets a vertex that stays.
+    """
+
+    brow: np.ndarray
+    inner: np.ndarray
+    towards: float
+    followers: np.ndarray
+    follow: np.ndarray
+    nearest: np.ndarray
+    room_up: float
+    room_down: float
+
+
+@dataclass(frozen=True)
+class ExpressionRig:
+    """What an expression moves, measured once at rest.
+
+    Attributes
+    ----------
+    along : np.ndarray [shape=(n_landmarks,), float, -1..1]
+        Each landmark's place along the mouth (corner to corner), clipped to the corners.
+    falloff : np.ndarray [shape=(n_landmarks,), float, 0..1]
+        How much of the mouth corners' motion each landmark takes (1 on the lips, falling
+        off over the cheeks and chin; 0 from the eyes up).
+    brows : dict
+        ``{"right": BrowRig, "left": BrowRig}`` for whole-face rigs, else empty.
+    """
+
+    along: np.ndarray
+    falloff: np.ndarray
+    brows: dict
 
 
 @dataclass(frozen=True)
@@ -96,6 +162,7 @@ class FaceRig:
     lids: str = "squash"  # "squash" (photos), "paint" (big drawn eyes), "still" (eyes unknown)
     still_eyes: tuple = ()  # "right" and/or "left": eyes hidden from view, never moved
     shut_eyes: tuple = ()  # eyes drawn shut: no blink, no gaze (their brows still move)
+    expression: ExpressionRig | None = None  # what an expression moves, and how far it may
 
     def vertices(self, name: str) -> np.ndarray:
         return self.points[self.slot[name]]
@@ -323,7 +390,7 @@ def build_rig(face: Face, *, image_shape: tuple, whole_face: bool, shut_eyes: tu
     reference = pose_points(rig, Pose(open=0.8))
     tri = Delaunay(reference).simplices.astype(np.int32)
     area = np.abs(np.cross(reference[tri[:, 1]] - reference[tri[:, 0]], reference[tri[:, 2]] - reference[tri[:, 0]]))
-    return FaceRig(**{**rig.__dict__, "triangles": tri[area > 1e-6]})
+    return FaceRig(**{**rig.__dict__, "triangles": tri[area > 1e-6], "expression": _expression_rig(rig)})
 
 
 def _smooth_profile(u: np.ndarray, exponent: float) -> np.ndarray:
@@ -385,38 +452,181 @@ def pose_points(rig: FaceRig, pose: Pose) -> np.ndarray:
         pts[corner] += 0.35 * jaw_drop * down
     if pose.rest > 0:  # back towards the picture's own mouth (the eyes are posed below)
         pts += float(np.clip(pose.rest, 0.0, 1.0)) * (rest - pts)
+    if pose.corner_lift:  # the expression's corners, on whatever mouth shows
+        _lift_corners(rig, pose, pts)
 
     if "right_upper_lid" in s and "left_upper_lid" in s:
         _pose_eyes(rig, pose, pts)
     return pts
 
 
+def _expression_rig(rig: FaceRig) -> ExpressionRig:
+    """Measure once what :func:`pose_points` needs for expressions (see ExpressionRig)."""
+    n = len(rig.landmark_ids)
+    half = 0.5 * rig.mouth_width
+    rel = rig.points[:n] - rig.mouth_centre
+    u, v = rel @ rig.right / half, rel @ rig.down / half
+    s = rig.slot
+    lips = np.zeros(n, bool)
+    lips[np.concatenate([s["upper_outer"], s["lower_outer"], s["upper_inner"], s["lower_inner"]])] = True
+    # Skin follows less the further it is beyond the corners or above and below the lips.
+    beyond = np.maximum(np.abs(u) - 1, 0)
+    falloff = np.exp(-((beyond / 0.6) ** 2) - np.where(lips, 0.0, v / 0.9) ** 2)
+    falloff[falloff < 0.02] = 0.0  # the eyes and the forehead stay put
+    brows = {}
+    if "right_brow" in s and "left_brow" in s:
+        brows = {side: _brow_rig(rig, side) for side in ("right", "left")}
+    return ExpressionRig(np.clip(u, -1, 1), falloff, brows)
+
+
+def _brow_rig(rig: FaceRig, side: str) -> BrowRig:
+    s, rest, right, down, width = rig.slot, rig.points, rig.right, rig.down, rig.eye_width
+    brow, other = s[f"{side}_brow"], s["left_brow" if side == "right" else "right_brow"]
+    along = rest[brow] @ right
+    towards = 1.0 if rest[other].mean(0) @ right > along.mean() else -1.0
+    inner = (along - along.min()) / max(float(np.ptp(along)), 1e-6)
+    inner = (inner if towards > 0 else 1 - inner) ** 1.5
+    # The forehead: landmarks above the brow (none of the eyes' or the other brow's)
+    # follow the nearest brow vertex, less the further they are.
+    parts = [s[k] for k in s if k.endswith(("_lid", "_iris", "_brow", "_ring"))]
+    free = np.setdiff1d(np.arange(len(rig.landmark_ids)), np.concatenate(parts))
+    rel = rest[free][:, None, :] - rest[brow][None, :, :]
+    distance = np.linalg.norm(rel, axis=2)
+    nearest = np.argmin(distance, axis=1)
+    above = (rel[np.arange(len(free)), nearest] @ -down) > 0
+    follow = np.where(above, np.exp(-((distance.min(1) / (0.8 * width)) ** 2)), 0.0)
+    keep = follow > 0.05
+    movers = np.concatenate([brow, free[keep]])
+    share = np.concatenate([np.ones(len(brow)), follow[keep]])
+    return BrowRig(
+        brow=brow,
+        inner=inner,
+        towards=towards,
+        followers=free[keep],
+        follow=follow[keep],
+        nearest=nearest[keep],
+        room_up=_room(rest, movers, share, -down, 0.3 * width),
+        room_down=_room(rest, movers, share, down, 0.3 * width),
+    )
+
+
+def _room(points: np.ndarray, movers: np.ndarray, share: np.ndarray, direction: np.ndarray, reach: float) -> float:
+    """How far the vertices ``movers`` can go along ``direction``, each by its ``share`` of
+    the distance, before one meets a vertex that stays within ``reach`` pixels sideways."""
+    others = np.setdiff1d(np.arange(len(points)), movers)
+    rel = points[others][None, :, :] - points[movers][:, None, :]
+    ahead = rel @ direction
+    side = np.abs(rel @ np.array([-direction[1], direction[0]]))
+    near = (ahead > 0) & (side < reach)
+    return float(np.min(np.where(near, ahead / share[:, None], np.inf)))
+
+
+def _corner_lift(rig: FaceRig, pose: Pose) -> float:
+    """How far (pixels, up = +) the expression moves the mouth corners in this pose."""
+    return float(pose.corner_lift) * CORNER_LIFT * rig.mouth_width * (1 - 0.5 * max(0.0, -float(pose.spread)))
+
+
+def _lift_corners(rig: FaceRig, pose: Pose, pts: np.ndarray) -> None:
+    """Raise (smile) or lower the mouth corners, in place, with the cheeks around them.
+
+    Lip vertices at the same place along the mouth move alike, so the opening keeps its
+    height and the lip-sync its shape. A frown bends the mouth down at the corners only; a
+    smile bends it up and lifts its middle half as much, and widens it a little (with the
+    middle left in place, face mesh reads a talking smile's opening less well: measured
+    lip-sync 0.70 against 0.74). Rounded lips (OO) pull against a smile and halve it.
+    """
+    e = rig.expression
+    n = len(e.along)
+    lift = _corner_lift(rig, pose)
+    curve = e.along**2
+    if lift > 0:  # a smile lifts the whole mouth a little and widens it; a frown moves the corners only
+        curve = SMILE_BASE + (1 - SMILE_BASE) * curve
+        pts[:n] += np.outer(e.falloff * e.along * np.abs(e.along) * 0.4 * lift, rig.right)
+    pts[:n] -= np.outer(e.falloff * curve * lift, rig.down)
+
+
+def smile_lift(rig: FaceRig, pose: Pose) -> np.ndarray:
+    """How far a smile lifts the middle of the mouth [shape=(2,), pixels; zero otherwise]:
+    the painted teeth go with it (see _lift_corners)."""
+    return -SMILE_BASE * max(_corner_lift(rig, pose), 0.0) * rig.down
+
+
+def _pose_brows(rig: FaceRig, pose: Pose, pts: np.ndarray, side: str) -> np.ndarray:
+    """The expression's brows, in place: raised or lowered whole, their inner ends up
+    (worried) or down and drawn together (a frown). Never more than half the way to the
+    nearest vertex that stays, so the mesh cannot fold.
+
+    Returns how far the forehead above follows them [shape=(n_landmarks, 3)]: the weighted
+    displacement of each landmark, and its weight, to be shared with the other brow's.
+    """
+    b, width = rig.expression.brows[side], rig.eye_width
+    raised, knit = float(pose.brow_raise), float(pose.brow_inner)
+    up = width * (BROW_RAISE * raised if raised > 0 else BROW_LOWER * raised)
+    up = up + width * b.inner * (BROW_INNER_UP * knit if knit > 0 else BROW_INNER_DOWN * knit)
+    up = np.clip(up, -0.5 * b.room_down, 0.5 * b.room_up)
+    shift = np.outer(-up, rig.down) + np.outer(b.towards * BROW_KNIT * width * max(0.0, -knit) * b.inner, rig.right)
+    pts[b.brow] += shift
+    forehead = np.zeros((len(rig.landmark_ids), 3))
+    forehead[b.followers, :2] = b.follow[:, None] * shift[b.nearest]
+    forehead[b.followers, 2] = b.follow
+    return forehead
+
+
+def _pose_lids(rig: FaceRig, pose: Pose, pts: np.ndarray, upper, lower, iris) -> None:
+    """One photo-like eye's lids and iris, in place: the expression's lids (in proportion to
+    the opening, so the corners, shared by both lids, stay), then the blink and the gaze."""
+    rest, down, right = rig.points, rig.down, rig.right
+    gap = np.maximum((rest[lower] - rest[upper]) @ down, 0.0)
+    lid_drop = float(pose.lid_drop)
+    drop = (LID_DROP * lid_drop if lid_drop > 0 else LID_WIDEN * lid_drop) + SQUINT_UPPER * float(pose.squint)
+    raise_lower = -SQUINT_LOWER * float(pose.squint)
+    opened_upper = rest[upper] + np.outer(drop * gap, down)
+    opened_lower = rest[lower] + np.outer(raise_lower * gap, down)
+    pts[upper] += opened_upper - rest[upper]
+    pts[lower] += opened_lower - rest[lower]
+    # What lies between the lids (the iris) follows them in proportion to its depth.
+    along = rest[upper] @ right
+    order = np.argsort(along)
+    at = rest[iris] @ right
+    top = np.interp(at, along[order], (rest[upper] @ down)[order])
+    opening = np.interp(at, along[order], gap[order])
+    depth = np.clip((rest[iris] @ down - top) / np.maximum(opening, 1e-6), 0, 1)
+    pts[iris] += np.outer(opening * ((1 - depth) * drop + depth * raise_lower), down)
+    # Lids meet a little below the middle: the upper lid does most of the work.
+    meet = opened_upper + 0.8 * (opened_lower - opened_upper)
+    pts[upper] += pose.blink * (meet - opened_upper)
+    pts[lower] += pose.blink * (meet - opened_lower)
+    iris_radius = 0.5 * np.linalg.norm(rest[iris[1]] - rest[iris[3]])
+    shift = 0.45 * iris_radius * np.array([pose.gaze_x, pose.gaze_y]) * (1 - pose.blink)
+    pts[iris] += shift
+    # Squash the iris onto the (possibly slanted) closing line, where it lies along
+    # the eye, so no triangle folds over the lids.
+    along, order = meet @ right, np.argsort(meet @ right)
+    closing = np.interp(pts[iris] @ right, along[order], (meet @ down)[order])
+    pts[iris] += np.outer(pose.blink * (closing - pts[iris] @ down), down)
+
+
 def _pose_eyes(rig: FaceRig, pose: Pose, pts: np.ndarray) -> None:
-    s, rest, down = rig.slot, rig.points, rig.down
+    s, down = rig.slot, rig.down
+    forehead = np.zeros((len(rig.landmark_ids), 3))
     for side in ("right", "left"):
         if side in rig.still_eyes:
             continue
         upper, lower, iris = s[f"{side}_upper_lid"], s[f"{side}_lower_lid"], s[f"{side}_iris"]
-        # Lids meet a little below the middle: the upper lid does most of the work.
-        # Only photo-like eyes squash; big drawn eyes get painted lids (see _eyes.py) and
-        # eyes rigged from bare points stay still rather than smear. An eye drawn shut has
-        # no lids to close and no iris to turn.
+        # Only photo-like eyes squash; big drawn eyes keep their shape (their blinks are
+        # painted lids, see _eyes.py; squashing one smears its line art), and eyes rigged
+        # from bare points stay still rather than smear. An eye drawn shut has no lids to
+        # close and no iris to turn.
         shut = side in rig.shut_eyes
         if rig.lids == "squash" and not shut:
-            meet = rest[upper] + 0.8 * (rest[lower] - rest[upper])
-            pts[upper] += pose.blink * (meet - rest[upper])
-            pts[lower] += pose.blink * (meet - rest[lower])
-            iris_radius = 0.5 * np.linalg.norm(rest[iris[1]] - rest[iris[3]])
-            shift = 0.45 * iris_radius * np.array([pose.gaze_x, pose.gaze_y]) * (1 - pose.blink)
-            pts[iris] += shift
-            # Squash the iris onto the (possibly slanted) closing line, where it lies along
-            # the eye, so no triangle folds over the lids.
-            right = rig.right
-            along, order = meet @ right, np.argsort(meet @ right)
-            closing = np.interp(pts[iris] @ right, along[order], (meet @ down)[order])
-            pts[iris] += np.outer(pose.blink * (closing - pts[iris] @ down), down)
+            _pose_lids(rig, pose, pts, upper, lower, iris)
         brow = s[f"{side}_brow"]
         lift = pose.brow * 0.22 * rig.eye_width
         pts[brow] -= lift * down
         if not shut:
             pts[upper] -= 0.25 * lift * down * (1 - pose.blink)
+        if pose.brow_raise or pose.brow_inner:
+            forehead += _pose_brows(rig, pose, pts, side)
+    # Where both brows pull on the forehead (between them), it moves as their weighted mean.
+    n = len(rig.landmark_ids)
+    pts[:n] += forehead[:, :2] / np.maximum(forehead[:, 2:], 1.0)

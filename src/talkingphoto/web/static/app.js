@@ -550,6 +550,8 @@ async function generate() {
   const mode = document.querySelector("input[name=mode]:checked").value;
   form.append("mode", mode);
   const options = motionOptions(mode);
+  const expression = $("expression-select").value;
+  if (expression !== "neutral") options.expression = expression;
   if (Object.keys(options).length) form.append("options", JSON.stringify(options));
   $("generate").disabled = true;
   try {
