@@ -306,5 +306,9 @@ def test_a_turn_changes_the_speakers_expression_as_it_starts(real_data, tmp_path
     ease = int(0.3 * fps)
     assert np.allclose(lift[: start - ease], 0, atol=1e-6) and np.allclose(lift[start + ease :], 1, atol=1e-6)
     assert 0.2 < lift[start] < 0.8
-    before, after = (_mesh_heights([frame_at(scene, i)]) for i in (start - 20, scene.n_frames - 5))
-    assert after[0] > before[0] + 0.02
+    # Both turns say the same words: compare the same moments of each, so the mouth's
+    # opening is the same and only the expression differs.
+    moments = range(10, start - ease, 10)
+    before = _mesh_heights([frame_at(scene, i) for i in moments])
+    after = _mesh_heights([frame_at(scene, start + i) for i in moments])
+    assert after[0] > before[0] + 0.015  # neutral to happy: about +0.025 by face mesh
