@@ -1,14 +1,17 @@
 """Development figures of a mouth model, and its closure threshold chosen on them.
 
-    python -m training.dev MODEL [MODEL ...] [--write]
+    python -m training.dev OFFLINE STREAM [--write]
 
 The development split (training/splits.py: DEV_ASTERISK and pocketsphinx-testdata's
 cards lines) is never trained on, and is the only set we tune on: the project's own
 evaluation recordings (tests/data/audio, EVAL_ASTERISK) stay untouched until the
 figures in the model card. Each recording is aligned with pocketsphinx and scored with
 the evaluation's fast proxy (``evaluate_track``): correlation at lag 0, best lag, M/B/P
-closures. ``--write`` stores in each model file the closure threshold that scores best,
-the mean correlation plus the closure rate (both matter to a viewer equally).
+closures, for each model alone and for all of them averaged (recordings are analysed
+with the offline and streaming models averaged, ``offline_models``). ``--write`` stores
+closure thresholds: in the first file the one that scores best for the average, in the
+others the one that scores best for that model alone. Best = the mean correlation plus
+the closure rate (both matter to a viewer equally).
 """
 
 import argparse
@@ -55,14 +58,14 @@ def recordings(root: Path) -> list:
     return out
 
 
-def scores(model, items: list, threshold: float) -> dict:
-    """Mean r0, share of best lag 0, pooled closure rate, and per-recording rows."""
+def scores(models: list, items: list, threshold: float) -> dict:
+    """Mean r0, share of best lag 0, pooled closure rate, and per-recording rows of the models averaged."""
     from dataclasses import replace
 
     from talkingphoto.evaluation import evaluate_track
     from talkingphoto.motion import learned_mouth_track
 
-    model = replace(model, closure=threshold)
+    model = [replace(models[0], closure=threshold)] + list(models[1:])
     rows, closed, total = {}, 0, 0
     for name, y, phones in items:
         report = evaluate_track(learned_mouth_track(y, sr=16000, fps=25, model=model), phones)
@@ -86,20 +89,28 @@ def main(argv=None) -> None:
     from .sources import fetch_packages
 
     items = recordings(fetch_packages(CACHE))
-    for path in args.models:
-        model = load_mouth_model(path)
-        results = [scores(model, items, t) for t in THRESHOLDS]
+    models = [load_mouth_model(path) for path in args.models]
+    sets = [(path.name, [model]) for path, model in zip(args.models, models)]
+    if len(models) > 1:
+        sets.append(("average", models))
+    chosen = {}
+    for name, group in sets:
+        results = [scores(group, items, t) for t in THRESHOLDS]
         for r in results:
-            print(path.name, json.dumps({k: v for k, v in r.items() if k != "rows"}))
+            print(name, json.dumps({k: v for k, v in r.items() if k != "rows"}))
         best = max(results, key=lambda r: r["mean_r0"] + r["closures"])
-        print(path.name, "best", json.dumps(best))
-        if args.write:
-            with np.load(path, allow_pickle=False) as data:
-                arrays = {k: data[k] for k in data.files}
-            config = json.loads(str(arrays["config"]))
-            config["closure"] = best["threshold"]
-            arrays["config"] = np.array(json.dumps(config))
-            np.savez_compressed(path, **arrays)
+        print(name, "best", json.dumps(best))
+        chosen[name] = best["threshold"]
+    if not args.write:
+        return
+    for k, path in enumerate(args.models):
+        with np.load(path, allow_pickle=False) as data:
+            arrays = {name: data[name] for name in data.files}
+        config = json.loads(str(arrays["config"]))
+        config["closure"] = chosen["average" if k == 0 and len(models) > 1 else path.name]
+        arrays["config"] = np.array(json.dumps(config))
+        np.savez_compressed(path, **arrays)
+        print(path, "closure threshold", config["closure"])
 
 
 if __name__ == "__main__":

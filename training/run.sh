@@ -4,8 +4,9 @@
 # Stage 1 trains on synthetic speech, singing and real English; it then aligns the real
 # Spanish, French, Italian and Russian prompts. The two shipped models train from scratch
 # on everything, side by side on one core each: the streaming one (60 ms output delay,
-# 77.5 ms lookahead) and the offline one (200 ms delay). Last, each gets its closure
-# threshold from the development recordings (training/dev.py).
+# 77.5 ms lookahead) and the offline one (200 ms delay); recordings are analysed with the
+# two averaged. Last, closure thresholds come from the development recordings
+# (training/dev.py): the streaming model's alone, the offline file's for the average.
 set -e
 cd "$(dirname "$0")/.."
 export PYTHONPATH="$PWD/src:$PWD"
@@ -23,4 +24,4 @@ nice -n 10 "$PY" -m training.train --out $DATA/mouth_model.npz --steps 3500 --ba
 OFFLINE=$!
 wait $STREAM
 wait $OFFLINE
-OMP_NUM_THREADS=1 nice -n 10 "$PY" -m training.dev $DATA/mouth_stream.npz $DATA/mouth_model.npz --write
+OMP_NUM_THREADS=1 nice -n 10 "$PY" -m training.dev $DATA/mouth_model.npz $DATA/mouth_stream.npz --write
