@@ -91,8 +91,9 @@ class Streams:
 def random_channel(x: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Log-mel crops [shape=(batch, n, 2, N_MELS)] through a random microphone and line.
 
-    A smooth EQ (three cosine terms across the bands) and, sometimes, one to three
-    adjacent bands flattened to their mean, per crop; digital silence stays silent.
+    A smooth EQ (three cosine terms across the bands) on every frame that is not digital
+    silence, and, sometimes, one to three adjacent bands flattened to their mean over the
+    whole crop (silent frames included), per crop.
     """
     batch = x.shape[0]
     k = np.arange(N_MELS) / (N_MELS - 1)
