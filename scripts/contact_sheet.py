@@ -176,7 +176,7 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--eyes", action="store_true", help="4x eye crops through a blink instead")
     parser.add_argument("--mouth", default="model", help="model (default) or signal")
-    parser.add_argument("--phones", metavar="TRANSCRIPT", help="mouth crops over the M/B/P, F/V, OO and AA of the words")
+    parser.add_argument("--phones", metavar="TRANSCRIPT", help="mouth crops over the words' M/B/P, F/V, OO and AA")
     args = parser.parse_args()
     try:
         job = Job.single(

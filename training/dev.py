@@ -47,8 +47,10 @@ def recordings(root: Path) -> list:
     cached = json.loads(cache_file.read_text()) if cache_file.is_file() else {}
     out = []
     for name, path, text in wanted:
-        source, rel = ("asterisk-en", Path(name).name) if name.startswith("asterisk") else ("pocketsphinx-testdata", name)
-        assert split_of(source, rel.removeprefix("testdata/")) == "dev", name
+        if name.startswith("asterisk"):
+            assert split_of("asterisk-en", Path(name).name) == "dev", name
+        else:
+            assert split_of("pocketsphinx-testdata", name.removeprefix("testdata/")) == "dev", name
         y, _ = load_audio(path, sr=16000, mono=True)
         if name not in cached:
             cached[name] = [(p.start, p.end, p.label) for p in align_phones(y, sr=16000, transcript=text)]
