@@ -1,4 +1,4 @@
-"""Mouth figures: the learned model against the older acoustic rules, on held-out real speech.
+"""Mouth figures: the learned models against the older acoustic rules, on held-out real speech.
 
     OMP_NUM_THREADS=1 .venv/bin/python bench/bench_mouth.py [--render] [--json out.json]
 
@@ -7,15 +7,17 @@ the fixed English Asterisk prompts of EVAL_ASTERISK["en"] (the corpus cache's co
 downloaded with apt-get into training/cache). Each is aligned with pocketsphinx and scored:
 
 - track figures (the evaluation's fast proxy): correlation with the phone reference at
-  lag 0 and at the best lag, M/B/P closures hit; for the model offline, the model fed as
-  a live stream, and the rules;
+  lag 0 and at the best lag, M/B/P closures hit; for what recordings get (the offline and
+  streaming models averaged, "model"), the offline model alone ("offline", 217.5 ms
+  lookahead), the streaming model run offline ("causal", 77.5 ms) and fed as a live
+  stream in 20 ms chunks ("stream", no closure peaks), and the rules;
 - with --render: the same on video rendered from examples/portrait.jpg and re-measured
   by talkingphoto.evaluation (the project's lip-sync measurement);
 - cue tracks: frames whose Rhubarb shape matches the aligned phones' shape, and the
   correlation of the cues' openness with the reference; the model's viseme confusion;
 - smoothness: 99th percentile of the frame-to-frame change of ``open`` at 25 fps;
 - Mandarin (espeak-ng) and singing: the mouth opens on syllables and holds sustained notes;
-- speed (x real time on one core) and model size.
+- speed (x real time on one core) and size of both models.
 Targets: rendered r >= 0.8 at lag 0 on every recording, best lag 0, closures >= 0.9, cue
 tracks better than the rules on every recording, p99 change < 0.5, speed >= 50x.
 """
@@ -45,10 +47,6 @@ TESTDATA = {
 }
 
 
-# Words of the held-out prompts that pocketsphinx's dictionary lacks, spelled as they sound.
-RESPELL = {"unmute": "un mute", "digium": "dig ee um", "pbx": "p b x"}
-
-
 def recordings() -> list:
     """(name, y at 16 kHz, transcript) of the held-out English recordings."""
     from talkingphoto.media import load_audio
@@ -64,9 +62,7 @@ def recordings() -> list:
     for name in EVAL_ASTERISK["en"]:
         assert split_of("asterisk-en", name) == "eval"
         y, _ = load_audio(root / "usr/share/asterisk/sounds/en_US_f_Allison" / f"{name}.wav", sr=16000, mono=True)
-        words = sources.english_words(texts[name]).split()
-        text = " ".join(RESPELL.get(w.lower().strip(".,"), w) for w in words)
-        out.append((f"asterisk-en/{name}", y, text))
+        out.append((f"asterisk-en/{name}", y, sources.respelled(texts[name])))
     return out
 
 
@@ -74,7 +70,7 @@ def streamed_track(y: np.ndarray, fps: float, n_frames: int):
     from talkingphoto.motion import MouthStream
     from talkingphoto.motion._learned import _at_frames, jaw_dynamics
 
-    stream = MouthStream(sr=16000)
+    stream = MouthStream(sr=16000)  # the streaming model
     parts = [stream.feed(y[i : i + 320]) for i in range(0, len(y), 320)] + [stream.flush()]
     controls = np.concatenate([p.controls for p in parts])
     return jaw_dynamics(_at_frames(controls, rate=50.0, fps=fps, n_frames=n_frames), fps=fps)
@@ -110,20 +106,22 @@ def render_score(y: np.ndarray, transcript: str, phones, mouth: str, workdir: Pa
     return lipsync_report(openness, reference, phones, fps=25.0).to_dict()
 
 
-def speed() -> dict:
-    from talkingphoto.motion import learned_mouth, load_mouth_model
+def speed(model) -> dict:
+    """Size, lookahead, closure threshold and analysis speed of one model or (None) the pair."""
+    from talkingphoto.motion import learned_mouth, offline_models
 
-    model = load_mouth_model()
     rng = np.random.default_rng(0)
     y = (0.1 * rng.standard_normal(60 * 16000)).astype(np.float32)
-    learned_mouth(y[:16000], sr=16000)
+    learned_mouth(y[:16000], sr=16000, model=model)
     times = []
     for _ in range(3):
         t = time.perf_counter()
-        learned_mouth(y, sr=16000)
+        learned_mouth(y, sr=16000, model=model)
         times.append(time.perf_counter() - t)
-    return {"parameters": model.n_parameters, "file_bytes": model.path.stat().st_size,
-            "lookahead_s": round(model.lookahead, 4), "x_real_time": round(60.0 / min(times), 1)}  # fmt: skip
+    models = offline_models() if model is None else (model,)
+    return {"files": [m.path.name for m in models], "parameters": sum(m.n_parameters for m in models),
+            "file_bytes": sum(m.path.stat().st_size for m in models), "lookahead_s": round(models[0].lookahead, 4),
+            "closure": models[0].closure, "x_real_time": round(60.0 / min(times), 1)}  # fmt: skip
 
 
 def mandarin_and_singing() -> dict:
@@ -164,12 +162,14 @@ def main() -> None:
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     from talkingphoto.evaluation import evaluate_track
-    from talkingphoto.motion import cues_from_learned, cues_from_track, learned_mouth, learned_mouth_track, mouth_track
+    from talkingphoto.motion import (cues_from_learned, cues_from_track, learned_mouth, learned_mouth_track,
+                                     load_mouth_model, mouth_track)  # fmt: skip
     from talkingphoto.motion._phonemes import VISEMES
     from talkingphoto.voice import align_phones
 
-    report = {"speed": speed(), "recordings": {}}
-    print(json.dumps(report["speed"]))
+    offline, causal = load_mouth_model(), load_mouth_model(live=True)
+    report = {"speed": speed(None), "speed_offline": speed(offline), "speed_stream": speed(causal), "recordings": {}}
+    print(json.dumps(report["speed"]), json.dumps(report["speed_offline"]), json.dumps(report["speed_stream"]))
     confusion = {"model": np.zeros((9, 9), int), "signal": np.zeros((9, 9), int)}
     steps = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -182,6 +182,8 @@ def main() -> None:
             duration = len(y) / 16000
             n = int(np.ceil(duration * 25))
             tracks = {"model": learned_mouth_track(y, sr=16000, fps=25, n_frames=n),
+                      "offline": learned_mouth_track(y, sr=16000, fps=25, n_frames=n, model=offline),
+                      "causal": learned_mouth_track(y, sr=16000, fps=25, n_frames=n, model=causal),
                       "stream": streamed_track(y, 25.0, n), "signal": mouth_track(y, sr=16000, fps=25, n_frames=n)}  # fmt: skip
             row = {}
             for key, track in tracks.items():
@@ -215,7 +217,7 @@ def main() -> None:
     for key in ("cmn_model", "cmn_signal", "singing_model", "singing_signal"):
         print(key, report[key])
     rows = [row for row in report["recordings"].values() if row is not None]
-    for key in ("model", "stream", "signal"):
+    for key in ("model", "offline", "causal", "stream", "signal"):
         values = [r[key]["r0"] for r in rows]
         closed = [r[key]["closures"] for r in rows]
         print(f"{key}: mean r0 {np.nanmean(values):.3f}, min r0 {np.nanmin(values):.3f}, "

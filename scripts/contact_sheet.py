@@ -5,6 +5,7 @@ and in master mode the body and camera (whole frames).
     .venv/bin/python scripts/contact_sheet.py IMAGE AUDIO -o sheet.png --whole --motion 2
     .venv/bin/python scripts/contact_sheet.py IMAGE AUDIO -o eyes.png --eyes
     .venv/bin/python scripts/contact_sheet.py IMAGE AUDIO -o edges.png --edges
+    .venv/bin/python scripts/contact_sheet.py IMAGE AUDIO -o lips.png --phones "the words spoken"
 
 Renders only the chosen frames (same scene as `talkingphoto render`), crops around the
 speaker and labels each tile, so a person can judge mouth interior, teeth, seams and
@@ -14,7 +15,9 @@ catchlights, glasses' rims. ``--whole`` shows whole frames rather than the face 
 against the picture's frame), ``--motion`` sets the head motion's strength. ``--edges``
 instead shows, at 4x, where a moving head could tear: the hair above it, both sides (ears),
 the collar below the chin and the picture's edge nearest the head, each as in the picture,
-at the largest turn and at the largest tilt.
+at the largest turn and at the largest tilt. ``--phones`` instead aligns the transcript
+(pocketsphinx) and shows the mouth in every frame of each M/B/P (lips shut?), F/V (lower lip on the teeth?),
+rounded sound (OO, OW, W) and open vowel (AA, AE), to judge lip-sync shape by shape.
 """
 
 import argparse
@@ -176,6 +179,43 @@ def edge_sheet(scene, *, tile: int = 240) -> np.ndarray:
             tiles.append(np.vstack([caption, crop]))
         rows.append(np.hstack(tiles))
     return np.vstack(rows)
+# Phones the --phones strip shows, and what to look for.
+STRIP_PHONES = {"M": "shut", "B": "shut", "P": "shut", "F": "lip-teeth", "V": "lip-teeth", "UW": "round",
+                "OW": "round", "W": "round", "AA": "open", "AE": "open"}  # fmt: skip
+
+
+def phone_sheet(scene, y, sr: int, transcript: str, *, tile_width: int = 200, columns: int = 8) -> np.ndarray:
+    """Mouth crops of every video frame over the chosen phones of the aligned transcript."""
+    from talkingphoto.characters import topology as topo
+    from talkingphoto.pipeline import frame_at
+    from talkingphoto.voice import align_phones
+
+    lips = scene.speaker.landmarks[topo.LIPS_ALL, :2]
+    (x0, y0), (x1, y1) = lips.min(0), lips.max(0)
+    cx, cy, half = (x0 + x1) / 2, (y0 + y1) / 2, 0.8 * (x1 - x0)
+    h, w = scene.image.shape[:2]
+    x0, x1 = int(max(0, cx - half)), int(min(w, cx + half))
+    y0, y1 = int(max(0, cy - 0.75 * half)), int(min(h, cy + 0.75 * half))
+    tiles = []
+    for phone in align_phones(y, sr=sr, transcript=transcript):
+        label = phone.label.upper().rstrip("012")
+        if label not in STRIP_PHONES:
+            continue
+        first = int(np.floor(phone.start * scene.fps))
+        last = min(max(first, int(np.ceil(phone.end * scene.fps)) - 1), scene.n_frames - 1)
+        for index in range(first, last + 1):
+            crop = frame_at(scene, index)[y0:y1, x0:x1]
+            tile = cv2.resize(crop, (tile_width, int(tile_width * crop.shape[0] / crop.shape[1])),
+                              interpolation=cv2.INTER_CUBIC)  # fmt: skip
+            text = f"{label} ({STRIP_PHONES[label]}) #{index}"
+            cv2.putText(tile, text, (4, 16), cv2.FONT_HERSHEY_SIMPLEX, 0.45, (0, 0, 0), 3, cv2.LINE_AA)
+            cv2.putText(tile, text, (4, 16), cv2.FONT_HERSHEY_SIMPLEX, 0.45, (255, 255, 255), 1, cv2.LINE_AA)
+            tiles.append(tile)
+    if not tiles:
+        raise SystemExit("none of the shown phones (M B P F V UW OW W AA AE) in the transcript")
+    while len(tiles) % columns:
+        tiles.append(np.zeros_like(tiles[0]))
+    return np.vstack([np.hstack(tiles[i : i + columns]) for i in range(0, len(tiles), columns)])
 
 
 def main() -> int:
@@ -198,6 +238,7 @@ def main() -> int:
     parser.add_argument("--eyes", action="store_true", help="4x eye crops through a blink instead")
     parser.add_argument("--edges", action="store_true", help="4x crops of hair, sides, collar and edge instead")
     parser.add_argument("--mouth", default="model", help="model (default) or signal")
+    parser.add_argument("--phones", metavar="TRANSCRIPT", help="mouth crops over the words' M/B/P, F/V, OO and AA")
     args = parser.parse_args()
     try:
         job = Job.single(
@@ -217,7 +258,12 @@ def main() -> int:
     except TalkingPhotoError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    if args.eyes:
+    if args.phones:
+        from talkingphoto.media import load_audio
+
+        y, sr = load_audio(args.audio, sr=16000, mono=True)
+        picture = phone_sheet(scene, y, sr, args.phones)
+    elif args.eyes:
         picture = eye_sheet(scene)
     elif args.edges:
         picture = edge_sheet(scene)

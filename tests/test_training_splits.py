@@ -2,7 +2,7 @@
 
 import pytest
 
-from training.splits import EVAL_ASTERISK, EVAL_TESTDATA, is_reserved, split_of
+from training.splits import DEV_ASTERISK, DEV_TESTDATA, EVAL_ASTERISK, EVAL_TESTDATA, is_reserved, split_of
 
 
 @pytest.mark.parametrize(
@@ -24,6 +24,7 @@ from training.splits import EVAL_ASTERISK, EVAL_TESTDATA, is_reserved, split_of
         ("pocketsphinx-testdata", "librivox/sense_and_sensibility_01_austen_64kb-0870.wav", False),
         ("pocketsphinx-testdata", "librivox/sense_and_sensibility_01_austen_64kb-0880.wav", False),
         ("pocketsphinx-testdata", "cards/001.wav", False),
+        ("asterisk-en", "conf-usermenu.wav", False),
     ],
 )  # fmt: skip
 def test_reserved_files(source, path, reserved):
@@ -40,4 +41,15 @@ def test_evaluation_split_is_never_trained_on():
             assert not is_reserved(f"asterisk-{language}", name)
             assert split_of(f"asterisk-{language}", f"{name}.wav") == "eval"
     assert split_of("asterisk-en", "agent-loginok.wav") == "train"
-    assert split_of("pocketsphinx-testdata", "cards/001.wav") == "train"
+    assert split_of("asterisk-en", "digits/1.wav") == "train"
+
+
+def test_development_split_is_apart_from_training_and_evaluation():
+    for name in DEV_ASTERISK:
+        assert not is_reserved("asterisk-en", name)
+        assert split_of("asterisk-en", f"{name}.wav") == "dev"
+        assert name not in EVAL_ASTERISK["en"]
+        assert split_of("asterisk-es", f"{name}.wav") == "train"  # another voice and language
+    for rel in DEV_TESTDATA:
+        assert split_of("pocketsphinx-testdata", f"{rel}.wav") == "dev"
+    assert split_of("pocketsphinx-testdata", "tidigits/dhd.2934z.raw") == "train"

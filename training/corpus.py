@@ -31,6 +31,9 @@ LABEL_RATE = 50.0
 # espeak-ng voices read: the languages with written sentences, then more with pseudo-words.
 EXTRA_LANGUAGES = ("mr", "ne", "la", "eo", "sk", "sl", "hr", "lt", "lv", "et", "is", "ga", "af", "sq", "mk")
 DOUBLED = ("cmn", "yue", "ja", "en-us", "es", "hi", "ar", "ru")  # twice the clips
+# Each source's random stream: its place in the first corpus's sorted order, kept fixed.
+SEED_INDEX = {"asterisk-en": 0, "espeak": 1, "piper": 2, "pocketsphinx-testdata": 3, "singing": 4,
+              "asterisk-es": 0, "asterisk-fr": 1, "asterisk-it": 2, "asterisk-ru": 3}  # fmt: skip
 COPIES = {"espeak": 1, "piper": 2, "singing": 1, "asterisk-en": 6, "pocketsphinx-testdata": 6,
           "asterisk-es": 3, "asterisk-fr": 3, "asterisk-it": 3, "asterisk-ru": 3}  # fmt: skip
 
@@ -74,8 +77,8 @@ def load_music(root: Path) -> list:
 
 def build(groups: dict, *, out: Path, part: str, seed: int, music: list, log=print) -> None:
     out.mkdir(parents=True, exist_ok=True)
-    for k, (source, items) in enumerate(sorted(groups.items())):
-        rng = np.random.default_rng([seed, k])
+    for source, items in sorted(groups.items()):
+        rng = np.random.default_rng([seed, SEED_INDEX[source]])
         rows, names = [], []
         t = time.perf_counter()
         for item in items:
@@ -109,26 +112,36 @@ def main(argv=None) -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--per-language", type=int, default=40, help="espeak-ng clips per language")
     parser.add_argument("--model", type=Path, help="first-stage model for aligning (part 'aligned')")
+    parser.add_argument("--sources", nargs="+", help="rebuild only these sources' shards (default all)")
     args = parser.parse_args(argv)
     root = sources.fetch_packages(args.cache)
     music = load_music(root)
     out = args.cache / "corpus"
     if args.part == "base":
-        languages = list(SENTENCES) + list(EXTRA_LANGUAGES)
-        espeak = sources.espeak_items(languages, per_language=args.per_language, seed=args.seed)
-        espeak += sources.espeak_items(list(DOUBLED), per_language=args.per_language, seed=args.seed + 1000)
-        groups = {
+
+        def espeak():
+            languages = list(SENTENCES) + list(EXTRA_LANGUAGES)
+            items = sources.espeak_items(languages, per_language=args.per_language, seed=args.seed)
+            return items + sources.espeak_items(list(DOUBLED), per_language=args.per_language, seed=args.seed + 1000)
+
+        makers = {
             "espeak": espeak,
-            "piper": sources.piper_items(english_texts(root), seed=args.seed),
-            "singing": sources.singing_items(160, seed=args.seed),
-            "asterisk-en": sources.asterisk_items(root, "en"),
-            "pocketsphinx-testdata": sources.testdata_items(root),
+            "piper": lambda: sources.piper_items(english_texts(root), seed=args.seed),
+            "singing": lambda: sources.singing_items(160, seed=args.seed),
+            "asterisk-en": lambda: sources.asterisk_items(root, "en"),
+            "pocketsphinx-testdata": lambda: sources.testdata_items(root),
         }
     else:
         from .align import load_training_model
 
         model = load_training_model(args.model)
-        groups = {f"asterisk-{lang}": sources.asterisk_items(root, lang, model=model) for lang in ("es", "fr", "it", "ru")}
+        makers = {f"asterisk-{lang}": (lambda lang=lang: sources.asterisk_items(root, lang, model=model))
+                  for lang in ("es", "fr", "it", "ru")}  # fmt: skip
+    chosen = args.sources or list(makers)
+    unknown = sorted(set(chosen) - set(makers))
+    if unknown:
+        parser.error(f"unknown sources for part {args.part}: {unknown}; choose from {sorted(makers)}")
+    groups = {source: makers[source]() for source in chosen}
     build(groups, out=out, part=args.part, seed=args.seed, music=music)
 
 

@@ -20,7 +20,8 @@ N_IN = 80
 N_OUT = 5 + 9
 DILATIONS = (1, 2, 4, 8, 16, 1, 2, 4)
 WIDTH = 96
-DELAY = 3  # 60 ms: with the features' 17.5 ms, 77.5 ms of lookahead
+DELAY = 3  # 60 ms: with the features' 17.5 ms, 77.5 ms of lookahead (the streaming model)
+OFFLINE_DELAY = 10  # 200 ms: the offline model hears the next sounds before deciding
 
 
 def receptive_field(dilations=DILATIONS) -> int:
@@ -51,8 +52,10 @@ def forward(params: dict, x, *, dilations=DILATIONS):
     h = x @ params["in_w"] + params["in_b"]
     for i, d in enumerate(dilations):
         n = h.shape[1] - 2 * d
-        conv = h[:, :n] @ params[f"b{i}_w0"] + h[:, d : d + n] @ params[f"b{i}_w1"] + h[:, 2 * d :] @ params[f"b{i}_w2"]
-        h = h[:, 2 * d :] + jax.nn.relu(conv + params[f"b{i}_b"]) @ params[f"b{i}_pw"] + params[f"b{i}_pb"]
+        # The three taps as one matrix product (half the time of three on CPU).
+        taps = jnp.concatenate([h[:, :n], h[:, d : d + n], h[:, 2 * d :]], axis=-1)
+        w = jnp.concatenate([params[f"b{i}_w0"], params[f"b{i}_w1"], params[f"b{i}_w2"]], axis=0)
+        h = h[:, 2 * d :] + jax.nn.relu(taps @ w + params[f"b{i}_b"]) @ params[f"b{i}_pw"] + params[f"b{i}_pb"]
     return jax.nn.relu(h) @ params["out_w"] + params["out_b"]
 
 

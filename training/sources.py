@@ -101,6 +101,16 @@ def english_words(text: str) -> str:
     return re.sub(r"\d+", lambda m: " " + _spell(int(m.group())) + " ", text)
 
 
+# Words of prompts that pocketsphinx's dictionary lacks, spelled as they sound.
+RESPELL = {"unmute": "un mute", "digium": "dig ee um", "pbx": "p b x", "ivr": "i v r",
+           "www.asterisk.org": "w w w dot asterisk dot org"}
+
+
+def respelled(text: str) -> str:
+    """:func:`english_words` with the words of :data:`RESPELL` spelled as they sound."""
+    return " ".join(RESPELL.get(w.lower().strip(".,"), w) for w in english_words(text).split())
+
+
 def _spell(n: int) -> str:
     if n < 20:
         return _NUMBERS[n]

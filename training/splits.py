@@ -5,8 +5,10 @@ Reserved, by the project's rules:
 - pocketsphinx-testdata's LibriVox lines other than 0870 and 0880;
 - English Asterisk prompts whose file name (basename) starts with n..z.
 
-Our own evaluation split, never trained on: the three recordings in tests/data/audio
-(LibriVox 0870 and 0880, goforward) and the fixed prompt lists below.
+Our own evaluation split, never trained on nor tuned on: the three recordings in
+tests/data/audio (LibriVox 0870 and 0880, goforward) and the fixed prompt lists of
+EVAL_ASTERISK. Our development split, never trained on, for choosing thresholds and
+checkpoints: DEV_ASTERISK and pocketsphinx-testdata's cards lines (another voice).
 """
 
 from pathlib import PurePath
@@ -22,6 +24,11 @@ EVAL_ASTERISK = {
     "it": ("agent-alreadyon", "auth-thankyou", "conf-getpin", "demo-congrats", "hello-world", "invalid"),
     "ru": ("agent-alreadyon", "auth-thankyou", "conf-getpin", "demo-congrats", "hello-world", "invalid"),
 }  # fmt: skip
+# English Asterisk prompts (a-m) kept out of training for tuning: M/B/P-rich sentences.
+DEV_ASTERISK = ("agent-newlocation", "auth-incorrect", "conf-getconfno", "conf-invalid", "conf-roll-callcomplete",
+                "conf-usermenu", "confbridge-pin-bad", "confbridge-removed", "demo-moreinfo", "demo-thanks",
+                "dir-instr", "dir-nomore")  # fmt: skip
+DEV_TESTDATA = ("cards/001", "cards/002", "cards/003", "cards/004", "cards/005")
 # tests/data/audio: evaluation only.
 EVAL_TESTDATA = ("sense_and_sensibility_01_austen_64kb-0870", "sense_and_sensibility_01_austen_64kb-0880", "goforward")
 _LIBRIVOX_ALLOWED = ("0870", "0880")
@@ -46,12 +53,18 @@ def is_reserved(source: str, path: str) -> bool:
 
 
 def split_of(source: str, path: str) -> str:
-    """``"reserved"``, ``"eval"`` or ``"train"`` for a real recording."""
+    """``"reserved"``, ``"eval"``, ``"dev"`` or ``"train"`` for a real recording."""
     if is_reserved(source, path):
         return "reserved"
     stem = PurePath(path).stem
-    if source.startswith("asterisk-") and stem in EVAL_ASTERISK.get(source.split("-", 1)[1], ()):
-        return "eval" if PurePath(path).parent.name in ("", ".") else "train"
-    if source == "pocketsphinx-testdata" and stem in EVAL_TESTDATA:
+    top = PurePath(path).parent.name in ("", ".")
+    if source.startswith("asterisk-") and top and stem in EVAL_ASTERISK.get(source.split("-", 1)[1], ()):
         return "eval"
+    if source == "asterisk-en" and top and stem in DEV_ASTERISK:
+        return "dev"
+    if source == "pocketsphinx-testdata":
+        if stem in EVAL_TESTDATA:
+            return "eval"
+        if str(PurePath(path).with_suffix("")).endswith(DEV_TESTDATA):
+            return "dev"
     return "train"

@@ -1,10 +1,15 @@
 """Train the mouth model: ``python -m training.train --out PATH [--init PATH] [--steps N]``.
 
 Reads every shard in ``training/cache/corpus``, draws random 4 s crops (with the left
-context the causal convolutions need) weighted per source, and fits the controls with
-a squared error and the visemes with a cross-entropy, with AdamW (optax) on CPU. A fixed
-seed gives the same weights. The last 2 % of every shard is held out to report a
-validation loss; the project's evaluation recordings are not in the corpus at all.
+context the causal convolutions need) weighted per source, gives each crop a random
+channel (a smooth EQ across the mel bands, a few bands masked) so that unseen voices
+and microphones look familiar, and fits the controls with a squared error (closure
+frames weigh more: a missed M/B/P shows) and the visemes with a cross-entropy, with
+AdamW (optax) on CPU. ``--delay`` sets how many 20 ms frames the outputs trail the
+input: 3 for the streaming model (77.5 ms of lookahead), 10 for the offline one. A
+fixed seed gives the same weights. The last 2 % of every shard is held out to report
+a validation loss; the project's evaluation and development recordings are not in
+the corpus at all.
 """
 
 import argparse
@@ -26,7 +31,10 @@ from .corpus import CACHE
 SOURCE_WEIGHTS = {"espeak": 0.30, "piper": 0.12, "singing": 0.08, "asterisk-en": 0.25, "pocketsphinx-testdata": 0.02,
                   "asterisk-es": 0.06, "asterisk-fr": 0.06, "asterisk-it": 0.06, "asterisk-ru": 0.06}  # fmt: skip
 CONTROL_WEIGHTS = np.array([3.0, 1.0, 3.0, 1.5, 1.0], np.float32)  # open, spread, press, fv, tongue
+CLOSURE_WEIGHT = 3.0  # press error counts (1 + this x the label's press) times
 VISEME_WEIGHT = 0.3
+EQ_SPREAD = 0.12  # std of each cosine term of the random EQ, log10 power (1.2 dB)
+MASK_CHANCE = 0.3  # chance that a crop has 1-3 adjacent mel bands flattened
 CROP = 200  # 50 Hz label frames per crop (4 s)
 HELD_OUT = 0.02
 
@@ -34,8 +42,9 @@ HELD_OUT = 0.02
 class Streams:
     """All shards as padded 50 Hz streams, for cropping."""
 
-    def __init__(self, folder: Path, *, log=print):
+    def __init__(self, folder: Path, *, delay: int = net.DELAY, log=print):
         self.names, self.x, self.y, self.v, self.weights = [], [], [], [], []
+        self.delay = delay
         pad_left = net.receptive_field() + 1
         silence = np.full((1, 2 * N_MELS), np.log10(FLOOR), np.float32)
         for path in sorted(folder.glob("*.npz")):
@@ -43,7 +52,7 @@ class Streams:
             with np.load(path) as data:
                 feats = data["features"].astype(np.float32)
                 x = feats.reshape(-1, 2 * N_MELS)
-                self.x.append(np.concatenate([np.repeat(silence, pad_left, 0), x, np.repeat(silence, net.DELAY + 1, 0)]))
+                self.x.append(np.concatenate([np.repeat(silence, pad_left, 0), x, np.repeat(silence, delay + 1, 0)]))
                 self.y.append(data["controls"].astype(np.float32))
                 self.v.append(data["visemes"].astype(np.int32))
             self.names.append(path.stem)
@@ -52,12 +61,15 @@ class Streams:
         self.pad_left = pad_left
         w = np.array(self.weights)
         self.weights = w / w.sum()
-        frames = np.concatenate([x[pad_left:-(net.DELAY + 1)] for x in self.x])
+        frames = np.concatenate([x[pad_left : -(delay + 1)] for x in self.x])
         self.mean = frames.reshape(-1, N_MELS).mean(0)
         self.std = frames.reshape(-1, N_MELS).std(0) + 1e-3
 
-    def crops(self, rng: np.random.Generator, batch: int, *, held_out: bool = False) -> tuple:
-        """(x [batch, R + CROP, 80] normalised, controls [batch, CROP, 5], visemes [batch, CROP])."""
+    def crops(self, rng: np.random.Generator, batch: int, *, held_out: bool = False, channel: bool = False) -> tuple:
+        """(x [batch, R + CROP, 80] normalised, controls [batch, CROP, 5], visemes [batch, CROP]).
+
+        ``channel`` gives each crop a random channel (see :func:`random_channel`).
+        """
         r = net.receptive_field()
         xs, ys, vs = [], [], []
         for k in rng.choice(len(self.x), size=batch, p=self.weights):
@@ -65,17 +77,43 @@ class Streams:
             cut = int(n * (1 - HELD_OUT))
             lo, hi = (min(cut, n - CROP), n - CROP) if held_out else (0, cut - CROP)
             start = int(rng.integers(lo, max(hi, lo + 1)))  # first label frame
-            a = start - r + net.DELAY + self.pad_left  # first input frame, in the padded stream
+            a = start - r + self.delay + self.pad_left  # first input frame, in the padded stream
             xs.append(self.x[k][a : a + r + CROP])
             ys.append(self.y[k][start : start + CROP])
             vs.append(self.v[k][start : start + CROP])
-        x = (np.stack(xs).reshape(batch, -1, 2, N_MELS) - self.mean) / self.std
+        x = np.stack(xs).reshape(batch, -1, 2, N_MELS)
+        if channel:
+            x = random_channel(x, rng)
+        x = (x - self.mean) / self.std
         return x.reshape(batch, -1, 2 * N_MELS).astype(np.float32), np.stack(ys), np.stack(vs)
+
+
+def random_channel(x: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Log-mel crops [shape=(batch, n, 2, N_MELS)] through a random microphone and line.
+
+    A smooth EQ (three cosine terms across the bands) on every frame that is not digital
+    silence, and, sometimes, one to three adjacent bands flattened to their mean over the
+    whole crop (silent frames included), per crop.
+    """
+    batch = x.shape[0]
+    k = np.arange(N_MELS) / (N_MELS - 1)
+    terms = np.cos(np.pi * np.arange(1, 4)[:, None] * k[None, :])  # [3, N_MELS]
+    eq = rng.normal(0.0, EQ_SPREAD, (batch, 3)) @ terms  # [batch, N_MELS]
+    sound = x > np.log10(FLOOR) + 0.5
+    out = np.where(sound, x + eq[:, None, None, :], x)
+    for b in np.nonzero(rng.random(batch) < MASK_CHANCE)[0]:
+        width = int(rng.integers(1, 4))
+        first = int(rng.integers(0, N_MELS - width + 1))
+        band = out[b, :, :, first : first + width]
+        out[b, :, :, first : first + width] = band.mean(axis=(0, 1))
+    return out.astype(np.float32)
 
 
 def loss_fn(params, x, y, v):
     controls, logits = net.heads(net.forward(params, x))
-    control_loss = jnp.mean(((controls - y) ** 2) * CONTROL_WEIGHTS)
+    weights = jnp.broadcast_to(CONTROL_WEIGHTS, y.shape)
+    weights = weights.at[..., 2].multiply(1.0 + CLOSURE_WEIGHT * y[..., 2])
+    control_loss = jnp.mean(((controls - y) ** 2) * weights)
     viseme_loss = jnp.mean(optax.softmax_cross_entropy_with_integer_labels(logits, v))
     return control_loss + VISEME_WEIGHT * viseme_loss, (control_loss, viseme_loss)
 
@@ -89,8 +127,9 @@ def main(argv=None) -> None:
     parser.add_argument("--lr", type=float, default=2e-3)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--corpus", type=Path, default=CACHE / "corpus")
+    parser.add_argument("--delay", type=int, default=net.DELAY, help="output lag in 20 ms frames (the lookahead)")
     args = parser.parse_args(argv)
-    streams = Streams(args.corpus)
+    streams = Streams(args.corpus, delay=args.delay)
     rng = np.random.default_rng(args.seed)
     if args.init is not None:
         params, streams.mean, streams.std, _ = net.load(args.init)  # keep the first stage's normalisation
@@ -114,7 +153,7 @@ def main(argv=None) -> None:
     t0 = time.perf_counter()
     history = []
     for i in range(1, args.steps + 1):
-        params, state, loss, parts = step(params, state, *streams.crops(rng, args.batch))
+        params, state, loss, parts = step(params, state, *streams.crops(rng, args.batch, channel=True))
         if i % 100 == 0 or i == args.steps:
             val_loss = float(np.mean([evaluate(params, *b)[0] for b in val]))
             elapsed = time.perf_counter() - t0
@@ -124,7 +163,7 @@ def main(argv=None) -> None:
             if i % 500 == 0 or i == args.steps:
                 info = {"steps": i, "batch": args.batch, "seed": args.seed, "shards": streams.names,
                         "init": str(args.init) if args.init else None, "held_out_loss": val_loss}  # fmt: skip
-                net.save(args.out, params, mean=streams.mean, std=streams.std, info=info)
+                net.save(args.out, params, mean=streams.mean, std=streams.std, delay=args.delay, info=info)
     print(json.dumps(history[-1]), f"{time.perf_counter() - t0:.0f} s", flush=True)
 
 

@@ -4,7 +4,8 @@ from ._body import BodyMotion, body_motion
 from ._cues import MouthCue, cues_from_learned, cues_from_phones, cues_from_track, cues_to_json, cues_to_tsv, write_cues
 from ._expression import EXPRESSIONS, Expression, ExpressionTrack, express_motion, expression_track
 from ._face import GAZES, FaceMotion, conversation_motion, face_motion, idle_motion
-from ._learned import LearnedMouth, MouthModel, MouthStream, learned_mouth, learned_mouth_track, load_mouth_model
+from ._learned import (LearnedMouth, MouthModel, MouthStream, learned_mouth, learned_mouth_track, load_mouth_model,
+                       offline_models)  # fmt: skip
 from ._mouth import MouthOptions, mouth_track, prosody
 from ._phonemes import ipa_to_arpabet, mouth_track_from_phones
 from ._tracks import MouthTrack, Prosody, mix_prosody, place_tracks
@@ -16,6 +17,7 @@ __all__ += ["mouth_track_from_phones", "ipa_to_arpabet"]
 __all__ += ["MouthCue", "cues_from_phones", "cues_from_track", "cues_to_tsv", "cues_to_json", "write_cues"]
 __all__ += ["MouthOptions", "mouth_track", "prosody"]
 __all__ += ["MOUTH_SOURCES", "recording_mouth", "MouthModel", "LearnedMouth", "MouthStream", "load_mouth_model"]
+__all__ += ["offline_models"]
 __all__ += ["learned_mouth", "learned_mouth_track", "cues_from_learned"]
 
 MOUTH_SOURCES = ("model", "signal")  # the learned model (default), or the acoustic rules

@@ -1,13 +1,14 @@
 """Sound to mouth with a small learned model: log-mel frames in, mouth controls and visemes out.
 
-The model (``data/mouth_model.npz``, trained by ``python -m training.train``, see
-``data/MOUTH_MODEL.md``) is a stack of dilated 1-D convolutions over 40 log-mel bands.
-It runs at 50 frames per second and predicts, for every 20 ms, the five
-:class:`MouthTrack` controls and one of Rhubarb's nine mouth shapes, as the phoneme
-table of :mod:`._phonemes` would give them for the sounds heard. Its convolutions look
-only backwards, and its outputs are delayed by a few frames, so the same weights run
-offline (:func:`learned_mouth`) and live (:class:`MouthStream`) with at most 80 ms of
-lookahead. Inference is plain numpy.
+The models (trained by ``sh training/run.sh``, see ``data/MOUTH_MODEL.md``) are stacks
+of dilated 1-D convolutions over 40 log-mel bands. They run at 50 frames per second and
+predict, for every 20 ms, the five :class:`MouthTrack` controls and one of Rhubarb's
+nine mouth shapes, as the phoneme table of :mod:`._phonemes` would give them for the
+sounds heard. Their convolutions look only backwards and their outputs trail the input
+by a few frames, which is their lookahead: the offline model (``data/mouth_model.npz``)
+hears 217.5 ms ahead, the live one (``data/mouth_stream.npz``, :class:`MouthStream`) at
+most 80 ms. Recordings (:func:`learned_mouth`) get the mean of both, which follows
+unseen voices better than either alone. Inference is plain numpy.
 
 Video frames then get a jaw with mass: wide open to closed takes about three 25 fps
 frames, with no delay, while ``press`` still shuts the lips at once on M/B/P.
@@ -27,11 +28,13 @@ from ._phonemes import VISEMES
 from ._tracks import MouthTrack
 
 __all__ = [
-    "MODEL_PATH", "SR", "FEATURE_RATE", "MouthModel", "LearnedMouth", "load_mouth_model", "log_mel",
+    "MODEL_PATH", "STREAM_MODEL_PATH", "SR", "FEATURE_RATE", "MouthModel", "LearnedMouth", "load_mouth_model",
+    "offline_models", "log_mel",
     "learned_mouth", "learned_mouth_track", "closures", "MouthStream", "jaw_dynamics",
 ]  # fmt: skip
 
-MODEL_PATH = Path(__file__).resolve().parent.parent / "data" / "mouth_model.npz"
+MODEL_PATH = Path(__file__).resolve().parent.parent / "data" / "mouth_model.npz"  # offline: full context
+STREAM_MODEL_PATH = MODEL_PATH.with_name("mouth_stream.npz")  # live: at most 80 ms of lookahead
 SR = 16000  # analysis rate of the features
 HOP = 160  # 10 ms
 WIN = 400  # 25 ms Hann window, centred on (k + 0.5) * HOP
@@ -41,7 +44,7 @@ FMIN, FMAX = 50.0, 7600.0
 FEATURE_RATE = SR / HOP  # 100 feature frames per second
 FLOOR = 1e-10  # power floor before the log: digital silence
 CONTROLS = ("open", "spread", "press", "fv", "tongue")
-_CLOSURE = 0.5  # lip-closure evidence (press or viseme A, more likely than not) at a local peak shuts the lips
+_CLOSURE = 0.5  # default lip-closure evidence (press or viseme A) at a local peak that shuts the lips
 _CLOSURE_SPAN = 3  # 50 Hz frames each side within which a peak must be the highest
 _MAX_FALL = 0.45  # most the opening may drop in one 25 fps frame (before averaging, see jaw_dynamics)
 _MAX_RISE = 0.6  # the jaw drops faster than it closes
@@ -130,12 +133,17 @@ class MouthModel:
     delay : int
         Output frames lag the input by this many 20 ms frames (the lookahead).
     path : Path
+    closure : float
+        Closure evidence at a local peak that shuts the lips (:func:`closures`), chosen
+        on the development recordings (``training/dev.py``) for this model, or for the
+        pair of :func:`offline_models` when it leads that pair.
     """
 
     weights: dict
     dilations: tuple
     delay: int
     path: Path
+    closure: float = _CLOSURE
 
     @property
     def n_parameters(self) -> int:
@@ -190,15 +198,29 @@ class MouthModel:
         return ((features - self.weights["mean"]) / self.weights["std"]).astype(np.float32)
 
 
-def load_mouth_model(path=None) -> MouthModel:
-    """Load the mouth model's weights (default the packaged ``data/mouth_model.npz``).
+def offline_models() -> tuple:
+    """The packaged offline and streaming models: what recordings are analysed with."""
+    return load_mouth_model(), load_mouth_model(live=True)
+
+
+def load_mouth_model(path=None, *, live: bool = False) -> MouthModel:
+    """Load a mouth model's weights.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        Default the packaged offline model (``data/mouth_model.npz``), or with ``live``
+        the streaming one (``data/mouth_stream.npz``).
+    live : bool
 
     Raises
     ------
     ModelError
         When the file is missing, unreadable or not a mouth model; the message names it.
     """
-    return _load(str(Path(path) if path is not None else MODEL_PATH))
+    if path is None:
+        path = STREAM_MODEL_PATH if live else MODEL_PATH
+    return _load(str(Path(path)))
 
 
 @lru_cache(maxsize=4)
@@ -212,7 +234,8 @@ def _load(path: str) -> MouthModel:
             config = json.loads(str(data["config"]))
         dilations = tuple(int(d) for d in config["dilations"])
         delay = int(config["delay"])
-        model = MouthModel(weights=weights, dilations=dilations, delay=delay, path=file)
+        closure = float(config.get("closure", _CLOSURE))
+        model = MouthModel(weights=weights, dilations=dilations, delay=delay, path=file, closure=closure)
         _check(model)
     except (OSError, ValueError, KeyError, TypeError, EOFError) as exc:
         raise ModelError(
@@ -234,8 +257,8 @@ def _check(model: MouthModel) -> None:
             raise KeyError(f"no array {name!r}")
         if w[name].shape != shape or not np.all(np.isfinite(w[name])):
             raise ValueError(f"array {name!r} has shape {w[name].shape} (want {shape}) or non-finite values")
-    if not all(d > 0 for d in model.dilations) or model.delay < 0:
-        raise ValueError("dilations must be > 0 and delay >= 0")
+    if not all(d > 0 for d in model.dilations) or model.delay < 0 or not 0 < model.closure <= 1:
+        raise ValueError("dilations must be > 0, delay >= 0 and closure in (0, 1]")
 
 
 @dataclass(frozen=True)
@@ -280,35 +303,49 @@ def _to_16k(y: np.ndarray, sr: int) -> np.ndarray:
     return signal.resample_poly(y.astype(np.float64), SR // g, int(sr) // g).astype(np.float32)
 
 
-def learned_mouth(y: np.ndarray, *, sr: int, model: MouthModel | None = None) -> LearnedMouth:
-    """Run the mouth model over a whole recording.
+def learned_mouth(y: np.ndarray, *, sr: int, model=None) -> LearnedMouth:
+    """Run the mouth model (or the mean of several) over a whole recording.
 
     Parameters
     ----------
     y : np.ndarray [shape=(n_samples,), float, range -1..1]
         Mono speech or singing, any sample rate from 8 kHz (telephone) up.
     sr : int
-    model : MouthModel, optional
-        Default the packaged model.
+    model : MouthModel or sequence of MouthModel, optional
+        Default :func:`offline_models`; several models' controls and viseme
+        probabilities are averaged.
 
     Returns
     -------
     LearnedMouth
         ``ceil(duration * 50)`` frames.
     """
-    model = load_mouth_model() if model is None else model
+    models = _models(model)
     y16 = _to_16k(y, sr)
     n_out = math.ceil(len(y16) / (2 * HOP))
-    # The model's outputs trail its input by `delay` frames: feed that much more (silence).
-    n_in = n_out + model.delay
-    features = model.normalise(log_mel(y16, n_frames=2 * n_in))
-    raw, _ = model.run(features.reshape(n_in, 2 * N_MELS))
-    controls, visemes = _heads(raw[model.delay :])
-    return LearnedMouth(rate=FEATURE_RATE / 2, controls=controls, visemes=visemes)
+    mel = log_mel(y16, n_frames=2 * (n_out + max(m.delay for m in models)))
+    controls, visemes = 0.0, 0.0
+    for m in models:
+        # The model's outputs trail its input by `delay` frames: feed that much more (silence).
+        n_in = n_out + m.delay
+        raw, _ = m.run(m.normalise(mel[: 2 * n_in]).reshape(n_in, 2 * N_MELS))
+        c, v = _heads(raw[m.delay :])
+        controls, visemes = controls + c / len(models), visemes + v / len(models)
+    return LearnedMouth(rate=FEATURE_RATE / 2, controls=np.asarray(controls, np.float32).reshape(n_out, len(CONTROLS)),
+                        visemes=np.asarray(visemes, np.float32).reshape(n_out, len(VISEMES)))  # fmt: skip
+
+
+def _models(model) -> tuple:
+    if model is None:
+        return offline_models()
+    models = (model,) if isinstance(model, MouthModel) else tuple(model)
+    if not models or not all(isinstance(m, MouthModel) for m in models):
+        raise ParameterError(f"model must be a MouthModel or a sequence of them, got {model!r}")
+    return models
 
 
 def learned_mouth_track(
-    y: np.ndarray, *, sr: int, fps: float, n_frames: int | None = None, model: MouthModel | None = None
+    y: np.ndarray, *, sr: int, fps: float, n_frames: int | None = None, model=None
 ) -> MouthTrack:
     """Mouth shape for every video frame of a recording, from the learned model.
 
@@ -319,38 +356,41 @@ def learned_mouth_track(
     fps : float
     n_frames : int, optional
         Default ``ceil(duration * fps)``; frame ``i`` is the instant ``(i + 0.5) / fps``.
-    model : MouthModel, optional
+    model : MouthModel or sequence of MouthModel, optional
+        Default :func:`offline_models`; the first model's closure threshold applies.
 
     Returns
     -------
     MouthTrack
         With :func:`jaw_dynamics` applied.
     """
+    model = _models(model)
     if not (isinstance(fps, (int, float, np.integer, np.floating)) and 0 < fps <= 1000):
         raise ParameterError(f"fps must be a positive number of frames per second, got {fps!r}")
     out = learned_mouth(y, sr=sr, model=model)
     if n_frames is None:
         n_frames = math.ceil(len(np.asarray(y)) / sr * fps - 1e-9)
     controls = _at_frames(out.controls, rate=out.rate, fps=fps, n_frames=n_frames)
-    for j in closures(out):
+    for j in closures(out, threshold=model[0].closure):
         i = int((j + 0.5) / out.rate * fps)
         if i < n_frames:
             controls[i, 2] = 1.0
     return jaw_dynamics(controls, fps=fps)
 
 
-def closures(mouth: LearnedMouth) -> np.ndarray:
+def closures(mouth: LearnedMouth, *, threshold: float = _CLOSURE) -> np.ndarray:
     """50 Hz frames where the lips shut for M/B/P: peaks of the closure evidence.
 
     The model's ``press`` is soft where it is unsure, and a lip-reader notices a closure
-    that does not quite close; so every clear local peak of ``max(press, P(A))`` becomes
-    a full closure of the video frame that holds it.
+    that does not quite close; so every clear local peak (over +-60 ms) of
+    ``max(press, P(A))`` at or above ``threshold`` becomes a full closure of the video
+    frame that holds it.
     """
     if len(mouth.controls) == 0:
         return np.zeros(0, int)
     evidence = np.maximum(mouth.controls[:, 2], mouth.visemes[:, VISEMES.index("A")])
     peak = ndimage.maximum_filter1d(evidence, size=2 * _CLOSURE_SPAN + 1, mode="nearest")
-    return np.nonzero((evidence >= peak) & (evidence >= _CLOSURE))[0]
+    return np.nonzero((evidence >= peak) & (evidence >= threshold))[0]
 
 
 def _at_frames(controls: np.ndarray, *, rate: float, fps: float, n_frames: int) -> np.ndarray:
@@ -406,19 +446,21 @@ def jaw_dynamics(controls: np.ndarray, *, fps: float) -> MouthTrack:
 class MouthStream:
     """Live analysis: feed audio chunks, get the mouth controls of the frames now decided.
 
-    Every 20 ms frame is decided once the sound up to ``model.lookahead`` (at most 80 ms)
-    after it has arrived; its values equal those of :func:`learned_mouth` on the whole
-    recording (up to float rounding) when fed 16 kHz audio.
+    Every 20 ms frame is decided once the sound up to ``model.lookahead`` (at most 80 ms
+    with the streaming model) after it has arrived; its values equal those of
+    :func:`learned_mouth` with the same model on the whole recording (up to float
+    rounding) when fed 16 kHz audio.
 
     Parameters
     ----------
     sr : int
         Sample rate of the chunks; other rates than 16 kHz go through a causal resampler.
     model : MouthModel, optional
+        Default the packaged streaming model; any model works, with its own lookahead.
     """
 
     def __init__(self, *, sr: int = SR, model: MouthModel | None = None):
-        self.model = load_mouth_model() if model is None else model
+        self.model = load_mouth_model(live=True) if model is None else model
         if not (isinstance(sr, (int, np.integer)) and 4000 <= sr <= 384000):
             raise ParameterError(f"sr must be an integer sample rate between 4000 and 384000 Hz, got {sr!r}")
         self.sr = int(sr)

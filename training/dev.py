@@ -1,0 +1,119 @@
+"""Development figures of a mouth model, and its closure threshold chosen on them.
+
+    python -m training.dev OFFLINE STREAM [--write]
+
+The development split (training/splits.py: DEV_ASTERISK and pocketsphinx-testdata's
+cards lines) is never trained on, and is the only set we tune on: the project's own
+evaluation recordings (tests/data/audio, EVAL_ASTERISK) stay untouched until the
+figures in the model card. Each recording is aligned with pocketsphinx and scored with
+the evaluation's fast proxy (``evaluate_track``): correlation at lag 0, best lag, M/B/P
+closures, for each model alone and for all of them averaged (recordings are analysed
+with the offline and streaming models averaged, ``offline_models``). ``--write`` stores
+closure thresholds: in the first file the one that scores best for the average, in the
+others the one that scores best for that model alone. Best = the mean correlation plus
+the closure rate (both matter to a viewer equally).
+"""
+
+import argparse
+import json
+from pathlib import Path
+
+import numpy as np
+
+from .corpus import CACHE
+from .splits import DEV_ASTERISK, DEV_TESTDATA, split_of
+
+THRESHOLDS = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7)
+
+
+def recordings(root: Path) -> list:
+    """(name, y at 16 kHz, aligned phones) of the development recordings; alignments cached."""
+    from talkingphoto.media import load_audio
+    from talkingphoto.voice import align_phones
+    from talkingphoto.voice._align import Phone
+
+    from . import sources
+
+    texts = sources.transcripts(root, "en")
+    cards = root / "usr/share/pocketsphinx/test/data/cards"
+    spoken = {}
+    for line in (cards / "cards.transcription").read_text().splitlines():
+        words, _, number = line.replace("<s>", "").replace("</s>", "").rpartition("(")
+        spoken[f"cards/{number.strip(') ')}"] = words.strip()
+    wanted = [(f"asterisk-en/{name}", root / "usr/share/asterisk/sounds/en_US_f_Allison" / f"{name}.wav",
+               sources.respelled(texts[name])) for name in DEV_ASTERISK]  # fmt: skip
+    wanted += [(f"testdata/{rel}", cards.parent / f"{rel}.wav", spoken[rel]) for rel in DEV_TESTDATA]
+    cache_file = CACHE / "dev_phones.json"
+    cached = json.loads(cache_file.read_text()) if cache_file.is_file() else {}
+    out = []
+    for name, path, text in wanted:
+        if name.startswith("asterisk"):
+            assert split_of("asterisk-en", Path(name).name) == "dev", name
+        else:
+            assert split_of("pocketsphinx-testdata", name.removeprefix("testdata/")) == "dev", name
+        y, _ = load_audio(path, sr=16000, mono=True)
+        if name not in cached:
+            cached[name] = [(p.start, p.end, p.label) for p in align_phones(y, sr=16000, transcript=text)]
+        if cached[name]:
+            out.append((name, y, [Phone(a, b, label) for a, b, label in cached[name]]))
+    cache_file.write_text(json.dumps(cached))
+    return out
+
+
+def scores(models: list, items: list, threshold: float) -> dict:
+    """Mean r0, share of best lag 0, pooled closure rate, and per-recording rows of the models averaged."""
+    from dataclasses import replace
+
+    from talkingphoto.evaluation import evaluate_track
+    from talkingphoto.motion import learned_mouth_track
+
+    model = [replace(models[0], closure=threshold)] + list(models[1:])
+    rows, closed, total = {}, 0, 0
+    for name, y, phones in items:
+        report = evaluate_track(learned_mouth_track(y, sr=16000, fps=25, model=model), phones)
+        rows[name] = (round(report.correlation, 3), report.best_lag)
+        if report.n_bilabials:
+            closed += round(report.closure_rate * report.n_bilabials)
+            total += report.n_bilabials
+    r0 = [r for r, _ in rows.values()]
+    return {"threshold": threshold, "mean_r0": round(float(np.mean(r0)), 3), "min_r0": round(float(np.min(r0)), 3),
+            "lag0": round(float(np.mean([lag == 0 for _, lag in rows.values()])), 3),
+            "closures": round(closed / max(total, 1), 3), "n_bilabials": total, "rows": rows}  # fmt: skip
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("models", type=Path, nargs="+")
+    parser.add_argument("--write", action="store_true", help="store the best closure threshold in each model file")
+    args = parser.parse_args(argv)
+    from talkingphoto.motion import load_mouth_model
+
+    from .sources import fetch_packages
+
+    items = recordings(fetch_packages(CACHE))
+    models = [load_mouth_model(path) for path in args.models]
+    sets = [(path.name, [model]) for path, model in zip(args.models, models)]
+    if len(models) > 1:
+        sets.append(("average", models))
+    chosen = {}
+    for name, group in sets:
+        results = [scores(group, items, t) for t in THRESHOLDS]
+        for r in results:
+            print(name, json.dumps({k: v for k, v in r.items() if k != "rows"}))
+        best = max(results, key=lambda r: r["mean_r0"] + r["closures"])
+        print(name, "best", json.dumps(best))
+        chosen[name] = best["threshold"]
+    if not args.write:
+        return
+    for k, path in enumerate(args.models):
+        with np.load(path, allow_pickle=False) as data:
+            arrays = {name: data[name] for name in data.files}
+        config = json.loads(str(arrays["config"]))
+        config["closure"] = chosen["average" if k == 0 and len(models) > 1 else path.name]
+        arrays["config"] = np.array(json.dumps(config))
+        np.savez_compressed(path, **arrays)
+        print(path, "closure threshold", config["closure"])
+
+
+if __name__ == "__main__":
+    main()
