@@ -1,9 +1,10 @@
 """Master mode's stage: the characters' layer breathes and shifts in front of a background
 plate, and a slow camera moves the two by different amounts (parallax).
 
-The layers are prepared once: a feathered character mask, and the picture with the
-characters painted out (a smooth fill from the surrounding scene, only ever seen in the
-thin band the moving body uncovers). Each frame is then three affine warps and a blend.
+The layers are prepared once: a feathered character mask, the picture with the characters
+painted out (a smooth fill from the surrounding scene, only ever seen in the thin band the
+moving body uncovers), and the characters' own colour along their soft rim. Each frame is
+then three affine warps and a blend.
 """
 
 from dataclasses import dataclass
@@ -13,7 +14,7 @@ import numpy as np
 
 from ._warp import edge_feather
 
-__all__ = ["BodyPose", "StageAnimator", "background_plate", "stage_matrices"]
+__all__ = ["BodyPose", "StageAnimator", "background_plate", "split_rim", "stage_matrices"]
 
 PARALLAX = 0.7  # the background moves this fraction of the characters' camera motion
 # Vertical stretch of the body about its base at BodyPose.breath = 1 (fraction of its
@@ -106,7 +107,8 @@ def background_plate(image: np.ndarray, mask: np.ndarray, *, work_size: int = 38
 
     Only where a character is solid (``mask`` near 1) is the picture replaced, so that
     blending the unmoved layers gives back the picture; the fill there is drawn from the
-    clear background, with half-character edge pixels counting little.
+    clear background, with half-character edge pixels counting little. split_rim then
+    takes the characters' outline out of the plate where it can.
 
     Parameters
     ----------
@@ -131,6 +133,54 @@ def background_plate(image: np.ndarray, mask: np.ndarray, *, work_size: int = 38
     cover = np.clip((mask - 0.85) / 0.15, 0, 1)[..., None]
     plate = image.astype(np.float32) * (1 - cover) + filled * cover
     return np.clip(plate + 0.5, 0, 255).astype(np.uint8)
+
+
+RIM_LOW = 0.03  # below this much character a pixel belongs to the scene alone
+RIM_HIGH = 0.99  # above this, to the character alone
+
+
+def split_rim(image: np.ndarray, mask: np.ndarray, plate: np.ndarray) -> tuple:
+    """Share the soft rim of the characters between their layer and the plate.
+
+    A rim pixel mixes the character's colour F with the scene's B. With F and B taken from
+    the nearest pure pixels on either side, its share of character is its projection
+    ``a = (I - B).(F - B) / |F - B|^2``, and what the line does not explain, ``r = I - (a F
+    + (1 - a) B)``, goes to both layers: the character's rim becomes ``F + r``, the plate's
+    ``B + r``. Drawn over each other with ``a`` they give the picture back exactly where
+    nothing moves, and when the body moves, no trace of its outline stays on the plate
+    (the dark ghost beside a shoulder) nor of the old scene on the body. Where F and B
+    look alike (a ghost would not show), or the picture has no pure pixels on one side,
+    the mask and the plate are kept as they are.
+
+    Returns
+    -------
+    alpha : np.ndarray [shape=(h, w), uint8]
+        The character layer's opacity.
+    plate : np.ndarray [shape=(h, w, 3), uint8]
+    index : np.ndarray [shape=(n,), int]
+        Flat pixel indices of the rim.
+    delta : np.ndarray [shape=(n, 3), int16]
+        What to add to a frame there to get the character's own colour.
+    """
+    mask = np.clip(mask, 0, 1).astype(np.float32)
+    alpha = np.round(255 * mask).astype(np.uint8)
+    inside, outside = mask >= RIM_HIGH, mask < RIM_LOW
+    if not inside.any() or not outside.any():
+        return alpha, plate, np.zeros(0, int), np.zeros((0, 3), np.int16)
+    # The nearest pure colours on either side, from the pixels around (however wide the rim).
+    inner = _push_pull_fill(image, inside.astype(np.float32))
+    outer = _push_pull_fill(image, outside.astype(np.float32))
+    contrast = np.linalg.norm(inner - outer, axis=-1)
+    index = np.flatnonzero(~inside & ~outside & (contrast > 12))
+    pixel = image.reshape(-1, 3)[index].astype(np.float32)
+    f, b = inner.reshape(-1, 3)[index], outer.reshape(-1, 3)[index]
+    across = f - b
+    share = np.clip(np.sum((pixel - b) * across, axis=1) / np.sum(across * across, axis=1), 0, 1)[:, None]
+    alpha.reshape(-1)[index] = np.round(255 * share[:, 0]).astype(np.uint8)
+    plate = plate.copy()
+    plate.reshape(-1, 3)[index] = np.clip(np.round(pixel - share * across), 0, 255).astype(np.uint8)
+    delta = np.round(np.clip(pixel + (1 - share) * across, 0, 255) - pixel).astype(np.int16)
+    return alpha, plate, index, delta
 
 
 class StageAnimator:
@@ -176,11 +226,14 @@ class StageAnimator:
             sigma = max(1.0, 0.002 * np.hypot(width, height))
             mask = cv2.GaussianBlur(mask, (0, 0), sigma)
             self.plate = background_plate(image, mask)
-        else:  # a cut-out's edges are anti-aliased by the artist already
+        else:  # a cut-out's edges are anti-aliased by the artist already, over this very colour
             self.plate = np.empty_like(image)
             self.plate[:] = np.asarray(backdrop, dtype=np.uint8)
-        self.uniform_plate = backdrop is not None  # a flat colour looks the same however it moves
         self.alpha = np.round(255 * mask).astype(np.uint8)  # 8 bits: warps faster than float
+        self.rim = None
+        if backdrop is None:
+            self.alpha, self.plate, *self.rim = split_rim(image, mask, self.plate)
+        self.uniform_plate = backdrop is not None  # a flat colour looks the same however it moves
         self.pivot, self.chest = _body_anchors(mask)
         self.focus = (width / 2, height / 2) if focus is None else (float(focus[0]), float(focus[1]))
         ys, xs = np.nonzero(self.alpha)
@@ -203,6 +256,7 @@ class StageAnimator:
         x0, y0, x1, y1 = _placed(self.extent, person_m, (0, 0, width, height))
         if x1 <= x0 or y1 <= y0:
             return out
+        frame = self._unmixed(frame)
         person = _warp(frame, person_m, (x0, y0, x1, y1), cv2.INTER_LINEAR)
         alpha = _warp(self.alpha, person_m, (x0, y0, x1, y1), cv2.INTER_LINEAR).astype(np.float32)
         alpha *= 1 / 255
@@ -213,6 +267,17 @@ class StageAnimator:
                 view = person[sy0 - y0 : sy1 - y0, sx0 - x0 : sx1 - x0]
                 view[:] = cv2.blendLinear(sharp, view, *edge_feather(sx1 - sx0, sy1 - sy0, ramp=SHARP_FEATHER))
         out[y0:y1, x0:x1] = cv2.blendLinear(person, out[y0:y1, x0:x1], alpha, 1.0 - alpha)
+        return out
+
+
+    def _unmixed(self, frame: np.ndarray) -> np.ndarray:
+        """A copy of ``frame`` with the character's own colour along its rim (see split_rim)."""
+        if self.rim is None:
+            return frame
+        index, delta = self.rim
+        out = frame.copy()
+        flat = out.reshape(-1, 3)
+        flat[index] = np.clip(flat[index] + delta, 0, 255)
         return out
 
 
