@@ -4,10 +4,10 @@ from pathlib import Path
 
 from ..dialogue import load_script
 from ..job import MODES
-from ..motion import EXPRESSIONS, MOUTH_SOURCES
+from ..motion import MOUTH_SOURCES
 from ..pipeline import render_job
 from ._progress import ProgressBar, summary_line
-from ._render import add_motion_arguments
+from ._render import add_motion_arguments, motion_arguments
 
 
 def add_parser(subparsers) -> None:
@@ -23,16 +23,10 @@ def add_parser(subparsers) -> None:
     p.add_argument("--seed", type=int, default=0, help="seed for blinks and head drift")
     p.add_argument("--max-size", type=int, default=1920, help="cap on the output's long side in px (default: %(default)s)")
     p.add_argument("--mouth", choices=MOUTH_SOURCES, default="model", help="mouth from recordings: the learned model (default) or the acoustic rules")
-    add_motion_arguments(p)
-    p.add_argument(
-        "--expression",
-        choices=EXPRESSIONS,
-        default="neutral",
-        help="how the characters feel where the script says nothing (default: %(default)s); a turn's"
+    add_motion_arguments(
+        p,
+        expression_help="how the characters feel where the script says nothing (default: %(default)s); a turn's"
         " 'expression:' or a character's sets its own. Standard mode shows it at the mouth's corners only",
-    )
-    p.add_argument(
-        "--expression-strength", type=float, default=1.0, metavar="0..1", help="how strongly (default: %(default)g)"
     )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=run)
@@ -47,11 +41,7 @@ def run(args) -> int:
         seed=args.seed,
         max_size=args.max_size,
         mouth=args.mouth,
-        motion=args.motion,
-        blink_rate=args.blink_rate,
-        gaze=args.gaze,
-        expression=args.expression,
-        expression_strength=args.expression_strength,
+        **motion_arguments(args),
     )
     with ProgressBar(enabled=not args.quiet) as bar:
         result = render_job(job, progress=bar)

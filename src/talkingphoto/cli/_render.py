@@ -21,8 +21,8 @@ def _point(text: str) -> tuple:
     return (x, y)
 
 
-def add_motion_arguments(p) -> None:
-    """--motion, --blink-rate and --gaze (render and dialogue)."""
+def add_motion_arguments(p, *, expression_help: str) -> None:
+    """--motion, --blink-rate, --gaze, --expression and --expression-strength (render and dialogue)."""
     p.add_argument(
         "--motion",
         type=float,
@@ -34,6 +34,18 @@ def add_motion_arguments(p) -> None:
     p.add_argument(
         "--gaze", choices=GAZES, default="wander", help="eyes glance about, or hold the camera (default: %(default)s)"
     )
+    p.add_argument("--expression", choices=EXPRESSIONS, default="neutral", help=expression_help)
+    p.add_argument(
+        "--expression-strength", type=float, default=1.0, metavar="0..1", help="how strongly (default: %(default)g)"
+    )
+
+
+MOTION_ARGUMENTS = ("motion", "blink_rate", "gaze", "expression", "expression_strength")
+
+
+def motion_arguments(args) -> dict:
+    """The options add_motion_arguments adds, as Job options."""
+    return {name: getattr(args, name) for name in MOTION_ARGUMENTS}
 
 
 def add_parser(subparsers) -> None:
@@ -65,16 +77,10 @@ def add_parser(subparsers) -> None:
     p.add_argument("--pitch", type=float, help="voice pitch 0..100")
     p.add_argument("--save-audio", type=Path, help="also keep the synthesised speech as WAV")
     p.add_argument("--mouth", choices=MOUTH_SOURCES, default="model", help="mouth from a recording: the learned model (default) or the acoustic rules")
-    add_motion_arguments(p)
-    p.add_argument(
-        "--expression",
-        choices=EXPRESSIONS,
-        default="neutral",
-        help="how the character feels (default: %(default)s, the picture's own face); standard mode shows it"
-        " at the mouth's corners only, vivid and master also in brows, lids, head carriage and motion energy",
-    )
-    p.add_argument(
-        "--expression-strength", type=float, default=1.0, metavar="0..1", help="how strongly (default: %(default)g)"
+    add_motion_arguments(
+        p,
+        expression_help="how the character feels (default: %(default)s, the picture's own face); standard mode shows"
+        " it at the mouth's corners only, vivid and master also in brows, lids, head carriage and motion energy",
     )
     p.add_argument("--max-audio-seconds", type=float, default=1800.0, help="refuse longer audio")
     p.add_argument("--max-text-chars", type=int, default=Limits.max_text_chars, help="refuse longer text")
@@ -108,11 +114,7 @@ def run(args) -> int:
         rate=args.rate,
         pitch=args.pitch,
         mouth=args.mouth,
-        motion=args.motion,
-        blink_rate=args.blink_rate,
-        gaze=args.gaze,
-        expression=args.expression,
-        expression_strength=args.expression_strength,
+        **motion_arguments(args),
         max_audio_seconds=args.max_audio_seconds,
         max_text_chars=args.max_text_chars,
         crf=args.crf,
