@@ -230,9 +230,10 @@ class StageAnimator:
             self.plate = np.empty_like(image)
             self.plate[:] = np.asarray(backdrop, dtype=np.uint8)
         self.alpha = np.round(255 * mask).astype(np.uint8)  # 8 bits: warps faster than float
-        self.rim = None
+        self.rim = None  # (box, lift, lower): what to add and take away along the rim
         if backdrop is None:
-            self.alpha, self.plate, *self.rim = split_rim(image, mask, self.plate)
+            self.alpha, self.plate, index, delta = split_rim(image, mask, self.plate)
+            self.rim = _rim_correction(index, delta, self.size)
         self.uniform_plate = backdrop is not None  # a flat colour looks the same however it moves
         self.pivot, self.chest = _body_anchors(mask)
         self.focus = (width / 2, height / 2) if focus is None else (float(focus[0]), float(focus[1]))
@@ -274,11 +275,29 @@ class StageAnimator:
         """A copy of ``frame`` with the character's own colour along its rim (see split_rim)."""
         if self.rim is None:
             return frame
-        index, delta = self.rim
+        (x0, y0, x1, y1), lift, lower = self.rim
         out = frame.copy()
-        flat = out.reshape(-1, 3)
-        flat[index] = np.clip(flat[index] + delta, 0, 255)
+        view = out[y0:y1, x0:x1]
+        cv2.add(view, lift, dst=view)  # saturating, like the colours split_rim clipped
+        cv2.subtract(view, lower, dst=view)
         return out
+
+
+def _rim_correction(index: np.ndarray, delta: np.ndarray, size: tuple) -> tuple | None:
+    """split_rim's per-pixel ``delta`` as two dense uint8 images over its box (what to add,
+    what to take away): saturating adds over a box beat a gather and scatter of the pixels."""
+    width, _ = size
+    moved = np.abs(delta).max(axis=1) > 0
+    index, delta = index[moved], delta[moved]
+    if len(index) == 0:
+        return None
+    ys, xs = np.divmod(index, width)
+    x0, y0, x1, y1 = xs.min(), ys.min(), xs.max() + 1, ys.max() + 1
+    lift = np.zeros((y1 - y0, x1 - x0, 3), np.uint8)
+    lower = np.zeros_like(lift)
+    lift[ys - y0, xs - x0] = np.clip(delta, 0, 255)
+    lower[ys - y0, xs - x0] = np.clip(-delta, 0, 255)
+    return (int(x0), int(y0), int(x1), int(y1)), lift, lower
 
 
 SHARP_FEATHER = 8  # pixels over which the sharp faces fade into the bilinear rest
