@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from talkingphoto.errors import ParameterError
-from talkingphoto.motion import MouthTrack, ipa_to_arpabet, mouth_track_from_phones
+from talkingphoto.motion import MouthTrack, ipa_to_arpabet, mouth_track, mouth_track_from_phones
 from talkingphoto.motion._phonemes import mouth_targets
 
 
@@ -97,9 +97,6 @@ class _Ref(NamedTuple):
      ("cmn", "妈妈买了一本书，爸爸不怕麻烦，朋友们都来帮忙。")],
 )  # fmt: skip
 def test_phoneme_track_follows_the_phones_better_than_audio_analysis(voice, text):
-    motion = pytest.importorskip("talkingphoto.motion")
-    if not hasattr(motion, "mouth_track"):
-        pytest.skip("the audio-only mouth_track is not exported yet")
     from scipy.signal import resample_poly
 
     from talkingphoto.evaluation import evaluate_track
@@ -110,7 +107,7 @@ def test_phoneme_track_follows_the_phones_better_than_audio_analysis(voice, text
     reference = [_Ref(p.start, p.end, ipa_to_arpabet(p.ipa)) for p in speech.phones]
     ours = evaluate_track(mouth_track_from_phones(speech.phones, fps=25, n_frames=n), reference)
     y16 = resample_poly(speech.y, 320, 441).astype(np.float32)
-    audio = evaluate_track(motion.mouth_track(y16, sr=16000, fps=25, n_frames=n), reference)
+    audio = evaluate_track(mouth_track(y16, sr=16000, fps=25, n_frames=n), reference)
     assert ours.correlation > 0.85 and ours.best_lag == 0 and ours.closure_rate == 1.0
     assert ours.correlation > audio.correlation
 
