@@ -1,9 +1,11 @@
 """Anime parts: the iris found by colour, and the mesh snapped onto the parts."""
 
+from dataclasses import replace
+
 import numpy as np
 
 from talkingphoto.characters import AnimeParts, has_big_eyes, refine_with_anime, topology as topo
-from talkingphoto.characters._anime import _iris_box, face_from_anime_parts
+from talkingphoto.characters._anime import _iris_box, face_from_anime_parts, mesh_misses_eyes
 from talkingphoto.characters._template import canonical_face
 
 SKIN, HAIR, EYE = (250, 225, 210), (170, 75, 120), (80, 100, 170)
@@ -63,6 +65,18 @@ def test_refine_puts_eyes_in_their_boxes_and_thins_the_lips():
 def test_realistic_eyes_are_not_big():
     mesh = canonical_face().astype(np.float64) * 100 + [150, 115, 0]  # eyes 100 px apart
     assert not has_big_eyes(mesh, PARTS)
+
+
+def test_a_mesh_that_shrank_the_eyes_to_slivers_misses_them():
+    mesh = canonical_face().astype(np.float64) * 100 + [150, 115, 0]  # eyes 100 px apart
+    for eye in (topo.RIGHT_EYE, topo.LEFT_EYE):  # lids squeezed to 7.5 px apart
+        mesh[eye, 1] = mesh[eye, 1].mean() + 0.5 * (mesh[eye, 1] - mesh[eye, 1].mean())
+    assert not has_big_eyes(mesh, PARTS)  # 30 px is small for eyes 100 px apart...
+    assert mesh_misses_eyes(mesh, PARTS)  # ...but the mesh's eyes are a quarter of that
+    assert not mesh_misses_eyes(refine_with_anime(mesh, PARTS), PARTS)
+    # Eyes drawn shut (arcs): the mesh's lids are about half the box apart, and kept.
+    shut = replace(PARTS, left_eye_box=(115, 100, 24, 18), right_eye_box=(165, 100, 24, 18))
+    assert not mesh_misses_eyes(mesh, shut)
 
 
 def test_template_fallback_without_a_mesh():

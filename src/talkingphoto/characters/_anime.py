@@ -16,7 +16,7 @@ from . import topology as topo
 from ._points import face_from_points
 from ._template import canonical_face
 
-__all__ = ["AnimeParts", "detect_anime", "has_big_eyes", "refine_with_anime", "face_from_anime_parts"]
+__all__ = ["AnimeParts", "detect_anime", "has_big_eyes", "mesh_misses_eyes", "refine_with_anime", "face_from_anime_parts"]
 
 # animeface works on small pictures; bigger ones are shrunk (it costs ~1.2 s per megapixel).
 _MAX_SIDE = 1024
@@ -179,6 +179,21 @@ def has_big_eyes(landmarks: np.ndarray, parts: AnimeParts) -> bool:
     painted Wesnoth face 0.4 x and closed anime eyes 0.3 x (their mesh is kept)."""
     spacing = np.linalg.norm(landmarks[topo.RIGHT_IRIS_CENTRE, :2] - landmarks[topo.LEFT_IRIS_CENTRE, :2])
     return max(parts.left_eye_box[3], parts.right_eye_box[3]) >= 0.45 * spacing
+
+
+def mesh_misses_eyes(landmarks: np.ndarray, parts: AnimeParts) -> bool:
+    """Whether the mesh's eyes are slivers inside animeface's: its lids less than 0.35 x the
+    eye box's height apart on both sides. On eileen_vhappy the mesh puts thin eyes on the
+    upper lash lines (0.25 x), and a blink then squashes the lash line across the iris;
+    eyes the mesh fits open 0.9-1.0 x, eyes drawn shut (arcs) 0.45-0.5 x."""
+    for upper, lower, box in (
+        (topo.RIGHT_EYE_UPPER, topo.RIGHT_EYE_LOWER, parts.left_eye_box),
+        (topo.LEFT_EYE_UPPER, topo.LEFT_EYE_LOWER, parts.right_eye_box),
+    ):
+        gap = np.max(np.linalg.norm(landmarks[lower, :2] - landmarks[upper, :2], axis=1))
+        if gap >= 0.35 * box[3]:
+            return False
+    return True
 
 
 def eyes_above_nose(landmarks: np.ndarray, parts: AnimeParts) -> bool:

@@ -17,7 +17,7 @@ import numpy as np
 
 from .._native import quiet_native_logs
 from ..errors import MissingDependencyError, ParameterError
-from ._anime import detect_anime, eyes_above_nose, face_from_anime_parts, has_big_eyes, refine_with_anime
+from ._anime import detect_anime, eyes_above_nose, face_from_anime_parts, has_big_eyes, mesh_misses_eyes, refine_with_anime
 from ._face import N_LANDMARKS, Face
 from ._geometry import box_cover, box_iou, box_of
 from ._style import guess_style
@@ -106,8 +106,10 @@ def _tiles(image: np.ndarray):
 
 
 def _anime_eyes_fit(landmarks, parts) -> bool:
-    """Snap the mesh onto animeface's parts only for big anime eyes where eyes can be."""
-    return has_big_eyes(landmarks, parts) and eyes_above_nose(landmarks, parts)
+    """Snap the mesh onto animeface's parts only for big anime eyes (or eyes the mesh has
+    shrunk to slivers) where eyes can be."""
+    big = has_big_eyes(landmarks, parts) or mesh_misses_eyes(landmarks, parts)
+    return big and eyes_above_nose(landmarks, parts)
 
 
 def _same_face(a, b) -> bool:
