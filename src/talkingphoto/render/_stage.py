@@ -270,7 +270,6 @@ class StageAnimator:
         out[y0:y1, x0:x1] = cv2.blendLinear(person, out[y0:y1, x0:x1], alpha, 1.0 - alpha)
         return out
 
-
     def _unmixed(self, frame: np.ndarray) -> np.ndarray:
         """A copy of ``frame`` with the character's own colour along its rim (see split_rim)."""
         if self.rim is None:
