@@ -10,7 +10,8 @@ pause, a command phrase (tests/data/audio), and prints per video:
   source, averaged over the frames whose eyes are open (1 = as sharp as the picture);
 - mouth steps: the 99th percentile of the frame-to-frame change of the rendered inner-lip
   gap (mid-mouth, from the posed mesh), over the gap's range in the clip (target < 0.5:
-  wide open to shut takes at least two frames);
+  wide open to shut takes at least two frames), its largest, and its largest outside the
+  lips' closures (M/B/P, which may shut in one frame as real lips do);
 - tooth jumps: between consecutive frames with the mouth open, the distance (CIE76
   delta E, in Lab) between the mean colours of the tooth-coloured pixels inside the
   opening (bright: L* > 55, not saturated: chroma < 30); median and 95th percentile.
@@ -119,7 +120,7 @@ def measure(picture: Path, audio: Path, out: Path, *, mode: str) -> dict:
     up, lo = rig.slot["upper_inner"], rig.slot["lower_inner"]
     mid = len(up) // 2
 
-    gaps, detail, teeth, frames, rests = [], [], [], [], []
+    gaps, detail, teeth, frames, rests, presses = [], [], [], [], [], []
     # Frame 0's mouth alone (no blink, no head motion) against the picture.
     mouth_only = scene.image.copy()
     animator.apply(mouth_only, replace(actor.pose(0)[0], blink=0.0, brow=0.0, gaze_x=0.0, gaze_y=0.0))
@@ -127,6 +128,7 @@ def measure(picture: Path, audio: Path, out: Path, *, mode: str) -> dict:
     for i, frame in enumerate(animate(scene.image, scene.actors, scene.n_frames)):
         pose, _ = actor.pose(i)
         rests.append(pose.rest)
+        presses.append(pose.press)
         posed = animator.posed_points(pose) if hasattr(animator, "posed_points") else pose_points(rig, pose)
         gaps.append(float((posed[lo[mid]] - posed[up[mid]]) @ rig.down) / rig.mouth_width)
         if pose.blink < 0.1:
@@ -135,6 +137,8 @@ def measure(picture: Path, audio: Path, out: Path, *, mode: str) -> dict:
         frames.append(frame)
     gaps, rests = np.array(gaps), np.array(rests)
     steps = np.abs(np.diff(gaps)) / max(float(np.ptp(gaps)), 1e-6)
+    shut = np.array(presses) > 0.5
+    open_steps = steps[~(shut[:-1] | shut[1:])]
     jumps = [float(np.linalg.norm(a - b)) for a, b in zip(teeth[:-1], teeth[1:]) if a is not None and b is not None]
 
     name = picture.stem
@@ -159,6 +163,7 @@ def measure(picture: Path, audio: Path, out: Path, *, mode: str) -> dict:
         "eye_detail": float(np.mean(detail)) if detail else float("nan"),
         "mouth_step_p99": float(np.percentile(steps, 99)),
         "mouth_step_max": float(steps.max()),
+        "mouth_step_max_open": float(open_steps.max()) if len(open_steps) else 0.0,
         "tooth_jump_median": float(np.median(jumps)) if jumps else float("nan"),
         "tooth_jump_p95": float(np.percentile(jumps, 95)) if jumps else float("nan"),
         "tooth_frames": len(jumps),
@@ -176,7 +181,7 @@ def main() -> int:
     pictures = args.pictures or sorted(faces)
     args.out.mkdir(parents=True, exist_ok=True)
     print(
-        f"{'picture':<24} {'style':<6} {'eye detail':>10} {'mouth step p99/max':>19} "
+        f"{'picture':<24} {'style':<6} {'eye detail':>10} {'mouth step p99/max/max open':>27} "
         f"{'tooth dE med/p95 (n)':>22} {'frame 0 mouth':>13}"
     )
     with tempfile.TemporaryDirectory() as tmp:
@@ -187,7 +192,7 @@ def main() -> int:
             teeth = f"{r['tooth_jump_median']:.1f}/{r['tooth_jump_p95']:.1f} ({r['tooth_frames']})"
             print(
                 f"{r['picture']:<24} {r['style']:<6} {r['eye_detail']:>10.2f} "
-                f"{r['mouth_step_p99']:>14.2f}/{r['mouth_step_max']:.2f} "
+                f"{r['mouth_step_p99']:>17.2f}/{r['mouth_step_max']:.2f}/{r['mouth_step_max_open']:.2f} "
                 f"{teeth:>22} {r['first_frame_diff']:>13d}",
                 flush=True,
             )
