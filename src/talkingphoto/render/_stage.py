@@ -152,6 +152,14 @@ def split_rim(image: np.ndarray, mask: np.ndarray, plate: np.ndarray) -> tuple:
     look alike (a ghost would not show), or the picture has no pure pixels on one side,
     the mask and the plate are kept as they are.
 
+    Parameters
+    ----------
+    image : np.ndarray [shape=(h, w, 3), dtype=uint8, RGB]
+    mask : np.ndarray [shape=(h, w), float, 0..1]
+        The characters, feathered.
+    plate : np.ndarray [shape=(h, w, 3), dtype=uint8, RGB]
+        The picture with the characters painted out (see background_plate).
+
     Returns
     -------
     alpha : np.ndarray [shape=(h, w), uint8]
