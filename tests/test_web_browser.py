@@ -230,6 +230,11 @@ def test_a_conversation_between_two_faces(studio, page, real_data, tmp_path):
         "pause 0.5 s",
         "Face 1: “Who goes there?” · en_US-joe-medium",
     ]
+    # A turn's own expression goes into its line of the script; "—" leaves the job's.
+    page.select_option("[aria-label='Expression of turn 3']", "surprised")
+    script = page.evaluate("JSON.parse(conversationForm().get('script'))")
+    assert [turn.get("expression") for turn in script["turns"]] == [None, None, "surprised"]
+    assert page.locator("[aria-label='Expression of turn 2']").count() == 0  # a pause has none
     page.screenshot(path=str(tmp_path / "editor.png"), full_page=True)
     page.set_viewport_size({"width": 390, "height": 844})  # a phone: nothing sticks out sideways
     assert page.evaluate("document.documentElement.scrollWidth") <= 390

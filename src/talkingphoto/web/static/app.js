@@ -419,6 +419,7 @@ function turnItem(turn, i, named) {
   const last = state.turns.length - 1;
   const actions = document.createElement("div");
   actions.className = "actions";
+  if (!turn.pause) actions.append(turnExpression(turn, i));
   actions.append(
     turnButton("↑", `Move turn ${i + 1} up`, i === 0, () => moveTurn(i, -1)),
     turnButton("↓", `Move turn ${i + 1} down`, i === last, () => moveTurn(i, 1)),
@@ -426,6 +427,21 @@ function turnItem(turn, i, named) {
   );
   item.append(number, badge, what, actions);
   return item;
+}
+
+function turnExpression(turn, i) {
+  // How the speaker feels in this turn: "—" keeps the Style step's expression. The names
+  // are the Style step's own options.
+  const select = document.createElement("select");
+  select.className = "mood";
+  select.setAttribute("aria-label", `Expression of turn ${i + 1}`);
+  select.title = "How the speaker feels in this turn (—: as in the Style step)";
+  select.append(new Option("—", ""), ...[...$("expression-select").options].map((o) => new Option(o.value, o.value)));
+  select.value = turn.expression || "";
+  select.addEventListener("change", () => {
+    turn.expression = select.value || undefined;
+  });
+  return select;
 }
 
 function turnButton(text, label, disabled, onClick) {
@@ -488,6 +504,7 @@ function conversationForm() {
     }
     if (turn.audio) line.audio = sendFile(turn.audio);
     else Object.assign(line, { text: turn.text }, turn.voice ? { voice: turn.voice } : {});
+    if (turn.expression) line.expression = turn.expression;
     script.turns.push(line);
   }
   form.append("script", JSON.stringify(script));
