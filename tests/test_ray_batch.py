@@ -37,21 +37,21 @@ def test_ray_batch_writes_where_the_manifest_says_and_resumes(tmp_path, local_ra
             raise VoiceError("voice 'nobody' is not installed; see 'talkingphoto voices'")
         return fake_render(job, progress=progress, cancel=cancel)
 
-    shared = tmp_path / "shared"
-    shared.mkdir()
-    write_png(shared / "face.png")
-    write_wav(shared / "a.wav", seconds=0.4)
-    write_wav(shared / "b.wav", seconds=0.7)
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    write_png(inputs / "face.png")
+    write_wav(inputs / "a.wav", seconds=0.4)
+    write_wav(inputs / "b.wav", seconds=0.7)
     points = {"mouth_left": [20, 30], "mouth_right": [40, 30], "upper_lip": [30, 27], "lower_lip": [30, 34], "chin": [30, 44]}
-    (shared / "points.json").write_text(json.dumps(points))
+    (inputs / "points.json").write_text(json.dumps(points))
     manifest = tmp_path / "jobs.jsonl"
     manifest.write_text(
         "\n".join(
             json.dumps(entry)
             for entry in [
-                {"image": "shared/face.png", "audio": "shared/a.wav"},
-                {"image": "shared/face.png", "audio": "shared/b.wav", "points": "shared/points.json", "out": "b"},
-                {"image": "shared/face.png", "text": "fail", "out": "c"},
+                {"image": "inputs/face.png", "audio": "inputs/a.wav"},
+                {"image": "inputs/face.png", "audio": "inputs/b.wav", "points": "inputs/points.json", "out": "b"},
+                {"image": "inputs/face.png", "text": "fail", "out": "c"},
             ]
         )
     )
