@@ -227,13 +227,13 @@ def _track(open_, press=None, fps=25.0):
 def test_shapes_ease_over_frames_but_closures_go_through():
     flicker = _track([0, 0, 1, 0, 1, 1, 1, 0, 0, 1, 1, 1, 1] + [0.0] * 3)
     shapes = mouth_shapes(flicker)
-    gap = opening(shapes.open, shapes.spread, shapes.press, shapes.fv)
+    gap = opening(shapes.open, shapes.press, shapes.fv)
     assert np.abs(np.diff(gap)).max() <= OPEN_RATE / 25.0 + 1e-6
     # Pressed lips shut at once, from wide open.
     press = np.zeros(10)
     press[5:7] = 1.0
     shapes = mouth_shapes(_track(np.ones(10), press))
-    gap = opening(shapes.open, shapes.spread, shapes.press, shapes.fv)
+    gap = opening(shapes.open, shapes.press, shapes.fv)
     assert gap[5] == 0.0 and gap[4] > 0.9
 
 

@@ -350,3 +350,18 @@ def test_eyes_drawn_shut_never_blink_nor_look_around_but_their_brows_move():
     blink = image.copy()
     animator.apply(blink, Pose(blink=1.0))
     assert np.any(blink[y0:y1, x0:x1] != image[y0:y1, x0:x1])
+
+
+@pytest.mark.parametrize("spread", [-1.0, -0.5, 0.5, 1.0])
+def test_the_gap_is_the_same_share_of_the_mouth_width_whatever_the_lips_do(spread):
+    # The track contract (and the lip-sync measurement) reads openness as inner-lip gap
+    # over mouth width: spread or rounded lips change the width, not that share.
+    _, face = synthetic_face()
+    rig = build_rig(face, image_shape=(240, 240), whole_face=False)
+    corners = rig.slot["upper_outer"][[0, -1]]
+
+    def share(pose):
+        p = pose_points(rig, pose)
+        return _gap(rig, p).max() / np.linalg.norm(p[corners[1]] - p[corners[0]])
+
+    assert share(Pose(open=0.5, spread=spread)) == pytest.approx(share(Pose(open=0.5)), rel=0.03)

@@ -532,7 +532,10 @@ def _interior(
     # Through a slit between nearly closed lips no light reaches the teeth: it reads as a
     # dark line, as closed lips do, and the teeth come up as the lips part.
     lit = np.clip((gap - 0.015 * W) / (0.05 * W), 0, 1)
-    height = own.height if own is not None else 0.1 * W
+    # Painted upper teeth reach about 3 mm below the lip line on a photo (what a relaxed
+    # upper lip shows), so a slightly parted mouth shows their edge over a dark gap, as
+    # real speech does; drawn mouths get a bolder band.
+    height = own.height if own is not None else (0.1 if drawn else 0.06) * W
     teeth_height = height * (1 - 0.45 * u**2) * (1 - 0.35 * rounding)
     teeth_bottom = upper_v + teeth_height
     # F/V: the lower lip is tucked under the upper teeth, which fill the opening.

@@ -70,14 +70,14 @@ class Pose:
     corner_lift: float = 0.0
 
 
-def opening(open, spread, press, fv):
-    """Inner-lip gap in the middle of the mouth, as a fraction of MAX_GAP x mouth width.
+def opening(open, press, fv):
+    """Inner-lip gap in the middle of the mouth, as a fraction of MAX_GAP x the posed mouth
+    width (spread or rounded lips change the width, not this share: the track contract).
 
     The one formula the mesh poses with and the easing limits (see mouth_shapes); works
     on floats or on equal-shaped arrays.
     """
-    spreading = 1 - 0.25 * np.maximum(spread, 0.0)
-    return (1 - fv) * open * (1 - press) * spreading + fv * FV_GAP
+    return (1 - fv) * open * (1 - press) + fv * FV_GAP
 
 
 @dataclass(frozen=True)
@@ -425,7 +425,8 @@ def pose_points(rig: FaceRig, pose: Pose) -> np.ndarray:
     up_in, lo_in = s["upper_inner"], s["lower_inner"]
     u = ((rest[up_in] + rest[lo_in]) / 2 - rig.mouth_centre) @ right / half
     gap_rest = np.maximum(0.0, (rest[lo_in] - rest[up_in]) @ down)
-    gap_target = MAX_GAP * W * opening(pose.open, spread, pose.press, pose.fv)
+    posed_width = W + 2 * corner_shift
+    gap_target = MAX_GAP * posed_width * opening(pose.open, pose.press, pose.fv)
     target = gap_target * _smooth_profile(np.clip(u, -1, 1), 0.6 - 0.35 * rounding)
     delta = target - gap_rest
     delta[[0, -1]] = 0.0  # corners are shared by both lips

@@ -127,7 +127,7 @@ def mouth_shapes(track: MouthTrack) -> MouthShapes:
     Returns
     -------
     MouthShapes
-        Same frame count and rate; ``opening(open, spread, press, fv)`` changes by at most
+        Same frame count and rate; ``opening(open, press, fv)`` changes by at most
         ``OPEN_RATE / fps`` per frame except into a closure.
     """
     fps = float(track.fps)
@@ -136,10 +136,10 @@ def mouth_shapes(track: MouthTrack) -> MouthShapes:
     spread = _limit(track.spread.astype(np.float64), SPREAD_RATE / fps, free=np.zeros_like(closure))
     fv = _limit(track.fv.astype(np.float64), DETAIL_RATE / fps, free=closure)
     tongue = _limit(track.tongue.astype(np.float64), DETAIL_RATE / fps, free=closure)
-    target = opening(track.open, track.spread, press, track.fv)
+    target = opening(track.open, press, track.fv)
     gap = _limit(target.astype(np.float64), OPEN_RATE / fps, free=closure)
     # Back from the eased opening to the jaw control that gives it with the eased lips.
-    share = (1 - fv) * (1 - press) * (1 - 0.25 * np.maximum(spread, 0.0))
+    share = (1 - fv) * (1 - press)
     open_ = np.where(share > 1e-3, (gap - fv * FV_GAP) / np.maximum(share, 1e-3), track.open)
     rest = _rest_weight((target < QUIET) & (press < 0.1), fps)
     return MouthShapes(
