@@ -9,7 +9,7 @@ from talkingphoto.characters import topology as topo
 from talkingphoto.motion import MouthTrack
 from talkingphoto.render import FaceAnimator, Pose, mouth_shapes
 from talkingphoto.render._mouth import MouthLook, MouthPalette, paint_mouth
-from talkingphoto.render._rig import FV_GAP, MAX_GAP, mouth_polygon, opening
+from talkingphoto.render._rig import FV_GAP, LINE_ART_GAP, MAX_GAP, mouth_polygon, opening
 from talkingphoto.render._shapes import OPEN_RATE
 
 SKIN = (250, 222, 205)
@@ -90,6 +90,20 @@ def test_a_drawn_grin_shows_one_outlined_mouth_when_open():
     assert not (differs & ~ring).any()  # nothing of the old grin outside the new shape
     dark = frame[inside > 0].astype(float) @ [0.299, 0.587, 0.114] < 90
     assert dark.mean() > 0.3  # the opening is a dark cavity, not the old teeth stretched
+
+
+def test_line_art_opens_taller_for_its_width_than_a_photo():
+    # A small inked mouth opened like a photo's reads as shut until the vowel is wide.
+    def share(animator):
+        points = animator.posed_points(Pose(open=0.4))
+        rig = animator.rig
+        gap = (points[rig.slot["lower_inner"]] - points[rig.slot["upper_inner"]]) @ rig.down
+        return gap.max() / rig.mouth_width
+
+    drawn = FaceAnimator(*_drawn_grin(), whole_face=False, head_motion=False)
+    photo = FaceAnimator(*synthetic_face(), whole_face=False, head_motion=False)
+    assert share(photo) == pytest.approx(0.4 * MAX_GAP, rel=0.05)
+    assert share(drawn) == pytest.approx(0.4 * LINE_ART_GAP, rel=0.05) and LINE_ART_GAP > 1.4 * MAX_GAP
 
 
 @pytest.mark.parametrize("rest", [0.95, 0.6])

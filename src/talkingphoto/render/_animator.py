@@ -11,7 +11,7 @@ from ..characters import topology as topo
 from ._eyes import drawn_shut, lid_palette, paint_lash_line, paint_lid
 from ._head import HeadWarp, build_head_warp
 from ._mouth import is_line_art, paint_mouth, read_mouth
-from ._rig import Pose, build_rig, mouth_polygon, pose_points, smile_lift
+from ._rig import LINE_ART_GAP, MAX_GAP, Pose, build_rig, mouth_polygon, pose_points, smile_lift
 from ._warp import SharpSource, edge_feather, identity_maps, map_points, mesh_displacement, upsample_field
 
 __all__ = ["FaceAnimator", "HeadPose"]
@@ -53,7 +53,8 @@ class FaceAnimator:
         face, self.look, self.erased = read_mouth(image, face)
         self.face = face
         shut = _shut_eyes(image, face) if whole_face else ()
-        self.rig = build_rig(face, image_shape=image.shape, whole_face=whole_face, shut_eyes=shut)
+        max_gap = LINE_ART_GAP if self.erased is not None else MAX_GAP
+        self.rig = build_rig(face, image_shape=image.shape, whole_face=whole_face, shut_eyes=shut, max_gap=max_gap)
         # Big faces: the warp is smooth enough to compute at half resolution (4x less work);
         # small mouths keep every pixel.
         self.map_step = 2 if self.rig.mouth_width >= 48 else 1

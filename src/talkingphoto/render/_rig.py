@@ -19,6 +19,9 @@ __all__ = ["FaceRig", "Pose", "build_rig", "mouth_polygon", "opening", "pose_poi
 BIG_EYES = 0.45
 # Widest natural inner-lip gap, as a fraction of mouth width (MouthTrack.open == 1).
 MAX_GAP = 0.55
+# Line art draws a talking mouth taller for its width than a photo shows one: a small
+# inked mouth opened like a photo's reads as shut until the vowel is wide.
+LINE_ART_GAP = 0.85
 # Lip-to-teeth (F/V): the upper lip lifts a little and the lower lip tucks under the upper
 # teeth, leaving this much of MAX_GAP between them (all of it teeth).
 FV_GAP = 0.15
@@ -163,6 +166,7 @@ class FaceRig:
     still_eyes: tuple = ()  # "right" and/or "left": eyes hidden from view, never moved
     shut_eyes: tuple = ()  # eyes drawn shut: no blink, no gaze (their brows still move)
     expression: ExpressionRig | None = None  # what an expression moves, and how far it may
+    max_gap: float = MAX_GAP  # inner-lip gap / mouth width at open == 1
 
     def vertices(self, name: str) -> np.ndarray:
         return self.points[self.slot[name]]
@@ -293,12 +297,15 @@ def _check_size(face: Face, lm: np.ndarray) -> None:
         )
 
 
-def build_rig(face: Face, *, image_shape: tuple, whole_face: bool, shut_eyes: tuple = ()) -> FaceRig:
+def build_rig(
+    face: Face, *, image_shape: tuple, whole_face: bool, shut_eyes: tuple = (), max_gap: float = MAX_GAP
+) -> FaceRig:
     """Build the mesh for ``face`` (landmarks already in output pixels).
 
     ``whole_face=False`` rigs only the lower face (standard mode: nothing above the nose
     may change); ``True`` also rigs eyes and brows (vivid mode). ``shut_eyes`` names the
-    eyes ("right", "left") the picture shows shut (see _eyes.drawn_shut).
+    eyes ("right", "left") the picture shows shut (see _eyes.drawn_shut). ``max_gap`` is
+    the widest opening (LINE_ART_GAP for line art).
     """
     height, width = image_shape[:2]
     lm = face.landmarks[:, :2].astype(np.float64)
@@ -383,6 +390,7 @@ def build_rig(face: Face, *, image_shape: tuple, whole_face: bool, shut_eyes: tu
         eye_width=eye_width,
         jaw_weight=jaw_weight,
         slot=slot,
+        max_gap=max_gap,
     )
     # Triangulate an open-mouth pose so that triangles inside the opening join the upper
     # lip's inner edge to the lower one's: the map stays continuous (the painted interior
@@ -426,7 +434,7 @@ def pose_points(rig: FaceRig, pose: Pose) -> np.ndarray:
     u = ((rest[up_in] + rest[lo_in]) / 2 - rig.mouth_centre) @ right / half
     gap_rest = np.maximum(0.0, (rest[lo_in] - rest[up_in]) @ down)
     posed_width = W + 2 * corner_shift
-    gap_target = MAX_GAP * posed_width * opening(pose.open, pose.press, pose.fv)
+    gap_target = rig.max_gap * posed_width * opening(pose.open, pose.press, pose.fv)
     target = gap_target * _smooth_profile(np.clip(u, -1, 1), 0.6 - 0.35 * rounding)
     delta = target - gap_rest
     delta[[0, -1]] = 0.0  # corners are shared by both lips
