@@ -1,10 +1,11 @@
 """Build the training corpus: ``python -m training.corpus base`` then ``... aligned --model M``.
 
-``base``: espeak-ng in 50 languages, Piper English, sung vowels, and the real English
-recordings (Asterisk prompts a-m, pocketsphinx-testdata cards and digits) aligned by
-pocketsphinx. ``aligned``: the real Spanish, French, Italian and Russian prompts, whose
-phonemes (espeak-ng's reading of the transcript) are aligned to the audio by a Viterbi
-pass over a first model's outputs (see :mod:`training.align`).
+``base``: espeak-ng in 50 languages, Piper English, Festival's diphone voices (English,
+Italian, Russian, Czech, Finnish), sung vowels, and the real English recordings (Asterisk
+prompts a-m, pocketsphinx-testdata cards and digits) aligned by pocketsphinx.
+``aligned``: the real Spanish, French, Italian and Russian prompts, whose phonemes
+(espeak-ng's reading of the transcript) are aligned to the audio by a Viterbi pass over
+a first model's outputs (see :mod:`training.align`).
 
 Each clip is augmented (see :mod:`training.augment`), turned into 100 Hz log-mel frames
 and 50 Hz labels from the project's phoneme table (``talkingphoto.motion._phonemes``),
@@ -32,9 +33,9 @@ LABEL_RATE = 50.0
 EXTRA_LANGUAGES = ("mr", "ne", "la", "eo", "sk", "sl", "hr", "lt", "lv", "et", "is", "ga", "af", "sq", "mk")
 DOUBLED = ("cmn", "yue", "ja", "en-us", "es", "hi", "ar", "ru")  # twice the clips
 # Each source's random stream: its place in the first corpus's sorted order, kept fixed.
-SEED_INDEX = {"asterisk-en": 0, "espeak": 1, "piper": 2, "pocketsphinx-testdata": 3, "singing": 4,
+SEED_INDEX = {"asterisk-en": 0, "espeak": 1, "piper": 2, "pocketsphinx-testdata": 3, "singing": 4, "festival": 5,
               "asterisk-es": 0, "asterisk-fr": 1, "asterisk-it": 2, "asterisk-ru": 3}  # fmt: skip
-COPIES = {"espeak": 1, "piper": 2, "singing": 1, "asterisk-en": 6, "pocketsphinx-testdata": 6,
+COPIES = {"espeak": 1, "piper": 2, "singing": 1, "festival": 3, "asterisk-en": 6, "pocketsphinx-testdata": 6,
           "asterisk-es": 3, "asterisk-fr": 3, "asterisk-it": 3, "asterisk-ru": 3}  # fmt: skip
 
 
@@ -111,6 +112,7 @@ def main(argv=None) -> None:
     parser.add_argument("--cache", type=Path, default=CACHE)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--per-language", type=int, default=40, help="espeak-ng clips per language")
+    parser.add_argument("--per-voice", type=int, default=80, help="Festival clips per voice (English: + prompts)")
     parser.add_argument("--model", type=Path, help="first-stage model for aligning (part 'aligned')")
     parser.add_argument("--sources", nargs="+", help="rebuild only these sources' shards (default all)")
     args = parser.parse_args(argv)
@@ -127,6 +129,7 @@ def main(argv=None) -> None:
         makers = {
             "espeak": espeak,
             "piper": lambda: sources.piper_items(english_texts(root), seed=args.seed),
+            "festival": lambda: sources.festival_items(english_texts(root), per_voice=args.per_voice, seed=args.seed),
             "singing": lambda: sources.singing_items(160, seed=args.seed),
             "asterisk-en": lambda: sources.asterisk_items(root, "en"),
             "pocketsphinx-testdata": lambda: sources.testdata_items(root),

@@ -3,6 +3,9 @@
 - espeak-ng (the library espeakng-loader bundles): many languages, every voice variant,
   random rate and pitch; timing from its own phoneme events.
 - Piper (the joe English voice): timing from the model's own durations.
+- Festival's voices in Debian (festvox-*; the ``festival`` package, a training-only
+  dependency): real recorded diphones of eleven speakers in English, Italian, Russian,
+  Czech and Finnish, timed by Festival's own segments.
 - Real recordings: Debian's Asterisk prompts (en, es, fr, it, ru; 8 kHz) and a few
   pocketsphinx-testdata lines. English is force-aligned with pocketsphinx; the other
   languages by dynamic time warping against espeak-ng reading the same transcript.
@@ -414,3 +417,138 @@ def _sung(sr: int, dur: float, f0: float, formants, rng) -> np.ndarray:
     voice = _formant_filter(source, sr, formants)
     envelope = np.clip(t / 0.04, 0, 1) * np.clip((dur - t) / 0.06, 0, 1)
     return voice * envelope
+
+
+# Festival's voices (Debian main): real recorded diphones (or, for Russian, units) joined
+# at Festival's own segment timing. voice -> (texts' language, phone set, text encoding).
+FESTIVAL_VOICES = {
+    "kal_diphone": ("en-us", "radio", "latin-1"), "ked_diphone": ("en-us", "radio", "latin-1"),
+    "pc_diphone": ("it", "italian", "latin-1"), "lp_diphone": ("it", "italian", "latin-1"),
+    "msu_ru_nsh_clunits": ("ru", "msu_ru", "utf-8"),
+    "czech_dita": ("cs", "czech", "iso-8859-2"), "czech_krb": ("cs", "czech", "iso-8859-2"),
+    "czech_machac": ("cs", "czech", "iso-8859-2"), "czech_ph": ("cs", "czech", "iso-8859-2"),
+    "suo_fi_lj_diphone": ("fi", "finnish", "latin-1"), "hy_fi_mv_diphone": ("fi", "finnish", "latin-1"),
+}  # fmt: skip
+# Festival phone -> IPA (or ARPAbet for radio), per phone set; "" is silence. Phones not
+# listed are spelled as in IPA already (p, a, m); any other spelling is an error.
+_RADIO = {"pau": "", "h#": "", "brth": "", "ax": "AH0", "axr": "ER0", "el": "əl", "em": "əm", "en": "ən",
+          "dx": "ɾ", "nx": "n", "hv": "HH"}  # fmt: skip
+_RADIO_VOWELS = {"aa", "ae", "ah", "ao", "aw", "ay", "eh", "er", "ey", "ih", "iy", "ow", "oy", "uh", "uw"}
+FESTIVAL_PHONES = {
+    "italian": {"#": "", "E": "ɛ", "O": "ɔ", "S": "ʃ", "Z": "ʒ", "ts": "ts", "tS": "tʃ", "dz": "dz", "dZ": "dʒ",
+                "J": "ɲ", "L": "ʎ", "ng": "ŋ", "nf": "ɱ"},
+    "msu_ru": {"pau": "", "ii": "i", "yy": "ɨ", "uu": "u", "ee": "e", "oo": "o", "aa": "a", "y": "ɨ",
+               "ae": "ɪ", "ay": "ə", "ur": "ʊ", "c": "ts", "ch": "tɕ", "sh": "ʂ", "sch": "ɕː", "zh": "ʐ",
+               "h": "x"},
+    "czech": {"#": "", "_": "", "h": "ɦ", "c": "ts", "c~": "tʃ", "ch": "x", "d~": "ɟ", "t~": "c", "n~": "ɲ",
+              "n*": "ŋ", "r~": "r", "r~*": "r", "s~": "ʃ", "z~": "ʒ", "dz~": "dʒ"},
+    "finnish": {"#": "", "##": "", "@": "æ", "7": "ø", "&": "ə", "T": "θ", "D": "ð", "S": "ʃ", "Z": "ʒ",
+                "N": "ŋ", "L": "l"},
+}  # fmt: skip
+_IPA_VOWELS = set("aeiouyɛɔæøəɨɪʊ")
+
+
+def festival_phone(name: str, phone_set: str, stressed: bool) -> str:
+    """One Festival segment's name as a label of the project's phoneme table.
+
+    Long marks (``a:``) become ``ː``; stressed vowels get ``ˈ`` (IPA) or ``1`` (ARPAbet).
+    Italian marks stress on the phone (``a1``), Russian by doubling the vowel (``aa``).
+    """
+    if phone_set == "radio":
+        if name in _RADIO:
+            return _RADIO[name]
+        return name.upper() + (("1" if stressed else "0") if name in _RADIO_VOWELS else "")
+    table = FESTIVAL_PHONES[phone_set]
+    if phone_set == "italian" and name.endswith("1"):
+        name, stressed = name[:-1], True
+    if phone_set == "msu_ru":
+        stressed = name in ("ii", "yy", "uu", "ee", "oo", "aa")
+        if len(name) == 2 and name[0] == name[1] and name not in table:  # "pp": palatalised p
+            return table.get(name[0], name[0]) + "ʲ"
+    long = name.endswith(":") and len(name) > 1
+    base = name[:-1] if long else name
+    ipa = table.get(base, base)
+    if ipa and not set(ipa) <= _IPA_VOWELS | set("bdfghjklmnprstvwxzŋɲɟcɕʂʐʃʒθðɾɱʎɦː"):
+        raise ValueError(f"festival phone {name!r} of {phone_set} has no mapping")
+    vowel = ipa[:1] in _IPA_VOWELS
+    return ("ˈ" if vowel and stressed else "") + ipa + ("ː" if long and ipa else "")
+
+
+def _scheme_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def festival_synthesize(voice: str, texts: list, stretches: list, folder: Path) -> list:
+    """Festival speaking ``texts`` with ``voice``: (y, sr, phones) per text, None where it failed.
+
+    One festival process reads a Scheme script that synthesises every text at its
+    Duration_Stretch, saves the wave and prints each segment's name, end time and
+    syllable stress; a text that stops the process is skipped and the rest rerun.
+    """
+    _, phone_set, encoding = FESTIVAL_VOICES[voice]
+    out = [None] * len(texts)
+    start = 0
+    while start < len(texts):
+        lines = [f"(voice_{voice})"]
+        for k in range(start, len(texts)):
+            text = texts[k].encode(encoding, errors="replace").decode(encoding)
+            lines.append(
+                f"(Parameter.set 'Duration_Stretch {stretches[k]:.3f})\n"
+                f"(set! utt (utt.synth (Utterance Text {_scheme_string(text)})))\n"
+                f'(utt.save.wave utt "{folder}/{k}.wav" \'riff)\n'
+                f'(format t "UTT {k}\\n")\n'
+                "(mapcar (lambda (s) (format t \"%s %s %s\\n\" (item.name s) (item.feat s 'end)"
+                " (item.feat s \"R:SylStructure.parent.stress\"))) (utt.relation.items utt 'Segment))\n"
+                f'(format t "END {k}\\n")'
+            )
+        script = folder / "script.scm"
+        script.write_bytes("\n".join(lines).encode(encoding, errors="replace"))
+        result = subprocess.run(["festival", "-b", str(script)], capture_output=True, timeout=3600)
+        done = start - 1
+        segments = []
+        for line in result.stdout.decode(encoding, errors="replace").splitlines():
+            parts = line.split()
+            if len(parts) == 2 and parts[0] == "UTT":
+                segments = []
+            elif len(parts) == 2 and parts[0] == "END":
+                k = int(parts[1])
+                y, sr = read_wav(folder / f"{k}.wav")
+                phones, t = [], 0.0
+                for name, end, stress in segments:
+                    label = festival_phone(name, phone_set, stress not in ("0", ""))
+                    end = min(float(end), len(y) / sr)
+                    if end > t:
+                        phones.append((t, end, label))
+                        t = end
+                out[k] = (y, sr, phones) if phones else None
+                done = k
+            elif len(parts) == 3:
+                segments.append(parts)
+        start = done + 2  # past the text that stopped it, if one did
+    return out
+
+
+def festival_items(english: list, *, per_voice: int, seed: int, log=print) -> list:
+    """Festival's voices reading our sentences, numbers and pseudo-words at random rates.
+
+    The English voices also read ``english`` (the trainable prompt transcripts).
+    """
+    import tempfile
+
+    from .texts import utterances
+
+    rng = np.random.default_rng(seed)
+    items = []
+    for v, (voice, (language, _, _)) in enumerate(FESTIVAL_VOICES.items()):
+        texts = utterances(language, n=per_voice, seed=seed + 100 * v)
+        if language == "en-us":
+            texts = texts + list(english)
+        stretches = list(rng.uniform(0.75, 1.35, len(texts)))
+        with tempfile.TemporaryDirectory() as folder:
+            results = festival_synthesize(voice, texts, stretches, Path(folder))
+        for i, result in enumerate(results):
+            if result is not None and len(result[0]) >= 0.2 * result[1]:
+                y, sr, phones = result
+                items.append(Item(f"festival/{voice}/{i}", "festival", language, y, sr, phones))
+        log(f"festival {voice}: {sum(r is not None for r in results)} of {len(texts)} texts")
+    return items

@@ -27,9 +27,11 @@ from talkingphoto.motion._learned import FLOOR, N_MELS
 from . import model as net
 from .corpus import CACHE
 
-# Share of the crops drawn from each source (renormalised over the shards present).
+# Share of the crops drawn from each source (renormalised over the shards present); a
+# shard whose source is not listed here is not read.
 SOURCE_WEIGHTS = {"espeak": 0.30, "piper": 0.12, "singing": 0.08, "asterisk-en": 0.25, "pocketsphinx-testdata": 0.02,
-                  "asterisk-es": 0.06, "asterisk-fr": 0.06, "asterisk-it": 0.06, "asterisk-ru": 0.06}  # fmt: skip
+                  "asterisk-es": 0.06, "asterisk-fr": 0.06, "asterisk-it": 0.06, "asterisk-ru": 0.06,
+                  "festival": 0.20}  # fmt: skip
 CONTROL_WEIGHTS = np.array([3.0, 1.0, 3.0, 1.5, 1.0], np.float32)  # open, spread, press, fv, tongue
 CLOSURE_WEIGHT = 3.0  # press error counts (1 + this x the label's press) times
 VISEME_WEIGHT = 0.3
@@ -40,15 +42,17 @@ HELD_OUT = 0.02
 
 
 class Streams:
-    """All shards as padded 50 Hz streams, for cropping."""
+    """The shards of the weighted sources (of ``sources`` only, when given) as padded 50 Hz streams, for cropping."""
 
-    def __init__(self, folder: Path, *, delay: int = net.DELAY, log=print):
+    def __init__(self, folder: Path, *, delay: int = net.DELAY, sources=None, log=print):
         self.names, self.x, self.y, self.v, self.weights = [], [], [], [], []
         self.delay = delay
         pad_left = net.receptive_field() + 1
         silence = np.full((1, 2 * N_MELS), np.log10(FLOOR), np.float32)
         for path in sorted(folder.glob("*.npz")):
             source = path.stem.split("-", 1)[1]
+            if source not in SOURCE_WEIGHTS or sources is not None and source not in sources:
+                continue
             with np.load(path) as data:
                 feats = data["features"].astype(np.float32)
                 x = feats.reshape(-1, 2 * N_MELS)
@@ -56,7 +60,7 @@ class Streams:
                 self.y.append(data["controls"].astype(np.float32))
                 self.v.append(data["visemes"].astype(np.int32))
             self.names.append(path.stem)
-            self.weights.append(SOURCE_WEIGHTS.get(source, 0.05))
+            self.weights.append(SOURCE_WEIGHTS[source])
             log(f"{path.stem}: {len(x) / 50 / 3600:.2f} h")
         self.pad_left = pad_left
         w = np.array(self.weights)
@@ -128,8 +132,9 @@ def main(argv=None) -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--corpus", type=Path, default=CACHE / "corpus")
     parser.add_argument("--delay", type=int, default=net.DELAY, help="output lag in 20 ms frames (the lookahead)")
+    parser.add_argument("--sources", nargs="+", choices=sorted(SOURCE_WEIGHTS), help="train on these sources only")
     args = parser.parse_args(argv)
-    streams = Streams(args.corpus, delay=args.delay)
+    streams = Streams(args.corpus, delay=args.delay, sources=args.sources)
     rng = np.random.default_rng(args.seed)
     if args.init is not None:
         params, streams.mean, streams.std, _ = net.load(args.init)  # keep the first stage's normalisation
