@@ -17,11 +17,18 @@ pause, a command phrase (tests/data/audio), and prints per video:
   opening (bright: L* > 55, not saturated: chroma < 30); median and 95th percentile.
   Under ~3 is not visible at speech rate; the old painted-block teeth jumped by 10-20;
 - frame 0: the largest pixel difference between the picture and frame 0's mouth pose
-  (eyes and head left at rest): 0 when the face starts on the picture's own mouth.
+  (eyes and head left at rest): 0 when the face starts on the picture's own mouth;
+- read-back: the mouth posed at open 0, 0.1 .. 1 (spread 0, then +0.6 and -0.6), encoded
+  and measured by the lip-sync evaluation (face mesh's inner-lip gap / mouth width): how
+  well the opening a viewer's eye (and the evaluation) reads follows the control. Printed:
+  the correlation of read-back with the control over all levels and spreads, and the
+  smallest rise from one level to the next between 0.1 and 0.7 (a flat stretch there is
+  speech the evaluation cannot see).
 
 and writes to the output folder, per picture, ``NAME_mouth.png`` (the mouth at 4x over a
-run of consecutive frames, from a pause into speech) and ``NAME_eyes.png`` (the eyes at
-4x through the first blink).
+run of consecutive frames, from a pause into speech), ``NAME_eyes.png`` (the eyes at 4x
+through the first blink) and ``NAME_open.png`` (the mouth at 4x at each read-back level,
+one row per spread).
 """
 
 import argparse
@@ -97,6 +104,36 @@ def _strip(frames: list, box, labels: list, *, columns: int = 8) -> np.ndarray:
     return np.vstack([np.hstack(tiles[i : i + columns]) for i in range(0, len(tiles), columns)])
 
 
+LEVELS = np.round(np.arange(0.0, 1.01, 0.1), 2)
+SPREADS = (0.0, 0.6, -0.6)
+HOLD = 4  # frames per level: the evaluation's face mesh tracks, so it is given time to settle
+
+
+def read_back(scene, animator, box, out: Path) -> tuple:
+    """Per spread, the evaluation's reading of the mouth posed at each of LEVELS; writes
+    ``out`` (a strip of the posed mouths, 4x)."""
+    from talkingphoto.evaluation import measure_video_openness
+    from talkingphoto.media import VideoWriter
+    from talkingphoto.render import Pose
+
+    height, width = scene.image.shape[:2]
+    video = out.with_suffix(".mp4")
+    tiles = []
+    with VideoWriter(video, width=width, height=height, fps=25.0) as writer:
+        for spread in SPREADS:
+            for level in LEVELS:
+                frame = scene.image.copy()
+                animator.apply(frame, Pose(open=float(level), spread=spread))
+                tiles.append((frame, f"{level:.1f} {spread:+.1f}"))
+                for _ in range(HOLD):
+                    writer.write(frame)
+    measured = measure_video_openness(video).reshape(len(SPREADS), len(LEVELS), HOLD)
+    video.unlink()
+    strip = _strip([t[0] for t in tiles], box, [t[1] for t in tiles], columns=len(LEVELS))
+    cv2.imwrite(str(out), cv2.cvtColor(strip, cv2.COLOR_RGB2BGR))
+    return np.nanmedian(measured[..., HOLD // 2 :], axis=-1)
+
+
 def measure(picture: Path, audio: Path, out: Path, *, mode: str) -> dict:
     """Render ``picture`` speaking ``audio``; return its figures and write its sheets."""
     from talkingphoto.characters import topology as topo
@@ -142,6 +179,12 @@ def measure(picture: Path, audio: Path, out: Path, *, mode: str) -> dict:
     jumps = [float(np.linalg.norm(a - b)) for a, b in zip(teeth[:-1], teeth[1:]) if a is not None and b is not None]
 
     name = picture.stem
+    x0, y0, x1, y1 = mouth_box  # wide openings reach further down
+    open_box = (x0, y0, x1, min(scene.image.shape[0], y1 + int(0.3 * rig.mouth_width)))
+    readings = read_back(scene, animator, open_box, out / f"{name}_open.png")
+    controls = np.broadcast_to(LEVELS, readings.shape)
+    known = np.isfinite(readings)
+    middle = (LEVELS >= 0.1) & (LEVELS <= 0.7)
     # Mouth: 32 consecutive frames from the first silence into speech.
     leaving = np.flatnonzero(rests < 1)
     start = max(0, int(leaving[0]) - 3) if len(leaving) else 0
@@ -168,6 +211,9 @@ def measure(picture: Path, audio: Path, out: Path, *, mode: str) -> dict:
         "tooth_jump_p95": float(np.percentile(jumps, 95)) if jumps else float("nan"),
         "tooth_frames": len(jumps),
         "first_frame_diff": first_diff,
+        "read_back": readings.round(3).tolist(),
+        "read_back_r": float(np.corrcoef(controls[known], readings[known])[0, 1]),
+        "read_back_min_rise": float(np.nanmin(np.diff(readings[:, middle], axis=1))),
     }
 
 
@@ -182,7 +228,7 @@ def main() -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     print(
         f"{'picture':<24} {'style':<6} {'eye detail':>10} {'mouth step p99/max/max open':>27} "
-        f"{'tooth dE med/p95 (n)':>22} {'frame 0 mouth':>13}"
+        f"{'tooth dE med/p95 (n)':>22} {'frame 0 mouth':>13} {'read-back r / min rise':>22}"
     )
     with tempfile.TemporaryDirectory() as tmp:
         audio = Path(tmp) / "speech.wav"
@@ -193,9 +239,12 @@ def main() -> int:
             print(
                 f"{r['picture']:<24} {r['style']:<6} {r['eye_detail']:>10.2f} "
                 f"{r['mouth_step_p99']:>17.2f}/{r['mouth_step_max']:.2f}/{r['mouth_step_max_open']:.2f} "
-                f"{teeth:>22} {r['first_frame_diff']:>13d}",
+                f"{teeth:>22} {r['first_frame_diff']:>13d} {r['read_back_r']:>14.3f} / {r['read_back_min_rise']:.3f}",
                 flush=True,
             )
+            print("   read-back at open " + " ".join(f"{v:.1f}" for v in LEVELS))
+            for spread, row in zip(SPREADS, r["read_back"]):
+                print(f"   spread {spread:+.1f}: " + " ".join(f"{v:.2f}" for v in row))
     print(f"sheets in {args.out}/")
     return 0
 

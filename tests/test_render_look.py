@@ -49,14 +49,17 @@ def _toothy_photo():
 
 
 def _tooth_lab(frame, polygon):
-    """Mean Lab (L 0..100) of the bright, unsaturated pixels inside ``polygon``, and how many."""
+    """Median Lab (L 0..100) of the bright, unsaturated pixels inside ``polygon``, and how many.
+
+    The median is the enamel's own colour: teeth shaded into the corners and up under the
+    lip are darker, as they should be, without being a differently coloured block."""
     mask = np.zeros(frame.shape[:2], np.uint8)
     cv2.fillPoly(mask, [np.round(polygon).astype(np.int32)], 1)
     mask = cv2.erode(mask, np.ones((3, 3), np.uint8))
     lab = cv2.cvtColor(frame, cv2.COLOR_RGB2LAB).astype(np.float64)[mask > 0]
     lab = np.stack([lab[:, 0] / 2.55, lab[:, 1] - 128, lab[:, 2] - 128], 1)
     teeth = lab[(lab[:, 0] > 60) & (np.hypot(lab[:, 1], lab[:, 2]) < 30)]
-    return teeth.mean(0), len(teeth)
+    return np.median(teeth, 0), len(teeth)
 
 
 def test_a_drawn_grin_is_replaced_so_it_can_close():
@@ -168,7 +171,9 @@ def test_nearly_closed_lips_show_a_shadow_not_the_teeth():
 
 @pytest.mark.parametrize("drawn", [False, True])
 def test_rounded_vowels_hide_teeth_but_never_grey_them(drawn):
-    palette = MouthPalette(cavity=(70.0, 30.0, 34.0), teeth=(235.0, 225.0, 210.0), tongue=(150.0, 70.0, 72.0))
+    palette = MouthPalette(
+        cavity=(70.0, 30.0, 34.0), teeth=(235.0, 225.0, 210.0), tongue=(150.0, 70.0, 72.0), gums=(180.0, 100.0, 104.0)
+    )
     u = np.linspace(-1, 1, 21)
     upper = np.stack([50 + 30 * u, 40 - 4 * (1 - u**2)], 1)
     lower = np.stack([50 + 30 * u, 40 + 16 * (1 - u**2)], 1)

@@ -5,7 +5,9 @@ import pytest
 
 from talkingphoto.render._mouth import MouthLook, MouthPalette, paint_mouth
 
-PALETTE = MouthPalette(cavity=(70.0, 22.0, 32.0), teeth=(240.0, 235.0, 220.0), tongue=(168.0, 70.0, 82.0))
+PALETTE = MouthPalette(
+    cavity=(70.0, 22.0, 32.0), teeth=(240.0, 235.0, 220.0), tongue=(168.0, 70.0, 82.0), gums=(200.0, 100.0, 110.0)
+)
 WIDTH = 60.0
 
 
@@ -76,3 +78,36 @@ def test_a_mouth_without_known_teeth_is_dark_inside(style):
     )  # fmt: skip
     teeth, dark = _column(canvas)
     assert not teeth.any() and dark.any()
+
+
+def _luma(canvas):
+    return canvas.astype(float) @ [0.299, 0.587, 0.114]
+
+
+def test_photo_teeth_fade_into_the_corners_without_a_side_edge():
+    canvas = _paint("photo", 30.0)
+    # Rows across the upper teeth (the rest lip line is row 40): brightness may fall off
+    # towards the corners, but never jump from one column to the next as a block's end does.
+    band = _luma(canvas[41:43, 22:79])
+    assert band[:, 25:32].min() > 150  # bright teeth in front
+    assert band[:, [0, -1]].max() < 100  # dark at the corners
+    assert np.abs(np.diff(band, axis=1)).max() < 25
+
+
+def test_a_lifted_lip_bares_tooth_and_gum_not_a_dark_gap():
+    # The upper lip lifted 9 px (0.15 of the width) above where it rests: between it and
+    # the teeth the column shows the teeth going up under the lip (and gum), not the cavity.
+    canvas = np.full((80, 100, 3), (200, 150, 130), np.uint8)
+    u = np.linspace(-1, 1, 21)
+    upper = np.stack([50 + 30 * u, 40 - 9 * (1 - u**2)], 1)
+    lower = np.stack([50 + 30 * u, 40 + 24 * (1 - u**2)], 1)
+    rest = np.stack([50 + 30 * u, np.full_like(u, 40.0)], 1)
+    paint_mouth(
+        canvas, np.vstack([upper, lower[::-1][1:-1]]), upper_teeth_edge=rest, lower_lip_edge=lower,
+        lower_lip_rest=rest, centre=np.array([50.0, 40.0]), right=np.array([1.0, 0.0]),
+        down=np.array([0.0, 1.0]), mouth_width=WIDTH, look=MouthLook(PALETTE, "photo"),
+    )  # fmt: skip
+    column = canvas[33:43, 50].astype(float)  # from just under the lifted lip to the teeth
+    cavity = np.linalg.norm(column - PALETTE.cavity, axis=1)
+    assert cavity.min() > 60
+    assert _luma(canvas[33:35, 50]).mean() < _luma(canvas[40:42, 50]).mean()  # darker up under the lip

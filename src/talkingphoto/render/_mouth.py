@@ -37,11 +37,12 @@ FLAT_SHADING = 0.15
 
 @dataclass(frozen=True)
 class MouthPalette:
-    """Colours of the mouth interior, RGB floats 0..255."""
+    """Colours of the mouth interior, RGB floats 0..255 (gums: above teeth a lifted lip bares)."""
 
     cavity: tuple
     teeth: tuple
     tongue: tuple
+    gums: tuple
 
 
 @dataclass(frozen=True)
@@ -116,12 +117,14 @@ def palette_from_image(image: np.ndarray, lip_mask: np.ndarray, skin_mask: np.nd
         cavity = np.array([70.0, 22.0, 32.0])
         teeth = teeth * float(np.clip(1.2 * skin_luma, 150.0, 245.0))
         tongue = np.array([168.0, 70.0, 82.0])
+        gums = np.array([200.0, 100.0, 110.0])
     else:
         # As bright as the skin's highlights at least: dim teeth read as grey.
         highlight = float(np.percentile(skin @ [0.299, 0.587, 0.114], 95)) if len(skin) else skin_luma
         teeth = teeth * float(np.clip(max(1.3 * skin_luma, highlight), 150.0, 235.0))
         cavity = lip * np.array([0.30, 0.17, 0.19]) + 6.0
         tongue = lip * np.array([0.72, 0.42, 0.44])
+        gums = lip * np.array([0.85, 0.6, 0.62])
     # Match the picture's colourfulness: a black-and-white photo gets a grey mouth.
     chroma = max(float(np.ptp(c)) / max(float(c.max()), 1.0) for c in (lip, skin_rgb))
     saturation = float(np.clip(chroma / 0.35, 0.0, 1.0)) if style == "photo" else 1.0
@@ -130,7 +133,7 @@ def palette_from_image(image: np.ndarray, lip_mask: np.ndarray, skin_mask: np.nd
         grey = float(c @ [0.299, 0.587, 0.114])
         return tuple(float(v) for v in np.clip(grey + saturation * (c - grey), 0, 255))
 
-    return MouthPalette(desaturate(cavity), desaturate(teeth), desaturate(tongue))
+    return MouthPalette(desaturate(cavity), desaturate(teeth), desaturate(tongue), desaturate(gums))
 
 
 def _lab(rgb: np.ndarray) -> np.ndarray:
@@ -567,22 +570,7 @@ def _interior(
         lower_cover = _cover(v - lower_top) * _cover((0.45 - np.abs(u)) * 0.5 * W) * (wide > 0)
         side = 1 - 0.3 * np.abs(u) ** 2.2
         _over(colour, (0.82 * teeth_rgb) * side[..., None], lower_cover * lit)
-        # Upper teeth: lit from above (the lip shades their roots, the biting edges catch
-        # the light), darker towards the corners; rounding hides them, it never greys them.
-        # Narrow dark seams between the teeth, and rounded tips, so they read as teeth and
-        # not as a striped block.
-        seams = np.zeros_like(u)
-        for g in (0.0, 0.22, -0.22, 0.4, -0.4):
-            seams = np.maximum(seams, np.exp(-(((u - g) * W * 0.5) ** 2) / (2 * (0.008 * W + 0.35) ** 2)))
-        teeth_bottom = teeth_bottom - 0.01 * W * seams * (1 - fv)
-        roots = upper_v - 0.05 * W
-        light = np.clip((v - roots) / np.maximum(teeth_bottom - roots, 1.0), 0, 1)
-        lip_shadow = np.clip((v - top_v) / (0.035 * W + 1), 0, 1)
-        shade = (1 - 0.3 * np.abs(u) ** 2.2) * (1 - 0.08 * seams) * (0.8 + 0.2 * lip_shadow) * (0.9 + 0.1 * light)
-        if own is not None:  # beside the picture's own teeth: their colour, barely shaded
-            shade = 0.8 + 0.2 * shade
-        upper_cover = _cover(v - roots) * _cover(teeth_bottom - v) * _cover((0.8 - np.abs(u)) * 0.5 * W)
-        _over(colour, teeth_rgb * shade[..., None], upper_cover * lit)
+        _over(colour, *_upper_teeth(u, v, xs, ys, upper_v, top_v, teeth_height, teeth_bottom, W, look, origin, fv, lit))
         colour = cv2.GaussianBlur(colour, (0, 0), max(0.5, 0.012 * W))  # soft, like the photo
     elif not drawn:
         colour = cv2.GaussianBlur(colour, (0, 0), max(0.5, 0.012 * W))
@@ -599,3 +587,47 @@ def _interior(
     if look.line is None:  # lips that nearly touch: a soft shadow between them, not a black slit
         _over(colour, 0.5 * (cavity + tongue_rgb), 1 - lit)
     return colour
+
+
+def _upper_teeth(u, v, xs, ys, upper_v, top_v, teeth_height, teeth_bottom, W, look, origin, fv, lit):
+    """Colour and coverage of a photo's painted upper teeth, float32 RGB and 0..1.
+
+    They hang from the skull: crowns about a fifth of the mouth's width tall down to
+    ``teeth_bottom``, the gum above them (seen only when the lip lifts far), lit from the
+    front and shaded under the lip. Towards the corners the arch turns away into the
+    mouth's shadow (the buccal corridor), so the row fades out with no side edge. Next to
+    the picture's own teeth the paint takes their local colour, so the two are one row.
+    """
+    palette = look.palette
+    own = look.own_teeth
+    # Narrow dark seams between the teeth, and rounded tips, so they read as teeth and not
+    # as a striped block; the gum dips between the crowns.
+    seams = np.zeros_like(u)
+    for g in (0.0, 0.22, -0.22, 0.4, -0.4):
+        seams = np.maximum(seams, np.exp(-(((u - g) * W * 0.5) ** 2) / (2 * (0.008 * W + 0.35) ** 2)))
+    tips = teeth_bottom - 0.01 * W * seams * (1 - fv)
+    gum_line = upper_v + teeth_height - 0.22 * W * (1 - 0.3 * u**2) + 0.02 * W * seams
+    lip_shadow = np.clip((v - top_v) / (0.035 * W + 1), 0, 1)
+    under_lip = np.clip((upper_v - v) / (0.1 * W), 0, 1)  # how far up behind the resting lip
+    light = ((0.85 + 0.15 * lip_shadow) * (1 - 0.2 * under_lip))[..., None]
+    tooth = np.array(palette.teeth, np.float32) * (1 - 0.08 * seams)[..., None]
+    if own is not None:
+        # Near the picture's own teeth, their colour there (averaged over a few pixels).
+        bx, by = own.box[0] - origin[0], own.box[1] - origin[1]
+        map_x, map_y = (xs - bx).astype(np.float32), (ys - by).astype(np.float32)
+        core = (own.upper > 0.9).astype(np.float32)  # enamel only, not its blend with the lips
+        weight = cv2.remap(core, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+        pixels = cv2.remap(own.pixels, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+        sigma = max(1.0, 0.05 * W)
+        den = cv2.GaussianBlur(weight, (0, 0), sigma)
+        local = cv2.GaussianBlur(pixels * weight[..., None], (0, 0), sigma) / np.maximum(den, 1e-3)[..., None]
+        near = np.clip(den / 0.25, 0, 1)[..., None]
+        tooth = near * local + (1 - near) * tooth
+    gum = np.array(palette.gums, np.float32)
+    enamel = _cover(v - gum_line)[..., None]
+    paint = (enamel * tooth + (1 - enamel) * gum) * light
+    # The corridor: darker and fading from a third of the way out, gone at the corners.
+    corridor = np.clip((np.abs(u) - 0.45) / 0.5, 0, 1)
+    recede = corridor**2 * (3 - 2 * corridor)
+    paint *= (1 - 0.35 * recede)[..., None]
+    return paint, _cover(tips - v) * (1 - recede) * lit

@@ -74,8 +74,9 @@ class Pose:
 
 
 def opening(open, press, fv):
-    """Inner-lip gap in the middle of the mouth, as a fraction of MAX_GAP x the posed mouth
-    width (spread or rounded lips change the width, not this share: the track contract).
+    """Inner-lip gap in the middle of the mouth, as a fraction of the rig's ``max_gap`` x the
+    posed mouth width (spread or rounded lips change the width, not this share: the track
+    contract).
 
     The one formula the mesh poses with and the easing limits (see mouth_shapes); works
     on floats or on equal-shaped arrays.
