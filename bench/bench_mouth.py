@@ -22,6 +22,10 @@ downloaded with apt-get into training/cache). Each is aligned with pocketsphinx 
   correlation of the cues' openness with the reference; the model's viseme confusion;
 - smoothness: 99th percentile of the frame-to-frame change of ``open`` at 25 fps;
 - Mandarin (espeak-ng) and singing: the mouth opens on syllables and holds sustained notes;
+- real Mandarin: two speakers' recorded syllables (Debian gcin-voice, downloaded with
+  apt-get into training/cache) joined in pairs, a vowel-final syllable straight into a
+  second one: the mouth opens on every syllable, shuts at joins into b/p/m (ㄅㄆㄇ) and not
+  at joins into d/t/n/l/g/k/h, and rounds (spread) more on u/ü/o finals than on i finals;
 - speed (x real time on one core) and size of both models.
 Targets: rendered r >= 0.8 at lag 0 on every recording, best lag 0, closures >= 0.9, cue
 tracks better than the rules on every recording, p99 change < 0.5, speed >= 50x.
@@ -189,6 +193,68 @@ def mandarin_and_singing() -> dict:
     return out
 
 
+_BILABIAL = "ㄅㄆㄇ"
+_OTHER_ONSETS = "ㄉㄊㄋㄌㄍㄎㄏ"
+_FINAL_VOWELS = "ㄚㄛㄜㄧㄨㄩㄞㄟㄠㄡ"
+
+
+def real_mandarin(fn, *, pairs: int = 120) -> dict:
+    """Figures of mouth function ``fn`` (learned_mouth_track or mouth_track) on recorded Mandarin syllables."""
+    import subprocess
+
+    from talkingphoto.evaluation import CLOSED_GAP, track_openness
+    from talkingphoto.media import load_audio
+
+    cache = ROOT / "training" / "cache"
+    folder = cache / "gcin" / "usr/share/gcin-voice/ogg"
+    if not folder.is_dir():
+        (cache / "debs").mkdir(parents=True, exist_ok=True)
+        if not list((cache / "debs").glob("gcin-voice_*.deb")):
+            subprocess.run(["apt-get", "download", "gcin-voice"], cwd=cache / "debs", check=True)
+        deb = next((cache / "debs").glob("gcin-voice_*.deb"))
+        subprocess.run(["dpkg-deb", "-x", str(deb), str(cache / "gcin")], check=True)
+
+    def syllable(path):
+        y, _ = load_audio(path, sr=16000, mono=True)
+        level = np.sqrt(np.convolve(y**2, np.ones(160) / 160, "same"))
+        voiced = np.flatnonzero(level > 0.05 * level.max())
+        return y[voiced[0] : voiced[-1] + 1] / max(np.abs(y).max(), 1e-6) * 0.5
+
+    names = sorted(p.name for p in folder.iterdir())
+    firsts = [n for n in names if n.rstrip("12345")[-1:] in _FINAL_VOWELS]
+    rng = np.random.default_rng(0)
+    opened, shut, false_shut, rounded, spread_ = [], [], [], [], []
+    for k in range(pairs):
+        speaker = ("3.ogg", "5.ogg")[k % 2]
+        onsets = _BILABIAL if k % 3 else _OTHER_ONSETS  # two of three joins into b/p/m
+        seconds = [n for n in names if n[0] in onsets]
+        a, b = rng.choice(firsts), rng.choice(seconds)
+        if not ((folder / a / speaker).is_file() and (folder / b / speaker).is_file()):
+            continue
+        ya, yb = syllable(folder / a / speaker), syllable(folder / b / speaker)
+        pause = np.zeros(int(0.3 * 16000), np.float32)
+        y = np.concatenate([pause, ya, yb, pause])
+        n = int(np.ceil(len(y) / 16000 * 25))
+        track = fn(y, sr=16000, fps=25, n_frames=n)
+        shown = track_openness(track)  # the evaluation's units: closed under CLOSED_GAP
+        spans = [(len(pause), len(pause) + len(ya), a), (len(pause) + len(ya), len(pause) + len(ya) + len(yb), b)]
+        for lo, hi, name in spans:
+            frames = slice(int(lo / 16000 * 25), max(int(hi / 16000 * 25), int(lo / 16000 * 25) + 1))
+            opened.append(track.open[frames].max() > 0.25)
+            final = name.rstrip("12345")[-1]
+            if final in "ㄨㄩㄛㄡ":
+                rounded.append(track.spread[frames].mean())
+            elif final == "ㄧ":
+                spread_.append(track.spread[frames].mean())
+        join = (len(pause) + len(ya)) / 16000 * 25
+        near = shown[max(int(join - 2), 0) : int(join + 2) + 1]  # +-60-80 ms around the join
+        (shut if b[0] in _BILABIAL else false_shut).append(near.min() < CLOSED_GAP)
+    return {"syllables_opened": round(float(np.mean(opened)), 3), "bilabial_joins_shut": round(float(np.mean(shut)), 3),
+            "n_bilabial_joins": len(shut), "other_joins_shut": round(float(np.mean(false_shut)), 3),
+            "n_other_joins": len(false_shut), "spread_rounded_finals": round(float(np.mean(rounded)), 3),
+            "spread_i_finals": round(float(np.mean(spread_)), 3)}  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--render", action="store_true", help="also render and re-measure videos (slow)")
@@ -250,12 +316,14 @@ def main() -> None:
     report["open_step_p99"] = round(float(np.percentile(all_steps, 99)), 3)
     report["viseme_confusion"] = {"order": VISEMES} | {key: c.tolist() for key, c in confusion.items()}
     report |= mandarin_and_singing()
+    report["cmn_real_model"] = real_mandarin(learned_mouth_track)
+    report["cmn_real_signal"] = real_mandarin(mouth_track)
     print("open step p99", report["open_step_p99"])
     for key, matrix in confusion.items():
         print(f"confusion (rows: aligned phones' shape, columns: {key} cues, centiseconds), order", VISEMES)
         for k, line in enumerate(matrix):
             print(VISEMES[k], " ".join(f"{v:5d}" for v in line), f"  recall {line[k] / max(line.sum(), 1):.2f}")
-    for key in ("cmn_model", "cmn_signal", "singing_model", "singing_signal"):
+    for key in ("cmn_model", "cmn_signal", "cmn_real_model", "cmn_real_signal", "singing_model", "singing_signal"):
         print(key, report[key])
     rows = [row for row in report["recordings"].values() if row is not None]
     for key in ("model", "offline", "causal", "stream", "signal"):
