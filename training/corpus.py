@@ -1,8 +1,9 @@
 """Build the training corpus: ``python -m training.corpus base`` then ``... aligned --model M``.
 
 ``base``: espeak-ng in 50 languages, Piper English, Festival's diphone voices (English,
-Italian, Russian, Czech, Finnish), sung vowels, and the real English recordings (Asterisk
-prompts a-m, pocketsphinx-testdata cards and digits) aligned by pocketsphinx.
+Italian, Russian, Czech, Finnish; ``festival2``: more texts, half of them vowels running
+into P/B/M), sung vowels, and the real English recordings (Asterisk prompts a-m,
+pocketsphinx-testdata cards and digits) aligned by pocketsphinx.
 ``aligned``: the real Spanish, French, Italian and Russian prompts, whose phonemes
 (espeak-ng's reading of the transcript) are aligned to the audio by a Viterbi pass over
 a first model's outputs (see :mod:`training.align`).
@@ -34,9 +35,9 @@ EXTRA_LANGUAGES = ("mr", "ne", "la", "eo", "sk", "sl", "hr", "lt", "lv", "et", "
 DOUBLED = ("cmn", "yue", "ja", "en-us", "es", "hi", "ar", "ru")  # twice the clips
 # Each source's random stream: its place in the first corpus's sorted order, kept fixed.
 SEED_INDEX = {"asterisk-en": 0, "espeak": 1, "piper": 2, "pocketsphinx-testdata": 3, "singing": 4, "festival": 5,
-              "asterisk-es": 0, "asterisk-fr": 1, "asterisk-it": 2, "asterisk-ru": 3}  # fmt: skip
-COPIES = {"espeak": 1, "piper": 2, "singing": 1, "festival": 3, "asterisk-en": 6, "pocketsphinx-testdata": 6,
-          "asterisk-es": 3, "asterisk-fr": 3, "asterisk-it": 3, "asterisk-ru": 3}  # fmt: skip
+              "festival2": 6, "asterisk-es": 0, "asterisk-fr": 1, "asterisk-it": 2, "asterisk-ru": 3}  # fmt: skip
+COPIES = {"espeak": 1, "piper": 2, "singing": 1, "festival": 3, "festival2": 3, "asterisk-en": 6,
+          "pocketsphinx-testdata": 6, "asterisk-es": 3, "asterisk-fr": 3, "asterisk-it": 3, "asterisk-ru": 3}  # fmt: skip
 
 
 def labels(phones: list, n50: int) -> tuple:
@@ -130,6 +131,9 @@ def main(argv=None) -> None:
             "espeak": espeak,
             "piper": lambda: sources.piper_items(english_texts(root), seed=args.seed),
             "festival": lambda: sources.festival_items(english_texts(root), per_voice=args.per_voice, seed=args.seed),
+            # Round 5: new texts, half of them vowels running into P/B/M, three times as many per voice.
+            "festival2": lambda: sources.festival_items([], per_voice=3 * args.per_voice, seed=args.seed + 1,
+                                                        source="festival2", bilabial=True),
             "singing": lambda: sources.singing_items(160, seed=args.seed),
             "asterisk-en": lambda: sources.asterisk_items(root, "en"),
             "pocketsphinx-testdata": lambda: sources.testdata_items(root),

@@ -32,10 +32,10 @@ OFFLINE=$!
 wait $STREAM
 wait $OFFLINE
 nice -n 10 "$PY" -m training.train --out $DATA/mouth_stream.npz --init $DATA/mouth_stream.npz --steps 1200 --lr 1e-3 \
-    --batch 32 --delay 3 --seed 1 > training/cache/stream-festival.log 2>&1 &
+    --batch 32 --delay 3 --seed 1 --sources $ROUND2 festival > training/cache/stream-festival.log 2>&1 &
 STREAM=$!
 nice -n 10 "$PY" -m training.train --out $DATA/mouth_model.npz --init $DATA/mouth_model.npz --steps 1200 --lr 1e-3 \
-    --batch 32 --delay 10 --seed 2 > training/cache/offline-festival.log 2>&1 &
+    --batch 32 --delay 10 --seed 2 --sources $ROUND2 festival > training/cache/offline-festival.log 2>&1 &
 OFFLINE=$!
 wait $STREAM
 wait $OFFLINE

@@ -528,19 +528,21 @@ def festival_synthesize(voice: str, texts: list, stretches: list, folder: Path) 
     return out
 
 
-def festival_items(english: list, *, per_voice: int, seed: int, log=print) -> list:
+def festival_items(english: list, *, per_voice: int, seed: int, source: str = "festival", bilabial: bool = False,
+                   log=print) -> list:  # fmt: skip
     """Festival's voices reading our sentences, numbers and pseudo-words at random rates.
 
-    The English voices also read ``english`` (the trainable prompt transcripts).
+    The English voices also read ``english`` (the trainable prompt transcripts). With
+    ``bilabial`` every other text is a phrase where vowels run into P, B or M.
     """
     import tempfile
 
-    from .texts import utterances
+    from .texts import bilabial_utterances, utterances
 
     rng = np.random.default_rng(seed)
     items = []
     for v, (voice, (language, _, _)) in enumerate(FESTIVAL_VOICES.items()):
-        texts = utterances(language, n=per_voice, seed=seed + 100 * v)
+        texts = (bilabial_utterances if bilabial else utterances)(language, n=per_voice, seed=seed + 100 * v)
         if language == "en-us":
             texts = texts + list(english)
         stretches = list(rng.uniform(0.75, 1.35, len(texts)))
@@ -549,6 +551,6 @@ def festival_items(english: list, *, per_voice: int, seed: int, log=print) -> li
         for i, result in enumerate(results):
             if result is not None and len(result[0]) >= 0.2 * result[1]:
                 y, sr, phones = result
-                items.append(Item(f"festival/{voice}/{i}", "festival", language, y, sr, phones))
+                items.append(Item(f"{source}/{voice}/{i}", source, language, y, sr, phones))
         log(f"festival {voice}: {sum(r is not None for r in results)} of {len(texts)} texts")
     return items

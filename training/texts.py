@@ -128,3 +128,54 @@ def utterances(language: str, *, n: int, seed: int) -> list:
             mark = "。" if _SCRIPTS.get(language) in ("hanzi", "kana") else "."
             out.append(" ".join(words) + mark)
     return out
+
+
+# Vowels running into a bilabial (P/B/M), the closures models miss on unheard voices: real
+# words per language (within a word, at its end, and the start of a word after a vowel-final
+# one) and, in scripts spelled as said, pseudo-words of vowel + bilabial syllables.
+_BILABIAL_WORDS = {
+    "en-us": ("happy paper rubber number hope baby top cup map tube robe globe job club team dream home time some "
+              "summer lemon camera tomato apple puppy hippo maybe simple open upper hammer lamp jump keep sheep "
+              "shape tape soap rope deep ship stop drum plum bump ribbon cabin robin shampoo"),
+    "en-us-after": "the a to so my we you he she do go no see two three new blue free tea",
+    "en-us-before": ("pin pen pay pie pot pull push pink page peach bag bed boat big book ball bike bear man moon "
+                     "more milk mine moth mud mail people pocket bottle money music baby party"),
+    "it": ("papà mamma babbo ape capo sapone tempo campo lampo ombra gamba sabato abito rubato coppa zuppa "
+           "pepe mappa nube tubo lupo ripa stupido ampio sempre dopo sopra amico uomo fumo piuma"),
+    "ru": ("папа мама баба суп хлеб тепло рыба собака добро яблоко лампа шапка опять ребёнок губы дома зима "
+           "утром сумка тропа сапоги обед небо упал тебя тумба ямка кубок трубы"),
+    "cs": ("máma táta bába polévka chleba sobota obraz doma zima lampa kapsa chyba ryba lopata hubička teplo "
+           "kapr copánek opice obálka sama tam dům mapa žába lípa"),
+    "fi": ("äiti isä kumi sammal lumi sampo kampa lapa upea hiipii ampuu kaappi tappi lammas kamera "
+           "omena himmeä tupa kipu sopu rapu leipä poika aamu"),
+}
+_BILABIAL_VOWELS = {"it": "aeiou", "cs": "aeiouyáéíóú", "fi": "aeiouyäö", "ru": "аеиоуыэюя"}
+_BILABIALS = {"it": ("p", "b", "m", "pp", "bb", "mm"), "cs": ("p", "b", "m"), "fi": ("p", "m", "pp", "mm", "b"),
+              "ru": ("п", "б", "м")}  # fmt: skip
+
+
+def bilabial_phrase(rng: np.random.Generator, language: str) -> str:
+    """A phrase of 3-6 words where vowels run into P, B or M (en-us, it, ru, cs, fi)."""
+    pick = lambda seq: seq[int(rng.integers(len(seq)))]  # noqa: E731
+    words = []
+    for _ in range(int(rng.integers(3, 7))):
+        if language == "en-us":
+            if rng.random() < 0.5:
+                words.append(pick(_BILABIAL_WORDS["en-us"].split()))
+            else:
+                words += [pick(_BILABIAL_WORDS["en-us-after"].split()), pick(_BILABIAL_WORDS["en-us-before"].split())]
+        elif rng.random() < 0.5:
+            words.append(pick(_BILABIAL_WORDS[language].split()))
+        else:
+            vowels, syllables = _BILABIAL_VOWELS[language], int(rng.integers(1, 4))
+            word = "".join(pick(vowels) + pick(_BILABIALS[language]) for _ in range(syllables))
+            words.append(word + (pick(vowels) if rng.random() < 0.7 else ""))
+    return " ".join(words) + pick([".", ".", ",", "?"])
+
+
+def bilabial_utterances(language: str, *, n: int, seed: int) -> list:
+    """``n`` texts: vowel-to-bilabial phrases (every other one) mixed with :func:`utterances`."""
+    rng = np.random.default_rng(seed)
+    ordinary = utterances(language, n=n - n // 2, seed=seed)
+    rich = [bilabial_phrase(rng, language) for _ in range(n // 2)]
+    return [text for pair in zip(ordinary, rich) for text in pair] + ordinary[len(rich) :]
