@@ -58,6 +58,10 @@ class OwnTeeth:
         Coverage of the upper row (fixed to the skull) and the lower row (on the jaw).
     height : float
         How far the upper teeth reach below the upper lip mid-mouth, in pixels.
+    tint : np.ndarray [shape=(h, w, 4), dtype=float32]
+        The upper row's enamel colour averaged over a few pixels (RGB 0..255) and how near
+        that enamel is (0..1): painted teeth next to the own ones take it, so the two read
+        as one row. The box has room around the teeth for the colour to reach out.
     """
 
     box: tuple
@@ -65,6 +69,7 @@ class OwnTeeth:
     upper: np.ndarray
     lower: np.ndarray
     height: float
+    tint: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -148,7 +153,9 @@ def _whiteness(lab: np.ndarray) -> np.ndarray:
     return lab[..., 0] - 1.2 * np.hypot(lab[..., 1], lab[..., 2])
 
 
-def find_own_teeth(image: np.ndarray, upper_edge: np.ndarray, lower_edge: np.ndarray, lip_rgb) -> OwnTeeth | None:
+def find_own_teeth(
+    image: np.ndarray, upper_edge: np.ndarray, lower_edge: np.ndarray, lip_rgb, *, mouth_width: float
+) -> OwnTeeth | None:
     """Cut out the teeth a photo shows between its lips, or None if it shows none.
 
     Parameters
@@ -158,6 +165,8 @@ def find_own_teeth(image: np.ndarray, upper_edge: np.ndarray, lower_edge: np.nda
         Inner edges of the upper and lower lip at rest, corner to corner, in picture pixels.
     lip_rgb : sequence of 3 floats
         The lips' colour: teeth are clearly whiter than it.
+    mouth_width : float
+        Corner to corner, in pixels: the tint reaches about a twentieth of it.
 
     Notes
     -----
@@ -205,12 +214,24 @@ def find_own_teeth(image: np.ndarray, upper_edge: np.ndarray, lower_edge: np.nda
     def soft(mask):
         return cv2.GaussianBlur(mask.astype(np.float32), (0, 0), 0.6) * inside
 
+    # Room around the teeth for the tint to spread into; the layers are zero there.
+    sigma = max(1.0, 0.05 * mouth_width)
+    pad = int(np.ceil(3 * sigma))
+    px0, py0, px1, py1 = max(x0 - pad, 0), max(y0 - pad, 0), min(x1 + pad, w), min(y1 + pad, h)
+    margins = ((y0 - py0, py1 - y1), (x0 - px0, px1 - x1))
+    upper_cover, lower_cover = np.pad(soft(upper), margins), np.pad(soft(lower), margins)
+    pixels = image[py0:py1, px0:px1].astype(np.float32)
+    core = (upper_cover > 0.9).astype(np.float32)  # enamel only, not its blend with the lips
+    weight = cv2.GaussianBlur(core, (0, 0), sigma)
+    local = cv2.GaussianBlur(pixels * core[..., None], (0, 0), sigma) / np.maximum(weight, 1e-3)[..., None]
+    tint = np.dstack([local, np.clip(weight / 0.25, 0, 1)]).astype(np.float32)
     return OwnTeeth(
-        box=(int(x0), int(y0), int(x1), int(y1)),
-        pixels=pixels.astype(np.float32),
-        upper=soft(upper),
-        lower=soft(lower),
+        box=(int(px0), int(py0), int(px1), int(py1)),
+        pixels=pixels,
+        upper=upper_cover,
+        lower=lower_cover,
         height=float(np.median(reach)),
+        tint=tint,
     )
 
 
@@ -391,7 +412,8 @@ def read_mouth(image: np.ndarray, face: Face) -> tuple:
     own = None
     if teeth:
         lip = np.median(image[lips].reshape(-1, 3), 0) if lips.any() else palette.cavity
-        own = find_own_teeth(image, lm[topo.LIPS_UPPER_INNER], lm[topo.LIPS_LOWER_INNER], lip)
+        width = float(np.linalg.norm(lm[topo.MOUTH_CORNER_LEFT] - lm[topo.MOUTH_CORNER_RIGHT]))
+        own = find_own_teeth(image, lm[topo.LIPS_UPPER_INNER], lm[topo.LIPS_LOWER_INNER], lip, mouth_width=width)
     if own is not None:  # painted teeth continue the picture's own in colour
         palette = replace(palette, teeth=tuple(float(v) for v in np.median(own.pixels[own.upper > 0.5], 0)))
     return face, MouthLook(palette, face.style, teeth=teeth, own_teeth=own), None
@@ -612,17 +634,12 @@ def _upper_teeth(u, v, xs, ys, upper_v, top_v, teeth_height, teeth_bottom, W, lo
     light = ((0.85 + 0.15 * lip_shadow) * (1 - 0.2 * under_lip))[..., None]
     tooth = np.array(palette.teeth, np.float32) * (1 - 0.08 * seams)[..., None]
     if own is not None:
-        # Near the picture's own teeth, their colour there (averaged over a few pixels).
+        # Near the picture's own teeth, their colour there.
         bx, by = own.box[0] - origin[0], own.box[1] - origin[1]
         map_x, map_y = (xs - bx).astype(np.float32), (ys - by).astype(np.float32)
-        core = (own.upper > 0.9).astype(np.float32)  # enamel only, not its blend with the lips
-        weight = cv2.remap(core, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
-        pixels = cv2.remap(own.pixels, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-        sigma = max(1.0, 0.05 * W)
-        den = cv2.GaussianBlur(weight, (0, 0), sigma)
-        local = cv2.GaussianBlur(pixels * weight[..., None], (0, 0), sigma) / np.maximum(den, 1e-3)[..., None]
-        near = np.clip(den / 0.25, 0, 1)[..., None]
-        tooth = near * local + (1 - near) * tooth
+        tint = cv2.remap(own.tint, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+        near = tint[..., 3:]
+        tooth = near * tint[..., :3] + (1 - near) * tooth
     gum = np.array(palette.gums, np.float32)
     enamel = _cover(v - gum_line)[..., None]
     paint = (enamel * tooth + (1 - enamel) * gum) * light
