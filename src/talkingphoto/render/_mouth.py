@@ -561,7 +561,7 @@ def _interior(
     # upper lip shows), so a slightly parted mouth shows their edge over a dark gap, as
     # real speech does; drawn mouths get a bolder band.
     height = own.height if own is not None else (0.1 if drawn else 0.06) * W
-    teeth_height = height * (1 - 0.45 * u**2) * (1 - 0.35 * rounding)
+    teeth_height = height * (1 - 0.45 * u**2) * (1 - 0.8 * rounding)
     teeth_bottom = upper_v + teeth_height
     # F/V: the lower lip is tucked under the upper teeth, which fill the opening.
     teeth_bottom = np.maximum(teeth_bottom, upper_v + fv * (lower_v - upper_v + 2))

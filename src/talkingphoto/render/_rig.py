@@ -423,7 +423,7 @@ def pose_points(rig: FaceRig, pose: Pose) -> np.ndarray:
     # Lateral: spreading pulls the corners out, rounding pulls them in; lips scale with u.
     spread = float(pose.spread)
     rounding = max(0.0, -spread)
-    corner_shift = W * (0.07 * spread if spread > 0 else 0.14 * spread)
+    corner_shift = W * (0.07 * spread if spread > 0 else 0.17 * spread)
     lips = np.concatenate([s["upper_outer"], s["lower_outer"], s["upper_inner"], s["lower_inner"]])
     lips = np.unique(lips)
     u_lips = ((rest[lips] - rig.mouth_centre) @ right) / half
@@ -436,17 +436,25 @@ def pose_points(rig: FaceRig, pose: Pose) -> np.ndarray:
     gap_rest = np.maximum(0.0, (rest[lo_in] - rest[up_in]) @ down)
     posed_width = W + 2 * corner_shift
     gap_target = rig.max_gap * posed_width * opening(pose.open, pose.press, pose.fv)
-    target = gap_target * _smooth_profile(np.clip(u, -1, 1), 0.6 - 0.35 * rounding)
+    # Rounded lips bunch at the corners and part only in the middle: a round hole, not a
+    # narrower slit. Face mesh reads such a hole smaller than its middle height, so the
+    # middle is made a little taller to read as the track's share of the posed width.
+    hole = 1 - 0.5 * rounding
+    target = gap_target * (1 + 0.3 * rounding) * _smooth_profile(np.clip(u / hole, -1, 1), 0.6 - 0.1 * rounding)
     delta = target - gap_rest
     delta[[0, -1]] = 0.0  # corners are shared by both lips
     lift = 0.06 * W * pose.fv * _smooth_profile(np.clip(u, -1, 1), 1.0)
     upper_move = -0.22 * delta - lift
     lower_move = 0.78 * delta - lift
+    # Where rounded lips touch beside the hole, they meet level with its middle.
+    seam = rounding * 0.28 * (delta[len(delta) // 2] - delta)
+    seam[[0, -1]] = 0.0
+    upper_move, lower_move = upper_move + seam, lower_move + seam
     pts[up_in] += np.outer(upper_move, down)
     pts[lo_in] += np.outer(lower_move, down)
     # Outer lips follow their inner edge; rounding pouts them, pressing thins them, a lip
     # tucked under the teeth rolls in (its outer edge rises less than its inner one).
-    lip_push = W * (0.05 * rounding - 0.03 * pose.press)
+    lip_push = W * (0.08 * rounding - 0.03 * pose.press)
     up_out, lo_out = s["upper_outer"], s["lower_outer"]
     profile = _smooth_profile(np.clip(u, -1, 1), 1.0)
     pts[up_out] += np.outer(0.8 * upper_move - lip_push * profile, down)
