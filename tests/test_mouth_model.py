@@ -2,6 +2,7 @@
 
 import json
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -33,18 +34,24 @@ def test_packaged_models_are_small_and_load():
     assert (offline.path, live.path) == (MODEL_PATH, STREAM_MODEL_PATH)
     assert MODEL_PATH.stat().st_size + STREAM_MODEL_PATH.stat().st_size < 10 * 1024 * 1024
     for model in (offline, live):
-        assert 100_000 <= model.n_parameters <= 2_000_000 and 0 < model.closure <= 1
+        assert 100_000 <= model.n_parameters <= 2_000_000 and 0 < model.closure <= 1 and 1 <= model.rounding <= 4
     assert live.lookahead <= 0.08 < offline.lookahead <= 0.25
     assert MouthStream().model is live and offline_models() == (offline, live)
 
 
-def test_recordings_get_the_mean_of_both_models():
+def test_recordings_get_the_mean_of_both_models_rounded_by_the_first():
     y = _speech(2.0)
-    offline, live = offline_models()
+    offline, live = (replace(m, rounding=1.0) for m in offline_models())
     a, b = learned_mouth(y, sr=16000, model=offline), learned_mouth(y, sr=16000, model=live)
-    both = learned_mouth(y, sr=16000)
-    assert np.allclose(both.controls, (a.controls + b.controls) / 2, atol=1e-5)
+    both = learned_mouth(y, sr=16000, model=(offline, live))
+    mean = (a.controls + b.controls) / 2
+    assert np.allclose(both.controls, mean, atol=1e-5)
     assert np.allclose(both.visemes, (a.visemes + b.visemes) / 2, atol=1e-5)
+    # The first model's rounding gain scales negative spread only, to at most -1.
+    assert (mean[:, 1] < 0).any() and (mean[:, 1] > 0).any()
+    rounder = learned_mouth(y, sr=16000, model=(replace(offline, rounding=2.0), live)).controls
+    assert np.allclose(rounder[:, 1], np.where(mean[:, 1] < 0, np.maximum(2 * mean[:, 1], -1), mean[:, 1]), atol=1e-5)
+    assert np.allclose(np.delete(rounder, 1, axis=1), np.delete(mean, 1, axis=1), atol=1e-5)
     with pytest.raises(ParameterError, match="model must be a MouthModel"):
         learned_mouth(y, sr=16000, model=())
 
@@ -151,6 +158,11 @@ def test_missing_and_damaged_weights_are_one_line_errors(tmp_path):
     np.savez(bad_closure, **arrays)
     with pytest.raises(ModelError, match="bad_closure.npz.*closure"):
         load_mouth_model(bad_closure)
+    arrays["config"] = np.array(json.dumps(config | {"closure": 0.4, "rounding": 0.5}))
+    bad_rounding = tmp_path / "bad_rounding.npz"
+    np.savez(bad_rounding, **arrays)
+    with pytest.raises(ModelError, match="bad_rounding.npz.*rounding"):
+        load_mouth_model(bad_rounding)
 
 
 def test_bad_arguments():

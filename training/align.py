@@ -24,7 +24,7 @@ def load_training_model(path):
     return load_mouth_model(path)
 
 
-def _target(label: str) -> tuple:
+def label_target(label: str) -> tuple:
     """(mean controls [5], viseme index) of a phoneme label; silence is the rest shape."""
     targets = [(w, t) for w, t in mouth_targets(label) if t is not None]
     if not targets:
@@ -51,7 +51,7 @@ def viterbi_segments(controls: np.ndarray, visemes: np.ndarray, labels: list, sk
         belongs to another phoneme (so a chain of k states lasts at least k frames).
     """
     n, s = len(controls), len(labels)
-    targets = [_target(label) for label in labels]
+    targets = [label_target(label) for label in labels]
     means = np.array([t[0] for t in targets])
     classes = np.array([t[1] for t in targets])
     diff = controls[:, None, :] - means[None, :, :]

@@ -11,7 +11,9 @@ closures, for each model alone and for all of them averaged (recordings are anal
 with the offline and streaming models averaged, ``offline_models``). ``--write`` stores
 closure thresholds: in the first file the one that scores best for the average, in the
 others the one that scores best for that model alone. Best = the mean correlation plus
-the closure rate (both matter to a viewer equally).
+the closure rate (both matter to a viewer equally). It also stores, the same way, the
+rounding gain that brings the mean spread over rounded phones (the phoneme table's
+spread at most ``ROUNDED``: OO, OH, W, ...) to the table's.
 """
 
 import argparse
@@ -24,6 +26,7 @@ from .corpus import CACHE
 from .splits import DEV_ASTERISK, DEV_TESTDATA, split_of
 
 THRESHOLDS = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7)
+ROUNDED = -0.3
 
 
 def recordings(root: Path) -> list:
@@ -81,10 +84,31 @@ def scores(models: list, items: list, threshold: float) -> dict:
             "closures": round(closed / max(total, 1), 3), "n_bilabials": total, "rows": rows}  # fmt: skip
 
 
+def rounding_gain(models: list, items: list) -> float:
+    """Gain on negative spread that makes the models' mean over rounded phones the table's."""
+    from dataclasses import replace
+
+    from talkingphoto.motion import learned_mouth
+
+    from .align import label_target
+
+    model = [replace(models[0], rounding=1.0)] + list(models[1:])
+    heard, wanted = [], []
+    for _, y, phones in items:
+        out = learned_mouth(y, sr=16000, model=model)
+        for phone in phones:
+            spread = label_target(phone.label)[0][1]
+            frame = int(0.5 * (phone.start + phone.end) * out.rate)
+            if spread <= ROUNDED and frame < len(out.controls):
+                heard.append(out.controls[frame, 1])
+                wanted.append(spread)
+    return round(float(np.clip(np.mean(wanted) / min(np.mean(heard), -1e-3), 1.0, 4.0)), 2)
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("models", type=Path, nargs="+")
-    parser.add_argument("--write", action="store_true", help="store the best closure threshold in each model file")
+    parser.add_argument("--write", action="store_true", help="store the closure threshold and rounding gain in each model file")
     args = parser.parse_args(argv)
     from talkingphoto.motion import load_mouth_model
 
@@ -95,7 +119,7 @@ def main(argv=None) -> None:
     sets = [(path.name, [model]) for path, model in zip(args.models, models)]
     if len(models) > 1:
         sets.append(("average", models))
-    chosen = {}
+    chosen, gains = {}, {}
     for name, group in sets:
         results = [scores(group, items, t) for t in THRESHOLDS]
         for r in results:
@@ -103,16 +127,19 @@ def main(argv=None) -> None:
         best = max(results, key=lambda r: r["mean_r0"] + r["closures"])
         print(name, "best", json.dumps(best))
         chosen[name] = best["threshold"]
+        gains[name] = rounding_gain(group, items)
+        print(name, "rounding gain", gains[name])
     if not args.write:
         return
     for k, path in enumerate(args.models):
         with np.load(path, allow_pickle=False) as data:
             arrays = {name: data[name] for name in data.files}
         config = json.loads(str(arrays["config"]))
-        config["closure"] = chosen["average" if k == 0 and len(models) > 1 else path.name]
+        chosen_for = "average" if k == 0 and len(models) > 1 else path.name
+        config["closure"], config["rounding"] = chosen[chosen_for], gains[chosen_for]
         arrays["config"] = np.array(json.dumps(config))
         np.savez_compressed(path, **arrays)
-        print(path, "closure threshold", config["closure"])
+        print(path, "closure threshold", config["closure"], "rounding gain", config["rounding"])
 
 
 if __name__ == "__main__":

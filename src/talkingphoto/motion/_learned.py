@@ -137,6 +137,10 @@ class MouthModel:
         Closure evidence at a local peak that shuts the lips (:func:`closures`), chosen
         on the development recordings (``training/dev.py``) for this model, or for the
         pair of :func:`offline_models` when it leads that pair.
+    rounding : float
+        Gain on rounded lips (negative spread), chosen the same way: the model's rounded
+        vowels come out nearer neutral than the phoneme table's (its labels are blurred
+        by alignment), and rounding is what tells "oo" from a slack mouth.
     """
 
     weights: dict
@@ -144,6 +148,7 @@ class MouthModel:
     delay: int
     path: Path
     closure: float = _CLOSURE
+    rounding: float = 1.0
 
     @property
     def n_parameters(self) -> int:
@@ -235,7 +240,9 @@ def _load(path: str) -> MouthModel:
         dilations = tuple(int(d) for d in config["dilations"])
         delay = int(config["delay"])
         closure = float(config.get("closure", _CLOSURE))
-        model = MouthModel(weights=weights, dilations=dilations, delay=delay, path=file, closure=closure)
+        rounding = float(config.get("rounding", 1.0))
+        model = MouthModel(weights=weights, dilations=dilations, delay=delay, path=file, closure=closure,
+                           rounding=rounding)  # fmt: skip
         _check(model)
     except (OSError, ValueError, KeyError, TypeError, EOFError) as exc:
         raise ModelError(
@@ -259,6 +266,8 @@ def _check(model: MouthModel) -> None:
             raise ValueError(f"array {name!r} has shape {w[name].shape} (want {shape}) or non-finite values")
     if not all(d > 0 for d in model.dilations) or model.delay < 0 or not 0 < model.closure <= 1:
         raise ValueError("dilations must be > 0, delay >= 0 and closure in (0, 1]")
+    if not 1 <= model.rounding <= 4:
+        raise ValueError(f"rounding must be in [1, 4], got {model.rounding}")
 
 
 @dataclass(frozen=True)
@@ -291,6 +300,13 @@ def _heads(raw: np.ndarray) -> tuple:
     return controls.astype(np.float32), (p / p.sum(1, keepdims=True)).astype(np.float32)
 
 
+def _rounded(controls: np.ndarray, gain: float) -> np.ndarray:
+    """``controls`` with their rounding (negative spread) scaled by ``gain``, to at most -1."""
+    spread = controls[:, 1]
+    controls[:, 1] = np.where(spread < 0, np.maximum(gain * spread, -1.0), spread)
+    return controls
+
+
 def _to_16k(y: np.ndarray, sr: int) -> np.ndarray:
     y = np.asarray(y)
     if y.ndim != 1 or not np.issubdtype(y.dtype, np.floating):
@@ -313,7 +329,7 @@ def learned_mouth(y: np.ndarray, *, sr: int, model=None) -> LearnedMouth:
     sr : int
     model : MouthModel or sequence of MouthModel, optional
         Default :func:`offline_models`; several models' controls and viseme
-        probabilities are averaged.
+        probabilities are averaged, and the first model's rounding gain applies.
 
     Returns
     -------
@@ -331,7 +347,8 @@ def learned_mouth(y: np.ndarray, *, sr: int, model=None) -> LearnedMouth:
         raw, _ = m.run(m.normalise(mel[: 2 * n_in]).reshape(n_in, 2 * N_MELS))
         c, v = _heads(raw[m.delay :])
         controls, visemes = controls + c / len(models), visemes + v / len(models)
-    return LearnedMouth(rate=FEATURE_RATE / 2, controls=np.asarray(controls, np.float32).reshape(n_out, len(CONTROLS)),
+    controls = _rounded(np.asarray(controls, np.float32).reshape(n_out, len(CONTROLS)), models[0].rounding)
+    return LearnedMouth(rate=FEATURE_RATE / 2, controls=controls,
                         visemes=np.asarray(visemes, np.float32).reshape(n_out, len(VISEMES)))  # fmt: skip
 
 
@@ -506,7 +523,7 @@ class MouthStream:
             raw = raw[: max(0, limit - self._emitted)]
         self._emitted += len(raw)
         controls, visemes = _heads(raw)
-        return LearnedMouth(rate=FEATURE_RATE / 2, controls=controls, visemes=visemes)
+        return LearnedMouth(rate=FEATURE_RATE / 2, controls=_rounded(controls, model.rounding), visemes=visemes)
 
 
 class _StreamResampler:
