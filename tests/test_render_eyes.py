@@ -76,3 +76,18 @@ def test_an_eye_drawn_shut_is_told_from_open_ones():
     shut, upper, lower = _shut_eye()
     shut[:25] = (120, 60, 30)
     assert not drawn_shut(shut, upper, lower)
+
+
+def test_a_lid_fades_in_while_it_is_still_up_at_the_drawn_lash_line():
+    # The detected outline rarely matches the ink: a lid painted at full strength at the
+    # start of a blink draws a second, heavy lash line around the eye for a frame.
+    image, upper, lower = _anime_eye()
+    palette = lid_palette(image, upper, lower)
+
+    def change(blink):
+        frame = image.copy()
+        paint_lid(frame, upper, lower, blink, palette)
+        return np.abs(frame.astype(int) - image).sum()
+
+    assert change(0.05) < 0.1 * change(0.3)
+    assert 0 < change(0.15) < change(0.3)

@@ -20,6 +20,7 @@ __all__ = ["LidPalette", "drawn_shut", "lid_palette", "paint_lid", "paint_lash_l
 LID_MARGIN = 1.2  # across the eye: drawn outlines often fall short of the inked eye
 LID_MARGIN_ALONG = 1.04  # along it: barely past the corners, so the lid stays on the eye
 LASH_OPACITY = 0.55  # photo lashes are fine and partly see-through at this scale
+LID_FADE = 0.3  # a painted lid fades in over the first part of a blink (see paint_lid)
 # A drawn eye is shut when the same skin lies above and below it (delta E; measured on
 # Ren'Py sprites: shut 1-5, open mostly 10-75), what is drawn there is no taller through
 # its middle than SHUT_HEIGHT of its width (shut 0.26-0.31, open 0.52-2.5) and shows
@@ -76,6 +77,10 @@ def lid_palette(image: np.ndarray, upper: np.ndarray, lower: np.ndarray) -> LidP
 def paint_lid(canvas: np.ndarray, upper: np.ndarray, lower: np.ndarray, blink: float, palette: LidPalette) -> None:
     """Bring the lid down over the eye by ``blink`` (0 open .. 1 shut), in place.
 
+    While the lid is still up at the drawn lash line, its painted edge (on the detected
+    outline, which rarely matches the ink) would only double that line: the lid fades in
+    over the first ``LID_FADE`` of the blink, by when it has moved well below.
+
     Parameters
     ----------
     canvas : np.ndarray [shape=(h, w, 3), dtype=uint8, RGB]
@@ -84,6 +89,25 @@ def paint_lid(canvas: np.ndarray, upper: np.ndarray, lower: np.ndarray, blink: f
     """
     if blink <= 0.02:
         return
+    fade = float(np.clip(blink / LID_FADE, 0, 1))
+    fade = fade * fade * (3 - 2 * fade)
+    if fade < 1:
+        h, w = canvas.shape[:2]
+        (x0, y0), (x1, y1) = np.floor(np.vstack([upper, lower]).min(0)), np.ceil(np.vstack([upper, lower]).max(0))
+        pad = 0.5 * max(x1 - x0, y1 - y0) + 2 * palette.thickness + 2
+        x0, y0, x1, y1 = int(max(0, x0 - pad)), int(max(0, y0 - pad)), int(min(w, x1 + pad)), int(min(h, y1 + pad))
+        if x1 <= x0 or y1 <= y0:
+            return
+        region = canvas[y0:y1, x0:x1]
+        lid = region.copy()
+        _paint_lid(lid, upper - (x0, y0), lower - (x0, y0), blink, palette)
+        region[:] = np.clip(region * (1 - fade) + lid * fade + 0.5, 0, 255).astype(np.uint8)
+    else:
+        _paint_lid(canvas, upper, lower, blink, palette)
+
+
+def _paint_lid(canvas: np.ndarray, upper: np.ndarray, lower: np.ndarray, blink: float, palette: LidPalette) -> None:
+    """The lid of :func:`paint_lid`, opaque."""
     # Detected outlines of drawn eyes often fall short of the inked eye: cover a margin
     # above and below, but hardly any beyond the corners (a nose's outline or the
     # background may lie just there).
