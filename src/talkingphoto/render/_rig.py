@@ -446,10 +446,15 @@ def pose_points(rig: FaceRig, pose: Pose) -> np.ndarray:
     lift = 0.06 * W * pose.fv * _smooth_profile(np.clip(u, -1, 1), 1.0)
     upper_move = -0.22 * delta - lift
     lower_move = 0.78 * delta - lift
-    # Where rounded lips touch beside the hole, they meet level with its middle.
-    seam = rounding * 0.28 * (delta[len(delta) // 2] - delta)
+    # Rounded lips push forward and down over the upper teeth (the hole sits lower, not
+    # the jaw), and beside the hole, where they touch, they meet level with its middle.
+    cover = 0.3 * rounding * target
+    cover[[0, -1]] = 0.0
+    middle = 0.28 * delta + cover
+    seam = rounding * (middle[len(middle) // 2] - middle)
     seam[[0, -1]] = 0.0
-    upper_move, lower_move = upper_move + seam, lower_move + seam
+    jaw_drop = 0.85 * float(lower_move[len(lower_move) // 2] + seam[len(seam) // 2])
+    upper_move, lower_move = upper_move + cover + seam, lower_move + cover + seam
     pts[up_in] += np.outer(upper_move, down)
     pts[lo_in] += np.outer(lower_move, down)
     # Outer lips follow their inner edge; rounding pouts them, pressing thins them, a lip
@@ -461,13 +466,12 @@ def pose_points(rig: FaceRig, pose: Pose) -> np.ndarray:
     pts[lo_out] += np.outer(0.95 * lower_move + (lip_push + 0.5 * lift) * profile, down)
 
     # Jaw: the chin follows the lower lip's drop; skin around it follows by weight.
-    jaw_drop = 0.85 * float(lower_move[len(lower_move) // 2])
     moved = np.zeros(len(pts), bool)
     moved[lips] = True
     jaw = ~moved & (rig.jaw_weight > 0)
     pts[jaw] += np.outer(rig.jaw_weight[jaw] * jaw_drop, down)
     for corner in (up_in[0], up_in[-1], up_out[0], up_out[-1]):
-        pts[corner] += 0.35 * jaw_drop * down
+        pts[corner] += (0.35 * jaw_drop + rounding * cover[len(cover) // 2]) * down
     if pose.rest > 0:  # back towards the picture's own mouth (the eyes are posed below)
         pts += float(np.clip(pose.rest, 0.0, 1.0)) * (rest - pts)
     if pose.corner_lift:  # the expression's corners, on whatever mouth shows
