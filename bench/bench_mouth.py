@@ -200,19 +200,11 @@ _FINAL_VOWELS = "ㄚㄛㄜㄧㄨㄩㄞㄟㄠㄡ"
 
 def real_mandarin(fn, *, pairs: int = 120) -> dict:
     """Figures of mouth function ``fn`` (learned_mouth_track or mouth_track) on recorded Mandarin syllables."""
-    import subprocess
-
     from talkingphoto.evaluation import CLOSED_GAP, track_openness
     from talkingphoto.media import load_audio
+    from training import sources
 
-    cache = ROOT / "training" / "cache"
-    folder = cache / "gcin" / "usr/share/gcin-voice/ogg"
-    if not folder.is_dir():
-        (cache / "debs").mkdir(parents=True, exist_ok=True)
-        if not list((cache / "debs").glob("gcin-voice_*.deb")):
-            subprocess.run(["apt-get", "download", "gcin-voice"], cwd=cache / "debs", check=True)
-        deb = next((cache / "debs").glob("gcin-voice_*.deb"))
-        subprocess.run(["dpkg-deb", "-x", str(deb), str(cache / "gcin")], check=True)
+    folder = sources.fetch_packages(ROOT / "training" / "cache", ("gcin-voice",)) / "usr/share/gcin-voice/ogg"
 
     def syllable(path):
         y, _ = load_audio(path, sr=16000, mono=True)

@@ -5,11 +5,14 @@
 #   apt-get install festival festvox-kallpc16k festvox-kdlpc16k festvox-itapc16k festvox-italp16k \
 #       festvox-ru festvox-czech-dita festvox-czech-krb festvox-czech-machac festvox-czech-ph \
 #       festvox-suopuhe-lj festvox-suopuhe-mv
+# The recordings' packages (Asterisk sounds and prompts, pocketsphinx-testdata, klettres-data,
+# ktuberling-data) are fetched by the corpus itself (apt-get download into training/cache).
 # Stage 1 trains on synthetic speech, singing and real English; it then aligns the real
 # Spanish, French, Italian and Russian prompts. The two shipped models train from scratch
 # on everything but Festival's voices, side by side on one core each: the streaming one
 # (60 ms output delay, 77.5 ms lookahead) and the offline one (200 ms delay); then both are
-# fine-tuned with Festival's real diphones added (round 4). Recordings are analysed with the
+# fine-tuned with Festival's real diphones added (round 4), then with KDE's and two more Asterisk
+# voices' real recordings added (round 6: the shipped files). Recordings are analysed with the
 # two averaged. Last, closure thresholds come from the development recordings
 # (training/dev.py): the streaming model's alone, the offline file's for the average.
 set -e
@@ -18,6 +21,7 @@ export PYTHONPATH="$PWD/src:$PWD"
 PY="${PYTHON:-.venv/bin/python}"
 DATA=src/talkingphoto/data
 ROUND2="espeak piper singing asterisk-en pocketsphinx-testdata asterisk-es asterisk-fr asterisk-it asterisk-ru"
+ROUND4="$ROUND2 festival"
 nice -n 10 "$PY" -m training.corpus base
 nice -n 10 "$PY" -m training.train --out training/cache/stage1.npz --steps 1500 --batch 24 \
     --sources espeak piper singing asterisk-en pocketsphinx-testdata
@@ -32,10 +36,18 @@ OFFLINE=$!
 wait $STREAM
 wait $OFFLINE
 nice -n 10 "$PY" -m training.train --out $DATA/mouth_stream.npz --init $DATA/mouth_stream.npz --steps 1200 --lr 1e-3 \
-    --batch 32 --delay 3 --seed 1 --sources $ROUND2 festival > training/cache/stream-festival.log 2>&1 &
+    --batch 32 --delay 3 --seed 1 --sources $ROUND4 > training/cache/stream-festival.log 2>&1 &
 STREAM=$!
 nice -n 10 "$PY" -m training.train --out $DATA/mouth_model.npz --init $DATA/mouth_model.npz --steps 1200 --lr 1e-3 \
-    --batch 32 --delay 10 --seed 2 --sources $ROUND2 festival > training/cache/offline-festival.log 2>&1 &
+    --batch 32 --delay 10 --seed 2 --sources $ROUND4 > training/cache/offline-festival.log 2>&1 &
+OFFLINE=$!
+wait $STREAM
+wait $OFFLINE
+nice -n 10 "$PY" -m training.train --out $DATA/mouth_stream.npz --init $DATA/mouth_stream.npz --steps 1200 --lr 1e-3 \
+    --batch 32 --delay 3 --seed 1 --sources $ROUND4 kde prompts > training/cache/stream-kde.log 2>&1 &
+STREAM=$!
+nice -n 10 "$PY" -m training.train --out $DATA/mouth_model.npz --init $DATA/mouth_model.npz --steps 1200 --lr 1e-3 \
+    --batch 32 --delay 10 --seed 2 --sources $ROUND4 kde prompts > training/cache/offline-kde.log 2>&1 &
 OFFLINE=$!
 wait $STREAM
 wait $OFFLINE

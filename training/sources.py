@@ -9,6 +9,9 @@
 - Real recordings: Debian's Asterisk prompts (en, es, fr, it, ru; 8 kHz) and a few
   pocketsphinx-testdata lines. English is force-aligned with pocketsphinx; the other
   languages by dynamic time warping against espeak-ng reading the same transcript.
+- More real speakers (round 6): KDE's KLettres (letters and syllables spoken in 19
+  languages) and KTuberling (English words), and two more Asterisk prompt voices (Italian,
+  Colombian Spanish); aligned like the non-English Asterisk prompts.
 - Singing: sustained and gliding vowels from a source-filter synthesiser.
 
 Every clip is an :class:`Item`; nothing here augments or computes features.
@@ -31,7 +34,8 @@ from .splits import is_reserved, split_of
 DEBS = ("asterisk-core-sounds-en-wav", "asterisk-core-sounds-es-wav", "asterisk-core-sounds-fr-wav",
         "asterisk-core-sounds-it-wav", "asterisk-core-sounds-ru-wav", "asterisk-core-sounds-en",
         "asterisk-core-sounds-es", "asterisk-core-sounds-fr", "asterisk-core-sounds-it", "asterisk-core-sounds-ru",
-        "pocketsphinx-testdata", "asterisk-moh-opsound-wav")  # fmt: skip
+        "pocketsphinx-testdata", "asterisk-moh-opsound-wav", "klettres-data", "ktuberling-data",
+        "asterisk-prompt-it-menardi-wav", "asterisk-prompt-es-co")  # fmt: skip
 ASTERISK_VOICES = {"en": "en_US_f_Allison", "es": "es_MX_f_Allison", "fr": "fr_CA_f_June", "it": "it_IT_m_Carlo",
                    "ru": "ru_RU_f_IvrvoiceRU"}  # fmt: skip
 ESPEAK_FOR = {"en": "en-us", "es": "es-419", "fr": "fr", "it": "it", "ru": "ru"}
@@ -57,17 +61,22 @@ class Item:
     split: str = "train"
 
 
-def fetch_packages(cache: Path) -> Path:
-    """Download and unpack the Debian packages of real speech and music; return the root."""
+def fetch_packages(cache: Path, names: tuple = DEBS) -> Path:
+    """Download the Debian packages ``names`` (real speech, music) and unpack each one not
+    unpacked yet into one root (so packages added later join an existing cache); return the root."""
     debs = cache / "debs"
     root = cache / "root"
+    stamps = root / ".unpacked"
     debs.mkdir(parents=True, exist_ok=True)
-    missing = [name for name in DEBS if not list(debs.glob(f"{name}_*.deb"))]
+    missing = [name for name in names if not list(debs.glob(f"{name}_*.deb"))]
     if missing:
         subprocess.run(["apt-get", "download", *missing], cwd=debs, check=True)
-    if not (root / "usr").is_dir():
-        for deb in sorted(debs.glob("*.deb")):
+    stamps.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        deb = sorted(debs.glob(f"{name}_*.deb"))[-1]
+        if not (stamps / deb.name).exists():
             subprocess.run(["dpkg-deb", "-x", str(deb), str(root)], check=True)
+            (stamps / deb.name).touch()
     return root
 
 
@@ -162,6 +171,180 @@ def asterisk_items(root: Path, language: str, *, model=None, log=print) -> list:
             continue
         items.append(Item(f"{source}/{name}", source, language, y, sr, phones, split_of(source, name)))
     log(f"{source}: {len(items)} prompts aligned, {failed} failed")
+    return items
+
+
+# Round 6: more real speakers. KLettres folder -> espeak-ng voice (Low German has none: left out).
+KLETTRES_VOICES = {"ar": "ar", "cs": "cs", "da": "da", "de": "de", "en": "en-us", "en_GB": "en-gb-x-rp", "es": "es",
+                   "fr": "fr", "he": "he", "hu": "hu", "it": "it", "lt": "lt", "ml": "ml", "nb": "nb", "nl": "nl",
+                   "pt_BR": "pt-br", "ru": "ru", "tn": "tn", "uk": "uk"}  # fmt: skip
+# Asterisk prompt voices beyond the core sounds: (language of the transcripts, folder, extension).
+PROMPT_VOICES = {"asterisk-prompt-it-menardi-wav": ("it", "it_IT_f_Menardi", ".wav"),
+                 "asterisk-prompt-es-co": ("es", "es", ".gsm")}  # fmt: skip
+# KTuberling's theme prefixes of its English sound ids ("tv_lorry" says "lorry").
+_KTUBERLING_THEMES = ("butterflies_", "egypt_", "moon_", "pizzeria_", "robot_workshop_", "tv_", "xmas_")
+
+
+def sound_files(xml: str) -> dict:
+    """``file -> name`` of every ``<sound name=".." file=".."/>`` in a KLettres sounds.xml or a
+    KTuberling .soundtheme (both list their clips so); the first name of a file wins."""
+    import html
+
+    out = {}
+    for name, file in re.findall(r'<sound\s+name="([^"]*)"\s+file="([^"]*)"', xml):
+        out.setdefault(html.unescape(file), html.unescape(name).strip())
+    return out
+
+
+def klettres_text(name: str) -> str:
+    """What a KLettres clip says, for espeak-ng: a lone letter stays (read as its name),
+    a syllable or word is lower-cased (espeak-ng spells out some all-capital words)."""
+    return name if len(name) == 1 else name.lower()
+
+
+def ktuberling_text(sound_id: str) -> str:
+    """The English word of a KTuberling sound id (``"tv_fire"`` -> ``"fire"``), or ``""`` for
+    the Tux ids, whose clips are exclamations and phrases the id does not spell."""
+    if "tux" in sound_id.lower():
+        return ""
+    for prefix in _KTUBERLING_THEMES:
+        if sound_id.startswith(prefix):
+            sound_id = sound_id[len(prefix) :]
+            break
+    return sound_id.replace("_", " ").replace("-", " ").strip()
+
+
+def read_audio(path: Path) -> tuple:
+    """(float32 mono samples, sr) of any clip FFmpeg decodes, raw GSM 06.10 (.gsm) included."""
+    import av
+
+    from talkingphoto.media import load_audio
+
+    if path.suffix != ".gsm":
+        return load_audio(path, mono=True)
+    with av.open(str(path), format="gsm") as container:  # headerless: FFmpeg needs the format named
+        stream = container.streams.audio[0]
+        y = np.concatenate([frame.to_ndarray().reshape(-1) for frame in container.decode(stream)])
+        return (y.astype(np.float32) / 32768.0 if y.dtype == np.int16 else y.astype(np.float32)), stream.rate
+
+
+def _trimmed(y: np.ndarray, sr: int, margin: float = 0.1) -> np.ndarray:
+    """``y`` cut to its sound (:func:`_voiced_span`) with ``margin`` seconds more each side,
+    peak at 0.5: the aligning model misplaces phonemes in quiet clips (a -12 dB "me")."""
+    a, b = _voiced_span(y, sr)
+    pad = int(margin * sr)
+    y = y[max(0, a - pad) : b + pad]
+    return (0.5 * y / max(float(np.abs(y).max()), 1e-6)).astype(np.float32)
+
+
+def _read_as_spelled(text: str, voice: str) -> bool:
+    """Whether espeak-ng spells ``text`` letter by letter (a pause inside its reading), so
+    that its phonemes are not what a speaker saying the syllable said ("th", "ch")."""
+    from talkingphoto.voice._espeak import espeak_synthesize
+
+    labels = [p.ipa for p in espeak_synthesize(text, voice=voice)[2]]
+    while labels and labels[0] == "":
+        labels.pop(0)
+    while labels and labels[-1] == "":
+        labels.pop()
+    return "" in labels
+
+
+def _plausible_rate(y: np.ndarray, sr: int, text: str, voice: str) -> bool:
+    """Whether the recording says ``text`` at 90-340 words a minute of espeak-ng's measure
+    (a transcript that is not what was recorded mostly falls outside)."""
+    from talkingphoto.voice._espeak import espeak_synthesize
+
+    ys, srs, _ = espeak_synthesize(text, voice=voice)
+    sa, sb = _voiced_span(ys, srs)
+    a, b = _voiced_span(y, sr)
+    return 90 <= 175.0 * (sb - sa) / srs / max((b - a) / sr, 0.05) <= 340
+
+
+def _align(y: np.ndarray, sr: int, text: str, voice: str, model) -> list:
+    """Phonemes of ``text`` on ``y``: :func:`training.align.model_align` with ``model``, else :func:`dtw_align`."""
+    from talkingphoto.errors import TalkingPhotoError
+
+    try:
+        if model is not None:
+            from .align import model_align
+
+            return model_align(y, sr=sr, text=text, voice=voice, model=model)
+        return dtw_align(y, sr=sr, text=text, voice=voice)
+    except (TalkingPhotoError, ValueError):
+        return []
+
+
+def kde_items(root: Path, *, model=None, log=print) -> list:
+    """KLettres's letters and syllables (one speaker per language) and KTuberling's English words.
+
+    Letters are read by espeak-ng as their names; syllables espeak-ng would spell out are
+    skipped, as are KTuberling's other languages (their words are only in file names with
+    the accents stripped, or not at all).
+    """
+    share = root / "usr/share"
+    clips = []  # (name, path, text, voice)
+    for folder, voice in KLETTRES_VOICES.items():
+        xml = share / "klettres" / folder / "sounds.xml"
+        if not xml.is_file():
+            continue
+        for file, name in sound_files(xml.read_text(encoding="utf-8", errors="replace")).items():
+            text = klettres_text(name)
+            if file.startswith(folder + "/") and (len(text) == 1 or not _read_as_spelled(text, voice)):
+                clips.append((f"kde/klettres/{file}", share / "klettres" / file, text, voice))
+    theme = share / "ktuberling/sounds/en.soundtheme"
+    if theme.is_file():
+        for file, sound_id in sound_files(theme.read_text(encoding="utf-8")).items():
+            if ktuberling_text(sound_id):
+                clips.append((f"kde/ktuberling/{file}", share / "ktuberling/sounds" / file, ktuberling_text(sound_id),
+                              "en-us"))  # fmt: skip
+    from talkingphoto.errors import AudioError
+
+    items, failed = [], 0
+    for name, path, text, voice in clips:
+        if not path.is_file():
+            continue
+        try:
+            y, sr = read_audio(path)
+        except AudioError:  # a few KLettres files FFmpeg cannot decode (Czech ad-*.ogg)
+            failed += 1
+            continue
+        y = _trimmed(y, sr)
+        phones = _align(y, sr, text, voice, model) if len(y) >= 0.15 * sr else []
+        if not phones:
+            failed += 1
+            continue
+        items.append(Item(name, "kde", voice, y, sr, phones))
+    log(f"kde: {len(items)} clips aligned, {failed} failed, {sum(len(i.y) / i.sr for i in items) / 3600:.2f} h")
+    return items
+
+
+def prompt_items(root: Path, *, model=None, log=print) -> list:
+    """Two more Asterisk prompt voices (Italian, Colombian Spanish) with the core sounds' transcripts.
+
+    A prompt without a transcript, one of our held-out prompts' names, or one whose length
+    does not fit its transcript's (:func:`_plausible_rate`) is skipped.
+    """
+    items, failed, skipped = [], 0, 0
+    for package, (language, folder, extension) in PROMPT_VOICES.items():
+        base = root / "usr/share/asterisk/sounds" / folder
+        for name, text in sorted(transcripts(root, language).items()):
+            path = base / f"{name}{extension}"
+            if not path.is_file() or split_of(f"asterisk-{language}", name) != "train":
+                continue
+            y, sr = read_audio(path)
+            y = _trimmed(y, sr)
+            voice = ESPEAK_FOR[language]
+            if len(y) < 0.3 * sr or not _plausible_rate(y, sr, text, voice):
+                skipped += 1
+                continue
+            phones = _align(y, sr, text, voice, model)
+            if not phones:
+                failed += 1
+                continue
+            items.append(Item(f"prompts/{package}/{name}", "prompts", language, y, sr, phones))
+    hours = sum(len(i.y) / i.sr for i in items) / 3600
+    log(f"prompts: {len(items)} aligned, {skipped} skipped (length vs transcript), {failed} failed, {hours:.2f} h")
     return items
 
 
