@@ -20,6 +20,17 @@ _STAY = np.log(0.8)  # transition scores: stay in a phoneme or move on
 _MOVE = np.log(0.2)
 
 
+def voiced_span(y: np.ndarray, sr: int) -> tuple:
+    """(first, last) sample of the sound above -40 dB of the loudest 10 ms, with 50 ms margins."""
+    hop = sr // 100
+    frames = y[: len(y) // hop * hop].reshape(-1, hop)
+    db = 10 * np.log10((frames**2).mean(1) + 1e-12)
+    loud = np.nonzero(db > db.max() - 40)[0]
+    if len(loud) == 0:
+        return 0, len(y)
+    return max(0, (loud[0] - 5) * hop), min(len(y), (loud[-1] + 6) * hop)
+
+
 def load_training_model(path):
     return load_mouth_model(path)
 
@@ -112,11 +123,9 @@ def model_align(y: np.ndarray, *, sr: int, text: str, voice: str, model) -> list
     """
     from talkingphoto.voice._espeak import espeak_synthesize
 
-    from .sources import _voiced_span
-
-    a, b = _voiced_span(y, sr)
+    a, b = voiced_span(y, sr)
     ys, srs, phones = espeak_synthesize(text, voice=voice)
-    sa, sb = _voiced_span(ys, srs)
+    sa, sb = voiced_span(ys, srs)
     rate = float(np.clip(175.0 * (sb - sa) / srs / max((b - a) / sr, 0.1), 80, 450))
     _, _, phones = espeak_synthesize(text, voice=voice, rate=rate)
     out = learned_mouth(y, sr=sr, model=model)

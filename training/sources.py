@@ -29,6 +29,7 @@ from scipy import signal
 
 from talkingphoto.motion._learned import log_mel
 
+from .align import model_align, voiced_span
 from .splits import is_reserved, split_of
 
 DEBS = ("asterisk-core-sounds-en-wav", "asterisk-core-sounds-es-wav", "asterisk-core-sounds-fr-wav",
@@ -159,8 +160,6 @@ def asterisk_items(root: Path, language: str, *, model=None, log=print) -> list:
             if language == "en":
                 phones = [(p.start, p.end, p.label) for p in align_phones(y, sr=sr, transcript=english_words(text))]
             elif model is not None:
-                from .align import model_align
-
                 phones = model_align(y, sr=sr, text=text, voice=ESPEAK_FOR[language], model=model)
             else:
                 phones = dtw_align(y, sr=sr, text=text, voice=ESPEAK_FOR[language])
@@ -229,9 +228,9 @@ def read_audio(path: Path) -> tuple:
 
 
 def _trimmed(y: np.ndarray, sr: int, margin: float = 0.1) -> np.ndarray:
-    """``y`` cut to its sound (:func:`_voiced_span`) with ``margin`` seconds more each side,
+    """``y`` cut to its sound (:func:`voiced_span`) with ``margin`` seconds more each side,
     peak at 0.5: the aligning model misplaces phonemes in quiet clips (a -12 dB "me")."""
-    a, b = _voiced_span(y, sr)
+    a, b = voiced_span(y, sr)
     pad = int(margin * sr)
     y = y[max(0, a - pad) : b + pad]
     return (0.5 * y / max(float(np.abs(y).max()), 1e-6)).astype(np.float32)
@@ -256,8 +255,8 @@ def _plausible_rate(y: np.ndarray, sr: int, text: str, voice: str) -> bool:
     from talkingphoto.voice._espeak import espeak_synthesize
 
     ys, srs, _ = espeak_synthesize(text, voice=voice)
-    sa, sb = _voiced_span(ys, srs)
-    a, b = _voiced_span(y, sr)
+    sa, sb = voiced_span(ys, srs)
+    a, b = voiced_span(y, sr)
     return 90 <= 175.0 * (sb - sa) / srs / max((b - a) / sr, 0.05) <= 340
 
 
@@ -267,8 +266,6 @@ def _align(y: np.ndarray, sr: int, text: str, voice: str, model) -> list:
 
     try:
         if model is not None:
-            from .align import model_align
-
             return model_align(y, sr=sr, text=text, voice=voice, model=model)
         return dtw_align(y, sr=sr, text=text, voice=voice)
     except (TalkingPhotoError, ValueError):
@@ -382,17 +379,6 @@ def _cepstra(y: np.ndarray, sr: int) -> np.ndarray:
     return (feats - feats.mean(0)) / (feats.std(0) + 1e-6)
 
 
-def _voiced_span(y: np.ndarray, sr: int) -> tuple:
-    """(first, last) sample of the sound above -40 dB of the loudest 10 ms, with 50 ms margins."""
-    hop = sr // 100
-    frames = y[: len(y) // hop * hop].reshape(-1, hop)
-    db = 10 * np.log10((frames**2).mean(1) + 1e-12)
-    loud = np.nonzero(db > db.max() - 40)[0]
-    if len(loud) == 0:
-        return 0, len(y)
-    return max(0, (loud[0] - 5) * hop), min(len(y), (loud[-1] + 6) * hop)
-
-
 def dtw_align(y: np.ndarray, *, sr: int, text: str, voice: str) -> list:
     """Phonemes of ``text`` timed on ``y`` through espeak-ng's reading of the same text.
 
@@ -403,13 +389,13 @@ def dtw_align(y: np.ndarray, *, sr: int, text: str, voice: str) -> list:
     """
     from talkingphoto.voice._espeak import espeak_synthesize
 
-    a, b = _voiced_span(y, sr)
+    a, b = voiced_span(y, sr)
     real = y[a:b]
     ys, srs, phones = espeak_synthesize(text, voice=voice)
-    sa, sb = _voiced_span(ys, srs)
+    sa, sb = voiced_span(ys, srs)
     rate = float(np.clip(175.0 * (sb - sa) / srs / max(len(real) / sr, 0.1), 80, 450))
     ys, srs, phones = espeak_synthesize(text, voice=voice, rate=rate)
-    sa, sb = _voiced_span(ys, srs)
+    sa, sb = voiced_span(ys, srs)
     x, z = _cepstra(real, sr), _cepstra(ys[sa:sb], srs)
     if len(x) < 5 or len(z) < 5:
         return []
