@@ -438,9 +438,11 @@ def pose_points(rig: FaceRig, pose: Pose) -> np.ndarray:
     gap_target = rig.max_gap * posed_width * opening(pose.open, pose.press, pose.fv)
     # Rounded lips bunch at the corners and part only in the middle: a round hole, not a
     # narrower slit. Face mesh reads such a hole smaller than its middle height, so the
-    # middle is made a little taller to read as the track's share of the posed width.
+    # middle is made a little taller to read as the track's share of the posed width, but
+    # no taller than the hole is wide (line art opens tall already).
     hole = 1 - 0.5 * rounding
-    target = gap_target * (1 + 0.3 * rounding) * _smooth_profile(np.clip(u / hole, -1, 1), 0.6 - 0.1 * rounding)
+    centre_gap = min(gap_target * (1 + 0.3 * rounding), max(gap_target, hole * posed_width))
+    target = centre_gap * _smooth_profile(np.clip(u / hole, -1, 1), 0.6 - 0.1 * rounding)
     delta = target - gap_rest
     delta[[0, -1]] = 0.0  # corners are shared by both lips
     lift = 0.06 * W * pose.fv * _smooth_profile(np.clip(u, -1, 1), 1.0)
