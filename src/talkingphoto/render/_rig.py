@@ -455,7 +455,7 @@ def pose_points(rig: FaceRig, pose: Pose) -> np.ndarray:
     middle = 0.28 * delta + cover
     seam = rounding * (middle[len(middle) // 2] - middle)
     seam[[0, -1]] = 0.0
-    jaw_drop = 0.85 * float(lower_move[len(lower_move) // 2] + seam[len(seam) // 2])
+    jaw_drop = 0.85 * float(lower_move[len(lower_move) // 2])  # the jaw opens no further
     upper_move, lower_move = upper_move + cover + seam, lower_move + cover + seam
     pts[up_in] += np.outer(upper_move, down)
     pts[lo_in] += np.outer(lower_move, down)
