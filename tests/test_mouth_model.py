@@ -18,7 +18,7 @@ from talkingphoto.motion import (
     offline_models,
     recording_mouth,
 )
-from talkingphoto.motion._learned import MODEL_PATH, STREAM_MODEL_PATH, jaw_dynamics, log_mel
+from talkingphoto.motion._learned import MODEL_PATH, SECOND_RUN_PATHS, STREAM_MODEL_PATH, jaw_dynamics, log_mel
 
 
 def _speech(seconds: float = 2.0, sr: int = 16000) -> np.ndarray:
@@ -32,24 +32,26 @@ def _speech(seconds: float = 2.0, sr: int = 16000) -> np.ndarray:
 def test_packaged_models_are_small_and_load():
     offline, live = load_mouth_model(), load_mouth_model(live=True)
     assert (offline.path, live.path) == (MODEL_PATH, STREAM_MODEL_PATH)
-    assert MODEL_PATH.stat().st_size + STREAM_MODEL_PATH.stat().st_size < 10 * 1024 * 1024
+    packaged = (MODEL_PATH, STREAM_MODEL_PATH, *SECOND_RUN_PATHS)
+    assert sum(path.stat().st_size for path in packaged) < 10 * 1024 * 1024
     for model in (offline, live):
         assert 100_000 <= model.n_parameters <= 2_000_000 and 0 < model.closure <= 1 and 1 <= model.rounding <= 4
     assert live.lookahead <= 0.08 < offline.lookahead <= 0.25
-    assert MouthStream().model is live and offline_models() == (offline, live)
+    assert MouthStream().model is live
+    assert offline_models()[:2] == (offline, live) and [m.path for m in offline_models()] == list(packaged)
 
 
-def test_recordings_get_the_mean_of_both_models_rounded_by_the_first():
+def test_recordings_get_the_mean_of_the_models_rounded_by_the_first():
     y = _speech(2.0)
-    offline, live = (replace(m, rounding=1.0) for m in offline_models())
-    a, b = learned_mouth(y, sr=16000, model=offline), learned_mouth(y, sr=16000, model=live)
-    both = learned_mouth(y, sr=16000, model=(offline, live))
-    mean = (a.controls + b.controls) / 2
-    assert np.allclose(both.controls, mean, atol=1e-5)
-    assert np.allclose(both.visemes, (a.visemes + b.visemes) / 2, atol=1e-5)
+    models = [replace(m, rounding=1.0) for m in offline_models()]
+    alone = [learned_mouth(y, sr=16000, model=m) for m in models]
+    together = learned_mouth(y, sr=16000, model=models)
+    mean = np.mean([a.controls for a in alone], axis=0)
+    assert len(models) == 4 and np.allclose(together.controls, mean, atol=1e-5)
+    assert np.allclose(together.visemes, np.mean([a.visemes for a in alone], axis=0), atol=1e-5)
     # The first model's rounding gain scales negative spread only, to at most -1.
     assert (mean[:, 1] < 0).any() and (mean[:, 1] > 0).any()
-    rounder = learned_mouth(y, sr=16000, model=(replace(offline, rounding=2.0), live)).controls
+    rounder = learned_mouth(y, sr=16000, model=[replace(models[0], rounding=2.0), *models[1:]]).controls
     assert np.allclose(rounder[:, 1], np.where(mean[:, 1] < 0, np.maximum(2 * mean[:, 1], -1), mean[:, 1]), atol=1e-5)
     assert np.allclose(np.delete(rounder, 1, axis=1), np.delete(mean, 1, axis=1), atol=1e-5)
     with pytest.raises(ParameterError, match="model must be a MouthModel"):

@@ -1,6 +1,6 @@
 """Development figures of a mouth model, and its closure threshold chosen on them.
 
-    python -m training.dev OFFLINE STREAM [--write]
+    python -m training.dev OFFLINE STREAM [MORE ...] [--write]
 
 The development split (training/splits.py: DEV_ASTERISK and pocketsphinx-testdata's
 cards lines) is never trained on, and is the only set we tune on: the project's own
@@ -8,7 +8,7 @@ evaluation recordings (tests/data/audio, EVAL_ASTERISK) stay untouched until the
 figures in the model card. Each recording is aligned with pocketsphinx and scored with
 the evaluation's fast proxy (``evaluate_track``): correlation at lag 0, best lag, M/B/P
 closures, for each model alone and for all of them averaged (recordings are analysed
-with the offline and streaming models averaged, ``offline_models``). ``--write`` stores
+with the packaged models averaged, ``offline_models``, the offline one first). ``--write`` stores
 closure thresholds: in the first file the one that scores best for the average, in the
 others the one that scores best for that model alone. Best = the mean correlation plus
 the closure rate (both matter to a viewer equally). It also stores, the same way, the
@@ -25,7 +25,7 @@ import numpy as np
 from .corpus import CACHE
 from .splits import DEV_ASTERISK, DEV_TESTDATA, split_of
 
-THRESHOLDS = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7)
+THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7)
 ROUNDED = -0.3
 
 

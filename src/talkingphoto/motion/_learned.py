@@ -7,8 +7,10 @@ nine mouth shapes, as the phoneme table of :mod:`._phonemes` would give them for
 sounds heard. Their convolutions look only backwards and their outputs trail the input
 by a few frames, which is their lookahead: the offline model (``data/mouth_model.npz``)
 hears 217.5 ms ahead, the live one (``data/mouth_stream.npz``, :class:`MouthStream`) at
-most 80 ms. Recordings (:func:`learned_mouth`) get the mean of both, which follows
-unseen voices better than either alone. Inference is plain numpy.
+most 80 ms. Recordings (:func:`learned_mouth`) get the mean of four: those two and an
+offline and a streaming model from another training run (``data/mouth_model_2.npz``,
+``data/mouth_stream_2.npz``), which follows unseen voices better than any alone.
+Inference is plain numpy.
 
 Video frames then get a jaw with mass: wide open to closed takes about three 25 fps
 frames, with no delay, while ``press`` still shuts the lips at once on M/B/P.
@@ -28,13 +30,15 @@ from ._phonemes import VISEMES
 from ._tracks import MouthTrack
 
 __all__ = [
-    "MODEL_PATH", "STREAM_MODEL_PATH", "SR", "FEATURE_RATE", "MouthModel", "LearnedMouth", "load_mouth_model",
-    "offline_models", "log_mel",
+    "MODEL_PATH", "STREAM_MODEL_PATH", "SECOND_RUN_PATHS", "SR", "FEATURE_RATE", "MouthModel", "LearnedMouth",
+    "load_mouth_model", "offline_models", "log_mel",
     "learned_mouth", "learned_mouth_track", "closures", "MouthStream", "jaw_dynamics",
 ]  # fmt: skip
 
 MODEL_PATH = Path(__file__).resolve().parent.parent / "data" / "mouth_model.npz"  # offline: full context
 STREAM_MODEL_PATH = MODEL_PATH.with_name("mouth_stream.npz")  # live: at most 80 ms of lookahead
+# Two more models from another training run: recordings get the mean of all four.
+SECOND_RUN_PATHS = (MODEL_PATH.with_name("mouth_model_2.npz"), MODEL_PATH.with_name("mouth_stream_2.npz"))
 SR = 16000  # analysis rate of the features
 HOP = 160  # 10 ms
 WIN = 400  # 25 ms Hann window, centred on (k + 0.5) * HOP
@@ -136,7 +140,7 @@ class MouthModel:
     closure : float
         Closure evidence at a local peak that shuts the lips (:func:`closures`), chosen
         on the development recordings (``training/dev.py``) for this model, or for the
-        pair of :func:`offline_models` when it leads that pair.
+        models of :func:`offline_models` when it leads them.
     rounding : float
         Gain on rounded lips (negative spread), chosen the same way: the model's rounded
         vowels come out nearer neutral than the phoneme table's (its labels are blurred
@@ -204,8 +208,10 @@ class MouthModel:
 
 
 def offline_models() -> tuple:
-    """The packaged offline and streaming models: what recordings are analysed with."""
-    return load_mouth_model(), load_mouth_model(live=True)
+    """The packaged models recordings are analysed with: the offline one (which leads:
+    its closure threshold and rounding gain are the four's), the live one, and the second
+    training run's pair."""
+    return (load_mouth_model(), load_mouth_model(live=True), *(load_mouth_model(p) for p in SECOND_RUN_PATHS))
 
 
 def load_mouth_model(path=None, *, live: bool = False) -> MouthModel:
@@ -228,7 +234,7 @@ def load_mouth_model(path=None, *, live: bool = False) -> MouthModel:
     return _load(str(Path(path)))
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=8)
 def _load(path: str) -> MouthModel:
     file = Path(path)
     if not file.is_file():
