@@ -31,6 +31,17 @@ def voiced_span(y: np.ndarray, sr: int) -> tuple:
     return max(0, (loud[0] - 5) * hop), min(len(y), (loud[-1] + 6) * hop)
 
 
+def matching_rate(y: np.ndarray, sr: int, text: str, voice: str) -> float:
+    """Words a minute (espeak-ng's unit, 175 by default) at which espeak-ng ``voice`` reads
+    ``text`` in as long as the sound of ``y`` lasts (:func:`voiced_span`)."""
+    from talkingphoto.voice._espeak import espeak_synthesize
+
+    ys, srs, _ = espeak_synthesize(text, voice=voice)
+    sa, sb = voiced_span(ys, srs)
+    a, b = voiced_span(y, sr)
+    return 175.0 * (sb - sa) / srs / max((b - a) / sr, 0.1)
+
+
 def load_training_model(path):
     return load_mouth_model(path)
 
@@ -123,10 +134,7 @@ def model_align(y: np.ndarray, *, sr: int, text: str, voice: str, model) -> list
     """
     from talkingphoto.voice._espeak import espeak_synthesize
 
-    a, b = voiced_span(y, sr)
-    ys, srs, phones = espeak_synthesize(text, voice=voice)
-    sa, sb = voiced_span(ys, srs)
-    rate = float(np.clip(175.0 * (sb - sa) / srs / max((b - a) / sr, 0.1), 80, 450))
+    rate = float(np.clip(matching_rate(y, sr, text, voice), 80, 450))
     _, _, phones = espeak_synthesize(text, voice=voice, rate=rate)
     out = learned_mouth(y, sr=sr, model=model)
     frame_rate = out.rate

@@ -29,7 +29,7 @@ from scipy import signal
 
 from talkingphoto.motion._learned import log_mel
 
-from .align import model_align, voiced_span
+from .align import matching_rate, model_align, voiced_span
 from .splits import is_reserved, split_of
 
 DEBS = ("asterisk-core-sounds-en-wav", "asterisk-core-sounds-es-wav", "asterisk-core-sounds-fr-wav",
@@ -156,15 +156,13 @@ def asterisk_items(root: Path, language: str, *, model=None, log=print) -> list:
         y, sr = read_wav(path)
         if len(y) < 0.3 * sr:
             continue
-        try:
-            if language == "en":
+        if language != "en":
+            phones = _align(y, sr, text, ESPEAK_FOR[language], model)
+        else:
+            try:
                 phones = [(p.start, p.end, p.label) for p in align_phones(y, sr=sr, transcript=english_words(text))]
-            elif model is not None:
-                phones = model_align(y, sr=sr, text=text, voice=ESPEAK_FOR[language], model=model)
-            else:
-                phones = dtw_align(y, sr=sr, text=text, voice=ESPEAK_FOR[language])
-        except (TalkingPhotoError, ValueError):
-            phones = []
+            except (TalkingPhotoError, ValueError):
+                phones = []
         if not phones:
             failed += 1
             continue
@@ -252,12 +250,7 @@ def _read_as_spelled(text: str, voice: str) -> bool:
 def _plausible_rate(y: np.ndarray, sr: int, text: str, voice: str) -> bool:
     """Whether the recording says ``text`` at 90-340 words a minute of espeak-ng's measure
     (a transcript that is not what was recorded mostly falls outside)."""
-    from talkingphoto.voice._espeak import espeak_synthesize
-
-    ys, srs, _ = espeak_synthesize(text, voice=voice)
-    sa, sb = voiced_span(ys, srs)
-    a, b = voiced_span(y, sr)
-    return 90 <= 175.0 * (sb - sa) / srs / max((b - a) / sr, 0.05) <= 340
+    return 90 <= matching_rate(y, sr, text, voice) <= 340
 
 
 def _align(y: np.ndarray, sr: int, text: str, voice: str, model) -> list:
@@ -391,9 +384,7 @@ def dtw_align(y: np.ndarray, *, sr: int, text: str, voice: str) -> list:
 
     a, b = voiced_span(y, sr)
     real = y[a:b]
-    ys, srs, phones = espeak_synthesize(text, voice=voice)
-    sa, sb = voiced_span(ys, srs)
-    rate = float(np.clip(175.0 * (sb - sa) / srs / max(len(real) / sr, 0.1), 80, 450))
+    rate = float(np.clip(matching_rate(y, sr, text, voice), 80, 450))
     ys, srs, phones = espeak_synthesize(text, voice=voice, rate=rate)
     sa, sb = voiced_span(ys, srs)
     x, z = _cepstra(real, sr), _cepstra(ys[sa:sb], srs)
