@@ -18,6 +18,7 @@ spread at most ``ROUNDED``: OO, OH, W, ...) to the table's.
 
 import argparse
 import json
+import math
 from pathlib import Path
 
 import numpy as np
@@ -63,17 +64,16 @@ def recordings(root: Path) -> list:
     return out
 
 
-def scores(models: list, items: list, threshold: float) -> dict:
-    """Mean r0, share of best lag 0, pooled closure rate, and per-recording rows of the models averaged."""
-    from dataclasses import replace
-
+def scores(mouths: list, items: list, threshold: float) -> dict:
+    """Mean r0, share of best lag 0, pooled closure rate, and per-recording rows of the
+    models' outputs ``mouths`` (one LearnedMouth per item) at closure ``threshold``."""
     from talkingphoto.evaluation import evaluate_track
-    from talkingphoto.motion import learned_mouth_track
+    from talkingphoto.motion._learned import frame_track
 
-    model = [replace(models[0], closure=threshold)] + list(models[1:])
     rows, closed, total = {}, 0, 0
-    for name, y, phones in items:
-        report = evaluate_track(learned_mouth_track(y, sr=16000, fps=25, model=model), phones)
+    for mouth, (name, y, phones) in zip(mouths, items):
+        track = frame_track(mouth, fps=25, n_frames=math.ceil(len(y) / 16000 * 25 - 1e-9), threshold=threshold)
+        report = evaluate_track(track, phones)
         rows[name] = (round(report.correlation, 3), report.best_lag)
         if report.n_bilabials:
             closed += round(report.closure_rate * report.n_bilabials)
@@ -110,7 +110,7 @@ def main(argv=None) -> None:
     parser.add_argument("models", type=Path, nargs="+")
     parser.add_argument("--write", action="store_true", help="store the closure threshold and rounding gain in each model file")
     args = parser.parse_args(argv)
-    from talkingphoto.motion import load_mouth_model
+    from talkingphoto.motion import learned_mouth, load_mouth_model
 
     from .sources import fetch_packages
 
@@ -121,7 +121,8 @@ def main(argv=None) -> None:
         sets.append(("average", models))
     chosen, gains = {}, {}
     for name, group in sets:
-        results = [scores(group, items, t) for t in THRESHOLDS]
+        mouths = [learned_mouth(y, sr=16000, model=group) for _, y, _ in items]
+        results = [scores(mouths, items, t) for t in THRESHOLDS]
         for r in results:
             print(name, json.dumps({k: v for k, v in r.items() if k != "rows"}))
         best = max(results, key=lambda r: r["mean_r0"] + r["closures"])

@@ -32,7 +32,7 @@ from ._tracks import MouthTrack
 __all__ = [
     "MODEL_PATH", "STREAM_MODEL_PATH", "SECOND_RUN_PATHS", "SR", "FEATURE_RATE", "MouthModel", "LearnedMouth",
     "load_mouth_model", "offline_models", "log_mel",
-    "learned_mouth", "learned_mouth_track", "closures", "MouthStream", "jaw_dynamics",
+    "learned_mouth", "learned_mouth_track", "frame_track", "closures", "MouthStream", "jaw_dynamics",
 ]  # fmt: skip
 
 MODEL_PATH = Path(__file__).resolve().parent.parent / "data" / "mouth_model.npz"  # offline: full context
@@ -393,9 +393,15 @@ def learned_mouth_track(
     out = learned_mouth(y, sr=sr, model=model)
     if n_frames is None:
         n_frames = math.ceil(len(np.asarray(y)) / sr * fps - 1e-9)
-    controls = _at_frames(out.controls, rate=out.rate, fps=fps, n_frames=n_frames)
-    for j in closures(out, threshold=model[0].closure):
-        i = int((j + 0.5) / out.rate * fps)
+    return frame_track(out, fps=fps, n_frames=n_frames, threshold=model[0].closure)
+
+
+def frame_track(mouth: LearnedMouth, *, fps: float, n_frames: int, threshold: float) -> MouthTrack:
+    """``mouth``'s controls at video frames, lips shut at its :func:`closures` over
+    ``threshold``, moved by :func:`jaw_dynamics` (see :func:`learned_mouth_track`)."""
+    controls = _at_frames(mouth.controls, rate=mouth.rate, fps=fps, n_frames=n_frames)
+    for j in closures(mouth, threshold=threshold):
+        i = int((j + 0.5) / mouth.rate * fps)
         if i < n_frames:
             controls[i, 2] = 1.0
     return jaw_dynamics(controls, fps=fps)
