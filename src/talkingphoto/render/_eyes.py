@@ -92,12 +92,11 @@ def paint_lid(canvas: np.ndarray, upper: np.ndarray, lower: np.ndarray, blink: f
     fade = float(np.clip(blink / LID_FADE, 0, 1))
     fade = fade * fade * (3 - 2 * fade)
     if fade < 1:
-        h, w = canvas.shape[:2]
-        (x0, y0), (x1, y1) = np.floor(np.vstack([upper, lower]).min(0)), np.ceil(np.vstack([upper, lower]).max(0))
-        pad = 0.5 * max(x1 - x0, y1 - y0) + 2 * palette.thickness + 2
-        x0, y0, x1, y1 = int(max(0, x0 - pad)), int(max(0, y0 - pad)), int(min(w, x1 + pad)), int(min(h, y1 + pad))
-        if x1 <= x0 or y1 <= y0:
+        eye = np.vstack([upper, lower])
+        box = _clipped_box(eye, 0.5 * np.ptp(eye, axis=0).max() + 2 * palette.thickness + 2, canvas.shape)
+        if box is None:
             return
+        x0, y0, x1, y1 = box
         region = canvas[y0:y1, x0:x1]
         lid = region.copy()
         _paint_lid(lid, upper - (x0, y0), lower - (x0, y0), blink, palette)
@@ -154,12 +153,10 @@ def paint_lash_line(canvas: np.ndarray, edge: np.ndarray, blink: float, palette:
     alpha = LASH_OPACITY * float(np.clip(2 * blink - 1, 0, 1))
     if alpha <= 0:
         return
-    x0, y0 = np.floor(edge.min(0) - palette.thickness - 2).astype(int)
-    x1, y1 = np.ceil(edge.max(0) + palette.thickness + 3).astype(int)
-    h, w = canvas.shape[:2]
-    x0, y0, x1, y1 = max(x0, 0), max(y0, 0), min(x1, w), min(y1, h)
-    if x1 <= x0 or y1 <= y0:
+    box = _clipped_box(edge, palette.thickness + 2, canvas.shape)
+    if box is None:
         return
+    x0, y0, x1, y1 = box
     mask = np.zeros((y1 - y0, x1 - x0), np.uint8)
     shift = 3
     line = np.round((edge - (x0, y0)) * (1 << shift)).astype(np.int32)
@@ -167,6 +164,16 @@ def paint_lash_line(canvas: np.ndarray, edge: np.ndarray, blink: float, palette:
     a = (mask.astype(np.float32) * (alpha / 255.0))[..., None]
     region = canvas[y0:y1, x0:x1].astype(np.float32)
     canvas[y0:y1, x0:x1] = np.clip(region * (1 - a) + np.array(palette.lash, np.float32) * a + 0.5, 0, 255).astype(np.uint8)
+
+
+def _clipped_box(points: np.ndarray, pad: float, shape: tuple) -> tuple | None:
+    """Integer box (x0, y0, x1, y1) around ``points`` [shape=(n, 2)] grown by ``pad``
+    pixels, clipped to an image of ``shape``; None if none of it is inside."""
+    h, w = shape[:2]
+    x0, y0 = np.floor(points.min(0) - pad).astype(int)
+    x1, y1 = np.ceil(points.max(0) + pad).astype(int) + 1
+    x0, y0, x1, y1 = max(int(x0), 0), max(int(y0), 0), min(int(x1), w), min(int(y1), h)
+    return (x0, y0, x1, y1) if x1 > x0 and y1 > y0 else None
 
 
 def _skin_band(lab: np.ndarray, x0: float, x1: float, y0: float, y1: float) -> np.ndarray | None:
