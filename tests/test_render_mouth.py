@@ -111,3 +111,43 @@ def test_a_lifted_lip_bares_tooth_and_gum_not_a_dark_gap():
     cavity = np.linalg.norm(column - PALETTE.cavity, axis=1)
     assert cavity.min() > 60
     assert _luma(canvas[33:35, 50]).mean() < _luma(canvas[40:42, 50]).mean()  # darker up under the lip
+
+
+INK = (40.0, 40.0, 140.0)  # far from the cavity colour, to tell them apart
+SKIN = (250, 228, 215)
+
+
+def _ink_mouth(upper, lower, *, rounding=0.0):
+    """``upper``/``lower`` inner-lip edges painted as a line-art mouth (stroke 2 px) on skin."""
+    canvas = np.full((80, 100, 3), SKIN, np.uint8)
+    paint_mouth(
+        canvas, np.vstack([upper, lower[::-1][1:-1]]), upper_teeth_edge=upper, lower_lip_edge=lower,
+        lower_lip_rest=upper, centre=np.array([50.0, 40.0]), right=np.array([1.0, 0.0]),
+        down=np.array([0.0, 1.0]), mouth_width=WIDTH, look=MouthLook(PALETTE, "drawn", line=INK, line_width=2.0),
+        rounding=rounding,
+    )  # fmt: skip
+    return canvas
+
+
+def test_a_line_art_mouth_barely_parted_is_drawn_shut_as_one_stroke():
+    u = np.linspace(-1, 1, 21)
+    upper = np.stack([50 + 30 * u, np.full_like(u, 40.0)], 1)
+    lower = np.stack([50 + 30 * u, 40 + 2.5 * (1 - u**2)], 1)  # 2.5 px apart: under 1.5 strokes
+    column = _ink_mouth(upper, lower)[:, 50].astype(float)
+    inked = np.flatnonzero(np.linalg.norm(column - SKIN, axis=1) > 60)
+    assert 1 <= len(inked) <= 3 and np.all(np.diff(inked) == 1)  # one stroke about 2 px wide
+    assert np.linalg.norm(column - PALETTE.cavity, axis=1).min() > 30  # no cavity between two strokes
+
+
+def test_rounded_line_art_lips_are_not_inked_where_they_meet_beside_the_hole():
+    # Lips meeting over the outer thirds, a round hole 12 px tall in the middle.
+    u = np.linspace(-1, 1, 21)
+    hole = 12 * np.clip(1 - (u / 0.4) ** 2, 0, None)
+    upper = np.stack([50 + 30 * u, 40 - 0.3 * hole], 1)
+    lower = np.stack([50 + 30 * u, 40 + 0.7 * hole], 1)
+    beside = (slice(38, 43), slice(24, 30))  # on the meeting line, away from the hole
+    spread = np.linalg.norm(_ink_mouth(upper, lower)[beside].astype(float) - SKIN, axis=2).max()
+    rounded = _ink_mouth(upper, lower, rounding=1.0)
+    assert spread > 60  # unrounded, the closed stretch is a drawn line
+    assert np.linalg.norm(rounded[beside].astype(float) - SKIN, axis=2).max() < 10
+    assert np.linalg.norm(rounded[40:46, 50].astype(float) - PALETTE.cavity, axis=1).min() < 30  # the hole stays

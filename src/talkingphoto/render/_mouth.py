@@ -33,6 +33,11 @@ __all__ = [
 # Share of exactly flat pixels above which a drawn face is cel-shaded line art (see
 # characters/_style.py: 39-57 % on anime, 8-9 % on a digital painting).
 FLAT_SHADING = 0.15
+# A line-art mouth parted nowhere by this many strokes is drawn shut, as one line: two
+# strokes a hair apart read as a heavy dark bar (the learned mouth holds the lips that far
+# apart in silence), and face mesh reads them as open.
+INK_SHUT = 1.5
+INK_ROUND_FADE = 0.5  # rounding at which the line where rounded lips meet is gone
 
 
 @dataclass(frozen=True)
@@ -486,6 +491,10 @@ def paint_mouth(
     drawn = look.style == "drawn"
     h, w = canvas.shape[:2]
     line = look.line_width if drawn and look.line is not None else 0.0
+    hole = opening
+    if line > 0:
+        opening, apart = _ink_parted(opening, INK_SHUT * line)
+        hole = _parted_part(opening, apart)
     pad = int(np.ceil(line)) + 2
     x0, y0 = np.floor(opening.min(0)).astype(int) - pad
     x1, y1 = np.ceil(opening.max(0)).astype(int) + pad + 1
@@ -494,8 +503,9 @@ def paint_mouth(
         return
     shift = 3
     mask = np.zeros((y1 - y0, x1 - x0), np.uint8)
-    poly = np.round((opening - (x0, y0)) * (1 << shift)).astype(np.int32)
-    cv2.fillPoly(mask, [poly], 255, lineType=cv2.LINE_AA, shift=shift)
+    if hole is not None:
+        poly = np.round((hole - (x0, y0)) * (1 << shift)).astype(np.int32)
+        cv2.fillPoly(mask, [poly], 255, lineType=cv2.LINE_AA, shift=shift)
     alpha = mask.astype(np.float32) * (opacity / 255.0)
     region = canvas[y0:y1, x0:x1].astype(np.float32)
     if mask.any():
@@ -507,17 +517,61 @@ def paint_mouth(
     if line > 0:
         # Drawn at 4x and averaged down, so the stroke keeps the artist's fractional width;
         # the upper lip's line is the artist's full stroke, the lower one lighter, so a
-        # mouth just parted stays a line with a dark gap, not a thick ring.
-        fine = np.zeros((mask.shape[0] * 4, mask.shape[1] * 4), np.uint8)
+        # mouth just parted stays a line with a dark gap, not a thick ring. Where rounded
+        # lips meet beside their hole the line fades: an inked O is an O, without tails.
         outline = np.round((opening - (x0, y0) + 0.375) * 4 * (1 << shift)).astype(np.int32)
         middle = len(opening) // 2 + 1
-        upper, lower = outline[:middle], np.vstack([outline[middle - 1 :], outline[:1]])
-        for edge, width in ((lower, 0.6 * line), (upper, line)):
+        edges = (
+            (np.vstack([outline[middle - 1 :], outline[:1]]), np.concatenate([[0.0], apart[::-1], [0.0]]), 0.6 * line),
+            (outline[:middle], np.concatenate([[0.0], apart, [0.0]]), line),
+        )
+        fine = np.zeros((2, mask.shape[0] * 4, mask.shape[1] * 4), np.uint8)  # where lips are apart, meet
+        for edge, gaps, width in edges:
             thickness = max(1, int(round(4 * width)))
-            cv2.polylines(fine, [edge], False, 255, thickness=thickness, lineType=cv2.LINE_AA, shift=shift)
+            for k in range(len(edge) - 1):
+                meeting = int(min(gaps[k], gaps[k + 1]) <= 0)
+                a, b = (int(edge[k][0]), int(edge[k][1])), (int(edge[k + 1][0]), int(edge[k + 1][1]))
+                cv2.line(fine[meeting], a, b, 255, thickness=thickness, lineType=cv2.LINE_AA, shift=shift)
+        parted = float(np.clip(apart.max(initial=0.0) / (2 * line), 0, 1))
+        keep = 1.0 - parted * float(np.clip(rounding / INK_ROUND_FADE, 0, 1))
+        fine = np.maximum(fine[0], (fine[1] * keep).astype(np.uint8))
         ink = cv2.resize(fine, mask.shape[::-1], interpolation=cv2.INTER_AREA).astype(np.float32)
         _over(region, np.array(look.line, np.float32), ink * (opacity / 255.0))
     canvas[y0:y1, x0:x1] = np.clip(region + 0.5, 0, 255).astype(np.uint8)
+
+
+def _ink_parted(opening: np.ndarray, shut: float) -> tuple:
+    """A line-art ``opening`` (upper edge corner to corner, then lower back, corners
+    shared) with the lips that are not apart closed: all of them while the mouth is nowhere
+    parted by ``shut`` pixels (an artist draws that mouth as one line), else those that
+    touch (closer than half a pixel, as rounded lips beside their hole).
+
+    Returns the new outline and the gap between each pair of facing vertices, corner to
+    corner without the corners [shape=(m,)], in pixels: 0 where closed.
+    """
+    n = len(opening)
+    upper = np.arange(1, n // 2)
+    lower = n - upper  # the lower vertex facing each upper one
+    across = opening[lower] - opening[upper]
+    gap = np.linalg.norm(across, axis=1)
+    closed = (gap < 0.5) | (gap.max(initial=0.0) < shut)
+    out = opening.astype(np.float64)
+    out[upper[closed]] += 0.5 * across[closed]
+    out[lower[closed]] -= 0.5 * across[closed]
+    return out, np.where(closed, 0.0, gap)
+
+
+def _parted_part(opening: np.ndarray, apart: np.ndarray) -> np.ndarray | None:
+    """The part of a :func:`_ink_parted` outline whose lips are apart, from the last
+    vertex where they meet to the next (None if they meet everywhere). Filling the whole
+    outline would draw the anti-aliased edges of its shut, zero-area stretches as faint
+    lines beside the hole."""
+    parted = np.flatnonzero(apart > 0) + 1  # upper vertex indices
+    if len(parted) == 0:
+        return None
+    n = len(opening)
+    first, last = parted[0] - 1, parted[-1] + 1  # where the lips still meet (corners at worst)
+    return np.vstack([opening[first : last + 1], opening[n - parted[::-1]]])
 
 
 def _interior(
