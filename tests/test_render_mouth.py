@@ -151,3 +151,25 @@ def test_rounded_line_art_lips_are_not_inked_where_they_meet_beside_the_hole():
     assert spread > 60  # unrounded, the closed stretch is a drawn line
     assert np.linalg.norm(rounded[beside].astype(float) - SKIN, axis=2).max() < 10
     assert np.linalg.norm(rounded[40:46, 50].astype(float) - PALETTE.cavity, axis=1).min() < 30  # the hole stays
+
+
+@pytest.mark.parametrize("fur", [(235, 230, 220), (150, 95, 50), (60, 55, 50)])
+def test_a_mouth_rigged_from_points_has_a_pink_tongue_in_the_skins_light(fur):
+    # Clicked points know no lips: whatever lies there (white, ginger or dark fur) the inside
+    # is a mammal's, the tongue pink; a darker picture gets a darker one.
+    from talkingphoto.render._mouth import palette_from_image
+
+    image = np.zeros((40, 40, 3), np.uint8)
+    image[:] = fur
+    image[30:, :20] = (40, 120, 200)  # a colour photo: blue sky somewhere
+    skin = np.zeros((40, 40), bool)
+    skin[:10] = True
+    palette = palette_from_image(image, None, skin, style="photo")
+    r, g, b = palette.tongue
+    assert r > g + 40 and r > b + 30  # pink-red, not the fur's colour
+    assert np.mean(palette.cavity) < 0.4 * np.mean(palette.tongue)  # a dark mouth around it
+    bright = image.copy()
+    bright[:30] = 235
+    assert sum(palette.tongue) <= sum(palette_from_image(bright, None, skin, style="photo").tongue) + 1e-6
+    grey = palette_from_image(np.repeat(image.mean(2, keepdims=True), 3, 2).astype(np.uint8), None, skin, style="photo")
+    assert np.ptp(grey.tongue) < 1  # a black-and-white photo gets a grey mouth
