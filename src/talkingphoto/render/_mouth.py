@@ -117,7 +117,7 @@ def palette_from_image(
         fur or skin, so its inside is a mammal's, dark with a pink tongue, in the skin's light.
     style : {"photo", "drawn"}
     """
-    lips = image[lip_mask].reshape(-1, 3).astype(np.float32) if lip_mask is not None else np.zeros((0, 3))
+    lips = image[lip_mask].reshape(-1, 3).astype(np.float32) if lip_mask is not None else np.zeros((0, 3), np.float32)
     skin = image[skin_mask].reshape(-1, 3).astype(np.float32)
     lip = np.median(lips, 0) if len(lips) else np.array([170.0, 90.0, 90.0])
     skin_rgb = np.median(skin, 0) if len(skin) else np.array([200.0, 160.0, 140.0])
@@ -139,16 +139,14 @@ def palette_from_image(
         cavity = lip * np.array([0.30, 0.17, 0.19]) + 6.0
         tongue = lip * np.array([0.72, 0.42, 0.44])
         gums = lip * np.array([0.85, 0.6, 0.62])
+    # Match the picture's colourfulness: a black-and-white photo gets a grey mouth.
+    chroma = max(float(np.ptp(c)) / max(float(c.max()), 1.0) for c in (lip, skin_rgb))
     if lip_mask is None:
         light = float(np.clip(skin_luma / 110.0, 0.5, 1.1))
         cavity, tongue, gums = (np.array(c) * light for c in ((55.0, 18.0, 24.0), (190.0, 100.0, 110.0), (200.0, 110.0, 120.0)))
-    # Match the picture's colourfulness: a black-and-white photo gets a grey mouth. (Fur is
-    # often white or grey in a colour photo: without lips, the picture's colours tell.)
-    if lip_mask is None:
+        # Fur is often white or grey in a colour photo: the whole picture's colours tell.
         pixels = image.reshape(-1, 3)[::7].astype(np.float32)
         chroma = float(np.percentile(np.ptp(pixels, axis=1) / np.maximum(pixels.max(axis=1), 1.0), 90))
-    else:
-        chroma = max(float(np.ptp(c)) / max(float(c.max()), 1.0) for c in (lip, skin_rgb))
     saturation = float(np.clip(chroma / 0.35, 0.0, 1.0)) if style == "photo" else 1.0
 
     def desaturate(c):
