@@ -325,7 +325,7 @@ class StageAnimator:
             if self.uniform_plate:  # a flat colour looks the same however it moves
                 out[y0:y1, x0:x1] = self.plate[y0:y1, x0:x1]
             else:
-                out[y0:y1, x0:x1] = _warp(self.plate, matrix, box, cv2.INTER_LINEAR)
+                _warp(self.plate, matrix, box, cv2.INTER_LINEAR, dst=out[y0:y1, x0:x1])
         return out
 
     def _layer(self, frame: np.ndarray, changed: tuple | None) -> np.ndarray:
@@ -393,7 +393,7 @@ KERNEL_REACH = 4  # pixels the widest kernel (Lanczos, 8x8) reads beyond the nea
 # Clear pixels around the characters kept in their layer: a visible pixel is within 2 of
 # the characters' box, and its kernel reads KERNEL_REACH further.
 LAYER_MARGIN = 2 + KERNEL_REACH + 2
-COVER_BAND = 32  # rows per band when finding where the character hides the background
+COVER_BAND = 64  # rows per band when finding where the character hides the background
 COVER_RUN = 24  # shorter runs of clear or opaque columns are blended all the same
 CLEAR, MIXED, OPAQUE = 0, 1, 2
 
@@ -453,12 +453,13 @@ def _placed(corners: np.ndarray, matrix: np.ndarray, limits: tuple) -> tuple:
     return int(x0), int(y0), int(x1), int(y1)
 
 
-def _warp(image: np.ndarray, matrix: np.ndarray, box: tuple, interpolation: int) -> np.ndarray:
-    """The part ``box`` (output pixels) of ``image`` warped by the 2x3 forward ``matrix``."""
+def _warp(image: np.ndarray, matrix: np.ndarray, box: tuple, interpolation: int, *, dst: np.ndarray | None = None) -> np.ndarray:
+    """The part ``box`` (output pixels) of ``image`` warped by the 2x3 forward ``matrix``
+    (into ``dst`` when given, a view of the right shape)."""
     x0, y0, x1, y1 = box
     local = matrix.copy()
     local[:, 2] -= (x0, y0)
-    return cv2.warpAffine(image, local, (x1 - x0, y1 - y0), flags=interpolation, borderMode=cv2.BORDER_REPLICATE)
+    return cv2.warpAffine(image, local, (x1 - x0, y1 - y0), dst=dst, flags=interpolation, borderMode=cv2.BORDER_REPLICATE)
 
 
 def _body_anchors(mask: np.ndarray) -> tuple:
