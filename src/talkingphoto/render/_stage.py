@@ -3,8 +3,10 @@ plate, and a slow camera moves the two by different amounts (parallax).
 
 The layers are prepared once: a feathered character mask, the picture with the characters
 painted out (a smooth fill from the surrounding scene, only ever seen in the thin band the
-moving body uncovers), and the characters' own colour along their soft rim. Each frame is
-then three affine warps and a blend.
+moving body uncovers), and the characters' own colour along their soft rim, kept with
+their opacity in one RGBA layer. Each frame pastes the posed faces into that layer, warps
+it (and the faces again, sharply), warps the background only where the characters leave
+it showing and blends only where they are see-through.
 """
 
 from dataclasses import dataclass
@@ -250,6 +252,7 @@ class StageAnimator:
         self.extent = _corners((xs.min(), ys.min(), xs.max() + 1, ys.max() + 1)) if len(xs) else None
         self.sharp = [(_corners(box), cv2.INTER_CUBIC) for box in sharp_boxes]
         self.sharp += [(_corners(box), cv2.INTER_LANCZOS4) for box in finest_boxes]
+        self._feathers = {}
         if self.extent is not None:
             # The character layer, colour and opacity in one image (one warp moves both), over
             # the characters' box and a margin of clear pixels that every kernel's reach from
@@ -294,7 +297,7 @@ class StageAnimator:
             if sx1 - sx0 > 2 * SHARP_FEATHER and sy1 - sy0 > 2 * SHARP_FEATHER:
                 sharp = self._sharp_warp(layer, layer_m, (sx0, sy0, sx1, sy1), kernel)
                 view = person[sy0 - y0 : sy1 - y0, sx0 - x0 : sx1 - x0]
-                view[:] = cv2.blendLinear(sharp, view, *edge_feather(sx1 - sx0, sy1 - sy0, ramp=SHARP_FEATHER))
+                cv2.blendLinear(sharp, view, *self._feather(sx1 - sx0, sy1 - sy0), dst=view)
         # The background only where the character leaves it showing; the blend only where
         # the character is see-through, bands of rows at a time.
         out = np.empty((height, width, 3), np.uint8)
@@ -340,11 +343,17 @@ class StageAnimator:
             cv2.mixChannels([part], [layer[cy0 - ly0 : cy1 - ly0, cx0 - lx0 : cx1 - lx0]], [0, 0, 1, 1, 2, 2])
         return layer
 
+    def _feather(self, width: int, height: int) -> tuple:
+        """edge_feather's weights for a sharp box of this size (a box changes size by a
+        pixel or two as it moves: a few sizes, each made once)."""
+        if (width, height) not in self._feathers:
+            self._feathers[(width, height)] = edge_feather(width, height, ramp=SHARP_FEATHER)
+        return self._feathers[(width, height)]
+
     def _sharp_warp(self, layer: np.ndarray, matrix: np.ndarray, box: tuple, kernel: int) -> np.ndarray:
         """The part ``box`` of the layer's colour warped by ``matrix`` with ``kernel``, from
         only the pixels it reaches."""
         height, width = layer.shape[:2]
-        x0, y0, x1, y1 = box
         inverse = cv2.invertAffineTransform(matrix)
         reach = _placed(_corners(box), inverse, (0, 0, width, height))
         rx0, ry0 = max(0, reach[0] - KERNEL_REACH), max(0, reach[1] - KERNEL_REACH)
