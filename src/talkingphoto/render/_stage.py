@@ -292,12 +292,12 @@ class StageAnimator:
         layer_m[:, 2] += person_m[:, :2] @ (lx0, ly0)  # from the layer's pixels
         warped = _warp(layer, layer_m, box, cv2.INTER_LINEAR)
         person, alpha = cv2.cvtColor(warped, cv2.COLOR_RGBA2RGB), cv2.extractChannel(warped, 3)
-        for corners, kernel in self.sharp:
+        for index, (corners, kernel) in enumerate(self.sharp):
             sx0, sy0, sx1, sy1 = _placed(corners, person_m, box)
             if sx1 - sx0 > 2 * SHARP_FEATHER and sy1 - sy0 > 2 * SHARP_FEATHER:
                 sharp = self._sharp_warp(layer, layer_m, (sx0, sy0, sx1, sy1), kernel)
                 view = person[sy0 - y0 : sy1 - y0, sx0 - x0 : sx1 - x0]
-                cv2.blendLinear(sharp, view, *self._feather(sx1 - sx0, sy1 - sy0), dst=view)
+                cv2.blendLinear(sharp, view, *self._feather(index, sx1 - sx0, sy1 - sy0), dst=view)
         # The background only where the character leaves it showing; the blend only where
         # the character is see-through, bands of rows at a time.
         out = np.empty((height, width, 3), np.uint8)
@@ -343,12 +343,14 @@ class StageAnimator:
             cv2.mixChannels([part], [layer[cy0 - ly0 : cy1 - ly0, cx0 - lx0 : cx1 - lx0]], [0, 0, 1, 1, 2, 2])
         return layer
 
-    def _feather(self, width: int, height: int) -> tuple:
-        """edge_feather's weights for a sharp box of this size (a box changes size by a
-        pixel or two as it moves: a few sizes, each made once)."""
-        if (width, height) not in self._feathers:
-            self._feathers[(width, height)] = edge_feather(width, height, ramp=SHARP_FEATHER)
-        return self._feathers[(width, height)]
+    def _feather(self, index: int, width: int, height: int) -> tuple:
+        """edge_feather's weights for sharp box ``index`` at this size, kept until its size
+        changes (it grows slowly as the camera pushes in)."""
+        size, weights = self._feathers.get(index, (None, None))
+        if size != (width, height):
+            weights = edge_feather(width, height, ramp=SHARP_FEATHER)
+            self._feathers[index] = ((width, height), weights)
+        return weights
 
     def _sharp_warp(self, layer: np.ndarray, matrix: np.ndarray, box: tuple, kernel: int) -> np.ndarray:
         """The part ``box`` of the layer's colour warped by ``matrix`` with ``kernel``, from
