@@ -135,3 +135,29 @@ def test_the_camera_zooms_in_on_its_focus_and_never_shows_an_edge():
         for layer in stage_matrices(BodyPose(zoom=1.1, pan_x=pan_x, pan_y=pan_y), **anchors):
             shown = (corners - layer[:, 2]) @ np.linalg.inv(layer[:, :2]).T  # the picture at the frame's corners
             assert shown.min() >= -1e-9 and np.all(shown.max(0) <= [W + 1e-9, H + 1e-9])
+
+
+def test_coverage_finds_clear_mixed_and_opaque_runs():
+    from talkingphoto.render._stage import CLEAR, MIXED, OPAQUE, _coverage
+
+    alpha = np.zeros((10, 100), np.uint8)
+    alpha[:, 30:80] = 255
+    alpha[:, 30:35] = 128  # a soft edge
+    alpha[7, 60] = 254  # one see-through pixel in the second band only
+    alpha[:, 90:92] = 255  # too narrow to count as opaque
+    bands = _coverage(alpha, band=6, min_run=4)
+    assert [(r0, r1) for r0, r1, _ in bands] == [(0, 6), (6, 10)]
+    assert bands[0][2] == [(0, 30, CLEAR), (30, 35, MIXED), (35, 80, OPAQUE), (80, 90, CLEAR), (90, 92, MIXED), (92, 100, CLEAR)]
+    assert bands[1][2][2:5] == [(35, 60, OPAQUE), (60, 61, MIXED), (61, 80, OPAQUE)]
+
+
+def test_only_the_changed_part_of_the_frame_is_read():
+    """Given where the frame differs from the picture, the stage gives the frame it gives
+    when it reads the whole frame."""
+    image, mask = _picture()
+    frame = image.copy()
+    frame[100:140, 130:190] = (20, 200, 20)  # a posed face
+    stage = StageAnimator(image, mask, sharp_boxes=[(120, 90, 200, 150)], finest_boxes=[(130, 100, 190, 130)])
+    pose = BodyPose(breath=0.5, sway=1.0, zoom=1.02, pan_x=0.01)
+    np.testing.assert_array_equal(stage.apply(frame, pose, changed=(126, 96, 194, 144)), stage.apply(frame, pose))
+    assert not np.array_equal(stage.apply(frame, pose, changed=(0, 0, 2, 2)), stage.apply(frame, pose))

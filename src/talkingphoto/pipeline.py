@@ -66,7 +66,7 @@ def frame_at(scene: Scene, i: int) -> np.ndarray:
     """Frame ``i`` of ``scene`` alone, as the encoder would get it (for previews and sheets)."""
     frame = _posed(scene.image, scene.actors, i)
     stage = scene.stage
-    return frame if stage is None else stage.animator.apply(frame, stage.pose(i))
+    return frame if stage is None else stage.animator.apply(frame, stage.pose(i), changed=_changing_region(scene, margin=0))
 
 
 def encode_scene(
@@ -121,10 +121,11 @@ def _staged(scene: Scene) -> Iterator[np.ndarray]:
     from concurrent.futures import ThreadPoolExecutor
 
     stage = scene.stage
+    changed = _changing_region(scene, margin=0)
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="stage") as pool:
         pending = None
         for i, frame in enumerate(animate(scene.image, scene.actors, scene.n_frames)):
-            composed = pool.submit(stage.animator.apply, frame, stage.pose(i))
+            composed = pool.submit(stage.animator.apply, frame, stage.pose(i), changed=changed)
             if pending is not None:
                 yield pending.result()
             pending = composed

@@ -3,8 +3,10 @@ plate, and a slow camera moves the two by different amounts (parallax).
 
 The layers are prepared once: a feathered character mask, the picture with the characters
 painted out (a smooth fill from the surrounding scene, only ever seen in the thin band the
-moving body uncovers), and the characters' own colour along their soft rim. Each frame is
-then three affine warps and a blend.
+moving body uncovers), and the characters' own colour along their soft rim, kept with
+their opacity in one RGBA layer. Each frame pastes the posed faces into that layer, warps
+it (and the faces again, sharply), warps the background only where the characters leave
+it showing and blends only where they are see-through.
 """
 
 from dataclasses import dataclass
@@ -250,43 +252,133 @@ class StageAnimator:
         self.extent = _corners((xs.min(), ys.min(), xs.max() + 1, ys.max() + 1)) if len(xs) else None
         self.sharp = [(_corners(box), cv2.INTER_CUBIC) for box in sharp_boxes]
         self.sharp += [(_corners(box), cv2.INTER_LANCZOS4) for box in finest_boxes]
+        self._feathers = {}
+        if self.extent is not None:
+            # The character layer, colour and opacity in one image (one warp moves both), over
+            # the characters' box and a margin of clear pixels that every kernel's reach from
+            # a visible pixel stays inside: what lies further out never shows.
+            (ex0, ey0), (ex1, ey1) = self.extent[0], self.extent[3]
+            lx0, ly0 = max(0, int(ex0) - LAYER_MARGIN), max(0, int(ey0) - LAYER_MARGIN)
+            lx1, ly1 = min(width, int(ex1) + LAYER_MARGIN), min(height, int(ey1) + LAYER_MARGIN)
+            self.layer_box = (lx0, ly0, lx1, ly1)
+            self.layer = cv2.merge([*cv2.split(self._unmixed(image, self.layer_box)), self.alpha[ly0:ly1, lx0:lx1]])
 
-    def apply(self, frame: np.ndarray, pose: BodyPose) -> np.ndarray:
-        """The frame [shape=(h, w, 3), uint8, RGB] seen through this pose's body and camera."""
+    def apply(self, frame: np.ndarray, pose: BodyPose, *, changed: tuple | None = None) -> np.ndarray:
+        """The frame seen through this pose's body and camera.
+
+        Parameters
+        ----------
+        frame : np.ndarray [shape=(h, w, 3), dtype=uint8, RGB]
+            The picture with its faces posed; never modified.
+        changed : (x0, y0, x1, y1), optional
+            The only part of ``frame`` that differs from the picture (the actors' region):
+            the rest of the character layer is the one prepared once. The whole frame by
+            default.
+
+        Returns
+        -------
+        np.ndarray [shape=(h, w, 3), dtype=uint8, RGB]
+        """
         width, height = self.size
         person_m, background_m = stage_matrices(pose, size=self.size, pivot=self.pivot, chest=self.chest, focus=self.focus)
-        if self.uniform_plate:
-            out = self.plate.copy()
-        else:
-            out = _warp(self.plate, background_m, (0, 0, width, height), cv2.INTER_LINEAR)
-        if self.extent is None:
-            return out
-        # Warp and blend the character layer only inside its box as this pose places it.
-        x0, y0, x1, y1 = _placed(self.extent, person_m, (0, 0, width, height))
+        box = (0, 0, 0, 0) if self.extent is None else _placed(self.extent, person_m, (0, 0, width, height))
+        x0, y0, x1, y1 = box
         if x1 <= x0 or y1 <= y0:
-            return out
-        frame = self._unmixed(frame)
-        person = _warp(frame, person_m, (x0, y0, x1, y1), cv2.INTER_LINEAR)
-        alpha = _warp(self.alpha, person_m, (x0, y0, x1, y1), cv2.INTER_LINEAR).astype(np.float32)
-        alpha *= 1 / 255
-        for corners, kernel in self.sharp:
-            sx0, sy0, sx1, sy1 = _placed(corners, person_m, (x0, y0, x1, y1))
+            return self._background(background_m, (0, 0, width, height), np.empty((height, width, 3), np.uint8))
+        # Warp the character layer only inside its box as this pose places it.
+        layer = self._layer(frame, changed)
+        lx0, ly0 = self.layer_box[:2]
+        layer_m = person_m.copy()
+        layer_m[:, 2] += person_m[:, :2] @ (lx0, ly0)  # from the layer's pixels
+        warped = _warp(layer, layer_m, box, cv2.INTER_LINEAR)
+        person, alpha = cv2.cvtColor(warped, cv2.COLOR_RGBA2RGB), cv2.extractChannel(warped, 3)
+        for index, (corners, kernel) in enumerate(self.sharp):
+            sx0, sy0, sx1, sy1 = _placed(corners, person_m, box)
             if sx1 - sx0 > 2 * SHARP_FEATHER and sy1 - sy0 > 2 * SHARP_FEATHER:
-                sharp = _warp(frame, person_m, (sx0, sy0, sx1, sy1), kernel)
+                sharp = self._sharp_warp(layer, layer_m, (sx0, sy0, sx1, sy1), kernel)
                 view = person[sy0 - y0 : sy1 - y0, sx0 - x0 : sx1 - x0]
-                view[:] = cv2.blendLinear(sharp, view, *edge_feather(sx1 - sx0, sy1 - sy0, ramp=SHARP_FEATHER))
-        out[y0:y1, x0:x1] = cv2.blendLinear(person, out[y0:y1, x0:x1], alpha, 1.0 - alpha)
+                cv2.blendLinear(sharp, view, *self._feather(index, sx1 - sx0, sy1 - sy0), dst=view)
+        # The background only where the character leaves it showing; the blend only where
+        # the character is see-through, bands of rows at a time.
+        out = np.empty((height, width, 3), np.uint8)
+        self._background(background_m, (0, 0, width, y0), out)
+        self._background(background_m, (0, y1, width, height), out)
+        for r0, r1, runs in _coverage(alpha, band=COVER_BAND, min_run=COVER_RUN):
+            rows = slice(y0 + r0, y0 + r1)
+            left = 0
+            for c0, c1, kind in runs:
+                if kind == OPAQUE:
+                    self._background(background_m, (left, y0 + r0, x0 + c0, y0 + r1), out)
+                    left = x0 + c1
+            self._background(background_m, (left, y0 + r0, width, y0 + r1), out)
+            for c0, c1, kind in runs:
+                if kind == OPAQUE:
+                    out[rows, x0 + c0 : x0 + c1] = person[r0:r1, c0:c1]
+                elif kind == MIXED:
+                    weight = alpha[r0:r1, c0:c1].astype(np.float32)
+                    weight *= 1 / 255
+                    view = out[rows, x0 + c0 : x0 + c1]
+                    cv2.blendLinear(person[r0:r1, c0:c1], view, weight, 1.0 - weight, dst=view)
         return out
 
-    def _unmixed(self, frame: np.ndarray) -> np.ndarray:
-        """A copy of ``frame`` with the character's own colour along its rim (see split_rim)."""
+    def _background(self, matrix: np.ndarray, box: tuple, out: np.ndarray) -> np.ndarray:
+        """Write the plate as ``matrix`` moves it into ``out`` inside ``box``; returns ``out``."""
+        x0, y0, x1, y1 = box
+        if x1 > x0 and y1 > y0:
+            if self.uniform_plate:  # a flat colour looks the same however it moves
+                out[y0:y1, x0:x1] = self.plate[y0:y1, x0:x1]
+            else:
+                _warp(self.plate, matrix, box, cv2.INTER_LINEAR, dst=out[y0:y1, x0:x1])
+        return out
+
+    def _layer(self, frame: np.ndarray, changed: tuple | None) -> np.ndarray:
+        """The character layer [shape=(lh, lw, 4), uint8, RGBA] over layer_box with
+        ``frame``'s ``changed`` part in it."""
+        lx0, ly0, lx1, ly1 = self.layer_box
+        cx0, cy0, cx1, cy1 = self.layer_box if changed is None else changed
+        cx0, cy0, cx1, cy1 = max(cx0, lx0), max(cy0, ly0), min(cx1, lx1), min(cy1, ly1)
+        layer = self.layer.copy()
+        if cx1 > cx0 and cy1 > cy0:
+            part = self._unmixed(frame, (cx0, cy0, cx1, cy1))
+            cv2.mixChannels([part], [layer[cy0 - ly0 : cy1 - ly0, cx0 - lx0 : cx1 - lx0]], [0, 0, 1, 1, 2, 2])
+        return layer
+
+    def _feather(self, index: int, width: int, height: int) -> tuple:
+        """edge_feather's weights for sharp box ``index`` at this size, kept until its size
+        changes (it grows slowly as the camera pushes in)."""
+        size, weights = self._feathers.get(index, (None, None))
+        if size != (width, height):
+            weights = edge_feather(width, height, ramp=SHARP_FEATHER)
+            self._feathers[index] = ((width, height), weights)
+        return weights
+
+    def _sharp_warp(self, layer: np.ndarray, matrix: np.ndarray, box: tuple, kernel: int) -> np.ndarray:
+        """The part ``box`` of the layer's colour warped by ``matrix`` with ``kernel``, from
+        only the pixels it reaches."""
+        height, width = layer.shape[:2]
+        inverse = cv2.invertAffineTransform(matrix)
+        reach = _placed(_corners(box), inverse, (0, 0, width, height))
+        rx0, ry0 = max(0, reach[0] - KERNEL_REACH), max(0, reach[1] - KERNEL_REACH)
+        rx1, ry1 = min(width, reach[2] + KERNEL_REACH), min(height, reach[3] + KERNEL_REACH)
+        source = cv2.cvtColor(layer[ry0:ry1, rx0:rx1], cv2.COLOR_RGBA2RGB)
+        local = matrix.copy()
+        local[:, 2] += matrix[:, :2] @ (rx0, ry0)
+        return _warp(source, local, box, kernel)
+
+    def _unmixed(self, frame: np.ndarray, box: tuple) -> np.ndarray:
+        """A copy of ``frame``'s part ``box`` with the character's own colour along its rim
+        (see split_rim)."""
+        x0, y0, x1, y1 = box
+        out = frame[y0:y1, x0:x1].copy()
         if self.rim is None:
-            return frame
-        (x0, y0, x1, y1), lift, lower = self.rim
-        out = frame.copy()
-        view = out[y0:y1, x0:x1]
-        cv2.add(view, lift, dst=view)  # saturating, like the colours split_rim clipped
-        cv2.subtract(view, lower, dst=view)
+            return out
+        (rx0, ry0, rx1, ry1), lift, lower = self.rim
+        ix0, iy0, ix1, iy1 = max(x0, rx0), max(y0, ry0), min(x1, rx1), min(y1, ry1)
+        if ix1 > ix0 and iy1 > iy0:
+            view = out[iy0 - y0 : iy1 - y0, ix0 - x0 : ix1 - x0]
+            rim = (slice(iy0 - ry0, iy1 - ry0), slice(ix0 - rx0, ix1 - rx0))
+            cv2.add(view, lift[rim], dst=view)  # saturating, like the colours split_rim clipped
+            cv2.subtract(view, lower[rim], dst=view)
         return out
 
 
@@ -308,6 +400,54 @@ def _rim_correction(index: np.ndarray, delta: np.ndarray, size: tuple) -> tuple 
 
 
 SHARP_FEATHER = 8  # pixels over which the sharp faces fade into the bilinear rest
+KERNEL_REACH = 4  # pixels the widest kernel (Lanczos, 8x8) reads beyond the nearest one
+# Clear pixels around the characters kept in their layer: a visible pixel is within 2 of
+# the characters' box, and its kernel reads KERNEL_REACH further.
+LAYER_MARGIN = 2 + KERNEL_REACH + 2
+COVER_BAND = 64  # rows per band when finding where the character hides the background
+COVER_RUN = 24  # shorter runs of clear or opaque columns are blended all the same
+CLEAR, MIXED, OPAQUE = 0, 1, 2
+
+
+def _coverage(alpha: np.ndarray, *, band: int, min_run: int) -> list:
+    """Where an opacity image is clear, mixed and opaque, by bands of rows.
+
+    Parameters
+    ----------
+    alpha : np.ndarray [shape=(h, w), dtype=uint8]
+        255 = opaque.
+    band : int
+        Rows per band.
+    min_run : int
+        Clear or opaque runs of fewer columns count as mixed (a blend gives the same
+        pixels there, and costs less than another call).
+
+    Returns
+    -------
+    list of (row0, row1, runs)
+        One per band; ``runs`` lists (col0, col1, kind) covering its columns left to right,
+        kind CLEAR (every pixel 0), OPAQUE (every pixel 255) or MIXED.
+    """
+    height, width = alpha.shape
+    n_bands = -(-height // band)
+    # The last band repeats its last row to fill up; that changes neither its min nor max.
+    rows = np.concatenate([alpha, np.repeat(alpha[-1:], n_bands * band - height, axis=0)])
+    rows = rows.reshape(n_bands, band, width)
+    kinds = np.where(rows.min(axis=1) == 255, OPAQUE, np.where(rows.max(axis=1) == 0, CLEAR, MIXED))
+    bands = []
+    for i, kind in enumerate(kinds):
+        cuts = np.flatnonzero(kind[1:] != kind[:-1]) + 1
+        starts, ends = np.concatenate([[0], cuts]), np.concatenate([cuts, [width]])
+        kind = kind[starts]
+        kind[(kind != MIXED) & (ends - starts < min_run)] = MIXED
+        runs = []
+        for c0, c1, k in zip(starts.tolist(), ends.tolist(), kind.tolist()):
+            if runs and runs[-1][2] == k:
+                runs[-1] = (runs[-1][0], c1, k)
+            else:
+                runs.append((c0, c1, k))
+        bands.append((i * band, min(height, (i + 1) * band), runs))
+    return bands
 
 
 def _corners(box) -> np.ndarray:
@@ -324,12 +464,13 @@ def _placed(corners: np.ndarray, matrix: np.ndarray, limits: tuple) -> tuple:
     return int(x0), int(y0), int(x1), int(y1)
 
 
-def _warp(image: np.ndarray, matrix: np.ndarray, box: tuple, interpolation: int) -> np.ndarray:
-    """The part ``box`` (output pixels) of ``image`` warped by the 2x3 forward ``matrix``."""
+def _warp(image: np.ndarray, matrix: np.ndarray, box: tuple, interpolation: int, *, dst: np.ndarray | None = None) -> np.ndarray:
+    """The part ``box`` (output pixels) of ``image`` warped by the 2x3 forward ``matrix``
+    (into ``dst`` when given, a view of the right shape)."""
     x0, y0, x1, y1 = box
     local = matrix.copy()
     local[:, 2] -= (x0, y0)
-    return cv2.warpAffine(image, local, (x1 - x0, y1 - y0), flags=interpolation, borderMode=cv2.BORDER_REPLICATE)
+    return cv2.warpAffine(image, local, (x1 - x0, y1 - y0), dst=dst, flags=interpolation, borderMode=cv2.BORDER_REPLICATE)
 
 
 def _body_anchors(mask: np.ndarray) -> tuple:
