@@ -140,13 +140,14 @@ def palette_from_image(
         tongue = lip * np.array([0.72, 0.42, 0.44])
         gums = lip * np.array([0.85, 0.6, 0.62])
     # Match the picture's colourfulness: a black-and-white photo gets a grey mouth.
-    chroma = max(float(np.ptp(c)) / max(float(c.max()), 1.0) for c in (lip, skin_rgb))
     if lip_mask is None:
         light = float(np.clip(skin_luma / 110.0, 0.5, 1.1))
         cavity, tongue, gums = (np.array(c) * light for c in ((55.0, 18.0, 24.0), (190.0, 100.0, 110.0), (200.0, 110.0, 120.0)))
         # Fur is often white or grey in a colour photo: the whole picture's colours tell.
         pixels = image.reshape(-1, 3)[::7].astype(np.float32)
         chroma = float(np.percentile(np.ptp(pixels, axis=1) / np.maximum(pixels.max(axis=1), 1.0), 90))
+    else:
+        chroma = max(float(np.ptp(c)) / max(float(c.max()), 1.0) for c in (lip, skin_rgb))
     saturation = float(np.clip(chroma / 0.35, 0.0, 1.0)) if style == "photo" else 1.0
 
     def desaturate(c):
@@ -417,9 +418,9 @@ def read_mouth(image: np.ndarray, face: Face) -> tuple:
     skin = around & ~_polygon_mask(image.shape, centre + 1.2 * (outer - centre))
     teeth = face.detector != "points"
     palette = palette_from_image(image, lips if teeth else None, skin, style=face.style)
+    mouth_width = float(np.linalg.norm(lm[topo.MOUTH_CORNER_LEFT] - lm[topo.MOUTH_CORNER_RIGHT]))
     if line_art is not None:
         box, erased, where, ink, stroke = line_art
-        mouth_width = float(np.linalg.norm(lm[topo.MOUTH_CORNER_LEFT] - lm[topo.MOUTH_CORNER_RIGHT]))
         width = float(np.clip(stroke, 1.0, max(1.0, 0.045 * mouth_width)))
         return face, MouthLook(palette, "drawn", teeth=teeth, line=ink, line_width=width), (box, erased, where)
     # Photos and painted faces keep their lips (they warp like skin) and show their own
@@ -427,8 +428,7 @@ def read_mouth(image: np.ndarray, face: Face) -> tuple:
     own = None
     if teeth:
         lip = np.median(image[lips].reshape(-1, 3), 0) if lips.any() else palette.cavity
-        width = float(np.linalg.norm(lm[topo.MOUTH_CORNER_LEFT] - lm[topo.MOUTH_CORNER_RIGHT]))
-        own = find_own_teeth(image, lm[topo.LIPS_UPPER_INNER], lm[topo.LIPS_LOWER_INNER], lip, mouth_width=width)
+        own = find_own_teeth(image, lm[topo.LIPS_UPPER_INNER], lm[topo.LIPS_LOWER_INNER], lip, mouth_width=mouth_width)
     if own is not None:  # painted teeth continue the picture's own in colour
         palette = replace(palette, teeth=tuple(float(v) for v in np.median(own.pixels[own.upper > 0.5], 0)))
     return face, MouthLook(palette, face.style, teeth=teeth, own_teeth=own), None
