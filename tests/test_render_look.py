@@ -172,7 +172,8 @@ def test_nearly_closed_lips_show_a_shadow_not_the_teeth():
 @pytest.mark.parametrize("drawn", [False, True])
 def test_rounded_vowels_hide_teeth_but_never_grey_them(drawn):
     palette = MouthPalette(
-        cavity=(70.0, 30.0, 34.0), teeth=(235.0, 225.0, 210.0), tongue=(150.0, 70.0, 72.0), gums=(180.0, 100.0, 104.0)
+        cavity=(70.0, 30.0, 34.0), teeth=(235.0, 225.0, 210.0), tongue=(150.0, 70.0, 72.0), gums=(180.0, 100.0, 104.0),
+        seam=(110.0, 50.0, 53.0),
     )
     u = np.linspace(-1, 1, 21)
     upper = np.stack([50 + 30 * u, 40 - 4 * (1 - u**2)], 1)

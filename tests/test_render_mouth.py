@@ -6,7 +6,8 @@ import pytest
 from talkingphoto.render._mouth import MouthLook, MouthPalette, paint_mouth
 
 PALETTE = MouthPalette(
-    cavity=(70.0, 22.0, 32.0), teeth=(240.0, 235.0, 220.0), tongue=(168.0, 70.0, 82.0), gums=(200.0, 100.0, 110.0)
+    cavity=(70.0, 22.0, 32.0), teeth=(240.0, 235.0, 220.0), tongue=(168.0, 70.0, 82.0), gums=(200.0, 100.0, 110.0),
+    seam=(119.0, 46.0, 57.0),
 )
 WIDTH = 60.0
 
@@ -168,6 +169,7 @@ def test_a_mouth_rigged_from_points_has_a_pink_tongue_in_the_skins_light(fur):
     r, g, b = palette.tongue
     assert r > g + 40 and r > b + 30  # pink-red, not the fur's colour
     assert np.mean(palette.cavity) < 0.4 * np.mean(palette.tongue)  # a dark mouth around it
+    assert np.mean(palette.seam) < 0.5 * np.mean(palette.tongue)  # nearly shut lips: a dark line, not a pink one
     bright = image.copy()
     bright[:30] = 235
     assert sum(palette.tongue) <= sum(palette_from_image(bright, None, skin, style="photo").tongue) + 1e-6

@@ -42,12 +42,14 @@ INK_ROUND_FADE = 0.5  # rounding at which the line where rounded lips meet is go
 
 @dataclass(frozen=True)
 class MouthPalette:
-    """Colours of the mouth interior, RGB floats 0..255 (gums: above teeth a lifted lip bares)."""
+    """Colours of the mouth interior, RGB floats 0..255 (gums: above teeth a lifted lip
+    bares; seam: the shadow between lips that nearly touch)."""
 
     cavity: tuple
     teeth: tuple
     tongue: tuple
     gums: tuple
+    seam: tuple
 
 
 @dataclass(frozen=True)
@@ -141,12 +143,16 @@ def palette_from_image(
         gums = lip * np.array([0.85, 0.6, 0.62])
     # Match the picture's colourfulness: a black-and-white photo gets a grey mouth.
     if lip_mask is None:
+        # No lips known: a mammal's mouth in the skin's light, its lips meeting in a dark
+        # line (halfway to a pink tongue reads as a pink scratch on the fur).
         light = float(np.clip(skin_luma / 110.0, 0.5, 1.1))
         cavity, tongue, gums = (np.array(c) * light for c in ((55.0, 18.0, 24.0), (190.0, 100.0, 110.0), (200.0, 110.0, 120.0)))
+        seam = 1.4 * cavity
         # Fur is often white or grey in a colour photo: the whole picture's colours tell.
         pixels = image.reshape(-1, 3)[::7].astype(np.float32)
         chroma = float(np.percentile(np.ptp(pixels, axis=1) / np.maximum(pixels.max(axis=1), 1.0), 90))
     else:
+        seam = 0.5 * (cavity + tongue)
         chroma = max(float(np.ptp(c)) / max(float(c.max()), 1.0) for c in (lip, skin_rgb))
     saturation = float(np.clip(chroma / 0.35, 0.0, 1.0)) if style == "photo" else 1.0
 
@@ -154,7 +160,7 @@ def palette_from_image(
         grey = float(c @ [0.299, 0.587, 0.114])
         return tuple(float(v) for v in np.clip(grey + saturation * (c - grey), 0, 255))
 
-    return MouthPalette(desaturate(cavity), desaturate(teeth), desaturate(tongue), desaturate(gums))
+    return MouthPalette(*(desaturate(c) for c in (cavity, teeth, tongue, gums, seam)))
 
 
 def _lab(rgb: np.ndarray) -> np.ndarray:
@@ -671,7 +677,7 @@ def _interior(
             pixels = cv2.remap(own.pixels, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
             _over(colour, pixels, cover * lit)
     if look.line is None:  # lips that nearly touch: a soft shadow between them, not a black slit
-        _over(colour, 0.5 * (cavity + tongue_rgb), 1 - lit)
+        _over(colour, np.array(palette.seam, np.float32), 1 - lit)
     return colour
 
 
