@@ -383,3 +383,26 @@ def test_rounded_lips_part_in_a_round_hole_in_the_middle():
     flat_ratio, flat_gap = hole(Pose(open=0.5))
     assert round_ratio > 2 * flat_ratio  # taller than wide-ish, not a narrower slit
     assert round_gap > 0.6 * flat_gap  # the jaw still opens it
+
+
+def test_rounded_lips_flatten_the_pictures_own_smile():
+    _, flat = synthetic_face()
+    _, smiling = synthetic_face()
+    lips = np.unique(np.concatenate([topo.LIPS_UPPER_OUTER, topo.LIPS_LOWER_OUTER, topo.LIPS_UPPER_INNER, topo.LIPS_LOWER_INNER]))
+    lm = smiling.landmarks
+    centre_x, half = lm[lips, 0].mean(), 0.5 * np.ptp(lm[lips, 0])
+    lm[lips, 1] -= 8.0 * ((lm[lips, 0] - centre_x) / half) ** 2  # corners 8 px up
+
+    def rise(face, pose):
+        rig = build_rig(face, image_shape=(240, 240), whole_face=False)
+        p = pose_points(rig, pose)
+        upper = rig.slot["upper_inner"]
+        return (p[upper[len(upper) // 2]] - 0.5 * (p[upper[0]] + p[upper[-1]])) @ rig.down
+
+    def smile(pose):
+        return rise(smiling, pose) - rise(flat, pose)
+
+    spoken = smile(Pose(open=0.3))
+    assert spoken > 5  # the picture's smile, as far as the rig's thinned lip vertices show it
+    assert smile(Pose(open=0.3, spread=0.5)) == pytest.approx(spoken, rel=0.05)
+    assert smile(Pose(open=0.3, spread=-1.0)) < 0.6 * spoken  # an OO is a pout

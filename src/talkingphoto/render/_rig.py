@@ -37,6 +37,9 @@ LID_BAND_CORNER = 0.12
 # (corners), the eye's width (brows) or the lids' gap (lids).
 CORNER_LIFT = 0.09
 SMILE_BASE = 0.5  # share of a smile's lift the middle of the mouth gets
+# Rounded lips (OO) undo this share of the picture's own smile or frown at full rounding:
+# corners pulled in but left high would fold a smiling mouth into a V.
+ROUND_FLATTEN = 0.6
 BROW_RAISE, BROW_LOWER = 0.25, 0.15
 BROW_INNER_UP, BROW_INNER_DOWN, BROW_KNIT = 0.2, 0.15, 0.08
 LID_DROP, LID_WIDEN = 0.3, 0.2
@@ -474,6 +477,8 @@ def pose_points(rig: FaceRig, pose: Pose) -> np.ndarray:
     pts[jaw] += np.outer(rig.jaw_weight[jaw] * jaw_drop, down)
     for corner in (up_in[0], up_in[-1], up_out[0], up_out[-1]):
         pts[corner] += (0.35 * jaw_drop + rounding * cover[len(cover) // 2]) * down
+    if rounding > 0 and rig.expression is not None:
+        _flatten_corners(rig, rounding, pts)
     if pose.rest > 0:  # back towards the picture's own mouth (the eyes are posed below)
         pts += float(np.clip(pose.rest, 0.0, 1.0)) * (rest - pts)
     if pose.corner_lift:  # the expression's corners, on whatever mouth shows
@@ -567,6 +572,19 @@ def _lift_corners(rig: FaceRig, pose: Pose, pts: np.ndarray) -> None:
         curve = SMILE_BASE + (1 - SMILE_BASE) * curve
         pts[:n] += np.outer(e.falloff * e.along * np.abs(e.along) * 0.4 * lift, rig.right)
     pts[:n] -= np.outer(e.falloff * curve * lift, rig.down)
+
+
+def _flatten_corners(rig: FaceRig, rounding: float, pts: np.ndarray) -> None:
+    """Rounded lips draw the picture's own mouth corners, in place, towards the height of
+    its middle (by ``ROUND_FLATTEN`` at full rounding), with the cheeks around them: an OO
+    from a smiling photo is a pout, not a narrow smile."""
+    s, e = rig.slot, rig.expression
+    upper, lower = s["upper_inner"], s["lower_inner"]
+    corners = rig.points[[upper[0], upper[-1]]].mean(0)
+    middle = rig.points[[upper[len(upper) // 2], lower[len(lower) // 2]]].mean(0)
+    rise = float((middle - corners) @ rig.down)  # > 0: the corners sit higher (a smile)
+    n = len(e.along)
+    pts[:n] += np.outer(e.falloff * e.along**2 * ROUND_FLATTEN * rounding * rise, rig.down)
 
 
 def smile_lift(rig: FaceRig, pose: Pose) -> np.ndarray:
