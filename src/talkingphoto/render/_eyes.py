@@ -23,7 +23,7 @@ from ..characters import Face
 from ..characters import topology as topo
 from ._mouth import _lab, _whiteness
 
-__all__ = ["LidPalette", "drawn_shut", "fit_rendered_eyes", "lid_palette", "paint_lid", "paint_lash_line"]
+__all__ = ["LidPalette", "drawn_shut", "fit_rendered_eyes", "lid_palette", "paint_lid", "paint_lash_line", "smooth_lid"]
 
 LID_MARGIN = 1.2  # across the eye: drawn outlines often fall short of the inked eye
 LID_MARGIN_ALONG = 1.04  # along it: barely past the corners, so the lid stays on the eye
@@ -45,6 +45,7 @@ RENDERED_EYE = 0.08
 RENDERED_REACH = 0.45  # farthest a lid is moved out to the skin, in eye widths
 RENDERED_CORNER = 0.15  # farthest a corner is, along the eye
 BROW_ROOM = 0.75  # share of the way to the brow an upper lid may be moved
+LID_SMOOTH = 0.2  # a rendered eye's closing lid is blurred along the eye over this share of its width
 # Skin: hue within SKIN_TURN degrees of the cheek's and at least half its saturation
 # (chroma over L*: a render's lid can lie in deep shadow, its lashes and the eye's white
 # are grey), for SKIN_RUN of the eye's width on end.
@@ -192,7 +193,8 @@ def fit_rendered_eyes(image: np.ndarray, face: Face) -> Face:
     Each inner lid point moves along the eye's normal to where the skin starts (past the
     white, the iris and the lash line), at most ``RENDERED_REACH`` of the eye's width, and
     each corner along the eye, at most ``RENDERED_CORNER``; the lids are smoothed, as the
-    rendered eye's are. Both eyes are refitted or neither, so that they close alike.
+    rendered eye's are. Both eyes are refitted or neither, so that they close alike; and
+    neither unless most rays around each eye do find the skin.
 
     Parameters
     ----------
@@ -214,7 +216,12 @@ def fit_rendered_eyes(image: np.ndarray, face: Face) -> Face:
         # Short of the brow: the rig keeps a fixed ring between lid and brow.
         to_brow = float(np.min((lm[list(brow_ids)] - upper.mean(0)) @ up))
         limit = min(RENDERED_REACH, max(0.0, BROW_ROOM * to_brow / width))
-        fits.append((upper_ids, lower_ids, width, *_skin_reach(lab, upper, lower, limit=limit)))
+        above, below, corners = _skin_reach(lab, upper, lower, limit=limit)
+        # Around an eye the skin shows: most rays find it (a textured nothing shows none).
+        found = np.sum(above < limit * width - 0.25) + np.sum(below < RENDERED_REACH * width - 0.25)
+        if found < 0.5 * (len(above) + len(below)):
+            return face
+        fits.append((upper_ids, lower_ids, width, above, below, corners))
     if np.mean([above.mean() / width for _, _, width, above, _, _ in fits]) < RENDERED_EYE:
         return face
     landmarks = face.landmarks.copy()
@@ -291,6 +298,41 @@ def _smooth(values: np.ndarray) -> np.ndarray:
     top = np.max(np.stack([padded[:-2], padded[1:-1], padded[2:]]), axis=0)
     padded = np.r_[top[0], top, top[-1]]
     return (padded[:-2] + 2 * padded[1:-1] + padded[2:]) / 4
+
+
+def smooth_lid(canvas: np.ndarray, top: np.ndarray, edge: np.ndarray, blink: float) -> None:
+    """Blur a rendered eye's closing upper lid along the eye, more as it closes, in place.
+
+    The closed lid is the band of skin between the lid and the fixed points above it,
+    stretched down over the eye; on a render that band is narrow (the brow is close) and
+    whatever varies across it (lashes painted on the lid's texture, a rim of shadow) would
+    run down the lid in stripes. Blurred along the rows (eyes are near level) it keeps its
+    shading from top to edge.
+
+    Parameters
+    ----------
+    canvas : np.ndarray [shape=(h, w, 3), dtype=uint8, RGB]
+    top : np.ndarray [shape=(n - 2, 2)]
+        The fixed points above the lid's inner points, in canvas pixels.
+    edge : np.ndarray [shape=(n, 2)]
+        The upper lid's posed edge, corner to corner, in canvas pixels.
+    """
+    if blink <= 0.05:
+        return
+    width = float(np.linalg.norm(edge[-1] - edge[0]))
+    size = max(3, int(round(LID_SMOOTH * width)) | 1)
+    polygon = np.vstack([edge[:1], top, edge[::-1]])
+    box = _clipped_box(polygon, size, canvas.shape)
+    if box is None:
+        return
+    x0, y0, x1, y1 = box
+    mask = np.zeros((y1 - y0, x1 - x0), np.float32)
+    shift = 3
+    cv2.fillPoly(mask, [np.round((polygon - (x0, y0)) * (1 << shift)).astype(np.int32)], 1.0, lineType=cv2.LINE_AA, shift=shift)
+    alpha = (cv2.GaussianBlur(mask, (3, 3), 0) * float(min(blink, 1.0)))[..., None]
+    region = canvas[y0:y1, x0:x1].astype(np.float32)
+    blurred = cv2.blur(region, (size, 1), borderType=cv2.BORDER_REPLICATE)
+    canvas[y0:y1, x0:x1] = np.clip(region * (1 - alpha) + blurred * alpha + 0.5, 0, 255).astype(np.uint8)
 
 
 def _clipped_box(points: np.ndarray, pad: float, shape: tuple) -> tuple | None:
