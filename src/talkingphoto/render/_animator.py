@@ -291,7 +291,8 @@ class FaceAnimator:
                 paint_lid(patch, upper, lower, pose.blink, lid)
                 continue
             if self.rendered_eyes:
-                smooth_lid(patch, posed[rig.slot[f"{side}_eye_ring"][: len(upper) - 2]], upper, pose.blink)
+                above = rig.slot[f"{side}_eye_ring"][: len(upper) - 2]  # the ring starts above the lid
+                smooth_lid(patch, posed[above], upper, pose.blink)
             paint_lash_line(patch, upper, pose.blink, lid)
 
     def _layout(self, box: tuple) -> "_Layout":

@@ -39,8 +39,8 @@ SHUT_HEIGHT = 0.45
 SHUT_SHOWS = 0.03
 INK_DARKER = 45.0  # L* below the skin's: ink (lighter but darker than 25: irises, shading)
 # A rendered eye's skin starts this far above the mesh's upper lid or further, in eye
-# widths, on both eyes' average (3D cartoons 0.14-0.27: white, iris and a thick lash line;
-# photos 0: the mesh's lid lies on the skin).
+# widths, on both eyes' average (freedroidrpg's 3D cartoons 0.14-0.19: white, iris and a
+# thick lash line; the test photos 0.00: the mesh's lid lies on the skin).
 RENDERED_EYE = 0.08
 RENDERED_REACH = 0.45  # farthest a lid is moved out to the skin, in eye widths
 RENDERED_CORNER = 0.15  # farthest a corner is, along the eye
@@ -203,23 +203,30 @@ def fit_rendered_eyes(image: np.ndarray, face: Face) -> Face:
         In the picture's pixels.
     """
     lm = face.landmarks[:, :2].astype(np.float64)
-    lab = _lab(image)
-    fits = []
-    for upper_ids, lower_ids, brow_ids in (
+    sides = (
         (topo.RIGHT_EYE_UPPER, topo.RIGHT_EYE_LOWER, topo.RIGHT_BROW_LOWER),
         (topo.LEFT_EYE_UPPER, topo.LEFT_EYE_LOWER, topo.LEFT_BROW_LOWER),
-    ):
-        upper, lower = lm[list(upper_ids)], lm[list(lower_ids)]
+    )
+    eyes = lm[np.r_[topo.EYES_ALL, topo.BROWS]]
+    pad = 1.5 * np.ptp(lm[list(topo.RIGHT_EYE_UPPER)][:, 0]) + 2
+    box = _clipped_box(eyes, pad, image.shape)
+    if box is None:
+        return face
+    x0, y0, x1, y1 = box
+    lab = _lab(image[y0:y1, x0:x1])
+    local = lm - (x0, y0)
+    fits = []
+    for upper_ids, lower_ids, brow_ids in sides:
+        upper, lower = local[list(upper_ids)], local[list(lower_ids)]
         width, up = _eye_axes(upper, lower)
         if width < 4:
             return face
         # Short of the brow: the rig keeps a fixed ring between lid and brow.
-        to_brow = float(np.min((lm[list(brow_ids)] - upper.mean(0)) @ up))
+        to_brow = float(np.min((local[list(brow_ids)] - upper.mean(0)) @ up))
         limit = min(RENDERED_REACH, max(0.0, BROW_ROOM * to_brow / width))
-        above, below, corners = _skin_reach(lab, upper, lower, limit=limit)
+        (above, found_above), (below, found_below), corners = _skin_reach(lab, upper, lower, limit=limit)
         # Around an eye the skin shows: most rays find it (a textured nothing shows none).
-        found = np.sum(above < limit * width - 0.25) + np.sum(below < RENDERED_REACH * width - 0.25)
-        if found < 0.5 * (len(above) + len(below)):
+        if found_above.sum() + found_below.sum() < 0.5 * (len(above) + len(below)):
             return face
         fits.append((upper_ids, lower_ids, width, above, below, corners))
     if np.mean([above.mean() / width for _, _, width, above, _, _ in fits]) < RENDERED_EYE:
@@ -251,12 +258,19 @@ def _eye_axes(upper: np.ndarray, lower: np.ndarray) -> tuple:
 
 
 def _skin_reach(lab: np.ndarray, upper: np.ndarray, lower: np.ndarray, *, limit: float) -> tuple:
-    """How far out from the eye the skin starts: ``(above, below, corners)`` in pixels,
-    from the upper lid's inner points upwards (at most ``limit`` of the eye's width) and
-    from the lower lid's downwards (at most ``RENDERED_REACH``), each [shape=(n - 2,)],
-    and from its two corners outwards along it ([shape=(2,)], at most ``RENDERED_CORNER``).
+    """How far out from the eye the skin starts, in pixels.
 
-    lab : np.ndarray [shape=(h, w, 3), float32, CIE Lab] (see _mouth._lab)
+    Returns ``((above, found), (below, found), corners)``: from the upper lid's inner points
+    upwards (at most ``limit`` of the eye's width) and from the lower lid's downwards (at
+    most ``RENDERED_REACH``), each [shape=(n - 2,)] with whether the skin was found within
+    reach [bool], and from the two corners outwards along the eye ([shape=(2,)], at most
+    ``RENDERED_CORNER``).
+
+    Parameters
+    ----------
+    lab : np.ndarray [shape=(h, w, 3), dtype=float32, CIE Lab] (see _mouth._lab)
+    upper, lower : np.ndarray [shape=(n, 2)]
+        The eye's lids, corner to corner, in ``lab``'s pixels.
     """
     width, up = _eye_axes(upper, lower)
     h, w = lab.shape[:2]
@@ -271,7 +285,7 @@ def _skin_reach(lab: np.ndarray, upper: np.ndarray, lower: np.ndarray, *, limit:
     saturation = 0.5 * float(np.hypot(skin[1], skin[2])) / max(float(skin[0]), 1.0)
     run = max(1, int(np.ceil(SKIN_RUN * width / 0.5)))
 
-    def reach(points: np.ndarray, direction: np.ndarray, limit: float) -> np.ndarray:
+    def reach(points: np.ndarray, direction: np.ndarray, limit: float) -> tuple:
         steps = np.arange(0.0, limit * width + 0.25, 0.5)
         ray = np.round(points[:, None] + steps[None, :, None] * direction).astype(int)
         pixels = lab[np.clip(ray[..., 1], 0, h - 1), np.clip(ray[..., 0], 0, w - 1)]
@@ -283,10 +297,11 @@ def _skin_reach(lab: np.ndarray, upper: np.ndarray, lower: np.ndarray, *, limit:
         for k in range(run):
             starts[:, : len(steps) - k] &= is_skin[:, k:]
         starts[:, len(steps) - run + 1 :] = False
-        return steps[np.where(starts.any(1), starts.argmax(1), len(steps) - 1)]
+        found = starts.any(1)
+        return steps[np.where(found, starts.argmax(1), len(steps) - 1)], found
 
     along = (upper[-1] - upper[0]) / width
-    corners = [reach(upper[:1], -along, RENDERED_CORNER)[0], reach(upper[-1:], along, RENDERED_CORNER)[0]]
+    corners = [reach(end[None], out, RENDERED_CORNER)[0][0] for end, out in ((upper[0], -along), (upper[-1], along))]
     return reach(upper[1:-1], up, limit), reach(lower[1:-1], -up, RENDERED_REACH), np.array(corners)
 
 
