@@ -187,3 +187,23 @@ def test_a_3d_cartoon_closes_both_eyes_in_a_vivid_blink(real_data, tmp_path):
 
         # Kevin's blue irises: a fifth of one stayed in view with the mesh's lids.
         assert blue(shut) <= 0.05 * blue(scene.image)
+
+
+def test_a_rendered_lid_is_blurred_along_the_eye_as_it_closes():
+    from talkingphoto.render._eyes import smooth_lid
+
+    # A lid band with lashes painted on it: vertical stripes a pixel apart.
+    canvas = np.zeros((40, 60, 3), np.uint8)
+    canvas[:, ::2] = (200, 150, 120)
+    canvas[:, 1::2] = (120, 80, 60)
+    edge = np.stack([np.linspace(10, 50, 9), np.full(9, 24.0)], 1)
+    top = edge[1:-1] - (0, 14)
+    still = canvas.copy()
+    smooth_lid(still, top, edge, 0.0)
+    assert np.array_equal(still, canvas)
+    shut = canvas.copy()
+    smooth_lid(shut, top, edge, 1.0)
+    lid = shut[14:22, 20:40].astype(int)
+    assert np.abs(np.diff(lid, axis=1)).max() <= 12  # the stripes (80 apart) are gone
+    assert abs(lid.mean() - canvas[14:22, 20:40].mean()) < 3  # its colour stays
+    assert np.array_equal(shut[:8], canvas[:8]) and np.array_equal(shut[30:], canvas[30:])  # only the lid
