@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 
 from talkingphoto.render._eyes import drawn_shut, lid_palette, paint_lid
 
@@ -91,3 +92,118 @@ def test_a_lid_fades_in_while_it_is_still_up_at_the_drawn_lash_line():
 
     assert change(0.05) < 0.1 * change(0.3)
     assert 0 < change(0.15) < change(0.3)
+
+
+def _rendered_eyes(*, scale: float = 1.6):
+    """A face whose eyes are drawn ``scale`` times taller than the mesh outlines them, as a
+    3D cartoon's are: white, a big blue iris (beyond the mesh's lids) and a bold lash line,
+    on smooth skin. ``scale`` 1 draws them on the mesh's outline with a fine lash line, as
+    a photo shows them. Returns (image, face, iris [shape=(240, 240), bool: the blue])."""
+    import cv2
+    from conftest import synthetic_face
+
+    from talkingphoto.characters import topology as topo
+
+    _, face = synthetic_face(size=240, iris_distance=60.0)
+    rng = np.random.default_rng(1)
+    image = np.clip(np.full((240, 240, 3), (225, 175, 135), np.float64) + rng.normal(0, 2, (240, 240, 3)), 0, 255)
+    image = image.astype(np.uint8)
+    lm = face.landmarks[:, :2].astype(np.float64)
+    for upper, lower in ((topo.RIGHT_EYE_UPPER, topo.RIGHT_EYE_LOWER), (topo.LEFT_EYE_UPPER, topo.LEFT_EYE_LOWER)):
+        outline = lm[list(upper) + list(lower)[::-1]]
+        centre = outline.mean(0)
+        outline = centre + (outline - centre) * (1.0, scale)  # taller, corners in place
+        height = np.ptp(outline[:, 1])
+        eye = np.zeros((240, 240), np.uint8)
+        cv2.fillPoly(eye, [np.round(outline).astype(np.int32)], 1)
+        drawn = image.copy()
+        cv2.circle(drawn, tuple(int(v) for v in np.round(centre)), int(round(0.45 * height)), (60, 100, 200), -1)
+        cv2.circle(drawn, tuple(int(v) for v in np.round(centre)), int(round(0.18 * height)), (10, 10, 20), -1)
+        image[eye > 0] = (235, 235, 228)
+        image[(eye > 0) & (drawn[..., 2] == 200)] = (60, 100, 200)
+        image[(eye > 0) & (drawn[..., 2] == 20)] = (10, 10, 20)
+        lash = 2 if scale > 1 else 1  # a render's lash line is bold, a photo's fine
+        cv2.polylines(image, [np.round(outline[: len(upper)]).astype(np.int32)], False, (45, 30, 30), lash)
+    iris = (image[..., 2] > 150) & (image[..., 0] < 120)
+    return image, face, iris
+
+
+def test_rendered_eyes_bigger_than_the_mesh_close_fully():
+    from talkingphoto.render import FaceAnimator, Pose
+
+    image, face, iris = _rendered_eyes()
+    animator = FaceAnimator(image, face, whole_face=True, head_motion=False)
+    shut = image.copy()
+    animator.apply(shut, Pose(blink=1.0))
+    blue = (shut[..., 2] > 150) & (shut[..., 0] < 120)
+    # The mesh's lids squashed only the middle of each iris (a quarter of it stayed, a
+    # band across the eye); lids fitted to the skin cover it all.
+    assert blue.sum() <= 0.02 * iris.sum()
+    # What covers it is the skin above the eye, not the eye's white or its lashes.
+    closed = shut[iris]
+    assert np.median(np.abs(closed.astype(int) - (225, 175, 135)).max(1)) < 25
+
+
+def test_eyes_the_mesh_outlines_keep_its_lids():
+    from talkingphoto.render._eyes import fit_rendered_eyes
+
+    image, face, _ = _rendered_eyes(scale=1.0)
+    assert fit_rendered_eyes(image, face) is face
+    image, face, _ = _rendered_eyes()
+    fitted = fit_rendered_eyes(image, face)
+    from talkingphoto.characters import topology as topo
+
+    for upper in (topo.RIGHT_EYE_UPPER, topo.LEFT_EYE_UPPER):
+        middle = upper[len(upper) // 2]
+        assert fitted.landmarks[middle, 1] < face.landmarks[middle, 1] - 2  # moved up, to the skin
+
+
+@pytest.mark.slow
+def test_a_3d_cartoon_closes_both_eyes_in_a_vivid_blink(real_data, tmp_path):
+    from talkingphoto.characters import topology as topo
+    from talkingphoto.job import Job
+    from talkingphoto.pipeline import frame_at
+    from talkingphoto.scene import build_scene
+
+    job = Job.single(
+        real_data / "images" / "freedroidrpg_kevin.png",
+        tmp_path / "kevin.mp4",
+        audio=real_data / "audio" / "sense_and_sensibility_01_austen_64kb-0870.wav",
+        mode="vivid",
+    )
+    scene = build_scene(job)
+    blink = scene.actors[0].motion.blink
+    shut = frame_at(scene, int(np.argmax(blink)))
+    assert blink.max() > 0.99
+    lm = scene.speaker.landmarks[:, :2]
+    for upper in (topo.RIGHT_EYE_UPPER, topo.LEFT_EYE_UPPER):
+        eye = lm[list(upper)]
+        pad = 0.3 * np.ptp(eye[:, 0])
+        (x0, y0), (x1, y1) = np.floor(eye.min(0) - pad).astype(int), np.ceil(eye.max(0) + pad).astype(int)
+
+        def blue(frame):
+            box = frame[y0:y1, x0:x1].astype(int)
+            return int((box[..., 2] > box[..., 0] + 40).sum())
+
+        # Kevin's blue irises: a fifth of one stayed in view with the mesh's lids.
+        assert blue(shut) <= 0.05 * blue(scene.image)
+
+
+def test_a_rendered_lid_is_blurred_along_the_eye_as_it_closes():
+    from talkingphoto.render._eyes import smooth_lid
+
+    # A lid band with lashes painted on it: vertical stripes a pixel apart.
+    canvas = np.zeros((40, 60, 3), np.uint8)
+    canvas[:, ::2] = (200, 150, 120)
+    canvas[:, 1::2] = (120, 80, 60)
+    edge = np.stack([np.linspace(10, 50, 9), np.full(9, 24.0)], 1)
+    top = edge[1:-1] - (0, 14)
+    still = canvas.copy()
+    smooth_lid(still, top, edge, 0.0)
+    assert np.array_equal(still, canvas)
+    shut = canvas.copy()
+    smooth_lid(shut, top, edge, 1.0)
+    lid = shut[14:22, 20:40].astype(int)
+    assert np.abs(np.diff(lid, axis=1)).max() <= 12  # the stripes (80 apart) are gone
+    assert abs(lid.mean() - canvas[14:22, 20:40].mean()) < 3  # its colour stays
+    assert np.array_equal(shut[:8], canvas[:8]) and np.array_equal(shut[30:], canvas[30:])  # only the lid

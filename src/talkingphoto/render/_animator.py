@@ -8,7 +8,7 @@ import numpy as np
 
 from ..characters import Face
 from ..characters import topology as topo
-from ._eyes import drawn_shut, lid_palette, paint_lash_line, paint_lid
+from ._eyes import drawn_shut, fit_rendered_eyes, lid_palette, paint_lash_line, paint_lid, smooth_lid
 from ._head import HeadWarp, build_head_warp
 from ._mouth import is_line_art, paint_mouth, read_mouth
 from ._rig import LINE_ART_GAP, MAX_GAP, Pose, build_rig, mouth_polygon, pose_points, smile_lift
@@ -51,6 +51,10 @@ class FaceAnimator:
     def __init__(self, image: np.ndarray, face: Face, *, whole_face: bool, head_motion: bool):
         # The mouth is read first: a line-art mouth moves the lips onto the drawn one.
         face, self.look, self.erased = read_mouth(image, face)
+        self.rendered_eyes = False  # lids fitted to a 3D cartoon's eyes (see fit_rendered_eyes)
+        if whole_face and face.style == "photo" and face.detector != "points":
+            fitted = fit_rendered_eyes(image, face)
+            self.rendered_eyes, face = fitted is not face, fitted
         self.face = face
         shut = _shut_eyes(image, face) if whole_face else ()
         max_gap = LINE_ART_GAP if self.erased is not None else MAX_GAP
@@ -285,8 +289,11 @@ class FaceAnimator:
             lower = posed[rig.slot[f"{side}_lower_lid"]]
             if rig.lids == "paint":
                 paint_lid(patch, upper, lower, pose.blink, lid)
-            else:
-                paint_lash_line(patch, upper, pose.blink, lid)
+                continue
+            if self.rendered_eyes:
+                above = rig.slot[f"{side}_eye_ring"][: len(upper) - 2]  # the ring starts above the lid
+                smooth_lid(patch, posed[above], upper, pose.blink)
+            paint_lash_line(patch, upper, pose.blink, lid)
 
     def _layout(self, box: tuple) -> "_Layout":
         """Per-region constants for :meth:`apply`, made on first use."""

@@ -6,16 +6,24 @@ as the character's own lash line, as an illustrator would draw a closing eye.
 
 An eye drawn shut (a laughing character's "^ ^") has nothing to close or to look with:
 :func:`drawn_shut` finds it, and it never blinks or moves its gaze.
+
+A 3D-rendered cartoon eye (Pixar-like) is bigger than the face mesh, trained on photos,
+outlines it: white and iris show above the mesh's upper lid, its lash line lies further
+up. Squashed from the mesh's lids, the closed eye shows that lash line and iris stretched
+into a grey-blue band. :func:`fit_rendered_eyes` moves the lids out to the skin around the
+eye, so the squash brings the skin above the eye down over all of it.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
 
+from ..characters import Face
+from ..characters import topology as topo
 from ._mouth import _lab, _whiteness
 
-__all__ = ["LidPalette", "drawn_shut", "lid_palette", "paint_lid", "paint_lash_line"]
+__all__ = ["LidPalette", "drawn_shut", "fit_rendered_eyes", "lid_palette", "paint_lid", "paint_lash_line", "smooth_lid"]
 
 LID_MARGIN = 1.2  # across the eye: drawn outlines often fall short of the inked eye
 LID_MARGIN_ALONG = 1.04  # along it: barely past the corners, so the lid stays on the eye
@@ -30,6 +38,18 @@ SHUT_SKIN = 10.0
 SHUT_HEIGHT = 0.45
 SHUT_SHOWS = 0.03
 INK_DARKER = 45.0  # L* below the skin's: ink (lighter but darker than 25: irises, shading)
+# A rendered eye's skin starts this far above the mesh's upper lid or further, in eye
+# widths, on both eyes' average (freedroidrpg's 3D cartoons 0.14-0.19: white, iris and a
+# thick lash line; the test photos 0.00: the mesh's lid lies on the skin).
+RENDERED_EYE = 0.08
+RENDERED_REACH = 0.45  # farthest a lid is moved out to the skin, in eye widths
+RENDERED_CORNER = 0.15  # farthest a corner is, along the eye
+BROW_ROOM = 0.75  # share of the way to the brow an upper lid may be moved
+LID_SMOOTH = 0.2  # a rendered eye's closing lid is blurred along the eye over this share of its width
+# Skin: hue within SKIN_TURN degrees of the cheek's and at least half its saturation
+# (chroma over L*: a render's lid can lie in deep shadow, its lashes and the eye's white
+# are grey), for SKIN_RUN of the eye's width on end.
+SKIN_TURN, SKIN_RUN = 30.0, 0.06
 
 
 @dataclass(frozen=True)
@@ -164,6 +184,170 @@ def paint_lash_line(canvas: np.ndarray, edge: np.ndarray, blink: float, palette:
     a = (mask.astype(np.float32) * (alpha / 255.0))[..., None]
     region = canvas[y0:y1, x0:x1].astype(np.float32)
     canvas[y0:y1, x0:x1] = np.clip(region * (1 - a) + np.array(palette.lash, np.float32) * a + 0.5, 0, 255).astype(np.uint8)
+
+
+def fit_rendered_eyes(image: np.ndarray, face: Face) -> Face:
+    """``face`` with its lids moved out to the skin around the eyes if the picture shows
+    rendered eyes bigger than the mesh's; otherwise ``face`` itself (photos).
+
+    Each inner lid point moves along the eye's normal to where the skin starts (past the
+    white, the iris and the lash line), at most ``RENDERED_REACH`` of the eye's width, and
+    each corner along the eye, at most ``RENDERED_CORNER``; the lids are smoothed, as the
+    rendered eye's are. Both eyes are refitted or neither, so that they close alike; and
+    neither unless most rays around each eye do find the skin.
+
+    Parameters
+    ----------
+    image : np.ndarray [shape=(h, w, 3), dtype=uint8, RGB]
+    face : Face
+        In the picture's pixels.
+    """
+    lm = face.landmarks[:, :2].astype(np.float64)
+    sides = (
+        (topo.RIGHT_EYE_UPPER, topo.RIGHT_EYE_LOWER, topo.RIGHT_BROW_LOWER),
+        (topo.LEFT_EYE_UPPER, topo.LEFT_EYE_LOWER, topo.LEFT_BROW_LOWER),
+    )
+    eyes = lm[np.r_[topo.EYES_ALL, topo.BROWS]]
+    pad = 1.5 * np.ptp(lm[list(topo.RIGHT_EYE_UPPER)][:, 0]) + 2
+    box = _clipped_box(eyes, pad, image.shape)
+    if box is None:
+        return face
+    x0, y0, x1, y1 = box
+    lab = _lab(image[y0:y1, x0:x1])
+    local = lm - (x0, y0)
+    fits = []
+    for upper_ids, lower_ids, brow_ids in sides:
+        upper, lower = local[list(upper_ids)], local[list(lower_ids)]
+        width, up = _eye_axes(upper, lower)
+        if width < 4:
+            return face
+        # Short of the brow: the rig keeps a fixed ring between lid and brow.
+        to_brow = float(np.min((local[list(brow_ids)] - upper.mean(0)) @ up))
+        limit = min(RENDERED_REACH, max(0.0, BROW_ROOM * to_brow / width))
+        (above, found_above), (below, found_below), corners = _skin_reach(lab, upper, lower, limit=limit)
+        # Around an eye the skin shows: most rays find it (a textured nothing shows none).
+        if found_above.sum() + found_below.sum() < 0.5 * (len(above) + len(below)):
+            return face
+        fits.append((upper_ids, lower_ids, width, above, below, corners))
+    if np.mean([above.mean() / width for _, _, width, above, _, _ in fits]) < RENDERED_EYE:
+        return face
+    landmarks = face.landmarks.copy()
+    for upper_ids, lower_ids, width, above, below, corners in fits:
+        upper, lower = lm[list(upper_ids)], lm[list(lower_ids)]
+        _, up = _eye_axes(upper, lower)
+        along = (upper[-1] - upper[0]) / width
+        ends = np.vstack([upper[0] - corners[0] * along, upper[-1] + corners[1] * along])
+        for ids, rest, out, sign in ((upper_ids, upper, above, 1), (lower_ids, lower, below, -1)):
+            # The corners move out along the eye, taking the lid with them in proportion.
+            share = np.linspace(1, 0, len(rest))[:, None]
+            moved = rest + share * (ends[0] - rest[0]) + (1 - share) * (ends[1] - rest[-1])
+            moved[1:-1] += sign * _smooth(out)[:, None] * up
+            landmarks[list(ids), :2] = moved.astype(np.float32)
+    return replace(face, landmarks=landmarks)
+
+
+def _eye_axes(upper: np.ndarray, lower: np.ndarray) -> tuple:
+    """(width, up): the eye's width in pixels and the unit normal [shape=(2,)] to its
+    corner-to-corner line, pointing from the lower lid to the upper."""
+    along = upper[-1] - upper[0]
+    width = max(float(np.linalg.norm(along)), 1e-6)
+    up = np.array([along[1], -along[0]]) / width
+    if (upper.mean(0) - lower.mean(0)) @ up < 0:
+        up = -up
+    return width, up
+
+
+def _skin_reach(lab: np.ndarray, upper: np.ndarray, lower: np.ndarray, *, limit: float) -> tuple:
+    """How far out from the eye the skin starts, in pixels.
+
+    Returns ``((above, found), (below, found), corners)``: from the upper lid's inner points
+    upwards (at most ``limit`` of the eye's width) and from the lower lid's downwards (at
+    most ``RENDERED_REACH``), each [shape=(n - 2,)] with whether the skin was found within
+    reach [bool], and from the two corners outwards along the eye ([shape=(2,)], at most
+    ``RENDERED_CORNER``).
+
+    Parameters
+    ----------
+    lab : np.ndarray [shape=(h, w, 3), dtype=float32, CIE Lab] (see _mouth._lab)
+    upper, lower : np.ndarray [shape=(n, 2)]
+        The eye's lids, corner to corner, in ``lab``'s pixels.
+    """
+    width, up = _eye_axes(upper, lower)
+    h, w = lab.shape[:2]
+    # The skin of the cheek under the eye, brighter half (as lid_palette reads it).
+    x0, x1 = int(max(0, upper[:, 0].min())), int(min(w, upper[:, 0].max() + 1))
+    y0 = int(min(h - 1, lower[:, 1].max() + 0.15 * width))
+    y1 = int(min(h, y0 + max(2, 0.3 * width)))
+    band = lab[y0:y1, x0:x1].reshape(-1, 3)
+    if len(band) == 0:
+        band = lab.reshape(-1, 3)
+    skin = np.median(band[band[:, 0] >= np.median(band[:, 0])], axis=0)
+    saturation = 0.5 * float(np.hypot(skin[1], skin[2])) / max(float(skin[0]), 1.0)
+    run = max(1, int(np.ceil(SKIN_RUN * width / 0.5)))
+
+    def reach(points: np.ndarray, direction: np.ndarray, limit: float) -> tuple:
+        steps = np.arange(0.0, limit * width + 0.25, 0.5)
+        ray = np.round(points[:, None] + steps[None, :, None] * direction).astype(int)
+        pixels = lab[np.clip(ray[..., 1], 0, h - 1), np.clip(ray[..., 0], 0, w - 1)]
+        chroma = np.hypot(pixels[..., 1], pixels[..., 2])
+        turn = np.degrees(np.arctan2(pixels[..., 2], pixels[..., 1]) - np.arctan2(skin[2], skin[1]))
+        is_skin = (np.abs((turn + 180) % 360 - 180) < SKIN_TURN) & (chroma >= np.maximum(4.0, saturation * pixels[..., 0]))
+        # Skin starts where it runs on for SKIN_RUN (none found: the farthest reach).
+        starts = np.ones_like(is_skin)
+        for k in range(run):
+            starts[:, : len(steps) - k] &= is_skin[:, k:]
+        starts[:, len(steps) - run + 1 :] = False
+        found = starts.any(1)
+        return steps[np.where(found, starts.argmax(1), len(steps) - 1)], found
+
+    along = (upper[-1] - upper[0]) / width
+    corners = [reach(end[None], out, RENDERED_CORNER)[0][0] for end, out in ((upper[0], -along), (upper[-1], along))]
+    return reach(upper[1:-1], up, limit), reach(lower[1:-1], -up, RENDERED_REACH), np.array(corners)
+
+
+def _smooth(values: np.ndarray) -> np.ndarray:
+    """``values`` [shape=(n,)] raised to their neighbours' (largest of three), then blurred
+    (1, 2, 1): a lid outline above every spike of a drawn lash line, so the skin it
+    brings down is skin in every column rather than stripes of lash."""
+    padded = np.r_[values[0], values, values[-1]]
+    top = np.max(np.stack([padded[:-2], padded[1:-1], padded[2:]]), axis=0)
+    padded = np.r_[top[0], top, top[-1]]
+    return (padded[:-2] + 2 * padded[1:-1] + padded[2:]) / 4
+
+
+def smooth_lid(canvas: np.ndarray, top: np.ndarray, edge: np.ndarray, blink: float) -> None:
+    """Blur a rendered eye's closing upper lid along the eye, more as it closes, in place.
+
+    The closed lid is the band of skin between the lid and the fixed points above it,
+    stretched down over the eye; on a render that band is narrow (the brow is close) and
+    whatever varies across it (lashes painted on the lid's texture, a rim of shadow) would
+    run down the lid in stripes. Blurred along the rows (eyes are near level) it keeps its
+    shading from top to edge.
+
+    Parameters
+    ----------
+    canvas : np.ndarray [shape=(h, w, 3), dtype=uint8, RGB]
+    top : np.ndarray [shape=(n - 2, 2)]
+        The fixed points above the lid's inner points, in canvas pixels.
+    edge : np.ndarray [shape=(n, 2)]
+        The upper lid's posed edge, corner to corner, in canvas pixels.
+    """
+    if blink <= 0.05:
+        return
+    width = float(np.linalg.norm(edge[-1] - edge[0]))
+    size = max(3, int(round(LID_SMOOTH * width)) | 1)
+    polygon = np.vstack([edge[:1], top, edge[::-1]])
+    box = _clipped_box(polygon, size, canvas.shape)
+    if box is None:
+        return
+    x0, y0, x1, y1 = box
+    mask = np.zeros((y1 - y0, x1 - x0), np.float32)
+    shift = 3
+    cv2.fillPoly(mask, [np.round((polygon - (x0, y0)) * (1 << shift)).astype(np.int32)], 1.0, lineType=cv2.LINE_AA, shift=shift)
+    alpha = (cv2.GaussianBlur(mask, (3, 3), 0) * float(min(blink, 1.0)))[..., None]
+    region = canvas[y0:y1, x0:x1].astype(np.float32)
+    blurred = cv2.blur(region, (size, 1), borderType=cv2.BORDER_REPLICATE)
+    canvas[y0:y1, x0:x1] = np.clip(region * (1 - alpha) + blurred * alpha + 0.5, 0, 255).astype(np.uint8)
 
 
 def _clipped_box(points: np.ndarray, pad: float, shape: tuple) -> tuple | None:
