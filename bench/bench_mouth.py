@@ -22,6 +22,8 @@ downloaded with apt-get into training/cache). Each is aligned with pocketsphinx 
   correlation of the cues' openness with the reference; the model's viseme confusion;
 - smoothness: 99th percentile of the frame-to-frame change of ``open`` at 25 fps;
 - Mandarin (espeak-ng) and singing: the mouth opens on syllables and holds sustained notes;
+- music with no voice (held-out game music): the share of frames the mouth shows open and
+  the lip closures per minute (both should be near 0), and synthetic singing over it;
 - real Mandarin: two speakers' recorded syllables (Debian gcin-voice, downloaded with
   apt-get into training/cache) joined in pairs, a vowel-final syllable straight into a
   second one: the mouth opens on every syllable, shuts at joins into b/p/m (ㄅㄆㄇ) and not
@@ -193,6 +195,40 @@ def mandarin_and_singing() -> dict:
     return out
 
 
+def music(fn, *, seconds: float = 60.0) -> dict:
+    """Figures of mouth function ``fn`` on game music no model was trained on (Hedgewars'
+    tracks of INSTRUMENTAL_EVAL, hedgewars-data, downloaded with apt-get into
+    training/cache): alone, where the mouth should stay shut, and under synthetic singing
+    (6 dB below the voice), where it should still open and hold on the notes."""
+    from talkingphoto.evaluation import CLOSED_GAP, track_openness
+    from talkingphoto.media import load_audio
+    from training import sources
+    from training.splits import INSTRUMENTAL_EVAL
+
+    folder = sources.fetch_packages(ROOT / "training" / "cache", ("hedgewars-data",)) / "usr/share/games/hedgewars/Data/Music"
+    tracks = [load_audio(folder / f"{name}.ogg", sr=16000, mono=True)[0][: int(seconds * 16000)] for name in INSTRUMENTAL_EVAL]
+    shown, closures = [], 0
+    for y in tracks:
+        track = fn(y, sr=16000, fps=25, n_frames=int(np.ceil(len(y) / 16000 * 25)))
+        shown.append(track_openness(track) >= CLOSED_GAP)
+        closures += int(np.sum(np.diff((track.press > 0.5).astype(int)) == 1))
+    held, opened = [], []
+    for k, item in enumerate(sources.singing_items(6, seed=999)):  # as mandarin_and_singing's
+        bed = tracks[k % len(tracks)][: len(item.y)]
+        bed = np.pad(bed, (0, len(item.y) - len(bed))) * 10 ** (-6 / 20) * np.std(item.y) / max(np.std(bed), 1e-9)
+        track = fn((item.y + bed).astype(np.float32), sr=item.sr, fps=25, n_frames=int(np.ceil(len(item.y) / item.sr * 25)))
+        for a, b, label in item.phones:
+            if label.startswith("ˈ") and b - a > 0.6:
+                span = track.open[int(a * 25) + 3 : int(b * 25) - 2]
+                opened.append(span.mean())
+                held.append(np.mean(span > 0.2))
+    minutes = sum(len(y) for y in tracks) / 16000 / 60
+    return {"music_frames_open": round(float(np.mean(np.concatenate(shown))), 3),
+            "music_closures_per_min": round(closures / minutes, 1),
+            "sung_over_music_mean_open": round(float(np.mean(opened)), 3),
+            "sung_over_music_frames_open": round(float(np.mean(held)), 3)}  # fmt: skip
+
+
 _BILABIAL = "ㄅㄆㄇ"
 _OTHER_ONSETS = "ㄉㄊㄋㄌㄍㄎㄏ"
 _FINAL_VOWELS = "ㄚㄛㄜㄧㄨㄩㄞㄟㄠㄡ"
@@ -310,12 +346,15 @@ def main() -> None:
     report |= mandarin_and_singing()
     report["cmn_real_model"] = real_mandarin(learned_mouth_track)
     report["cmn_real_signal"] = real_mandarin(mouth_track)
+    report["music_model"] = music(learned_mouth_track)
+    report["music_signal"] = music(mouth_track)
     print("open step p99", report["open_step_p99"])
     for key, matrix in confusion.items():
         print(f"confusion (rows: aligned phones' shape, columns: {key} cues, centiseconds), order", VISEMES)
         for k, line in enumerate(matrix):
             print(VISEMES[k], " ".join(f"{v:5d}" for v in line), f"  recall {line[k] / max(line.sum(), 1):.2f}")
-    for key in ("cmn_model", "cmn_signal", "cmn_real_model", "cmn_real_signal", "singing_model", "singing_signal"):
+    for key in ("cmn_model", "cmn_signal", "cmn_real_model", "cmn_real_signal", "singing_model", "singing_signal",
+                "music_model", "music_signal"):  # fmt: skip
         print(key, report[key])
     rows = [row for row in report["recordings"].values() if row is not None]
     for key in ("model", "offline", "causal", "stream", "signal"):

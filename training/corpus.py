@@ -2,7 +2,8 @@
 
 ``base``: espeak-ng in 50 languages, Piper English, Festival's diphone voices (English,
 Italian, Russian, Czech, Finnish; ``festival2``: more texts, half of them vowels running
-into P/B/M), sung vowels, and the real English recordings (Asterisk prompts a-m,
+into P/B/M), sung vowels, game music with no voice in it (``instrumental``, labelled
+silence), and the real English recordings (Asterisk prompts a-m,
 pocketsphinx-testdata cards and digits) aligned by pocketsphinx.
 ``aligned``: the real Spanish, French, Italian and Russian prompts, whose phonemes
 (espeak-ng's reading of the transcript) are aligned to the audio by a Viterbi pass over
@@ -38,10 +39,10 @@ DOUBLED = ("cmn", "yue", "ja", "en-us", "es", "hi", "ar", "ru")  # twice the cli
 # Each source's random stream: its place in the first corpus's sorted order, kept fixed.
 SEED_INDEX = {"asterisk-en": 0, "espeak": 1, "piper": 2, "pocketsphinx-testdata": 3, "singing": 4, "festival": 5,
               "festival2": 6, "asterisk-es": 0, "asterisk-fr": 1, "asterisk-it": 2, "asterisk-ru": 3, "kde": 4,
-              "prompts": 5}  # fmt: skip
+              "prompts": 5, "instrumental": 7}  # fmt: skip
 COPIES = {"espeak": 1, "piper": 2, "singing": 1, "festival": 3, "festival2": 3, "asterisk-en": 6,
           "pocketsphinx-testdata": 6, "asterisk-es": 3, "asterisk-fr": 3, "asterisk-it": 3, "asterisk-ru": 3, "kde": 3,
-          "prompts": 3}  # fmt: skip
+          "prompts": 3, "instrumental": 1}  # fmt: skip
 
 
 def labels(phones: list, n50: int) -> tuple:
@@ -139,6 +140,8 @@ def main(argv=None) -> None:
             "festival2": lambda: sources.festival_items([], per_voice=3 * args.per_voice, seed=args.seed + 1,
                                                         source="festival2", bilabial=True),
             "singing": lambda: sources.singing_items(160, seed=args.seed),
+            # Round 9: music with no voice, labelled silence.
+            "instrumental": lambda: sources.instrumental_items(root, 400, seed=args.seed),
             "asterisk-en": lambda: sources.asterisk_items(root, "en"),
             "pocketsphinx-testdata": lambda: sources.testdata_items(root),
         }

@@ -30,13 +30,13 @@ from scipy import signal
 from talkingphoto.motion._learned import log_mel
 
 from .align import matching_rate, model_align, voiced_span
-from .splits import is_reserved, split_of
+from .splits import INSTRUMENTAL_EVAL, is_reserved, split_of
 
 DEBS = ("asterisk-core-sounds-en-wav", "asterisk-core-sounds-es-wav", "asterisk-core-sounds-fr-wav",
         "asterisk-core-sounds-it-wav", "asterisk-core-sounds-ru-wav", "asterisk-core-sounds-en",
         "asterisk-core-sounds-es", "asterisk-core-sounds-fr", "asterisk-core-sounds-it", "asterisk-core-sounds-ru",
         "pocketsphinx-testdata", "asterisk-moh-opsound-wav", "klettres-data", "ktuberling-data",
-        "asterisk-prompt-it-menardi-wav", "asterisk-prompt-es-co")  # fmt: skip
+        "asterisk-prompt-it-menardi-wav", "asterisk-prompt-es-co", "hedgewars-data")  # fmt: skip
 ASTERISK_VOICES = {"en": "en_US_f_Allison", "es": "es_MX_f_Allison", "fr": "fr_CA_f_June", "it": "it_IT_m_Carlo",
                    "ru": "ru_RU_f_IvrvoiceRU"}  # fmt: skip
 ESPEAK_FOR = {"en": "en-us", "es": "es-419", "fr": "fr", "it": "it", "ru": "ru"}
@@ -552,6 +552,26 @@ def singing_items(n: int, *, seed: int) -> list:
         phones = _snap(phones, len(y) / sr)
         y = (0.5 * y / (np.abs(y).max() + 1e-9)).astype(np.float32)
         items.append(Item(f"singing/{k}", "singing", "xx", y, sr, phones))
+    return items
+
+
+def instrumental_items(root: Path, n: int, *, seed: int) -> list:
+    """Excerpts of 2-8 s of game music with no voice in it (Hedgewars, hedgewars-data, GPL-2),
+    labelled silence: a song's intro, solos and ending must keep the mouth shut. The
+    tracks of ``INSTRUMENTAL_EVAL`` are left out (bench_mouth measures on them)."""
+    from talkingphoto.media import load_audio
+
+    rng = np.random.default_rng(seed)
+    folder = root / "usr/share/games/hedgewars/Data/Music"
+    tracks = [(path.stem, load_audio(path, sr=16000, mono=True)[0]) for path in sorted(folder.glob("*.ogg"))]
+    tracks = [(name, y) for name, y in tracks if name not in INSTRUMENTAL_EVAL and len(y) > 8 * 16000]
+    items = []
+    for k in range(n):
+        name, y = tracks[int(rng.integers(len(tracks)))]
+        length = int(rng.uniform(2.0, 8.0) * 16000)
+        start = int(rng.integers(0, len(y) - length))
+        clip = np.ascontiguousarray(y[start : start + length], dtype=np.float32)
+        items.append(Item(f"instrumental/{name}@{start}", "instrumental", "xx", clip, 16000, [(0.0, length / 16000, "")]))
     return items
 
 
