@@ -66,7 +66,7 @@ def frame_at(scene: Scene, i: int) -> np.ndarray:
     """Frame ``i`` of ``scene`` alone, as the encoder would get it (for previews and sheets)."""
     frame = _posed(scene.image, scene.actors, i)
     stage = scene.stage
-    return frame if stage is None else stage.animator.apply(frame, stage.pose(i), changed=_changing_region(scene, margin=0))
+    return frame if stage is None else stage.animator.apply(frame, stage.pose(i), changed=_changing_region(scene))
 
 
 def encode_scene(
@@ -89,7 +89,7 @@ def encode_scene(
 
     height, width = scene.image.shape[:2]
     base = rgb_to_i420(scene.image)
-    x0, y0, x1, y1 = _changing_region(scene, margin=4)
+    x0, y0, x1, y1 = _changing_region(scene)
     with VideoWriter(
         output,
         width=width,
@@ -121,7 +121,7 @@ def _staged(scene: Scene) -> Iterator[np.ndarray]:
     from concurrent.futures import ThreadPoolExecutor
 
     stage = scene.stage
-    changed = _changing_region(scene, margin=0)
+    changed = _changing_region(scene)
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="stage") as pool:
         pending = None
         for i, frame in enumerate(animate(scene.image, scene.actors, scene.n_frames)):
@@ -133,14 +133,14 @@ def _staged(scene: Scene) -> Iterator[np.ndarray]:
             yield pending.result()
 
 
-def _changing_region(scene: Scene, *, margin: int) -> tuple:
-    """Even-aligned box around every pixel an actor may change, plus ``margin``."""
+def _changing_region(scene: Scene) -> tuple:
+    """Even-aligned box around every pixel an actor may change."""
     height, width = scene.image.shape[:2]
     if not scene.actors:
         return (0, 0, 0, 0)
     boxes = np.array([actor.animator.region for actor in scene.actors])
-    x0, y0 = boxes[:, :2].min(0) - margin
-    x1, y1 = boxes[:, 2:].max(0) + margin
+    x0, y0 = boxes[:, :2].min(0)
+    x1, y1 = boxes[:, 2:].max(0)
     x0, y0 = max(0, x0 - x0 % 2), max(0, y0 - y0 % 2)
     x1, y1 = min(width, x1 + x1 % 2), min(height, y1 + y1 % 2)
     return int(x0), int(y0), int(x1), int(y1)
