@@ -63,10 +63,16 @@ def animate(image: np.ndarray, actors: list, n_frames: int) -> Iterator[np.ndarr
 
 
 def frame_at(scene: Scene, i: int) -> np.ndarray:
-    """Frame ``i`` of ``scene`` alone, as the encoder would get it (for previews and sheets)."""
+    """Frame ``i`` of ``scene`` alone, as the encoder would get it (for previews and sheets):
+    [shape=(h, w, 3), dtype=uint8, RGB]; with a stage, composed in the encoder's colours and
+    converted back."""
     frame = _posed(scene.image, scene.actors, i)
     stage = scene.stage
-    return frame if stage is None else stage.animator.apply(frame, stage.pose(i), changed=_changing_region(scene))
+    if stage is None:
+        return frame
+    from .media import i420_to_rgb
+
+    return i420_to_rgb(stage.animator.apply(frame, stage.pose(i), changed=_changing_region(scene)))
 
 
 def encode_scene(
@@ -82,8 +88,8 @@ def encode_scene(
 
     The still picture is converted to YUV once; each frame converts and pastes only the
     region the actors can change (in the encoder's thread), which saves most of the colour
-    conversion. With a stage (master mode) the camera moves every pixel, so whole frames
-    are converted.
+    conversion. With a stage (master mode) the camera moves every pixel: the stage composes
+    its frames in YUV, converting only the posed faces.
     """
     from .media import VideoWriter, rgb_to_i420
 
@@ -105,7 +111,7 @@ def encode_scene(
             if cancel is not None and cancel.is_set():
                 raise Cancelled(f"render of {output} cancelled")
             if scene.stage is not None:
-                writer.write(frame)
+                writer.write_i420(frame)
             elif x1 > x0:
                 writer.write_patch(base, frame[y0:y1, x0:x1], x=x0, y=y0)
             else:
@@ -115,7 +121,7 @@ def encode_scene(
 
 
 def _staged(scene: Scene) -> Iterator[np.ndarray]:
-    """The scene's frames with the stage composed in a helper thread, one frame behind the
+    """The scene's frames (I420) with the stage composed in a helper thread, one frame behind the
     faces: OpenCV's warps release the GIL, so posing frame i + 1 overlaps composing frame i.
     At most two frames are in flight, so memory stays flat."""
     from concurrent.futures import ThreadPoolExecutor

@@ -20,7 +20,7 @@ from av.video.reformatter import Interpolation, VideoReformatter
 
 from ..errors import ParameterError
 
-__all__ = ["rgb_to_i420", "i420_to_rgb", "i420_planes", "paste_i420"]
+__all__ = ["rgb_to_i420", "i420_to_rgb", "i420_planes", "paste_i420", "rgb_to_yuv444", "yuv444_to_i420"]
 
 BT709 = 1  # AVCOL_SPC_BT709 == AVCOL_PRI_BT709 == AVCOL_TRC_BT709
 TV_RANGE = 1  # AVCOL_RANGE_MPEG: Y in 16..235, U/V in 16..240
@@ -86,8 +86,10 @@ def check_i420(buf, *, name: str = "buffer", shape=None) -> tuple:
     return buf, size
 
 
-def to_yuv(image: np.ndarray) -> tuple:
-    """BT.709 tv-range planes of an RGB picture with even sides.
+def rgb_to_yuv444(image: np.ndarray) -> np.ndarray:
+    """Each pixel of an RGB picture through the BT.709 matrix, to tv range.
+
+    Linear: warping or blending the result is warping or blending the picture, converted.
 
     Parameters
     ----------
@@ -95,30 +97,33 @@ def to_yuv(image: np.ndarray) -> tuple:
 
     Returns
     -------
-    y : np.ndarray [shape=(h, w), dtype=uint8]
-    u, v : np.ndarray [shape=(h//2, w//2), dtype=uint8]
-        Each the average of its 2x2 block of pixels.
+    np.ndarray [shape=(h, w, 3), dtype=uint8, YUV]
+        Y in 16..235, U and V in 16..240.
     """
     import cv2
 
-    h, w = image.shape[:2]
-    yuv = cv2.transform(image, _RGB_TO_YUV)
+    return cv2.transform(image, _RGB_TO_YUV)
+
+
+def yuv444_to_i420(yuv: np.ndarray) -> np.ndarray:
+    """A full-resolution YUV picture (even sides) as I420, each 2x2 block's chroma its
+    average: [shape=(h*3//2, w), dtype=uint8] (see :func:`rgb_to_i420`)."""
+    import cv2
+
+    h, w = yuv.shape[:2]
+    buf = np.empty((h * 3 // 2, w), np.uint8)
+    y, u, v = i420_planes(buf)
     half = cv2.resize(yuv, (w // 2, h // 2), interpolation=cv2.INTER_AREA)  # exact 2x2 means
-    return cv2.extractChannel(yuv, 0), cv2.extractChannel(half, 1), cv2.extractChannel(half, 2)
-
-
-def yuv_frame(image: np.ndarray) -> av.VideoFrame:
-    """A tagged yuv420p VideoFrame of the RGB ``image`` (even sides), see :func:`to_yuv`."""
-    return _planes_frame(*to_yuv(image))
+    cv2.extractChannel(yuv, 0, dst=y)
+    cv2.extractChannel(half, 1, dst=u)
+    cv2.extractChannel(half, 2, dst=v)
+    return buf
 
 
 def i420_frame(buf: np.ndarray, size: tuple) -> av.VideoFrame:
     """A tagged yuv420p VideoFrame holding a copy of the I420 ``buf``."""
-    return _planes_frame(*i420_planes(buf))
-
-
-def _planes_frame(y: np.ndarray, u: np.ndarray, v: np.ndarray) -> av.VideoFrame:
-    h, w = y.shape
+    h, w = size
+    y, u, v = i420_planes(buf)
     frame = av.VideoFrame(w, h, "yuv420p")
     _plane(frame.planes[0], h, w)[:] = y
     _plane(frame.planes[1], h // 2, w // 2)[:] = u
@@ -147,10 +152,7 @@ def rgb_to_i420(image: np.ndarray) -> np.ndarray:
     h, w = image.shape[:2]
     if h % 2 or w % 2:
         raise ParameterError(f"image sides must be even for 4:2:0 colour, got {w}x{h}; see fit_size")
-    buf = np.empty((h * 3 // 2, w), np.uint8)
-    for plane, converted in zip(i420_planes(buf), to_yuv(image)):
-        plane[:] = converted
-    return buf
+    return yuv444_to_i420(rgb_to_yuv444(image))
 
 
 def i420_to_rgb(buf: np.ndarray) -> np.ndarray:
@@ -194,7 +196,7 @@ def check_patch(patch: np.ndarray, *, x: int, y: int, size: tuple) -> np.ndarray
 def paste_i420(buf: np.ndarray, patch: np.ndarray, *, x: int, y: int) -> None:
     """Convert the RGB ``patch`` and write it into the I420 ``buf`` with its top-left at (x, y).
 
-    Each 2x2 block's colour is its own (see :func:`to_yuv`), so the result is identical to
+    Each 2x2 block's colour is its own (see :func:`rgb_to_i420`), so the result is identical to
     converting the whole frame.
 
     Parameters
@@ -207,7 +209,7 @@ def paste_i420(buf: np.ndarray, patch: np.ndarray, *, x: int, y: int) -> None:
     patch = check_patch(patch, x=x, y=y, size=i420_planes(buf)[0].shape)
     ph, pw = patch.shape[:2]
     yp, up, vp = i420_planes(buf)
-    py, pu, pv = to_yuv(patch)
+    py, pu, pv = i420_planes(rgb_to_i420(patch))
     yp[y : y + ph, x : x + pw] = py
     up[y // 2 : (y + ph) // 2, x // 2 : (x + pw) // 2] = pu
     vp[y // 2 : (y + ph) // 2, x // 2 : (x + pw) // 2] = pv

@@ -36,7 +36,7 @@ import numpy as np
 from .._atomic import hold_temporary, partial_path, sweep_leftovers
 from ..errors import OutputError, ParameterError
 from ..units import OUTPUT_SR, samples_to_frames
-from ._color import BT709, TV_RANGE, check_i420, check_patch, check_rgb, i420_frame, paste_i420, yuv_frame
+from ._color import BT709, TV_RANGE, check_i420, check_patch, check_rgb, i420_frame, paste_i420, rgb_to_i420
 
 __all__ = ["VideoWriter", "check_output_path", "check_not_an_input"]
 
@@ -223,7 +223,7 @@ class VideoWriter:
         """
         self._check_open()
         frame = check_rgb(frame, shape=(self.height, self.width))
-        self._put(("yuv", yuv_frame(frame)))
+        self._put(("yuv", i420_frame(rgb_to_i420(frame), (self.height, self.width))))
 
     def write_i420(self, buf: np.ndarray) -> None:
         """Add one frame already in the encoder's colour format (skips the RGB conversion).
