@@ -299,7 +299,8 @@ class StageAnimator:
         layer_m = person_m.copy()
         layer_m[:, 2] += person_m[:, :2] @ (lx0, ly0)  # from the layer's pixels
         warped = _warp(layer, layer_m, box, cv2.INTER_LINEAR)
-        person, alpha = cv2.cvtColor(warped, cv2.COLOR_RGBA2RGB), cv2.extractChannel(warped, 3)
+        person = cv2.cvtColor(warped, cv2.COLOR_RGBA2RGB)  # YUV: drops the fourth channel, opacity
+        alpha = cv2.extractChannel(warped, 3)
         for index, (corners, kernel) in enumerate(self.sharp):
             sx0, sy0, sx1, sy1 = _placed(corners, person_m, box)
             if sx1 - sx0 > 2 * SHARP_FEATHER and sy1 - sy0 > 2 * SHARP_FEATHER:
