@@ -162,3 +162,21 @@ def test_only_the_changed_part_of_the_frame_is_read():
     pose = BodyPose(breath=0.5, sway=1.0, zoom=1.02, pan_x=0.01)
     np.testing.assert_array_equal(stage.apply(frame, pose, changed=(126, 96, 194, 144)), stage.apply(frame, pose))
     assert not np.array_equal(stage.apply(frame, pose, changed=(0, 0, 2, 2)), stage.apply(frame, pose))
+
+
+def test_sharp_passes_resample_luma_alone():
+    """Composed in YUV, the sharp passes change the faces' luma; their colour is the
+    bilinear warp's (the encoder keeps it at half resolution anyway)."""
+    from talkingphoto.media import i420_planes
+
+    rng = np.random.default_rng(1)
+    image = rng.integers(0, 256, (H, W, 3), dtype=np.uint8)
+    mask = np.ones((H, W), np.float32)
+    pose = BodyPose(zoom=1.01, pan_x=0.5 / W, pan_y=0.5 / H)
+    plain = StageAnimator(image, mask, backdrop=(0, 0, 0)).apply(image, pose)
+    sharp = StageAnimator(image, mask, backdrop=(0, 0, 0), sharp_boxes=[(100, 60, 220, 180)]).apply(image, pose)
+    (y_plain, *uv_plain), (y_sharp, *uv_sharp) = i420_planes(plain), i420_planes(sharp)
+    assert all(np.array_equal(a, b) for a, b in zip(uv_plain, uv_sharp))
+    changed = np.argwhere(y_plain != y_sharp)
+    assert len(changed) > 0.5 * 120 * 120
+    assert changed.min(0).tolist() >= [58, 98] and changed.max(0).tolist() <= [182, 222]
