@@ -3,6 +3,7 @@
 import cv2
 import numpy as np
 
+from talkingphoto.media import i420_to_rgb, rgb_to_i420
 from talkingphoto.render import BodyPose, StageAnimator, background_plate, stage_matrices
 
 H, W = 240, 320
@@ -34,8 +35,8 @@ def test_neutral_pose_is_the_identity():
 def test_unmoved_layers_give_back_the_picture():
     image, mask = _picture()
     stage = StageAnimator(image, mask)
-    out = stage.apply(image, BodyPose())
-    error = np.abs(out.astype(int) - image)
+    out = stage.apply(image, BodyPose())  # I420, the encoder's layout
+    error = np.abs(out.astype(int) - rgb_to_i420(image))
     # Exact but where the rim's two colours leave the 0..255 range (the red disc's edge).
     assert error.mean() < 0.05 and error.max() <= 16
 
@@ -51,7 +52,7 @@ def test_a_moving_character_leaves_no_outline_on_the_scene():
     image = (mask[..., None] * coat + (1 - mask[..., None]) * wall).astype(np.uint8)
     stage = StageAnimator(image, mask)
     for pose in (BodyPose(breath=1.0, sway=1.0), BodyPose(breath=-1.0, sway=-3.0)):
-        out = stage.apply(image, pose)
+        out = i420_to_rgb(stage.apply(image, pose))
         person, _ = stage_matrices(pose, size=(W, H), pivot=stage.pivot, chest=stage.chest)
         moved = cv2.warpAffine(mask, person, (W, H), borderMode=cv2.BORDER_REPLICATE)[..., None]
         expected = moved * coat + (1 - moved) * wall
@@ -74,7 +75,7 @@ def test_the_character_moves_more_than_the_scene_and_no_edge_shows():
     image, mask = _picture()
     stage = StageAnimator(image, mask)
     pose = BodyPose(zoom=1.04, pan_x=0.02)  # as far as the zoom leaves room for
-    out = stage.apply(image, pose)
+    out = i420_to_rgb(stage.apply(image, pose))
     character_shift = _red_centre(out)[0] - _red_centre(image)[0]
     # The stripes' phase above the character, at the centre, tells the background's shift.
     row, original = out[10, 120:200, 0].astype(float), image[10, 120:200, 0].astype(float)
@@ -89,7 +90,7 @@ def test_the_character_moves_more_than_the_scene_and_no_edge_shows():
 def test_breathing_lifts_the_character_from_its_base():
     image, mask = _picture()
     stage = StageAnimator(image, mask)
-    out = stage.apply(image, BodyPose(breath=1.0))
+    out = i420_to_rgb(stage.apply(image, BodyPose(breath=1.0)))
 
     def top(frame):
         red = (frame[..., 0] > 180) & (frame[..., 1] < 80)
@@ -103,7 +104,7 @@ def test_a_cutout_stands_on_its_flat_backdrop():
     image, mask = _picture()
     image[mask < 0.5] = 255
     stage = StageAnimator(image, mask, backdrop=(255, 255, 255))
-    out = stage.apply(image, BodyPose(zoom=1.05, pan_x=-0.02, sway=1.0))
+    out = i420_to_rgb(stage.apply(image, BodyPose(zoom=1.05, pan_x=-0.02, sway=1.0)))
     assert (out[mask == 0][:, 1] > 200).mean() > 0.9  # revealed background is the backdrop
 
 
@@ -115,7 +116,7 @@ def test_faces_are_resampled_sharply_and_their_eyes_finest():
     mask = np.ones((H, W), np.float32)
     boxes = {"bilinear": (20, 60, 100, 140), "sharp": (120, 60, 200, 140), "finest": (220, 60, 300, 140)}
     stage = StageAnimator(image, mask, backdrop=(0, 0, 0), sharp_boxes=[boxes["sharp"]], finest_boxes=[boxes["finest"]])
-    out = stage.apply(image, BodyPose(zoom=1.01, pan_x=0.5 / W, pan_y=0.5 / H))  # a pan needs a zoom to move in
+    out = i420_to_rgb(stage.apply(image, BodyPose(zoom=1.01, pan_x=0.5 / W, pan_y=0.5 / H)))  # a pan needs a zoom to move in
 
     def detail(box):
         x0, y0, x1, y1 = box
@@ -161,3 +162,21 @@ def test_only_the_changed_part_of_the_frame_is_read():
     pose = BodyPose(breath=0.5, sway=1.0, zoom=1.02, pan_x=0.01)
     np.testing.assert_array_equal(stage.apply(frame, pose, changed=(126, 96, 194, 144)), stage.apply(frame, pose))
     assert not np.array_equal(stage.apply(frame, pose, changed=(0, 0, 2, 2)), stage.apply(frame, pose))
+
+
+def test_sharp_passes_resample_luma_alone():
+    """Composed in YUV, the sharp passes change the faces' luma; their colour is the
+    bilinear warp's (the encoder keeps it at half resolution anyway)."""
+    from talkingphoto.media import i420_planes
+
+    rng = np.random.default_rng(1)
+    image = rng.integers(0, 256, (H, W, 3), dtype=np.uint8)
+    mask = np.ones((H, W), np.float32)
+    pose = BodyPose(zoom=1.01, pan_x=0.5 / W, pan_y=0.5 / H)
+    plain = StageAnimator(image, mask, backdrop=(0, 0, 0)).apply(image, pose)
+    sharp = StageAnimator(image, mask, backdrop=(0, 0, 0), sharp_boxes=[(100, 60, 220, 180)]).apply(image, pose)
+    (y_plain, *uv_plain), (y_sharp, *uv_sharp) = i420_planes(plain), i420_planes(sharp)
+    assert all(np.array_equal(a, b) for a, b in zip(uv_plain, uv_sharp))
+    changed = np.argwhere(y_plain != y_sharp)
+    assert len(changed) > 0.5 * 120 * 120
+    assert changed.min(0).tolist() >= [58, 98] and changed.max(0).tolist() <= [182, 222]

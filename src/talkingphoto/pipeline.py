@@ -63,10 +63,16 @@ def animate(image: np.ndarray, actors: list, n_frames: int) -> Iterator[np.ndarr
 
 
 def frame_at(scene: Scene, i: int) -> np.ndarray:
-    """Frame ``i`` of ``scene`` alone, as the encoder would get it (for previews and sheets)."""
+    """Frame ``i`` of ``scene`` alone, as the encoder would get it (for previews and sheets):
+    [shape=(h, w, 3), dtype=uint8, RGB]; with a stage, composed in the encoder's colours and
+    converted back."""
     frame = _posed(scene.image, scene.actors, i)
     stage = scene.stage
-    return frame if stage is None else stage.animator.apply(frame, stage.pose(i), changed=_changing_region(scene, margin=0))
+    if stage is None:
+        return frame
+    from .media import i420_to_rgb
+
+    return i420_to_rgb(stage.animator.apply(frame, stage.pose(i), changed=_changing_region(scene)))
 
 
 def encode_scene(
@@ -82,14 +88,14 @@ def encode_scene(
 
     The still picture is converted to YUV once; each frame converts and pastes only the
     region the actors can change (in the encoder's thread), which saves most of the colour
-    conversion. With a stage (master mode) the camera moves every pixel, so whole frames
-    are converted.
+    conversion. With a stage (master mode) the camera moves every pixel: the stage composes
+    its frames in YUV, converting only the posed faces.
     """
     from .media import VideoWriter, rgb_to_i420
 
     height, width = scene.image.shape[:2]
     base = rgb_to_i420(scene.image)
-    x0, y0, x1, y1 = _changing_region(scene, margin=4)
+    x0, y0, x1, y1 = _changing_region(scene)
     with VideoWriter(
         output,
         width=width,
@@ -105,7 +111,7 @@ def encode_scene(
             if cancel is not None and cancel.is_set():
                 raise Cancelled(f"render of {output} cancelled")
             if scene.stage is not None:
-                writer.write(frame)
+                writer.write_i420(frame)
             elif x1 > x0:
                 writer.write_patch(base, frame[y0:y1, x0:x1], x=x0, y=y0)
             else:
@@ -115,13 +121,13 @@ def encode_scene(
 
 
 def _staged(scene: Scene) -> Iterator[np.ndarray]:
-    """The scene's frames with the stage composed in a helper thread, one frame behind the
+    """The scene's frames (I420) with the stage composed in a helper thread, one frame behind the
     faces: OpenCV's warps release the GIL, so posing frame i + 1 overlaps composing frame i.
     At most two frames are in flight, so memory stays flat."""
     from concurrent.futures import ThreadPoolExecutor
 
     stage = scene.stage
-    changed = _changing_region(scene, margin=0)
+    changed = _changing_region(scene)
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="stage") as pool:
         pending = None
         for i, frame in enumerate(animate(scene.image, scene.actors, scene.n_frames)):
@@ -133,14 +139,14 @@ def _staged(scene: Scene) -> Iterator[np.ndarray]:
             yield pending.result()
 
 
-def _changing_region(scene: Scene, *, margin: int) -> tuple:
-    """Even-aligned box around every pixel an actor may change, plus ``margin``."""
+def _changing_region(scene: Scene) -> tuple:
+    """Even-aligned box around every pixel an actor may change."""
     height, width = scene.image.shape[:2]
     if not scene.actors:
         return (0, 0, 0, 0)
     boxes = np.array([actor.animator.region for actor in scene.actors])
-    x0, y0 = boxes[:, :2].min(0) - margin
-    x1, y1 = boxes[:, 2:].max(0) + margin
+    x0, y0 = boxes[:, :2].min(0)
+    x1, y1 = boxes[:, 2:].max(0)
     x0, y0 = max(0, x0 - x0 % 2), max(0, y0 - y0 % 2)
     x1, y1 = min(width, x1 + x1 % 2), min(height, y1 + y1 % 2)
     return int(x0), int(y0), int(x1), int(y1)

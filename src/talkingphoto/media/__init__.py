@@ -6,7 +6,7 @@ over-long recordings are refused from their headers.
 """
 
 from ._audio import AUDIBLE_DBFS, check_audible, load_audio, resample
-from ._color import i420_planes, i420_to_rgb, paste_i420, rgb_to_i420
+from ._color import i420_planes, i420_to_rgb, paste_i420, rgb_to_i420, rgb_to_yuv444, yuv444_to_i420
 from ._image import IMAGE_FORMATS, Picture, fit_picture, fit_size, load_image, load_image_with_alpha, load_picture
 from ._probe import MediaInfo, probe_media
 from ._writer import AUDIO_SR, VideoWriter, check_not_an_input, check_output_path
@@ -33,4 +33,6 @@ __all__ = [
     "i420_to_rgb",
     "i420_planes",
     "paste_i420",
+    "rgb_to_yuv444",
+    "yuv444_to_i420",
 ]

@@ -4,9 +4,14 @@ plate, and a slow camera moves the two by different amounts (parallax).
 The layers are prepared once: a feathered character mask, the picture with the characters
 painted out (a smooth fill from the surrounding scene, only ever seen in the thin band the
 moving body uncovers), and the characters' own colour along their soft rim, kept with
-their opacity in one RGBA layer. Each frame pastes the posed faces into that layer, warps
-it (and the faces again, sharply), warps the background only where the characters leave
-it showing and blends only where they are see-through.
+their opacity in one layer. Each frame pastes the posed faces into that layer, warps it
+(and the faces' luma again, sharply), warps the background only where the characters
+leave it showing and blends only where they are see-through.
+
+All of it happens in the encoder's colours (BT.709 YUV, see media.rgb_to_yuv444): warps
+and blends are linear, so composing there gives the converted frame, without converting
+each whole frame; and the sharp passes, the dearest part, resample luma alone (the eye
+sees fine detail in luma, and the encoder keeps chroma at half resolution anyway).
 """
 
 from dataclasses import dataclass
@@ -14,6 +19,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from ..media import rgb_to_yuv444, yuv444_to_i420
 from ._warp import edge_feather
 
 __all__ = ["BodyPose", "StageAnimator", "background_plate", "split_rim", "stage_matrices"]
@@ -208,12 +214,12 @@ class StageAnimator:
         characters is painted in from around them.
     sharp_boxes : list of (x0, y0, x1, y1), optional
         Where fine detail matters most (the faces, already resampled by their own warps):
-        warped bicubically there, bilinearly elsewhere. The faces are resampled a second
-        time; on the portrait (eyes, cheeks, chin: detail kept against the picture) a
-        bicubic pass keeps 0.83, 0.82, 0.77, a Lanczos one 0.84, 0.83, 0.79 at 2.7 times
-        the cost, a bilinear one 0.59, 0.56, 0.52.
+        their luma warped bicubically there, bilinearly elsewhere. The faces are resampled
+        a second time; on the portrait (eyes, cheeks, chin: detail kept against the
+        picture) a bicubic pass keeps 0.83, 0.82, 0.77, a Lanczos one 0.84, 0.83, 0.79 at
+        2.7 times the cost, a bilinear one 0.59, 0.56, 0.52.
     finest_boxes : list of (x0, y0, x1, y1), optional
-        Where the finest detail sits (the eyes): warped with a Lanczos kernel.
+        Where the finest detail sits (the eyes): luma warped with a Lanczos kernel.
     focus : (x, y), optional
         What the camera zooms in on (see stage_matrices): the faces, so a push-in moves
         towards them. The frame's centre by default.
@@ -235,15 +241,16 @@ class StageAnimator:
         if backdrop is None:
             sigma = max(1.0, 0.002 * np.hypot(width, height))
             mask = cv2.GaussianBlur(mask, (0, 0), sigma)
-            self.plate = background_plate(image, mask)
+            plate = background_plate(image, mask)
         else:  # a cut-out's edges are anti-aliased by the artist already, over this very colour
-            self.plate = np.empty_like(image)
-            self.plate[:] = np.asarray(backdrop, dtype=np.uint8)
+            plate = np.empty_like(image)
+            plate[:] = np.asarray(backdrop, dtype=np.uint8)
         self.alpha = np.round(255 * mask).astype(np.uint8)  # 8 bits: warps faster than float
         self.rim = None  # (box, lift, lower): what to add and take away along the rim
         if backdrop is None:
-            self.alpha, self.plate, index, delta = split_rim(image, mask, self.plate)
+            self.alpha, plate, index, delta = split_rim(image, mask, plate)
             self.rim = _rim_correction(index, delta, self.size)
+        self.plate = rgb_to_yuv444(plate)  # [shape=(h, w, 3), uint8, YUV]
         self.uniform_plate = backdrop is not None  # a flat colour looks the same however it moves
         self.pivot, self.chest = _body_anchors(mask)
         self.focus = (width / 2, height / 2) if focus is None else (float(focus[0]), float(focus[1]))
@@ -277,30 +284,33 @@ class StageAnimator:
 
         Returns
         -------
-        np.ndarray [shape=(h, w, 3), dtype=uint8, RGB]
+        np.ndarray [shape=(h*3//2, w), dtype=uint8]
+            The frame in the encoder's layout: I420, BT.709 tv range (see media.rgb_to_i420).
         """
         width, height = self.size
         person_m, background_m = stage_matrices(pose, size=self.size, pivot=self.pivot, chest=self.chest, focus=self.focus)
         box = (0, 0, 0, 0) if self.extent is None else _placed(self.extent, person_m, (0, 0, width, height))
         x0, y0, x1, y1 = box
         if x1 <= x0 or y1 <= y0:
-            return self._background(background_m, (0, 0, width, height), np.empty((height, width, 3), np.uint8))
+            return yuv444_to_i420(self._background(background_m, (0, 0, width, height), np.empty_like(self.plate)))
         # Warp the character layer only inside its box as this pose places it.
         layer = self._layer(frame, changed)
         lx0, ly0 = self.layer_box[:2]
         layer_m = person_m.copy()
         layer_m[:, 2] += person_m[:, :2] @ (lx0, ly0)  # from the layer's pixels
         warped = _warp(layer, layer_m, box, cv2.INTER_LINEAR)
-        person, alpha = cv2.cvtColor(warped, cv2.COLOR_RGBA2RGB), cv2.extractChannel(warped, 3)
+        person = cv2.cvtColor(warped, cv2.COLOR_RGBA2RGB)  # YUV: drops the fourth channel, opacity
+        alpha = cv2.extractChannel(warped, 3)
         for index, (corners, kernel) in enumerate(self.sharp):
             sx0, sy0, sx1, sy1 = _placed(corners, person_m, box)
             if sx1 - sx0 > 2 * SHARP_FEATHER and sy1 - sy0 > 2 * SHARP_FEATHER:
                 sharp = self._sharp_warp(layer, layer_m, (sx0, sy0, sx1, sy1), kernel)
                 view = person[sy0 - y0 : sy1 - y0, sx0 - x0 : sx1 - x0]
-                cv2.blendLinear(sharp, view, *self._feather(index, sx1 - sx0, sy1 - sy0), dst=view)
+                luma = cv2.blendLinear(sharp, cv2.extractChannel(view, 0), *self._feather(index, sx1 - sx0, sy1 - sy0))
+                cv2.mixChannels([luma], [view], [0, 0])
         # The background only where the character leaves it showing; the blend only where
         # the character is see-through, bands of rows at a time.
-        out = np.empty((height, width, 3), np.uint8)
+        out = np.empty_like(self.plate)
         self._background(background_m, (0, 0, width, y0), out)
         self._background(background_m, (0, y1, width, height), out)
         for r0, r1, runs in _coverage(alpha, band=COVER_BAND, min_run=COVER_RUN):
@@ -319,7 +329,7 @@ class StageAnimator:
                     weight *= 1 / 255
                     view = out[rows, x0 + c0 : x0 + c1]
                     cv2.blendLinear(person[r0:r1, c0:c1], view, weight, 1.0 - weight, dst=view)
-        return out
+        return yuv444_to_i420(out)
 
     def _background(self, matrix: np.ndarray, box: tuple, out: np.ndarray) -> np.ndarray:
         """Write the plate as ``matrix`` moves it into ``out`` inside ``box``; returns ``out``."""
@@ -332,8 +342,8 @@ class StageAnimator:
         return out
 
     def _layer(self, frame: np.ndarray, changed: tuple | None) -> np.ndarray:
-        """The character layer [shape=(lh, lw, 4), uint8, RGBA] over layer_box with
-        ``frame``'s ``changed`` part in it."""
+        """The character layer [shape=(lh, lw, 4), uint8, YUV and opacity] over layer_box
+        with ``frame``'s ``changed`` part in it."""
         lx0, ly0, lx1, ly1 = self.layer_box
         cx0, cy0, cx1, cy1 = self.layer_box if changed is None else changed
         cx0, cy0, cx1, cy1 = max(cx0, lx0), max(cy0, ly0), min(cx1, lx1), min(cy1, ly1)
@@ -353,25 +363,25 @@ class StageAnimator:
         return weights
 
     def _sharp_warp(self, layer: np.ndarray, matrix: np.ndarray, box: tuple, kernel: int) -> np.ndarray:
-        """The part ``box`` of the layer's colour warped by ``matrix`` with ``kernel``, from
+        """The part ``box`` of the layer's luma warped by ``matrix`` with ``kernel``, from
         only the pixels it reaches."""
         height, width = layer.shape[:2]
         inverse = cv2.invertAffineTransform(matrix)
         reach = _placed(_corners(box), inverse, (0, 0, width, height))
         rx0, ry0 = max(0, reach[0] - KERNEL_REACH), max(0, reach[1] - KERNEL_REACH)
         rx1, ry1 = min(width, reach[2] + KERNEL_REACH), min(height, reach[3] + KERNEL_REACH)
-        source = cv2.cvtColor(layer[ry0:ry1, rx0:rx1], cv2.COLOR_RGBA2RGB)
+        source = cv2.extractChannel(layer[ry0:ry1, rx0:rx1], 0)
         local = matrix.copy()
         local[:, 2] += matrix[:, :2] @ (rx0, ry0)
         return _warp(source, local, box, kernel)
 
     def _unmixed(self, frame: np.ndarray, box: tuple) -> np.ndarray:
-        """A copy of ``frame``'s part ``box`` with the character's own colour along its rim
-        (see split_rim)."""
+        """``frame``'s part ``box`` with the character's own colour along its rim (see
+        split_rim), in YUV [shape=(bh, bw, 3), uint8]."""
         x0, y0, x1, y1 = box
         out = frame[y0:y1, x0:x1].copy()
         if self.rim is None:
-            return out
+            return rgb_to_yuv444(out)
         (rx0, ry0, rx1, ry1), lift, lower = self.rim
         ix0, iy0, ix1, iy1 = max(x0, rx0), max(y0, ry0), min(x1, rx1), min(y1, ry1)
         if ix1 > ix0 and iy1 > iy0:
@@ -379,7 +389,7 @@ class StageAnimator:
             rim = (slice(iy0 - ry0, iy1 - ry0), slice(ix0 - rx0, ix1 - rx0))
             cv2.add(view, lift[rim], dst=view)  # saturating, like the colours split_rim clipped
             cv2.subtract(view, lower[rim], dst=view)
-        return out
+        return rgb_to_yuv444(out)
 
 
 def _rim_correction(index: np.ndarray, delta: np.ndarray, size: tuple) -> tuple | None:
