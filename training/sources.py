@@ -566,7 +566,7 @@ def instrumental_items(root: Path, n: int, *, seed: int) -> list:
     tracks = [(path.stem, load_audio(path, sr=16000, mono=True)[0]) for path in sorted(folder.glob("*.ogg"))]
     tracks = [(name, y) for name, y in tracks if name not in INSTRUMENTAL_EVAL and len(y) > 8 * 16000]
     items = []
-    for k in range(n):
+    for _ in range(n):
         name, y = tracks[int(rng.integers(len(tracks)))]
         length = int(rng.uniform(2.0, 8.0) * 16000)
         start = int(rng.integers(0, len(y) - length))
