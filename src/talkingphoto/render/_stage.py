@@ -296,8 +296,7 @@ class StageAnimator:
         # Warp the character layer only inside its box as this pose places it.
         layer = self._layer(frame, changed)
         lx0, ly0 = self.layer_box[:2]
-        layer_m = person_m.copy()
-        layer_m[:, 2] += person_m[:, :2] @ (lx0, ly0)  # from the layer's pixels
+        layer_m = _read_from(person_m, (lx0, ly0))
         warped = _warp(layer, layer_m, box, cv2.INTER_LINEAR)
         person = cv2.cvtColor(warped, cv2.COLOR_RGBA2RGB)  # YUV: drops the fourth channel, opacity
         alpha = cv2.extractChannel(warped, 3)
@@ -371,9 +370,7 @@ class StageAnimator:
         rx0, ry0 = max(0, reach[0] - KERNEL_REACH), max(0, reach[1] - KERNEL_REACH)
         rx1, ry1 = min(width, reach[2] + KERNEL_REACH), min(height, reach[3] + KERNEL_REACH)
         source = cv2.extractChannel(layer[ry0:ry1, rx0:rx1], 0)
-        local = matrix.copy()
-        local[:, 2] += matrix[:, :2] @ (rx0, ry0)
-        return _warp(source, local, box, kernel)
+        return _warp(source, _read_from(matrix, (rx0, ry0)), box, kernel)
 
     def _unmixed(self, frame: np.ndarray, box: tuple) -> np.ndarray:
         """``frame``'s part ``box`` with the character's own colour along its rim (see
@@ -472,6 +469,14 @@ def _placed(corners: np.ndarray, matrix: np.ndarray, limits: tuple) -> tuple:
     x0, y0 = np.maximum(np.floor(moved.min(0)).astype(int) - 1, (lx0, ly0))
     x1, y1 = np.minimum(np.ceil(moved.max(0)).astype(int) + 1, (lx1, ly1))
     return int(x0), int(y0), int(x1), int(y1)
+
+
+def _read_from(matrix: np.ndarray, origin: tuple) -> np.ndarray:
+    """The 2x3 forward ``matrix`` for a crop of its source whose pixel (0, 0) is the
+    source's ``origin`` (x, y)."""
+    local = matrix.copy()
+    local[:, 2] += matrix[:, :2] @ origin
+    return local
 
 
 def _warp(image: np.ndarray, matrix: np.ndarray, box: tuple, interpolation: int, *, dst: np.ndarray | None = None) -> np.ndarray:
