@@ -71,12 +71,10 @@ def lid_palette(image: np.ndarray, upper: np.ndarray, lower: np.ndarray) -> LidP
     upper, lower : np.ndarray [shape=(n, 2)]
         The eye's upper and lower lid, corner to corner, in image pixels.
     """
-    h, w = image.shape[:2]
+    h = image.shape[0]
     eye_width = float(np.linalg.norm(upper[-1] - upper[0]))
-    # Skin: a band under the lower lid, brighter half only (skips lashes, blush lines).
-    x0, x1 = int(max(0, upper[:, 0].min())), int(min(w, upper[:, 0].max() + 1))
-    y0 = int(min(h - 1, lower[:, 1].max() + 0.15 * eye_width))
-    y1 = int(min(h, y0 + max(2, 0.3 * eye_width)))
+    # Skin: brighter half only (skips lashes, blush lines).
+    x0, y0, x1, y1 = _cheek_band(upper, lower, image.shape)
     band = image[y0:y1, x0:x1].reshape(-1, 3).astype(np.float32)
     if len(band) == 0:
         band = image.reshape(-1, 3).astype(np.float32)
@@ -92,6 +90,18 @@ def lid_palette(image: np.ndarray, upper: np.ndarray, lower: np.ndarray) -> LidP
     lash = np.median(dark, axis=0)
     thickness = float(np.clip(0.07 * eye_width, 1.2, 6.0))
     return LidPalette(tuple(float(v) for v in skin), tuple(float(v) for v in lash), thickness)
+
+
+def _cheek_band(upper: np.ndarray, lower: np.ndarray, shape: tuple) -> tuple:
+    """Box (x0, y0, x1, y1) of the cheek under an eye where its skin is read: as wide as
+    the upper lid, from 0.15 to 0.45 of the eye's width below the lower lid, clipped to an
+    image of ``shape``."""
+    h, w = shape[:2]
+    eye_width = float(np.linalg.norm(upper[-1] - upper[0]))
+    x0, x1 = int(max(0, upper[:, 0].min())), int(min(w, upper[:, 0].max() + 1))
+    y0 = int(min(h - 1, lower[:, 1].max() + 0.15 * eye_width))
+    y1 = int(min(h, y0 + max(2, 0.3 * eye_width)))
+    return x0, y0, x1, y1
 
 
 def paint_lid(canvas: np.ndarray, upper: np.ndarray, lower: np.ndarray, blink: float, palette: LidPalette) -> None:
@@ -228,13 +238,12 @@ def fit_rendered_eyes(image: np.ndarray, face: Face) -> Face:
         # Around an eye the skin shows: most rays find it (a textured nothing shows none).
         if found_above.sum() + found_below.sum() < 0.5 * (len(above) + len(below)):
             return face
-        fits.append((upper_ids, lower_ids, width, above, below, corners))
-    if np.mean([above.mean() / width for _, _, width, above, _, _ in fits]) < RENDERED_EYE:
+        fits.append((upper_ids, lower_ids, width, up, above, below, corners))
+    if np.mean([above.mean() / width for _, _, width, _, above, _, _ in fits]) < RENDERED_EYE:
         return face
     landmarks = face.landmarks.copy()
-    for upper_ids, lower_ids, width, above, below, corners in fits:
+    for upper_ids, lower_ids, width, up, above, below, corners in fits:
         upper, lower = lm[list(upper_ids)], lm[list(lower_ids)]
-        _, up = _eye_axes(upper, lower)
         along = (upper[-1] - upper[0]) / width
         ends = np.vstack([upper[0] - corners[0] * along, upper[-1] + corners[1] * along])
         for ids, rest, out, sign in ((upper_ids, upper, above, 1), (lower_ids, lower, below, -1)):
@@ -275,9 +284,7 @@ def _skin_reach(lab: np.ndarray, upper: np.ndarray, lower: np.ndarray, *, limit:
     width, up = _eye_axes(upper, lower)
     h, w = lab.shape[:2]
     # The skin of the cheek under the eye, brighter half (as lid_palette reads it).
-    x0, x1 = int(max(0, upper[:, 0].min())), int(min(w, upper[:, 0].max() + 1))
-    y0 = int(min(h - 1, lower[:, 1].max() + 0.15 * width))
-    y1 = int(min(h, y0 + max(2, 0.3 * width)))
+    x0, y0, x1, y1 = _cheek_band(upper, lower, lab.shape)
     band = lab[y0:y1, x0:x1].reshape(-1, 3)
     if len(band) == 0:
         band = lab.reshape(-1, 3)
