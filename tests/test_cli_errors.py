@@ -143,6 +143,21 @@ def test_a_terminated_render_leaves_no_file(tmp_path, real_data):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_termination_before_the_encoders_block_leaves_no_file(tmp_path, real_data, monkeypatch):
+    # SIGTERM raises wherever the main thread is: here, as the writer's `with` block is entered.
+    from talkingphoto import cli
+    from talkingphoto.media import VideoWriter
+
+    def terminated(self):
+        raise cli._Terminated
+
+    monkeypatch.setattr(VideoWriter, "__enter__", terminated)
+    image = real_data / "images" / "grace_hopper.jpg"
+    speech = real_data / "audio" / "sense_and_sensibility_01_austen_64kb-0870.wav"
+    assert main(["render", str(image), str(speech), "-o", str(tmp_path / "term.mp4"), "-q"]) == 143
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_options_that_would_be_ignored_are_refused(capsys, inputs, real_data):
     image = str(real_data / "images" / "grace_hopper.jpg")
     out = str(inputs["dir"] / "o.mp4")

@@ -1,15 +1,16 @@
 """Hidden temporary files: a killed process's are swept by the next write to the same output,
 a living writer's never are."""
 
-import os
 import signal
 import subprocess
 import sys
 import textwrap
+import types
 
 import numpy as np
+import pytest
 
-from talkingphoto._atomic import atomic_output, hold_temporary, sweep_leftovers
+from talkingphoto._atomic import atomic_output, hold_temporary, let_go, remove_held, sweep_leftovers
 from talkingphoto.jobs import JobStore
 from talkingphoto.media import VideoWriter
 
@@ -25,13 +26,13 @@ def test_sweep_removes_only_abandoned_temporaries_of_that_output(tmp_path):
     for name in LEFTOVERS + keep:
         (tmp_path / name).write_bytes(b"data")
     held = tmp_path / ".x.99999999.partial.mp4"
-    fd = hold_temporary(held)  # a render still writing
+    hold_temporary(held)  # a render still writing
     try:
         removed = sweep_leftovers(tmp_path / "x.mp4")
         assert sorted(p.name for p in removed) == sorted(LEFTOVERS)
         assert sorted(p.name for p in tmp_path.iterdir()) == sorted(keep + [held.name])
     finally:
-        os.close(fd)
+        let_go(held)
     assert [p.name for p in sweep_leftovers(tmp_path / "x.mp4")] == [held.name]  # its writer died
 
 
@@ -92,3 +93,26 @@ def test_a_job_that_failed_for_good_keeps_no_partial_files(tmp_path):
     with JobStore(tmp_path, max_attempts=1) as store:
         assert store.get(job_id).status == "failed"  # no attempts left: it will never run again
         assert sorted(p.name for p in store.folder(job_id).iterdir()) == ["image.png"]
+
+
+def test_a_writer_interrupted_while_starting_leaves_no_file(tmp_path, monkeypatch):
+    from talkingphoto.media import _writer
+
+    def interrupted(**kwargs):
+        raise KeyboardInterrupt  # Ctrl-C after the encoder opened, before the writer was returned
+
+    monkeypatch.setattr(_writer, "threading", types.SimpleNamespace(Thread=interrupted))
+    with pytest.raises(KeyboardInterrupt):
+        VideoWriter(tmp_path / "x.mp4", width=64, height=48, fps=25)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_remove_held_removes_this_process_temporaries_and_nothing_else(tmp_path):
+    clash = tmp_path / ".x.1a2b3c4d.partial.mp4"
+    clash.write_bytes(b"another writer's")
+    with pytest.raises(FileExistsError):
+        hold_temporary(clash)
+    ours = tmp_path / ".x.99999999.partial.mp4"
+    hold_temporary(ours)
+    remove_held()
+    assert [p.name for p in tmp_path.iterdir()] == [clash.name]

@@ -8,7 +8,7 @@ the renderer), Ray's returned videos, saved speech and cue files all go through
 ``flock`` on it until it is renamed or removed; the kernel drops that lock when the process
 dies, however it dies (SIGKILL, a power cut), so a temporary nobody holds is a leftover, and
 one that is held belongs to a writer still running: :func:`sweep_leftovers` removes only the
-former.
+former. A process stopping on a signal removes its own with :func:`remove_held`.
 """
 
 import contextlib
@@ -25,7 +25,19 @@ try:
 except ImportError:  # not POSIX: no locks; an open file cannot be removed there anyway
     fcntl = None
 
-__all__ = ["atomic_path", "atomic_output", "partial_path", "hold_temporary", "sweep_leftovers"]
+__all__ = [
+    "atomic_path",
+    "atomic_output",
+    "partial_path",
+    "hold_temporary",
+    "let_go",
+    "remove_temporary",
+    "remove_held",
+    "sweep_leftovers",
+]
+
+_held: dict = {}
+"""The temporaries this process created and still holds: path -> locking descriptor."""
 
 
 def _lock(fd: int) -> bool:
@@ -39,15 +51,46 @@ def _lock(fd: int) -> bool:
     return True
 
 
-def hold_temporary(path) -> int:
-    """Create ``path`` (it must not exist) and lock it as a temporary in use.
-
-    Returns the descriptor that holds the lock: keep it open while the file is written, and
-    close it once the file is renamed into place or removed.
-    """
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+def hold_temporary(path) -> None:
+    """Create ``path`` (it must not exist) and lock it as a temporary in use, until
+    :func:`let_go` (once it is renamed into place) or :func:`remove_temporary`."""
+    path = Path(path)
+    _held[path] = None  # known before it exists: a signal in between cannot orphan it
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    except OSError:
+        del _held[path]
+        raise
+    _held[path] = fd
     _lock(fd)
-    return fd
+
+
+def let_go(path) -> None:
+    """Stop holding temporary ``path`` (renamed into place or removed): close its lock."""
+    fd = _held.pop(Path(path), None)
+    if fd is not None:
+        os.close(fd)
+
+
+def remove_temporary(path) -> None:
+    """Remove temporary ``path`` if this process holds it (never a file it did not create),
+    and let go of it."""
+    path = Path(path)
+    if path in _held:
+        with contextlib.suppress(OSError):  # the name is hidden, unique and swept next time
+            path.unlink(missing_ok=True)
+        let_go(path)
+
+
+def remove_held() -> None:
+    """Remove every temporary this process still holds.
+
+    For a process ending on a signal: Python raises the signal's exception wherever the main
+    thread is, which may be after a temporary was created and before the block that would
+    remove it was entered.
+    """
+    for path in list(_held):
+        remove_temporary(path)
 
 
 def partial_path(path) -> Path:
@@ -112,11 +155,11 @@ def atomic_path(path, *, what: str = ""):
     ``what`` names the content in them ("audio", "cues", "video").
     """
     path = Path(path)
-    tmp, hold = None, None
+    tmp = None
     try:
         sweep_leftovers(path)
         tmp = partial_path(path)
-        hold = hold_temporary(tmp)
+        hold_temporary(tmp)
         yield tmp
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
@@ -125,10 +168,7 @@ def atomic_path(path, *, what: str = ""):
         raise OutputError(f"cannot write {label}: {exc.strerror or exc}") from exc
     finally:
         if tmp is not None:
-            with contextlib.suppress(OSError):
-                tmp.unlink(missing_ok=True)
-        if hold is not None:
-            os.close(hold)
+            remove_temporary(tmp)
 
 
 @contextlib.contextmanager

@@ -12,6 +12,7 @@ import signal
 import sys
 
 from .. import __version__
+from .._atomic import remove_held
 from .._native import NATIVE_LOGS_ENV
 from ..errors import ParameterError, TalkingPhotoError
 
@@ -105,9 +106,11 @@ def main(argv=None) -> int:
         print(f"error: {_in_flags(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
+        remove_held()
         print("interrupted", file=sys.stderr)
         return 130
     except _Terminated:
+        remove_held()
         print("terminated", file=sys.stderr)
         return 143
     except BrokenPipeError:

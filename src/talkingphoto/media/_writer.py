@@ -33,7 +33,7 @@ from pathlib import Path
 import av
 import numpy as np
 
-from .._atomic import hold_temporary, partial_path, sweep_leftovers
+from .._atomic import hold_temporary, let_go, partial_path, remove_temporary, sweep_leftovers
 from ..errors import OutputError, ParameterError
 from ..units import OUTPUT_SR, samples_to_frames
 from ._color import BT709, TV_RANGE, check_i420, check_patch, check_rgb, i420_frame, paste_i420, rgb_to_i420
@@ -192,16 +192,16 @@ class VideoWriter:
         self._closed = False
         self._discarding = False
         self._tmp = partial_path(self.path)
-        self._hold = None  # descriptor locking the temporary while it is written (see _atomic)
+        self._container = None
         sweep_leftovers(self.path)  # what a killed render to the same output left behind
         try:
             self._open(crf=int(crf), preset=preset)
-        except BaseException:
-            self._remove_tmp()
+            self._queue = queue.Queue(maxsize=_QUEUE_FRAMES)
+            self._worker = threading.Thread(target=self._run, name=f"VideoWriter({self.path.name})", daemon=True)
+            self._worker.start()
+        except BaseException:  # Ctrl-C included: the temporary exists from _open's first line on
+            self._discard()
             raise
-        self._queue = queue.Queue(maxsize=_QUEUE_FRAMES)
-        self._worker = threading.Thread(target=self._run, name=f"VideoWriter({self.path.name})", daemon=True)
-        self._worker.start()
 
     # -- public ---------------------------------------------------------------------------
 
@@ -281,7 +281,7 @@ class VideoWriter:
                         self._container.mux(packet)
                 self._container.close()
                 os.replace(self._tmp, self.path)
-            self._release()
+            let_go(self._tmp)
             self._drop_encoder()
         except BaseException:
             self._discard()
@@ -311,22 +311,18 @@ class VideoWriter:
         with self._io():
             # Created here (not by FFmpeg) so a name clash fails instead of overwriting, and
             # locked so no sweep removes it while this writer lives.
-            self._hold = hold_temporary(self._tmp)
+            hold_temporary(self._tmp)
             self._container = av.open(str(self._tmp), mode="w", format="mp4", options={"movflags": "+faststart"})
-        try:
-            video = self._container.add_stream("libx264", rate=self.fps)
-            video.width, video.height, video.pix_fmt = self.width, self.height, "yuv420p"
-            cc = video.codec_context
-            # Tagged so players and browsers decode with the matrix we encoded with.
-            cc.colorspace, cc.color_primaries, cc.color_trc, cc.color_range = BT709, BT709, BT709, TV_RANGE
-            video.options = {"crf": str(crf), "preset": preset}
-            self._video = video
-            self._audio_stream = None
-            if self._audio is not None:
-                self._open_audio()
-        except BaseException:
-            self._container.close()
-            raise
+        video = self._container.add_stream("libx264", rate=self.fps)
+        video.width, video.height, video.pix_fmt = self.width, self.height, "yuv420p"
+        cc = video.codec_context
+        # Tagged so players and browsers decode with the matrix we encoded with.
+        cc.colorspace, cc.color_primaries, cc.color_trc, cc.color_range = BT709, BT709, BT709, TV_RANGE
+        video.options = {"crf": str(crf), "preset": preset}
+        self._video = video
+        self._audio_stream = None
+        if self._audio is not None:
+            self._open_audio()
 
     def _open_audio(self) -> None:
         channels = self._audio.shape[0]
@@ -445,7 +441,7 @@ class VideoWriter:
                 self._container.close()
         except (av.FFmpegError, OSError):
             pass  # the file is being thrown away; a failing trailer does not matter
-        self._remove_tmp()
+        remove_temporary(self._tmp)
         self._drop_encoder()
 
     def _drop_encoder(self) -> None:
@@ -453,18 +449,6 @@ class VideoWriter:
         until its objects are freed, and a closed writer may well stay referenced."""
         self._container = self._video = self._audio_stream = self._resampler = None
         self._pending = None
-
-    def _remove_tmp(self) -> None:
-        try:
-            self._tmp.unlink(missing_ok=True)
-        except OSError:
-            pass  # nothing more can be done; the name is hidden, unique and swept next time
-        self._release()
-
-    def _release(self) -> None:
-        if self._hold is not None:
-            os.close(self._hold)
-            self._hold = None
 
     def _io(self):
         return _guard_io(self.path)
