@@ -9,6 +9,10 @@ cheek's skin. The pixels of those colours (within 6) are counted inside the eye'
 picture and in the frame posed with ``blink=1``; the share is the second over the first
 (0 = covered; about 1 = open; it can pass 1 where a squashed lash line matches the iris).
 Only meaningful for irises unlike the skin (blue, green, grey).
+
+Then how skin-like the closed lid is: in the same region of the shut frame, the mean
+distance (delta E) of its pixels from the cheek's median colour, and the share of them
+darker than it by more than 25 (L*): a shadowed slab or a smudge of pupil, not a crease line.
 """
 
 import argparse
@@ -35,7 +39,8 @@ def eye_region(lm: np.ndarray, upper: list, lower: list, shape: tuple) -> np.nda
 
 
 def iris_share(image: np.ndarray, shut: np.ndarray, lm: np.ndarray) -> dict:
-    """{"right"|"left": (share in view at blink 1, iris pixels in the picture's region)}."""
+    """{"right"|"left": (share in view at blink 1, iris pixels in the picture's region,
+    closed lid's mean delta E from the cheek, its share darker than the cheek by 25)}."""
     from talkingphoto.characters import topology as topo
     from talkingphoto.render._mouth import _lab
 
@@ -68,7 +73,10 @@ def iris_share(image: np.ndarray, shut: np.ndarray, lm: np.ndarray) -> dict:
             return int((nearest < 6).sum())
 
         total = count(before)
-        shares[side] = (count(after) / max(total, 1), total)
+        lid, cheek = after[region], np.median(cheek, axis=0)  # all of the cheek: not its highlight
+        distance = float(np.linalg.norm(lid - cheek, axis=1).mean())
+        dark = float((lid[:, 0] < cheek[0] - 25).mean())
+        shares[side] = (count(after) / max(total, 1), total, distance, dark)
     return shares
 
 
@@ -90,7 +98,10 @@ def main() -> int:
         shut = image.copy()
         animator.apply(shut, Pose(blink=1.0))
         shares = iris_share(image, shut, faces[0].landmarks[:, :2].astype(np.float64))
-        text = ", ".join(f"{side} {share:.2f} of {n} px" for side, (share, n) in shares.items())
+        text = ", ".join(
+            f"{side} {share:.2f} of {n} px, lid dE {distance:.1f} dark {dark:.2f}"
+            for side, (share, n, distance, dark) in shares.items()
+        )
         print(f"{path.parent.name}/{path.name}: {text}", flush=True)
     return 0
 

@@ -94,11 +94,12 @@ def test_a_lid_fades_in_while_it_is_still_up_at_the_drawn_lash_line():
     assert 0 < change(0.15) < change(0.3)
 
 
-def _rendered_eyes(*, scale: float = 1.6):
+def _rendered_eyes(*, scale: float = 1.6, shadow: bool = False):
     """A face whose eyes are drawn ``scale`` times taller than the mesh outlines them, as a
     3D cartoon's are: white, a big blue iris (beyond the mesh's lids) and a bold lash line,
     on smooth skin. ``scale`` 1 draws them on the mesh's outline with a fine lash line, as
-    a photo shows them. Returns (image, face, iris [shape=(240, 240), bool: the blue])."""
+    a photo shows them; ``shadow`` puts the skin above each eye in deep shadow (hair or a
+    brow's, skin-hued but dark). Returns (image, face, iris [shape=(240, 240), bool: the blue])."""
     import cv2
     from conftest import synthetic_face
 
@@ -114,6 +115,10 @@ def _rendered_eyes(*, scale: float = 1.6):
         centre = outline.mean(0)
         outline = centre + (outline - centre) * (1.0, scale)  # taller, corners in place
         height = np.ptp(outline[:, 1])
+        if shadow:
+            top = outline[: len(upper)]
+            band = np.vstack([top, (top - (0, 0.5 * height))[::-1]])
+            cv2.fillPoly(image, [np.round(band).astype(np.int32)], (95, 62, 45))
         eye = np.zeros((240, 240), np.uint8)
         cv2.fillPoly(eye, [np.round(outline).astype(np.int32)], 1)
         drawn = image.copy()
@@ -142,6 +147,25 @@ def test_rendered_eyes_bigger_than_the_mesh_close_fully():
     # What covers it is the skin above the eye, not the eye's white or its lashes.
     closed = shut[iris]
     assert np.median(np.abs(closed.astype(int) - (225, 175, 135)).max(1)) < 25
+
+
+def test_a_rendered_eye_under_a_shadow_closes_under_a_skin_coloured_lid():
+    from talkingphoto.render import FaceAnimator, Pose
+
+    image, face, iris = _rendered_eyes(shadow=True)
+    animator = FaceAnimator(image, face, whole_face=True, head_motion=False)
+    assert animator.rendered_eyes
+    shut = image.copy()
+    animator.apply(shut, Pose(blink=1.0))
+    closed = shut[iris].astype(int)
+    # The shadowed band above the eye, stretched down, closed it under a dark slab (its
+    # median 90 levels from the skin); the lid has the skin's colour, its crease aside.
+    assert np.median(np.abs(closed - (225, 175, 135)).max(1)) < 30
+    assert (closed.sum(1) < 300).mean() < 0.1
+    # Open, nothing changes.
+    still = image.copy()
+    animator.apply(still, Pose(blink=0.0))
+    assert np.array_equal(still[iris], image[iris])
 
 
 def test_eyes_the_mesh_outlines_keep_its_lids():

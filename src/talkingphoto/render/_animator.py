@@ -8,7 +8,7 @@ import numpy as np
 
 from ..characters import Face
 from ..characters import topology as topo
-from ._eyes import drawn_shut, fit_rendered_eyes, lid_palette, paint_lash_line, paint_lid, smooth_lid
+from ._eyes import drawn_shut, fit_rendered_eyes, lid_palette, light_lid, paint_lash_line, paint_lid, skin_around, smooth_lid
 from ._head import HeadWarp, build_head_warp
 from ._mouth import is_line_art, paint_mouth, read_mouth
 from ._rig import LINE_ART_GAP, MAX_GAP, Pose, build_rig, mouth_polygon, pose_points, smile_lift
@@ -85,6 +85,9 @@ class FaceAnimator:
                 upper = self.rig.vertices(f"{side}_upper_lid")
                 lower = self.rig.vertices(f"{side}_lower_lid")
                 self.lids[side] = lid_palette(image, upper, lower)
+                lit = skin_around(image, upper, lower) if self.rendered_eyes else None
+                if lit is not None:
+                    self.lids[side] = replace(self.lids[side], skin=lit)  # the closed lid's colour (light_lid)
             if self.lids:
                 # One character, one pen: both closed eyes get the darker lash and the bolder line.
                 lash = min((p.lash for p in self.lids.values()), key=sum)
@@ -293,6 +296,7 @@ class FaceAnimator:
             if self.rendered_eyes:
                 above = rig.slot[f"{side}_eye_ring"][: len(upper) - 2]  # the ring starts above the lid
                 smooth_lid(patch, posed[above], upper, pose.blink)
+                light_lid(patch, posed[above], upper, pose.blink, lid.skin)
             paint_lash_line(patch, upper, pose.blink, lid)
 
     def _layout(self, box: tuple) -> "_Layout":

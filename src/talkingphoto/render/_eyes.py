@@ -23,7 +23,7 @@ from ..characters import Face
 from ..characters import topology as topo
 from ._mouth import _lab, _whiteness
 
-__all__ = ["LidPalette", "drawn_shut", "fit_rendered_eyes", "lid_palette", "paint_lid", "paint_lash_line", "smooth_lid"]
+__all__ = ["LidPalette", "drawn_shut", "fit_rendered_eyes", "lid_palette", "light_lid", "paint_lid", "skin_around", "paint_lash_line", "smooth_lid"]
 
 LID_MARGIN = 1.2  # across the eye: drawn outlines often fall short of the inked eye
 LID_MARGIN_ALONG = 1.04  # along it: barely past the corners, so the lid stays on the eye
@@ -46,10 +46,18 @@ RENDERED_REACH = 0.45  # farthest a lid is moved out to the skin, in eye widths
 RENDERED_CORNER = 0.15  # farthest a corner is, along the eye
 BROW_ROOM = 0.75  # share of the way to the brow an upper lid may be moved
 LID_SMOOTH = 0.2  # a rendered eye's closing lid is blurred along the eye over this share of its width
+# Share of its own shading (lighter, darker than its median) a rendered eye's closing lid
+# keeps around the skin's colour.
+LID_SHADING = (0.5, 0.25)
+LID_LIGHT_RAMP = 0.4  # share of the lid, from the fixed points down, over which it turns to lit skin
 # Skin: hue within SKIN_TURN degrees of the cheek's and at least half its saturation
 # (chroma over L*: a render's lid can lie in deep shadow, its lashes and the eye's white
 # are grey), for SKIN_RUN of the eye's width on end.
 SKIN_TURN, SKIN_RUN = 30.0, 0.06
+# A rendered eye's closed lid takes the skin in a ring around the eye (from and to these
+# shares of its width out) no darker than SKIN_LIT of the cheek's lightness.
+SKIN_RING = (0.1, 0.35)
+SKIN_LIT = (0.6, 0.95)
 
 
 @dataclass(frozen=True)
@@ -90,6 +98,57 @@ def lid_palette(image: np.ndarray, upper: np.ndarray, lower: np.ndarray) -> LidP
     lash = np.median(dark, axis=0)
     thickness = float(np.clip(0.07 * eye_width, 1.2, 6.0))
     return LidPalette(tuple(float(v) for v in skin), tuple(float(v) for v in lash), thickness)
+
+
+def skin_around(image: np.ndarray, upper: np.ndarray, lower: np.ndarray) -> tuple | None:
+    """The lit skin around an eye, RGB floats 0..255, or None where too little shows.
+
+    Read from a ring around the eye's outline (from ``SKIN_RING[0]`` to ``SKIN_RING[1]`` of
+    its width out): the pixels of the cheek's hue and saturation (as :func:`_skin_reach`
+    tells skin) no darker than ``SKIN_LIT`` of the cheek's lightness, so neither the hair's
+    or the brow's shadow nor eyeliner, and not only the cheek's highlight either.
+
+    Parameters
+    ----------
+    image : np.ndarray [shape=(h, w, 3), dtype=uint8, RGB]
+    upper, lower : np.ndarray [shape=(n, 2)]
+        The eye's upper and lower lid, corner to corner, in image pixels.
+    """
+    width = float(np.linalg.norm(upper[-1] - upper[0]))
+    outline = np.vstack([upper, lower[::-1]])
+    box = _clipped_box(outline, 0.5 * width + 2, image.shape)  # the ring and the cheek
+    if box is None or width < 4:
+        return None
+    x0, y0, x1, y1 = box
+    eye = np.zeros((y1 - y0, x1 - x0), np.uint8)
+    cv2.fillPoly(eye, [np.round(outline - (x0, y0)).astype(np.int32)], 1)
+    near = cv2.distanceTransform(1 - eye, cv2.DIST_L2, 3) / width
+    ring = (near > SKIN_RING[0]) & (near <= SKIN_RING[1])
+    lab = _lab(image[y0:y1, x0:x1])
+    cheek = _cheek_skin(lab, upper - (x0, y0), lower - (x0, y0))
+    lit = (lab[..., 0] >= SKIN_LIT[0] * cheek[0]) & (lab[..., 0] <= SKIN_LIT[1] * cheek[0])
+    skin = _is_skin(lab, cheek) & lit & ring
+    if skin.sum() < 8:
+        return None
+    return tuple(float(v) for v in np.median(image[y0:y1, x0:x1][skin].astype(np.float32), axis=0))
+
+
+def _cheek_skin(lab: np.ndarray, upper: np.ndarray, lower: np.ndarray) -> np.ndarray:
+    """Lab [shape=(3,)] of the cheek under an eye, its brighter half (as lid_palette reads it)."""
+    x0, y0, x1, y1 = _cheek_band(upper, lower, lab.shape)
+    band = lab[y0:y1, x0:x1].reshape(-1, 3)
+    if len(band) == 0:
+        band = lab.reshape(-1, 3)
+    return np.median(band[band[:, 0] >= np.median(band[:, 0])], axis=0)
+
+
+def _is_skin(lab: np.ndarray, skin: np.ndarray) -> np.ndarray:
+    """Bool mask of the pixels of ``lab`` [shape=(..., 3)] with the hue of ``skin`` (Lab
+    [shape=(3,)]), within SKIN_TURN degrees, and at least half its saturation."""
+    saturation = 0.5 * float(np.hypot(skin[1], skin[2])) / max(float(skin[0]), 1.0)
+    chroma = np.hypot(lab[..., 1], lab[..., 2])
+    turn = np.degrees(np.arctan2(lab[..., 2], lab[..., 1]) - np.arctan2(skin[2], skin[1]))
+    return (np.abs((turn + 180) % 360 - 180) < SKIN_TURN) & (chroma >= np.maximum(4.0, saturation * lab[..., 0]))
 
 
 def _cheek_band(upper: np.ndarray, lower: np.ndarray, shape: tuple) -> tuple:
@@ -283,22 +342,13 @@ def _skin_reach(lab: np.ndarray, upper: np.ndarray, lower: np.ndarray, *, limit:
     """
     width, up = _eye_axes(upper, lower)
     h, w = lab.shape[:2]
-    # The skin of the cheek under the eye, brighter half (as lid_palette reads it).
-    x0, y0, x1, y1 = _cheek_band(upper, lower, lab.shape)
-    band = lab[y0:y1, x0:x1].reshape(-1, 3)
-    if len(band) == 0:
-        band = lab.reshape(-1, 3)
-    skin = np.median(band[band[:, 0] >= np.median(band[:, 0])], axis=0)
-    saturation = 0.5 * float(np.hypot(skin[1], skin[2])) / max(float(skin[0]), 1.0)
+    skin = _cheek_skin(lab, upper, lower)
     run = max(1, int(np.ceil(SKIN_RUN * width / 0.5)))
 
     def reach(points: np.ndarray, direction: np.ndarray, limit: float) -> tuple:
         steps = np.arange(0.0, limit * width + 0.25, 0.5)
         ray = np.round(points[:, None] + steps[None, :, None] * direction).astype(int)
-        pixels = lab[np.clip(ray[..., 1], 0, h - 1), np.clip(ray[..., 0], 0, w - 1)]
-        chroma = np.hypot(pixels[..., 1], pixels[..., 2])
-        turn = np.degrees(np.arctan2(pixels[..., 2], pixels[..., 1]) - np.arctan2(skin[2], skin[1]))
-        is_skin = (np.abs((turn + 180) % 360 - 180) < SKIN_TURN) & (chroma >= np.maximum(4.0, saturation * pixels[..., 0]))
+        is_skin = _is_skin(lab[np.clip(ray[..., 1], 0, h - 1), np.clip(ray[..., 0], 0, w - 1)], skin)
         # Skin starts where it runs on for SKIN_RUN (none found: the farthest reach).
         starts = np.ones_like(is_skin)
         for k in range(run):
@@ -355,6 +405,65 @@ def smooth_lid(canvas: np.ndarray, top: np.ndarray, edge: np.ndarray, blink: flo
     region = canvas[y0:y1, x0:x1].astype(np.float32)
     blurred = cv2.blur(region, (size, 1), borderType=cv2.BORDER_REPLICATE)
     canvas[y0:y1, x0:x1] = np.clip(region * (1 - alpha) + blurred * alpha + 0.5, 0, 255).astype(np.uint8)
+
+
+def light_lid(canvas: np.ndarray, top: np.ndarray, edge: np.ndarray, blink: float, skin: tuple) -> None:
+    """Give a rendered eye's closing upper lid the colour of lit skin, more as it closes,
+    in place.
+
+    The closed lid is the band between the lid and the fixed points above it, stretched
+    down (see :func:`smooth_lid`); on a render that band can lie in the deep shadow of the
+    hair or the brow, or carry thick eyeliner, and the eye would close under a dark slab.
+    The lid keeps part of its own shading (deviations from its median, in Lab) around
+    the skin's colour, and fades back to the band as it is at its top, where it meets the
+    fixed skin above.
+
+    Parameters
+    ----------
+    canvas : np.ndarray [shape=(h, w, 3), dtype=uint8, RGB]
+    top : np.ndarray [shape=(n - 2, 2)]
+        The fixed points above the lid's inner points, in canvas pixels.
+    edge : np.ndarray [shape=(n, 2)]
+        The upper lid's posed edge, corner to corner, in canvas pixels.
+    skin : tuple
+        Lit skin near the eye, RGB floats 0..255 (see :func:`lid_palette`).
+    """
+    if blink <= 0.05:
+        return
+    polygon = np.vstack([edge[:1], top, edge[::-1]])
+    box = _clipped_box(polygon, 2, canvas.shape)
+    if box is None:
+        return
+    x0, y0, x1, y1 = box
+    mask = np.zeros((y1 - y0, x1 - x0), np.float32)
+    shift = 3
+    cv2.fillPoly(mask, [np.round((polygon - (x0, y0)) * (1 << shift)).astype(np.int32)], 1.0, lineType=cv2.LINE_AA, shift=shift)
+    if mask.max() < 0.5:
+        return
+    # How far down the lid each pixel lies: 0 at the fixed points, 1 at the edge (eyes
+    # are near level, so along columns).
+    xs = np.arange(x0, x1, dtype=np.float64)
+    top_y = np.interp(xs, *_by_x(np.vstack([edge[:1], top, edge[-1:]])))
+    edge_y = np.interp(xs, *_by_x(edge))
+    ys = np.arange(y0, y1, dtype=np.float64)[:, None]
+    down = np.clip((ys - top_y) / np.maximum(edge_y - top_y, 1.0), 0, 1)
+    ramp = np.clip(down / LID_LIGHT_RAMP, 0, 1)
+    alpha = (mask * (ramp * ramp * (3 - 2 * ramp)) * float(min(blink, 1.0)))[..., None]
+    region = canvas[y0:y1, x0:x1]
+    lab = cv2.cvtColor(region.astype(np.float32) / 255, cv2.COLOR_RGB2Lab)
+    target = cv2.cvtColor(np.array([[skin]], np.float32) / 255, cv2.COLOR_RGB2Lab)[0, 0]
+    shading = lab - np.median(lab[mask >= 0.5], axis=0)
+    # Darker than the lid's median (eyeliner, lashes painted on it) keeps less.
+    shading[..., 0] *= np.where(shading[..., 0] < 0, LID_SHADING[1], LID_SHADING[0])
+    shading[..., 1:] *= LID_SHADING[0]
+    lit = cv2.cvtColor(target + shading, cv2.COLOR_Lab2RGB) * 255
+    canvas[y0:y1, x0:x1] = np.clip(region * (1 - alpha) + lit * alpha + 0.5, 0, 255).astype(np.uint8)
+
+
+def _by_x(points: np.ndarray) -> tuple:
+    """(x, y) of ``points`` [shape=(n, 2)] sorted by x, for np.interp."""
+    order = np.argsort(points[:, 0], kind="stable")
+    return points[order, 0], points[order, 1]
 
 
 def _clipped_box(points: np.ndarray, pad: float, shape: tuple) -> tuple | None:
