@@ -8,7 +8,9 @@ cheek's skin. The pixels of those colours (within 6) are counted inside the eye'
 (the mesh's outline, 1.2x along the eye and 1.6x across it: a rendered eye is bigger) in the
 picture and in the frame posed with ``blink=1``; the share is the second over the first
 (0 = covered; about 1 = open; it can pass 1 where a squashed lash line matches the iris).
-Only meaningful for irises unlike the skin (blue, green, grey).
+Only meaningful for irises unlike the skin (blue, green, grey); for brown eyes in brown
+skin the pupil's share counts instead: pixels darker than a third of the cheek's lightness
+in the region, shut over open.
 
 Then how skin-like the closed lid is: in the same region of the shut frame, the mean
 distance (delta E) of its pixels from the cheek's median colour, and the share of them
@@ -40,7 +42,8 @@ def eye_region(lm: np.ndarray, upper: list, lower: list, shape: tuple) -> np.nda
 
 def iris_share(image: np.ndarray, shut: np.ndarray, lm: np.ndarray) -> dict:
     """{"right"|"left": (share in view at blink 1, iris pixels in the picture's region,
-    closed lid's mean delta E from the cheek, its share darker than the cheek by 25)}."""
+    pupil's share in view, closed lid's mean delta E from the cheek, its share darker than
+    the cheek by 25)}."""
     from talkingphoto.characters import topology as topo
     from talkingphoto.render._mouth import _lab
 
@@ -76,7 +79,9 @@ def iris_share(image: np.ndarray, shut: np.ndarray, lm: np.ndarray) -> dict:
         lid, cheek = after[region], np.median(cheek, axis=0)  # all of the cheek: not its highlight
         distance = float(np.linalg.norm(lid - cheek, axis=1).mean())
         dark = float((lid[:, 0] < cheek[0] - 25).mean())
-        shares[side] = (count(after) / max(total, 1), total, distance, dark)
+        pupil = int((before[region][:, 0] < cheek[0] / 3).sum())
+        pupil = float((lid[:, 0] < cheek[0] / 3).sum()) / max(pupil, 1)
+        shares[side] = (count(after) / max(total, 1), total, pupil, distance, dark)
     return shares
 
 
@@ -99,8 +104,8 @@ def main() -> int:
         animator.apply(shut, Pose(blink=1.0))
         shares = iris_share(image, shut, faces[0].landmarks[:, :2].astype(np.float64))
         text = ", ".join(
-            f"{side} {share:.2f} of {n} px, lid dE {distance:.1f} dark {dark:.2f}"
-            for side, (share, n, distance, dark) in shares.items()
+            f"{side} {share:.2f} of {n} px, pupil {pupil:.2f}, lid dE {distance:.1f} dark {dark:.2f}"
+            for side, (share, n, pupil, distance, dark) in shares.items()
         )
         print(f"{path.parent.name}/{path.name}: {text}", flush=True)
     return 0

@@ -42,6 +42,17 @@ INK_DARKER = 45.0  # L* below the skin's: ink (lighter but darker than 25: irise
 # widths, on both eyes' average (freedroidrpg's 3D cartoons 0.14-0.19: white, iris and a
 # thick lash line; the test photos 0.00: the mesh's lid lies on the skin).
 RENDERED_EYE = 0.08
+# Brown eyes in brown skin: skin is no darker than DARK_EYE_LIT of the cheek's lightness,
+# and it starts DARK_EYE or further above the mesh's upper lids (photos 0.08 at most, arthur
+# 0.11), on eyes whose irises are big (face mesh's radius over the eye's width: photos
+# 0.20-0.21, freedroidrpg's renders 0.19-0.27, arthur 0.26).
+DARK_EYE_LIT, DARK_EYE, DARK_EYE_IRIS = 0.5, 0.1, 0.235
+# Of what lies just above the mesh's upper lids (the inner half of the way to the skin), a
+# render's is eye for the most part (the white, the iris: as light as EYE_LIGHT of the
+# cheek's lightness or of another hue; freedroidrpg's 0.69-1.00), a photo's is ink (thick
+# eyeliner drawn on the test photos: 0.00 where it reaches RENDERED_EYE).
+EYE_LIGHT, SHOWS_EYE = 0.45, 0.15
+IRIS_MARGIN = 0.05  # their lids are moved no further than this past the iris, in eye widths
 RENDERED_REACH = 0.45  # farthest a lid is moved out to the skin, in eye widths
 RENDERED_CORNER = 0.15  # farthest a corner is, along the eye
 BROW_ROOM = 0.75  # share of the way to the brow an upper lid may be moved
@@ -49,6 +60,7 @@ LID_SMOOTH = 0.2  # a rendered eye's closing lid is blurred along the eye over t
 # Share of its own shading (lighter, darker than its median) a rendered eye's closing lid
 # keeps around the skin's colour.
 LID_SHADING = (0.5, 0.25)
+LID_GRAIN = 0.08  # finer than this share of the eye's width, a closing lid's texture is kept whole
 LID_LIGHT_RAMP = 0.4  # share of the lid, from the fixed points down, over which it turns to lit skin
 # Skin: hue within SKIN_TURN degrees of the cheek's and at least half its saturation
 # (chroma over L*: a render's lid can lie in deep shadow, its lashes and the eye's white
@@ -57,7 +69,7 @@ SKIN_TURN, SKIN_RUN = 30.0, 0.06
 # A rendered eye's closed lid takes the skin in a ring around the eye (from and to these
 # shares of its width out) no darker than SKIN_LIT of the cheek's lightness.
 SKIN_RING = (0.1, 0.35)
-SKIN_LIT = (0.6, 0.95)
+SKIN_LIT = (0.35, 0.95)
 
 
 @dataclass(frozen=True)
@@ -284,22 +296,21 @@ def fit_rendered_eyes(image: np.ndarray, face: Face) -> Face:
     x0, y0, x1, y1 = box
     lab = _lab(image[y0:y1, x0:x1])
     local = lm - (x0, y0)
-    fits = []
-    for upper_ids, lower_ids, brow_ids in sides:
-        upper, lower = local[list(upper_ids)], local[list(lower_ids)]
-        width, up = _eye_axes(upper, lower)
-        if width < 4:
-            return face
-        # Short of the brow: the rig keeps a fixed ring between lid and brow.
-        to_brow = float(np.min((local[list(brow_ids)] - upper.mean(0)) @ up))
-        limit = min(RENDERED_REACH, max(0.0, BROW_ROOM * to_brow / width))
-        (above, found_above), (below, found_below), corners = _skin_reach(lab, upper, lower, limit=limit)
-        # Around an eye the skin shows: most rays find it (a textured nothing shows none).
-        if found_above.sum() + found_below.sum() < 0.5 * (len(above) + len(below)):
-            return face
-        fits.append((upper_ids, lower_ids, width, up, above, below, corners))
-    if np.mean([above.mean() / width for _, _, width, _, above, _, _ in fits]) < RENDERED_EYE:
+    fits = _fit_lids(lab, local, sides, lit=0.0)
+    if fits is None:
         return face
+    # A render shows its eye (white, iris) above the mesh's lids; a photo at most ink there.
+    if _above(fits) < RENDERED_EYE or _eye_share(lab, local, fits) < SHOWS_EYE:
+        # Irises of the skin's hue (brown eyes in brown skin) pass for skin: then what is
+        # not skin is what is darker than lit skin too, on eyes whose irises are big for
+        # them, as a render's are and a photo's are not (eyeliner is as dark).
+        if len(lm) <= topo.LEFT_IRIS[-1] or _iris_size(lm) < DARK_EYE_IRIS:
+            return face
+        dark = _fit_lids(lab, local, sides, lit=DARK_EYE_LIT)
+        if dark is None or _above(dark) < DARK_EYE:
+            return face
+        # Past the iris no eye is left to cover: the skin above may be shadow as dark.
+        fits = _fit_lids(lab, local, sides, lit=DARK_EYE_LIT, irises=(topo.RIGHT_IRIS, topo.LEFT_IRIS))
     landmarks = face.landmarks.copy()
     for upper_ids, lower_ids, width, up, above, below, corners in fits:
         upper, lower = lm[list(upper_ids)], lm[list(lower_ids)]
@@ -314,6 +325,71 @@ def fit_rendered_eyes(image: np.ndarray, face: Face) -> Face:
     return replace(face, landmarks=landmarks)
 
 
+def _fit_lids(lab: np.ndarray, lm: np.ndarray, sides: tuple, *, lit: float, irises: tuple = ()) -> list | None:
+    """Per eye (upper ids, lower ids, width, up, above, below, corners) of
+    :func:`fit_rendered_eyes`, from :func:`_skin_reach` on ``lab`` with ``lm`` in its
+    pixels; None if an eye is too small or most rays around it find no skin. With
+    ``irises`` (each eye's iris ids) the lids are moved no further than just past them."""
+    fits = []
+    for k, (upper_ids, lower_ids, brow_ids) in enumerate(sides):
+        upper, lower = lm[list(upper_ids)], lm[list(lower_ids)]
+        width, up = _eye_axes(upper, lower)
+        if width < 4:
+            return None
+        # Short of the brow: the rig keeps a fixed ring between lid and brow.
+        to_brow = float(np.min((lm[list(brow_ids)] - upper.mean(0)) @ up))
+        limit = min(RENDERED_REACH, max(0.0, BROW_ROOM * to_brow / width))
+        limit_below = RENDERED_REACH
+        if irises:
+            centre, rim = lm[irises[k][0]], lm[list(irises[k][1:])]
+            radius = float(np.mean(np.linalg.norm(rim - centre, axis=1)))
+            past = radius + IRIS_MARGIN * width
+            limit = min(limit, max(0.0, float((centre - upper.mean(0)) @ up) + past) / width)
+            limit_below = max(0.0, float((lower.mean(0) - centre) @ up) + past) / width
+        (above, found_above), (below, found_below), corners = _skin_reach(
+            lab, upper, lower, limit=limit, limit_below=limit_below, lit=lit
+        )
+        # Around an eye the skin shows: most rays find it (a textured nothing shows none).
+        if found_above.sum() + found_below.sum() < 0.5 * (len(above) + len(below)):
+            return None
+        fits.append((upper_ids, lower_ids, width, up, above, below, corners))
+    return fits
+
+
+def _eye_share(lab: np.ndarray, lm: np.ndarray, fits: list) -> float:
+    """Share of what lies just above the upper lids, the inner half of the way to the skin,
+    that is eye: the white or a lighter iris (at least ``EYE_LIGHT`` of the cheek's
+    lightness) or an iris of another hue, rather than ink (eyeliner on a photo's lid; a
+    render's lash line lies further out); both eyes' pixels together."""
+    h, w = lab.shape[:2]
+    eye, total = 0, 0
+    for upper_ids, lower_ids, width, up, above, _, _ in fits:
+        upper, lower = lm[list(upper_ids)], lm[list(lower_ids)]
+        skin = _cheek_skin(lab, upper, lower)
+        for start, reach in zip(upper[1:-1], above):
+            ray = np.round(start + np.arange(0.0, 0.5 * reach, 0.5)[:, None] * up).astype(int)
+            pixels = lab[np.clip(ray[:, 1], 0, h - 1), np.clip(ray[:, 0], 0, w - 1)]
+            turn = np.degrees(np.arctan2(pixels[:, 2], pixels[:, 1]) - np.arctan2(skin[2], skin[1]))
+            hue = (np.abs((turn + 180) % 360 - 180) >= SKIN_TURN) & (np.hypot(pixels[:, 1], pixels[:, 2]) >= 8)
+            eye += int(((pixels[:, 0] >= EYE_LIGHT * skin[0]) | hue).sum())
+            total += len(pixels)
+    return eye / max(total, 1)
+
+
+def _above(fits: list) -> float:
+    """How far out the skin starts above both eyes' upper lids, in eye widths, on average."""
+    return float(np.mean([above.mean() / width for _, _, width, _, above, _, _ in fits]))
+
+
+def _iris_size(lm: np.ndarray) -> float:
+    """Face mesh's iris radius over the eye's width, both eyes' mean (photos 0.20-0.21)."""
+    sizes = []
+    for upper_ids, iris in ((topo.RIGHT_EYE_UPPER, topo.RIGHT_IRIS), (topo.LEFT_EYE_UPPER, topo.LEFT_IRIS)):
+        width = max(float(np.linalg.norm(lm[upper_ids[-1]] - lm[upper_ids[0]])), 1e-6)
+        sizes.append(float(np.mean(np.linalg.norm(lm[list(iris[1:])] - lm[iris[0]], axis=1))) / width)
+    return float(np.mean(sizes))
+
+
 def _eye_axes(upper: np.ndarray, lower: np.ndarray) -> tuple:
     """(width, up): the eye's width in pixels and the unit normal [shape=(2,)] to its
     corner-to-corner line, pointing from the lower lid to the upper."""
@@ -325,7 +401,9 @@ def _eye_axes(upper: np.ndarray, lower: np.ndarray) -> tuple:
     return width, up
 
 
-def _skin_reach(lab: np.ndarray, upper: np.ndarray, lower: np.ndarray, *, limit: float) -> tuple:
+def _skin_reach(
+    lab: np.ndarray, upper: np.ndarray, lower: np.ndarray, *, limit: float, limit_below: float = RENDERED_REACH, lit: float = 0.0
+) -> tuple:
     """How far out from the eye the skin starts, in pixels.
 
     Returns ``((above, found), (below, found), corners)``: from the upper lid's inner points
@@ -348,7 +426,8 @@ def _skin_reach(lab: np.ndarray, upper: np.ndarray, lower: np.ndarray, *, limit:
     def reach(points: np.ndarray, direction: np.ndarray, limit: float) -> tuple:
         steps = np.arange(0.0, limit * width + 0.25, 0.5)
         ray = np.round(points[:, None] + steps[None, :, None] * direction).astype(int)
-        is_skin = _is_skin(lab[np.clip(ray[..., 1], 0, h - 1), np.clip(ray[..., 0], 0, w - 1)], skin)
+        pixels = lab[np.clip(ray[..., 1], 0, h - 1), np.clip(ray[..., 0], 0, w - 1)]
+        is_skin = _is_skin(pixels, skin) & (pixels[..., 0] >= lit * skin[0])
         # Skin starts where it runs on for SKIN_RUN (none found: the farthest reach).
         starts = np.ones_like(is_skin)
         for k in range(run):
@@ -359,7 +438,7 @@ def _skin_reach(lab: np.ndarray, upper: np.ndarray, lower: np.ndarray, *, limit:
 
     along = (upper[-1] - upper[0]) / width
     corners = [reach(end[None], out, RENDERED_CORNER)[0][0] for end, out in ((upper[0], -along), (upper[-1], along))]
-    return reach(upper[1:-1], up, limit), reach(lower[1:-1], -up, RENDERED_REACH), np.array(corners)
+    return reach(upper[1:-1], up, limit), reach(lower[1:-1], -up, limit_below), np.array(corners)
 
 
 def _smooth(values: np.ndarray) -> np.ndarray:
@@ -448,15 +527,19 @@ def light_lid(canvas: np.ndarray, top: np.ndarray, edge: np.ndarray, blink: floa
     ys = np.arange(y0, y1, dtype=np.float64)[:, None]
     down = np.clip((ys - top_y) / np.maximum(edge_y - top_y, 1.0), 0, 1)
     ramp = np.clip(down / LID_LIGHT_RAMP, 0, 1)
-    alpha = (mask * (ramp * ramp * (3 - 2 * ramp)) * float(min(blink, 1.0)))[..., None]
+    alpha = (cv2.GaussianBlur(mask, (3, 3), 0) * (ramp * ramp * (3 - 2 * ramp)) * float(min(blink, 1.0)))[..., None]
     region = canvas[y0:y1, x0:x1]
     lab = cv2.cvtColor(region.astype(np.float32) / 255, cv2.COLOR_RGB2Lab)
     target = cv2.cvtColor(np.array([[skin]], np.float32) / 255, cv2.COLOR_RGB2Lab)[0, 0]
-    shading = lab - np.median(lab[mask >= 0.5], axis=0)
+    # Shading is the lid's broad light and dark; its grain (a render's noise, the skin's
+    # texture) stays as it is, or the lid would show as a flat patch.
+    width = float(np.linalg.norm(edge[-1] - edge[0]))
+    broad = cv2.GaussianBlur(lab, (0, 0), max(0.5, LID_GRAIN * width))
+    shading = broad - np.median(lab[mask >= 0.5], axis=0)
     # Darker than the lid's median (eyeliner, lashes painted on it) keeps less.
     shading[..., 0] *= np.where(shading[..., 0] < 0, LID_SHADING[1], LID_SHADING[0])
     shading[..., 1:] *= LID_SHADING[0]
-    lit = cv2.cvtColor(target + shading, cv2.COLOR_Lab2RGB) * 255
+    lit = cv2.cvtColor(target + shading + (lab - broad), cv2.COLOR_Lab2RGB) * 255
     canvas[y0:y1, x0:x1] = np.clip(region * (1 - alpha) + lit * alpha + 0.5, 0, 255).astype(np.uint8)
 
 
