@@ -67,7 +67,8 @@ LID_LIGHT_RAMP = 0.4  # share of the lid, from the fixed points down, over which
 # are grey), for SKIN_RUN of the eye's width on end.
 SKIN_TURN, SKIN_RUN = 30.0, 0.06
 # A rendered eye's closed lid takes the skin in a ring around the eye (from and to these
-# shares of its width out) no darker than SKIN_LIT of the cheek's lightness.
+# shares of its width out) between these shares of the cheek's lightness: not the deep
+# shadow of hair (jasmine's: under 0.2), nor only the cheek's highlight (its brighter half).
 SKIN_RING = (0.1, 0.35)
 SKIN_LIT = (0.35, 0.95)
 
@@ -117,8 +118,8 @@ def skin_around(image: np.ndarray, upper: np.ndarray, lower: np.ndarray) -> tupl
 
     Read from a ring around the eye's outline (from ``SKIN_RING[0]`` to ``SKIN_RING[1]`` of
     its width out): the pixels of the cheek's hue and saturation (as :func:`_skin_reach`
-    tells skin) no darker than ``SKIN_LIT`` of the cheek's lightness, so neither the hair's
-    or the brow's shadow nor eyeliner, and not only the cheek's highlight either.
+    tells skin) within ``SKIN_LIT`` of the cheek's lightness: neither the deep shadow of
+    hair nor eyeliner, and not only the cheek's highlight either.
 
     Parameters
     ----------
