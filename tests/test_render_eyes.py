@@ -205,7 +205,8 @@ def _brown_eyes(*, render: bool):
         image[(eye > 0) & (drawn == 1)] = (70, 42, 30)
         image[(eye > 0) & (drawn == 2)] = (15, 10, 8)
         stroke = 2 if render else max(2, int(round(0.1 * np.ptp(outline[:, 0]))))
-        cv2.polylines(image, [np.round(outline[: len(upper)] - (0, stroke / 2 - 1)).astype(np.int32)], False, (20, 14, 12), stroke)
+        lash = np.round(outline[: len(upper)] - (0, stroke / 2 - 1)).astype(np.int32)
+        cv2.polylines(image, [lash], False, (20, 14, 12), stroke)
         if render:
             landmarks[list(iris[1:]), :2] = lm[iris[0]] + 1.3 * (lm[list(iris[1:])] - lm[iris[0]])
         eyes |= eye > 0

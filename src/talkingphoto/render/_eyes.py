@@ -11,7 +11,9 @@ A 3D-rendered cartoon eye (Pixar-like) is bigger than the face mesh, trained on 
 outlines it: white and iris show above the mesh's upper lid, its lash line lies further
 up. Squashed from the mesh's lids, the closed eye shows that lash line and iris stretched
 into a grey-blue band. :func:`fit_rendered_eyes` moves the lids out to the skin around the
-eye, so the squash brings the skin above the eye down over all of it.
+eye, so the squash brings the skin above the eye down over all of it; :func:`light_lid`
+gives that closing lid the colour of the skin around the eye (the skin above it may lie in
+the shadow of hair or under eyeliner).
 """
 
 from dataclasses import dataclass, replace
@@ -23,7 +25,17 @@ from ..characters import Face
 from ..characters import topology as topo
 from ._mouth import _lab, _whiteness
 
-__all__ = ["LidPalette", "drawn_shut", "fit_rendered_eyes", "lid_palette", "light_lid", "paint_lid", "skin_around", "paint_lash_line", "smooth_lid"]
+__all__ = [
+    "LidPalette",
+    "drawn_shut",
+    "fit_rendered_eyes",
+    "lid_palette",
+    "light_lid",
+    "paint_lid",
+    "paint_lash_line",
+    "skin_around",
+    "smooth_lid",
+]
 
 LID_MARGIN = 1.2  # across the eye: drawn outlines often fall short of the inked eye
 LID_MARGIN_ALONG = 1.04  # along it: barely past the corners, so the lid stays on the eye
@@ -160,8 +172,13 @@ def _is_skin(lab: np.ndarray, skin: np.ndarray) -> np.ndarray:
     [shape=(3,)]), within SKIN_TURN degrees, and at least half its saturation."""
     saturation = 0.5 * float(np.hypot(skin[1], skin[2])) / max(float(skin[0]), 1.0)
     chroma = np.hypot(lab[..., 1], lab[..., 2])
+    return (_hue_turn(lab, skin) < SKIN_TURN) & (chroma >= np.maximum(4.0, saturation * lab[..., 0]))
+
+
+def _hue_turn(lab: np.ndarray, skin: np.ndarray) -> np.ndarray:
+    """Degrees 0..180 between the hue of each pixel of ``lab`` [shape=(..., 3)] and ``skin``'s."""
     turn = np.degrees(np.arctan2(lab[..., 2], lab[..., 1]) - np.arctan2(skin[2], skin[1]))
-    return (np.abs((turn + 180) % 360 - 180) < SKIN_TURN) & (chroma >= np.maximum(4.0, saturation * lab[..., 0]))
+    return np.abs((turn + 180) % 360 - 180)
 
 
 def _cheek_band(upper: np.ndarray, lower: np.ndarray, shape: tuple) -> tuple:
@@ -276,7 +293,11 @@ def fit_rendered_eyes(image: np.ndarray, face: Face) -> Face:
     white, the iris and the lash line), at most ``RENDERED_REACH`` of the eye's width, and
     each corner along the eye, at most ``RENDERED_CORNER``; the lids are smoothed, as the
     rendered eye's are. Both eyes are refitted or neither, so that they close alike; and
-    neither unless most rays around each eye do find the skin.
+    neither unless most rays around each eye do find the skin, and what lies just above
+    the mesh's lids is mostly eye (white, iris), not ink (a photo's eyeliner). Brown eyes in
+    brown skin, whose irises pass for skin by hue, are refitted where the skin lit as the
+    cheek starts well above the lids and face mesh finds the irises big for the eyes (as on
+    renders, not photos), no further than just past the irises.
 
     Parameters
     ----------
@@ -370,8 +391,7 @@ def _eye_share(lab: np.ndarray, lm: np.ndarray, fits: list) -> float:
         for start, reach in zip(upper[1:-1], above):
             ray = np.round(start + np.arange(0.0, 0.5 * reach, 0.5)[:, None] * up).astype(int)
             pixels = lab[np.clip(ray[:, 1], 0, h - 1), np.clip(ray[:, 0], 0, w - 1)]
-            turn = np.degrees(np.arctan2(pixels[:, 2], pixels[:, 1]) - np.arctan2(skin[2], skin[1]))
-            hue = (np.abs((turn + 180) % 360 - 180) >= SKIN_TURN) & (np.hypot(pixels[:, 1], pixels[:, 2]) >= 8)
+            hue = (_hue_turn(pixels, skin) >= SKIN_TURN) & (np.hypot(pixels[:, 1], pixels[:, 2]) >= 8)
             eye += int(((pixels[:, 0] >= EYE_LIGHT * skin[0]) | hue).sum())
             total += len(pixels)
     return eye / max(total, 1)
@@ -494,9 +514,9 @@ def light_lid(canvas: np.ndarray, top: np.ndarray, edge: np.ndarray, blink: floa
     The closed lid is the band between the lid and the fixed points above it, stretched
     down (see :func:`smooth_lid`); on a render that band can lie in the deep shadow of the
     hair or the brow, or carry thick eyeliner, and the eye would close under a dark slab.
-    The lid keeps part of its own shading (deviations from its median, in Lab) around
-    the skin's colour, and fades back to the band as it is at its top, where it meets the
-    fixed skin above.
+    The lid keeps part of its own shading (its broad deviations from its median, in Lab)
+    and all its grain around the skin's colour, and fades back to the band as it is at its
+    top, where it meets the fixed skin above.
 
     Parameters
     ----------
@@ -506,7 +526,7 @@ def light_lid(canvas: np.ndarray, top: np.ndarray, edge: np.ndarray, blink: floa
     edge : np.ndarray [shape=(n, 2)]
         The upper lid's posed edge, corner to corner, in canvas pixels.
     skin : tuple
-        Lit skin near the eye, RGB floats 0..255 (see :func:`lid_palette`).
+        Lit skin near the eye, RGB floats 0..255 (see :func:`skin_around`).
     """
     if blink <= 0.05:
         return
