@@ -21,6 +21,7 @@ __all__ = [
     "MouthLook",
     "MouthPalette",
     "OwnTeeth",
+    "drawn_opening",
     "erase_mouth",
     "find_own_teeth",
     "fit_lips",
@@ -38,6 +39,9 @@ FLAT_SHADING = 0.15
 # apart in silence), and face mesh reads them as open.
 INK_SHUT = 1.5
 INK_ROUND_FADE = 0.5  # rounding at which the line where rounded lips meet is gone
+# A line-art mouth is drawn open when its opening is this many strokes and this share of
+# the mouth's width tall somewhere (at rest, the fitted lips are a stroke or two apart).
+DRAWN_OPEN_STROKES, DRAWN_OPEN = 3.0, 0.15
 
 
 @dataclass(frozen=True)
@@ -95,6 +99,14 @@ class MouthLook:
     line : tuple or None
         Line-art mouths (erased and redrawn): outline colour, RGB floats 0..255, and
         ``line_width`` in pixels.
+    own_opening : (upper, lower) or None
+        A line-art mouth drawn open: the opening the artist drew, as the inner lips'
+        vertices would trace it (each [shape=(m, 2)], corner to corner, picture pixels).
+        The painted mouth takes that shape as the face comes back to rest, so the
+        picture's own mouth hands over to it without a jump.
+    tongue_depth : float or None
+        Share of the opening's height the tongue fills, as a mouth drawn open shows it;
+        None for a low tongue (about a tenth of the mouth's width).
     """
 
     palette: MouthPalette
@@ -103,6 +115,8 @@ class MouthLook:
     own_teeth: OwnTeeth | None = None
     line: tuple | None = None
     line_width: float = 1.0
+    own_opening: tuple | None = None
+    tongue_depth: float | None = None
 
 
 def palette_from_image(
@@ -272,7 +286,9 @@ def erase_mouth(image: np.ndarray, outer: np.ndarray, *, mouth_width: float) -> 
     erased : np.ndarray [shape=(y1 - y0, x1 - x0, 3), dtype=uint8, RGB]
         The box without the mouth.
     mouth : np.ndarray [shape=(y1 - y0, x1 - x0), dtype=bool]
-        The pixels that were the mouth (its ink, teeth, opening).
+        The pixels that were the mouth (its ink, teeth, opening), grown by two pixels.
+    drawn : np.ndarray [shape=(y1 - y0, x1 - x0), dtype=bool]
+        The mouth's own pixels, not grown.
     ink : tuple
         The mouth's outline colour (its darkest tenth), RGB floats.
     stroke : float
@@ -325,7 +341,7 @@ def erase_mouth(image: np.ndarray, outer: np.ndarray, *, mouth_width: float) -> 
         ink = tuple(float(v) for v in np.clip(np.array(image[int(centre[1]), int(centre[0])], float) * 0.5, 0, 255))
     fill = cv2.dilate(mouth.astype(np.uint8), np.ones((5, 5), np.uint8))
     erased = cv2.inpaint(np.ascontiguousarray(box), fill, 3, cv2.INPAINT_TELEA) if fill.any() else box.copy()
-    return (int(x0), int(y0), int(x1), int(y1)), erased, fill.astype(bool), ink, stroke
+    return (int(x0), int(y0), int(x1), int(y1)), erased, fill.astype(bool), mouth, ink, stroke
 
 
 def fit_lips(landmarks: np.ndarray, mouth: np.ndarray, origin) -> np.ndarray:
@@ -374,6 +390,101 @@ def fit_lips(landmarks: np.ndarray, mouth: np.ndarray, origin) -> np.ndarray:
     lips = topo.LIPS_ALL
     lm[lips, :2] = target + scale * (lm[lips, :2] - middle) @ rotation.T
     return lm.astype(np.float32)
+
+
+def drawn_opening(mouth: np.ndarray, origin, landmarks: np.ndarray, *, line_width: float) -> tuple | None:
+    """The opening of a mouth drawn open, traced at the inner lips' vertices, or None when
+    the drawing is no more open than the lips fitted to it (a mouth drawn as a line).
+
+    Parameters
+    ----------
+    mouth : np.ndarray [shape=(h, w), dtype=bool]
+        The drawn mouth's own pixels (see erase_mouth): ink, teeth, inside.
+    origin : (x, y)
+        Where ``mouth``'s pixel (0, 0) sits in the picture.
+    landmarks : np.ndarray [shape=(478, 2|3), float]
+        The face's landmarks, lips fitted to the drawn mouth (see fit_lips).
+    line_width : float
+        The outline's width in pixels: the traced edges sit half of it inside the drawing,
+        where the painted outline is centred.
+
+    Returns
+    -------
+    (upper, lower) : each np.ndarray [shape=(m, 2), float64], corner to corner
+        Every inner-lip vertex but the corners moved across the mouth to the top and the
+        bottom of the drawn mouth where it passes.
+    """
+    lm = np.asarray(landmarks, np.float64)[:, :2]
+    upper, lower = lm[topo.LIPS_UPPER_INNER].copy(), lm[topo.LIPS_LOWER_INNER].copy()
+    width = float(np.linalg.norm(upper[-1] - upper[0]))
+    if width < 1e-6:
+        return None
+    right = (upper[-1] - upper[0]) / width
+    down = np.array([-right[1], right[0]])
+    centre = 0.5 * (upper[0] + upper[-1])
+    ys, xs = np.nonzero(mouth)
+    rel = np.stack([xs + origin[0], ys + origin[1]], 1) - centre
+    along, across = rel @ right, rel @ down
+    inset = 0.5 - 0.5 * line_width  # from pixel centres to the drawn edge, then half a stroke in
+    for k in range(1, len(upper) - 1):
+        at = 0.5 * float((upper[k] + lower[k] - 2 * centre) @ right)
+        column = np.abs(along - at) <= 0.5
+        if column.sum() < 2:
+            continue
+        top, bottom = across[column].min() - inset, across[column].max() + inset
+        if bottom - top > float((lower[k] - upper[k]) @ down):
+            upper[k], lower[k] = centre + at * right + top * down, centre + at * right + bottom * down
+    # A speck beside the mouth (a highlight, a lip's mark) can join it in one column: no
+    # vertex reaches further than its neighbours do.
+    for edge, sign in ((upper, -1.0), (lower, 1.0)):
+        depth = sign * ((edge - centre) @ down)  # outwards from the mouth line
+        capped = depth.copy()
+        capped[1:-1] = np.minimum(depth[1:-1], np.maximum(depth[:-2], depth[2:]))
+        edge += np.outer(sign * (capped - depth), down)
+    gap = (lower - upper) @ down
+    if gap.max() < max(DRAWN_OPEN_STROKES * line_width, DRAWN_OPEN * width):
+        return None
+    return upper, lower
+
+
+def _drawn_palette(box: np.ndarray, mouth: np.ndarray, skin: np.ndarray, palette: MouthPalette) -> tuple:
+    """``palette`` with the colours the artist gave the inside of a mouth drawn open, and
+    the share of that inside the tongue fills (None when it shows no tongue of its own).
+
+    Parameters
+    ----------
+    box : np.ndarray [shape=(h, w, 3), dtype=uint8, RGB]
+    mouth, skin : np.ndarray [shape=(h, w), dtype=bool]
+        The drawn mouth's own pixels and the skin around it.
+
+    Notes
+    -----
+    Away from its edge (where the drawing blends into the skin), the mouth is teeth
+    (whiter than the skin, or pale and grey) and the rest: the darker half of the rest is the cavity, the
+    lighter half the tongue (one colour for both when the artist drew one). A mouth that is
+    nearly all teeth (a grin) keeps the painted cavity and tongue.
+    """
+    lab = _lab(box)
+    inside = cv2.erode(mouth.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+    skin_white = float(np.median(_whiteness(lab[skin]))) if skin.any() else float(np.median(_whiteness(lab[~mouth])))
+    # Teeth: whiter than the skin, or pale and unsaturated (teeth shaded lilac or grey).
+    pale = (lab[..., 0] > 70) & (np.hypot(lab[..., 1], lab[..., 2]) < 15)
+    white = inside & ((_whiteness(lab) > skin_white + 5) | pale)
+    rest = inside & ~white
+    colours, depth = {}, None
+    if white.sum() >= 6:
+        colours["teeth"] = np.median(box[white].astype(np.float32), 0)
+    if rest.sum() >= max(12, 0.25 * inside.sum()):
+        lightness = lab[rest][:, 0]
+        split = cv2.threshold(np.clip(lightness * 2.55, 0, 255).astype(np.uint8).reshape(-1, 1), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)[0] / 2.55
+        pixels = box[rest].astype(np.float32)
+        dark, light = pixels[lightness <= split], pixels[lightness > split]
+        if min(len(dark), len(light)) < 0.1 * len(pixels):  # one colour inside
+            dark = light = pixels
+        else:
+            depth = float(len(light) / len(pixels))
+        colours["cavity"], colours["tongue"] = np.median(dark, 0), np.median(light, 0)
+    return replace(palette, **{name: tuple(float(v) for v in c) for name, c in colours.items()}), depth
 
 
 def _polygon_mask(shape, polygon: np.ndarray) -> np.ndarray:
@@ -426,9 +537,15 @@ def read_mouth(image: np.ndarray, face: Face) -> tuple:
     palette = palette_from_image(image, lips if teeth else None, skin, style=face.style)
     mouth_width = float(np.linalg.norm(lm[topo.MOUTH_CORNER_LEFT] - lm[topo.MOUTH_CORNER_RIGHT]))
     if line_art is not None:
-        box, erased, where, ink, stroke = line_art
+        box, erased, where, drawn, ink, stroke = line_art
         width = float(np.clip(stroke, 1.0, max(1.0, 0.045 * mouth_width)))
-        return face, MouthLook(palette, "drawn", teeth=teeth, line=ink, line_width=width), (box, erased, where)
+        opened = drawn_opening(drawn, box[:2], lm, line_width=width)
+        depth = None
+        if opened is not None:  # the artist's colours for the inside of the mouth
+            (x0, y0, x1, y1) = box
+            palette, depth = _drawn_palette(image[y0:y1, x0:x1], drawn, skin[y0:y1, x0:x1], palette)
+        look = MouthLook(palette, "drawn", teeth=teeth, line=ink, line_width=width, own_opening=opened, tongue_depth=depth)
+        return face, look, (box, erased, where)
     # Photos and painted faces keep their lips (they warp like skin) and show their own
     # teeth; painted ones get flat interiors.
     own = None
@@ -636,9 +753,12 @@ def _interior(
     # F/V: the lower lip is tucked under the upper teeth, which fill the opening.
     teeth_bottom = np.maximum(teeth_bottom, upper_v + fv * (lower_v - upper_v + 2))
 
-    # Tongue: low in the mouth (never more than a third of the gap); its tip rises to
-    # just under the upper teeth for L and TH.
-    tongue_top = lower_v - np.minimum(0.09 * W * (1 - 0.4 * u**2), 0.35 * gap)
+    # Tongue: low in the mouth (never more than a third of the gap, unless the artist drew
+    # it filling more); its tip rises to just under the upper teeth for L and TH.
+    if look.tongue_depth is None:
+        tongue_top = lower_v - np.minimum(0.09 * W * (1 - 0.4 * u**2), 0.35 * gap)
+    else:
+        tongue_top = lower_v - look.tongue_depth * gap * (1 - 0.4 * u**2)
     tip = tongue_tip * np.exp(-((u / 0.32) ** 2))
     tongue_top = tongue_top - tip * np.maximum(tongue_top - (teeth_bottom - 0.25 * teeth_height), 0)
     tongue_cover = _cover(v - tongue_top) * _cover((0.75 - np.abs(u)) * 0.5 * W)
