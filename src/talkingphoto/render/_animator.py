@@ -305,6 +305,7 @@ class FaceAnimator:
             rounding=max(0.0, -pose.spread),
             fv=pose.fv,
             tongue=pose.tongue,
+            teeth_fill=self.look.teeth_depth * float(np.clip(pose.rest, 0.0, 1.0)),
         )
         if under is not None:
             cv2.addWeighted(patch, replaced, under, 1.0 - replaced, 0.0, dst=patch)

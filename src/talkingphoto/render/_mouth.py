@@ -107,6 +107,9 @@ class MouthLook:
     tongue_depth : float or None
         Share of the opening's height the tongue fills, as a mouth drawn open shows it;
         None for a low tongue (about a tenth of the mouth's width).
+    teeth_depth : float
+        Share of a mouth drawn open that its teeth fill (nearly all of a grin's): the
+        painted teeth fill as much of the opening at rest (see paint_mouth's teeth_fill).
     """
 
     palette: MouthPalette
@@ -117,6 +120,7 @@ class MouthLook:
     line_width: float = 1.0
     own_opening: tuple | None = None
     tongue_depth: float | None = None
+    teeth_depth: float = 0.0
 
 
 def palette_from_image(
@@ -448,8 +452,9 @@ def drawn_opening(mouth: np.ndarray, origin, landmarks: np.ndarray, *, line_widt
 
 
 def _drawn_palette(box: np.ndarray, mouth: np.ndarray, skin: np.ndarray, palette: MouthPalette) -> tuple:
-    """``palette`` with the colours the artist gave the inside of a mouth drawn open, and
-    the share of that inside the tongue fills (None when it shows no tongue of its own).
+    """``palette`` with the colours the artist gave the inside of a mouth drawn open, the
+    share of that inside the tongue fills (None when it shows no tongue of its own) and the
+    share the teeth fill.
 
     Parameters
     ----------
@@ -472,6 +477,7 @@ def _drawn_palette(box: np.ndarray, mouth: np.ndarray, skin: np.ndarray, palette
     white = inside & ((_whiteness(lab) > skin_white + 5) | pale)
     rest = inside & ~white
     colours, depth = {}, None
+    teeth = float(white.sum() / max(int(inside.sum()), 1))
     if white.sum() >= 6:
         colours["teeth"] = np.median(box[white].astype(np.float32), 0)
     if rest.sum() >= max(12, 0.25 * inside.sum()):
@@ -484,7 +490,7 @@ def _drawn_palette(box: np.ndarray, mouth: np.ndarray, skin: np.ndarray, palette
         else:
             depth = float(len(light) / len(pixels))
         colours["cavity"], colours["tongue"] = np.median(dark, 0), np.median(light, 0)
-    return replace(palette, **{name: tuple(float(v) for v in c) for name, c in colours.items()}), depth
+    return replace(palette, **{name: tuple(float(v) for v in c) for name, c in colours.items()}), depth, teeth
 
 
 def _polygon_mask(shape, polygon: np.ndarray) -> np.ndarray:
@@ -540,11 +546,11 @@ def read_mouth(image: np.ndarray, face: Face) -> tuple:
         box, erased, where, drawn, ink, stroke = line_art
         width = float(np.clip(stroke, 1.0, max(1.0, 0.045 * mouth_width)))
         opened = drawn_opening(drawn, box[:2], lm, line_width=width)
-        depth = None
+        look = MouthLook(palette, "drawn", teeth=teeth, line=ink, line_width=width)
         if opened is not None:  # the artist's colours for the inside of the mouth
             (x0, y0, x1, y1) = box
-            palette, depth = _drawn_palette(image[y0:y1, x0:x1], drawn, skin[y0:y1, x0:x1], palette)
-        look = MouthLook(palette, "drawn", teeth=teeth, line=ink, line_width=width, own_opening=opened, tongue_depth=depth)
+            palette, tongue, teeth_share = _drawn_palette(image[y0:y1, x0:x1], drawn, skin[y0:y1, x0:x1], palette)
+            look = replace(look, palette=palette, own_opening=opened, tongue_depth=tongue, teeth_depth=teeth_share)
         return face, look, (box, erased, where)
     # Photos and painted faces keep their lips (they warp like skin) and show their own
     # teeth; painted ones get flat interiors.
@@ -591,6 +597,7 @@ def paint_mouth(
     rounding: float = 0.0,
     fv: float = 0.0,
     tongue: float = 0.0,
+    teeth_fill: float = 0.0,
 ) -> None:
     """Paint the interior inside ``opening`` onto ``canvas`` (and a drawn mouth's outline), in place.
 
@@ -618,6 +625,9 @@ def paint_mouth(
         0..1; lower lip under the upper teeth (F/V): teeth fill the opening.
     tongue : float
         0..1; the tongue tip rises to just under the upper teeth (L, TH).
+    teeth_fill : float
+        0..1; drawn mouths: the share of the opening the upper teeth fill at least (a grin
+        drawn with its teeth together, as the face comes back to rest in it).
     """
     if opacity <= 0:
         return
@@ -644,7 +654,7 @@ def paint_mouth(
     if mask.any():
         colour = _interior(
             (x0, y0, x1, y1), opening, upper_teeth_edge, lower_lip_edge, lower_lip_rest, centre, right, down,
-            mouth_width, look, origin, rounding, fv, tongue,
+            mouth_width, look, origin, rounding, fv, tongue, teeth_fill,
         )  # fmt: skip
         _over(region, colour, alpha)
     if line > 0:
@@ -709,7 +719,7 @@ def _parted_part(opening: np.ndarray, apart: np.ndarray) -> np.ndarray | None:
 
 def _interior(
     box, opening, upper_teeth_edge, lower_lip_edge, lower_lip_rest, centre, right, down, W, look, origin, rounding, fv,
-    tongue_tip,
+    tongue_tip, teeth_fill,
 ):  # fmt: skip
     """Colour of the mouth's inside over ``box`` of the canvas, float32 RGB."""
     x0, y0, x1, y1 = box
@@ -771,7 +781,7 @@ def _interior(
     if look.teeth and drawn:
         # Drawn mouths read as a dark shape with one clean band of teeth along the upper
         # lip: it never fills the opening (unless tucked for F/V), and there are no lower teeth.
-        band = np.maximum(np.minimum(teeth_height, 0.4 * gap), fv * (gap + 2))
+        band = np.maximum(np.minimum(teeth_height, 0.4 * gap), max(fv, teeth_fill) * (gap + 2))
         if own is not None:  # the picture's own teeth hang from the skull, like a photo's
             band = np.maximum(band, teeth_bottom - top_v)
         _over(colour, teeth_rgb, _cover(top_v + band - v) * _cover((0.78 - np.abs(u)) * 0.5 * W) * lit)
