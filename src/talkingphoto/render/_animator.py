@@ -127,11 +127,11 @@ class FaceAnimator:
         # within a frame or two. A drawn one is replaced in one frame (its own is erased
         # first): half of each would show two see-through mouths. The rest pose eases, so
         # the painted mouth starts in the drawn one's shape. A mouth drawn open is painted
-        # in its drawn shape at rest (see MouthLook.own_opening): there the two coincide,
+        # in its drawn shape at rest (see MouthLook.own_mouth): there the two coincide,
         # so the picture's own fades into the painted one over the first frames of the ease.
         replaced = float(np.clip(2.0 * (1.0 - pose.rest), 0.0, 1.0))
         erase = self.erased is not None and pose.rest < 1.0
-        if erase and self.look.own_opening is None:
+        if erase and self.look.own_mouth is None:
             replaced = 1.0
         elif erase:
             replaced = float(np.clip(HANDOVER * (1.0 - pose.rest), 0.0, 1.0))
@@ -155,7 +155,7 @@ class FaceAnimator:
         patch = self._resample(frame, maps, layout, sharp=sharp, reach=reach)
         opacity = 1.0 if erase else replaced
         origin = np.array(layout.box[:2], dtype=np.float64)
-        self._paint(patch, dst, pose, motion, opacity=opacity, origin=origin, under=own, replaced=replaced)
+        self._paint(patch, dst, pose, motion, opacity=opacity, origin=origin, under=own, fade=replaced)
         x0, y0, x1, y1 = layout.box
         frame[y0:y1, x0:x1] = patch
 
@@ -260,19 +260,23 @@ class FaceAnimator:
         return patch
 
     def _paint(
-        self, patch: np.ndarray, dst: np.ndarray, pose: Pose, motion, *, opacity: float, origin, under=None, replaced=1.0
+        self, patch: np.ndarray, dst: np.ndarray, pose: Pose, motion, *, opacity: float, origin, under=None, fade=1.0
     ) -> None:
         """Paint the mouth interior and the lids onto ``patch`` (whose pixel (0, 0) sits at
         ``origin`` in the frame), where the head's ``motion`` has carried the posed face.
 
         ``under`` (the same region posed with the picture's own mouth, or None) shows
-        through the painted mouth by ``1 - replaced``, under the lids."""
+        through the painted mouth by ``1 - fade``, under the lids."""
         rig = self.rig
-        if self.look.own_opening is not None and pose.rest > 0:
-            # Back at rest the painted mouth takes the drawn one's shape.
+        # A mouth drawn open: back at rest the painted one takes its shape and its inside.
+        # By the square of the rest weight, so easing out of the rest the drawn shape goes
+        # early (face mesh reads it as open, and it is silence there).
+        as_drawn = float(np.clip(pose.rest, 0.0, 1.0)) ** 2 if self.look.own_mouth is not None else 0.0
+        if as_drawn > 0:
             dst = dst.copy()
-            for slot, own in zip(("upper_inner", "lower_inner"), self.look.own_opening):
-                dst[rig.slot[slot]] += float(np.clip(pose.rest, 0.0, 1.0)) * (own - rig.vertices(slot))
+            own = self.look.own_mouth
+            for slot, traced in (("upper_inner", own.upper), ("lower_inner", own.lower)):
+                dst[rig.slot[slot]] += as_drawn * (traced - rig.vertices(slot))
         # Everything painted, carried at once: posed vertices, the teeth's and the lower
         # lip's rest lines, and the mouth's axis (it turns with the head). A smile lifts
         # the whole mouth a little: the teeth go with it, as if the head had moved them.
@@ -305,10 +309,10 @@ class FaceAnimator:
             rounding=max(0.0, -pose.spread),
             fv=pose.fv,
             tongue=pose.tongue,
-            teeth_fill=self.look.teeth_depth * float(np.clip(pose.rest, 0.0, 1.0)),
+            as_drawn=as_drawn,
         )
         if under is not None:
-            cv2.addWeighted(patch, replaced, under, 1.0 - replaced, 0.0, dst=patch)
+            cv2.addWeighted(patch, fade, under, 1.0 - fade, 0.0, dst=patch)
         for side, lid in self.lids.items():
             upper = posed[rig.slot[f"{side}_upper_lid"]]
             lower = posed[rig.slot[f"{side}_lower_lid"]]

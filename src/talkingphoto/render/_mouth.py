@@ -4,7 +4,9 @@ Photos keep their own teeth where the picture shows them: the upper row stays wi
 skull, the lower row rides on the jaw, and whatever the picture never showed (a deeper
 cavity, more tooth as the lip lifts) is painted continuous with them in colour and shading.
 Drawn characters get flat, clean shapes with an outline in their own ink; their painted
-mouth is erased first (see erase_mouth), so exactly one mouth ever shows. Everything is
+mouth is erased first (see erase_mouth), so exactly one mouth ever shows. A mouth drawn
+open is traced once (see drawn_opening): back at rest the painted mouth becomes it, in the
+artist's colours, so the picture's own hands over without a jump. Everything is
 drawn in a small box around the opening, in the mouth's own frame (``right``, ``down``),
 so head roll is handled for free, with anti-aliased edges.
 """
@@ -20,6 +22,7 @@ from ..characters import topology as topo
 __all__ = [
     "MouthLook",
     "MouthPalette",
+    "OwnMouth",
     "OwnTeeth",
     "drawn_opening",
     "erase_mouth",
@@ -42,6 +45,15 @@ INK_ROUND_FADE = 0.5  # rounding at which the line where rounded lips meet is go
 # A line-art mouth is drawn open when its opening is this many strokes and this share of
 # the mouth's width tall somewhere (at rest, the fitted lips are a stroke or two apart).
 DRAWN_OPEN_STROKES, DRAWN_OPEN = 3.0, 0.15
+# A photo's cavity is its lips' colour this dark (and redder), plus this; a mouth drawn
+# open speaks with its inside's darker colour made dark the same way.
+CAVITY_SHADE, CAVITY_LIFT = (0.30, 0.17, 0.19), 6.0
+# A mouth drawn open with teeth over this share of its inside is a grin: it keeps the
+# one-frame switch. Handed over through its shape (and painted teeth filling it), the
+# laughing sprite's grin changed the mouth region per frame no less (0.125 -> 0.139 of it
+# by over 40) and lip sync fell (0.735 -> 0.688 on LibriVox 0880): the white grin lingers
+# in the silence around speech.
+GRIN = 0.5
 
 
 @dataclass(frozen=True)
@@ -84,6 +96,29 @@ class OwnTeeth:
 
 
 @dataclass(frozen=True)
+class OwnMouth:
+    """A line-art mouth drawn open, read once: the painted mouth becomes it as the face
+    comes back to rest, so the picture's own mouth hands over to it without a jump.
+
+    Attributes
+    ----------
+    upper, lower : np.ndarray [shape=(m, 2), float64]
+        The drawn opening traced at the inner lips' vertices, corner to corner, in picture
+        pixels (see drawn_opening).
+    cavity, tongue : tuple
+        The inside's colours as drawn, RGB floats 0..255.
+    tongue_depth : float
+        Share of the opening's height the drawn tongue fills (0: none of its own).
+    """
+
+    upper: np.ndarray
+    lower: np.ndarray
+    cavity: tuple
+    tongue: tuple
+    tongue_depth: float = 0.0
+
+
+@dataclass(frozen=True)
 class MouthLook:
     """How one face's mouth is painted, read once from its picture.
 
@@ -99,17 +134,8 @@ class MouthLook:
     line : tuple or None
         Line-art mouths (erased and redrawn): outline colour, RGB floats 0..255, and
         ``line_width`` in pixels.
-    own_opening : (upper, lower) or None
-        A line-art mouth drawn open: the opening the artist drew, as the inner lips'
-        vertices would trace it (each [shape=(m, 2)], corner to corner, picture pixels).
-        The painted mouth takes that shape as the face comes back to rest, so the
-        picture's own mouth hands over to it without a jump.
-    tongue_depth : float or None
-        Share of the opening's height the tongue fills, as a mouth drawn open shows it;
-        None for a low tongue (about a tenth of the mouth's width).
-    teeth_depth : float
-        Share of a mouth drawn open that its teeth fill (nearly all of a grin's): the
-        painted teeth fill as much of the opening at rest (see paint_mouth's teeth_fill).
+    own_mouth : OwnMouth or None
+        A line-art mouth drawn open, as the picture shows it.
     """
 
     palette: MouthPalette
@@ -118,9 +144,7 @@ class MouthLook:
     own_teeth: OwnTeeth | None = None
     line: tuple | None = None
     line_width: float = 1.0
-    own_opening: tuple | None = None
-    tongue_depth: float | None = None
-    teeth_depth: float = 0.0
+    own_mouth: OwnMouth | None = None
 
 
 def palette_from_image(
@@ -156,7 +180,7 @@ def palette_from_image(
         # As bright as the skin's highlights at least: dim teeth read as grey.
         highlight = float(np.percentile(skin @ [0.299, 0.587, 0.114], 95)) if len(skin) else skin_luma
         teeth = teeth * float(np.clip(max(1.3 * skin_luma, highlight), 150.0, 235.0))
-        cavity = lip * np.array([0.30, 0.17, 0.19]) + 6.0
+        cavity = lip * np.array(CAVITY_SHADE) + CAVITY_LIFT
         tongue = lip * np.array([0.72, 0.42, 0.44])
         gums = lip * np.array([0.85, 0.6, 0.62])
     # Match the picture's colourfulness: a black-and-white photo gets a grey mouth.
@@ -451,23 +475,30 @@ def drawn_opening(mouth: np.ndarray, origin, landmarks: np.ndarray, *, line_widt
     return upper, lower
 
 
-def _drawn_palette(box: np.ndarray, mouth: np.ndarray, skin: np.ndarray, palette: MouthPalette) -> tuple:
-    """``palette`` with the colours the artist gave the inside of a mouth drawn open, the
-    share of that inside the tongue fills (None when it shows no tongue of its own) and the
-    share the teeth fill.
+def _drawn_inside(
+    box: np.ndarray, mouth: np.ndarray, skin: np.ndarray, palette: MouthPalette, opening: tuple
+) -> tuple:
+    """The inside of a mouth drawn open: ``palette`` for its speaking mouth and the OwnMouth
+    it is at rest (None for a grin, whose inside is mostly teeth: see GRIN).
 
     Parameters
     ----------
     box : np.ndarray [shape=(h, w, 3), dtype=uint8, RGB]
     mouth, skin : np.ndarray [shape=(h, w), dtype=bool]
         The drawn mouth's own pixels and the skin around it.
+    palette : MouthPalette
+    opening : (upper, lower)
+        The drawn opening (see drawn_opening).
 
     Notes
     -----
     Away from its edge (where the drawing blends into the skin), the mouth is teeth
-    (whiter than the skin, or pale and grey) and the rest: the darker half of the rest is the cavity, the
-    lighter half the tongue (one colour for both when the artist drew one). A mouth that is
-    nearly all teeth (a grin) keeps the painted cavity and tongue.
+    (whiter than the skin, or pale and grey) and the rest: the darker half of the rest is
+    the cavity, the lighter half the tongue (one colour for both when the artist drew
+    one). Speaking, the teeth and the tongue keep the drawn colours, and the cavity is the
+    drawn one made dark as a photo's is from its lips: a light opening reads as shut, to a
+    viewer as to the lip-sync evaluation (eileen_vhappy's pink cavity and tongue spoken as
+    drawn: 0.62 -> 0.43 and 0.82 -> 0.59 on the two LibriVox lines).
     """
     lab = _lab(box)
     inside = cv2.erode(mouth.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
@@ -476,21 +507,25 @@ def _drawn_palette(box: np.ndarray, mouth: np.ndarray, skin: np.ndarray, palette
     pale = (lab[..., 0] > 70) & (np.hypot(lab[..., 1], lab[..., 2]) < 15)
     white = inside & ((_whiteness(lab) > skin_white + 5) | pale)
     rest = inside & ~white
-    colours, depth = {}, None
-    teeth = float(white.sum() / max(int(inside.sum()), 1))
+    if white.sum() > GRIN * inside.sum():
+        return palette, None
     if white.sum() >= 6:
-        colours["teeth"] = np.median(box[white].astype(np.float32), 0)
+        palette = replace(palette, teeth=tuple(float(v) for v in np.median(box[white].astype(np.float32), 0)))
+    cavity, tongue, depth = palette.cavity, palette.tongue, 0.0
     if rest.sum() >= max(12, 0.25 * inside.sum()):
         lightness = lab[rest][:, 0]
-        split = cv2.threshold(np.clip(lightness * 2.55, 0, 255).astype(np.uint8).reshape(-1, 1), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)[0] / 2.55
+        scores = np.clip(lightness * 2.55, 0, 255).astype(np.uint8).reshape(-1, 1)
+        split = cv2.threshold(scores, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)[0] / 2.55
         pixels = box[rest].astype(np.float32)
         dark, light = pixels[lightness <= split], pixels[lightness > split]
         if min(len(dark), len(light)) < 0.1 * len(pixels):  # one colour inside
             dark = light = pixels
         else:
             depth = float(len(light) / len(pixels))
-        colours["cavity"], colours["tongue"] = np.median(dark, 0), np.median(light, 0)
-    return replace(palette, **{name: tuple(float(v) for v in c) for name, c in colours.items()}), depth, teeth
+        cavity, tongue = (tuple(float(v) for v in np.median(c, 0)) for c in (dark, light))
+        shaded = np.array(cavity) * np.array(CAVITY_SHADE) + CAVITY_LIFT
+        palette = replace(palette, cavity=tuple(float(v) for v in shaded), tongue=tongue)
+    return palette, OwnMouth(*opening, cavity=cavity, tongue=tongue, tongue_depth=depth)
 
 
 def _polygon_mask(shape, polygon: np.ndarray) -> np.ndarray:
@@ -546,11 +581,11 @@ def read_mouth(image: np.ndarray, face: Face) -> tuple:
         box, erased, where, drawn, ink, stroke = line_art
         width = float(np.clip(stroke, 1.0, max(1.0, 0.045 * mouth_width)))
         opened = drawn_opening(drawn, box[:2], lm, line_width=width)
-        look = MouthLook(palette, "drawn", teeth=teeth, line=ink, line_width=width)
+        own = None
         if opened is not None:  # the artist's colours for the inside of the mouth
             (x0, y0, x1, y1) = box
-            palette, tongue, teeth_share = _drawn_palette(image[y0:y1, x0:x1], drawn, skin[y0:y1, x0:x1], palette)
-            look = replace(look, palette=palette, own_opening=opened, tongue_depth=tongue, teeth_depth=teeth_share)
+            palette, own = _drawn_inside(image[y0:y1, x0:x1], drawn, skin[y0:y1, x0:x1], palette, opened)
+        look = MouthLook(palette, "drawn", teeth=teeth, line=ink, line_width=width, own_mouth=own)
         return face, look, (box, erased, where)
     # Photos and painted faces keep their lips (they warp like skin) and show their own
     # teeth; painted ones get flat interiors.
@@ -597,7 +632,7 @@ def paint_mouth(
     rounding: float = 0.0,
     fv: float = 0.0,
     tongue: float = 0.0,
-    teeth_fill: float = 0.0,
+    as_drawn: float = 0.0,
 ) -> None:
     """Paint the interior inside ``opening`` onto ``canvas`` (and a drawn mouth's outline), in place.
 
@@ -625,9 +660,9 @@ def paint_mouth(
         0..1; lower lip under the upper teeth (F/V): teeth fill the opening.
     tongue : float
         0..1; the tongue tip rises to just under the upper teeth (L, TH).
-    teeth_fill : float
-        0..1; drawn mouths: the share of the opening the upper teeth fill at least (a grin
-        drawn with its teeth together, as the face comes back to rest in it).
+    as_drawn : float
+        0..1; how far a mouth drawn open (``look.own_mouth``) shows its inside as drawn:
+        its colours and its tongue's depth (1 at rest).
     """
     if opacity <= 0:
         return
@@ -654,7 +689,7 @@ def paint_mouth(
     if mask.any():
         colour = _interior(
             (x0, y0, x1, y1), opening, upper_teeth_edge, lower_lip_edge, lower_lip_rest, centre, right, down,
-            mouth_width, look, origin, rounding, fv, tongue, teeth_fill,
+            mouth_width, look, origin, rounding, fv, tongue, as_drawn,
         )  # fmt: skip
         _over(region, colour, alpha)
     if line > 0:
@@ -719,7 +754,7 @@ def _parted_part(opening: np.ndarray, apart: np.ndarray) -> np.ndarray | None:
 
 def _interior(
     box, opening, upper_teeth_edge, lower_lip_edge, lower_lip_rest, centre, right, down, W, look, origin, rounding, fv,
-    tongue_tip, teeth_fill,
+    tongue_tip, as_drawn,
 ):  # fmt: skip
     """Colour of the mouth's inside over ``box`` of the canvas, float32 RGB."""
     x0, y0, x1, y1 = box
@@ -743,6 +778,10 @@ def _interior(
     cavity = np.array(palette.cavity, np.float32)
     teeth_rgb = np.array(palette.teeth, np.float32)
     tongue_rgb = np.array(palette.tongue, np.float32)
+    drawn_own = look.own_mouth if as_drawn > 0 else None
+    if drawn_own is not None:  # back towards the inside as drawn
+        cavity = (1 - as_drawn) * cavity + as_drawn * np.array(drawn_own.cavity, np.float32)
+        tongue_rgb = (1 - as_drawn) * tongue_rgb + as_drawn * np.array(drawn_own.tongue, np.float32)
     if drawn:
         colour = np.broadcast_to(cavity, u.shape + (3,)).copy()
     else:
@@ -763,12 +802,12 @@ def _interior(
     # F/V: the lower lip is tucked under the upper teeth, which fill the opening.
     teeth_bottom = np.maximum(teeth_bottom, upper_v + fv * (lower_v - upper_v + 2))
 
-    # Tongue: low in the mouth (never more than a third of the gap, unless the artist drew
-    # it filling more); its tip rises to just under the upper teeth for L and TH.
-    if look.tongue_depth is None:
-        tongue_top = lower_v - np.minimum(0.09 * W * (1 - 0.4 * u**2), 0.35 * gap)
-    else:
-        tongue_top = lower_v - look.tongue_depth * gap * (1 - 0.4 * u**2)
+    # Tongue: low in the mouth (never more than a third of the gap; as deep as drawn back
+    # at rest); its tip rises to just under the upper teeth for L and TH.
+    tongue_top = lower_v - np.minimum(0.09 * W * (1 - 0.4 * u**2), 0.35 * gap)
+    if drawn_own is not None and drawn_own.tongue_depth > 0:
+        drawn_top = lower_v - drawn_own.tongue_depth * gap * (1 - 0.4 * u**2)
+        tongue_top = (1 - as_drawn) * tongue_top + as_drawn * drawn_top
     tip = tongue_tip * np.exp(-((u / 0.32) ** 2))
     tongue_top = tongue_top - tip * np.maximum(tongue_top - (teeth_bottom - 0.25 * teeth_height), 0)
     tongue_cover = _cover(v - tongue_top) * _cover((0.75 - np.abs(u)) * 0.5 * W)
@@ -781,7 +820,7 @@ def _interior(
     if look.teeth and drawn:
         # Drawn mouths read as a dark shape with one clean band of teeth along the upper
         # lip: it never fills the opening (unless tucked for F/V), and there are no lower teeth.
-        band = np.maximum(np.minimum(teeth_height, 0.4 * gap), max(fv, teeth_fill) * (gap + 2))
+        band = np.maximum(np.minimum(teeth_height, 0.4 * gap), fv * (gap + 2))
         if own is not None:  # the picture's own teeth hang from the skull, like a photo's
             band = np.maximum(band, teeth_bottom - top_v)
         _over(colour, teeth_rgb, _cover(top_v + band - v) * _cover((0.78 - np.abs(u)) * 0.5 * W) * lit)
