@@ -18,6 +18,10 @@ pause, a command phrase (tests/data/audio), and prints per video:
   Under ~3 is not visible at speech rate; the old painted-block teeth jumped by 10-20;
 - frame 0: the largest pixel difference between the picture and frame 0's mouth pose
   (eyes and head left at rest): 0 when the face starts on the picture's own mouth;
+- handover: the share of the mouth box's pixels that change by more than 40 (of 255, in
+  any channel) from one frame to the next, at its largest where the face leaves or comes
+  back to the picture's own mouth (rest between 0 and 1), and its 95th percentile while
+  speaking: a handover in one frame (the old drawn mouths') stands out above speech;
 - read-back: the mouth posed at open 0, 0.1 .. 1 (spread 0, then +0.6 and -0.6), encoded
   and measured by the lip-sync evaluation (face mesh's inner-lip gap / mouth width): how
   well the opening a viewer's eye (and the evaluation) reads follows the control. Printed:
@@ -177,6 +181,11 @@ def measure(picture: Path, audio: Path, out: Path, *, mode: str) -> dict:
     shut = np.array(presses) > 0.5
     open_steps = steps[~(shut[:-1] | shut[1:])]
     jumps = [float(np.linalg.norm(a - b)) for a, b in zip(teeth[:-1], teeth[1:]) if a is not None and b is not None]
+    bx0, by0, bx1, by1 = mouth_box
+    pixels = np.array([f[by0:by1, bx0:bx1] for f in frames], np.int16)
+    changed = (np.abs(np.diff(pixels, axis=0)).max(axis=3) > 40).mean(axis=(1, 2))
+    easing = ((rests[:-1] > 0) | (rests[1:] > 0)) & ((rests[:-1] < 1) | (rests[1:] < 1))
+    speaking = (rests[:-1] == 0) & (rests[1:] == 0)
 
     name = picture.stem
     x0, y0, x1, y1 = mouth_box  # wide openings reach further down
@@ -211,6 +220,8 @@ def measure(picture: Path, audio: Path, out: Path, *, mode: str) -> dict:
         "tooth_jump_p95": float(np.percentile(jumps, 95)) if jumps else float("nan"),
         "tooth_frames": len(jumps),
         "first_frame_diff": first_diff,
+        "handover_max": float(changed[easing].max()) if easing.any() else 0.0,
+        "speech_change_p95": float(np.percentile(changed[speaking], 95)) if speaking.any() else 0.0,
         "read_back": readings.round(3).tolist(),
         "read_back_r": float(np.corrcoef(controls[known], readings[known])[0, 1]),
         "read_back_min_rise": float(np.nanmin(np.diff(readings[:, middle], axis=1))),
@@ -241,6 +252,10 @@ def main() -> int:
                 f"{r['mouth_step_p99']:>17.2f}/{r['mouth_step_max']:.2f}/{r['mouth_step_max_open']:.2f} "
                 f"{teeth:>22} {r['first_frame_diff']:>13d} {r['read_back_r']:>14.3f} / {r['read_back_min_rise']:.3f}",
                 flush=True,
+            )
+            print(
+                f"   handover: {r['handover_max']:.3f} of the mouth box changed in a frame"
+                f" (speech p95 {r['speech_change_p95']:.3f})"
             )
             print("   read-back at open " + " ".join(f"{v:.1f}" for v in LEVELS))
             for spread, row in zip(SPREADS, r["read_back"]):

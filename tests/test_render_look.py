@@ -8,13 +8,14 @@ from conftest import synthetic_face
 from talkingphoto.characters import topology as topo
 from talkingphoto.motion import MouthTrack
 from talkingphoto.render import FaceAnimator, Pose, mouth_shapes
-from talkingphoto.render._mouth import MouthLook, MouthPalette, paint_mouth
+from talkingphoto.render._mouth import CAVITY_LIFT, CAVITY_SHADE, MouthLook, MouthPalette, paint_mouth
 from talkingphoto.render._rig import FV_GAP, LINE_ART_GAP, MAX_GAP, mouth_polygon, opening
 from talkingphoto.render._shapes import OPEN_RATE
 
 SKIN = (250, 222, 205)
 INK = (90, 40, 60)
 ENAMEL = (236, 226, 208)
+CUP_RIM, CUP_TONGUE = (205, 124, 104), (240, 168, 143)  # eileen_vhappy's drawn mouth
 
 
 def _inner(face) -> np.ndarray:
@@ -113,6 +114,7 @@ def test_line_art_opens_taller_for_its_width_than_a_photo():
 def test_leaving_the_rest_pose_a_drawn_grin_is_replaced_at_once_with_no_ghost(rest):
     image, face = _drawn_grin()
     animator = FaceAnimator(image, face, whole_face=False, head_motion=False)
+    assert animator.look.own_mouth is None  # a grin: its inside is teeth
     (x0, y0, x1, y1), erased, where = animator.erased
     without = image.copy()
     without[y0:y1, x0:x1][where] = erased[where]
@@ -127,6 +129,55 @@ def test_leaving_the_rest_pose_a_drawn_grin_is_replaced_at_once_with_no_ghost(re
     at_rest = image.copy()
     animator.apply(at_rest, Pose(open=0.2, rest=1.0))
     assert np.array_equal(at_rest, image)
+
+
+def _drawn_cup():
+    """A flat-shaded drawn face whose mouth is drawn open like an anime smile: a cup under
+    an inked upper line, a band of teeth, a dark-pink rim and a salmon tongue filling most of it."""
+    _, face = synthetic_face(mouth_gap=1.0, style="drawn")
+    image = np.full((240, 240, 3), SKIN, np.uint8)
+    lm = face.landmarks[:, :2].astype(np.float64)
+    (x0, y0), (x1, _) = lm[topo.MOUTH_CORNER_RIGHT], lm[topo.MOUTH_CORNER_LEFT]
+    depth = 0.24 * (x1 - x0)
+    u = np.linspace(-1, 1, 41)
+    xs = x0 + (u + 1) * (x1 - x0) / 2
+    bottom = y0 + depth * np.sqrt(1 - u**2)
+    cup = np.vstack([np.stack([xs, np.full_like(u, y0)], 1), np.stack([xs, bottom], 1)[::-1]])
+    cv2.fillPoly(image, [np.round(cup).astype(np.int32)], CUP_RIM)
+    middle = np.abs(u) < 0.6
+    tongue = np.vstack([np.stack([xs, np.full_like(u, y0 + 0.45 * depth)], 1), np.stack([xs, bottom - 1], 1)[::-1]])
+    tongue = tongue[np.concatenate([middle, middle[::-1]])]
+    cv2.fillPoly(image, [np.round(tongue).astype(np.int32)], CUP_TONGUE)
+    image[int(round(y0)) + 1 : int(round(y0 + 0.25 * depth)) + 1, int(x0) + 2 : int(x1) - 1] = ENAMEL
+    cv2.polylines(image, [np.round(cup[:41]).astype(np.int32)], False, INK, thickness=1)
+    return image, face
+
+
+def test_a_mouth_drawn_open_hands_over_to_the_painted_one_in_its_shape_and_colours():
+    image, face = _drawn_cup()
+    animator = FaceAnimator(image, face, whole_face=False, head_motion=False)
+    assert animator.look.own_mouth is not None
+    # The ease out of the rest at 25 fps (see mouth_shapes), lips nearly shut: the first
+    # frame out of it carries about a third of the change from the drawn mouth to the shut
+    # one (it used to carry all of it), the others morph the painted mouth's shape.
+    frames = []
+    for rest in (1.0, 0.84, 0.5, 0.16, 0.0):
+        frame = image.copy()
+        animator.apply(frame, Pose(open=0.07, rest=rest))
+        frames.append(frame.astype(int))
+    assert np.array_equal(frames[0], image)
+    assert np.abs(frames[1] - frames[0]).mean() < 0.6 * np.abs(frames[-1] - frames[0]).mean()
+    # Speaking, its tongue and teeth keep the artist's colours, its cavity is the artist's
+    # darker pink made dark (a light opening reads as shut).
+    pose = Pose(open=0.8)
+    frame = image.copy()
+    animator.apply(frame, pose)
+    inside = np.zeros(image.shape[:2], np.uint8)
+    cv2.fillPoly(inside, [np.round(mouth_polygon(animator.rig, animator.posed_points(pose))).astype(np.int32)], 1)
+    colours = frame[cv2.erode(inside, np.ones((3, 3), np.uint8)) > 0].astype(float)
+    near = lambda colour: (np.abs(colours - colour).max(axis=1) < 12).mean()  # noqa: E731
+    assert near(CUP_TONGUE) > 0.05 and near(ENAMEL) > 0.05
+    assert near(np.array(CUP_RIM) * CAVITY_SHADE + CAVITY_LIFT) > 0.3
 
 
 def test_photo_teeth_keep_their_colour_from_half_to_wide_open():

@@ -31,6 +31,8 @@ class HeadPose:
 SHARP_FEATHER = 8  # pixels over which the sharp face fades into the bilinear rest of the head
 SHARP_PIXELS = 8_000_000  # largest upsampled copy (24 MB): bigger eyes get a coarser one
 BAND_ROWS = 96  # rows per band when skipping the corners of the head's box that never move
+# A mouth drawn open fades into the painted one over the first third of the ease out of rest.
+HANDOVER = 3.0
 
 
 class FaceAnimator:
@@ -127,14 +129,15 @@ class FaceAnimator:
         # The picture's own mouth shows at rest; leaving it, the painted one takes over
         # within a frame or two. A drawn one is replaced in one frame (its own is erased
         # first): half of each would show two see-through mouths. The rest pose eases, so
-        # the painted mouth starts in the drawn one's shape.
+        # the painted mouth starts in the drawn one's shape. A mouth drawn open is painted
+        # in its drawn shape at rest (see MouthLook.own_mouth): there the two coincide,
+        # so the picture's own fades into the painted one over the first frames of the ease.
         replaced = float(np.clip(2.0 * (1.0 - pose.rest), 0.0, 1.0))
-        if self.erased is not None:
-            replaced = float(pose.rest < 1.0)
-        sharp = self._sharp
-        if self.erased is not None and replaced > 0:
-            self._erase(frame)
-            sharp = self._sharp_erased
+        erase = self.erased is not None and pose.rest < 1.0
+        if erase and self.look.own_mouth is None:
+            replaced = 1.0
+        elif erase:
+            replaced = float(np.clip(HANDOVER * (1.0 - pose.rest), 0.0, 1.0))
         motion = None
         if self.head is not None and head is not None:
             motion = self.head.motion(
@@ -145,8 +148,17 @@ class FaceAnimator:
         maps = cv2.add(layout.identity, upsample_field(field, shape=layout.identity.shape[:2], step=self.map_step))
         if self.rig.lids == "squash" and pose.blink > 0.05:
             self._close_eyes(maps, dst, motion, layout)
-        patch = self._resample(frame, maps, layout, sharp=sharp, reach=cv2.norm(field, cv2.NORM_INF))
-        self._paint(patch, dst, pose, motion, opacity=replaced, origin=np.array(layout.box[:2], dtype=np.float64))
+        reach = cv2.norm(field, cv2.NORM_INF)
+        sharp, own = self._sharp, None
+        if erase:
+            if replaced < 1.0:  # the picture's own mouth, posed, to fade from
+                own = self._resample(frame, maps, layout, sharp=sharp, reach=reach)
+            self._erase(frame)
+            sharp = self._sharp_erased
+        patch = self._resample(frame, maps, layout, sharp=sharp, reach=reach)
+        opacity = 1.0 if erase else replaced
+        origin = np.array(layout.box[:2], dtype=np.float64)
+        self._paint(patch, dst, pose, motion, opacity=opacity, origin=origin, under=own, fade=replaced)
         x0, y0, x1, y1 = layout.box
         frame[y0:y1, x0:x1] = patch
 
@@ -250,10 +262,24 @@ class FaceAnimator:
                 view[:] = cv2.blendLinear(view, linear, *weights)
         return patch
 
-    def _paint(self, patch: np.ndarray, dst: np.ndarray, pose: Pose, motion, *, opacity: float, origin) -> None:
+    def _paint(
+        self, patch: np.ndarray, dst: np.ndarray, pose: Pose, motion, *, opacity: float, origin, under=None, fade=1.0
+    ) -> None:
         """Paint the mouth interior and the lids onto ``patch`` (whose pixel (0, 0) sits at
-        ``origin`` in the frame), where the head's ``motion`` has carried the posed face."""
+        ``origin`` in the frame), where the head's ``motion`` has carried the posed face.
+
+        ``under`` (the same region posed with the picture's own mouth, or None) shows
+        through the painted mouth by ``1 - fade``, under the lids."""
         rig = self.rig
+        # A mouth drawn open: back at rest the painted one takes its shape and its inside.
+        # By the square of the rest weight, so easing out of the rest the drawn shape goes
+        # early (face mesh reads it as open, and it is silence there).
+        as_drawn = float(np.clip(pose.rest, 0.0, 1.0)) ** 2 if self.look.own_mouth is not None else 0.0
+        if as_drawn > 0:
+            dst = dst.copy()
+            own = self.look.own_mouth
+            for slot, traced in (("upper_inner", own.upper), ("lower_inner", own.lower)):
+                dst[rig.slot[slot]] += as_drawn * (traced - rig.vertices(slot))
         # Everything painted, carried at once: posed vertices, the teeth's and the lower
         # lip's rest lines, and the mouth's axis (it turns with the head). A smile lifts
         # the whole mouth a little: the teeth go with it, as if the head had moved them.
@@ -286,7 +312,10 @@ class FaceAnimator:
             rounding=max(0.0, -pose.spread),
             fv=pose.fv,
             tongue=pose.tongue,
+            as_drawn=as_drawn,
         )
+        if under is not None:
+            cv2.addWeighted(patch, fade, under, 1.0 - fade, 0.0, dst=patch)
         for side, lid in self.lids.items():
             upper = posed[rig.slot[f"{side}_upper_lid"]]
             lower = posed[rig.slot[f"{side}_lower_lid"]]

@@ -4,7 +4,9 @@ Photos keep their own teeth where the picture shows them: the upper row stays wi
 skull, the lower row rides on the jaw, and whatever the picture never showed (a deeper
 cavity, more tooth as the lip lifts) is painted continuous with them in colour and shading.
 Drawn characters get flat, clean shapes with an outline in their own ink; their painted
-mouth is erased first (see erase_mouth), so exactly one mouth ever shows. Everything is
+mouth is erased first (see erase_mouth), so exactly one mouth ever shows. A mouth drawn
+open is traced once (see drawn_opening): back at rest the painted mouth becomes it, in the
+artist's colours, so the picture's own hands over without a jump. Everything is
 drawn in a small box around the opening, in the mouth's own frame (``right``, ``down``),
 so head roll is handled for free, with anti-aliased edges.
 """
@@ -20,7 +22,9 @@ from ..characters import topology as topo
 __all__ = [
     "MouthLook",
     "MouthPalette",
+    "OwnMouth",
     "OwnTeeth",
+    "drawn_opening",
     "erase_mouth",
     "find_own_teeth",
     "fit_lips",
@@ -38,6 +42,18 @@ FLAT_SHADING = 0.15
 # apart in silence), and face mesh reads them as open.
 INK_SHUT = 1.5
 INK_ROUND_FADE = 0.5  # rounding at which the line where rounded lips meet is gone
+# A line-art mouth is drawn open when its opening is this many strokes and this share of
+# the mouth's width tall somewhere (at rest, the fitted lips are a stroke or two apart).
+DRAWN_OPEN_STROKES, DRAWN_OPEN = 3.0, 0.15
+# A photo's cavity is its lips' colour this dark (and redder), plus this; a mouth drawn
+# open speaks with its inside's darker colour made dark the same way.
+CAVITY_SHADE, CAVITY_LIFT = (0.30, 0.17, 0.19), 6.0
+# A mouth drawn open with teeth over this share of its inside is a grin: it keeps the
+# one-frame switch. Handed over through its shape (and painted teeth filling it), the
+# laughing sprite's grin changed the mouth region per frame no less (0.125 -> 0.139 of it
+# by over 40) and lip sync fell (0.735 -> 0.688 on LibriVox 0880): the white grin lingers
+# in the silence around speech.
+GRIN = 0.5
 
 
 @dataclass(frozen=True)
@@ -80,6 +96,29 @@ class OwnTeeth:
 
 
 @dataclass(frozen=True)
+class OwnMouth:
+    """A line-art mouth drawn open, read once: the painted mouth becomes it as the face
+    comes back to rest, so the picture's own mouth hands over to it without a jump.
+
+    Attributes
+    ----------
+    upper, lower : np.ndarray [shape=(m, 2), float64]
+        The drawn opening traced at the inner lips' vertices, corner to corner, in picture
+        pixels (see drawn_opening).
+    cavity, tongue : tuple
+        The inside's colours as drawn, RGB floats 0..255.
+    tongue_depth : float
+        Share of the opening's height the drawn tongue fills (0: none of its own).
+    """
+
+    upper: np.ndarray
+    lower: np.ndarray
+    cavity: tuple
+    tongue: tuple
+    tongue_depth: float = 0.0
+
+
+@dataclass(frozen=True)
 class MouthLook:
     """How one face's mouth is painted, read once from its picture.
 
@@ -95,6 +134,8 @@ class MouthLook:
     line : tuple or None
         Line-art mouths (erased and redrawn): outline colour, RGB floats 0..255, and
         ``line_width`` in pixels.
+    own_mouth : OwnMouth or None
+        A line-art mouth drawn open, as the picture shows it.
     """
 
     palette: MouthPalette
@@ -103,6 +144,7 @@ class MouthLook:
     own_teeth: OwnTeeth | None = None
     line: tuple | None = None
     line_width: float = 1.0
+    own_mouth: OwnMouth | None = None
 
 
 def palette_from_image(
@@ -138,7 +180,7 @@ def palette_from_image(
         # As bright as the skin's highlights at least: dim teeth read as grey.
         highlight = float(np.percentile(skin @ [0.299, 0.587, 0.114], 95)) if len(skin) else skin_luma
         teeth = teeth * float(np.clip(max(1.3 * skin_luma, highlight), 150.0, 235.0))
-        cavity = lip * np.array([0.30, 0.17, 0.19]) + 6.0
+        cavity = lip * np.array(CAVITY_SHADE) + CAVITY_LIFT
         tongue = lip * np.array([0.72, 0.42, 0.44])
         gums = lip * np.array([0.85, 0.6, 0.62])
     # Match the picture's colourfulness: a black-and-white photo gets a grey mouth.
@@ -272,7 +314,9 @@ def erase_mouth(image: np.ndarray, outer: np.ndarray, *, mouth_width: float) -> 
     erased : np.ndarray [shape=(y1 - y0, x1 - x0, 3), dtype=uint8, RGB]
         The box without the mouth.
     mouth : np.ndarray [shape=(y1 - y0, x1 - x0), dtype=bool]
-        The pixels that were the mouth (its ink, teeth, opening).
+        The pixels that were the mouth (its ink, teeth, opening), grown by two pixels.
+    drawn : np.ndarray [shape=(y1 - y0, x1 - x0), dtype=bool]
+        The mouth's own pixels, not grown.
     ink : tuple
         The mouth's outline colour (its darkest tenth), RGB floats.
     stroke : float
@@ -325,7 +369,7 @@ def erase_mouth(image: np.ndarray, outer: np.ndarray, *, mouth_width: float) -> 
         ink = tuple(float(v) for v in np.clip(np.array(image[int(centre[1]), int(centre[0])], float) * 0.5, 0, 255))
     fill = cv2.dilate(mouth.astype(np.uint8), np.ones((5, 5), np.uint8))
     erased = cv2.inpaint(np.ascontiguousarray(box), fill, 3, cv2.INPAINT_TELEA) if fill.any() else box.copy()
-    return (int(x0), int(y0), int(x1), int(y1)), erased, fill.astype(bool), ink, stroke
+    return (int(x0), int(y0), int(x1), int(y1)), erased, fill.astype(bool), mouth, ink, stroke
 
 
 def fit_lips(landmarks: np.ndarray, mouth: np.ndarray, origin) -> np.ndarray:
@@ -374,6 +418,114 @@ def fit_lips(landmarks: np.ndarray, mouth: np.ndarray, origin) -> np.ndarray:
     lips = topo.LIPS_ALL
     lm[lips, :2] = target + scale * (lm[lips, :2] - middle) @ rotation.T
     return lm.astype(np.float32)
+
+
+def drawn_opening(mouth: np.ndarray, origin, landmarks: np.ndarray, *, line_width: float) -> tuple | None:
+    """The opening of a mouth drawn open, traced at the inner lips' vertices, or None when
+    the drawing is no more open than the lips fitted to it (a mouth drawn as a line).
+
+    Parameters
+    ----------
+    mouth : np.ndarray [shape=(h, w), dtype=bool]
+        The drawn mouth's own pixels (see erase_mouth): ink, teeth, inside.
+    origin : (x, y)
+        Where ``mouth``'s pixel (0, 0) sits in the picture.
+    landmarks : np.ndarray [shape=(478, 2|3), float]
+        The face's landmarks, lips fitted to the drawn mouth (see fit_lips).
+    line_width : float
+        The outline's width in pixels: the traced edges sit half of it inside the drawing,
+        where the painted outline is centred.
+
+    Returns
+    -------
+    (upper, lower) : each np.ndarray [shape=(m, 2), float64], corner to corner
+        Every inner-lip vertex but the corners moved across the mouth to the top and the
+        bottom of the drawn mouth where it passes.
+    """
+    lm = np.asarray(landmarks, np.float64)[:, :2]
+    upper, lower = lm[topo.LIPS_UPPER_INNER].copy(), lm[topo.LIPS_LOWER_INNER].copy()
+    width = float(np.linalg.norm(upper[-1] - upper[0]))
+    if width < 1e-6:
+        return None
+    right = (upper[-1] - upper[0]) / width
+    down = np.array([-right[1], right[0]])
+    centre = 0.5 * (upper[0] + upper[-1])
+    ys, xs = np.nonzero(mouth)
+    rel = np.stack([xs + origin[0], ys + origin[1]], 1) - centre
+    along, across = rel @ right, rel @ down
+    inset = 0.5 - 0.5 * line_width  # from pixel centres to the drawn edge, then half a stroke in
+    for k in range(1, len(upper) - 1):
+        at = 0.5 * float((upper[k] + lower[k] - 2 * centre) @ right)
+        column = np.abs(along - at) <= 0.5
+        if column.sum() < 2:
+            continue
+        top, bottom = across[column].min() - inset, across[column].max() + inset
+        if bottom - top > float((lower[k] - upper[k]) @ down):
+            upper[k], lower[k] = centre + at * right + top * down, centre + at * right + bottom * down
+    # A speck beside the mouth (a highlight, a lip's mark) can join it in one column: no
+    # vertex reaches further than its neighbours do.
+    for edge, sign in ((upper, -1.0), (lower, 1.0)):
+        depth = sign * ((edge - centre) @ down)  # outwards from the mouth line
+        capped = depth.copy()
+        capped[1:-1] = np.minimum(depth[1:-1], np.maximum(depth[:-2], depth[2:]))
+        edge += np.outer(sign * (capped - depth), down)
+    gap = (lower - upper) @ down
+    if gap.max() < max(DRAWN_OPEN_STROKES * line_width, DRAWN_OPEN * width):
+        return None
+    return upper, lower
+
+
+def _drawn_inside(
+    box: np.ndarray, mouth: np.ndarray, skin: np.ndarray, palette: MouthPalette, opening: tuple
+) -> tuple:
+    """The inside of a mouth drawn open: ``palette`` for its speaking mouth and the OwnMouth
+    it is at rest (None for a grin, whose inside is mostly teeth: see GRIN).
+
+    Parameters
+    ----------
+    box : np.ndarray [shape=(h, w, 3), dtype=uint8, RGB]
+    mouth, skin : np.ndarray [shape=(h, w), dtype=bool]
+        The drawn mouth's own pixels and the skin around it.
+    palette : MouthPalette
+    opening : (upper, lower)
+        The drawn opening (see drawn_opening).
+
+    Notes
+    -----
+    Away from its edge (where the drawing blends into the skin), the mouth is teeth
+    (whiter than the skin, or pale and grey) and the rest: the darker half of the rest is
+    the cavity, the lighter half the tongue (one colour for both when the artist drew
+    one). Speaking, the teeth and the tongue keep the drawn colours, and the cavity is the
+    drawn one made dark as a photo's is from its lips: a light opening reads as shut, to a
+    viewer as to the lip-sync evaluation (eileen_vhappy's pink cavity and tongue spoken as
+    drawn: 0.62 -> 0.43 and 0.82 -> 0.59 on the two LibriVox lines).
+    """
+    lab = _lab(box)
+    inside = cv2.erode(mouth.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+    skin_white = float(np.median(_whiteness(lab[skin]))) if skin.any() else float(np.median(_whiteness(lab[~mouth])))
+    # Teeth: whiter than the skin, or pale and unsaturated (teeth shaded lilac or grey).
+    pale = (lab[..., 0] > 70) & (np.hypot(lab[..., 1], lab[..., 2]) < 15)
+    white = inside & ((_whiteness(lab) > skin_white + 5) | pale)
+    rest = inside & ~white
+    if white.sum() > GRIN * inside.sum():
+        return palette, None
+    if white.sum() >= 6:
+        palette = replace(palette, teeth=tuple(float(v) for v in np.median(box[white].astype(np.float32), 0)))
+    cavity, tongue, depth = palette.cavity, palette.tongue, 0.0
+    if rest.sum() >= max(12, 0.25 * inside.sum()):
+        lightness = lab[rest][:, 0]
+        scores = np.clip(lightness * 2.55, 0, 255).astype(np.uint8).reshape(-1, 1)
+        split = cv2.threshold(scores, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)[0] / 2.55
+        pixels = box[rest].astype(np.float32)
+        dark, light = pixels[lightness <= split], pixels[lightness > split]
+        if min(len(dark), len(light)) < 0.1 * len(pixels):  # one colour inside
+            dark = light = pixels
+        else:
+            depth = float(len(light) / len(pixels))
+        cavity, tongue = (tuple(float(v) for v in np.median(c, 0)) for c in (dark, light))
+        shaded = np.array(cavity) * np.array(CAVITY_SHADE) + CAVITY_LIFT
+        palette = replace(palette, cavity=tuple(float(v) for v in shaded), tongue=tongue)
+    return palette, OwnMouth(*opening, cavity=cavity, tongue=tongue, tongue_depth=depth)
 
 
 def _polygon_mask(shape, polygon: np.ndarray) -> np.ndarray:
@@ -426,9 +578,15 @@ def read_mouth(image: np.ndarray, face: Face) -> tuple:
     palette = palette_from_image(image, lips if teeth else None, skin, style=face.style)
     mouth_width = float(np.linalg.norm(lm[topo.MOUTH_CORNER_LEFT] - lm[topo.MOUTH_CORNER_RIGHT]))
     if line_art is not None:
-        box, erased, where, ink, stroke = line_art
+        box, erased, where, drawn, ink, stroke = line_art
         width = float(np.clip(stroke, 1.0, max(1.0, 0.045 * mouth_width)))
-        return face, MouthLook(palette, "drawn", teeth=teeth, line=ink, line_width=width), (box, erased, where)
+        opened = drawn_opening(drawn, box[:2], lm, line_width=width)
+        own = None
+        if opened is not None:  # the artist's colours for the inside of the mouth
+            (x0, y0, x1, y1) = box
+            palette, own = _drawn_inside(image[y0:y1, x0:x1], drawn, skin[y0:y1, x0:x1], palette, opened)
+        look = MouthLook(palette, "drawn", teeth=teeth, line=ink, line_width=width, own_mouth=own)
+        return face, look, (box, erased, where)
     # Photos and painted faces keep their lips (they warp like skin) and show their own
     # teeth; painted ones get flat interiors.
     own = None
@@ -474,6 +632,7 @@ def paint_mouth(
     rounding: float = 0.0,
     fv: float = 0.0,
     tongue: float = 0.0,
+    as_drawn: float = 0.0,
 ) -> None:
     """Paint the interior inside ``opening`` onto ``canvas`` (and a drawn mouth's outline), in place.
 
@@ -501,6 +660,9 @@ def paint_mouth(
         0..1; lower lip under the upper teeth (F/V): teeth fill the opening.
     tongue : float
         0..1; the tongue tip rises to just under the upper teeth (L, TH).
+    as_drawn : float
+        0..1; how far a mouth drawn open (``look.own_mouth``) shows its inside as drawn:
+        its colours and its tongue's depth (1 at rest).
     """
     if opacity <= 0:
         return
@@ -527,7 +689,7 @@ def paint_mouth(
     if mask.any():
         colour = _interior(
             (x0, y0, x1, y1), opening, upper_teeth_edge, lower_lip_edge, lower_lip_rest, centre, right, down,
-            mouth_width, look, origin, rounding, fv, tongue,
+            mouth_width, look, origin, rounding, fv, tongue, as_drawn,
         )  # fmt: skip
         _over(region, colour, alpha)
     if line > 0:
@@ -592,7 +754,7 @@ def _parted_part(opening: np.ndarray, apart: np.ndarray) -> np.ndarray | None:
 
 def _interior(
     box, opening, upper_teeth_edge, lower_lip_edge, lower_lip_rest, centre, right, down, W, look, origin, rounding, fv,
-    tongue_tip,
+    tongue_tip, as_drawn,
 ):  # fmt: skip
     """Colour of the mouth's inside over ``box`` of the canvas, float32 RGB."""
     x0, y0, x1, y1 = box
@@ -616,6 +778,10 @@ def _interior(
     cavity = np.array(palette.cavity, np.float32)
     teeth_rgb = np.array(palette.teeth, np.float32)
     tongue_rgb = np.array(palette.tongue, np.float32)
+    drawn_own = look.own_mouth if as_drawn > 0 else None
+    if drawn_own is not None:  # back towards the inside as drawn
+        cavity = (1 - as_drawn) * cavity + as_drawn * np.array(drawn_own.cavity, np.float32)
+        tongue_rgb = (1 - as_drawn) * tongue_rgb + as_drawn * np.array(drawn_own.tongue, np.float32)
     if drawn:
         colour = np.broadcast_to(cavity, u.shape + (3,)).copy()
     else:
@@ -636,9 +802,12 @@ def _interior(
     # F/V: the lower lip is tucked under the upper teeth, which fill the opening.
     teeth_bottom = np.maximum(teeth_bottom, upper_v + fv * (lower_v - upper_v + 2))
 
-    # Tongue: low in the mouth (never more than a third of the gap); its tip rises to
-    # just under the upper teeth for L and TH.
+    # Tongue: low in the mouth (never more than a third of the gap; as deep as drawn back
+    # at rest); its tip rises to just under the upper teeth for L and TH.
     tongue_top = lower_v - np.minimum(0.09 * W * (1 - 0.4 * u**2), 0.35 * gap)
+    if drawn_own is not None and drawn_own.tongue_depth > 0:
+        drawn_top = lower_v - drawn_own.tongue_depth * gap * (1 - 0.4 * u**2)
+        tongue_top = (1 - as_drawn) * tongue_top + as_drawn * drawn_top
     tip = tongue_tip * np.exp(-((u / 0.32) ** 2))
     tongue_top = tongue_top - tip * np.maximum(tongue_top - (teeth_bottom - 0.25 * teeth_height), 0)
     tongue_cover = _cover(v - tongue_top) * _cover((0.75 - np.abs(u)) * 0.5 * W)
