@@ -26,7 +26,7 @@ import numpy as np
 from .corpus import CACHE
 from .splits import DEV_ASTERISK, DEV_TESTDATA, split_of
 
-THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7)
+THRESHOLDS = (0.175, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7)
 ROUNDED = -0.3
 
 

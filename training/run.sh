@@ -6,8 +6,8 @@
 #       festvox-ru festvox-czech-dita festvox-czech-krb festvox-czech-machac festvox-czech-ph \
 #       festvox-suopuhe-lj festvox-suopuhe-mv
 # The recordings' packages (Asterisk sounds and prompts, pocketsphinx-testdata, klettres-data,
-# ktuberling-data) and the music (asterisk-moh-opsound-wav, hedgewars-data) are fetched by the
-# corpus itself (apt-get download into training/cache).
+# ktuberling-data, tuxpaint-stamps-default) and the music (asterisk-moh-opsound-wav,
+# hedgewars-data) are fetched by the corpus itself (apt-get download into training/cache).
 # Stage 1 trains on synthetic speech, singing and real English; it then aligns the real
 # Spanish, French, Italian and Russian prompts. The two shipped models train from scratch
 # on everything but Festival's voices, side by side on one core each: the streaming one
@@ -16,9 +16,10 @@
 # voices' real recordings added (round 6: mouth_model.npz, and mouth_stream_2.npz). Round 7 trains
 # a second pair from scratch on all of it at once (mouth_model_2.npz, and mouth_stream.npz: the
 # live model). Round 9 fine-tunes all four with voiceless music added (a song's intro and solos
-# keep the mouth shut). Recordings are analysed with the four averaged. Last, closure thresholds and
-# rounding gains come from the development recordings (training/dev.py): the four's in the
-# offline file (it leads them), each other file's for itself alone.
+# keep the mouth shut), round 10 again with Tux Paint's spoken stamp descriptions added (real
+# voices in 13 languages). Recordings are analysed with the four averaged. Last, closure
+# thresholds and rounding gains come from the development recordings (training/dev.py): the
+# four's in the offline file (it leads them), each other file's for itself alone.
 set -e
 cd "$(dirname "$0")/.."
 export PYTHONPATH="$PWD/src:$PWD"
@@ -73,6 +74,19 @@ for pair in "mouth_model.npz 10 2 mouth_stream_2.npz 3 1" "mouth_model_2.npz 10 
     FIRST=$!
     nice -n 10 "$PY" -m training.train --out $DATA/$4 --init $DATA/$4 --steps 800 --lr 1e-3 --batch 32 --delay $5 \
         --seed $6 --sources $ROUND9 > training/cache/r9-$4.log 2>&1 &
+    SECOND=$!
+    wait $FIRST
+    wait $SECOND
+done
+# Round 10: all four fine-tuned again with Tux Paint's spoken stamp descriptions added (real voices, 13 languages).
+ROUND10="$ROUND9 tuxpaint"
+for pair in "mouth_model.npz 10 2 mouth_stream_2.npz 3 1" "mouth_model_2.npz 10 2 mouth_stream.npz 3 1"; do
+    set -- $pair
+    nice -n 10 "$PY" -m training.train --out $DATA/$1 --init $DATA/$1 --steps 800 --lr 1e-3 --batch 32 --delay $2 \
+        --seed $3 --sources $ROUND10 > training/cache/r10-$1.log 2>&1 &
+    FIRST=$!
+    nice -n 10 "$PY" -m training.train --out $DATA/$4 --init $DATA/$4 --steps 800 --lr 1e-3 --batch 32 --delay $5 \
+        --seed $6 --sources $ROUND10 > training/cache/r10-$4.log 2>&1 &
     SECOND=$!
     wait $FIRST
     wait $SECOND

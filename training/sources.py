@@ -36,7 +36,8 @@ DEBS = ("asterisk-core-sounds-en-wav", "asterisk-core-sounds-es-wav", "asterisk-
         "asterisk-core-sounds-it-wav", "asterisk-core-sounds-ru-wav", "asterisk-core-sounds-en",
         "asterisk-core-sounds-es", "asterisk-core-sounds-fr", "asterisk-core-sounds-it", "asterisk-core-sounds-ru",
         "pocketsphinx-testdata", "asterisk-moh-opsound-wav", "klettres-data", "ktuberling-data",
-        "asterisk-prompt-it-menardi-wav", "asterisk-prompt-es-co", "hedgewars-data")  # fmt: skip
+        "asterisk-prompt-it-menardi-wav", "asterisk-prompt-es-co", "hedgewars-data",
+        "tuxpaint-stamps-default")  # fmt: skip
 ASTERISK_VOICES = {"en": "en_US_f_Allison", "es": "es_MX_f_Allison", "fr": "fr_CA_f_June", "it": "it_IT_m_Carlo",
                    "ru": "ru_RU_f_IvrvoiceRU"}  # fmt: skip
 ESPEAK_FOR = {"en": "en-us", "es": "es-419", "fr": "fr", "it": "it", "ru": "ru"}
@@ -335,6 +336,63 @@ def prompt_items(root: Path, *, model=None, log=print) -> list:
             items.append(Item(f"prompts/{package}/{name}", "prompts", language, y, sr, phones))
     hours = sum(len(i.y) / i.sr for i in items) / 3600
     log(f"prompts: {len(items)} aligned, {skipped} skipped (length vs transcript), {failed} failed, {hours:.2f} h")
+    return items
+
+
+# Round 10: Tux Paint's stamps come with spoken descriptions, one speaker (or a few) per
+# language: stamp language -> espeak-ng voice.
+TUXPAINT_VOICES = {"be": "be", "bg": "bg", "ca": "ca", "da": "da", "el": "el", "en": "en-us", "es": "es", "fr": "fr",
+                   "lt": "lt", "ml": "ml", "nl": "nl", "ro": "ro", "ru": "ru"}  # fmt: skip
+
+
+def stamp_texts(description: str) -> dict:
+    """``language -> text`` of a Tux Paint stamp's description file: the first line is the
+    English text, the others ``LANG.utf8=text`` (variants such as ``ca@valencia`` kept apart)."""
+    lines = [line.strip() for line in description.splitlines() if line.strip()]
+    texts = {"en": lines[0]} if lines and "=" not in lines[0] else {}
+    for line in lines:
+        language, sep, text = line.partition(".utf8=")
+        if sep and text.strip():
+            texts[language] = text.strip()
+    return texts
+
+
+def tuxpaint_items(root: Path, *, model=None, log=print) -> list:
+    """Tux Paint's spoken stamp descriptions (``NAME_desc_LANG.ogg``, English ``NAME_desc.ogg``)
+    with their texts from ``NAME.txt``, aligned like the es/fr/it/ru prompts.
+
+    A clip whose language has no espeak-ng voice here, whose text is missing, or whose length
+    does not fit its text (:func:`_plausible_rate`) is skipped.
+    """
+    from talkingphoto.errors import AudioError
+
+    stamps = root / "usr/share/tuxpaint/stamps"
+    items, failed, skipped = [], 0, 0
+    for clip in sorted(stamps.rglob("*_desc*.ogg")):
+        stem, _, language = clip.name.removesuffix(".ogg").rpartition("_desc")
+        language = language.lstrip("_") or "en"
+        description = clip.with_name(f"{stem}.txt")
+        voice = TUXPAINT_VOICES.get(language)
+        text = stamp_texts(description.read_text(encoding="utf-8", errors="replace")).get(language) if description.is_file() else None
+        if voice is None or not text:
+            skipped += 1
+            continue
+        try:
+            y, sr = read_audio(clip)
+        except AudioError:
+            failed += 1
+            continue
+        y = _trimmed(y, sr)
+        if len(y) < 0.3 * sr or not _plausible_rate(y, sr, text, voice):
+            skipped += 1
+            continue
+        phones = _align(y, sr, text, voice, model)
+        if not phones:
+            failed += 1
+            continue
+        items.append(Item(f"tuxpaint/{clip.relative_to(stamps)}", "tuxpaint", language, y, sr, phones))
+    hours = sum(len(i.y) / i.sr for i in items) / 3600
+    log(f"tuxpaint: {len(items)} aligned, {skipped} skipped, {failed} failed, {hours:.2f} h")
     return items
 
 
