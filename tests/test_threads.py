@@ -19,3 +19,14 @@ def test_one_blas_thread_inside_and_the_old_setting_after():
         a = np.arange(16.0).reshape(4, 4)
         np.testing.assert_allclose(a @ np.eye(4), a)  # BLAS still works on the one thread
     assert _blas_threads() == before
+
+
+def test_overlapping_renders_keep_one_thread_until_the_last_ends():
+    before = _blas_threads()
+    first, second = one_blas_thread(), one_blas_thread()
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)
+    assert _blas_threads() == [1] * len(before)  # the second render is still going
+    second.__exit__(None, None, None)
+    assert _blas_threads() == before

@@ -11,18 +11,35 @@ of speech took 6.1 s (median of 5, whole process) with one BLAS thread and 16.8 
 """
 
 import contextlib
+import threading
 
 __all__ = ["one_blas_thread"]
+
+_lock = threading.Lock()
+_holders = 0  # blocks inside one_blas_thread now, in any thread
+_limits = None  # threadpoolctl's handle while any is
 
 
 @contextlib.contextmanager
 def one_blas_thread():
-    """Run the block with every loaded BLAS library on the calling thread alone.
+    """Run the block with every loaded BLAS library on one thread.
 
-    The setting is the process's: concurrent renders in one process (the studio, batch
-    threads) all want the same, and the last block to end restores what was there before.
+    The setting is the process's, so renders that overlap in one process (the studio, batch
+    threads) share it: the first block to start sets it, the last to end gives the libraries
+    back their own.
     """
+    global _holders, _limits
     from threadpoolctl import threadpool_limits
 
-    with threadpool_limits(limits=1, user_api="blas"):
+    with _lock:
+        if _holders == 0:
+            _limits = threadpool_limits(limits=1, user_api="blas")
+        _holders += 1
+    try:
         yield
+    finally:
+        with _lock:
+            _holders -= 1
+            if _holders == 0:
+                _limits.restore_original_limits()
+                _limits = None
