@@ -7,15 +7,21 @@ Each configuration runs in its own process so peak memory (max RSS) is its own. 
 (colour conversion + H.264 + AAC): the floor any renderer sits on. Use a long --seconds
 (e.g. 600) to see that frame memory stays flat: what grows is the decoded audio.
 Targets (2-core laptop CPU): 720p vivid real-time factor <= 0.4, within 1.5x of the floor;
-master (every pixel moves) faster than real time.
+master (every pixel moves) faster than real time. ``--threads`` adds where the CPU went, per
+thread (Linux: read from /proc while the render runs; set-up included): the frame loop's
+main thread (the faces), the stage's, the encoder's and every native thread (x264's, OpenCV's
+and any BLAS library's workers, which show up there when they spin).
 """
 
 import argparse
+import contextlib
 import json
+import os
 import resource
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -61,12 +67,56 @@ def _speech(seconds: float, workdir: Path) -> Path:
     return path
 
 
-def run_one(size: str, mode: str, seconds: float) -> dict:
+class ThreadClock:
+    """CPU seconds of each thread of this process, sampled every ``period`` seconds from
+    /proc while in the block (a thread that ends keeps its last sample): {name: seconds},
+    threads without a Python name as "native"."""
+
+    def __init__(self, period: float = 0.1):
+        self.period = period
+        self.seen = {}  # tid -> (name, cpu seconds)
+        self._stop = threading.Event()
+        self._tick = os.sysconf("SC_CLK_TCK")
+
+    def _sample(self) -> None:
+        names = {str(t.native_id): t.name for t in threading.enumerate()}
+        for tid in os.listdir("/proc/self/task"):
+            try:
+                with open(f"/proc/self/task/{tid}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+            except OSError:  # ended meanwhile
+                continue
+            name = names.get(tid, self.seen.get(tid, ("native",))[0])
+            self.seen[tid] = (name, (int(fields[11]) + int(fields[12])) / self._tick)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.period):
+            self._sample()
+
+    def __enter__(self):
+        self._thread = threading.Thread(target=self._run, name="ThreadClock", daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+        self._sample()
+
+    def totals(self) -> dict:
+        out = {}
+        for name, cpu in self.seen.values():
+            out[name] = out.get(name, 0.0) + cpu
+        return dict(sorted(out.items(), key=lambda item: -item[1]))
+
+
+def run_one(size: str, mode: str, seconds: float, *, threads: bool = False) -> dict:
     """One configuration in this process; returns its figures."""
     from talkingphoto import render
     from talkingphoto.media import VideoWriter, load_audio, load_image
 
-    with tempfile.TemporaryDirectory() as tmp:
+    clock = ThreadClock() if threads else contextlib.nullcontext()
+    with tempfile.TemporaryDirectory() as tmp, clock:
         workdir = Path(tmp)
         image_path = _scene(size, workdir)
         audio_path = _speech(seconds, workdir)
@@ -95,6 +145,7 @@ def run_one(size: str, mode: str, seconds: float) -> dict:
         "rtf": total / seconds,
         "frame_loop_rtf": frames_time / seconds,
         "peak_mb": peak_mb,
+        "threads_ms_per_frame": {k: 1000 * v / n_frames for k, v in clock.totals().items()} if threads else None,
     }
 
 
@@ -103,16 +154,18 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=20.0, help="length of the test speech")
     parser.add_argument("--sizes", nargs="+", default=["720", "1080"], choices=sorted(SIZES))
     parser.add_argument("--modes", nargs="+", default=["encode-only", "standard", "vivid", "master"])
+    parser.add_argument("--threads", action="store_true", help="also print each thread's CPU per frame (Linux)")
     parser.add_argument("--one", nargs=2, metavar=("SIZE", "MODE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(run_one(args.one[0], args.one[1], args.seconds)))
+        print(json.dumps(run_one(args.one[0], args.one[1], args.seconds, threads=args.threads)))
         return 0
     rows = []
     for size in args.sizes:
         for mode in args.modes:
             proc = subprocess.run(
-                [sys.executable, __file__, "--one", size, mode, "--seconds", str(args.seconds)],
+                [sys.executable, __file__, "--one", size, mode, "--seconds", str(args.seconds)]
+                + (["--threads"] if args.threads else []),
                 capture_output=True,
                 text=True,
                 check=True,
@@ -124,6 +177,9 @@ def main() -> int:
                 f"RTF {r['rtf']:.3f} (frame loop {r['frame_loop_rtf']:.3f})  peak {r['peak_mb']:.0f} MB",
                 flush=True,
             )
+            if r["threads_ms_per_frame"]:
+                parts = [f"{name} {ms:.1f}" for name, ms in r["threads_ms_per_frame"].items() if ms >= 0.5]
+                print(f"        CPU ms per frame by thread: {', '.join(parts)}", flush=True)
     for size in args.sizes:
         floor = next((r for r in rows if r["size"] == size and r["mode"] == "encode-only"), None)
         if floor is None:

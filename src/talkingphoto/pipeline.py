@@ -13,6 +13,7 @@ from typing import Callable, Iterator
 
 import numpy as np
 
+from ._threads import one_blas_thread
 from .characters import Face
 from .errors import Cancelled
 from .job import MODES, Job
@@ -91,6 +92,11 @@ def encode_scene(
     conversion. With a stage (master mode) the camera moves every pixel: the stage composes
     its frames in YUV, converting only the posed faces.
     """
+    with one_blas_thread():
+        _encode_scene(scene, output, crf=crf, preset=preset, progress=progress, cancel=cancel)
+
+
+def _encode_scene(scene: Scene, output: Path, *, crf: int, preset: str, progress, cancel) -> None:
     from .media import VideoWriter, rgb_to_i420
 
     height, width = scene.image.shape[:2]

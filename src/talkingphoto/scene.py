@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from ._threads import one_blas_thread
 from .characters import Face
 from .errors import AudioError, ParameterError, TalkingPhotoError
 from .job import Job, Turn
@@ -228,6 +229,11 @@ def _in_turn(job: Job, number: int):
 
 def build_scene(job: Job) -> Scene:
     """Decode, detect, rig and analyse ``job`` once, for the frame loop."""
+    with one_blas_thread():
+        return _build_scene(job)
+
+
+def _build_scene(job: Job) -> Scene:
     from .media import fit_picture
 
     timings = {}
