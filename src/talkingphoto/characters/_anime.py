@@ -7,7 +7,10 @@ animeface's own eye colour, and then the mesh's eye, lip, nose and chin regions 
 onto the parts with a smooth falloff (:func:`refine_with_anime`).
 """
 
+import ctypes
+import functools
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -20,6 +23,12 @@ __all__ = ["AnimeParts", "detect_anime", "has_big_eyes", "mesh_misses_eyes", "re
 
 # animeface works on small pictures; bigger ones are shrunk (it costs ~1.2 s per megapixel).
 _MAX_SIDE = 1024
+# Its part finder draws random numbers from its library's own generator, seeded with this
+# before every call. Unseeded, the state ran on from call to call: the same sprite found
+# twice in one process (the studio, batch, the evaluation) got other eye boxes, so another
+# rig (sylvie_green_normal: 3 different results in 4 calls). With this seed the three test
+# sprites at full size get the parts a fresh process found for them first.
+ANIMEFACE_SEED = 30
 
 
 @dataclass(frozen=True)
@@ -50,6 +59,22 @@ def _import_animeface():
         # animeface reads pixels through an API that Pillow 12 changed: it finds nothing, silently.
         raise MissingDependencyError(f"animeface needs Pillow older than 12 (found {PIL.__version__}): pip install 'pillow<12'")
     return animeface
+
+
+@functools.lru_cache(maxsize=1)
+def _seed_generator():
+    """``nv_srand`` of the library animeface's extension is linked to (None if not found)."""
+    import animeface
+
+    package = Path(animeface.__file__).parent
+    for library in sorted(package.parent.glob("animeface.libs/libnvxs*")) + sorted(package.glob("_nvxs*.so")):
+        try:
+            seed = ctypes.CDLL(str(library)).nv_srand
+        except (OSError, AttributeError):
+            continue
+        seed.argtypes, seed.restype = [ctypes.c_ulong], None
+        return seed
+    return None
 
 
 def _iris_box(image: np.ndarray, box, eye_rgb, skin_rgb, hair_rgb):
@@ -116,6 +141,9 @@ def detect_anime(image: np.ndarray) -> list:
     def box(b):
         return (b.x / factor, b.y / factor, b.width / factor, b.height / factor)
 
+    seed = _seed_generator()
+    if seed is not None:
+        seed(ANIMEFACE_SEED)
     found = []
     for face in animeface.detect(Image.fromarray(small)):
         skin, hair = rgb(face.skin.color), rgb(face.hair.color)
