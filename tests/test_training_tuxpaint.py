@@ -26,7 +26,8 @@ def test_clips_are_aligned_in_their_language_and_the_unreadable_skipped(tmp_path
     folder = tmp_path / "usr/share/tuxpaint/stamps/animals"
     folder.mkdir(parents=True)
     (folder / "frog.txt").write_text(DESCRIPTION, encoding="utf-8")
-    for suffix, text, voice in [("_fr", "Une grenouille verte.", "fr"), ("", "A frog.", "en-us"), ("_de", "Ein Frosch.", "de")]:
+    readings = [("_fr", "Une grenouille verte.", "fr"), ("", "A frog.", "en-us"), ("_de", "Ein Frosch.", "de")]
+    for suffix, text, voice in readings:
         y, sr, _ = espeak_synthesize(text, voice=voice)
         # PyAV reads what the bytes are, whatever the name says: WAV stands in for Ogg here.
         save_wav(folder / f"frog_desc{suffix}.wav", y, sr=sr)

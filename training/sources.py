@@ -373,7 +373,8 @@ def tuxpaint_items(root: Path, *, model=None, log=print) -> list:
         language = language.lstrip("_") or "en"
         description = clip.with_name(f"{stem}.txt")
         voice = TUXPAINT_VOICES.get(language)
-        text = stamp_texts(description.read_text(encoding="utf-8", errors="replace")).get(language) if description.is_file() else None
+        texts = stamp_texts(description.read_text(encoding="utf-8", errors="replace")) if description.is_file() else {}
+        text = texts.get(language)
         if voice is None or not text:
             skipped += 1
             continue
