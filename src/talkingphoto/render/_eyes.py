@@ -493,14 +493,10 @@ def smooth_lid(canvas: np.ndarray, top: np.ndarray, edge: np.ndarray, blink: flo
         return
     width = float(np.linalg.norm(edge[-1] - edge[0]))
     size = max(3, int(round(LID_SMOOTH * width)) | 1)
-    polygon = np.vstack([edge[:1], top, edge[::-1]])
-    box = _clipped_box(polygon, size, canvas.shape)
-    if box is None:
+    band = _lid_band(top, edge, size, canvas.shape)
+    if band is None:
         return
-    x0, y0, x1, y1 = box
-    mask = np.zeros((y1 - y0, x1 - x0), np.float32)
-    shift = 3
-    cv2.fillPoly(mask, [np.round((polygon - (x0, y0)) * (1 << shift)).astype(np.int32)], 1.0, lineType=cv2.LINE_AA, shift=shift)
+    (x0, y0, x1, y1), mask = band
     alpha = (cv2.GaussianBlur(mask, (3, 3), 0) * float(min(blink, 1.0)))[..., None]
     region = canvas[y0:y1, x0:x1].astype(np.float32)
     blurred = cv2.blur(region, (size, 1), borderType=cv2.BORDER_REPLICATE)
@@ -530,14 +526,10 @@ def light_lid(canvas: np.ndarray, top: np.ndarray, edge: np.ndarray, blink: floa
     """
     if blink <= 0.05:
         return
-    polygon = np.vstack([edge[:1], top, edge[::-1]])
-    box = _clipped_box(polygon, 2, canvas.shape)
-    if box is None:
+    band = _lid_band(top, edge, 2, canvas.shape)
+    if band is None:
         return
-    x0, y0, x1, y1 = box
-    mask = np.zeros((y1 - y0, x1 - x0), np.float32)
-    shift = 3
-    cv2.fillPoly(mask, [np.round((polygon - (x0, y0)) * (1 << shift)).astype(np.int32)], 1.0, lineType=cv2.LINE_AA, shift=shift)
+    (x0, y0, x1, y1), mask = band
     if mask.max() < 0.5:
         return
     # How far down the lid each pixel lies: 0 at the fixed points, 1 at the edge (eyes
@@ -562,6 +554,21 @@ def light_lid(canvas: np.ndarray, top: np.ndarray, edge: np.ndarray, blink: floa
     shading[..., 1:] *= LID_SHADING[0]
     lit = cv2.cvtColor(target + shading + (lab - broad), cv2.COLOR_Lab2RGB) * 255
     canvas[y0:y1, x0:x1] = np.clip(region * (1 - alpha) + lit * alpha + 0.5, 0, 255).astype(np.uint8)
+
+
+def _lid_band(top: np.ndarray, edge: np.ndarray, pad: float, shape: tuple) -> tuple | None:
+    """The closing upper lid's band (between its posed ``edge`` and the fixed points ``top``
+    above it): its box grown by ``pad`` and clipped to ``shape``, and its anti-aliased
+    coverage there [float32, 0..1]; None if the box is off the canvas."""
+    polygon = np.vstack([edge[:1], top, edge[::-1]])
+    box = _clipped_box(polygon, pad, shape)
+    if box is None:
+        return None
+    x0, y0, x1, y1 = box
+    mask = np.zeros((y1 - y0, x1 - x0), np.float32)
+    shift = 3
+    cv2.fillPoly(mask, [np.round((polygon - (x0, y0)) * (1 << shift)).astype(np.int32)], 1.0, lineType=cv2.LINE_AA, shift=shift)
+    return box, mask
 
 
 def _by_x(points: np.ndarray) -> tuple:
