@@ -266,6 +266,16 @@ def _align(y: np.ndarray, sr: int, text: str, voice: str, model) -> list:
         return []
 
 
+def _transcribed(y: np.ndarray, sr: int, text: str, voice: str, model) -> tuple | None:
+    """``(y trimmed, phones)`` of a recording of a whole transcript, ``phones`` empty when it
+    cannot be aligned; None when it lasts under 0.3 s or its length does not fit the text
+    (:func:`_plausible_rate`)."""
+    y = _trimmed(y, sr)
+    if len(y) < 0.3 * sr or not _plausible_rate(y, sr, text, voice):
+        return None
+    return y, _align(y, sr, text, voice, model)
+
+
 def kde_items(root: Path, *, model=None, log=print) -> list:
     """KLettres's letters and syllables (one speaker per language) and KTuberling's English words.
 
@@ -324,12 +334,11 @@ def prompt_items(root: Path, *, model=None, log=print) -> list:
             if not path.is_file() or split_of(f"asterisk-{language}", name) != "train":
                 continue
             y, sr = read_audio(path)
-            y = _trimmed(y, sr)
-            voice = ESPEAK_FOR[language]
-            if len(y) < 0.3 * sr or not _plausible_rate(y, sr, text, voice):
+            aligned = _transcribed(y, sr, text, ESPEAK_FOR[language], model)
+            if aligned is None:
                 skipped += 1
                 continue
-            phones = _align(y, sr, text, voice, model)
+            y, phones = aligned
             if not phones:
                 failed += 1
                 continue
@@ -383,11 +392,11 @@ def tuxpaint_items(root: Path, *, model=None, log=print) -> list:
         except AudioError:
             failed += 1
             continue
-        y = _trimmed(y, sr)
-        if len(y) < 0.3 * sr or not _plausible_rate(y, sr, text, voice):
+        aligned = _transcribed(y, sr, text, voice, model)
+        if aligned is None:
             skipped += 1
             continue
-        phones = _align(y, sr, text, voice, model)
+        y, phones = aligned
         if not phones:
             failed += 1
             continue
