@@ -65,31 +65,29 @@ nice -n 10 "$PY" -m training.train --out $DATA/mouth_model_2.npz --steps 3500 --
 OFFLINE=$!
 wait $STREAM
 wait $OFFLINE
-# Round 9: all four fine-tuned with game music that has no voice in it (labelled silence) added.
+# finetune TAG FILE DELAY SEED SOURCES...: fine-tune one model from its weights, in the
+# background (its log: training/cache/TAG-FILE.log).
+finetune() {
+    tag=$1 file=$2 delay=$3 seed=$4
+    shift 4
+    nice -n 10 "$PY" -m training.train --out $DATA/$file --init $DATA/$file --steps 800 --lr 1e-3 --batch 32 \
+        --delay $delay --seed $seed --sources "$@" > training/cache/$tag-$file.log 2>&1 &
+}
+# Round 9: all four fine-tuned with game music that has no voice in it (labelled silence) added;
+# round 10 again with Tux Paint's spoken stamp descriptions (real voices, 13 languages). A pair
+# at a time, one core each.
 ROUND9="$ROUND4 kde prompts instrumental"
-for pair in "mouth_model.npz 10 2 mouth_stream_2.npz 3 1" "mouth_model_2.npz 10 2 mouth_stream.npz 3 1"; do
-    set -- $pair
-    nice -n 10 "$PY" -m training.train --out $DATA/$1 --init $DATA/$1 --steps 800 --lr 1e-3 --batch 32 --delay $2 \
-        --seed $3 --sources $ROUND9 > training/cache/r9-$1.log 2>&1 &
-    FIRST=$!
-    nice -n 10 "$PY" -m training.train --out $DATA/$4 --init $DATA/$4 --steps 800 --lr 1e-3 --batch 32 --delay $5 \
-        --seed $6 --sources $ROUND9 > training/cache/r9-$4.log 2>&1 &
-    SECOND=$!
-    wait $FIRST
-    wait $SECOND
-done
-# Round 10: all four fine-tuned again with Tux Paint's spoken stamp descriptions added (real voices, 13 languages).
-ROUND10="$ROUND9 tuxpaint"
-for pair in "mouth_model.npz 10 2 mouth_stream_2.npz 3 1" "mouth_model_2.npz 10 2 mouth_stream.npz 3 1"; do
-    set -- $pair
-    nice -n 10 "$PY" -m training.train --out $DATA/$1 --init $DATA/$1 --steps 800 --lr 1e-3 --batch 32 --delay $2 \
-        --seed $3 --sources $ROUND10 > training/cache/r10-$1.log 2>&1 &
-    FIRST=$!
-    nice -n 10 "$PY" -m training.train --out $DATA/$4 --init $DATA/$4 --steps 800 --lr 1e-3 --batch 32 --delay $5 \
-        --seed $6 --sources $ROUND10 > training/cache/r10-$4.log 2>&1 &
-    SECOND=$!
-    wait $FIRST
-    wait $SECOND
+for round in "r9:$ROUND9" "r10:$ROUND9 tuxpaint"; do
+    tag=${round%%:*} sources=${round#*:}
+    for pair in "mouth_model.npz mouth_stream_2.npz" "mouth_model_2.npz mouth_stream.npz"; do
+        set -- $pair
+        finetune $tag $1 10 2 $sources
+        FIRST=$!
+        finetune $tag $2 3 1 $sources
+        SECOND=$!
+        wait $FIRST
+        wait $SECOND
+    done
 done
 OMP_NUM_THREADS=1 nice -n 10 "$PY" -m training.dev $DATA/mouth_model.npz $DATA/mouth_stream.npz \
     $DATA/mouth_model_2.npz $DATA/mouth_stream_2.npz --write
