@@ -429,7 +429,7 @@ def _skin_reach(
 
     Returns ``((above, found), (below, found), corners)``: from the upper lid's inner points
     upwards (at most ``limit`` of the eye's width) and from the lower lid's downwards (at
-    most ``RENDERED_REACH``), each [shape=(n - 2,)] with whether the skin was found within
+    most ``limit_below``), each [shape=(n - 2,)] with whether the skin was found within
     reach [bool], and from the two corners outwards along the eye ([shape=(2,)], at most
     ``RENDERED_CORNER``).
 
@@ -438,6 +438,8 @@ def _skin_reach(
     lab : np.ndarray [shape=(h, w, 3), dtype=float32, CIE Lab] (see _mouth._lab)
     upper, lower : np.ndarray [shape=(n, 2)]
         The eye's lids, corner to corner, in ``lab``'s pixels.
+    lit : float
+        Skin must also be at least this share of the cheek's lightness (0: any).
     """
     width, up = _eye_axes(upper, lower)
     h, w = lab.shape[:2]
