@@ -175,3 +175,22 @@ def test_a_mouth_rigged_from_points_has_a_pink_tongue_in_the_skins_light(fur):
     assert sum(palette.tongue) <= sum(palette_from_image(bright, None, skin, style="photo").tongue) + 1e-6
     grey = palette_from_image(np.repeat(image.mean(2, keepdims=True), 3, 2).astype(np.uint8), None, skin, style="photo")
     assert np.ptp(grey.tongue) < 1  # a black-and-white photo gets a grey mouth
+
+
+def test_an_animals_open_mouth_is_set_into_its_fur_not_cut_into_it():
+    # Clicked points know no lips: a hole cut sharp into fur, with the human inner lips'
+    # pointed corners, reads as a sticker. The edge is soft and the fur around it darker.
+    canvas = np.full((80, 100, 3), (200, 150, 130), np.uint8)
+    opening, upper, lower = _open_mouth(20.0)
+    paint_mouth(
+        canvas, opening, upper_teeth_edge=upper, lower_lip_edge=lower, lower_lip_rest=upper,
+        centre=np.array([50.0, 40.0]), right=np.array([1.0, 0.0]), down=np.array([0.0, 1.0]), mouth_width=WIDTH,
+        look=MouthLook(PALETTE, "photo", teeth=False),
+    )  # fmt: skip
+    luma = _luma(canvas)
+    fur = _luma(np.array([200, 150, 130]))
+    steps = np.abs(np.diff(luma[:, 50]))
+    assert luma[40:50, 50].min() < 60  # still a dark opening
+    assert steps.max() < 45  # no one-pixel cut from fur to the inside
+    assert luma[58:62, 50].mean() < fur - 6  # fur shaded just below the lower edge (at row 56)
+    assert luma[68, 50] > fur - 1 and luma[40, 5] > fur - 1  # and left alone further out

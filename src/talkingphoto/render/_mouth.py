@@ -54,6 +54,10 @@ CAVITY_SHADE, CAVITY_LIFT = (0.30, 0.17, 0.19), 6.0
 # by over 40) and lip sync fell (0.735 -> 0.688 on LibriVox 0880): the white grin lingers
 # in the silence around speech.
 GRIN = 0.5
+# An animal's open mouth (rigged from clicked points) is set into its fur: its edge soft
+# over this share of the mouth's width, the fur around it shaded towards the inside's
+# colour (up to half of FUR_SHADE at the edge, fading over FUR_RIM).
+FUR_EDGE, FUR_RIM, FUR_SHADE = 0.025, 0.06, 0.5
 
 
 @dataclass(frozen=True)
@@ -673,7 +677,10 @@ def paint_mouth(
     if line > 0:
         opening, apart = _ink_parted(opening, INK_SHUT * line)
         hole = _parted_part(opening, apart)
-    pad = int(np.ceil(line)) + 2
+    fur = not drawn and not look.teeth
+    if fur and hole is not None:
+        hole = _rounded_corners(hole)
+    pad = int(np.ceil(line)) + 2 + (int(np.ceil(3 * FUR_RIM * mouth_width)) if fur else 0)
     x0, y0 = np.floor(opening.min(0)).astype(int) - pad
     x1, y1 = np.ceil(opening.max(0)).astype(int) + pad + 1
     x0, y0, x1, y1 = max(x0, 0), max(y0, 0), min(x1, w), min(y1, h)
@@ -691,6 +698,8 @@ def paint_mouth(
             (x0, y0, x1, y1), opening, upper_teeth_edge, lower_lip_edge, lower_lip_rest, centre, right, down,
             mouth_width, look, origin, rounding, fv, tongue, as_drawn,
         )  # fmt: skip
+        if fur:
+            alpha = _fur_edge(region, alpha, colour, mouth_width)
         _over(region, colour, alpha)
     if line > 0:
         # Drawn at 4x and averaged down, so the stroke keeps the artist's fractional width;
@@ -716,6 +725,25 @@ def paint_mouth(
         ink = cv2.resize(fine, mask.shape[::-1], interpolation=cv2.INTER_AREA).astype(np.float32)
         _over(region, np.array(look.line, np.float32), ink * (opacity / 255.0))
     canvas[y0:y1, x0:x1] = np.clip(region + 0.5, 0, 255).astype(np.uint8)
+
+
+def _rounded_corners(outline: np.ndarray, *, rounds: int = 2) -> np.ndarray:
+    """A closed outline with its corners cut (Chaikin's scheme): an animal's mouth has no
+    lips to hide the sharp corners of the human inner-lip shape it is rigged with."""
+    for _ in range(rounds):
+        nxt = np.roll(outline, -1, axis=0)
+        outline = np.stack([0.75 * outline + 0.25 * nxt, 0.25 * outline + 0.75 * nxt], axis=1).reshape(-1, 2)
+    return outline
+
+
+def _fur_edge(region: np.ndarray, alpha: np.ndarray, colour: np.ndarray, mouth_width: float) -> np.ndarray:
+    """Set an animal's open mouth into its fur, in place: the hole's edge softened, and the
+    fur around it darkened towards the inside's colour, as dark lips and overhanging fur
+    do; a hole cut sharp into fur reads as a sticker. Returns the softened coverage."""
+    soft = cv2.GaussianBlur(alpha, (0, 0), max(0.5, FUR_EDGE * mouth_width))
+    rim = cv2.GaussianBlur(alpha, (0, 0), max(1.0, FUR_RIM * mouth_width))
+    _over(region, colour, FUR_SHADE * rim * (1 - soft))
+    return soft
 
 
 def _ink_parted(opening: np.ndarray, shut: float) -> tuple:
