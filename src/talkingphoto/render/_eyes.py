@@ -41,6 +41,7 @@ LID_MARGIN = 1.2  # across the eye: drawn outlines often fall short of the inked
 LID_MARGIN_ALONG = 1.04  # along it: barely past the corners, so the lid stays on the eye
 LASH_OPACITY = 0.55  # photo lashes are fine and partly see-through at this scale
 LID_FADE = 0.3  # a painted lid fades in over the first part of a blink (see paint_lid)
+LID_STROKE_IN = 1.5  # its edge's stroke fades in as it comes this many stroke widths into the eye
 # A drawn eye is shut when the same skin lies above and below it (delta E; measured on
 # Ren'Py sprites: shut 1-5, open mostly 10-75), what is drawn there is no taller through
 # its middle than SHUT_HEIGHT of its width (shut 0.26-0.31, open 0.52-2.5) and shows
@@ -235,7 +236,8 @@ def _paint_lid(canvas: np.ndarray, upper: np.ndarray, lower: np.ndarray, blink: 
     upper = centre + (upper - centre) @ scale
     lower = centre + (lower - centre) @ scale
     meet = upper + 0.8 * (lower - upper)
-    upper_edge = upper + blink * (meet - upper)
+    drop = _lid_drop(upper, meet, blink)
+    upper_edge = upper + drop[:, None] * (meet - upper)
     lower_edge = lower + blink * (meet - lower)
     # Lids cover from beyond the drawn lash lines to their moving edges; both close on the
     # meeting line, so no sliver of iris is left when shut.
@@ -246,16 +248,56 @@ def _paint_lid(canvas: np.ndarray, upper: np.ndarray, lower: np.ndarray, blink: 
     scale = 1 << shift
     polys = [np.round(p * scale).astype(np.int32) for p in (upper_lid, lower_lid)]
     cv2.fillPoly(canvas, polys, palette.skin, lineType=cv2.LINE_AA, shift=shift)
-    stroke = max(1, int(round(palette.thickness)))
-    cv2.polylines(
-        canvas,
-        [np.round(upper_edge * scale).astype(np.int32)],
-        False,
-        palette.lash,
-        thickness=stroke,
-        lineType=cv2.LINE_AA,
-        shift=shift,
-    )
+    _lid_stroke(canvas, upper_edge, drop * np.linalg.norm(meet - upper, axis=1), palette)
+
+
+def _lid_drop(upper: np.ndarray, meet: np.ndarray, blink: float) -> np.ndarray:
+    """How far each point of the closing upper lid has come down, 0 (at rest) .. 1 (on the
+    meeting line), [shape=(n,)].
+
+    The lid's edge is the meeting line raised by what is left of the blink, as deep as the
+    eye is at its deepest, and never above the eye's outline: it crosses the eye as a lid
+    does. Moving every point the same share of its own way down would bend the edge along
+    the outline instead, down to corners that lie low on a tall drawn eye, over the
+    still-open eye's sides.
+    """
+    _, up = _eye_axes(upper, meet)
+    depth = np.maximum((upper - meet) @ up, 0.0)  # how far below the outline the lids meet
+    left = (1 - blink) * depth.max()
+    return np.clip((depth - left) / np.maximum(depth, 1e-6), 0, 1)
+
+
+def _lid_stroke(canvas: np.ndarray, edge: np.ndarray, drop: np.ndarray, palette: LidPalette) -> None:
+    """Draw the closing lid's ``edge`` [shape=(n, 2)] as a lash stroke, in place, as far as
+    it has come down into the eye (``drop`` [shape=(n,)], pixels from the eye's outline):
+    where it still runs along the outline (at the corners, on a tall eye's sides, in the
+    first frames of a blink) it would only double or stray beside the drawn lash line;
+    a shut eye's line tapers off into its corners."""
+    thickness = max(1, int(round(palette.thickness)))
+    box = _clipped_box(edge, thickness + 2, canvas.shape)
+    if box is None:
+        return
+    x0, y0, x1, y1 = box
+    weight = np.clip(drop / (LID_STROKE_IN * thickness), 0, 1)
+    # The stroke in pieces about a stroke wide, each as strong as the edge is come down there.
+    length = np.r_[0, np.cumsum(np.linalg.norm(np.diff(edge, axis=0), axis=1))]
+    at = np.linspace(0, length[-1], max(2, int(np.ceil(length[-1] / thickness)) + 1))
+    points = np.stack([np.interp(at, length, edge[:, 0]), np.interp(at, length, edge[:, 1])], 1)
+    strength = np.interp(at, length, weight)
+    shift = 3
+    line = np.round((points - (x0, y0)) * (1 << shift)).astype(np.int32)
+    a = np.zeros((y1 - y0, x1 - x0), np.float32)
+    piece = np.zeros(a.shape, np.uint8)  # anti-aliased lines are drawn on 8 bits only
+    for k in range(len(points) - 1):
+        alpha = 0.5 * (strength[k] + strength[k + 1])
+        if alpha <= 0:
+            continue
+        piece[:] = 0
+        cv2.polylines(piece, [line[k : k + 2]], False, 255, thickness=thickness, lineType=cv2.LINE_AA, shift=shift)
+        np.maximum(a, piece * (alpha / 255), out=a)
+    region = canvas[y0:y1, x0:x1].astype(np.float32)
+    a = a[..., None]
+    canvas[y0:y1, x0:x1] = np.clip(region * (1 - a) + np.array(palette.lash, np.float32) * a + 0.5, 0, 255).astype(np.uint8)
 
 
 def paint_lash_line(canvas: np.ndarray, edge: np.ndarray, blink: float, palette: LidPalette) -> None:
