@@ -227,6 +227,25 @@ def paint_lid(canvas: np.ndarray, upper: np.ndarray, lower: np.ndarray, blink: f
 
 def _paint_lid(canvas: np.ndarray, upper: np.ndarray, lower: np.ndarray, blink: float, palette: LidPalette) -> None:
     """The lid of :func:`paint_lid`, opaque."""
+    upper_lid, lower_lid, edge, drop = _lid_shapes(upper, lower, blink, palette.thickness)
+    shift = 3
+    polys = [np.round(p * (1 << shift)).astype(np.int32) for p in (upper_lid, lower_lid)]
+    cv2.fillPoly(canvas, polys, palette.skin, lineType=cv2.LINE_AA, shift=shift)
+    _lid_stroke(canvas, edge, drop, palette)
+
+
+def _lid_shapes(upper: np.ndarray, lower: np.ndarray, blink: float, thickness: float) -> tuple:
+    """The painted lids of an eye closed by ``blink``: ``(upper_lid, lower_lid, edge, drop)``,
+    the lids' polygons [shape=(2n, 2)], the upper lid's edge [shape=(n, 2)] and how far each
+    point of it has come down from the eye's outline [shape=(n,), pixels].
+
+    Parameters
+    ----------
+    upper, lower : np.ndarray [shape=(n, 2)]
+        Lids at rest, corner to corner, in canvas pixels.
+    thickness : float
+        The lash stroke's width in pixels (see LidPalette).
+    """
     # Detected outlines of drawn eyes often fall short of the inked eye: cover a margin
     # above and below, but hardly any beyond the corners (a nose's outline or the
     # background may lie just there).
@@ -241,14 +260,10 @@ def _paint_lid(canvas: np.ndarray, upper: np.ndarray, lower: np.ndarray, blink: 
     lower_edge = lower + blink * (meet - lower)
     # Lids cover from beyond the drawn lash lines to their moving edges; both close on the
     # meeting line, so no sliver of iris is left when shut.
-    reach = [0, 1.5 * palette.thickness + 0.5]
+    reach = [0, 1.5 * thickness + 0.5]
     upper_lid = np.vstack([upper - reach, upper_edge[::-1]])
     lower_lid = np.vstack([lower_edge, (lower + reach)[::-1]])
-    shift = 3
-    scale = 1 << shift
-    polys = [np.round(p * scale).astype(np.int32) for p in (upper_lid, lower_lid)]
-    cv2.fillPoly(canvas, polys, palette.skin, lineType=cv2.LINE_AA, shift=shift)
-    _lid_stroke(canvas, upper_edge, drop * np.linalg.norm(meet - upper, axis=1), palette)
+    return upper_lid, lower_lid, upper_edge, drop * np.linalg.norm(meet - upper, axis=1)
 
 
 def _lid_drop(upper: np.ndarray, meet: np.ndarray, blink: float) -> np.ndarray:
