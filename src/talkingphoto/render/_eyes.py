@@ -41,7 +41,8 @@ LID_MARGIN = 1.2  # across the eye: drawn outlines often fall short of the inked
 LID_MARGIN_ALONG = 1.04  # along it: barely past the corners, so the lid stays on the eye
 LASH_OPACITY = 0.55  # photo lashes are fine and partly see-through at this scale
 LID_FADE = 0.3  # a painted lid fades in over the first part of a blink (see paint_lid)
-LID_STROKE_IN = 1.5  # its edge's stroke fades in as it comes this many stroke widths into the eye
+LID_STROKE_IN = 1.5  # the lid edge's stroke is full width once the edge is this many stroke widths into the eye
+LID_STROKE_SHUT = 0.8  # from this much of a blink on it also reaches into the corners, fully when shut
 # A drawn eye is shut when the same skin lies above and below it (delta E; measured on
 # Ren'Py sprites: shut 1-5, open mostly 10-75), what is drawn there is no taller through
 # its middle than SHUT_HEIGHT of its width (shut 0.26-0.31, open 0.52-2.5) and shows
@@ -231,7 +232,7 @@ def _paint_lid(canvas: np.ndarray, upper: np.ndarray, lower: np.ndarray, blink: 
     shift = 3
     polys = [np.round(p * (1 << shift)).astype(np.int32) for p in (upper_lid, lower_lid)]
     cv2.fillPoly(canvas, polys, palette.skin, lineType=cv2.LINE_AA, shift=shift)
-    _lid_stroke(canvas, edge, drop, palette)
+    _lid_stroke(canvas, edge, drop, blink, palette)
 
 
 def _lid_shapes(upper: np.ndarray, lower: np.ndarray, blink: float, thickness: float) -> tuple:
@@ -282,33 +283,41 @@ def _lid_drop(upper: np.ndarray, meet: np.ndarray, blink: float) -> np.ndarray:
     return np.clip((depth - left) / np.maximum(depth, 1e-6), 0, 1)
 
 
-def _lid_stroke(canvas: np.ndarray, edge: np.ndarray, drop: np.ndarray, palette: LidPalette) -> None:
+def _lid_stroke(canvas: np.ndarray, edge: np.ndarray, drop: np.ndarray, blink: float, palette: LidPalette) -> None:
     """Draw the closing lid's ``edge`` [shape=(n, 2)] as a lash stroke, in place, as far as
     it has come down into the eye (``drop`` [shape=(n,)], pixels from the eye's outline):
     where it still runs along the outline (at the corners, on a tall eye's sides, in the
-    first frames of a blink) it would only double or stray beside the drawn lash line;
-    a shut eye's line tapers off into its corners."""
+    first frames of a blink) it would only double or stray beside the drawn lash line. From
+    ``LID_STROKE_SHUT`` of a ``blink`` on, the line also runs into the corners, as a shut
+    eye's does."""
     thickness = max(1, int(round(palette.thickness)))
     box = _clipped_box(edge, thickness + 2, canvas.shape)
     if box is None:
         return
     x0, y0, x1, y1 = box
-    weight = np.clip(drop / (LID_STROKE_IN * thickness), 0, 1)
-    # The stroke in pieces about a stroke wide, each as strong as the edge is come down there.
+    shut = float(np.clip((blink - LID_STROKE_SHUT) / (1 - LID_STROKE_SHUT), 0, 1))
+    weight = np.maximum(np.clip(drop / (LID_STROKE_IN * thickness), 0, 1), shut)
+    # The stroke in pieces about a pixel long, each as wide as the edge has come down there
+    # (a pen's taper: a thinning ink line, not a grey one), the thinnest also fainter; runs
+    # of equal pieces are drawn as one line (a thin anti-aliased line drawn in pixel-long
+    # pieces comes out lighter).
     length = np.r_[0, np.cumsum(np.linalg.norm(np.diff(edge, axis=0), axis=1))]
-    at = np.linspace(0, length[-1], max(2, int(np.ceil(length[-1] / thickness)) + 1))
+    at = np.linspace(0, length[-1], max(2, int(np.ceil(length[-1])) + 1))
     points = np.stack([np.interp(at, length, edge[:, 0]), np.interp(at, length, edge[:, 1])], 1)
-    strength = np.interp(at, length, weight)
+    width = thickness * np.interp(at, length, weight)
+    width = 0.5 * (width[:-1] + width[1:])
+    pens = np.stack([np.maximum(1, np.round(width)), np.minimum(width, 1.0)], 1)
     shift = 3
     line = np.round((points - (x0, y0)) * (1 << shift)).astype(np.int32)
     a = np.zeros((y1 - y0, x1 - x0), np.float32)
     piece = np.zeros(a.shape, np.uint8)  # anti-aliased lines are drawn on 8 bits only
-    for k in range(len(points) - 1):
-        alpha = 0.5 * (strength[k] + strength[k + 1])
+    ends = np.r_[np.flatnonzero(np.any(pens[1:] != pens[:-1], axis=1)) + 1, len(pens)]
+    for start, end in zip(np.r_[0, ends[:-1]], ends):
+        size, alpha = pens[start]
         if alpha <= 0:
             continue
         piece[:] = 0
-        cv2.polylines(piece, [line[k : k + 2]], False, 255, thickness=thickness, lineType=cv2.LINE_AA, shift=shift)
+        cv2.polylines(piece, [line[start : end + 1]], False, 255, thickness=int(size), lineType=cv2.LINE_AA, shift=shift)
         np.maximum(a, piece * (alpha / 255), out=a)
     region = canvas[y0:y1, x0:x1].astype(np.float32)
     a = a[..., None]
