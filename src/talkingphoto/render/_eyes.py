@@ -228,17 +228,18 @@ def paint_lid(canvas: np.ndarray, upper: np.ndarray, lower: np.ndarray, blink: f
 
 def _paint_lid(canvas: np.ndarray, upper: np.ndarray, lower: np.ndarray, blink: float, palette: LidPalette) -> None:
     """The lid of :func:`paint_lid`, opaque."""
-    upper_lid, lower_lid, edge, drop = _lid_shapes(upper, lower, blink, palette.thickness)
+    upper_lid, lower_lid, edge, inside = _lid_shapes(upper, lower, blink, palette.thickness)
     shift = 3
     polys = [np.round(p * (1 << shift)).astype(np.int32) for p in (upper_lid, lower_lid)]
     cv2.fillPoly(canvas, polys, palette.skin, lineType=cv2.LINE_AA, shift=shift)
-    _lid_stroke(canvas, edge, drop, blink, palette)
+    _lid_stroke(canvas, edge, inside, palette)
 
 
 def _lid_shapes(upper: np.ndarray, lower: np.ndarray, blink: float, thickness: float) -> tuple:
-    """The painted lids of an eye closed by ``blink``: ``(upper_lid, lower_lid, edge, drop)``,
-    the lids' polygons [shape=(2n, 2)], the upper lid's edge [shape=(n, 2)] and how far each
-    point of it has come down from the eye's outline [shape=(n,), pixels].
+    """The painted lids of an eye closed by ``blink``: ``(upper_lid, lower_lid, edge, inside)``,
+    the lids' polygons [shape=(2n, 2)], the upper lid's edge [shape=(n, 2)] and how far into
+    the eye each point of it has come [shape=(n,), 0 on the eye's outline .. 1 from
+    ``LID_STROKE_IN`` stroke widths in, and everywhere from ``LID_STROKE_SHUT`` of a blink on].
 
     Parameters
     ----------
@@ -259,12 +260,18 @@ def _lid_shapes(upper: np.ndarray, lower: np.ndarray, blink: float, thickness: f
     drop = _lid_drop(upper, meet, blink)
     upper_edge = upper + drop[:, None] * (meet - upper)
     lower_edge = lower + blink * (meet - lower)
+    stroke = max(1, int(round(thickness)))
+    shut = float(np.clip((blink - LID_STROKE_SHUT) / (1 - LID_STROKE_SHUT), 0, 1))
+    inside = drop * np.linalg.norm(meet - upper, axis=1) / (LID_STROKE_IN * stroke)
+    inside = np.maximum(np.clip(inside, 0, 1), shut)
     # Lids cover from beyond the drawn lash lines to their moving edges; both close on the
-    # meeting line, so no sliver of iris is left when shut.
-    reach = [0, 1.5 * thickness + 0.5]
-    upper_lid = np.vstack([upper - reach, upper_edge[::-1]])
+    # meeting line, so no sliver of iris is left when shut. The upper one covers its drawn
+    # lash line where its own edge has come into the eye to take its place; elsewhere (a
+    # tall eye's sides) the drawn line stays, not paled by a fading lid.
+    reach = np.array([0, 1.5 * thickness + 0.5])
+    upper_lid = np.vstack([upper - np.outer(inside, reach), upper_edge[::-1]])
     lower_lid = np.vstack([lower_edge, (lower + reach)[::-1]])
-    return upper_lid, lower_lid, upper_edge, drop * np.linalg.norm(meet - upper, axis=1)
+    return upper_lid, lower_lid, upper_edge, inside
 
 
 def _lid_drop(upper: np.ndarray, meet: np.ndarray, blink: float) -> np.ndarray:
@@ -283,20 +290,16 @@ def _lid_drop(upper: np.ndarray, meet: np.ndarray, blink: float) -> np.ndarray:
     return np.clip((depth - left) / np.maximum(depth, 1e-6), 0, 1)
 
 
-def _lid_stroke(canvas: np.ndarray, edge: np.ndarray, drop: np.ndarray, blink: float, palette: LidPalette) -> None:
-    """Draw the closing lid's ``edge`` [shape=(n, 2)] as a lash stroke, in place, as far as
-    it has come down into the eye (``drop`` [shape=(n,)], pixels from the eye's outline):
+def _lid_stroke(canvas: np.ndarray, edge: np.ndarray, inside: np.ndarray, palette: LidPalette) -> None:
+    """Draw the closing lid's ``edge`` [shape=(n, 2)] as a lash stroke, in place, as wide as
+    it has come into the eye (``inside`` [shape=(n,)], 0..1, see :func:`_lid_shapes`):
     where it still runs along the outline (at the corners, on a tall eye's sides, in the
-    first frames of a blink) it would only double or stray beside the drawn lash line. From
-    ``LID_STROKE_SHUT`` of a ``blink`` on, the line also runs into the corners, as a shut
-    eye's does."""
+    first frames of a blink) it would only double or stray beside the drawn lash line."""
     thickness = max(1, int(round(palette.thickness)))
     box = _clipped_box(edge, thickness + 2, canvas.shape)
     if box is None:
         return
     x0, y0, x1, y1 = box
-    shut = float(np.clip((blink - LID_STROKE_SHUT) / (1 - LID_STROKE_SHUT), 0, 1))
-    weight = np.maximum(np.clip(drop / (LID_STROKE_IN * thickness), 0, 1), shut)
     # The stroke in pieces about a pixel long, each as wide as the edge has come down there
     # (a pen's taper: a thinning ink line, not a grey one), the thinnest also fainter; runs
     # of equal pieces are drawn as one line (a thin anti-aliased line drawn in pixel-long
@@ -304,7 +307,7 @@ def _lid_stroke(canvas: np.ndarray, edge: np.ndarray, drop: np.ndarray, blink: f
     length = np.r_[0, np.cumsum(np.linalg.norm(np.diff(edge, axis=0), axis=1))]
     at = np.linspace(0, length[-1], max(2, int(np.ceil(length[-1])) + 1))
     points = np.stack([np.interp(at, length, edge[:, 0]), np.interp(at, length, edge[:, 1])], 1)
-    width = thickness * np.interp(at, length, weight)
+    width = thickness * np.interp(at, length, inside)
     width = 0.5 * (width[:-1] + width[1:])
     pens = np.stack([np.maximum(1, np.round(width)), np.minimum(width, 1.0)], 1)
     shift = 3
