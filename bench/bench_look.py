@@ -144,7 +144,7 @@ def read_back(scene, animator, box, out: Path) -> tuple:
 
 def _filled(polygons: list, shape: tuple) -> np.ndarray:
     mask = np.zeros(shape, np.uint8)
-    cv2.fillPoly(mask, [np.round(p).astype(np.int32) for p in polygons], 1)
+    cv2.fillPoly(mask, [np.round(p).astype(np.int32) for p in polygons if len(p)], 1)
     return mask > 0
 
 

@@ -230,14 +230,14 @@ def _paint_lid(canvas: np.ndarray, upper: np.ndarray, lower: np.ndarray, blink: 
     """The lid of :func:`paint_lid`, opaque."""
     upper_lid, lower_lid, edge, inside = _lid_shapes(upper, lower, blink, palette.thickness)
     shift = 3
-    polys = [np.round(p * (1 << shift)).astype(np.int32) for p in (upper_lid, lower_lid)]
+    polys = [np.round(p * (1 << shift)).astype(np.int32) for p in (upper_lid, lower_lid) if len(p)]
     cv2.fillPoly(canvas, polys, palette.skin, lineType=cv2.LINE_AA, shift=shift)
     _lid_stroke(canvas, edge, inside, palette)
 
 
 def _lid_shapes(upper: np.ndarray, lower: np.ndarray, blink: float, thickness: float) -> tuple:
     """The painted lids of an eye closed by ``blink``: ``(upper_lid, lower_lid, edge, inside)``,
-    the lids' polygons [shape=(2n, 2)], the upper lid's edge [shape=(n, 2)] and how far into
+    the lids' polygons [shape=(m, 2), m <= 2n], the upper lid's edge [shape=(n, 2)] and how far into
     the eye each point of it has come [shape=(n,), 0 on the eye's outline .. 1 from
     ``LID_STROKE_IN`` stroke widths in, and everywhere from ``LID_STROKE_SHUT`` of a blink on].
 
@@ -267,9 +267,12 @@ def _lid_shapes(upper: np.ndarray, lower: np.ndarray, blink: float, thickness: f
     # Lids cover from beyond the drawn lash lines to their moving edges; both close on the
     # meeting line, so no sliver of iris is left when shut. The upper one covers its drawn
     # lash line where its own edge has come into the eye to take its place; elsewhere (a
-    # tall eye's sides) the drawn line stays, not paled by a fading lid.
+    # tall eye's sides) the drawn line stays, not paled by a fading lid, nor by the
+    # anti-aliased outline of a lid there with no area (empty: no upper lid yet).
     reach = np.array([0, 1.5 * thickness + 0.5])
-    upper_lid = np.vstack([upper - np.outer(inside, reach), upper_edge[::-1]])
+    come = np.flatnonzero(inside > 0)
+    span = slice(max(int(come[0]) - 1, 0), int(come[-1]) + 2) if len(come) else slice(0, 0)
+    upper_lid = np.vstack([(upper - np.outer(inside, reach))[span], upper_edge[span][::-1]])
     lower_lid = np.vstack([lower_edge, (lower + reach)[::-1]])
     return upper_lid, lower_lid, upper_edge, inside
 
