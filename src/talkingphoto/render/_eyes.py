@@ -236,9 +236,10 @@ def _paint_lid(canvas: np.ndarray, upper: np.ndarray, lower: np.ndarray, blink: 
 
 
 def _lid_shapes(upper: np.ndarray, lower: np.ndarray, blink: float, thickness: float) -> tuple:
-    """The painted lids of an eye closed by ``blink``: ``(upper_lid, lower_lid, edge, inside)``,
-    the lids' polygons [shape=(m, 2), m <= 2n], the upper lid's edge [shape=(n, 2)] and how far into
-    the eye each point of it has come [shape=(n,), 0 on the eye's outline .. 1 from
+    """The painted lids of an eye closed by ``blink``: ``(upper_lid, lower_lid, edge,
+    inside)``, the lids' polygons [shape=(m, 2), m <= 2n; the upper one empty while its
+    edge is still on the outline], the upper lid's edge [shape=(n, 2)] and how far into the
+    eye each point of it has come [shape=(n,), 0 on the eye's outline .. 1 from
     ``LID_STROKE_IN`` stroke widths in, and everywhere from ``LID_STROKE_SHUT`` of a blink on].
 
     Parameters
@@ -268,7 +269,7 @@ def _lid_shapes(upper: np.ndarray, lower: np.ndarray, blink: float, thickness: f
     # meeting line, so no sliver of iris is left when shut. The upper one covers its drawn
     # lash line where its own edge has come into the eye to take its place; elsewhere (a
     # tall eye's sides) the drawn line stays, not paled by a fading lid, nor by the
-    # anti-aliased outline of a lid there with no area (empty: no upper lid yet).
+    # anti-aliased outline of a lid there with no area.
     reach = np.array([0, 1.5 * thickness + 0.5])
     come = np.flatnonzero(inside > 0)
     span = slice(max(int(come[0]) - 1, 0), int(come[-1]) + 2) if len(come) else slice(0, 0)
