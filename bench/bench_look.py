@@ -8,6 +8,10 @@ pause, a command phrase (tests/data/audio), and prints per video:
 
 - eye detail: Laplacian variance of the grey picture in both eye boxes, rendered over
   source, averaged over the frames whose eyes are open (1 = as sharp as the picture);
+- lid stroke (big drawn eyes, whose lids are painted): the share of the still-open eye's
+  pixels (inside the painted lids' reach at a shut eye, not under them yet) that the lids
+  make darker than the picture by more than 25 L*, the eyes posed alone at each blink of
+  the clip between 0 and 0.5: a lash stroke over the open eye, grey while the lid fades in;
 - mouth steps: the 99th percentile of the frame-to-frame change of the rendered inner-lip
   gap (mid-mouth, from the posed mesh), over the gap's range in the clip (target < 0.5:
   wide open to shut takes at least two frames), its largest, and its largest outside the
@@ -138,6 +142,40 @@ def read_back(scene, animator, box, out: Path) -> tuple:
     return np.nanmedian(measured[..., HOLD // 2 :], axis=-1)
 
 
+def _filled(polygons: list, shape: tuple) -> np.ndarray:
+    mask = np.zeros(shape, np.uint8)
+    cv2.fillPoly(mask, [np.round(p).astype(np.int32) for p in polygons if len(p)], 1)
+    return mask > 0
+
+
+def lid_stroke(scene, actor) -> float:
+    """Share of the still-open eyes that the painted lids darken by more than 25 L*, over
+    the clip's blinks between 0 and 0.5 (NaN unless the eyes are big drawn ones)."""
+    from talkingphoto.render import Pose
+    from talkingphoto.render._eyes import _lid_shapes
+
+    animator, rig = actor.animator, actor.animator.rig
+    blinks = [] if actor.motion is None else [b for b in actor.motion.blink if 0 < b < 0.5]
+    if rig.lids != "paint" or not animator.lids or not blinks:
+        return float("nan")
+    shape = scene.image.shape[:2]
+    lightness = cv2.cvtColor(scene.image.astype(np.float32) / 255, cv2.COLOR_RGB2Lab)[..., 0]
+    darkened, seen = 0, 0
+    for blink in blinks:
+        pose = Pose(rest=1.0, blink=float(blink))
+        frame = scene.image.copy()
+        animator.apply(frame, pose)
+        darker = lightness - cv2.cvtColor(frame.astype(np.float32) / 255, cv2.COLOR_RGB2Lab)[..., 0] > 25
+        posed = animator.posed_points(pose)
+        for side, palette in animator.lids.items():
+            upper, lower = posed[rig.slot[f"{side}_upper_lid"]], posed[rig.slot[f"{side}_lower_lid"]]
+            eye, lid = (_filled(_lid_shapes(upper, lower, b, palette.thickness)[:2], shape) for b in (1.0, blink))
+            still_open = eye & ~lid
+            darkened += int((darker & still_open).sum())
+            seen += int(still_open.sum())
+    return darkened / max(seen, 1)
+
+
 def measure(picture: Path, audio: Path, out: Path, *, mode: str) -> dict:
     """Render ``picture`` speaking ``audio``; return its figures and write its sheets."""
     from talkingphoto.characters import topology as topo
@@ -213,6 +251,7 @@ def measure(picture: Path, audio: Path, out: Path, *, mode: str) -> dict:
         "picture": name,
         "style": scene.speaker.style,
         "eye_detail": float(np.mean(detail)) if detail else float("nan"),
+        "lid_stroke": lid_stroke(scene, actor),
         "mouth_step_p99": float(np.percentile(steps, 99)),
         "mouth_step_max": float(steps.max()),
         "mouth_step_max_open": float(open_steps.max()) if len(open_steps) else 0.0,
@@ -238,7 +277,7 @@ def main() -> int:
     pictures = args.pictures or sorted(faces)
     args.out.mkdir(parents=True, exist_ok=True)
     print(
-        f"{'picture':<24} {'style':<6} {'eye detail':>10} {'mouth step p99/max/max open':>27} "
+        f"{'picture':<24} {'style':<6} {'eye detail':>10} {'lid stroke':>10} {'mouth step p99/max/max open':>27} "
         f"{'tooth dE med/p95 (n)':>22} {'frame 0 mouth':>13} {'read-back r / min rise':>22}"
     )
     with tempfile.TemporaryDirectory() as tmp:
@@ -248,7 +287,7 @@ def main() -> int:
             r = measure(picture, audio, args.out, mode=args.mode)
             teeth = f"{r['tooth_jump_median']:.1f}/{r['tooth_jump_p95']:.1f} ({r['tooth_frames']})"
             print(
-                f"{r['picture']:<24} {r['style']:<6} {r['eye_detail']:>10.2f} "
+                f"{r['picture']:<24} {r['style']:<6} {r['eye_detail']:>10.2f} {r['lid_stroke']:>10.3f} "
                 f"{r['mouth_step_p99']:>17.2f}/{r['mouth_step_max']:.2f}/{r['mouth_step_max_open']:.2f} "
                 f"{teeth:>22} {r['first_frame_diff']:>13d} {r['read_back_r']:>14.3f} / {r['read_back_min_rise']:.3f}",
                 flush=True,

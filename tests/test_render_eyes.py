@@ -96,6 +96,34 @@ def test_a_lid_fades_in_while_it_is_still_up_at_the_drawn_lash_line():
     assert 0 < change(0.15) < change(0.3)
 
 
+def test_a_closing_lid_strokes_no_line_over_the_still_open_eye():
+    # The lid's edge comes down across the eye. Moving every point of the outline the same
+    # share of its way down would bend the edge along the eye's sides to the corners, its
+    # stroke a grey inverted U over the open eye as a blink starts and reopens; and the
+    # fading lid would pale the sides' drawn lines.
+    import cv2
+
+    image, upper, lower = _anime_eye()
+    palette = lid_palette(image, upper, lower)
+    eye = np.zeros(image.shape[:2], np.uint8)
+    cv2.fillPoly(eye, [np.round(np.vstack([upper, lower[::-1]])).astype(np.int32)], 1)
+    open_eye = cv2.erode(eye, np.ones((7, 7), np.uint8)) > 0  # inside the drawn outline's ink
+    ink = (image.astype(int).sum(2) < 200) & (cv2.dilate(eye, np.ones((5, 5), np.uint8)) > 0)
+    ink[38:] = False  # the upper lid's sides (the lower lid's reach covers the corners)
+
+    def lightness(picture):
+        return cv2.cvtColor(picture.astype(np.float32) / 255, cv2.COLOR_RGB2Lab)[..., 0]
+
+    for blink in (0.13, 0.25, 0.4):
+        frame = image.copy()
+        paint_lid(frame, upper, lower, blink, palette)
+        changed = np.flatnonzero(np.abs(frame[:40, 50].astype(int) - image[:40, 50]).sum(1) > 0)
+        below = np.arange(image.shape[0])[:, None] > changed.max()  # the upper lid's edge, at its lowest
+        change = lightness(frame) - lightness(image)
+        assert not ((change < -25) & open_eye & below).any(), blink
+        assert not ((change > 25) & ink & below).any(), blink
+
+
 def _rendered_eyes(*, scale: float = 1.6, shadow: bool = False):
     """A face whose eyes are drawn ``scale`` times taller than the mesh outlines them, as a
     3D cartoon's are: white, a big blue iris (beyond the mesh's lids) and a bold lash line,

@@ -41,6 +41,8 @@ LID_MARGIN = 1.2  # across the eye: drawn outlines often fall short of the inked
 LID_MARGIN_ALONG = 1.04  # along it: barely past the corners, so the lid stays on the eye
 LASH_OPACITY = 0.55  # photo lashes are fine and partly see-through at this scale
 LID_FADE = 0.3  # a painted lid fades in over the first part of a blink (see paint_lid)
+LID_STROKE_IN = 1.5  # the lid edge's stroke is full width once the edge is this many stroke widths into the eye
+LID_STROKE_SHUT = 0.8  # from this much of a blink on it also reaches into the corners, fully when shut
 # A drawn eye is shut when the same skin lies above and below it (delta E; measured on
 # Ren'Py sprites: shut 1-5, open mostly 10-75), what is drawn there is no taller through
 # its middle than SHUT_HEIGHT of its width (shut 0.26-0.31, open 0.52-2.5) and shows
@@ -226,6 +228,27 @@ def paint_lid(canvas: np.ndarray, upper: np.ndarray, lower: np.ndarray, blink: f
 
 def _paint_lid(canvas: np.ndarray, upper: np.ndarray, lower: np.ndarray, blink: float, palette: LidPalette) -> None:
     """The lid of :func:`paint_lid`, opaque."""
+    upper_lid, lower_lid, edge, inside = _lid_shapes(upper, lower, blink, palette.thickness)
+    shift = 3
+    polys = [np.round(p * (1 << shift)).astype(np.int32) for p in (upper_lid, lower_lid) if len(p)]
+    cv2.fillPoly(canvas, polys, palette.skin, lineType=cv2.LINE_AA, shift=shift)
+    _lid_stroke(canvas, edge, inside, palette)
+
+
+def _lid_shapes(upper: np.ndarray, lower: np.ndarray, blink: float, thickness: float) -> tuple:
+    """The painted lids of an eye closed by ``blink``: ``(upper_lid, lower_lid, edge,
+    inside)``, the lids' polygons [shape=(m, 2), m <= 2n; the upper one empty while its
+    edge is still on the outline], the upper lid's edge [shape=(n, 2)] and how far into the
+    eye each point of it has come [shape=(n,), 0 on the eye's outline .. 1 from
+    ``LID_STROKE_IN`` stroke widths in, and everywhere from ``LID_STROKE_SHUT`` of a blink on].
+
+    Parameters
+    ----------
+    upper, lower : np.ndarray [shape=(n, 2)]
+        Lids at rest, corner to corner, in canvas pixels.
+    thickness : float
+        The lash stroke's width in pixels (see LidPalette).
+    """
     # Detected outlines of drawn eyes often fall short of the inked eye: cover a margin
     # above and below, but hardly any beyond the corners (a nose's outline or the
     # background may lie just there).
@@ -235,27 +258,77 @@ def _paint_lid(canvas: np.ndarray, upper: np.ndarray, lower: np.ndarray, blink: 
     upper = centre + (upper - centre) @ scale
     lower = centre + (lower - centre) @ scale
     meet = upper + 0.8 * (lower - upper)
-    upper_edge = upper + blink * (meet - upper)
+    drop = _lid_drop(upper, meet, blink)
+    upper_edge = upper + drop[:, None] * (meet - upper)
     lower_edge = lower + blink * (meet - lower)
+    stroke = max(1, int(round(thickness)))
+    shut = float(np.clip((blink - LID_STROKE_SHUT) / (1 - LID_STROKE_SHUT), 0, 1))
+    inside = drop * np.linalg.norm(meet - upper, axis=1) / (LID_STROKE_IN * stroke)
+    inside = np.maximum(np.clip(inside, 0, 1), shut)
     # Lids cover from beyond the drawn lash lines to their moving edges; both close on the
-    # meeting line, so no sliver of iris is left when shut.
-    reach = [0, 1.5 * palette.thickness + 0.5]
-    upper_lid = np.vstack([upper - reach, upper_edge[::-1]])
+    # meeting line, so no sliver of iris is left when shut. The upper one covers its drawn
+    # lash line where its own edge has come into the eye to take its place; elsewhere (a
+    # tall eye's sides) the drawn line stays, not paled by a fading lid, nor by the
+    # anti-aliased outline of a lid there with no area.
+    reach = np.array([0, 1.5 * thickness + 0.5])
+    come = np.flatnonzero(inside > 0)
+    span = slice(max(int(come[0]) - 1, 0), int(come[-1]) + 2) if len(come) else slice(0, 0)
+    upper_lid = np.vstack([(upper - np.outer(inside, reach))[span], upper_edge[span][::-1]])
     lower_lid = np.vstack([lower_edge, (lower + reach)[::-1]])
+    return upper_lid, lower_lid, upper_edge, inside
+
+
+def _lid_drop(upper: np.ndarray, meet: np.ndarray, blink: float) -> np.ndarray:
+    """How far each point of the closing upper lid has come down, 0 (at rest) .. 1 (on the
+    meeting line), [shape=(n,)].
+
+    The lid's edge is the meeting line raised by what is left of the blink, as deep as the
+    eye is at its deepest, and never above the eye's outline: it crosses the eye as a lid
+    does. Moving every point the same share of its own way down would bend the edge along
+    the outline instead, down to corners that lie low on a tall drawn eye, over the
+    still-open eye's sides.
+    """
+    _, up = _eye_axes(upper, meet)
+    depth = np.maximum((upper - meet) @ up, 0.0)  # how far below the outline the lids meet
+    left = (1 - blink) * depth.max()
+    return np.clip((depth - left) / np.maximum(depth, 1e-6), 0, 1)
+
+
+def _lid_stroke(canvas: np.ndarray, edge: np.ndarray, inside: np.ndarray, palette: LidPalette) -> None:
+    """Draw the closing lid's ``edge`` [shape=(n, 2)] as a lash stroke, in place, as wide as
+    it has come into the eye (``inside`` [shape=(n,)], 0..1, see :func:`_lid_shapes`):
+    where it still runs along the outline (at the corners, on a tall eye's sides, in the
+    first frames of a blink) it would only double or stray beside the drawn lash line."""
+    thickness = max(1, int(round(palette.thickness)))
+    box = _clipped_box(edge, thickness + 2, canvas.shape)
+    if box is None:
+        return
+    x0, y0, x1, y1 = box
+    # The stroke in pieces about a pixel long, each as wide as the edge has come down there
+    # (a pen's taper: a thinning ink line, not a grey one), the thinnest also fainter; runs
+    # of equal pieces are drawn as one line (a thin anti-aliased line drawn in pixel-long
+    # pieces comes out lighter).
+    length = np.r_[0, np.cumsum(np.linalg.norm(np.diff(edge, axis=0), axis=1))]
+    at = np.linspace(0, length[-1], max(2, int(np.ceil(length[-1])) + 1))
+    points = np.stack([np.interp(at, length, edge[:, 0]), np.interp(at, length, edge[:, 1])], 1)
+    width = thickness * np.interp(at, length, inside)
+    width = 0.5 * (width[:-1] + width[1:])
+    pens = np.stack([np.maximum(1, np.round(width)), np.minimum(width, 1.0)], 1)
     shift = 3
-    scale = 1 << shift
-    polys = [np.round(p * scale).astype(np.int32) for p in (upper_lid, lower_lid)]
-    cv2.fillPoly(canvas, polys, palette.skin, lineType=cv2.LINE_AA, shift=shift)
-    stroke = max(1, int(round(palette.thickness)))
-    cv2.polylines(
-        canvas,
-        [np.round(upper_edge * scale).astype(np.int32)],
-        False,
-        palette.lash,
-        thickness=stroke,
-        lineType=cv2.LINE_AA,
-        shift=shift,
-    )
+    line = np.round((points - (x0, y0)) * (1 << shift)).astype(np.int32)
+    a = np.zeros((y1 - y0, x1 - x0), np.float32)
+    piece = np.zeros(a.shape, np.uint8)  # anti-aliased lines are drawn on 8 bits only
+    ends = np.r_[np.flatnonzero(np.any(pens[1:] != pens[:-1], axis=1)) + 1, len(pens)]
+    for start, end in zip(np.r_[0, ends[:-1]], ends):
+        size, alpha = pens[start]
+        if alpha <= 0:
+            continue
+        piece[:] = 0
+        cv2.polylines(piece, [line[start : end + 1]], False, 255, thickness=int(size), lineType=cv2.LINE_AA, shift=shift)
+        np.maximum(a, piece * (alpha / 255), out=a)
+    region = canvas[y0:y1, x0:x1].astype(np.float32)
+    a = a[..., None]
+    canvas[y0:y1, x0:x1] = np.clip(region * (1 - a) + np.array(palette.lash, np.float32) * a + 0.5, 0, 255).astype(np.uint8)
 
 
 def paint_lash_line(canvas: np.ndarray, edge: np.ndarray, blink: float, palette: LidPalette) -> None:
