@@ -130,8 +130,9 @@ class FaceAnimator:
         # within a frame or two. A drawn one is replaced in one frame (its own is erased
         # first): half of each would show two see-through mouths. The rest pose eases, so
         # the painted mouth starts in the drawn one's shape. A mouth drawn open is painted
-        # in its drawn shape at rest (see MouthLook.own_mouth): there the two coincide,
-        # so the picture's own fades into the painted one over the first frames of the ease.
+        # in its drawn shape at rest (see MouthLook.own_mouth; a grin filled with its
+        # teeth): there the two coincide, so the picture's own fades into the painted one
+        # over the first frames of the ease.
         replaced = float(np.clip(2.0 * (1.0 - pose.rest), 0.0, 1.0))
         erase = self.erased is not None and pose.rest < 1.0
         if erase and self.look.own_mouth is None:

@@ -48,11 +48,8 @@ DRAWN_OPEN_STROKES, DRAWN_OPEN = 3.0, 0.15
 # A photo's cavity is its lips' colour this dark (and redder), plus this; a mouth drawn
 # open speaks with its inside's darker colour made dark the same way.
 CAVITY_SHADE, CAVITY_LIFT = (0.30, 0.17, 0.19), 6.0
-# A mouth drawn open with teeth over this share of its inside is a grin: it keeps the
-# one-frame switch. Handed over through its shape (and painted teeth filling it), the
-# laughing sprite's grin changed the mouth region per frame no less (0.125 -> 0.139 of it
-# by over 40) and lip sync fell (0.735 -> 0.688 on LibriVox 0880): the white grin lingers
-# in the silence around speech.
+# A mouth drawn open with teeth over this share of its inside is a grin: back at rest the
+# painted mouth is that grin, its opening filled with the drawn teeth.
 GRIN = 0.5
 
 
@@ -109,6 +106,9 @@ class OwnMouth:
         The inside's colours as drawn, RGB floats 0..255.
     tongue_depth : float
         Share of the opening's height the drawn tongue fills (0: none of its own).
+    teeth : tuple or None
+        A grin's teeth colour as drawn, RGB floats 0..255: at rest its opening is all teeth
+        (see GRIN). None where the painted band of teeth stands for them.
     """
 
     upper: np.ndarray
@@ -116,6 +116,7 @@ class OwnMouth:
     cavity: tuple
     tongue: tuple
     tongue_depth: float = 0.0
+    teeth: tuple | None = None
 
 
 @dataclass(frozen=True)
@@ -479,7 +480,7 @@ def _drawn_inside(
     box: np.ndarray, mouth: np.ndarray, skin: np.ndarray, palette: MouthPalette, opening: tuple
 ) -> tuple:
     """The inside of a mouth drawn open: ``palette`` for its speaking mouth and the OwnMouth
-    it is at rest (None for a grin, whose inside is mostly teeth: see GRIN).
+    it is at rest.
 
     Parameters
     ----------
@@ -498,7 +499,10 @@ def _drawn_inside(
     one). Speaking, the teeth and the tongue keep the drawn colours, and the cavity is the
     drawn one made dark as a photo's is from its lips: a light opening reads as shut, to a
     viewer as to the lip-sync evaluation (eileen_vhappy's pink cavity and tongue spoken as
-    drawn: 0.62 -> 0.43 and 0.82 -> 0.59 on the two LibriVox lines).
+    drawn: 0.62 -> 0.43 and 0.82 -> 0.59 on the two LibriVox lines). A grin (see GRIN) is
+    its teeth at rest; what is not teeth there is shading, not a cavity, so it speaks with
+    the palette's colours (speaking with its whiter teeth, the laughing sprite read as more
+    open: lip sync 0.628 -> 0.617 on the two LibriVox lines).
     """
     lab = _lab(box)
     inside = cv2.erode(mouth.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
@@ -508,7 +512,8 @@ def _drawn_inside(
     white = inside & ((_whiteness(lab) > skin_white + 5) | pale)
     rest = inside & ~white
     if white.sum() > GRIN * inside.sum():
-        return palette, None
+        teeth = tuple(float(v) for v in np.median(box[white].astype(np.float32), 0))
+        return palette, OwnMouth(*opening, cavity=palette.cavity, tongue=palette.tongue, teeth=teeth)
     if white.sum() >= 6:
         palette = replace(palette, teeth=tuple(float(v) for v in np.median(box[white].astype(np.float32), 0)))
     cavity, tongue, depth = palette.cavity, palette.tongue, 0.0
@@ -782,6 +787,8 @@ def _interior(
     if drawn_own is not None:  # back towards the inside as drawn
         cavity = (1 - as_drawn) * cavity + as_drawn * np.array(drawn_own.cavity, np.float32)
         tongue_rgb = (1 - as_drawn) * tongue_rgb + as_drawn * np.array(drawn_own.tongue, np.float32)
+        if drawn_own.teeth is not None:
+            teeth_rgb = (1 - as_drawn) * teeth_rgb + as_drawn * np.array(drawn_own.teeth, np.float32)
     if drawn:
         colour = np.broadcast_to(cavity, u.shape + (3,)).copy()
     else:
@@ -823,7 +830,11 @@ def _interior(
         band = np.maximum(np.minimum(teeth_height, 0.4 * gap), fv * (gap + 2))
         if own is not None:  # the picture's own teeth hang from the skull, like a photo's
             band = np.maximum(band, teeth_bottom - top_v)
-        _over(colour, teeth_rgb, _cover(top_v + band - v) * _cover((0.78 - np.abs(u)) * 0.5 * W) * lit)
+        reach = 0.78
+        if drawn_own is not None and drawn_own.teeth is not None:  # back towards a grin: teeth fill it
+            band = (1 - as_drawn) * band + as_drawn * (gap + 2)
+            reach += 0.3 * as_drawn
+        _over(colour, teeth_rgb, _cover(top_v + band - v) * _cover((reach - np.abs(u)) * 0.5 * W) * lit)
     elif look.teeth:
         # Lower teeth: a short row riding on the jaw behind the lower lip, shown on wide vowels.
         wide = np.clip((gap - 0.15 * W) / (0.15 * W), 0, 1)
