@@ -23,14 +23,16 @@ def _inner(face) -> np.ndarray:
     return np.vstack([lm[topo.LIPS_UPPER_INNER], lm[topo.LIPS_LOWER_INNER][::-1]])
 
 
-def _drawn_grin():
-    """A flat-shaded drawn face whose mouth is an open grin: white teeth in an inked outline."""
+def _drawn_grin(lower_line=True):
+    """A flat-shaded drawn face whose mouth is an open grin: white teeth in an inked outline
+    (or under an inked upper line only)."""
     _, face = synthetic_face(mouth_gap=8.0, style="drawn")
     image = np.zeros((240, 240, 3), np.uint8)
     image[:] = SKIN
     grin = np.round(_inner(face)).astype(np.int32)
     cv2.fillPoly(image, [grin], (255, 255, 255))
-    cv2.polylines(image, [grin], True, INK, thickness=2)
+    upper = len(topo.LIPS_UPPER_INNER)
+    cv2.polylines(image, [grin if lower_line else grin[:upper]], lower_line, INK, thickness=2)
     return image, face
 
 
@@ -150,6 +152,23 @@ def test_a_drawn_grin_closes_through_its_own_shape_without_a_snap():
     cv2.fillPoly(inside, [np.round(_inner(face)).astype(np.int32)], 1)
     luma = frames[1][cv2.erode(inside, np.ones((5, 5), np.uint8)) > 0] @ [0.299, 0.587, 0.114]
     assert (luma > 200).mean() > 0.8
+
+
+def test_a_grin_drawn_without_a_lower_line_gets_a_faint_one_back_at_rest():
+    lows = []
+    for lower_line in (True, False):
+        image, face = _drawn_grin(lower_line)
+        animator = FaceAnimator(image, face, whole_face=False, head_motion=False)
+        frame = image.copy()
+        animator.apply(frame, Pose(open=0.07, rest=0.84))
+        # The painted grin's lower edge, a frame out of the rest: inked as the drawing is.
+        lower = np.round(animator.look.own_mouth.lower[3:-3]).astype(int)
+        rows = lower[:, 1][:, None] + np.arange(-2, 3)
+        lows.append(frame[rows, lower[:, 0][:, None]].astype(float) @ [0.299, 0.587, 0.114])
+        assert animator.look.own_mouth.lower_ink == pytest.approx(1.0 if lower_line else 0.0, abs=0.15)
+    skin = np.dot(SKIN, [0.299, 0.587, 0.114])
+    inked, faint = (np.median(low.min(axis=1)) for low in lows)
+    assert faint > skin - 0.35 * (skin - inked)
 
 
 def _drawn_cup():

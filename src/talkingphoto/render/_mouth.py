@@ -109,6 +109,9 @@ class OwnMouth:
     teeth : tuple or None
         A grin's teeth colour as drawn, RGB floats 0..255: at rest its opening is all teeth
         (see GRIN). None where the painted band of teeth stands for them.
+    lower_ink : float
+        How strongly a grin's lower edge is inked, against its upper one (0..1): an artist
+        often ends the teeth there with no line.
     """
 
     upper: np.ndarray
@@ -117,6 +120,7 @@ class OwnMouth:
     tongue: tuple
     tongue_depth: float = 0.0
     teeth: tuple | None = None
+    lower_ink: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -477,7 +481,7 @@ def drawn_opening(mouth: np.ndarray, origin, landmarks: np.ndarray, *, line_widt
 
 
 def _drawn_inside(
-    box: np.ndarray, mouth: np.ndarray, skin: np.ndarray, palette: MouthPalette, opening: tuple
+    box: np.ndarray, mouth: np.ndarray, skin: np.ndarray, palette: MouthPalette, opening: tuple, *, origin, ink
 ) -> tuple:
     """The inside of a mouth drawn open: ``palette`` for its speaking mouth and the OwnMouth
     it is at rest.
@@ -489,7 +493,11 @@ def _drawn_inside(
         The drawn mouth's own pixels and the skin around it.
     palette : MouthPalette
     opening : (upper, lower)
-        The drawn opening (see drawn_opening).
+        The drawn opening (see drawn_opening), in picture pixels.
+    origin : (x, y)
+        Where ``box``'s pixel (0, 0) sits in the picture.
+    ink : tuple
+        The outline's colour, RGB floats 0..255.
 
     Notes
     -----
@@ -513,7 +521,12 @@ def _drawn_inside(
     rest = inside & ~white
     if white.sum() > GRIN * inside.sum():
         teeth = tuple(float(v) for v in np.median(box[white].astype(np.float32), 0))
-        return palette, OwnMouth(*opening, cavity=palette.cavity, tongue=palette.tongue, teeth=teeth)
+        skin_light = float(np.median(lab[skin][:, 0])) if skin.any() else float(np.median(lab[~mouth][:, 0]))
+        ink_light = float(_lab(np.array(ink, np.uint8).reshape(1, 1, 3))[0, 0, 0])
+        shades = [_edge_shade(lab[..., 0], edge, origin, skin_light, ink_light) for edge in opening]
+        lower_ink = float(np.clip(shades[1] / max(shades[0], 1e-3), 0, 1))
+        own = OwnMouth(*opening, cavity=palette.cavity, tongue=palette.tongue, teeth=teeth, lower_ink=lower_ink)
+        return palette, own
     if white.sum() >= 6:
         palette = replace(palette, teeth=tuple(float(v) for v in np.median(box[white].astype(np.float32), 0)))
     cavity, tongue, depth = palette.cavity, palette.tongue, 0.0
@@ -531,6 +544,22 @@ def _drawn_inside(
         shaded = np.array(cavity) * np.array(CAVITY_SHADE) + CAVITY_LIFT
         palette = replace(palette, cavity=tuple(float(v) for v in shaded), tongue=tongue)
     return palette, OwnMouth(*opening, cavity=cavity, tongue=tongue, tongue_depth=depth)
+
+
+def _edge_shade(lightness: np.ndarray, edge: np.ndarray, origin, skin: float, ink: float) -> float:
+    """How dark a drawn edge is along the middle half of ``edge`` (picture pixels), from the
+    skin's lightness (0) to the ink's (1): the darkest pixel within two rows of each vertex."""
+    h, w = lightness.shape
+    m = len(edge)
+    darkest = []
+    for x, y in edge[m // 4 : m - m // 4] - np.asarray(origin, np.float64):
+        column, rows = int(round(x)), np.arange(int(np.floor(y)) - 2, int(np.ceil(y)) + 3)
+        rows = rows[(rows >= 0) & (rows < h)]
+        if 0 <= column < w and len(rows):
+            darkest.append(lightness[rows, column].min())
+    if not darkest:
+        return 1.0
+    return float(np.clip((skin - np.median(darkest)) / max(skin - ink, 1e-3), 0, 1))
 
 
 def _polygon_mask(shape, polygon: np.ndarray) -> np.ndarray:
@@ -589,7 +618,9 @@ def read_mouth(image: np.ndarray, face: Face) -> tuple:
         own = None
         if opened is not None:  # the artist's colours for the inside of the mouth
             (x0, y0, x1, y1) = box
-            palette, own = _drawn_inside(image[y0:y1, x0:x1], drawn, skin[y0:y1, x0:x1], palette, opened)
+            palette, own = _drawn_inside(
+                image[y0:y1, x0:x1], drawn, skin[y0:y1, x0:x1], palette, opened, origin=(x0, y0), ink=ink
+            )
         look = MouthLook(palette, "drawn", teeth=teeth, line=ink, line_width=width, own_mouth=own)
         return face, look, (box, erased, where)
     # Photos and painted faces keep their lips (they warp like skin) and show their own
@@ -667,7 +698,8 @@ def paint_mouth(
         0..1; the tongue tip rises to just under the upper teeth (L, TH).
     as_drawn : float
         0..1; how far a mouth drawn open (``look.own_mouth``) shows its inside as drawn:
-        its colours and its tongue's depth (1 at rest).
+        its colours and its tongue's depth, a grin's teeth filling it and its soft lower
+        edge (1 at rest).
     """
     if opacity <= 0:
         return
@@ -704,17 +736,20 @@ def paint_mouth(
         # lips meet beside their hole the line fades: an inked O is an O, without tails.
         outline = np.round((opening - (x0, y0) + 0.375) * 4 * (1 << shift)).astype(np.int32)
         middle = len(opening) // 2 + 1
+        lower_ink = 1.0
+        if look.own_mouth is not None and look.own_mouth.teeth is not None:  # back towards a grin's lower edge
+            lower_ink -= (1.0 - look.own_mouth.lower_ink) * as_drawn
         edges = (
-            (np.vstack([outline[middle - 1 :], outline[:1]]), np.concatenate([[0.0], apart[::-1], [0.0]]), 0.6 * line),
-            (outline[:middle], np.concatenate([[0.0], apart, [0.0]]), line),
-        )
+            (np.vstack([outline[middle - 1 :], outline[:1]]), np.concatenate([[0.0], apart[::-1], [0.0]]), 0.6 * line, lower_ink),
+            (outline[:middle], np.concatenate([[0.0], apart, [0.0]]), line, 1.0),
+        )  # fmt: skip
         fine = np.zeros((2, mask.shape[0] * 4, mask.shape[1] * 4), np.uint8)  # where lips are apart, meet
-        for edge, gaps, width in edges:
-            thickness = max(1, int(round(4 * width)))
+        for edge, gaps, width, strength in edges:
+            thickness, value = max(1, int(round(4 * width))), int(round(255 * strength))
             for k in range(len(edge) - 1):
                 meeting = int(min(gaps[k], gaps[k + 1]) <= 0)
                 a, b = (int(edge[k][0]), int(edge[k][1])), (int(edge[k + 1][0]), int(edge[k + 1][1]))
-                cv2.line(fine[meeting], a, b, 255, thickness=thickness, lineType=cv2.LINE_AA, shift=shift)
+                cv2.line(fine[meeting], a, b, value, thickness=thickness, lineType=cv2.LINE_AA, shift=shift)
         parted = float(np.clip(apart.max(initial=0.0) / (2 * line), 0, 1))
         keep = 1.0 - parted * float(np.clip(rounding / INK_ROUND_FADE, 0, 1))
         fine = np.maximum(fine[0], (fine[1] * keep).astype(np.uint8))
