@@ -23,14 +23,16 @@ def _inner(face) -> np.ndarray:
     return np.vstack([lm[topo.LIPS_UPPER_INNER], lm[topo.LIPS_LOWER_INNER][::-1]])
 
 
-def _drawn_grin():
-    """A flat-shaded drawn face whose mouth is an open grin: white teeth in an inked outline."""
+def _drawn_grin(lower_line=True):
+    """A flat-shaded drawn face whose mouth is an open grin: white teeth in an inked outline
+    (or under an inked upper line only)."""
     _, face = synthetic_face(mouth_gap=8.0, style="drawn")
     image = np.zeros((240, 240, 3), np.uint8)
     image[:] = SKIN
     grin = np.round(_inner(face)).astype(np.int32)
     cv2.fillPoly(image, [grin], (255, 255, 255))
-    cv2.polylines(image, [grin], True, INK, thickness=2)
+    upper = len(topo.LIPS_UPPER_INNER)
+    cv2.polylines(image, [grin if lower_line else grin[:upper]], lower_line, INK, thickness=2)
     return image, face
 
 
@@ -114,7 +116,7 @@ def test_line_art_opens_taller_for_its_width_than_a_photo():
 def test_leaving_the_rest_pose_a_drawn_grin_is_replaced_at_once_with_no_ghost(rest):
     image, face = _drawn_grin()
     animator = FaceAnimator(image, face, whole_face=False, head_motion=False)
-    assert animator.look.own_mouth is None  # a grin: its inside is teeth
+    assert animator.look.own_mouth.teeth is not None  # a grin: its inside is teeth
     (x0, y0, x1, y1), erased, where = animator.erased
     without = image.copy()
     without[y0:y1, x0:x1][where] = erased[where]
@@ -129,6 +131,45 @@ def test_leaving_the_rest_pose_a_drawn_grin_is_replaced_at_once_with_no_ghost(re
     at_rest = image.copy()
     animator.apply(at_rest, Pose(open=0.2, rest=1.0))
     assert np.array_equal(at_rest, image)
+
+
+def test_a_drawn_grin_closes_through_its_own_shape_without_a_snap():
+    image, face = _drawn_grin()
+    animator = FaceAnimator(image, face, whole_face=False, head_motion=False)
+    assert animator.look.own_mouth is not None and animator.look.own_mouth.teeth is not None
+    # The ease out of the rest at 25 fps (see mouth_shapes), lips nearly shut: the first
+    # frame out of it changes a third of what the whole ease does (the painted mouth
+    # used to replace the grin there, dark inside: two thirds), the others close it.
+    frames = []
+    for rest in (1.0, 0.84, 0.5, 0.16, 0.0):
+        frame = image.copy()
+        animator.apply(frame, Pose(open=0.07, rest=rest))
+        frames.append(frame.astype(int))
+    assert np.array_equal(frames[0], image)
+    changed = lambda a, b: (np.abs(a - b).max(axis=2) > 40).sum()  # noqa: E731
+    assert changed(frames[0], frames[1]) < 0.4 * changed(frames[0], frames[-1])
+    # Still the grin a frame out of the rest: its teeth fill it, no dark cavity shows.
+    inside = np.zeros(image.shape[:2], np.uint8)
+    cv2.fillPoly(inside, [np.round(_inner(face)).astype(np.int32)], 1)
+    luma = frames[1][cv2.erode(inside, np.ones((5, 5), np.uint8)) > 0] @ [0.299, 0.587, 0.114]
+    assert (luma > 200).mean() > 0.8
+
+
+def test_a_grin_drawn_without_a_lower_line_gets_a_faint_one_back_at_rest():
+    lows = []
+    for lower_line in (True, False):
+        image, face = _drawn_grin(lower_line)
+        animator = FaceAnimator(image, face, whole_face=False, head_motion=False)
+        frame = image.copy()
+        animator.apply(frame, Pose(open=0.07, rest=0.84))
+        # The painted grin's lower edge, a frame out of the rest: inked as the drawing is.
+        lower = np.round(animator.look.own_mouth.lower[3:-3]).astype(int)
+        rows = lower[:, 1][:, None] + np.arange(-2, 3)
+        lows.append(frame[rows, lower[:, 0][:, None]].astype(float) @ [0.299, 0.587, 0.114])
+        assert animator.look.own_mouth.lower_ink == pytest.approx(1.0 if lower_line else 0.0, abs=0.15)
+    skin = np.dot(SKIN, [0.299, 0.587, 0.114])
+    inked, faint = (np.median(low.min(axis=1)) for low in lows)
+    assert faint > skin - 0.35 * (skin - inked)
 
 
 def _drawn_cup():

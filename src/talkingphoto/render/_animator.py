@@ -33,6 +33,9 @@ SHARP_PIXELS = 8_000_000  # largest upsampled copy (24 MB): bigger eyes get a co
 BAND_ROWS = 96  # rows per band when skipping the corners of the head's box that never move
 # A mouth drawn open fades into the painted one over the first third of the ease out of rest.
 HANDOVER = 3.0
+# A grin's shape goes by this power of the rest weight (a cup's by its square), its teeth
+# with the weight itself: see FaceAnimator._paint.
+GRIN_CLOSE = 3.0
 
 
 class FaceAnimator:
@@ -131,10 +134,12 @@ class FaceAnimator:
         # first): half of each would show two see-through mouths. The rest pose eases, so
         # the painted mouth starts in the drawn one's shape. A mouth drawn open is painted
         # in its drawn shape at rest (see MouthLook.own_mouth): there the two coincide,
-        # so the picture's own fades into the painted one over the first frames of the ease.
+        # so the picture's own fades into the painted one over the first frames of the
+        # ease. A grin is replaced at once by the painted grin, already closing (see _paint).
         replaced = float(np.clip(2.0 * (1.0 - pose.rest), 0.0, 1.0))
         erase = self.erased is not None and pose.rest < 1.0
-        if erase and self.look.own_mouth is None:
+        own_mouth = self.look.own_mouth
+        if erase and (own_mouth is None or own_mouth.teeth is not None):
             replaced = 1.0
         elif erase:
             replaced = float(np.clip(HANDOVER * (1.0 - pose.rest), 0.0, 1.0))
@@ -273,13 +278,20 @@ class FaceAnimator:
         rig = self.rig
         # A mouth drawn open: back at rest the painted one takes its shape and its inside.
         # By the square of the rest weight, so easing out of the rest the drawn shape goes
-        # early (face mesh reads it as open, and it is silence there).
-        as_drawn = float(np.clip(pose.rest, 0.0, 1.0)) ** 2 if self.look.own_mouth is not None else 0.0
-        if as_drawn > 0:
+        # early (face mesh reads it as open, and it is silence there). A grin's shape goes
+        # earlier still, by the cube: a frame of it in the silence reads open (squared and
+        # faded from the picture's own, the laughing sprite's lip sync fell by 0.01), and
+        # its teeth fill it as it closes, so no dark hole opens in the silence.
+        own, rest = self.look.own_mouth, float(np.clip(pose.rest, 0.0, 1.0))
+        shape = as_drawn = 0.0
+        if own is not None:
+            shape = as_drawn = rest**2
+            if own.teeth is not None:
+                shape, as_drawn = rest**GRIN_CLOSE, rest
+        if shape > 0:
             dst = dst.copy()
-            own = self.look.own_mouth
             for slot, traced in (("upper_inner", own.upper), ("lower_inner", own.lower)):
-                dst[rig.slot[slot]] += as_drawn * (traced - rig.vertices(slot))
+                dst[rig.slot[slot]] += shape * (traced - rig.vertices(slot))
         # Everything painted, carried at once: posed vertices, the teeth's and the lower
         # lip's rest lines, and the mouth's axis (it turns with the head). A smile lifts
         # the whole mouth a little: the teeth go with it, as if the head had moved them.

@@ -48,11 +48,8 @@ DRAWN_OPEN_STROKES, DRAWN_OPEN = 3.0, 0.15
 # A photo's cavity is its lips' colour this dark (and redder), plus this; a mouth drawn
 # open speaks with its inside's darker colour made dark the same way.
 CAVITY_SHADE, CAVITY_LIFT = (0.30, 0.17, 0.19), 6.0
-# A mouth drawn open with teeth over this share of its inside is a grin: it keeps the
-# one-frame switch. Handed over through its shape (and painted teeth filling it), the
-# laughing sprite's grin changed the mouth region per frame no less (0.125 -> 0.139 of it
-# by over 40) and lip sync fell (0.735 -> 0.688 on LibriVox 0880): the white grin lingers
-# in the silence around speech.
+# A mouth drawn open with teeth over this share of its inside is a grin: back at rest the
+# painted mouth is that grin, its opening filled with the drawn teeth.
 GRIN = 0.5
 # An animal's open mouth (rigged from clicked points) is set into its fur: its edge soft
 # over this share of the mouth's width, the fur around it shaded towards the inside's
@@ -113,6 +110,12 @@ class OwnMouth:
         The inside's colours as drawn, RGB floats 0..255.
     tongue_depth : float
         Share of the opening's height the drawn tongue fills (0: none of its own).
+    teeth : tuple or None
+        A grin's teeth colour as drawn, RGB floats 0..255: at rest its opening is all teeth
+        (see GRIN). None where the painted band of teeth stands for them.
+    lower_ink : float
+        How strongly a grin's lower edge is inked, against its upper one (0..1): an artist
+        often ends the teeth there with no line.
     """
 
     upper: np.ndarray
@@ -120,6 +123,8 @@ class OwnMouth:
     cavity: tuple
     tongue: tuple
     tongue_depth: float = 0.0
+    teeth: tuple | None = None
+    lower_ink: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -480,10 +485,10 @@ def drawn_opening(mouth: np.ndarray, origin, landmarks: np.ndarray, *, line_widt
 
 
 def _drawn_inside(
-    box: np.ndarray, mouth: np.ndarray, skin: np.ndarray, palette: MouthPalette, opening: tuple
+    box: np.ndarray, mouth: np.ndarray, skin: np.ndarray, palette: MouthPalette, opening: tuple, *, origin, ink
 ) -> tuple:
     """The inside of a mouth drawn open: ``palette`` for its speaking mouth and the OwnMouth
-    it is at rest (None for a grin, whose inside is mostly teeth: see GRIN).
+    it is at rest.
 
     Parameters
     ----------
@@ -492,7 +497,11 @@ def _drawn_inside(
         The drawn mouth's own pixels and the skin around it.
     palette : MouthPalette
     opening : (upper, lower)
-        The drawn opening (see drawn_opening).
+        The drawn opening (see drawn_opening), in picture pixels.
+    origin : (x, y)
+        Where ``box``'s pixel (0, 0) sits in the picture.
+    ink : tuple
+        The outline's colour, RGB floats 0..255.
 
     Notes
     -----
@@ -502,7 +511,10 @@ def _drawn_inside(
     one). Speaking, the teeth and the tongue keep the drawn colours, and the cavity is the
     drawn one made dark as a photo's is from its lips: a light opening reads as shut, to a
     viewer as to the lip-sync evaluation (eileen_vhappy's pink cavity and tongue spoken as
-    drawn: 0.62 -> 0.43 and 0.82 -> 0.59 on the two LibriVox lines).
+    drawn: 0.62 -> 0.43 and 0.82 -> 0.59 on the two LibriVox lines). A grin (see GRIN) is
+    its teeth at rest; what is not teeth there is shading, not a cavity, so it speaks with
+    the palette's colours (speaking with its whiter teeth, the laughing sprite read as more
+    open: lip sync 0.628 -> 0.617 on the two LibriVox lines).
     """
     lab = _lab(box)
     inside = cv2.erode(mouth.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
@@ -512,7 +524,13 @@ def _drawn_inside(
     white = inside & ((_whiteness(lab) > skin_white + 5) | pale)
     rest = inside & ~white
     if white.sum() > GRIN * inside.sum():
-        return palette, None
+        teeth = tuple(float(v) for v in np.median(box[white].astype(np.float32), 0))
+        skin_light = float(np.median(lab[skin][:, 0])) if skin.any() else float(np.median(lab[~mouth][:, 0]))
+        ink_light = float(_lab(np.array(ink, np.uint8).reshape(1, 1, 3))[0, 0, 0])
+        shades = [_edge_shade(lab[..., 0], edge, origin, skin_light, ink_light) for edge in opening]
+        lower_ink = float(np.clip(shades[1] / max(shades[0], 1e-3), 0, 1))
+        own = OwnMouth(*opening, cavity=palette.cavity, tongue=palette.tongue, teeth=teeth, lower_ink=lower_ink)
+        return palette, own
     if white.sum() >= 6:
         palette = replace(palette, teeth=tuple(float(v) for v in np.median(box[white].astype(np.float32), 0)))
     cavity, tongue, depth = palette.cavity, palette.tongue, 0.0
@@ -530,6 +548,22 @@ def _drawn_inside(
         shaded = np.array(cavity) * np.array(CAVITY_SHADE) + CAVITY_LIFT
         palette = replace(palette, cavity=tuple(float(v) for v in shaded), tongue=tongue)
     return palette, OwnMouth(*opening, cavity=cavity, tongue=tongue, tongue_depth=depth)
+
+
+def _edge_shade(lightness: np.ndarray, edge: np.ndarray, origin, skin: float, ink: float) -> float:
+    """How dark a drawn edge is along the middle half of ``edge`` (picture pixels), from the
+    skin's lightness (0) to the ink's (1): the darkest pixel within two rows of each vertex."""
+    h, w = lightness.shape
+    m = len(edge)
+    darkest = []
+    for x, y in edge[m // 4 : m - m // 4] - np.asarray(origin, np.float64):
+        column, rows = int(round(x)), np.arange(int(np.floor(y)) - 2, int(np.ceil(y)) + 3)
+        rows = rows[(rows >= 0) & (rows < h)]
+        if 0 <= column < w and len(rows):
+            darkest.append(lightness[rows, column].min())
+    if not darkest:
+        return 1.0
+    return float(np.clip((skin - np.median(darkest)) / max(skin - ink, 1e-3), 0, 1))
 
 
 def _polygon_mask(shape, polygon: np.ndarray) -> np.ndarray:
@@ -588,7 +622,9 @@ def read_mouth(image: np.ndarray, face: Face) -> tuple:
         own = None
         if opened is not None:  # the artist's colours for the inside of the mouth
             (x0, y0, x1, y1) = box
-            palette, own = _drawn_inside(image[y0:y1, x0:x1], drawn, skin[y0:y1, x0:x1], palette, opened)
+            palette, own = _drawn_inside(
+                image[y0:y1, x0:x1], drawn, skin[y0:y1, x0:x1], palette, opened, origin=(x0, y0), ink=ink
+            )
         look = MouthLook(palette, "drawn", teeth=teeth, line=ink, line_width=width, own_mouth=own)
         return face, look, (box, erased, where)
     # Photos and painted faces keep their lips (they warp like skin) and show their own
@@ -666,7 +702,8 @@ def paint_mouth(
         0..1; the tongue tip rises to just under the upper teeth (L, TH).
     as_drawn : float
         0..1; how far a mouth drawn open (``look.own_mouth``) shows its inside as drawn:
-        its colours and its tongue's depth (1 at rest).
+        its colours and its tongue's depth, a grin's teeth filling it and its soft lower
+        edge (1 at rest).
     """
     if opacity <= 0:
         return
@@ -708,17 +745,20 @@ def paint_mouth(
         # lips meet beside their hole the line fades: an inked O is an O, without tails.
         outline = np.round((opening - (x0, y0) + 0.375) * 4 * (1 << shift)).astype(np.int32)
         middle = len(opening) // 2 + 1
+        lower_ink = 1.0
+        if look.own_mouth is not None and look.own_mouth.teeth is not None:  # back towards a grin's lower edge
+            lower_ink -= (1.0 - look.own_mouth.lower_ink) * as_drawn
         edges = (
-            (np.vstack([outline[middle - 1 :], outline[:1]]), np.concatenate([[0.0], apart[::-1], [0.0]]), 0.6 * line),
-            (outline[:middle], np.concatenate([[0.0], apart, [0.0]]), line),
-        )
+            (np.vstack([outline[middle - 1 :], outline[:1]]), np.concatenate([[0.0], apart[::-1], [0.0]]), 0.6 * line, lower_ink),
+            (outline[:middle], np.concatenate([[0.0], apart, [0.0]]), line, 1.0),
+        )  # fmt: skip
         fine = np.zeros((2, mask.shape[0] * 4, mask.shape[1] * 4), np.uint8)  # where lips are apart, meet
-        for edge, gaps, width in edges:
-            thickness = max(1, int(round(4 * width)))
+        for edge, gaps, width, strength in edges:
+            thickness, value = max(1, int(round(4 * width))), int(round(255 * strength))
             for k in range(len(edge) - 1):
                 meeting = int(min(gaps[k], gaps[k + 1]) <= 0)
                 a, b = (int(edge[k][0]), int(edge[k][1])), (int(edge[k + 1][0]), int(edge[k + 1][1]))
-                cv2.line(fine[meeting], a, b, 255, thickness=thickness, lineType=cv2.LINE_AA, shift=shift)
+                cv2.line(fine[meeting], a, b, value, thickness=thickness, lineType=cv2.LINE_AA, shift=shift)
         parted = float(np.clip(apart.max(initial=0.0) / (2 * line), 0, 1))
         keep = 1.0 - parted * float(np.clip(rounding / INK_ROUND_FADE, 0, 1))
         fine = np.maximum(fine[0], (fine[1] * keep).astype(np.uint8))
@@ -810,6 +850,8 @@ def _interior(
     if drawn_own is not None:  # back towards the inside as drawn
         cavity = (1 - as_drawn) * cavity + as_drawn * np.array(drawn_own.cavity, np.float32)
         tongue_rgb = (1 - as_drawn) * tongue_rgb + as_drawn * np.array(drawn_own.tongue, np.float32)
+        if drawn_own.teeth is not None:
+            teeth_rgb = (1 - as_drawn) * teeth_rgb + as_drawn * np.array(drawn_own.teeth, np.float32)
     if drawn:
         colour = np.broadcast_to(cavity, u.shape + (3,)).copy()
     else:
@@ -851,7 +893,11 @@ def _interior(
         band = np.maximum(np.minimum(teeth_height, 0.4 * gap), fv * (gap + 2))
         if own is not None:  # the picture's own teeth hang from the skull, like a photo's
             band = np.maximum(band, teeth_bottom - top_v)
-        _over(colour, teeth_rgb, _cover(top_v + band - v) * _cover((0.78 - np.abs(u)) * 0.5 * W) * lit)
+        reach = 0.78
+        if drawn_own is not None and drawn_own.teeth is not None:  # back towards a grin: teeth fill it
+            band = (1 - as_drawn) * band + as_drawn * (gap + 2)
+            reach += 0.3 * as_drawn
+        _over(colour, teeth_rgb, _cover(top_v + band - v) * _cover((reach - np.abs(u)) * 0.5 * W) * lit)
     elif look.teeth:
         # Lower teeth: a short row riding on the jaw behind the lower lip, shown on wide vowels.
         wide = np.clip((gap - 0.15 * W) / (0.15 * W), 0, 1)
