@@ -34,9 +34,10 @@ LID_BAND_ABOVE = 0.15
 LID_BAND_BELOW = 0.1
 LID_BAND_CORNER = 0.12
 # Glasses across the brows (see _glasses.rim_line): fixed vertices this far above the
-# frame's top edge (fractions of the eye's width) keep it and all below it still; the
-# brows take none of their motion there and all of it this far above.
-RIM_CLEAR = 0.06
+# frame's top edge and beyond its ends (fractions of the eye's width, and at least
+# RIM_CLEAR_PX: the face's map is computed every other pixel and interpolated) keep it and
+# all below it still; the brows take none of their motion there and all of it RIM_RAMP further.
+RIM_CLEAR, RIM_CLEAR_PX = 0.1, 3.0
 RIM_RAMP = 0.3
 # Expressions at full strength (see motion.Expression), as fractions of the mouth's width
 # (corners), the eye's width (brows) or the lids' gap (lids).
@@ -429,27 +430,38 @@ def build_rig(
     return FaceRig(**{**rig.__dict__, "triangles": tri[area > 1e-6], "expression": _expression_rig(rig)})
 
 
+def _rim_clear(eye_width: float) -> float:
+    """How far (pixels) the fixed vertices lie above glasses' edge and beyond its ends."""
+    return max(RIM_CLEAR * eye_width, RIM_CLEAR_PX)
+
+
 def _rim_anchors(rim: np.ndarray, up: np.ndarray, eye_width: float) -> np.ndarray:
     """Fixed vertices [shape=(m, 2)] just above glasses' top edge ``rim`` [shape=(k, 2)],
-    an eighth of the eye apart (as the rings around the eyes are)."""
+    an eighth of the eye apart (as the rings around the eyes are), and beyond its ends."""
+    clear = _rim_clear(eye_width)
     length = np.r_[0.0, np.cumsum(np.linalg.norm(np.diff(rim, axis=0), axis=1))]
     at = np.linspace(0.0, length[-1], max(2, int(np.ceil(8 * length[-1] / eye_width)) + 1))
     along = np.stack([np.interp(at, length, rim[:, 0]), np.interp(at, length, rim[:, 1])], 1)
-    return along + RIM_CLEAR * eye_width * up
+    ends = [along[0] - clear * _unit(along[1] - along[0]), along[-1] + clear * _unit(along[-1] - along[-2])]
+    return np.vstack([ends[0], along, ends[1]]) + clear * up
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    return v / max(float(np.linalg.norm(v)), 1e-9)
 
 
 def _rim_share(points: np.ndarray, rim: np.ndarray, right, down, eye_width: float) -> np.ndarray:
     """The share of the brows' motion each of ``points`` [shape=(n, 2)] takes
     [shape=(n,), float64, 0..1]: none at or below the fixed vertices above the glasses'
     edge ``rim`` [shape=(k, 2)], rising to all of it RIM_RAMP of the eye's width above
-    them, or as far beyond the frame's ends."""
+    them, or as far beyond them past the frame's ends."""
     u, v = points @ right, points @ down
     rim_u, rim_v = rim @ right, rim @ down
     order = np.argsort(rim_u)
-    above = np.interp(u, rim_u[order], rim_v[order]) - v - RIM_CLEAR * eye_width
-    beyond = np.maximum(rim_u.min() - u, u - rim_u.max())
-    ramp = RIM_RAMP * eye_width
-    return np.clip(np.maximum(above, beyond) / ramp, 0.0, 1.0)
+    clear = _rim_clear(eye_width)
+    above = np.interp(u, rim_u[order], rim_v[order]) - v - clear
+    beyond = np.maximum(rim_u.min() - u, u - rim_u.max()) - clear
+    return np.clip(np.maximum(above, beyond) / (RIM_RAMP * eye_width), 0.0, 1.0)
 
 
 def _smooth_profile(u: np.ndarray, exponent: float) -> np.ndarray:
