@@ -294,6 +294,30 @@ def test_raised_brows_leave_glasses_across_them_rigid_and_the_brows_above_them_m
     assert build_rig(face, image_shape=image.shape, whole_face=True).brow_share is None
 
 
+@pytest.mark.slow
+def test_grace_hoppers_glasses_stay_rigid_under_surprised_brows_and_the_astronaut_wears_none(real_data):
+    from talkingphoto.characters import find_faces
+    from talkingphoto.media import load_image
+
+    astronaut = load_image(real_data / "images" / "astronaut.jpg")
+    assert rim_line(astronaut, find_faces(astronaut)[0]).shape == (0, 2)
+    image = load_image(real_data / "images" / "grace_hopper.jpg")
+    face = find_faces(image)[0]
+    rim = rim_line(image, face)
+    eyes = face.landmarks[list(topo.RIGHT_EYE_UPPER) + list(topo.LEFT_EYE_UPPER), :2]
+    assert rim[:, 0].min() < eyes[:, 0].min() and rim[:, 0].max() > eyes[:, 0].max()
+    animator = FaceAnimator(image, face, whole_face=True, head_motion=False)
+    raised = image.copy()
+    animator.apply(raised, Pose(brow=1.0, brow_raise=1.0, brow_inner=0.2, lid_drop=-0.8))
+    changed = np.abs(raised.astype(int) - image).max(axis=2) > 10
+    # Her top rim: the 6 rows under its top edge, all along it (old code: 85% changed).
+    rows = np.round(rim[:, 1]).astype(int)[:, None] + np.arange(6)
+    columns = np.repeat(np.round(rim[:, 0]).astype(int)[:, None], 6, axis=1)
+    assert changed[rows, columns].mean() < 0.01
+    above = changed[rows - 12, columns]  # her forehead and brows above it rose
+    assert above.mean() > 0.3
+
+
 def _profile_face(size=320):
     """A drawn face turned away: its left eye foreshortened to a sliver behind the nose,
     both eyes opened wide as drawn eyes are (so they blink with painted lids)."""
