@@ -29,8 +29,8 @@ RIM_WINGS = 0.5  # the frame is followed this far beyond the eyes' outer corners
 
 
 def rim_line(image: np.ndarray, face: Face) -> np.ndarray:
-    """The top edge of glasses lying across the brows, from the face's right eye's outer
-    corner to the left eye's, or nothing.
+    """The top edge of glasses lying across the brows, from one end of the frame to the
+    other (at most RIM_WINGS beyond the eyes' outer corners), or nothing.
 
     Only photo-like faces (photos, 3D renders) are searched: a drawn face's fitted mesh can
     put its brows in the hair, whose outline is as steep and as long as a frame.
@@ -52,16 +52,16 @@ def rim_line(image: np.ndarray, face: Face) -> np.ndarray:
         return none
     lm = face.landmarks[:, :2].astype(np.float64)
     patch, to_patch, limit = _upper_face(image, lm)
-    if patch.shape[1] < 8 or patch.shape[0] < 4:
+    wing = int(round(RIM_WINGS * RIM_SCALE))
+    if patch.shape[1] < 2 * wing + 8 or patch.shape[0] < 4:  # no room between the eyes
         return none
     steep = cv2.Sobel(patch, cv2.CV_32F, 0, 1, ksize=3) / 8  # grey levels per pixel, + = darker above
     rows = np.arange(patch.shape[0])[:, None]
     canon = (to_patch[:, :2] @ lm.T).T + to_patch[:, 2]
-    wing = int(round(RIM_WINGS * RIM_SCALE))
     eyes = [int(round(canon[list(ids), 0].mean())) - wing for ids in (topo.RIGHT_EYE, topo.LEFT_EYE)]
     middle = int(round((canon[topo.RIGHT_EYE_UPPER[-1], 0] + canon[topo.LEFT_EYE_UPPER[0], 0]) / 2)) - wing
     found = []
-    for sign in (1.0, -1.0):  # a dark frame on skin, or a light one
+    for sign in (1.0, -1.0):  # darker above (a light frame's top edge), or lighter (a dark one's)
         score = np.clip(sign * steep, -3 * RIM_EDGE, 3 * RIM_EDGE)
         score[(rows < 1) | (rows > limit[None, :])] = -1e6
         whole = _best_path(score)
@@ -104,8 +104,9 @@ def _lasting(steep: np.ndarray, start: int, stop: int, gap: int = 2) -> tuple:
 
 def _upper_face(image: np.ndarray, lm: np.ndarray) -> tuple:
     """The band between the brows and the eyes (and RIM_WINGS beyond the eyes), levelled
-    and scaled to RIM_SCALE pixels per eye width: (grey patch [shape=(ph, pw), float32], its affine map from picture pixels
-    [shape=(2, 3)], the lowest row searched in each column [shape=(pw,), float64])."""
+    and scaled to RIM_SCALE pixels per eye width: (grey patch [shape=(ph, pw), float32],
+    its affine map from picture pixels [shape=(2, 3)], the lowest row searched in each
+    column [shape=(pw,), float64])."""
     width = 0.5 * (
         np.linalg.norm(lm[topo.RIGHT_EYE_UPPER[0]] - lm[topo.RIGHT_EYE_UPPER[-1]])
         + np.linalg.norm(lm[topo.LEFT_EYE_UPPER[0]] - lm[topo.LEFT_EYE_UPPER[-1]])
@@ -115,7 +116,7 @@ def _upper_face(image: np.ndarray, lm: np.ndarray) -> tuple:
     scale = RIM_SCALE / max(float(width), 1e-6)
     level = scale * np.stack([right, [-right[1], right[0]]])
     canon = lm @ level.T
-    wing = round(RIM_WINGS * RIM_SCALE)
+    wing = int(round(RIM_WINGS * RIM_SCALE))
     x0, x1 = canon[topo.RIGHT_EYE_UPPER[0], 0] - wing, canon[topo.LEFT_EYE_UPPER[-1], 0] + wing
     y0 = canon[list(topo.BROWS), 1].min() - RIM_ABOVE * RIM_SCALE
     y1 = max(canon[topo.RIGHT_EYE_UPPER[-1], 1], canon[topo.LEFT_EYE_UPPER[0], 1])
