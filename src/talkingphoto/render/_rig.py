@@ -388,10 +388,7 @@ def build_rig(
         slot["right_eye_ring"] = np.arange(first, first + half)
         slot["left_eye_ring"] = np.arange(first + half, first + len(rings))
         anchors = np.vstack([anchors, rings])
-    if glasses:
-        slot["rim"] = np.arange(len(ids) + len(anchors), len(ids) + len(anchors) + len(rim_anchors))
-        anchors = np.vstack([anchors, rim_anchors])
-    points = np.vstack([lm[ids], anchors])
+    points = np.vstack([lm[ids], anchors, rim_anchors])
 
     # Jaw weight: how much of the chin's drop each vertex follows.
     rel = points - centre
