@@ -55,10 +55,8 @@ def main() -> int:
             changed = np.abs(frame.astype(np.int16) - image).max(axis=2) > CHANGED
             on_rim.append(changed[rows, columns].mean())
             above.append(changed[rows - ABOVE, columns].mean())
-        print(
-            f"{expression:<10} {np.median(on_rim):>10.1%} {np.max(on_rim):>8.1%} {np.median(above):>13.1%} {np.max(above):>10.1%}",
-            flush=True,
-        )
+        rim_figures = f"{np.median(on_rim):>10.1%} {np.max(on_rim):>8.1%}"
+        print(f"{expression:<10} {rim_figures} {np.median(above):>13.1%} {np.max(above):>10.1%}", flush=True)
     return 0
 
 
