@@ -7,6 +7,7 @@ from conftest import synthetic_face
 
 from talkingphoto.characters import topology as topo
 from talkingphoto.render import FaceAnimator, HeadPose, Pose
+from talkingphoto.render._glasses import rim_line
 from talkingphoto.render._head import build_head_warp
 from talkingphoto.render._rig import build_rig, mouth_polygon, pose_points
 
@@ -256,6 +257,65 @@ def test_a_blink_moves_nothing_beyond_the_eye_so_a_rim_around_it_stays_straight(
         cv2.fillConvexPoly(inside, cv2.convexHull(np.round(ring).astype(np.int32)), 1)
     inside = cv2.dilate(inside, np.ones((3, 3), np.uint8))  # pixels the hull's outline cuts
     assert not (changed & (inside == 0)).any()
+
+
+def _browline_glasses(image: np.ndarray) -> np.ndarray:
+    """Browline glasses on ``synthetic_face(size=320)``, in place: a dark bar along the
+    lower edge of the brows (y 108-111, the lids' tops at 117) from beyond one eye to beyond
+    the other, across the nose. Returns its mask [shape=(h, w), bool]."""
+    bar = np.zeros(image.shape[:2], bool)
+    bar[108:112, 100:221] = True
+    image[bar] = (20, 20, 20)
+    return bar
+
+
+def test_glasses_across_the_brows_are_found_on_photos_only():
+    image, face = synthetic_face(size=320)
+    assert rim_line(image, face).shape == (0, 2)  # skin, however textured, has no frame
+    _browline_glasses(image)
+    rim = rim_line(image, face)
+    assert np.all(np.abs(rim[:, 1] - 108) <= 1.5)  # its top edge
+    assert rim[:, 0].min() < face.landmarks[topo.RIGHT_EYE_UPPER[0], 0] - 10  # out beyond the eyes
+    assert rim[:, 0].max() > face.landmarks[topo.LEFT_EYE_UPPER[-1], 0] + 10
+    assert rim_line(image, replace(face, style="drawn")).shape == (0, 2)
+
+
+def test_raised_brows_leave_glasses_across_them_rigid_and_the_brows_above_them_move():
+    image, face = synthetic_face(size=320)
+    bar = _browline_glasses(image)
+    animator = FaceAnimator(image, face, whole_face=True, head_motion=False)
+    rest, raised = image.copy(), image.copy()
+    animator.apply(rest, Pose(open=0.3))
+    animator.apply(raised, Pose(open=0.3, brow=1.0, brow_raise=1.0, brow_inner=0.2))
+    changed = np.any(rest != raised, axis=2)
+    assert not (changed & bar).any()  # the frame: nothing moved
+    assert changed[95:106, 105:215].mean() > 0.3  # the brows above it rose
+    # Without the glasses the rig is the one it always was.
+    assert build_rig(face, image_shape=image.shape, whole_face=True).brow_share is None
+
+
+@pytest.mark.slow
+def test_grace_hoppers_glasses_stay_rigid_under_surprised_brows_and_the_astronaut_wears_none(real_data):
+    from talkingphoto.characters import find_faces
+    from talkingphoto.media import load_image
+
+    astronaut = load_image(real_data / "images" / "astronaut.jpg")
+    assert rim_line(astronaut, find_faces(astronaut)[0]).shape == (0, 2)
+    image = load_image(real_data / "images" / "grace_hopper.jpg")
+    face = find_faces(image)[0]
+    rim = rim_line(image, face)
+    eyes = face.landmarks[list(topo.RIGHT_EYE_UPPER) + list(topo.LEFT_EYE_UPPER), :2]
+    assert rim[:, 0].min() < eyes[:, 0].min() and rim[:, 0].max() > eyes[:, 0].max()
+    animator = FaceAnimator(image, face, whole_face=True, head_motion=False)
+    raised = image.copy()
+    animator.apply(raised, Pose(brow=1.0, brow_raise=1.0, brow_inner=0.2, lid_drop=-0.8))
+    changed = np.abs(raised.astype(int) - image).max(axis=2) > 10
+    # Her top rim: the 6 rows under its top edge, all along it (old code: 85% changed).
+    rows = np.round(rim[:, 1]).astype(int)[:, None] + np.arange(6)
+    columns = np.repeat(np.round(rim[:, 0]).astype(int)[:, None], 6, axis=1)
+    assert changed[rows, columns].mean() < 0.01
+    above = changed[rows - 12, columns]  # her forehead and brows above it rose
+    assert above.mean() > 0.3
 
 
 def _profile_face(size=320):

@@ -9,6 +9,7 @@ import numpy as np
 from ..characters import Face
 from ..characters import topology as topo
 from ._eyes import drawn_shut, fit_rendered_eyes, lid_palette, light_lid, paint_lash_line, paint_lid, skin_around, smooth_lid
+from ._glasses import rim_line
 from ._head import HeadWarp, build_head_warp
 from ._mouth import is_line_art, paint_mouth, read_mouth
 from ._rig import LINE_ART_GAP, MAX_GAP, Pose, build_rig, mouth_polygon, pose_points, smile_lift
@@ -63,7 +64,10 @@ class FaceAnimator:
         self.face = face
         shut = _shut_eyes(image, face) if whole_face else ()
         max_gap = LINE_ART_GAP if self.erased is not None else MAX_GAP
-        self.rig = build_rig(face, image_shape=image.shape, whole_face=whole_face, shut_eyes=shut, max_gap=max_gap)
+        rim = rim_line(image, face) if whole_face else None  # glasses the brows must not bend
+        self.rig = build_rig(
+            face, image_shape=image.shape, whole_face=whole_face, shut_eyes=shut, max_gap=max_gap, rim=rim
+        )
         # Big faces: the warp is smooth enough to compute at half resolution (4x less work);
         # small mouths keep every pixel.
         self.map_step = 2 if self.rig.mouth_width >= 48 else 1

@@ -33,6 +33,12 @@ HIDDEN_EYE = 0.3
 LID_BAND_ABOVE = 0.15
 LID_BAND_BELOW = 0.1
 LID_BAND_CORNER = 0.12
+# Glasses across the brows (see _glasses.rim_line): fixed vertices this far above the
+# frame's top edge and beyond its ends (fractions of the eye's width, and at least
+# RIM_CLEAR_PX: the face's map is computed every other pixel and interpolated) keep it and
+# all below it still; the brows take none of their motion there and all of it RIM_RAMP further.
+RIM_CLEAR, RIM_CLEAR_PX = 0.1, 3.0
+RIM_RAMP = 0.3
 # Expressions at full strength (see motion.Expression), as fractions of the mouth's width
 # (corners), the eye's width (brows) or the lids' gap (lids).
 CORNER_LIFT = 0.09
@@ -171,6 +177,9 @@ class FaceRig:
     shut_eyes: tuple = ()  # eyes drawn shut: no blink, no gaze (their brows still move)
     expression: ExpressionRig | None = None  # what an expression moves, and how far it may
     max_gap: float = MAX_GAP  # inner-lip gap / mouth width at open == 1
+    # [shape=(n_landmarks,), float64, 0..1]: the share of the brows' motion each landmark
+    # takes, less at and near glasses across the brows (see _rim_share); None: all of it.
+    brow_share: np.ndarray | None = None
 
     def vertices(self, name: str) -> np.ndarray:
         return self.points[self.slot[name]]
@@ -302,14 +311,22 @@ def _check_size(face: Face, lm: np.ndarray) -> None:
 
 
 def build_rig(
-    face: Face, *, image_shape: tuple, whole_face: bool, shut_eyes: tuple = (), max_gap: float = MAX_GAP
+    face: Face,
+    *,
+    image_shape: tuple,
+    whole_face: bool,
+    shut_eyes: tuple = (),
+    max_gap: float = MAX_GAP,
+    rim: np.ndarray | None = None,
 ) -> FaceRig:
     """Build the mesh for ``face`` (landmarks already in output pixels).
 
     ``whole_face=False`` rigs only the lower face (standard mode: nothing above the nose
     may change); ``True`` also rigs eyes and brows (vivid mode). ``shut_eyes`` names the
     eyes ("right", "left") the picture shows shut (see _eyes.drawn_shut). ``max_gap`` is
-    the widest opening (LINE_ART_GAP for line art).
+    the widest opening (LINE_ART_GAP for line art). ``rim`` [shape=(k, 2), output pixels]
+    is the top edge of glasses across the brows (see _glasses.rim_line), if any: it and
+    everything below it stay still while the brows move.
     """
     height, width = image_shape[:2]
     lm = face.landmarks[:, :2].astype(np.float64)
@@ -353,10 +370,14 @@ def build_rig(
     key = np.array([i for i in dict.fromkeys(key) if in_roi[i]])
     others = np.array([i for i in np.flatnonzero(in_roi) if i not in set(key.tolist())])
     rings = _eye_rings(lm) if whole_face else np.zeros((0, 2))
-    if len(rings) and len(others):
-        # Keep other landmarks clear of the rings around the eyes: a vertex just outside a
-        # ring could be joined to a lid, and the lid's motion would leak out to it.
-        gap = np.min(np.linalg.norm(lm[others, None, :2] - rings[None], axis=2), axis=1)
+    glasses = whole_face and rim is not None and len(rim) > 1
+    rim_anchors = _rim_anchors(rim, -down, eye_width) if glasses else np.zeros((0, 2))
+    fixed = np.vstack([rings, rim_anchors])
+    if len(fixed) and len(others):
+        # Keep other landmarks clear of the rings around the eyes (and of the glasses): a
+        # vertex just outside a ring could be joined to a lid, and the lid's motion would
+        # leak out to it.
+        gap = np.min(np.linalg.norm(lm[others, None, :2] - fixed[None], axis=2), axis=1)
         others = others[gap >= 0.5 * 0.085 * face_width]
     ids = _thin(lm, key, others, min_dist=0.085 * face_width)
     anchors = _box_anchors(roi, spacing=0.2 * face_width)
@@ -367,7 +388,7 @@ def build_rig(
         slot["right_eye_ring"] = np.arange(first, first + half)
         slot["left_eye_ring"] = np.arange(first + half, first + len(rings))
         anchors = np.vstack([anchors, rings])
-    points = np.vstack([lm[ids], anchors])
+    points = np.vstack([lm[ids], anchors, rim_anchors])
 
     # Jaw weight: how much of the chin's drop each vertex follows.
     rel = points - centre
@@ -395,6 +416,7 @@ def build_rig(
         jaw_weight=jaw_weight,
         slot=slot,
         max_gap=max_gap,
+        brow_share=_rim_share(lm[ids], rim, right, down, eye_width) if glasses else None,
     )
     # Triangulate an open-mouth pose so that triangles inside the opening join the upper
     # lip's inner edge to the lower one's: the map stays continuous (the painted interior
@@ -403,6 +425,40 @@ def build_rig(
     tri = Delaunay(reference).simplices.astype(np.int32)
     area = np.abs(np.cross(reference[tri[:, 1]] - reference[tri[:, 0]], reference[tri[:, 2]] - reference[tri[:, 0]]))
     return FaceRig(**{**rig.__dict__, "triangles": tri[area > 1e-6], "expression": _expression_rig(rig)})
+
+
+def _rim_clear(eye_width: float) -> float:
+    """How far (pixels) the fixed vertices lie above glasses' edge and beyond its ends."""
+    return max(RIM_CLEAR * eye_width, RIM_CLEAR_PX)
+
+
+def _rim_anchors(rim: np.ndarray, up: np.ndarray, eye_width: float) -> np.ndarray:
+    """Fixed vertices [shape=(m, 2)] just above glasses' top edge ``rim`` [shape=(k, 2)],
+    an eighth of the eye apart (as the rings around the eyes are), and beyond its ends."""
+    clear = _rim_clear(eye_width)
+    length = np.r_[0.0, np.cumsum(np.linalg.norm(np.diff(rim, axis=0), axis=1))]
+    at = np.linspace(0.0, length[-1], max(2, int(np.ceil(8 * length[-1] / eye_width)) + 1))
+    along = np.stack([np.interp(at, length, rim[:, 0]), np.interp(at, length, rim[:, 1])], 1)
+    ends = [along[0] - clear * _unit(along[1] - along[0]), along[-1] + clear * _unit(along[-1] - along[-2])]
+    return np.vstack([ends[0], along, ends[1]]) + clear * up
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    return v / max(float(np.linalg.norm(v)), 1e-9)
+
+
+def _rim_share(points: np.ndarray, rim: np.ndarray, right, down, eye_width: float) -> np.ndarray:
+    """The share of the brows' motion each of ``points`` [shape=(n, 2)] takes
+    [shape=(n,), float64, 0..1]: none at or below the fixed vertices above the glasses'
+    edge ``rim`` [shape=(k, 2)], rising to all of it RIM_RAMP of the eye's width above
+    them, or as far beyond them past the frame's ends."""
+    u, v = points @ right, points @ down
+    rim_u, rim_v = rim @ right, rim @ down
+    order = np.argsort(rim_u)
+    clear = _rim_clear(eye_width)
+    above = np.interp(u, rim_u[order], rim_v[order]) - v - clear
+    beyond = np.maximum(rim_u.min() - u, u - rim_u.max()) - clear
+    return np.clip(np.maximum(above, beyond) / (RIM_RAMP * eye_width), 0.0, 1.0)
 
 
 def _smooth_profile(u: np.ndarray, exponent: float) -> np.ndarray:
@@ -527,6 +583,9 @@ def _brow_rig(rig: FaceRig, side: str) -> BrowRig:
     keep = follow > 0.05
     movers = np.concatenate([brow, free[keep]])
     share = np.concatenate([np.ones(len(brow)), follow[keep]])
+    if rig.brow_share is not None:  # glasses: what lies on them stays
+        share = share * rig.brow_share[movers]
+        movers, share = movers[share > 0], share[share > 0]
     return BrowRig(
         brow=brow,
         inner=inner,
@@ -607,7 +666,7 @@ def _pose_brows(rig: FaceRig, pose: Pose, pts: np.ndarray, side: str) -> np.ndar
     up = up + width * b.inner * (BROW_INNER_UP * knit if knit > 0 else BROW_INNER_DOWN * knit)
     up = np.clip(up, -0.5 * b.room_down, 0.5 * b.room_up)
     shift = np.outer(-up, rig.down) + np.outer(b.towards * BROW_KNIT * width * max(0.0, -knit) * b.inner, rig.right)
-    pts[b.brow] += shift
+    pts[b.brow] += shift if rig.brow_share is None else rig.brow_share[b.brow, None] * shift
     forehead = np.zeros((len(rig.landmark_ids), 3))
     forehead[b.followers, :2] = b.follow[:, None] * shift[b.nearest]
     forehead[b.followers, 2] = b.follow
@@ -664,11 +723,12 @@ def _pose_eyes(rig: FaceRig, pose: Pose, pts: np.ndarray) -> None:
             _pose_lids(rig, pose, pts, upper, lower, iris)
         brow = s[f"{side}_brow"]
         lift = pose.brow * 0.22 * rig.eye_width
-        pts[brow] -= lift * down
+        pts[brow] -= lift * down if rig.brow_share is None else np.outer(lift * rig.brow_share[brow], down)
         if not shut:
             pts[upper] -= 0.25 * lift * down * (1 - pose.blink)
         if pose.brow_raise or pose.brow_inner:
             forehead += _pose_brows(rig, pose, pts, side)
     # Where both brows pull on the forehead (between them), it moves as their weighted mean.
     n = len(rig.landmark_ids)
-    pts[:n] += forehead[:, :2] / np.maximum(forehead[:, 2:], 1.0)
+    follow = forehead[:, :2] / np.maximum(forehead[:, 2:], 1.0)
+    pts[:n] += follow if rig.brow_share is None else rig.brow_share[:, None] * follow
