@@ -6,6 +6,7 @@ import threading
 import time
 
 import pytest
+from PIL import Image
 from test_jobs_fakes import fake_render, slow_fake, write_png, write_wav
 
 pytest.importorskip("fastapi")
@@ -114,7 +115,7 @@ def test_text_posing_as_picture_is_415(tmp_path, inputs):
         response = _post(client, inputs, image=b"hello, I am not a picture")
     assert response.status_code == 415
     assert response.json()["detail"] == (
-        "the picture must be a JPEG, PNG or WebP image; face.png looks like text"
+        "the picture must be a JPEG, PNG, WebP, BMP, TIFF or GIF image; face.png looks like text"
     )
 
 
@@ -378,6 +379,17 @@ def test_inspect_finds_the_face_and_refuses_non_pictures(tmp_path, real_data):
         assert found["overlay"].startswith("data:image/jpeg;base64,")
         refused = client.post("/api/inspect", files={"image": ("x.png", io.BytesIO(b"%PDF-1.4 ..."))})
     assert refused.status_code == 415 and "looks like a PDF document" in refused.json()["detail"]
+
+
+@pytest.mark.parametrize("kind", ["BMP", "TIFF", "GIF"])
+def test_the_studio_takes_every_picture_format_the_renderer_reads(tmp_path, real_data, kind):
+    picture = io.BytesIO()
+    Image.open(real_data / "images" / "grace_hopper.jpg").save(picture, format=kind)
+    with _studio(tmp_path) as client:
+        found = client.post("/api/inspect", files={"image": (f"hopper.{kind.lower()}", picture.getvalue())})
+    assert found.status_code == 200, found.text
+    assert (found.json()["width"], found.json()["height"]) == (512, 600)
+    assert len(found.json()["faces"]) == 1
 
 
 def _post_script(client, script, files, **fields):

@@ -98,7 +98,7 @@ def test_upload_generate_play(studio, page, real_data, tmp_path):
     page.set_input_files("#image-input", str(fake_picture))
     error = page.locator("#error")
     error.wait_for(state="visible")
-    assert error.inner_text() == "the picture must be a JPEG, PNG or WebP image; notes.png looks like text"
+    assert error.inner_text() == "the picture must be a JPEG, PNG, WebP, BMP, TIFF or GIF image; notes.png looks like text"
 
     page.set_input_files("#image-input", str(real_data / "images" / "grace_hopper.jpg"))
     page.wait_for_function("document.getElementById('faces-note').textContent.startsWith('1 face found')")

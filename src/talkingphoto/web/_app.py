@@ -19,6 +19,7 @@ from starlette.concurrency import run_in_threadpool
 
 from ..errors import AudioError, MissingDependencyError, ParameterError, TalkingPhotoError
 from ..jobs import OUTPUT_NAME, JobStore, WorkerPool
+from ..media import IMAGE_FORMATS
 from ..units import ANALYSIS_SR
 from ._admission import QueueLimit, small_json
 from ._guard import TOKEN_COOKIE, Guard
@@ -169,7 +170,7 @@ def create_app(
 
     @app.post("/api/jobs", status_code=201, response_model=JobCreated, summary="Queue a render")
     def create_job(
-        image: UploadFile | None = File(None, description="The picture: JPEG, PNG or WebP (not with script)"),
+        image: UploadFile | None = File(None, description=f"The picture: {IMAGE_FORMATS} (not with script)"),
         audio: UploadFile | None = File(None, description="Speech or song (wav, mp3, m4a, ogg, opus, flac, webm)"),
         text: str | None = Form(None, description="Text to read aloud instead of audio"),
         voice: str | None = Form(None, description="Voice for text (see GET /api/voices)"),
@@ -288,7 +289,7 @@ def create_app(
         return [_voice_view(voice) for voice in list_voices(lang=lang)]
 
     @app.post("/api/inspect", response_model=InspectView, summary="Find the characters in a picture")
-    def inspect(image: UploadFile = File(description="The picture: JPEG, PNG or WebP")):
+    def inspect(image: UploadFile = File(description=f"The picture: {IMAGE_FORMATS}")):
         from ..characters import DETECT_SIDE, draw_overlay, find_faces
         from ..media import load_picture
 
@@ -415,7 +416,7 @@ def _read_image_upload(upload: UploadFile, *, limits) -> bytes:
     data = upload.file.read()
     if sniff_image(data[:16]) is None:
         raise HTTPException(
-            415, f"the picture must be a JPEG, PNG or WebP image; {_name(upload)} looks like {describe_content(data[:64])}"
+            415, f"the picture must be a {IMAGE_FORMATS} image; {_name(upload)} looks like {describe_content(data[:64])}"
         )
     return data
 

@@ -33,13 +33,20 @@ class UploadLimits:
 
 
 def sniff_image(head: bytes) -> str | None:
-    """File suffix (``.png``, ``.jpg``, ``.webp``) for a picture's first bytes, else None."""
+    """File suffix for a picture's first bytes (the formats the renderer reads:
+    ``media.IMAGE_FORMATS``), else None."""
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
         return ".png"
     if head.startswith(b"\xff\xd8\xff"):
         return ".jpg"
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return ".webp"
+    if head[:2] == b"BM" and head[6:10] == bytes(4):  # the header's reserved bytes are zero
+        return ".bmp"
+    if head[:4] in (b"II*\x00", b"MM\x00*"):
+        return ".tif"
+    if head[:6] in (b"GIF87a", b"GIF89a"):
+        return ".gif"
     return None
 
 
