@@ -180,28 +180,3 @@ def test_sharp_passes_resample_luma_alone():
     changed = np.argwhere(y_plain != y_sharp)
     assert len(changed) > 0.5 * 120 * 120
     assert changed.min(0).tolist() >= [58, 98] and changed.max(0).tolist() <= [182, 222]
-
-
-def test_the_layer_is_warped_only_where_its_characters_reach():
-    """Band by band over the columns its characters can reach, the layer's warp is the
-    whole warp: the same opacity everywhere (up to the warp's rounding at another origin)
-    and the same colour wherever any shows; even a figure touching two edges of the
-    picture, tilted, which the warp stretches past them."""
-    from talkingphoto.render._stage import _warp
-
-    rng = np.random.default_rng(3)
-    image = rng.integers(0, 256, (H, W, 3), dtype=np.uint8)
-    mask = np.zeros((H, W), np.float32)
-    cv2.ellipse(mask, (160, 60), (25, 35), 0, 0, 360, 1.0, -1)  # a head
-    mask[90:, :200] = 1.0  # shoulders down the left and bottom edges
-    stage = StageAnimator(image, mask, backdrop=(0, 0, 0))
-    for pose in (BodyPose(), BodyPose(sway=4.0, zoom=1.05, pan_x=-0.02), BodyPose(sway=-4.0, breath=1.0)):
-        person, _ = stage_matrices(pose, size=(W, H), pivot=stage.pivot, chest=stage.chest)
-        box = (0, 0, W, H)
-        whole = _warp(stage.layer, person, box, cv2.INTER_LINEAR)
-        banded = stage._warp_layer(stage.layer, person, box)
-        shown = whole[..., 3] > 0
-        assert np.abs(banded[..., 3].astype(int) - whole[..., 3]).max() <= 1
-        assert np.abs(banded[shown].astype(int) - whole[shown]).max() <= 1
-        skipped = (banded == 0).all(axis=-1).mean()
-        assert skipped > 0.2  # beside the head, most of the box was never warped

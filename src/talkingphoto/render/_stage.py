@@ -272,7 +272,6 @@ class StageAnimator:
             lx1, ly1 = min(width, int(ex1) + LAYER_MARGIN), min(height, int(ey1) + LAYER_MARGIN)
             self.layer_box = (lx0, ly0, lx1, ly1)
             self.layer = cv2.merge([*cv2.split(self._unmixed(image, self.layer_box)), self.alpha[ly0:ly1, lx0:lx1]])
-            self.row_reach = _row_reach(self.layer[..., 3])
 
     def apply(self, frame: np.ndarray, pose: BodyPose, *, changed: tuple | None = None) -> np.ndarray:
         """The frame seen through this pose's body and camera.
@@ -301,7 +300,7 @@ class StageAnimator:
         layer = self._layer(frame, changed)
         lx0, ly0 = self.layer_box[:2]
         layer_m = _read_from(person_m, (lx0, ly0))
-        person = self._warp_layer(layer, layer_m, box)  # YUV and opacity
+        person = _warp(layer, layer_m, box, cv2.INTER_LINEAR)  # YUV and opacity
         alpha = cv2.extractChannel(person, 3)
         for index, (corners, kernel) in enumerate(self.sharp):
             sx0, sy0, sx1, sy1 = _placed(corners, person_m, box)
@@ -354,37 +353,6 @@ class StageAnimator:
             part = self._unmixed(frame, (cx0, cy0, cx1, cy1))
             cv2.mixChannels([part], [layer[cy0 - ly0 : cy1 - ly0, cx0 - lx0 : cx1 - lx0]], [0, 0, 1, 1, 2, 2])
         return layer
-
-    def _warp_layer(self, layer: np.ndarray, matrix: np.ndarray, box: tuple) -> np.ndarray:
-        """The part ``box`` of the character layer warped by ``matrix`` [shape=(bh, bw, 4),
-        uint8, YUV and opacity], by bands of COVER_BAND rows (those _coverage reads), each
-        only over the columns its characters can reach: the rest of a band is clear (zeros).
-        Beside a head and a neck, most of the layer's box is (22% at 1080p on the bench's
-        portrait), and a warp costs by output pixel."""
-        x0, y0, x1, y1 = box
-        height, width = layer.shape[:2]
-        first, last = self.row_reach
-        inverse = cv2.invertAffineTransform(matrix)
-        out = np.empty((y1 - y0, x1 - x0, 4), np.uint8)
-        for r0 in range(0, y1 - y0, COVER_BAND):
-            r1 = min(y1 - y0, r0 + COVER_BAND)
-            band = out[r0:r1]
-            # The layer's rows this band reads (past an edge, the warp repeats the edge's),
-            # and the columns where those rows hold any character.
-            _, sy0, _, sy1 = _placed(_corners((x0, y0 + r0, x1, y0 + r1)), inverse, (0, 0, width, height))
-            rows = slice(min(sy0, height - 1), max(sy1, 1))
-            c0, c1 = int(first[rows].min()), int(last[rows].max())
-            if c1 <= c0:
-                band[:] = 0
-                continue
-            # Where that part of the layer lands; a part touching an edge reaches past it.
-            reach = (c0 or -width, sy0 or -height, c1 if c1 < width else 2 * width, sy1 if sy1 < height else 2 * height)
-            bx0, _, bx1, _ = _placed(_corners(reach), matrix, (x0, y0 + r0, x1, y0 + r1))
-            band[:, : max(bx0 - x0, 0)] = 0
-            band[:, max(bx1 - x0, 0) :] = 0
-            if bx1 > bx0:
-                _warp(layer, matrix, (bx0, y0 + r0, bx1, y0 + r1), cv2.INTER_LINEAR, dst=band[:, bx0 - x0 : bx1 - x0])
-        return out
 
     def _feather(self, index: int, width: int, height: int) -> tuple:
         """edge_feather's weights for sharp box ``index`` at this size, kept until its size
@@ -489,17 +457,6 @@ def _coverage(alpha: np.ndarray, *, band: int, min_run: int) -> list:
                 runs.append((c0, c1, k))
         bands.append((i * band, min(height, (i + 1) * band), runs))
     return bands
-
-
-def _row_reach(alpha: np.ndarray) -> tuple:
-    """(first, last): per row of an opacity image [shape=(h, w), uint8], the first column
-    holding any opacity and one past the last [shape=(h,), int]; (w, 0) for a clear row."""
-    height, width = alpha.shape
-    shown = alpha > 0
-    any_shown = shown.any(axis=1)
-    first = np.where(any_shown, shown.argmax(axis=1), width)
-    last = np.where(any_shown, width - shown[:, ::-1].argmax(axis=1), 0)
-    return first, last
 
 
 def _corners(box) -> np.ndarray:
