@@ -21,8 +21,6 @@ from talkingphoto.media import (
     paste_i420,
     probe_media,
     rgb_to_i420,
-    rgb_to_yuv444,
-    yuv444_to_i420,
 )
 
 W, H = 96, 64
@@ -136,15 +134,6 @@ def test_rgb_to_i420_uses_bt709_tv_range():
         assert (y[0, 0], u[0, 0], v[0, 0]) == yuv
     error = np.abs(i420_to_rgb(rgb_to_i420(gradient())).astype(int) - gradient())
     assert error.mean() <= 2 and error.max() <= 6  # measured 1.3 and 5: chroma at half resolution
-
-
-def test_yuv444_to_i420_ignores_a_fourth_channel():
-    """The stage composes YUV with a spare fourth channel (four-channel warps are faster)."""
-    rng = np.random.default_rng(2)
-    picture = rng.integers(0, 256, (64, 96, 3), dtype=np.uint8)
-    yuv = rgb_to_yuv444(picture)
-    spare = np.dstack([yuv, rng.integers(0, 256, (64, 96), dtype=np.uint8)])
-    assert np.array_equal(yuv444_to_i420(spare), rgb_to_i420(picture))
 
 
 def test_paste_i420_matches_whole_frame_conversion():

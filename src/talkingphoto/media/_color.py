@@ -106,9 +106,8 @@ def rgb_to_yuv444(image: np.ndarray) -> np.ndarray:
 
 
 def yuv444_to_i420(yuv: np.ndarray) -> np.ndarray:
-    """A full-resolution YUV picture [shape=(h, w, 3 or 4), uint8, even sides; a fourth
-    channel is ignored] as I420, each 2x2 block's chroma its average: [shape=(h*3//2, w),
-    dtype=uint8] (see :func:`rgb_to_i420`)."""
+    """A full-resolution YUV picture (even sides) as I420, each 2x2 block's chroma its
+    average: [shape=(h*3//2, w), dtype=uint8] (see :func:`rgb_to_i420`)."""
     import cv2
 
     h, w = yuv.shape[:2]

@@ -250,10 +250,7 @@ class StageAnimator:
         if backdrop is None:
             self.alpha, plate, index, delta = split_rim(image, mask, plate)
             self.rim = _rim_correction(index, delta, self.size)
-        # [shape=(h, w, 4), uint8, YUV and a spare channel]: four channels, like the character
-        # layer, so the frame is composed in four throughout (OpenCV warps four channels
-        # faster than three, and the warped layer needs no conversion).
-        self.plate = cv2.cvtColor(rgb_to_yuv444(plate), cv2.COLOR_RGB2RGBA)
+        self.plate = rgb_to_yuv444(plate)  # [shape=(h, w, 3), uint8, YUV]
         self.uniform_plate = backdrop is not None  # a flat colour looks the same however it moves
         self.pivot, self.chest = _body_anchors(mask)
         self.focus = (width / 2, height / 2) if focus is None else (float(focus[0]), float(focus[1]))
@@ -300,8 +297,9 @@ class StageAnimator:
         layer = self._layer(frame, changed)
         lx0, ly0 = self.layer_box[:2]
         layer_m = _read_from(person_m, (lx0, ly0))
-        person = _warp(layer, layer_m, box, cv2.INTER_LINEAR)  # YUV and opacity
-        alpha = cv2.extractChannel(person, 3)
+        warped = _warp(layer, layer_m, box, cv2.INTER_LINEAR)
+        person = cv2.cvtColor(warped, cv2.COLOR_RGBA2RGB)  # YUV: drops the fourth channel, opacity
+        alpha = cv2.extractChannel(warped, 3)
         for index, (corners, kernel) in enumerate(self.sharp):
             sx0, sy0, sx1, sy1 = _placed(corners, person_m, box)
             if sx1 - sx0 > 2 * SHARP_FEATHER and sy1 - sy0 > 2 * SHARP_FEATHER:
