@@ -133,6 +133,16 @@ def test_leaving_the_rest_pose_a_drawn_grin_is_replaced_at_once_with_no_ghost(re
     assert np.array_equal(at_rest, image)
 
 
+def _easing_out_of_rest(image, animator) -> list:
+    """Frames of the ease out of the rest at 25 fps (see mouth_shapes), lips nearly shut, as int."""
+    frames = []
+    for rest in (1.0, 0.84, 0.5, 0.16, 0.0):
+        frame = image.copy()
+        animator.apply(frame, Pose(open=0.07, rest=rest))
+        frames.append(frame.astype(int))
+    return frames
+
+
 def test_a_drawn_grin_closes_through_its_own_shape_without_a_snap():
     image, face = _drawn_grin()
     animator = FaceAnimator(image, face, whole_face=False, head_motion=False)
@@ -140,11 +150,7 @@ def test_a_drawn_grin_closes_through_its_own_shape_without_a_snap():
     # The ease out of the rest at 25 fps (see mouth_shapes), lips nearly shut: the first
     # frame out of it changes a third of what the whole ease does (the painted mouth
     # used to replace the grin there, dark inside: two thirds), the others close it.
-    frames = []
-    for rest in (1.0, 0.84, 0.5, 0.16, 0.0):
-        frame = image.copy()
-        animator.apply(frame, Pose(open=0.07, rest=rest))
-        frames.append(frame.astype(int))
+    frames = _easing_out_of_rest(image, animator)
     assert np.array_equal(frames[0], image)
     changed = lambda a, b: (np.abs(a - b).max(axis=2) > 40).sum()  # noqa: E731
     assert changed(frames[0], frames[1]) < 0.4 * changed(frames[0], frames[-1])
@@ -201,11 +207,7 @@ def test_a_mouth_drawn_open_hands_over_to_the_painted_one_in_its_shape_and_colou
     # The ease out of the rest at 25 fps (see mouth_shapes), lips nearly shut: the first
     # frame out of it carries about a third of the change from the drawn mouth to the shut
     # one (it used to carry all of it), the others morph the painted mouth's shape.
-    frames = []
-    for rest in (1.0, 0.84, 0.5, 0.16, 0.0):
-        frame = image.copy()
-        animator.apply(frame, Pose(open=0.07, rest=rest))
-        frames.append(frame.astype(int))
+    frames = _easing_out_of_rest(image, animator)
     assert np.array_equal(frames[0], image)
     assert np.abs(frames[1] - frames[0]).mean() < 0.6 * np.abs(frames[-1] - frames[0]).mean()
     # Speaking, its tongue and teeth keep the artist's colours, its cavity is the artist's
