@@ -43,6 +43,7 @@ LASH_OPACITY = 0.55  # photo lashes are fine and partly see-through at this scal
 LID_FADE = 0.3  # a painted lid fades in over the first part of a blink (see paint_lid)
 LID_STROKE_IN = 1.5  # the lid edge's stroke is full width once the edge is this many stroke widths into the eye
 LID_STROKE_SHUT = 0.8  # from this much of a blink on it also reaches into the corners, fully when shut
+LID_TAPER = 0.15  # a shut eye's line is this share of its width at the corners (see _taper)
 # A drawn eye is shut when the same skin lies above and below it (delta E; measured on
 # Ren'Py sprites: shut 1-5, open mostly 10-75), what is drawn there is no taller through
 # its middle than SHUT_HEIGHT of its width (shut 0.26-0.31, open 0.52-2.5) and shows
@@ -240,7 +241,8 @@ def _lid_shapes(upper: np.ndarray, lower: np.ndarray, blink: float, thickness: f
     inside)``, the lids' polygons [shape=(m, 2), m <= 2n; the upper one empty while its
     edge is still on the outline], the upper lid's edge [shape=(n, 2)] and how far into the
     eye each point of it has come [shape=(n,), 0 on the eye's outline .. 1 from
-    ``LID_STROKE_IN`` stroke widths in, and everywhere from ``LID_STROKE_SHUT`` of a blink on].
+    ``LID_STROKE_IN`` stroke widths in, and from ``LID_STROKE_SHUT`` of a blink on everywhere,
+    thinning towards the corners (see :func:`_taper`)].
 
     Parameters
     ----------
@@ -257,14 +259,14 @@ def _lid_shapes(upper: np.ndarray, lower: np.ndarray, blink: float, thickness: f
     scale = LID_MARGIN_ALONG * np.outer(along, along) + LID_MARGIN * (np.eye(2) - np.outer(along, along))
     upper = centre + (upper - centre) @ scale
     lower = centre + (lower - centre) @ scale
-    meet = upper + 0.8 * (lower - upper)
+    meet = _smooth_meet(upper + 0.8 * (lower - upper))
     drop = _lid_drop(upper, meet, blink)
     upper_edge = upper + drop[:, None] * (meet - upper)
     lower_edge = lower + blink * (meet - lower)
     stroke = max(1, int(round(thickness)))
     shut = float(np.clip((blink - LID_STROKE_SHUT) / (1 - LID_STROKE_SHUT), 0, 1))
     inside = drop * np.linalg.norm(meet - upper, axis=1) / (LID_STROKE_IN * stroke)
-    inside = np.maximum(np.clip(inside, 0, 1), shut)
+    inside = np.maximum(np.clip(inside, 0, 1), shut) * (1 - shut + shut * _taper(meet))
     # Lids cover from beyond the drawn lash lines to their moving edges; both close on the
     # meeting line, so no sliver of iris is left when shut. The upper one covers its drawn
     # lash line where its own edge has come into the eye to take its place; elsewhere (a
@@ -276,6 +278,38 @@ def _lid_shapes(upper: np.ndarray, lower: np.ndarray, blink: float, thickness: f
     upper_lid = np.vstack([(upper - np.outer(inside, reach))[span], upper_edge[span][::-1]])
     lower_lid = np.vstack([lower_edge, (lower + reach)[::-1]])
     return upper_lid, lower_lid, upper_edge, inside
+
+
+def _smooth_meet(meet: np.ndarray) -> np.ndarray:
+    """The line where the lids meet [shape=(n, 2)], corner to corner, as one smooth curve.
+
+    A face mesh's points on a drawn eye wobble about its inked outline; the lids meeting
+    on them would shut the eye on a "~". An artist draws a shut eye as one gentle arc:
+    each point keeps its place along the eye and its corners, and across the eye lies on
+    the least-squares cubic through both corners, a bow leaning to one side or the other
+    but never so far as to turn back (an "S").
+    """
+    along = meet[-1] - meet[0]
+    length = float(np.linalg.norm(along))
+    if length < 1e-6 or len(meet) < 4:
+        return meet
+    along = along / length
+    across = np.array([-along[1], along[0]])
+    s = (meet - meet[0]) @ along / length
+    bow = s * (1 - s)
+    basis = np.stack([bow, bow * (s - 0.5)], 1)
+    bend, lean = np.linalg.lstsq(basis, (meet - meet[0]) @ across, rcond=None)[0]
+    coef = np.array([bend, np.clip(lean, -abs(bend), abs(bend))])
+    return meet[0] + np.outer(s * length, along) + np.outer(basis @ coef, across)
+
+
+def _taper(line: np.ndarray) -> np.ndarray:
+    """A shut eye's line width along ``line`` [shape=(n, 2)], corner to corner, as a share
+    [shape=(n,)]: 1 in the middle, thinning to ``LID_TAPER`` at the corners, as a pen
+    stroke lifts off at both ends."""
+    along = line[-1] - line[0]
+    s = np.clip((line - line[0]) @ along / max(float(along @ along), 1e-6), 0, 1)
+    return LID_TAPER + (1 - LID_TAPER) * np.sqrt(np.sin(np.pi * s))
 
 
 def _lid_drop(upper: np.ndarray, meet: np.ndarray, blink: float) -> np.ndarray:
@@ -299,33 +333,42 @@ def _lid_stroke(canvas: np.ndarray, edge: np.ndarray, inside: np.ndarray, palett
     it has come into the eye (``inside`` [shape=(n,)], 0..1, see :func:`_lid_shapes`):
     where it still runs along the outline (at the corners, on a tall eye's sides, in the
     first frames of a blink) it would only double or stray beside the drawn lash line."""
-    thickness = max(1, int(round(palette.thickness)))
+    thickness = max(1.0, palette.thickness)
     box = _clipped_box(edge, thickness + 2, canvas.shape)
     if box is None:
         return
     x0, y0, x1, y1 = box
-    # The stroke in pieces about a pixel long, each as wide as the edge has come down there
-    # (a pen's taper: a thinning ink line, not a grey one), the thinnest also fainter; runs
-    # of equal pieces are drawn as one line (a thin anti-aliased line drawn in pixel-long
+    # A pen's taper: the stroke a pixel or wider is one outline drawn at each point's own
+    # width, a thinning ink line without steps; thinner than a pixel it is a pixel-wide line
+    # drawn fainter, in runs of equal faintness (a thin anti-aliased line drawn in pixel-long
     # pieces comes out lighter).
     length = np.r_[0, np.cumsum(np.linalg.norm(np.diff(edge, axis=0), axis=1))]
     at = np.linspace(0, length[-1], max(2, int(np.ceil(length[-1])) + 1))
-    points = np.stack([np.interp(at, length, edge[:, 0]), np.interp(at, length, edge[:, 1])], 1)
+    points = np.stack([np.interp(at, length, edge[:, 0]), np.interp(at, length, edge[:, 1])], 1) - (x0, y0)
     width = thickness * np.interp(at, length, inside)
-    width = 0.5 * (width[:-1] + width[1:])
-    pens = np.stack([np.maximum(1, np.round(width)), np.minimum(width, 1.0)], 1)
+    tangent = np.gradient(points, axis=0)
+    tangent /= np.maximum(np.linalg.norm(tangent, axis=1, keepdims=True), 1e-6)
+    normal = np.stack([-tangent[:, 1], tangent[:, 0]], 1) * (0.5 * width[:, None])
     shift = 3
-    line = np.round((points - (x0, y0)) * (1 << shift)).astype(np.int32)
     a = np.zeros((y1 - y0, x1 - x0), np.float32)
-    piece = np.zeros(a.shape, np.uint8)  # anti-aliased lines are drawn on 8 bits only
-    ends = np.r_[np.flatnonzero(np.any(pens[1:] != pens[:-1], axis=1)) + 1, len(pens)]
+    piece = np.zeros(a.shape, np.uint8)  # anti-aliased shapes are drawn on 8 bits only
+    full = width >= 1
+    edges = np.flatnonzero(np.diff(np.r_[0, full.astype(np.int8), 0]))
+    for start, end in zip(edges[::2], edges[1::2]):
+        outline = np.vstack([points[start:end] + normal[start:end], (points[start:end] - normal[start:end])[::-1]])
+        piece[:] = 0
+        cv2.fillPoly(piece, [np.round(outline * (1 << shift)).astype(np.int32)], 255, lineType=cv2.LINE_AA, shift=shift)
+        np.maximum(a, piece / 255.0, out=a)
+    faint = np.round(4 * np.minimum(0.5 * (width[:-1] + width[1:]), 1.0)) / 4
+    faint[full[:-1] & full[1:]] = 0
+    line = np.round(points * (1 << shift)).astype(np.int32)
+    ends = np.r_[np.flatnonzero(faint[1:] != faint[:-1]) + 1, len(faint)]
     for start, end in zip(np.r_[0, ends[:-1]], ends):
-        size, alpha = pens[start]
-        if alpha <= 0:
+        if faint[start] <= 0:
             continue
         piece[:] = 0
-        cv2.polylines(piece, [line[start : end + 1]], False, 255, thickness=int(size), lineType=cv2.LINE_AA, shift=shift)
-        np.maximum(a, piece * (alpha / 255), out=a)
+        cv2.polylines(piece, [line[start : end + 1]], False, 255, thickness=1, lineType=cv2.LINE_AA, shift=shift)
+        np.maximum(a, piece * (faint[start] / 255), out=a)
     region = canvas[y0:y1, x0:x1].astype(np.float32)
     a = a[..., None]
     canvas[y0:y1, x0:x1] = np.clip(region * (1 - a) + np.array(palette.lash, np.float32) * a + 0.5, 0, 255).astype(np.uint8)
