@@ -43,6 +43,7 @@ LASH_OPACITY = 0.55  # photo lashes are fine and partly see-through at this scal
 LID_FADE = 0.3  # a painted lid fades in over the first part of a blink (see paint_lid)
 LID_STROKE_IN = 1.5  # the lid edge's stroke is full width once the edge is this many stroke widths into the eye
 LID_STROKE_SHUT = 0.8  # from this much of a blink on it also reaches into the corners, fully when shut
+STROKE_CHUNK = 1 << 18  # pixel-to-edge distances worked out at a time by _lid_stroke
 LID_TAPER = 0.15  # a shut eye's line is this share of its width at the corners (see _taper)
 # A drawn eye is shut when the same skin lies above and below it (delta E; measured on
 # Ren'Py sprites: shut 1-5, open mostly 10-75), what is drawn there is no taller through
@@ -338,37 +339,25 @@ def _lid_stroke(canvas: np.ndarray, edge: np.ndarray, inside: np.ndarray, palett
     if box is None:
         return
     x0, y0, x1, y1 = box
-    # A pen's taper: the stroke a pixel or wider is one outline drawn at each point's own
-    # width, a thinning ink line without steps; thinner than a pixel it is a pixel-wide line
-    # drawn fainter, in runs of equal faintness (a thin anti-aliased line drawn in pixel-long
-    # pieces comes out lighter).
+    # A pen's taper: each pixel is inked by how much of it lies within half the stroke's
+    # width there of the edge (its nearest point, sampled every half pixel), a thinning ink
+    # line without steps; thinner than a pixel the line is a pixel wide and fainter.
+    # (OpenCV's anti-aliased shapes add more than a pixel to any width, in steps.)
     length = np.r_[0, np.cumsum(np.linalg.norm(np.diff(edge, axis=0), axis=1))]
-    at = np.linspace(0, length[-1], max(2, int(np.ceil(length[-1])) + 1))
-    points = np.stack([np.interp(at, length, edge[:, 0]), np.interp(at, length, edge[:, 1])], 1) - (x0, y0)
+    at = np.linspace(0, length[-1], max(2, int(np.ceil(2 * length[-1])) + 1))
+    points = np.stack([np.interp(at, length, edge[:, 0]), np.interp(at, length, edge[:, 1])], 1)
     width = thickness * np.interp(at, length, inside)
-    tangent = np.gradient(points, axis=0)
-    tangent /= np.maximum(np.linalg.norm(tangent, axis=1, keepdims=True), 1e-6)
-    normal = np.stack([-tangent[:, 1], tangent[:, 0]], 1) * (0.5 * width[:, None])
-    shift = 3
-    a = np.zeros((y1 - y0, x1 - x0), np.float32)
-    piece = np.zeros(a.shape, np.uint8)  # anti-aliased shapes are drawn on 8 bits only
-    full = width >= 1
-    edges = np.flatnonzero(np.diff(np.r_[0, full.astype(np.int8), 0]))
-    for start, end in zip(edges[::2], edges[1::2]):
-        outline = np.vstack([points[start:end] + normal[start:end], (points[start:end] - normal[start:end])[::-1]])
-        piece[:] = 0
-        cv2.fillPoly(piece, [np.round(outline * (1 << shift)).astype(np.int32)], 255, lineType=cv2.LINE_AA, shift=shift)
-        np.maximum(a, piece / 255.0, out=a)
-    faint = np.round(4 * np.minimum(0.5 * (width[:-1] + width[1:]), 1.0)) / 4
-    faint[full[:-1] & full[1:]] = 0
-    line = np.round(points * (1 << shift)).astype(np.int32)
-    ends = np.r_[np.flatnonzero(faint[1:] != faint[:-1]) + 1, len(faint)]
-    for start, end in zip(np.r_[0, ends[:-1]], ends):
-        if faint[start] <= 0:
-            continue
-        piece[:] = 0
-        cv2.polylines(piece, [line[start : end + 1]], False, 255, thickness=1, lineType=cv2.LINE_AA, shift=shift)
-        np.maximum(a, piece * (faint[start] / 255), out=a)
+    ys, xs = np.mgrid[y0:y1, x0:x1]
+    pixels = np.stack([xs.ravel(), ys.ravel()], 1).astype(np.float64)
+    near, wide = np.empty(len(pixels)), np.empty(len(pixels))
+    step = max(1, STROKE_CHUNK // len(points))  # pixels at a time, to bound memory on big eyes
+    for start in range(0, len(pixels), step):
+        distance = np.linalg.norm(pixels[start : start + step, None] - points[None], axis=2)
+        nearest = distance.argmin(1)
+        near[start : start + step] = distance[np.arange(len(nearest)), nearest]
+        wide[start : start + step] = width[nearest]
+    cover = np.clip(0.5 * np.maximum(wide, 1) + 0.5 - near, 0, 1) * np.minimum(wide, 1)
+    a = cover.reshape(ys.shape).astype(np.float32)
     region = canvas[y0:y1, x0:x1].astype(np.float32)
     a = a[..., None]
     canvas[y0:y1, x0:x1] = np.clip(region * (1 - a) + np.array(palette.lash, np.float32) * a + 0.5, 0, 255).astype(np.uint8)
