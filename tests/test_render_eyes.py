@@ -327,3 +327,28 @@ def test_a_rendered_lid_is_blurred_along_the_eye_as_it_closes():
     assert np.abs(np.diff(lid, axis=1)).max() <= 12  # the stripes (80 apart) are gone
     assert abs(lid.mean() - canvas[14:22, 20:40].mean()) < 3  # its colour stays
     assert np.array_equal(shut[:8], canvas[:8]) and np.array_equal(shut[30:], canvas[30:])  # only the lid
+
+
+def test_a_shut_eye_is_one_smooth_line_tapering_to_its_corners():
+    # A face mesh's points on a drawn eye wobble about the ink; lids meeting on them shut
+    # the eye on a "~" of even, heavy width. An artist draws one gentle arc, thinner at
+    # both ends than through its middle.
+    import cv2
+
+    image, upper, lower = _anime_eye()
+    palette = lid_palette(image, upper, lower)
+    wobble = 2.5 * np.r_[0, 1, -1, 1, -1, 1, -1, 1, 0]
+    upper, lower = upper + np.c_[0 * wobble, wobble], lower + np.c_[0 * wobble, wobble]
+    shut = image.copy()
+    paint_lid(shut, upper, lower, 1.0, palette)
+    lightness = cv2.cvtColor(shut.astype(np.float32) / 255, cv2.COLOR_RGB2Lab)[..., 0]
+    skin, lash = (cv2.cvtColor(np.array([[c]], np.float32) / 255, cv2.COLOR_RGB2Lab)[0, 0, 0] for c in (palette.skin, palette.lash))
+    ink = np.clip((skin - lightness) / (skin - lash), 0, 1)
+    columns = np.arange(24, 77)  # the corners at 20 and 80
+    width = ink[:, columns].sum(0)
+    centre = (ink[:, columns] * np.arange(len(ink))[:, None]).sum(0) / width
+    fit = np.polyfit(columns, centre, 2)
+    assert np.abs(centre - np.polyval(fit, columns)).max() < 1.0
+    width = width / np.hypot(1, np.polyval(np.polyder(fit), columns))  # across the line
+    ends, middle = np.r_[width[:6], width[-6:]].mean(), width[24:30].mean()
+    assert ends < 0.8 * middle < 1.2 * palette.thickness
