@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
+from scipy.spatial import cKDTree
 
 from ..characters import Face
 from ..characters import topology as topo
@@ -43,7 +44,6 @@ LASH_OPACITY = 0.55  # photo lashes are fine and partly see-through at this scal
 LID_FADE = 0.3  # a painted lid fades in over the first part of a blink (see paint_lid)
 LID_STROKE_IN = 1.5  # the lid edge's stroke is full width once the edge is this many stroke widths into the eye
 LID_STROKE_SHUT = 0.8  # from this much of a blink on it also reaches into the corners, fully when shut
-STROKE_CHUNK = 1 << 18  # pixel-to-edge distances worked out at a time by _lid_stroke
 LID_TAPER = 0.15  # a shut eye's line is this share of its width at the corners (see _taper)
 # A drawn eye is shut when the same skin lies above and below it (delta E; measured on
 # Ren'Py sprites: shut 1-5, open mostly 10-75), what is drawn there is no taller through
@@ -347,17 +347,14 @@ def _lid_stroke(canvas: np.ndarray, edge: np.ndarray, inside: np.ndarray, palett
     at = np.linspace(0, length[-1], max(2, int(np.ceil(2 * length[-1])) + 1))
     points = np.stack([np.interp(at, length, edge[:, 0]), np.interp(at, length, edge[:, 1])], 1)
     width = thickness * np.interp(at, length, inside)
-    ys, xs = np.mgrid[y0:y1, x0:x1]
-    pixels = np.stack([xs.ravel(), ys.ravel()], 1).astype(np.float64)
-    near, wide = np.empty(len(pixels)), np.empty(len(pixels))
-    step = max(1, STROKE_CHUNK // len(points))  # pixels at a time, to bound memory on big eyes
-    for start in range(0, len(pixels), step):
-        distance = np.linalg.norm(pixels[start : start + step, None] - points[None], axis=2)
-        nearest = distance.argmin(1)
-        near[start : start + step] = distance[np.arange(len(nearest)), nearest]
-        wide[start : start + step] = width[nearest]
-    cover = np.clip(0.5 * np.maximum(wide, 1) + 0.5 - near, 0, 1) * np.minimum(wide, 1)
-    a = cover.reshape(ys.shape).astype(np.float32)
+    # Only pixels near the edge can be inked: those under it drawn a little wider.
+    reach = np.zeros((y1 - y0, x1 - x0), np.uint8)
+    cv2.polylines(reach, [np.round(points - (x0, y0)).astype(np.int32)], False, 1, thickness=int(np.ceil(width.max())) + 3)
+    ys, xs = np.nonzero(reach)
+    near, nearest = cKDTree(points).query(np.stack([xs + x0, ys + y0], 1))
+    wide = width[nearest]
+    a = np.zeros(reach.shape, np.float32)
+    a[ys, xs] = np.clip(0.5 * np.maximum(wide, 1) + 0.5 - near, 0, 1) * np.minimum(wide, 1)
     region = canvas[y0:y1, x0:x1].astype(np.float32)
     a = a[..., None]
     canvas[y0:y1, x0:x1] = np.clip(region * (1 - a) + np.array(palette.lash, np.float32) * a + 0.5, 0, 255).astype(np.uint8)
