@@ -234,7 +234,7 @@ def _paint_lid(canvas: np.ndarray, upper: np.ndarray, lower: np.ndarray, blink: 
     shift = 3
     polys = [np.round(p * (1 << shift)).astype(np.int32) for p in (upper_lid, lower_lid) if len(p)]
     cv2.fillPoly(canvas, polys, palette.skin, lineType=cv2.LINE_AA, shift=shift)
-    _lid_stroke(canvas, edge, inside, palette)
+    _lid_stroke(canvas, edge, inside, palette, up=_eye_axes(upper, lower)[1])
 
 
 def _lid_shapes(upper: np.ndarray, lower: np.ndarray, blink: float, thickness: float) -> tuple:
@@ -329,11 +329,13 @@ def _lid_drop(upper: np.ndarray, meet: np.ndarray, blink: float) -> np.ndarray:
     return np.clip((depth - left) / np.maximum(depth, 1e-6), 0, 1)
 
 
-def _lid_stroke(canvas: np.ndarray, edge: np.ndarray, inside: np.ndarray, palette: LidPalette) -> None:
+def _lid_stroke(canvas: np.ndarray, edge: np.ndarray, inside: np.ndarray, palette: LidPalette, *, up: np.ndarray) -> None:
     """Draw the closing lid's ``edge`` [shape=(n, 2)] as a lash stroke, in place, as wide as
     it has come into the eye (``inside`` [shape=(n,)], 0..1, see :func:`_lid_shapes`):
     where it still runs along the outline (at the corners, on a tall eye's sides, in the
-    first frames of a blink) it would only double or stray beside the drawn lash line."""
+    first frames of a blink) it would only double or stray beside the drawn lash line.
+    The stroke is the lid's rim: it lies on the lid, just above its edge (``up``
+    [shape=(2,)] points from the lower lid to the upper), not over the still-open eye."""
     thickness = max(1.0, palette.thickness)
     box = _clipped_box(edge, thickness + 2, canvas.shape)
     if box is None:
@@ -347,6 +349,9 @@ def _lid_stroke(canvas: np.ndarray, edge: np.ndarray, inside: np.ndarray, palett
     at = np.linspace(0, length[-1], max(2, int(np.ceil(2 * length[-1])) + 1))
     points = np.stack([np.interp(at, length, edge[:, 0]), np.interp(at, length, edge[:, 1])], 1)
     width = thickness * np.interp(at, length, inside)
+    tangent = np.gradient(points, axis=0)
+    rim = np.stack([tangent[:, 1], -tangent[:, 0]], 1) / np.maximum(np.linalg.norm(tangent, axis=1), 1e-6)[:, None]
+    points = points + np.sign(rim @ up)[:, None] * rim * (0.5 * width[:, None])
     # Only pixels near the edge can be inked: those under it drawn a little wider.
     reach = np.zeros((y1 - y0, x1 - x0), np.uint8)
     cv2.polylines(reach, [np.round(points - (x0, y0)).astype(np.int32)], False, 1, thickness=int(np.ceil(width.max())) + 3)
