@@ -234,7 +234,7 @@ def _paint_lid(canvas: np.ndarray, upper: np.ndarray, lower: np.ndarray, blink: 
     shift = 3
     polys = [np.round(p * (1 << shift)).astype(np.int32) for p in (upper_lid, lower_lid) if len(p)]
     cv2.fillPoly(canvas, polys, palette.skin, lineType=cv2.LINE_AA, shift=shift)
-    _lid_stroke(canvas, edge, inside, palette, up=_eye_axes(upper, lower)[1])
+    _lid_stroke(canvas, edge, inside, palette, up=(1 - _shut(blink)) * _eye_axes(upper, lower)[1])
 
 
 def _lid_shapes(upper: np.ndarray, lower: np.ndarray, blink: float, thickness: float) -> tuple:
@@ -265,7 +265,7 @@ def _lid_shapes(upper: np.ndarray, lower: np.ndarray, blink: float, thickness: f
     upper_edge = upper + drop[:, None] * (meet - upper)
     lower_edge = lower + blink * (meet - lower)
     stroke = max(1, int(round(thickness)))
-    shut = float(np.clip((blink - LID_STROKE_SHUT) / (1 - LID_STROKE_SHUT), 0, 1))
+    shut = _shut(blink)
     inside = drop * np.linalg.norm(meet - upper, axis=1) / (LID_STROKE_IN * stroke)
     inside = np.maximum(np.clip(inside, 0, 1), shut) * (1 - shut + shut * _taper(meet))
     # Lids cover from beyond the drawn lash lines to their moving edges; both close on the
@@ -279,6 +279,11 @@ def _lid_shapes(upper: np.ndarray, lower: np.ndarray, blink: float, thickness: f
     upper_lid = np.vstack([(upper - np.outer(inside, reach))[span], upper_edge[span][::-1]])
     lower_lid = np.vstack([lower_edge, (lower + reach)[::-1]])
     return upper_lid, lower_lid, upper_edge, inside
+
+
+def _shut(blink: float) -> float:
+    """How shut the eye is for its stroke, 0 until ``LID_STROKE_SHUT`` of a blink .. 1 shut."""
+    return float(np.clip((blink - LID_STROKE_SHUT) / (1 - LID_STROKE_SHUT), 0, 1))
 
 
 def _smooth_meet(meet: np.ndarray) -> np.ndarray:
@@ -334,8 +339,10 @@ def _lid_stroke(canvas: np.ndarray, edge: np.ndarray, inside: np.ndarray, palett
     it has come into the eye (``inside`` [shape=(n,)], 0..1, see :func:`_lid_shapes`):
     where it still runs along the outline (at the corners, on a tall eye's sides, in the
     first frames of a blink) it would only double or stray beside the drawn lash line.
-    The stroke is the lid's rim: it lies on the lid, just above its edge (``up``
-    [shape=(2,)] points from the lower lid to the upper), not over the still-open eye."""
+    The stroke is the lid's rim: it lies on the lid, just above its edge, not over the
+    still-open eye; as the eye shuts it comes down onto the edge, over the last sliver
+    between the lids. ``up`` [shape=(2,)] points from the lower lid to the upper, as long
+    as the share of the stroke's half width it lies above the edge."""
     thickness = max(1.0, palette.thickness)
     box = _clipped_box(edge, thickness + 2, canvas.shape)
     if box is None:
@@ -351,7 +358,7 @@ def _lid_stroke(canvas: np.ndarray, edge: np.ndarray, inside: np.ndarray, palett
     width = thickness * np.interp(at, length, inside)
     tangent = np.gradient(points, axis=0)
     rim = np.stack([tangent[:, 1], -tangent[:, 0]], 1) / np.maximum(np.linalg.norm(tangent, axis=1), 1e-6)[:, None]
-    points = points + np.sign(rim @ up)[:, None] * rim * (0.5 * width[:, None])
+    points = points + (rim @ up)[:, None] * rim * (0.5 * width[:, None])
     # Only pixels near the edge can be inked: those under it drawn a little wider.
     reach = np.zeros((y1 - y0, x1 - x0), np.uint8)
     cv2.polylines(reach, [np.round(points - (x0, y0)).astype(np.int32)], False, 1, thickness=int(np.ceil(width.max())) + 3)
