@@ -359,7 +359,10 @@ def _lid_stroke(canvas: np.ndarray, edge: np.ndarray, inside: np.ndarray, palett
     tangent = np.gradient(points, axis=0)
     rim = np.stack([tangent[:, 1], -tangent[:, 0]], 1) / np.maximum(np.linalg.norm(tangent, axis=1), 1e-6)[:, None]
     above = np.sign(rim @ up) * float(np.linalg.norm(up))
-    points = points + above[:, None] * rim * (0.5 * width[:, None])
+    # Half a pixel over the lid's anti-aliased edge, or a pale line shows between the two
+    # (but for a sprite's pixel-wide stroke, whose overlap would darken the open eye).
+    overlap = 0.5 * np.clip(width - 1, 0, 1)
+    points = points + above[:, None] * rim * (0.5 * width - overlap)[:, None]
     # Only pixels near the edge can be inked: those under it drawn a little wider.
     reach = np.zeros((y1 - y0, x1 - x0), np.uint8)
     cv2.polylines(reach, [np.round(points - (x0, y0)).astype(np.int32)], False, 1, thickness=int(np.ceil(width.max())) + 3)
