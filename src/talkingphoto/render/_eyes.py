@@ -341,8 +341,8 @@ def _lid_stroke(canvas: np.ndarray, edge: np.ndarray, inside: np.ndarray, palett
     first frames of a blink) it would only double or stray beside the drawn lash line.
     The stroke is the lid's rim: it lies on the lid, just above its edge, not over the
     still-open eye; as the eye shuts it comes down onto the edge, over the last sliver
-    between the lids. ``up`` [shape=(2,)] points from the lower lid to the upper, as long
-    as the share of the stroke's half width it lies above the edge."""
+    between the lids. ``up`` [shape=(2,)] points from the lower lid to the upper; its
+    length is how much of the stroke's half width lies above the edge (0..1)."""
     thickness = max(1.0, palette.thickness)
     box = _clipped_box(edge, thickness + 2, canvas.shape)
     if box is None:
