@@ -143,7 +143,7 @@ class FaceAnimator:
         replaced = float(np.clip(2.0 * (1.0 - pose.rest), 0.0, 1.0))
         erase = self.erased is not None and pose.rest < 1.0
         own_mouth = self.look.own_mouth
-        if erase and (own_mouth is None or own_mouth.teeth is not None):
+        if erase and (own_mouth is None or own_mouth.grin):
             replaced = 1.0
         elif erase:
             replaced = float(np.clip(HANDOVER * (1.0 - pose.rest), 0.0, 1.0))
@@ -290,7 +290,7 @@ class FaceAnimator:
         shape = as_drawn = 0.0
         if own is not None:
             shape = as_drawn = rest**2
-            if own.teeth is not None:
+            if own.grin:
                 shape, as_drawn = rest**GRIN_CLOSE, rest
         if shape > 0:
             dst = dst.copy()

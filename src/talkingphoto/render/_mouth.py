@@ -126,6 +126,11 @@ class OwnMouth:
     teeth: tuple | None = None
     lower_ink: float = 1.0
 
+    @property
+    def grin(self) -> bool:
+        """A grin (see GRIN): at rest its opening is all teeth, and it closes through its shape."""
+        return self.teeth is not None
+
 
 @dataclass(frozen=True)
 class MouthLook:
@@ -746,7 +751,7 @@ def paint_mouth(
         outline = np.round((opening - (x0, y0) + 0.375) * 4 * (1 << shift)).astype(np.int32)
         middle = len(opening) // 2 + 1
         lower_ink = 1.0
-        if look.own_mouth is not None and look.own_mouth.teeth is not None:  # back towards a grin's lower edge
+        if look.own_mouth is not None and look.own_mouth.grin:  # back towards the grin's lower edge
             lower_ink -= (1.0 - look.own_mouth.lower_ink) * as_drawn
         edges = (
             (np.vstack([outline[middle - 1 :], outline[:1]]), np.concatenate([[0.0], apart[::-1], [0.0]]), 0.6 * line, lower_ink),
@@ -850,7 +855,7 @@ def _interior(
     if drawn_own is not None:  # back towards the inside as drawn
         cavity = (1 - as_drawn) * cavity + as_drawn * np.array(drawn_own.cavity, np.float32)
         tongue_rgb = (1 - as_drawn) * tongue_rgb + as_drawn * np.array(drawn_own.tongue, np.float32)
-        if drawn_own.teeth is not None:
+        if drawn_own.grin:
             teeth_rgb = (1 - as_drawn) * teeth_rgb + as_drawn * np.array(drawn_own.teeth, np.float32)
     if drawn:
         colour = np.broadcast_to(cavity, u.shape + (3,)).copy()
@@ -894,7 +899,7 @@ def _interior(
         if own is not None:  # the picture's own teeth hang from the skull, like a photo's
             band = np.maximum(band, teeth_bottom - top_v)
         reach = 0.78
-        if drawn_own is not None and drawn_own.teeth is not None:  # back towards a grin: teeth fill it
+        if drawn_own is not None and drawn_own.grin:  # back towards the grin: teeth fill it
             band = (1 - as_drawn) * band + as_drawn * (gap + 2)
             reach += 0.3 * as_drawn
         _over(colour, teeth_rgb, _cover(top_v + band - v) * _cover((reach - np.abs(u)) * 0.5 * W) * lit)
