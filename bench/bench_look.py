@@ -176,6 +176,123 @@ def lid_stroke(scene, actor) -> float:
     return darkened / max(seen, 1)
 
 
+GHOST_BLINKS = (0.1, 0.15, 0.2, 0.25, 0.3)
+SHUT_BLINKS = (0.9, 0.93, 0.96, 0.99)
+
+
+def _lightness(rgb) -> np.ndarray:
+    return cv2.cvtColor(np.asarray(rgb, np.float32).reshape(-1, 1, 3) / 255, cv2.COLOR_RGB2Lab)[..., 0].reshape(np.shape(rgb)[:-1])
+
+
+def ghost_lash(scene, actor) -> float:
+    """How dark the drawn upper lash line still shows under the painted lid, at blinks
+    GHOST_BLINKS: over the picture's ink pixels (at least half as dark as the lash) that
+    the closing upper lid covers, more than a stroke above its edge, the share of the ink's
+    darkness left in the frame (0 skin .. 1 the ink as drawn); the largest of the blinks'
+    means (NaN unless the eyes are big drawn ones)."""
+    from talkingphoto.render import Pose
+    from talkingphoto.render._eyes import _lid_shapes
+
+    animator, rig = actor.animator, actor.animator.rig
+    if rig.lids != "paint" or not animator.lids:
+        return float("nan")
+    shape = scene.image.shape[:2]
+    before = _lightness(scene.image)
+    worst = 0.0
+    for blink in GHOST_BLINKS:
+        pose = Pose(rest=1.0, blink=blink)
+        frame = scene.image.copy()
+        animator.apply(frame, pose)
+        after = _lightness(frame)
+        posed = animator.posed_points(pose)
+        left, seen = 0.0, 0
+        for side, palette in animator.lids.items():
+            upper, lower = posed[rig.slot[f"{side}_upper_lid"]], posed[rig.slot[f"{side}_lower_lid"]]
+            skin, lash = _lightness([[palette.skin]])[0, 0], _lightness([[palette.lash]])[0, 0]
+            upper_lid, _, edge, _ = _lid_shapes(upper, lower, blink, palette.thickness)
+            lid = _filled([upper_lid], shape)
+            near = np.zeros(shape, np.uint8)
+            cv2.polylines(near, [np.round(edge).astype(np.int32)], False, 1, thickness=int(np.ceil(2 * palette.thickness)) + 2)
+            ink = (skin - before) / max(skin - lash, 1e-3) > 0.5
+            covered = lid & ~near.astype(bool) & ink
+            left += float(np.clip((skin - after[covered]) / max(skin - lash, 1e-3), 0, 1).sum())
+            seen += int(covered.sum())
+        worst = max(worst, left / max(seen, 1))
+    return worst
+
+
+def iris_shut(scene, actor) -> int:
+    """Pixels of the eyes' colours (a hue 60 degrees or more from the lid's skin, chroma
+    over 15) that still show at blinks SHUT_BLINKS and not in the shut eye (blink 1): iris
+    under the shut line; the largest over those blinks, both eyes (-1 unless the eyes are
+    big drawn ones)."""
+    from talkingphoto.render import Pose
+    from talkingphoto.render._eyes import _hue_turn
+    from talkingphoto.render._mouth import _lab
+
+    animator, rig = actor.animator, actor.animator.rig
+    if rig.lids != "paint" or not animator.lids:
+        return -1
+    posed = animator.posed_points(Pose(rest=1.0))
+    skin = _lab(np.array([[animator.lids[s].skin for s in animator.lids]], np.uint8))[0].mean(0)
+
+    def eye_colour(blink):
+        frame = scene.image.copy()
+        animator.apply(frame, Pose(rest=1.0, blink=blink))
+        lab = _lab(frame)
+        return (_hue_turn(lab, skin) >= 60) & (np.hypot(lab[..., 1], lab[..., 2]) > 15)
+
+    eyes = np.zeros(scene.image.shape[:2], bool)
+    for side in animator.lids:
+        upper, lower = posed[rig.slot[f"{side}_upper_lid"]], posed[rig.slot[f"{side}_lower_lid"]]
+        x0, y0, x1, y1 = _box(np.vstack([upper, lower]), 0.3 * rig.eye_width, scene.image.shape)
+        eyes[y0:y1, x0:x1] = True
+    shut = eye_colour(1.0)
+    return max(int((eye_colour(b) & ~shut & eyes).sum()) for b in SHUT_BLINKS)
+
+
+def grin_teeth(scene, actor) -> float:
+    """How far the painted grin's teeth are from the drawing's in the frame that takes
+    over from it (the first of the clip out of the rest): the mean CIE76 delta E between
+    the two's mean Lab colours in four bands from the upper edge of the teeth to the lower
+    (per column, the run of teeth under the ink), where the drawn grin and the frame's both
+    show teeth (NaN unless the picture's mouth is a drawn grin)."""
+    from talkingphoto.render import Pose
+    from talkingphoto.render._mouth import _lab
+
+    animator = actor.animator
+    own = animator.look.own_mouth
+    if own is None or not own.grin:
+        return float("nan")
+    rests = [actor.pose(i)[0].rest for i in range(scene.n_frames)]
+    rest = next(r for r in rests if r < 1.0)
+    frame = scene.image.copy()
+    animator.apply(frame, Pose(rest=rest))
+    x0, y0, x1, y1 = _box(np.vstack([own.upper, own.lower]), 2, scene.image.shape)
+    ink = _lightness([[animator.look.line]])[0, 0]
+
+    def bands(picture):
+        lab = _lab(picture[y0:y1, x0:x1])
+        teeth = lab[..., 0] > ink + 0.6 * (100 - ink)  # paler than the ink's blend into skin
+        sums, counts = np.zeros((4, 3)), np.zeros(4)
+        for column in range(lab.shape[1]):
+            rows = np.flatnonzero(teeth[:, column])
+            if len(rows) < 4:
+                continue
+            rows = rows[rows <= rows[0] + np.flatnonzero(np.diff(rows) > 1).min(initial=len(rows) - 1)]  # first run
+            if len(rows) < 4:
+                continue
+            band = np.minimum((np.arange(len(rows)) * 4) // len(rows), 3)
+            np.add.at(sums, band, lab[rows, column])
+            np.add.at(counts, band, 1)
+        return sums / np.maximum(counts, 1)[:, None], counts
+
+    drawn, drawn_n = bands(scene.image)
+    painted, painted_n = bands(frame)
+    both = (drawn_n > 0) & (painted_n > 0)
+    return float(np.linalg.norm(drawn - painted, axis=1)[both].mean()) if both.any() else float("nan")
+
+
 def measure(picture: Path, audio: Path, out: Path, *, mode: str) -> dict:
     """Render ``picture`` speaking ``audio``; return its figures and write its sheets."""
     from talkingphoto.characters import topology as topo

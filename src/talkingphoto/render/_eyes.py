@@ -43,8 +43,13 @@ LID_MARGIN_ALONG = 1.04  # along it: barely past the corners, so the lid stays o
 LASH_OPACITY = 0.55  # photo lashes are fine and partly see-through at this scale
 LID_FADE = 0.3  # a painted lid fades in over the first part of a blink (see paint_lid)
 LID_STROKE_IN = 1.5  # the lid edge's stroke is full width once the edge is this many stroke widths into the eye
-LID_STROKE_SHUT = 0.8  # from this much of a blink on it also reaches into the corners, fully when shut
+LID_COVER = 0.5  # share of that way in from which a closing lid covers the drawn lash line, opaque
+LID_STROKE_SHUT = 0.8  # from this much of the lids' closing on it also reaches into the corners, fully when shut
 LID_TAPER = 0.15  # a shut eye's line is this share of its width at the corners (see _taper)
+# The lids meet at this much of a blink: closing all the way to 1, the last sliver between
+# the lid's stroke and the lower lid (the stroke lies on the lid, above its edge) showed the
+# iris as a hairline under a shut-looking line (eileen_vhappy at blink 0.93).
+LID_MEET = 0.9
 # A drawn eye is shut when the same skin lies above and below it (delta E; measured on
 # Ren'Py sprites: shut 1-5, open mostly 10-75), what is drawn there is no taller through
 # its middle than SHUT_HEIGHT of its width (shut 0.26-0.31, open 0.52-2.5) and shows
@@ -202,13 +207,17 @@ def paint_lid(canvas: np.ndarray, upper: np.ndarray, lower: np.ndarray, blink: f
 
     While the lid is still up at the drawn lash line, its painted edge (on the detected
     outline, which rarely matches the ink) would only double that line: the lid fades in
-    over the first ``LID_FADE`` of the blink, by when it has moved well below.
+    over the first ``LID_FADE`` of the blink, by when it has moved well below. Along the
+    eye it is opaque already where its edge has come in (as far as its stroke is full
+    width): seen through a lid half faded in, the drawn lash line showed above the lid's
+    own, a second, lighter one.
 
     Parameters
     ----------
     canvas : np.ndarray [shape=(h, w, 3), dtype=uint8, RGB]
     upper, lower : np.ndarray [shape=(n, 2)]
-        Lids at rest in canvas pixels; they meet four fifths of the way down.
+        Lids at rest in canvas pixels; they meet four fifths of the way down, by
+        ``LID_MEET`` of a blink.
     """
     if blink <= 0.02:
         return
@@ -220,10 +229,19 @@ def paint_lid(canvas: np.ndarray, upper: np.ndarray, lower: np.ndarray, blink: f
         if box is None:
             return
         x0, y0, x1, y1 = box
+        upper, lower = upper - (x0, y0), lower - (x0, y0)
         region = canvas[y0:y1, x0:x1]
         lid = region.copy()
-        _paint_lid(lid, upper - (x0, y0), lower - (x0, y0), blink, palette)
-        region[:] = np.clip(region * (1 - fade) + lid * fade + 0.5, 0, 255).astype(np.uint8)
+        _paint_lid(lid, upper, lower, blink, palette)
+        # Each column of the box as opaque as the lid's edge there has come in (see LID_COVER).
+        _, _, edge, inside = _lid_shapes(upper, lower, blink, palette.thickness)
+        along = edge[-1] - edge[0]
+        at = (edge - edge[0]) @ along / max(float(along @ along), 1e-6)
+        ys, xs = np.mgrid[0 : y1 - y0, 0 : x1 - x0]
+        pixel_at = ((xs - edge[0, 0]) * along[0] + (ys - edge[0, 1]) * along[1]) / max(float(along @ along), 1e-6)
+        come = np.clip(np.interp(pixel_at, at, inside) / LID_COVER, 0, 1)
+        alpha = np.maximum(fade, come * come * (3 - 2 * come))[..., None]
+        region[:] = np.clip(region * (1 - alpha) + lid * alpha + 0.5, 0, 255).astype(np.uint8)
     else:
         _paint_lid(canvas, upper, lower, blink, palette)
 
@@ -261,29 +279,37 @@ def _lid_shapes(upper: np.ndarray, lower: np.ndarray, blink: float, thickness: f
     upper = centre + (upper - centre) @ scale
     lower = centre + (lower - centre) @ scale
     meet = _smooth_meet(upper + 0.8 * (lower - upper))
-    drop = _lid_drop(upper, meet, blink)
+    closed = _closed(blink)
+    drop = _lid_drop(upper, meet, closed)
     upper_edge = upper + drop[:, None] * (meet - upper)
-    lower_edge = lower + blink * (meet - lower)
+    lower_edge = lower + closed * (meet - lower)
     stroke = max(1, int(round(thickness)))
     shut = _shut(blink)
     inside = drop * np.linalg.norm(meet - upper, axis=1) / (LID_STROKE_IN * stroke)
     inside = np.maximum(np.clip(inside, 0, 1), shut) * (1 - shut + shut * _taper(meet))
     # Lids cover from beyond the drawn lash lines to their moving edges; both close on the
     # meeting line, so no sliver of iris is left when shut. The upper one covers its drawn
-    # lash line where its own edge has come into the eye to take its place; elsewhere (a
-    # tall eye's sides) the drawn line stays, not paled by a fading lid, nor by the
-    # anti-aliased outline of a lid there with no area.
+    # lash line where its own edge has come into the eye to take its place (all of it from
+    # LID_COVER of the way to a full stroke); elsewhere (a tall eye's sides) the drawn line
+    # stays, not paled by a fading lid, nor by the anti-aliased outline of a lid there with
+    # no area.
     reach = np.array([0, 1.5 * thickness + 0.5])
     come = np.flatnonzero(inside > 0)
     span = slice(max(int(come[0]) - 1, 0), int(come[-1]) + 2) if len(come) else slice(0, 0)
-    upper_lid = np.vstack([(upper - np.outer(inside, reach))[span], upper_edge[span][::-1]])
+    upper_lid = np.vstack([(upper - np.outer(np.clip(inside / LID_COVER, 0, 1), reach))[span], upper_edge[span][::-1]])
     lower_lid = np.vstack([lower_edge, (lower + reach)[::-1]])
     return upper_lid, lower_lid, upper_edge, inside
 
 
+def _closed(blink: float) -> float:
+    """How far the lids have closed, 0 open .. 1 met, by ``LID_MEET`` of a blink."""
+    return float(np.clip(blink / LID_MEET, 0, 1))
+
+
 def _shut(blink: float) -> float:
-    """How shut the eye is for its stroke, 0 until ``LID_STROKE_SHUT`` of a blink .. 1 shut."""
-    return float(np.clip((blink - LID_STROKE_SHUT) / (1 - LID_STROKE_SHUT), 0, 1))
+    """How shut the eye is for its stroke, 0 until the lids have closed ``LID_STROKE_SHUT``
+    of their way .. 1 met."""
+    return float(np.clip((_closed(blink) - LID_STROKE_SHUT) / (1 - LID_STROKE_SHUT), 0, 1))
 
 
 def _smooth_meet(meet: np.ndarray) -> np.ndarray:
