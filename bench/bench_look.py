@@ -251,46 +251,57 @@ def iris_shut(scene, actor) -> int:
     return max(int((eye_colour(b) & ~shut & eyes).sum()) for b in SHUT_BLINKS)
 
 
-def grin_teeth(scene, actor) -> float:
-    """How far the painted grin's teeth are from the drawing's in the frame that takes
-    over from it (the first of the clip out of the rest): the mean CIE76 delta E between
-    the two's mean Lab colours in four bands from the upper edge of the teeth to the lower
-    (per column, the run of teeth under the ink), where the drawn grin and the frame's both
-    show teeth (NaN unless the picture's mouth is a drawn grin)."""
-    from talkingphoto.render import Pose
+GRIN_CELLS = (4, 8)  # rows from the opening's upper edge to its lower, columns corner to corner
+
+
+def _grin_cells(picture: np.ndarray, upper: np.ndarray, lower: np.ndarray, pale: float) -> tuple:
+    """Mean Lab [shape=GRIN_CELLS + (3,)] and pixel count per cell of an opening (``upper``,
+    ``lower`` edges corner to corner), over its pixels paler than ``pale`` L* (not ink)."""
     from talkingphoto.render._mouth import _lab
 
-    animator = actor.animator
+    x0, y0, x1, y1 = _box(np.vstack([upper, lower]), 1, picture.shape)
+    lab = _lab(picture[y0:y1, x0:x1])
+    ys, xs = np.mgrid[y0:y1, x0:x1]
+    start, end = upper[0], upper[-1]
+    along = (end - start) / float((end - start) @ (end - start))
+    at = (xs - start[0]) * along[0] + (ys - start[1]) * along[1]
+    top = np.interp(at, (upper - start) @ along, upper[:, 1])
+    bottom = np.interp(at, (lower - start) @ along, lower[:, 1])
+    depth = (ys - top) / np.maximum(bottom - top, 1.0)
+    inside = (depth >= 0) & (depth < 1) & (at >= 0) & (at < 1) & (lab[..., 0] > pale)
+    rows, columns = GRIN_CELLS
+    cell = (np.minimum((depth[inside] * rows).astype(int), rows - 1), np.minimum((at[inside] * columns).astype(int), columns - 1))
+    sums, counts = np.zeros((rows, columns, 3)), np.zeros((rows, columns))
+    np.add.at(sums, cell, lab[inside])
+    np.add.at(counts, cell, 1)
+    return sums / np.maximum(counts, 1)[..., None], counts
+
+
+def grin_teeth(scene, actor) -> float:
+    """How far the painted grin's teeth are from the drawing's in the frame that takes
+    over from it (the first of the clip out of the rest): the mean CIE76 delta E, over
+    GRIN_CELLS of each's opening (the drawn one, the painted one posed), between their mean
+    Lab colours (of the pixels paler than the ink's blend into the skin), where both show
+    some (NaN unless the picture's mouth is a drawn grin)."""
+    from talkingphoto.render import Pose
+    from talkingphoto.render._animator import GRIN_CLOSE
+
+    animator, rig = actor.animator, actor.animator.rig
     own = animator.look.own_mouth
     if own is None or not own.grin:
         return float("nan")
     rests = [actor.pose(i)[0].rest for i in range(scene.n_frames)]
-    rest = next(r for r in rests if r < 1.0)
+    pose = Pose(rest=next(r for r in rests if r < 1.0))
     frame = scene.image.copy()
-    animator.apply(frame, Pose(rest=rest))
-    x0, y0, x1, y1 = _box(np.vstack([own.upper, own.lower]), 2, scene.image.shape)
+    animator.apply(frame, pose)
+    posed, shape = animator.posed_points(pose), pose.rest**GRIN_CLOSE  # as FaceAnimator._paint shapes it
+    upper, lower = (posed[rig.slot[s]] + shape * (t - rig.vertices(s)) for s, t in (("upper_inner", own.upper), ("lower_inner", own.lower)))
     ink = _lightness([[animator.look.line]])[0, 0]
-
-    def bands(picture):
-        lab = _lab(picture[y0:y1, x0:x1])
-        teeth = lab[..., 0] > ink + 0.6 * (100 - ink)  # paler than the ink's blend into skin
-        sums, counts = np.zeros((4, 3)), np.zeros(4)
-        for column in range(lab.shape[1]):
-            rows = np.flatnonzero(teeth[:, column])
-            if len(rows) < 4:
-                continue
-            rows = rows[rows <= rows[0] + np.flatnonzero(np.diff(rows) > 1).min(initial=len(rows) - 1)]  # first run
-            if len(rows) < 4:
-                continue
-            band = np.minimum((np.arange(len(rows)) * 4) // len(rows), 3)
-            np.add.at(sums, band, lab[rows, column])
-            np.add.at(counts, band, 1)
-        return sums / np.maximum(counts, 1)[:, None], counts
-
-    drawn, drawn_n = bands(scene.image)
-    painted, painted_n = bands(frame)
+    pale = ink + 0.6 * (_lightness([[animator.look.palette.teeth]])[0, 0] - ink)
+    drawn, drawn_n = _grin_cells(scene.image, own.upper, own.lower, pale)
+    painted, painted_n = _grin_cells(frame, upper, lower, pale)
     both = (drawn_n > 0) & (painted_n > 0)
-    return float(np.linalg.norm(drawn - painted, axis=1)[both].mean()) if both.any() else float("nan")
+    return float(np.linalg.norm(drawn - painted, axis=-1)[both].mean()) if both.any() else float("nan")
 
 
 def measure(picture: Path, audio: Path, out: Path, *, mode: str) -> dict:
