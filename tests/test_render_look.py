@@ -24,10 +24,10 @@ def _inner(face) -> np.ndarray:
     return np.vstack([lm[topo.LIPS_UPPER_INNER], lm[topo.LIPS_LOWER_INNER][::-1]])
 
 
-def _drawn_grin(lower_line=True, shaded=False, k=1):
+def _drawn_grin(lower_line=True, shaded=False, k=1, thin=False):
     """A flat-shaded drawn face whose mouth is an open grin: white teeth in an inked outline
     (or under an inked upper line only), ``shaded`` lilac in their upper third; ``k`` times
-    the size."""
+    the size; ``thin``: the upper line inked only in its outer quarters."""
     _, face = synthetic_face(size=240 * k, iris_distance=60.0 * k, mouth_gap=8.0 * k, style="drawn")
     image = np.zeros((240 * k, 240 * k, 3), np.uint8)
     image[:] = SKIN
@@ -40,6 +40,10 @@ def _drawn_grin(lower_line=True, shaded=False, k=1):
         inside[rows[0] + (len(rows) + 1) // 3 :] = 0
         image[inside > 0] = LILAC
     upper = len(topo.LIPS_UPPER_INNER)
+    if thin:
+        cv2.polylines(image, [grin[upper - 1 :]], False, INK, thickness=2)
+        cv2.polylines(image, [grin[: upper // 4 + 1], grin[upper - 1 - upper // 4 : upper]], False, INK, thickness=2)
+        return image, face
     cv2.polylines(image, [grin if lower_line else grin[:upper]], lower_line, INK, thickness=2)
     return image, face
 
@@ -205,6 +209,25 @@ def test_the_painted_grin_taking_over_keeps_the_drawn_teeth_shading():
     far = lambda row: np.linalg.norm(lab[row][teeth[row]].mean(0) - lilac)  # noqa: E731
     assert far(rows[0]) < 5  # lilac under the upper line, as drawn
     assert far(rows[-1]) > 10  # white further down
+
+
+def test_the_painted_grin_taking_over_inks_its_upper_line_as_drawn():
+    # An artist may leave a grin's upper line out over the middle of the teeth; the frame
+    # taking over from the drawing used to ink it evenly, a dark bar the picture never had.
+    image, face = _drawn_grin(k=2, thin=True)
+    animator = FaceAnimator(image, face, whole_face=False, head_motion=False)
+    own = animator.look.own_mouth
+    assert own.grin
+    frame = image.copy()
+    animator.apply(frame, Pose(open=0.07, rest=0.84))
+    luma = frame.astype(float) @ [0.299, 0.587, 0.114]
+    skin, ink = np.dot(SKIN, [0.299, 0.587, 0.114]), np.dot(INK, [0.299, 0.587, 0.114])
+    shade = (skin - luma) / (skin - ink)  # 0 skin .. 1 ink
+    m = len(own.upper)
+    top = animator.posed_points(Pose(open=0.07, rest=0.84))[animator.rig.slot["upper_inner"]]
+    darkest = [shade[int(round(y)) - 4 : int(round(y)) + 5, int(round(x))].max() for x, y in top]
+    assert max(darkest[m // 2 - 1 : m // 2 + 2]) < 0.5  # the middle: hardly a line
+    assert min(darkest[1], darkest[-2]) > 0.7  # the outer quarters: inked
 
 
 def _drawn_cup():

@@ -122,6 +122,10 @@ class OwnMouth:
     lower_ink : float
         How strongly a grin's lower edge is inked, against its upper one (0..1): an artist
         often ends the teeth there with no line.
+    upper_ink : np.ndarray or None [shape=(m,), float64, 0..1]
+        How strongly a grin's upper edge is inked at each vertex of ``upper``, from the
+        skin's lightness (0) to the ink's (1): an artist may thin it to nothing in the
+        middle, over teeth shaded there instead. None: fully, as a mouth's line.
     """
 
     upper: np.ndarray
@@ -131,6 +135,7 @@ class OwnMouth:
     tongue_depth: float = 0.0
     teeth: np.ndarray | None = None
     lower_ink: float = 1.0
+    upper_ink: np.ndarray | None = None
 
     @property
     def grin(self) -> bool:
@@ -540,9 +545,10 @@ def _drawn_inside(
         # The teeth and their shading, not the ink's edge blending into them.
         shaded = inside & (lab[..., 0] > ink_light + 0.6 * (skin_light - ink_light))
         teeth = _grin_teeth(box, shaded, opening, origin, np.median(box[white].astype(np.float32), 0))
-        shades = [_edge_shade(lab[..., 0], edge, origin, skin_light, ink_light) for edge in opening]
-        lower_ink = float(np.clip(shades[1] / max(shades[0], 1e-3), 0, 1))
-        own = OwnMouth(*opening, cavity=palette.cavity, tongue=palette.tongue, teeth=teeth, lower_ink=lower_ink)
+        upper_ink, lower_shades = (_edge_shades(lab[..., 0], edge, origin, skin_light, ink_light) for edge in opening)
+        middle = [float(np.median(shades[len(shades) // 4 : len(shades) - len(shades) // 4])) for shades in (upper_ink, lower_shades)]
+        lower_ink = float(np.clip(middle[1] / max(middle[0], 1e-3), 0, 1))
+        own = OwnMouth(*opening, cavity=palette.cavity, tongue=palette.tongue, teeth=teeth, lower_ink=lower_ink, upper_ink=upper_ink)
         return palette, own
     if white.sum() >= 6:
         palette = replace(palette, teeth=tuple(float(v) for v in np.median(box[white].astype(np.float32), 0)))
@@ -594,20 +600,18 @@ def _grin_teeth(box: np.ndarray, teeth: np.ndarray, opening: tuple, origin, fill
     return np.where(counts[..., None] > 0, colour, spread).astype(np.float32)
 
 
-def _edge_shade(lightness: np.ndarray, edge: np.ndarray, origin, skin: float, ink: float) -> float:
-    """How dark a drawn edge is along the middle half of ``edge`` (picture pixels), from the
-    skin's lightness (0) to the ink's (1): the darkest pixel within two rows of each vertex."""
+def _edge_shades(lightness: np.ndarray, edge: np.ndarray, origin, skin: float, ink: float) -> np.ndarray:
+    """How dark a drawn edge is at each vertex of ``edge`` [shape=(m, 2), picture pixels],
+    from the skin's lightness (0) to the ink's (1): the darkest pixel of ``lightness`` (L*,
+    its pixel (0, 0) at ``origin``) within two rows of it; 1 off it. [shape=(m,), float64]"""
     h, w = lightness.shape
-    m = len(edge)
-    darkest = []
-    for x, y in edge[m // 4 : m - m // 4] - np.asarray(origin, np.float64):
+    shades = np.ones(len(edge))
+    for k, (x, y) in enumerate(edge - np.asarray(origin, np.float64)):
         column, rows = int(round(x)), np.arange(int(np.floor(y)) - 2, int(np.ceil(y)) + 3)
         rows = rows[(rows >= 0) & (rows < h)]
         if 0 <= column < w and len(rows):
-            darkest.append(lightness[rows, column].min())
-    if not darkest:
-        return 1.0
-    return float(np.clip((skin - np.median(darkest)) / max(skin - ink, 1e-3), 0, 1))
+            shades[k] = (skin - lightness[rows, column].min()) / max(skin - ink, 1e-3)
+    return np.clip(shades, 0, 1)
 
 
 def _polygon_mask(shape, polygon: np.ndarray) -> np.ndarray:
@@ -789,19 +793,24 @@ def paint_mouth(
         # lips meet beside their hole the line fades: an inked O is an O, without tails.
         outline = np.round((opening - (x0, y0) + 0.375) * 4 * (1 << shift)).astype(np.int32)
         middle = len(opening) // 2 + 1
-        lower_ink = 1.0
-        if look.own_mouth is not None and look.own_mouth.grin:  # back towards the grin's lower edge
-            lower_ink -= (1.0 - look.own_mouth.lower_ink) * as_drawn
+        lower_ink, upper_ink = np.ones(len(opening) - middle + 2), np.ones(middle)
+        own = look.own_mouth
+        if own is not None and own.grin:  # back towards the grin's edges as drawn
+            lower_ink -= (1.0 - own.lower_ink) * as_drawn
+            if own.upper_ink is not None:
+                drawn_ink = np.interp(np.linspace(0, 1, middle), np.linspace(0, 1, len(own.upper_ink)), own.upper_ink)
+                upper_ink -= (1.0 - drawn_ink) * as_drawn
         edges = (
             (np.vstack([outline[middle - 1 :], outline[:1]]), np.concatenate([[0.0], apart[::-1], [0.0]]), 0.6 * line, lower_ink),
-            (outline[:middle], np.concatenate([[0.0], apart, [0.0]]), line, 1.0),
+            (outline[:middle], np.concatenate([[0.0], apart, [0.0]]), line, upper_ink),
         )  # fmt: skip
         fine = np.zeros((2, mask.shape[0] * 4, mask.shape[1] * 4), np.uint8)  # where lips are apart, meet
         for edge, gaps, width, strength in edges:
-            thickness, value = max(1, int(round(4 * width))), int(round(255 * strength))
+            thickness = max(1, int(round(4 * width)))
             for k in range(len(edge) - 1):
                 meeting = int(min(gaps[k], gaps[k + 1]) <= 0)
                 a, b = (int(edge[k][0]), int(edge[k][1])), (int(edge[k + 1][0]), int(edge[k + 1][1]))
+                value = int(round(127.5 * (strength[k] + strength[k + 1])))
                 cv2.line(fine[meeting], a, b, value, thickness=thickness, lineType=cv2.LINE_AA, shift=shift)
         parted = float(np.clip(apart.max(initial=0.0) / (2 * line), 0, 1))
         keep = 1.0 - parted * float(np.clip(rounding / INK_ROUND_FADE, 0, 1))
