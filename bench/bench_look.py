@@ -12,6 +12,14 @@ pause, a command phrase (tests/data/audio), and prints per video:
   pixels (inside the painted lids' reach at a shut eye, not under them yet) that the lids
   make darker than the picture by more than 25 L*, the eyes posed alone at each blink of
   the clip between 0 and 0.5: a lash stroke over the open eye, grey while the lid fades in;
+- ghost lash (big drawn eyes): how dark the drawn upper lash line still shows under the
+  closing lid, more than a stroke above its edge, at blinks 0.1-0.3 (0 skin .. 1 the ink as
+  drawn; a lid faded in evenly let it show through, a second, lighter lash line);
+- iris at shut (big drawn eyes): pixels of the eyes' colours still showing at blinks
+  0.9-0.99 that the shut eye does not show (a hairline of iris under the shut line);
+- grin teeth (drawn grins): delta E between the drawn grin's teeth and the painted grin's
+  in the frame that takes over from it, cell by cell over each's opening (flat teeth where
+  the artist shaded them: a change of look);
 - mouth steps: the 99th percentile of the frame-to-frame change of the rendered inner-lip
   gap (mid-mouth, from the posed mesh), over the gap's range in the clip (target < 0.5:
   wide open to shut takes at least two frames), its largest, and its largest outside the
@@ -181,7 +189,9 @@ SHUT_BLINKS = (0.9, 0.93, 0.96, 0.99)
 
 
 def _lightness(rgb) -> np.ndarray:
-    return cv2.cvtColor(np.asarray(rgb, np.float32).reshape(-1, 1, 3) / 255, cv2.COLOR_RGB2Lab)[..., 0].reshape(np.shape(rgb)[:-1])
+    """L* of RGB pixels [shape=(..., 3), 0..255]."""
+    lab = cv2.cvtColor(np.asarray(rgb, np.float32).reshape(-1, 1, 3) / 255, cv2.COLOR_RGB2Lab)
+    return lab[..., 0].reshape(np.shape(rgb)[:-1])
 
 
 def ghost_lash(scene, actor) -> float:
@@ -212,7 +222,8 @@ def ghost_lash(scene, actor) -> float:
             upper_lid, _, edge, _ = _lid_shapes(upper, lower, blink, palette.thickness)
             lid = _filled([upper_lid], shape)
             near = np.zeros(shape, np.uint8)
-            cv2.polylines(near, [np.round(edge).astype(np.int32)], False, 1, thickness=int(np.ceil(2 * palette.thickness)) + 2)
+            stroke = int(np.ceil(2 * palette.thickness)) + 2
+            cv2.polylines(near, [np.round(edge).astype(np.int32)], False, 1, thickness=stroke)
             ink = (skin - before) / max(skin - lash, 1e-3) > 0.5
             covered = lid & ~near.astype(bool) & ink
             left += float(np.clip((skin - after[covered]) / max(skin - lash, 1e-3), 0, 1).sum())
@@ -270,7 +281,10 @@ def _grin_cells(picture: np.ndarray, upper: np.ndarray, lower: np.ndarray, pale:
     depth = (ys - top) / np.maximum(bottom - top, 1.0)
     inside = (depth >= 0) & (depth < 1) & (at >= 0) & (at < 1) & (lab[..., 0] > pale)
     rows, columns = GRIN_CELLS
-    cell = (np.minimum((depth[inside] * rows).astype(int), rows - 1), np.minimum((at[inside] * columns).astype(int), columns - 1))
+    cell = (
+        np.minimum((depth[inside] * rows).astype(int), rows - 1),
+        np.minimum((at[inside] * columns).astype(int), columns - 1),
+    )
     sums, counts = np.zeros((rows, columns, 3)), np.zeros((rows, columns))
     np.add.at(sums, cell, lab[inside])
     np.add.at(counts, cell, 1)
@@ -295,7 +309,8 @@ def grin_teeth(scene, actor) -> float:
     frame = scene.image.copy()
     animator.apply(frame, pose)
     posed, shape = animator.posed_points(pose), pose.rest**GRIN_CLOSE  # as FaceAnimator._paint shapes it
-    upper, lower = (posed[rig.slot[s]] + shape * (t - rig.vertices(s)) for s, t in (("upper_inner", own.upper), ("lower_inner", own.lower)))
+    traced = (("upper_inner", own.upper), ("lower_inner", own.lower))
+    upper, lower = (posed[rig.slot[slot]] + shape * (edge - rig.vertices(slot)) for slot, edge in traced)
     ink = _lightness([[animator.look.line]])[0, 0]
     pale = ink + 0.6 * (_lightness([[animator.look.palette.teeth]])[0, 0] - ink)
     drawn, drawn_n = _grin_cells(scene.image, own.upper, own.lower, pale)
@@ -380,6 +395,9 @@ def measure(picture: Path, audio: Path, out: Path, *, mode: str) -> dict:
         "style": scene.speaker.style,
         "eye_detail": float(np.mean(detail)) if detail else float("nan"),
         "lid_stroke": lid_stroke(scene, actor),
+        "ghost_lash": ghost_lash(scene, actor),
+        "iris_shut": iris_shut(scene, actor),
+        "grin_teeth": grin_teeth(scene, actor),
         "mouth_step_p99": float(np.percentile(steps, 99)),
         "mouth_step_max": float(steps.max()),
         "mouth_step_max_open": float(open_steps.max()) if len(open_steps) else 0.0,
@@ -423,6 +441,9 @@ def main() -> int:
             print(
                 f"   handover: {r['handover_max']:.3f} of the mouth box changed in a frame"
                 f" (speech p95 {r['speech_change_p95']:.3f})"
+            )
+            print(
+                f"   ghost lash {r['ghost_lash']:.3f}, iris at shut {r['iris_shut']} px, grin teeth dE {r['grin_teeth']:.1f}"
             )
             print("   read-back at open " + " ".join(f"{v:.1f}" for v in LEVELS))
             for spread, row in zip(SPREADS, r["read_back"]):

@@ -545,10 +545,12 @@ def _drawn_inside(
         # The teeth and their shading, not the ink's edge blending into them.
         shaded = inside & (lab[..., 0] > ink_light + 0.6 * (skin_light - ink_light))
         teeth = _grin_teeth(box, shaded, opening, origin, np.median(box[white].astype(np.float32), 0))
-        upper_ink, lower_shades = (_edge_shades(lab[..., 0], edge, origin, skin_light, ink_light) for edge in opening)
-        middle = [float(np.median(shades[len(shades) // 4 : len(shades) - len(shades) // 4])) for shades in (upper_ink, lower_shades)]
+        upper_ink, lower = (_edge_shades(lab[..., 0], edge, origin, skin_light, ink_light) for edge in opening)
+        middle = [float(np.median(shades[len(shades) // 4 : len(shades) - len(shades) // 4])) for shades in (upper_ink, lower)]
         lower_ink = float(np.clip(middle[1] / max(middle[0], 1e-3), 0, 1))
-        own = OwnMouth(*opening, cavity=palette.cavity, tongue=palette.tongue, teeth=teeth, lower_ink=lower_ink, upper_ink=upper_ink)
+        own = OwnMouth(
+            *opening, cavity=palette.cavity, tongue=palette.tongue, teeth=teeth, lower_ink=lower_ink, upper_ink=upper_ink
+        )
         return palette, own
     if white.sum() >= 6:
         palette = replace(palette, teeth=tuple(float(v) for v in np.median(box[white].astype(np.float32), 0)))
