@@ -210,7 +210,8 @@ def paint_lid(canvas: np.ndarray, upper: np.ndarray, lower: np.ndarray, blink: f
     over the first ``LID_FADE`` of the blink, by when it has moved well below. Along the
     eye it is opaque already where its edge has come in (as far as its stroke is full
     width): seen through a lid half faded in, the drawn lash line showed above the lid's
-    own, a second, lighter one.
+    own, a second, lighter one. Under the lid still fading in, the drawn line comes down
+    with its edge.
 
     Parameters
     ----------
@@ -231,17 +232,28 @@ def paint_lid(canvas: np.ndarray, upper: np.ndarray, lower: np.ndarray, blink: f
         x0, y0, x1, y1 = box
         upper, lower = upper - (x0, y0), lower - (x0, y0)
         region = canvas[y0:y1, x0:x1]
-        lid = region.copy()
-        _paint_lid(lid, upper, lower, blink, palette)
-        # Each column of the box as opaque as the lid's edge there has come in (see LID_COVER).
         _, _, edge, inside = _lid_shapes(upper, lower, blink, palette.thickness)
+        ys, xs = np.mgrid[0 : y1 - y0, 0 : x1 - x0].astype(np.float32)
+        # Each column as opaque as the lid's edge there has come in (see LID_COVER).
         along = edge[-1] - edge[0]
         at = (edge - edge[0]) @ along / max(float(along @ along), 1e-6)
-        ys, xs = np.mgrid[0 : y1 - y0, 0 : x1 - x0]
         pixel_at = ((xs - edge[0, 0]) * along[0] + (ys - edge[0, 1]) * along[1]) / max(float(along @ along), 1e-6)
         come = np.clip(np.interp(pixel_at, at, inside) / LID_COVER, 0, 1)
-        alpha = np.maximum(fade, come * come * (3 - 2 * come))[..., None]
-        region[:] = np.clip(region * (1 - alpha) + lid * alpha + 0.5, 0, 255).astype(np.uint8)
+        alpha = np.maximum(fade, come * come * (3 - 2 * come))
+        # Under it, the drawn lash line comes down with the lid's edge, so that the two are
+        # one line (the band above them stretched; eyes are near level, so along columns);
+        # less as the lid fades in, by when it covers the line (none once it has: an opaque
+        # lid shows the picture above it).
+        rim = _with_margins(upper, lower)[0]
+        column = np.arange(x1 - x0, dtype=np.float64)
+        top, bottom = np.interp(column, *_by_x(rim)), np.interp(column, *_by_x(edge))
+        reach = 1.5 * palette.thickness + 0.5
+        shift = (bottom - top) * np.clip((ys - (top - 2 * reach)) / reach, 0, 1) * (ys <= bottom) * (1 - fade)
+        moved = cv2.remap(region, xs, (ys - shift).astype(np.float32), cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+        lid = moved.copy()
+        _paint_lid(lid, upper, lower, blink, palette)
+        alpha = alpha[..., None]
+        region[:] = np.clip(moved * (1 - alpha) + lid * alpha + 0.5, 0, 255).astype(np.uint8)
     else:
         _paint_lid(canvas, upper, lower, blink, palette)
 
@@ -270,14 +282,7 @@ def _lid_shapes(upper: np.ndarray, lower: np.ndarray, blink: float, thickness: f
     thickness : float
         The lash stroke's width in pixels (see LidPalette).
     """
-    # Detected outlines of drawn eyes often fall short of the inked eye: cover a margin
-    # above and below, but hardly any beyond the corners (a nose's outline or the
-    # background may lie just there).
-    centre = np.vstack([upper, lower]).mean(0)
-    along = (upper[-1] - upper[0]) / max(float(np.linalg.norm(upper[-1] - upper[0])), 1e-6)
-    scale = LID_MARGIN_ALONG * np.outer(along, along) + LID_MARGIN * (np.eye(2) - np.outer(along, along))
-    upper = centre + (upper - centre) @ scale
-    lower = centre + (lower - centre) @ scale
+    upper, lower = _with_margins(upper, lower)
     meet = _smooth_meet(upper + 0.8 * (lower - upper))
     closed = _closed(blink)
     drop = _lid_drop(upper, meet, closed)
@@ -299,6 +304,16 @@ def _lid_shapes(upper: np.ndarray, lower: np.ndarray, blink: float, thickness: f
     upper_lid = np.vstack([(upper - np.outer(np.clip(inside / LID_COVER, 0, 1), reach))[span], upper_edge[span][::-1]])
     lower_lid = np.vstack([lower_edge, (lower + reach)[::-1]])
     return upper_lid, lower_lid, upper_edge, inside
+
+
+def _with_margins(upper: np.ndarray, lower: np.ndarray) -> tuple:
+    """The lids [shape=(n, 2)] the painted ones close from: detected outlines of drawn eyes
+    often fall short of the inked eye, so they cover a margin above and below, but hardly
+    any beyond the corners (a nose's outline or the background may lie just there)."""
+    centre = np.vstack([upper, lower]).mean(0)
+    along = (upper[-1] - upper[0]) / max(float(np.linalg.norm(upper[-1] - upper[0])), 1e-6)
+    scale = LID_MARGIN_ALONG * np.outer(along, along) + LID_MARGIN * (np.eye(2) - np.outer(along, along))
+    return centre + (upper - centre) @ scale, centre + (lower - centre) @ scale
 
 
 def _closed(blink: float) -> float:
