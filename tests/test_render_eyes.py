@@ -122,6 +122,27 @@ def test_a_fading_lid_hides_the_drawn_lash_line_it_has_come_below():
         assert ((skin - lightness(frame)[above]) / (skin - lash)).mean() < 0.02, blink
 
 
+def test_the_first_frames_of_a_blink_show_one_lash_line():
+    # A lash line drawn thicker and higher than the lid reaches over: the lid, opaque
+    # where its edge has come in, cut a band of skin through it in the first frames of a
+    # blink, two lash lines; the drawn line comes down with the lid's edge instead.
+    import cv2
+
+    image, upper, lower = _anime_eye(2)
+    cv2.ellipse(image, (100, 80), (70, 54), 0, 180, 360, (30, 20, 40), 20)
+    palette = lid_palette(image, upper, lower)
+
+    def lightness(picture):
+        return cv2.cvtColor(picture.astype(np.float32) / 255, cv2.COLOR_RGB2Lab)[..., 0]
+
+    skin, lash = (lightness(np.array([[c]]))[0, 0] for c in (palette.skin, palette.lash))
+    for blink in (0.05, 0.07, 0.1):
+        frame = image.copy()
+        paint_lid(frame, upper, lower, blink, palette)
+        dark = np.flatnonzero((skin - lightness(frame)[:48, 100]) / (skin - lash) > 0.5)  # above the iris
+        assert len(dark) and (np.diff(dark) == 1).all(), blink  # one run of ink
+
+
 def test_a_nearly_shut_eye_shows_no_hairline_of_iris():
     # Closing all the way to blink 1, the lids left a sliver between the lid's stroke and
     # the lower lid: a hairline of iris under a shut-looking line for a frame.
