@@ -264,7 +264,13 @@ def _paint_lid(canvas: np.ndarray, upper: np.ndarray, lower: np.ndarray, blink: 
     shift = 3
     polys = [np.round(p * (1 << shift)).astype(np.int32) for p in (upper_lid, lower_lid) if len(p)]
     cv2.fillPoly(canvas, polys, palette.skin, lineType=cv2.LINE_AA, shift=shift)
-    _lid_stroke(canvas, edge, inside, palette, up=(1 - _shut(blink)) * _eye_axes(upper, lower)[1])
+    _, up = _eye_axes(upper, lower)
+    # How much of the eye is left open under each point of the edge, to the lower lid's.
+    along, lower_edge = np.array([-up[1], up[0]]), lower_lid[: len(lower)]
+    order = np.argsort(lower_edge @ along)
+    below = np.interp(edge @ along, (lower_edge @ along)[order], (lower_edge @ up)[order])
+    gap = np.maximum(edge @ up - below, 0.0)
+    _lid_stroke(canvas, edge, inside, palette, up=(1 - _shut(blink)) * up, gap=gap)
 
 
 def _lid_shapes(upper: np.ndarray, lower: np.ndarray, blink: float, thickness: float) -> tuple:
@@ -375,7 +381,9 @@ def _lid_drop(upper: np.ndarray, meet: np.ndarray, blink: float) -> np.ndarray:
     return np.clip((depth - left) / np.maximum(depth, 1e-6), 0, 1)
 
 
-def _lid_stroke(canvas: np.ndarray, edge: np.ndarray, inside: np.ndarray, palette: LidPalette, *, up: np.ndarray) -> None:
+def _lid_stroke(
+    canvas: np.ndarray, edge: np.ndarray, inside: np.ndarray, palette: LidPalette, *, up: np.ndarray, gap: np.ndarray
+) -> None:
     """Draw the closing lid's ``edge`` [shape=(n, 2)] as a lash stroke, in place, as wide as
     it has come into the eye (``inside`` [shape=(n,)], 0..1, see :func:`_lid_shapes`):
     where it still runs along the outline (at the corners, on a tall eye's sides, in the
@@ -383,7 +391,10 @@ def _lid_stroke(canvas: np.ndarray, edge: np.ndarray, inside: np.ndarray, palett
     The stroke is the lid's rim: it lies on the lid, just above its edge, not over the
     still-open eye; as the eye shuts it comes down onto the edge, over the last sliver
     between the lids. ``up`` [shape=(2,)] points from the lower lid to the upper; its
-    length is how much of the stroke's half width lies above the edge (0..1)."""
+    length is how much of the stroke's half width lies above the edge (0..1). ``gap``
+    [shape=(n,)] is how far the lower lid's edge lies below each point, in pixels: a sliver
+    no wider than the stroke it comes down over (one as wide again, partly), or a hairline
+    of iris shows under a line that looks shut."""
     thickness = max(1.0, palette.thickness)
     box = _clipped_box(edge, thickness + 2, canvas.shape)
     if box is None:
@@ -399,11 +410,13 @@ def _lid_stroke(canvas: np.ndarray, edge: np.ndarray, inside: np.ndarray, palett
     width = thickness * np.interp(at, length, inside)
     tangent = np.gradient(points, axis=0)
     rim = np.stack([tangent[:, 1], -tangent[:, 0]], 1) / np.maximum(np.linalg.norm(tangent, axis=1), 1e-6)[:, None]
-    above = np.sign(rim @ up) * float(np.linalg.norm(up))
+    above = float(np.linalg.norm(up))
     # Half a pixel over the lid's anti-aliased edge, or a pale line shows between the two
     # (but for a sprite's pixel-wide stroke, whose overlap would darken the open eye).
     overlap = 0.5 * np.clip(width - 1, 0, 1)
-    points = points + above[:, None] * rim * (0.5 * width - overlap)[:, None]
+    sliver = np.interp(at, length, gap)
+    down = np.maximum(np.minimum(sliver, width) - overlap, 0) * np.clip(2 - sliver / np.maximum(width, 1e-6), 0, 1)
+    points = points + np.sign(rim @ up)[:, None] * rim * (above * (0.5 * width - overlap) - down)[:, None]
     # Only pixels near the edge can be inked: those under it drawn a little wider.
     reach = np.zeros((y1 - y0, x1 - x0), np.uint8)
     cv2.polylines(reach, [np.round(points - (x0, y0)).astype(np.int32)], False, 1, thickness=int(np.ceil(width.max())) + 3)
