@@ -12,6 +12,14 @@ pause, a command phrase (tests/data/audio), and prints per video:
   pixels (inside the painted lids' reach at a shut eye, not under them yet) that the lids
   make darker than the picture by more than 25 L*, the eyes posed alone at each blink of
   the clip between 0 and 0.5: a lash stroke over the open eye, grey while the lid fades in;
+- ghost lash (big drawn eyes): how dark the drawn upper lash line still shows under the
+  closing lid, more than a stroke above its edge, at blinks 0.1-0.3 (0 skin .. 1 the ink as
+  drawn; a lid faded in evenly let it show through, a second, lighter lash line);
+- iris at shut (big drawn eyes): pixels of the eyes' colours still showing at blinks
+  0.9-0.99 that the shut eye does not show (a hairline of iris under the shut line);
+- grin teeth (drawn grins): delta E between the drawn grin's teeth and the painted grin's
+  in the frame that takes over from it, cell by cell over each's opening (flat teeth where
+  the artist shaded them: a change of look);
 - mouth steps: the 99th percentile of the frame-to-frame change of the rendered inner-lip
   gap (mid-mouth, from the posed mesh), over the gap's range in the clip (target < 0.5:
   wide open to shut takes at least two frames), its largest, and its largest outside the
@@ -176,6 +184,141 @@ def lid_stroke(scene, actor) -> float:
     return darkened / max(seen, 1)
 
 
+GHOST_BLINKS = (0.1, 0.15, 0.2, 0.25, 0.3)
+SHUT_BLINKS = (0.9, 0.93, 0.96, 0.99)
+
+
+def _lightness(rgb) -> np.ndarray:
+    """L* of RGB pixels [shape=(..., 3), 0..255]."""
+    lab = cv2.cvtColor(np.asarray(rgb, np.float32).reshape(-1, 1, 3) / 255, cv2.COLOR_RGB2Lab)
+    return lab[..., 0].reshape(np.shape(rgb)[:-1])
+
+
+def ghost_lash(scene, actor) -> float:
+    """How dark the drawn upper lash line still shows under the painted lid, at blinks
+    GHOST_BLINKS: over the picture's ink pixels (at least half as dark as the lash) that
+    the closing upper lid covers, more than a stroke above its edge, the share of the ink's
+    darkness left in the frame (0 skin .. 1 the ink as drawn); the largest of the blinks'
+    means (NaN unless the eyes are big drawn ones)."""
+    from talkingphoto.render import Pose
+    from talkingphoto.render._eyes import _lid_shapes
+
+    animator, rig = actor.animator, actor.animator.rig
+    if rig.lids != "paint" or not animator.lids:
+        return float("nan")
+    shape = scene.image.shape[:2]
+    before = _lightness(scene.image)
+    worst = 0.0
+    for blink in GHOST_BLINKS:
+        pose = Pose(rest=1.0, blink=blink)
+        frame = scene.image.copy()
+        animator.apply(frame, pose)
+        after = _lightness(frame)
+        posed = animator.posed_points(pose)
+        left, seen = 0.0, 0
+        for side, palette in animator.lids.items():
+            upper, lower = posed[rig.slot[f"{side}_upper_lid"]], posed[rig.slot[f"{side}_lower_lid"]]
+            skin, lash = _lightness([[palette.skin]])[0, 0], _lightness([[palette.lash]])[0, 0]
+            upper_lid, _, edge, _ = _lid_shapes(upper, lower, blink, palette.thickness)
+            lid = _filled([upper_lid], shape)
+            near = np.zeros(shape, np.uint8)
+            stroke = int(np.ceil(2 * palette.thickness)) + 2
+            cv2.polylines(near, [np.round(edge).astype(np.int32)], False, 1, thickness=stroke)
+            ink = (skin - before) / max(skin - lash, 1e-3) > 0.5
+            covered = lid & ~near.astype(bool) & ink
+            left += float(np.clip((skin - after[covered]) / max(skin - lash, 1e-3), 0, 1).sum())
+            seen += int(covered.sum())
+        worst = max(worst, left / max(seen, 1))
+    return worst
+
+
+def iris_shut(scene, actor) -> int:
+    """Pixels of the eyes' colours (a hue 60 degrees or more from the lid's skin, chroma
+    over 15) that still show at blinks SHUT_BLINKS and not in the shut eye (blink 1): iris
+    under the shut line; the largest over those blinks, both eyes (-1 unless the eyes are
+    big drawn ones)."""
+    from talkingphoto.render import Pose
+    from talkingphoto.render._eyes import _hue_turn
+    from talkingphoto.render._mouth import _lab
+
+    animator, rig = actor.animator, actor.animator.rig
+    if rig.lids != "paint" or not animator.lids:
+        return -1
+    posed = animator.posed_points(Pose(rest=1.0))
+    skin = _lab(np.array([[animator.lids[s].skin for s in animator.lids]], np.uint8))[0].mean(0)
+
+    def eye_colour(blink):
+        frame = scene.image.copy()
+        animator.apply(frame, Pose(rest=1.0, blink=blink))
+        lab = _lab(frame)
+        return (_hue_turn(lab, skin) >= 60) & (np.hypot(lab[..., 1], lab[..., 2]) > 15)
+
+    eyes = np.zeros(scene.image.shape[:2], bool)
+    for side in animator.lids:
+        upper, lower = posed[rig.slot[f"{side}_upper_lid"]], posed[rig.slot[f"{side}_lower_lid"]]
+        x0, y0, x1, y1 = _box(np.vstack([upper, lower]), 0.3 * rig.eye_width, scene.image.shape)
+        eyes[y0:y1, x0:x1] = True
+    shut = eye_colour(1.0)
+    return max(int((eye_colour(b) & ~shut & eyes).sum()) for b in SHUT_BLINKS)
+
+
+GRIN_CELLS = (4, 8)  # rows from the opening's upper edge to its lower, columns corner to corner
+
+
+def _grin_cells(picture: np.ndarray, upper: np.ndarray, lower: np.ndarray, pale: float) -> tuple:
+    """Mean Lab [shape=GRIN_CELLS + (3,)] and pixel count per cell of an opening (``upper``,
+    ``lower`` edges corner to corner), over its pixels paler than ``pale`` L* (not ink)."""
+    from talkingphoto.render._mouth import _lab
+
+    x0, y0, x1, y1 = _box(np.vstack([upper, lower]), 1, picture.shape)
+    lab = _lab(picture[y0:y1, x0:x1])
+    ys, xs = np.mgrid[y0:y1, x0:x1]
+    start, end = upper[0], upper[-1]
+    along = (end - start) / float((end - start) @ (end - start))
+    at = (xs - start[0]) * along[0] + (ys - start[1]) * along[1]
+    top = np.interp(at, (upper - start) @ along, upper[:, 1])
+    bottom = np.interp(at, (lower - start) @ along, lower[:, 1])
+    depth = (ys - top) / np.maximum(bottom - top, 1.0)
+    inside = (depth >= 0) & (depth < 1) & (at >= 0) & (at < 1) & (lab[..., 0] > pale)
+    rows, columns = GRIN_CELLS
+    cell = (
+        np.minimum((depth[inside] * rows).astype(int), rows - 1),
+        np.minimum((at[inside] * columns).astype(int), columns - 1),
+    )
+    sums, counts = np.zeros((rows, columns, 3)), np.zeros((rows, columns))
+    np.add.at(sums, cell, lab[inside])
+    np.add.at(counts, cell, 1)
+    return sums / np.maximum(counts, 1)[..., None], counts
+
+
+def grin_teeth(scene, actor) -> float:
+    """How far the painted grin's teeth are from the drawing's in the frame that takes
+    over from it (the first of the clip out of the rest): the mean CIE76 delta E, over
+    GRIN_CELLS of each's opening (the drawn one, the painted one posed), between their mean
+    Lab colours (of the pixels paler than the ink's blend into the skin), where both show
+    some (NaN unless the picture's mouth is a drawn grin)."""
+    from talkingphoto.render import Pose
+    from talkingphoto.render._animator import GRIN_CLOSE
+
+    animator, rig = actor.animator, actor.animator.rig
+    own = animator.look.own_mouth
+    if own is None or not own.grin:
+        return float("nan")
+    rests = [actor.pose(i)[0].rest for i in range(scene.n_frames)]
+    pose = Pose(rest=next(r for r in rests if r < 1.0))
+    frame = scene.image.copy()
+    animator.apply(frame, pose)
+    posed, shape = animator.posed_points(pose), pose.rest**GRIN_CLOSE  # as FaceAnimator._paint shapes it
+    traced = (("upper_inner", own.upper), ("lower_inner", own.lower))
+    upper, lower = (posed[rig.slot[slot]] + shape * (edge - rig.vertices(slot)) for slot, edge in traced)
+    ink = _lightness([[animator.look.line]])[0, 0]
+    pale = ink + 0.6 * (_lightness([[animator.look.palette.teeth]])[0, 0] - ink)
+    drawn, drawn_n = _grin_cells(scene.image, own.upper, own.lower, pale)
+    painted, painted_n = _grin_cells(frame, upper, lower, pale)
+    both = (drawn_n > 0) & (painted_n > 0)
+    return float(np.linalg.norm(drawn - painted, axis=-1)[both].mean()) if both.any() else float("nan")
+
+
 def measure(picture: Path, audio: Path, out: Path, *, mode: str) -> dict:
     """Render ``picture`` speaking ``audio``; return its figures and write its sheets."""
     from talkingphoto.characters import topology as topo
@@ -252,6 +395,9 @@ def measure(picture: Path, audio: Path, out: Path, *, mode: str) -> dict:
         "style": scene.speaker.style,
         "eye_detail": float(np.mean(detail)) if detail else float("nan"),
         "lid_stroke": lid_stroke(scene, actor),
+        "ghost_lash": ghost_lash(scene, actor),
+        "iris_shut": iris_shut(scene, actor),
+        "grin_teeth": grin_teeth(scene, actor),
         "mouth_step_p99": float(np.percentile(steps, 99)),
         "mouth_step_max": float(steps.max()),
         "mouth_step_max_open": float(open_steps.max()) if len(open_steps) else 0.0,
@@ -295,6 +441,9 @@ def main() -> int:
             print(
                 f"   handover: {r['handover_max']:.3f} of the mouth box changed in a frame"
                 f" (speech p95 {r['speech_change_p95']:.3f})"
+            )
+            print(
+                f"   ghost lash {r['ghost_lash']:.3f}, iris at shut {r['iris_shut']} px, grin teeth dE {r['grin_teeth']:.1f}"
             )
             print("   read-back at open " + " ".join(f"{v:.1f}" for v in LEVELS))
             for spread, row in zip(SPREADS, r["read_back"]):

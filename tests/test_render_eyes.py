@@ -6,17 +6,18 @@ import pytest
 from talkingphoto.render._eyes import drawn_shut, lid_palette, paint_lid
 
 
-def _anime_eye():
-    """A big drawn eye: dark outline and blue iris on pale skin; lids corner to corner."""
+def _anime_eye(k: int = 1):
+    """A big drawn eye: dark outline and blue iris on pale skin; lids corner to corner;
+    ``k`` times the size."""
     import cv2
 
-    image = np.full((80, 100, 3), (250, 225, 215), np.uint8)
-    cv2.ellipse(image, (50, 40), (30, 22), 0, 0, 360, (255, 255, 255), -1)
-    cv2.circle(image, (50, 40), 16, (60, 90, 200), -1)
-    cv2.ellipse(image, (50, 40), (30, 22), 0, 180, 360, (30, 20, 40), 3)
+    image = np.full((80 * k, 100 * k, 3), (250, 225, 215), np.uint8)
+    cv2.ellipse(image, (50 * k, 40 * k), (30 * k, 22 * k), 0, 0, 360, (255, 255, 255), -1)
+    cv2.circle(image, (50 * k, 40 * k), 16 * k, (60, 90, 200), -1)
+    cv2.ellipse(image, (50 * k, 40 * k), (30 * k, 22 * k), 0, 180, 360, (30, 20, 40), 3 * k)
     t = np.linspace(np.pi, 2 * np.pi, 9)
-    upper = np.stack([50 + 30 * np.cos(t), 40 + 22 * np.sin(t)], 1)
-    lower = np.stack([upper[:, 0], 40 + (40 - upper[:, 1])], 1)
+    upper = np.stack([50 * k + 30 * k * np.cos(t), 40 * k + 22 * k * np.sin(t)], 1)
+    lower = np.stack([upper[:, 0], 40 * k + (40 * k - upper[:, 1])], 1)
     return image, upper, lower
 
 
@@ -94,6 +95,64 @@ def test_a_lid_fades_in_while_it_is_still_up_at_the_drawn_lash_line():
 
     assert change(0.05) < 0.1 * change(0.3)
     assert 0 < change(0.15) < change(0.3)
+
+
+def test_a_fading_lid_hides_the_drawn_lash_line_it_has_come_below():
+    # Faded in evenly, the lid let the drawn upper lash line show through it, lighter,
+    # above its own stroke: for a frame the eye had two lash lines.
+    import cv2
+
+    image, upper, lower = _anime_eye(2)
+    palette = lid_palette(image, upper, lower)
+
+    def lightness(picture):
+        return cv2.cvtColor(picture.astype(np.float32) / 255, cv2.COLOR_RGB2Lab)[..., 0]
+
+    skin = lightness(np.array([[palette.skin]]))[0, 0]
+    ink = image.astype(int).sum(2) < 200
+    ink[60:], ink[:, :80], ink[:, 121:] = False, False, False  # the drawn line over the iris
+    lash = lightness(image)[ink].mean()
+    for blink in (0.2, 0.25):
+        frame = image.copy()
+        paint_lid(frame, upper, lower, blink, palette)
+        edge = np.flatnonzero(np.abs(frame[:80, 100].astype(int) - image[:80, 100]).sum(1) > 0).max()
+        above = ink.copy()
+        above[int(edge - 2 * palette.thickness) :] = False  # more than a stroke above the lid's edge
+        assert above.sum() > 10
+        assert ((skin - lightness(frame)[above]) / (skin - lash)).mean() < 0.02, blink
+
+
+def test_the_first_frames_of_a_blink_show_one_lash_line():
+    # A lash line drawn thicker and higher than the lid reaches over: the lid, opaque
+    # where its edge has come in, cut a band of skin through it in the first frames of a
+    # blink, two lash lines; the drawn line comes down with the lid's edge instead.
+    import cv2
+
+    image, upper, lower = _anime_eye(2)
+    cv2.ellipse(image, (100, 80), (70, 54), 0, 180, 360, (30, 20, 40), 20)
+    palette = lid_palette(image, upper, lower)
+
+    def lightness(picture):
+        return cv2.cvtColor(picture.astype(np.float32) / 255, cv2.COLOR_RGB2Lab)[..., 0]
+
+    skin, lash = (lightness(np.array([[c]]))[0, 0] for c in (palette.skin, palette.lash))
+    for blink in (0.05, 0.07, 0.1):
+        frame = image.copy()
+        paint_lid(frame, upper, lower, blink, palette)
+        dark = np.flatnonzero((skin - lightness(frame)[:48, 100]) / (skin - lash) > 0.5)  # above the iris
+        assert len(dark) and (np.diff(dark) == 1).all(), blink  # one run of ink
+
+
+def test_a_nearly_shut_eye_shows_no_hairline_of_iris():
+    # Closing all the way to blink 1, the lids left a sliver between the lid's stroke and
+    # the lower lid: a hairline of iris under a shut-looking line for a frame. They meet
+    # earlier, and the stroke comes down over the last sliver.
+    image, upper, lower = _anime_eye(2)
+    palette = lid_palette(image, upper, lower)
+    for blink in (0.84, 0.87, 0.9, 0.93, 0.96):
+        frame = image.copy()
+        paint_lid(frame, upper, lower, blink, palette)
+        assert ((frame[..., 2] > 150) & (frame[..., 0] < 120)).sum() == 0, blink
 
 
 def test_a_closing_lid_strokes_no_line_over_the_still_open_eye():

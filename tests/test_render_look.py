@@ -15,6 +15,7 @@ from talkingphoto.render._shapes import OPEN_RATE
 SKIN = (250, 222, 205)
 INK = (90, 40, 60)
 ENAMEL = (236, 226, 208)
+LILAC = (222, 214, 240)  # sylvie_green_giggle's teeth under the upper line
 CUP_RIM, CUP_TONGUE = (205, 124, 104), (240, 168, 143)  # eileen_vhappy's drawn mouth
 
 
@@ -23,15 +24,26 @@ def _inner(face) -> np.ndarray:
     return np.vstack([lm[topo.LIPS_UPPER_INNER], lm[topo.LIPS_LOWER_INNER][::-1]])
 
 
-def _drawn_grin(lower_line=True):
+def _drawn_grin(lower_line=True, shaded=False, k=1, thin=False):
     """A flat-shaded drawn face whose mouth is an open grin: white teeth in an inked outline
-    (or under an inked upper line only)."""
-    _, face = synthetic_face(mouth_gap=8.0, style="drawn")
-    image = np.zeros((240, 240, 3), np.uint8)
+    (or under an inked upper line only), ``shaded`` lilac in their upper third; ``k`` times
+    the size; ``thin``: the upper line inked only in its outer quarters."""
+    _, face = synthetic_face(size=240 * k, iris_distance=60.0 * k, mouth_gap=8.0 * k, style="drawn")
+    image = np.zeros((240 * k, 240 * k, 3), np.uint8)
     image[:] = SKIN
     grin = np.round(_inner(face)).astype(np.int32)
     cv2.fillPoly(image, [grin], (255, 255, 255))
+    if shaded:
+        inside = np.zeros(image.shape[:2], np.uint8)
+        cv2.fillPoly(inside, [grin], 1)
+        rows = np.flatnonzero(inside.any(axis=1))
+        inside[rows[0] + (len(rows) + 1) // 3 :] = 0
+        image[inside > 0] = LILAC
     upper = len(topo.LIPS_UPPER_INNER)
+    if thin:
+        cv2.polylines(image, [grin[upper - 1 :]], False, INK, thickness=2)
+        cv2.polylines(image, [grin[: upper // 4 + 1], grin[upper - 1 - upper // 4 : upper]], False, INK, thickness=2)
+        return image, face
     cv2.polylines(image, [grin if lower_line else grin[:upper]], lower_line, INK, thickness=2)
     return image, face
 
@@ -176,6 +188,46 @@ def test_a_grin_drawn_without_a_lower_line_gets_a_faint_one_back_at_rest():
     skin = np.dot(SKIN, [0.299, 0.587, 0.114])
     inked, faint = (np.median(low.min(axis=1)) for low in lows)
     assert faint > skin - 0.35 * (skin - inked)
+
+
+def test_the_painted_grin_taking_over_keeps_the_drawn_teeth_shading():
+    # The frame that takes over from a drawn grin used to fill it with flat white teeth
+    # where the artist shaded them lilac under the upper line: a change of look.
+    image, face = _drawn_grin(shaded=True, k=2)
+    animator = FaceAnimator(image, face, whole_face=False, head_motion=False)
+    assert animator.look.own_mouth.grin
+    frame = image.copy()
+    animator.apply(frame, Pose(open=0.07, rest=0.84))
+    lab = cv2.cvtColor(frame, cv2.COLOR_RGB2LAB).astype(float)
+    lab = np.stack([lab[..., 0] / 2.55, lab[..., 1] - 128, lab[..., 2] - 128], -1)
+    lilac = cv2.cvtColor(np.array([[LILAC]], np.uint8), cv2.COLOR_RGB2LAB)[0, 0].astype(float)
+    lilac = np.array([lilac[0] / 2.55, lilac[1] - 128, lilac[2] - 128])
+    teeth = np.zeros(image.shape[:2], np.uint8)
+    cv2.fillPoly(teeth, [np.round(_inner(face)).astype(np.int32)], 1)
+    teeth = (teeth > 0) & (lab[..., 0] > 70)  # not the ink
+    rows = np.flatnonzero(teeth.sum(axis=1) > 10)
+    far = lambda row: np.linalg.norm(lab[row][teeth[row]].mean(0) - lilac)  # noqa: E731
+    assert far(rows[0]) < 5  # lilac under the upper line, as drawn
+    assert far(rows[-1]) > 10  # white further down
+
+
+def test_the_painted_grin_taking_over_inks_its_upper_line_as_drawn():
+    # An artist may leave a grin's upper line out over the middle of the teeth; the frame
+    # taking over from the drawing used to ink it evenly, a dark bar the picture never had.
+    image, face = _drawn_grin(k=2, thin=True)
+    animator = FaceAnimator(image, face, whole_face=False, head_motion=False)
+    own = animator.look.own_mouth
+    assert own.grin
+    frame = image.copy()
+    animator.apply(frame, Pose(open=0.07, rest=0.84))
+    luma = frame.astype(float) @ [0.299, 0.587, 0.114]
+    skin, ink = np.dot(SKIN, [0.299, 0.587, 0.114]), np.dot(INK, [0.299, 0.587, 0.114])
+    shade = (skin - luma) / (skin - ink)  # 0 skin .. 1 ink
+    m = len(own.upper)
+    top = animator.posed_points(Pose(open=0.07, rest=0.84))[animator.rig.slot["upper_inner"]]
+    darkest = [shade[int(round(y)) - 4 : int(round(y)) + 5, int(round(x))].max() for x, y in top]
+    assert max(darkest[m // 2 - 1 : m // 2 + 2]) < 0.5  # the middle: hardly a line
+    assert min(darkest[1], darkest[-2]) > 0.7  # the outer quarters: inked
 
 
 def _drawn_cup():

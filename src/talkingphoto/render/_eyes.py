@@ -43,8 +43,13 @@ LID_MARGIN_ALONG = 1.04  # along it: barely past the corners, so the lid stays o
 LASH_OPACITY = 0.55  # photo lashes are fine and partly see-through at this scale
 LID_FADE = 0.3  # a painted lid fades in over the first part of a blink (see paint_lid)
 LID_STROKE_IN = 1.5  # the lid edge's stroke is full width once the edge is this many stroke widths into the eye
-LID_STROKE_SHUT = 0.8  # from this much of a blink on it also reaches into the corners, fully when shut
+LID_COVER = 0.5  # share of that way in from which a closing lid covers the drawn lash line, opaque
+LID_STROKE_SHUT = 0.8  # from this much of the lids' closing on it also reaches into the corners, fully when shut
 LID_TAPER = 0.15  # a shut eye's line is this share of its width at the corners (see _taper)
+# The lids meet at this much of a blink: closing all the way to 1, the last sliver between
+# the lid's stroke and the lower lid (the stroke lies on the lid, above its edge) showed the
+# iris as a hairline under a shut-looking line (eileen_vhappy at blink 0.93).
+LID_MEET = 0.9
 # A drawn eye is shut when the same skin lies above and below it (delta E; measured on
 # Ren'Py sprites: shut 1-5, open mostly 10-75), what is drawn there is no taller through
 # its middle than SHUT_HEIGHT of its width (shut 0.26-0.31, open 0.52-2.5) and shows
@@ -202,13 +207,18 @@ def paint_lid(canvas: np.ndarray, upper: np.ndarray, lower: np.ndarray, blink: f
 
     While the lid is still up at the drawn lash line, its painted edge (on the detected
     outline, which rarely matches the ink) would only double that line: the lid fades in
-    over the first ``LID_FADE`` of the blink, by when it has moved well below.
+    over the first ``LID_FADE`` of the blink, by when it has moved well below. Along the
+    eye it is opaque already where its edge has come in (as far as its stroke is full
+    width): seen through a lid half faded in, the drawn lash line showed above the lid's
+    own, a second, lighter one. Under the lid still fading in, the drawn line comes down
+    with its edge.
 
     Parameters
     ----------
     canvas : np.ndarray [shape=(h, w, 3), dtype=uint8, RGB]
     upper, lower : np.ndarray [shape=(n, 2)]
-        Lids at rest in canvas pixels; they meet four fifths of the way down.
+        Lids at rest in canvas pixels; they meet four fifths of the way down, by
+        ``LID_MEET`` of a blink.
     """
     if blink <= 0.02:
         return
@@ -220,10 +230,30 @@ def paint_lid(canvas: np.ndarray, upper: np.ndarray, lower: np.ndarray, blink: f
         if box is None:
             return
         x0, y0, x1, y1 = box
+        upper, lower = upper - (x0, y0), lower - (x0, y0)
         region = canvas[y0:y1, x0:x1]
-        lid = region.copy()
-        _paint_lid(lid, upper - (x0, y0), lower - (x0, y0), blink, palette)
-        region[:] = np.clip(region * (1 - fade) + lid * fade + 0.5, 0, 255).astype(np.uint8)
+        _, _, edge, inside = _lid_shapes(upper, lower, blink, palette.thickness)
+        ys, xs = np.mgrid[0 : y1 - y0, 0 : x1 - x0].astype(np.float32)
+        # Each column as opaque as the lid's edge there has come in (see LID_COVER).
+        along = edge[-1] - edge[0]
+        at = (edge - edge[0]) @ along / max(float(along @ along), 1e-6)
+        pixel_at = ((xs - edge[0, 0]) * along[0] + (ys - edge[0, 1]) * along[1]) / max(float(along @ along), 1e-6)
+        come = np.clip(np.interp(pixel_at, at, inside) / LID_COVER, 0, 1)
+        alpha = np.maximum(fade, come * come * (3 - 2 * come))
+        # Under it, the drawn lash line comes down with the lid's edge, so that the two are
+        # one line (the band above them stretched; eyes are near level, so along columns);
+        # less as the lid fades in, by when it covers the line (none once it has: an opaque
+        # lid shows the picture above it).
+        rim = _with_margins(upper, lower)[0]
+        column = np.arange(x1 - x0, dtype=np.float64)
+        top, bottom = np.interp(column, *_by_x(rim)), np.interp(column, *_by_x(edge))
+        reach = 1.5 * palette.thickness + 0.5
+        shift = (bottom - top) * np.clip((ys - (top - 2 * reach)) / reach, 0, 1) * (ys <= bottom) * (1 - fade)
+        moved = cv2.remap(region, xs, (ys - shift).astype(np.float32), cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+        lid = moved.copy()
+        _paint_lid(lid, upper, lower, blink, palette)
+        alpha = alpha[..., None]
+        region[:] = np.clip(moved * (1 - alpha) + lid * alpha + 0.5, 0, 255).astype(np.uint8)
     else:
         _paint_lid(canvas, upper, lower, blink, palette)
 
@@ -234,7 +264,13 @@ def _paint_lid(canvas: np.ndarray, upper: np.ndarray, lower: np.ndarray, blink: 
     shift = 3
     polys = [np.round(p * (1 << shift)).astype(np.int32) for p in (upper_lid, lower_lid) if len(p)]
     cv2.fillPoly(canvas, polys, palette.skin, lineType=cv2.LINE_AA, shift=shift)
-    _lid_stroke(canvas, edge, inside, palette, up=(1 - _shut(blink)) * _eye_axes(upper, lower)[1])
+    _, up = _eye_axes(upper, lower)
+    # How much of the eye is left open under each point of the edge, to the lower lid's.
+    along, lower_edge = np.array([-up[1], up[0]]), lower_lid[: len(lower)]
+    order = np.argsort(lower_edge @ along)
+    below = np.interp(edge @ along, (lower_edge @ along)[order], (lower_edge @ up)[order])
+    gap = np.maximum(edge @ up - below, 0.0)
+    _lid_stroke(canvas, edge, inside, palette, up=(1 - _shut(blink)) * up, gap=gap)
 
 
 def _lid_shapes(upper: np.ndarray, lower: np.ndarray, blink: float, thickness: float) -> tuple:
@@ -252,38 +288,49 @@ def _lid_shapes(upper: np.ndarray, lower: np.ndarray, blink: float, thickness: f
     thickness : float
         The lash stroke's width in pixels (see LidPalette).
     """
-    # Detected outlines of drawn eyes often fall short of the inked eye: cover a margin
-    # above and below, but hardly any beyond the corners (a nose's outline or the
-    # background may lie just there).
-    centre = np.vstack([upper, lower]).mean(0)
-    along = (upper[-1] - upper[0]) / max(float(np.linalg.norm(upper[-1] - upper[0])), 1e-6)
-    scale = LID_MARGIN_ALONG * np.outer(along, along) + LID_MARGIN * (np.eye(2) - np.outer(along, along))
-    upper = centre + (upper - centre) @ scale
-    lower = centre + (lower - centre) @ scale
+    upper, lower = _with_margins(upper, lower)
     meet = _smooth_meet(upper + 0.8 * (lower - upper))
-    drop = _lid_drop(upper, meet, blink)
+    closed = _closed(blink)
+    drop = _lid_drop(upper, meet, closed)
     upper_edge = upper + drop[:, None] * (meet - upper)
-    lower_edge = lower + blink * (meet - lower)
+    lower_edge = lower + closed * (meet - lower)
     stroke = max(1, int(round(thickness)))
     shut = _shut(blink)
     inside = drop * np.linalg.norm(meet - upper, axis=1) / (LID_STROKE_IN * stroke)
     inside = np.maximum(np.clip(inside, 0, 1), shut) * (1 - shut + shut * _taper(meet))
     # Lids cover from beyond the drawn lash lines to their moving edges; both close on the
     # meeting line, so no sliver of iris is left when shut. The upper one covers its drawn
-    # lash line where its own edge has come into the eye to take its place; elsewhere (a
-    # tall eye's sides) the drawn line stays, not paled by a fading lid, nor by the
-    # anti-aliased outline of a lid there with no area.
+    # lash line where its own edge has come into the eye to take its place (all of it from
+    # LID_COVER of the way to a full stroke); elsewhere (a tall eye's sides) the drawn line
+    # stays, not paled by a fading lid, nor by the anti-aliased outline of a lid there with
+    # no area.
     reach = np.array([0, 1.5 * thickness + 0.5])
     come = np.flatnonzero(inside > 0)
     span = slice(max(int(come[0]) - 1, 0), int(come[-1]) + 2) if len(come) else slice(0, 0)
-    upper_lid = np.vstack([(upper - np.outer(inside, reach))[span], upper_edge[span][::-1]])
+    upper_lid = np.vstack([(upper - np.outer(np.clip(inside / LID_COVER, 0, 1), reach))[span], upper_edge[span][::-1]])
     lower_lid = np.vstack([lower_edge, (lower + reach)[::-1]])
     return upper_lid, lower_lid, upper_edge, inside
 
 
+def _with_margins(upper: np.ndarray, lower: np.ndarray) -> tuple:
+    """The lids [shape=(n, 2)] the painted ones close from: detected outlines of drawn eyes
+    often fall short of the inked eye, so they cover a margin above and below, but hardly
+    any beyond the corners (a nose's outline or the background may lie just there)."""
+    centre = np.vstack([upper, lower]).mean(0)
+    along = (upper[-1] - upper[0]) / max(float(np.linalg.norm(upper[-1] - upper[0])), 1e-6)
+    scale = LID_MARGIN_ALONG * np.outer(along, along) + LID_MARGIN * (np.eye(2) - np.outer(along, along))
+    return centre + (upper - centre) @ scale, centre + (lower - centre) @ scale
+
+
+def _closed(blink: float) -> float:
+    """How far the lids have closed, 0 open .. 1 met, by ``LID_MEET`` of a blink."""
+    return float(np.clip(blink / LID_MEET, 0, 1))
+
+
 def _shut(blink: float) -> float:
-    """How shut the eye is for its stroke, 0 until ``LID_STROKE_SHUT`` of a blink .. 1 shut."""
-    return float(np.clip((blink - LID_STROKE_SHUT) / (1 - LID_STROKE_SHUT), 0, 1))
+    """How shut the eye is for its stroke, 0 until the lids have closed ``LID_STROKE_SHUT``
+    of their way .. 1 met."""
+    return float(np.clip((_closed(blink) - LID_STROKE_SHUT) / (1 - LID_STROKE_SHUT), 0, 1))
 
 
 def _smooth_meet(meet: np.ndarray) -> np.ndarray:
@@ -334,7 +381,9 @@ def _lid_drop(upper: np.ndarray, meet: np.ndarray, blink: float) -> np.ndarray:
     return np.clip((depth - left) / np.maximum(depth, 1e-6), 0, 1)
 
 
-def _lid_stroke(canvas: np.ndarray, edge: np.ndarray, inside: np.ndarray, palette: LidPalette, *, up: np.ndarray) -> None:
+def _lid_stroke(
+    canvas: np.ndarray, edge: np.ndarray, inside: np.ndarray, palette: LidPalette, *, up: np.ndarray, gap: np.ndarray
+) -> None:
     """Draw the closing lid's ``edge`` [shape=(n, 2)] as a lash stroke, in place, as wide as
     it has come into the eye (``inside`` [shape=(n,)], 0..1, see :func:`_lid_shapes`):
     where it still runs along the outline (at the corners, on a tall eye's sides, in the
@@ -342,7 +391,10 @@ def _lid_stroke(canvas: np.ndarray, edge: np.ndarray, inside: np.ndarray, palett
     The stroke is the lid's rim: it lies on the lid, just above its edge, not over the
     still-open eye; as the eye shuts it comes down onto the edge, over the last sliver
     between the lids. ``up`` [shape=(2,)] points from the lower lid to the upper; its
-    length is how much of the stroke's half width lies above the edge (0..1)."""
+    length is how much of the stroke's half width lies above the edge (0..1). ``gap``
+    [shape=(n,)] is how far the lower lid's edge lies below each point, in pixels: a sliver
+    no wider than the stroke it comes down over (one as wide again, partly), or a hairline
+    of iris shows under a line that looks shut."""
     thickness = max(1.0, palette.thickness)
     box = _clipped_box(edge, thickness + 2, canvas.shape)
     if box is None:
@@ -358,11 +410,13 @@ def _lid_stroke(canvas: np.ndarray, edge: np.ndarray, inside: np.ndarray, palett
     width = thickness * np.interp(at, length, inside)
     tangent = np.gradient(points, axis=0)
     rim = np.stack([tangent[:, 1], -tangent[:, 0]], 1) / np.maximum(np.linalg.norm(tangent, axis=1), 1e-6)[:, None]
-    above = np.sign(rim @ up) * float(np.linalg.norm(up))
+    above = float(np.linalg.norm(up))
     # Half a pixel over the lid's anti-aliased edge, or a pale line shows between the two
     # (but for a sprite's pixel-wide stroke, whose overlap would darken the open eye).
     overlap = 0.5 * np.clip(width - 1, 0, 1)
-    points = points + above[:, None] * rim * (0.5 * width - overlap)[:, None]
+    sliver = np.interp(at, length, gap)
+    down = np.maximum(np.minimum(sliver, width) - overlap, 0) * np.clip(2 - sliver / np.maximum(width, 1e-6), 0, 1)
+    points = points + np.sign(rim @ up)[:, None] * rim * (above * (0.5 * width - overlap) - down)[:, None]
     # Only pixels near the edge can be inked: those under it drawn a little wider.
     reach = np.zeros((y1 - y0, x1 - x0), np.uint8)
     cv2.polylines(reach, [np.round(points - (x0, y0)).astype(np.int32)], False, 1, thickness=int(np.ceil(width.max())) + 3)

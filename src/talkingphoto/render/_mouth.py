@@ -51,6 +51,11 @@ CAVITY_SHADE, CAVITY_LIFT = (0.30, 0.17, 0.19), 6.0
 # A mouth drawn open with teeth over this share of its inside is a grin: back at rest the
 # painted mouth is that grin, its opening filled with the drawn teeth.
 GRIN = 0.5
+# A grin's teeth are read as their colour over this grid (rows from their top to their
+# bottom, columns corner to corner): an artist shades them (lilac or grey under the upper
+# lip, towards the corners), and flat teeth in the frame that takes over from the drawing
+# changed its look.
+GRIN_GRID = (6, 8)
 # An animal's open mouth (rigged from clicked points) is set into its fur: its edge soft
 # over this share of the mouth's width, the fur around it shaded towards the inside's
 # colour (up to half of FUR_SHADE at the edge, fading over FUR_RIM).
@@ -110,12 +115,17 @@ class OwnMouth:
         The inside's colours as drawn, RGB floats 0..255.
     tongue_depth : float
         Share of the opening's height the drawn tongue fills (0: none of its own).
-    teeth : tuple or None
-        A grin's teeth colour as drawn, RGB floats 0..255: at rest its opening is all teeth
+    teeth : np.ndarray or None [shape=GRIN_GRID + (3,), dtype=float32, RGB 0..255]
+        A grin's teeth as drawn, their colour from their top under the upper line's ink
+        (row 0) to their bottom and from corner to corner: at rest its opening is all teeth
         (see GRIN). None where the painted band of teeth stands for them.
     lower_ink : float
         How strongly a grin's lower edge is inked, against its upper one (0..1): an artist
         often ends the teeth there with no line.
+    upper_ink : np.ndarray or None [shape=(m,), float64, 0..1]
+        How strongly a grin's upper edge is inked at each vertex of ``upper``, from the
+        skin's lightness (0) to the ink's (1): an artist may thin it to nothing in the
+        middle, over teeth shaded there instead. None: fully, as a mouth's line.
     """
 
     upper: np.ndarray
@@ -123,8 +133,9 @@ class OwnMouth:
     cavity: tuple
     tongue: tuple
     tongue_depth: float = 0.0
-    teeth: tuple | None = None
+    teeth: np.ndarray | None = None
     lower_ink: float = 1.0
+    upper_ink: np.ndarray | None = None
 
     @property
     def grin(self) -> bool:
@@ -529,12 +540,17 @@ def _drawn_inside(
     white = inside & ((_whiteness(lab) > skin_white + 5) | pale)
     rest = inside & ~white
     if white.sum() > GRIN * inside.sum():
-        teeth = tuple(float(v) for v in np.median(box[white].astype(np.float32), 0))
         skin_light = float(np.median(lab[skin][:, 0])) if skin.any() else float(np.median(lab[~mouth][:, 0]))
         ink_light = float(_lab(np.array(ink, np.uint8).reshape(1, 1, 3))[0, 0, 0])
-        shades = [_edge_shade(lab[..., 0], edge, origin, skin_light, ink_light) for edge in opening]
-        lower_ink = float(np.clip(shades[1] / max(shades[0], 1e-3), 0, 1))
-        own = OwnMouth(*opening, cavity=palette.cavity, tongue=palette.tongue, teeth=teeth, lower_ink=lower_ink)
+        # The teeth and their shading, not the ink's edge blending into them.
+        shaded = inside & (lab[..., 0] > ink_light + 0.6 * (skin_light - ink_light))
+        teeth = _grin_teeth(box, shaded, opening, origin, np.median(box[white].astype(np.float32), 0))
+        upper_ink, lower = (_edge_shades(lab[..., 0], edge, origin, skin_light, ink_light) for edge in opening)
+        middle = [float(np.median(shades[len(shades) // 4 : len(shades) - len(shades) // 4])) for shades in (upper_ink, lower)]
+        lower_ink = float(np.clip(middle[1] / max(middle[0], 1e-3), 0, 1))
+        own = OwnMouth(
+            *opening, cavity=palette.cavity, tongue=palette.tongue, teeth=teeth, lower_ink=lower_ink, upper_ink=upper_ink
+        )
         return palette, own
     if white.sum() >= 6:
         palette = replace(palette, teeth=tuple(float(v) for v in np.median(box[white].astype(np.float32), 0)))
@@ -555,20 +571,49 @@ def _drawn_inside(
     return palette, OwnMouth(*opening, cavity=cavity, tongue=tongue, tongue_depth=depth)
 
 
-def _edge_shade(lightness: np.ndarray, edge: np.ndarray, origin, skin: float, ink: float) -> float:
-    """How dark a drawn edge is along the middle half of ``edge`` (picture pixels), from the
-    skin's lightness (0) to the ink's (1): the darkest pixel within two rows of each vertex."""
+def _grin_teeth(box: np.ndarray, teeth: np.ndarray, opening: tuple, origin, fill: np.ndarray) -> np.ndarray:
+    """A drawn grin's teeth colour over GRIN_GRID [shape=GRIN_GRID + (3,), float32, RGB
+    0..255], from the top of the teeth under the ink to their bottom, corner to corner of the
+    drawn ``opening`` ((upper, lower) in picture pixels): the mean of the ``teeth`` pixels
+    [bool, shape=box's (h, w)] in each cell; in a cell with none (the corners' narrow
+    tips), its neighbours', else ``fill`` [shape=(3,)]. ``origin`` is where ``box``'s
+    pixel (0, 0) sits in the picture.
+
+    Mouths are near level: each pixel column's teeth run from its top to its bottom."""
+    upper = opening[0]
+    start, end = upper[0], upper[-1]
+    along = (end - start) / max(float(np.sum((end - start) ** 2)), 1e-6)
+    ys, xs = np.nonzero(teeth)
+    at = (np.stack([xs, ys], 1) + np.asarray(origin, np.float64) - start) @ along
+    top, bottom = np.full(box.shape[1], box.shape[0]), np.full(box.shape[1], -1)
+    np.minimum.at(top, xs, ys)
+    np.maximum.at(bottom, xs, ys)
+    depth = (ys - top[xs] + 0.5) / (bottom[xs] - top[xs] + 1)
+    rows, columns = GRIN_GRID
+    row = np.clip((depth * rows).astype(int), 0, rows - 1)
+    column = np.clip((at * columns).astype(int), 0, columns - 1)
+    sums, counts = np.zeros((rows, columns, 3), np.float32), np.zeros((rows, columns), np.float32)
+    np.add.at(sums, (row, column), box[ys, xs].astype(np.float32))
+    np.add.at(counts, (row, column), 1.0)
+    colour = sums / np.maximum(counts, 1.0)[..., None]
+    near = cv2.GaussianBlur(sums, (3, 3), 0.8, borderType=cv2.BORDER_REPLICATE)
+    weight = cv2.GaussianBlur(counts, (3, 3), 0.8, borderType=cv2.BORDER_REPLICATE)[..., None]
+    spread = np.where(weight > 0.5, near / np.maximum(weight, 1e-6), np.asarray(fill, np.float32))
+    return np.where(counts[..., None] > 0, colour, spread).astype(np.float32)
+
+
+def _edge_shades(lightness: np.ndarray, edge: np.ndarray, origin, skin: float, ink: float) -> np.ndarray:
+    """How dark a drawn edge is at each vertex of ``edge`` [shape=(m, 2), picture pixels],
+    from the skin's lightness (0) to the ink's (1): the darkest pixel of ``lightness`` (L*,
+    its pixel (0, 0) at ``origin``) within two rows of it; 1 off it. [shape=(m,), float64]"""
     h, w = lightness.shape
-    m = len(edge)
-    darkest = []
-    for x, y in edge[m // 4 : m - m // 4] - np.asarray(origin, np.float64):
+    shades = np.ones(len(edge))
+    for k, (x, y) in enumerate(edge - np.asarray(origin, np.float64)):
         column, rows = int(round(x)), np.arange(int(np.floor(y)) - 2, int(np.ceil(y)) + 3)
         rows = rows[(rows >= 0) & (rows < h)]
         if 0 <= column < w and len(rows):
-            darkest.append(lightness[rows, column].min())
-    if not darkest:
-        return 1.0
-    return float(np.clip((skin - np.median(darkest)) / max(skin - ink, 1e-3), 0, 1))
+            shades[k] = (skin - lightness[rows, column].min()) / max(skin - ink, 1e-3)
+    return np.clip(shades, 0, 1)
 
 
 def _polygon_mask(shape, polygon: np.ndarray) -> np.ndarray:
@@ -750,19 +795,24 @@ def paint_mouth(
         # lips meet beside their hole the line fades: an inked O is an O, without tails.
         outline = np.round((opening - (x0, y0) + 0.375) * 4 * (1 << shift)).astype(np.int32)
         middle = len(opening) // 2 + 1
-        lower_ink = 1.0
-        if look.own_mouth is not None and look.own_mouth.grin:  # back towards the grin's lower edge
-            lower_ink -= (1.0 - look.own_mouth.lower_ink) * as_drawn
+        lower_ink, upper_ink = np.ones(len(opening) - middle + 2), np.ones(middle)
+        own = look.own_mouth
+        if own is not None and own.grin:  # back towards the grin's edges as drawn
+            lower_ink -= (1.0 - own.lower_ink) * as_drawn
+            if own.upper_ink is not None:
+                drawn_ink = np.interp(np.linspace(0, 1, middle), np.linspace(0, 1, len(own.upper_ink)), own.upper_ink)
+                upper_ink -= (1.0 - drawn_ink) * as_drawn
         edges = (
             (np.vstack([outline[middle - 1 :], outline[:1]]), np.concatenate([[0.0], apart[::-1], [0.0]]), 0.6 * line, lower_ink),
-            (outline[:middle], np.concatenate([[0.0], apart, [0.0]]), line, 1.0),
+            (outline[:middle], np.concatenate([[0.0], apart, [0.0]]), line, upper_ink),
         )  # fmt: skip
         fine = np.zeros((2, mask.shape[0] * 4, mask.shape[1] * 4), np.uint8)  # where lips are apart, meet
         for edge, gaps, width, strength in edges:
-            thickness, value = max(1, int(round(4 * width))), int(round(255 * strength))
+            thickness = max(1, int(round(4 * width)))
             for k in range(len(edge) - 1):
                 meeting = int(min(gaps[k], gaps[k + 1]) <= 0)
                 a, b = (int(edge[k][0]), int(edge[k][1])), (int(edge[k + 1][0]), int(edge[k + 1][1]))
+                value = int(round(127.5 * (strength[k] + strength[k + 1])))
                 cv2.line(fine[meeting], a, b, value, thickness=thickness, lineType=cv2.LINE_AA, shift=shift)
         parted = float(np.clip(apart.max(initial=0.0) / (2 * line), 0, 1))
         keep = 1.0 - parted * float(np.clip(rounding / INK_ROUND_FADE, 0, 1))
@@ -855,8 +905,16 @@ def _interior(
     if drawn_own is not None:  # back towards the inside as drawn
         cavity = (1 - as_drawn) * cavity + as_drawn * np.array(drawn_own.cavity, np.float32)
         tongue_rgb = (1 - as_drawn) * tongue_rgb + as_drawn * np.array(drawn_own.tongue, np.float32)
-        if drawn_own.grin:
-            teeth_rgb = (1 - as_drawn) * teeth_rgb + as_drawn * np.array(drawn_own.teeth, np.float32)
+        if drawn_own.grin:  # the teeth as drawn, by where they lie between the lines' ink
+            corner, other = opening[0], opening[len(opening) // 2]
+            along = (other - corner) / max(float(np.sum((other - corner) ** 2)), 1e-6)
+            line = look.line_width if look.line is not None else 0.0
+            shown = (v - top_v - 0.5 * line) / np.maximum(gap - 0.8 * line, 1.0)  # lines: see paint_mouth
+            rows, columns = GRIN_GRID
+            map_x = (((xs - corner[0]) * along[0] + (ys - corner[1]) * along[1]) * columns - 0.5).astype(np.float32)
+            map_y = (shown * rows - 0.5).astype(np.float32)
+            shaded = cv2.remap(drawn_own.teeth, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+            teeth_rgb = (1 - as_drawn) * teeth_rgb + as_drawn * shaded
     if drawn:
         colour = np.broadcast_to(cavity, u.shape + (3,)).copy()
     else:
