@@ -51,6 +51,13 @@ CAVITY_SHADE, CAVITY_LIFT = (0.30, 0.17, 0.19), 6.0
 # A mouth drawn open with teeth over this share of its inside is a grin: back at rest the
 # painted mouth is that grin, its opening filled with the drawn teeth.
 GRIN = 0.5
+# A photo's painted teeth come into the light slowly as its lips part: from a gap this
+# share of the mouth's width to fully lit this much wider (at an opening of about 0.4);
+# until then the narrow opening shows the shadow between the lips (MouthPalette.seam).
+# Lit at once (a gap of 0.065), the pale band of teeth filled every small opening and face
+# mesh read opens of 0.1-0.3 all alike (0.10-0.16 of the width where the lips were
+# 0.05-0.16 apart; portrait's transfer staircase, bench_mouth.py --transfer).
+SHADED_GAP, LIGHT_GAP = 0.02, 0.2
 # An animal's open mouth (rigged from clicked points) is set into its fur: its edge soft
 # over this share of the mouth's width, the fur around it shaded towards the inside's
 # colour (up to half of FUR_SHADE at the edge, fading over FUR_RIM).
@@ -868,6 +875,7 @@ def _interior(
     # Through a slit between nearly closed lips no light reaches the teeth: it reads as a
     # dark line, as closed lips do, and the teeth come up as the lips part.
     lit = np.clip((gap - 0.015 * W) / (0.05 * W), 0, 1)
+    light = lit  # on the painted upper teeth, and what the seam leaves
     # Painted upper teeth reach about 3 mm below the lip line on a photo (what a relaxed
     # upper lip shows), so a slightly parted mouth shows their edge over a dark gap, as
     # real speech does; drawn mouths get a bolder band.
@@ -878,8 +886,11 @@ def _interior(
     teeth_bottom = np.maximum(teeth_bottom, upper_v + fv * (lower_v - upper_v + 2))
 
     # Tongue: low in the mouth (never more than a third of the gap; as deep as drawn back
-    # at rest); its tip rises to just under the upper teeth for L and TH.
-    tongue_top = lower_v - np.minimum(0.09 * W * (1 - 0.4 * u**2), 0.35 * gap)
+    # at rest); its tip rises to just under the upper teeth for L and TH. In a photo it lies
+    # lower, behind the lower teeth: a taller band of it read to face mesh as a thicker
+    # lower lip, and wide vowels as less open than they were.
+    tall, share = (0.06, 0.3) if look.teeth and not drawn else (0.09, 0.35)
+    tongue_top = lower_v - np.minimum(tall * W * (1 - 0.4 * u**2), share * gap)
     if drawn_own is not None and drawn_own.tongue_depth > 0:
         drawn_top = lower_v - drawn_own.tongue_depth * gap * (1 - 0.4 * u**2)
         tongue_top = (1 - as_drawn) * tongue_top + as_drawn * drawn_top
@@ -910,7 +921,9 @@ def _interior(
         lower_cover = _cover(v - lower_top) * _cover((0.45 - np.abs(u)) * 0.5 * W) * (wide > 0)
         side = 1 - 0.3 * np.abs(u) ** 2.2
         _over(colour, (0.82 * teeth_rgb) * side[..., None], lower_cover * lit)
-        _over(colour, *_upper_teeth(u, v, xs, ys, upper_v, top_v, teeth_height, teeth_bottom, W, look, origin, fv, lit))
+        if own is None:  # next to the picture's own teeth, as lit as they are; out over a tucked lip (F/V), lit
+            light = np.maximum(np.clip((gap - SHADED_GAP * W) / (LIGHT_GAP * W), 0, 1), fv)
+        _over(colour, *_upper_teeth(u, v, xs, ys, upper_v, top_v, teeth_height, teeth_bottom, W, look, origin, fv, light))
         colour = cv2.GaussianBlur(colour, (0, 0), max(0.5, 0.012 * W))  # soft, like the photo
     elif not drawn:
         colour = cv2.GaussianBlur(colour, (0, 0), max(0.5, 0.012 * W))
@@ -925,7 +938,7 @@ def _interior(
             pixels = cv2.remap(own.pixels, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
             _over(colour, pixels, cover * lit)
     if look.line is None:  # lips that nearly touch: a soft shadow between them, not a black slit
-        _over(colour, np.array(palette.seam, np.float32), 1 - lit)
+        _over(colour, np.array(palette.seam, np.float32), 1 - light)
     return colour
 
 
