@@ -51,13 +51,12 @@ CAVITY_SHADE, CAVITY_LIFT = (0.30, 0.17, 0.19), 6.0
 # A mouth drawn open with teeth over this share of its inside is a grin: back at rest the
 # painted mouth is that grin, its opening filled with the drawn teeth.
 GRIN = 0.5
-# A photo's painted teeth come into the light slowly as its lips part: from a gap this
-# share of the mouth's width to fully lit this much wider (at an opening of about 0.4);
-# until then the narrow opening shows the shadow between the lips (MouthPalette.seam).
-# Lit at once (a gap of 0.065), the pale band of teeth filled every small opening and face
-# mesh read opens of 0.1-0.3 all alike (0.10-0.16 of the width where the lips were
-# 0.05-0.16 apart; portrait's transfer staircase, bench_mouth.py --transfer).
-SHADED_GAP, LIGHT_GAP = 0.02, 0.2
+# A photo's painted upper teeth fill at most this share of the opening below the upper lip,
+# so a slightly parted mouth shows their edge over a dark gap that grows with it. Filling
+# it (0.06 of the mouth's width hung from the lip line, as the lip lifts), a pale band of
+# teeth closed every small opening, which looked flat and read to face mesh alike from
+# 0.1 to 0.3 (bench_look.py's read-back).
+TEETH_SHARE = 0.5
 # An animal's open mouth (rigged from clicked points) is set into its fur: its edge soft
 # over this share of the mouth's width, the fur around it shaded towards the inside's
 # colour (up to half of FUR_SHADE at the edge, fading over FUR_RIM).
@@ -875,13 +874,14 @@ def _interior(
     # Through a slit between nearly closed lips no light reaches the teeth: it reads as a
     # dark line, as closed lips do, and the teeth come up as the lips part.
     lit = np.clip((gap - 0.015 * W) / (0.05 * W), 0, 1)
-    light = lit  # on the painted upper teeth, and what the seam leaves
     # Painted upper teeth reach about 3 mm below the lip line on a photo (what a relaxed
     # upper lip shows), so a slightly parted mouth shows their edge over a dark gap, as
     # real speech does; drawn mouths get a bolder band.
     height = own.height if own is not None else (0.1 if drawn else 0.06) * W
     teeth_height = height * (1 - 0.45 * u**2) * (1 - 0.8 * rounding)
     teeth_bottom = upper_v + teeth_height
+    if look.teeth and not drawn and own is None:  # (beside the picture's own teeth, as long as they are)
+        teeth_bottom = np.minimum(teeth_bottom, top_v + TEETH_SHARE * gap)
     # F/V: the lower lip is tucked under the upper teeth, which fill the opening.
     teeth_bottom = np.maximum(teeth_bottom, upper_v + fv * (lower_v - upper_v + 2))
 
@@ -921,9 +921,7 @@ def _interior(
         lower_cover = _cover(v - lower_top) * _cover((0.45 - np.abs(u)) * 0.5 * W) * (wide > 0)
         side = 1 - 0.3 * np.abs(u) ** 2.2
         _over(colour, (0.82 * teeth_rgb) * side[..., None], lower_cover * lit)
-        if own is None:  # next to the picture's own teeth, as lit as they are; out over a tucked lip (F/V), lit
-            light = np.maximum(np.clip((gap - SHADED_GAP * W) / (LIGHT_GAP * W), 0, 1), fv)
-        _over(colour, *_upper_teeth(u, v, xs, ys, upper_v, top_v, teeth_height, teeth_bottom, W, look, origin, fv, light))
+        _over(colour, *_upper_teeth(u, v, xs, ys, upper_v, top_v, teeth_height, teeth_bottom, W, look, origin, fv, lit))
         colour = cv2.GaussianBlur(colour, (0, 0), max(0.5, 0.012 * W))  # soft, like the photo
     elif not drawn:
         colour = cv2.GaussianBlur(colour, (0, 0), max(0.5, 0.012 * W))
@@ -938,7 +936,7 @@ def _interior(
             pixels = cv2.remap(own.pixels, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
             _over(colour, pixels, cover * lit)
     if look.line is None:  # lips that nearly touch: a soft shadow between them, not a black slit
-        _over(colour, np.array(palette.seam, np.float32), 1 - light)
+        _over(colour, np.array(palette.seam, np.float32), 1 - lit)
     return colour
 
 
