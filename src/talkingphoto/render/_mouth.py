@@ -886,11 +886,8 @@ def _interior(
     teeth_bottom = np.maximum(teeth_bottom, upper_v + fv * (lower_v - upper_v + 2))
 
     # Tongue: low in the mouth (never more than a third of the gap; as deep as drawn back
-    # at rest); its tip rises to just under the upper teeth for L and TH. In a photo it lies
-    # lower, behind the lower teeth: a taller band of it read to face mesh as a thicker
-    # lower lip, and wide vowels as less open than they were.
-    tall, share = (0.06, 0.3) if look.teeth and not drawn else (0.09, 0.35)
-    tongue_top = lower_v - np.minimum(tall * W * (1 - 0.4 * u**2), share * gap)
+    # at rest); its tip rises to just under the upper teeth for L and TH.
+    tongue_top = lower_v - np.minimum(0.09 * W * (1 - 0.4 * u**2), 0.35 * gap)
     if drawn_own is not None and drawn_own.tongue_depth > 0:
         drawn_top = lower_v - drawn_own.tongue_depth * gap * (1 - 0.4 * u**2)
         tongue_top = (1 - as_drawn) * tongue_top + as_drawn * drawn_top
