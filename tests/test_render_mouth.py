@@ -196,7 +196,6 @@ def test_an_animals_open_mouth_is_set_into_its_fur_not_cut_into_it():
     assert luma[68, 50] > fur - 1 and luma[40, 5] > fur - 1  # and left alone further out
 
 
-
 def test_a_slightly_parted_photo_mouth_shows_the_teeth_edge_over_a_dark_gap():
     # Painted teeth filling every small opening made openings of 0.1-0.3 look (and read to
     # face mesh) alike: below the teeth a dark gap shows, from a tenth of the width on.

@@ -880,7 +880,7 @@ def _interior(
     height = own.height if own is not None else (0.1 if drawn else 0.06) * W
     teeth_height = height * (1 - 0.45 * u**2) * (1 - 0.8 * rounding)
     teeth_bottom = upper_v + teeth_height
-    if look.teeth and not drawn and own is None:  # (beside the picture's own teeth, as long as they are)
+    if look.teeth and not drawn and own is None:  # beside the picture's own, as long as those
         teeth_bottom = np.minimum(teeth_bottom, top_v + TEETH_SHARE * gap)
     # F/V: the lower lip is tucked under the upper teeth, which fill the opening.
     teeth_bottom = np.maximum(teeth_bottom, upper_v + fv * (lower_v - upper_v + 2))
