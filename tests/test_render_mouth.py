@@ -194,3 +194,16 @@ def test_an_animals_open_mouth_is_set_into_its_fur_not_cut_into_it():
     assert steps.max() < 45  # no one-pixel cut from fur to the inside
     assert luma[58:62, 50].mean() < fur - 6  # fur shaded just below the lower edge (at row 56)
     assert luma[68, 50] > fur - 1 and luma[40, 5] > fur - 1  # and left alone further out
+
+
+def test_a_slightly_parted_photo_mouth_shows_the_teeth_edge_over_a_dark_gap():
+    # Painted teeth filling every small opening made openings of 0.1-0.3 look (and read to
+    # face mesh) alike: below the teeth a dark gap shows, from a tenth of the width on.
+    teeth_luma = np.dot(PALETTE.teeth, [0.299, 0.587, 0.114])
+    for share in (0.1, 0.15, 0.2, 0.3):
+        gap = share * WIDTH
+        column = _paint("photo", gap)[int(40 - 0.2 * gap) : int(np.ceil(40 + 0.8 * gap)) + 1, 50].astype(float)
+        luma = column @ [0.299, 0.587, 0.114]
+        bright, dark = np.flatnonzero(luma > 0.8 * teeth_luma), np.flatnonzero(luma < 0.5 * teeth_luma)
+        assert len(bright) and bright.max() < dark.min()  # the teeth's edge on top
+        assert len(dark) >= 0.4 * gap

@@ -56,6 +56,12 @@ GRIN = 0.5
 # lip, towards the corners), and flat teeth in the frame that takes over from the drawing
 # changed its look.
 GRIN_GRID = (6, 8)
+# A photo's painted upper teeth fill at most this share of the opening below the upper lip,
+# so a slightly parted mouth shows their edge over a dark gap that grows with it. Filling
+# it (0.06 of the mouth's width hung from the lip line, as the lip lifts), a pale band of
+# teeth closed every small opening, which looked flat and read to face mesh alike from
+# 0.1 to 0.3 (bench_look.py's read-back).
+TEETH_SHARE = 0.5
 # An animal's open mouth (rigged from clicked points) is set into its fur: its edge soft
 # over this share of the mouth's width, the fur around it shaded towards the inside's
 # colour (up to half of FUR_SHADE at the edge, fading over FUR_RIM).
@@ -932,6 +938,8 @@ def _interior(
     height = own.height if own is not None else (0.1 if drawn else 0.06) * W
     teeth_height = height * (1 - 0.45 * u**2) * (1 - 0.8 * rounding)
     teeth_bottom = upper_v + teeth_height
+    if look.teeth and not drawn and own is None:  # beside the picture's own, as long as those
+        teeth_bottom = np.minimum(teeth_bottom, top_v + TEETH_SHARE * gap)
     # F/V: the lower lip is tucked under the upper teeth, which fill the opening.
     teeth_bottom = np.maximum(teeth_bottom, upper_v + fv * (lower_v - upper_v + 2))
 
