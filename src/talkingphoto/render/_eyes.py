@@ -61,9 +61,10 @@ LID_MEET = 0.9
 LID_SKIN = (30.0, 35.0, 40.0)
 # The drawn eye: its ink, white and iris connected to its margined outline, no further than
 # LID_REACH of its width out (its lash line's ends often lie beyond the fitted outline), all
-# within their hull, and LID_RIM pixels around it (its anti-aliased rim).
+# within their hull, and a pixel around it, LID_RIM[0] where no more saturated than its ink
+# and skin by LID_RIM[1] (its anti-aliased rim, not hair that ends at its lash line).
 LID_REACH = 0.2
-LID_RIM = 2
+LID_RIM = (2, 8.0)
 LID_BEYOND = 0.5  # from this much of the lids' closing the drawn eye beyond them fades, gone by LID_STROKE_SHUT
 # A drawn eye is shut when the same skin lies above and below it (delta E; measured on
 # Ren'Py sprites: shut 1-5, open mostly 10-75), what is drawn there is no taller through
@@ -341,7 +342,11 @@ def _lid_backdrop(region: np.ndarray, upper: np.ndarray, lower: np.ndarray, pale
     # All within its drawing (the lids' pale rims between the lash line and the iris too).
     eye = np.zeros((h, w), np.uint8)
     cv2.fillPoly(eye, [cv2.convexHull(np.stack([xs, ys], 1).astype(np.int32))], 1)
-    eye = cv2.dilate(eye, np.ones((2 * LID_RIM + 1,) * 2, np.uint8)) > 0
+    # Its anti-aliased rim, a mix of ink and skin: no more saturated than either (unlike a
+    # strand of hair ending at the lash line).
+    lash_lab = _lab(np.array([[palette.lash]], np.uint8))[0, 0]
+    plain = chroma <= max(np.hypot(*skin_lab[1:]), np.hypot(*lash_lab[1:])) + LID_RIM[1]
+    eye = (cv2.dilate(eye, np.ones((3, 3), np.uint8)) > 0) | ((cv2.dilate(eye, np.ones((2 * LID_RIM[0] + 1,) * 2, np.uint8)) > 0) & plain)
     # Skin: near the cheek's colour and of its hue (not a pale lavender hair's rim), clear
     # of anything else by a pixel (anti-aliased rims are part hair or ink).
     near_skin = (
@@ -351,7 +356,9 @@ def _lid_backdrop(region: np.ndarray, upper: np.ndarray, lower: np.ndarray, pale
         & ~white
     )
     skin = (cv2.erode(near_skin.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0) & ~eye
-    hair = cv2.GaussianBlur((~near_skin & ~eye).astype(np.float32), (3, 3), 0) * (~(outline > 0))
+    # Whole on a strand (thin ones too), feathered only outwards.
+    hair = (~near_skin & ~eye).astype(np.float32)
+    hair = np.maximum(hair, cv2.GaussianBlur(hair, (3, 3), 0)) * (outline == 0)
     beyond = (eye & ~(margined > 0) & near).astype(np.float32)
     return _fill_in(region.astype(np.float32), skin, palette.skin), hair, beyond
 
