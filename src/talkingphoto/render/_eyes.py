@@ -65,6 +65,7 @@ LID_SKIN = (30.0, 35.0, 40.0)
 # and skin by LID_RIM[1] (its anti-aliased rim, not hair that ends at its lash line).
 LID_REACH = 0.2
 LID_RIM = (2, 8.0)
+FILL_SMOOTHING = 40  # relaxation steps of a lid's filled-in skin (see _fill_in)
 LID_BEYOND = 0.5  # from this much of the lids' closing the drawn eye beyond them fades, gone by LID_STROKE_SHUT
 # A drawn eye is shut when the same skin lies above and below it (delta E; measured on
 # Ren'Py sprites: shut 1-5, open mostly 10-75), what is drawn there is no taller through
@@ -332,7 +333,9 @@ def _lid_backdrop(region: np.ndarray, upper: np.ndarray, lower: np.ndarray, pale
     # The drawn eye: ink, white and iris connected to its outline, near it.
     chroma = np.hypot(lab[..., 1], lab[..., 2])
     ink = lab[..., 0] < skin_lab[0] - INK_DARKER
-    white = _whiteness(lab) > float(_whiteness(skin_lab)) + 5
+    # The eye's white: whiter than the skin and greyer (not the skin in light).
+    skin_chroma = float(np.hypot(skin_lab[1], skin_lab[2]))
+    white = (_whiteness(lab) > float(_whiteness(skin_lab)) + 5) & (chroma < max(4.0, 0.5 * skin_chroma))
     iris = (_hue_turn(lab, skin_lab) > 60) & (chroma > 15)
     near = cv2.distanceTransform(1 - margined, cv2.DIST_L2, 3) <= LID_REACH * width
     drawn = (ink | white | iris) & near
@@ -351,7 +354,7 @@ def _lid_backdrop(region: np.ndarray, upper: np.ndarray, lower: np.ndarray, pale
     # of anything else by a pixel (anti-aliased rims are part hair or ink).
     near_skin = (
         (_hue_turn(lab, skin_lab) < LID_SKIN[2])
-        & (chroma < np.hypot(skin_lab[1], skin_lab[2]) + LID_SKIN[1])
+        & (chroma < skin_chroma + LID_SKIN[1])
         & (lab[..., 0] > skin_lab[0] - LID_SKIN[0])
         & ~white
     )
@@ -371,7 +374,14 @@ def _fill_in(values: np.ndarray, known: np.ndarray, default: tuple) -> np.ndarra
     weight = known.astype(np.float32)
     if weight.sum() < 1:
         return np.broadcast_to(np.array(default, np.float32), values.shape).copy()
-    return _push_pull(values * weight[..., None], weight)
+    filled = _push_pull(values * weight[..., None], weight)
+    # Relaxed towards the smoothest surface through the known values (each unknown pixel
+    # the mean of its neighbours), which carries a shading's gradient across the eye
+    # where the pyramid's averages flatten it.
+    unknown = ~known
+    for _ in range(FILL_SMOOTHING):
+        filled[unknown] = cv2.blur(filled, (3, 3), borderType=cv2.BORDER_REPLICATE)[unknown]
+    return filled
 
 
 def _push_pull(weighted: np.ndarray, weight: np.ndarray) -> np.ndarray:
