@@ -17,6 +17,14 @@ pause, a command phrase (tests/data/audio), and prints per video:
   drawn; a lid faded in evenly let it show through, a second, lighter lash line);
 - iris at shut (big drawn eyes): pixels of the eyes' colours still showing at blinks
   0.9-0.99 that the shut eye does not show (a hairline of iris under the shut line);
+- shut lid edge (big drawn eyes): delta E across the edge of what the lids paint at blink
+  1, between each changed pixel within 3 of unchanged ones and the nearest unchanged lit
+  one, away from the shut line's stroke; mean and 95th percentile (a flat lid in an eye's
+  shading is a pale patch with edges);
+- hair cut (big drawn eyes): the share of the hair over the eyes (not skin, joined to the
+  bangs above, clear of the drawn eye) that the lids change at blinks 0.3, 0.6 and 1;
+- ink above the shut line (big drawn eyes): ink pixels left more than a stroke and a half
+  above the shut line at blink 1, near the eye and not hair (the drawn lash line's ends);
 - grin teeth (drawn grins): delta E between the drawn grin's teeth and the painted grin's
   in the frame that takes over from it, cell by cell over each's opening (flat teeth where
   the artist shaded them: a change of look);
@@ -198,8 +206,8 @@ def ghost_lash(scene, actor) -> float:
     """How dark the drawn upper lash line still shows under the painted lid, at blinks
     GHOST_BLINKS: over the picture's ink pixels (at least half as dark as the lash) that
     the closing upper lid covers, more than a stroke above its edge, the share of the ink's
-    darkness left in the frame (0 skin .. 1 the ink as drawn); the largest of the blinks'
-    means (NaN unless the eyes are big drawn ones)."""
+    darkness left in the frame (0 the shut lid's skin there .. 1 the ink as drawn); the
+    largest of the blinks' means (NaN unless the eyes are big drawn ones)."""
     from talkingphoto.render import Pose
     from talkingphoto.render._eyes import _lid_shapes
 
@@ -208,6 +216,7 @@ def ghost_lash(scene, actor) -> float:
         return float("nan")
     shape = scene.image.shape[:2]
     before = _lightness(scene.image)
+    shut = _lightness(_posed(scene, actor, 1.0))  # the lid's own skin, shaded as it is
     worst = 0.0
     for blink in GHOST_BLINKS:
         pose = Pose(rest=1.0, blink=blink)
@@ -226,7 +235,7 @@ def ghost_lash(scene, actor) -> float:
             cv2.polylines(near, [np.round(edge).astype(np.int32)], False, 1, thickness=stroke)
             ink = (skin - before) / max(skin - lash, 1e-3) > 0.5
             covered = lid & ~near.astype(bool) & ink
-            left += float(np.clip((skin - after[covered]) / max(skin - lash, 1e-3), 0, 1).sum())
+            left += float(np.clip((shut[covered] - after[covered]) / max(skin - lash, 1e-3), 0, 1).sum())
             seen += int(covered.sum())
         worst = max(worst, left / max(seen, 1))
     return worst
