@@ -337,7 +337,8 @@ def _lid_backdrop(region: np.ndarray, upper: np.ndarray, lower: np.ndarray, pale
     skin_chroma = float(np.hypot(skin_lab[1], skin_lab[2]))
     white = (_whiteness(lab) > float(_whiteness(skin_lab)) + 5) & (chroma < max(4.0, 0.5 * skin_chroma))
     iris = (_hue_turn(lab, skin_lab) > 60) & (chroma > 15)
-    near = cv2.distanceTransform(1 - margined, cv2.DIST_L2, 3) <= LID_REACH * width
+    out = cv2.distanceTransform(1 - margined, cv2.DIST_L2, 3)
+    near = out <= LID_REACH * width
     drawn = (ink | white | iris) & near
     _, labels = cv2.connectedComponents(drawn.astype(np.uint8), connectivity=8)
     touching = np.unique(labels[drawn & (margined > 0)])
@@ -362,7 +363,7 @@ def _lid_backdrop(region: np.ndarray, upper: np.ndarray, lower: np.ndarray, pale
     # Whole on a strand (thin ones too), feathered only outwards.
     hair = (~near_skin & ~eye).astype(np.float32)
     hair = np.maximum(hair, cv2.GaussianBlur(hair, (3, 3), 0)) * (outline == 0)
-    beyond = (eye & ~(margined > 0) & near).astype(np.float32)
+    beyond = (eye & ~(margined > 0) & (out <= LID_REACH * width + LID_RIM[0])).astype(np.float32)
     return _fill_in(region.astype(np.float32), skin, palette.skin), hair, beyond
 
 
