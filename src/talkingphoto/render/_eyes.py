@@ -330,13 +330,14 @@ def _lid_backdrop(region: np.ndarray, upper: np.ndarray, lower: np.ndarray, pale
     margined = np.zeros((h, w), np.uint8)
     wide_upper, wide_lower = _with_margins(upper, lower)
     cv2.fillPoly(margined, [np.round(np.vstack([wide_upper, wide_lower[::-1]])).astype(np.int32)], 1)
-    # The drawn eye: ink, white and iris connected to its outline, near it.
+    # The drawn eye: ink, white and iris joined to its margined outline, near it.
     chroma = np.hypot(lab[..., 1], lab[..., 2])
     ink = lab[..., 0] < skin_lab[0] - INK_DARKER
     # The eye's white: whiter than the skin and greyer (not the skin in light).
     skin_chroma = float(np.hypot(skin_lab[1], skin_lab[2]))
     white = (_whiteness(lab) > float(_whiteness(skin_lab)) + 5) & (chroma < max(4.0, 0.5 * skin_chroma))
-    iris = (_hue_turn(lab, skin_lab) > 60) & (chroma > 15)
+    turn = _hue_turn(lab, skin_lab)
+    iris = (turn > 60) & (chroma > 15)
     out = cv2.distanceTransform(1 - margined, cv2.DIST_L2, 3)
     near = out <= LID_REACH * width
     drawn = (ink | white | iris) & near
@@ -349,12 +350,13 @@ def _lid_backdrop(region: np.ndarray, upper: np.ndarray, lower: np.ndarray, pale
     # Its anti-aliased rim, a mix of ink and skin: no more saturated than either (unlike a
     # strand of hair ending at the lash line).
     lash_lab = _lab(np.array([[palette.lash]], np.uint8))[0, 0]
-    plain = chroma <= max(np.hypot(*skin_lab[1:]), np.hypot(*lash_lab[1:])) + LID_RIM[1]
-    eye = (cv2.dilate(eye, np.ones((3, 3), np.uint8)) > 0) | ((cv2.dilate(eye, np.ones((2 * LID_RIM[0] + 1,) * 2, np.uint8)) > 0) & plain)
+    plain = chroma <= max(skin_chroma, float(np.hypot(lash_lab[1], lash_lab[2]))) + LID_RIM[1]
+    rim = cv2.dilate(eye, np.ones((2 * LID_RIM[0] + 1,) * 2, np.uint8)) > 0
+    eye = (cv2.dilate(eye, np.ones((3, 3), np.uint8)) > 0) | (rim & plain)
     # Skin: near the cheek's colour and of its hue (not a pale lavender hair's rim), clear
     # of anything else by a pixel (anti-aliased rims are part hair or ink).
     near_skin = (
-        (_hue_turn(lab, skin_lab) < LID_SKIN[2])
+        (turn < LID_SKIN[2])
         & (chroma < skin_chroma + LID_SKIN[1])
         & (lab[..., 0] > skin_lab[0] - LID_SKIN[0])
         & ~white
@@ -370,8 +372,8 @@ def _lid_backdrop(region: np.ndarray, upper: np.ndarray, lower: np.ndarray, pale
 def _fill_in(values: np.ndarray, known: np.ndarray, default: tuple) -> np.ndarray:
     """``values`` [shape=(h, w, 3), float32] kept where ``known`` [bool, shape=(h, w)] and
     smoothly filled in from the known pixels elsewhere (pushed down a pyramid of weighted
-    averages, then pulled back up): a surface through the known values with no edges at
-    them. ``default`` fills it all where nothing is known."""
+    averages, pulled back up, then relaxed): a surface through the known values with no
+    edges at them. ``default`` fills it all where nothing is known."""
     weight = known.astype(np.float32)
     if weight.sum() < 1:
         return np.broadcast_to(np.array(default, np.float32), values.shape).copy()
@@ -379,9 +381,9 @@ def _fill_in(values: np.ndarray, known: np.ndarray, default: tuple) -> np.ndarra
     # Relaxed towards the smoothest surface through the known values (each unknown pixel
     # the mean of its neighbours), which carries a shading's gradient across the eye
     # where the pyramid's averages flatten it.
-    unknown = ~known
+    unknown = (~known).astype(np.uint8)
     for _ in range(FILL_SMOOTHING):
-        filled[unknown] = cv2.blur(filled, (3, 3), borderType=cv2.BORDER_REPLICATE)[unknown]
+        cv2.copyTo(cv2.blur(filled, (3, 3), borderType=cv2.BORDER_REPLICATE), unknown, filled)
     return filled
 
 
