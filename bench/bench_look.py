@@ -17,6 +17,14 @@ pause, a command phrase (tests/data/audio), and prints per video:
   drawn; a lid faded in evenly let it show through, a second, lighter lash line);
 - iris at shut (big drawn eyes): pixels of the eyes' colours still showing at blinks
   0.9-0.99 that the shut eye does not show (a hairline of iris under the shut line);
+- shut lid edge (big drawn eyes): delta E across the edge of what the lids paint at blink
+  1, between each changed pixel within 3 of unchanged ones and the nearest unchanged lit
+  one, away from the shut line's stroke; mean and 95th percentile (a flat lid in an eye's
+  shading is a pale patch with edges);
+- hair cut (big drawn eyes): the share of the hair over the eyes (not skin, joined to the
+  bangs above, clear of the drawn eye) that the lids change at blinks 0.3, 0.6 and 1;
+- ink above the shut line (big drawn eyes): ink pixels left more than a stroke and a half
+  above the shut line at blink 1, near the eye and not hair (the drawn lash line's ends);
 - grin teeth (drawn grins): delta E between the drawn grin's teeth and the painted grin's
   in the frame that takes over from it, cell by cell over each's opening (flat teeth where
   the artist shaded them: a change of look);
@@ -198,8 +206,8 @@ def ghost_lash(scene, actor) -> float:
     """How dark the drawn upper lash line still shows under the painted lid, at blinks
     GHOST_BLINKS: over the picture's ink pixels (at least half as dark as the lash) that
     the closing upper lid covers, more than a stroke above its edge, the share of the ink's
-    darkness left in the frame (0 skin .. 1 the ink as drawn); the largest of the blinks'
-    means (NaN unless the eyes are big drawn ones)."""
+    darkness left in the frame (0 the shut lid's skin there .. 1 the ink as drawn); the
+    largest of the blinks' means (NaN unless the eyes are big drawn ones)."""
     from talkingphoto.render import Pose
     from talkingphoto.render._eyes import _lid_shapes
 
@@ -208,6 +216,7 @@ def ghost_lash(scene, actor) -> float:
         return float("nan")
     shape = scene.image.shape[:2]
     before = _lightness(scene.image)
+    shut = _lightness(_posed(scene, actor, 1.0))  # the lid's own skin, shaded as it is
     worst = 0.0
     for blink in GHOST_BLINKS:
         pose = Pose(rest=1.0, blink=blink)
@@ -226,7 +235,7 @@ def ghost_lash(scene, actor) -> float:
             cv2.polylines(near, [np.round(edge).astype(np.int32)], False, 1, thickness=stroke)
             ink = (skin - before) / max(skin - lash, 1e-3) > 0.5
             covered = lid & ~near.astype(bool) & ink
-            left += float(np.clip((skin - after[covered]) / max(skin - lash, 1e-3), 0, 1).sum())
+            left += float(np.clip((shut[covered] - after[covered]) / max(skin - lash, 1e-3), 0, 1).sum())
             seen += int(covered.sum())
         worst = max(worst, left / max(seen, 1))
     return worst
@@ -260,6 +269,144 @@ def iris_shut(scene, actor) -> int:
         eyes[y0:y1, x0:x1] = True
     shut = eye_colour(1.0)
     return max(int((eye_colour(b) & ~shut & eyes).sum()) for b in SHUT_BLINKS)
+
+
+SHUT_LIDS = (0.3, 0.6, 1.0)  # blinks at which hair over the eyes is looked at
+EDGE_NEAR = 3  # pixels either side of a painted lid's edge compared across it
+
+
+def _painted_eyes(scene, actor) -> list:
+    """Per painted eye at rest: (upper, lower, palette, box, hair) with its box (0.5 of its
+    width around it) and the hair over it [bool, the picture's shape]: within 0.35 of the
+    eye's width of its fitted outline, what is not skin (over 25 delta E from the lid's)
+    and joins the box's top (bangs), more than a pixel clear of the drawn eye (the
+    hull of its fitted outline and the ink, 45 L* darker than that skin, that reaches into
+    the painted lids' margined outline, within 0.2 of its width of the fitted one)."""
+    from talkingphoto.render import Pose
+    from talkingphoto.render._eyes import _with_margins
+    from talkingphoto.render._mouth import _lab
+
+    animator, rig = actor.animator, actor.animator.rig
+    posed = animator.posed_points(Pose(rest=1.0))
+    lab = _lab(scene.image)
+    eyes = []
+    for side, palette in animator.lids.items():
+        upper, lower = posed[rig.slot[f"{side}_upper_lid"]], posed[rig.slot[f"{side}_lower_lid"]]
+        width = float(np.linalg.norm(upper[-1] - upper[0]))
+        box = _box(np.vstack([upper, lower]), 0.5 * width, scene.image.shape)
+        x0, y0, x1, y1 = box
+        local = lab[y0:y1, x0:x1]
+
+        def filled(top, bottom):
+            mask = np.zeros(local.shape[:2], np.uint8)
+            cv2.fillPoly(mask, [np.round(np.vstack([top, bottom[::-1]]) - (x0, y0)).astype(np.int32)], 1)
+            return mask
+
+        outline, margined = filled(upper, lower), filled(*_with_margins(upper, lower)) > 0
+        skin = _lab(np.array([[palette.skin]], np.uint8))[0, 0]
+        near = cv2.distanceTransform(1 - outline, cv2.DIST_L2, 3)
+        ink = (local[..., 0] < skin[0] - 45) & (near <= 0.2 * width)
+        _, labels = cv2.connectedComponents(ink.astype(np.uint8), connectivity=8)
+        ys, xs = np.nonzero(np.isin(labels, np.unique(labels[ink & margined])) | (outline > 0))
+        eye = np.zeros_like(outline)
+        cv2.fillPoly(eye, [cv2.convexHull(np.stack([xs, ys], 1).astype(np.int32))], 1)
+        eye = cv2.dilate(eye, np.ones((3, 3), np.uint8)) > 0
+        other = (np.linalg.norm(local - skin, axis=-1) > 25) & ~eye
+        _, labels = cv2.connectedComponents(other.astype(np.uint8), connectivity=8)
+        hair = np.zeros(lab.shape[:2], bool)
+        hair[y0:y1, x0:x1] = np.isin(labels, np.unique(labels[0][other[0]])) & other & (near <= 0.35 * width)
+        eyes.append((upper, lower, palette, box, hair))
+    return eyes
+
+
+def _posed(scene, actor, blink: float) -> np.ndarray:
+    from talkingphoto.render import Pose
+
+    frame = scene.image.copy()
+    actor.animator.apply(frame, Pose(rest=1.0, blink=blink))
+    return frame
+
+
+def lid_edge(scene, actor) -> tuple:
+    """Delta E across the edge of what the shut lids paint (blink 1): each changed pixel
+    within EDGE_NEAR of unchanged ones against the nearest unchanged, lit one (not ink or
+    hair: at most 30 L* darker than the lid's skin), away from the shut line's stroke; mean
+    and 95th percentile, both eyes (NaN unless the eyes are big drawn ones). A flat lid in
+    an eye's shading shows as a pale patch with edges."""
+    from scipy.spatial import cKDTree
+
+    from talkingphoto.render._eyes import _lid_shapes
+    from talkingphoto.render._mouth import _lab
+
+    if actor.animator.rig.lids != "paint" or not actor.animator.lids:
+        return float("nan"), float("nan")
+    frame = _posed(scene, actor, 1.0)
+    lab = _lab(frame)
+    changed = np.abs(frame.astype(int) - scene.image).max(-1) > 3
+    steps = []
+    for upper, lower, palette, (x0, y0, x1, y1), _ in _painted_eyes(scene, actor):
+        edge = _lid_shapes(upper, lower, 1.0, palette.thickness)[2]
+        stroke = np.zeros(frame.shape[:2], np.uint8)
+        cv2.polylines(stroke, [np.round(edge).astype(np.int32)], False, 1, thickness=int(np.ceil(3 * palette.thickness)) + 2)
+        skin_l = _lab(np.array([[palette.skin]], np.uint8))[0, 0, 0]
+        inside = np.zeros_like(stroke)
+        inside[y0:y1, x0:x1] = changed[y0:y1, x0:x1]
+        kernel = np.ones((2 * EDGE_NEAR + 1,) * 2, np.uint8)
+        rim = inside.astype(bool) & (cv2.dilate(1 - inside, kernel) > 0) & (stroke == 0)
+        outside = (inside == 0) & (cv2.dilate(inside, kernel) > 0) & (stroke == 0) & (lab[..., 0] > skin_l - 30)
+        outside[:y0], outside[y1:], outside[:, :x0], outside[:, x1:] = False, False, False, False
+        if not rim.any() or not outside.any():
+            continue
+        dist, nearest = cKDTree(np.argwhere(outside)).query(np.argwhere(rim), distance_upper_bound=EDGE_NEAR + 1)
+        found = np.isfinite(dist)
+        pairs = np.argwhere(outside)[nearest[found]]
+        steps.append(np.linalg.norm(lab[rim][found] - lab[pairs[:, 0], pairs[:, 1]], axis=1))
+    steps = np.concatenate(steps) if steps else np.zeros(0)
+    if not len(steps):
+        return 0.0, 0.0
+    return float(steps.mean()), float(np.percentile(steps, 95))
+
+
+def hair_cut(scene, actor) -> float:
+    """Share of the hair over the eyes (see _painted_eyes) that the lids change by more than
+    10 (of 255, in a channel) at blinks SHUT_LIDS, the largest (NaN unless the eyes are big
+    drawn ones): a lid's margin painted over the bangs."""
+    if actor.animator.rig.lids != "paint" or not actor.animator.lids:
+        return float("nan")
+    hair = np.any([e[4] for e in _painted_eyes(scene, actor)], axis=0)
+    if not hair.any():
+        return 0.0
+    shares = []
+    for blink in SHUT_LIDS:
+        changed = np.abs(_posed(scene, actor, blink).astype(int) - scene.image).max(-1) > 10
+        shares.append(float((changed & hair).sum()) / float(hair.sum()))
+    return max(shares)
+
+
+def ink_above(scene, actor) -> int:
+    """Pixels of ink (at least 45 L* darker than the lid's skin) left above the shut line at
+    blink 1, more than a stroke and a half above it, within 0.25 of the eye's width of its
+    fitted outline and not hair (see _painted_eyes): the drawn lash line's ends over the
+    shut eye, both eyes (-1 unless the eyes are big drawn ones)."""
+    from talkingphoto.render._eyes import _by_x, _lid_shapes
+    from talkingphoto.render._mouth import _lab
+
+    if actor.animator.rig.lids != "paint" or not actor.animator.lids:
+        return -1
+    lab = _lab(_posed(scene, actor, 1.0))
+    count = 0
+    for upper, lower, palette, (x0, y0, x1, y1), hair in _painted_eyes(scene, actor):
+        width = float(np.linalg.norm(upper[-1] - upper[0]))
+        edge = _lid_shapes(upper, lower, 1.0, palette.thickness)[2]
+        skin_l = _lab(np.array([[palette.skin]], np.uint8))[0, 0, 0]
+        outline = np.zeros(lab.shape[:2], np.uint8)
+        cv2.fillPoly(outline, [np.round(np.vstack([upper, lower[::-1]])).astype(np.int32)], 1)
+        near = cv2.distanceTransform(1 - outline, cv2.DIST_L2, 3) <= 0.25 * width
+        ys, xs = np.mgrid[0 : lab.shape[0], 0 : lab.shape[1]]
+        above = ys < np.interp(xs, *_by_x(edge)) - 1.5 * palette.thickness
+        ink = (lab[..., 0] < skin_l - 45) & above & near & ~hair
+        count += int(ink[y0:y1, x0:x1].sum())
+    return count
 
 
 GRIN_CELLS = (4, 8)  # rows from the opening's upper edge to its lower, columns corner to corner
@@ -398,6 +545,9 @@ def measure(picture: Path, audio: Path, out: Path, *, mode: str) -> dict:
         "ghost_lash": ghost_lash(scene, actor),
         "iris_shut": iris_shut(scene, actor),
         "grin_teeth": grin_teeth(scene, actor),
+        "lid_edge": lid_edge(scene, actor),
+        "hair_cut": hair_cut(scene, actor),
+        "ink_above": ink_above(scene, actor),
         "mouth_step_p99": float(np.percentile(steps, 99)),
         "mouth_step_max": float(steps.max()),
         "mouth_step_max_open": float(open_steps.max()) if len(open_steps) else 0.0,
@@ -444,6 +594,10 @@ def main() -> int:
             )
             print(
                 f"   ghost lash {r['ghost_lash']:.3f}, iris at shut {r['iris_shut']} px, grin teeth dE {r['grin_teeth']:.1f}"
+            )
+            print(
+                f"   shut lid edge dE {r['lid_edge'][0]:.1f}/{r['lid_edge'][1]:.1f} (mean/p95), hair cut {r['hair_cut']:.3f},"
+                f" ink above the shut line {r['ink_above']} px"
             )
             print("   read-back at open " + " ".join(f"{v:.1f}" for v in LEVELS))
             for spread, row in zip(SPREADS, r["read_back"]):

@@ -3,7 +3,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from talkingphoto.render._eyes import drawn_shut, lid_palette, paint_lid
+from talkingphoto.render._eyes import _lid_shapes, drawn_shut, lid_palette, paint_lid
 
 
 def _anime_eye(k: int = 1):
@@ -411,3 +411,72 @@ def test_a_shut_eye_is_one_smooth_line_tapering_to_its_corners():
     width = width / np.hypot(1, np.polyval(np.polyder(fit), columns))  # across the line
     ends, middle = np.r_[width[:6], width[-6:]].mean(), width[24:30].mean()
     assert ends < 0.8 * middle < 1.2 * palette.thickness
+
+
+def _shaded_eye():
+    """:func:`_anime_eye` in skin shaded from lit (left, top) to shadow (right, bottom), as
+    an illustrator shades a face; returns (image, skin alone, upper, lower)."""
+    import cv2
+
+    image, upper, lower = _anime_eye()
+    ys, xs = np.mgrid[0:80, 0:100]
+    shade = np.clip(0.5 * xs / 100 + 0.5 * ys / 80, 0, 1)[..., None]
+    skin = np.array((250, 225, 215)) * (1 - shade) + np.array((225, 175, 170)) * shade
+    skin = np.round(skin).astype(np.uint8)
+    eye = np.zeros((80, 100), np.uint8)
+    cv2.ellipse(eye, (50, 40), (32, 24), 0, 0, 360, 1, -1)
+    image = np.where(eye[..., None] > 0, image, skin)
+    return image, skin, upper, lower
+
+
+def test_a_shut_lid_continues_the_skin_around_it():
+    # A lid of one flat colour (the cheek's) was a pale oval with edges where the eye sits
+    # in shaded skin; it is the skin around it, filled in over the eye.
+    import cv2
+
+    image, skin, upper, lower = _shaded_eye()
+    palette = lid_palette(image, upper, lower)
+    shut = image.copy()
+    paint_lid(shut, upper, lower, 1.0, palette)
+    lid = np.zeros((80, 100), np.uint8)
+    cv2.ellipse(lid, (50, 40), (36, 28), 0, 0, 360, 1, -1)
+    edge = _lid_shapes(upper, lower, 1.0, palette.thickness)[2]
+    cv2.polylines(lid, [np.round(edge).astype(np.int32)], False, 0, int(np.ceil(3 * palette.thickness)) + 2)  # the shut line
+    lab = [cv2.cvtColor(p.astype(np.float32) / 255, cv2.COLOR_RGB2Lab) for p in (shut, skin)]
+    delta = np.linalg.norm(lab[0] - lab[1], axis=-1)[lid > 0]
+    assert np.percentile(delta, 95) < 4.0
+
+
+def test_a_lid_goes_behind_hair_over_the_eye():
+    # Bangs ending just above a drawn eye: the lid's margin above the lash line covered
+    # their ends with skin in every blink.
+    import cv2
+
+    image, upper, lower = _anime_eye()
+    for x in (38, 46, 54, 62):
+        cv2.line(image, (x - 4, 0), (x, 11), (170, 100, 90), 3)
+    hair = np.zeros((80, 100), bool)
+    hair[:12, 30:70] = np.abs(image[:12, 30:70].astype(int) - (250, 225, 215)).sum(-1) > 60
+    palette = lid_palette(image, upper, lower)
+    for blink in (0.2, 0.5, 1.0):
+        frame = image.copy()
+        paint_lid(frame, upper, lower, blink, palette)
+        changed = np.abs(frame.astype(int) - image).max(-1) > 10
+        assert hair.sum() > 40 and not (changed & hair).any(), blink
+
+
+def test_a_shut_eye_leaves_no_end_of_the_drawn_lash_line_above_it():
+    # The artist's lash line reaches past the fitted outline at the outer corner (a "(");
+    # its end stayed above the shut line, two marks for one closed eye.
+    import cv2
+
+    image, upper, lower = _anime_eye()
+    cv2.ellipse(image, (50, 40), (36, 26), 0, 185, 250, (30, 20, 40), 3)
+    cv2.line(image, (38, 16), (38, 20), (30, 20, 40), 3)  # joined to the lash line
+    arc = np.zeros((80, 100), bool)
+    arc[:34, :30] = image[:34, :30].astype(int).sum(-1) < 300
+    palette = lid_palette(image, upper, lower)
+    shut = image.copy()
+    paint_lid(shut, upper, lower, 1.0, palette)
+    assert arc.sum() > 20
+    assert (shut[:34, :30].astype(int).sum(-1) < 500).sum() == 0

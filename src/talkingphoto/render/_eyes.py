@@ -50,6 +50,23 @@ LID_TAPER = 0.15  # a shut eye's line is this share of its width at the corners 
 # the lid's stroke and the lower lid (the stroke lies on the lid, above its edge) showed the
 # iris as a hairline under a shut-looking line (eileen_vhappy at blink 0.93).
 LID_MEET = 0.9
+# The painted lid is the skin around the eye carried in over it (filled in from the skin
+# pixels nearest it), not one flat colour: a lid of the cheek's colour was a pale oval in an
+# eye's shading. Skin there: within LID_SKIN[2] degrees of the cheek's hue, down to
+# LID_SKIN[0] L* darker than it and up to LID_SKIN[1] more saturated, neither the eye's white
+# nor its drawing (sylvie_green_normal's cheek L* 94 chroma 9: her pink shading L* 69-82,
+# chroma 21-40, 20-35 degrees off; her orange hair L* 52-67, chroma 48-60; eileen_vhappy's
+# hair L* 40-60). What is neither skin nor the drawn eye (hair over the eye) stays in front
+# of the lid.
+LID_SKIN = (30.0, 35.0, 40.0)
+# The drawn eye: its ink, white and iris connected to its margined outline, no further than
+# LID_REACH of its width out (its lash line's ends often lie beyond the fitted outline), all
+# within their hull, and a pixel around it, LID_RIM[0] where no more saturated than its ink
+# and skin by LID_RIM[1] (its anti-aliased rim, not hair that ends at its lash line).
+LID_REACH = 0.2
+LID_RIM = (2, 8.0)
+FILL_SMOOTHING = 40  # relaxation steps of a lid's filled-in skin (see _fill_in)
+LID_BEYOND = 0.5  # from this much of the lids' closing the drawn eye beyond them fades, gone by LID_STROKE_SHUT
 # A drawn eye is shut when the same skin lies above and below it (delta E; measured on
 # Ren'Py sprites: shut 1-5, open mostly 10-75), what is drawn there is no taller through
 # its middle than SHUT_HEIGHT of its width (shut 0.26-0.31, open 0.52-2.5) and shows
@@ -211,7 +228,9 @@ def paint_lid(canvas: np.ndarray, upper: np.ndarray, lower: np.ndarray, blink: f
     eye it is opaque already where its edge has come in (as far as its stroke is full
     width): seen through a lid half faded in, the drawn lash line showed above the lid's
     own, a second, lighter one. Under the lid still fading in, the drawn line comes down
-    with its edge.
+    with its edge. The lid is the skin around it, carried in (see :func:`_lid_backdrop`),
+    behind any hair; as it shuts, what the artist drew of the eye beyond the fitted
+    outline (a lash line's ends) goes under it too.
 
     Parameters
     ----------
@@ -222,48 +241,60 @@ def paint_lid(canvas: np.ndarray, upper: np.ndarray, lower: np.ndarray, blink: f
     """
     if blink <= 0.02:
         return
+    eye = np.vstack([upper, lower])
+    box = _clipped_box(eye, 0.5 * np.ptp(eye, axis=0).max() + 2 * palette.thickness + 2, canvas.shape)
+    if box is None:
+        return
+    x0, y0, x1, y1 = box
+    upper, lower = upper - (x0, y0), lower - (x0, y0)
+    region = canvas[y0:y1, x0:x1]
+    backdrop = _lid_backdrop(region, upper, lower, palette)
     fade = float(np.clip(blink / LID_FADE, 0, 1))
     fade = fade * fade * (3 - 2 * fade)
-    if fade < 1:
-        eye = np.vstack([upper, lower])
-        box = _clipped_box(eye, 0.5 * np.ptp(eye, axis=0).max() + 2 * palette.thickness + 2, canvas.shape)
-        if box is None:
-            return
-        x0, y0, x1, y1 = box
-        upper, lower = upper - (x0, y0), lower - (x0, y0)
-        region = canvas[y0:y1, x0:x1]
-        _, _, edge, inside = _lid_shapes(upper, lower, blink, palette.thickness)
-        ys, xs = np.mgrid[0 : y1 - y0, 0 : x1 - x0].astype(np.float32)
-        # Each column as opaque as the lid's edge there has come in (see LID_COVER).
-        along = edge[-1] - edge[0]
-        at = (edge - edge[0]) @ along / max(float(along @ along), 1e-6)
-        pixel_at = ((xs - edge[0, 0]) * along[0] + (ys - edge[0, 1]) * along[1]) / max(float(along @ along), 1e-6)
-        come = np.clip(np.interp(pixel_at, at, inside) / LID_COVER, 0, 1)
-        alpha = np.maximum(fade, come * come * (3 - 2 * come))
-        # Under it, the drawn lash line comes down with the lid's edge, so that the two are
-        # one line (the band above them stretched; eyes are near level, so along columns);
-        # less as the lid fades in, by when it covers the line (none once it has: an opaque
-        # lid shows the picture above it).
-        rim = _with_margins(upper, lower)[0]
-        column = np.arange(x1 - x0, dtype=np.float64)
-        top, bottom = np.interp(column, *_by_x(rim)), np.interp(column, *_by_x(edge))
-        reach = 1.5 * palette.thickness + 0.5
-        shift = (bottom - top) * np.clip((ys - (top - 2 * reach)) / reach, 0, 1) * (ys <= bottom) * (1 - fade)
-        moved = cv2.remap(region, xs, (ys - shift).astype(np.float32), cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-        lid = moved.copy()
-        _paint_lid(lid, upper, lower, blink, palette)
-        alpha = alpha[..., None]
-        region[:] = np.clip(moved * (1 - alpha) + lid * alpha + 0.5, 0, 255).astype(np.uint8)
-    else:
-        _paint_lid(canvas, upper, lower, blink, palette)
+    if fade >= 1:
+        _paint_lid(region, upper, lower, blink, palette, backdrop)
+        return
+    _, _, edge, inside = _lid_shapes(upper, lower, blink, palette.thickness)
+    ys, xs = np.mgrid[0 : y1 - y0, 0 : x1 - x0].astype(np.float32)
+    # Each column as opaque as the lid's edge there has come in (see LID_COVER).
+    along = edge[-1] - edge[0]
+    at = (edge - edge[0]) @ along / max(float(along @ along), 1e-6)
+    pixel_at = ((xs - edge[0, 0]) * along[0] + (ys - edge[0, 1]) * along[1]) / max(float(along @ along), 1e-6)
+    come = np.clip(np.interp(pixel_at, at, inside) / LID_COVER, 0, 1)
+    alpha = np.maximum(fade, come * come * (3 - 2 * come))
+    # Under it, the drawn lash line comes down with the lid's edge, so that the two are
+    # one line (the band above them stretched; eyes are near level, so along columns);
+    # less as the lid fades in, by when it covers the line (none once it has: an opaque
+    # lid shows the picture above it).
+    rim = _with_margins(upper, lower)[0]
+    column = np.arange(x1 - x0, dtype=np.float64)
+    top, bottom = np.interp(column, *_by_x(rim)), np.interp(column, *_by_x(edge))
+    reach = 1.5 * palette.thickness + 0.5
+    shift = (bottom - top) * np.clip((ys - (top - 2 * reach)) / reach, 0, 1) * (ys <= bottom) * (1 - fade)
+    moved = cv2.remap(region, xs, (ys - shift).astype(np.float32), cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    lid = moved.copy()
+    _paint_lid(lid, upper, lower, blink, palette, backdrop)
+    # Hair in front of the eye stays as it is, not moved with the lash line either.
+    alpha = (alpha * (1 - backdrop[1]))[..., None]
+    moved = np.where(backdrop[1][..., None] > 0, region, moved)
+    region[:] = np.clip(moved * (1 - alpha) + lid * alpha + 0.5, 0, 255).astype(np.uint8)
 
 
-def _paint_lid(canvas: np.ndarray, upper: np.ndarray, lower: np.ndarray, blink: float, palette: LidPalette) -> None:
-    """The lid of :func:`paint_lid`, opaque."""
+def _paint_lid(
+    canvas: np.ndarray, upper: np.ndarray, lower: np.ndarray, blink: float, palette: LidPalette, backdrop: tuple
+) -> None:
+    """The lid of :func:`paint_lid`, opaque, on ``backdrop`` (see :func:`_lid_backdrop`)."""
     upper_lid, lower_lid, edge, inside = _lid_shapes(upper, lower, blink, palette.thickness)
+    skin, hair, beyond = backdrop
     shift = 3
     polys = [np.round(p * (1 << shift)).astype(np.int32) for p in (upper_lid, lower_lid) if len(p)]
-    cv2.fillPoly(canvas, polys, palette.skin, lineType=cv2.LINE_AA, shift=shift)
+    cover = np.zeros(canvas.shape[:2], np.float32)
+    cv2.fillPoly(cover, polys, 1.0, lineType=cv2.LINE_AA, shift=shift)
+    # The drawn eye beyond the fitted lids goes as the eye shuts, so that the shut eye is
+    # one line, not that line under the ends of the drawn lash line.
+    going = float(np.clip((_closed(blink) - LID_BEYOND) / (LID_STROKE_SHUT - LID_BEYOND), 0, 1))
+    cover = (np.maximum(cover, beyond * going * going * (3 - 2 * going)) * (1 - hair))[..., None]
+    canvas[:] = np.clip(canvas * (1 - cover) + skin * cover + 0.5, 0, 255).astype(np.uint8)
     _, up = _eye_axes(upper, lower)
     # How much of the eye is left open under each point of the edge, to the lower lid's.
     along, lower_edge = np.array([-up[1], up[0]]), lower_lid[: len(lower)]
@@ -271,6 +302,105 @@ def _paint_lid(canvas: np.ndarray, upper: np.ndarray, lower: np.ndarray, blink: 
     below = np.interp(edge @ along, (lower_edge @ along)[order], (lower_edge @ up)[order])
     gap = np.maximum(edge @ up - below, 0.0)
     _lid_stroke(canvas, edge, inside, palette, up=(1 - _shut(blink)) * up, gap=gap)
+
+
+def _lid_backdrop(region: np.ndarray, upper: np.ndarray, lower: np.ndarray, palette: LidPalette) -> tuple:
+    """What a painted lid is made of around an eye: ``(skin, hair, beyond)``.
+
+    ``skin`` [shape=(h, w, 3), float32, RGB 0..255] is the skin as it would be with no eye:
+    the region's own skin pixels, filled in between from them (see :func:`_fill_in`), so
+    that the lid continues the shading around it instead of a flat patch with edges.
+    ``hair`` [shape=(h, w), float32, 0..1] is what lies over the eye's margins but is
+    neither skin nor the drawn eye (hair falling over it, a blush): the lid goes behind it.
+    ``beyond`` [float32, 0..1] is the drawn eye outside its margined outline (the ends of
+    its lash line), covered by the time it is shut.
+
+    Parameters
+    ----------
+    region : np.ndarray [shape=(h, w, 3), dtype=uint8, RGB]
+    upper, lower : np.ndarray [shape=(n, 2)]
+        The eye's lids at rest in ``region``'s pixels.
+    """
+    h, w = region.shape[:2]
+    width = float(np.linalg.norm(upper[-1] - upper[0]))
+    lab = _lab(region)
+    skin_lab = _lab(np.array([[palette.skin]], np.uint8))[0, 0]
+    outline = np.zeros((h, w), np.uint8)
+    cv2.fillPoly(outline, [np.round(np.vstack([upper, lower[::-1]])).astype(np.int32)], 1)
+    margined = np.zeros((h, w), np.uint8)
+    wide_upper, wide_lower = _with_margins(upper, lower)
+    cv2.fillPoly(margined, [np.round(np.vstack([wide_upper, wide_lower[::-1]])).astype(np.int32)], 1)
+    # The drawn eye: ink, white and iris joined to its margined outline, near it.
+    chroma = np.hypot(lab[..., 1], lab[..., 2])
+    ink = lab[..., 0] < skin_lab[0] - INK_DARKER
+    # The eye's white: whiter than the skin and greyer (not the skin in light).
+    skin_chroma = float(np.hypot(skin_lab[1], skin_lab[2]))
+    white = (_whiteness(lab) > float(_whiteness(skin_lab)) + 5) & (chroma < max(4.0, 0.5 * skin_chroma))
+    turn = _hue_turn(lab, skin_lab)
+    iris = (turn > 60) & (chroma > 15)
+    out = cv2.distanceTransform(1 - margined, cv2.DIST_L2, 3)
+    near = out <= LID_REACH * width
+    drawn = (ink | white | iris) & near
+    _, labels = cv2.connectedComponents(drawn.astype(np.uint8), connectivity=8)
+    touching = np.unique(labels[drawn & (margined > 0)])
+    ys, xs = np.nonzero(np.isin(labels, touching[touching > 0]) | (outline > 0))
+    # All within its drawing (the lids' pale rims between the lash line and the iris too).
+    eye = np.zeros((h, w), np.uint8)
+    cv2.fillPoly(eye, [cv2.convexHull(np.stack([xs, ys], 1).astype(np.int32))], 1)
+    # Its anti-aliased rim, a mix of ink and skin: no more saturated than either (unlike a
+    # strand of hair ending at the lash line).
+    lash_lab = _lab(np.array([[palette.lash]], np.uint8))[0, 0]
+    plain = chroma <= max(skin_chroma, float(np.hypot(lash_lab[1], lash_lab[2]))) + LID_RIM[1]
+    rim = cv2.dilate(eye, np.ones((2 * LID_RIM[0] + 1,) * 2, np.uint8)) > 0
+    eye = (cv2.dilate(eye, np.ones((3, 3), np.uint8)) > 0) | (rim & plain)
+    # Skin: near the cheek's colour and of its hue (not a pale lavender hair's rim), clear
+    # of anything else by a pixel (anti-aliased rims are part hair or ink).
+    near_skin = (
+        (turn < LID_SKIN[2])
+        & (chroma < skin_chroma + LID_SKIN[1])
+        & (lab[..., 0] > skin_lab[0] - LID_SKIN[0])
+        & ~white
+    )
+    skin = (cv2.erode(near_skin.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0) & ~eye
+    # Whole on a strand (thin ones too), feathered only outwards.
+    hair = (~near_skin & ~eye).astype(np.float32)
+    hair = np.maximum(hair, cv2.GaussianBlur(hair, (3, 3), 0)) * (outline == 0)
+    beyond = (eye & ~(margined > 0) & (out <= LID_REACH * width + LID_RIM[0])).astype(np.float32)
+    return _fill_in(region.astype(np.float32), skin, palette.skin), hair, beyond
+
+
+def _fill_in(values: np.ndarray, known: np.ndarray, default: tuple) -> np.ndarray:
+    """``values`` [shape=(h, w, 3), float32] kept where ``known`` [bool, shape=(h, w)] and
+    smoothly filled in from the known pixels elsewhere (pushed down a pyramid of weighted
+    averages, pulled back up, then relaxed): a surface through the known values with no
+    edges at them. ``default`` fills it all where nothing is known."""
+    weight = known.astype(np.float32)
+    if weight.sum() < 1:
+        return np.broadcast_to(np.array(default, np.float32), values.shape).copy()
+    filled = _push_pull(values * weight[..., None], weight)
+    # Relaxed towards the smoothest surface through the known values (each unknown pixel
+    # the mean of its neighbours), which carries a shading's gradient across the eye
+    # where the pyramid's averages flatten it.
+    unknown = (~known).astype(np.uint8)
+    for _ in range(FILL_SMOOTHING):
+        cv2.copyTo(cv2.blur(filled, (3, 3), borderType=cv2.BORDER_REPLICATE), unknown, filled)
+    return filled
+
+
+def _push_pull(weighted: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """Values of ``weighted`` / ``weight`` where ``weight`` [0..1] is 1, filled in from a
+    coarser level elsewhere (see :func:`_fill_in`)."""
+    h, w = weight.shape
+    if weight.min() >= 1 or max(h, w) <= 1:
+        return weighted / np.maximum(weight, 1e-6)[..., None]
+    size = ((w + 1) // 2, (h + 1) // 2)
+    coarse_weight = cv2.resize(weight, size, interpolation=cv2.INTER_AREA)
+    coarse = cv2.resize(weighted, size, interpolation=cv2.INTER_AREA)
+    # A coarse pixel is known as far as any of its four is.
+    gain = np.minimum(4 * coarse_weight, 1.0) / np.maximum(coarse_weight, 1e-6)
+    filled = _push_pull(coarse * gain[..., None], coarse_weight * gain)
+    up = cv2.resize(filled, (w, h), interpolation=cv2.INTER_LINEAR)
+    return weighted + up * (1 - weight)[..., None]
 
 
 def _lid_shapes(upper: np.ndarray, lower: np.ndarray, blink: float, thickness: float) -> tuple:
