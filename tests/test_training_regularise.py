@@ -62,7 +62,8 @@ def test_options_reach_the_training_and_are_recorded(tmp_path):
     corpus = _corpus(tmp_path / "corpus")
     common = ["--steps", "2", "--batch", "2", "--seed", "0", "--corpus", str(corpus)]
     train.main(["--out", str(tmp_path / "plain.npz"), *common])
-    train.main(["--out", str(tmp_path / "reg.npz"), *common, "--dropout", "0.2", "--weight-decay", "0.5", "--spec-masks"])
+    options = ["--dropout", "0.2", "--weight-decay", "0.5", "--spec-masks"]
+    train.main(["--out", str(tmp_path / "reg.npz"), *common, *options])
     plain, _, _, plain_config = net.load(tmp_path / "plain.npz")
     reg, _, _, reg_config = net.load(tmp_path / "reg.npz")
     recorded = ("dropout", "weight_decay", "spec_masks")

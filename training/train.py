@@ -8,8 +8,9 @@ frames weigh more: a missed M/B/P shows) and the visemes with a cross-entropy, w
 AdamW (optax) on CPU. Options against overfitting the few dozen real voices, all off
 by default (``training/run.sh`` trains the shipped models without them): ``--dropout`` on
 the residual branches, ``--weight-decay`` (AdamW's, 1e-4 by default) and ``--spec-masks``
-(SpecAugment-style band and short time masks on the crops, labels untouched). ``--delay`` sets how many 20 ms frames the outputs trail the
-input: 3 for the streaming model (77.5 ms of lookahead), 10 for the offline one. A
+(SpecAugment-style band and short time masks on the crops, labels untouched); none made
+the model generalise better (model card, "Tried and not kept"). ``--delay`` sets how many
+20 ms frames the outputs trail the input: 3 for the streaming model (77.5 ms of lookahead), 10 for the offline one. A
 fixed seed gives the same weights. The last 2 % of every shard is held out to report
 a validation loss; the project's evaluation and development recordings are not in
 the corpus at all.
@@ -207,7 +208,8 @@ def main(argv=None) -> None:
             if i % 500 == 0 or i == args.steps:
                 info = {"steps": i, "batch": args.batch, "seed": args.seed, "shards": streams.names,
                         "init": str(args.init) if args.init else None, "held_out_loss": val_loss,
-                        "dropout": args.dropout, "weight_decay": args.weight_decay, "spec_masks": args.spec_masks}  # fmt: skip
+                        "dropout": args.dropout, "weight_decay": args.weight_decay,
+                        "spec_masks": args.spec_masks}  # fmt: skip
                 net.save(args.out, params, mean=streams.mean, std=streams.std, delay=args.delay, info=info)
     print(json.dumps(history[-1]), f"{time.perf_counter() - t0:.0f} s", flush=True)
 
