@@ -5,8 +5,12 @@ context the causal convolutions need) weighted per source, gives each crop a ran
 channel (a smooth EQ across the mel bands, a few bands masked) so that unseen voices
 and microphones look familiar, and fits the controls with a squared error (closure
 frames weigh more: a missed M/B/P shows) and the visemes with a cross-entropy, with
-AdamW (optax) on CPU. ``--delay`` sets how many 20 ms frames the outputs trail the
-input: 3 for the streaming model (77.5 ms of lookahead), 10 for the offline one. A
+AdamW (optax) on CPU. Options against overfitting the few dozen real voices, all off
+by default (``training/run.sh`` trains the shipped models without them): ``--dropout`` on
+the residual branches, ``--weight-decay`` (AdamW's, 1e-4 by default) and ``--spec-masks``
+(SpecAugment-style band and short time masks on the crops, labels untouched); none made
+the model generalise better (model card, "Tried and not kept"). ``--delay`` sets how many
+20 ms frames the outputs trail the input: 3 for the streaming model (77.5 ms of lookahead), 10 for the offline one. A
 fixed seed gives the same weights. The last 2 % of every shard is held out to report
 a validation loss; the project's evaluation and development recordings are not in
 the corpus at all.
@@ -39,6 +43,8 @@ CLOSURE_WEIGHT = 3.0  # press error counts (1 + this x the label's press) times
 VISEME_WEIGHT = 0.3
 EQ_SPREAD = 0.12  # std of each cosine term of the random EQ, log10 power (1.2 dB)
 MASK_CHANCE = 0.3  # chance that a crop has 1-3 adjacent mel bands flattened
+SPEC_BANDS = 2, 10  # --spec-masks: masks per crop, most adjacent mel bands in one
+SPEC_FRAMES = 2, 4  # --spec-masks: masks per crop, most 50 Hz frames in one (80 ms)
 CROP = 200  # 50 Hz label frames per crop (4 s)
 HELD_OUT = 0.02
 
@@ -71,10 +77,12 @@ class Streams:
         self.mean = frames.reshape(-1, N_MELS).mean(0)
         self.std = frames.reshape(-1, N_MELS).std(0) + 1e-3
 
-    def crops(self, rng: np.random.Generator, batch: int, *, held_out: bool = False, channel: bool = False) -> tuple:
+    def crops(self, rng: np.random.Generator, batch: int, *, held_out: bool = False, channel: bool = False,
+              masks: bool = False) -> tuple:  # fmt: skip
         """(x [batch, R + CROP, 80] normalised, controls [batch, CROP, 5], visemes [batch, CROP]).
 
-        ``channel`` gives each crop a random channel (see :func:`random_channel`).
+        ``channel`` gives each crop a random channel (see :func:`random_channel`), ``masks``
+        SpecAugment's masks after it (see :func:`spec_masks`).
         """
         r = net.receptive_field()
         xs, ys, vs = [], [], []
@@ -90,6 +98,8 @@ class Streams:
         x = np.stack(xs).reshape(batch, -1, 2, N_MELS)
         if channel:
             x = random_channel(x, rng)
+        if masks:
+            x = spec_masks(x, rng)
         x = (x - self.mean) / self.std
         return x.reshape(batch, -1, 2 * N_MELS).astype(np.float32), np.stack(ys), np.stack(vs)
 
@@ -115,8 +125,31 @@ def random_channel(x: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return out.astype(np.float32)
 
 
-def loss_fn(params, x, y, v):
-    controls, logits = net.heads(net.forward(params, x))
+def spec_masks(x: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Log-mel crops [shape=(batch, n, 2, N_MELS)] with SpecAugment-style masks, labels untouched.
+
+    Per crop, ``SPEC_BANDS[0]`` runs of 1 to ``SPEC_BANDS[1]`` adjacent mel bands and
+    ``SPEC_FRAMES[0]`` runs of 1 to ``SPEC_FRAMES[1]`` frames (both 10 ms halves of each
+    50 Hz frame) set to the crop's mean in each band: the model must follow the mouth
+    from the bands and moments left, as on a voice or line it has not heard.
+    """
+    out = x.copy()
+    batch, n = x.shape[:2]
+    for b in range(batch):
+        mean = x[b].mean(axis=(0, 1))  # [N_MELS]
+        for _ in range(SPEC_BANDS[0]):
+            width = int(rng.integers(1, SPEC_BANDS[1] + 1))
+            first = int(rng.integers(0, N_MELS - width + 1))
+            out[b, :, :, first : first + width] = mean[first : first + width]
+        for _ in range(SPEC_FRAMES[0]):
+            width = int(rng.integers(1, SPEC_FRAMES[1] + 1))
+            first = int(rng.integers(0, n - width + 1))
+            out[b, first : first + width] = mean
+    return out
+
+
+def loss_fn(params, x, y, v, key=None, dropout: float = 0.0):
+    controls, logits = net.heads(net.forward(params, x, dropout=dropout, key=key))
     weights = jnp.broadcast_to(CONTROL_WEIGHTS, y.shape)
     weights = weights.at[..., 2].multiply(1.0 + CLOSURE_WEIGHT * y[..., 2])
     control_loss = jnp.mean(((controls - y) ** 2) * weights)
@@ -135,6 +168,9 @@ def main(argv=None) -> None:
     parser.add_argument("--corpus", type=Path, default=CACHE / "corpus")
     parser.add_argument("--delay", type=int, default=net.DELAY, help="output lag in 20 ms frames (the lookahead)")
     parser.add_argument("--sources", nargs="+", choices=sorted(SOURCE_WEIGHTS), help="train on these sources only")
+    parser.add_argument("--dropout", type=float, default=0.0, help="share of residual-branch units dropped")
+    parser.add_argument("--weight-decay", type=float, default=1e-4, help="AdamW's decoupled weight decay")
+    parser.add_argument("--spec-masks", action="store_true", help="SpecAugment-style band and time masks")
     args = parser.parse_args(argv)
     streams = Streams(args.corpus, delay=args.delay, sources=args.sources)
     rng = np.random.default_rng(args.seed)
@@ -145,12 +181,12 @@ def main(argv=None) -> None:
     n_params = sum(int(np.prod(p.shape)) for p in params.values())
     print(f"{n_params} parameters, {len(streams.x)} shards", flush=True)
     schedule = optax.warmup_cosine_decay_schedule(0.0, args.lr, min(200, args.steps // 10), args.steps, args.lr * 0.02)
-    optimizer = optax.chain(optax.clip_by_global_norm(1.0), optax.adamw(schedule, weight_decay=1e-4))
+    optimizer = optax.chain(optax.clip_by_global_norm(1.0), optax.adamw(schedule, weight_decay=args.weight_decay))
     state = optimizer.init(params)
 
     @jax.jit
-    def step(params, state, x, y, v):
-        (loss, parts), grads = jax.value_and_grad(loss_fn, has_aux=True)(params, x, y, v)
+    def step(params, state, x, y, v, key):
+        (loss, parts), grads = jax.value_and_grad(loss_fn, has_aux=True)(params, x, y, v, key, args.dropout)
         updates, state = optimizer.update(grads, state, params)
         return optax.apply_updates(params, updates), state, loss, parts
 
@@ -159,8 +195,10 @@ def main(argv=None) -> None:
     val = [streams.crops(val_rng, 32, held_out=True) for _ in range(4)]
     t0 = time.perf_counter()
     history = []
+    dropout_keys = jax.random.split(jax.random.PRNGKey(args.seed + 1), args.steps)
     for i in range(1, args.steps + 1):
-        params, state, loss, parts = step(params, state, *streams.crops(rng, args.batch, channel=True))
+        batch = streams.crops(rng, args.batch, channel=True, masks=args.spec_masks)
+        params, state, loss, parts = step(params, state, *batch, dropout_keys[i - 1])
         if i % 100 == 0 or i == args.steps:
             val_loss = float(np.mean([evaluate(params, *b)[0] for b in val]))
             elapsed = time.perf_counter() - t0
@@ -169,7 +207,9 @@ def main(argv=None) -> None:
                   f" held-out {val_loss:.4f}, {elapsed / i:.2f} s/step", flush=True)  # fmt: skip
             if i % 500 == 0 or i == args.steps:
                 info = {"steps": i, "batch": args.batch, "seed": args.seed, "shards": streams.names,
-                        "init": str(args.init) if args.init else None, "held_out_loss": val_loss}  # fmt: skip
+                        "init": str(args.init) if args.init else None, "held_out_loss": val_loss,
+                        "dropout": args.dropout, "weight_decay": args.weight_decay,
+                        "spec_masks": args.spec_masks}  # fmt: skip
                 net.save(args.out, params, mean=streams.mean, std=streams.std, delay=args.delay, info=info)
     print(json.dumps(history[-1]), f"{time.perf_counter() - t0:.0f} s", flush=True)
 
