@@ -65,6 +65,7 @@ LID_SKIN = (30.0, 35.0, 40.0)
 # and skin by LID_RIM[1] (its anti-aliased rim, not hair that ends at its lash line).
 LID_REACH = 0.4
 LID_ACROSS = 2.0
+LID_HAIR_SPEED = 2
 LID_RIM = (2, 8.0)
 FILL_SMOOTHING = 40  # relaxation steps of a lid's filled-in skin (see _fill_in)
 LID_BEYOND = 0.5  # from this much of the lids' closing the drawn eye beyond them fades, gone by LID_STROKE_SHUT
@@ -345,13 +346,13 @@ def _lid_backdrop(region: np.ndarray, upper: np.ndarray, lower: np.ndarray, pale
         & (lab[..., 0] > skin_lab[0] - LID_SKIN[0])
         & ~white
     )
-    # Reached from what is drawn within the margined outline (a fitted outline can lie
-    # well inside the drawn eye), a hull that hair over the eye's margins hardly widens.
-    core = _hull((ink | white | iris) & (margined > 0) | (outline > 0))
-    out = _out_from(core, _eye_axes(upper, lower)[1])
     # Hair (or what lies behind it): darker or more saturated than the skin's shading
     # may be, or white.
     hairlike = (lab[..., 0] < skin_lab[0] - LID_SKIN[0]) | (chroma > skin_chroma + LID_SKIN[1]) | white
+    # Reached from what is drawn within the margined outline (a fitted outline can lie
+    # well inside the drawn eye).
+    core = _hull((ink | white | iris) & (margined > 0) | (outline > 0))
+    out = _out_from(core, _eye_axes(upper, lower)[1])
     drawn = _drawn_eye(ink | white | iris, ~near_skin, hairlike, core > 0, out / width)
     # All within its drawing (the lids' pale rims between the lash line and the iris too).
     eye = _hull(drawn | (outline > 0))
@@ -404,7 +405,7 @@ def _drawn_eye(drawn: np.ndarray, other: np.ndarray, hairlike: np.ndarray, core:
     iris colours) from its ``core`` out to ``LID_REACH`` of its width (``out``: the
     distance from the core in eye widths, see :func:`_out_from`): grown out from the core
     a pixel a step through what is not skin (``drawn`` or ``other``), against hair grown
-    in twice as fast through ``hairlike`` pixels from those beyond that reach. A pixel both
+    in LID_HAIR_SPEED times as fast through ``hairlike`` pixels from those beyond that reach. A pixel both
     reach at once is hair: bangs whose tips touch the lash line, a strand beside a corner,
     stay hair; the lash line's ends, and lash strokes near it that no hair joins, are the
     eye."""
@@ -414,9 +415,9 @@ def _drawn_eye(drawn: np.ndarray, other: np.ndarray, hairlike: np.ndarray, core:
     step = np.ones((3, 3), np.uint8)
     while True:
         to_eye = (cv2.dilate(eye.astype(np.uint8), step) > 0) & free
-        # Hair two pixels a step, each through hair.
-        to_hair = (cv2.dilate(hair.astype(np.uint8), step) > 0) & free & hairlike
-        to_hair |= (cv2.dilate((hair | to_hair).astype(np.uint8), step) > 0) & free & hairlike
+        to_hair = np.zeros_like(hair)
+        for _ in range(LID_HAIR_SPEED):  # a pixel at a time, each through hair
+            to_hair |= (cv2.dilate((hair | to_hair).astype(np.uint8), step) > 0) & free & hairlike
         if not (to_eye.any() or to_hair.any()):
             return (eye | free) & drawn
         eye |= to_eye & ~to_hair
