@@ -59,10 +59,13 @@ LID_MEET = 0.9
 # hair L* 40-60). What is neither skin nor the drawn eye (hair over the eye) stays in front
 # of the lid.
 LID_SKIN = (30.0, 35.0, 40.0)
-# The drawn eye: its ink, white and iris connected to its margined outline, no further than
-# LID_REACH of its width out (its lash line's ends often lie beyond the fitted outline), all
-# within their hull, and a pixel around it, LID_RIM[0] where no more saturated than its ink
-# and skin by LID_RIM[1] (its anti-aliased rim, not hair that ends at its lash line).
+# The drawn eye: its ink, white and iris joined to what is drawn within its margined
+# outline, no further than LID_REACH of its width out from that along the eye (its lash
+# line's ends often lie beyond the fitted outline) and 1 / LID_ACROSS of that across it,
+# nearer to it than to hair grown in LID_HAIR_SPEED pixels a step from beyond (see
+# _drawn_eye: sylvie_green_normal's bangs touch her lash line), all within their hull, and a
+# pixel around it, LID_RIM[0] where no more saturated than its ink and skin by LID_RIM[1]
+# (its anti-aliased rim, not hair that ends at its lash line).
 LID_REACH = 0.4
 LID_ACROSS = 2.0
 LID_HAIR_SPEED = 2
@@ -400,15 +403,17 @@ def _out_from(core: np.ndarray, up: np.ndarray) -> np.ndarray:
     return cv2.remap(distance, map_x, map_y, cv2.INTER_LINEAR)
 
 
-def _drawn_eye(drawn: np.ndarray, other: np.ndarray, hairlike: np.ndarray, core: np.ndarray, out: np.ndarray) -> np.ndarray:
+def _drawn_eye(
+    drawn: np.ndarray, other: np.ndarray, hairlike: np.ndarray, core: np.ndarray, out: np.ndarray
+) -> np.ndarray:
     """The drawn eye's pixels [bool, shape=(h, w)] among ``drawn`` (of its ink, white and
     iris colours) from its ``core`` out to ``LID_REACH`` of its width (``out``: the
     distance from the core in eye widths, see :func:`_out_from`): grown out from the core
     a pixel a step through what is not skin (``drawn`` or ``other``), against hair grown
-    in LID_HAIR_SPEED times as fast through ``hairlike`` pixels from those beyond that reach. A pixel both
-    reach at once is hair: bangs whose tips touch the lash line, a strand beside a corner,
-    stay hair; the lash line's ends, and lash strokes near it that no hair joins, are the
-    eye."""
+    in LID_HAIR_SPEED pixels a step through ``hairlike`` pixels from those beyond that
+    reach. A pixel both reach at once is hair: bangs whose tips touch the lash line, a
+    strand beside a corner, stay hair; the lash line's ends, and lash strokes near it that
+    no hair joins, are the eye."""
     zone = out <= LID_REACH
     eye, hair = drawn & core, hairlike & ~zone
     free = (drawn | other) & zone & ~core
