@@ -370,7 +370,7 @@ def _lid_backdrop(region: np.ndarray, upper: np.ndarray, lower: np.ndarray, pale
     skin = (cv2.erode(near_skin.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0) & ~eye
     # Whole on a strand (thin ones too), feathered only outwards.
     hair = (~near_skin & ~eye).astype(np.float32)
-    hair = np.maximum(hair, cv2.GaussianBlur(hair, (3, 3), 0)) * (outline == 0)
+    hair = np.maximum(hair, cv2.GaussianBlur(hair, (3, 3), 0) * ~eye) * (outline == 0)
     beyond = (eye & ~(margined > 0) & (out <= LID_REACH * width + LID_RIM[0])).astype(np.float32)
     return _fill_in(region.astype(np.float32), skin, palette.skin), hair, beyond
 
