@@ -277,11 +277,12 @@ EDGE_NEAR = 3  # pixels either side of a painted lid's edge compared across it
 
 def _painted_eyes(scene, actor) -> list:
     """Per painted eye at rest: (upper, lower, palette, box, hair) with its box (0.5 of its
-    width around it) and the hair over it [bool, the picture's shape]: within 0.35 of the
-    eye's width of its fitted outline, what is not skin (over 25 delta E from the lid's)
-    and joins the box's top (bangs), more than a pixel clear of the drawn eye (the
-    hull of its fitted outline and the ink, 45 L* darker than that skin, that reaches into
-    the painted lids' margined outline, within 0.2 of its width of the fitted one)."""
+    width around it) and the hair over it [bool, the picture's shape]: within 0.5 of the
+    eye's width of its fitted outline, what is darker (by over 30 L*) or more saturated (by
+    over 35 chroma) than the lid's skin, as its shading never is, joined through such
+    pixels to the box's top (bangs) or its side away from the nose, outside the painted
+    lids' margined outline widened by a lash stroke (the lash line, which bangs may touch,
+    lies there: what is joined to hair only through it is not hair)."""
     from talkingphoto.render import Pose
     from talkingphoto.render._eyes import _with_margins
     from talkingphoto.render._mouth import _lab
@@ -302,19 +303,19 @@ def _painted_eyes(scene, actor) -> list:
             cv2.fillPoly(mask, [np.round(np.vstack([top, bottom[::-1]]) - (x0, y0)).astype(np.int32)], 1)
             return mask
 
-        outline, margined = filled(upper, lower), filled(*_with_margins(upper, lower)) > 0
+        outline, margined = filled(upper, lower), filled(*_with_margins(upper, lower))
         skin = _lab(np.array([[palette.skin]], np.uint8))[0, 0]
+        chroma, skin_chroma = np.hypot(local[..., 1], local[..., 2]), float(np.hypot(skin[1], skin[2]))
         near = cv2.distanceTransform(1 - outline, cv2.DIST_L2, 3)
-        ink = (local[..., 0] < skin[0] - 45) & (near <= 0.2 * width)
-        _, labels = cv2.connectedComponents(ink.astype(np.uint8), connectivity=8)
-        ys, xs = np.nonzero(np.isin(labels, np.unique(labels[ink & margined])) | (outline > 0))
-        eye = np.zeros_like(outline)
-        cv2.fillPoly(eye, [cv2.convexHull(np.stack([xs, ys], 1).astype(np.int32))], 1)
-        eye = cv2.dilate(eye, np.ones((3, 3), np.uint8)) > 0
-        other = (np.linalg.norm(local - skin, axis=-1) > 25) & ~eye
-        _, labels = cv2.connectedComponents(other.astype(np.uint8), connectivity=8)
+        stroke = int(np.ceil(palette.thickness)) + 1
+        eye = cv2.dilate(margined, np.ones((2 * stroke + 1,) * 2, np.uint8)) > 0
+        dark = ((local[..., 0] < skin[0] - 30) | (chroma > skin_chroma + 35)) & ~eye
+        _, labels = cv2.connectedComponents(dark.astype(np.uint8), connectivity=8)
+        # The side away from the nose: the outer corner's.
+        outer = 0 if abs(upper[0, 0] - x0) < abs(upper[-1, 0] - x0) else -1
+        edges = np.concatenate([labels[0][dark[0]], labels[:, outer][dark[:, outer]]])
         hair = np.zeros(lab.shape[:2], bool)
-        hair[y0:y1, x0:x1] = np.isin(labels, np.unique(labels[0][other[0]])) & other & (near <= 0.35 * width)
+        hair[y0:y1, x0:x1] = np.isin(labels, np.unique(edges)) & dark & (near <= 0.5 * width)
         eyes.append((upper, lower, palette, box, hair))
     return eyes
 
@@ -386,7 +387,7 @@ def hair_cut(scene, actor) -> float:
 def ink_above(scene, actor) -> int:
     """Pixels of ink (at least 45 L* darker than the lid's skin) left above the shut line at
     blink 1, more than a stroke and a half above it, within 0.25 of the eye's width of its
-    fitted outline and not hair (see _painted_eyes): the drawn lash line's ends over the
+    fitted outline and neither hair (see _painted_eyes) nor joined to it: the drawn lash line's ends over the
     shut eye, both eyes (-1 unless the eyes are big drawn ones)."""
     from talkingphoto.render._eyes import _by_x, _lid_shapes
     from talkingphoto.render._mouth import _lab
@@ -404,7 +405,11 @@ def ink_above(scene, actor) -> int:
         near = cv2.distanceTransform(1 - outline, cv2.DIST_L2, 3) <= 0.25 * width
         ys, xs = np.mgrid[0 : lab.shape[0], 0 : lab.shape[1]]
         above = ys < np.interp(xs, *_by_x(edge)) - 1.5 * palette.thickness
-        ink = (lab[..., 0] < skin_l - 45) & above & near & ~hair
+        # Ink joined to the hair is hair too: the dark ends of bangs, kept in front of the lid.
+        dark = lab[..., 0] < skin_l - 45
+        _, labels = cv2.connectedComponents(dark.astype(np.uint8), connectivity=8)
+        joined = np.unique(labels[dark & (cv2.dilate(hair.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0)])
+        ink = dark & above & near & ~np.isin(labels, joined[joined > 0])
         count += int(ink[y0:y1, x0:x1].sum())
     return count
 

@@ -465,6 +465,34 @@ def test_a_lid_goes_behind_hair_over_the_eye():
         assert hair.sum() > 40 and not (changed & hair).any(), blink
 
 
+def test_a_lid_goes_behind_bangs_and_a_strand_that_touch_the_drawn_eye():
+    # Bangs whose tips touch the lash line, a strand passing the outer corner: joined to
+    # the drawn eye, they were taken into it and covered as it shut (sylvie_green_normal,
+    # whose fitted outlines lie inside her drawn eyes, as these).
+    import cv2
+
+    image, upper, lower = _anime_eye()
+    upper, lower = (50, 40) + 0.85 * (upper - (50, 40)), (50, 40) + 0.85 * (lower - (50, 40))
+    image[:5] = (150, 60, 120)
+    for x in (38, 50, 62):
+        cv2.line(image, (x - 3, 0), (x, 18), (120, 45, 95), 3)
+    cv2.line(image, (16, 0), (17, 79), (230, 140, 60), 4)
+    # In front down to a tenth of the eye's width above the lash line (the last pixels,
+    # raced for by the eye grown out and the hair grown in, may go under the lid); the
+    # strand up to a pixel from the eye's drawing (the lid's edge is anti-aliased).
+    hair = np.zeros((80, 100), bool)
+    hair[:12] = np.abs(image[:12].astype(int) - (250, 225, 215)).sum(-1) > 60
+    hair[:, :18] |= np.abs(image[:, :18].astype(int) - (250, 225, 215)).sum(-1) > 60
+    palette = lid_palette(image, upper, lower)
+    for blink in (0.6, 1.0):
+        frame = image.copy()
+        paint_lid(frame, upper, lower, blink, palette)
+        changed = np.abs(frame.astype(int) - image).max(-1) > 10
+        assert hair.sum() > 200 and not (changed & hair).any(), (blink, np.argwhere(changed & hair)[:5])
+    blue = (frame[..., 2] > 150) & (frame[..., 0] < 120)
+    assert not blue.any()  # the eye is still covered
+
+
 def test_a_shut_eye_leaves_no_end_of_the_drawn_lash_line_above_it():
     # The artist's lash line reaches past the fitted outline at the outer corner (a "(");
     # its end stayed above the shut line, two marks for one closed eye.

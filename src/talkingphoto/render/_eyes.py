@@ -59,11 +59,16 @@ LID_MEET = 0.9
 # hair L* 40-60). What is neither skin nor the drawn eye (hair over the eye) stays in front
 # of the lid.
 LID_SKIN = (30.0, 35.0, 40.0)
-# The drawn eye: its ink, white and iris connected to its margined outline, no further than
-# LID_REACH of its width out (its lash line's ends often lie beyond the fitted outline), all
-# within their hull, and a pixel around it, LID_RIM[0] where no more saturated than its ink
-# and skin by LID_RIM[1] (its anti-aliased rim, not hair that ends at its lash line).
-LID_REACH = 0.2
+# The drawn eye: its ink, white and iris joined to what is drawn within its margined
+# outline, no further than LID_REACH of its width out from that along the eye (its lash
+# line's ends often lie beyond the fitted outline) and 1 / LID_ACROSS of that across it,
+# nearer to it than to hair grown in LID_HAIR_SPEED pixels a step from beyond (see
+# _drawn_eye: sylvie_green_normal's bangs touch her lash line), all within their hull, and a
+# pixel around it, LID_RIM[0] where no more saturated than its ink and skin by LID_RIM[1]
+# (its anti-aliased rim, not hair that ends at its lash line).
+LID_REACH = 0.4
+LID_ACROSS = 2.0
+LID_HAIR_SPEED = 2
 LID_RIM = (2, 8.0)
 FILL_SMOOTHING = 40  # relaxation steps of a lid's filled-in skin (see _fill_in)
 LID_BEYOND = 0.5  # from this much of the lids' closing the drawn eye beyond them fades, gone by LID_STROKE_SHUT
@@ -338,15 +343,22 @@ def _lid_backdrop(region: np.ndarray, upper: np.ndarray, lower: np.ndarray, pale
     white = (_whiteness(lab) > float(_whiteness(skin_lab)) + 5) & (chroma < max(4.0, 0.5 * skin_chroma))
     turn = _hue_turn(lab, skin_lab)
     iris = (turn > 60) & (chroma > 15)
-    out = cv2.distanceTransform(1 - margined, cv2.DIST_L2, 3)
-    near = out <= LID_REACH * width
-    drawn = (ink | white | iris) & near
-    _, labels = cv2.connectedComponents(drawn.astype(np.uint8), connectivity=8)
-    touching = np.unique(labels[drawn & (margined > 0)])
-    ys, xs = np.nonzero(np.isin(labels, touching[touching > 0]) | (outline > 0))
+    near_skin = (
+        (turn < LID_SKIN[2])
+        & (chroma < skin_chroma + LID_SKIN[1])
+        & (lab[..., 0] > skin_lab[0] - LID_SKIN[0])
+        & ~white
+    )
+    # Hair (or what lies behind it): darker or more saturated than the skin's shading
+    # may be, or white.
+    hairlike = (lab[..., 0] < skin_lab[0] - LID_SKIN[0]) | (chroma > skin_chroma + LID_SKIN[1]) | white
+    # Reached from what is drawn within the margined outline (a fitted outline can lie
+    # well inside the drawn eye).
+    core = _hull((ink | white | iris) & (margined > 0) | (outline > 0))
+    out = _out_from(core, _eye_axes(upper, lower)[1])
+    drawn = _drawn_eye(ink | white | iris, ~near_skin, hairlike, core > 0, out / width)
     # All within its drawing (the lids' pale rims between the lash line and the iris too).
-    eye = np.zeros((h, w), np.uint8)
-    cv2.fillPoly(eye, [cv2.convexHull(np.stack([xs, ys], 1).astype(np.int32))], 1)
+    eye = _hull(drawn | (outline > 0))
     # Its anti-aliased rim, a mix of ink and skin: no more saturated than either (unlike a
     # strand of hair ending at the lash line).
     lash_lab = _lab(np.array([[palette.lash]], np.uint8))[0, 0]
@@ -355,18 +367,67 @@ def _lid_backdrop(region: np.ndarray, upper: np.ndarray, lower: np.ndarray, pale
     eye = (cv2.dilate(eye, np.ones((3, 3), np.uint8)) > 0) | (rim & plain)
     # Skin: near the cheek's colour and of its hue (not a pale lavender hair's rim), clear
     # of anything else by a pixel (anti-aliased rims are part hair or ink).
-    near_skin = (
-        (turn < LID_SKIN[2])
-        & (chroma < skin_chroma + LID_SKIN[1])
-        & (lab[..., 0] > skin_lab[0] - LID_SKIN[0])
-        & ~white
-    )
     skin = (cv2.erode(near_skin.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0) & ~eye
     # Whole on a strand (thin ones too), feathered only outwards.
     hair = (~near_skin & ~eye).astype(np.float32)
-    hair = np.maximum(hair, cv2.GaussianBlur(hair, (3, 3), 0)) * (outline == 0)
+    hair = np.maximum(hair, cv2.GaussianBlur(hair, (3, 3), 0) * ~eye) * (outline == 0)
     beyond = (eye & ~(margined > 0) & (out <= LID_REACH * width + LID_RIM[0])).astype(np.float32)
     return _fill_in(region.astype(np.float32), skin, palette.skin), hair, beyond
+
+
+def _hull(mask: np.ndarray) -> np.ndarray:
+    """uint8 mask [shape=(h, w), 0|1] of the convex hull of ``mask``'s pixels (bool, not empty)."""
+    ys, xs = np.nonzero(mask)
+    hull = np.zeros(mask.shape, np.uint8)
+    cv2.fillPoly(hull, [cv2.convexHull(np.stack([xs, ys], 1).astype(np.int32))], 1)
+    return hull
+
+
+def _out_from(core: np.ndarray, up: np.ndarray) -> np.ndarray:
+    """Distance [float32, shape=(h, w), pixels] of each pixel from ``core`` [uint8 0|1],
+    counted LID_ACROSS times over across the eye (along ``up``, unit [shape=(2,)]): a lash
+    line's ends lie along the eye, beyond its corners; hair falls on it from above."""
+    h, w = core.shape
+    along = np.array([-up[1], up[0]])
+    # Pixel (x, y) goes to (along, LID_ACROSS * across) from the centre of a canvas that
+    # holds the whole region.
+    side = int(np.ceil(LID_ACROSS * np.hypot(h, w))) + 2
+    rows = np.vstack([along, LID_ACROSS * up])
+    offset = side / 2 - rows @ (w / 2, h / 2)
+    forward = np.hstack([rows, offset[:, None]]).astype(np.float32)
+    stretched = cv2.warpAffine(core, forward, (side, side), flags=cv2.INTER_NEAREST)
+    distance = cv2.distanceTransform(1 - stretched, cv2.DIST_L2, 3)
+    ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
+    map_x = forward[0, 0] * xs + forward[0, 1] * ys + forward[0, 2]
+    map_y = forward[1, 0] * xs + forward[1, 1] * ys + forward[1, 2]
+    return cv2.remap(distance, map_x, map_y, cv2.INTER_LINEAR)
+
+
+def _drawn_eye(
+    drawn: np.ndarray, other: np.ndarray, hairlike: np.ndarray, core: np.ndarray, out: np.ndarray
+) -> np.ndarray:
+    """The drawn eye's pixels [bool, shape=(h, w)] among ``drawn`` (of its ink, white and
+    iris colours) from its ``core`` out to ``LID_REACH`` of its width (``out``: the
+    distance from the core in eye widths, see :func:`_out_from`): grown out from the core
+    a pixel a step through what is not skin (``drawn`` or ``other``), against hair grown
+    in LID_HAIR_SPEED pixels a step through ``hairlike`` pixels from those beyond that
+    reach. A pixel both reach at once is hair: bangs whose tips touch the lash line, a
+    strand beside a corner, stay hair; the lash line's ends, and lash strokes near it that
+    no hair joins, are the eye."""
+    zone = out <= LID_REACH
+    eye, hair = drawn & core, hairlike & ~zone
+    free = (drawn | other) & zone & ~core
+    step = np.ones((3, 3), np.uint8)
+    while True:
+        to_eye = (cv2.dilate(eye.astype(np.uint8), step) > 0) & free
+        to_hair = np.zeros_like(hair)
+        for _ in range(LID_HAIR_SPEED):  # a pixel at a time, each through hair
+            to_hair |= (cv2.dilate((hair | to_hair).astype(np.uint8), step) > 0) & free & hairlike
+        if not (to_eye.any() or to_hair.any()):
+            return (eye | free) & drawn
+        eye |= to_eye & ~to_hair
+        hair |= to_hair
+        free &= ~(to_eye | to_hair)
 
 
 def _fill_in(values: np.ndarray, known: np.ndarray, default: tuple) -> np.ndarray:
