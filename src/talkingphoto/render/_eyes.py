@@ -24,6 +24,7 @@ from scipy.spatial import cKDTree
 
 from ..characters import Face
 from ..characters import topology as topo
+from ._head import _smoothstep
 from ._mouth import _lab, _whiteness
 
 __all__ = [
@@ -254,8 +255,7 @@ def paint_lid(canvas: np.ndarray, upper: np.ndarray, lower: np.ndarray, blink: f
     upper, lower = upper - (x0, y0), lower - (x0, y0)
     region = canvas[y0:y1, x0:x1]
     backdrop = _lid_backdrop(region, upper, lower, palette)
-    fade = float(np.clip(blink / LID_FADE, 0, 1))
-    fade = fade * fade * (3 - 2 * fade)
+    fade = float(_smoothstep(0.0, LID_FADE, blink))
     if fade >= 1:
         _paint_lid(region, upper, lower, blink, palette, backdrop)
         return
@@ -265,8 +265,7 @@ def paint_lid(canvas: np.ndarray, upper: np.ndarray, lower: np.ndarray, blink: f
     along = edge[-1] - edge[0]
     at = (edge - edge[0]) @ along / max(float(along @ along), 1e-6)
     pixel_at = ((xs - edge[0, 0]) * along[0] + (ys - edge[0, 1]) * along[1]) / max(float(along @ along), 1e-6)
-    come = np.clip(np.interp(pixel_at, at, inside) / LID_COVER, 0, 1)
-    alpha = np.maximum(fade, come * come * (3 - 2 * come))
+    alpha = np.maximum(fade, _smoothstep(0.0, LID_COVER, np.interp(pixel_at, at, inside)))
     # Under it, the drawn lash line comes down with the lid's edge, so that the two are
     # one line (the band above them stretched; eyes are near level, so along columns);
     # less as the lid fades in, by when it covers the line (none once it has: an opaque
@@ -297,8 +296,8 @@ def _paint_lid(
     cv2.fillPoly(cover, polys, 1.0, lineType=cv2.LINE_AA, shift=shift)
     # The drawn eye beyond the fitted lids goes as the eye shuts, so that the shut eye is
     # one line, not that line under the ends of the drawn lash line.
-    going = float(np.clip((_closed(blink) - LID_BEYOND) / (LID_STROKE_SHUT - LID_BEYOND), 0, 1))
-    cover = (np.maximum(cover, beyond * going * going * (3 - 2 * going)) * (1 - hair))[..., None]
+    going = float(_smoothstep(LID_BEYOND, LID_STROKE_SHUT, _closed(blink)))
+    cover = (np.maximum(cover, beyond * going) * (1 - hair))[..., None]
     canvas[:] = np.clip(canvas * (1 - cover) + skin * cover + 0.5, 0, 255).astype(np.uint8)
     _, up = _eye_axes(upper, lower)
     # How much of the eye is left open under each point of the edge, to the lower lid's.
@@ -904,8 +903,7 @@ def light_lid(canvas: np.ndarray, top: np.ndarray, edge: np.ndarray, blink: floa
     edge_y = np.interp(xs, *_by_x(edge))
     ys = np.arange(y0, y1, dtype=np.float64)[:, None]
     down = np.clip((ys - top_y) / np.maximum(edge_y - top_y, 1.0), 0, 1)
-    ramp = np.clip(down / LID_LIGHT_RAMP, 0, 1)
-    alpha = (cv2.GaussianBlur(mask, (3, 3), 0) * (ramp * ramp * (3 - 2 * ramp)) * float(min(blink, 1.0)))[..., None]
+    alpha = (cv2.GaussianBlur(mask, (3, 3), 0) * _smoothstep(0.0, LID_LIGHT_RAMP, down) * float(min(blink, 1.0)))[..., None]
     region = canvas[y0:y1, x0:x1]
     lab = cv2.cvtColor(region.astype(np.float32) / 255, cv2.COLOR_RGB2Lab)
     target = cv2.cvtColor(np.array([[skin]], np.float32) / 255, cv2.COLOR_RGB2Lab)[0, 0]
