@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from talkingphoto.render._mouth import MouthLook, MouthPalette, paint_mouth
+from talkingphoto.render._mouth import MouthLook, MouthPalette, find_own_teeth, paint_mouth
 
 PALETTE = MouthPalette(
     cavity=(70.0, 22.0, 32.0), teeth=(240.0, 235.0, 220.0), tongue=(168.0, 70.0, 82.0), gums=(200.0, 100.0, 110.0),
@@ -80,6 +80,22 @@ def test_a_mouth_without_known_teeth_is_dark_inside(style):
     teeth, dark = _column(canvas)
     assert not teeth.any() and dark.any()
 
+
+FACE_SKIN, LIPS = (200, 160, 140), (165, 95, 95)
+
+
+@pytest.mark.parametrize("between, found", [((240, 235, 225), True), (FACE_SKIN, False)])
+def test_own_teeth_must_be_whiter_than_the_skin_not_only_the_lips(between, found):
+    # A mouth drawn as two lip lines with the skin showing between them (a painted profile)
+    # is whiter than the lips but no whiter than the skin: no teeth to cut out there.
+    image = np.full((80, 100, 3), FACE_SKIN, np.uint8)
+    image[30:50, 20:81] = LIPS
+    image[36:44, 22:79] = (60, 20, 25)  # the dark inside
+    image[36:40, 22:79] = between  # under the upper lip
+    upper = np.stack([np.linspace(20, 80, 13), np.full(13, 36.0)], 1)
+    lower = np.stack([np.linspace(20, 80, 13), np.full(13, 44.0)], 1)
+    own = find_own_teeth(image, upper, lower, LIPS, FACE_SKIN, mouth_width=60.0)
+    assert (own is not None) == found
 
 def _luma(canvas):
     return canvas.astype(float) @ [0.299, 0.587, 0.114]

@@ -249,7 +249,7 @@ def _whiteness(lab: np.ndarray) -> np.ndarray:
 
 
 def find_own_teeth(
-    image: np.ndarray, upper_edge: np.ndarray, lower_edge: np.ndarray, lip_rgb, *, mouth_width: float
+    image: np.ndarray, upper_edge: np.ndarray, lower_edge: np.ndarray, lip_rgb, skin_rgb, *, mouth_width: float
 ) -> OwnTeeth | None:
     """Cut out the teeth a photo shows between its lips, or None if it shows none.
 
@@ -258,8 +258,9 @@ def find_own_teeth(
     image : np.ndarray [shape=(h, w, 3), dtype=uint8, RGB]
     upper_edge, lower_edge : np.ndarray [shape=(m, 2)]
         Inner edges of the upper and lower lip at rest, corner to corner, in picture pixels.
-    lip_rgb : sequence of 3 floats
-        The lips' colour: teeth are clearly whiter than it.
+    lip_rgb, skin_rgb : sequence of 3 floats
+        The lips' colour and the skin's around the mouth: teeth are clearly whiter than
+        both (between a painted mouth's two lip lines there may be only skin).
     mouth_width : float
         Corner to corner, in pixels: the tint reaches about a twentieth of it.
 
@@ -280,13 +281,16 @@ def find_own_teeth(
     inside = inside.astype(bool)
     pixels = image[y0:y1, x0:x1]
     lab = _lab(pixels)
-    lip_white = float(_whiteness(_lab(np.array(lip_rgb, np.float32).clip(0, 255).reshape(1, 1, 3)))[0, 0])
+    lip_white, skin_white = (
+        float(_whiteness(_lab(np.array(rgb, np.float32).clip(0, 255).reshape(1, 1, 3)))[0, 0]) for rgb in (lip_rgb, skin_rgb)
+    )
     white = _whiteness(lab)
-    # Teeth are the whiter side of the opening (Otsu), and clearly whiter than the lips.
+    # Teeth are the whiter side of the opening (Otsu), clearly whiter than the lips, and
+    # as a whole clearly whiter than the skin (their shaded side may not be).
     scores = np.clip(white[inside] + 128, 0, 255).astype(np.uint8).reshape(-1, 1)
     split = cv2.threshold(scores, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)[0] - 128
     tooth = inside & (white > max(split, lip_white + 8)) & (lab[..., 0] > 45)
-    if tooth.sum() < max(6, 0.12 * inside.sum()):
+    if tooth.sum() < max(6, 0.12 * inside.sum()) or np.median(white[tooth]) < skin_white + 8:
         return None
     # Bridge one-pixel specks so a tooth is one run per column.
     tooth = cv2.morphologyEx(tooth.astype(np.uint8), cv2.MORPH_CLOSE, np.ones((3, 1), np.uint8)).astype(bool) & inside
@@ -688,7 +692,10 @@ def read_mouth(image: np.ndarray, face: Face) -> tuple:
     own = None
     if teeth:
         lip = np.median(image[lips].reshape(-1, 3), 0) if lips.any() else palette.cavity
-        own = find_own_teeth(image, lm[topo.LIPS_UPPER_INNER], lm[topo.LIPS_LOWER_INNER], lip, mouth_width=mouth_width)
+        skin_rgb = np.median(image[skin].reshape(-1, 3), 0) if skin.any() else lip
+        own = find_own_teeth(
+            image, lm[topo.LIPS_UPPER_INNER], lm[topo.LIPS_LOWER_INNER], lip, skin_rgb, mouth_width=mouth_width
+        )
     if own is not None:  # painted teeth continue the picture's own in colour
         palette = replace(palette, teeth=tuple(float(v) for v in np.median(own.pixels[own.upper > 0.5], 0)))
     return face, MouthLook(palette, face.style, teeth=teeth, own_teeth=own), None
