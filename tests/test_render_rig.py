@@ -466,3 +466,29 @@ def test_rounded_lips_flatten_the_pictures_own_smile():
     assert spoken > 5  # the picture's smile, as far as the rig's thinned lip vertices show it
     assert smile(Pose(open=0.3, spread=0.5)) == pytest.approx(spoken, rel=0.05)
     assert smile(Pose(open=0.3, spread=-1.0)) < 0.6 * spoken  # an OO is a pout
+
+
+@pytest.mark.parametrize("side", ["right", "left"])
+def test_an_eye_cut_off_by_the_picture_edge_stays_still_while_the_other_blinks(side):
+    # The picture's edge runs through one eye (a cropped portrait): that eye's lids are not
+    # wholly in the rig, so it must stay as it is, and the other eye still blinks.
+    image, face = synthetic_face()
+    eye, other = (topo.RIGHT_EYE, topo.LEFT_EYE) if side == "right" else (topo.LEFT_EYE, topo.RIGHT_EYE)
+    xs = face.landmarks[list(eye), 0]
+    lm = face.landmarks.copy()
+    if xs.mean() < lm[:, 0].mean():  # the eye lies left in the picture: cut the left side off
+        cut = int(xs.mean())
+        image, lm[:, 0] = np.ascontiguousarray(image[:, cut:]), lm[:, 0] - cut
+    else:
+        image = np.ascontiguousarray(image[:, : int(xs.mean())])
+    face = replace(face, landmarks=lm)
+    animator = FaceAnimator(image, face, whole_face=True, head_motion=True)
+    assert side in animator.rig.still_eyes
+    open_eyes, shut = image.copy(), image.copy()
+    animator.apply(open_eyes, Pose(blink=0.0))
+    animator.apply(shut, Pose(blink=1.0))
+    changed = np.any(open_eyes != shut, axis=2)
+    for ids, moves in ((eye, False), (other, True)):
+        (x0, y0), (x1, y1) = face.landmarks[list(ids), :2].min(0), face.landmarks[list(ids), :2].max(0)
+        box = changed[max(int(y0) - 2, 0) : int(y1) + 3, max(int(x0) - 2, 0) : int(x1) + 3]
+        assert box.any() == moves

@@ -87,10 +87,10 @@ class FaceAnimator:
                 self._sharp_erased = _sharp_sources(self._erase(image.copy()), face, self.region)[0]
         self._layouts = {}
         self.lids = {}
-        if self.rig.lids != "still" and "right_upper_lid" in self.rig.slot:
+        if self.rig.lids != "still":
             for side in ("right", "left"):
                 if side in self.rig.still_eyes or side in self.rig.shut_eyes:
-                    continue  # hidden behind the nose, or drawn shut: no lid, no lashes
+                    continue  # hidden, not rigged, or drawn shut: no lid, no lashes
                 upper = self.rig.vertices(f"{side}_upper_lid")
                 lower = self.rig.vertices(f"{side}_lower_lid")
                 self.lids[side] = lid_palette(image, upper, lower)

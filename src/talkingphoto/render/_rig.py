@@ -173,7 +173,7 @@ class FaceRig:
     jaw_weight: np.ndarray
     slot: dict  # name -> vertex indices of the groups the pose moves, and of the eyes' fixed rings
     lids: str = "squash"  # "squash" (photos), "paint" (big drawn eyes), "still" (eyes unknown)
-    still_eyes: tuple = ()  # "right" and/or "left": eyes hidden from view, never moved
+    still_eyes: tuple = ()  # "right" and/or "left": eyes hidden from view or not rigged, never moved
     shut_eyes: tuple = ()  # eyes drawn shut: no blink, no gaze (their brows still move)
     expression: ExpressionRig | None = None  # what an expression moves, and how far it may
     max_gap: float = MAX_GAP  # inner-lip gap / mouth width at open == 1
@@ -382,12 +382,17 @@ def build_rig(
     ids = _thin(lm, key, others, min_dist=0.085 * face_width)
     anchors = _box_anchors(roi, spacing=0.2 * face_width)
     slot = _vertex_slots(ids)
-    if "right_upper_lid" in slot and "left_upper_lid" in slot and len(rings):
-        first = len(ids) + len(anchors)
-        half = len(rings) // 2
-        slot["right_eye_ring"] = np.arange(first, first + half)
-        slot["left_eye_ring"] = np.arange(first + half, first + len(rings))
-        anchors = np.vstack([anchors, rings])
+    # An eye whose lids are not wholly inside the rig (outside the lower face's, or cut off
+    # by the picture's edge) stays still; each other eye gets its fixed ring.
+    still_eyes = _hidden_eyes(lm)
+    half = len(rings) // 2
+    for side, ring in (("right", rings[:half]), ("left", rings[half:])):
+        if f"{side}_upper_lid" not in slot or f"{side}_lower_lid" not in slot:
+            still_eyes = tuple(s for s in ("right", "left") if s in still_eyes or s == side)
+        elif len(ring):
+            first = len(ids) + len(anchors)
+            slot[f"{side}_eye_ring"] = np.arange(first, first + len(ring))
+            anchors = np.vstack([anchors, ring])
     points = np.vstack([lm[ids], anchors, rim_anchors])
 
     # Jaw weight: how much of the chin's drop each vertex follows.
@@ -400,7 +405,7 @@ def build_rig(
 
     rig = FaceRig(
         lids=_lid_style(face, lm),
-        still_eyes=_hidden_eyes(lm),
+        still_eyes=still_eyes,
         shut_eyes=tuple(shut_eyes),
         points=points,
         landmark_ids=ids,
