@@ -223,3 +223,24 @@ def test_a_slightly_parted_photo_mouth_shows_the_teeth_edge_over_a_dark_gap():
         bright, dark = np.flatnonzero(luma > 0.8 * teeth_luma), np.flatnonzero(luma < 0.5 * teeth_luma)
         assert len(bright) and bright.max() < dark.min()  # the teeth's edge on top
         assert len(dark) >= 0.4 * gap
+
+
+@pytest.mark.parametrize("gap", [4.0, 6.0])
+def test_a_small_photo_mouths_teeth_keep_their_colour(gap):
+    # A 400-pixel painted portrait's mouth is 14-25 pixels wide: there a sub-pixel row of
+    # teeth, seams every 1.5 pixels and a half-pixel blur mixed the teeth with the cavity
+    # into a grey line darker than the skin.
+    width = 16.0
+    canvas = np.full((30, 40, 3), (200, 150, 130), np.uint8)
+    u = np.linspace(-1, 1, 21)
+    upper = np.stack([20 + 8 * u, 14 - 0.2 * gap * (1 - u**2)], 1)
+    lower = np.stack([20 + 8 * u, 14 + 0.8 * gap * (1 - u**2)], 1)
+    rest = np.stack([20 + 8 * u, np.full_like(u, 14.0)], 1)
+    paint_mouth(
+        canvas, np.vstack([upper, lower[::-1][1:-1]]), upper_teeth_edge=rest, lower_lip_edge=lower,
+        lower_lip_rest=rest, centre=np.array([20.0, 14.0]), right=np.array([1.0, 0.0]),
+        down=np.array([0.0, 1.0]), mouth_width=width, look=MouthLook(PALETTE, "photo"),
+    )  # fmt: skip
+    teeth_luma = np.dot(PALETTE.teeth, [0.299, 0.587, 0.114])
+    lightest = _luma(canvas[10:20, 17:24]).max(axis=0)  # each column across the front teeth
+    assert lightest.min() > 0.85 * teeth_luma
