@@ -1,5 +1,6 @@
 """The painted mouth interior on a synthetic opening."""
 
+import cv2
 import numpy as np
 import pytest
 
@@ -244,3 +245,23 @@ def test_a_small_photo_mouths_teeth_keep_their_colour(gap):
     teeth_luma = np.dot(PALETTE.teeth, [0.299, 0.587, 0.114])
     lightest = _luma(canvas[10:20, 17:24]).max(axis=0)  # each column across the front teeth
     assert lightest.min() > 0.85 * teeth_luma
+
+
+def test_a_painted_face_that_is_not_line_art_gets_an_inside_in_its_own_colours():
+    # The flat cartoon inside (a fixed pink, a cream band) is for cel-shaded line art; on a
+    # shaded painting it looked pasted on (candy pink in a dark green orc's face).
+    from conftest import synthetic_face
+
+    from talkingphoto.characters import topology as topo
+    from talkingphoto.render._mouth import read_mouth
+
+    image, face = synthetic_face(style="drawn")  # textured: shaded, not flat
+    lm = face.landmarks[:, :2]
+    outer = np.vstack([lm[topo.LIPS_UPPER_OUTER], lm[topo.LIPS_LOWER_OUTER][::-1]])
+    lips = (70, 110, 60)  # a green-skinned creature's lips
+    cv2.fillPoly(image, [np.round(outer).astype(np.int32)], lips)
+    _, look, erased = read_mouth(image, face)
+    assert erased is None and look.style == "photo"
+    inside = np.array([look.palette.cavity, look.palette.tongue], np.uint8).reshape(1, 2, 3)
+    redness = cv2.cvtColor(inside, cv2.COLOR_RGB2LAB)[0, :, 1].astype(float) - 128  # a*
+    assert redness.max() < 15  # dark, from the lips; the cartoon's pink tongue is at +40

@@ -681,7 +681,11 @@ def read_mouth(image: np.ndarray, face: Face) -> tuple:
     around = _polygon_mask(image.shape, centre + 1.8 * (outer - centre))
     skin = around & ~_polygon_mask(image.shape, centre + 1.2 * (outer - centre))
     teeth = face.detector != "points"
-    palette = palette_from_image(image, lips if teeth else None, skin, style=face.style)
+    # Only line art gets the flat cartoon inside. A painted face is shaded, so its mouth is
+    # painted as a photo's, in its lips' colours: the cartoon's fixed pink and flat cream
+    # band of teeth looked pasted on (candy pink in orcs_assassin's dark green face).
+    style = "drawn" if line_art is not None else "photo"
+    palette = palette_from_image(image, lips if teeth else None, skin, style=style)
     mouth_width = float(np.linalg.norm(lm[topo.MOUTH_CORNER_LEFT] - lm[topo.MOUTH_CORNER_RIGHT]))
     if line_art is not None:
         box, erased, where, drawn, ink, stroke = line_art
@@ -695,8 +699,7 @@ def read_mouth(image: np.ndarray, face: Face) -> tuple:
             )
         look = MouthLook(palette, "drawn", teeth=teeth, line=ink, line_width=width, own_mouth=own)
         return face, look, (box, erased, where)
-    # Photos and painted faces keep their lips (they warp like skin) and show their own
-    # teeth; painted ones get flat interiors.
+    # Photos and painted faces keep their lips (they warp like skin) and show their own teeth.
     own = None
     if teeth:
         lip = np.median(image[lips].reshape(-1, 3), 0) if lips.any() else palette.cavity
@@ -706,7 +709,7 @@ def read_mouth(image: np.ndarray, face: Face) -> tuple:
         )
     if own is not None:  # painted teeth continue the picture's own in colour
         palette = replace(palette, teeth=tuple(float(v) for v in np.median(own.pixels[own.upper > 0.5], 0)))
-    return face, MouthLook(palette, face.style, teeth=teeth, own_teeth=own), None
+    return face, MouthLook(palette, style, teeth=teeth, own_teeth=own), None
 
 
 def _profile(u_line: np.ndarray, v_line: np.ndarray, u: np.ndarray) -> np.ndarray:
