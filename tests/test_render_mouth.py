@@ -1,5 +1,6 @@
 """The painted mouth interior on a synthetic opening."""
 
+import cv2
 import numpy as np
 import pytest
 
@@ -223,3 +224,44 @@ def test_a_slightly_parted_photo_mouth_shows_the_teeth_edge_over_a_dark_gap():
         bright, dark = np.flatnonzero(luma > 0.8 * teeth_luma), np.flatnonzero(luma < 0.5 * teeth_luma)
         assert len(bright) and bright.max() < dark.min()  # the teeth's edge on top
         assert len(dark) >= 0.4 * gap
+
+
+@pytest.mark.parametrize("gap", [4.0, 6.0])
+def test_a_small_photo_mouths_teeth_keep_their_colour(gap):
+    # A 400-pixel painted portrait's mouth is 14-25 pixels wide: there a sub-pixel row of
+    # teeth, seams every 1.5 pixels and a half-pixel blur mixed the teeth with the cavity
+    # into a grey line darker than the skin.
+    width = 16.0
+    canvas = np.full((30, 40, 3), (200, 150, 130), np.uint8)
+    u = np.linspace(-1, 1, 21)
+    upper = np.stack([20 + 8 * u, 14 - 0.2 * gap * (1 - u**2)], 1)
+    lower = np.stack([20 + 8 * u, 14 + 0.8 * gap * (1 - u**2)], 1)
+    rest = np.stack([20 + 8 * u, np.full_like(u, 14.0)], 1)
+    paint_mouth(
+        canvas, np.vstack([upper, lower[::-1][1:-1]]), upper_teeth_edge=rest, lower_lip_edge=lower,
+        lower_lip_rest=rest, centre=np.array([20.0, 14.0]), right=np.array([1.0, 0.0]),
+        down=np.array([0.0, 1.0]), mouth_width=width, look=MouthLook(PALETTE, "photo"),
+    )  # fmt: skip
+    teeth_luma = np.dot(PALETTE.teeth, [0.299, 0.587, 0.114])
+    lightest = _luma(canvas[10:20, 17:24]).max(axis=0)  # each column across the front teeth
+    assert lightest.min() > 0.85 * teeth_luma
+
+
+def test_a_painted_face_that_is_not_line_art_gets_an_inside_in_its_own_colours():
+    # The flat cartoon inside (a fixed pink, a cream band) is for cel-shaded line art; on a
+    # shaded painting it looked pasted on (candy pink in a dark green orc's face).
+    from conftest import synthetic_face
+
+    from talkingphoto.characters import topology as topo
+    from talkingphoto.render._mouth import read_mouth
+
+    image, face = synthetic_face(style="drawn")  # textured: shaded, not flat
+    lm = face.landmarks[:, :2]
+    outer = np.vstack([lm[topo.LIPS_UPPER_OUTER], lm[topo.LIPS_LOWER_OUTER][::-1]])
+    lips = (70, 110, 60)  # a green-skinned creature's lips
+    cv2.fillPoly(image, [np.round(outer).astype(np.int32)], lips)
+    _, look, erased = read_mouth(image, face)
+    assert erased is None and look.style == "photo"
+    inside = np.array([look.palette.cavity, look.palette.tongue], np.uint8).reshape(1, 2, 3)
+    redness = cv2.cvtColor(inside, cv2.COLOR_RGB2LAB)[0, :, 1].astype(float) - 128  # a*
+    assert redness.max() < 15  # dark, from the lips; the cartoon's pink tongue is at +40

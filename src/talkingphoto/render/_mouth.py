@@ -62,6 +62,14 @@ GRIN_GRID = (6, 8)
 # teeth closed every small opening, which looked flat and read to face mesh alike from
 # 0.1 to 0.3 (bench_look.py's read-back).
 TEETH_SHARE = 0.5
+# On a small mouth (a 400-pixel painted portrait's is 14-25 pixels wide) what a pixel
+# cannot draw only greys the teeth: 0.06 of the width is under a pixel there, a dark seam
+# every 1.5 pixels and a blur of half a pixel mix the row with the cavity around it (its
+# lightest row came out 8-27 L* darker than the palette's teeth, darker than the skin on
+# many). So painted teeth are at least TEETH_MIN_PX tall, their seams fade out where a
+# tooth is under SEAM_MIN_TOOTH_PX wide, and the inside is blurred in proportion to the
+# mouth only (a photo's mouth over 40 pixels wide is blurred as before).
+TEETH_MIN_PX, SEAM_MIN_TOOTH_PX = 1.5, 3.0
 # An animal's open mouth (rigged from clicked points) is set into its fur: its edge soft
 # over this share of the mouth's width, the fur around it shaded towards the inside's
 # colour (up to half of FUR_SHADE at the edge, fading over FUR_RIM).
@@ -673,7 +681,11 @@ def read_mouth(image: np.ndarray, face: Face) -> tuple:
     around = _polygon_mask(image.shape, centre + 1.8 * (outer - centre))
     skin = around & ~_polygon_mask(image.shape, centre + 1.2 * (outer - centre))
     teeth = face.detector != "points"
-    palette = palette_from_image(image, lips if teeth else None, skin, style=face.style)
+    # Only line art gets the flat cartoon inside. A painted face is shaded, so its mouth is
+    # painted as a photo's, in its lips' colours: the cartoon's fixed pink and flat cream
+    # band of teeth looked pasted on (candy pink in orcs_assassin's dark green face).
+    style = "drawn" if line_art is not None else "photo"
+    palette = palette_from_image(image, lips if teeth else None, skin, style=style)
     mouth_width = float(np.linalg.norm(lm[topo.MOUTH_CORNER_LEFT] - lm[topo.MOUTH_CORNER_RIGHT]))
     if line_art is not None:
         box, erased, where, drawn, ink, stroke = line_art
@@ -687,8 +699,7 @@ def read_mouth(image: np.ndarray, face: Face) -> tuple:
             )
         look = MouthLook(palette, "drawn", teeth=teeth, line=ink, line_width=width, own_mouth=own)
         return face, look, (box, erased, where)
-    # Photos and painted faces keep their lips (they warp like skin) and show their own
-    # teeth; painted ones get flat interiors.
+    # Photos and painted faces keep their lips (they warp like skin) and show their own teeth.
     own = None
     if teeth:
         lip = np.median(image[lips].reshape(-1, 3), 0) if lips.any() else palette.cavity
@@ -698,7 +709,7 @@ def read_mouth(image: np.ndarray, face: Face) -> tuple:
         )
     if own is not None:  # painted teeth continue the picture's own in colour
         palette = replace(palette, teeth=tuple(float(v) for v in np.median(own.pixels[own.upper > 0.5], 0)))
-    return face, MouthLook(palette, face.style, teeth=teeth, own_teeth=own), None
+    return face, MouthLook(palette, style, teeth=teeth, own_teeth=own), None
 
 
 def _profile(u_line: np.ndarray, v_line: np.ndarray, u: np.ndarray) -> np.ndarray:
@@ -942,7 +953,7 @@ def _interior(
     # Painted upper teeth reach about 3 mm below the lip line on a photo (what a relaxed
     # upper lip shows), so a slightly parted mouth shows their edge over a dark gap, as
     # real speech does; drawn mouths get a bolder band.
-    height = own.height if own is not None else (0.1 if drawn else 0.06) * W
+    height = own.height if own is not None else (0.1 * W if drawn else max(0.06 * W, TEETH_MIN_PX))
     teeth_height = height * (1 - 0.45 * u**2) * (1 - 0.8 * rounding)
     teeth_bottom = upper_v + teeth_height
     if look.teeth and not drawn and own is None:  # beside the picture's own, as long as those
@@ -984,9 +995,9 @@ def _interior(
         side = 1 - 0.3 * np.abs(u) ** 2.2
         _over(colour, (0.82 * teeth_rgb) * side[..., None], lower_cover * lit)
         _over(colour, *_upper_teeth(u, v, xs, ys, upper_v, top_v, teeth_height, teeth_bottom, W, look, origin, fv, lit))
-        colour = cv2.GaussianBlur(colour, (0, 0), max(0.5, 0.012 * W))  # soft, like the photo
+        colour = cv2.GaussianBlur(colour, (0, 0), 0.012 * W)  # soft, like the photo
     elif not drawn:
-        colour = cv2.GaussianBlur(colour, (0, 0), max(0.5, 0.012 * W))
+        colour = cv2.GaussianBlur(colour, (0, 0), 0.012 * W)
     if own is not None:
         # The photo's own rows over the painted ones: lower with the jaw, upper fixed.
         drop = _profile(*frame_coords(lower_lip_edge), u) - _profile(*frame_coords(lower_lip_rest), u)
@@ -1018,6 +1029,8 @@ def _upper_teeth(u, v, xs, ys, upper_v, top_v, teeth_height, teeth_bottom, W, lo
     seams = np.zeros_like(u)
     for g in (0.0, 0.22, -0.22, 0.4, -0.4):
         seams = np.maximum(seams, np.exp(-(((u - g) * W * 0.5) ** 2) / (2 * (0.008 * W + 0.35) ** 2)))
+    tooth_px = 0.11 * W  # seam to seam
+    seams *= float(np.clip(2 * tooth_px / SEAM_MIN_TOOTH_PX - 1, 0, 1))  # none under half of it
     tips = teeth_bottom - 0.01 * W * seams * (1 - fv)
     gum_line = upper_v + teeth_height - 0.22 * W * (1 - 0.3 * u**2) + 0.02 * W * seams
     lip_shadow = np.clip((v - top_v) / (0.035 * W + 1), 0, 1)
