@@ -4,7 +4,7 @@ import cv2
 import numpy as np
 import pytest
 
-from talkingphoto.render._mouth import MouthLook, MouthPalette, find_own_teeth, paint_mouth
+from talkingphoto.render._mouth import MouthLook, MouthPalette, find_own_teeth, paint_mouth, palette_from_image
 
 PALETTE = MouthPalette(
     cavity=(70.0, 22.0, 32.0), teeth=(240.0, 235.0, 220.0), tongue=(168.0, 70.0, 82.0), gums=(200.0, 100.0, 110.0),
@@ -175,7 +175,6 @@ def test_rounded_line_art_lips_are_not_inked_where_they_meet_beside_the_hole():
 def test_a_mouth_rigged_from_points_has_a_pink_tongue_in_the_skins_light(fur):
     # Clicked points know no lips: whatever lies there (white, ginger or dark fur) the inside
     # is a mammal's, the tongue pink; a darker picture gets a darker one.
-    from talkingphoto.render._mouth import palette_from_image
 
     image = np.zeros((40, 40, 3), np.uint8)
     image[:] = fur
@@ -265,3 +264,19 @@ def test_a_painted_face_that_is_not_line_art_gets_an_inside_in_its_own_colours()
     inside = np.array([look.palette.cavity, look.palette.tongue], np.uint8).reshape(1, 2, 3)
     redness = cv2.cvtColor(inside, cv2.COLOR_RGB2LAB)[0, :, 1].astype(float) - 128  # a*
     assert redness.max() < 15  # dark, from the lips; the cartoon's pink tongue is at +40
+
+
+def test_pale_painted_lips_in_a_colourful_picture_keep_a_red_mouth():
+    # An elf painted with lips hardly darker or redder than her pale skin, in a picture full
+    # of colour: her mouth's inside is red-brown, not the grey a black-and-white photo gets.
+    image = np.full((40, 40, 3), (245, 232, 222), np.uint8)  # pale skin
+    image[10:20, 10:30] = (225, 200, 192)  # pale lips
+    image[30:, :] = (60, 130, 70)  # a green cloak
+    lips = np.zeros((40, 40), bool)
+    lips[10:20, 10:30] = True
+    skin = np.zeros((40, 40), bool)
+    skin[:8] = True
+    r, g, b = palette_from_image(image, lips, skin, style="photo").tongue
+    assert r > g + 50 and r > b + 50
+    grey = palette_from_image(np.repeat(image.mean(2, keepdims=True), 3, 2).astype(np.uint8), lips, skin, style="photo")
+    assert np.ptp(grey.tongue) < 1

@@ -230,11 +230,12 @@ def palette_from_image(
         cavity, tongue, gums = (np.array(c) * light for c in ((55.0, 18.0, 24.0), (190.0, 100.0, 110.0), (200.0, 110.0, 120.0)))
         seam = 1.4 * cavity
         # Fur is often white or grey in a colour photo: the whole picture's colours tell.
-        pixels = image.reshape(-1, 3)[::7].astype(np.float32)
-        chroma = float(np.percentile(np.ptp(pixels, axis=1) / np.maximum(pixels.max(axis=1), 1.0), 90))
+        chroma = _colourfulness(image)
     else:
         seam = 0.5 * (cavity + tongue)
-        chroma = max(float(np.ptp(c)) / max(float(c.max()), 1.0) for c in (lip, skin_rgb))
+        # Pale painted lips and skin (an elf's) in a colourful picture are not a black and
+        # white photo: their mouth keeps its colour.
+        chroma = max([float(np.ptp(c)) / max(float(c.max()), 1.0) for c in (lip, skin_rgb)] + [_colourfulness(image)])
     saturation = float(np.clip(chroma / 0.35, 0.0, 1.0)) if style == "photo" else 1.0
 
     def desaturate(c):
@@ -242,6 +243,13 @@ def palette_from_image(
         return tuple(float(v) for v in np.clip(grey + saturation * (c - grey), 0, 255))
 
     return MouthPalette(*(desaturate(c) for c in (cavity, teeth, tongue, gums, seam)))
+
+
+def _colourfulness(image: np.ndarray) -> float:
+    """How colourful a picture is: the 90th percentile over its pixels of (max - min) / max
+    of their RGB (0 for black and white)."""
+    pixels = image.reshape(-1, 3)[::7].astype(np.float32)
+    return float(np.percentile(np.ptp(pixels, axis=1) / np.maximum(pixels.max(axis=1), 1.0), 90))
 
 
 def _lab(rgb: np.ndarray) -> np.ndarray:
