@@ -10,7 +10,7 @@ import talkingphoto
 from talkingphoto.characters import topology as topo
 from talkingphoto.media import probe_media
 from talkingphoto.job import Job
-from talkingphoto.pipeline import animate
+from talkingphoto.pipeline import animate, frame_at
 from talkingphoto.scene import build_scene
 
 pytestmark = pytest.mark.slow
@@ -360,3 +360,11 @@ def test_a_picture_larger_than_the_video_is_decoded_reduced_and_coordinates_stay
     with pytest.raises(NoFaceError, match=r"no face at point \(40, 1700\); faces seen.*0: box \(x=(\d+)") as error:
         build_scene(Job.single(grace, face_at=(40, 1700), max_size=600, **options))
     assert int(re.search(r"box \(x=(\d+)", str(error.value)).group(1)) > 300  # source pixels, not reduced ones
+
+
+def test_a_portrait_whose_lids_fit_no_skin_past_the_irises_still_renders(real_data, tmp_path):
+    # wesnoth_lancer: the rendered-eye fit's last pass (lids no further than past the
+    # irises) finds no skin around an eye; the mesh's lids are kept instead of crashing.
+    scene = _scene(real_data, tmp_path, image="wesnoth_lancer.png", audio="goforward.wav", mode="vivid")
+    frames = [frame_at(scene, i) for i in range(0, scene.n_frames, 10)]
+    assert all(f.shape == frames[0].shape for f in frames)

@@ -85,17 +85,21 @@ def test_a_mouth_without_known_teeth_is_dark_inside(style):
 FACE_SKIN, LIPS = (200, 160, 140), (165, 95, 95)
 
 
-@pytest.mark.parametrize("between, found", [((240, 235, 225), True), (FACE_SKIN, False)])
-def test_own_teeth_must_be_whiter_than_the_skin_not_only_the_lips(between, found):
+@pytest.mark.parametrize(
+    "between, skin, found",
+    [((240, 235, 225), FACE_SKIN, True), (FACE_SKIN, FACE_SKIN, False), ((206, 152, 105), (137, 75, 35), False)],
+)
+def test_own_teeth_must_be_whiter_than_the_skin_and_nearly_neutral(between, skin, found):
     # A mouth drawn as two lip lines with the skin showing between them (a painted profile)
-    # is whiter than the lips but no whiter than the skin: no teeth to cut out there.
-    image = np.full((80, 100, 3), FACE_SKIN, np.uint8)
+    # is whiter than the lips but no whiter than the skin: no teeth to cut out there. Nor is
+    # lit orange skin, whiter than a beard's shadow around the mouth.
+    image = np.full((80, 100, 3), skin, np.uint8)
     image[30:50, 20:81] = LIPS
     image[36:44, 22:79] = (60, 20, 25)  # the dark inside
     image[36:40, 22:79] = between  # under the upper lip
     upper = np.stack([np.linspace(20, 80, 13), np.full(13, 36.0)], 1)
     lower = np.stack([np.linspace(20, 80, 13), np.full(13, 44.0)], 1)
-    own = find_own_teeth(image, upper, lower, LIPS, FACE_SKIN, mouth_width=60.0)
+    own = find_own_teeth(image, upper, lower, LIPS, skin, mouth_width=60.0)
     assert (own is not None) == found
 
 def _luma(canvas):

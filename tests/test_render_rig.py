@@ -492,3 +492,20 @@ def test_an_eye_cut_off_by_the_picture_edge_stays_still_while_the_other_blinks(s
         (x0, y0), (x1, y1) = face.landmarks[list(ids), :2].min(0), face.landmarks[list(ids), :2].max(0)
         box = changed[max(int(y0) - 2, 0) : int(y1) + 3, max(int(x0) - 2, 0) : int(x1) + 3]
         assert box.any() == moves
+
+
+def test_brows_cut_off_by_the_picture_edge_stay_while_the_eyes_blink():
+    # The picture's top edge runs through the brows (or a hood hides them): they are not in
+    # the rig, so brow motion and expressions leave them be, and the eyes still blink.
+    image, face = synthetic_face()
+    cut = int(face.landmarks[list(topo.BROWS), 1].mean())
+    lm = face.landmarks.copy()
+    lm[:, 1] -= cut
+    image, face = np.ascontiguousarray(image[cut:]), replace(face, landmarks=lm)
+    animator = FaceAnimator(image, face, whole_face=True, head_motion=True)
+    assert "right_brow" not in animator.rig.slot and not animator.rig.still_eyes
+    open_eyes, shut = image.copy(), image.copy()
+    animator.apply(open_eyes, Pose(blink=0.0, brow=1.0, brow_raise=0.5, brow_inner=0.5))
+    animator.apply(shut, Pose(blink=1.0, brow=1.0, brow_raise=0.5, brow_inner=0.5))
+    (x0, y0), (x1, y1) = lm[list(topo.RIGHT_EYE), :2].min(0), lm[list(topo.RIGHT_EYE), :2].max(0)
+    assert np.any(open_eyes != shut, axis=2)[int(y0) : int(y1) + 1, int(x0) : int(x1) + 1].any()

@@ -695,6 +695,8 @@ def fit_rendered_eyes(image: np.ndarray, face: Face) -> Face:
             return face
         # Past the iris no eye is left to cover: the skin above may be shadow as dark.
         fits = _fit_lids(lab, local, sides, lit=DARK_EYE_LIT, irises=(topo.RIGHT_IRIS, topo.LEFT_IRIS))
+        if fits is None:
+            return face
     landmarks = face.landmarks.copy()
     for upper_ids, lower_ids, width, up, above, below, corners in fits:
         upper, lower = lm[list(upper_ids)], lm[list(lower_ids)]

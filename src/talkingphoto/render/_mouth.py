@@ -62,6 +62,10 @@ GRIN_GRID = (6, 8)
 # teeth closed every small opening, which looked flat and read to face mesh alike from
 # 0.1 to 0.3 (bench_look.py's read-back).
 TEETH_SHARE = 0.5
+# A picture's own teeth are nearly neutral: as a whole at most this Lab chroma (yellowed
+# teeth under warm light reach about 28). What is more saturated and passes for whiter than
+# the skin around it is lit lip or skin beside a beard's shadow (Wesnoth's marshal: 36).
+TEETH_CHROMA = 32.0
 # On a small mouth (a 400-pixel painted portrait's is 14-25 pixels wide) what a pixel
 # cannot draw only greys the teeth: 0.06 of the width is under a pixel there, a dark seam
 # every 1.5 pixels and a blur of half a pixel mix the row with the cavity around it (its
@@ -302,11 +306,13 @@ def find_own_teeth(
     )
     white = _whiteness(lab)
     # Teeth are the whiter side of the opening (Otsu), clearly whiter than the lips, and
-    # as a whole clearly whiter than the skin (their shaded side may not be).
+    # as a whole clearly whiter than the skin (their shaded side may not be) and nearly neutral.
     scores = np.clip(white[inside] + 128, 0, 255).astype(np.uint8).reshape(-1, 1)
     split = cv2.threshold(scores, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)[0] - 128
     tooth = inside & (white > max(split, lip_white + 8)) & (lab[..., 0] > 45)
     if tooth.sum() < max(6, 0.12 * inside.sum()) or np.median(white[tooth]) < skin_white + 8:
+        return None
+    if np.hypot(np.median(lab[..., 1][tooth]), np.median(lab[..., 2][tooth])) > TEETH_CHROMA:
         return None
     # Bridge one-pixel specks so a tooth is one run per column.
     tooth = cv2.morphologyEx(tooth.astype(np.uint8), cv2.MORPH_CLOSE, np.ones((3, 1), np.uint8)).astype(bool) & inside

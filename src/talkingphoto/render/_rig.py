@@ -726,12 +726,14 @@ def _pose_eyes(rig: FaceRig, pose: Pose, pts: np.ndarray) -> None:
         shut = side in rig.shut_eyes
         if rig.lids == "squash" and not shut:
             _pose_lids(rig, pose, pts, upper, lower, iris)
+        if f"{side}_brow" not in s:
+            continue  # a brow not wholly inside the rig (under a hood, cut off) stays
         brow = s[f"{side}_brow"]
         lift = pose.brow * 0.22 * rig.eye_width
         pts[brow] -= lift * down if rig.brow_share is None else np.outer(lift * rig.brow_share[brow], down)
         if not shut:
             pts[upper] -= 0.25 * lift * down * (1 - pose.blink)
-        if pose.brow_raise or pose.brow_inner:
+        if (pose.brow_raise or pose.brow_inner) and side in rig.expression.brows:
             forehead += _pose_brows(rig, pose, pts, side)
     # Where both brows pull on the forehead (between them), it moves as their weighted mean.
     n = len(rig.landmark_ids)
