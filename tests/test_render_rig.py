@@ -466,3 +466,22 @@ def test_rounded_lips_flatten_the_pictures_own_smile():
     assert spoken > 5  # the picture's smile, as far as the rig's thinned lip vertices show it
     assert smile(Pose(open=0.3, spread=0.5)) == pytest.approx(spoken, rel=0.05)
     assert smile(Pose(open=0.3, spread=-1.0)) < 0.6 * spoken  # an OO is a pout
+
+
+def test_an_eye_outside_the_rigged_region_leaves_both_eyes_still():
+    # A mesh fitted to a turned painted face can put an eye's outer corner past the face's
+    # outline, outside the region the rig holds: blinking must not fail, and no eye moves.
+    image, face = synthetic_face(size=320)
+    lm = face.landmarks.copy()
+    oval = lm[topo.FACE_OVAL, 0]
+    outer = min(topo.RIGHT_EYE_UPPER[0], topo.RIGHT_EYE_UPPER[-1], key=lambda i: lm[i, 0])
+    lm[outer, 0] = oval.min() - 0.15 * np.ptp(oval)
+    face = replace(face, landmarks=lm)
+    animator = FaceAnimator(image, face, whole_face=True, head_motion=False)
+    shut = image.copy()
+    animator.apply(shut, Pose(blink=1.0, gaze_x=0.5, brow=1.0))
+    eyes = lm[list(topo.EYES_ALL) + list(topo.BROWS), :2]
+    (x0, y0), (x1, y1) = np.floor(eyes.min(0)).astype(int) - 4, np.ceil(eyes.max(0)).astype(int) + 4
+    assert np.array_equal(shut[y0:y1, x0:x1], image[y0:y1, x0:x1])  # nothing closed, turned or raised
+    assert animator.rig.still_eyes == ("right", "left")
+

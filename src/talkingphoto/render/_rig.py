@@ -28,6 +28,8 @@ FV_GAP = 0.15
 # An eye narrower than this fraction of the other is the far eye of a profile, hidden
 # behind the nose: it never moves (its lids would smear over the nose's outline).
 HIDDEN_EYE = 0.3
+# The landmark groups of each eye that its pose moves (see _pose_eyes).
+EYE_PARTS = ("upper_lid", "lower_lid", "iris", "brow")
 # Fixed vertices around each eye, this far out (fractions of the eye's width): a blink
 # stretches only the lids inside them, never the glasses' rims or hat brims beyond.
 LID_BAND_ABOVE = 0.15
@@ -382,7 +384,10 @@ def build_rig(
     ids = _thin(lm, key, others, min_dist=0.085 * face_width)
     anchors = _box_anchors(roi, spacing=0.2 * face_width)
     slot = _vertex_slots(ids)
-    if "right_upper_lid" in slot and "left_upper_lid" in slot and len(rings):
+    # Eyes move only if the rig holds both wholly: lids, irises and brows (an eye at the
+    # edge of a turned face can fall outside the region).
+    eyes_rigged = len(rings) > 0 and all(f"{side}_{part}" in slot for side in ("right", "left") for part in EYE_PARTS)
+    if eyes_rigged:
         first = len(ids) + len(anchors)
         half = len(rings) // 2
         slot["right_eye_ring"] = np.arange(first, first + half)
@@ -400,7 +405,7 @@ def build_rig(
 
     rig = FaceRig(
         lids=_lid_style(face, lm),
-        still_eyes=_hidden_eyes(lm),
+        still_eyes=_hidden_eyes(lm) if eyes_rigged else ("right", "left"),
         shut_eyes=tuple(shut_eyes),
         points=points,
         landmark_ids=ids,
@@ -540,7 +545,7 @@ def pose_points(rig: FaceRig, pose: Pose) -> np.ndarray:
     if pose.corner_lift:  # the expression's corners, on whatever mouth shows
         _lift_corners(rig, pose, pts)
 
-    if "right_upper_lid" in s and "left_upper_lid" in s:
+    if "right_eye_ring" in s:  # both eyes rigged
         _pose_eyes(rig, pose, pts)
     return pts
 
