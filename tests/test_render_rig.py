@@ -468,6 +468,22 @@ def test_rounded_lips_flatten_the_pictures_own_smile():
     assert smile(Pose(open=0.3, spread=-1.0)) < 0.6 * spoken  # an OO is a pout
 
 
+def test_a_turned_painted_face_with_eyes_of_photo_proportions_squashes_its_lids():
+    # Its far eye is foreshortened along the eye, not across it: a sliver twice as tall for
+    # its width as the near eye, which alone says what kind of eyes these are.
+    _, face = synthetic_face(size=320, style="drawn")
+    lm = face.landmarks.copy()
+    for eye in (topo.RIGHT_EYE, topo.LEFT_EYE):
+        centre = lm[list(eye), :2].mean(0)
+        lm[list(eye), 1] = centre[1] + 1.3 * (lm[list(eye), 1] - centre[1])
+    far = list(topo.LEFT_EYE) + list(topo.LEFT_IRIS)
+    centre = lm[list(topo.LEFT_EYE), :2].mean(0)
+    lm[far, 0] = centre[0] + 0.4 * (lm[far, 0] - centre[0])  # not hidden (over HIDDEN_EYE)
+    rig = build_rig(replace(face, landmarks=lm), image_shape=(320, 320), whole_face=True)
+    assert rig.still_eyes == ()
+    assert rig.lids == "squash"
+
+
 def test_an_eye_outside_the_rigged_region_leaves_both_eyes_still():
     # A mesh fitted to a turned painted face can put an eye's outer corner past the face's
     # outline, outside the region the rig holds: blinking must not fail, and no eye moves.
@@ -485,3 +501,26 @@ def test_an_eye_outside_the_rigged_region_leaves_both_eyes_still():
     assert np.array_equal(shut[y0:y1, x0:x1], image[y0:y1, x0:x1])  # nothing closed, turned or raised
     assert animator.rig.still_eyes == ("right", "left")
 
+
+def test_an_iris_fitted_beyond_the_eyes_corner_does_not_drag_the_skin_in_a_blink():
+    # On a small painted eye seen from the side the mesh can put iris points past the eye's
+    # inner corner, onto the fixed ring around it: squashed into the closing eye, they
+    # pulled the skin between the eyes with them.
+    image, face = synthetic_face(size=320)
+    lm = face.landmarks.copy()
+    upper = lm[list(topo.RIGHT_EYE_UPPER), :2]
+    inner = min(upper[0], upper[-1], key=lambda corner: abs(corner[0] - lm[topo.NOSE_BOTTOM, 0]))
+    iris = list(topo.RIGHT_IRIS)
+    lm[iris, :2] += inner + 0.05 * (inner - upper.mean(0)) - lm[iris, :2].mean(0)
+    animator = FaceAnimator(image, replace(face, landmarks=lm), whole_face=True, head_motion=False)
+    open_eyes, shut = image.copy(), image.copy()
+    animator.apply(open_eyes, Pose(blink=0.0))
+    animator.apply(shut, Pose(blink=1.0))
+    changed = np.any(open_eyes != shut, axis=2)
+    inside = np.zeros(changed.shape, np.uint8)
+    for side in ("right", "left"):
+        ring = animator.rig.vertices(f"{side}_eye_ring")
+        cv2.fillConvexPoly(inside, cv2.convexHull(np.round(ring).astype(np.int32)), 1)
+    inside = cv2.dilate(inside, np.ones((3, 3), np.uint8))
+    assert changed.sum() > 40  # both eyes closed
+    assert not (changed & (inside == 0)).any()

@@ -198,13 +198,16 @@ def _lid_style(face: Face, lm: np.ndarray) -> str:
 
 
 def _eye_openness(lm: np.ndarray) -> float:
-    """Mean lid gap over eye width, both eyes: ~0.3 for photos, ~0.8 for anime eyes."""
-    ratios = []
+    """Lid gap over eye width of the widest eye, the one seen most squarely: ~0.3 for
+    photos, ~0.8 for anime eyes. A turned face's far eye is foreshortened along the eye,
+    not across it, so its ratio overstates (a painted three-quarter face's 0.33-eye beside
+    a 0.67 sliver averaged to "big drawn eyes")."""
+    widest = (0.0, 0.0)
     for upper, lower in ((topo.RIGHT_EYE_UPPER, topo.RIGHT_EYE_LOWER), (topo.LEFT_EYE_UPPER, topo.LEFT_EYE_LOWER)):
-        width = np.linalg.norm(lm[upper[-1]] - lm[upper[0]])
-        gap = np.max(np.linalg.norm(lm[lower] - lm[upper], axis=1))
-        ratios.append(gap / max(width, 1e-6))
-    return float(np.mean(ratios))
+        width = float(np.linalg.norm(lm[upper[-1]] - lm[upper[0]]))
+        gap = float(np.max(np.linalg.norm(lm[lower] - lm[upper], axis=1)))
+        widest = max(widest, (width, gap))
+    return widest[1] / max(widest[0], 1e-6)
 
 
 def _hidden_eyes(lm: np.ndarray) -> tuple:
@@ -680,8 +683,11 @@ def _pose_brows(rig: FaceRig, pose: Pose, pts: np.ndarray, side: str) -> np.ndar
 
 def _pose_lids(rig: FaceRig, pose: Pose, pts: np.ndarray, upper, lower, iris) -> None:
     """One photo-like eye's lids and iris, in place: the expression's lids (in proportion to
-    the opening, so the corners, shared by both lids, stay), then the blink and the gaze."""
+    the opening, so the corners, shared by both lids, stay), then the blink and the gaze.
+    Iris points a mesh put beyond the eye's corners (on a small painted eye seen from the
+    side) stay: moved, they would drag the skin past the fixed ring around the eye."""
     rest, down, right = rig.points, rig.down, rig.right
+    unmoved = pts[iris].copy()
     gap = np.maximum((rest[lower] - rest[upper]) @ down, 0.0)
     lid_drop = float(pose.lid_drop)
     drop = (LID_DROP * lid_drop if lid_drop > 0 else LID_WIDEN * lid_drop) + SQUINT_UPPER * float(pose.squint)
@@ -710,6 +716,9 @@ def _pose_lids(rig: FaceRig, pose: Pose, pts: np.ndarray, upper, lower, iris) ->
     along, order = meet @ right, np.argsort(meet @ right)
     closing = np.interp(pts[iris] @ right, along[order], (meet @ down)[order])
     pts[iris] += np.outer(pose.blink * (closing - pts[iris] @ down), down)
+    corners = rest[upper] @ right
+    beyond = (at <= corners.min()) | (at >= corners.max())
+    pts[iris[beyond]] = unmoved[beyond]
 
 
 def _pose_eyes(rig: FaceRig, pose: Pose, pts: np.ndarray) -> None:
