@@ -502,16 +502,21 @@ def test_an_eye_outside_the_rigged_region_leaves_both_eyes_still():
     assert animator.rig.still_eyes == ("right", "left")
 
 
-def test_an_iris_fitted_beyond_the_eyes_corner_does_not_drag_the_skin_in_a_blink():
-    # On a small painted eye seen from the side the mesh can put iris points past the eye's
-    # inner corner, onto the fixed ring around it: squashed into the closing eye, they
-    # pulled the skin between the eyes with them.
+@pytest.mark.parametrize("where", ["past the inner corner", "above the upper lid"])
+def test_an_iris_fitted_on_the_ring_around_the_eye_does_not_drag_the_skin_in_a_blink(where):
+    # On small painted eyes the mesh can put iris points on or past the fixed ring around
+    # the eye: squashed into the closing eye, they pulled the skin beyond the ring along.
     image, face = synthetic_face(size=320)
     lm = face.landmarks.copy()
     upper = lm[list(topo.RIGHT_EYE_UPPER), :2]
-    inner = min(upper[0], upper[-1], key=lambda corner: abs(corner[0] - lm[topo.NOSE_BOTTOM, 0]))
     iris = list(topo.RIGHT_IRIS)
-    lm[iris, :2] += inner + 0.05 * (inner - upper.mean(0)) - lm[iris, :2].mean(0)
+    if where == "past the inner corner":
+        inner = min(upper[0], upper[-1], key=lambda corner: abs(corner[0] - lm[topo.NOSE_BOTTOM, 0]))
+        target = inner + 0.05 * (inner - upper.mean(0))
+    else:
+        width = float(np.linalg.norm(upper[-1] - upper[0]))
+        target = upper[len(upper) // 2] - [0, 0.2 * width]
+    lm[iris, :2] += target - lm[iris, :2].mean(0)
     animator = FaceAnimator(image, replace(face, landmarks=lm), whole_face=True, head_motion=False)
     open_eyes, shut = image.copy(), image.copy()
     animator.apply(open_eyes, Pose(blink=0.0))

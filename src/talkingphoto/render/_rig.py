@@ -6,6 +6,7 @@ inner-lip gap, so a smiling mouth with teeth showing can be closed as well as op
 
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
 from scipy.spatial import Delaunay
 
@@ -35,6 +36,8 @@ EYE_PARTS = ("upper_lid", "lower_lid", "iris", "brow")
 LID_BAND_ABOVE = 0.15
 LID_BAND_BELOW = 0.1
 LID_BAND_CORNER = 0.12
+# An iris point keeps at least this share of its distance inside that ring (see _pose_lids).
+IRIS_ROOM = 0.5
 # Glasses across the brows (see _glasses.rim_line): fixed vertices this far above the
 # frame's top edge and beyond its ends (fractions of the eye's width, and at least
 # RIM_CLEAR_PX: the face's map is computed every other pixel and interpolated) keep it and
@@ -681,11 +684,12 @@ def _pose_brows(rig: FaceRig, pose: Pose, pts: np.ndarray, side: str) -> np.ndar
     return forehead
 
 
-def _pose_lids(rig: FaceRig, pose: Pose, pts: np.ndarray, upper, lower, iris) -> None:
+def _pose_lids(rig: FaceRig, pose: Pose, pts: np.ndarray, upper, lower, iris, ring) -> None:
     """One photo-like eye's lids and iris, in place: the expression's lids (in proportion to
     the opening, so the corners, shared by both lids, stay), then the blink and the gaze.
-    Iris points a mesh put beyond the eye's corners (on a small painted eye seen from the
-    side) stay: moved, they would drag the skin past the fixed ring around the eye."""
+    An iris point comes at most half its way closer to the fixed ``ring`` around the eye: on
+    small painted eyes the mesh can put one on the ring or past it (above the lid, beyond a
+    corner), and moved there it would drag the skin outside the ring along."""
     rest, down, right = rig.points, rig.down, rig.right
     unmoved = pts[iris].copy()
     gap = np.maximum((rest[lower] - rest[upper]) @ down, 0.0)
@@ -716,9 +720,15 @@ def _pose_lids(rig: FaceRig, pose: Pose, pts: np.ndarray, upper, lower, iris) ->
     along, order = meet @ right, np.argsort(meet @ right)
     closing = np.interp(pts[iris] @ right, along[order], (meet @ down)[order])
     pts[iris] += np.outer(pose.blink * (closing - pts[iris] @ down), down)
-    corners = rest[upper] @ right
-    beyond = (at <= corners.min()) | (at >= corners.max())
-    pts[iris[beyond]] = unmoved[beyond]
+    # Distance inside the ring is concave along a straight move, so stopping where it would
+    # fall linearly to IRIS_ROOM of the rest's keeps at least that much room.
+    hull = cv2.convexHull(rest[ring].astype(np.float32))
+    room = np.array([cv2.pointPolygonTest(hull, (float(x), float(y)), True) for x, y in rest[iris]])
+    room_moved = np.array([cv2.pointPolygonTest(hull, (float(x), float(y)), True) for x, y in pts[iris]])
+    lost = room - room_moved
+    share = np.where(lost > (1 - IRIS_ROOM) * room, (1 - IRIS_ROOM) * room / np.maximum(lost, 1e-9), 1.0)
+    share[room <= 0] = 0.0  # on or outside the ring: any move drags the skin beyond it
+    pts[iris] = unmoved + (pts[iris] - unmoved) * np.clip(share, 0.0, 1.0)[:, None]
 
 
 def _pose_eyes(rig: FaceRig, pose: Pose, pts: np.ndarray) -> None:
@@ -734,7 +744,7 @@ def _pose_eyes(rig: FaceRig, pose: Pose, pts: np.ndarray) -> None:
         # close and no iris to turn.
         shut = side in rig.shut_eyes
         if rig.lids == "squash" and not shut:
-            _pose_lids(rig, pose, pts, upper, lower, iris)
+            _pose_lids(rig, pose, pts, upper, lower, iris, s[f"{side}_eye_ring"])
         brow = s[f"{side}_brow"]
         lift = pose.brow * 0.22 * rig.eye_width
         pts[brow] -= lift * down if rig.brow_share is None else np.outer(lift * rig.brow_share[brow], down)
