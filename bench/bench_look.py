@@ -25,6 +25,10 @@ pause, a command phrase (tests/data/audio), and prints per video:
   bangs above, clear of the drawn eye) that the lids change at blinks 0.3, 0.6 and 1;
 - ink above the shut line (big drawn eyes): ink pixels left more than a stroke and a half
   above the shut line at blink 1, near the eye and not hair (the drawn lash line's ends);
+- blink spill: the pixels a shut blink (blink 1 against 0, the eyes posed alone) changes by
+  more than 10 levels further out than a quarter of the wider eye's width from the eyes' fitted
+  outlines, in eye areas (the outlines' own): lids reach no further than the eye, so ~0; a
+  painted lid grown out over the background beside a face showed as a skin-coloured blob;
 - grin teeth (drawn grins): delta E between the drawn grin's teeth and the painted grin's
   in the frame that takes over from it, cell by cell over each's opening (flat teeth where
   the artist shaded them: a change of look);
@@ -368,6 +372,24 @@ def lid_edge(scene, actor) -> tuple:
     return float(steps.mean()), float(np.percentile(steps, 95))
 
 
+SPILL_CHANGE = 10  # levels (of 255, any channel) a pixel must change by to count as changed (a flat fill over skin is subtle)
+
+
+def blink_spill(scene, actor) -> float:
+    """Pixels a shut blink changes by more than SPILL_CHANGE, further out than a quarter of
+    the wider eye's width from both eyes' fitted outlines, over the outlines' area."""
+    from talkingphoto.characters import topology as topo
+
+    lm = scene.speaker.landmarks[:, :2]
+    lids = ((topo.RIGHT_EYE_UPPER, topo.RIGHT_EYE_LOWER), (topo.LEFT_EYE_UPPER, topo.LEFT_EYE_LOWER))
+    eyes = _filled([lm[np.concatenate([upper, lower[::-1]])] for upper, lower in lids], scene.image.shape[:2]).astype(np.uint8)
+    widest = max(float(np.linalg.norm(lm[upper[-1]] - lm[upper[0]])) for upper, _ in lids)
+    reach = max(1, int(round(0.25 * widest)))
+    near = cv2.dilate(eyes, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * reach + 1, 2 * reach + 1)))
+    changed = np.abs(_posed(scene, actor, 1.0).astype(int) - _posed(scene, actor, 0.0)).max(axis=2) > SPILL_CHANGE
+    return float((changed & (near == 0)).sum() / max(int(eyes.sum()), 1))
+
+
 def hair_cut(scene, actor) -> float:
     """Share of the hair over the eyes (see _painted_eyes) that the lids change by more than
     10 (of 255, in a channel) at blinks SHUT_LIDS, the largest (NaN unless the eyes are big
@@ -552,6 +574,8 @@ def measure(picture: Path, audio: Path, out: Path, *, mode: str) -> dict:
         "grin_teeth": grin_teeth(scene, actor),
         "lid_edge": lid_edge(scene, actor),
         "hair_cut": hair_cut(scene, actor),
+        "blink_spill": blink_spill(scene, actor),
+        "lids": rig.lids,
         "ink_above": ink_above(scene, actor),
         "mouth_step_p99": float(np.percentile(steps, 99)),
         "mouth_step_max": float(steps.max()),
@@ -604,6 +628,7 @@ def main() -> int:
                 f"   shut lid edge dE {r['lid_edge'][0]:.1f}/{r['lid_edge'][1]:.1f} (mean/p95), hair cut {r['hair_cut']:.3f},"
                 f" ink above the shut line {r['ink_above']} px"
             )
+            print(f"   lids {r['lids']}, blink spill {r['blink_spill']:.2f} eye areas")
             print("   read-back at open " + " ".join(f"{v:.1f}" for v in LEVELS))
             for spread, row in zip(SPREADS, r["read_back"]):
                 print(f"   spread {spread:+.1f}: " + " ".join(f"{v:.2f}" for v in row))

@@ -509,3 +509,66 @@ def test_brows_cut_off_by_the_picture_edge_stay_while_the_eyes_blink():
     animator.apply(shut, Pose(blink=1.0, brow=1.0, brow_raise=0.5, brow_inner=0.5))
     (x0, y0), (x1, y1) = lm[list(topo.RIGHT_EYE), :2].min(0), lm[list(topo.RIGHT_EYE), :2].max(0)
     assert np.any(open_eyes != shut, axis=2)[int(y0) : int(y1) + 1, int(x0) : int(x1) + 1].any()
+
+
+def test_a_turned_painted_face_with_eyes_of_photo_proportions_squashes_its_lids():
+    # Its far eye is foreshortened along the eye, not across it: a sliver twice as tall for
+    # its width as the near eye, which alone says what kind of eyes these are.
+    _, face = synthetic_face(size=320, style="drawn")
+    lm = face.landmarks.copy()
+    for eye in (topo.RIGHT_EYE, topo.LEFT_EYE):
+        centre = lm[list(eye), :2].mean(0)
+        lm[list(eye), 1] = centre[1] + 1.3 * (lm[list(eye), 1] - centre[1])
+    far = list(topo.LEFT_EYE) + list(topo.LEFT_IRIS)
+    centre = lm[list(topo.LEFT_EYE), :2].mean(0)
+    lm[far, 0] = centre[0] + 0.4 * (lm[far, 0] - centre[0])  # not hidden (over HIDDEN_EYE)
+    rig = build_rig(replace(face, landmarks=lm), image_shape=(320, 320), whole_face=True)
+    assert rig.still_eyes == ()
+    assert rig.lids == "squash"
+
+
+def test_an_eye_outside_the_rigged_region_stays_still():
+    # A mesh fitted to a turned painted face can put an eye's outer corner past the face's
+    # outline, outside the region the rig holds: blinking must not fail, and that eye stays.
+    image, face = synthetic_face(size=320)
+    lm = face.landmarks.copy()
+    oval = lm[topo.FACE_OVAL, 0]
+    outer = min(topo.RIGHT_EYE_UPPER[0], topo.RIGHT_EYE_UPPER[-1], key=lambda i: lm[i, 0])
+    lm[outer, 0] = oval.min() - 0.15 * np.ptp(oval)
+    face = replace(face, landmarks=lm)
+    animator = FaceAnimator(image, face, whole_face=True, head_motion=False)
+    shut = image.copy()
+    animator.apply(shut, Pose(blink=1.0, gaze_x=0.5, brow=1.0))
+    eyes = lm[list(topo.RIGHT_EYE) + list(topo.RIGHT_IRIS), :2]
+    (x0, y0), (x1, y1) = np.floor(eyes.min(0)).astype(int) - 4, np.ceil(eyes.max(0)).astype(int) + 4
+    assert np.array_equal(shut[y0:y1, x0:x1], image[y0:y1, x0:x1])  # neither closed nor turned
+    assert animator.rig.still_eyes == ("right",)
+
+
+@pytest.mark.parametrize("where", ["past the inner corner", "above the upper lid"])
+def test_an_iris_fitted_on_the_ring_around_the_eye_does_not_drag_the_skin_in_a_blink(where):
+    # On small painted eyes the mesh can put iris points on or past the fixed ring around
+    # the eye: squashed into the closing eye, they pulled the skin beyond the ring along.
+    image, face = synthetic_face(size=320)
+    lm = face.landmarks.copy()
+    upper = lm[list(topo.RIGHT_EYE_UPPER), :2]
+    iris = list(topo.RIGHT_IRIS)
+    if where == "past the inner corner":
+        inner = min(upper[0], upper[-1], key=lambda corner: abs(corner[0] - lm[topo.NOSE_BOTTOM, 0]))
+        target = inner + 0.05 * (inner - upper.mean(0))
+    else:
+        width = float(np.linalg.norm(upper[-1] - upper[0]))
+        target = upper[len(upper) // 2] - [0, 0.2 * width]
+    lm[iris, :2] += target - lm[iris, :2].mean(0)
+    animator = FaceAnimator(image, replace(face, landmarks=lm), whole_face=True, head_motion=False)
+    open_eyes, shut = image.copy(), image.copy()
+    animator.apply(open_eyes, Pose(blink=0.0))
+    animator.apply(shut, Pose(blink=1.0))
+    changed = np.any(open_eyes != shut, axis=2)
+    inside = np.zeros(changed.shape, np.uint8)
+    for side in ("right", "left"):
+        ring = animator.rig.vertices(f"{side}_eye_ring")
+        cv2.fillConvexPoly(inside, cv2.convexHull(np.round(ring).astype(np.int32)), 1)
+    inside = cv2.dilate(inside, np.ones((3, 3), np.uint8))
+    assert changed.sum() > 40  # both eyes closed
+    assert not (changed & (inside == 0)).any()

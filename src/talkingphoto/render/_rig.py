@@ -6,6 +6,7 @@ inner-lip gap, so a smiling mouth with teeth showing can be closed as well as op
 
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
 from scipy.spatial import Delaunay
 
@@ -28,11 +29,16 @@ FV_GAP = 0.15
 # An eye narrower than this fraction of the other is the far eye of a profile, hidden
 # behind the nose: it never moves (its lids would smear over the nose's outline).
 HIDDEN_EYE = 0.3
+# The landmark groups an eye needs wholly inside the rig to move (see _pose_eyes; its brow
+# moves where the rig holds it too).
+EYE_PARTS = ("upper_lid", "lower_lid", "iris")
 # Fixed vertices around each eye, this far out (fractions of the eye's width): a blink
 # stretches only the lids inside them, never the glasses' rims or hat brims beyond.
 LID_BAND_ABOVE = 0.15
 LID_BAND_BELOW = 0.1
 LID_BAND_CORNER = 0.12
+# An iris point keeps at least this share of its distance inside that ring (see _pose_lids).
+IRIS_ROOM = 0.5
 # Glasses across the brows (see _glasses.rim_line): fixed vertices this far above the
 # frame's top edge and beyond its ends (fractions of the eye's width, and at least
 # RIM_CLEAR_PX: the face's map is computed every other pixel and interpolated) keep it and
@@ -196,13 +202,16 @@ def _lid_style(face: Face, lm: np.ndarray) -> str:
 
 
 def _eye_openness(lm: np.ndarray) -> float:
-    """Mean lid gap over eye width, both eyes: ~0.3 for photos, ~0.8 for anime eyes."""
-    ratios = []
+    """Lid gap over eye width of the widest eye, the one seen most squarely: ~0.3 for
+    photos, ~0.8 for anime eyes. A turned face's far eye is foreshortened along the eye,
+    not across it, so its ratio overstates (a painted three-quarter face's 0.33-eye beside
+    a 0.67 sliver averaged to "big drawn eyes")."""
+    widest = (0.0, 0.0)
     for upper, lower in ((topo.RIGHT_EYE_UPPER, topo.RIGHT_EYE_LOWER), (topo.LEFT_EYE_UPPER, topo.LEFT_EYE_LOWER)):
-        width = np.linalg.norm(lm[upper[-1]] - lm[upper[0]])
-        gap = np.max(np.linalg.norm(lm[lower] - lm[upper], axis=1))
-        ratios.append(gap / max(width, 1e-6))
-    return float(np.mean(ratios))
+        width = float(np.linalg.norm(lm[upper[-1]] - lm[upper[0]]))
+        gap = float(np.max(np.linalg.norm(lm[lower] - lm[upper], axis=1)))
+        widest = max(widest, (width, gap))
+    return widest[1] / max(widest[0], 1e-6)
 
 
 def _hidden_eyes(lm: np.ndarray) -> tuple:
@@ -382,12 +391,12 @@ def build_rig(
     ids = _thin(lm, key, others, min_dist=0.085 * face_width)
     anchors = _box_anchors(roi, spacing=0.2 * face_width)
     slot = _vertex_slots(ids)
-    # An eye whose lids are not wholly inside the rig (outside the lower face's, or cut off
-    # by the picture's edge) stays still; each other eye gets its fixed ring.
+    # An eye whose lids or iris are not wholly inside the rig (outside the lower face's, or
+    # cut off by the picture's edge) stays still; each other eye gets its fixed ring.
     still_eyes = _hidden_eyes(lm)
     half = len(rings) // 2
     for side, ring in (("right", rings[:half]), ("left", rings[half:])):
-        if f"{side}_upper_lid" not in slot or f"{side}_lower_lid" not in slot:
+        if not all(f"{side}_{part}" in slot for part in EYE_PARTS):
             still_eyes = tuple(s for s in ("right", "left") if s in still_eyes or s == side)
         elif len(ring):
             first = len(ids) + len(anchors)
@@ -545,7 +554,7 @@ def pose_points(rig: FaceRig, pose: Pose) -> np.ndarray:
     if pose.corner_lift:  # the expression's corners, on whatever mouth shows
         _lift_corners(rig, pose, pts)
 
-    if "right_upper_lid" in s and "left_upper_lid" in s:
+    if "right_eye_ring" in s:  # both eyes rigged
         _pose_eyes(rig, pose, pts)
     return pts
 
@@ -678,10 +687,14 @@ def _pose_brows(rig: FaceRig, pose: Pose, pts: np.ndarray, side: str) -> np.ndar
     return forehead
 
 
-def _pose_lids(rig: FaceRig, pose: Pose, pts: np.ndarray, upper, lower, iris) -> None:
+def _pose_lids(rig: FaceRig, pose: Pose, pts: np.ndarray, upper, lower, iris, ring) -> None:
     """One photo-like eye's lids and iris, in place: the expression's lids (in proportion to
-    the opening, so the corners, shared by both lids, stay), then the blink and the gaze."""
+    the opening, so the corners, shared by both lids, stay), then the blink and the gaze.
+    An iris point comes at most half its way closer to the fixed ``ring`` around the eye: on
+    small painted eyes the mesh can put one on the ring or past it (above the lid, beyond a
+    corner), and moved there it would drag the skin outside the ring along."""
     rest, down, right = rig.points, rig.down, rig.right
+    unmoved = pts[iris].copy()
     gap = np.maximum((rest[lower] - rest[upper]) @ down, 0.0)
     lid_drop = float(pose.lid_drop)
     drop = (LID_DROP * lid_drop if lid_drop > 0 else LID_WIDEN * lid_drop) + SQUINT_UPPER * float(pose.squint)
@@ -710,6 +723,15 @@ def _pose_lids(rig: FaceRig, pose: Pose, pts: np.ndarray, upper, lower, iris) ->
     along, order = meet @ right, np.argsort(meet @ right)
     closing = np.interp(pts[iris] @ right, along[order], (meet @ down)[order])
     pts[iris] += np.outer(pose.blink * (closing - pts[iris] @ down), down)
+    # Distance inside the ring is concave along a straight move, so stopping where it would
+    # fall linearly to IRIS_ROOM of the rest's keeps at least that much room.
+    hull = cv2.convexHull(rest[ring].astype(np.float32))
+    room = np.array([cv2.pointPolygonTest(hull, (float(x), float(y)), True) for x, y in rest[iris]])
+    room_moved = np.array([cv2.pointPolygonTest(hull, (float(x), float(y)), True) for x, y in pts[iris]])
+    lost = room - room_moved
+    share = np.where(lost > (1 - IRIS_ROOM) * room, (1 - IRIS_ROOM) * room / np.maximum(lost, 1e-9), 1.0)
+    share[room <= 0] = 0.0  # on or outside the ring: any move drags the skin beyond it
+    pts[iris] = unmoved + (pts[iris] - unmoved) * np.clip(share, 0.0, 1.0)[:, None]
 
 
 def _pose_eyes(rig: FaceRig, pose: Pose, pts: np.ndarray) -> None:
@@ -725,7 +747,7 @@ def _pose_eyes(rig: FaceRig, pose: Pose, pts: np.ndarray) -> None:
         # close and no iris to turn.
         shut = side in rig.shut_eyes
         if rig.lids == "squash" and not shut:
-            _pose_lids(rig, pose, pts, upper, lower, iris)
+            _pose_lids(rig, pose, pts, upper, lower, iris, s[f"{side}_eye_ring"])
         if f"{side}_brow" not in s:
             continue  # a brow not wholly inside the rig (under a hood, cut off) stays
         brow = s[f"{side}_brow"]
