@@ -223,3 +223,16 @@ def test_a_slightly_parted_photo_mouth_shows_the_teeth_edge_over_a_dark_gap():
         bright, dark = np.flatnonzero(luma > 0.8 * teeth_luma), np.flatnonzero(luma < 0.5 * teeth_luma)
         assert len(bright) and bright.max() < dark.min()  # the teeth's edge on top
         assert len(dark) >= 0.4 * gap
+
+
+@pytest.mark.parametrize("gap", [0.0, 0.1, 0.4])
+@pytest.mark.parametrize("style", ["photo", "drawn"])
+def test_lips_that_meet_leave_no_more_mark_than_the_gap_between_them(style, gap):
+    # Pressed lips (M/B/P) and lips a hair apart: the opening's anti-aliased edge must not
+    # paint a full-strength seam line a pixel or two wide over the picture's own lip line
+    # (a pressed photo or 3D-render mouth showed a dark red stroke the picture never had).
+    canvas = _paint(style, gap)
+    skin = np.array((200, 150, 130), float)
+    change = np.abs(canvas.astype(float) - skin).sum(-1) / np.abs(np.array(PALETTE.seam) - skin).sum()
+    area = (2 / 3) * WIDTH * gap  # the opening's area in pixels
+    assert change.sum() <= area + 2.0

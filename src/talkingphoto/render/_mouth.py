@@ -66,6 +66,14 @@ TEETH_SHARE = 0.5
 # over this share of the mouth's width, the fur around it shaded towards the inside's
 # colour (up to half of FUR_SHADE at the edge, fading over FUR_RIM).
 FUR_EDGE, FUR_RIM, FUR_SHADE = 0.025, 0.06, 0.5
+# An opening thinner than this many pixels (lips pressed on M/B/P, or a hair apart) covers
+# each pixel only by the share of it that lies across the opening: its outline's
+# anti-aliased edge alone painted a full-strength seam line a pixel or two wide over the
+# picture's own lip line (a dark red stroke the resting picture never had). Thicker, the
+# outline's edge stays, about half a pixel fuller: it hides the picture's own lip line
+# where the lips have parted it. Not where the picture shows its own teeth: pressed, they
+# squeeze into the line between the lips, and the seam hides them.
+HAIRLINE = 2.0
 
 
 @dataclass(frozen=True)
@@ -792,6 +800,8 @@ def paint_mouth(
         poly = np.round((hole - (x0, y0)) * (1 << shift)).astype(np.int32)
         cv2.fillPoly(mask, [poly], 255, lineType=cv2.LINE_AA, shift=shift)
     alpha = mask.astype(np.float32) * (opacity / 255.0)
+    if line == 0 and look.own_teeth is None:
+        alpha = np.minimum(alpha, _hairline_cover((x0, y0, x1, y1), opening, centre, right, down))
     region = canvas[y0:y1, x0:x1].astype(np.float32)
     if mask.any():
         colour = _interior(
@@ -833,6 +843,22 @@ def paint_mouth(
         ink = cv2.resize(fine, mask.shape[::-1], interpolation=cv2.INTER_AREA).astype(np.float32)
         _over(region, np.array(look.line, np.float32), ink * (opacity / 255.0))
     canvas[y0:y1, x0:x1] = np.clip(region + 0.5, 0, 255).astype(np.uint8)
+
+
+def _hairline_cover(box, opening: np.ndarray, centre, right, down) -> np.ndarray:
+    """How much of each pixel of ``box`` (x0, y0, x1, y1) a hair-thin ``opening`` (upper edge
+    corner to corner, then lower back) may cover [shape=(y1 - y0, x1 - x0), float32, 0..1]:
+    the share of it that lies across the opening, where that is thinner than HAIRLINE
+    pixels; 1 where it is thicker (see HAIRLINE)."""
+    x0, y0, x1, y1 = box
+    ys, xs = np.mgrid[y0:y1, x0:x1].astype(np.float32)
+    along = (xs - centre[0]) * right[0] + (ys - centre[1]) * right[1]
+    below = (xs - centre[0]) * down[0] + (ys - centre[1]) * down[1]
+    middle = len(opening) // 2
+    upper, lower = opening[: middle + 1] - centre, np.vstack([opening[middle:], opening[:1]]) - centre
+    top, bottom = (_profile(edge @ right, edge @ down, along) for edge in (upper, lower))
+    across = np.minimum(below + 0.5, bottom) - np.maximum(below - 0.5, top)
+    return np.clip(np.maximum(across, bottom - top - (HAIRLINE - 1.0)), 0.0, 1.0).astype(np.float32)
 
 
 def _rounded_corners(outline: np.ndarray, *, rounds: int = 2) -> np.ndarray:
