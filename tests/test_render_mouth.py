@@ -236,3 +236,18 @@ def test_lips_that_meet_leave_no_more_mark_than_the_gap_between_them(style, gap)
     change = np.abs(canvas.astype(float) - skin).sum(-1) / np.abs(np.array(PALETTE.seam) - skin).sum()
     area = (2 / 3) * WIDTH * gap  # the opening's area in pixels
     assert change.sum() <= area + 2.0
+
+
+@pytest.mark.parametrize("between, found", [((225, 205, 160), True), ((215, 168, 121), False)])
+def test_own_teeth_are_a_nearly_neutral_pale_not_tan_skin_under_a_dark_beard(between, found):
+    # Around a bearded mouth the skin reads dark, so tan skin between painted lips is whiter
+    # than both it and the lips; enamel, even yellowed, is far less saturated for its light.
+    beard, lips = (90, 70, 50), (200, 140, 100)
+    image = np.full((80, 100, 3), beard, np.uint8)
+    image[30:50, 20:81] = lips
+    image[36:44, 22:79] = (60, 20, 25)
+    image[36:40, 22:79] = between
+    upper = np.stack([np.linspace(20, 80, 13), np.full(13, 36.0)], 1)
+    lower = np.stack([np.linspace(20, 80, 13), np.full(13, 44.0)], 1)
+    own = find_own_teeth(image, upper, lower, lips, beard, mouth_width=60.0)
+    assert (own is not None) == found

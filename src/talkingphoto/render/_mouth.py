@@ -74,6 +74,10 @@ FUR_EDGE, FUR_RIM, FUR_SHADE = 0.025, 0.06, 0.5
 # where the lips have parted it. Not where the picture shows its own teeth: pressed, they
 # squeeze into the line between the lips, and the seam hides them.
 HAIRLINE = 2.0
+# Enamel, even yellowed ((225, 205, 160): 0.30), is at most this saturated for its
+# lightness (Lab chroma over L*, medians); tan skin between painted lips is more (0.46),
+# and whiter than the skin around a mouth may mean only that a dark beard is that skin.
+ENAMEL_CHROMA = 0.35
 
 
 @dataclass(frozen=True)
@@ -294,11 +298,14 @@ def find_own_teeth(
     )
     white = _whiteness(lab)
     # Teeth are the whiter side of the opening (Otsu), clearly whiter than the lips, and
-    # as a whole clearly whiter than the skin (their shaded side may not be).
+    # as a whole clearly whiter than the skin (their shaded side may not be) and nearly
+    # neutral for their lightness (see ENAMEL_CHROMA).
     scores = np.clip(white[inside] + 128, 0, 255).astype(np.uint8).reshape(-1, 1)
     split = cv2.threshold(scores, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)[0] - 128
     tooth = inside & (white > max(split, lip_white + 8)) & (lab[..., 0] > 45)
     if tooth.sum() < max(6, 0.12 * inside.sum()) or np.median(white[tooth]) < skin_white + 8:
+        return None
+    if np.median(np.hypot(lab[..., 1], lab[..., 2])[tooth]) > ENAMEL_CHROMA * np.median(lab[..., 0][tooth]):
         return None
     # Bridge one-pixel specks so a tooth is one run per column.
     tooth = cv2.morphologyEx(tooth.astype(np.uint8), cv2.MORPH_CLOSE, np.ones((3, 1), np.uint8)).astype(bool) & inside
