@@ -251,3 +251,25 @@ def test_own_teeth_are_a_nearly_neutral_pale_not_tan_skin_under_a_dark_beard(bet
     lower = np.stack([np.linspace(20, 80, 13), np.full(13, 44.0)], 1)
     own = find_own_teeth(image, upper, lower, lips, beard, mouth_width=60.0)
     assert (own is not None) == found
+
+
+def test_a_line_art_mouth_fills_a_hair_thin_corner_by_its_width_not_as_a_stroke():
+    # Rounded lips part in the middle and leave a sliver under a pixel thin towards a
+    # corner: filled as a polygon, it showed as a cavity-red tail past the ink.
+    def tail_darkening(sliver):
+        u = np.linspace(-1, 1, 21)
+        upper = np.stack([50 + 30 * u, np.full_like(u, 40.0)], 1)
+        depth = np.maximum(12 * (1 - (u / 0.5) ** 2), sliver)
+        depth[[0, -1]] = 0
+        lower = np.stack([50 + 30 * u, 40 + depth], 1)
+        canvas = np.full((80, 100, 3), SKIN, np.uint8)
+        paint_mouth(
+            canvas, np.vstack([upper, lower[::-1][1:-1]]), upper_teeth_edge=upper, lower_lip_edge=lower,
+            lower_lip_rest=upper, centre=np.array([50.0, 40.0]), right=np.array([1.0, 0.0]),
+            down=np.array([0.0, 1.0]), mouth_width=WIDTH, look=MouthLook(PALETTE, "drawn", line=INK, line_width=0.5),
+        )  # fmt: skip
+        tail = canvas[34:48, 68:78].astype(float)  # ten columns of the sliver
+        return (np.abs(tail - SKIN).sum(-1) / np.abs(np.array(PALETTE.cavity) - SKIN).sum()).sum()
+
+    filled = tail_darkening(0.8) - tail_darkening(0.3)  # lips 0.3 px apart meet: ink alone
+    assert filled <= 10 * 0.8 + 1.0

@@ -69,8 +69,9 @@ FUR_EDGE, FUR_RIM, FUR_SHADE = 0.025, 0.06, 0.5
 # An opening thinner than this many pixels (lips pressed on M/B/P, or a hair apart) covers
 # each pixel only by the share of it that lies across the opening: its outline's
 # anti-aliased edge alone painted a full-strength seam line a pixel or two wide over the
-# picture's own lip line (a dark red stroke the resting picture never had). Thicker, the
-# outline's edge stays, about half a pixel fuller: it hides the picture's own lip line
+# picture's own lip line (a dark red stroke the resting picture never had), and a line-art
+# mouth's rounded lips left a cavity-red tail past the ink where they nearly meet. Thicker,
+# the outline's edge stays, about half a pixel fuller: it hides the picture's own lip line
 # where the lips have parted it. Not where the picture shows its own teeth: pressed, they
 # squeeze into the line between the lips, and the seam hides them.
 HAIRLINE = 2.0
@@ -807,7 +808,7 @@ def paint_mouth(
         poly = np.round((hole - (x0, y0)) * (1 << shift)).astype(np.int32)
         cv2.fillPoly(mask, [poly], 255, lineType=cv2.LINE_AA, shift=shift)
     alpha = mask.astype(np.float32) * (opacity / 255.0)
-    if line == 0 and look.own_teeth is None:
+    if look.own_teeth is None:
         alpha = np.minimum(alpha, _hairline_cover((x0, y0, x1, y1), opening, centre, right, down))
     region = canvas[y0:y1, x0:x1].astype(np.float32)
     if mask.any():
