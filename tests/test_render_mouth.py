@@ -254,7 +254,7 @@ def test_own_teeth_are_a_nearly_neutral_pale_not_tan_skin_under_a_dark_beard(bet
 
 
 def test_a_line_art_mouth_fills_a_hair_thin_corner_by_its_width_not_as_a_stroke():
-    # Rounded lips part in the middle and leave a sliver under a pixel thin towards a
+    # Rounded lips part in the middle and leave a sliver 0.6 px thin towards a
     # corner: filled as a polygon, it showed as a cavity-red tail past the ink.
     def tail_darkening(sliver):
         u = np.linspace(-1, 1, 21)
@@ -271,5 +271,5 @@ def test_a_line_art_mouth_fills_a_hair_thin_corner_by_its_width_not_as_a_stroke(
         tail = canvas[34:48, 68:78].astype(float)  # ten columns of the sliver
         return (np.abs(tail - SKIN).sum(-1) / np.abs(np.array(PALETTE.cavity) - SKIN).sum()).sum()
 
-    filled = tail_darkening(0.8) - tail_darkening(0.3)  # lips 0.3 px apart meet: ink alone
-    assert filled <= 10 * 0.8 + 1.0
+    filled = tail_darkening(0.6) - tail_darkening(0.3)  # lips 0.3 px apart meet: ink alone
+    assert filled <= 1.5 * 10 * 0.6  # its area, and some of the outline fading in (see HAIRLINE)

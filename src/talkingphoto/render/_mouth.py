@@ -66,15 +66,17 @@ TEETH_SHARE = 0.5
 # over this share of the mouth's width, the fur around it shaded towards the inside's
 # colour (up to half of FUR_SHADE at the edge, fading over FUR_RIM).
 FUR_EDGE, FUR_RIM, FUR_SHADE = 0.025, 0.06, 0.5
-# An opening thinner than this many pixels (lips pressed on M/B/P, or a hair apart) covers
-# each pixel only by the share of it that lies across the opening: its outline's
-# anti-aliased edge alone painted a full-strength seam line a pixel or two wide over the
-# picture's own lip line (a dark red stroke the resting picture never had), and a line-art
-# mouth's rounded lips left a cavity-red tail past the ink where they nearly meet. Thicker,
-# the outline's edge stays, about half a pixel fuller: it hides the picture's own lip line
-# where the lips have parted it. Not where the picture shows its own teeth: pressed, they
-# squeeze into the line between the lips, and the seam hides them.
-HAIRLINE = 2.0
+# An opening under half this many pixels thin (lips pressed on M/B/P, or a hair apart)
+# covers each pixel only by the share of it that lies across the opening, and from this
+# many on by its anti-aliased outline, about half a pixel fuller (between, a blend): the
+# outline alone painted a full-strength seam a pixel or two wide over the picture's own lip
+# line (a dark red stroke the resting picture never had), and a line-art mouth's rounded
+# lips left a cavity-red tail past the ink where they nearly meet. Up to 2 px, openings of a
+# pixel or two read less open on a small face (FreedroidRPG kevin's lip sync 0.548 / 0.713
+# -> 0.465 / 0.645 on LibriVox 0870 / 0880); at 1 px it held (0.524 / 0.734). Not where the
+# picture shows its own teeth: pressed, they squeeze into the line between the lips, and
+# the seam hides them.
+HAIRLINE = 1.0
 # Enamel, even yellowed ((225, 205, 160): 0.30), is at most this saturated for its
 # lightness (Lab chroma over L*, medians); tan skin between painted lips is more (0.46),
 # and whiter than the skin around a mouth may mean only that a dark beard is that skin.
@@ -856,8 +858,8 @@ def paint_mouth(
 def _hairline_cover(box, opening: np.ndarray, centre, right, down) -> np.ndarray:
     """How much of each pixel of ``box`` (x0, y0, x1, y1) a hair-thin ``opening`` (upper edge
     corner to corner, then lower back) may cover [shape=(y1 - y0, x1 - x0), float32, 0..1]:
-    the share of it that lies across the opening, where that is thinner than HAIRLINE
-    pixels; 1 where it is thicker (see HAIRLINE)."""
+    the share of it that lies across the opening where that is under half HAIRLINE thin,
+    1 where it is HAIRLINE or more, a blend between."""
     x0, y0, x1, y1 = box
     ys, xs = np.mgrid[y0:y1, x0:x1].astype(np.float32)
     along = (xs - centre[0]) * right[0] + (ys - centre[1]) * right[1]
@@ -866,7 +868,8 @@ def _hairline_cover(box, opening: np.ndarray, centre, right, down) -> np.ndarray
     upper, lower = opening[: middle + 1] - centre, np.vstack([opening[middle:], opening[:1]]) - centre
     top, bottom = (_profile(edge @ right, edge @ down, along) for edge in (upper, lower))
     across = np.minimum(below + 0.5, bottom) - np.maximum(below - 0.5, top)
-    return np.clip(np.maximum(across, bottom - top - (HAIRLINE - 1.0)), 0.0, 1.0).astype(np.float32)
+    outline = np.clip(2.0 * (bottom - top) / HAIRLINE - 1.0, 0.0, 1.0)  # from half HAIRLINE on, to all at it
+    return np.clip(np.maximum(across, outline), 0.0, 1.0).astype(np.float32)
 
 
 def _rounded_corners(outline: np.ndarray, *, rounds: int = 2) -> np.ndarray:
