@@ -284,3 +284,53 @@ def test_pale_painted_lips_in_a_colourful_picture_keep_a_red_mouth():
     assert r > g + 50 and r > b + 50
     grey = palette_from_image(np.repeat(image.mean(2, keepdims=True), 3, 2).astype(np.uint8), lips, skin, style="photo")
     assert np.ptp(grey.tongue) < 1
+
+
+@pytest.mark.parametrize("gap", [0.0, 0.1, 0.4])
+@pytest.mark.parametrize("style", ["photo", "drawn"])
+def test_lips_that_meet_leave_no_more_mark_than_the_gap_between_them(style, gap):
+    # Pressed lips (M/B/P) and lips a hair apart: the opening's anti-aliased edge must not
+    # paint a full-strength seam line a pixel or two wide over the picture's own lip line
+    # (a pressed photo or 3D-render mouth showed a dark red stroke the picture never had).
+    canvas = _paint(style, gap)
+    skin = np.array((200, 150, 130), float)
+    change = np.abs(canvas.astype(float) - skin).sum(-1) / np.abs(np.array(PALETTE.seam) - skin).sum()
+    area = (2 / 3) * WIDTH * gap  # the opening's area in pixels
+    assert change.sum() <= area + 2.0
+
+
+@pytest.mark.parametrize("between, found", [((225, 205, 160), True), ((215, 168, 121), False)])
+def test_own_teeth_are_a_nearly_neutral_pale_not_tan_skin_under_a_dark_beard(between, found):
+    # Around a bearded mouth the skin reads dark, so tan skin between painted lips is whiter
+    # than both it and the lips; enamel, even yellowed, is far less saturated for its light.
+    beard, lips = (90, 70, 50), (200, 140, 100)
+    image = np.full((80, 100, 3), beard, np.uint8)
+    image[30:50, 20:81] = lips
+    image[36:44, 22:79] = (60, 20, 25)
+    image[36:40, 22:79] = between
+    upper = np.stack([np.linspace(20, 80, 13), np.full(13, 36.0)], 1)
+    lower = np.stack([np.linspace(20, 80, 13), np.full(13, 44.0)], 1)
+    own = find_own_teeth(image, upper, lower, lips, beard, mouth_width=60.0)
+    assert (own is not None) == found
+
+
+def test_a_line_art_mouth_fills_a_hair_thin_corner_by_its_width_not_as_a_stroke():
+    # Rounded lips part in the middle and leave a sliver 0.6 px thin towards a
+    # corner: filled as a polygon, it showed as a cavity-red tail past the ink.
+    def tail_darkening(sliver):
+        u = np.linspace(-1, 1, 21)
+        upper = np.stack([50 + 30 * u, np.full_like(u, 40.0)], 1)
+        depth = np.maximum(12 * (1 - (u / 0.5) ** 2), sliver)
+        depth[[0, -1]] = 0
+        lower = np.stack([50 + 30 * u, 40 + depth], 1)
+        canvas = np.full((80, 100, 3), SKIN, np.uint8)
+        paint_mouth(
+            canvas, np.vstack([upper, lower[::-1][1:-1]]), upper_teeth_edge=upper, lower_lip_edge=lower,
+            lower_lip_rest=upper, centre=np.array([50.0, 40.0]), right=np.array([1.0, 0.0]),
+            down=np.array([0.0, 1.0]), mouth_width=WIDTH, look=MouthLook(PALETTE, "drawn", line=INK, line_width=0.5),
+        )  # fmt: skip
+        tail = canvas[34:48, 68:78].astype(float)  # ten columns of the sliver
+        return (np.abs(tail - SKIN).sum(-1) / np.abs(np.array(PALETTE.cavity) - SKIN).sum()).sum()
+
+    filled = tail_darkening(0.6) - tail_darkening(0.3)  # lips 0.3 px apart meet: ink alone
+    assert filled <= 1.5 * 10 * 0.6  # its area, and some of the outline fading in (see HAIRLINE)

@@ -62,10 +62,6 @@ GRIN_GRID = (6, 8)
 # teeth closed every small opening, which looked flat and read to face mesh alike from
 # 0.1 to 0.3 (bench_look.py's read-back).
 TEETH_SHARE = 0.5
-# A picture's own teeth are nearly neutral: as a whole at most this Lab chroma (yellowed
-# teeth under warm light reach about 28). What is more saturated and passes for whiter than
-# the skin around it is lit lip or skin beside a beard's shadow (Wesnoth's marshal: 36).
-TEETH_CHROMA = 32.0
 # On a small mouth (a 400-pixel painted portrait's is 14-25 pixels wide) what a pixel
 # cannot draw only greys the teeth: 0.06 of the width is under a pixel there, a dark seam
 # every 1.5 pixels and a blur of half a pixel mix the row with the cavity around it (its
@@ -78,6 +74,21 @@ TEETH_MIN_PX, SEAM_MIN_TOOTH_PX = 1.5, 3.0
 # over this share of the mouth's width, the fur around it shaded towards the inside's
 # colour (up to half of FUR_SHADE at the edge, fading over FUR_RIM).
 FUR_EDGE, FUR_RIM, FUR_SHADE = 0.025, 0.06, 0.5
+# An opening under half this many pixels thin (lips pressed on M/B/P, or a hair apart)
+# covers each pixel only by the share of it that lies across the opening, and from this
+# many on by its anti-aliased outline, about half a pixel fuller (between, a blend): the
+# outline alone painted a full-strength seam a pixel or two wide over the picture's own lip
+# line (a dark red stroke the resting picture never had), and a line-art mouth's rounded
+# lips left a cavity-red tail past the ink where they nearly meet. Up to 2 px, openings of a
+# pixel or two read less open on a small face (FreedroidRPG kevin's lip sync 0.548 / 0.713
+# -> 0.465 / 0.645 on LibriVox 0870 / 0880); at 1 px it held (0.524 / 0.734). Not where the
+# picture shows its own teeth: pressed, they squeeze into the line between the lips, and
+# the seam hides them.
+HAIRLINE = 1.0
+# Enamel, even yellowed ((225, 205, 160): 0.30), is at most this saturated for its
+# lightness (Lab chroma over L*, medians); tan skin between painted lips is more (0.46),
+# and whiter than the skin around a mouth may mean only that a dark beard is that skin.
+ENAMEL_CHROMA = 0.35
 
 
 @dataclass(frozen=True)
@@ -306,13 +317,14 @@ def find_own_teeth(
     )
     white = _whiteness(lab)
     # Teeth are the whiter side of the opening (Otsu), clearly whiter than the lips, and
-    # as a whole clearly whiter than the skin (their shaded side may not be) and nearly neutral.
+    # as a whole clearly whiter than the skin (their shaded side may not be) and nearly
+    # neutral for their lightness (see ENAMEL_CHROMA).
     scores = np.clip(white[inside] + 128, 0, 255).astype(np.uint8).reshape(-1, 1)
     split = cv2.threshold(scores, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)[0] - 128
     tooth = inside & (white > max(split, lip_white + 8)) & (lab[..., 0] > 45)
     if tooth.sum() < max(6, 0.12 * inside.sum()) or np.median(white[tooth]) < skin_white + 8:
         return None
-    if np.hypot(np.median(lab[..., 1][tooth]), np.median(lab[..., 2][tooth])) > TEETH_CHROMA:
+    if np.median(np.hypot(lab[..., 1], lab[..., 2])[tooth]) > ENAMEL_CHROMA * np.median(lab[..., 0][tooth]):
         return None
     # Bridge one-pixel specks so a tooth is one run per column.
     tooth = cv2.morphologyEx(tooth.astype(np.uint8), cv2.MORPH_CLOSE, np.ones((3, 1), np.uint8)).astype(bool) & inside
@@ -817,6 +829,8 @@ def paint_mouth(
         poly = np.round((hole - (x0, y0)) * (1 << shift)).astype(np.int32)
         cv2.fillPoly(mask, [poly], 255, lineType=cv2.LINE_AA, shift=shift)
     alpha = mask.astype(np.float32) * (opacity / 255.0)
+    if look.own_teeth is None:
+        alpha = np.minimum(alpha, _hairline_cover((x0, y0, x1, y1), opening, centre, right, down))
     region = canvas[y0:y1, x0:x1].astype(np.float32)
     if mask.any():
         colour = _interior(
@@ -858,6 +872,23 @@ def paint_mouth(
         ink = cv2.resize(fine, mask.shape[::-1], interpolation=cv2.INTER_AREA).astype(np.float32)
         _over(region, np.array(look.line, np.float32), ink * (opacity / 255.0))
     canvas[y0:y1, x0:x1] = np.clip(region + 0.5, 0, 255).astype(np.uint8)
+
+
+def _hairline_cover(box, opening: np.ndarray, centre, right, down) -> np.ndarray:
+    """How much of each pixel of ``box`` (x0, y0, x1, y1) a hair-thin ``opening`` (upper edge
+    corner to corner, then lower back) may cover [shape=(y1 - y0, x1 - x0), float32, 0..1]:
+    the share of it that lies across the opening where that is under half HAIRLINE thin,
+    1 where it is HAIRLINE or more, a blend between."""
+    x0, y0, x1, y1 = box
+    ys, xs = np.mgrid[y0:y1, x0:x1].astype(np.float32)
+    along = (xs - centre[0]) * right[0] + (ys - centre[1]) * right[1]
+    below = (xs - centre[0]) * down[0] + (ys - centre[1]) * down[1]
+    middle = len(opening) // 2
+    upper, lower = opening[: middle + 1] - centre, np.vstack([opening[middle:], opening[:1]]) - centre
+    top, bottom = (_profile(edge @ right, edge @ down, along) for edge in (upper, lower))
+    across = np.minimum(below + 0.5, bottom) - np.maximum(below - 0.5, top)
+    outline = np.clip(2.0 * (bottom - top) / HAIRLINE - 1.0, 0.0, 1.0)  # from half HAIRLINE on, to all at it
+    return np.clip(np.maximum(across, outline), 0.0, 1.0).astype(np.float32)
 
 
 def _rounded_corners(outline: np.ndarray, *, rounds: int = 2) -> np.ndarray:
