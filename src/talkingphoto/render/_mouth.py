@@ -81,7 +81,8 @@ FUR_EDGE, FUR_RIM, FUR_SHADE = 0.025, 0.06, 0.5
 # line (a dark red stroke the resting picture never had), and a line-art mouth's rounded
 # lips left a cavity-red tail past the ink where they nearly meet. Up to 2 px, openings of a
 # pixel or two read less open on a small face (FreedroidRPG kevin's lip sync 0.548 / 0.713
-# -> 0.465 / 0.645 on LibriVox 0870 / 0880); at 1 px it held (0.524 / 0.734). Not where the
+# -> 0.465 / 0.645 on LibriVox 0870 / 0880); at 1 px it held (0.524 / 0.734), as on the
+# development split (kevin r0 0.687 with the stroke, 0.700 at 1 px, 0.692 at 2). Not where the
 # picture shows its own teeth: pressed, they squeeze into the line between the lips, and
 # the seam hides them.
 HAIRLINE = 1.0
