@@ -25,6 +25,9 @@ pause, a command phrase (tests/data/audio), and prints per video:
   bangs above, clear of the drawn eye) that the lids change at blinks 0.3, 0.6 and 1;
 - ink above the shut line (big drawn eyes): ink pixels left more than a stroke and a half
   above the shut line at blink 1, near the eye and not hair (the drawn lash line's ends);
+- squashed shut lid edge (photos, renders, paintings): delta E across the edge of what a
+  shut blink changes, measured as the shut lid edge is, away from the shut line's lash
+  stroke (a closed lid in one colour read as a paler or darker oval with an outline);
 - blink spill: the pixels a shut blink (blink 1 against 0, the eyes posed alone) changes by
   more than 10 levels further out than a quarter of the wider eye's width from the eyes' fitted
   outlines, in eye areas (the outlines' own): lids reach no further than the eye, so ~0; a
@@ -372,6 +375,50 @@ def lid_edge(scene, actor) -> tuple:
     return float(steps.mean()), float(np.percentile(steps, 95))
 
 
+def rendered_lid_edge(scene, actor) -> tuple:
+    """Delta E across the edge of what a shut blink changes on squashed lids (blink 1
+    against the picture, the eyes posed alone), as lid_edge measures it, away from the shut
+    line's lash stroke, within half an eye's width of each eye; mean and 95th percentile
+    (NaN on painted or still lids). A closed lid in one colour showed as a lighter or
+    darker oval with an outline where the eye sits in shadow or light."""
+    from scipy.spatial import cKDTree
+
+    from talkingphoto.render import Pose
+    from talkingphoto.render._mouth import _lab
+
+    animator, rig = actor.animator, actor.animator.rig
+    if rig.lids != "squash" or not animator.lids:
+        return float("nan"), float("nan")
+    frame = _posed(scene, actor, 1.0)
+    lab = _lab(frame)
+    changed = (np.abs(frame.astype(int) - scene.image).max(-1) > 3).astype(np.uint8)
+    shut = animator.posed_points(Pose(rest=1.0, blink=1.0))
+    kernel = np.ones((2 * EDGE_NEAR + 1,) * 2, np.uint8)
+    steps = []
+    for side, palette in animator.lids.items():
+        edge = shut[rig.slot[f"{side}_upper_lid"]]
+        width = float(np.linalg.norm(edge[-1] - edge[0]))
+        x0, y0, x1, y1 = _box(edge, 0.5 * width, frame.shape)
+        stroke = np.zeros(frame.shape[:2], np.uint8)
+        cv2.polylines(stroke, [np.round(edge).astype(np.int32)], False, 1, thickness=int(np.ceil(3 * palette.thickness)) + 2)
+        inside = np.zeros_like(stroke)
+        inside[y0:y1, x0:x1] = changed[y0:y1, x0:x1]
+        skin_l = _lab(np.array([[palette.skin]], np.uint8))[0, 0, 0]
+        rim = inside.astype(bool) & (cv2.dilate(1 - inside, kernel) > 0) & (stroke == 0)
+        outside = (inside == 0) & (cv2.dilate(inside, kernel) > 0) & (stroke == 0) & (lab[..., 0] > skin_l - 30)
+        outside[:y0], outside[y1:], outside[:, :x0], outside[:, x1:] = False, False, False, False
+        if not rim.any() or not outside.any():
+            continue
+        dist, nearest = cKDTree(np.argwhere(outside)).query(np.argwhere(rim), distance_upper_bound=EDGE_NEAR + 1)
+        found = np.isfinite(dist)
+        pairs = np.argwhere(outside)[nearest[found]]
+        steps.append(np.linalg.norm(lab[rim][found] - lab[pairs[:, 0], pairs[:, 1]], axis=1))
+    steps = np.concatenate(steps) if steps else np.zeros(0)
+    if not len(steps):
+        return 0.0, 0.0
+    return float(steps.mean()), float(np.percentile(steps, 95))
+
+
 SPILL_CHANGE = 10  # levels (of 255, any channel) a pixel must change by to count as changed (a flat fill over skin is subtle)
 
 
@@ -575,6 +622,7 @@ def measure(picture: Path, audio: Path, out: Path, *, mode: str) -> dict:
         "lid_edge": lid_edge(scene, actor),
         "hair_cut": hair_cut(scene, actor),
         "blink_spill": blink_spill(scene, actor),
+        "rendered_lid_edge": rendered_lid_edge(scene, actor),
         "lids": rig.lids,
         "ink_above": ink_above(scene, actor),
         "mouth_step_p99": float(np.percentile(steps, 99)),
@@ -628,7 +676,10 @@ def main() -> int:
                 f"   shut lid edge dE {r['lid_edge'][0]:.1f}/{r['lid_edge'][1]:.1f} (mean/p95), hair cut {r['hair_cut']:.3f},"
                 f" ink above the shut line {r['ink_above']} px"
             )
-            print(f"   lids {r['lids']}, blink spill {r['blink_spill']:.2f} eye areas")
+            print(
+                f"   lids {r['lids']}, blink spill {r['blink_spill']:.2f} eye areas, squashed shut lid edge dE"
+                f" {r['rendered_lid_edge'][0]:.1f}/{r['rendered_lid_edge'][1]:.1f} (mean/p95)"
+            )
             print("   read-back at open " + " ".join(f"{v:.1f}" for v in LEVELS))
             for spread, row in zip(SPREADS, r["read_back"]):
                 print(f"   spread {spread:+.1f}: " + " ".join(f"{v:.2f}" for v in row))

@@ -508,3 +508,41 @@ def test_a_shut_eye_leaves_no_end_of_the_drawn_lash_line_above_it():
     paint_lid(shut, upper, lower, 1.0, palette)
     assert arc.sum() > 20
     assert (shut[:34, :30].astype(int).sum(-1) < 500).sum() == 0
+
+
+def test_a_render_with_big_eyes_that_passes_for_drawn_closes_them_as_a_render():
+    from talkingphoto.characters import topology as topo
+    from talkingphoto.render import FaceAnimator, Pose
+
+    # A 3D render's smooth shading can pass for drawn: with eyes big enough for painted
+    # lids, the lid was a flat patch with the eye's dark outline left round it (professor).
+    image, face, iris = _rendered_eyes(scale=2.6)
+    lm = face.landmarks.copy()
+    for upper, lower in ((topo.RIGHT_EYE_UPPER, topo.RIGHT_EYE_LOWER), (topo.LEFT_EYE_UPPER, topo.LEFT_EYE_LOWER)):
+        middle = 0.5 * (lm[list(upper[1:-1]), 1] + lm[list(lower[1:-1]), 1])
+        lm[list(upper[1:-1]), 1] = middle + 1.7 * (lm[list(upper[1:-1]), 1] - middle)
+        lm[list(lower[1:-1]), 1] = middle + 1.7 * (lm[list(lower[1:-1]), 1] - middle)
+    animator = FaceAnimator(image, replace(face, style="drawn", detector="face_mesh", landmarks=lm), whole_face=True, head_motion=False)
+    assert animator.rendered_eyes and animator.rig.lids == "squash"
+    shut = image.copy()
+    animator.apply(shut, Pose(blink=1.0))
+    blue = (shut[..., 2] > 150) & (shut[..., 0] < 120)
+    assert blue.sum() <= 0.02 * iris.sum()
+
+
+def test_a_rendered_lid_in_shadow_takes_the_shadowed_skin_around_it():
+    from talkingphoto.render._eyes import light_lid
+
+    # The eye sits in shadow (under a hat's brim): the skin around it is darker than the
+    # lit skin further out, with its own grain. The shut lid was lit skin, a pale oval.
+    rng = np.random.default_rng(3)
+    canvas = np.clip(np.full((40, 60, 3), (120, 80, 62), np.float64) + rng.normal(0, 2, (40, 60, 3)), 0, 255).astype(np.uint8)
+    edge = np.stack([np.linspace(15, 45, 9), np.full(9, 26.0)], 1)
+    top = edge[1:-1] - (0, 10)
+    canvas[17:26, 18:43] = (90, 60, 70)  # the band stretched down: lashes, eyeliner
+    shut = canvas.copy()
+    light_lid(shut, top, edge, 1.0, (220, 165, 135))
+    lid = shut[19:25, 22:39].reshape(-1, 3).astype(float)
+    # It meets the shadowed skin above and beside it without a step.
+    assert np.abs(np.median(lid, axis=0) - (120, 80, 62)).max() < 15
+    assert np.array_equal(shut[:5], canvas[:5]) and np.array_equal(shut[32:], canvas[32:])  # only the lid

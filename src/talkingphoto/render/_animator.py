@@ -12,7 +12,7 @@ from ._eyes import drawn_shut, fit_rendered_eyes, lid_palette, light_lid, paint_
 from ._glasses import rim_line
 from ._head import HeadWarp, build_head_warp
 from ._mouth import is_line_art, paint_mouth, read_mouth
-from ._rig import LINE_ART_GAP, MAX_GAP, Pose, build_rig, mouth_polygon, pose_points, smile_lift
+from ._rig import LINE_ART_GAP, MAX_GAP, Pose, big_drawn_eyes, build_rig, mouth_polygon, pose_points, smile_lift
 from ._warp import SharpSource, edge_feather, identity_maps, map_points, mesh_displacement, upsample_field
 
 __all__ = ["FaceAnimator", "HeadPose"]
@@ -58,7 +58,11 @@ class FaceAnimator:
         # The mouth is read first: a line-art mouth moves the lips onto the drawn one.
         face, self.look, self.erased = read_mouth(image, face)
         self.rendered_eyes = False  # lids fitted to a 3D cartoon's eyes (see fit_rendered_eyes)
-        if whole_face and face.style == "photo" and face.detector != "points":
+        # A 3D render's smooth shading can pass for drawn: its big eyes are fitted as a
+        # render's rather than painted over, unless it is line art (an inked mouth) or was
+        # found as an anime face (professor: a flat lid with the eye's ink floating round it).
+        render_like = self.erased is None and face.detector == "face_mesh" and big_drawn_eyes(face)
+        if whole_face and (face.style == "photo" or render_like) and face.detector != "points":
             fitted = fit_rendered_eyes(image, face)
             self.rendered_eyes, face = fitted is not face, fitted
         self.face = face
@@ -66,7 +70,8 @@ class FaceAnimator:
         max_gap = LINE_ART_GAP if self.erased is not None else MAX_GAP
         rim = rim_line(image, face) if whole_face else None  # glasses the brows must not bend
         self.rig = build_rig(
-            face, image_shape=image.shape, whole_face=whole_face, shut_eyes=shut, max_gap=max_gap, rim=rim
+            face, image_shape=image.shape, whole_face=whole_face, shut_eyes=shut, max_gap=max_gap, rim=rim,
+            rendered_eyes=self.rendered_eyes,
         )
         # Big faces: the warp is smooth enough to compute at half resolution (4x less work);
         # small mouths keep every pixel.

@@ -105,7 +105,15 @@ LID_SMOOTH = 0.2  # a rendered eye's closing lid is blurred along the eye over t
 # keeps around the skin's colour.
 LID_SHADING = (0.5, 0.25)
 LID_GRAIN = 0.08  # finer than this share of the eye's width, a closing lid's texture is kept whole
-LID_LIGHT_RAMP = 0.4  # share of the lid, from the fixed points down, over which it turns to lit skin
+# A rendered eye's closing lid takes the skin right above and beside it, filled in over the
+# lid from the skin pixels within LID_AROUND of the eye's width of it (above its edge) whose
+# lightness lies within LID_AROUND_LIT of the lit skin's: one colour for the whole lid (the
+# ring's median), faded in below its top, was a paler or darker oval with an outline where
+# the eye sits in shadow or in light (arthur under his hat, jasmine, Wesnoth's
+# necromancer). Darker than that is the deep shadow of hair or a lash line, lighter the
+# eye's white.
+LID_AROUND = 0.3
+LID_AROUND_LIT = (0.35, 1.3)
 # Skin: hue within SKIN_TURN degrees of the cheek's and at least half its saturation
 # (chroma over L*: a render's lid can lie in deep shadow, its lashes and the eye's white
 # are grey), for SKIN_RUN of the eye's width on end.
@@ -876,9 +884,9 @@ def light_lid(canvas: np.ndarray, top: np.ndarray, edge: np.ndarray, blink: floa
     The closed lid is the band between the lid and the fixed points above it, stretched
     down (see :func:`smooth_lid`); on a render that band can lie in the deep shadow of the
     hair or the brow, or carry thick eyeliner, and the eye would close under a dark slab.
-    The lid keeps part of its own shading (its broad deviations from its median, in Lab)
-    and all its grain around the skin's colour, and fades back to the band as it is at its
-    top, where it meets the fixed skin above.
+    The lid takes the skin above and beside it (see ``LID_AROUND``), ``skin`` where none
+    shows, and keeps part of its own shading (its broad deviations from its median, in Lab)
+    and all its grain.
 
     Parameters
     ----------
@@ -892,26 +900,26 @@ def light_lid(canvas: np.ndarray, top: np.ndarray, edge: np.ndarray, blink: floa
     """
     if blink <= 0.05:
         return
-    band = _lid_band(top, edge, 2, canvas.shape)
+    width = float(np.linalg.norm(edge[-1] - edge[0]))
+    band = _lid_band(top, edge, LID_AROUND * width + 2, canvas.shape)
     if band is None:
         return
     (x0, y0, x1, y1), mask = band
     if mask.max() < 0.5:
         return
-    # How far down the lid each pixel lies: 0 at the fixed points, 1 at the edge (eyes
-    # are near level, so along columns).
-    xs = np.arange(x0, x1, dtype=np.float64)
-    top_y = np.interp(xs, *_by_x(np.vstack([edge[:1], top, edge[-1:]])))
-    edge_y = np.interp(xs, *_by_x(edge))
-    ys = np.arange(y0, y1, dtype=np.float64)[:, None]
-    down = np.clip((ys - top_y) / np.maximum(edge_y - top_y, 1.0), 0, 1)
-    alpha = (cv2.GaussianBlur(mask, (3, 3), 0) * _smoothstep(0.0, LID_LIGHT_RAMP, down) * float(min(blink, 1.0)))[..., None]
+    alpha = (cv2.GaussianBlur(mask, (3, 3), 0) * float(min(blink, 1.0)))[..., None]
     region = canvas[y0:y1, x0:x1]
     lab = cv2.cvtColor(region.astype(np.float32) / 255, cv2.COLOR_RGB2Lab)
-    target = cv2.cvtColor(np.array([[skin]], np.float32) / 255, cv2.COLOR_RGB2Lab)[0, 0]
+    lit_skin = cv2.cvtColor(np.array([[skin]], np.float32) / 255, cv2.COLOR_RGB2Lab)[0, 0]
+    # The skin above and beside the lid (not the cheek below the eye), carried in over
+    # it: the lid meets it without an edge. Eyes are near level: above is along columns.
+    outside = cv2.dilate((mask > 0).astype(np.uint8), np.ones((3, 3), np.uint8)) == 0
+    edge_y = np.interp(np.arange(x0, x1, dtype=np.float64), *_by_x(edge))
+    above = np.arange(y0, y1, dtype=np.float64)[:, None] < edge_y
+    lightness = (lab[..., 0] >= LID_AROUND_LIT[0] * lit_skin[0]) & (lab[..., 0] <= LID_AROUND_LIT[1] * lit_skin[0])
+    target = _fill_in(lab, outside & above & lightness & _is_skin(lab, lit_skin), tuple(lit_skin))
     # Shading is the lid's broad light and dark; its grain (a render's noise, the skin's
     # texture) stays as it is, or the lid would show as a flat patch.
-    width = float(np.linalg.norm(edge[-1] - edge[0]))
     broad = cv2.GaussianBlur(lab, (0, 0), max(0.5, LID_GRAIN * width))
     shading = broad - np.median(lab[mask >= 0.5], axis=0)
     # Darker than the lid's median (eyeliner, lashes painted on it) keeps less.

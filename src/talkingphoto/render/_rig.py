@@ -14,7 +14,7 @@ from ..characters import Face
 from ..characters import topology as topo
 from ..errors import ParameterError
 
-__all__ = ["FaceRig", "Pose", "build_rig", "mouth_polygon", "opening", "pose_points", "smile_lift"]
+__all__ = ["FaceRig", "Pose", "big_drawn_eyes", "build_rig", "mouth_polygon", "opening", "pose_points", "smile_lift"]
 
 # Drawn eyes open wider than this (lid gap / eye width) get painted lids.
 BIG_EYES = 0.45
@@ -191,12 +191,18 @@ class FaceRig:
         return self.points[self.slot[name]]
 
 
-def _lid_style(face: Face, lm: np.ndarray) -> str:
+def big_drawn_eyes(face: Face) -> bool:
+    """Does ``face`` have big drawn eyes, the ones painted lids close (see _lid_style)?"""
+    return face.style == "drawn" and face.detector != "points" and _eye_openness(face.landmarks[:, :2]) > BIG_EYES
+
+
+def _lid_style(face: Face, lm: np.ndarray, *, rendered_eyes: bool = False) -> str:
     """How this face blinks. Manual points give eye centres but no lids, so those eyes
-    stay still; big drawn eyes get painted lids; everything else squashes like skin."""
+    stay still; big drawn eyes get painted lids, unless fitted as a render's; everything
+    else squashes like skin."""
     if face.detector == "points":
         return "still"
-    if face.style == "drawn" and _eye_openness(lm) > BIG_EYES:
+    if face.style == "drawn" and _eye_openness(lm) > BIG_EYES and not rendered_eyes:
         return "paint"
     return "squash"
 
@@ -327,6 +333,7 @@ def build_rig(
     shut_eyes: tuple = (),
     max_gap: float = MAX_GAP,
     rim: np.ndarray | None = None,
+    rendered_eyes: bool = False,
 ) -> FaceRig:
     """Build the mesh for ``face`` (landmarks already in output pixels).
 
@@ -335,7 +342,8 @@ def build_rig(
     eyes ("right", "left") the picture shows shut (see _eyes.drawn_shut). ``max_gap`` is
     the widest opening (LINE_ART_GAP for line art). ``rim`` [shape=(k, 2), output pixels]
     is the top edge of glasses across the brows (see _glasses.rim_line), if any: it and
-    everything below it stay still while the brows move.
+    everything below it stay still while the brows move. ``rendered_eyes``: the lids were
+    fitted to a 3D render's eyes (see _eyes.fit_rendered_eyes), which squash however big.
     """
     height, width = image_shape[:2]
     lm = face.landmarks[:, :2].astype(np.float64)
@@ -413,7 +421,7 @@ def build_rig(
     jaw_weight[len(ids):] = 0.0  # anchors never move
 
     rig = FaceRig(
-        lids=_lid_style(face, lm),
+        lids=_lid_style(face, lm, rendered_eyes=rendered_eyes),
         still_eyes=still_eyes,
         shut_eyes=tuple(shut_eyes),
         points=points,
