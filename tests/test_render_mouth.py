@@ -99,7 +99,24 @@ def test_own_teeth_must_be_whiter_than_the_skin_and_nearly_neutral(between, skin
     image[36:40, 22:79] = between  # under the upper lip
     upper = np.stack([np.linspace(20, 80, 13), np.full(13, 36.0)], 1)
     lower = np.stack([np.linspace(20, 80, 13), np.full(13, 44.0)], 1)
-    own = find_own_teeth(image, upper, lower, LIPS, skin, mouth_width=60.0)
+    own = find_own_teeth(image, upper, lower, LIPS, skin, upper_lip=UPPER_LIP, mouth_width=60.0)
+    assert (own is not None) == found
+
+
+UPPER_LIP = np.stack([np.linspace(20, 80, 13), np.full(13, 30.0)], 1)  # outer edge of lips at rows 30-50
+
+
+@pytest.mark.parametrize("moustache_top, found", [(36, True), (22, False)])
+def test_white_over_the_upper_lip_is_a_moustache_not_teeth(moustache_top, found):
+    # The lip line fitted into a white moustache (FreedroidRPG's professor): the white
+    # between the inner lips runs up over the upper lip and past it, teeth stop under it.
+    image = np.full((80, 100, 3), FACE_SKIN, np.uint8)
+    image[30:50, 20:81] = LIPS
+    image[36:44, 22:79] = (60, 20, 25)
+    image[moustache_top:40, 22:79] = (250, 250, 248)
+    upper = np.stack([np.linspace(20, 80, 13), np.full(13, 36.0)], 1)
+    lower = np.stack([np.linspace(20, 80, 13), np.full(13, 44.0)], 1)
+    own = find_own_teeth(image, upper, lower, LIPS, FACE_SKIN, upper_lip=UPPER_LIP, mouth_width=60.0)
     assert (own is not None) == found
 
 def _luma(canvas):
@@ -310,7 +327,7 @@ def test_own_teeth_are_a_nearly_neutral_pale_not_tan_skin_under_a_dark_beard(bet
     image[36:40, 22:79] = between
     upper = np.stack([np.linspace(20, 80, 13), np.full(13, 36.0)], 1)
     lower = np.stack([np.linspace(20, 80, 13), np.full(13, 44.0)], 1)
-    own = find_own_teeth(image, upper, lower, lips, beard, mouth_width=60.0)
+    own = find_own_teeth(image, upper, lower, lips, beard, upper_lip=UPPER_LIP, mouth_width=60.0)
     assert (own is not None) == found
 
 

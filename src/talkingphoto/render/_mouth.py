@@ -280,7 +280,14 @@ def _whiteness(lab: np.ndarray) -> np.ndarray:
 
 
 def find_own_teeth(
-    image: np.ndarray, upper_edge: np.ndarray, lower_edge: np.ndarray, lip_rgb, skin_rgb, *, mouth_width: float
+    image: np.ndarray,
+    upper_edge: np.ndarray,
+    lower_edge: np.ndarray,
+    lip_rgb,
+    skin_rgb,
+    *,
+    upper_lip: np.ndarray,
+    mouth_width: float,
 ) -> OwnTeeth | None:
     """Cut out the teeth a photo shows between its lips, or None if it shows none.
 
@@ -289,6 +296,9 @@ def find_own_teeth(
     image : np.ndarray [shape=(h, w, 3), dtype=uint8, RGB]
     upper_edge, lower_edge : np.ndarray [shape=(m, 2)]
         Inner edges of the upper and lower lip at rest, corner to corner, in picture pixels.
+    upper_lip : np.ndarray [shape=(k, 2)]
+        The upper lip's outer edge, corner to corner: teeth lie under it, so white that
+        reaches past it is hair over the lip (a moustache), not teeth.
     lip_rgb, skin_rgb : sequence of 3 floats
         The lips' colour and the skin's around the mouth: teeth are clearly whiter than
         both (between a painted mouth's two lip lines there may be only skin).
@@ -307,11 +317,12 @@ def find_own_teeth(
     x0, y0, x1, y1 = max(x0, 0), max(y0, 0), min(x1, w), min(y1, h)
     if x1 - x0 < 4 or y1 - y0 < 3:
         return None
-    inside = np.zeros((y1 - y0, x1 - x0), np.uint8)
-    cv2.fillPoly(inside, [np.round(outline - (x0, y0)).astype(np.int32)], 1)
+    # Read from a pixel above the upper lip's outer edge down: what lies over the lip.
+    over = max(min(int(np.floor(upper_lip[:, 1].min())) - 2, y0), 0)
+    inside = np.zeros((y1 - over, x1 - x0), np.uint8)
+    cv2.fillPoly(inside, [np.round(outline - (x0, over)).astype(np.int32)], 1)
     inside = inside.astype(bool)
-    pixels = image[y0:y1, x0:x1]
-    lab = _lab(pixels)
+    lab = _lab(image[over:y1, x0:x1])
     lip_white, skin_white = (
         float(_whiteness(_lab(np.array(rgb, np.float32).clip(0, 255).reshape(1, 1, 3)))[0, 0]) for rgb in (lip_rgb, skin_rgb)
     )
@@ -321,7 +332,14 @@ def find_own_teeth(
     # neutral for their lightness (see ENAMEL_CHROMA).
     scores = np.clip(white[inside] + 128, 0, 255).astype(np.uint8).reshape(-1, 1)
     split = cv2.threshold(scores, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)[0] - 128
-    tooth = inside & (white > max(split, lip_white + 8)) & (lab[..., 0] > 45)
+    whitish = (white > max(split, lip_white + 8)) & (lab[..., 0] > 45)
+    # Teeth lie under the upper lip: white joined to white above its outer edge runs over
+    # the lip, a moustache the lip line was fitted into (FreedroidRPG's professor).
+    above = np.arange(over, y1)[:, None] < np.interp(np.arange(x0, x1), upper_lip[:, 0], upper_lip[:, 1])[None] - 1
+    _, parts = cv2.connectedComponents(whitish.astype(np.uint8), connectivity=8)
+    over_lip = np.isin(parts, np.unique(parts[whitish & above]))
+    tooth = inside & whitish & ~over_lip
+    inside, lab, white, tooth = (a[y0 - over :] for a in (inside, lab, white, tooth))
     if tooth.sum() < max(6, 0.12 * inside.sum()) or np.median(white[tooth]) < skin_white + 8:
         return None
     if np.median(np.hypot(lab[..., 1], lab[..., 2])[tooth]) > ENAMEL_CHROMA * np.median(lab[..., 0][tooth]):
@@ -731,7 +749,13 @@ def read_mouth(image: np.ndarray, face: Face) -> tuple:
         lip = np.median(image[lips].reshape(-1, 3), 0) if lips.any() else palette.cavity
         skin_rgb = np.median(image[skin].reshape(-1, 3), 0) if skin.any() else lip
         own = find_own_teeth(
-            image, lm[topo.LIPS_UPPER_INNER], lm[topo.LIPS_LOWER_INNER], lip, skin_rgb, mouth_width=mouth_width
+            image,
+            lm[topo.LIPS_UPPER_INNER],
+            lm[topo.LIPS_LOWER_INNER],
+            lip,
+            skin_rgb,
+            upper_lip=lm[topo.LIPS_UPPER_OUTER],
+            mouth_width=mouth_width,
         )
     if own is not None:  # painted teeth continue the picture's own in colour
         palette = replace(palette, teeth=tuple(float(v) for v in np.median(own.pixels[own.upper > 0.5], 0)))
