@@ -4,7 +4,17 @@ import cv2
 import numpy as np
 import pytest
 
-from talkingphoto.render._mouth import MouthLook, MouthPalette, find_own_teeth, paint_mouth, palette_from_image
+from conftest import synthetic_face
+
+from talkingphoto.characters import topology as topo
+from talkingphoto.render._mouth import (
+    MouthLook,
+    MouthPalette,
+    find_own_teeth,
+    paint_mouth,
+    palette_from_image,
+    read_mouth,
+)
 
 PALETTE = MouthPalette(
     cavity=(70.0, 22.0, 32.0), teeth=(240.0, 235.0, 220.0), tongue=(168.0, 70.0, 82.0), gums=(200.0, 100.0, 110.0),
@@ -351,3 +361,17 @@ def test_a_line_art_mouth_fills_a_hair_thin_corner_by_its_width_not_as_a_stroke(
 
     filled = tail_darkening(0.6) - tail_darkening(0.3)  # lips 0.3 px apart meet: ink alone
     assert filled <= 1.5 * 10 * 0.6  # its area, and some of the outline fading in (see HAIRLINE)
+
+
+def test_painted_teeth_are_lit_by_the_cheeks_not_by_a_beard_around_the_mouth():
+    # The ring around the mouth may be a dark beard, hair or the background (FreedroidRPG's
+    # bartender, female_scientist): teeth lit by it came out no whiter than the skin.
+    _, face = synthetic_face(size=240)
+    lm = face.landmarks[:, :2]
+    outer = np.vstack([lm[topo.LIPS_UPPER_OUTER], lm[topo.LIPS_LOWER_OUTER][::-1]])
+    centre = outer.mean(0)
+    image = np.full((240, 240, 3), FACE_SKIN, np.uint8)
+    cv2.fillPoly(image, [np.round(centre + 1.9 * (outer - centre)).astype(np.int32)], (60, 45, 35))
+    cv2.fillPoly(image, [np.round(outer).astype(np.int32)], LIPS)
+    teeth = read_mouth(image, face)[1].palette.teeth
+    assert np.dot(teeth, [0.299, 0.587, 0.114]) > np.dot(FACE_SKIN, [0.299, 0.587, 0.114]) + 30

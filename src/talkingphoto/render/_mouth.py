@@ -678,6 +678,25 @@ def _edge_shades(lightness: np.ndarray, edge: np.ndarray, origin, skin: float, i
     return np.clip(shades, 0, 1)
 
 
+def _cheeks(shape, landmarks: np.ndarray) -> np.ndarray:
+    """Skin between the lower lids and the upper lip (cheeks, nose, philtrum): the face's
+    own light, as a mask of ``shape[:2]``, the eyes and lips left out with a margin.
+
+    Parameters
+    ----------
+    landmarks : np.ndarray [shape=(n_points, 2)]
+        Face mesh points in picture pixels.
+    """
+    lm = landmarks
+    outline = np.vstack([lm[topo.RIGHT_EYE_LOWER], lm[topo.LEFT_EYE_LOWER], lm[topo.LIPS_UPPER_OUTER][::-1]])
+    cheeks = _polygon_mask(shape, outline)
+    lips = np.vstack([lm[topo.LIPS_UPPER_OUTER], lm[topo.LIPS_LOWER_OUTER][::-1]])
+    for part, margin in ((lm[topo.RIGHT_EYE], 1.5), (lm[topo.LEFT_EYE], 1.5), (lips, 1.2)):
+        centre = part.mean(0)
+        cheeks &= ~_polygon_mask(shape, centre + margin * (part - centre))
+    return cheeks
+
+
 def _polygon_mask(shape, polygon: np.ndarray) -> np.ndarray:
     mask = np.zeros(shape[:2], np.uint8)
     cv2.fillPoly(mask, [np.round(polygon).astype(np.int32)], 1)
@@ -729,7 +748,11 @@ def read_mouth(image: np.ndarray, face: Face) -> tuple:
     # painted as a photo's, in its lips' colours: the cartoon's fixed pink and flat cream
     # band of teeth looked pasted on (candy pink in orcs_assassin's dark green face).
     style = "drawn" if line_art is not None else "photo"
-    palette = palette_from_image(image, lips if teeth else None, skin, style=style)
+    # The palette's skin is the cheeks' and nose's where the face has them (not an animal
+    # rigged from clicked points): the ring around the mouth holds a beard, hair or the
+    # background as often as skin, and teeth lit by it came out as dark as the skin or darker.
+    cheeks = _cheeks(image.shape, lm) if teeth else skin
+    palette = palette_from_image(image, lips if teeth else None, cheeks if cheeks.any() else skin, style=style)
     mouth_width = float(np.linalg.norm(lm[topo.MOUTH_CORNER_LEFT] - lm[topo.MOUTH_CORNER_RIGHT]))
     if line_art is not None:
         box, erased, where, drawn, ink, stroke = line_art
