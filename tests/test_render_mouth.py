@@ -375,3 +375,11 @@ def test_painted_teeth_are_lit_by_the_cheeks_not_by_a_beard_around_the_mouth():
     cv2.fillPoly(image, [np.round(outer).astype(np.int32)], LIPS)
     teeth = read_mouth(image, face)[1].palette.teeth
     assert np.dot(teeth, [0.299, 0.587, 0.114]) > np.dot(FACE_SKIN, [0.299, 0.587, 0.114]) + 30
+
+
+@pytest.mark.parametrize("gap, tongue", [(6.0, False), (20.0, True)])
+def test_a_tongue_a_pixel_or_two_tall_is_no_red_line_along_the_lower_lip(gap, tongue):
+    # In a slightly parted mouth the tongue is a band about two pixels tall: painted, it
+    # read as a second lower lip on small 3D renders; a wider opening shows it.
+    column = _paint("photo", gap)[:, 50].astype(float)
+    assert (np.linalg.norm(column - PALETTE.tongue, axis=1) < 35).any() == tongue

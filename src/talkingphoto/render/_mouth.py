@@ -85,6 +85,11 @@ FUR_EDGE, FUR_RIM, FUR_SHADE = 0.025, 0.06, 0.5
 # picture shows its own teeth: pressed, they squeeze into the line between the lips, and
 # the seam hides them.
 HAIRLINE = 1.0
+# A photo's painted tongue shows by how tall it is in pixels: none at TONGUE_PX[0], all
+# from TONGUE_PX[1]. Thinner, it ran as a red band along the bottom of the opening that read
+# as a second lower lip on small 3D renders (FreedroidRPG's arthur, cook, default_male: a
+# 25-pixel mouth's tongue is 2 pixels tall); the cavity's dark shows there instead.
+TONGUE_PX = (1.0, 4.0)
 # Enamel, even yellowed ((225, 205, 160): 0.30), is at most this saturated for its
 # lightness (Lab chroma over L*, medians); tan skin between painted lips is more (0.46),
 # and whiter than the skin around a mouth may mean only that a dark beard is that skin.
@@ -1066,7 +1071,9 @@ def _interior(
         _over(colour, tongue_rgb, tongue_cover)
     else:
         shade = np.clip(0.6 + 0.4 * (v - tongue_top) / (0.06 * W), 0.6, 1.0) * (1 - 0.4 * u**2)
-        _over(colour, tongue_rgb * shade[..., None], tongue_cover)
+        # A tongue a pixel or two tall is a red line along the lower lip (see TONGUE_PX).
+        shown = np.clip((lower_v - tongue_top - TONGUE_PX[0]) / (TONGUE_PX[1] - TONGUE_PX[0]), 0, 1)
+        _over(colour, tongue_rgb * shade[..., None], tongue_cover * shown)
 
     if look.teeth and drawn:
         # Drawn mouths read as a dark shape with one clean band of teeth along the upper
