@@ -4,7 +4,17 @@ import cv2
 import numpy as np
 import pytest
 
-from talkingphoto.render._mouth import MouthLook, MouthPalette, find_own_teeth, paint_mouth, palette_from_image
+from conftest import synthetic_face
+
+from talkingphoto.characters import topology as topo
+from talkingphoto.render._mouth import (
+    MouthLook,
+    MouthPalette,
+    find_own_teeth,
+    paint_mouth,
+    palette_from_image,
+    read_mouth,
+)
 
 PALETTE = MouthPalette(
     cavity=(70.0, 22.0, 32.0), teeth=(240.0, 235.0, 220.0), tongue=(168.0, 70.0, 82.0), gums=(200.0, 100.0, 110.0),
@@ -99,7 +109,24 @@ def test_own_teeth_must_be_whiter_than_the_skin_and_nearly_neutral(between, skin
     image[36:40, 22:79] = between  # under the upper lip
     upper = np.stack([np.linspace(20, 80, 13), np.full(13, 36.0)], 1)
     lower = np.stack([np.linspace(20, 80, 13), np.full(13, 44.0)], 1)
-    own = find_own_teeth(image, upper, lower, LIPS, skin, mouth_width=60.0)
+    own = find_own_teeth(image, upper, lower, LIPS, skin, upper_lip=UPPER_LIP, mouth_width=60.0)
+    assert (own is not None) == found
+
+
+UPPER_LIP = np.stack([np.linspace(20, 80, 13), np.full(13, 30.0)], 1)  # outer edge of lips at rows 30-50
+
+
+@pytest.mark.parametrize("moustache_top, found", [(36, True), (22, False)])
+def test_white_over_the_upper_lip_is_a_moustache_not_teeth(moustache_top, found):
+    # The lip line fitted into a white moustache (FreedroidRPG's professor): the white
+    # between the inner lips runs up over the upper lip and past it, teeth stop under it.
+    image = np.full((80, 100, 3), FACE_SKIN, np.uint8)
+    image[30:50, 20:81] = LIPS
+    image[36:44, 22:79] = (60, 20, 25)
+    image[moustache_top:40, 22:79] = (250, 250, 248)
+    upper = np.stack([np.linspace(20, 80, 13), np.full(13, 36.0)], 1)
+    lower = np.stack([np.linspace(20, 80, 13), np.full(13, 44.0)], 1)
+    own = find_own_teeth(image, upper, lower, LIPS, FACE_SKIN, upper_lip=UPPER_LIP, mouth_width=60.0)
     assert (own is not None) == found
 
 def _luma(canvas):
@@ -310,7 +337,7 @@ def test_own_teeth_are_a_nearly_neutral_pale_not_tan_skin_under_a_dark_beard(bet
     image[36:40, 22:79] = between
     upper = np.stack([np.linspace(20, 80, 13), np.full(13, 36.0)], 1)
     lower = np.stack([np.linspace(20, 80, 13), np.full(13, 44.0)], 1)
-    own = find_own_teeth(image, upper, lower, lips, beard, mouth_width=60.0)
+    own = find_own_teeth(image, upper, lower, lips, beard, upper_lip=UPPER_LIP, mouth_width=60.0)
     assert (own is not None) == found
 
 
@@ -334,3 +361,25 @@ def test_a_line_art_mouth_fills_a_hair_thin_corner_by_its_width_not_as_a_stroke(
 
     filled = tail_darkening(0.6) - tail_darkening(0.3)  # lips 0.3 px apart meet: ink alone
     assert filled <= 1.5 * 10 * 0.6  # its area, and some of the outline fading in (see HAIRLINE)
+
+
+def test_painted_teeth_are_lit_by_the_cheeks_not_by_a_beard_around_the_mouth():
+    # The ring around the mouth may be a dark beard, hair or the background (FreedroidRPG's
+    # bartender, female_scientist): teeth lit by it came out no whiter than the skin.
+    _, face = synthetic_face(size=240)
+    lm = face.landmarks[:, :2]
+    outer = np.vstack([lm[topo.LIPS_UPPER_OUTER], lm[topo.LIPS_LOWER_OUTER][::-1]])
+    centre = outer.mean(0)
+    image = np.full((240, 240, 3), FACE_SKIN, np.uint8)
+    cv2.fillPoly(image, [np.round(centre + 1.9 * (outer - centre)).astype(np.int32)], (60, 45, 35))
+    cv2.fillPoly(image, [np.round(outer).astype(np.int32)], LIPS)
+    teeth = read_mouth(image, face)[1].palette.teeth
+    assert np.dot(teeth, [0.299, 0.587, 0.114]) > np.dot(FACE_SKIN, [0.299, 0.587, 0.114]) + 30
+
+
+@pytest.mark.parametrize("gap, tongue", [(6.0, False), (20.0, True)])
+def test_a_tongue_a_pixel_or_two_tall_is_no_red_line_along_the_lower_lip(gap, tongue):
+    # In a slightly parted mouth the tongue is a band about two pixels tall: painted, it
+    # read as a second lower lip on small 3D renders; a wider opening shows it.
+    column = _paint("photo", gap)[:, 50].astype(float)
+    assert (np.linalg.norm(column - PALETTE.tongue, axis=1) < 35).any() == tongue

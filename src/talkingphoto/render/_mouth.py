@@ -86,6 +86,11 @@ FUR_EDGE, FUR_RIM, FUR_SHADE = 0.025, 0.06, 0.5
 # picture shows its own teeth: pressed, they squeeze into the line between the lips, and
 # the seam hides them.
 HAIRLINE = 1.0
+# A photo's painted tongue shows by how tall it is in pixels: none at TONGUE_PX[0], all
+# from TONGUE_PX[1]. Thinner, it ran as a red band along the bottom of the opening that read
+# as a second lower lip on small 3D renders (FreedroidRPG's arthur, cook, default_male: a
+# 25-pixel mouth's tongue is 2 pixels tall); the cavity's dark shows there instead.
+TONGUE_PX = (1.0, 4.0)
 # Enamel, even yellowed ((225, 205, 160): 0.30), is at most this saturated for its
 # lightness (Lab chroma over L*, medians); tan skin between painted lips is more (0.46),
 # and whiter than the skin around a mouth may mean only that a dark beard is that skin.
@@ -281,7 +286,14 @@ def _whiteness(lab: np.ndarray) -> np.ndarray:
 
 
 def find_own_teeth(
-    image: np.ndarray, upper_edge: np.ndarray, lower_edge: np.ndarray, lip_rgb, skin_rgb, *, mouth_width: float
+    image: np.ndarray,
+    upper_edge: np.ndarray,
+    lower_edge: np.ndarray,
+    lip_rgb,
+    skin_rgb,
+    *,
+    upper_lip: np.ndarray,
+    mouth_width: float,
 ) -> OwnTeeth | None:
     """Cut out the teeth a photo shows between its lips, or None if it shows none.
 
@@ -290,6 +302,9 @@ def find_own_teeth(
     image : np.ndarray [shape=(h, w, 3), dtype=uint8, RGB]
     upper_edge, lower_edge : np.ndarray [shape=(m, 2)]
         Inner edges of the upper and lower lip at rest, corner to corner, in picture pixels.
+    upper_lip : np.ndarray [shape=(k, 2)]
+        The upper lip's outer edge, corner to corner: teeth lie under it, so white that
+        reaches past it is hair over the lip (a moustache), not teeth.
     lip_rgb, skin_rgb : sequence of 3 floats
         The lips' colour and the skin's around the mouth: teeth are clearly whiter than
         both (between a painted mouth's two lip lines there may be only skin).
@@ -308,11 +323,12 @@ def find_own_teeth(
     x0, y0, x1, y1 = max(x0, 0), max(y0, 0), min(x1, w), min(y1, h)
     if x1 - x0 < 4 or y1 - y0 < 3:
         return None
-    inside = np.zeros((y1 - y0, x1 - x0), np.uint8)
-    cv2.fillPoly(inside, [np.round(outline - (x0, y0)).astype(np.int32)], 1)
+    # Read from a pixel above the upper lip's outer edge down: what lies over the lip.
+    over = max(min(int(np.floor(upper_lip[:, 1].min())) - 2, y0), 0)
+    inside = np.zeros((y1 - over, x1 - x0), np.uint8)
+    cv2.fillPoly(inside, [np.round(outline - (x0, over)).astype(np.int32)], 1)
     inside = inside.astype(bool)
-    pixels = image[y0:y1, x0:x1]
-    lab = _lab(pixels)
+    lab = _lab(image[over:y1, x0:x1])
     lip_white, skin_white = (
         float(_whiteness(_lab(np.array(rgb, np.float32).clip(0, 255).reshape(1, 1, 3)))[0, 0]) for rgb in (lip_rgb, skin_rgb)
     )
@@ -322,7 +338,14 @@ def find_own_teeth(
     # neutral for their lightness (see ENAMEL_CHROMA).
     scores = np.clip(white[inside] + 128, 0, 255).astype(np.uint8).reshape(-1, 1)
     split = cv2.threshold(scores, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)[0] - 128
-    tooth = inside & (white > max(split, lip_white + 8)) & (lab[..., 0] > 45)
+    whitish = (white > max(split, lip_white + 8)) & (lab[..., 0] > 45)
+    # Teeth lie under the upper lip: white joined to white above its outer edge runs over
+    # the lip, a moustache the lip line was fitted into (FreedroidRPG's professor).
+    above = np.arange(over, y1)[:, None] < np.interp(np.arange(x0, x1), upper_lip[:, 0], upper_lip[:, 1])[None] - 1
+    _, parts = cv2.connectedComponents(whitish.astype(np.uint8), connectivity=8)
+    over_lip = np.isin(parts, np.unique(parts[whitish & above]))
+    tooth = inside & whitish & ~over_lip
+    inside, lab, white, tooth = (a[y0 - over :] for a in (inside, lab, white, tooth))
     if tooth.sum() < max(6, 0.12 * inside.sum()) or np.median(white[tooth]) < skin_white + 8:
         return None
     if np.median(np.hypot(lab[..., 1], lab[..., 2])[tooth]) > ENAMEL_CHROMA * np.median(lab[..., 0][tooth]):
@@ -661,6 +684,25 @@ def _edge_shades(lightness: np.ndarray, edge: np.ndarray, origin, skin: float, i
     return np.clip(shades, 0, 1)
 
 
+def _cheeks(shape, landmarks: np.ndarray) -> np.ndarray:
+    """Skin between the lower lids and the upper lip (cheeks, nose, philtrum): the face's
+    own light, as a mask of ``shape[:2]``, the eyes and lips left out with a margin.
+
+    Parameters
+    ----------
+    landmarks : np.ndarray [shape=(n_points, 2)]
+        Face mesh points in picture pixels.
+    """
+    lm = landmarks
+    outline = np.vstack([lm[topo.RIGHT_EYE_LOWER], lm[topo.LEFT_EYE_LOWER], lm[topo.LIPS_UPPER_OUTER][::-1]])
+    cheeks = _polygon_mask(shape, outline)
+    lips = np.vstack([lm[topo.LIPS_UPPER_OUTER], lm[topo.LIPS_LOWER_OUTER][::-1]])
+    for part, margin in ((lm[topo.RIGHT_EYE], 1.5), (lm[topo.LEFT_EYE], 1.5), (lips, 1.2)):
+        centre = part.mean(0)
+        cheeks &= ~_polygon_mask(shape, centre + margin * (part - centre))
+    return cheeks
+
+
 def _polygon_mask(shape, polygon: np.ndarray) -> np.ndarray:
     mask = np.zeros(shape[:2], np.uint8)
     cv2.fillPoly(mask, [np.round(polygon).astype(np.int32)], 1)
@@ -712,7 +754,11 @@ def read_mouth(image: np.ndarray, face: Face) -> tuple:
     # painted as a photo's, in its lips' colours: the cartoon's fixed pink and flat cream
     # band of teeth looked pasted on (candy pink in orcs_assassin's dark green face).
     style = "drawn" if line_art is not None else "photo"
-    palette = palette_from_image(image, lips if teeth else None, skin, style=style)
+    # The palette's skin is the cheeks' and nose's where the face has them (not an animal
+    # rigged from clicked points): the ring around the mouth holds a beard, hair or the
+    # background as often as skin, and teeth lit by it came out as dark as the skin or darker.
+    cheeks = _cheeks(image.shape, lm) if teeth else skin
+    palette = palette_from_image(image, lips if teeth else None, cheeks if cheeks.any() else skin, style=style)
     mouth_width = float(np.linalg.norm(lm[topo.MOUTH_CORNER_LEFT] - lm[topo.MOUTH_CORNER_RIGHT]))
     if line_art is not None:
         box, erased, where, drawn, ink, stroke = line_art
@@ -732,7 +778,13 @@ def read_mouth(image: np.ndarray, face: Face) -> tuple:
         lip = np.median(image[lips].reshape(-1, 3), 0) if lips.any() else palette.cavity
         skin_rgb = np.median(image[skin].reshape(-1, 3), 0) if skin.any() else lip
         own = find_own_teeth(
-            image, lm[topo.LIPS_UPPER_INNER], lm[topo.LIPS_LOWER_INNER], lip, skin_rgb, mouth_width=mouth_width
+            image,
+            lm[topo.LIPS_UPPER_INNER],
+            lm[topo.LIPS_LOWER_INNER],
+            lip,
+            skin_rgb,
+            upper_lip=lm[topo.LIPS_UPPER_OUTER],
+            mouth_width=mouth_width,
         )
     if own is not None:  # painted teeth continue the picture's own in colour
         palette = replace(palette, teeth=tuple(float(v) for v in np.median(own.pixels[own.upper > 0.5], 0)))
@@ -1020,7 +1072,9 @@ def _interior(
         _over(colour, tongue_rgb, tongue_cover)
     else:
         shade = np.clip(0.6 + 0.4 * (v - tongue_top) / (0.06 * W), 0.6, 1.0) * (1 - 0.4 * u**2)
-        _over(colour, tongue_rgb * shade[..., None], tongue_cover)
+        # A tongue a pixel or two tall is a red line along the lower lip (see TONGUE_PX).
+        shown = np.clip((lower_v - tongue_top - TONGUE_PX[0]) / (TONGUE_PX[1] - TONGUE_PX[0]), 0, 1)
+        _over(colour, tongue_rgb * shade[..., None], tongue_cover * shown)
 
     if look.teeth and drawn:
         # Drawn mouths read as a dark shape with one clean band of teeth along the upper
