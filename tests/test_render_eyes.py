@@ -546,3 +546,22 @@ def test_a_rendered_lid_in_shadow_takes_the_shadowed_skin_around_it():
     # It meets the shadowed skin above and beside it without a step.
     assert np.abs(np.median(lid, axis=0) - (120, 80, 62)).max() < 15
     assert np.array_equal(shut[:5], canvas[:5]) and np.array_equal(shut[32:], canvas[32:])  # only the lid
+
+
+def test_a_rendered_lid_under_a_brow_shadow_keeps_its_lit_skin():
+    from talkingphoto.render._eyes import light_lid
+
+    # The upper lid is lit skin, the band above it lies in the brow ridge's shadow (kevin):
+    # filled in from that shadow, the shut lid was a dull grey-green patch under lit lids.
+    rng = np.random.default_rng(5)
+    lit = (240, 215, 170)
+    canvas = np.clip(np.full((40, 60, 3), lit, np.float64) + rng.normal(0, 2, (40, 60, 3)), 0, 255).astype(np.uint8)
+    canvas[6:16] = (110, 90, 60)  # the brow's shadow, right above the lid
+    edge = np.stack([np.linspace(15, 45, 9), np.full(9, 26.0)], 1)
+    top = edge[1:-1] - (0, 10)
+    canvas[25:27, 18:43] = (70, 50, 45)  # the lash line
+    shut = canvas.copy()
+    light_lid(shut, top, edge, 1.0, lit)
+    lid = shut[18:24, 20:41].reshape(-1, 3).astype(float)
+    assert np.abs(np.median(lid, axis=0) - lit).max() < 16
+    assert np.array_equal(shut[:3], canvas[:3]) and np.array_equal(shut[34:], canvas[34:])  # only the lid

@@ -114,6 +114,11 @@ LID_GRAIN = 0.08  # finer than this share of the eye's width, a closing lid's te
 # eye's white.
 LID_AROUND = 0.3
 LID_AROUND_LIT = (0.35, 1.3)
+# Skin around the lid darker than the lid's own lit skin (the brighter half of its skin
+# pixels) is a shadow cast over the eye's surroundings, under the brow ridge (kevin): the
+# shut lid turns to its own skin there, fully once the surroundings are LID_OWN_SOFT L*
+# darker, so it still reads as the lit upper lid it is and not as a grey-green patch.
+LID_OWN_SOFT = 10.0
 # Skin: hue within SKIN_TURN degrees of the cheek's and at least half its saturation
 # (chroma over L*: a render's lid can lie in deep shadow, its lashes and the eye's white
 # are grey), for SKIN_RUN of the eye's width on end.
@@ -885,8 +890,8 @@ def light_lid(canvas: np.ndarray, top: np.ndarray, edge: np.ndarray, blink: floa
     down (see :func:`smooth_lid`); on a render that band can lie in the deep shadow of the
     hair or the brow, or carry thick eyeliner, and the eye would close under a dark slab.
     The lid takes the skin above and beside it (see ``LID_AROUND``), ``skin`` where none
-    shows, and keeps part of its own shading (its broad deviations from its median, in Lab)
-    and all its grain.
+    shows, but no darker than its own lit skin (see ``LID_OWN_SOFT``), and keeps part of
+    its own shading (its broad deviations from its median, in Lab) and all its grain.
 
     Parameters
     ----------
@@ -917,7 +922,14 @@ def light_lid(canvas: np.ndarray, top: np.ndarray, edge: np.ndarray, blink: floa
     edge_y = np.interp(np.arange(x0, x1, dtype=np.float64), *_by_x(edge))
     above = np.arange(y0, y1, dtype=np.float64)[:, None] < edge_y
     lightness = (lab[..., 0] >= LID_AROUND_LIT[0] * lit_skin[0]) & (lab[..., 0] <= LID_AROUND_LIT[1] * lit_skin[0])
-    target = _fill_in(lab, outside & above & lightness & _is_skin(lab, lit_skin), tuple(lit_skin))
+    skin_like = lightness & _is_skin(lab, lit_skin)
+    target = _fill_in(lab, outside & above & skin_like, tuple(lit_skin))
+    # Never darker than the lid's own lit skin: the brow's shadow above stays off it.
+    own = lab[skin_like & (mask >= 0.5)]
+    if len(own):
+        own_lit = np.median(own[own[:, 0] >= np.median(own[:, 0])], axis=0)
+        toward_own = np.clip((own_lit[0] - target[..., 0]) / LID_OWN_SOFT, 0, 1)[..., None]
+        target = target + (own_lit - target) * toward_own
     # Shading is the lid's broad light and dark; its grain (a render's noise, the skin's
     # texture) stays as it is, or the lid would show as a flat patch.
     broad = cv2.GaussianBlur(lab, (0, 0), max(0.5, LID_GRAIN * width))
