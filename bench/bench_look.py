@@ -341,8 +341,6 @@ def lid_edge(scene, actor) -> tuple:
     hair: at most 30 L* darker than the lid's skin), away from the shut line's stroke; mean
     and 95th percentile, both eyes (NaN unless the eyes are big drawn ones). A flat lid in
     an eye's shading shows as a pale patch with edges."""
-    from scipy.spatial import cKDTree
-
     from talkingphoto.render._eyes import _lid_shapes
     from talkingphoto.render._mouth import _lab
 
@@ -352,23 +350,39 @@ def lid_edge(scene, actor) -> tuple:
     lab = _lab(frame)
     changed = np.abs(frame.astype(int) - scene.image).max(-1) > 3
     steps = []
-    for upper, lower, palette, (x0, y0, x1, y1), _ in _painted_eyes(scene, actor):
+    for upper, lower, palette, box, _ in _painted_eyes(scene, actor):
         edge = _lid_shapes(upper, lower, 1.0, palette.thickness)[2]
-        stroke = np.zeros(frame.shape[:2], np.uint8)
-        cv2.polylines(stroke, [np.round(edge).astype(np.int32)], False, 1, thickness=int(np.ceil(3 * palette.thickness)) + 2)
-        skin_l = _lab(np.array([[palette.skin]], np.uint8))[0, 0, 0]
-        inside = np.zeros_like(stroke)
-        inside[y0:y1, x0:x1] = changed[y0:y1, x0:x1]
-        kernel = np.ones((2 * EDGE_NEAR + 1,) * 2, np.uint8)
-        rim = inside.astype(bool) & (cv2.dilate(1 - inside, kernel) > 0) & (stroke == 0)
-        outside = (inside == 0) & (cv2.dilate(inside, kernel) > 0) & (stroke == 0) & (lab[..., 0] > skin_l - 30)
-        outside[:y0], outside[y1:], outside[:, :x0], outside[:, x1:] = False, False, False, False
-        if not rim.any() or not outside.any():
-            continue
-        dist, nearest = cKDTree(np.argwhere(outside)).query(np.argwhere(rim), distance_upper_bound=EDGE_NEAR + 1)
-        found = np.isfinite(dist)
-        pairs = np.argwhere(outside)[nearest[found]]
-        steps.append(np.linalg.norm(lab[rim][found] - lab[pairs[:, 0], pairs[:, 1]], axis=1))
+        steps.append(_edge_steps(lab, changed, edge, box, palette))
+    return _mean_and_p95(steps)
+
+
+def _edge_steps(lab: np.ndarray, changed: np.ndarray, edge: np.ndarray, box: tuple, palette) -> np.ndarray:
+    """Delta E from each changed pixel within EDGE_NEAR of unchanged ones (inside ``box``)
+    to the nearest unchanged, lit one (at most 30 L* darker than ``palette``'s skin: not ink
+    or hair), both away from the lash stroke along ``edge``."""
+    from scipy.spatial import cKDTree
+
+    from talkingphoto.render._mouth import _lab
+
+    x0, y0, x1, y1 = box
+    stroke = np.zeros(lab.shape[:2], np.uint8)
+    cv2.polylines(stroke, [np.round(edge).astype(np.int32)], False, 1, thickness=int(np.ceil(3 * palette.thickness)) + 2)
+    skin_l = _lab(np.array([[palette.skin]], np.uint8))[0, 0, 0]
+    inside = np.zeros_like(stroke)
+    inside[y0:y1, x0:x1] = changed[y0:y1, x0:x1]
+    kernel = np.ones((2 * EDGE_NEAR + 1,) * 2, np.uint8)
+    rim = inside.astype(bool) & (cv2.dilate(1 - inside, kernel) > 0) & (stroke == 0)
+    outside = (inside == 0) & (cv2.dilate(inside, kernel) > 0) & (stroke == 0) & (lab[..., 0] > skin_l - 30)
+    outside[:y0], outside[y1:], outside[:, :x0], outside[:, x1:] = False, False, False, False
+    if not rim.any() or not outside.any():
+        return np.zeros(0)
+    dist, nearest = cKDTree(np.argwhere(outside)).query(np.argwhere(rim), distance_upper_bound=EDGE_NEAR + 1)
+    found = np.isfinite(dist)
+    pairs = np.argwhere(outside)[nearest[found]]
+    return np.linalg.norm(lab[rim][found] - lab[pairs[:, 0], pairs[:, 1]], axis=1)
+
+
+def _mean_and_p95(steps: list) -> tuple:
     steps = np.concatenate(steps) if steps else np.zeros(0)
     if not len(steps):
         return 0.0, 0.0
@@ -381,8 +395,6 @@ def rendered_lid_edge(scene, actor) -> tuple:
     line's lash stroke, within half an eye's width of each eye; mean and 95th percentile
     (NaN on painted or still lids). A closed lid in one colour showed as a lighter or
     darker oval with an outline where the eye sits in shadow or light."""
-    from scipy.spatial import cKDTree
-
     from talkingphoto.render import Pose
     from talkingphoto.render._mouth import _lab
 
@@ -391,32 +403,14 @@ def rendered_lid_edge(scene, actor) -> tuple:
         return float("nan"), float("nan")
     frame = _posed(scene, actor, 1.0)
     lab = _lab(frame)
-    changed = (np.abs(frame.astype(int) - scene.image).max(-1) > 3).astype(np.uint8)
+    changed = np.abs(frame.astype(int) - scene.image).max(-1) > 3
     shut = animator.posed_points(Pose(rest=1.0, blink=1.0))
-    kernel = np.ones((2 * EDGE_NEAR + 1,) * 2, np.uint8)
     steps = []
     for side, palette in animator.lids.items():
         edge = shut[rig.slot[f"{side}_upper_lid"]]
         width = float(np.linalg.norm(edge[-1] - edge[0]))
-        x0, y0, x1, y1 = _box(edge, 0.5 * width, frame.shape)
-        stroke = np.zeros(frame.shape[:2], np.uint8)
-        cv2.polylines(stroke, [np.round(edge).astype(np.int32)], False, 1, thickness=int(np.ceil(3 * palette.thickness)) + 2)
-        inside = np.zeros_like(stroke)
-        inside[y0:y1, x0:x1] = changed[y0:y1, x0:x1]
-        skin_l = _lab(np.array([[palette.skin]], np.uint8))[0, 0, 0]
-        rim = inside.astype(bool) & (cv2.dilate(1 - inside, kernel) > 0) & (stroke == 0)
-        outside = (inside == 0) & (cv2.dilate(inside, kernel) > 0) & (stroke == 0) & (lab[..., 0] > skin_l - 30)
-        outside[:y0], outside[y1:], outside[:, :x0], outside[:, x1:] = False, False, False, False
-        if not rim.any() or not outside.any():
-            continue
-        dist, nearest = cKDTree(np.argwhere(outside)).query(np.argwhere(rim), distance_upper_bound=EDGE_NEAR + 1)
-        found = np.isfinite(dist)
-        pairs = np.argwhere(outside)[nearest[found]]
-        steps.append(np.linalg.norm(lab[rim][found] - lab[pairs[:, 0], pairs[:, 1]], axis=1))
-    steps = np.concatenate(steps) if steps else np.zeros(0)
-    if not len(steps):
-        return 0.0, 0.0
-    return float(steps.mean()), float(np.percentile(steps, 95))
+        steps.append(_edge_steps(lab, changed, edge, _box(edge, 0.5 * width, frame.shape), palette))
+    return _mean_and_p95(steps)
 
 
 SPILL_CHANGE = 10  # levels (of 255, any channel) a pixel must change by to count as changed (a flat fill over skin is subtle)

@@ -35,3 +35,20 @@ def synthetic_face(*, size: int = 240, iris_distance: float = 60.0, mouth_gap: f
     x1, y1 = lm[:, :2].max(0)
     face = Face(index=0, box=(x0, y0, x1 - x0, y1 - y0), landmarks=lm.astype(np.float32), detector="test", confidence=1.0, style=style)
     return image, face
+
+
+def blink_and_rings(animator, image: np.ndarray) -> tuple:
+    """Pixels ``animator``'s full blink changes on ``image``, and the eyes' fixed rings
+    (filled, grown by a pixel): two boolean masks."""
+    import cv2
+
+    from talkingphoto.render import Pose
+
+    open_eyes, shut = image.copy(), image.copy()
+    animator.apply(open_eyes, Pose(blink=0.0))
+    animator.apply(shut, Pose(blink=1.0))
+    inside = np.zeros(image.shape[:2], np.uint8)
+    for side in ("right", "left"):
+        ring = animator.rig.vertices(f"{side}_eye_ring")
+        cv2.fillConvexPoly(inside, cv2.convexHull(np.round(ring).astype(np.int32)), 1)
+    return np.any(open_eyes != shut, axis=2), cv2.dilate(inside, np.ones((3, 3), np.uint8)) > 0

@@ -5,6 +5,7 @@ import re
 
 import numpy as np
 import pytest
+from conftest import blink_and_rings
 
 import talkingphoto
 from talkingphoto.characters import topology as topo
@@ -108,24 +109,12 @@ def test_vivid_eyes_keep_the_photos_fine_detail(real_data, tmp_path):
 def test_blinks_leave_glasses_rims_and_hat_brims_alone(real_data, tmp_path, image):
     """A blink changes pixels only inside the fixed ring around each eye (the rims above
     Grace Hopper's eyes and the peasant's hat brim lie outside it)."""
-    import cv2
-
-    from talkingphoto.render import Pose
-
     scene = _scene(real_data, tmp_path, image=image, mode="vivid")
     animator = scene.actors[0].animator
     assert animator.rig.lids == "squash"
-    open_eyes, shut = scene.image.copy(), scene.image.copy()
-    animator.apply(open_eyes, Pose(blink=0.0))
-    animator.apply(shut, Pose(blink=1.0))
-    changed = np.any(open_eyes != shut, axis=2)
-    inside = np.zeros(changed.shape, np.uint8)
-    for side in ("right", "left"):
-        ring = animator.rig.vertices(f"{side}_eye_ring")
-        cv2.fillConvexPoly(inside, cv2.convexHull(np.round(ring).astype(np.int32)), 1)
-    inside = cv2.dilate(inside, np.ones((3, 3), np.uint8))
+    changed, inside = blink_and_rings(animator, scene.image)
     assert changed.sum() > 40  # both eyes closed
-    assert not (changed & (inside == 0)).any()
+    assert not (changed & ~inside).any()
 
 
 def test_the_far_eye_of_a_painted_profile_stays_still(real_data, tmp_path):

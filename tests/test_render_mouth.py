@@ -52,6 +52,15 @@ def _paint(style: str, gap: float, **controls):
     return canvas
 
 
+def _paint_between(canvas, upper, lower, rest, *, width: float) -> None:
+    """A photo mouth opened between lip edges ``upper`` and ``lower`` (both at ``rest``
+    when shut), centred on the resting line's middle, painted on ``canvas`` in place."""
+    paint_mouth(
+        canvas, np.vstack([upper, lower[::-1][1:-1]]), upper_teeth_edge=rest, lower_lip_edge=lower,
+        lower_lip_rest=rest, centre=rest.mean(0), right=np.array([1.0, 0.0]), down=np.array([0.0, 1.0]),
+        mouth_width=width, look=MouthLook(PALETTE, "photo"),
+    )  # fmt: skip
+
 def _column(canvas):
     """The middle column inside the opening, top to bottom, as 'teeth'/'dark' labels."""
     column = canvas[:, 50].astype(float)
@@ -151,11 +160,7 @@ def test_a_lifted_lip_bares_tooth_and_gum_not_a_dark_gap():
     upper = np.stack([50 + 30 * u, 40 - 9 * (1 - u**2)], 1)
     lower = np.stack([50 + 30 * u, 40 + 24 * (1 - u**2)], 1)
     rest = np.stack([50 + 30 * u, np.full_like(u, 40.0)], 1)
-    paint_mouth(
-        canvas, np.vstack([upper, lower[::-1][1:-1]]), upper_teeth_edge=rest, lower_lip_edge=lower,
-        lower_lip_rest=rest, centre=np.array([50.0, 40.0]), right=np.array([1.0, 0.0]),
-        down=np.array([0.0, 1.0]), mouth_width=WIDTH, look=MouthLook(PALETTE, "photo"),
-    )  # fmt: skip
+    _paint_between(canvas, upper, lower, rest, width=WIDTH)
     column = canvas[33:43, 50].astype(float)  # from just under the lifted lip to the teeth
     cavity = np.linalg.norm(column - PALETTE.cavity, axis=1)
     assert cavity.min() > 60
@@ -267,11 +272,7 @@ def test_a_small_photo_mouths_teeth_keep_their_colour(gap):
     upper = np.stack([20 + 8 * u, 14 - 0.2 * gap * (1 - u**2)], 1)
     lower = np.stack([20 + 8 * u, 14 + 0.8 * gap * (1 - u**2)], 1)
     rest = np.stack([20 + 8 * u, np.full_like(u, 14.0)], 1)
-    paint_mouth(
-        canvas, np.vstack([upper, lower[::-1][1:-1]]), upper_teeth_edge=rest, lower_lip_edge=lower,
-        lower_lip_rest=rest, centre=np.array([20.0, 14.0]), right=np.array([1.0, 0.0]),
-        down=np.array([0.0, 1.0]), mouth_width=width, look=MouthLook(PALETTE, "photo"),
-    )  # fmt: skip
+    _paint_between(canvas, upper, lower, rest, width=width)
     teeth_luma = np.dot(PALETTE.teeth, [0.299, 0.587, 0.114])
     lightest = _luma(canvas[10:20, 17:24]).max(axis=0)  # each column across the front teeth
     assert lightest.min() > 0.85 * teeth_luma

@@ -3,7 +3,7 @@ from dataclasses import replace
 import cv2
 import numpy as np
 import pytest
-from conftest import synthetic_face
+from conftest import blink_and_rings, synthetic_face
 
 from talkingphoto.characters import topology as topo
 from talkingphoto.render import FaceAnimator, HeadPose, Pose
@@ -561,14 +561,6 @@ def test_an_iris_fitted_on_the_ring_around_the_eye_does_not_drag_the_skin_in_a_b
         target = upper[len(upper) // 2] - [0, 0.2 * width]
     lm[iris, :2] += target - lm[iris, :2].mean(0)
     animator = FaceAnimator(image, replace(face, landmarks=lm), whole_face=True, head_motion=False)
-    open_eyes, shut = image.copy(), image.copy()
-    animator.apply(open_eyes, Pose(blink=0.0))
-    animator.apply(shut, Pose(blink=1.0))
-    changed = np.any(open_eyes != shut, axis=2)
-    inside = np.zeros(changed.shape, np.uint8)
-    for side in ("right", "left"):
-        ring = animator.rig.vertices(f"{side}_eye_ring")
-        cv2.fillConvexPoly(inside, cv2.convexHull(np.round(ring).astype(np.int32)), 1)
-    inside = cv2.dilate(inside, np.ones((3, 3), np.uint8))
+    changed, inside = blink_and_rings(animator, image)
     assert changed.sum() > 40  # both eyes closed
-    assert not (changed & (inside == 0)).any()
+    assert not (changed & ~inside).any()
