@@ -302,12 +302,12 @@ def find_own_teeth(
     image : np.ndarray [shape=(h, w, 3), dtype=uint8, RGB]
     upper_edge, lower_edge : np.ndarray [shape=(m, 2)]
         Inner edges of the upper and lower lip at rest, corner to corner, in picture pixels.
-    upper_lip : np.ndarray [shape=(k, 2)]
-        The upper lip's outer edge, corner to corner: teeth lie under it, so white that
-        reaches past it is hair over the lip (a moustache), not teeth.
     lip_rgb, skin_rgb : sequence of 3 floats
         The lips' colour and the skin's around the mouth: teeth are clearly whiter than
         both (between a painted mouth's two lip lines there may be only skin).
+    upper_lip : np.ndarray [shape=(k, 2)]
+        The upper lip's outer edge, corner to corner: teeth lie under it, so white that
+        reaches past it is hair over the lip (a moustache), not teeth.
     mouth_width : float
         Corner to corner, in pixels: the tint reaches about a twentieth of it.
 
