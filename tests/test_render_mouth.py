@@ -384,3 +384,33 @@ def test_a_tongue_a_pixel_or_two_tall_is_no_red_line_along_the_lower_lip(gap, to
     # read as a second lower lip on small 3D renders; a wider opening shows it.
     column = _paint("photo", gap)[:, 50].astype(float)
     assert (np.linalg.norm(column - PALETTE.tongue, axis=1) < 35).any() == tongue
+
+
+@pytest.mark.parametrize("covered", [False, True])
+def test_a_mouth_covered_by_cloth_does_not_open(covered):
+    # A cloth mask or a scarf over the mouth (Wesnoth's assassin+female, trapper): a mouth
+    # opening painted onto the cloth looked absurd; the cloth only moves with the jaw.
+    from talkingphoto.render import FaceAnimator, Pose
+
+    _, face = synthetic_face(size=240)
+    lm = face.landmarks[:, :2]
+    outer = np.vstack([lm[topo.LIPS_UPPER_OUTER], lm[topo.LIPS_LOWER_OUTER][::-1]])
+    centre = outer.mean(0)
+    image = np.full((240, 240, 3), FACE_SKIN, np.uint8)
+    cloth = (120, 60, 50)
+    if covered:
+        cv2.fillPoly(image, [np.round(centre + 2.5 * (outer - centre)).astype(np.int32)], cloth)
+    else:
+        cv2.fillPoly(image, [np.round(outer).astype(np.int32)], LIPS)
+        cv2.polylines(image, [np.round(lm[topo.LIPS_UPPER_INNER]).astype(np.int32)], False, (90, 40, 45), 1)
+    animator = FaceAnimator(image, face, whole_face=False, head_motion=False)
+    assert animator.look.covered == covered
+    frame = image.copy()
+    animator.apply(frame, Pose(open=0.8))
+    x0, y0 = np.floor(outer.min(0)).astype(int)
+    x1, y1 = np.ceil(outer.max(0)).astype(int)
+    mouth = frame[y0 : y1 + 1, x0 : x1 + 1].astype(float)
+    # Cavity and teeth are far from the lips', the skin's and the cloth's colours.
+    distances = [np.linalg.norm(mouth - np.array(c, float), axis=2) for c in (FACE_SKIN, LIPS, cloth)]
+    painted = np.min(distances, axis=0) > 40
+    assert painted.sum() == 0 if covered else painted.sum() > 50

@@ -26,7 +26,7 @@ ProgressFn = Callable[[int, int], None]
 
 @dataclass(frozen=True)
 class RenderResult:
-    """What was written, with timings in seconds per stage."""
+    """What was written, with timings in seconds per stage and notices for the user."""
 
     output: Path
     n_frames: int
@@ -36,6 +36,7 @@ class RenderResult:
     height: int
     face: Face
     timings: dict
+    notes: tuple = ()
 
 
 def _posed(image: np.ndarray, actors: list, i: int) -> np.ndarray:
@@ -182,7 +183,7 @@ def render_job(job: Job, *, progress: ProgressFn | None = None, cancel: threadin
     timings = {**scene.timings, "frames": time.perf_counter() - t, "total": time.perf_counter() - t0}
     height, width = scene.image.shape[:2]
     return RenderResult(
-        Path(job.output), scene.n_frames, scene.fps, scene.duration, width, height, scene.speaker, timings
+        Path(job.output), scene.n_frames, scene.fps, scene.duration, width, height, scene.speaker, timings, scene.notes
     )
 
 

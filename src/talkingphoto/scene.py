@@ -101,7 +101,8 @@ class Scene:
     faces with their per-frame controls, master mode's stage, and the sound to mux.
 
     ``audio`` is [shape=(channels, n), float32] at ``sr`` Hz; ``speaker`` is the face of
-    the first turn that speaks."""
+    the first turn that speaks; ``notes`` are one-line notices for the user (a speaker's
+    mouth that will not open)."""
 
     image: np.ndarray
     actors: list
@@ -112,6 +113,7 @@ class Scene:
     speaker: Face
     timings: dict
     stage: Stage | None = None
+    notes: tuple = ()
 
     @property
     def duration(self) -> float:
@@ -269,7 +271,18 @@ def _build_scene(job: Job) -> Scene:
     actors, stage = _cast(image, alpha, faces, mouths, voices, speaking, expressions, job)
     timings["analyse"] = time.perf_counter() - t
     speaker = next(s for s in speakers if s is not None)
-    return Scene(image, actors, n_frames, fps, audio, OUTPUT_SR, speaker, timings, stage)
+    return Scene(image, actors, n_frames, fps, audio, OUTPUT_SR, speaker, timings, stage, _notes(actors))
+
+
+def _notes(actors: list) -> tuple:
+    """A notice per speaker whose mouth looks covered (see render._mouth.MouthLook.covered)."""
+    return tuple(
+        f"face {actor.animator.face.index}'s mouth looks covered (a mask, a scarf) or hidden, so it will not open; "
+        "if that is the wrong face, point at the speaker (--face N or --face-at X,Y, a script's face; "
+        "see 'talkingphoto inspect')"
+        for actor in actors
+        if actor.mouth is not None and actor.animator.look.covered
+    )
 
 
 def _timeline(sounds: list, speakers: list, *, fps: float, n_frames: int, mouth: str) -> tuple:

@@ -1,5 +1,6 @@
 """``talkingphoto dialogue SCRIPT -o OUT.mp4``: characters in one picture take turns."""
 
+import sys
 from pathlib import Path
 
 from ..dialogue import load_script
@@ -45,6 +46,8 @@ def run(args) -> int:
     )
     with ProgressBar(enabled=not args.quiet) as bar:
         result = render_job(job, progress=bar)
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
     if not args.quiet:
         turns = len(job.speeches)
         print(summary_line(result, extra=f"{turns} turn{'s' if turns != 1 else ''}"))

@@ -1,6 +1,7 @@
 """``talkingphoto render IMAGE [AUDIO] -o OUT.mp4``: the main command."""
 
 import argparse
+import sys
 from pathlib import Path
 
 from ..errors import ParameterError
@@ -121,6 +122,8 @@ def run(args) -> int:
     )
     with ProgressBar(enabled=not args.quiet) as bar:
         result = render_job(job, progress=bar)
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
     if not args.quiet:
         print(summary_line(result))
     return 0

@@ -71,7 +71,7 @@ class FaceAnimator:
         rim = rim_line(image, face) if whole_face else None  # glasses the brows must not bend
         self.rig = build_rig(
             face, image_shape=image.shape, whole_face=whole_face, shut_eyes=shut, max_gap=max_gap, rim=rim,
-            rendered_eyes=self.rendered_eyes,
+            rendered_eyes=self.rendered_eyes, covered=self.look.covered,
         )
         # Big faces: the warp is smooth enough to compute at half resolution (4x less work);
         # small mouths keep every pixel.
@@ -317,24 +317,25 @@ class FaceAnimator:
         cuts = np.cumsum([len(dst), len(rests[0]), len(rests[1])])
         posed, upper_teeth, lower_rest, (left_end, centre, right_end) = np.split(points, cuts)
         right = (right_end - left_end) / max(float(np.linalg.norm(right_end - left_end)), 1e-6)
-        paint_mouth(
-            patch,
-            mouth_polygon(rig, posed),
-            upper_teeth_edge=upper_teeth,
-            lower_lip_edge=posed[rig.slot["lower_inner"]],
-            lower_lip_rest=lower_rest,
-            centre=centre,
-            right=right,
-            down=np.array([-right[1], right[0]]),
-            mouth_width=rig.mouth_width,
-            look=self.look,
-            origin=tuple(origin - carried),  # the picture's own teeth move with the head
-            opacity=opacity,
-            rounding=max(0.0, -pose.spread),
-            fv=pose.fv,
-            tongue=pose.tongue,
-            as_drawn=as_drawn,
-        )
+        if not self.look.covered:  # nothing opens behind a mask (see MouthLook.covered)
+            paint_mouth(
+                patch,
+                mouth_polygon(rig, posed),
+                upper_teeth_edge=upper_teeth,
+                lower_lip_edge=posed[rig.slot["lower_inner"]],
+                lower_lip_rest=lower_rest,
+                centre=centre,
+                right=right,
+                down=np.array([-right[1], right[0]]),
+                mouth_width=rig.mouth_width,
+                look=self.look,
+                origin=tuple(origin - carried),  # the picture's own teeth move with the head
+                opacity=opacity,
+                rounding=max(0.0, -pose.spread),
+                fv=pose.fv,
+                tongue=pose.tongue,
+                as_drawn=as_drawn,
+            )
         if under is not None:
             cv2.addWeighted(patch, fade, under, 1.0 - fade, 0.0, dst=patch)
         for side, lid in self.lids.items():

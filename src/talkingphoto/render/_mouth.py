@@ -29,6 +29,7 @@ __all__ = [
     "find_own_teeth",
     "fit_lips",
     "is_line_art",
+    "mouth_covered",
     "palette_from_image",
     "paint_mouth",
     "read_mouth",
@@ -95,6 +96,15 @@ TONGUE_PX = (1.0, 4.0)
 # lightness (Lab chroma over L*, medians); tan skin between painted lips is more (0.46),
 # and whiter than the skin around a mouth may mean only that a dark beard is that skin.
 ENAMEL_CHROMA = 0.35
+# A mouth is covered (a cloth mask, a scarf, a helmet) or out of sight where face mesh puts
+# the lips if they look like what is around them (Lab distance of the medians under
+# COVERED_LIKENESS) and nothing crosses them from above the upper lip to below the lower
+# (the L* range across the middle of the mouth, median, under COVERED_CONTRAST): no lip
+# colour, no line between the lips. Painted portraits' real mouths, bearded, pale or small,
+# are 19 L* or more across (Wesnoth's dunefolk herbalist 19.0, FreedroidRPG's arthur 20.8,
+# dwarvish lord and master bowman 20); masks and scarves 6-15 (orc assassin's folds 15.0),
+# so they do not open and their cloth moves with the jaw (see _rig.COVERED_JAW).
+COVERED_LIKENESS, COVERED_CONTRAST = 11.0, 17.0
 
 
 @dataclass(frozen=True)
@@ -196,6 +206,8 @@ class MouthLook:
         ``line_width`` in pixels.
     own_mouth : OwnMouth or None
         A line-art mouth drawn open, as the picture shows it.
+    covered : bool
+        The mouth is covered or out of sight (see mouth_covered): nothing is painted in it.
     """
 
     palette: MouthPalette
@@ -205,6 +217,7 @@ class MouthLook:
     line: tuple | None = None
     line_width: float = 1.0
     own_mouth: OwnMouth | None = None
+    covered: bool = False
 
 
 def palette_from_image(
@@ -715,6 +728,40 @@ def is_line_art(image: np.ndarray, face: Face) -> bool:
     return face.style == "drawn" and style_features(image, face.box)["flat"] >= FLAT_SHADING
 
 
+def mouth_covered(image: np.ndarray, landmarks: np.ndarray) -> bool:
+    """Is the mouth where face mesh puts it covered (a mask, a scarf) or out of sight: no
+    lip colour and no line between the lips (see COVERED_CONTRAST)?
+
+    Parameters
+    ----------
+    image : np.ndarray [shape=(h, w, 3), dtype=uint8, RGB]
+    landmarks : np.ndarray [shape=(n_points, 2)]
+        Face mesh points in picture pixels.
+    """
+    lm = landmarks
+    outer = np.vstack([lm[topo.LIPS_UPPER_OUTER], lm[topo.LIPS_LOWER_OUTER][::-1]])
+    inner = np.vstack([lm[topo.LIPS_UPPER_INNER], lm[topo.LIPS_LOWER_INNER][::-1]])
+    centre = outer.mean(0)
+    lips = _polygon_mask(image.shape, outer) & ~_polygon_mask(image.shape, inner)
+    ring = _polygon_mask(image.shape, centre + 1.8 * (outer - centre))
+    ring &= ~_polygon_mask(image.shape, centre + 1.2 * (outer - centre))
+    if not lips.any() or not ring.any():
+        return False
+    lab = _lab(image)
+    likeness = float(np.linalg.norm(np.median(lab[lips], 0) - np.median(lab[ring], 0)))
+    # Across the lips at the middle five of the eleven points along them, top to bottom.
+    right = lm[topo.MOUTH_CORNER_LEFT] - lm[topo.MOUTH_CORNER_RIGHT]
+    down = np.array([-right[1], right[0]]) / max(float(np.linalg.norm(right)), 1e-6)
+    across = []
+    for top, bottom in zip(lm[topo.LIPS_UPPER_OUTER][3:8], lm[topo.LIPS_LOWER_OUTER][3:8]):
+        height = float((bottom - top) @ down)
+        if height > 0:
+            line = (top + np.outer(np.linspace(0.0, height, 21), down)).astype(np.float32)
+            profile = cv2.remap(lab[..., 0], line[None, :, 0], line[None, :, 1], cv2.INTER_LINEAR)
+            across.append(float(np.ptp(profile)))
+    return bool(across) and likeness < COVERED_LIKENESS and float(np.median(across)) < COVERED_CONTRAST
+
+
 def read_mouth(image: np.ndarray, face: Face) -> tuple:
     """Read from the picture how to paint ``face``'s mouth.
 
@@ -734,8 +781,10 @@ def read_mouth(image: np.ndarray, face: Face) -> tuple:
     """
     lm = face.landmarks[:, :2]
     outer = np.vstack([lm[topo.LIPS_UPPER_OUTER], lm[topo.LIPS_LOWER_OUTER][::-1]])
+    # Not an animal rigged from clicked points: its fur has no lips.
+    covered = face.detector != "points" and mouth_covered(image, lm)
     line_art = None
-    if is_line_art(image, face):
+    if is_line_art(image, face) and not covered:
         # A line-art mouth is replaced, not overlaid: the picture's own is erased whenever
         # the face leaves it, and the painted one, on lips fitted to it, takes its ink.
         width = float(np.linalg.norm(lm[topo.MOUTH_CORNER_LEFT] - lm[topo.MOUTH_CORNER_RIGHT]))
@@ -774,7 +823,7 @@ def read_mouth(image: np.ndarray, face: Face) -> tuple:
         return face, look, (box, erased, where)
     # Photos and painted faces keep their lips (they warp like skin) and show their own teeth.
     own = None
-    if teeth:
+    if teeth and not covered:
         lip = np.median(image[lips].reshape(-1, 3), 0) if lips.any() else palette.cavity
         skin_rgb = np.median(image[skin].reshape(-1, 3), 0) if skin.any() else lip
         own = find_own_teeth(
@@ -788,7 +837,7 @@ def read_mouth(image: np.ndarray, face: Face) -> tuple:
         )
     if own is not None:  # painted teeth continue the picture's own in colour
         palette = replace(palette, teeth=tuple(float(v) for v in np.median(own.pixels[own.upper > 0.5], 0)))
-    return face, MouthLook(palette, style, teeth=teeth, own_teeth=own), None
+    return face, MouthLook(palette, style, teeth=teeth, own_teeth=own, covered=covered), None
 
 
 def _profile(u_line: np.ndarray, v_line: np.ndarray, u: np.ndarray) -> np.ndarray:

@@ -4,7 +4,7 @@ The rig keeps the photo's own mouth as the neutral pose: controls give an *absol
 inner-lip gap, so a smiling mouth with teeth showing can be closed as well as opened.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -26,6 +26,10 @@ LINE_ART_GAP = 0.85
 # Lip-to-teeth (F/V): the upper lip lifts a little and the lower lip tucks under the upper
 # teeth, leaving this much of MAX_GAP between them (all of it teeth).
 FV_GAP = 0.15
+# A covered mouth (see _mouth.mouth_covered) never opens: the lips move as one with the jaw,
+# which drops this share of the way it would, so a mask or scarf moves a little as the
+# person behind it speaks; spread and rounding move its corners by the same share.
+COVERED_JAW = 0.25
 # An eye narrower than this fraction of the other is the far eye of a profile, hidden
 # behind the nose: it never moves (its lids would smear over the nose's outline).
 HIDDEN_EYE = 0.3
@@ -183,6 +187,7 @@ class FaceRig:
     shut_eyes: tuple = ()  # eyes drawn shut: no blink, no gaze (their brows still move)
     expression: ExpressionRig | None = None  # what an expression moves, and how far it may
     max_gap: float = MAX_GAP  # inner-lip gap / mouth width at open == 1
+    covered: bool = False  # the mouth never opens; its cover moves with the jaw (COVERED_JAW)
     # [shape=(n_landmarks,), float64, 0..1]: the share of the brows' motion each landmark
     # takes, less at and near glasses across the brows (see _rim_share); None: all of it.
     brow_share: np.ndarray | None = None
@@ -334,6 +339,7 @@ def build_rig(
     max_gap: float = MAX_GAP,
     rim: np.ndarray | None = None,
     rendered_eyes: bool = False,
+    covered: bool = False,
 ) -> FaceRig:
     """Build the mesh for ``face`` (landmarks already in output pixels).
 
@@ -344,6 +350,7 @@ def build_rig(
     is the top edge of glasses across the brows (see _glasses.rim_line), if any: it and
     everything below it stay still while the brows move. ``rendered_eyes``: the lids were
     fitted to a 3D render's eyes (see _eyes.fit_rendered_eyes), which squash however big.
+    ``covered``: the mouth is covered (see _mouth.mouth_covered) and never opens.
     """
     height, width = image_shape[:2]
     lm = face.landmarks[:, :2].astype(np.float64)
@@ -446,7 +453,9 @@ def build_rig(
     reference = pose_points(rig, Pose(open=0.8))
     tri = Delaunay(reference).simplices.astype(np.int32)
     area = np.abs(np.cross(reference[tri[:, 1]] - reference[tri[:, 0]], reference[tri[:, 2]] - reference[tri[:, 0]]))
-    return FaceRig(**{**rig.__dict__, "triangles": tri[area > 1e-6], "expression": _expression_rig(rig)})
+    return FaceRig(
+        **{**rig.__dict__, "triangles": tri[area > 1e-6], "expression": _expression_rig(rig), "covered": covered}
+    )
 
 
 def _rim_clear(eye_width: float) -> float:
@@ -499,6 +508,9 @@ def pose_points(rig: FaceRig, pose: Pose) -> np.ndarray:
     rest = rig.points
     s = rig.slot
     W, right, down = rig.mouth_width, rig.right, rig.down
+    if rig.covered:  # no lips to press, tuck or touch the tongue: only the jaw and corners
+        jaw = COVERED_JAW
+        pose = replace(pose, open=jaw * pose.open, spread=jaw * pose.spread, press=0.0, fv=0.0, tongue=0.0)
     half = 0.5 * W
 
     # Lateral: spreading pulls the corners out, rounding pulls them in; lips scale with u.
@@ -537,6 +549,8 @@ def pose_points(rig: FaceRig, pose: Pose) -> np.ndarray:
     seam = rounding * (middle[len(middle) // 2] - middle)
     seam[[0, -1]] = 0.0
     jaw_drop = 0.85 * float(lower_move[len(lower_move) // 2])  # the jaw opens no further
+    if rig.covered:  # the lips go down as one with the jaw: no opening, no stretched seam
+        upper_move = lower_move = np.full_like(lower_move, jaw_drop)
     upper_move, lower_move = upper_move + cover + seam, lower_move + cover + seam
     pts[up_in] += np.outer(upper_move, down)
     pts[lo_in] += np.outer(lower_move, down)
