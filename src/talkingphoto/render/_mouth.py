@@ -96,15 +96,34 @@ TONGUE_PX = (1.0, 4.0)
 # lightness (Lab chroma over L*, medians); tan skin between painted lips is more (0.46),
 # and whiter than the skin around a mouth may mean only that a dark beard is that skin.
 ENAMEL_CHROMA = 0.35
-# A mouth is covered (a cloth mask, a scarf, a helmet) or out of sight where face mesh puts
-# the lips if they look like what is around them (Lab distance of the medians under
-# COVERED_LIKENESS) and nothing crosses them from above the upper lip to below the lower
-# (the L* range across the middle of the mouth, median, under COVERED_CONTRAST): no lip
-# colour, no line between the lips. Painted portraits' real mouths, bearded, pale or small,
-# are 19 L* or more across (Wesnoth's dunefolk herbalist 19.0, FreedroidRPG's arthur 20.8,
-# dwarvish lord and master bowman 20); masks and scarves 6-15 (orc assassin's folds 15.0),
-# so they do not open and their cloth moves with the jaw (see _rig.COVERED_JAW).
-COVERED_LIKENESS, COVERED_CONTRAST = 11.0, 17.0
+# A mouth is covered (a cloth mask, a scarf, a helmet's face guard, a hand) where face mesh
+# puts the lips if all these signs agree (see mouth_covered). Light is compared as log
+# ratios of grey values and colour as chromaticity (R, G, B over their sum), which darkening
+# the picture leaves as they are. Figures: Wesnoth's masked assassin+female, trapper,
+# huntsman, orc assassin, as painted and darkened to 45 %, against real mouths in our
+# pictures as they are, darkened, blurred, scaled down or grey (and more Wesnoth portraits):
+# - no line between the lips: the darkest grey near the mesh's inner lip line at most
+#   COVERED_LINE darker than the darker lip band above and below it (masks -0.37-0.09, real
+#   mouths 0.17 and more: FreedroidRPG's arthur in grey), the lightest at most COVERED_TEETH
+#   lighter than the lighter band (masks up to 0.14, the black mask's sheen; the
+#   astronaut's teeth 0.21-0.26). Medians across the middle of the mouth;
+# - no deep line anywhere across the lips, or a quarter of their height beyond them, where
+#   a mouth under a moustache or a thin painted one lies off the mesh's line: the deepest
+#   dip under the lighter of its two sides under COVERED_DIP (masks 0.15-0.62; Wesnoth's
+#   merfolk initiate darkened 0.94, elvish lord 1.1, dwarvish thunderer 1.14);
+# - lips in the light and the colour of what is around them: grey ratio of the medians
+#   under COVERED_LIGHT (masks' folds and shade 0.04-0.38; a white moustache over the lips
+#   0.45, FreedroidRPG's professor in grey; a grey one 0.49-0.63, dwarvish lord), and
+#   chromaticity distance (x 100) under COVERED_TINT (masks 0.2-1.5; elvish lord darkened
+#   2.1, thunderer 2.9, the professor's lips under his moustache 3.6);
+# and only where a mouth would show: the mouth COVERED_WIDTH pixels wide or more (masks
+# 21-25 in 400-pixel portraits), the eyes sharp (grey detail finer than a pixel's blur over
+# detail finer than four: COVERED_SHARPNESS; masked portraits 0.42-0.56, pictures blurred
+# by 2 pixels 0.30 at most, the astronaut photo 0.33), and not line art, whose drawn mouth
+# is a line of ink the mesh need not follow (and is replaced anyway).
+COVERED_LINE, COVERED_TEETH, COVERED_DIP = 0.12, 0.2, 0.85
+COVERED_LIGHT, COVERED_TINT = 0.4, 2.0
+COVERED_WIDTH, COVERED_SHARPNESS = 18.0, 0.4
 
 
 @dataclass(frozen=True)
@@ -728,17 +747,28 @@ def is_line_art(image: np.ndarray, face: Face) -> bool:
     return face.style == "drawn" and style_features(image, face.box)["flat"] >= FLAT_SHADING
 
 
-def mouth_covered(image: np.ndarray, landmarks: np.ndarray) -> bool:
-    """Is the mouth where face mesh puts it covered (a mask, a scarf) or out of sight: no
-    lip colour and no line between the lips (see COVERED_CONTRAST)?
+def mouth_covered(image: np.ndarray, face: Face) -> bool:
+    """Is ``face``'s mouth, where face mesh puts it, covered by a mask, a scarf or a face
+    guard: no line or teeth between the lips, lips like what is around them, in a picture
+    sharp and big enough that a mouth would show (see COVERED_LINE)?
 
     Parameters
     ----------
     image : np.ndarray [shape=(h, w, 3), dtype=uint8, RGB]
-    landmarks : np.ndarray [shape=(n_points, 2)]
-        Face mesh points in picture pixels.
+    face : Face
+        With face mesh landmarks in picture pixels.
     """
-    lm = landmarks
+    lm = face.landmarks[:, :2]
+    width = float(np.linalg.norm(lm[topo.MOUTH_CORNER_LEFT] - lm[topo.MOUTH_CORNER_RIGHT]))
+    if width < COVERED_WIDTH or is_line_art(image, face):
+        return False
+    # Log grey values: darkening the picture shifts them all alike; +4 keeps black finite.
+    grey = np.log(cv2.cvtColor(np.ascontiguousarray(image), cv2.COLOR_RGB2GRAY).astype(np.float32) + 4.0)
+    if _sharpness(grey, lm) < COVERED_SHARPNESS:
+        return False
+    line, teeth, dip = _across_lips(grey, lm)
+    if line >= COVERED_LINE or teeth >= COVERED_TEETH or dip >= COVERED_DIP:
+        return False
     outer = np.vstack([lm[topo.LIPS_UPPER_OUTER], lm[topo.LIPS_LOWER_OUTER][::-1]])
     inner = np.vstack([lm[topo.LIPS_UPPER_INNER], lm[topo.LIPS_LOWER_INNER][::-1]])
     centre = outer.mean(0)
@@ -747,19 +777,79 @@ def mouth_covered(image: np.ndarray, landmarks: np.ndarray) -> bool:
     ring &= ~_polygon_mask(image.shape, centre + 1.2 * (outer - centre))
     if not lips.any() or not ring.any():
         return False
-    lab = _lab(image)
-    likeness = float(np.linalg.norm(np.median(lab[lips], 0) - np.median(lab[ring], 0)))
-    # Across the lips at the middle five of the eleven points along them, top to bottom.
+    light = abs(float(np.median(grey[lips]) - np.median(grey[ring])))
+    lips_colour, ring_colour = (_chromaticity(image[part]) for part in (lips, ring))
+    tint = 100.0 * float(np.linalg.norm(np.median(lips_colour, 0) - np.median(ring_colour, 0)))
+    return light < COVERED_LIGHT and tint < COVERED_TINT
+
+
+def _sharpness(grey: np.ndarray, landmarks: np.ndarray) -> float:
+    """Detail finer than a pixel's blur over detail finer than four pixels' around the eyes
+    (``grey``: log grey values): low in a blurred picture, whatever its contrast."""
+    eyes = landmarks[np.concatenate([topo.RIGHT_EYE, topo.LEFT_EYE])]
+    centre, reach = eyes.mean(0), 0.7 * np.ptp(eyes, 0) + 2.0
+    height, width = grey.shape
+    x0, y0 = np.clip(np.floor(centre - reach).astype(int), 0, [width, height])
+    x1, y1 = np.clip(np.ceil(centre + reach).astype(int), 0, [width, height])
+    margin = 12  # three times the coarser blur, so that the crop's edges do not count
+    px0, py0 = max(x0 - margin, 0), max(y0 - margin, 0)
+    around = grey[py0 : y1 + margin, px0 : x1 + margin]
+    inner = (slice(y0 - py0, y1 - py0), slice(x0 - px0, x1 - px0))
+    fine = np.abs(around - cv2.GaussianBlur(around, (0, 0), 1.0))[inner]
+    coarse = np.abs(around - cv2.GaussianBlur(around, (0, 0), 4.0))[inner]
+    return float(fine.mean() / coarse.mean()) if coarse.size and coarse.mean() > 0 else 0.0
+
+
+def _chromaticity(rgb: np.ndarray) -> np.ndarray:
+    """[shape=(n, 3)] R, G, B over their sum (+4 each, so black is grey): the same however
+    dark the picture is made."""
+    rgb = rgb.astype(np.float32) + 4.0
+    return rgb / rgb.sum(1, keepdims=True)
+
+
+def _across_lips(grey: np.ndarray, landmarks: np.ndarray) -> tuple:
+    """What crosses the lips (``grey``: log grey values), medians over the middle of the mouth.
+
+    Returns
+    -------
+    (line, teeth, dip) : tuple of float
+        How much darker than the darker lip band above and below it the mesh's inner lip
+        line is, how much lighter than the lighter band; the deepest dip under the lighter
+        of its two sides from a quarter of the lips' height above them to as far below.
+    """
+    lm = landmarks
     right = lm[topo.MOUTH_CORNER_LEFT] - lm[topo.MOUTH_CORNER_RIGHT]
     down = np.array([-right[1], right[0]]) / max(float(np.linalg.norm(right)), 1e-6)
-    across = []
-    for top, bottom in zip(lm[topo.LIPS_UPPER_OUTER][3:8], lm[topo.LIPS_LOWER_OUTER][3:8]):
+    t = np.linspace(-0.25, 1.25, 61)  # 0: the upper lip's top; 1: the lower lip's bottom
+    lips = (t >= 0.0) & (t <= 1.0)
+    lines, teeth, dips = [], [], []
+    middle = slice(3, 8)  # the middle five of the eleven points along each lip
+    for top, bottom, upper_inner, lower_inner in zip(
+        lm[topo.LIPS_UPPER_OUTER][middle], lm[topo.LIPS_LOWER_OUTER][middle],
+        lm[topo.LIPS_UPPER_INNER][middle], lm[topo.LIPS_LOWER_INNER][middle],
+    ):
         height = float((bottom - top) @ down)
-        if height > 0:
-            line = (top + np.outer(np.linspace(0.0, height, 21), down)).astype(np.float32)
-            profile = cv2.remap(lab[..., 0], line[None, :, 0], line[None, :, 1], cv2.INTER_LINEAR)
-            across.append(float(np.ptp(profile)))
-    return bool(across) and likeness < COVERED_LIKENESS and float(np.median(across)) < COVERED_CONTRAST
+        if height <= 1.0:
+            continue
+        upper_end, lower_start = (float((p - top) @ down) / height for p in (upper_inner, lower_inner))
+        samples = (top + np.outer(t * height, down)).astype(np.float32)
+        profile = cv2.remap(grey, samples[None, :, 0], samples[None, :, 1], cv2.INTER_LINEAR)[0]
+        # Each lip's band clear of its outline and of the inner line; the line itself within
+        # an eighth of the lips' height of where the mesh puts it.
+        upper = profile[lips & (t > 0.1 * upper_end) & (t < 0.8 * upper_end)]
+        below = 1.0 - lower_start
+        lower = profile[lips & (t > lower_start + 0.2 * below) & (t < lower_start + 0.9 * below)]
+        upper_band = np.median(upper) if upper.size else profile[lips][0]
+        lower_band = np.median(lower) if lower.size else profile[lips][-1]
+        near = profile[(t >= min(upper_end, lower_start) - 0.12) & (t <= max(upper_end, lower_start) + 0.12)]
+        if near.size:
+            lines.append(min(upper_band, lower_band) - near.min())
+            teeth.append(near.max() - max(upper_band, lower_band))
+        sides = np.minimum(np.maximum.accumulate(profile), np.maximum.accumulate(profile[::-1])[::-1])
+        dips.append(float((sides - profile).max()))
+    if not lines:
+        return 0.0, 0.0, 0.0
+    return float(np.median(lines)), float(np.median(teeth)), float(np.median(dips))
 
 
 def read_mouth(image: np.ndarray, face: Face) -> tuple:
@@ -782,9 +872,9 @@ def read_mouth(image: np.ndarray, face: Face) -> tuple:
     lm = face.landmarks[:, :2]
     outer = np.vstack([lm[topo.LIPS_UPPER_OUTER], lm[topo.LIPS_LOWER_OUTER][::-1]])
     # Not an animal rigged from clicked points: its fur has no lips.
-    covered = face.detector != "points" and mouth_covered(image, lm)
+    covered = face.detector != "points" and mouth_covered(image, face)
     line_art = None
-    if is_line_art(image, face) and not covered:
+    if is_line_art(image, face):  # never covered (see mouth_covered)
         # A line-art mouth is replaced, not overlaid: the picture's own is erased whenever
         # the face leaves it, and the painted one, on lips fitted to it, takes its ink.
         width = float(np.linalg.norm(lm[topo.MOUTH_CORNER_LEFT] - lm[topo.MOUTH_CORNER_RIGHT]))
