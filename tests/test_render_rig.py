@@ -484,6 +484,9 @@ def test_an_eye_cut_off_by_the_picture_edge_stays_still_while_the_other_blinks(s
     face = replace(face, landmarks=lm)
     animator = FaceAnimator(image, face, whole_face=True, head_motion=True)
     assert side in animator.rig.still_eyes
+    lids = animator.rig.slot[("left" if side == "right" else "right") + "_upper_lid"]
+    shut_lids = animator.posed_points(Pose(blink=1.0))[lids]
+    assert np.abs(shut_lids - animator.rig.points[lids]).max() > 1.0  # the other eye's lid comes down
     open_eyes, shut = image.copy(), image.copy()
     animator.apply(open_eyes, Pose(blink=0.0))
     animator.apply(shut, Pose(blink=1.0))

@@ -562,7 +562,7 @@ def pose_points(rig: FaceRig, pose: Pose) -> np.ndarray:
     if pose.corner_lift:  # the expression's corners, on whatever mouth shows
         _lift_corners(rig, pose, pts)
 
-    if "right_eye_ring" in s:  # both eyes rigged
+    if len(rig.still_eyes) < 2:  # an eye is rigged (_pose_eyes leaves the still one)
         _pose_eyes(rig, pose, pts)
     return pts
 
