@@ -196,13 +196,13 @@ def big_drawn_eyes(face: Face) -> bool:
     return face.style == "drawn" and face.detector != "points" and _eye_openness(face.landmarks[:, :2]) > BIG_EYES
 
 
-def _lid_style(face: Face, lm: np.ndarray, *, rendered_eyes: bool = False) -> str:
+def _lid_style(face: Face, *, rendered_eyes: bool = False) -> str:
     """How this face blinks. Manual points give eye centres but no lids, so those eyes
     stay still; big drawn eyes get painted lids, unless fitted as a render's; everything
     else squashes like skin."""
     if face.detector == "points":
         return "still"
-    if face.style == "drawn" and _eye_openness(lm) > BIG_EYES and not rendered_eyes:
+    if big_drawn_eyes(face) and not rendered_eyes:
         return "paint"
     return "squash"
 
@@ -421,7 +421,7 @@ def build_rig(
     jaw_weight[len(ids):] = 0.0  # anchors never move
 
     rig = FaceRig(
-        lids=_lid_style(face, lm, rendered_eyes=rendered_eyes),
+        lids=_lid_style(face, rendered_eyes=rendered_eyes),
         still_eyes=still_eyes,
         shut_eyes=tuple(shut_eyes),
         points=points,
