@@ -399,14 +399,15 @@ def build_rig(
     ids = _thin(lm, key, others, min_dist=0.085 * face_width)
     anchors = _box_anchors(roi, spacing=0.2 * face_width)
     slot = _vertex_slots(ids)
-    # An eye whose lids or iris are not wholly inside the rig (outside the lower face's, or
-    # cut off by the picture's edge) stays still; each other eye gets its fixed ring.
-    still_eyes = _hidden_eyes(lm)
+    # Eyes move only if the rig holds the lids and iris of both (each gets its fixed ring).
+    # Where it cannot hold one (outside the lower face's rig, cut off by the picture's edge,
+    # or where face mesh guessed eyes under a helmet, Wesnoth's elves/sylph) both stay still:
+    # the other eye, moved, tore the helmet's edge above it.
+    rigged = all(f"{side}_{part}" in slot for side in ("right", "left") for part in EYE_PARTS)
+    still_eyes = _hidden_eyes(lm) if rigged else ("right", "left")
     half = len(rings) // 2
     for side, ring in (("right", rings[:half]), ("left", rings[half:])):
-        if not all(f"{side}_{part}" in slot for part in EYE_PARTS):
-            still_eyes = tuple(s for s in ("right", "left") if s in still_eyes or s == side)
-        elif len(ring):
+        if rigged and len(ring):
             first = len(ids) + len(anchors)
             slot[f"{side}_eye_ring"] = np.arange(first, first + len(ring))
             anchors = np.vstack([anchors, ring])
@@ -562,7 +563,7 @@ def pose_points(rig: FaceRig, pose: Pose) -> np.ndarray:
     if pose.corner_lift:  # the expression's corners, on whatever mouth shows
         _lift_corners(rig, pose, pts)
 
-    if len(rig.still_eyes) < 2:  # an eye is rigged (_pose_eyes leaves the still one)
+    if len(rig.still_eyes) < 2:  # the eyes are rigged (_pose_eyes leaves a hidden one)
         _pose_eyes(rig, pose, pts)
     return pts
 
