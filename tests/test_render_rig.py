@@ -469,11 +469,12 @@ def test_rounded_lips_flatten_the_pictures_own_smile():
 
 
 @pytest.mark.parametrize("side", ["right", "left"])
-def test_an_eye_cut_off_by_the_picture_edge_stays_still_while_the_other_blinks(side):
+def test_an_eye_cut_off_by_the_picture_edge_leaves_both_eyes_still(side):
     # The picture's edge runs through one eye (a cropped portrait): that eye's lids are not
-    # wholly in the rig, so it must stay as it is, and the other eye still blinks.
+    # wholly in the rig. Blinking must not fail (it raised KeyError), and neither eye moves:
+    # where the rig cannot hold an eye, face mesh may have guessed both (under a helmet).
     image, face = synthetic_face()
-    eye, other = (topo.RIGHT_EYE, topo.LEFT_EYE) if side == "right" else (topo.LEFT_EYE, topo.RIGHT_EYE)
+    eye = topo.RIGHT_EYE if side == "right" else topo.LEFT_EYE
     xs = face.landmarks[list(eye), 0]
     lm = face.landmarks.copy()
     if xs.mean() < lm[:, 0].mean():  # the eye lies left in the picture: cut the left side off
@@ -483,15 +484,13 @@ def test_an_eye_cut_off_by_the_picture_edge_stays_still_while_the_other_blinks(s
         image = np.ascontiguousarray(image[:, : int(xs.mean())])
     face = replace(face, landmarks=lm)
     animator = FaceAnimator(image, face, whole_face=True, head_motion=True)
-    assert side in animator.rig.still_eyes
+    assert animator.rig.still_eyes == ("right", "left")
     open_eyes, shut = image.copy(), image.copy()
     animator.apply(open_eyes, Pose(blink=0.0))
     animator.apply(shut, Pose(blink=1.0))
-    changed = np.any(open_eyes != shut, axis=2)
-    for ids, moves in ((eye, False), (other, True)):
-        (x0, y0), (x1, y1) = face.landmarks[list(ids), :2].min(0), face.landmarks[list(ids), :2].max(0)
-        box = changed[max(int(y0) - 2, 0) : int(y1) + 3, max(int(x0) - 2, 0) : int(x1) + 3]
-        assert box.any() == moves
+    eyes = lm[list(topo.EYES_ALL), :2]
+    (x0, y0), (x1, y1) = np.floor(eyes.min(0)).astype(int) - 2, np.ceil(eyes.max(0)).astype(int) + 3
+    assert np.array_equal(shut[max(y0, 0) : y1, max(x0, 0) : x1], open_eyes[max(y0, 0) : y1, max(x0, 0) : x1])
 
 
 def test_brows_cut_off_by_the_picture_edge_stay_while_the_eyes_blink():
@@ -527,9 +526,9 @@ def test_a_turned_painted_face_with_eyes_of_photo_proportions_squashes_its_lids(
     assert rig.lids == "squash"
 
 
-def test_an_eye_outside_the_rigged_region_stays_still():
+def test_an_eye_outside_the_rigged_region_leaves_both_eyes_still():
     # A mesh fitted to a turned painted face can put an eye's outer corner past the face's
-    # outline, outside the region the rig holds: blinking must not fail, and that eye stays.
+    # outline, outside the region the rig holds: blinking must not fail, and no eye moves.
     image, face = synthetic_face(size=320)
     lm = face.landmarks.copy()
     oval = lm[topo.FACE_OVAL, 0]
@@ -539,10 +538,10 @@ def test_an_eye_outside_the_rigged_region_stays_still():
     animator = FaceAnimator(image, face, whole_face=True, head_motion=False)
     shut = image.copy()
     animator.apply(shut, Pose(blink=1.0, gaze_x=0.5, brow=1.0))
-    eyes = lm[list(topo.RIGHT_EYE) + list(topo.RIGHT_IRIS), :2]
+    eyes = lm[list(topo.EYES_ALL) + list(topo.BROWS), :2]
     (x0, y0), (x1, y1) = np.floor(eyes.min(0)).astype(int) - 4, np.ceil(eyes.max(0)).astype(int) + 4
-    assert np.array_equal(shut[y0:y1, x0:x1], image[y0:y1, x0:x1])  # neither closed nor turned
-    assert animator.rig.still_eyes == ("right",)
+    assert np.array_equal(shut[y0:y1, x0:x1], image[y0:y1, x0:x1])  # nothing closed, turned or raised
+    assert animator.rig.still_eyes == ("right", "left")
 
 
 @pytest.mark.parametrize("where", ["past the inner corner", "above the upper lid"])

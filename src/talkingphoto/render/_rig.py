@@ -201,13 +201,13 @@ def big_drawn_eyes(face: Face) -> bool:
     return face.style == "drawn" and face.detector != "points" and _eye_openness(face.landmarks[:, :2]) > BIG_EYES
 
 
-def _lid_style(face: Face, lm: np.ndarray, *, rendered_eyes: bool = False) -> str:
+def _lid_style(face: Face, *, rendered_eyes: bool = False) -> str:
     """How this face blinks. Manual points give eye centres but no lids, so those eyes
     stay still; big drawn eyes get painted lids, unless fitted as a render's; everything
     else squashes like skin."""
     if face.detector == "points":
         return "still"
-    if face.style == "drawn" and _eye_openness(lm) > BIG_EYES and not rendered_eyes:
+    if big_drawn_eyes(face) and not rendered_eyes:
         return "paint"
     return "squash"
 
@@ -406,14 +406,15 @@ def build_rig(
     ids = _thin(lm, key, others, min_dist=0.085 * face_width)
     anchors = _box_anchors(roi, spacing=0.2 * face_width)
     slot = _vertex_slots(ids)
-    # An eye whose lids or iris are not wholly inside the rig (outside the lower face's, or
-    # cut off by the picture's edge) stays still; each other eye gets its fixed ring.
-    still_eyes = _hidden_eyes(lm)
+    # Eyes move only if the rig holds the lids and iris of both (each gets its fixed ring).
+    # Where it cannot hold one (outside the lower face's rig, cut off by the picture's edge,
+    # or where face mesh guessed eyes under a helmet, Wesnoth's elves/sylph) both stay still:
+    # the other eye, moved, tore the helmet's edge above it.
+    rigged = all(f"{side}_{part}" in slot for side in ("right", "left") for part in EYE_PARTS)
+    still_eyes = _hidden_eyes(lm) if rigged else ("right", "left")
     half = len(rings) // 2
     for side, ring in (("right", rings[:half]), ("left", rings[half:])):
-        if not all(f"{side}_{part}" in slot for part in EYE_PARTS):
-            still_eyes = tuple(s for s in ("right", "left") if s in still_eyes or s == side)
-        elif len(ring):
+        if rigged and len(ring):
             first = len(ids) + len(anchors)
             slot[f"{side}_eye_ring"] = np.arange(first, first + len(ring))
             anchors = np.vstack([anchors, ring])
@@ -428,7 +429,7 @@ def build_rig(
     jaw_weight[len(ids):] = 0.0  # anchors never move
 
     rig = FaceRig(
-        lids=_lid_style(face, lm, rendered_eyes=rendered_eyes),
+        lids=_lid_style(face, rendered_eyes=rendered_eyes),
         still_eyes=still_eyes,
         shut_eyes=tuple(shut_eyes),
         points=points,
@@ -576,7 +577,7 @@ def pose_points(rig: FaceRig, pose: Pose) -> np.ndarray:
     if pose.corner_lift:  # the expression's corners, on whatever mouth shows
         _lift_corners(rig, pose, pts)
 
-    if "right_eye_ring" in s:  # both eyes rigged
+    if len(rig.still_eyes) < 2:  # the eyes are rigged (_pose_eyes leaves a hidden one)
         _pose_eyes(rig, pose, pts)
     return pts
 
