@@ -65,6 +65,19 @@ def test_motion_columns_reach_each_job_and_name_its_video(folder):
     ]
 
 
+def test_a_mouth_cover_column_reaches_the_speaker_and_names_its_video(folder):
+    manifest = _jsonl(
+        folder / "jobs.jsonl",
+        [
+            {"image": "inputs/anna.png", "audio": "inputs/hello.wav", "mouth_cover": "open"},
+            {"image": "inputs/anna.png", "audio": "inputs/hello.wav"},
+        ],
+    )
+    opened, auto = (item.job for item in read_manifest(manifest, out_dir=folder / "out"))
+    assert (opened.turns[0].speaker.mouth_cover, auto.turns[0].speaker.mouth_cover) == ("open", "auto")
+    assert [job.output.name for job in (opened, auto)] == ["anna_hello_mouthopen.mp4", "anna_hello.mp4"]
+
+
 def test_csv_cells_become_typed_options(folder):
     manifest = folder / "jobs.csv"
     manifest.write_text(

@@ -81,3 +81,21 @@ def test_every_option_flag_is_a_render_flag_and_python_keeps_the_attribute_name(
     with pytest.raises(ParameterError, match="^max_size must be at least 16") as caught:
         talkingphoto.EncodeOptions(max_size=8)
     assert caught.value.option == "max_size" and caught.value.naming("--max-size").startswith("--max-size must")
+
+
+def test_the_note_on_a_covered_mouth_names_the_flag_that_opens_it(tmp_path, real_data, monkeypatch, capsys):
+    # A real mouth taken for a mask would never open: the note must say how to open it.
+    import cv2
+    from test_render_mouth import masked_or_pale_face
+
+    image, face, _ = masked_or_pale_face("cloth")
+    picture = tmp_path / "masked.png"
+    cv2.imwrite(str(picture), cv2.cvtColor(image, cv2.COLOR_RGB2BGR))
+    monkeypatch.setattr("talkingphoto.characters.find_faces", lambda image: [face])  # a synthetic face
+    speech, out = real_data / "audio" / "goforward.wav", tmp_path / "o.mp4"
+    assert main(["render", str(picture), str(speech), "-o", str(out), "--fps", "5", "-q"]) == 0
+    note = capsys.readouterr().err
+    assert "face 0's mouth looks covered" in note and "--mouth-cover open" in note
+    (tmp_path / "talk.yaml").write_text(f"image: {picture.name}\nturns: [{{face: 0, audio: {speech}}}]\n")
+    assert main(["dialogue", str(tmp_path / "talk.yaml"), "-o", str(out), "--fps", "5", "-q", "--mouth-cover", "open"]) == 0
+    assert "covered" not in capsys.readouterr().err

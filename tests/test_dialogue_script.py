@@ -89,3 +89,43 @@ def test_speaker_and_voice_options_belong_to_the_turns(tmp_path):
     (tmp_path / "s.yaml").write_text("image: a.png\nturns: [{face: 0, text: hi}]")
     with pytest.raises(ParameterError, match="set per turn"):
         load_script(tmp_path / "s.yaml", output=tmp_path / "o.mp4", voice="en")
+
+
+COVERS = """\
+image: pair.png
+characters:
+  rogue: {face: 0, mouth_cover: covered}
+  guard: {face: 1}
+turns:
+  - face: rogue
+    audio: a.wav
+  - face: guard
+    audio: b.wav
+  - face: [20, 30]
+    audio: c.wav
+    mouth_cover: open
+"""
+
+
+def test_a_character_or_turn_sets_its_mouth_cover_and_the_job_the_rest(tmp_path):
+    (tmp_path / "s.yaml").write_text(COVERS)
+    job = load_script(tmp_path / "s.yaml", output=tmp_path / "o.mp4")
+    assert [turn.speaker.mouth_cover for turn in job.turns] == ["covered", "auto", "open"]
+    job = load_script(tmp_path / "s.yaml", output=tmp_path / "o.mp4", mouth_cover="open")
+    assert [turn.speaker.mouth_cover for turn in job.turns] == ["covered", "open", "open"]
+    (tmp_path / "s.yaml").write_text(COVERS.replace("mouth_cover: open", "mouth_cover: shut"))
+    with pytest.raises(ParameterError, match="s.yaml, turn 3: mouth_cover must be one of auto, covered, open, got 'shut'"):
+        load_script(tmp_path / "s.yaml", output=tmp_path / "o.mp4")
+
+
+def test_one_face_gets_one_mouth_cover_in_every_turn(tmp_path):
+    from conftest import synthetic_face
+
+    from talkingphoto.scene import _mouth_covers
+
+    (tmp_path / "s.yaml").write_text(COVERS.replace("face: [20, 30]", "face: rogue"))
+    job = load_script(tmp_path / "s.yaml", output=tmp_path / "o.mp4")
+    _, face = synthetic_face()
+    with pytest.raises(ParameterError, match="mouth_cover is open for face 0 in turn 3 but covered in turn 1"):
+        _mouth_covers(job, [face, None, face])
+    assert _mouth_covers(job, [face, None, None]) == {0: "covered"}

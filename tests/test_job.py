@@ -82,6 +82,8 @@ def test_with_paths_renames_inputs_for_another_machine(tmp_path):
         ({"face_at": [1, 2, 3]}, "face_at must be two numbers"),
         ({"face": -2}, "face must be an index >= 0"),
         ({"face": 0, "points": "p.json"}, "points rig their own face"),
+        ({"mouth_cover": "shut"}, "mouth_cover must be one of auto, covered, open, got 'shut'"),
+        ({"mouth_cover": 1}, "mouth_cover must be text, got 1"),
         ({"max_size": 8}, "max_size must be at least 16"),
         ({"max_audio_seconds": 0}, "max_audio_seconds must be positive"),
         ({"mode": "vivid", "motion": 2.5}, "motion must be between 0 (head still) and 2 (1 = default), got 2.5"),
@@ -107,6 +109,15 @@ def test_motion_controls_reach_the_job_from_flat_options_and_json():
     # Manifest cells are text; the defaults stand for standard mode too.
     assert read_options({"motion": "1.5", "blink_rate": "12"}, text=True) == {"motion": 1.5, "blink_rate": 12.0}
     assert split_options({"mode": "standard", "motion": 1.0})["motion"].motion == 1.0
+
+
+def test_a_mouth_cover_override_reaches_the_speaker_from_flat_options_and_json():
+    job = Job.single("a.png", "o.mp4", audio="x.wav", mouth_cover="open")
+    assert job.turns[0].speaker == Speaker(mouth_cover="open")
+    assert Job.from_dict(job.to_dict()).turns[0].speaker.mouth_cover == "open"
+    flat = Job.from_dict({"image": "a.png", "output": "o.mp4", "audio": "x.wav", "options": {"mouth_cover": "covered"}})
+    assert flat.turns[0].speaker.mouth_cover == "covered"
+    assert Job.single("a.png", "o.mp4", audio="x.wav").turns[0].speaker.mouth_cover == "auto"
 
 
 def test_numbers_written_as_text_are_read_only_where_asked():

@@ -172,7 +172,7 @@ def test_motion_controls_reach_the_render_and_are_checked(tmp_path, inputs):
         return fake_render(job, **kw)
 
     with _studio(tmp_path, renderer=renderer) as client:
-        options = {"motion": 1.5, "blink_rate": 12, "gaze": "camera"}
+        options = {"motion": 1.5, "blink_rate": 12, "gaze": "camera", "mouth_cover": "covered"}
         response = _post(client, inputs, mode="vivid", options=json.dumps(options))
         assert response.status_code == 201, response.text
         assert _wait(client, response.json()["id"])["status"] == "done"
@@ -182,6 +182,7 @@ def test_motion_controls_reach_the_render_and_are_checked(tmp_path, inputs):
         assert response.status_code == 422 and "use it with --mode vivid or master" in response.json()["detail"]
     (rendered,) = seen
     assert (rendered.motion.motion, rendered.motion.blink_rate, rendered.motion.gaze) == (1.5, 12, "camera")
+    assert rendered.turns[0].speaker.mouth_cover == "covered"
 
 
 def test_deep_or_huge_json_fields_are_422_not_500(tmp_path, inputs):
@@ -412,7 +413,7 @@ def test_a_conversation_is_one_job_with_its_files(tmp_path, inputs):
     )
     files = {"pair.png": inputs["image"], "hello.wav": inputs["audio"], "cat.json": json.dumps(points).encode()}
     with _studio(tmp_path, renderer=renderer) as client:
-        response = _post_script(client, script, files, options=json.dumps({"fps": 12}))
+        response = _post_script(client, script, files, options=json.dumps({"fps": 12, "mouth_cover": "open"}))
         assert response.status_code == 201, response.text
         job = _wait(client, response.json()["id"])
         assert job["status"] == "done" and job["mode"] == "vivid" and job["label"].startswith("conversation")
@@ -422,6 +423,7 @@ def test_a_conversation_is_one_job_with_its_files(tmp_path, inputs):
     assert rendered.turns[0].audio == rendered.turns[3].audio  # one file named twice is stored once
     assert json.loads(rendered.turns[2].speaker.points.read_text()) == points
     assert rendered.encode.fps == 12
+    assert {t.speaker.mouth_cover for t in rendered.speeches} == {"open"}  # the form's mouth choice
 
 
 def test_a_broken_recording_in_a_conversation_is_422_naming_its_turn_and_file(tmp_path, inputs):

@@ -6,13 +6,15 @@ given under ``characters`` (where ``points: cat.json`` rigs a face no detector f
 ``--points`` does), and its speech (``audio: file.wav``, or ``text`` with an optional
 ``voice``, ``rate`` and ``pitch``). ``pause: 0.5`` turns insert silence. A turn's
 ``expression`` (or its character's) is how the speaker feels from that turn on; turns
-without one show the job's (``--expression``). Paths are relative to the script::
+without one show the job's (``--expression``). A character's or a turn's ``mouth_cover``
+(auto, covered, open) says whether its mouth is covered, as ``--mouth-cover`` does for
+the rest. Paths are relative to the script::
 
     image: two_people.png
     mode: vivid
     characters:
       grace: {face: 0, expression: happy}
-      mage: {at: [610, 140]}
+      mage: {at: [610, 140], mouth_cover: open}
     turns:
       - face: grace
         audio: first.wav
@@ -23,6 +25,7 @@ without one show the job's (``--expression``). Paths are relative to the script:
         expression: surprised
 """
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
@@ -32,7 +35,7 @@ from .job import Job, Speaker, Turn, VoiceOptions, split_options
 __all__ = ["load_script", "parse_script", "read_script", "script_job"]
 
 _SCRIPT_KEYS = {"image", "characters", "turns", "mode"}
-_TURN_KEYS = {"face", "audio", "text", "voice", "rate", "pitch", "expression"}
+_TURN_KEYS = {"face", "audio", "text", "voice", "rate", "pitch", "expression", "mouth_cover"}
 # resolve(kind, name, where) -> the path of a file the script names; kind is "image", "audio" or "points".
 Resolver = Callable[[str, str, str], Path]
 
@@ -123,8 +126,11 @@ def _turn(item, characters: dict, *, where: str, resolve: Resolver) -> Turn:
     character = characters.get(item["face"]) if isinstance(item["face"], str) else None
     if expression is None and isinstance(character, dict):
         expression = character.get("expression")  # the character's own, unless the turn says
+    speaker = _speaker(item["face"], characters, where=where, resolve=resolve)
+    if "mouth_cover" in item:
+        speaker = replace(speaker, mouth_cover=item["mouth_cover"])
     return Turn(
-        speaker=_speaker(item["face"], characters, where=where, resolve=resolve),
+        speaker=speaker,
         audio=resolve("audio", item["audio"], where) if "audio" in item else None,
         text=item.get("text"),
         voice=split_options({k: item[k] for k in ("voice", "rate", "pitch") if k in item})["voice"],
@@ -151,6 +157,12 @@ def _speaker(value, characters: dict, *, where: str, resolve: Resolver) -> Speak
 def _character(value, *, where: str, resolve: Resolver) -> Speaker:
     if not isinstance(value, dict):
         raise ParameterError(f"{where}: a character needs 'face: N', 'at: [x, y]' or 'points: FILE.json'")
+    speaker = _characters_face(value, where=where, resolve=resolve)
+    return replace(speaker, mouth_cover=value["mouth_cover"]) if "mouth_cover" in value else speaker
+
+
+def _characters_face(value: dict, *, where: str, resolve: Resolver) -> Speaker:
+    """Which face a character is: an index, a point on it or a points file."""
     if "face" in value:
         if isinstance(value["face"], bool) or not isinstance(value["face"], int) or value["face"] < 0:
             raise ParameterError(f"{where}: a character's face must be an index >= 0, got {value['face']!r}")
@@ -197,8 +209,16 @@ def load_script(path, *, output, **options) -> Job:
 
 
 def script_job(image: Path, turns: tuple, *, output, mode: str | None = None, **options) -> Job:
-    """A job of parsed turns (see :func:`parse_script`) with job-wide ``options``."""
+    """A job of parsed turns (see :func:`parse_script`) with job-wide ``options``; a
+    ``mouth_cover`` among them is every speaker's whose turn and character leave it auto."""
     groups = split_options({**options, "mode": mode or "standard"})
-    if groups["speaker"] != Speaker() or groups["voice"] != VoiceOptions():
+    cover = groups["speaker"].mouth_cover
+    if replace(groups["speaker"], mouth_cover="auto") != Speaker() or groups["voice"] != VoiceOptions():
         raise ParameterError("who speaks and with which voice is set per turn in a dialogue script")
+    turns = tuple(
+        replace(turn, speaker=replace(turn.speaker, mouth_cover=cover))
+        if not turn.is_pause and turn.speaker.mouth_cover == "auto"
+        else turn
+        for turn in turns
+    )
     return Job(image, turns, output, groups["motion"], groups["encode"], groups["limits"])

@@ -28,6 +28,7 @@ from .voice._voices import MAX_CHARS
 __all__ = [
     "MODES",
     "GAZES",
+    "MOUTH_COVERS",
     "Speaker",
     "VoiceOptions",
     "MotionOptions",
@@ -42,6 +43,10 @@ __all__ = [
 ]
 
 MODES = ("standard", "vivid", "master")
+# Whether the speaker's mouth is covered (a mask, a scarf, a hand over it) and so never
+# opens: auto reads it from the picture (render._mouth.mouth_covered); covered and open
+# overrule that reading where it is wrong.
+MOUTH_COVERS = ("auto", "covered", "open")
 MAX_MOTION = 2.0
 MAX_BLINK_RATE = 60.0  # blinks a minute
 _MAX_PAUSE = 60.0  # seconds
@@ -126,6 +131,9 @@ class Speaker(_Options):
         A point on the speaker's face, in source pixels.
     points : Path or None
         JSON file of clicked mouth/chin/eye points: rigs a face no detector finds.
+    mouth_cover : str
+        One of :data:`MOUTH_COVERS`: is the mouth covered, so that it never opens (auto:
+        as the picture looks)?
 
     All None: the largest face found.
     """
@@ -133,6 +141,7 @@ class Speaker(_Options):
     face: int | None = None
     face_at: tuple | None = None
     points: Path | None = None
+    mouth_cover: str = "auto"
 
     def _check(self) -> None:
         if self.face is not None and self.face < 0:
@@ -141,6 +150,8 @@ class Speaker(_Options):
             raise ParameterError("rig their own face: give points or face/face_at, not both", option="points")
         if self.face is not None and self.face_at is not None:
             raise ParameterError("give face or face_at, not both")
+        if self.mouth_cover not in MOUTH_COVERS:
+            raise ParameterError(f"must be one of {', '.join(MOUTH_COVERS)}, got {self.mouth_cover!r}", option="mouth_cover")
 
 
 @dataclass(frozen=True)
@@ -356,8 +367,9 @@ class Turn:
         if self.is_pause:
             return {"pause": self.pause}
         out = {}
-        for group in (self.speaker, self.voice):
-            out.update({k: v for k, v in dataclasses.asdict(group).items() if v is not None})
+        for group in (self.speaker, self.voice):  # what differs from the defaults
+            default = type(group)()
+            out.update({k: v for k, v in dataclasses.asdict(group).items() if v != getattr(default, k)})
         if "face_at" in out:
             out["face_at"] = list(out["face_at"])
         if "points" in out:

@@ -268,20 +268,41 @@ def _build_scene(job: Job) -> Scene:
     n_frames = samples_to_frames(audio.shape[1], sr=OUTPUT_SR, fps=fps)
     mouths, voices, speaking = _timeline(sounds, speakers, fps=fps, n_frames=n_frames, mouth=job.motion.mouth)
     expressions = _expressions(job, sounds, speakers, faces, fps=fps, n_frames=n_frames)
-    actors, stage = _cast(image, alpha, faces, mouths, voices, speaking, expressions, job)
+    covers = _mouth_covers(job, speakers)
+    actors, stage = _cast(image, alpha, faces, mouths, voices, speaking, expressions, covers, job)
     timings["analyse"] = time.perf_counter() - t
     speaker = next(s for s in speakers if s is not None)
-    return Scene(image, actors, n_frames, fps, audio, OUTPUT_SR, speaker, timings, stage, _notes(actors))
+    return Scene(image, actors, n_frames, fps, audio, OUTPUT_SR, speaker, timings, stage, _notes(actors, covers))
 
 
-def _notes(actors: list) -> tuple:
-    """A notice per speaker whose mouth looks covered (see render._mouth.MouthLook.covered)."""
+def _mouth_covers(job: Job, speakers: list) -> dict:
+    """``{face index: "covered" or "open"}`` where a turn overrules the picture's look
+    (Speaker.mouth_cover); a face has one mouth, so its turns must not disagree."""
+    covers, said_in = {}, {}
+    for number, (turn, face) in enumerate(zip(job.turns, speakers), start=1):
+        cover = None if face is None else turn.speaker.mouth_cover
+        if cover in (None, "auto"):
+            continue
+        if covers.setdefault(face.index, cover) != cover:
+            raise ParameterError(
+                f"is {cover} for face {face.index} in turn {number} but {covers[face.index]} in turn"
+                f" {said_in[face.index]}: a face has one mouth, give it one mouth_cover",
+                option="mouth_cover",
+            )
+        said_in.setdefault(face.index, number)
+    return covers
+
+
+def _notes(actors: list, covers: dict) -> tuple:
+    """A notice per speaker whose mouth looks covered (see render._mouth.MouthLook.covered),
+    unless the job said so (Speaker.mouth_cover)."""
     return tuple(
         f"face {actor.animator.face.index}'s mouth looks covered (a mask, a scarf) or hidden, so it will not open; "
+        "if it shows, open it with --mouth-cover open (mouth_cover: open in a script or batch line); "
         "if that is the wrong face, point at the speaker (--face N or --face-at X,Y, a script's face; "
         "see 'talkingphoto inspect')"
         for actor in actors
-        if actor.mouth is not None and actor.animator.look.covered
+        if actor.mouth is not None and actor.animator.look.covered and actor.animator.face.index not in covers
     )
 
 
@@ -339,9 +360,10 @@ def _expressions(job: Job, sounds: list, speakers: list, faces: list, *, fps: fl
 
 
 def _cast(
-    image, alpha, faces: list, mouths: dict, voices: dict, speaking: np.ndarray, expressions: dict, job: Job
+    image, alpha, faces: list, mouths: dict, voices: dict, speaking: np.ndarray, expressions: dict, covers: dict,
+    job: Job,
 ) -> tuple:
-    """The actors (faces that move) and master mode's stage.
+    """The actors (faces that move) and master mode's stage; ``covers`` as _mouth_covers.
 
     In standard mode only the speakers' mouths move, and their expressions show only at
     the mouth's corners. In vivid and master every character moves (see
@@ -356,7 +378,9 @@ def _cast(
         if face.index not in mouths and not vivid:
             continue  # standard mode: faces that never speak stay exactly as in the picture
         try:
-            animators[face.index] = FaceAnimator(image, face, whole_face=vivid, head_motion=vivid)
+            animators[face.index] = FaceAnimator(
+                image, face, whole_face=vivid, head_motion=vivid, mouth_cover=covers.get(face.index, "auto")
+            )
         except ParameterError:
             if face.index in mouths:
                 raise

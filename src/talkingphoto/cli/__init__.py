@@ -28,6 +28,7 @@ OPTION_FLAGS = {
     "face": "--face",
     "face_at": "--face-at",
     "points": "--points",
+    "mouth_cover": "--mouth-cover",
     "max_size": "--max-size",
     "voice": "--voice",
     "rate": "--rate",

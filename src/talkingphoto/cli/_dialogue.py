@@ -4,7 +4,7 @@ import sys
 from pathlib import Path
 
 from ..dialogue import load_script
-from ..job import MODES
+from ..job import MODES, MOUTH_COVERS
 from ..motion import MOUTH_SOURCES
 from ..pipeline import render_job
 from ._progress import ProgressBar, summary_line
@@ -24,6 +24,14 @@ def add_parser(subparsers) -> None:
     p.add_argument("--seed", type=int, default=0, help="seed for blinks and head drift")
     p.add_argument("--max-size", type=int, default=1920, help="cap on the output's long side in px (default: %(default)s)")
     p.add_argument("--mouth", choices=MOUTH_SOURCES, default="model", help="mouth from recordings: the learned model (default) or the acoustic rules")
+    p.add_argument(
+        "--mouth-cover",
+        choices=MOUTH_COVERS,
+        default="auto",
+        help="are the speakers' mouths covered (a mask, a scarf), so that they never open? auto: as the picture"
+        " looks; open or covered where that reading is wrong; a character's or turn's 'mouth_cover:' sets its own"
+        " (default: %(default)s)",
+    )
     add_motion_arguments(
         p,
         expression_help="how the characters feel where the script says nothing (default: %(default)s); a turn's"
@@ -42,6 +50,7 @@ def run(args) -> int:
         seed=args.seed,
         max_size=args.max_size,
         mouth=args.mouth,
+        mouth_cover=args.mouth_cover,
         **motion_arguments(args),
     )
     with ProgressBar(enabled=not args.quiet) as bar:

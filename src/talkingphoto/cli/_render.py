@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 from ..errors import ParameterError
-from ..job import GAZES, MODES, EncodeOptions, Job, Limits
+from ..job import GAZES, MODES, MOUTH_COVERS, EncodeOptions, Job, Limits
 from ..media import IMAGE_FORMATS
 from ..motion import EXPRESSIONS, MOUTH_SOURCES
 from ..pipeline import render_job
@@ -70,6 +70,13 @@ def add_parser(subparsers) -> None:
     p.add_argument("--face", type=int, help="speaker index, left to right (see 'talkingphoto inspect')")
     p.add_argument("--face-at", type=_point, metavar="X,Y", help="a point on the speaker's face, in pixels")
     p.add_argument("--points", help="manual rig: JSON of mouth_left, mouth_right, upper_lip, lower_lip, chin")
+    p.add_argument(
+        "--mouth-cover",
+        choices=MOUTH_COVERS,
+        default="auto",
+        help="is the speaker's mouth covered (a mask, a scarf), so that it never opens? auto: as the picture looks;"
+        " open or covered where that reading is wrong (default: %(default)s)",
+    )
     p.add_argument("--max-size", type=int, default=1920, help="cap on the output's long side in px (default: %(default)s)")
     p.add_argument("--text", help="text to read with a built-in voice instead of AUDIO")
     p.add_argument("--text-file", type=Path, help="read the text from a UTF-8 file")
@@ -110,6 +117,7 @@ def run(args) -> int:
         face=args.face,
         face_at=args.face_at,
         points=args.points,
+        mouth_cover=args.mouth_cover,
         max_size=args.max_size,
         voice=args.voice,
         rate=args.rate,

@@ -161,9 +161,10 @@ def _output_name(value) -> str:
 
 
 def _default_name(source: Path, audio, text, options: dict) -> str:
-    """``<image>_<audio>[_<mode>][_motion<S>][_face<N>].mp4`` (``<script>[_<mode>]...`` for
-    a dialogue); text is named by voice and a short hash. The motion strength is named
-    when not the default, so lines comparing strengths do not share a file."""
+    """``<image>_<audio>[_<mode>][_motion<S>][_face<N>][_mouth<COVER>].mp4``
+    (``<script>[_<mode>]...`` for a dialogue); text is named by voice and a short hash. The
+    motion strength and mouth cover are named when not the default, so lines comparing
+    them do not share a file."""
     parts = [source.stem]
     if audio is not None:
         parts.append(audio.stem)
@@ -176,6 +177,8 @@ def _default_name(source: Path, audio, text, options: dict) -> str:
         parts.append(f"motion{options['motion']:g}")
     if options.get("face") is not None:
         parts.append(f"face{options['face']}")
+    if options.get("mouth_cover", "auto") != "auto":
+        parts.append(f"mouth{options['mouth_cover']}")
     return "_".join(parts) + ".mp4"
 
 

@@ -52,11 +52,14 @@ class FaceAnimator:
         Rig eyes and brows too (vivid); otherwise only the lower face can change.
     head_motion : bool
         Allow head rotation and sway.
+    mouth_cover : str
+        ``auto``, ``covered`` or ``open``: is the mouth covered, so that it never opens
+        (job.Speaker.mouth_cover; auto: as the picture looks, see read_mouth)?
     """
 
-    def __init__(self, image: np.ndarray, face: Face, *, whole_face: bool, head_motion: bool):
+    def __init__(self, image: np.ndarray, face: Face, *, whole_face: bool, head_motion: bool, mouth_cover: str = "auto"):
         # The mouth is read first: a line-art mouth moves the lips onto the drawn one.
-        face, self.look, self.erased = read_mouth(image, face)
+        face, self.look, self.erased = read_mouth(image, face, cover=mouth_cover)
         self.rendered_eyes = False  # lids fitted to a 3D cartoon's eyes (see fit_rendered_eyes)
         # A 3D render's smooth shading can pass for drawn: its big eyes are fitted as a
         # render's rather than painted over, unless it is line art (an inked mouth) or was

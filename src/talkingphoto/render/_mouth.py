@@ -852,7 +852,7 @@ def _across_lips(grey: np.ndarray, landmarks: np.ndarray) -> tuple:
     return float(np.median(lines)), float(np.median(teeth)), float(np.median(dips))
 
 
-def read_mouth(image: np.ndarray, face: Face) -> tuple:
+def read_mouth(image: np.ndarray, face: Face, *, cover: str = "auto") -> tuple:
     """Read from the picture how to paint ``face``'s mouth.
 
     Parameters
@@ -860,6 +860,9 @@ def read_mouth(image: np.ndarray, face: Face) -> tuple:
     image : np.ndarray [shape=(h, w, 3), dtype=uint8, RGB]
     face : Face
         In the picture's pixels.
+    cover : str
+        ``auto``: the mouth is covered if it looks so (see mouth_covered); ``covered`` or
+        ``open``: it is, or is not, whatever it looks like (job.Speaker.mouth_cover).
 
     Returns
     -------
@@ -871,10 +874,13 @@ def read_mouth(image: np.ndarray, face: Face) -> tuple:
     """
     lm = face.landmarks[:, :2]
     outer = np.vstack([lm[topo.LIPS_UPPER_OUTER], lm[topo.LIPS_LOWER_OUTER][::-1]])
-    # Not an animal rigged from clicked points: its fur has no lips.
-    covered = face.detector != "points" and mouth_covered(image, face)
+    if cover == "auto":  # not an animal rigged from clicked points: its fur has no lips
+        covered = face.detector != "points" and mouth_covered(image, face)
+    else:
+        covered = cover == "covered"
     line_art = None
-    if is_line_art(image, face):  # never covered (see mouth_covered)
+    # A covered line-art mouth is kept, not erased for a painted one: it warps as skin.
+    if not covered and is_line_art(image, face):
         # A line-art mouth is replaced, not overlaid: the picture's own is erased whenever
         # the face leaves it, and the painted one, on lips fitted to it, takes its ink.
         width = float(np.linalg.norm(lm[topo.MOUTH_CORNER_LEFT] - lm[topo.MOUTH_CORNER_RIGHT]))

@@ -31,7 +31,7 @@ STATIC = Path(__file__).parent / "static"
 THUMBNAIL = "thumbnail.jpg"
 _THUMBNAIL_SIZE = 240
 # Options a request may set besides mode/face/voice; limits like max_audio_seconds stay the server's.
-_CLIENT_OPTIONS = ("fps", "seed", "face_at", "max_size", "rate", "pitch", "crf")
+_CLIENT_OPTIONS = ("fps", "seed", "face_at", "mouth_cover", "max_size", "rate", "pitch", "crf")
 _CLIENT_OPTIONS += ("motion", "blink_rate", "gaze", "expression", "expression_strength")
 _MAX_SCRIPT_CHARS = 100_000
 _MAX_POINTS_CHARS = 4096

@@ -569,6 +569,8 @@ async function generate() {
   const options = motionOptions(mode);
   const expression = $("expression-select").value;
   if (expression !== "neutral") options.expression = expression;
+  const cover = $("mouth-cover-select").value;
+  if (cover !== "auto") options.mouth_cover = cover;
   if (Object.keys(options).length) form.append("options", JSON.stringify(options));
   $("generate").disabled = true;
   try {
