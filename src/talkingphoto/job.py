@@ -135,7 +135,7 @@ class Speaker(_Options):
         One of :data:`MOUTH_COVERS`: is the mouth covered, so that it never opens (auto:
         as the picture looks)?
 
-    All None: the largest face found.
+    face, face_at and points all None: the largest face found.
     """
 
     face: int | None = None

@@ -115,7 +115,12 @@ ENAMEL_CHROMA = 0.35
 #   under COVERED_LIGHT (masks' folds and shade 0.04-0.38; a white moustache over the lips
 #   0.45, FreedroidRPG's professor in grey; a grey one 0.49-0.63, dwarvish lord), and
 #   chromaticity distance (x 100) under COVERED_TINT (masks 0.2-1.5; elvish lord darkened
-#   2.1, thunderer 2.9, the professor's lips under his moustache 3.6);
+#   2.1, thunderer 2.9, the professor's lips under his moustache 3.6). Where lips and ring
+#   have no colour (both within COVERED_GREY of neutral grey: a black-and-white picture;
+#   colour portraits 1.8 and more, masks 3.3 and more) the tint says nothing, so the light
+#   must agree closer, under COVERED_LIGHT_GREY (the black mask in grey 0.25; real mouths
+#   in grey 0.40 and more: Wesnoth's dunefolk herbalist, whose painted lips differ from
+#   the skin in colour more than in light, FreedroidRPG's default_male, the professor);
 # and only where a mouth would show: the mouth COVERED_WIDTH pixels wide or more (masks
 # 21-25 in 400-pixel portraits), the eyes sharp (grey detail finer than a pixel's blur over
 # detail finer than four: COVERED_SHARPNESS; masked portraits 0.42-0.56, pictures blurred
@@ -123,6 +128,7 @@ ENAMEL_CHROMA = 0.35
 # is a line of ink the mesh need not follow (and is replaced anyway).
 COVERED_LINE, COVERED_TEETH, COVERED_DIP = 0.12, 0.2, 0.85
 COVERED_LIGHT, COVERED_TINT = 0.4, 2.0
+COVERED_GREY, COVERED_LIGHT_GREY = 1.0, 0.3
 COVERED_WIDTH, COVERED_SHARPNESS = 18.0, 0.4
 
 
@@ -778,9 +784,10 @@ def mouth_covered(image: np.ndarray, face: Face) -> bool:
     if not lips.any() or not ring.any():
         return False
     light = abs(float(np.median(grey[lips]) - np.median(grey[ring])))
-    lips_colour, ring_colour = (_chromaticity(image[part]) for part in (lips, ring))
-    tint = 100.0 * float(np.linalg.norm(np.median(lips_colour, 0) - np.median(ring_colour, 0)))
-    return light < COVERED_LIGHT and tint < COVERED_TINT
+    lips_colour, ring_colour = (np.median(_chromaticity(image[part]), 0) for part in (lips, ring))
+    tint = 100.0 * float(np.linalg.norm(lips_colour - ring_colour))
+    colourless = 100.0 * max(float(np.linalg.norm(c - 1.0 / 3.0)) for c in (lips_colour, ring_colour)) < COVERED_GREY
+    return light < (COVERED_LIGHT_GREY if colourless else COVERED_LIGHT) and tint < COVERED_TINT
 
 
 def _sharpness(grey: np.ndarray, landmarks: np.ndarray) -> float:
