@@ -18,7 +18,16 @@ from talkingphoto.motion import (
     offline_models,
     recording_mouth,
 )
-from talkingphoto.motion._learned import MODEL_PATH, SECOND_RUN_PATHS, STREAM_MODEL_PATH, jaw_dynamics, log_mel
+from talkingphoto.motion._learned import (
+    MODEL_PATH,
+    SECOND_RUN_PATHS,
+    STREAM_MODEL_PATH,
+    LearnedMouth,
+    closures,
+    jaw_dynamics,
+    log_mel,
+)
+from talkingphoto.motion._phonemes import VISEMES
 
 
 def _speech(seconds: float = 2.0, sr: int = 16000) -> np.ndarray:
@@ -188,6 +197,19 @@ def test_jaw_takes_three_frames_to_close_but_lips_shut_at_once():
     assert track.press[4] == 1.0
     # At 50 fps the same fall takes twice as many frames.
     assert jaw_dynamics(controls.repeat(2, axis=0), fps=50).open[6:12].min() > 0.0
+
+
+def test_closure_peaks_shut_the_lips_only_where_the_likeliest_shape_is_closed():
+    visemes = np.zeros((60, 9), np.float32)
+    visemes[:, VISEMES.index("X")] = 1.0
+    controls = np.zeros((60, 5), np.float32)
+    for frame, shape in ((10, "A"), (25, "B"), (40, "C"), (52, "G")):  # M, clenched, open vowel, F
+        controls[frame, 2] = 0.6
+        visemes[frame] = 0.0
+        visemes[frame, VISEMES.index(shape)] = 1.0
+    mouth = LearnedMouth(rate=50.0, controls=controls, visemes=visemes)
+    assert closures(mouth, threshold=0.5).tolist() == [10, 25]
+    assert closures(mouth, threshold=0.7).tolist() == [10]  # P(A) counts as evidence too
 
 
 def test_log_mel_frames_and_silence():

@@ -50,6 +50,11 @@ FLOOR = 1e-10  # power floor before the log: digital silence
 CONTROLS = ("open", "spread", "press", "fv", "tongue")
 _CLOSURE = 0.5  # default lip-closure evidence (press or viseme A) at a local peak that shuts the lips
 _CLOSURE_SPAN = 3  # 50 Hz frames each side within which a peak must be the highest
+# Shapes with the lips together or nearly so (M/B/P, and clenched teeth). A closure peak where
+# the model finds an open, rounded, F/V, L or resting mouth likelier is not shut: on the
+# development split such peaks were 14 of 38 false closures (V, W, N, open vowels) and none of
+# 53 true ones.
+_CLOSABLE = [VISEMES.index("A"), VISEMES.index("B")]
 _MAX_FALL = 0.45  # most the opening may drop in one 25 fps frame (before averaging, see jaw_dynamics)
 _MAX_RISE = 0.6  # the jaw drops faster than it closes
 
@@ -413,13 +418,15 @@ def closures(mouth: LearnedMouth, *, threshold: float = _CLOSURE) -> np.ndarray:
     The model's ``press`` is soft where it is unsure, and a lip-reader notices a closure
     that does not quite close; so every clear local peak (over +-60 ms) of
     ``max(press, P(A))`` at or above ``threshold`` becomes a full closure of the video
-    frame that holds it.
+    frame that holds it, unless the model's likeliest shape there has the lips apart
+    (:data:`_CLOSABLE`): a false peak would snap the lips shut on a vowel or an F.
     """
     if len(mouth.controls) == 0:
         return np.zeros(0, int)
     evidence = np.maximum(mouth.controls[:, 2], mouth.visemes[:, VISEMES.index("A")])
     peak = ndimage.maximum_filter1d(evidence, size=2 * _CLOSURE_SPAN + 1, mode="nearest")
-    return np.nonzero((evidence >= peak) & (evidence >= threshold))[0]
+    closable = np.isin(mouth.visemes.argmax(axis=1), _CLOSABLE)
+    return np.nonzero((evidence >= peak) & (evidence >= threshold) & closable)[0]
 
 
 def _at_frames(controls: np.ndarray, *, rate: float, fps: float, n_frames: int) -> np.ndarray:
