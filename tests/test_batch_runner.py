@@ -3,6 +3,7 @@
 import json
 import os
 import threading
+import types
 
 import pytest
 from test_jobs_fakes import fake_render, slow_fake, write_png, write_wav
@@ -146,6 +147,20 @@ def test_batch_runs_resumes_and_retries(folder):
     results = run_batch(items, workers=2, renderer=renderer)
     assert [r.status for r in results] == ["skipped", "done", "skipped"]
     assert rendered == ["ben.png"]
+
+
+def test_a_renders_notes_reach_the_summary(folder, monkeypatch, capsys):
+    manifest = _jsonl(folder / "inputs" / "jobs.jsonl", [{"image": "anna.png", "audio": "hello.wav"}])
+
+    def noting(job, **kw):
+        return types.SimpleNamespace(output=fake_render(job, **kw), notes=("face 0's mouth looks covered",))
+
+    (result,) = run_batch(read_manifest(manifest, out_dir=folder / "out"), renderer=noting)
+    assert result.status == "done" and result.notes == ("face 0's mouth looks covered",)
+    monkeypatch.setattr("talkingphoto.jobs._batch.default_renderer", lambda: noting)
+    assert main(["batch", str(manifest), "--out-dir", str(folder / "again"), "-q"]) == 0
+    row = capsys.readouterr().out.splitlines()[1]
+    assert row.split()[2] == "done" and row.endswith("note: face 0's mouth looks covered")
 
 
 def test_cancel_stops_the_batch_without_partial_files(folder):

@@ -2,8 +2,10 @@
 
 import os
 import shutil
+import sqlite3
 import threading
 import time
+import types
 
 import pytest
 from test_jobs_fakes import fake_render, slow_fake, write_png, write_wav
@@ -137,6 +139,29 @@ def test_failed_render_keeps_the_one_line_reason(tmp_path):
         record = _final(store, job_id)
     assert record.status == "failed"
     assert record.error == "cannot read image image.png"
+
+
+def _noting(job, **kw):
+    """fake_render returning a RenderResult-like answer with a note for the user."""
+    return types.SimpleNamespace(output=fake_render(job, **kw), notes=("face 0's mouth looks covered",))
+
+
+def test_a_finished_jobs_notes_are_kept(tmp_path):
+    with JobStore(tmp_path) as store, WorkerPool(store, renderer=_noting):
+        job_id = _queue(store)
+        assert _final(store, job_id).notes == ("face 0's mouth looks covered",)
+    with JobStore(tmp_path) as store:  # and read back after a restart
+        assert store.get(job_id).notes == ("face 0's mouth looks covered",)
+
+
+def test_a_job_folder_from_before_notes_opens(tmp_path):
+    with JobStore(tmp_path) as store:
+        job_id = _queue(store)
+    with sqlite3.connect(tmp_path / "jobs.sqlite3") as db:
+        db.execute("ALTER TABLE jobs DROP COLUMN notes")
+    with JobStore(tmp_path) as store, WorkerPool(store, renderer=_noting):
+        record = _final(store, job_id)
+    assert record.status == "done" and record.notes == ("face 0's mouth looks covered",)
 
 
 def test_crashing_renderer_fails_the_job_but_not_the_worker(tmp_path):

@@ -4,6 +4,7 @@ import io
 import json
 import threading
 import time
+import types
 
 import pytest
 from PIL import Image
@@ -162,6 +163,18 @@ def test_missing_speech_and_bad_fields_are_422_in_words(tmp_path, inputs):
         ):
             response = _post(client, inputs, options=json.dumps(options))
             assert response.status_code == 422 and message in response.json()["detail"], options
+
+
+def test_a_finished_jobs_notes_are_shown(tmp_path, inputs):
+    def noting(job, **kw):
+        return types.SimpleNamespace(output=fake_render(job, **kw), notes=("face 0's mouth looks covered",))
+
+    with _studio(tmp_path, renderer=noting) as client:
+        response = _post(client, inputs)
+        assert response.status_code == 201, response.text
+        job = _wait(client, response.json()["id"])
+        assert job["status"] == "done" and job["notes"] == ["face 0's mouth looks covered"]
+        assert client.get("/api/jobs").json()[0]["notes"] == ["face 0's mouth looks covered"]
 
 
 def test_motion_controls_reach_the_render_and_are_checked(tmp_path, inputs):

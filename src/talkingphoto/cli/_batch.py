@@ -33,7 +33,8 @@ def _summary(results, seconds: float) -> str:
     rows = [("line", "output", "status", "time", "reason")]
     for result in results:
         took = f"{result.seconds:.1f}s" if result.status in ("done", "failed") else ""
-        rows.append((str(result.item.line), result.item.job.output.name, result.status, took, result.error or ""))
+        why = result.error or "; ".join(f"note: {note}" for note in result.notes)
+        rows.append((str(result.item.line), result.item.job.output.name, result.status, took, why))
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[4] for row in rows]
     lines[0] = lines[0].rstrip()

@@ -32,12 +32,14 @@ class BatchItem:
 @dataclass(frozen=True)
 class BatchResult:
     """How one item ended: ``status`` is ``done``, ``skipped`` (output already there),
-    ``failed`` (``error`` says why) or ``cancelled``."""
+    ``failed`` (``error`` says why) or ``cancelled``; ``notes`` are the render's notices
+    for its user (a mouth that looks covered), one line each."""
 
     item: BatchItem
     status: str
     seconds: float = 0.0
     error: str | None = None
+    notes: tuple = ()
 
 
 def read_manifest(path, *, out_dir) -> list:
@@ -234,7 +236,7 @@ def run_batch(items, *, workers: int = 1, renderer=None, on_progress=None, cance
 
         start = time.monotonic()
         try:
-            render_atomically(renderer, item.job, progress=progress, cancel=cancel)
+            result = render_atomically(renderer, item.job, progress=progress, cancel=cancel)
         except Cancelled:
             return BatchResult(item, "cancelled", time.monotonic() - start)
         except TalkingPhotoError as exc:
@@ -242,7 +244,8 @@ def run_batch(items, *, workers: int = 1, renderer=None, on_progress=None, cance
         except Exception as exc:  # one broken job must not stop the batch
             log.exception("line %d crashed", item.line)
             return BatchResult(item, "failed", time.monotonic() - start, f"internal error: {type(exc).__name__}: {exc}")
-        return BatchResult(item, "done", time.monotonic() - start)
+        # notes are a RenderResult's (a custom renderer may return anything)
+        return BatchResult(item, "done", time.monotonic() - start, notes=tuple(getattr(result, "notes", ())))
 
     report()
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="talkingphoto-batch") as pool:

@@ -145,7 +145,7 @@ class WorkerPool:
         try:
             renderer = self._renderer or default_renderer()
             job = job_for(record.spec, self.store.folder(record.id))
-            render_atomically(renderer, job, progress=progress, cancel=cancel)
+            result = render_atomically(renderer, job, progress=progress, cancel=cancel)
         except Cancelled:
             if self._stopping:
                 self.store.requeue(record.id)
@@ -157,4 +157,6 @@ class WorkerPool:
             log.exception("job %s crashed", record.id)
             self.store.finish(record.id, "failed", error=f"internal error: {type(exc).__name__}: {exc}")
         else:
-            self.store.finish(record.id, "done")  # even if a cancel came after the last frame
+            # even if a cancel came after the last frame; notes are a RenderResult's (a
+            # custom renderer may return anything)
+            self.store.finish(record.id, "done", notes=tuple(getattr(result, "notes", ())))

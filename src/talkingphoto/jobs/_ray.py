@@ -134,7 +134,7 @@ def _collect(ray, ref, item, start) -> BatchResult:
             handle.write(outcome["video"])
     except OutputError as exc:
         return BatchResult(item, "failed", seconds, str(exc))
-    return BatchResult(item, "done", seconds)
+    return BatchResult(item, "done", seconds, notes=outcome["notes"])
 
 
 def _render_task(spec: dict, refs: dict, renderer) -> dict:
@@ -154,10 +154,11 @@ def _render_task(spec: dict, refs: dict, renderer) -> dict:
             (scratch / name).write_bytes(ray.get(ref))
         job = Job.from_dict(spec, base=scratch)
         try:
-            render_atomically(renderer, job, progress=None, cancel=threading.Event())
+            result = render_atomically(renderer, job, progress=None, cancel=threading.Event())
         except TalkingPhotoError as exc:
             return {"error": str(exc), "video": None}
-        return {"error": None, "video": job.output.read_bytes()}
+        notes = tuple(getattr(result, "notes", ()))  # a RenderResult's; a custom renderer may return anything
+        return {"error": None, "video": job.output.read_bytes(), "notes": notes}
 
 
 def _check_reachable(address: str, *, timeout: float = 5.0) -> None:

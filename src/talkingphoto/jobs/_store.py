@@ -45,7 +45,8 @@ CREATE TABLE IF NOT EXISTS jobs (
     started REAL,
     finished REAL,
     label TEXT NOT NULL DEFAULT '',
-    spec TEXT NOT NULL
+    spec TEXT NOT NULL,
+    notes TEXT NOT NULL DEFAULT ''
 )
 """
 
@@ -66,6 +67,9 @@ class JobRecord:
         the job's folder.
     label : str
         A short human description (the uploaded file names), for the history list only.
+    notes : tuple of str
+        One-line notices of a finished render for its user (a speaker's mouth that looks
+        covered and so never opens).
     """
 
     id: str
@@ -78,6 +82,7 @@ class JobRecord:
     finished: float | None
     label: str
     spec: dict
+    notes: tuple = ()
 
     @property
     def final(self) -> bool:
@@ -108,6 +113,8 @@ class JobStore:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.execute(_SCHEMA)
+        if "notes" not in {row["name"] for row in self._db.execute("PRAGMA table_info(jobs)")}:
+            self._db.execute("ALTER TABLE jobs ADD COLUMN notes TEXT NOT NULL DEFAULT ''")  # a folder from before notes
         self._recover()
 
     # -- life cycle ---------------------------------------------------------------------------
@@ -222,15 +229,16 @@ class JobStore:
                 (min(max(float(progress), 0.0), 1.0), job_id),
             )
 
-    def finish(self, job_id: str, status: str, *, error: str | None = None) -> None:
-        """Record how a running job ended (``done``, ``failed`` or ``cancelled``)."""
+    def finish(self, job_id: str, status: str, *, error: str | None = None, notes: tuple = ()) -> None:
+        """Record how a running job ended (``done``, ``failed`` or ``cancelled``), with the
+        render's ``notes`` for its user (one line each)."""
         if status not in FINAL_STATUSES:
             raise ParameterError(f"status must be one of {sorted(FINAL_STATUSES)}, got {status!r}")
         with self._lock, self._db:
             self._db.execute(
-                "UPDATE jobs SET status=?, error=?, finished=?,"
+                "UPDATE jobs SET status=?, error=?, finished=?, notes=?,"
                 " progress=CASE WHEN ?='done' THEN 1 ELSE progress END WHERE id=?",
-                (status, error, time.time(), status, job_id),
+                (status, error, time.time(), "\n".join(notes), status, job_id),
             )
 
     def requeue(self, job_id: str) -> None:
@@ -280,4 +288,5 @@ def _record(row) -> JobRecord:
     values = dict(row)
     values.pop("seq")
     values["spec"] = json.loads(values["spec"])
+    values["notes"] = tuple(values["notes"].splitlines())
     return JobRecord(**values)

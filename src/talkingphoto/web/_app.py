@@ -57,6 +57,7 @@ class JobView(BaseModel):
     status: str = Field(description="queued, running, done, failed or cancelled")
     progress: float = Field(description="0..1, share of frames rendered")
     error: str | None = Field(description="Why it failed or was cancelled (one line)")
+    notes: list[str] = Field(description="Notices of a finished render (a mouth that looks covered), one line each")
     label: str = Field(description="The uploaded file names, for display")
     mode: str
     created: float = Field(description="Unix time")
@@ -353,6 +354,7 @@ def _view(record, data_dir: Path) -> dict:
         "status": record.status,
         "progress": record.progress,
         "error": None if record.error is None else _public(record.error, data_dir),
+        "notes": list(record.notes),
         "label": record.label,
         "mode": (record.spec.get("options") or {}).get("mode", "standard"),
         "created": record.created,

@@ -615,7 +615,7 @@ function showProgress(job) {
   if (job.status === "queued") text.textContent = "Queued…";
   else if (job.status === "running") text.textContent = `Rendering… ${Math.round(job.progress * 100)}%`;
   else if (job.status === "done") {
-    text.textContent = "Done.";
+    text.textContent = ["Done.", ...job.notes.map((note) => `Note: ${note}.`)].join(" ");
     play(job);
   } else if (job.status === "failed") {
     text.textContent = "Failed.";
@@ -673,6 +673,12 @@ function historyItem(job) {
     why.className = "why";
     why.textContent = job.error;
     about.append(why);
+  }
+  for (const note of job.notes) {
+    const line = document.createElement("span");
+    line.className = "note";
+    line.textContent = note;
+    about.append(line);
   }
   const actions = document.createElement("div");
   actions.className = "actions";
