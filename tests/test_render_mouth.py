@@ -138,6 +138,39 @@ def test_white_over_the_upper_lip_is_a_moustache_not_teeth(moustache_top, found)
     own = find_own_teeth(image, upper, lower, LIPS, FACE_SKIN, upper_lip=UPPER_LIP, mouth_width=60.0)
     assert (own is not None) == found
 
+@pytest.mark.parametrize("apart, found", [(0.6, False), (3.0, True)])
+def test_lips_shut_at_rest_show_no_teeth_between_them(apart, found):
+    # A pale highlight along a shut painted mouth (Wesnoth's goblin rouser) is whiter than
+    # lips and skin, but lips under a pixel apart hold no teeth.
+    image = np.full((80, 100, 3), FACE_SKIN, np.uint8)
+    image[30:50, 20:81] = LIPS
+    image[40:43, 22:79] = (240, 235, 225)
+    upper = np.stack([np.linspace(20, 80, 13), np.full(13, 40.0)], 1)
+    lower = np.stack([np.linspace(20, 80, 13), 40.0 + apart * (1 - np.linspace(-1, 1, 13) ** 2)], 1)
+    own = find_own_teeth(image, upper, lower, LIPS, FACE_SKIN, upper_lip=UPPER_LIP, mouth_width=60.0)
+    assert (own is not None) == found
+
+
+def test_teeth_touching_white_above_the_lip_only_at_a_corner_are_teeth():
+    # A lich's bony face is as white as his painted teeth; towards a corner his upper lip is
+    # a slanted line one pixel thin, which the white on both sides touches only at the
+    # corners of its steps: the teeth below it are teeth, not a moustache over the lip.
+    bone, lips, teeth = (225, 222, 205), (77, 66, 39), (240, 238, 228)
+    image = np.full((80, 100, 3), (56, 56, 47), np.uint8)
+    image[10:30, 20:81] = bone
+    image[30:50, 20:81] = lips
+    image[36:44, 22:79] = (20, 10, 10)
+    image[36:40, 22:79] = teeth
+    for x in range(60, 79):
+        line = 35 - (x - 60) // 4
+        image[30:line, x] = bone
+        image[line + 1 : 40, x] = teeth
+    upper = np.stack([np.linspace(20, 80, 13), np.full(13, 36.0)], 1)
+    lower = np.stack([np.linspace(20, 80, 13), np.full(13, 44.0)], 1)
+    own = find_own_teeth(image, upper, lower, lips, (56, 56, 47), upper_lip=UPPER_LIP, mouth_width=60.0)
+    assert own is not None
+
+
 def _luma(canvas):
     return canvas.astype(float) @ [0.299, 0.587, 0.114]
 

@@ -95,6 +95,11 @@ TONGUE_PX = (1.0, 4.0)
 # lightness (Lab chroma over L*, medians); tan skin between painted lips is more (0.46),
 # and whiter than the skin around a mouth may mean only that a dark beard is that skin.
 ENAMEL_CHROMA = 0.35
+# Lips shut at rest show no teeth: inner edges nowhere this many pixels apart hold only
+# the lips' own highlights between them (Wesnoth's goblin rouser and master-at-arms, 0.5
+# and 0.7 px apart, got 6 pixels of "own teeth"; painted teeth show between lips 3.1-7.4
+# px apart: a lich, a ruffian, the astronaut).
+SHUT_AT_REST_PX = 1.5
 
 
 @dataclass(frozen=True)
@@ -313,8 +318,9 @@ def find_own_teeth(
 
     Notes
     -----
-    In each column the first run of tooth pixels below the upper lip is the upper row;
-    tooth pixels below a gap of two or more darker pixels are the lower row.
+    Lips shut at rest (see SHUT_AT_REST_PX) show none. In each column the first run of
+    tooth pixels below the upper lip is the upper row; tooth pixels below a gap of two or
+    more darker pixels are the lower row.
     """
     h, w = image.shape[:2]
     outline = np.vstack([upper_edge, lower_edge[::-1]])
@@ -322,6 +328,10 @@ def find_own_teeth(
     x1, y1 = np.ceil(outline.max(0)).astype(int) + 3
     x0, y0, x1, y1 = max(x0, 0), max(y0, 0), min(x1, w), min(y1, h)
     if x1 - x0 < 4 or y1 - y0 < 3:
+        return None
+    across = np.linspace(x0, x1, 4 * (x1 - x0))
+    apart = np.interp(across, lower_edge[:, 0], lower_edge[:, 1]) - np.interp(across, upper_edge[:, 0], upper_edge[:, 1])
+    if apart.max() < SHUT_AT_REST_PX:
         return None
     # Read from a pixel above the upper lip's outer edge down: what lies over the lip.
     over = max(min(int(np.floor(upper_lip[:, 1].min())) - 2, y0), 0)
@@ -340,9 +350,12 @@ def find_own_teeth(
     split = cv2.threshold(scores, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)[0] - 128
     whitish = (white > max(split, lip_white + 8)) & (lab[..., 0] > 45)
     # Teeth lie under the upper lip: white joined to white above its outer edge runs over
-    # the lip, a moustache the lip line was fitted into (FreedroidRPG's professor).
+    # the lip, a moustache the lip line was fitted into (FreedroidRPG's professor), or
+    # skin round a corner. Joined by a side, not a corner: a lip painted as a slanted line
+    # one pixel thin touches white on both sides only at its steps' corners (Wesnoth's
+    # brown lich: his bony face above it, his painted teeth below).
     above = np.arange(over, y1)[:, None] < np.interp(np.arange(x0, x1), upper_lip[:, 0], upper_lip[:, 1])[None] - 1
-    _, parts = cv2.connectedComponents(whitish.astype(np.uint8), connectivity=8)
+    _, parts = cv2.connectedComponents(whitish.astype(np.uint8), connectivity=4)
     over_lip = np.isin(parts, np.unique(parts[whitish & above]))
     tooth = inside & whitish & ~over_lip
     inside, lab, white, tooth = (a[y0 - over :] for a in (inside, lab, white, tooth))
