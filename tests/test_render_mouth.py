@@ -417,3 +417,40 @@ def test_a_tongue_a_pixel_or_two_tall_is_no_red_line_along_the_lower_lip(gap, to
     # read as a second lower lip on small 3D renders; a wider opening shows it.
     column = _paint("photo", gap)[:, 50].astype(float)
     assert (np.linalg.norm(column - PALETTE.tongue, axis=1) < 35).any() == tongue
+
+
+def _painted_mouth(*lines):
+    """synthetic_face's shut mouth painted in one flat lip colour, with dark lines one
+    pixel thin along its seam moved by each of ``lines`` (a share of the mouth's width,
+    down), and the mouth's width."""
+    image, face = synthetic_face()
+    lm = face.landmarks[:, :2].astype(np.float64)
+    width = float(np.linalg.norm(lm[topo.MOUTH_CORNER_LEFT] - lm[topo.MOUTH_CORNER_RIGHT]))
+    x0, y0 = lm[topo.LIPS_ALL].min(0) - 0.4 * width
+    x1, y1 = lm[topo.LIPS_ALL].max(0) + 0.4 * width
+    image[int(y0) : int(y1), int(x0) : int(x1)] = (200, 130, 120)
+    seam = (lm[topo.LIPS_UPPER_INNER] + lm[topo.LIPS_LOWER_INNER]) / 2
+    for line in lines:
+        points = np.round(seam + (0.0, line * width)).astype(np.int32)
+        cv2.polylines(image, [points], False, (60, 25, 25), 1)
+    return image, face, width
+
+
+@pytest.mark.parametrize("line", [-0.2, 0.2])
+def test_a_shut_mouth_whose_seam_the_mesh_missed_opens_on_its_painted_line(line):
+    # Face mesh put a painted mouth's lip line in a white moustache (FreedroidRPG's
+    # professor) or on the lower lip (Wesnoth's sylph): the mouth opened off its lips.
+    image, face, width = _painted_mouth(line)
+    seated = read_mouth(image, face)[0].landmarks
+    moved = seated[topo.LIPS_ALL, 1] - face.landmarks[topo.LIPS_ALL, 1]
+    assert np.allclose(moved, line * width, atol=1.0)
+    others = np.setdiff1d(np.arange(len(seated)), topo.LIPS_ALL)
+    assert np.array_equal(seated[others], face.landmarks[others])
+
+
+def test_lips_a_pixel_off_a_painted_line_stay_where_the_mesh_put_them():
+    # A dwarf's painted mouth line a pixel above the mesh's, and as dark a line lower down:
+    # the mesh is near enough to a seam, and the lips stay.
+    image, face, width = _painted_mouth(-0.02, 0.2)  # a pixel above, and a fifth below
+    seated = read_mouth(image, face)[0].landmarks
+    assert np.array_equal(seated, face.landmarks)

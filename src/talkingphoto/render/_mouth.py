@@ -32,6 +32,7 @@ __all__ = [
     "palette_from_image",
     "paint_mouth",
     "read_mouth",
+    "seat_lips",
 ]
 
 # Share of exactly flat pixels above which a drawn face is cel-shaded line art (see
@@ -100,6 +101,19 @@ ENAMEL_CHROMA = 0.35
 # and 0.7 px apart, got 6 pixels of "own teeth"; painted teeth show between lips 3.1-7.4
 # px apart: a lich, a ruffian, the astronaut).
 SHUT_AT_REST_PX = 1.5
+# A mouth shut at rest (inner lips under SEAT_SHUT of its width apart) has a painted line
+# where its lips meet: the darkest valley along the mouth (on average SEAT_VALLEY levels of
+# luma darker than a tenth of its width, at least 1.5 px, above and below) within
+# SEAT_REACH of its width of the mesh's line. Face mesh put that line in a white moustache
+# (FreedroidRPG's professor, 5.0 px = 0.17 of the width too high) or on the lower lip
+# (Wesnoth's sylph, 3.7 px = 0.24 too low), where the mouth then opened. The lips are moved
+# onto the valley when there is hardly one within SEAT_NEAR_PX of the mesh's line (under
+# SEAT_LOST of the valley's depth: a dwarf explorer's painted line lies a pixel off it, as
+# deep as a lower one, and stays) and they are over SEAT_MOVE of the width off it. Of 116
+# faces in Wesnoth's portraits, FreedroidRPG and the test pictures only those two are: the
+# next (a cook, three elves, a marshal) are off by 0.06-0.09 of the width, a pixel or two.
+SEAT_SHUT, SEAT_REACH, SEAT_VALLEY, SEAT_LOST, SEAT_MOVE = 0.1, 0.3, 40.0, 0.25, 0.12
+SEAT_NEAR_PX = 1.5
 
 
 @dataclass(frozen=True)
@@ -478,6 +492,56 @@ def erase_mouth(image: np.ndarray, outer: np.ndarray, *, mouth_width: float) -> 
     return (int(x0), int(y0), int(x1), int(y1)), erased, fill.astype(bool), mouth, ink, stroke
 
 
+def seat_lips(image: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
+    """Lip landmarks moved onto the line where a shut mouth's painted lips meet, when
+    face mesh put them clearly off it (see SEAT_MOVE): else ``landmarks`` as they are.
+
+    Parameters
+    ----------
+    image : np.ndarray [shape=(h, w, 3), dtype=uint8, RGB]
+    landmarks : np.ndarray [shape=(478, 2|3), float]
+
+    Returns
+    -------
+    np.ndarray
+        ``landmarks``, or a copy with the lips moved across the mouth.
+    """
+    lm = np.asarray(landmarks, dtype=np.float64)[:, :2]
+    upper, lower = lm[topo.LIPS_UPPER_INNER], lm[topo.LIPS_LOWER_INNER]
+    left, right_corner = lm[topo.MOUTH_CORNER_RIGHT], lm[topo.MOUTH_CORNER_LEFT]
+    width = float(np.linalg.norm(right_corner - left))
+    if width < 4 or np.linalg.norm(upper - lower, axis=1).max() >= SEAT_SHUT * width:
+        return landmarks
+    right = (right_corner - left) / width
+    down = np.array([-right[1], right[0]])
+    # The line the lips meet on, over the middle of the mouth (its corners are shadow).
+    seam = (upper + lower) / 2
+    along = (seam - left) @ right / width
+    order = np.argsort(along)
+    t = np.linspace(0.15, 0.85, 24)
+    line = np.stack([np.interp(t, along[order], seam[order, i]) for i in (0, 1)], 1)
+    luma = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY).astype(np.float32)
+
+    def sample(points):
+        xy = points.astype(np.float32)
+        return cv2.remap(luma, xy[None, :, 0], xy[None, :, 1], cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)[0]
+
+    side = max(1.5, 0.1 * width)
+    offsets = np.arange(-SEAT_REACH * width, SEAT_REACH * width + 0.25, 0.5)
+    offsets -= offsets[np.argmin(np.abs(offsets))]  # the mesh's own line is one of them
+    depth = np.array([
+        np.mean(np.minimum(sample(line + (d - side) * down), sample(line + (d + side) * down)) - sample(line + d * down))
+        for d in offsets
+    ])  # fmt: skip
+    best = int(np.argmax(depth))
+    own = float(depth[np.abs(offsets) <= SEAT_NEAR_PX].max())
+    if depth[best] < SEAT_VALLEY or own >= SEAT_LOST * depth[best] or abs(offsets[best]) < SEAT_MOVE * width:
+        return landmarks
+    seated = np.array(landmarks, dtype=np.float32)
+    seated[topo.LIPS_ALL, :2] += (offsets[best] * down).astype(np.float32)
+    return seated
+
+
 def fit_lips(landmarks: np.ndarray, mouth: np.ndarray, origin) -> np.ndarray:
     """Lip landmarks moved onto the mouth a character's artist drew.
 
@@ -755,6 +819,10 @@ def read_mouth(image: np.ndarray, face: Face) -> tuple:
         line_art = erase_mouth(image, outer, mouth_width=width)
         box, _, where = line_art[:3]
         face = replace(face, landmarks=fit_lips(face.landmarks, where, box[:2]))
+        lm = face.landmarks[:, :2]
+        outer = np.vstack([lm[topo.LIPS_UPPER_OUTER], lm[topo.LIPS_LOWER_OUTER][::-1]])
+    elif face.detector != "points":  # a painted or photographed mouth: lips on its seam
+        face = replace(face, landmarks=seat_lips(image, face.landmarks))
         lm = face.landmarks[:, :2]
         outer = np.vstack([lm[topo.LIPS_UPPER_OUTER], lm[topo.LIPS_LOWER_OUTER][::-1]])
     inner = np.vstack([lm[topo.LIPS_UPPER_INNER], lm[topo.LIPS_LOWER_INNER][::-1]])
