@@ -140,6 +140,39 @@ def test_white_over_the_upper_lip_is_a_moustache_not_teeth(moustache_top, found)
     own = find_own_teeth(image, upper, lower, LIPS, FACE_SKIN, upper_lip=UPPER_LIP, mouth_width=60.0)
     assert (own is not None) == found
 
+@pytest.mark.parametrize("apart, found", [(0.6, False), (3.0, True)])
+def test_lips_shut_at_rest_show_no_teeth_between_them(apart, found):
+    # A pale highlight along a shut painted mouth (Wesnoth's goblin rouser) is whiter than
+    # lips and skin, but lips under a pixel apart hold no teeth.
+    image = np.full((80, 100, 3), FACE_SKIN, np.uint8)
+    image[30:50, 20:81] = LIPS
+    image[40:43, 22:79] = (240, 235, 225)
+    upper = np.stack([np.linspace(20, 80, 13), np.full(13, 40.0)], 1)
+    lower = np.stack([np.linspace(20, 80, 13), 40.0 + apart * (1 - np.linspace(-1, 1, 13) ** 2)], 1)
+    own = find_own_teeth(image, upper, lower, LIPS, FACE_SKIN, upper_lip=UPPER_LIP, mouth_width=60.0)
+    assert (own is not None) == found
+
+
+def test_teeth_touching_white_above_the_lip_only_at_a_corner_are_teeth():
+    # A lich's bony face is as white as his painted teeth; towards a corner his upper lip is
+    # a slanted line one pixel thin, which the white on both sides touches only at the
+    # corners of its steps: the teeth below it are teeth, not a moustache over the lip.
+    bone, lips, teeth = (225, 222, 205), (77, 66, 39), (240, 238, 228)
+    image = np.full((80, 100, 3), (56, 56, 47), np.uint8)
+    image[10:30, 20:81] = bone
+    image[30:50, 20:81] = lips
+    image[36:44, 22:79] = (20, 10, 10)
+    image[36:40, 22:79] = teeth
+    for x in range(60, 79):
+        line = 35 - (x - 60) // 4
+        image[30:line, x] = bone
+        image[line + 1 : 40, x] = teeth
+    upper = np.stack([np.linspace(20, 80, 13), np.full(13, 36.0)], 1)
+    lower = np.stack([np.linspace(20, 80, 13), np.full(13, 44.0)], 1)
+    own = find_own_teeth(image, upper, lower, lips, (56, 56, 47), upper_lip=UPPER_LIP, mouth_width=60.0)
+    assert own is not None
+
+
 def _luma(canvas):
     return canvas.astype(float) @ [0.299, 0.587, 0.114]
 
@@ -477,3 +510,40 @@ def test_in_black_and_white_only_lips_as_light_as_the_cloth_around_them_are_cove
     cv2.fillPoly(image, [np.round(outer.mean(0) + 2.5 * (outer - outer.mean(0))).astype(np.int32)], (170, 170, 170))
     cv2.fillPoly(image, [np.round(outer).astype(np.int32)], (lips, lips, lips))
     assert mouth_covered(image, face) == covered
+
+
+def _painted_mouth(*lines):
+    """synthetic_face's shut mouth painted in one flat lip colour, with dark lines one
+    pixel thin along its seam moved by each of ``lines`` (a share of the mouth's width,
+    down), and the mouth's width."""
+    image, face = synthetic_face()
+    lm = face.landmarks[:, :2].astype(np.float64)
+    width = float(np.linalg.norm(lm[topo.MOUTH_CORNER_LEFT] - lm[topo.MOUTH_CORNER_RIGHT]))
+    x0, y0 = lm[topo.LIPS_ALL].min(0) - 0.4 * width
+    x1, y1 = lm[topo.LIPS_ALL].max(0) + 0.4 * width
+    image[int(y0) : int(y1), int(x0) : int(x1)] = (200, 130, 120)
+    seam = (lm[topo.LIPS_UPPER_INNER] + lm[topo.LIPS_LOWER_INNER]) / 2
+    for line in lines:
+        points = np.round(seam + (0.0, line * width)).astype(np.int32)
+        cv2.polylines(image, [points], False, (60, 25, 25), 1)
+    return image, face, width
+
+
+@pytest.mark.parametrize("line", [-0.2, 0.2])
+def test_a_shut_mouth_whose_seam_the_mesh_missed_opens_on_its_painted_line(line):
+    # Face mesh put a painted mouth's lip line in a white moustache (FreedroidRPG's
+    # professor) or on the lower lip (Wesnoth's sylph): the mouth opened off its lips.
+    image, face, width = _painted_mouth(line)
+    seated = read_mouth(image, face)[0].landmarks
+    moved = seated[topo.LIPS_ALL, 1] - face.landmarks[topo.LIPS_ALL, 1]
+    assert np.allclose(moved, line * width, atol=1.0)
+    others = np.setdiff1d(np.arange(len(seated)), topo.LIPS_ALL)
+    assert np.array_equal(seated[others], face.landmarks[others])
+
+
+def test_lips_a_pixel_off_a_painted_line_stay_where_the_mesh_put_them():
+    # A dwarf's painted mouth line a pixel above the mesh's, and as dark a line lower down:
+    # the mesh is near enough to a seam, and the lips stay.
+    image, face, width = _painted_mouth(-0.02, 0.2)  # a pixel above, and a fifth below
+    seated = read_mouth(image, face)[0].landmarks
+    assert np.array_equal(seated, face.landmarks)

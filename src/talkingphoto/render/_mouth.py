@@ -33,6 +33,7 @@ __all__ = [
     "palette_from_image",
     "paint_mouth",
     "read_mouth",
+    "seat_lips",
 ]
 
 # Share of exactly flat pixels above which a drawn face is cel-shaded line art (see
@@ -130,6 +131,24 @@ COVERED_LINE, COVERED_TEETH, COVERED_DIP = 0.12, 0.2, 0.85
 COVERED_LIGHT, COVERED_TINT = 0.4, 2.0
 COVERED_GREY, COVERED_LIGHT_GREY = 1.0, 0.3
 COVERED_WIDTH, COVERED_SHARPNESS = 18.0, 0.4
+# Lips shut at rest show no teeth: inner edges nowhere this many pixels apart hold only
+# the lips' own highlights between them (Wesnoth's goblin rouser and master-at-arms, 0.5
+# and 0.7 px apart, got 6 pixels of "own teeth"; painted teeth show between lips 3.1-7.4
+# px apart: a lich, a ruffian, the astronaut).
+SHUT_AT_REST_PX = 1.5
+# A mouth shut at rest (inner lips under SEAT_SHUT of its width apart) has a painted line
+# where its lips meet: the darkest valley along the mouth (on average SEAT_VALLEY levels of
+# luma darker than a tenth of its width, at least 1.5 px, above and below) within
+# SEAT_REACH of its width of the mesh's line. Face mesh put that line in a white moustache
+# (FreedroidRPG's professor, 5.0 px = 0.17 of the width too high) or on the lower lip
+# (Wesnoth's sylph, 3.7 px = 0.24 too low), where the mouth then opened. The lips are moved
+# onto the valley when there is hardly one within SEAT_NEAR_PX of the mesh's line (under
+# SEAT_LOST of the valley's depth: a dwarf explorer's painted line lies a pixel off it, as
+# deep as a lower one, and stays) and they are over SEAT_MOVE of the width off it. Of 116
+# faces in Wesnoth's portraits, FreedroidRPG and the test pictures only those two are: the
+# next (a cook, three elves, a marshal) are off by 0.06-0.09 of the width, a pixel or two.
+SEAT_SHUT, SEAT_REACH, SEAT_VALLEY, SEAT_LOST, SEAT_MOVE = 0.1, 0.3, 40.0, 0.25, 0.12
+SEAT_NEAR_PX = 1.5
 
 
 @dataclass(frozen=True)
@@ -351,8 +370,9 @@ def find_own_teeth(
 
     Notes
     -----
-    In each column the first run of tooth pixels below the upper lip is the upper row;
-    tooth pixels below a gap of two or more darker pixels are the lower row.
+    Lips shut at rest (see SHUT_AT_REST_PX) show none. In each column the first run of
+    tooth pixels below the upper lip is the upper row; tooth pixels below a gap of two or
+    more darker pixels are the lower row.
     """
     h, w = image.shape[:2]
     outline = np.vstack([upper_edge, lower_edge[::-1]])
@@ -360,6 +380,10 @@ def find_own_teeth(
     x1, y1 = np.ceil(outline.max(0)).astype(int) + 3
     x0, y0, x1, y1 = max(x0, 0), max(y0, 0), min(x1, w), min(y1, h)
     if x1 - x0 < 4 or y1 - y0 < 3:
+        return None
+    across = np.linspace(x0, x1, 4 * (x1 - x0))
+    apart = np.interp(across, lower_edge[:, 0], lower_edge[:, 1]) - np.interp(across, upper_edge[:, 0], upper_edge[:, 1])
+    if apart.max() < SHUT_AT_REST_PX:
         return None
     # Read from a pixel above the upper lip's outer edge down: what lies over the lip.
     over = max(min(int(np.floor(upper_lip[:, 1].min())) - 2, y0), 0)
@@ -378,9 +402,12 @@ def find_own_teeth(
     split = cv2.threshold(scores, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)[0] - 128
     whitish = (white > max(split, lip_white + 8)) & (lab[..., 0] > 45)
     # Teeth lie under the upper lip: white joined to white above its outer edge runs over
-    # the lip, a moustache the lip line was fitted into (FreedroidRPG's professor).
+    # the lip, a moustache the lip line was fitted into (FreedroidRPG's professor), or
+    # skin round a corner. Joined by a side, not a corner: a lip painted as a slanted line
+    # one pixel thin touches white on both sides only at its steps' corners (Wesnoth's
+    # brown lich: his bony face above it, his painted teeth below).
     above = np.arange(over, y1)[:, None] < np.interp(np.arange(x0, x1), upper_lip[:, 0], upper_lip[:, 1])[None] - 1
-    _, parts = cv2.connectedComponents(whitish.astype(np.uint8), connectivity=8)
+    _, parts = cv2.connectedComponents(whitish.astype(np.uint8), connectivity=4)
     over_lip = np.isin(parts, np.unique(parts[whitish & above]))
     tooth = inside & whitish & ~over_lip
     inside, lab, white, tooth = (a[y0 - over :] for a in (inside, lab, white, tooth))
@@ -501,6 +528,56 @@ def erase_mouth(image: np.ndarray, outer: np.ndarray, *, mouth_width: float) -> 
     fill = cv2.dilate(mouth.astype(np.uint8), np.ones((5, 5), np.uint8))
     erased = cv2.inpaint(np.ascontiguousarray(box), fill, 3, cv2.INPAINT_TELEA) if fill.any() else box.copy()
     return (int(x0), int(y0), int(x1), int(y1)), erased, fill.astype(bool), mouth, ink, stroke
+
+
+def seat_lips(image: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
+    """Lip landmarks moved onto the line where a shut mouth's painted lips meet, when
+    face mesh put them clearly off it (see SEAT_MOVE): else ``landmarks`` as they are.
+
+    Parameters
+    ----------
+    image : np.ndarray [shape=(h, w, 3), dtype=uint8, RGB]
+    landmarks : np.ndarray [shape=(478, 2|3), float]
+
+    Returns
+    -------
+    np.ndarray
+        ``landmarks``, or a copy with the lips moved across the mouth.
+    """
+    lm = np.asarray(landmarks, dtype=np.float64)[:, :2]
+    upper, lower = lm[topo.LIPS_UPPER_INNER], lm[topo.LIPS_LOWER_INNER]
+    left, right_corner = lm[topo.MOUTH_CORNER_RIGHT], lm[topo.MOUTH_CORNER_LEFT]
+    width = float(np.linalg.norm(right_corner - left))
+    if width < 4 or np.linalg.norm(upper - lower, axis=1).max() >= SEAT_SHUT * width:
+        return landmarks
+    right = (right_corner - left) / width
+    down = np.array([-right[1], right[0]])
+    # The line the lips meet on, over the middle of the mouth (its corners are shadow).
+    seam = (upper + lower) / 2
+    along = (seam - left) @ right / width
+    order = np.argsort(along)
+    t = np.linspace(0.15, 0.85, 24)
+    line = np.stack([np.interp(t, along[order], seam[order, i]) for i in (0, 1)], 1)
+    luma = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY).astype(np.float32)
+
+    def sample(points):
+        xy = points.astype(np.float32)
+        return cv2.remap(luma, xy[None, :, 0], xy[None, :, 1], cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)[0]
+
+    side = max(1.5, 0.1 * width)
+    offsets = np.arange(-SEAT_REACH * width, SEAT_REACH * width + 0.25, 0.5)
+    offsets -= offsets[np.argmin(np.abs(offsets))]  # the mesh's own line is one of them
+    depth = np.array([
+        np.mean(np.minimum(sample(line + (d - side) * down), sample(line + (d + side) * down)) - sample(line + d * down))
+        for d in offsets
+    ])  # fmt: skip
+    best = int(np.argmax(depth))
+    own = float(depth[np.abs(offsets) <= SEAT_NEAR_PX].max())
+    if depth[best] < SEAT_VALLEY or own >= SEAT_LOST * depth[best] or abs(offsets[best]) < SEAT_MOVE * width:
+        return landmarks
+    seated = np.array(landmarks, dtype=np.float32)
+    seated[topo.LIPS_ALL, :2] += (offsets[best] * down).astype(np.float32)
+    return seated
 
 
 def fit_lips(landmarks: np.ndarray, mouth: np.ndarray, origin) -> np.ndarray:
@@ -894,6 +971,10 @@ def read_mouth(image: np.ndarray, face: Face, *, cover: str = "auto") -> tuple:
         line_art = erase_mouth(image, outer, mouth_width=width)
         box, _, where = line_art[:3]
         face = replace(face, landmarks=fit_lips(face.landmarks, where, box[:2]))
+        lm = face.landmarks[:, :2]
+        outer = np.vstack([lm[topo.LIPS_UPPER_OUTER], lm[topo.LIPS_LOWER_OUTER][::-1]])
+    elif face.detector != "points":  # a painted or photographed mouth: lips on its seam
+        face = replace(face, landmarks=seat_lips(image, face.landmarks))
         lm = face.landmarks[:, :2]
         outer = np.vstack([lm[topo.LIPS_UPPER_OUTER], lm[topo.LIPS_LOWER_OUTER][::-1]])
     inner = np.vstack([lm[topo.LIPS_UPPER_INNER], lm[topo.LIPS_LOWER_INNER][::-1]])
