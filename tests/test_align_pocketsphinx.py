@@ -64,3 +64,21 @@ def test_bad_transcripts_are_refused(goforward):
         align_phones(y, sr=sr, transcript="go zzqxv")
     with pytest.raises(ParameterError, match="no words"):
         align_phones(y, sr=sr, transcript=" 12 !? ")
+
+
+def test_speech_runs_start_and_end_where_there_is_sound():
+    from talkingphoto.voice._align import _heard_runs
+
+    sr = 16000
+    samples = np.zeros(sr)  # 1 s: digital silence, then 0.5 s of sound from 0.3 s
+    samples[int(0.3 * sr) : int(0.8 * sr)] = 0.1 * np.random.default_rng(0).standard_normal(int(0.5 * sr))
+    phones = [Phone(0.0, 0.35, "TH"), Phone(0.35, 0.5, "AE"), Phone(0.5, 1.0, "UW")]
+    heard = [(round(p.start, 2), round(p.end, 2), p.label) for p in _heard_runs(phones, samples)]
+    assert heard == [(0.0, 0.3, "SIL"), (0.3, 0.35, "TH"), (0.35, 0.5, "AE"), (0.5, 0.8, "UW"), (0.8, 1.0, "SIL")]
+    # A silence the aligner found stays one segment; a run with no sound at all stays as aligned.
+    phones = [Phone(0.0, 0.1, "SIL"), Phone(0.1, 0.5, "AE"), Phone(0.5, 1.0, "SIL")]
+    assert [p.label for p in _heard_runs(phones, samples)] == ["SIL", "AE", "SIL"]
+    assert _heard_runs(phones, np.zeros(sr)) == phones
+    # A stop's closure is silent: a P that starts a run keeps it.
+    phones = [Phone(0.0, 0.35, "P"), Phone(0.35, 0.7, "AE"), Phone(0.7, 1.0, "T")]
+    assert _heard_runs(phones, samples) == phones
