@@ -167,6 +167,18 @@ def test_a_face_too_small_to_animate_is_refused_in_words():
         build_rig(face, image_shape=(40, 40, 3), whole_face=True)
 
 
+@pytest.mark.parametrize("whole_face", [False, True])
+def test_an_upside_down_face_is_refused_in_words(whole_face):
+    # Face mesh finds such "faces" on robots' panels (FreedroidRPG's droid 249).
+    from talkingphoto.errors import ParameterError
+
+    image, face = synthetic_face()
+    lm = face.landmarks.copy()
+    lm[:, 1] = image.shape[0] - 1 - lm[:, 1]
+    with pytest.raises(ParameterError, match=r"face 0's mouth cannot be animated.*upside down.*--points"):
+        build_rig(replace(face, landmarks=lm), image_shape=image.shape, whole_face=whole_face)
+
+
 def test_standard_mode_rigs_lips_under_a_nose_fitted_onto_them():
     # A mesh fitted to a small drawn nose can put the nose on the upper lip.
     _, face = synthetic_face()

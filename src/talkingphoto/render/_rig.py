@@ -36,6 +36,7 @@ HIDDEN_EYE = 0.3
 # The landmark groups an eye needs wholly inside the rig to move (see _pose_eyes; its brow
 # moves where the rig holds it too).
 EYE_PARTS = ("upper_lid", "lower_lid", "iris")
+LIP_GROUPS = ("upper_outer", "lower_outer", "upper_inner", "lower_inner")  # every mouth pose moves them
 # Fixed vertices around each eye, this far out (fractions of the eye's width): a blink
 # stretches only the lids inside them, never the glasses' rims or hat brims beyond.
 LID_BAND_ABOVE = 0.15
@@ -406,6 +407,14 @@ def build_rig(
     ids = _thin(lm, key, others, min_dist=0.085 * face_width)
     anchors = _box_anchors(roi, spacing=0.2 * face_width)
     slot = _vertex_slots(ids)
+    if not all(group in slot for group in LIP_GROUPS):
+        # The region is laid out along the picture's axes: a face on its side or upside
+        # down (face mesh finds such "faces" on robots' panels) leaves lips out of it.
+        raise ParameterError(
+            f"face {face.index}'s mouth cannot be animated: it is not where an upright face's mouth would be"
+            " (is the face upside down or on its side?); rotate the picture upright, or mark the mouth by hand"
+            " with --points FILE.json"
+        )
     # Eyes move only if the rig holds the lids and iris of both (each gets its fixed ring).
     # Where it cannot hold one (outside the lower face's rig, cut off by the picture's edge,
     # or where face mesh guessed eyes under a helmet, Wesnoth's elves/sylph) both stay still:
