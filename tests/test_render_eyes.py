@@ -585,8 +585,8 @@ def test_a_rendered_lid_takes_the_skin_in_another_light_around_it():
     canvas[17:26, 18:43] = (120, 110, 100)  # the band stretched down
     shut = canvas.copy()
     light_lid(shut, top, edge, 1.0, warm, tinted=blue)
-    outer, inner = np.median(shut[19:25, 16:19].reshape(-1, 3), axis=0), np.median(shut[19:25, 38:42].reshape(-1, 3), axis=0)
-    assert outer[2] > outer[0] + 10  # blue where it meets the blue-lit skin
+    outer, inner = np.median(shut[19:25, 16:21].reshape(-1, 3), axis=0), np.median(shut[19:25, 38:42].reshape(-1, 3), axis=0)
+    assert outer[2] > outer[0] + 10  # blue where it meets the blue-lit skin, not lit warm as a shadow would be
     assert inner[0] > inner[2] + 40  # warm
 
 
@@ -606,6 +606,11 @@ def test_skin_in_another_light_is_found_above_and_below_an_eye_not_hair_above_it
     hair[:46, :] = blue
     assert tinted_skin_around(hair, upper, lower) is None
     assert tinted_skin_around(np.full((100, 100, 3), warm, np.uint8), upper, lower) is None
+    # Skin in shade turns warmer (kevin's brow shadow): a shade the lid turns to no more
+    # than to any shadow, not another light.
+    shade = np.full((100, 100, 3), warm, np.uint8)
+    shade[:, :45] = (170, 95, 80)  # 40 degrees off the cheek's hue
+    assert tinted_skin_around(shade, upper, lower) is None
 
 
 def test_a_rendered_lid_takes_its_skin_by_half_a_blink():

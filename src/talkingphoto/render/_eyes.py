@@ -141,6 +141,10 @@ SKIN_TURN, SKIN_RUN = 30.0, 0.06
 # (female_hunter's right eye lies in blue light, the cheek under it in warm light). Hair
 # of another hue lies above an eye, not under it too.
 TINTED_SHARE = 0.15
+# ... and at least this many degrees off the cheek's hue (female_hunter's blue light 144;
+# skin in shade turns warmer, 30-40: kevin's brow shadow, jasmine's lids): a lid turns to
+# no shade it would meet as skin in another light.
+TINTED_TURN = 60.0
 # A rendered eye's closed lid takes the skin in a ring around the eye (from and to these
 # shares of its width out) between these shares of the cheek's lightness: not the deep
 # shadow of hair (jasmine's: under 0.2), nor only the cheek's highlight (its brighter half).
@@ -236,6 +240,8 @@ def tinted_skin_around(image: np.ndarray, upper: np.ndarray, lower: np.ndarray) 
     if other.sum() < 8:
         return None
     tint = np.median(lab[other], axis=0)
+    if float(_hue_turn(tint, cheek)) < TINTED_TURN:
+        return None  # the warmer hue of skin in shade, not another light
     tinted = _is_skin(lab, tint) & ~_is_skin(lab, cheek)
     for side in (above, ~above):
         if (tinted & lit_ring & side).sum() < TINTED_SHARE * max(int((lit_ring & side).sum()), 1):
@@ -990,17 +996,22 @@ def light_lid(canvas: np.ndarray, top: np.ndarray, edge: np.ndarray, blink: floa
     outside = cv2.dilate((mask > 0).astype(np.uint8), np.ones((3, 3), np.uint8)) == 0
     edge_y = np.interp(np.arange(x0, x1, dtype=np.float64), *_by_x(edge))
     above = np.arange(y0, y1, dtype=np.float64)[:, None] < edge_y
-    skin_like = _skin_like(lab, lit_skin)
+    lit_like = _skin_like(lab, lit_skin)
+    skin_like = lit_like.copy()
     if tinted is not None:
-        skin_like |= _skin_like(lab, cv2.cvtColor(np.array([[tinted]], np.float32) / 255, cv2.COLOR_RGB2Lab)[0, 0])
+        tint = cv2.cvtColor(np.array([[tinted]], np.float32) / 255, cv2.COLOR_RGB2Lab)[0, 0]
+        skin_like |= _skin_like(lab, tint)
     around = outside & above & skin_like
     target = _fill_in(lab, around, tuple(lit_skin))
     # Never darker than the lid's own lit skin: the brow's shadow above stays off it, but
-    # for a rim where the lid turns back to the skin around it.
-    own = lab[skin_like & (mask >= 0.5)]
+    # for a rim where the lid turns back to the skin around it. Skin in another light is
+    # no shadow: the lid keeps it.
+    own = lab[lit_like & (mask >= 0.5)]
     if len(own):
         own_lit = np.median(own[own[:, 0] >= np.median(own[:, 0])], axis=0)
         toward_own = np.clip((own_lit[0] - target[..., 0]) / LID_OWN_SOFT, 0, 1)
+        if tinted is not None:
+            toward_own = toward_own * np.clip(_hue_turn(target, tint) / SKIN_TURN, 0, 1)
         if around.any():
             from_around = cv2.distanceTransform((~around).astype(np.uint8), cv2.DIST_L2, 3)
             toward_own = toward_own * np.clip(from_around / max(LID_OWN_RIM * width, 1.0), 0, 1)
