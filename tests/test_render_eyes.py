@@ -562,6 +562,83 @@ def test_a_rendered_lid_under_a_brow_shadow_keeps_its_lit_skin():
     canvas[25:27, 18:43] = (70, 50, 45)  # the lash line
     shut = canvas.copy()
     light_lid(shut, top, edge, 1.0, lit)
-    lid = shut[18:24, 20:41].reshape(-1, 3).astype(float)
+    lid = shut[21:25, 20:41].reshape(-1, 3).astype(float)  # its middle, clear of the rim
     assert np.abs(np.median(lid, axis=0) - lit).max() < 16
     assert np.array_equal(shut[:3], canvas[:3]) and np.array_equal(shut[34:], canvas[34:])  # only the lid
+    # Where it meets the shadow it turns to it: a whole lid of lit skin read as a pale oval.
+    assert np.median(shut[16, 22:39].astype(float).sum(-1)) < np.median(shut[23, 22:39].astype(float).sum(-1)) - 90
+
+
+def test_a_rendered_lid_takes_the_skin_in_another_light_around_it():
+    from talkingphoto.render._eyes import light_lid
+
+    # The eye's outer half lies in blue light (female_hunter's), the rest of the face in warm
+    # light: skin told by the warm cheek's hue left the blue-lit skin out, and the shut lid
+    # was warm skin all across, a tan patch in the blue light.
+    rng = np.random.default_rng(7)
+    warm, blue = (200, 160, 120), (80, 85, 115)
+    canvas = np.full((40, 60, 3), warm, np.float64)
+    canvas[:, :30] = blue
+    canvas = np.clip(canvas + rng.normal(0, 2, canvas.shape), 0, 255).astype(np.uint8)
+    edge = np.stack([np.linspace(15, 45, 9), np.full(9, 26.0)], 1)
+    top = edge[1:-1] - (0, 10)
+    canvas[17:26, 18:43] = (120, 110, 100)  # the band stretched down
+    shut = canvas.copy()
+    light_lid(shut, top, edge, 1.0, warm, tinted=blue)
+    outer, inner = np.median(shut[19:25, 16:21].reshape(-1, 3), axis=0), np.median(shut[19:25, 38:42].reshape(-1, 3), axis=0)
+    assert outer[2] > outer[0] + 10  # blue where it meets the blue-lit skin, not lit warm as a shadow would be
+    assert inner[0] > inner[2] + 40  # warm
+
+
+def test_skin_in_another_light_is_found_above_and_below_an_eye_not_hair_above_it():
+    from talkingphoto.render._eyes import tinted_skin_around
+
+    # Blue light over the outer side of the eye, above and below it, is skin in that light;
+    # blue hair over the eye, only above it, is not.
+    warm, blue = (200, 160, 120), (80, 85, 115)
+    upper = np.stack([np.linspace(30, 70, 9), 50 - 8 * np.sin(np.linspace(0, np.pi, 9))], 1)
+    lower = np.stack([np.linspace(30, 70, 9), 50 + 6 * np.sin(np.linspace(0, np.pi, 9))], 1)
+    lit = np.full((100, 100, 3), warm, np.uint8)
+    lit[:, :45] = blue
+    found = tinted_skin_around(lit, upper, lower)
+    assert found is not None and found[2] > found[0] + 20
+    hair = np.full((100, 100, 3), warm, np.uint8)
+    hair[:46, :] = blue
+    assert tinted_skin_around(hair, upper, lower) is None
+    assert tinted_skin_around(np.full((100, 100, 3), warm, np.uint8), upper, lower) is None
+    # Skin in shade turns warmer (kevin's brow shadow): a shade the lid turns to no more
+    # than to any shadow, not another light.
+    shade = np.full((100, 100, 3), warm, np.uint8)
+    shade[:, :45] = (170, 95, 80)  # 40 degrees off the cheek's hue
+    assert tinted_skin_around(shade, upper, lower) is None
+
+
+def test_a_rendered_lid_takes_its_skin_by_half_a_blink():
+    from talkingphoto.render._eyes import light_lid
+
+    # The band stretched down over a small eye carries its painted lashes: taken in only as
+    # the blink went, half of them showed through at blink 0.5 as streaks down the lid.
+    skin = (220, 170, 140)
+    canvas = np.full((40, 60, 3), skin, np.uint8)
+    edge = np.stack([np.linspace(15, 45, 9), np.full(9, 26.0)], 1)
+    top = edge[1:-1] - (0, 10)
+    canvas[17:26, 18:43:3] = (150, 80, 40)  # orange lashes, stretched into streaks
+    shut = canvas.copy()
+    light_lid(shut, top, edge, 0.5, skin)
+    assert np.ptp(shut[21, 20:41].astype(int).sum(-1)) < 40
+
+
+def test_a_rendered_lid_keeps_no_more_grain_than_the_skin_around_it():
+    from talkingphoto.render._eyes import light_lid
+
+    # Thin lashes stretched down a small eye's shut lid pass for grain: kept whole, they ran
+    # down the lid in streaks; the skin around it is smooth.
+    skin = (220, 170, 140)
+    canvas = np.full((40, 60, 3), skin, np.uint8)
+    canvas[::2, ::2] += 3  # the render's fine noise
+    edge = np.stack([np.linspace(15, 45, 9), np.full(9, 26.0)], 1)
+    top = edge[1:-1] - (0, 10)
+    canvas[17:26, 18:43:3] = (150, 80, 40)
+    shut = canvas.copy()
+    light_lid(shut, top, edge, 1.0, skin)
+    assert np.ptp(shut[21, 20:41].astype(int).sum(-1)) < 40

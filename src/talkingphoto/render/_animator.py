@@ -8,7 +8,7 @@ import numpy as np
 
 from ..characters import Face
 from ..characters import topology as topo
-from ._eyes import drawn_shut, fit_rendered_eyes, lid_palette, light_lid, paint_lash_line, paint_lid, skin_around, smooth_lid
+from ._eyes import drawn_shut, fit_rendered_eyes, lid_palette, light_lid, paint_lash_line, paint_lid, skin_around, smooth_lid, tinted_skin_around
 from ._glasses import rim_line
 from ._head import HeadWarp, build_head_warp
 from ._mouth import is_line_art, paint_mouth, read_mouth
@@ -104,7 +104,8 @@ class FaceAnimator:
                 self.lids[side] = lid_palette(image, upper, lower)
                 lit = skin_around(image, upper, lower) if self.rendered_eyes else None
                 if lit is not None:
-                    self.lids[side] = replace(self.lids[side], skin=lit)  # the closed lid's colour (light_lid)
+                    # The closed lid's colours (light_lid).
+                    self.lids[side] = replace(self.lids[side], skin=lit, tinted=tinted_skin_around(image, upper, lower))
             if self.lids:
                 # One character, one pen: both closed eyes get the darker lash and the bolder line.
                 lash = min((p.lash for p in self.lids.values()), key=sum)
@@ -350,7 +351,7 @@ class FaceAnimator:
             if self.rendered_eyes:
                 above = rig.slot[f"{side}_eye_ring"][: len(upper) - 2]  # the ring starts above the lid
                 smooth_lid(patch, posed[above], upper, pose.blink)
-                light_lid(patch, posed[above], upper, pose.blink, lid.skin)
+                light_lid(patch, posed[above], upper, pose.blink, lid.skin, tinted=lid.tinted)
             paint_lash_line(patch, upper, pose.blink, lid)
 
     def _layout(self, box: tuple) -> "_Layout":

@@ -37,6 +37,7 @@ __all__ = [
     "paint_lash_line",
     "skin_around",
     "smooth_lid",
+    "tinted_skin_around",
 ]
 
 LID_MARGIN = 1.2  # across the eye: drawn outlines often fall short of the inked eye
@@ -119,10 +120,31 @@ LID_AROUND_LIT = (0.35, 1.3)
 # shut lid turns to its own skin there, fully once the surroundings are LID_OWN_SOFT L*
 # darker, so it still reads as the lit upper lid it is and not as a grey-green patch.
 LID_OWN_SOFT = 10.0
+# Where the lid meets the skin around it (above and beside), it turns back to that skin
+# over this share of the eye's width: a whole lid of its own lit skin read as a pale oval
+# with an outline in shadowed surroundings (kevin's left eye).
+LID_OWN_RIM = 0.3
+# The closing lid takes its skin (light_lid) fully by this much of a blink: taken in as
+# the blink went, half the band stretched down over a small eye (its painted lashes) showed
+# through it at blink 0.5 as coloured streaks down the lid (jasmine).
+LID_LIT_BY = 0.5
+# A lid keeps its grain no stronger than the skin around it shows (this percentile of
+# that skin's grain, per Lab channel): squashed down, a small eye's painted lashes ran
+# down its closing lid in coloured streaks (jasmine).
+LID_GRAIN_AROUND = 90
 # Skin: hue within SKIN_TURN degrees of the cheek's and at least half its saturation
 # (chroma over L*: a render's lid can lie in deep shadow, its lashes and the eye's white
 # are grey), for SKIN_RUN of the eye's width on end.
 SKIN_TURN, SKIN_RUN = 30.0, 0.06
+# Skin in a light of another colour: a hue other than the cheek's held by at least
+# TINTED_SHARE of the ring's lit pixels (see SKIN_RING) both above the eye and below it
+# (female_hunter's right eye lies in blue light, the cheek under it in warm light). Hair
+# of another hue lies above an eye, not under it too.
+TINTED_SHARE = 0.15
+# ... and at least this many degrees off the cheek's hue (female_hunter's blue light 144;
+# skin in shade turns warmer, 30-40: kevin's brow shadow, jasmine's lids): a lid turns to
+# no shade it would meet as skin in another light.
+TINTED_TURN = 60.0
 # A rendered eye's closed lid takes the skin in a ring around the eye (from and to these
 # shares of its width out) between these shares of the cheek's lightness: not the deep
 # shadow of hair (jasmine's: under 0.2), nor only the cheek's highlight (its brighter half).
@@ -132,11 +154,13 @@ SKIN_LIT = (0.35, 0.95)
 
 @dataclass(frozen=True)
 class LidPalette:
-    """RGB floats 0..255 and the lash stroke width in pixels."""
+    """RGB floats 0..255 and the lash stroke width in pixels; ``tinted``: skin around the eye
+    in a light of another colour, if any (see :func:`tinted_skin_around`)."""
 
     skin: tuple
     lash: tuple
     thickness: float
+    tinted: tuple | None = None
 
 
 def lid_palette(image: np.ndarray, upper: np.ndarray, lower: np.ndarray) -> LidPalette:
@@ -184,7 +208,54 @@ def skin_around(image: np.ndarray, upper: np.ndarray, lower: np.ndarray) -> tupl
     upper, lower : np.ndarray [shape=(n, 2)]
         The eye's upper and lower lid, corner to corner, in image pixels.
     """
-    width = float(np.linalg.norm(upper[-1] - upper[0]))
+    found = _eye_ring(image, upper, lower)
+    if found is None:
+        return None
+    (x0, y0, x1, y1), lab, ring, cheek, _ = found
+    skin = _is_skin(lab, cheek) & ring
+    if skin.sum() < 8:
+        return None
+    return tuple(float(v) for v in np.median(image[y0:y1, x0:x1][skin].astype(np.float32), axis=0))
+
+
+def tinted_skin_around(image: np.ndarray, upper: np.ndarray, lower: np.ndarray) -> tuple | None:
+    """The skin around an eye in a light of another colour than the cheek's, RGB floats
+    0..255, or None where there is none.
+
+    Of the ring :func:`skin_around` reads, the lit pixels of another hue than the cheek's
+    (their median): skin in that light when at least ``TINTED_SHARE`` of the ring's lit
+    pixels both above and below the eye's corner-to-corner line have its hue.
+
+    Parameters
+    ----------
+    image : np.ndarray [shape=(h, w, 3), dtype=uint8, RGB]
+    upper, lower : np.ndarray [shape=(n, 2)]
+        The eye's upper and lower lid, corner to corner, in image pixels.
+    """
+    found = _eye_ring(image, upper, lower)
+    if found is None:
+        return None
+    (x0, y0, x1, y1), lab, lit_ring, cheek, above = found
+    other = lit_ring & ~_is_skin(lab, cheek) & (np.hypot(lab[..., 1], lab[..., 2]) >= 4.0)
+    if other.sum() < 8:
+        return None
+    tint = np.median(lab[other], axis=0)
+    if float(_hue_turn(tint, cheek)) < TINTED_TURN:
+        return None  # the warmer hue of skin in shade, not another light
+    tinted = _is_skin(lab, tint) & ~_is_skin(lab, cheek)
+    for side in (above, ~above):
+        if (tinted & lit_ring & side).sum() < TINTED_SHARE * max(int((lit_ring & side).sum()), 1):
+            return None
+    return tuple(float(v) for v in np.median(image[y0:y1, x0:x1][tinted & lit_ring].astype(np.float32), axis=0))
+
+
+def _eye_ring(image: np.ndarray, upper: np.ndarray, lower: np.ndarray) -> tuple | None:
+    """The lit ring around an eye where its skin is read: ``(box, lab, lit_ring, cheek,
+    above)``, the box (x0, y0, x1, y1) around it, its Lab [float32], the ring's pixels (from
+    ``SKIN_RING[0]`` to ``SKIN_RING[1]`` of the eye's width out) within ``SKIN_LIT`` of the
+    cheek's lightness [bool], the cheek's Lab (see :func:`_cheek_skin`) and which pixels lie
+    above the eye's corner-to-corner line [bool]; None for an eye too small or off the image."""
+    width, up = _eye_axes(upper, lower)
     outline = np.vstack([upper, lower[::-1]])
     box = _clipped_box(outline, 0.5 * width + 2, image.shape)  # the ring and the cheek
     if box is None or width < 4:
@@ -197,10 +268,9 @@ def skin_around(image: np.ndarray, upper: np.ndarray, lower: np.ndarray) -> tupl
     lab = _lab(image[y0:y1, x0:x1])
     cheek = _cheek_skin(lab, upper - (x0, y0), lower - (x0, y0))
     lit = (lab[..., 0] >= SKIN_LIT[0] * cheek[0]) & (lab[..., 0] <= SKIN_LIT[1] * cheek[0])
-    skin = _is_skin(lab, cheek) & lit & ring
-    if skin.sum() < 8:
-        return None
-    return tuple(float(v) for v in np.median(image[y0:y1, x0:x1][skin].astype(np.float32), axis=0))
+    ys, xs = np.mgrid[y0:y1, x0:x1]
+    above = (xs - upper[0, 0]) * up[0] + (ys - upper[0, 1]) * up[1] > 0
+    return box, lab, ring & lit, cheek, above
 
 
 def _cheek_skin(lab: np.ndarray, upper: np.ndarray, lower: np.ndarray) -> np.ndarray:
@@ -882,16 +952,18 @@ def smooth_lid(canvas: np.ndarray, top: np.ndarray, edge: np.ndarray, blink: flo
     canvas[y0:y1, x0:x1] = np.clip(region * (1 - alpha) + blurred * alpha + 0.5, 0, 255).astype(np.uint8)
 
 
-def light_lid(canvas: np.ndarray, top: np.ndarray, edge: np.ndarray, blink: float, skin: tuple) -> None:
-    """Give a rendered eye's closing upper lid the colour of lit skin, more as it closes,
-    in place.
+def light_lid(canvas: np.ndarray, top: np.ndarray, edge: np.ndarray, blink: float, skin: tuple, *, tinted: tuple | None = None) -> None:
+    """Give a rendered eye's closing upper lid the colour of lit skin as it closes (fully
+    from ``LID_LIT_BY`` of a blink), in place.
 
     The closed lid is the band between the lid and the fixed points above it, stretched
     down (see :func:`smooth_lid`); on a render that band can lie in the deep shadow of the
     hair or the brow, or carry thick eyeliner, and the eye would close under a dark slab.
     The lid takes the skin above and beside it (see ``LID_AROUND``), ``skin`` where none
-    shows, but no darker than its own lit skin (see ``LID_OWN_SOFT``), and keeps part of
-    its own shading (its broad deviations from its median, in Lab) and all its grain.
+    shows, but no darker than its own lit skin (see ``LID_OWN_SOFT``) but where it meets
+    the skin around it (see ``LID_OWN_RIM``), and keeps part of its own shading (its broad
+    deviations from its median, in Lab) and its grain, as strong as the skin around it
+    shows (see ``LID_GRAIN_AROUND``).
 
     Parameters
     ----------
@@ -902,6 +974,9 @@ def light_lid(canvas: np.ndarray, top: np.ndarray, edge: np.ndarray, blink: floa
         The upper lid's posed edge, corner to corner, in canvas pixels.
     skin : tuple
         Lit skin near the eye, RGB floats 0..255 (see :func:`skin_around`).
+    tinted : tuple, optional
+        Skin near the eye in a light of another colour, RGB floats 0..255 (see
+        :func:`tinted_skin_around`): it is skin around the lid too.
     """
     if blink <= 0.05:
         return
@@ -912,7 +987,7 @@ def light_lid(canvas: np.ndarray, top: np.ndarray, edge: np.ndarray, blink: floa
     (x0, y0, x1, y1), mask = band
     if mask.max() < 0.5:
         return
-    alpha = (cv2.GaussianBlur(mask, (3, 3), 0) * float(min(blink, 1.0)))[..., None]
+    alpha = (cv2.GaussianBlur(mask, (3, 3), 0) * float(_smoothstep(0.05, LID_LIT_BY, blink)))[..., None]
     region = canvas[y0:y1, x0:x1]
     lab = cv2.cvtColor(region.astype(np.float32) / 255, cv2.COLOR_RGB2Lab)
     lit_skin = cv2.cvtColor(np.array([[skin]], np.float32) / 255, cv2.COLOR_RGB2Lab)[0, 0]
@@ -921,24 +996,47 @@ def light_lid(canvas: np.ndarray, top: np.ndarray, edge: np.ndarray, blink: floa
     outside = cv2.dilate((mask > 0).astype(np.uint8), np.ones((3, 3), np.uint8)) == 0
     edge_y = np.interp(np.arange(x0, x1, dtype=np.float64), *_by_x(edge))
     above = np.arange(y0, y1, dtype=np.float64)[:, None] < edge_y
-    lightness = (lab[..., 0] >= LID_AROUND_LIT[0] * lit_skin[0]) & (lab[..., 0] <= LID_AROUND_LIT[1] * lit_skin[0])
-    skin_like = lightness & _is_skin(lab, lit_skin)
-    target = _fill_in(lab, outside & above & skin_like, tuple(lit_skin))
-    # Never darker than the lid's own lit skin: the brow's shadow above stays off it.
-    own = lab[skin_like & (mask >= 0.5)]
+    lit_like = _skin_like(lab, lit_skin)
+    skin_like = lit_like.copy()
+    if tinted is not None:
+        tint = cv2.cvtColor(np.array([[tinted]], np.float32) / 255, cv2.COLOR_RGB2Lab)[0, 0]
+        skin_like |= _skin_like(lab, tint)
+    around = outside & above & skin_like
+    target = _fill_in(lab, around, tuple(lit_skin))
+    # Never darker than the lid's own lit skin: the brow's shadow above stays off it, but
+    # for a rim where the lid turns back to the skin around it. Skin in another light is
+    # no shadow: the lid keeps it.
+    own = lab[lit_like & (mask >= 0.5)]
     if len(own):
         own_lit = np.median(own[own[:, 0] >= np.median(own[:, 0])], axis=0)
-        toward_own = np.clip((own_lit[0] - target[..., 0]) / LID_OWN_SOFT, 0, 1)[..., None]
-        target = target + (own_lit - target) * toward_own
+        toward_own = np.clip((own_lit[0] - target[..., 0]) / LID_OWN_SOFT, 0, 1)
+        if tinted is not None:
+            toward_own = toward_own * np.clip(_hue_turn(target, tint) / SKIN_TURN, 0, 1)
+        if around.any():
+            from_around = cv2.distanceTransform((~around).astype(np.uint8), cv2.DIST_L2, 3)
+            toward_own = toward_own * np.clip(from_around / max(LID_OWN_RIM * width, 1.0), 0, 1)
+        target = target + (own_lit - target) * toward_own[..., None]
     # Shading is the lid's broad light and dark; its grain (a render's noise, the skin's
-    # texture) stays as it is, or the lid would show as a flat patch.
+    # texture) stays as strong as the skin around it shows, or the lid would show as a
+    # flat patch.
     broad = cv2.GaussianBlur(lab, (0, 0), max(0.5, LID_GRAIN * width))
     shading = broad - np.median(lab[mask >= 0.5], axis=0)
     # Darker than the lid's median (eyeliner, lashes painted on it) keeps less.
     shading[..., 0] *= np.where(shading[..., 0] < 0, LID_SHADING[1], LID_SHADING[0])
     shading[..., 1:] *= LID_SHADING[0]
-    lit = cv2.cvtColor(target + shading + (lab - broad), cv2.COLOR_Lab2RGB) * 255
+    grain = lab - broad
+    if around.sum() >= 8:
+        strongest = np.percentile(np.abs(grain[around]), LID_GRAIN_AROUND, axis=0).astype(np.float32)
+        grain = np.clip(grain, -strongest, strongest)
+    lit = cv2.cvtColor(target + shading + grain, cv2.COLOR_Lab2RGB) * 255
     canvas[y0:y1, x0:x1] = np.clip(region * (1 - alpha) + lit * alpha + 0.5, 0, 255).astype(np.uint8)
+
+
+def _skin_like(lab: np.ndarray, skin: np.ndarray) -> np.ndarray:
+    """Bool mask of the pixels of ``lab`` [shape=(h, w, 3)] that pass for skin of Lab ``skin``
+    around a lid: its hue (see :func:`_is_skin`) and within ``LID_AROUND_LIT`` of its lightness."""
+    lightness = (lab[..., 0] >= LID_AROUND_LIT[0] * skin[0]) & (lab[..., 0] <= LID_AROUND_LIT[1] * skin[0])
+    return lightness & _is_skin(lab, skin)
 
 
 def _lid_band(top: np.ndarray, edge: np.ndarray, pad: float, shape: tuple) -> tuple | None:
