@@ -8,7 +8,17 @@ import numpy as np
 
 from ..characters import Face
 from ..characters import topology as topo
-from ._eyes import drawn_shut, fit_rendered_eyes, lid_palette, light_lid, paint_lash_line, paint_lid, skin_around, smooth_lid, tinted_skin_around
+from ._eyes import (
+    drawn_shut,
+    fit_rendered_eyes,
+    lid_palette,
+    light_lid,
+    paint_lash_line,
+    paint_lid,
+    skin_around,
+    smooth_lid,
+    tinted_skin_around,
+)
 from ._glasses import rim_line
 from ._head import HeadWarp, build_head_warp
 from ._mouth import is_line_art, paint_mouth, read_mouth
