@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import Cancelled, ParameterError, TalkingPhotoError
-from ._render import default_renderer, render_atomically
+from ._render import default_renderer, render_atomically, render_notes
 
 __all__ = ["BatchItem", "BatchResult", "read_manifest", "run_batch"]
 
@@ -244,8 +244,7 @@ def run_batch(items, *, workers: int = 1, renderer=None, on_progress=None, cance
         except Exception as exc:  # one broken job must not stop the batch
             log.exception("line %d crashed", item.line)
             return BatchResult(item, "failed", time.monotonic() - start, f"internal error: {type(exc).__name__}: {exc}")
-        # notes are a RenderResult's (a custom renderer may return anything)
-        return BatchResult(item, "done", time.monotonic() - start, notes=tuple(getattr(result, "notes", ())))
+        return BatchResult(item, "done", time.monotonic() - start, notes=render_notes(result))
 
     report()
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="talkingphoto-batch") as pool:

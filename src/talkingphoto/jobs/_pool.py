@@ -13,7 +13,7 @@ import time
 
 from .._memory import release_free_memory
 from ..errors import Cancelled, ParameterError, TalkingPhotoError
-from ._render import default_renderer, render_atomically
+from ._render import default_renderer, render_atomically, render_notes
 from ._store import OUTPUT_NAME
 
 __all__ = ["WorkerPool", "job_for"]
@@ -157,6 +157,5 @@ class WorkerPool:
             log.exception("job %s crashed", record.id)
             self.store.finish(record.id, "failed", error=f"internal error: {type(exc).__name__}: {exc}")
         else:
-            # even if a cancel came after the last frame; notes are a RenderResult's (a
-            # custom renderer may return anything)
-            self.store.finish(record.id, "done", notes=tuple(getattr(result, "notes", ())))
+            # even if a cancel came after the last frame
+            self.store.finish(record.id, "done", notes=render_notes(result))

@@ -14,7 +14,7 @@ from pathlib import Path
 from .._atomic import atomic_output
 from ..errors import MissingDependencyError, OutputError, ParameterError, TalkingPhotoError
 from ._batch import BatchResult
-from ._render import default_renderer, render_atomically
+from ._render import default_renderer, render_atomically, render_notes
 
 __all__ = ["run_batch_on_ray"]
 
@@ -157,8 +157,7 @@ def _render_task(spec: dict, refs: dict, renderer) -> dict:
             result = render_atomically(renderer, job, progress=None, cancel=threading.Event())
         except TalkingPhotoError as exc:
             return {"error": str(exc), "video": None}
-        notes = tuple(getattr(result, "notes", ()))  # a RenderResult's; a custom renderer may return anything
-        return {"error": None, "video": job.output.read_bytes(), "notes": notes}
+        return {"error": None, "video": job.output.read_bytes(), "notes": render_notes(result)}
 
 
 def _check_reachable(address: str, *, timeout: float = 5.0) -> None:

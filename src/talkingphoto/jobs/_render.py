@@ -6,7 +6,7 @@ from pathlib import Path
 from .._atomic import atomic_path
 from ..errors import MissingDependencyError
 
-__all__ = ["default_renderer", "render_atomically"]
+__all__ = ["default_renderer", "render_atomically", "render_notes"]
 
 
 def _pipeline():
@@ -37,3 +37,9 @@ def render_atomically(renderer, job, *, progress=None, cancel=None):
     final.parent.mkdir(parents=True, exist_ok=True)
     with atomic_path(final, what="video") as partial:
         return renderer(dataclasses.replace(job, output=partial), progress=progress, cancel=cancel)
+
+
+def render_notes(result) -> tuple:
+    """The notices for the user of what ``renderer`` returned (``RenderResult.notes``: a
+    mouth that looks covered); none from a custom renderer that returns something else."""
+    return tuple(getattr(result, "notes", ()))
