@@ -21,6 +21,16 @@ def test_json_lists_each_face_left_to_right(real_data, capsys):
     assert (item["index"], item["detector"], item["style"]) == (0, "face_mesh", "photo")
     assert len(item["box"]) == 4 and all(isinstance(v, int) for v in item["box"])
     assert 0.0 < item["confidence"] <= 1.0
+    assert item["mouth_covered"] is False
+
+
+@pytest.mark.slow
+def test_a_covered_mouth_is_said_before_rendering(real_data, capsys):
+    image = str(real_data / "images" / "wesnoth_assassin_female.png")  # a black cloth mask
+    assert main(["inspect", image, "--json"]) == 0
+    assert [item["mouth_covered"] for item in json.loads(capsys.readouterr().out)] == [True]
+    assert main(["inspect", image]) == 0
+    assert "mouth looks covered: it stays shut (--mouth-cover open if it shows)" in capsys.readouterr().out
 
 
 @pytest.mark.slow

@@ -390,6 +390,10 @@ def test_inspect_finds_the_face_and_refuses_non_pictures(tmp_path, real_data):
         found = client.post("/api/inspect", files={"image": ("hopper.jpg", photo)}).json()
         assert (found["width"], found["height"]) == (512, 600)
         assert len(found["faces"]) == 1 and found["faces"][0]["index"] == 0
+        assert found["faces"][0]["mouth_covered"] is False
+        masked = (real_data / "images" / "wesnoth_assassin_female.png").read_bytes()
+        found = client.post("/api/inspect", files={"image": ("mask.png", masked)}).json()
+        assert [face["mouth_covered"] for face in found["faces"]] == [True]
         assert found["overlay"].startswith("data:image/jpeg;base64,")
         refused = client.post("/api/inspect", files={"image": ("x.png", io.BytesIO(b"%PDF-1.4 ..."))})
     assert refused.status_code == 415 and "looks like a PDF document" in refused.json()["detail"]

@@ -284,3 +284,13 @@ def test_a_conversation_speaker_from_mouth_points_by_hand(studio, page, real_dat
     page.locator("#result").wait_for(state="visible", timeout=60000)
     (job,) = page.request.get(f"{studio}/api/jobs").json()
     assert job["status"] == "done" and job["label"] == "conversation: 2 files, 1 turn"  # the picture and the points
+
+
+@pytest.mark.slow
+def test_a_covered_mouth_is_said_when_the_picture_is_dropped(studio, page, real_data):
+    page.goto(studio)
+    page.set_input_files("#image-input", str(real_data / "images" / "wesnoth_assassin_female.png"))  # a cloth mask
+    page.wait_for_function("document.getElementById('faces-note').textContent.startsWith('1 face found')")
+    assert page.inner_text("#faces-note") == (
+        '1 face found: it will speak. Face 0: the mouth looks covered and stays shut (set Mouth to "opens" if it shows).'
+    )

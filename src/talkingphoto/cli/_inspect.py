@@ -32,12 +32,13 @@ def add_parser(subparsers) -> None:
     p.set_defaults(func=run)
 
 
-def describe_faces(faces: list) -> list:
-    """JSON-ready description of each face: index, box, detector, confidence, style, mouth."""
+def describe_faces(faces: list, covered: list) -> list:
+    """JSON-ready description of each face: index, box, detector, confidence, style, mouth,
+    and whether its mouth looks covered (``covered``, one flag per face)."""
     from ..characters import topology as topo
 
     items = []
-    for face in faces:
+    for face, mouth_covered in zip(faces, covered):
         lips = np.concatenate([topo.LIPS_UPPER_INNER, topo.LIPS_LOWER_INNER])
         mouth = face.landmarks[lips, :2].mean(0)
         items.append(
@@ -48,6 +49,7 @@ def describe_faces(faces: list) -> list:
                 "confidence": round(float(face.confidence), 3),
                 "style": face.style,
                 "mouth": [round(float(mouth[0]), 1), round(float(mouth[1]), 1)],
+                "mouth_covered": bool(mouth_covered),
             }
         )
     return items
@@ -67,6 +69,7 @@ def _write_png(path: Path, image: np.ndarray) -> None:
 def run(args) -> int:
     from ..characters import DETECT_SIDE, POINTS_FORMAT, draw_overlay, find_faces, points_face
     from ..media import load_picture
+    from ..render._mouth import looks_covered
 
     # The pixels a render looks at, so the faces and their order are the ones --face counts.
     picture = load_picture(args.image, reduce_to=DETECT_SIDE)
@@ -78,7 +81,7 @@ def run(args) -> int:
         _write_png(args.output, draw_overlay(picture.image, seen))
     faces = seen if picture.scale == 1 else [face.scaled(1 / picture.scale) for face in seen]
 
-    items = describe_faces(faces)
+    items = describe_faces(faces, [looks_covered(picture.image, face) for face in seen])
     if args.json:
         print(json.dumps(items, indent=2))
         return 0
@@ -95,6 +98,7 @@ def run(args) -> int:
             print(
                 f"  {item['index']:>2}  box x={x} y={y} w={w} h={h}  {item['detector']}"
                 f"  confidence {item['confidence']:.2f}  {item['style']}"
+                + ("  mouth looks covered: it stays shut (--mouth-cover open if it shows)" if item["mouth_covered"] else "")
             )
     if args.output is not None:
         print(f"overlay written to {args.output}")

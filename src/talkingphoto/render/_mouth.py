@@ -29,6 +29,7 @@ __all__ = [
     "find_own_teeth",
     "fit_lips",
     "is_line_art",
+    "looks_covered",
     "mouth_covered",
     "palette_from_image",
     "paint_mouth",
@@ -867,6 +868,13 @@ def mouth_covered(image: np.ndarray, face: Face) -> bool:
     return light < (COVERED_LIGHT_GREY if colourless else COVERED_LIGHT) and tint < COVERED_TINT
 
 
+def looks_covered(image: np.ndarray, face: Face) -> bool:
+    """Whether ``face``'s mouth looks covered (see mouth_covered), so that it will not open
+    unless the job says otherwise; never for an animal rigged from clicked points, whose
+    fur has no lips."""
+    return face.detector != "points" and mouth_covered(image, face)
+
+
 def _sharpness(grey: np.ndarray, landmarks: np.ndarray) -> float:
     """Detail finer than a pixel's blur over detail finer than four pixels' around the eyes
     (``grey``: log grey values): low in a blurred picture, whatever its contrast."""
@@ -958,8 +966,8 @@ def read_mouth(image: np.ndarray, face: Face, *, cover: str = "auto") -> tuple:
     """
     lm = face.landmarks[:, :2]
     outer = np.vstack([lm[topo.LIPS_UPPER_OUTER], lm[topo.LIPS_LOWER_OUTER][::-1]])
-    if cover == "auto":  # not an animal rigged from clicked points: its fur has no lips
-        covered = face.detector != "points" and mouth_covered(image, face)
+    if cover == "auto":
+        covered = looks_covered(image, face)
     else:
         covered = cover == "covered"
     line_art = None

@@ -74,6 +74,7 @@ class FaceView(BaseModel):
     confidence: float
     detector: str
     style: str
+    mouth_covered: bool = Field(description="The mouth looks covered (a mask, a scarf): it stays shut unless mouth_cover says open")
 
 
 class InspectView(BaseModel):
@@ -293,12 +294,14 @@ def create_app(
     def inspect(image: UploadFile = File(description=f"The picture: {IMAGE_FORMATS}")):
         from ..characters import DETECT_SIDE, draw_overlay, find_faces
         from ..media import load_picture
+        from ..render._mouth import looks_covered
 
         data = _read_image_upload(image, limits=limits)
         # Faces are found at the size a render looks for them; boxes go back in picture pixels.
         picture = load_picture(data, reduce_to=DETECT_SIDE)
         del data
         found = find_faces(picture.image)
+        covered = [looks_covered(picture.image, f) for f in found]
         faces = found if picture.scale == 1 else [f.scaled(1 / picture.scale) for f in found]
         width, height = picture.source_size
         return {
@@ -311,8 +314,9 @@ def create_app(
                     "confidence": f.confidence,
                     "detector": f.detector,
                     "style": f.style,
+                    "mouth_covered": shut,
                 }
-                for f in faces
+                for f, shut in zip(faces, covered)
             ],
             "overlay": _jpeg_data_url(draw_overlay(picture.image, found)),
         }

@@ -181,17 +181,25 @@ function drawMarks() {
   if (talk) {
     note.textContent = count
       ? `${count} face${count > 1 ? "s" : ""} found. `
-        + "Click a face, or a speaker below, to choose who says the next turn."
+        + "Click a face, or a speaker below, to choose who says the next turn." + coveredNote()
       : state.rigs.length
         ? "No face was found. Choose a speaker below, or place mouth points by hand for another one."
         : "No face was found. Place mouth points by hand to make a speaker.";
     return;
   }
-  note.textContent = count === 1
+  note.textContent = (count === 1
     ? "1 face found: it will speak."
     : state.face === null
       ? `${count} faces found. Click the one who speaks (otherwise the largest does).`
-      : `${count} faces found. Face ${state.face} speaks.`;
+      : `${count} faces found. Face ${state.face} speaks.`) + coveredNote();
+}
+
+// Faces whose mouth looks covered (a mask, a scarf) stay shut: say so before rendering.
+function coveredNote() {
+  const shut = state.faces.filter((face) => face.mouth_covered).map((face) => face.index);
+  if (!shut.length) return "";
+  const which = shut.length > 1 ? `Faces ${shut.join(", ")}` : `Face ${shut[0]}`;
+  return ` ${which}: the mouth looks covered and stays shut (set Mouth to "opens" if it shows).`;
 }
 
 function chooseFace(index) {
