@@ -846,6 +846,7 @@ def mouth_covered(image: np.ndarray, face: Face) -> bool:
     width = float(np.linalg.norm(lm[topo.MOUTH_CORNER_LEFT] - lm[topo.MOUTH_CORNER_RIGHT]))
     if width < COVERED_WIDTH or is_line_art(image, face):
         return False
+    image, lm = _around_face(image, lm)
     # Log grey values: darkening the picture shifts them all alike; +4 keeps black finite.
     grey = np.log(cv2.cvtColor(np.ascontiguousarray(image), cv2.COLOR_RGB2GRAY).astype(np.float32) + 4.0)
     if _sharpness(grey, lm) < COVERED_SHARPNESS:
@@ -866,6 +867,18 @@ def mouth_covered(image: np.ndarray, face: Face) -> bool:
     tint = 100.0 * float(np.linalg.norm(lips_colour - ring_colour))
     colourless = 100.0 * max(float(np.linalg.norm(c - 1.0 / 3.0)) for c in (lips_colour, ring_colour)) < COVERED_GREY
     return light < (COVERED_LIGHT_GREY if colourless else COVERED_LIGHT) and tint < COVERED_TINT
+
+
+def _around_face(image: np.ndarray, landmarks: np.ndarray) -> tuple:
+    """The part of ``image`` that mouth_covered reads (the face's points, grown by half
+    their extent and 16 pixels: room for the ring around the lips and the blurs around the
+    eyes), and the points in it: reading the whole picture cost 10 ms more per face at 1800x1536."""
+    low, high = landmarks.min(0), landmarks.max(0)
+    margin = 0.5 * (high - low) + 16.0
+    height, width = image.shape[:2]
+    x0, y0 = np.clip(np.floor(low - margin).astype(int), 0, [width, height])
+    x1, y1 = np.clip(np.ceil(high + margin).astype(int), 0, [width, height])
+    return image[y0:y1, x0:x1], landmarks - np.array([x0, y0], dtype=landmarks.dtype)
 
 
 def looks_covered(image: np.ndarray, face: Face) -> bool:
