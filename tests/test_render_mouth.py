@@ -283,6 +283,45 @@ def test_an_animals_open_mouth_is_set_into_its_fur_not_cut_into_it():
     assert luma[68, 50] > fur - 1 and luma[40, 5] > fur - 1  # and left alone further out
 
 
+FUR = (200, 150, 130)
+
+
+def _animal_mouth(gap: float = 30.0):
+    """An animal's mouth (no teeth known) opened ``gap`` px on fur of FUR: the opening's
+    upper edge at row 40 - 0.2 * gap, its lower edge at row 40 + 0.8 * gap in column 50."""
+    canvas = np.full((80, 100, 3), FUR, np.uint8)
+    opening, upper, lower = _open_mouth(gap)
+    paint_mouth(
+        canvas, opening, upper_teeth_edge=upper, lower_lip_edge=lower, lower_lip_rest=upper,
+        centre=np.array([50.0, 40.0]), right=np.array([1.0, 0.0]), down=np.array([0.0, 1.0]), mouth_width=WIDTH,
+        look=MouthLook(PALETTE, "photo", teeth=False),
+    )  # fmt: skip
+    return canvas
+
+
+def test_an_animals_open_mouth_is_deep_with_its_tongue_low_and_back():
+    # Looked at 3x, the kitten's open mouth was a flat dark oval with a pink band along its
+    # lower rim, like lipstick. Inside, it darkens from under the upper lip towards the
+    # throat, and the tongue lies back from the lower rim, the lower lip's dark inside in
+    # front of it.
+    luma = _luma(_animal_mouth(30.0))[:, 50]  # upper edge at row 34, lower edge at row 64
+    under_lip = luma[37:40].mean()
+    tongue_row = 45 + int(np.argmax(luma[45:64]))
+    assert luma[40:tongue_row].min() < 0.6 * under_lip  # darker deep inside than under the lip
+    assert tongue_row <= 64 - 0.1 * 30  # the tongue's front lies back from the lower rim
+    assert luma[tongue_row + 1 : 66].min() < 0.5 * luma[tongue_row]  # with a dark gap in front of it
+
+
+def test_the_fur_around_an_animals_open_mouth_is_shaded_in_its_own_colour():
+    # Shaded towards the inside's dark red, the fur ringed the hole like lipstick: it darkens
+    # as dark lips and overhanging fur do, keeping its own hue.
+    canvas = _animal_mouth(30.0).astype(float)
+    shaded = canvas[67:69, 50]  # below the soft edge (the lower edge is at row 64)
+    assert _luma(shaded).max() < _luma(np.array(FUR)) - 1  # shaded
+    red_over_green = shaded[:, 0] / shaded[:, 1]
+    np.testing.assert_allclose(red_over_green, FUR[0] / FUR[1], rtol=0.03)
+
+
 def test_a_slightly_parted_photo_mouth_shows_the_teeth_edge_over_a_dark_gap():
     # Painted teeth filling every small opening made openings of 0.1-0.3 look (and read to
     # face mesh) alike: below the teeth a dark gap shows, from a tenth of the width on.

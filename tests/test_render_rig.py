@@ -575,3 +575,58 @@ def test_an_iris_fitted_on_the_ring_around_the_eye_does_not_drag_the_skin_in_a_b
     changed, inside = blink_and_rings(animator, image)
     assert changed.sum() > 40  # both eyes closed
     assert not (changed & ~inside).any()
+
+
+def _cat_rig(chin_y: float = 136.0, size: int = 260):
+    """A rig from clicked points: a 40-pixel mouth at y=100 in a ``size`` x ``size`` picture."""
+    from talkingphoto.characters import face_from_points
+
+    points = {
+        "mouth_left": [80, 100], "mouth_right": [120, 100], "upper_lip": [100, 98], "lower_lip": [100, 103],
+        "chin": [100, chin_y], "left_eye": [75, 50], "right_eye": [125, 50],
+    }  # fmt: skip
+    face = face_from_points(points, image_shape=(size, size, 3))
+    return build_rig(face, image_shape=(size, size, 3), whole_face=True)
+
+
+def test_an_animals_jaw_drops_with_its_chin_and_the_fur_below_it():
+    # Clicked points give an animal's mouth and chin: opening, its lower jaw drops as one
+    # piece (lower lip, chin and the fur below them), fading out further down, before the
+    # picture's edge, never squeezing the fur there (starting higher when the chin is near
+    # it). A human jaw moved the kitten's chin half as far as its lower lip, and squashed the
+    # fur between them.
+    from talkingphoto.render._warp import mesh_displacement
+
+    chin_y = 136.0
+    for size in (260, 175):  # room below the chin, and the chin near the picture's edge
+        rig = _cat_rig(chin_y, size=size)
+        dst = pose_points(rig, Pose(open=1.0))
+        lip = rig.slot["lower_outer"][len(rig.slot["lower_outer"]) // 2]
+        lip_drop = float((dst[lip] - rig.points[lip]) @ rig.down)
+        assert lip_drop > 15
+        x0, y0, x1, y1 = rig.roi
+        field, _ = mesh_displacement(rig.points, dst, rig.triangles, shape=(y1 - y0, x1 - x0), origin=(x0, y0))
+        rows = np.arange(int(dst[lip][1]) + 2, y1)  # output rows down the middle, below the lip
+        sources = rows + field[rows - y0, int(round(rig.mouth_centre[0])) - x0, 1]
+        assert np.all(np.diff(sources) > 0)  # no fold, no tear
+        fur = [rig.points[lip][1] + 3] + ([chin_y, chin_y + 4] if size > 200 else [])  # under the lip, the chin, below
+        for rest in fur:
+            assert np.interp(rest, sources, rows) - rest > 0.8 * lip_drop, (size, rest)
+        assert np.diff(sources).max() < 1.75, size  # rows of the picture per output row: not squashed
+        assert abs(sources[-1] - rows[-1]) < 0.5  # the rig's edge stays
+
+
+def test_an_animals_mouth_opens_round_below_its_nose():
+    # A cat's mouth opens below its nose, deepest in the middle, its corners tight: the
+    # human lips' slot (as tall at 0.6 of the way to a corner as 0.77 of the middle, the
+    # upper lip lifting by 0.22 of the gap) made a painted oval across the whole muzzle.
+    rig = _cat_rig()
+    dst = pose_points(rig, Pose(open=1.0))
+    upper, lower = rig.slot["upper_inner"], rig.slot["lower_inner"]
+    u = ((rig.points[upper] + rig.points[lower]) / 2 - rig.mouth_centre) @ rig.right / (0.5 * rig.mouth_width)
+    gap = _gap(rig, dst)
+    middle = len(upper) // 2
+    for side in (-0.6, 0.6):
+        assert np.interp(side, u, gap) < 0.65 * gap[middle]
+    lift = float((rig.points[upper[middle]] - dst[upper[middle]]) @ rig.down)
+    assert 0 <= lift < 0.15 * gap[middle]

@@ -74,9 +74,20 @@ TEETH_SHARE = 0.5
 # mouth only (a photo's mouth over 40 pixels wide is blurred as before).
 TEETH_MIN_PX, SEAM_MIN_TOOTH_PX = 1.5, 3.0
 # An animal's open mouth (rigged from clicked points) is set into its fur: its edge soft
-# over this share of the mouth's width, the fur around it shaded towards the inside's
-# colour (up to half of FUR_SHADE at the edge, fading over FUR_RIM).
-FUR_EDGE, FUR_RIM, FUR_SHADE = 0.025, 0.06, 0.5
+# over this share of the mouth's width, the fur around it shaded (up to half of FUR_SHADE at
+# the edge, fading over FUR_RIM) towards its own colour FUR_LIP as light, as dark lips and
+# overhanging fur are. Shaded towards the inside's dark red, it ringed the hole like lipstick.
+FUR_EDGE, FUR_RIM, FUR_SHADE, FUR_LIP = 0.025, 0.06, 0.5, 0.3
+# Inside, it has depth: from MUZZLE_PALATE of the cavity's colour under the upper lip it
+# darkens down to MUZZLE_THROAT of it below the middle (a glow lighter towards the whole rim,
+# 0.6 to 1, with a tongue along the lower edge, read as a painted oval with lipstick; lit at
+# 1, the palate read as a red upper lip). Its tongue lies low and back:
+# its front MUZZLE_TONGUE[0] of the opening's height above the lower edge (the lower lip's
+# inside shows dark in front of it), its back rising to MUZZLE_TONGUE[1] of it in the
+# middle, a dome over the middle MUZZLE_TONGUE[2] of the mouth's half width; it is shaded
+# from MUZZLE_TONGUE_SHADE[0] of the tongue's colour at the back to [1] at the front.
+MUZZLE_PALATE, MUZZLE_THROAT = 0.8, 0.35
+MUZZLE_TONGUE, MUZZLE_TONGUE_SHADE = (0.16, 0.5, 0.55), (0.45, 0.75)
 # An opening under half this many pixels thin (lips pressed on M/B/P, or a hair apart)
 # covers each pixel only by the share of it that lies across the opening, and from this
 # many on by its anti-aliased outline, about half a pixel fuller (between, a blend): the
@@ -1145,7 +1156,7 @@ def paint_mouth(
             mouth_width, look, origin, rounding, fv, tongue, as_drawn,
         )  # fmt: skip
         if fur:
-            alpha = _fur_edge(region, alpha, colour, mouth_width)
+            alpha = _fur_edge(region, alpha, mouth_width)
         _over(region, colour, alpha)
     if line > 0:
         # Drawn at 4x and averaged down, so the stroke keeps the artist's fractional width;
@@ -1207,13 +1218,13 @@ def _rounded_corners(outline: np.ndarray, *, rounds: int = 2) -> np.ndarray:
     return outline
 
 
-def _fur_edge(region: np.ndarray, alpha: np.ndarray, colour: np.ndarray, mouth_width: float) -> np.ndarray:
+def _fur_edge(region: np.ndarray, alpha: np.ndarray, mouth_width: float) -> np.ndarray:
     """Set an animal's open mouth into its fur, in place: the hole's edge softened, and the
-    fur around it darkened towards the inside's colour, as dark lips and overhanging fur
-    do; a hole cut sharp into fur reads as a sticker. Returns the softened coverage."""
+    fur around it darkened, as dark lips and overhanging fur do; a hole cut sharp into fur
+    reads as a sticker. Returns the softened coverage."""
     soft = cv2.GaussianBlur(alpha, (0, 0), max(0.5, FUR_EDGE * mouth_width))
     rim = cv2.GaussianBlur(alpha, (0, 0), max(1.0, FUR_RIM * mouth_width))
-    _over(region, colour, FUR_SHADE * rim * (1 - soft))
+    _over(region, FUR_LIP * region, FUR_SHADE * rim * (1 - soft))
     return soft
 
 
@@ -1291,8 +1302,11 @@ def _interior(
             map_y = (shown * rows - 0.5).astype(np.float32)
             shaded = cv2.remap(drawn_own.teeth, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
             teeth_rgb = (1 - as_drawn) * teeth_rgb + as_drawn * shaded
+    muzzle = not drawn and not look.teeth  # an animal's, rigged from clicked points
     if drawn:
         colour = np.broadcast_to(cavity, u.shape + (3,)).copy()
+    elif muzzle:
+        colour = _muzzle_inside(u, v, top_v, lower_v, cavity, tongue_rgb)
     else:
         # Darkest deep in the middle, lighter where light bounces off the lips; never black.
         glow = 1.0 - 0.4 * np.exp(-(u**2) / 0.35 - (depth - 0.55) ** 2 / 0.25)
@@ -1324,7 +1338,7 @@ def _interior(
     tongue_cover = _cover(v - tongue_top) * _cover((0.75 - np.abs(u)) * 0.5 * W)
     if drawn:
         _over(colour, tongue_rgb, tongue_cover)
-    else:
+    elif not muzzle:  # an animal's tongue lies in its own place (see _muzzle_inside)
         shade = np.clip(0.6 + 0.4 * (v - tongue_top) / (0.06 * W), 0.6, 1.0) * (1 - 0.4 * u**2)
         # A tongue a pixel or two tall is a red line along the lower lip (see TONGUE_PX).
         shown = np.clip((lower_v - tongue_top - TONGUE_PX[0]) / (TONGUE_PX[1] - TONGUE_PX[0]), 0, 1)
@@ -1365,6 +1379,29 @@ def _interior(
     if look.line is None:  # lips that nearly touch: a soft shadow between them, not a black slit
         _over(colour, np.array(palette.seam, np.float32), 1 - lit)
     return colour
+
+
+def _muzzle_inside(u, v, top_v, lower_v, cavity: np.ndarray, tongue: np.ndarray) -> np.ndarray:
+    """An animal's mouth inside [shape=u.shape + (3,), float32, RGB 0..255]: dark with depth
+    and a tongue lying low and back in it (see MUZZLE_THROAT and MUZZLE_TONGUE).
+
+    ``u`` runs -1..1 corner to corner; ``v``, ``top_v`` and ``lower_v`` are pixels below the
+    mouth's line of each pixel, of the opening's upper edge and of its lower edge there.
+    """
+    gap = np.maximum(lower_v - top_v, 1e-3)
+    depth = (v - top_v) / gap  # 0 at the upper edge, 1 at the lower one
+    throat = np.exp(-((u / 0.7) ** 2)) * np.clip((depth - 0.1) / 0.4, 0.0, 1.0)
+    colour = cavity * (MUZZLE_PALATE - (MUZZLE_PALATE - MUZZLE_THROAT) * throat)[..., None]
+    front_share, back_share, half_width = MUZZLE_TONGUE
+    front = lower_v - front_share * gap
+    dome = np.sqrt(np.clip(1.0 - (u / half_width) ** 2, 0.0, 1.0))
+    back = front - (back_share - front_share) * gap * dome
+    along = np.clip((v - back) / np.maximum(front - back, 1.0), 0.0, 1.0)  # 0 at its back, 1 at its front
+    shade = (MUZZLE_TONGUE_SHADE[0] + (MUZZLE_TONGUE_SHADE[1] - MUZZLE_TONGUE_SHADE[0]) * along) * (1 - 0.3 * u**2)
+    # A tongue a pixel or two tall would be a pink line (see TONGUE_PX): it shows as it grows.
+    shown = np.clip((front - back - TONGUE_PX[0]) / (TONGUE_PX[1] - TONGUE_PX[0]), 0.0, 1.0)
+    _over(colour, tongue * shade[..., None], _cover(v - back) * _cover(front - v) * shown)
+    return colour.astype(np.float32)
 
 
 def _upper_teeth(u, v, xs, ys, upper_v, top_v, teeth_height, teeth_bottom, W, look, origin, fv, lit):

@@ -61,6 +61,20 @@ BROW_RAISE, BROW_LOWER = 0.25, 0.15
 BROW_INNER_UP, BROW_INNER_DOWN, BROW_KNIT = 0.2, 0.15, 0.08
 LID_DROP, LID_WIDEN = 0.3, 0.2
 SQUINT_LOWER, SQUINT_UPPER = 0.35, 0.1
+# A face rigged from clicked points (an animal's muzzle, see characters/_points.py) opens
+# like an animal's. Its lower jaw drops as one piece: lower lip, chin and the fur below them
+# as far as the lower lip's outer edge (MUZZLE_JAW of the inner edge's drop; a human jaw
+# is skin that follows 0.85 of it at the lip and fades from just above the chin, so the
+# kitten's chin, 21 px below its 42-px mouth, dropped 9 px where its lower lip dropped 17,
+# the fur between squashed to half). The jaw is MUZZLE_JAW_SPAN half mouth widths wide at the lips (with
+# them) and at the chin (wider, like a jaw's bone), and below the chin its drop fades out
+# over MUZZLE_JAW_FADE mouth widths, carried by extra vertices MUZZLE_GRID mouth widths
+# apart (the template has none below its chin). The opening is rounder: its height along
+# the mouth goes as (1 - u**2) ** MUZZLE_PROFILE (human lips 0.6, a slot), so the hole is
+# deepest in the middle and the corners stay tight, and the upper lip, under the nose, takes
+# only MUZZLE_UPPER of it (human 0.22).
+MUZZLE_JAW, MUZZLE_JAW_SPAN, MUZZLE_JAW_FADE = 0.95, (1.0, 1.6), 1.5
+MUZZLE_GRID, MUZZLE_PROFILE, MUZZLE_UPPER = 0.25, 1.3, 0.1
 
 
 @dataclass(frozen=True)
@@ -189,6 +203,7 @@ class FaceRig:
     expression: ExpressionRig | None = None  # what an expression moves, and how far it may
     max_gap: float = MAX_GAP  # inner-lip gap / mouth width at open == 1
     covered: bool = False  # the mouth never opens; its cover moves with the jaw (COVERED_JAW)
+    muzzle: bool = False  # rigged from clicked points: opens like an animal's (MUZZLE_*)
     # [shape=(n_landmarks,), float64, 0..1]: the share of the brows' motion each landmark
     # takes, less at and near glasses across the brows (see _rim_share); None: all of it.
     brow_share: np.ndarray | None = None
@@ -379,12 +394,27 @@ def build_rig(
         # A mesh fitted to a small drawn nose can put it on the upper lip: the lips
         # always get room above them.
         top = min(top, lm[topo.LIPS_UPPER_OUTER][:, 1].min() - 0.25 * mouth_width)
+    bottom = chin[1] + 0.3 * face_height
+    muzzle = face.detector == "points"
+    chin_depth = max(float((chin - centre) @ down), 1e-6)
+    if muzzle:  # room for the jaw's drop to fade out below the chin
+        lowest = centre + (chin_depth + (MUZZLE_JAW_FADE + 2 * MUZZLE_GRID) * mouth_width) * down
+        bottom = max(bottom, float(lowest[1]))
     roi = (
         int(max(0, np.floor(oval[:, 0].min() - margin))),
         int(max(0, np.floor(top))),
         int(min(width - 1, np.ceil(oval[:, 0].max() + margin))),
-        int(min(height - 1, np.ceil(chin[1] + 0.3 * face_height))),
+        int(min(height - 1, np.ceil(bottom))),
     )
+    if muzzle:
+        # The drop holds down to the chin and fades out below it; near the picture's edge it
+        # fades out above the edge, starting higher (from the chin down, squeezed into what
+        # room is left, the fur was twice as squashed as above it).
+        fade = MUZZLE_JAW_FADE * mouth_width
+        room = (roi[3] - centre[1]) / max(down[1], 1e-6) - MUZZLE_GRID * mouth_width
+        jaw_end = max(min(chin_depth + fade, room), MUZZLE_GRID * mouth_width)
+        jaw_hold = float(np.clip(jaw_end - fade, 0.0, chin_depth))
+        lower_lip = float(np.max((lm[topo.LIPS_LOWER_OUTER, :2] - centre) @ down))
     x0, y0, x1, y1 = roi
 
     # Landmarks inside the region, thinned to a well-spaced set around the key groups.
@@ -394,6 +424,8 @@ def build_rig(
         key += list(topo.EYES_ALL) + list(topo.IRISES) + list(topo.BROWS)
     key = np.array([i for i in dict.fromkeys(key) if in_roi[i]])
     others = np.array([i for i in np.flatnonzero(in_roi) if i not in set(key.tolist())])
+    if muzzle:  # under the mouth the jaw's grid stands for the template (see _jaw_grid)
+        others = others[~_under_jaw(lm[others, :2], centre, right, down, mouth_width, lower_lip=lower_lip, end=jaw_end)]
     rings = _eye_rings(lm) if whole_face else np.zeros((0, 2))
     glasses = whole_face and rim is not None and len(rim) > 1
     rim_anchors = _rim_anchors(rim, -down, eye_width) if glasses else np.zeros((0, 2))
@@ -428,14 +460,23 @@ def build_rig(
             slot[f"{side}_eye_ring"] = np.arange(first, first + len(ring))
             anchors = np.vstack([anchors, ring])
     points = np.vstack([lm[ids], anchors, rim_anchors])
+    fixed_count = len(points)
+    if muzzle:
+        grid = _jaw_grid(points, roi, centre, right, down, mouth_width, lower_lip=lower_lip, end=jaw_end)
+        points = np.vstack([points, grid])
 
     # Jaw weight: how much of the chin's drop each vertex follows.
     rel = points - centre
-    lateral = np.abs(rel @ right) / (0.5 * face_width)
-    vertical = (rel @ down) / max(float((chin - centre) @ down), 1e-6)
-    jaw_weight = np.clip(1 - lateral**1.6, 0, 1) * np.clip(vertical / 0.45, 0, 1)
-    jaw_weight *= np.clip(1.6 - vertical, 0, 1)  # fades below the chin into the neck
-    jaw_weight[len(ids):] = 0.0  # anchors never move
+    if muzzle:
+        jaw_weight = _muzzle_jaw_weight(
+            rel @ right, rel @ down, mouth_width=mouth_width, chin_depth=chin_depth, hold=jaw_hold, end=jaw_end
+        )
+    else:
+        lateral = np.abs(rel @ right) / (0.5 * face_width)
+        vertical = (rel @ down) / chin_depth
+        jaw_weight = np.clip(1 - lateral**1.6, 0, 1) * np.clip(vertical / 0.45, 0, 1)
+        jaw_weight *= np.clip(1.6 - vertical, 0, 1)  # fades below the chin into the neck
+    jaw_weight[len(ids) : fixed_count] = 0.0  # anchors never move
 
     rig = FaceRig(
         lids=_lid_style(face, rendered_eyes=rendered_eyes),
@@ -456,6 +497,7 @@ def build_rig(
         slot=slot,
         max_gap=max_gap,
         brow_share=_rim_share(lm[ids], rim, right, down, eye_width) if glasses else None,
+        muzzle=muzzle,
     )
     # Triangulate an open-mouth pose so that triangles inside the opening join the upper
     # lip's inner edge to the lower one's: the map stays continuous (the painted interior
@@ -466,6 +508,57 @@ def build_rig(
     return FaceRig(
         **{**rig.__dict__, "triangles": tri[area > 1e-6], "expression": _expression_rig(rig), "covered": covered}
     )
+
+
+def _muzzle_jaw_weight(
+    along: np.ndarray, below: np.ndarray, *, mouth_width: float, chin_depth: float, hold: float, end: float
+) -> np.ndarray:
+    """How much of the jaw's drop each point of an animal's muzzle follows [float64, 0..1].
+
+    ``along`` and ``below`` [shape=(n,)] are its pixels right of and below the mouth's
+    centre; ``chin_depth`` the chin's pixels below it. All of the drop under the middle of
+    the mouth down to ``hold`` pixels below it (the chin, where the picture has room),
+    falling off towards and past the corners as the opening does (the jaw widens from
+    MUZZLE_JAW_SPAN[0] half mouth widths at the lips to [1] at the chin), and none from
+    ``end`` pixels below it down.
+    """
+    reach = MUZZLE_JAW_SPAN[0] + (MUZZLE_JAW_SPAN[1] - MUZZLE_JAW_SPAN[0]) * np.clip(below / chin_depth, 0, 1)
+    lateral = _smooth_profile(np.clip(along / (0.5 * mouth_width * reach), -1, 1), MUZZLE_PROFILE)
+    under = np.clip(below / (0.1 * mouth_width), 0, 1)  # none above the mouth's line
+    return lateral * under * np.clip((end - below) / max(end - hold, 1e-6), 0, 1)
+
+
+def _under_jaw(points, centre, right, down, mouth_width: float, *, lower_lip: float, end: float) -> np.ndarray:
+    """Which of ``points`` [shape=(n, 2)] lie where _jaw_grid lays its grid (a step around
+    it included) [shape=(n,), bool]. The template's chin and jaw line are a human's, a guess
+    under an animal's mouth; between them and the grid's rows the triangles came out uneven
+    (the fur squashed up to 1.65 times down a 40-px mouth's middle, 1.51 with the grid alone)."""
+    spacing = MUZZLE_GRID * mouth_width
+    rel = points - centre
+    along, below = np.abs(rel @ right), rel @ down
+    half = 0.5 * mouth_width * MUZZLE_JAW_SPAN[1]
+    return (along < half + spacing) & (below > lower_lip + 0.5 * spacing) & (below < end + spacing)
+
+
+def _jaw_grid(points, roi, centre, right, down, mouth_width: float, *, lower_lip: float, end: float) -> np.ndarray:
+    """Vertices [shape=(m, 2)] that carry an animal's jaw (see _muzzle_jaw_weight): a grid
+    MUZZLE_GRID mouth widths apart under the mouth, from just below the lower lip (``lower_lip``
+    pixels below the mouth's centre) to where the drop has faded out (``end`` pixels below
+    it), as wide as the jaw, inside ``roi`` and clear of the other ``points`` (the lips, the
+    box's anchors)."""
+    spacing = MUZZLE_GRID * mouth_width
+    half = 0.5 * mouth_width * MUZZLE_JAW_SPAN[1]
+    # Columns half a step off the middle, where the template's midline vertices lie: a
+    # vertex of the grid nearly in line with two of them makes slivers that flip.
+    along = (np.arange(-np.floor(half / spacing), np.floor(half / spacing)) + 0.5) * spacing
+    below = np.arange(lower_lip + spacing, end + 0.5 * spacing, spacing)
+    a, b = np.meshgrid(along, below)
+    grid = centre + a.reshape(-1, 1) * right + b.reshape(-1, 1) * down
+    x0, y0, x1, y1 = roi
+    inside = (grid[:, 0] > x0 + 2) & (grid[:, 0] < x1 - 2) & (grid[:, 1] > y0 + 2) & (grid[:, 1] < y1 - 2)
+    grid = grid[inside]
+    clear = np.min(np.linalg.norm(grid[:, None] - points[None], axis=2), axis=1) >= 0.5 * spacing
+    return grid[clear]
 
 
 def _rim_clear(eye_width: float) -> float:
@@ -545,12 +638,14 @@ def pose_points(rig: FaceRig, pose: Pose) -> np.ndarray:
     # no taller than the hole is wide (line art opens tall already).
     hole = 1 - 0.5 * rounding
     centre_gap = min(gap_target * (1 + 0.3 * rounding), max(gap_target, hole * posed_width))
-    target = centre_gap * _smooth_profile(np.clip(u / hole, -1, 1), 0.6 - 0.1 * rounding)
+    roundness = MUZZLE_PROFILE if rig.muzzle else 0.6
+    target = centre_gap * _smooth_profile(np.clip(u / hole, -1, 1), roundness - 0.1 * rounding)
     delta = target - gap_rest
     delta[[0, -1]] = 0.0  # corners are shared by both lips
     lift = 0.06 * W * pose.fv * _smooth_profile(np.clip(u, -1, 1), 1.0)
-    upper_move = -0.22 * delta - lift
-    lower_move = 0.78 * delta - lift
+    upper_share = MUZZLE_UPPER if rig.muzzle else 0.22
+    upper_move = -upper_share * delta - lift
+    lower_move = (1 - upper_share) * delta - lift
     # Rounded lips push forward and down over the upper teeth (the hole sits lower, not
     # the jaw), and beside the hole, where they touch, they meet level with its middle.
     cover = 0.3 * rounding * target
@@ -558,7 +653,8 @@ def pose_points(rig: FaceRig, pose: Pose) -> np.ndarray:
     middle = 0.28 * delta + cover
     seam = rounding * (middle[len(middle) // 2] - middle)
     seam[[0, -1]] = 0.0
-    jaw_drop = 0.85 * float(lower_move[len(lower_move) // 2])  # the jaw opens no further
+    jaw_share = MUZZLE_JAW if rig.muzzle else 0.85  # the jaw opens no further
+    jaw_drop = jaw_share * float(lower_move[len(lower_move) // 2])
     if rig.covered:  # the lips go down as one with the jaw: no opening, no stretched seam
         upper_move = lower_move = np.full_like(lower_move, jaw_drop)
     upper_move, lower_move = upper_move + cover + seam, lower_move + cover + seam
