@@ -9,7 +9,7 @@ from talkingphoto.characters import topology as topo
 from talkingphoto.render import FaceAnimator, HeadPose, Pose
 from talkingphoto.render._glasses import rim_line
 from talkingphoto.render._head import build_head_warp
-from talkingphoto.render._rig import build_rig, mouth_polygon, pose_points
+from talkingphoto.render._rig import EDGE_STILL, MAX_GAP, build_rig, mouth_polygon, pose_points
 
 
 def _gap(rig, points):
@@ -630,3 +630,86 @@ def test_an_animals_mouth_opens_round_below_its_nose():
         assert np.interp(side, u, gap) < 0.65 * gap[middle]
     lift = float((rig.points[upper[middle]] - dst[upper[middle]]) @ rig.down)
     assert 0 <= lift < 0.15 * gap[middle]
+
+
+def _jaw_near_the_edge(rows_below_chin: float, *, lip_share: float = 0.0):
+    """A synthetic face cut off ``rows_below_chin`` below its chin (or, with ``lip_share``,
+    that share of the way from the lower lip's bottom to the chin), mouth wide open: the
+    rig, the posed mesh, and the picture rows per output row under the mouth's middle
+    (exact map, worst below the posed lower lip)."""
+    from talkingphoto.render._warp import mesh_displacement
+
+    _, face = synthetic_face(size=240)
+    lm = face.landmarks[:, :2]
+    chin, lip = float(lm[topo.CHIN, 1]), float(lm[topo.LIPS_LOWER_OUTER, 1].max())
+    height = int(round(lip + lip_share * (chin - lip) if lip_share else chin + rows_below_chin))
+    rig = build_rig(face, image_shape=(height, 240, 3), whole_face=False)
+    posed = pose_points(rig, Pose(open=1.0))
+    x0, y0, x1, y1 = rig.roi
+    field, _ = mesh_displacement(rig.points, posed, rig.triangles, shape=(y1 - y0, x1 - x0), origin=(x0, y0))
+    middle = slice(int(rig.mouth_centre[0] - 0.25 * rig.mouth_width) - x0, int(rig.mouth_centre[0] + 0.25 * rig.mouth_width) - x0)
+    below_lip = int(np.ceil(posed[rig.slot["lower_outer"], 1].max())) + 1 - y0
+    squash = 1 + np.diff(field[below_lip:, middle, 1], axis=0)
+    return rig, posed, squash, height
+
+
+def _folded(rig, posed) -> bool:
+    """Does a triangle of the posed mesh outside the mouth's opening turn over (or collapse)?"""
+    triangles = rig.triangles[~np.isin(rig.triangles, np.r_[rig.slot["upper_inner"], rig.slot["lower_inner"]]).any(1)]
+
+    def signed_area(p):
+        a, b, c = (p[triangles[:, k]] for k in range(3))
+        return np.cross(b - a, c - a)
+
+    return bool(np.any(signed_area(posed) * np.sign(signed_area(rig.points)) <= 0.05))
+
+
+@pytest.mark.parametrize("rows_below_chin", [0, 4, 8])
+def test_a_chin_at_the_pictures_edge_squashes_the_skin_below_evenly_and_tears_nothing(rows_below_chin):
+    # Before, the jaw's fade ran past the edge: the skin under the lip folded over the fixed
+    # edge (4-12 px past it) and the last rows tore; 8 rows below the chin, 3.7 rows of the
+    # picture went to one of the frame's. With room below, this face's worst is 2.04.
+    rig, posed, squash, height = _jaw_near_the_edge(rows_below_chin)
+    assert not _folded(rig, posed)
+    assert squash.size and squash.min() > 0 and squash.max() < 2.5
+    bottom = rig.roi[3]
+    assert bottom == height - 1 - EDGE_STILL and np.all(posed[rig.points[:, 1] >= bottom - 0.5] == rig.points[rig.points[:, 1] >= bottom - 0.5])
+    assert posed[:, 1].max() <= bottom
+
+
+def test_an_edge_through_the_chin_lets_the_lower_lip_drop_as_far_as_the_room_allows():
+    rig, posed, squash, height = _jaw_near_the_edge(0, lip_share=0.5)
+    lower = rig.slot["lower_outer"]
+    drop = float((posed[lower] - rig.points[lower])[:, 1].max())
+    room = rig.roi[3] - float(rig.points[lower, 1].max())
+    assert not _folded(rig, posed)
+    assert 0.4 * room < drop <= 0.5 * room + 0.01  # the mouth still opens, half the room
+    assert squash.max() < 2.5
+
+
+def test_a_chin_with_room_below_drops_as_before():
+    _, face = synthetic_face(size=240)
+    roomy = build_rig(face, image_shape=(240, 240, 3), whole_face=False)
+    assert np.isinf(roomy.lip_room) or roomy.lip_room > 0.95 * 0.78 * MAX_GAP * roomy.mouth_width * 1.3
+    rel = roomy.points - roomy.mouth_centre
+    chin_depth = float((face.landmarks[topo.CHIN, :2] - roomy.mouth_centre) @ roomy.down)
+    vertical = (rel @ roomy.down) / chin_depth
+    lateral = np.abs(rel @ roomy.right) / (0.5 * roomy.face_width)
+    expected = np.clip(1 - lateral**1.6, 0, 1) * np.clip(vertical / 0.45, 0, 1) * np.clip(1.6 - vertical, 0, 1)
+    landmarks = len(roomy.landmark_ids)
+    assert np.array_equal(roomy.jaw_weight[:landmarks], expected[:landmarks])
+
+
+def test_a_turning_head_with_its_chin_at_the_edge_leaves_the_edges_row_as_a_shut_mouth_does():
+    # The head's coarse map samples the face's a pixel or two in from the edge: before, the
+    # jaw's drop showed in the picture's last row (the chin smeared into it, 7-22 px).
+    image, face = synthetic_face(size=240)
+    chin = int(round(float(face.landmarks[topo.CHIN, 1])))
+    image = np.ascontiguousarray(image[: chin + 2])
+    animator = FaceAnimator(image, face, whole_face=True, head_motion=True)
+    head = HeadPose(yaw=4, pitch=3, roll=2)
+    shut, open_wide = image.copy(), image.copy()
+    animator.apply(shut, Pose(), head)
+    animator.apply(open_wide, Pose(open=1.0), head)
+    assert np.array_equal(open_wide[-1], shut[-1])
+    assert np.abs(shut[-1].astype(int) - image[-1].astype(int)).max() < 20  # the head's own, sub-pixel

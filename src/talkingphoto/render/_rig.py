@@ -75,6 +75,18 @@ SQUINT_LOWER, SQUINT_UPPER = 0.35, 0.1
 # only MUZZLE_UPPER of it (human 0.22).
 MUZZLE_JAW, MUZZLE_JAW_SPAN, MUZZLE_JAW_FADE = 0.95, (1.0, 1.6), 1.5
 MUZZLE_GRID, MUZZLE_PROFILE, MUZZLE_UPPER = 0.25, 1.3, 0.1
+# A human jaw: the skin under the lower lip follows JAW_SHARE of the lower lip's inner
+# drop, LOWER_OUTER of it at the lip's outer edge. Its drop fades out from 0.6 of the way to
+# the chin to 1.6 of it; where the picture's edge (or the rig's) comes sooner, it fades out
+# there instead, no faster than evenly from the lower lip's outer edge down, and the lower lip
+# drops no further than leaves the skin below it squashed JAW_SQUASH times (picture rows per
+# output row). Before, a chin at the edge folded the skin over it: the chin pushed out of the
+# picture and its last rows torn off.
+JAW_SHARE, LOWER_OUTER, JAW_SQUASH = 0.85, 0.95, 2.0
+# The last rows of a picture that a human jaw never moves, its fixed vertices above them: a
+# vivid head's coarse map samples the face's a pixel or two in from the edge, and took the
+# chin's drop (6.8-22 px before, 0.6-1.4 with the jaw reaching the edge) into the edge's row.
+EDGE_STILL = 3
 
 
 @dataclass(frozen=True)
@@ -204,6 +216,7 @@ class FaceRig:
     max_gap: float = MAX_GAP  # inner-lip gap / mouth width at open == 1
     covered: bool = False  # the mouth never opens; its cover moves with the jaw (COVERED_JAW)
     muzzle: bool = False  # rigged from clicked points: opens like an animal's (MUZZLE_*)
+    lip_room: float = np.inf  # pixels the lower lip's outer edge may drop (JAW_SQUASH)
     # [shape=(n_landmarks,), float64, 0..1]: the share of the brows' motion each landmark
     # takes, less at and near glasses across the brows (see _rim_share); None: all of it.
     brow_share: np.ndarray | None = None
@@ -404,7 +417,7 @@ def build_rig(
         int(max(0, np.floor(oval[:, 0].min() - margin))),
         int(max(0, np.floor(top))),
         int(min(width - 1, np.ceil(oval[:, 0].max() + margin))),
-        int(min(height - 1, np.ceil(bottom))),
+        int(min(height - 1 - (0 if muzzle else EDGE_STILL), np.ceil(bottom))),
     )
     if muzzle:
         # The drop holds down to the chin and fades out below it; near the picture's edge it
@@ -476,6 +489,10 @@ def build_rig(
         vertical = (rel @ down) / chin_depth
         jaw_weight = np.clip(1 - lateral**1.6, 0, 1) * np.clip(vertical / 0.45, 0, 1)
         jaw_weight *= np.clip(1.6 - vertical, 0, 1)  # fades below the chin into the neck
+        lower_lip = float(np.max((lm[topo.LIPS_LOWER_OUTER, :2] - centre) @ down))
+        lip = centre + lower_lip * down
+        edge_fade, lip_room = _edge_fade(points, roi[3], down, chin_depth=chin_depth, lip=lip)
+        jaw_weight = np.minimum(jaw_weight, edge_fade)
     jaw_weight[len(ids) : fixed_count] = 0.0  # anchors never move
 
     rig = FaceRig(
@@ -498,6 +515,7 @@ def build_rig(
         max_gap=max_gap,
         brow_share=_rim_share(lm[ids], rim, right, down, eye_width) if glasses else None,
         muzzle=muzzle,
+        lip_room=np.inf if muzzle else lip_room,
     )
     # Triangulate an open-mouth pose so that triangles inside the opening join the upper
     # lip's inner edge to the lower one's: the map stays continuous (the painted interior
@@ -508,6 +526,23 @@ def build_rig(
     return FaceRig(
         **{**rig.__dict__, "triangles": tri[area > 1e-6], "expression": _expression_rig(rig), "covered": covered}
     )
+
+
+def _edge_fade(points: np.ndarray, edge: float, down: np.ndarray, *, chin_depth: float, lip: np.ndarray) -> tuple:
+    """The most of a human jaw's drop each of ``points`` [shape=(n, 2)] may follow above the
+    rig's bottom ``edge`` (a row, where its fixed vertices lie) [shape=(n,), float64, >= 0],
+    and how far the lower lip's outer edge (at ``lip``, its lowest point) may drop (pixels).
+
+    The drop falls to none at the edge along a line no steeper than the jaw's own fade (1 per
+    ``chin_depth``), or, with less room, one from the lower lip's drop at the lip down to the
+    edge: the squash spread over all the rows between. With room for the jaw's fade the
+    line lies above it, and the jaw is as it was.
+    """
+    along = max(float(down[1]), 1e-6)  # pixels along ``down`` per row
+    room = (edge - points[:, 1]) / along
+    lip_room = max((edge - float(lip[1])) / along, 1e-6)
+    slope = max(1.0 / chin_depth, LOWER_OUTER / JAW_SHARE / lip_room)
+    return np.maximum(room, 0.0) * slope, (1 - 1 / JAW_SQUASH) * lip_room
 
 
 def _muzzle_jaw_weight(
@@ -653,20 +688,25 @@ def pose_points(rig: FaceRig, pose: Pose) -> np.ndarray:
     middle = 0.28 * delta + cover
     seam = rounding * (middle[len(middle) // 2] - middle)
     seam[[0, -1]] = 0.0
-    jaw_share = MUZZLE_JAW if rig.muzzle else 0.85  # the jaw opens no further
+    jaw_share = MUZZLE_JAW if rig.muzzle else JAW_SHARE  # the jaw opens no further
     jaw_drop = jaw_share * float(lower_move[len(lower_move) // 2])
     if rig.covered:  # the lips go down as one with the jaw: no opening, no stretched seam
         upper_move = lower_move = np.full_like(lower_move, jaw_drop)
     upper_move, lower_move = upper_move + cover + seam, lower_move + cover + seam
-    pts[up_in] += np.outer(upper_move, down)
-    pts[lo_in] += np.outer(lower_move, down)
     # Outer lips follow their inner edge; rounding pouts them, pressing thins them, a lip
     # tucked under the teeth rolls in (its outer edge rises less than its inner one).
     lip_push = W * (0.08 * rounding - 0.03 * pose.press)
     up_out, lo_out = s["upper_outer"], s["lower_outer"]
     profile = _smooth_profile(np.clip(u, -1, 1), 1.0)
+    lower_outer_move = LOWER_OUTER * lower_move + (lip_push + 0.5 * lift) * profile
+    outer_drop = float(lower_outer_move.max())
+    if outer_drop > rig.lip_room:  # the picture's edge leaves the lower lip and the jaw less room
+        share = rig.lip_room / outer_drop
+        lower_move, lower_outer_move, jaw_drop = share * lower_move, share * lower_outer_move, share * jaw_drop
+    pts[up_in] += np.outer(upper_move, down)
+    pts[lo_in] += np.outer(lower_move, down)
     pts[up_out] += np.outer(0.8 * upper_move - lip_push * profile, down)
-    pts[lo_out] += np.outer(0.95 * lower_move + (lip_push + 0.5 * lift) * profile, down)
+    pts[lo_out] += np.outer(lower_outer_move, down)
 
     # Jaw: the chin follows the lower lip's drop; skin around it follows by weight.
     moved = np.zeros(len(pts), bool)
