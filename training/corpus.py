@@ -9,8 +9,9 @@ pocketsphinx-testdata cards and digits) aligned by pocketsphinx.
 (espeak-ng's reading of the transcript) are aligned to the audio by a Viterbi pass over
 a first model's outputs (see :mod:`training.align`); so are ``kde`` (KLettres's letters
 and syllables in 19 languages, KTuberling's English words), ``prompts`` (two more
-Asterisk voices: Italian Menardi, Colombian Spanish es-co) and ``tuxpaint`` (Tux Paint's
-spoken stamp descriptions in 13 languages).
+Asterisk voices: Italian Menardi, Colombian Spanish es-co), ``tuxpaint`` (Tux Paint's
+spoken stamp descriptions in 13 languages) and ``fillets`` (Fish Fillets NG's spoken
+dialogue in Czech and Dutch).
 
 Each clip is augmented (see :mod:`training.augment`), turned into 100 Hz log-mel frames
 and 50 Hz labels from the project's phoneme table (``talkingphoto.motion._phonemes``),
@@ -40,10 +41,10 @@ DOUBLED = ("cmn", "yue", "ja", "en-us", "es", "hi", "ar", "ru")  # twice the cli
 # Each source's random stream: its place in the first corpus's sorted order, kept fixed.
 SEED_INDEX = {"asterisk-en": 0, "espeak": 1, "piper": 2, "pocketsphinx-testdata": 3, "singing": 4, "festival": 5,
               "festival2": 6, "asterisk-es": 0, "asterisk-fr": 1, "asterisk-it": 2, "asterisk-ru": 3, "kde": 4,
-              "prompts": 5, "instrumental": 7, "tuxpaint": 6}  # fmt: skip
+              "prompts": 5, "instrumental": 7, "tuxpaint": 6, "fillets": 8}  # fmt: skip
 COPIES = {"espeak": 1, "piper": 2, "singing": 1, "festival": 3, "festival2": 3, "asterisk-en": 6,
           "pocketsphinx-testdata": 6, "asterisk-es": 3, "asterisk-fr": 3, "asterisk-it": 3, "asterisk-ru": 3, "kde": 3,
-          "prompts": 3, "instrumental": 1, "tuxpaint": 2}  # fmt: skip
+          "prompts": 3, "instrumental": 1, "tuxpaint": 2, "fillets": 2}  # fmt: skip
 
 
 def labels(phones: list, n50: int) -> tuple:
@@ -157,6 +158,8 @@ def main(argv=None) -> None:
         makers["prompts"] = lambda: sources.prompt_items(root, model=model)
         # Round 10: Tux Paint's spoken stamp descriptions, 13 languages.
         makers["tuxpaint"] = lambda: sources.tuxpaint_items(root, model=model)
+        # Round 11: Fish Fillets NG's spoken dialogue, Czech and Dutch.
+        makers["fillets"] = lambda: sources.fillets_items(root, model=model)
     chosen = args.sources or list(makers)
     unknown = sorted(set(chosen) - set(makers))
     if unknown:

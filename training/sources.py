@@ -37,7 +37,7 @@ DEBS = ("asterisk-core-sounds-en-wav", "asterisk-core-sounds-es-wav", "asterisk-
         "asterisk-core-sounds-es", "asterisk-core-sounds-fr", "asterisk-core-sounds-it", "asterisk-core-sounds-ru",
         "pocketsphinx-testdata", "asterisk-moh-opsound-wav", "klettres-data", "ktuberling-data",
         "asterisk-prompt-it-menardi-wav", "asterisk-prompt-es-co", "hedgewars-data",
-        "tuxpaint-stamps-default")  # fmt: skip
+        "tuxpaint-stamps-default", "fillets-ng-data", "fillets-ng-data-cs", "fillets-ng-data-nl")  # fmt: skip
 ASTERISK_VOICES = {"en": "en_US_f_Allison", "es": "es_MX_f_Allison", "fr": "fr_CA_f_June", "it": "it_IT_m_Carlo",
                    "ru": "ru_RU_f_IvrvoiceRU"}  # fmt: skip
 ESPEAK_FOR = {"en": "en-us", "es": "es-419", "fr": "fr", "it": "it", "ru": "ru"}
@@ -403,6 +403,64 @@ def tuxpaint_items(root: Path, *, model=None, log=print) -> list:
         items.append(Item(f"tuxpaint/{clip.relative_to(stamps)}", "tuxpaint", language, y, sr, phones))
     hours = sum(len(i.y) / i.sr for i in items) / 3600
     log(f"tuxpaint: {len(items)} aligned, {skipped} skipped, {failed} failed, {hours:.2f} h")
+    return items
+
+
+# Round 11: Fish Fillets NG's spoken dialogue (actors of the two fish and the characters they
+# meet, one cast per language): language -> espeak-ng voice.
+FILLETS_VOICES = {"cs": "cs", "nl": "nl"}
+_FILLETS_LINE = re.compile(r'dialog(Id|Str)\(\s*"((?:[^"\\]|\\.)*)"')
+
+
+def fillets_texts(script: str) -> dict:
+    """``line id -> text`` of a Fish Fillets NG ``dialogs_LANG.lua``: each ``dialogId``
+    (whose own text is the English original) with the ``dialogStr`` after it, the line in LANG."""
+    texts, line_id = {}, None
+    for kind, value in _FILLETS_LINE.findall(script):
+        if kind == "Id":
+            line_id = value
+        elif line_id is not None and value.strip():
+            texts[line_id] = re.sub(r"\\(.)", r"\1", value).strip()  # Lua's escapes undone
+            line_id = None
+    return texts
+
+
+def fillets_items(root: Path, *, model=None, log=print) -> list:
+    """Fish Fillets NG's spoken lines (``sound/LEVEL/LANG/ID.ogg``) with their texts from
+    ``script/LEVEL/dialogs_LANG.lua``, aligned like the es/fr/it/ru prompts.
+
+    A line whose text is missing or whose length does not fit it (:func:`_plausible_rate`:
+    an actor's ad-lib, a laugh) is skipped.
+    """
+    from talkingphoto.errors import AudioError
+
+    game = root / "usr/share/games/fillets-ng"
+    items, failed, skipped = [], 0, 0
+    for language, voice in FILLETS_VOICES.items():
+        for clip in sorted(game.glob(f"sound/*/{language}/*.ogg")):
+            level = clip.parent.parent.name
+            script = game / "script" / level / f"dialogs_{language}.lua"
+            texts = fillets_texts(script.read_text(encoding="utf-8", errors="replace")) if script.is_file() else {}
+            text = texts.get(clip.stem)
+            if not text:
+                skipped += 1
+                continue
+            try:
+                y, sr = read_audio(clip)
+            except AudioError:
+                failed += 1
+                continue
+            aligned = _transcribed(y, sr, text, voice, model)
+            if aligned is None:
+                skipped += 1
+                continue
+            y, phones = aligned
+            if not phones:
+                failed += 1
+                continue
+            items.append(Item(f"fillets/{level}/{language}/{clip.name}", "fillets", language, y, sr, phones))
+    hours = sum(len(i.y) / i.sr for i in items) / 3600
+    log(f"fillets: {len(items)} aligned, {skipped} skipped, {failed} failed, {hours:.2f} h")
     return items
 
 

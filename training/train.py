@@ -32,12 +32,12 @@ from . import model as net
 from .corpus import CACHE
 
 # Share of the crops drawn from each source (renormalised over the shards present); a
-# shard whose source is not listed here is not read. festival2 (round 5) is not in the shipped weights; kde and
-# prompts (round 6) are.
+# shard whose source is not listed here is not read. festival2 (round 5) and fillets (round 11) are not in the
+# shipped weights; kde and prompts (round 6) are.
 SOURCE_WEIGHTS = {"espeak": 0.30, "piper": 0.12, "singing": 0.08, "asterisk-en": 0.25, "pocketsphinx-testdata": 0.02,
                   "asterisk-es": 0.06, "asterisk-fr": 0.06, "asterisk-it": 0.06, "asterisk-ru": 0.06,
                   "festival": 0.20, "festival2": 0.07, "kde": 0.15, "prompts": 0.10, "instrumental": 0.08,
-                  "tuxpaint": 0.12}  # fmt: skip
+                  "tuxpaint": 0.12, "fillets": 0.12}  # fmt: skip
 CONTROL_WEIGHTS = np.array([3.0, 1.0, 3.0, 1.5, 1.0], np.float32)  # open, spread, press, fv, tongue
 CLOSURE_WEIGHT = 3.0  # press error counts (1 + this x the label's press) times
 VISEME_WEIGHT = 0.3
