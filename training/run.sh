@@ -6,7 +6,7 @@
 #       festvox-ru festvox-czech-dita festvox-czech-krb festvox-czech-machac festvox-czech-ph \
 #       festvox-suopuhe-lj festvox-suopuhe-mv
 # The recordings' packages (Asterisk sounds and prompts, pocketsphinx-testdata, klettres-data,
-# ktuberling-data, tuxpaint-stamps-default) and the music (asterisk-moh-opsound-wav,
+# ktuberling-data, tuxpaint-stamps-default, fillets-ng-data*) and the music (asterisk-moh-opsound-wav,
 # hedgewars-data) are fetched by the corpus itself (apt-get download into training/cache).
 # Stage 1 trains on synthetic speech, singing and real English; it then aligns the real
 # Spanish, French, Italian and Russian prompts. The two shipped models train from scratch
