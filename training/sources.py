@@ -368,27 +368,36 @@ def stamp_texts(description: str) -> dict:
 
 def tuxpaint_items(root: Path, *, model=None, log=print) -> list:
     """Tux Paint's spoken stamp descriptions (``NAME_desc_LANG.ogg``, English ``NAME_desc.ogg``)
-    with their texts from ``NAME.txt``, aligned like the es/fr/it/ru prompts.
+    with their texts from ``NAME.txt``, aligned like the es/fr/it/ru prompts (see
+    :func:`_aligned_clips`; a language with no espeak-ng voice here is skipped)."""
+    stamps = root / "usr/share/tuxpaint/stamps"
 
-    A clip whose language has no espeak-ng voice here, whose text is missing, or whose length
-    does not fit its text (:func:`_plausible_rate`) is skipped.
-    """
+    def clips():
+        for clip in sorted(stamps.rglob("*_desc*.ogg")):
+            stem, _, language = clip.name.removesuffix(".ogg").rpartition("_desc")
+            language = language.lstrip("_") or "en"
+            description = clip.with_name(f"{stem}.txt")
+            texts = stamp_texts(description.read_text(encoding="utf-8", errors="replace")) if description.is_file() else {}
+            name = f"tuxpaint/{clip.relative_to(stamps)}"
+            yield name, clip, language, TUXPAINT_VOICES.get(language), texts.get(language)
+
+    return _aligned_clips(clips(), "tuxpaint", model=model, log=log)
+
+
+def _aligned_clips(clips, source: str, *, model, log) -> list:
+    """Items of ``source`` from ``clips`` ((name, path, language, espeak-ng voice, text) each),
+    aligned like the es/fr/it/ru prompts. A clip with no voice or no text, or whose length
+    does not fit its text (:func:`_plausible_rate`), is skipped; one FFmpeg cannot decode or
+    that cannot be aligned has failed."""
     from talkingphoto.errors import AudioError
 
-    stamps = root / "usr/share/tuxpaint/stamps"
     items, failed, skipped = [], 0, 0
-    for clip in sorted(stamps.rglob("*_desc*.ogg")):
-        stem, _, language = clip.name.removesuffix(".ogg").rpartition("_desc")
-        language = language.lstrip("_") or "en"
-        description = clip.with_name(f"{stem}.txt")
-        voice = TUXPAINT_VOICES.get(language)
-        texts = stamp_texts(description.read_text(encoding="utf-8", errors="replace")) if description.is_file() else {}
-        text = texts.get(language)
+    for name, path, language, voice, text in clips:
         if voice is None or not text:
             skipped += 1
             continue
         try:
-            y, sr = read_audio(clip)
+            y, sr = read_audio(path)
         except AudioError:
             failed += 1
             continue
@@ -400,9 +409,9 @@ def tuxpaint_items(root: Path, *, model=None, log=print) -> list:
         if not phones:
             failed += 1
             continue
-        items.append(Item(f"tuxpaint/{clip.relative_to(stamps)}", "tuxpaint", language, y, sr, phones))
+        items.append(Item(name, source, language, y, sr, phones))
     hours = sum(len(i.y) / i.sr for i in items) / 3600
-    log(f"tuxpaint: {len(items)} aligned, {skipped} skipped, {failed} failed, {hours:.2f} h")
+    log(f"{source}: {len(items)} aligned, {skipped} skipped, {failed} failed, {hours:.2f} h")
     return items
 
 
@@ -427,41 +436,19 @@ def fillets_texts(script: str) -> dict:
 
 def fillets_items(root: Path, *, model=None, log=print) -> list:
     """Fish Fillets NG's spoken lines (``sound/LEVEL/LANG/ID.ogg``) with their texts from
-    ``script/LEVEL/dialogs_LANG.lua``, aligned like the es/fr/it/ru prompts.
-
-    A line whose text is missing or whose length does not fit it (:func:`_plausible_rate`:
-    an actor's ad-lib, a laugh) is skipped.
-    """
-    from talkingphoto.errors import AudioError
-
+    ``script/LEVEL/dialogs_LANG.lua``, aligned like the es/fr/it/ru prompts (see
+    :func:`_aligned_clips`; an actor's ad-lib or a laugh does not fit its text)."""
     game = root / "usr/share/games/fillets-ng"
-    items, failed, skipped = [], 0, 0
-    for language, voice in FILLETS_VOICES.items():
-        for clip in sorted(game.glob(f"sound/*/{language}/*.ogg")):
-            level = clip.parent.parent.name
-            script = game / "script" / level / f"dialogs_{language}.lua"
-            texts = fillets_texts(script.read_text(encoding="utf-8", errors="replace")) if script.is_file() else {}
-            text = texts.get(clip.stem)
-            if not text:
-                skipped += 1
-                continue
-            try:
-                y, sr = read_audio(clip)
-            except AudioError:
-                failed += 1
-                continue
-            aligned = _transcribed(y, sr, text, voice, model)
-            if aligned is None:
-                skipped += 1
-                continue
-            y, phones = aligned
-            if not phones:
-                failed += 1
-                continue
-            items.append(Item(f"fillets/{level}/{language}/{clip.name}", "fillets", language, y, sr, phones))
-    hours = sum(len(i.y) / i.sr for i in items) / 3600
-    log(f"fillets: {len(items)} aligned, {skipped} skipped, {failed} failed, {hours:.2f} h")
-    return items
+
+    def clips():
+        for language, voice in FILLETS_VOICES.items():
+            for clip in sorted(game.glob(f"sound/*/{language}/*.ogg")):
+                level = clip.parent.parent.name
+                script = game / "script" / level / f"dialogs_{language}.lua"
+                texts = fillets_texts(script.read_text(encoding="utf-8", errors="replace")) if script.is_file() else {}
+                yield f"fillets/{level}/{language}/{clip.name}", clip, language, voice, texts.get(clip.stem)
+
+    return _aligned_clips(clips(), "fillets", model=model, log=log)
 
 
 def testdata_items(root: Path) -> list:
