@@ -53,6 +53,8 @@ def test_fit_puts_lip_and_chin_points_exactly_where_asked(points):
     if "left_eye" in points:
         np.testing.assert_allclose(lm[topo.RIGHT_IRIS_CENTRE, :2], points["left_eye"], atol=0.01)
         np.testing.assert_allclose(lm[topo.LEFT_IRIS_CENTRE, :2], points["right_eye"], atol=0.01)
+    # Only clicked eyes are known to be eyes (the renderer closes fur lids over them).
+    assert face.eyes_clicked == ("left_eye" in points) and face.scaled(0.5).eyes_clicked == face.eyes_clicked
     assert face.detector == "points" and face.confidence == 1.0 and face.index == 0
     assert lm.shape == (478, 3) and np.isfinite(lm).all()
     # The inner lips (closed, as in the template) stay between the outer lips.

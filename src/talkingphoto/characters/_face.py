@@ -30,6 +30,8 @@ class Face:
         0..1, the detector's own score (1.0 for manual points).
     style : str
         ``"photo"`` or ``"drawn"`` (anime, painted, cartoon): drawn faces get flat, stylised mouths.
+    eyes_clicked : bool
+        Manual points gave both eyes' centres: the iris centres lie on them, not guessed.
     """
 
     index: int
@@ -38,6 +40,7 @@ class Face:
     detector: str
     confidence: float
     style: str = "photo"
+    eyes_clicked: bool = False
 
     def __post_init__(self):
         landmarks = np.asarray(self.landmarks, dtype=np.float32)
@@ -58,4 +61,5 @@ class Face:
             detector=self.detector,
             confidence=self.confidence,
             style=self.style,
+            eyes_clicked=self.eyes_clicked,
         )

@@ -167,7 +167,8 @@ def face_from_points(points: dict, *, image_shape, style: str = "photo") -> Face
     Returns
     -------
     Face
-        ``detector="points"``, ``confidence=1.0``, ``index=0``.
+        ``detector="points"``, ``confidence=1.0``, ``index=0``, ``eyes_clicked`` when both
+        eyes were given.
     """
     checked = validate_points(points, image_shape=image_shape)
     names = list(checked)
@@ -187,8 +188,8 @@ def face_from_points(points: dict, *, image_shape, style: str = "photo") -> Face
         detector="points",
         confidence=1.0,
         style=style,
+        eyes_clicked=has_both_eyes,
     )
-
 
 
 def points_face(path, picture, *, index: int = 0) -> Face:

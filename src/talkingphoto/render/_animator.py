@@ -19,6 +19,7 @@ from ._eyes import (
     smooth_lid,
     tinted_skin_around,
 )
+from ._fur_lids import find_animal_eye, lid_layer
 from ._glasses import rim_line
 from ._head import HeadWarp, build_head_warp
 from ._mouth import is_line_art, paint_mouth, read_mouth
@@ -123,6 +124,8 @@ class FaceAnimator:
                 if self.rig.lids == "squash":
                     thickness *= 0.45  # photo lashes: a fine line, not an inked stroke
                 self.lids = {side: replace(p, lash=lash, thickness=thickness) for side, p in self.lids.items()}
+        self.fur_lids = _fur_lids(image, face) if whole_face else ()
+        self._picture = image.copy() if self.fur_lids else None
 
     @property
     def region(self) -> tuple:
@@ -184,6 +187,8 @@ class FaceAnimator:
             self._erase(frame)
             sharp = self._sharp_erased
         patch = self._resample(frame, maps, layout, sharp=sharp, reach=reach)
+        if self.fur_lids and pose.blink > 0:
+            self._close_fur_lids(patch, maps, pose.blink, layout, reach=reach)
         opacity = 1.0 if erase else replaced
         origin = np.array(layout.box[:2], dtype=np.float64)
         self._paint(patch, dst, pose, motion, opacity=opacity, origin=origin, under=own, fade=replaced)
@@ -251,6 +256,28 @@ class FaceAnimator:
             if motion is not None:
                 pixels = pixels - self.head.displacement(motion, pixels)
             maps[by0:by1, bx0:bx1] = map_points(rig.points, dst, rig.triangles, pixels)
+
+    def _close_fur_lids(self, patch: np.ndarray, maps: np.ndarray, blink: float, layout: "_Layout", *, reach: float) -> None:
+        """Close the eyes of an animal rigged from points over ``patch`` (layout's region of
+        the frame, resampled at ``maps``), in place: each lid is drawn in the picture
+        (see _fur_lids.lid_layer) and sampled where ``maps`` (which move no pixel further
+        than ``reach``) take the picture's eye, so it follows the face and the head."""
+        x0, y0 = layout.box[:2]
+        height, width = patch.shape[:2]
+        for eye in self.fur_lids:
+            rgb, alpha = lid_layer(self._picture, eye, blink)
+            ex0, ey0, ex1, ey1 = eye.box
+            bx0, by0 = max(int(ex0 - reach) - 1 - x0, 0), max(int(ey0 - reach) - 1 - y0, 0)
+            bx1, by1 = min(int(ex1 + reach) + 2 - x0, width), min(int(ey1 + reach) + 2 - y0, height)
+            if bx1 <= bx0 or by1 <= by0:
+                continue
+            where = maps[by0:by1, bx0:bx1] - np.array([ex0, ey0], np.float32)
+            layer = np.dstack([rgb, alpha])
+            sampled = cv2.remap(layer, where, None, interpolation=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+            weight = sampled[..., 3:]
+            view = patch[by0:by1, bx0:bx1]
+            blended = view + weight * (sampled[..., :3] - view)
+            view[:] = np.clip(np.rint(blended), 0, 255).astype(np.uint8)
 
     def _resample(self, frame: np.ndarray, maps: np.ndarray, layout: "_Layout", *, sharp, reach: float) -> np.ndarray:
         """``frame`` sampled at ``maps`` (which move no pixel further than ``reach``): the
@@ -399,6 +426,16 @@ class _Layout:
     feather: tuple = ()
     eyes: tuple | None = None
     eyes_feather: tuple | None = None
+
+
+def _fur_lids(image: np.ndarray, face: Face) -> tuple:
+    """The eyes of an animal rigged from points with both eyes clicked that a blink can
+    close (see _fur_lids.find_animal_eye): both or none, a one-eyed blink reads as a wink."""
+    if face.detector != "points" or not face.eyes_clicked:
+        return ()
+    centres = face.landmarks[[topo.RIGHT_IRIS_CENTRE, topo.LEFT_IRIS_CENTRE], :2]
+    eyes = (find_animal_eye(image, centres[0], centres[1]), find_animal_eye(image, centres[1], centres[0]))
+    return () if any(eye is None for eye in eyes) else eyes
 
 
 def _layout(animator: FaceAnimator, box: tuple) -> _Layout:

@@ -231,9 +231,10 @@ def big_drawn_eyes(face: Face) -> bool:
 
 
 def _lid_style(face: Face, *, rendered_eyes: bool = False) -> str:
-    """How this face blinks. Manual points give eye centres but no lids, so those eyes
-    stay still; big drawn eyes get painted lids, unless fitted as a render's; everything
-    else squashes like skin."""
+    """How this face blinks. Manual points give eye centres but no lids, so the mesh keeps
+    those eyes still (the animator closes fur lids over eyes it can trace, see _fur_lids);
+    big drawn eyes get painted lids, unless fitted as a render's; everything else squashes
+    like skin."""
     if face.detector == "points":
         return "still"
     if big_drawn_eyes(face) and not rendered_eyes:
@@ -911,8 +912,8 @@ def _pose_eyes(rig: FaceRig, pose: Pose, pts: np.ndarray) -> None:
         upper, lower, iris = s[f"{side}_upper_lid"], s[f"{side}_lower_lid"], s[f"{side}_iris"]
         # Only photo-like eyes squash; big drawn eyes keep their shape (their blinks are
         # painted lids, see _eyes.py; squashing one smears its line art), and eyes rigged
-        # from bare points stay still rather than smear. An eye drawn shut has no lids to
-        # close and no iris to turn.
+        # from bare points stay still rather than smear (fur lids close over them, see
+        # _fur_lids.py). An eye drawn shut has no lids to close and no iris to turn.
         shut = side in rig.shut_eyes
         if rig.lids == "squash" and not shut:
             _pose_lids(rig, pose, pts, upper, lower, iris, s[f"{side}_eye_ring"])

@@ -1,0 +1,102 @@
+"""Blinks of animals rigged from clicked points: fur lids over the eyes (render/_fur_lids.py)."""
+
+import cv2
+import numpy as np
+import pytest
+
+from talkingphoto.characters import face_from_points
+from talkingphoto.render import FaceAnimator, Pose
+from talkingphoto.render._fur_lids import find_animal_eye, lid_layer
+from talkingphoto.render._mouth import _lab
+
+FUR = (200, 150, 90)  # a ginger cat's fur, RGB
+EYES = ((90, 110), (170, 110))  # x, y of the eyes' centres
+EYE_RADIUS = 12
+MOUTH = {"mouth_left": [112, 200], "mouth_right": [148, 200], "upper_lip": [130, 197], "lower_lip": [130, 204], "chin": [130, 222]}
+
+
+def _animal(eye_colour=(20, 25, 20), fur=FUR):
+    """A 260x260 picture of grainy fur with two round eyes of ``eye_colour`` (with a
+    catchlight) and the points that rig it."""
+    rng = np.random.default_rng(0)
+    grain = rng.normal(0, 6, (260, 260, 1))
+    image = np.clip(np.array(fur, np.float64) + grain, 0, 255).astype(np.uint8)
+    for x, y in EYES:
+        cv2.circle(image, (x, y), EYE_RADIUS, eye_colour, -1, lineType=cv2.LINE_AA)
+        cv2.circle(image, (x - 4, y - 4), 2, (240, 240, 240), -1)
+    points = {**MOUTH, "left_eye": list(EYES[0]), "right_eye": list(EYES[1])}
+    return image, points
+
+
+def _eye_disc(centre, radius, shape):
+    ys, xs = np.mgrid[: shape[0], : shape[1]]
+    return np.hypot(xs - centre[0], ys - centre[1]) <= radius
+
+
+def _delta_e(image, colour):
+    return np.linalg.norm(_lab(image) - _lab(np.array([[colour]], np.uint8))[0, 0], axis=-1)
+
+
+def test_eye_outline_is_found_around_the_clicked_centre():
+    image, _ = _animal()
+    eye = find_animal_eye(image, EYES[0], EYES[1])
+    assert eye is not None
+    spans = eye.bottom - eye.top
+    widest = eye.columns[np.argmax(spans)]
+    assert abs(widest - EYES[0][0]) <= 2
+    assert 2 * EYE_RADIUS <= spans.max() <= 2 * EYE_RADIUS + 6  # the eye and a soft rim, no fur
+    assert eye.box[0] > EYES[0][0] - 2 * EYE_RADIUS and eye.box[2] < EYES[0][0] + 2 * EYE_RADIUS
+
+
+def test_shut_lid_covers_the_eye_in_fur_and_an_open_one_changes_nothing():
+    image, _ = _animal()
+    eye = find_animal_eye(image, EYES[0], EYES[1])
+    x0, y0, x1, y1 = eye.box
+    rgb, alpha = lid_layer(image, eye, 0.0)
+    assert not alpha.any()
+    rgb, alpha = lid_layer(image, eye, 1.0)
+    shut = image[y0:y1, x0:x1].astype(np.float32)
+    shut = np.clip(np.rint(shut + alpha[..., None] * (rgb - shut)), 0, 255).astype(np.uint8)
+    inside = _eye_disc((EYES[0][0] - x0, EYES[0][1] - y0), EYE_RADIUS - 1, shut.shape)
+    unlike = _delta_e(shut, FUR)[inside]
+    # The lid's edge line crosses the eye: most of it is fur, and no pixel is as dark as the eye.
+    assert np.median(unlike) < 12
+    assert shut[inside].astype(int).sum(axis=1).min() > 3 * 60
+
+
+def _animator(image, points):
+    face = face_from_points(points, image_shape=image.shape)
+    return FaceAnimator(image, face, whole_face=True, head_motion=False)
+
+
+def test_point_rig_with_eyes_blinks_in_place_and_nowhere_else():
+    image, points = _animal()
+    animator = _animator(image, points)
+    assert len(animator.fur_lids) == 2
+    open_eyes, shut_eyes = image.copy(), image.copy()
+    animator.apply(open_eyes, Pose(blink=0.0))
+    animator.apply(shut_eyes, Pose(blink=1.0))
+    near = np.zeros(image.shape[:2], bool)
+    for centre in EYES:
+        disc = _eye_disc(centre, EYE_RADIUS - 1, image.shape)
+        assert np.array_equal(open_eyes[disc], image[disc])
+        assert np.median(_delta_e(shut_eyes, FUR)[disc]) < 12
+        assert np.median(_delta_e(open_eyes, FUR)[disc]) > 40
+        # The eye, the fur one eye height above it the upper lid is made of, half that below.
+        x, y = centre
+        near[y - 4 * EYE_RADIUS : y + 3 * EYE_RADIUS, x - 2 * EYE_RADIUS : x + 2 * EYE_RADIUS] = True
+    assert np.array_equal(shut_eyes[~near], open_eyes[~near])
+
+
+@pytest.mark.parametrize("case", ["dark_in_dark_fur", "no_eye_points", "standard_mode"])
+def test_eyes_stay_still_without_a_clear_eye_or_eye_points(case):
+    image, points = _animal(fur=(30, 28, 25) if case == "dark_in_dark_fur" else FUR)
+    if case == "no_eye_points":
+        points = MOUTH
+    face = face_from_points(points, image_shape=image.shape)
+    animator = FaceAnimator(image, face, whole_face=case != "standard_mode", head_motion=False)
+    assert animator.fur_lids == ()
+    open_eyes, shut_eyes = image.copy(), image.copy()
+    animator.apply(open_eyes, Pose(blink=0.0))
+    animator.apply(shut_eyes, Pose(blink=1.0))
+    assert np.array_equal(open_eyes, shut_eyes)
