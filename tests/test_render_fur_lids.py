@@ -6,7 +6,7 @@ import pytest
 
 from talkingphoto.characters import face_from_points
 from talkingphoto.render import FaceAnimator, Pose
-from talkingphoto.render._fur_lids import find_animal_eye, lid_layer
+from talkingphoto.render._fur_lids import fill_catchlights, find_animal_eye, lid_layer
 from talkingphoto.render._mouth import _lab
 
 FUR = (200, 150, 90)  # a ginger cat's fur, RGB
@@ -100,3 +100,32 @@ def test_eyes_stay_still_without_a_clear_eye_or_eye_points(case):
     animator.apply(open_eyes, Pose(blink=0.0))
     animator.apply(shut_eyes, Pose(blink=1.0))
     assert np.array_equal(open_eyes, shut_eyes)
+
+
+def _eye_with_catchlight_at_its_top():
+    """White fur and two upright brown eyes with a thin dark rim, each with a catchlight
+    as white as the fur lying across its top edge (as on a red panda's eye)."""
+    rng = np.random.default_rng(0)
+    image = np.clip(np.array((232, 228, 218), np.float64) + rng.normal(0, 6, (260, 260, 1)), 0, 255).astype(np.uint8)
+    for x, y in EYES:
+        cv2.ellipse(image, (x, y), (9, 12), 0, 0, 360, (90, 50, 25), -1, lineType=cv2.LINE_AA)
+        cv2.ellipse(image, (x, y), (9, 12), 0, 0, 360, (20, 15, 12), 1, lineType=cv2.LINE_AA)
+        cv2.ellipse(image, (x, y - 8), (5, 4), 0, 0, 360, (250, 250, 250), -1, lineType=cv2.LINE_AA)
+    return image
+
+
+def test_eye_whose_catchlight_cuts_its_top_is_found_whole():
+    image = _eye_with_catchlight_at_its_top()
+    eye = find_animal_eye(image, EYES[0], EYES[1])
+    assert eye is not None
+    middle = np.argmin(np.abs(eye.columns - EYES[0][0]))
+    assert eye.top[middle] < EYES[0][1] - 8  # above the catchlight (4-12 above the centre), at the rim
+
+
+def test_catchlights_are_filled_from_the_eye_and_the_fur_is_left():
+    image = _eye_with_catchlight_at_its_top()
+    filled = fill_catchlights(image, EYES[0], EYES[1])
+    x, y = EYES[0]
+    assert image[y - 8, x].min() > 240 and filled[y - 8, x].max() < 190  # filled in darker than the fur
+    fur = ~_eye_disc(EYES[0], 14, image.shape[:2])
+    assert np.array_equal(filled[fur], image[fur])
