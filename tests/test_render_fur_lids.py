@@ -129,3 +129,27 @@ def test_catchlights_are_filled_from_the_eye_and_the_fur_is_left():
     assert image[y - 8, x].min() > 240 and filled[y - 8, x].max() < 190  # filled in darker than the fur
     fur = ~_eye_disc(EYES[0], 14, image.shape[:2])
     assert np.array_equal(filled[fur], image[fur])
+
+
+@pytest.mark.parametrize(("fur", "mode", "told"), [
+    (FUR, "vivid", False),  # clear eyes: they blink, nothing to say
+    ((30, 28, 25), "vivid", True),  # dark eyes in dark fur: still, and the user is told why
+    ((30, 28, 25), "standard", False),  # no blinks in standard mode: nothing to say
+])
+def test_the_user_is_told_when_clicked_eyes_will_not_blink(tmp_path, real_data, fur, mode, told):
+    # Eyes that stay still although they were clicked looked like a bug; the render's notes
+    # (the CLI, the studio, batch's summary) say why and what to click.
+    import json
+
+    from talkingphoto.job import Job
+    from talkingphoto.scene import build_scene
+
+    image, points = _animal(fur=fur)
+    cv2.imwrite(str(tmp_path / "animal.png"), cv2.cvtColor(image, cv2.COLOR_RGB2BGR))
+    (tmp_path / "animal.json").write_text(json.dumps(points))
+    job = Job.single(
+        tmp_path / "animal.png", tmp_path / "animal.mp4", audio=real_data / "audio" / "goforward.wav",
+        mode=mode, points=tmp_path / "animal.json",
+    )
+    notes = build_scene(job).notes
+    assert any("will not blink" in note for note in notes) == told

@@ -295,8 +295,9 @@ def _mouth_covers(job: Job, speakers: list) -> dict:
 
 def _notes(actors: list, covers: dict) -> tuple:
     """A notice per speaker whose mouth looks covered (see render._mouth.MouthLook.covered),
-    unless the job said so (Speaker.mouth_cover)."""
-    return tuple(
+    unless the job said so (Speaker.mouth_cover), and per face rigged from points whose
+    clicked eyes will not blink (no clear eye under them, see render._fur_lids)."""
+    covered = tuple(
         f"face {actor.animator.face.index}'s mouth looks covered (a mask, a scarf) or hidden, so it will not open; "
         "if it shows, open it with --mouth-cover open (mouth_cover: open in a script or batch line); "
         "if that is the wrong face, point at the speaker (--face N or --face-at X,Y, a script's face; "
@@ -304,6 +305,14 @@ def _notes(actors: list, covers: dict) -> tuple:
         for actor in actors
         if actor.mouth is not None and actor.animator.look.covered and actor.animator.face.index not in covers
     )
+    still_eyes = tuple(
+        f"face {actor.animator.face.index}'s eyes will not blink: no clear eye was found at both clicked eye "
+        "points (dark eyes in dark fur, a blurred or tiny eye, an eye at the picture's edge); "
+        "click each eye's centre, on the pupil"
+        for actor in actors
+        if actor.animator.eyes_unfound
+    )
+    return covered + still_eyes
 
 
 def _timeline(sounds: list, speakers: list, *, fps: float, n_frames: int, mouth: str) -> tuple:

@@ -125,6 +125,8 @@ class FaceAnimator:
                     thickness *= 0.45  # photo lashes: a fine line, not an inked stroke
                 self.lids = {side: replace(p, lash=lash, thickness=thickness) for side, p in self.lids.items()}
         self.fur_lids = _fur_lids(image, face) if whole_face else ()
+        # Clicked eyes that no clear eye lies under stay still; the user is told (scene notes).
+        self.eyes_unfound = whole_face and face.eyes_clicked and not self.fur_lids
         self._picture = image.copy() if self.fur_lids else None
 
     @property
