@@ -144,26 +144,54 @@ def test_upload_generate_play(studio, page, real_data, tmp_path):
 
 
 @pytest.mark.slow
-def test_no_face_found_then_mouth_points_by_hand(studio, page, real_data):
+def test_no_face_found_then_mouth_and_eye_points_by_hand(studio, page, real_data):
     page.goto(studio)
     page.set_input_files("#image-input", str(real_data / "images" / "chelsea.png"))  # a cat
     page.wait_for_function("document.getElementById('faces-note').textContent.startsWith('No face was found')")
     assert "left corner of the mouth" in page.inner_text("#faces-note")
     page.click("#tab-text")
     page.fill("#text-input", "Meow, said the cat.")
+    page.check("input[name=mode][value=vivid]")
     generate = page.locator("#generate")
     assert generate.is_disabled()  # the five points are not placed yet
-    picture = page.locator("#picture")
-    box = picture.bounding_box()
-    # The cat's mouth in chelsea.png (451 x 300): corners, lips and chin, in picture pixels.
-    for x, y in [(120, 190), (160, 190), (140, 185), (140, 198), (140, 215)]:
+    box = page.locator("#picture").bounding_box()
+
+    def click(x, y):  # in the pixels of chelsea.png (451 x 300)
         page.mouse.click(box["x"] + x / 451 * box["width"], box["y"] + y / 300 * box["height"])
-    assert page.locator("#marks .dot").count() == 5
-    assert page.inner_text("#faces-note") == "All five points are placed: this mouth will move."
+
+    # The cat's mouth: corners, lips and chin. It can be rendered now, or the eyes clicked too.
+    for x, y in [(230, 265), (330, 262), (282, 258), (278, 287), (280, 298)]:
+        click(x, y)
+    assert page.locator("#marks .dot").count() == 5 and generate.is_enabled()
+    assert page.inner_text("#faces-note") == (
+        "All five points are placed: this mouth will move. To make the eyes blink too (vivid and master), "
+        "click the centre of the eye on the picture's left, then the other one."
+    )
+    click(172, 113)  # one eye alone is not enough to blink: the other one is asked for
+    assert generate.is_disabled()
+    assert page.inner_text("#faces-note") == "Now click the centre of the other eye (7 of 7), or start the points again."
+    click(317, 137)
+    click(400, 60)  # an eighth click places nothing
+    assert page.locator("#marks .dot").count() == 7 and generate.is_enabled()
+    assert page.inner_text("#faces-note") == (
+        "All seven points are placed: the mouth will move and the eyes blink (vivid and master)."
+    )
+    sent = page.evaluate("JSON.parse(singleForm().get('points'))")
+    assert len(sent) == 7  # clicks land within a screen pixel (about 1 picture pixel) of their aim
+    assert max(abs(a - b) for a, b in zip(sent["left_eye"] + sent["right_eye"], [172, 113, 317, 137])) < 1.5
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone: the longer note wraps
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.set_viewport_size({"width": 1280, "height": 900})
+
     generate.click()
-    page.locator("#result").wait_for(state="visible", timeout=30000)
+    page.locator("#result").wait_for(state="visible", timeout=90000)
+    assert page.inner_text("#progress-text") == "Done."  # no "eyes will not blink" note: both eyes were found
     jobs = page.request.get(f"{studio}/api/jobs").json()
-    assert [job["status"] for job in jobs] == ["done"]
+    assert [(job["status"], job["mode"], job["notes"]) for job in jobs] == [("done", "vivid", [])]
+
+    page.click("#reset-points")  # starts again from the mouth's first point
+    assert page.locator("#marks .dot").count() == 0 and generate.is_disabled()
+    assert "left corner of the mouth (1 of 5)" in page.inner_text("#faces-note")
 
 
 def _pair_picture(real_data, path: Path) -> Path:

@@ -10,6 +10,12 @@ const POINTS = [
   ["lower_lip", "the middle of the lower lip"],
   ["chin", "the tip of the chin"],
 ];
+// Optional, after the mouth (one speaker only): both eye centres let an animal blink in
+// vivid and master mode. The eye on the picture's left first, as the engine expects.
+const EYE_POINTS = [
+  ["left_eye", "the eye on the picture's left"],
+  ["right_eye", "the other eye"],
+];
 const ACTIVE = new Set(["queued", "running"]);
 // Speaker colours of a conversation, light enough for dark text, bright on a photo.
 const COLOURS = ["#ffc940", "#4dd0e1", "#f48fb1", "#9ccc65", "#ce93d8", "#ffab91", "#90caf9", "#80cbc4"];
@@ -152,11 +158,7 @@ function drawMarks() {
   }
   if (state.manual) {
     for (const name of Object.keys(state.points)) drawDot(state.points, name);
-    const next = POINTS.find(([name]) => !(name in state.points));
-    const lead = state.faces.length ? "" : "No face was found. ";
-    note.textContent = next
-      ? `${lead}Click ${next[1]} (${Object.keys(state.points).length + 1} of ${POINTS.length}).`
-      : "All five points are placed: this mouth will move.";
+    note.textContent = pointsNote();
     return;
   }
   const colours = new Map(speakers().map((s) => [s.key, s.colour]));
@@ -208,19 +210,51 @@ function chooseFace(index) {
   updateGenerate();
 }
 
+function pointsNote() {
+  // What to click next: the five mouth points, then (optionally, one speaker only) the eyes.
+  const placed = Object.keys(state.points).length;
+  const next = nextPoint();
+  if (placed < POINTS.length) {
+    const lead = state.faces.length ? "" : "No face was found. ";
+    return `${lead}Click ${next[1]} (${placed + 1} of ${POINTS.length}).`;
+  }
+  if (!next) {
+    return placed > POINTS.length
+      ? "All seven points are placed: the mouth will move and the eyes blink (vivid and master)."
+      : "All five points are placed: this mouth will move.";
+  }
+  return placed === POINTS.length
+    ? "All five points are placed: this mouth will move. To make the eyes blink too (vivid and master), "
+      + "click the centre of the eye on the picture's left, then the other one."
+    : "Now click the centre of the other eye (7 of 7), or start the points again.";
+}
+
+function nextPoint() {
+  // The next point to click, or undefined when all are placed (a conversation's speakers
+  // are made from the mouth points alone).
+  const names = state.kind === "talk" ? POINTS : [...POINTS, ...EYE_POINTS];
+  return names.find(([name]) => !(name in state.points));
+}
+
+function mouthPlaced() {
+  return POINTS.every(([name]) => name in state.points);
+}
+
 function pointsPlaced() {
-  return Object.keys(state.points).length === POINTS.length;
+  // The five mouth points, and either no eye or both.
+  const placed = Object.keys(state.points).length;
+  return placed === POINTS.length || placed === POINTS.length + EYE_POINTS.length;
 }
 
 function placePoint(event) {
   if (!state.manual || !state.size) return;
   const rect = $("picture").getBoundingClientRect();
-  const next = POINTS.find(([name]) => !(name in state.points));
+  const next = nextPoint();
   if (!next) return;
   const x = (event.clientX - rect.left) / rect.width * state.size.width;
   const y = (event.clientY - rect.top) / rect.height * state.size.height;
   state.points[next[0]] = [Math.round(x * 10) / 10, Math.round(y * 10) / 10];
-  if (state.kind === "talk" && pointsPlaced()) keepRig();
+  if (state.kind === "talk" && mouthPlaced()) keepRig();
   drawMarks();
   updateGenerate();
 }
@@ -302,7 +336,7 @@ function chooseKind(kind) {
   $("turns-box").hidden = !talk;
   $("add-text").hidden = !talk;
   // Hand-placed points carry over: a finished set becomes a speaker, and back.
-  if (talk && state.manual && pointsPlaced()) keepRig();
+  if (talk && state.manual && mouthPlaced()) keepRig();
   else if (!talk && state.size && !state.faces.length && !state.manual) {
     state.manual = true;
     state.points = state.rigs.length ? structuredClone(state.rigs[state.rigs.length - 1]) : {};
@@ -315,7 +349,8 @@ function chooseKind(kind) {
 }
 
 function keepRig() {
-  // The five points just placed become a speaker of the conversation (once per set of points).
+  // The mouth points just placed (with any eyes clicked before switching to a conversation)
+  // become a speaker of the conversation (once per set of points).
   const placed = JSON.stringify(state.points);
   const same = state.rigs.findIndex((rig) => JSON.stringify(rig) === placed);
   if (same < 0) state.rigs.push(state.points);
