@@ -102,7 +102,7 @@ class Scene:
 
     ``audio`` is [shape=(channels, n), float32] at ``sr`` Hz; ``speaker`` is the face of
     the first turn that speaks; ``notes`` are one-line notices for the user (a speaker's
-    mouth that will not open)."""
+    mouth that will not open, clicked eyes that will not blink)."""
 
     image: np.ndarray
     actors: list

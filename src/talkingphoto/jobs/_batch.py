@@ -33,7 +33,7 @@ class BatchItem:
 class BatchResult:
     """How one item ended: ``status`` is ``done``, ``skipped`` (output already there),
     ``failed`` (``error`` says why) or ``cancelled``; ``notes`` are the render's notices
-    for its user (a mouth that looks covered), one line each."""
+    for its user (a mouth that looks covered, clicked eyes that will not blink), one line each."""
 
     item: BatchItem
     status: str

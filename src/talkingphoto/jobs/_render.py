@@ -41,5 +41,6 @@ def render_atomically(renderer, job, *, progress=None, cancel=None):
 
 def render_notes(result) -> tuple:
     """The notices for the user of what ``renderer`` returned (``RenderResult.notes``: a
-    mouth that looks covered); none from a custom renderer that returns something else."""
+    mouth that looks covered, clicked eyes that will not blink); none from a custom
+    renderer that returns something else."""
     return tuple(getattr(result, "notes", ()))

@@ -69,7 +69,7 @@ class JobRecord:
         A short human description (the uploaded file names), for the history list only.
     notes : tuple of str
         One-line notices of a finished render for its user (a speaker's mouth that looks
-        covered and so never opens).
+        covered and so never opens, clicked eyes that will not blink).
     """
 
     id: str

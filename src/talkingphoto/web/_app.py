@@ -57,7 +57,7 @@ class JobView(BaseModel):
     status: str = Field(description="queued, running, done, failed or cancelled")
     progress: float = Field(description="0..1, share of frames rendered")
     error: str | None = Field(description="Why it failed or was cancelled (one line)")
-    notes: list[str] = Field(description="Notices of a finished render (a mouth that looks covered), one line each")
+    notes: list[str] = Field(description="Notices of a finished render (a mouth that looks covered, clicked eyes that will not blink), one line each")
     label: str = Field(description="The uploaded file names, for display")
     mode: str
     created: float = Field(description="Unix time")
