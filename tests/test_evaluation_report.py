@@ -49,6 +49,14 @@ def test_reference_follows_phones():
     assert 0.02 < fine[45] < 0.3 and 0.6 < fine[54] < 0.88  # a blend over a few tens of ms
 
 
+def test_diphthong_glides_from_its_first_vowel_to_its_second():
+    phones = [Phone(0.0, 0.2, "SIL"), Phone(0.2, 1.2, "AY1"), Phone(1.2, 1.4, "SIL")]
+    ref = reference_openness(phones, fps=100, n_frames=140)
+    assert ref[50] == pytest.approx(0.9, abs=1e-3)  # "a" of "eye", held for most of it
+    assert ref[110] == pytest.approx(0.4, abs=1e-3)  # the jaw rises into "i" at its end
+    assert 0.4 < ref[80] < 0.9  # and glides between, about 0.6 of the way through
+
+
 def test_shifted_copy_gives_its_lag():
     phones = syllables()
     fps = 25

@@ -5,7 +5,8 @@ inner-lip gap in MouthTrack units (0 = lips touching, 1 = widest natural opening
 typical speaker makes them in running speech, after the viseme classes of the lip-reading
 literature: open vowels widest, close vowels narrow, lips shut for M/B/P, nearly shut for
 the lip-teeth and grooved fricatives, tongue consonants in between (the jaw stays half
-raised), silence shut.
+raised), silence shut. Diphthongs glide: the jaw holds the first vowel's opening, then
+closes towards the second's (as the phoneme table that trains the mouth has them).
 """
 
 import numpy as np
@@ -16,9 +17,11 @@ __all__ = ["PHONE_OPENNESS", "reference_openness"]
 
 PHONE_OPENNESS = {
     # open vowels
-    "AA": 0.90, "AE": 0.80, "AO": 0.80, "AW": 0.75, "AY": 0.75, "AH": 0.65,
+    "AA": 0.90, "AE": 0.80, "AO": 0.80, "AH": 0.65,
+    # diphthongs: (first vowel, second vowel), a → ʊ, a → ɪ, ɔ → ɪ, o → ʊ, e → ɪ
+    "AW": (0.90, 0.40), "AY": (0.90, 0.40), "OY": (0.80, 0.40), "OW": (0.60, 0.40), "EY": (0.55, 0.40),
     # mid vowels and r-colouring
-    "EH": 0.60, "OY": 0.60, "OW": 0.55, "EY": 0.50, "ER": 0.40,
+    "EH": 0.60, "ER": 0.40,
     # close vowels
     "IH": 0.40, "UH": 0.40, "IY": 0.30, "UW": 0.30,
     # lips shut
@@ -35,6 +38,9 @@ PHONE_OPENNESS = {
     "SIL": 0.0,
 }  # fmt: skip
 
+# Share of a diphthong's duration at its first vowel; the second takes the rest. The first
+# vowel is the nucleus, and holds longest.
+_GLIDE_ONSET_SHARE = 0.6
 _COARTICULATION_S = 0.03  # sigma of the Gaussian that blends neighbouring phones
 _RATE = 1000.0  # timeline resolution before sampling at frame instants
 
@@ -54,7 +60,8 @@ def reference_openness(phones, *, fps: float, n_frames: int) -> np.ndarray:
     Returns
     -------
     np.ndarray [shape=(n_frames,), dtype=float32, range 0..1]
-        Openness from :data:`PHONE_OPENNESS`, blended over a 30 ms Gaussian because lips
+        Openness from :data:`PHONE_OPENNESS` (a diphthong at its first vowel's for 60 % of
+        its duration, then at its second's), blended over a 30 ms Gaussian because lips
         move continuously between targets (coarticulation). 0 outside the phones.
     """
     if fps <= 0 or n_frames < 0:
@@ -66,7 +73,10 @@ def reference_openness(phones, *, fps: float, n_frames: int) -> np.ndarray:
         label = str(phone.label).upper().rstrip("012")
         value = PHONE_OPENNESS.get(label, 0.0)
         a, b = int(round(phone.start * _RATE)), int(round(phone.end * _RATE))
-        timeline[max(a, 0) : max(b, 0)] = value
+        first, second = value if isinstance(value, tuple) else (value, value)
+        glide = a + int(round(_GLIDE_ONSET_SHARE * (b - a)))
+        timeline[max(a, 0) : max(glide, 0)] = first
+        timeline[max(glide, 0) : max(b, 0)] = second
     sigma = _COARTICULATION_S * _RATE
     radius = int(4 * sigma)
     kernel = np.exp(-0.5 * (np.arange(-radius, radius + 1) / sigma) ** 2)
