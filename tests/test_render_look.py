@@ -275,6 +275,24 @@ def test_a_mouth_drawn_open_hands_over_to_the_painted_one_in_its_shape_and_colou
     assert near(np.array(CUP_RIM) * CAVITY_SHADE + CAVITY_LIFT) > 0.3
 
 
+def test_a_mouth_drawn_as_a_line_hands_over_to_the_painted_one_without_a_snap():
+    # An anime mouth: a shut line in a soft pink with a dark dot at one corner. The painted
+    # line that takes over is inked in the mouth's darkest colour; at the same place in
+    # the rest pose, so the first frame out of the rest shows both, half each.
+    _, face = synthetic_face(mouth_gap=0.0, style="drawn")
+    image = np.full((240, 240, 3), SKIN, np.uint8)
+    lm = face.landmarks[:, :2].astype(np.float64)
+    cv2.polylines(image, [np.round(lm[topo.LIPS_UPPER_INNER]).astype(np.int32)], False, (205, 120, 130), thickness=2)
+    cv2.circle(image, tuple(int(v) for v in np.round(lm[topo.MOUTH_CORNER_RIGHT])), 2, INK, -1)
+    animator = FaceAnimator(image, face, whole_face=False, head_motion=False)
+    assert animator.erased is not None and animator.look.own_mouth is None
+    frames = _easing_out_of_rest(image, animator)
+    assert np.array_equal(frames[0], image)
+    change = [float(np.abs(frame - frames[0]).mean()) for frame in frames]
+    # It used to be replaced in the first frame out of the rest: 0.95 of the whole change.
+    assert 0.3 * change[-1] < change[1] < 0.65 * change[-1]
+
+
 def test_photo_teeth_keep_their_colour_from_half_to_wide_open():
     image, face = _toothy_photo()
     animator = FaceAnimator(image, face, whole_face=False, head_motion=False)

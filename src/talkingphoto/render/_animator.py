@@ -43,7 +43,8 @@ class HeadPose:
 SHARP_FEATHER = 8  # pixels over which the sharp face fades into the bilinear rest of the head
 SHARP_PIXELS = 8_000_000  # largest upsampled copy (24 MB): bigger eyes get a coarser one
 BAND_ROWS = 96  # rows per band when skipping the corners of the head's box that never move
-# A mouth drawn open fades into the painted one over the first third of the ease out of rest.
+# A drawn mouth (a line, or drawn open) fades into the painted one over the first third
+# of the ease out of rest.
 HANDOVER = 3.0
 # A grin's shape goes by this power of the rest weight (a cup's by its square), its teeth
 # with the weight itself: see FaceAnimator._paint.
@@ -158,16 +159,18 @@ class FaceAnimator:
         rig = self.rig
         dst = pose_points(rig, pose)
         # The picture's own mouth shows at rest; leaving it, the painted one takes over
-        # within a frame or two. A drawn one is replaced in one frame (its own is erased
-        # first): half of each would show two see-through mouths. The rest pose eases, so
-        # the painted mouth starts in the drawn one's shape. A mouth drawn open is painted
-        # in its drawn shape at rest (see MouthLook.own_mouth): there the two coincide,
-        # so the picture's own fades into the painted one over the first frames of the
-        # ease. A grin is replaced at once by the painted grin, already closing (see _paint).
+        # within a frame or two. A drawn one is erased first, and fades into the painted
+        # one over the first third of the ease out of the rest (HANDOVER): the rest pose
+        # eases, so there the painted mouth lies where the drawn one is (a line where a
+        # line was; a mouth drawn open is painted in its drawn shape at rest, see
+        # MouthLook.own_mouth), and the two never show as two see-through mouths. Replaced
+        # in one frame, a drawn line's own colours (a pink middle, a dark corner) snapped
+        # to the painted ink. A grin is replaced at once by the painted grin, already
+        # closing (see _paint).
         replaced = float(np.clip(2.0 * (1.0 - pose.rest), 0.0, 1.0))
         erase = self.erased is not None and pose.rest < 1.0
         own_mouth = self.look.own_mouth
-        if erase and (own_mouth is None or own_mouth.grin):
+        if erase and own_mouth is not None and own_mouth.grin:
             replaced = 1.0
         elif erase:
             replaced = float(np.clip(HANDOVER * (1.0 - pose.rest), 0.0, 1.0))
