@@ -315,6 +315,97 @@ def test_a_conversation_speaker_from_mouth_points_by_hand(studio, page, real_dat
 
 
 @pytest.mark.slow
+def test_a_conversation_speaker_placed_by_hand_gets_its_eyes(studio, page, real_data):
+    page.goto(studio)
+    page.click("#kind-talk")
+    page.set_input_files("#image-input", str(real_data / "images" / "chelsea.png"))  # a cat: no face found
+    page.wait_for_function("document.getElementById('faces-note').textContent.startsWith('No face was found')")
+    page.check("input[name=mode][value=vivid]")
+
+    def click(x, y):  # in the pixels of chelsea.png (451 x 300), wherever the page is scrolled
+        picture = page.locator("#picture")
+        picture.scroll_into_view_if_needed()
+        box = picture.bounding_box()
+        page.mouse.click(box["x"] + x / 451 * box["width"], box["y"] + y / 300 * box["height"])
+
+    def sent_rig():  # the points the script would send for the hand-placed speaker
+        return page.evaluate(
+            "conversationForm().getAll('files').find((f) => f.name === 'hand1.json').text().then(JSON.parse)"
+        )
+
+    # The mouth makes the speaker at once (a user who wants no eyes is done); the eyes are offered.
+    for x, y in [(230, 265), (330, 262), (282, 258), (278, 287), (280, 298)]:
+        click(x, y)
+    speakers = page.locator("#speakers button")
+    assert speakers.all_inner_texts() == ["Hand-placed 1"] and speakers.get_attribute("aria-pressed") == "true"
+    assert page.inner_text("#faces-note") == (
+        "No face was found. Choose a speaker below, or place mouth points by hand for another one. "
+        "Hand-placed 1's mouth is placed. To make its eyes blink too (vivid and master), "
+        "click the centre of its eye on the picture's left, then the other one."
+    )
+    page.click("#tab-text")
+    page.fill("#text-input", "Meow.")
+    click(172, 113)  # one eye alone cannot blink: it waits for the other one...
+    assert page.locator("#marks .dot").count() == 6
+    assert page.inner_text("#faces-note").endswith(
+        "Now click the centre of Hand-placed 1's other eye (7 of 7); "
+        "choosing a speaker, adding a turn or generating drops this lone eye."
+    )
+    page.click("#add-text")  # ...and adding a turn drops it: the speaker stays its mouth
+    assert page.locator("#marks .dot").count() == 5 and len(sent_rig()) == 5
+    assert page.inner_text("#faces-note").endswith("click the centre of its eye on the picture's left, then the other one.")
+
+    # Both eyes, clicked after the turn, go to the same speaker, not to a new one.
+    click(172, 113)
+    click(317, 137)
+    click(400, 60)  # an eighth click places nothing
+    assert speakers.all_inner_texts() == ["Hand-placed 1"] and page.locator("#marks .dot").count() == 7
+    assert page.inner_text("#faces-note").endswith(
+        "Hand-placed 1's mouth and eyes are placed: the eyes blink in vivid and master."
+    )
+    sent = sent_rig()
+    assert len(sent) == 7  # clicks land within a screen pixel (about 1 picture pixel) of their aim
+    assert max(abs(a - b) for a, b in zip(sent["left_eye"] + sent["right_eye"], [172, 113, 317, 137])) < 1.5
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone: the longer note wraps
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    page.click("#generate")
+    page.locator("#result").wait_for(state="visible", timeout=90000)
+    assert page.inner_text("#progress-text") == "Done."  # no "eyes will not blink" note: both eyes were found
+    jobs = page.request.get(f"{studio}/api/jobs").json()
+    assert [(job["status"], job["mode"], job["notes"]) for job in jobs] == [("done", "vivid", [])]
+
+
+@pytest.mark.slow
+def test_a_lone_eye_carried_into_a_conversation_waits_for_the_other(studio, page, real_data):
+    page.goto(studio)
+    page.set_input_files("#image-input", str(real_data / "images" / "chelsea.png"))  # a cat: no face found
+    page.wait_for_function("document.getElementById('faces-note').textContent.startsWith('No face was found')")
+    box = page.locator("#picture").bounding_box()
+
+    def click(x, y):  # in the pixels of chelsea.png (451 x 300)
+        page.mouse.click(box["x"] + x / 451 * box["width"], box["y"] + y / 300 * box["height"])
+
+    # The mouth and one eye in the single-speaker flow, then a conversation: the speaker is
+    # its mouth, and the lone eye waits for the other one instead of making a one-eyed rig.
+    for x, y in [(230, 265), (330, 262), (282, 258), (278, 287), (280, 298), (172, 113)]:
+        click(x, y)
+    page.click("#kind-talk")
+    assert page.locator("#speakers button").all_inner_texts() == ["Hand-placed 1"]
+    assert page.locator("#marks .dot").count() == 6
+    assert page.inner_text("#faces-note").endswith(
+        "Now click the centre of Hand-placed 1's other eye (7 of 7); "
+        "choosing a speaker, adding a turn or generating drops this lone eye."
+    )
+    assert page.evaluate("Object.keys(state.rigs[0]).length") == 5
+    click(317, 137)
+    assert page.evaluate("Object.keys(state.rigs[0]).sort()") == [
+        "chin", "left_eye", "lower_lip", "mouth_left", "mouth_right", "right_eye", "upper_lip"
+    ]
+
+
+@pytest.mark.slow
 def test_a_covered_mouth_is_said_when_the_picture_is_dropped(studio, page, real_data):
     page.goto(studio)
     page.set_input_files("#image-input", str(real_data / "images" / "wesnoth_assassin_female.png"))  # a cloth mask

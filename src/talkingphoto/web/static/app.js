@@ -10,8 +10,9 @@ const POINTS = [
   ["lower_lip", "the middle of the lower lip"],
   ["chin", "the tip of the chin"],
 ];
-// Optional, after the mouth (one speaker only): both eye centres let an animal blink in
-// vivid and master mode. The eye on the picture's left first, as the engine expects.
+// Optional, after the mouth (of the one speaker, or of a conversation's speaker placed by
+// hand): both eye centres let an animal blink in vivid and master mode. The eye on the
+// picture's left first, as the engine expects.
 const EYE_POINTS = [
   ["left_eye", "the eye on the picture's left"],
   ["right_eye", "the other eye"],
@@ -32,6 +33,7 @@ const state = {
   kind: "single",       // "single" (one speaker) | "talk" (a conversation)
   rigs: [],             // conversation characters made from hand-placed points: points objects
   speaker: null,        // who says the next turn: "face:N" or "rig:K" (K counted from 1)
+  loneEye: null,        // [x, y] of the chosen hand-placed speaker's first eye, until the other is clicked
   turns: [],            // {speaker, audio: File} | {speaker, text, voice} | {pause: seconds}
   current: null,        // id of the job shown in the progress box
   events: null,         // EventSource of that job
@@ -108,7 +110,7 @@ async function choosePicture(file) {
 function noPicture() {
   // What a picture's faces, points and turns start as (fresh objects: they are filled in place).
   return { faces: [], face: null, manual: false, points: {}, size: null,
-    rigs: [], speaker: null, turns: [] };
+    rigs: [], speaker: null, loneEye: null, turns: [] };
 }
 
 function resetPicture() {
@@ -150,10 +152,13 @@ function drawMarks() {
   const talk = state.kind === "talk";
   $("reset-points").hidden = !state.manual;
   $("manual-button").hidden = state.manual;
-  marks.classList.toggle("placing", state.manual);
+  marks.classList.toggle("placing", state.manual || eyesWanted() !== null);
   if (talk) {
     for (const speaker of speakers().filter((s) => s.rig)) {
       for (const name of Object.keys(speaker.rig)) drawDot(speaker.rig, name, speaker.colour);
+      if (state.loneEye && speaker.key === state.speaker) {
+        drawDot({ left_eye: state.loneEye }, "left_eye", speaker.colour);
+      }
     }
   }
   if (state.manual) {
@@ -181,12 +186,12 @@ function drawMarks() {
   }
   const count = state.faces.length;
   if (talk) {
-    note.textContent = count
+    note.textContent = (count
       ? `${count} face${count > 1 ? "s" : ""} found. `
         + "Click a face, or a speaker below, to choose who says the next turn." + coveredNote()
       : state.rigs.length
         ? "No face was found. Choose a speaker below, or place mouth points by hand for another one."
-        : "No face was found. Place mouth points by hand to make a speaker.";
+        : "No face was found. Place mouth points by hand to make a speaker.") + eyesNote();
     return;
   }
   note.textContent = (count === 1
@@ -211,7 +216,8 @@ function chooseFace(index) {
 }
 
 function pointsNote() {
-  // What to click next: the five mouth points, then (optionally, one speaker only) the eyes.
+  // What to click next: the five mouth points, then (optionally) the eyes; a conversation's
+  // speaker is kept after its mouth, and its eyes are offered by eyesNote.
   const placed = Object.keys(state.points).length;
   const next = nextPoint();
   if (placed < POINTS.length) {
@@ -230,8 +236,8 @@ function pointsNote() {
 }
 
 function nextPoint() {
-  // The next point to click, or undefined when all are placed (a conversation's speakers
-  // are made from the mouth points alone).
+  // The next point to click, or undefined when all are placed (a conversation's speaker
+  // is kept once its mouth is placed; its eyes are clicked after, see placeEye).
   const names = state.kind === "talk" ? POINTS : [...POINTS, ...EYE_POINTS];
   return names.find(([name]) => !(name in state.points));
 }
@@ -247,23 +253,70 @@ function pointsPlaced() {
 }
 
 function placePoint(event) {
-  if (!state.manual || !state.size) return;
+  if (!state.size) return;
   const rect = $("picture").getBoundingClientRect();
-  const next = nextPoint();
-  if (!next) return;
   const x = (event.clientX - rect.left) / rect.width * state.size.width;
   const y = (event.clientY - rect.top) / rect.height * state.size.height;
-  state.points[next[0]] = [Math.round(x * 10) / 10, Math.round(y * 10) / 10];
-  if (state.kind === "talk" && mouthPlaced()) keepRig();
+  const at = [Math.round(x * 10) / 10, Math.round(y * 10) / 10];
+  if (state.manual) {
+    const next = nextPoint();
+    if (!next) return;
+    state.points[next[0]] = at;
+    if (state.kind === "talk" && mouthPlaced()) keepRig();
+  } else if (!placeEye(at)) return;
   drawMarks();
   updateGenerate();
 }
 
 function startPoints() {
+  dropLoneEye();
   state.manual = true;
   state.points = {};
   drawMarks();
   updateGenerate();
+}
+
+// -- a conversation speaker's eyes ----------------------------------------------------------
+
+function eyesWanted() {
+  // The points of the chosen conversation speaker placed by hand whose eyes may be clicked
+  // next (its mouth is placed, its eyes not yet), or null.
+  if (state.kind !== "talk" || state.manual || !state.speaker?.startsWith("rig:")) return null;
+  const rig = state.rigs[Number(state.speaker.slice(4)) - 1];
+  return "right_eye" in rig ? null : rig;
+}
+
+function placeEye(at) {
+  // A click on the picture while a hand-placed speaker waits for its eyes: the first one
+  // waits beside the rig, the second adds both to it (never one alone: a one-eyed blink
+  // reads as a wink, and the engine blinks both or none). False when nothing was placed.
+  const rig = eyesWanted();
+  if (!rig) return false;
+  if (state.loneEye) {
+    Object.assign(rig, { left_eye: state.loneEye, right_eye: at });
+    state.loneEye = null;
+  } else state.loneEye = at;
+  return true;
+}
+
+function dropLoneEye() {
+  // Anything but the other eye's click (choosing a speaker, adding a turn, generating)
+  // forgets a lone eye: the speaker stays as its five mouth points.
+  if (!state.loneEye) return;
+  state.loneEye = null;
+  drawMarks();
+}
+
+function eyesNote() {
+  // What the chosen hand-placed speaker's eyes need next, as the end of the picture's note.
+  if (state.kind !== "talk" || !state.speaker?.startsWith("rig:")) return "";
+  const { name } = speakers().find((speaker) => speaker.key === state.speaker);
+  if (!eyesWanted()) return ` ${name}'s mouth and eyes are placed: the eyes blink in vivid and master.`;
+  return state.loneEye
+    ? ` Now click the centre of ${name}'s other eye (7 of 7); choosing a speaker, `
+      + "adding a turn or generating drops this lone eye."
+    : ` ${name}'s mouth is placed. To make its eyes blink too (vivid and master), `
+      + "click the centre of its eye on the picture's left, then the other one.";
 }
 
 // -- speech -------------------------------------------------------------------------------
@@ -327,6 +380,7 @@ function speakers() {
 
 function chooseKind(kind) {
   showError("");
+  dropLoneEye();
   state.kind = kind;
   const talk = kind === "talk";
   $("kind-single").setAttribute("aria-selected", String(!talk));
@@ -349,17 +403,23 @@ function chooseKind(kind) {
 }
 
 function keepRig() {
-  // The mouth points just placed (with any eyes clicked before switching to a conversation)
-  // become a speaker of the conversation (once per set of points).
-  const placed = JSON.stringify(state.points);
+  // The mouth points just placed (with both eyes if they were clicked before switching to a
+  // conversation) become a speaker of the conversation (once per set of points); a lone
+  // eye clicked then waits for the other one (see placeEye).
+  const { left_eye: first, ...mouth } = state.points;
+  const lone = "right_eye" in mouth ? null : first ?? null;
+  const points = lone ? mouth : state.points;
+  const placed = JSON.stringify(points);
   const same = state.rigs.findIndex((rig) => JSON.stringify(rig) === placed);
-  if (same < 0) state.rigs.push(state.points);
+  if (same < 0) state.rigs.push(points);
   state.speaker = `rig:${same < 0 ? state.rigs.length : same + 1}`;
   Object.assign(state, { points: {}, manual: false });
+  state.loneEye = eyesWanted() ? lone : null;
   renderSpeakers();
 }
 
 function chooseSpeaker(key) {
+  if (key !== state.speaker) dropLoneEye();
   state.speaker = key;
   drawMarks();
   renderSpeakers();
@@ -395,6 +455,7 @@ function addTurn(speech) {
       : "Choose a picture first, then who says each turn.");
     return false;
   }
+  dropLoneEye();
   state.turns.push({ speaker: state.speaker, ...speech });
   // The next turn is most likely the next speaker's.
   const keys = speakers().map((speaker) => speaker.key);
@@ -422,6 +483,7 @@ function addPause() {
     return;
   }
   showError("");
+  dropLoneEye();
   state.turns.push({ pause: Math.round(seconds * 100) / 100 });
   renderTurns();
   updateGenerate();
@@ -602,6 +664,7 @@ function updateMotion() {
 
 async function generate() {
   showError("");
+  dropLoneEye();
   if (state.kind === "talk" && $("text-input").value.trim()) {
     showError("The text you typed is not a turn yet: press Add turn, or clear it.");
     return;
