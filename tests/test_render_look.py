@@ -275,15 +275,23 @@ def test_a_mouth_drawn_open_hands_over_to_the_painted_one_in_its_shape_and_colou
     assert near(np.array(CUP_RIM) * CAVITY_SHADE + CAVITY_LIFT) > 0.3
 
 
-def test_a_mouth_drawn_as_a_line_hands_over_to_the_painted_one_without_a_snap():
-    # An anime mouth: a shut line in a soft pink with a dark dot at one corner. The painted
-    # line that takes over is inked in the mouth's darkest colour; at the same place in
-    # the rest pose, so the first frame out of the rest shows both, half each.
+PINK_LINE = (205, 120, 130)
+
+
+def _pink_line_mouth():
+    """An anime mouth: a shut line in a soft pink with a dark dot at one corner."""
     _, face = synthetic_face(mouth_gap=0.0, style="drawn")
     image = np.full((240, 240, 3), SKIN, np.uint8)
     lm = face.landmarks[:, :2].astype(np.float64)
-    cv2.polylines(image, [np.round(lm[topo.LIPS_UPPER_INNER]).astype(np.int32)], False, (205, 120, 130), thickness=2)
+    cv2.polylines(image, [np.round(lm[topo.LIPS_UPPER_INNER]).astype(np.int32)], False, PINK_LINE, thickness=2)
     cv2.circle(image, tuple(int(v) for v in np.round(lm[topo.MOUTH_CORNER_RIGHT])), 2, INK, -1)
+    return image, face
+
+
+def test_a_mouth_drawn_as_a_line_hands_over_to_the_painted_one_without_a_snap():
+    # The painted line that takes over is at the same place in the rest pose, so the first
+    # frame out of the rest shows both, half each.
+    image, face = _pink_line_mouth()
     animator = FaceAnimator(image, face, whole_face=False, head_motion=False)
     assert animator.erased is not None and animator.look.own_mouth is None
     frames = _easing_out_of_rest(image, animator)
@@ -291,6 +299,26 @@ def test_a_mouth_drawn_as_a_line_hands_over_to_the_painted_one_without_a_snap():
     change = [float(np.abs(frame - frames[0]).mean()) for frame in frames]
     # It used to be replaced in the first frame out of the rest: 0.95 of the whole change.
     assert 0.3 * change[-1] < change[1] < 0.65 * change[-1]
+
+
+@pytest.mark.parametrize("pose", [Pose(open=0.07), Pose(open=0.3, press=1.0)])
+def test_a_mouth_drawn_as_a_line_speaks_shut_in_its_own_colours(pose):
+    # Its painted line is the drawn one's colours along it: pink in the middle, as dark as
+    # the dot only at that corner (it was the mouth's darkest colour end to end).
+    image, face = _pink_line_mouth()
+    animator = FaceAnimator(image, face, whole_face=False, head_motion=False)
+    assert animator.look.own_mouth is None
+    frame = image.copy()
+    animator.apply(frame, pose)
+    lm = face.landmarks[:, :2]
+    middle = np.round(0.5 * (lm[topo.MOUTH_CORNER_LEFT] + lm[topo.MOUTH_CORNER_RIGHT])).astype(int)
+    strip = frame[middle[1] - 6 : middle[1] + 7, middle[0] - 2 : middle[0] + 3].reshape(-1, 3).astype(float)
+    darkest = strip[np.argmin(strip @ [0.299, 0.587, 0.114])]
+    assert np.abs(darkest - PINK_LINE).max() < 30
+    right = np.round(lm[topo.MOUTH_CORNER_RIGHT]).astype(int)
+    corner = frame[right[1] - 3 : right[1] + 4, right[0] - 3 : right[0] + 4].reshape(-1, 3).astype(float)
+    dot = corner[np.argmin(corner @ [0.299, 0.587, 0.114])]
+    assert np.linalg.norm(dot - INK) < np.linalg.norm(dot - PINK_LINE)
 
 
 def test_photo_teeth_keep_their_colour_from_half_to_wide_open():

@@ -29,6 +29,7 @@ __all__ = [
     "find_own_teeth",
     "fit_lips",
     "is_line_art",
+    "line_colours",
     "looks_covered",
     "mouth_covered",
     "palette_from_image",
@@ -45,6 +46,18 @@ FLAT_SHADING = 0.15
 # apart in silence), and face mesh reads them as open.
 INK_SHUT = 1.5
 INK_ROUND_FADE = 0.5  # rounding at which the line where rounded lips meet is gone
+# A mouth drawn as a line is read for its ink's colour at LINE_SAMPLES places from corner
+# to corner: at each, the darkest pixel within LINE_REACH strokes (and a pixel) of the seam,
+# across a strip one place wide, smoothed over LINE_SMOOTH places. An artist colours the
+# line along its length (sylvie_green_normal's: a dark dot at the left corner, a pink
+# middle, a dark right end); the painted line in the mouth's darkest tenth (a dark mauve
+# end to end) was another mouth than the picture's. Where no stroke passes, the colour is
+# the skin's: the painted line fades there, as the artist thinned it.
+LINE_SAMPLES, LINE_REACH, LINE_SMOOTH = 24, 1.0, 0.5
+# The colours hold while the line is one (parted by under INK_SHUT strokes) and give way to
+# the one ink as the lips part to LINE_OPEN strokes: an open mouth needs its whole outline,
+# and sylvie's line, thinned to the skin past its drawn right end, left a bare corner there.
+LINE_OPEN = 3.0
 # A line-art mouth is drawn open when its opening is this many strokes and this share of
 # the mouth's width tall somewhere (at rest, the fitted lips are a stroke or two apart).
 DRAWN_OPEN_STROKES, DRAWN_OPEN = 3.0, 0.15
@@ -260,6 +273,9 @@ class MouthLook:
     line : tuple or None
         Line-art mouths (erased and redrawn): outline colour, RGB floats 0..255, and
         ``line_width`` in pixels.
+    line_colours : np.ndarray or None [shape=(LINE_SAMPLES, 3), float32, RGB 0..255]
+        A mouth drawn as a line: its ink's colour along the seam, corner to corner (see
+        LINE_SAMPLES), for the painted upper line (the shut line). None: ``line`` throughout.
     own_mouth : OwnMouth or None
         A line-art mouth drawn open, as the picture shows it.
     covered : bool
@@ -272,6 +288,7 @@ class MouthLook:
     own_teeth: OwnTeeth | None = None
     line: tuple | None = None
     line_width: float = 1.0
+    line_colours: np.ndarray | None = None
     own_mouth: OwnMouth | None = None
     covered: bool = False
 
@@ -797,6 +814,58 @@ def _grin_teeth(box: np.ndarray, teeth: np.ndarray, opening: tuple, origin, fill
     return np.where(counts[..., None] > 0, colour, spread).astype(np.float32)
 
 
+def line_colours(box: np.ndarray, seam: np.ndarray, *, origin, line_width: float) -> np.ndarray | None:
+    """The colour of a mouth drawn as a line along its length (see LINE_SAMPLES).
+
+    Parameters
+    ----------
+    box : np.ndarray [shape=(h, w, 3), dtype=uint8, RGB]
+        The picture around the mouth.
+    seam : np.ndarray [shape=(m, 2), float]
+        Where the lips meet at rest, corner to corner, in picture pixels.
+    origin : (x, y)
+        Where ``box``'s pixel (0, 0) sits in the picture.
+    line_width : float
+        The drawn stroke's width in pixels.
+
+    Returns
+    -------
+    colours : np.ndarray [shape=(LINE_SAMPLES, 3), dtype=float32, RGB 0..255] or None
+        From ``seam[0]``'s corner to ``seam[-1]``'s, evenly along the line between them;
+        None if the box holds no pixel near the seam.
+    """
+    seam = np.asarray(seam, np.float64)
+    start, end = seam[0], seam[-1]
+    width = float(np.linalg.norm(end - start))
+    if width < 1e-6:
+        return None
+    right = (end - start) / width
+    down = np.array([-right[1], right[0]])
+    ys, xs = np.mgrid[0 : box.shape[0], 0 : box.shape[1]]
+    rel = np.stack([xs + origin[0], ys + origin[1]], -1).astype(np.float64) - start
+    along = (rel @ right) / width  # 0 at one corner, 1 at the other
+    seam_along, seam_across = ((seam - start) @ right) / width, (seam - start) @ down
+    order = np.argsort(seam_along)
+    across = rel @ down - np.interp(along, seam_along[order], seam_across[order])
+    lightness = _lab(box)[..., 0]
+    reach = LINE_REACH * line_width + 1.0
+    half = max(0.5 / (LINE_SAMPLES - 1), 0.5 / width)  # a place's strip, at least a pixel wide
+    near_seam = np.abs(across) <= reach
+    colours = np.full((LINE_SAMPLES, 3), np.nan)
+    for k, at in enumerate(np.linspace(0.0, 1.0, LINE_SAMPLES)):
+        ys_k, xs_k = np.nonzero(near_seam & (np.abs(along - at) <= half))
+        if len(ys_k):
+            darkest = int(np.argmin(lightness[ys_k, xs_k]))
+            colours[k] = box[ys_k[darkest], xs_k[darkest]]
+    found = ~np.isnan(colours[:, 0])
+    if not found.any():
+        return None
+    places = np.arange(LINE_SAMPLES)
+    colours = np.stack([np.interp(places, places[found], colours[found, c]) for c in range(3)], 1)
+    smooth = cv2.GaussianBlur(colours.reshape(-1, 1, 3), (1, 0), LINE_SMOOTH, borderType=cv2.BORDER_REPLICATE)
+    return smooth.reshape(-1, 3).astype(np.float32)
+
+
 def _edge_shades(lightness: np.ndarray, edge: np.ndarray, origin, skin: float, ink: float) -> np.ndarray:
     """How dark a drawn edge is at each vertex of ``edge`` [shape=(m, 2), picture pixels],
     from the skin's lightness (0) to the ink's (1): the darkest pixel of ``lightness`` (L*,
@@ -1029,13 +1098,18 @@ def read_mouth(image: np.ndarray, face: Face, *, cover: str = "auto") -> tuple:
         box, erased, where, drawn, ink, stroke = line_art
         width = float(np.clip(stroke, 1.0, max(1.0, 0.045 * mouth_width)))
         opened = drawn_opening(drawn, box[:2], lm, line_width=width)
-        own = None
+        (x0, y0, x1, y1) = box
+        own = colours = None
         if opened is not None:  # the artist's colours for the inside of the mouth
-            (x0, y0, x1, y1) = box
             palette, own = _drawn_inside(
                 image[y0:y1, x0:x1], drawn, skin[y0:y1, x0:x1], palette, opened, origin=(x0, y0), ink=ink
             )
-        look = MouthLook(palette, "drawn", teeth=teeth, line=ink, line_width=width, own_mouth=own)
+        else:  # a line: its colours along it
+            seam = 0.5 * (lm[topo.LIPS_UPPER_INNER] + lm[topo.LIPS_LOWER_INNER])
+            colours = line_colours(image[y0:y1, x0:x1], seam, origin=(x0, y0), line_width=width)
+        look = MouthLook(
+            palette, "drawn", teeth=teeth, line=ink, line_width=width, line_colours=colours, own_mouth=own
+        )
         return face, look, (box, erased, where)
     # Photos and painted faces keep their lips (they warp like skin) and show their own teeth.
     own = None
@@ -1188,8 +1262,60 @@ def paint_mouth(
         keep = 1.0 - parted * float(np.clip(rounding / INK_ROUND_FADE, 0, 1))
         fine = np.maximum(fine[0], (fine[1] * keep).astype(np.uint8))
         ink = cv2.resize(fine, mask.shape[::-1], interpolation=cv2.INTER_AREA).astype(np.float32)
-        _over(region, np.array(look.line, np.float32), ink * (opacity / 255.0))
+        paint = np.array(look.line, np.float32)
+        # The artist's colours while the mouth is a line, the one ink as it opens (LINE_OPEN).
+        as_line = float(np.clip((LINE_OPEN * line - apart.max(initial=0.0)) / ((LINE_OPEN - INK_SHUT) * line), 0, 1))
+        if look.line_colours is not None and as_line > 0:
+            upper = (opening[:middle] - (x0, y0) + 0.375) * 4 * (1 << shift)
+            paint = _line_paint(
+                mask.shape, edges[0][0], upper, widths=(edges[0][2], line), ink=paint, colours=look.line_colours,
+                as_line=as_line, shift=shift,
+            )  # fmt: skip
+        _over(region, paint, ink * (opacity / 255.0))
     canvas[y0:y1, x0:x1] = np.clip(region + 0.5, 0, 255).astype(np.uint8)
+
+
+def _line_paint(
+    shape, lower: np.ndarray, upper: np.ndarray, *, widths, ink: np.ndarray, colours: np.ndarray, as_line: float,
+    shift: int,
+) -> np.ndarray:  # fmt: skip
+    """The colour of a line-art mouth's outline at each pixel of its box [shape=shape + (3,),
+    float32, RGB 0..255]: the lower line in ``ink``, the upper one (the shut line) in the
+    artist's ``colours`` along it (see MouthLook.line_colours), mixed into ``ink`` by
+    ``1 - as_line``; ``ink`` where there is no line.
+
+    ``lower``, ``upper`` [shape=(m, 2)] are the edges at 4x with ``shift`` fractional bits,
+    ``widths`` their strokes in pixels, as paint_mouth draws their coverage. Each stroke is
+    drawn at 4x in its colour times its coverage, averaged down and divided by the
+    coverage, so a colour keeps the stroke's anti-aliased shape; the upper edge in pieces
+    of at most half a colour's place, finer than the mouth's vertices."""
+    fine = (shape[0] * 4, shape[1] * 4)
+    covered, tint = np.zeros(fine, np.uint8), np.zeros(fine + (3,), np.uint8)
+    pieces = int(np.ceil(2 * len(colours) / max(len(upper) - 1, 1)))
+    steps = np.linspace(0.0, 1.0, pieces + 1)[:-1, None]
+    upper = np.vstack([(1 - steps) * a + steps * b for a, b in zip(upper[:-1], upper[1:])] + [upper[-1:]])
+    shades = as_line * _along_line(upper, colours) + (1.0 - as_line) * ink
+    for edge, width, edge_shades in ((lower, widths[0], np.tile(ink, (len(lower), 1))), (upper, widths[1], shades)):
+        thickness = max(1, int(round(4 * width)))
+        points = np.round(edge).astype(np.int64)
+        for k in range(len(points) - 1):
+            a, b = (int(points[k][0]), int(points[k][1])), (int(points[k + 1][0]), int(points[k + 1][1]))
+            colour = tuple(float(v) for v in 0.5 * (edge_shades[k] + edge_shades[k + 1]))
+            cv2.line(covered, a, b, 255, thickness=thickness, lineType=cv2.LINE_AA, shift=shift)
+            cv2.line(tint, a, b, colour, thickness=thickness, lineType=cv2.LINE_AA, shift=shift)
+    weight = cv2.resize(covered, shape[::-1], interpolation=cv2.INTER_AREA).astype(np.float32)[..., None]
+    coloured = cv2.resize(tint, shape[::-1], interpolation=cv2.INTER_AREA).astype(np.float32)
+    return np.where(weight > 0, 255.0 * coloured / np.maximum(weight, 1.0), ink).astype(np.float32)
+
+
+def _along_line(edge: np.ndarray, colours: np.ndarray) -> np.ndarray:
+    """``colours`` (see MouthLook.line_colours) at each vertex of ``edge`` [shape=(m, 2)],
+    by its place between the edge's two ends, however the mouth has moved or opened.
+    [shape=(m, 3), float64]"""
+    chord = edge[-1] - edge[0]
+    at = np.clip(((edge - edge[0]) @ chord) / max(float(chord @ chord), 1e-6), 0.0, 1.0)
+    places = np.linspace(0.0, 1.0, len(colours))
+    return np.stack([np.interp(at, places, colours[:, c]) for c in range(3)], 1)
 
 
 def _hairline_cover(box, opening: np.ndarray, centre, right, down) -> np.ndarray:
