@@ -51,6 +51,25 @@ def _free_port() -> int:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
 
+CHELSEA_MOUTH = [(230, 265), (330, 262), (282, 258), (278, 287), (280, 298)]  # corners, lips, chin
+CHELSEA_EYES = [(172, 113), (317, 137)]  # the eye on the picture's left first
+
+
+def _chelsea(page, real_data):
+    """Drop chelsea.png (a cat: no face found) on the studio; returns click(x, y), which
+    clicks the picture at (x, y) in chelsea.png's pixels (451 x 300), wherever the page is
+    scrolled."""
+    page.set_input_files("#image-input", str(real_data / "images" / "chelsea.png"))
+    page.wait_for_function("document.getElementById('faces-note').textContent.startsWith('No face was found')")
+
+    def click(x, y):
+        picture = page.locator("#picture")
+        picture.scroll_into_view_if_needed()
+        box = picture.bounding_box()
+        page.mouse.click(box["x"] + x / 451 * box["width"], box["y"] + y / 300 * box["height"])
+
+    return click
+
 
 @pytest.fixture
 def studio(tmp_path):
@@ -146,31 +165,25 @@ def test_upload_generate_play(studio, page, real_data, tmp_path):
 @pytest.mark.slow
 def test_no_face_found_then_mouth_and_eye_points_by_hand(studio, page, real_data):
     page.goto(studio)
-    page.set_input_files("#image-input", str(real_data / "images" / "chelsea.png"))  # a cat
-    page.wait_for_function("document.getElementById('faces-note').textContent.startsWith('No face was found')")
+    click = _chelsea(page, real_data)
     assert "left corner of the mouth" in page.inner_text("#faces-note")
     page.click("#tab-text")
     page.fill("#text-input", "Meow, said the cat.")
     page.check("input[name=mode][value=vivid]")
     generate = page.locator("#generate")
     assert generate.is_disabled()  # the five points are not placed yet
-    box = page.locator("#picture").bounding_box()
-
-    def click(x, y):  # in the pixels of chelsea.png (451 x 300)
-        page.mouse.click(box["x"] + x / 451 * box["width"], box["y"] + y / 300 * box["height"])
-
     # The cat's mouth: corners, lips and chin. It can be rendered now, or the eyes clicked too.
-    for x, y in [(230, 265), (330, 262), (282, 258), (278, 287), (280, 298)]:
+    for x, y in CHELSEA_MOUTH:
         click(x, y)
     assert page.locator("#marks .dot").count() == 5 and generate.is_enabled()
     assert page.inner_text("#faces-note") == (
         "All five points are placed: this mouth will move. To make the eyes blink too (vivid and master), "
         "click the centre of the eye on the picture's left, then the other one."
     )
-    click(172, 113)  # one eye alone is not enough to blink: the other one is asked for
+    click(*CHELSEA_EYES[0])  # one eye alone is not enough to blink: the other one is asked for
     assert generate.is_disabled()
     assert page.inner_text("#faces-note") == "Now click the centre of the other eye (7 of 7), or start the points again."
-    click(317, 137)
+    click(*CHELSEA_EYES[1])
     click(400, 60)  # an eighth click places nothing
     assert page.locator("#marks .dot").count() == 7 and generate.is_enabled()
     assert page.inner_text("#faces-note") == (
@@ -178,7 +191,7 @@ def test_no_face_found_then_mouth_and_eye_points_by_hand(studio, page, real_data
     )
     sent = page.evaluate("JSON.parse(singleForm().get('points'))")
     assert len(sent) == 7  # clicks land within a screen pixel (about 1 picture pixel) of their aim
-    assert max(abs(a - b) for a, b in zip(sent["left_eye"] + sent["right_eye"], [172, 113, 317, 137])) < 1.5
+    assert max(abs(a - b) for a, b in zip(sent["left_eye"] + sent["right_eye"], sum(CHELSEA_EYES, ()))) < 1.5
     page.set_viewport_size({"width": 390, "height": 844})  # a phone: the longer note wraps
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.set_viewport_size({"width": 1280, "height": 900})
@@ -289,17 +302,14 @@ def test_a_conversation_between_two_faces(studio, page, real_data, tmp_path):
 @pytest.mark.slow
 def test_a_conversation_speaker_from_mouth_points_by_hand(studio, page, real_data):
     page.goto(studio)
-    page.set_input_files("#image-input", str(real_data / "images" / "chelsea.png"))  # a cat: no face found
-    page.wait_for_function("document.getElementById('faces-note').textContent.startsWith('No face was found')")
-    box = page.locator("#picture").bounding_box()
+    click = _chelsea(page, real_data)
     # Three points in the single-speaker flow, the last two after switching: they carry over.
-    clicks = [(230, 265), (330, 262), (282, 258), (278, 287), (280, 298)]  # chelsea.png is 451 x 300
-    for x, y in clicks[:3]:
-        page.mouse.click(box["x"] + x / 451 * box["width"], box["y"] + y / 300 * box["height"])
+    for x, y in CHELSEA_MOUTH[:3]:
+        click(x, y)
     page.click("#kind-talk")
     assert page.inner_text("#speakers") == "nobody yet: place mouth points by hand on the picture"
-    for x, y in clicks[3:]:
-        page.mouse.click(box["x"] + x / 451 * box["width"], box["y"] + y / 300 * box["height"])
+    for x, y in CHELSEA_MOUTH[3:]:
+        click(x, y)
     speaker = page.locator("#speakers button")
     assert speaker.all_inner_texts() == ["Hand-placed 1"] and speaker.get_attribute("aria-pressed") == "true"
     assert page.locator("#marks .dot").count() == 5  # drawn in the speaker's colour
@@ -318,15 +328,8 @@ def test_a_conversation_speaker_from_mouth_points_by_hand(studio, page, real_dat
 def test_a_conversation_speaker_placed_by_hand_gets_its_eyes(studio, page, real_data):
     page.goto(studio)
     page.click("#kind-talk")
-    page.set_input_files("#image-input", str(real_data / "images" / "chelsea.png"))  # a cat: no face found
-    page.wait_for_function("document.getElementById('faces-note').textContent.startsWith('No face was found')")
+    click = _chelsea(page, real_data)
     page.check("input[name=mode][value=vivid]")
-
-    def click(x, y):  # in the pixels of chelsea.png (451 x 300), wherever the page is scrolled
-        picture = page.locator("#picture")
-        picture.scroll_into_view_if_needed()
-        box = picture.bounding_box()
-        page.mouse.click(box["x"] + x / 451 * box["width"], box["y"] + y / 300 * box["height"])
 
     def sent_rig():  # the points the script would send for the hand-placed speaker
         return page.evaluate(
@@ -334,7 +337,7 @@ def test_a_conversation_speaker_placed_by_hand_gets_its_eyes(studio, page, real_
         )
 
     # The mouth makes the speaker at once (a user who wants no eyes is done); the eyes are offered.
-    for x, y in [(230, 265), (330, 262), (282, 258), (278, 287), (280, 298)]:
+    for x, y in CHELSEA_MOUTH:
         click(x, y)
     speakers = page.locator("#speakers button")
     assert speakers.all_inner_texts() == ["Hand-placed 1"] and speakers.get_attribute("aria-pressed") == "true"
@@ -345,7 +348,7 @@ def test_a_conversation_speaker_placed_by_hand_gets_its_eyes(studio, page, real_
     )
     page.click("#tab-text")
     page.fill("#text-input", "Meow.")
-    click(172, 113)  # one eye alone cannot blink: it waits for the other one...
+    click(*CHELSEA_EYES[0])  # one eye alone cannot blink: it waits for the other one...
     assert page.locator("#marks .dot").count() == 6
     assert page.inner_text("#faces-note").endswith(
         "Now click the centre of Hand-placed 1's other eye (7 of 7); "
@@ -356,8 +359,8 @@ def test_a_conversation_speaker_placed_by_hand_gets_its_eyes(studio, page, real_
     assert page.inner_text("#faces-note").endswith("click the centre of its eye on the picture's left, then the other one.")
 
     # Both eyes, clicked after the turn, go to the same speaker, not to a new one.
-    click(172, 113)
-    click(317, 137)
+    click(*CHELSEA_EYES[0])
+    click(*CHELSEA_EYES[1])
     click(400, 60)  # an eighth click places nothing
     assert speakers.all_inner_texts() == ["Hand-placed 1"] and page.locator("#marks .dot").count() == 7
     assert page.inner_text("#faces-note").endswith(
@@ -365,7 +368,7 @@ def test_a_conversation_speaker_placed_by_hand_gets_its_eyes(studio, page, real_
     )
     sent = sent_rig()
     assert len(sent) == 7  # clicks land within a screen pixel (about 1 picture pixel) of their aim
-    assert max(abs(a - b) for a, b in zip(sent["left_eye"] + sent["right_eye"], [172, 113, 317, 137])) < 1.5
+    assert max(abs(a - b) for a, b in zip(sent["left_eye"] + sent["right_eye"], sum(CHELSEA_EYES, ()))) < 1.5
     page.set_viewport_size({"width": 390, "height": 844})  # a phone: the longer note wraps
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.set_viewport_size({"width": 1280, "height": 900})
@@ -380,16 +383,10 @@ def test_a_conversation_speaker_placed_by_hand_gets_its_eyes(studio, page, real_
 @pytest.mark.slow
 def test_a_lone_eye_carried_into_a_conversation_waits_for_the_other(studio, page, real_data):
     page.goto(studio)
-    page.set_input_files("#image-input", str(real_data / "images" / "chelsea.png"))  # a cat: no face found
-    page.wait_for_function("document.getElementById('faces-note').textContent.startsWith('No face was found')")
-    box = page.locator("#picture").bounding_box()
-
-    def click(x, y):  # in the pixels of chelsea.png (451 x 300)
-        page.mouse.click(box["x"] + x / 451 * box["width"], box["y"] + y / 300 * box["height"])
-
+    click = _chelsea(page, real_data)
     # The mouth and one eye in the single-speaker flow, then a conversation: the speaker is
     # its mouth, and the lone eye waits for the other one instead of making a one-eyed rig.
-    for x, y in [(230, 265), (330, 262), (282, 258), (278, 287), (280, 298), (172, 113)]:
+    for x, y in CHELSEA_MOUTH + CHELSEA_EYES[:1]:
         click(x, y)
     page.click("#kind-talk")
     assert page.locator("#speakers button").all_inner_texts() == ["Hand-placed 1"]
@@ -399,7 +396,7 @@ def test_a_lone_eye_carried_into_a_conversation_waits_for_the_other(studio, page
         "choosing a speaker, adding a turn or generating drops this lone eye."
     )
     assert page.evaluate("Object.keys(state.rigs[0]).length") == 5
-    click(317, 137)
+    click(*CHELSEA_EYES[1])
     assert page.evaluate("Object.keys(state.rigs[0]).sort()") == [
         "chin", "left_eye", "lower_lip", "mouth_left", "mouth_right", "right_eye", "upper_lip"
     ]
