@@ -47,13 +47,16 @@ FLAT_SHADING = 0.15
 INK_SHUT = 1.5
 INK_ROUND_FADE = 0.5  # rounding at which the line where rounded lips meet is gone
 # A mouth drawn as a line is read for its ink's colour at LINE_SAMPLES places from corner
-# to corner: at each, the darkest pixel within LINE_REACH strokes (and a pixel) of the seam,
-# across a strip one place wide, smoothed over LINE_SMOOTH places. An artist colours the
-# line along its length (sylvie_green_normal's: a dark dot at the left corner, a pink
-# middle, a dark right end); the painted line in the mouth's darkest tenth (a dark mauve
-# end to end) was another mouth than the picture's. Where no stroke passes, the colour is
-# the skin's: the painted line fades there, as the artist thinned it.
-LINE_SAMPLES, LINE_REACH, LINE_SMOOTH = 24, 1.0, 0.5
+# to corner: at each, the darkest of the drawn mouth's own pixels (those erase_mouth found)
+# within LINE_REACH strokes (and two pixels) of the seam, across a strip one place wide,
+# smoothed over LINE_SMOOTH places. An artist colours the line along its length
+# (sylvie_green_normal's: a dark dot at the left corner, a pink middle, a dark right end);
+# the painted line in the mouth's darkest tenth (a dark mauve end to end) was another mouth
+# than the picture's. Where no stroke passes, the colour is the skin's: the painted line
+# fades there, as the artist thinned it. The mouth's own pixels, not any pixel near the
+# seam: the fitted seam may lie two pixels off a small drawn line (sylvie at 0.55 of her
+# size), and the skin there made the painted line vanish.
+LINE_SAMPLES, LINE_REACH, LINE_SMOOTH = 24, 2.0, 0.5
 # The colours hold while the line is one (parted by under INK_SHUT strokes) and give way to
 # the one ink as the lips part to LINE_OPEN strokes: an open mouth needs its whole outline,
 # and sylvie's line, thinned to the skin past its drawn right end, left a bare corner there.
@@ -814,13 +817,17 @@ def _grin_teeth(box: np.ndarray, teeth: np.ndarray, opening: tuple, origin, fill
     return np.where(counts[..., None] > 0, colour, spread).astype(np.float32)
 
 
-def line_colours(box: np.ndarray, seam: np.ndarray, *, origin, line_width: float) -> np.ndarray | None:
+def line_colours(
+    box: np.ndarray, drawn: np.ndarray, seam: np.ndarray, *, origin, line_width: float
+) -> np.ndarray | None:
     """The colour of a mouth drawn as a line along its length (see LINE_SAMPLES).
 
     Parameters
     ----------
     box : np.ndarray [shape=(h, w, 3), dtype=uint8, RGB]
         The picture around the mouth.
+    drawn : np.ndarray [shape=(h, w), bool]
+        The drawn mouth's own pixels in ``box`` (see erase_mouth).
     seam : np.ndarray [shape=(m, 2), float]
         Where the lips meet at rest, corner to corner, in picture pixels.
     origin : (x, y)
@@ -848,15 +855,18 @@ def line_colours(box: np.ndarray, seam: np.ndarray, *, origin, line_width: float
     order = np.argsort(seam_along)
     across = rel @ down - np.interp(along, seam_along[order], seam_across[order])
     lightness = _lab(box)[..., 0]
-    reach = LINE_REACH * line_width + 1.0
+    reach = LINE_REACH * line_width + 2.0
     half = max(0.5 / (LINE_SAMPLES - 1), 0.5 / width)  # a place's strip, at least a pixel wide
     near_seam = np.abs(across) <= reach
     colours = np.full((LINE_SAMPLES, 3), np.nan)
     for k, at in enumerate(np.linspace(0.0, 1.0, LINE_SAMPLES)):
-        ys_k, xs_k = np.nonzero(near_seam & (np.abs(along - at) <= half))
+        strip = near_seam & (np.abs(along - at) <= half)
+        ys_k, xs_k = np.nonzero(strip & drawn)
         if len(ys_k):
             darkest = int(np.argmin(lightness[ys_k, xs_k]))
             colours[k] = box[ys_k[darkest], xs_k[darkest]]
+        elif strip.any():  # no stroke here: the skin
+            colours[k] = np.median(box[strip], axis=0)
     found = ~np.isnan(colours[:, 0])
     if not found.any():
         return None
@@ -1106,7 +1116,7 @@ def read_mouth(image: np.ndarray, face: Face, *, cover: str = "auto") -> tuple:
             )
         else:  # a line: its colours along it
             seam = 0.5 * (lm[topo.LIPS_UPPER_INNER] + lm[topo.LIPS_LOWER_INNER])
-            colours = line_colours(image[y0:y1, x0:x1], seam, origin=(x0, y0), line_width=width)
+            colours = line_colours(image[y0:y1, x0:x1], drawn, seam, origin=(x0, y0), line_width=width)
         look = MouthLook(
             palette, "drawn", teeth=teeth, line=ink, line_width=width, line_colours=colours, own_mouth=own
         )
