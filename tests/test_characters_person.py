@@ -1,5 +1,6 @@
 """Separating characters from their background (master mode)."""
 
+import cv2
 import numpy as np
 import pytest
 
@@ -8,8 +9,23 @@ from talkingphoto.errors import ParameterError
 from talkingphoto.media import load_image, load_image_with_alpha
 
 
-def _face(box):
-    return Face(index=0, box=box, landmarks=np.zeros((478, 3)), detector="test", confidence=1.0, style="photo")
+def _face(box, style="photo"):
+    return Face(index=0, box=box, landmarks=np.zeros((478, 3)), detector="test", confidence=1.0, style=style)
+
+
+def _drawn_on_a_page(seed=0):
+    """A grey page (JPEG-like noise) with an inked figure on it, a head on a long body, and
+    a noisy photo-like block at its left; the figure's pixels and its face box."""
+    rng = np.random.default_rng(seed)
+    image = np.clip(rng.normal((228, 226, 220), 2.0, (300, 400, 3)), 0, 255).astype(np.uint8)
+    image[40:260, 10:120] = rng.integers(0, 255, (220, 110, 3), dtype=np.uint8)  # a photo
+    figure = np.zeros((300, 400), np.uint8)
+    cv2.ellipse(figure, (260, 80), (40, 45), 0, 0, 360, 1, -1)  # head
+    cv2.rectangle(figure, (215, 120), (305, 299), 1, -1)  # body, down to the page's edge
+    image[figure > 0] = (120, 200, 120)
+    contours, _ = cv2.findContours(figure, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+    cv2.drawContours(image, contours, -1, (70, 40, 60), 2, lineType=cv2.LINE_AA)
+    return image, figure > 0, (225, 40, 70, 80)
 
 
 def test_a_cutout_is_a_figure_on_a_clear_background():
@@ -42,6 +58,21 @@ def test_a_head_the_segmenter_misses_is_kept():
     assert mask[5, 5] < 0.1 and mask[195, 5] < 0.1
 
 
+def test_a_drawn_figure_on_a_flat_page_is_cut_out_along_the_page():
+    image, figure, box = _drawn_on_a_page()
+    mask = person_mask(image, [_face(box, style="drawn")])
+    inner = cv2.erode(figure.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    assert mask[inner].min() > 0.99  # the whole figure, body too (the segmenter saw only a head)
+    away = cv2.dilate(figure.astype(np.uint8), np.ones((31, 31), np.uint8)) == 0
+    assert mask[away & (np.arange(400) > 150)].max() < 0.01  # the page beyond its margin
+    # Its inked outline is solid character, with page around it: after the stage's feather
+    # the rim lies on the page and the outline leaves no ghost on the background.
+    outline = cv2.dilate(figure.astype(np.uint8), np.ones((3, 3), np.uint8)) > cv2.erode(figure.astype(np.uint8), np.ones((3, 3), np.uint8))
+    assert mask[outline].min() == 1.0
+    # Only a drawn face's figure is cut out: a photo face keeps the segmenter's reading.
+    assert person_mask(image, [_face(box)])[inner].mean() < 0.9
+
+
 def test_bad_arguments():
     with pytest.raises(ParameterError, match="RGB uint8"):
         person_mask(np.zeros((10, 10)), [])
@@ -61,3 +92,25 @@ def test_a_photo_is_segmented_and_a_sprite_uses_its_transparency(real_data):
     sprite, alpha = load_image_with_alpha(real_data / "images" / "sylvie_green_normal.png")
     mask = person_mask(sprite, find_faces(sprite), alpha=alpha)
     np.testing.assert_allclose(mask, alpha / 255, atol=1e-6)  # her head is inside her own outline
+
+
+@pytest.mark.slow
+def test_a_sprite_saved_without_its_transparency_leaves_no_ghost_on_the_background(real_data):
+    from talkingphoto.characters import find_faces
+    from talkingphoto.render import StageAnimator
+
+    # The anime sprite flattened onto a grey page and saved as a JPEG, as examples/two_faces.jpg
+    # has it: the segmenter read her patchily, and the stage's plate kept her outline, a
+    # ghost beside her whenever the camera moved.
+    sprite, alpha = load_image_with_alpha(real_data / "images" / "sylvie_green_normal.png")
+    cover = (alpha.astype(np.float32) / 255)[..., None]
+    flat = (sprite * cover + np.array([228, 226, 220]) * (1 - cover)).astype(np.uint8)
+    _, jpeg = cv2.imencode(".jpg", cv2.cvtColor(flat, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 90])
+    image = cv2.cvtColor(cv2.imdecode(jpeg, cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
+    mask = person_mask(image, find_faces(image))
+    solid = alpha > 250
+    assert mask[cv2.erode(solid.astype(np.uint8), np.ones((7, 7), np.uint8)) > 0].min() > 0.99
+    plate = StageAnimator(image, mask).plate[..., 0]  # luma
+    outline = (alpha > 128) & ~(cv2.erode((alpha > 128).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0)
+    page_luma = float(np.median(plate[alpha == 0]))
+    assert np.percentile(page_luma - plate[outline].astype(float), 99) < 12  # no ink left behind

@@ -1,19 +1,41 @@
 """Separating the characters from their background, for master mode's moving camera.
 
 Best source first: the picture's own transparency (a sprite or cut-out is exact), else
-mediapipe's selfie segmentation (people in photos and most painted art). A face the mask
-misses gets its head added, so the face that talks never tears away from the layer it
-moves with.
+mediapipe's selfie segmentation (people in photos and most painted art). A drawn character
+on a flat page (a sprite saved without its transparency, a drawing on plain paper) is cut
+out along the page instead: the segmenter reads line art patchily, and a half-kept figure
+moves as a ghost of itself. A face the mask misses gets its head added, so the face that
+talks never tears away from the layer it moves with.
 """
 
 import cv2
 import numpy as np
+from scipy import ndimage
 
 from .._native import quiet_native_logs
 from ..errors import MissingDependencyError, ParameterError
 from ._finder import _MEDIAPIPE_PIN, _check_image
 
 __all__ = ["person_mask", "has_cutout"]
+
+# The page: the colour at least PAGE_BORDER_SHARE of the picture's border pixels lie within
+# PAGE_DE of (CIE76 on Lab), and all of the picture the border reaches through that colour,
+# to within its own scatter on the border (1.5 times its 99th percentile and one more; a
+# JPEG's flat page scatters by up to 4), at least PAGE_DE_MIN: a light skin can lie 7.5 from
+# a light grey page, and a looser match flooded a drawn face through a gap in its outline. A drawn figure is what a drawn face sits on, up to
+# the page (with all it encloses), and PAGE_MARGIN (share of the picture's diagonal) of the page around it: four
+# times the stage's feather (render/_stage.py, sigma 0.002 of the diagonal), so its inked
+# outline stays solid character and the feathered rim lies on the page, page over page (a
+# rim across the outline kept a ghost of it on the background); but none within three
+# margins of anything else on the page (a photo beside it), which the page carried with the
+# figure would slide over. PAGE_AROUND (share of the picture's longer side) around it, its
+# cut-out takes the place of the segmenter's reading.
+PAGE_BORDER_SHARE = 0.3
+PAGE_DE = 10.0
+PAGE_DE_MIN = 3.0
+PAGE_SPECK = 16  # pixels (per 100,000) under which a patch off the page colour is its grain
+PAGE_MARGIN = 0.008
+PAGE_AROUND = 0.03
 
 
 def has_cutout(alpha: np.ndarray | None) -> bool:
@@ -36,6 +58,59 @@ def _segment(image: np.ndarray) -> np.ndarray:
     if result.segmentation_mask is None:
         return np.zeros(image.shape[:2], np.float32)
     return np.clip(result.segmentation_mask, 0, 1).astype(np.float32)
+
+
+def _page(image: np.ndarray) -> np.ndarray | None:
+    """Where ``image`` is a flat page [shape=(h, w), bool] (see PAGE_BORDER_SHARE), or None
+    when its border has no colour in common or the page would be almost none or all of it."""
+    lab = cv2.cvtColor(image.astype(np.float32) / 255.0, cv2.COLOR_RGB2LAB)
+    border = np.concatenate([lab[0], lab[-1], lab[1:-1, 0], lab[1:-1, -1]])
+    bins, counts = np.unique(np.round(border / 4.0), axis=0, return_counts=True)
+    common = border[np.all(np.round(border / 4.0) == bins[np.argmax(counts)], axis=1)]
+    colour = np.median(common, axis=0)
+    off = np.linalg.norm(border - colour, axis=1)
+    if np.mean(off < PAGE_DE) < PAGE_BORDER_SHARE:
+        return None
+    tolerance = float(np.clip(1.5 * np.percentile(off[off < PAGE_DE], 99) + 1.0, PAGE_DE_MIN, PAGE_DE))
+    near = (np.linalg.norm(lab - colour, axis=2) < tolerance).astype(np.uint8)
+    _, labels = cv2.connectedComponents(near, connectivity=4)
+    edge = np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]])
+    page = np.isin(labels, np.unique(edge[edge > 0]))
+    return page if 0.05 < page.mean() < 0.95 else None
+
+
+def _drawn_figures(image: np.ndarray, faces: list) -> tuple | None:
+    """The drawn characters cut out along a flat page: ``(alpha, around)``, the figures'
+    coverage [shape=(h, w), float32, 0..1] and where it replaces the segmenter's [bool];
+    None without a page or a drawn face on one."""
+    drawn = [face for face in faces if face.style == "drawn"]
+    page = _page(image) if drawn else None
+    if page is None:
+        return None
+    # Everything on the page is drawing (a strand of hair the page parts from the rest
+    # included), but what a photo face sits on and specks of the page's own grain.
+    _, labels, stats, _ = cv2.connectedComponentsWithStats((~page).astype(np.uint8), connectivity=8)
+    photos = list({labels[_centre(face.box)] for face in faces if face.style != "drawn"} - {0})
+    if not {labels[_centre(face.box)] for face in drawn} - {0} - set(photos):
+        return None  # every drawn face on the page itself, or one piece with a photo
+    specks = np.flatnonzero(stats[:, cv2.CC_STAT_AREA] < max(PAGE_SPECK, PAGE_SPECK * page.size / 1e5))
+    figure = (labels > 0) & ~np.isin(labels, photos + list(specks))
+    # What the figure encloses (the page between an arm and the body) moves with it.
+    figure = ndimage.binary_fill_holes(figure)
+    margin = int(np.ceil(PAGE_MARGIN * np.hypot(*page.shape)))
+    grown = cv2.dilate(figure.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * margin + 1,) * 2))
+    others = np.isin(labels, photos).astype(np.uint8)
+    near_others = cv2.dilate(others, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (6 * margin + 1,) * 2))
+    figure |= (grown > 0) & page & (near_others == 0)
+    reach = max(1, int(round(PAGE_AROUND * max(page.shape))))
+    around = cv2.dilate(figure.astype(np.uint8), np.ones((2 * reach + 1, 2 * reach + 1), np.uint8)) > 0
+    return figure.astype(np.float32), around
+
+
+def _centre(box) -> tuple:
+    """(row, column) of a face box's middle, for indexing."""
+    x, y, w, h = box
+    return int(round(y + h / 2)), int(round(x + w / 2))
 
 
 def _head(shape: tuple, box) -> np.ndarray:
@@ -77,6 +152,10 @@ def person_mask(image: np.ndarray, faces: list, *, alpha: np.ndarray | None = No
         mask = alpha.astype(np.float32) / 255.0
     else:
         mask = _segment(image)
+        figures = _drawn_figures(image, faces)
+        if figures is not None:
+            cut, around = figures
+            mask = np.where(around, cut, mask).astype(np.float32)
     for face in faces:
         if _box_mean(mask, face.box) < 0.6:  # the segmenter missed this head (a cartoon, an animal)
             mask = np.maximum(mask, _head(image.shape, face.box))
