@@ -325,6 +325,42 @@ def test_a_mouth_drawn_as_a_line_speaks_shut_in_its_own_colours(pose, below):
     assert np.linalg.norm(dot - INK) < np.linalg.norm(dot - PINK_LINE)
 
 
+def _smiling_line_mouth(lift=6.0):
+    """An anime mouth drawn as a smile: an ink line through the middle of where the face's
+    lips meet, its corners ``lift`` pixels higher (the lips fitted to it stay straight).
+    Returns the picture, the face and the drawn curve's height at each column."""
+    _, face = synthetic_face(mouth_gap=0.0, style="drawn")
+    image = np.full((240, 240, 3), SKIN, np.uint8)
+    lm = face.landmarks[:, :2].astype(np.float64)
+    left, right = lm[topo.MOUTH_CORNER_RIGHT], lm[topo.MOUTH_CORNER_LEFT]
+    xs = np.arange(np.ceil(left[0]), np.floor(right[0]) + 1)
+    u = (xs - 0.5 * (left[0] + right[0])) / (0.5 * (right[0] - left[0]))
+    ys = np.interp(xs, [left[0], right[0]], [left[1], right[1]]) - lift * u**2
+    # Anti-aliased and 4x subpixel: the curve's centre is where it is drawn.
+    curve = np.round(np.stack([xs, ys], 1) * 4).astype(np.int32)
+    cv2.polylines(image, [curve], False, INK, thickness=2, lineType=cv2.LINE_AA, shift=2)
+    return image, face, dict(zip(xs.astype(int).tolist(), ys))
+
+
+def test_a_mouth_drawn_as_a_curved_line_speaks_shut_along_its_curve():
+    # The fitted lips are straight; the painted shut line used to lie on them, so a smile
+    # spoke as a straight line (its ends 3.4 px below the drawn ones) and the frame out of
+    # the rest showed both. The lips now shut on the drawn stroke's centre line.
+    image, face, curve = _smiling_line_mouth()
+    animator = FaceAnimator(image, face, whole_face=False, head_motion=False)
+    assert animator.erased is not None and animator.look.own_mouth is None
+    frame = image.copy()
+    animator.apply(frame, Pose(open=0.07, rest=0.0))
+    luma = frame.astype(float) @ [0.299, 0.587, 0.114]
+    columns = sorted(curve)
+    middle = columns[len(columns) // 2]
+    for x in (columns[len(columns) // 8], middle, columns[-1 - len(columns) // 8]):
+        rows = np.arange(int(curve[x]) - 8, int(curve[x]) + 9)
+        darkness = np.clip(luma[rows, x].max() - luma[rows, x], 0, None)
+        centre = float(np.average(rows, weights=darkness))  # the painted line's centre
+        assert abs(centre - curve[x]) < 1.0, (x, centre, curve[x])
+
+
 def test_photo_teeth_keep_their_colour_from_half_to_wide_open():
     image, face = _toothy_photo()
     animator = FaceAnimator(image, face, whole_face=False, head_motion=False)

@@ -35,6 +35,7 @@ __all__ = [
     "palette_from_image",
     "paint_mouth",
     "read_mouth",
+    "seat_drawn_line",
     "seat_lips",
 ]
 
@@ -61,6 +62,18 @@ LINE_SAMPLES, LINE_REACH, LINE_SMOOTH = 24, 2.0, 0.5
 # the one ink as the lips part to LINE_OPEN strokes: an open mouth needs its whole outline,
 # and sylvie's line, thinned to the skin past its drawn right end, left a bare corner there.
 LINE_OPEN = 3.0
+# A mouth drawn as a line is where its lips meet at rest: each inner-lip vertex is moved
+# across the mouth onto the drawn stroke's centre in its column (the darkness-weighted
+# middle of the drawn pixels within a stroke of the darkest one, looked for within
+# SEAT_LINE_REACH strokes and two pixels of the fitted seam), where the darkest is at least
+# SEAT_LINE_DARK of the way from the skin's lightness to the ink's (sylvie blue normal's
+# light pink middle is 0.12-0.16 of it; from 0.05 to 0.2 her seated lips move under half a
+# pixel); a vertex with no stroke in its column lies between its seated neighbours, or
+# level with the drawn end past it. The mesh's seam is nearly straight: on a smile (sylvie
+# blue normal, corners 3-4 px above the middle, the mesh's line slanting 5 px the other
+# way) the painted shut line was straight where a curve was drawn, and the frame handing
+# over from the drawing showed both.
+SEAT_LINE_REACH, SEAT_LINE_DARK = 3.0, 0.1
 # A line-art mouth is drawn open when its opening is this many strokes and this share of
 # the mouth's width tall somewhere (at rest, the fitted lips are a stroke or two apart).
 DRAWN_OPEN_STROKES, DRAWN_OPEN = 3.0, 0.15
@@ -660,6 +673,81 @@ def fit_lips(landmarks: np.ndarray, mouth: np.ndarray, origin) -> np.ndarray:
     return lm.astype(np.float32)
 
 
+def seat_drawn_line(
+    landmarks: np.ndarray, box: np.ndarray, drawn: np.ndarray, *, origin, line_width: float
+) -> np.ndarray:
+    """Lip landmarks shut on the centre line of a mouth drawn as a line (see SEAT_LINE_REACH).
+
+    Parameters
+    ----------
+    landmarks : np.ndarray [shape=(478, 3), float]
+        Lips fitted to the drawn mouth (see fit_lips).
+    box : np.ndarray [shape=(h, w, 3), dtype=uint8, RGB]
+        The picture around the mouth.
+    drawn : np.ndarray [shape=(h, w), bool]
+        The drawn mouth's own pixels in ``box`` (see erase_mouth).
+    origin : (x, y)
+        Where ``box``'s pixel (0, 0) sits in the picture.
+    line_width : float
+        The drawn stroke's width in pixels.
+
+    Returns
+    -------
+    np.ndarray [shape=(478, 3), float32]
+        Each inner-lip vertex moved across the mouth onto the stroke in its column; where
+        no stroke passes (past a drawn end), by as much as its nearest seated neighbours.
+        The outer lips move only to stay clear of the inner ones: each by its inner edge's
+        move where that is outwards, the outer corners with the inner ones.
+    """
+    lm = np.array(landmarks, dtype=np.float64)
+    upper_ids, lower_ids = topo.LIPS_UPPER_INNER, topo.LIPS_LOWER_INNER
+    start, end = lm[upper_ids[0], :2], lm[upper_ids[-1], :2]
+    width = float(np.linalg.norm(end - start))
+    if width < 1e-6 or not drawn.any():
+        return lm.astype(np.float32)
+    right = (end - start) / width
+    down = np.array([-right[1], right[0]])
+    lightness = _lab(box)[..., 0]
+    skin = float(np.median(lightness[~drawn])) if (~drawn).any() else float(lightness.max())
+    ys, xs = np.nonzero(drawn)
+    darkness = np.clip(skin - lightness[ys, xs], 0.0, None)
+    ink = float(darkness.max())
+    rel = np.stack([xs + origin[0], ys + origin[1]], 1).astype(np.float64) - start
+    along, across = rel @ right, rel @ down
+    reach = SEAT_LINE_REACH * line_width + 2.0
+    inner = np.r_[upper_ids, lower_ids[1:-1]]  # the corners are shared
+    at, seam = (lm[inner, :2] - start) @ right, (lm[inner, :2] - start) @ down
+    centre = np.full(len(inner), np.nan)
+    for k in range(len(inner)):
+        column = (np.abs(along - at[k]) <= 0.5) & (np.abs(across - seam[k]) <= reach)
+        if not column.any() or darkness[column].max() < SEAT_LINE_DARK * max(ink, 1e-6):
+            continue
+        darkest = across[column][np.argmax(darkness[column])]
+        stroke = column & (np.abs(across - darkest) <= line_width)
+        centre[k] = float(np.average(across[stroke], weights=darkness[stroke]))
+    seated = ~np.isnan(centre)
+    if not seated.any():
+        return lm.astype(np.float32)
+    order = np.argsort(at[seated])
+    # Between seated vertices along the line, level with the drawn ends past them.
+    line = np.interp(at, at[seated][order], centre[seated][order])
+    move = np.where(seated, centre, line) - seam
+    lm[inner, :2] += np.outer(move, down)
+    # The outer lips stay clear of their inner edges, the upper above and the lower below.
+    shifts = dict(zip(inner.tolist(), move))
+    edges = ((topo.LIPS_UPPER_OUTER, upper_ids, np.minimum), (topo.LIPS_LOWER_OUTER, lower_ids, np.maximum))
+    for outer_ids, inner_ids, outwards in edges:
+        inner_at = (lm[inner_ids, :2] - start) @ right
+        inner_move = np.array([shifts[i] for i in inner_ids.tolist()])
+        outer_at = (lm[outer_ids, :2] - start) @ right
+        order = np.argsort(inner_at)
+        outer_move = outwards(np.interp(outer_at, inner_at[order], inner_move[order]), 0.0)
+        lm[outer_ids[1:-1], :2] += np.outer(outer_move[1:-1], down)
+    for corner, inner_corner in ((topo.MOUTH_CORNER_RIGHT, upper_ids[0]), (topo.MOUTH_CORNER_LEFT, upper_ids[-1])):
+        lm[corner, :2] += shifts[int(inner_corner)] * down
+    return lm.astype(np.float32)
+
+
 def drawn_opening(mouth: np.ndarray, origin, landmarks: np.ndarray, *, line_width: float) -> tuple | None:
     """The opening of a mouth drawn open, traced at the inner lips' vertices, or None when
     the drawing is no more open than the lips fitted to it (a mouth drawn as a line).
@@ -1062,7 +1150,8 @@ def read_mouth(image: np.ndarray, face: Face, *, cover: str = "auto") -> tuple:
     Returns
     -------
     face : Face
-        ``face``, with its lips moved onto the drawn mouth for line art (see fit_lips).
+        ``face``, with its lips moved onto the drawn mouth for line art (see fit_lips), and
+        shut on its centre line when it is drawn as a line (see seat_drawn_line).
     look : MouthLook
     erased : tuple or None
         Line art: ``(box, pixels, where)`` from erase_mouth, the picture without its mouth.
@@ -1114,7 +1203,10 @@ def read_mouth(image: np.ndarray, face: Face, *, cover: str = "auto") -> tuple:
             palette, own = _drawn_inside(
                 image[y0:y1, x0:x1], drawn, skin[y0:y1, x0:x1], palette, opened, origin=(x0, y0), ink=ink
             )
-        else:  # a line: its colours along it
+        else:  # a line: the lips shut on it, its colours along it
+            seated = seat_drawn_line(face.landmarks, image[y0:y1, x0:x1], drawn, origin=(x0, y0), line_width=width)
+            face = replace(face, landmarks=seated)
+            lm = face.landmarks[:, :2]
             seam = 0.5 * (lm[topo.LIPS_UPPER_INNER] + lm[topo.LIPS_LOWER_INNER])
             colours = line_colours(image[y0:y1, x0:x1], drawn, seam, origin=(x0, y0), line_width=width)
         look = MouthLook(
