@@ -73,6 +73,16 @@ def test_a_drawn_figure_on_a_flat_page_is_cut_out_along_the_page():
     assert person_mask(image, [_face(box)])[inner].mean() < 0.9
 
 
+def test_a_drawn_face_in_a_scene_with_no_flat_page_keeps_the_segmenters_reading():
+    # A sky's gradient along the border is no page: flooding part of it would carry the
+    # rest of the scene with the figure.
+    image = np.zeros((300, 400, 3), np.uint8)
+    image[:] = np.stack([120 + np.arange(300) // 3, 170 + np.arange(300) // 4, np.full(300, 235)], 1)[:, None]
+    image[180:] = np.random.default_rng(0).integers(40, 160, (120, 400, 3))
+    box = (225, 190, 70, 80)  # a face in the scene under the sky
+    np.testing.assert_array_equal(person_mask(image, [_face(box, style="drawn")]), person_mask(image, [_face(box)]))
+
+
 def test_bad_arguments():
     with pytest.raises(ParameterError, match="RGB uint8"):
         person_mask(np.zeros((10, 10)), [])

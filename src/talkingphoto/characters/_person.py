@@ -22,7 +22,9 @@ __all__ = ["person_mask", "has_cutout"]
 # PAGE_DE of (CIE76 on Lab), and all of the picture the border reaches through that colour,
 # to within its own scatter on the border (1.5 times its 99th percentile and one more; a
 # JPEG's flat page scatters by up to 4), at least PAGE_DE_MIN: a light skin can lie 7.5 from
-# a light grey page, and a looser match flooded a drawn face through a gap in its outline. A drawn figure is what a drawn face sits on, up to
+# a light grey page, and a looser match flooded a drawn face through a gap in its outline.
+# A border colour that scatters by more than PAGE_GRAIN is a scene's (a sky's gradient), not
+# a page: flooding part of it would carry the rest of the scene with the figure. A drawn figure is what a drawn face sits on, up to
 # the page (with all it encloses), and PAGE_MARGIN (share of the picture's diagonal) of the page around it: four
 # times the stage's feather (render/_stage.py, sigma 0.002 of the diagonal), so its inked
 # outline stays solid character and the feathered rim lies on the page, page over page (a
@@ -33,6 +35,7 @@ __all__ = ["person_mask", "has_cutout"]
 PAGE_BORDER_SHARE = 0.3
 PAGE_DE = 10.0
 PAGE_DE_MIN = 3.0
+PAGE_GRAIN = 6.0
 PAGE_SPECK = 16  # pixels (per 100,000) under which a patch off the page colour is its grain
 PAGE_MARGIN = 0.008
 PAGE_AROUND = 0.03
@@ -71,7 +74,10 @@ def _page(image: np.ndarray) -> np.ndarray | None:
     off = np.linalg.norm(border - colour, axis=1)
     if np.mean(off < PAGE_DE) < PAGE_BORDER_SHARE:
         return None
-    tolerance = float(np.clip(1.5 * np.percentile(off[off < PAGE_DE], 99) + 1.0, PAGE_DE_MIN, PAGE_DE))
+    grain = float(np.percentile(off[off < PAGE_DE], 99))
+    if grain > PAGE_GRAIN:
+        return None
+    tolerance = max(1.5 * grain + 1.0, PAGE_DE_MIN)
     near = (np.linalg.norm(lab - colour, axis=2) < tolerance).astype(np.uint8)
     _, labels = cv2.connectedComponents(near, connectivity=4)
     edge = np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]])
