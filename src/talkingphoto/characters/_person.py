@@ -20,11 +20,12 @@ __all__ = ["person_mask", "has_cutout"]
 
 # The page: the colour at least PAGE_BORDER_SHARE of the picture's border pixels lie within
 # PAGE_DE of (CIE76 on Lab), and all of the picture the border reaches through that colour,
-# to within its own scatter on the border (1.5 times its 99th percentile and one more; a
-# JPEG's flat page scatters by up to 4), at least PAGE_DE_MIN: a light skin can lie 7.5 from
-# a light grey page, and a looser match flooded a drawn face through a gap in its outline.
-# A border colour that scatters by more than PAGE_GRAIN is a scene's (a sky's gradient), not
-# a page: flooding part of it would carry the rest of the scene with the figure. A drawn figure is what a drawn face sits on, up to
+# to within its own grain on the border (twice the 90th percentile of its scatter and two
+# more; a JPEG's flat page scatters by 1-2 there, a few other pixels of the border by more),
+# at least PAGE_DE_MIN: a light skin can lie 7.5 from a light grey page, and a looser match
+# flooded a drawn face through a gap in its outline. A border colour whose grain is over
+# PAGE_GRAIN is a scene's (a sky's gradient), not a page: flooding part of it would carry
+# the rest of the scene with the figure. A drawn figure is what a drawn face sits on, up to
 # the page (with all it encloses), and PAGE_MARGIN (share of the picture's diagonal) of the page around it: four
 # times the stage's feather (render/_stage.py, sigma 0.002 of the diagonal), so its inked
 # outline stays solid character and the feathered rim lies on the page, page over page (a
@@ -35,8 +36,9 @@ __all__ = ["person_mask", "has_cutout"]
 PAGE_BORDER_SHARE = 0.3
 PAGE_DE = 10.0
 PAGE_DE_MIN = 3.0
-PAGE_GRAIN = 6.0
+PAGE_GRAIN = 4.0
 PAGE_SPECK = 16  # pixels (per 100,000) under which a patch off the page colour is its grain
+PAGE_BRIDGE = 7  # pixels: pieces on the page joined only by something thinner are two
 PAGE_MARGIN = 0.008
 PAGE_AROUND = 0.03
 
@@ -74,10 +76,10 @@ def _page(image: np.ndarray) -> np.ndarray | None:
     off = np.linalg.norm(border - colour, axis=1)
     if np.mean(off < PAGE_DE) < PAGE_BORDER_SHARE:
         return None
-    grain = float(np.percentile(off[off < PAGE_DE], 99))
+    grain = float(np.percentile(off[off < PAGE_DE], 90))
     if grain > PAGE_GRAIN:
         return None
-    tolerance = max(1.5 * grain + 1.0, PAGE_DE_MIN)
+    tolerance = max(2.0 * grain + 2.0, PAGE_DE_MIN)
     near = (np.linalg.norm(lab - colour, axis=2) < tolerance).astype(np.uint8)
     _, labels = cv2.connectedComponents(near, connectivity=4)
     edge = np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]])
@@ -95,22 +97,41 @@ def _drawn_figures(image: np.ndarray, faces: list) -> tuple | None:
         return None
     # Everything on the page is drawing (a strand of hair the page parts from the rest
     # included), but what a photo face sits on and specks of the page's own grain.
-    _, labels, stats, _ = cv2.connectedComponentsWithStats((~page).astype(np.uint8), connectivity=8)
+    labels = _pieces(~page)
     photos = list({labels[_centre(face.box)] for face in faces if face.style != "drawn"} - {0})
     if not {labels[_centre(face.box)] for face in drawn} - {0} - set(photos):
         return None  # every drawn face on the page itself, or one piece with a photo
+    _, blobs, stats, _ = cv2.connectedComponentsWithStats((~page).astype(np.uint8), connectivity=8)
     specks = np.flatnonzero(stats[:, cv2.CC_STAT_AREA] < max(PAGE_SPECK, PAGE_SPECK * page.size / 1e5))
-    figure = (labels > 0) & ~np.isin(labels, photos + list(specks))
+    figure = (labels > 0) & ~np.isin(labels, photos) & ~np.isin(blobs, specks)
     # What the figure encloses (the page between an arm and the body) moves with it.
     figure = ndimage.binary_fill_holes(figure)
     margin = int(np.ceil(PAGE_MARGIN * np.hypot(*page.shape)))
     grown = cv2.dilate(figure.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * margin + 1,) * 2))
     others = np.isin(labels, photos).astype(np.uint8)
     near_others = cv2.dilate(others, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (6 * margin + 1,) * 2))
-    figure |= (grown > 0) & page & (near_others == 0)
+    figure |= (grown > 0) & (near_others == 0)  # page, and specks of its grain
     reach = max(1, int(round(PAGE_AROUND * max(page.shape))))
     around = cv2.dilate(figure.astype(np.uint8), np.ones((2 * reach + 1, 2 * reach + 1), np.uint8)) > 0
     return figure.astype(np.float32), around
+
+
+def _pieces(off_page: np.ndarray) -> np.ndarray:
+    """Labels [shape=(h, w), int32; 0 on the page] of the pieces on a page, ``off_page``
+    [bool] split where a bridge under PAGE_BRIDGE pixels wide joins them (the page's grain
+    between a drawing's hem and a photo's edge two pixels away): the pieces an opening
+    keeps, and every pixel off the page given to the nearest of them."""
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (PAGE_BRIDGE, PAGE_BRIDGE))
+    core = cv2.morphologyEx(off_page.astype(np.uint8), cv2.MORPH_OPEN, kernel)
+    count, core_labels = cv2.connectedComponents(core, connectivity=8)
+    if count <= 1:
+        return cv2.connectedComponents(off_page.astype(np.uint8), connectivity=8)[1]
+    _, nearest = cv2.distanceTransformWithLabels(
+        (core == 0).astype(np.uint8), cv2.DIST_L2, 3, labelType=cv2.DIST_LABEL_CCOMP
+    )
+    to_piece = np.zeros(int(nearest.max()) + 1, np.int32)
+    to_piece[nearest[core > 0]] = core_labels[core > 0]
+    return np.where(off_page, to_piece[nearest], 0)
 
 
 def _centre(box) -> tuple:
