@@ -3,7 +3,7 @@
 import cv2
 import numpy as np
 
-from talkingphoto.media import i420_to_rgb, rgb_to_i420
+from talkingphoto.media import i420_to_rgb, rgb_to_i420, yuv444_to_i420
 from talkingphoto.render import BodyPose, StageAnimator, background_plate, stage_matrices
 
 H, W = 240, 320
@@ -180,3 +180,20 @@ def test_sharp_passes_resample_luma_alone():
     changed = np.argwhere(y_plain != y_sharp)
     assert len(changed) > 0.5 * 120 * 120
     assert changed.min(0).tolist() >= [58, 98] and changed.max(0).tolist() <= [182, 222]
+
+
+def test_a_rim_that_is_no_blend_of_its_two_sides_keeps_its_colour_on_the_plate():
+    """The mask strays a few pixels onto a light wall beside an orange suit, and the nearest
+    clear scene there is a dark stand: those rim pixels are neither a blend of suit and
+    stand, nor should the plate get one (it used to take suit minus wall: a cyan blob
+    beside the astronaut's shoulder, shown as soon as she leaned)."""
+    wall, suit, stand = np.array([200, 180, 175]), np.array([220, 90, 50]), np.array([7, 2, 0])
+    xs = np.arange(W)
+    image = np.zeros((H, W, 3), np.uint8)
+    image[:] = wall
+    image[:, xs < 150] = suit
+    image[:, (xs >= 160) & (xs < 180)] = stand
+    mask = np.clip((158 - xs) / 8.0, 0, 1).astype(np.float32)[None, :].repeat(H, axis=0)
+    plate = i420_to_rgb(yuv444_to_i420(StageAnimator(image, mask).plate))
+    band = plate[20:-20, 151:158].reshape(-1, 3).astype(int)
+    assert np.abs(band - wall).max(axis=1).max() < 40

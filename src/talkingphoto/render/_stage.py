@@ -145,6 +145,11 @@ def background_plate(image: np.ndarray, mask: np.ndarray, *, work_size: int = 38
 
 RIM_LOW = 0.03  # below this much character a pixel belongs to the scene alone
 RIM_HIGH = 0.99  # above this, to the character alone
+# A rim pixel further than this share of |F - B| from the line between its two sides is no
+# blend of them (the mask strayed onto a third thing: a light wall where the nearest clear
+# scene is a dark stand); split, its plate took the suit's colour away from the wall's and
+# went cyan beside the astronaut's shoulder.
+RIM_UNEXPLAINED = 0.5
 
 
 def split_rim(image: np.ndarray, mask: np.ndarray, plate: np.ndarray) -> tuple:
@@ -157,8 +162,9 @@ def split_rim(image: np.ndarray, mask: np.ndarray, plate: np.ndarray) -> tuple:
     ``B + r``. Drawn over each other with ``a`` they give the picture back exactly where
     nothing moves, and when the body moves, no trace of its outline stays on the plate
     (the dark ghost beside a shoulder) nor of the old scene on the body. Where F and B
-    look alike (a ghost would not show), or the picture has no pure pixels on one side,
-    the mask and the plate are kept as they are.
+    look alike (a ghost would not show), where the pixel is no blend of them (see
+    RIM_UNEXPLAINED), or the picture has no pure pixels on one side, the mask and the
+    plate are kept as they are.
 
     Parameters
     ----------
@@ -192,6 +198,8 @@ def split_rim(image: np.ndarray, mask: np.ndarray, plate: np.ndarray) -> tuple:
     f, b = inner.reshape(-1, 3)[index], outer.reshape(-1, 3)[index]
     across = f - b
     share = np.clip(np.sum((pixel - b) * across, axis=1) / np.sum(across * across, axis=1), 0, 1)[:, None]
+    blend = np.linalg.norm(pixel - (b + share * across), axis=1) <= RIM_UNEXPLAINED * np.linalg.norm(across, axis=1)
+    index, pixel, across, share = index[blend], pixel[blend], across[blend], share[blend]
     alpha.reshape(-1)[index] = np.round(255 * share[:, 0]).astype(np.uint8)
     plate = plate.copy()
     plate.reshape(-1, 3)[index] = np.clip(np.round(pixel - share * across), 0, 255).astype(np.uint8)
