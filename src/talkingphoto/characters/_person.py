@@ -19,27 +19,25 @@ from ._finder import _MEDIAPIPE_PIN, _check_image
 __all__ = ["person_mask", "has_cutout"]
 
 # The page: the colour at least PAGE_BORDER_SHARE of the picture's border pixels lie within
-# PAGE_DE of (CIE76 on Lab), and all of the picture the border reaches through that colour,
-# to within its own grain on the border (twice the 90th percentile of its scatter and two
-# more; a JPEG's flat page scatters by 1-2 there, a few other pixels of the border by more),
-# at least PAGE_DE_MIN: a light skin can lie 7.5 from a light grey page, and a looser match
-# flooded a drawn face through a gap in its outline. A border colour whose grain is over
-# PAGE_GRAIN is a scene's (a sky's gradient), not a page: flooding part of it would carry
-# the rest of the scene with the figure. A drawn figure is what a drawn face sits on, up to
-# the page (with all it encloses), and PAGE_MARGIN (share of the picture's diagonal) of the page around it: four
-# times the stage's feather (render/_stage.py, sigma 0.002 of the diagonal), so its inked
-# outline stays solid character and the feathered rim lies on the page, page over page (a
-# rim across the outline kept a ghost of it on the background); but none within three
-# margins of anything else on the page (a photo beside it), which the page carried with the
-# figure would slide over. PAGE_AROUND (share of the picture's longer side) around it, its
-# cut-out takes the place of the segmenter's reading.
+# PAGE_DE of (CIE76 on Lab), and all of the picture the border reaches through that colour
+# to within its grain on the border (twice the 90th percentile of its scatter, plus two; a
+# JPEG's flat page scatters by 1-2), at least PAGE_DE_MIN. A light skin can lie 7.5 from a
+# light grey page: a looser match flooded a drawn face through a gap in its outline. A
+# border colour with a grain over PAGE_GRAIN is a scene's (a sky's gradient), not a page.
 PAGE_BORDER_SHARE = 0.3
 PAGE_DE = 10.0
 PAGE_DE_MIN = 3.0
 PAGE_GRAIN = 4.0
 PAGE_SPECK = 16  # pixels (per 100,000) under which a patch off the page colour is its grain
 PAGE_BRIDGE = 7  # pixels: pieces on the page joined only by something thinner are two
+# A drawn figure takes this share of the picture's diagonal of the page around it: four
+# times the stage's feather (render/_stage.py, sigma 0.002 of the diagonal), so its inked
+# outline stays solid character and the feathered rim lies on the page, page over page (a
+# rim across the outline left a ghost of it on the background). None within three margins
+# of a photo on the same page, which the page carried with the figure would slide over.
 PAGE_MARGIN = 0.008
+# Within this share of the picture's longer side around the figure its cut-out takes the
+# place of the segmenter's reading.
 PAGE_AROUND = 0.03
 
 
@@ -88,9 +86,9 @@ def _page(image: np.ndarray) -> np.ndarray | None:
 
 
 def _drawn_figures(image: np.ndarray, faces: list) -> tuple | None:
-    """The drawn characters cut out along a flat page: ``(alpha, around)``, the figures'
-    coverage [shape=(h, w), float32, 0..1] and where it replaces the segmenter's [bool];
-    None without a page or a drawn face on one."""
+    """The drawn characters cut out along a flat page: ``(cut, around)``, the figures [shape=
+    (h, w), float32, 0 or 1] and where that replaces the segmenter's reading [bool]; None
+    without a page or a drawn face on one."""
     drawn = [face for face in faces if face.style == "drawn"]
     page = _page(image) if drawn else None
     if page is None:
@@ -98,8 +96,8 @@ def _drawn_figures(image: np.ndarray, faces: list) -> tuple | None:
     # Everything on the page is drawing (a strand of hair the page parts from the rest
     # included), but what a photo face sits on and specks of the page's own grain.
     labels = _pieces(~page)
-    photos = list({labels[_centre(face.box)] for face in faces if face.style != "drawn"} - {0})
-    if not {labels[_centre(face.box)] for face in drawn} - {0} - set(photos):
+    photos = list({labels[_centre(face.box, page.shape)] for face in faces if face.style != "drawn"} - {0})
+    if not {labels[_centre(face.box, page.shape)] for face in drawn} - {0} - set(photos):
         return None  # every drawn face on the page itself, or one piece with a photo
     _, blobs, stats, _ = cv2.connectedComponentsWithStats((~page).astype(np.uint8), connectivity=8)
     specks = np.flatnonzero(stats[:, cv2.CC_STAT_AREA] < max(PAGE_SPECK, PAGE_SPECK * page.size / 1e5))
@@ -134,10 +132,10 @@ def _pieces(off_page: np.ndarray) -> np.ndarray:
     return np.where(off_page, to_piece[nearest], 0)
 
 
-def _centre(box) -> tuple:
-    """(row, column) of a face box's middle, for indexing."""
+def _centre(box, shape: tuple) -> tuple:
+    """(row, column) of a face box's middle, inside a picture of ``shape``, for indexing."""
     x, y, w, h = box
-    return int(round(y + h / 2)), int(round(x + w / 2))
+    return min(max(int(round(y + h / 2)), 0), shape[0] - 1), min(max(int(round(x + w / 2)), 0), shape[1] - 1)
 
 
 def _head(shape: tuple, box) -> np.ndarray:
