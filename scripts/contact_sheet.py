@@ -6,6 +6,7 @@ and in master mode the body and camera (whole frames).
     .venv/bin/python scripts/contact_sheet.py IMAGE AUDIO -o eyes.png --eyes
     .venv/bin/python scripts/contact_sheet.py IMAGE AUDIO -o edges.png --edges
     .venv/bin/python scripts/contact_sheet.py IMAGE AUDIO -o lips.png --phones "the words spoken"
+    .venv/bin/python scripts/contact_sheet.py IMAGE AUDIO -o handover.png --handover
 
 Renders only the chosen frames (same scene as `talkingphoto render`), crops around the
 speaker and labels each tile, so a person can judge mouth interior, teeth, seams and
@@ -18,6 +19,9 @@ the collar below the chin and the picture's edge nearest the head, each as in th
 at the largest turn and at the largest tilt. ``--phones`` instead aligns the transcript
 (pocketsphinx) and shows the mouth in every frame of each M/B/P (lips shut?), F/V (lower lip on the teeth?),
 rounded sound (OO, OW, W) and open vowel (AA, AE), to judge lip-sync shape by shape.
+``--handover`` instead shows the mouth in consecutive frames wherever it leaves the
+picture's own mouth for the painted one and comes back (the start of speech, long pauses,
+the end), a row each: where a drawn mouth could snap.
 """
 
 import argparse
@@ -184,18 +188,50 @@ STRIP_PHONES = {"M": "shut", "B": "shut", "P": "shut", "F": "lip-teeth", "V": "l
                 "OW": "round", "W": "round", "AA": "open", "AE": "open"}  # fmt: skip
 
 
-def phone_sheet(scene, y, sr: int, transcript: str, *, tile_width: int = 200, columns: int = 8) -> np.ndarray:
-    """Mouth crops of every video frame over the chosen phones of the aligned transcript."""
+def _mouth_box(scene) -> tuple:
+    """(x0, y0, x1, y1) around the speaker's lips, with room for the widest opening."""
     from talkingphoto.characters import topology as topo
-    from talkingphoto.pipeline import frame_at
-    from talkingphoto.voice import align_phones
 
     lips = scene.speaker.landmarks[topo.LIPS_ALL, :2]
     (x0, y0), (x1, y1) = lips.min(0), lips.max(0)
     cx, cy, half = (x0 + x1) / 2, (y0 + y1) / 2, 0.8 * (x1 - x0)
     h, w = scene.image.shape[:2]
-    x0, x1 = int(max(0, cx - half)), int(min(w, cx + half))
-    y0, y1 = int(max(0, cy - 0.75 * half)), int(min(h, cy + 0.75 * half))
+    return int(max(0, cx - half)), int(max(0, cy - 0.75 * half)), int(min(w, cx + half)), int(min(h, cy + 0.75 * half))
+
+
+def _mouth_tile(scene, index: int, text: str, *, tile_width: int) -> np.ndarray:
+    """Frame ``index``'s mouth, ``tile_width`` wide, labelled."""
+    from talkingphoto.pipeline import frame_at
+
+    x0, y0, x1, y1 = _mouth_box(scene)
+    crop = frame_at(scene, index)[y0:y1, x0:x1]
+    tile = cv2.resize(crop, (tile_width, int(tile_width * crop.shape[0] / crop.shape[1])), interpolation=cv2.INTER_CUBIC)
+    cv2.putText(tile, text, (4, 16), cv2.FONT_HERSHEY_SIMPLEX, 0.45, (0, 0, 0), 3, cv2.LINE_AA)
+    cv2.putText(tile, text, (4, 16), cv2.FONT_HERSHEY_SIMPLEX, 0.45, (255, 255, 255), 1, cv2.LINE_AA)
+    return tile
+
+
+def handover_sheet(scene, *, tile_width: int = 200, before: int = 2, after: int = 4) -> np.ndarray:
+    """Rows of consecutive mouth crops around every frame where the speaker's mouth leaves
+    the picture's own (its rest weight falls from 1) or comes back to it (rises to 1)."""
+    rest = scene.actors[0].shapes.rest
+    at_rest = rest >= 0.999
+    changes = np.flatnonzero(at_rest[1:] != at_rest[:-1]) + 1
+    if not len(changes):
+        raise SystemExit("the mouth never leaves the picture's own (no speech?)")
+    rows = []
+    for change in changes:
+        frames = range(max(0, change - before), min(scene.n_frames, change + after))
+        row = [_mouth_tile(scene, i, f"#{i} rest {rest[i]:.2f}", tile_width=tile_width) for i in frames]
+        row += [np.zeros_like(row[0])] * (before + after - len(row))
+        rows.append(np.hstack(row))
+    return np.vstack(rows)
+
+
+def phone_sheet(scene, y, sr: int, transcript: str, *, tile_width: int = 200, columns: int = 8) -> np.ndarray:
+    """Mouth crops of every video frame over the chosen phones of the aligned transcript."""
+    from talkingphoto.voice import align_phones
+
     tiles = []
     for phone in align_phones(y, sr=sr, transcript=transcript):
         label = phone.label.upper().rstrip("012")
@@ -204,13 +240,7 @@ def phone_sheet(scene, y, sr: int, transcript: str, *, tile_width: int = 200, co
         first = int(np.floor(phone.start * scene.fps))
         last = min(max(first, int(np.ceil(phone.end * scene.fps)) - 1), scene.n_frames - 1)
         for index in range(first, last + 1):
-            crop = frame_at(scene, index)[y0:y1, x0:x1]
-            tile = cv2.resize(crop, (tile_width, int(tile_width * crop.shape[0] / crop.shape[1])),
-                              interpolation=cv2.INTER_CUBIC)  # fmt: skip
-            text = f"{label} ({STRIP_PHONES[label]}) #{index}"
-            cv2.putText(tile, text, (4, 16), cv2.FONT_HERSHEY_SIMPLEX, 0.45, (0, 0, 0), 3, cv2.LINE_AA)
-            cv2.putText(tile, text, (4, 16), cv2.FONT_HERSHEY_SIMPLEX, 0.45, (255, 255, 255), 1, cv2.LINE_AA)
-            tiles.append(tile)
+            tiles.append(_mouth_tile(scene, index, f"{label} ({STRIP_PHONES[label]}) #{index}", tile_width=tile_width))
     if not tiles:
         raise SystemExit("none of the shown phones (M B P F V UW OW W AA AE) in the transcript")
     while len(tiles) % columns:
@@ -239,6 +269,7 @@ def main() -> int:
     parser.add_argument("--edges", action="store_true", help="4x crops of hair, sides, collar and edge instead")
     parser.add_argument("--mouth", default="model", help="model (default) or signal")
     parser.add_argument("--phones", metavar="TRANSCRIPT", help="mouth crops over the words' M/B/P, F/V, OO and AA")
+    parser.add_argument("--handover", action="store_true", help="mouth crops where it leaves the picture's own and returns")
     args = parser.parse_args()
     try:
         job = Job.single(
@@ -263,6 +294,8 @@ def main() -> int:
 
         y, sr = load_audio(args.audio, sr=16000, mono=True)
         picture = phone_sheet(scene, y, sr, args.phones)
+    elif args.handover:
+        picture = handover_sheet(scene)
     elif args.eyes:
         picture = eye_sheet(scene)
     elif args.edges:
