@@ -8,7 +8,7 @@ from conftest import synthetic_face
 from talkingphoto.characters import topology as topo
 from talkingphoto.motion import MouthTrack
 from talkingphoto.render import FaceAnimator, Pose, mouth_shapes
-from talkingphoto.render._mouth import CAVITY_LIFT, CAVITY_SHADE, MouthLook, MouthPalette, paint_mouth
+from talkingphoto.render._mouth import CAVITY_LIFT, CAVITY_SHADE, MouthLook, MouthPalette, paint_mouth, read_mouth
 from talkingphoto.render._rig import FV_GAP, LINE_ART_GAP, MAX_GAP, mouth_polygon, opening
 from talkingphoto.render._shapes import OPEN_RATE
 
@@ -359,6 +359,22 @@ def test_a_mouth_drawn_as_a_curved_line_speaks_shut_along_its_curve():
         darkness = np.clip(luma[rows, x].max() - luma[rows, x], 0, None)
         centre = float(np.average(rows, weights=darkness))  # the painted line's centre
         assert abs(centre - curve[x]) < 1.0, (x, centre, curve[x])
+
+
+def test_a_small_round_mouth_drawn_taller_than_wide_keeps_the_lips_level():
+    # A surprised "o" is taller than wide: its long axis is no slant of the mouth line. The
+    # lips were turned upright onto it (-90 degrees), and the character spoke with a
+    # vertical slit.
+    _, face = synthetic_face(mouth_gap=0.0, style="drawn")
+    image = np.full((240, 240, 3), SKIN, np.uint8)
+    lm = face.landmarks[:, :2]
+    middle = tuple(int(v) for v in np.round(0.5 * (lm[topo.MOUTH_CORNER_LEFT] + lm[topo.MOUTH_CORNER_RIGHT])))
+    cv2.ellipse(image, middle, (4, 8), 0, 0, 360, (120, 50, 60), -1)
+    cv2.ellipse(image, middle, (4, 8), 0, 0, 360, INK, 2)
+    fitted, _, erased = read_mouth(image, face)
+    assert erased is not None
+    left, right = fitted.landmarks[topo.MOUTH_CORNER_RIGHT, :2], fitted.landmarks[topo.MOUTH_CORNER_LEFT, :2]
+    assert abs(np.degrees(np.arctan2(right[1] - left[1], right[0] - left[0]))) < 10
 
 
 def test_photo_teeth_keep_their_colour_from_half_to_wide_open():

@@ -74,6 +74,10 @@ LINE_OPEN = 3.0
 # way) the painted shut line was straight where a curve was drawn, and the frame handing
 # over from the drawing showed both.
 SEAT_LINE_REACH, SEAT_LINE_DARK = 3.0, 0.1
+# Steepest slant (degrees from the eyes' line) a drawn mouth's lips are turned to: a small
+# round "o" drawn taller than wide (Ren'Py's sylvie surprised) turned them upright, and she
+# spoke with a vertical slit, shut on an upright stroke.
+MAX_SLANT = 30.0
 # A line-art mouth is drawn open when its opening is this many strokes and this share of
 # the mouth's width tall somewhere (at rest, the fitted lips are a stroke or two apart).
 DRAWN_OPEN_STROKES, DRAWN_OPEN = 3.0, 0.15
@@ -631,7 +635,8 @@ def fit_lips(landmarks: np.ndarray, mouth: np.ndarray, origin) -> np.ndarray:
     A face mesh fitted to an anime face tends to make its lips too wide and tilted; the
     redrawn mouth would then be a different mouth. Lips over 1.4 times the drawn mouth's
     length are scaled down to it, slid along the mouth line onto its middle, and turned to
-    its slant when it has a clear one, else level with the eyes.
+    its slant when it has a clear one (and is no steeper than MAX_SLANT from the eyes'
+    line), else level with the eyes.
 
     Parameters
     ----------
@@ -657,9 +662,10 @@ def fit_lips(landmarks: np.ndarray, mouth: np.ndarray, origin) -> np.ndarray:
     centre = pts.mean(0)
     values, vectors = np.linalg.eigh(np.cov((pts - centre).T))
     axis = vectors[:, 1] * (1 if vectors[:, 1] @ right >= 0 else -1)
-    if values[1] < 2.25 * max(values[0], 1e-6):  # not clearly longer than tall: level with the eyes
-        eyes = lm[topo.LEFT_EYE, :2].mean(0) - lm[topo.RIGHT_EYE, :2].mean(0)
-        axis = eyes / max(float(np.linalg.norm(eyes)), 1e-6)
+    eyes = lm[topo.LEFT_EYE, :2].mean(0) - lm[topo.RIGHT_EYE, :2].mean(0)
+    eyes /= max(float(np.linalg.norm(eyes)), 1e-6)
+    if values[1] < 2.25 * max(values[0], 1e-6) or axis @ eyes < np.cos(np.radians(MAX_SLANT)):
+        axis = eyes  # not clearly longer than tall, or taller than wide (a round "o"): level
     turn = float(np.arctan2(axis[1], axis[0]) - np.arctan2(right[1], right[0]))
     scale = float(np.clip(np.ptp(pts @ axis) / max(width, 1e-6), 0.5, 1.0))
     if scale > 0.7:  # close enough: the mesh's own lips (the evaluation's mesh agrees with them)
