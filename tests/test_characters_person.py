@@ -130,3 +130,31 @@ def test_a_sprite_saved_without_its_transparency_leaves_no_ghost_on_the_backgrou
     outline = (alpha > 128) & ~(cv2.erode((alpha > 128).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0)
     page_luma = float(np.median(plate[alpha == 0]))
     assert np.percentile(page_luma - plate[outline].astype(float), 99) < 12  # no ink left behind
+
+
+@pytest.mark.slow
+def test_a_photo_beside_a_drawn_figure_on_the_page_keeps_the_segmenters_reading(real_data):
+    import importlib
+
+    from talkingphoto.characters import find_faces
+
+    # As examples/two_faces.jpg is made: the portrait beside the flattened sprite, whose hem
+    # comes within a few pixels of the photo. The sprite is cut out along the page; the photo
+    # keeps the segmenter's reading right up to her (its corner under her hem was cleared,
+    # 1614 pixels of the portrait's uniform, which then stayed behind as she moved).
+    photo = cv2.resize(load_image(real_data / "images" / "grace_hopper.jpg"), (512, 600), interpolation=cv2.INTER_AREA)
+    sprite, alpha = load_image_with_alpha(real_data / "images" / "sylvie_green_normal.png")
+    sprite = cv2.resize(sprite, (386, 600), interpolation=cv2.INTER_AREA)
+    cover = (cv2.resize(alpha, (386, 600), interpolation=cv2.INTER_AREA).astype(np.float32) / 255)[..., None]
+    page = np.full((600, 898, 3), (228, 226, 220), np.uint8)
+    page[:, :512] = photo
+    page[:, 512:] = (sprite * cover + page[:, 512:] * (1 - cover)).astype(np.uint8)
+    _, jpeg = cv2.imencode(".jpg", cv2.cvtColor(page, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 90])
+    page = cv2.cvtColor(cv2.imdecode(jpeg, cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
+    faces = find_faces(page)
+    assert sorted(face.style for face in faces) == ["drawn", "photo"]
+    mask = person_mask(page, faces)
+    segmented = importlib.import_module("talkingphoto.characters._person")._segment(page)
+    np.testing.assert_allclose(mask[:, :512], segmented[:, :512])
+    solid = cv2.erode((cover[..., 0] > 0.99).astype(np.uint8), np.ones((7, 7), np.uint8)) > 0
+    assert mask[:, 512:][solid].min() > 0.99  # the sprite whole

@@ -111,6 +111,7 @@ def _drawn_figures(image: np.ndarray, faces: list) -> tuple | None:
     figure |= (grown > 0) & (near_others == 0)  # page, and specks of its grain
     reach = max(1, int(round(PAGE_AROUND * max(page.shape))))
     around = cv2.dilate(figure.astype(np.uint8), np.ones((2 * reach + 1, 2 * reach + 1), np.uint8)) > 0
+    around &= others == 0  # a photo's piece keeps the segmenter's reading, up to the figure
     return figure.astype(np.float32), around
 
 
