@@ -89,6 +89,15 @@ def test_a_drawn_face_in_a_scene_with_no_flat_page_keeps_the_segmenters_reading(
     np.testing.assert_array_equal(person_mask(image, [_face(box, style="drawn")]), person_mask(image, [_face(box)]))
 
 
+def test_a_letterboxed_frame_is_no_figure_on_a_page():
+    # Black bars above and below a drawn scene: the bars are flat and share the border, but
+    # the scene between them is the picture, not a figure to cut out of it.
+    image = np.random.default_rng(0).integers(40, 220, (300, 400, 3)).astype(np.uint8)
+    image[:50] = image[250:] = 0
+    box = (225, 120, 70, 80)
+    np.testing.assert_array_equal(person_mask(image, [_face(box, style="drawn")]), person_mask(image, [_face(box)]))
+
+
 def test_bad_arguments():
     with pytest.raises(ParameterError, match="RGB uint8"):
         person_mask(np.zeros((10, 10)), [])

@@ -30,6 +30,10 @@ PAGE_DE_MIN = 3.0
 PAGE_GRAIN = 4.0
 PAGE_SPECK = 16  # pixels (per 100,000) under which a patch off the page colour is its grain
 PAGE_BRIDGE = 7  # pixels: pieces on the page joined only by something thinner are two
+# What fills this share of two opposite sides of the picture is a framed picture between
+# bars (a letterboxed screenshot), not a figure on a page: cut out as one, its scene would
+# lose its own parallax.
+PAGE_FRAMED = 0.6
 # A drawn figure takes this share of the picture's diagonal of the page around it: four
 # times the stage's feather (render/_stage.py, sigma 0.002 of the diagonal), so its inked
 # outline stays solid character and the feathered rim lies on the page, page over page (a
@@ -102,6 +106,9 @@ def _drawn_figures(image: np.ndarray, faces: list) -> tuple | None:
     _, blobs, stats, _ = cv2.connectedComponentsWithStats((~page).astype(np.uint8), connectivity=8)
     specks = np.flatnonzero(stats[:, cv2.CC_STAT_AREA] < max(PAGE_SPECK, PAGE_SPECK * page.size / 1e5))
     figure = (labels > 0) & ~np.isin(labels, photos) & ~np.isin(blobs, specks)
+    sides = (figure[:, 0].mean(), figure[:, -1].mean()), (figure[0].mean(), figure[-1].mean())
+    if any(min(pair) >= PAGE_FRAMED for pair in sides):
+        return None  # the picture itself between bars (a letterboxed frame), not a figure on a page
     # What the figure encloses (the page between an arm and the body) moves with it.
     figure = ndimage.binary_fill_holes(figure)
     margin = int(np.ceil(PAGE_MARGIN * np.hypot(*page.shape)))
