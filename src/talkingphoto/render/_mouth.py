@@ -579,6 +579,15 @@ def erase_mouth(image: np.ndarray, outer: np.ndarray, *, mouth_width: float) -> 
     return (int(x0), int(y0), int(x1), int(y1)), erased, fill.astype(bool), mouth, ink, stroke
 
 
+def _mouth_axes(start: np.ndarray, end: np.ndarray) -> tuple:
+    """``(width, right, down)`` of the line from corner ``start`` to corner ``end`` (picture
+    pixels): its length, the unit vector along it and the one a quarter turn from it, down
+    the face for a level mouth (both zero when the line has no length)."""
+    width = float(np.linalg.norm(end - start))
+    right = (end - start) / width if width > 0 else np.zeros(2)
+    return width, right, np.array([-right[1], right[0]])
+
+
 def seat_lips(image: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
     """Lip landmarks moved onto the line where a shut mouth's painted lips meet, when
     face mesh put them clearly off it (see SEAT_MOVE): else ``landmarks`` as they are.
@@ -595,12 +604,10 @@ def seat_lips(image: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
     """
     lm = np.asarray(landmarks, dtype=np.float64)[:, :2]
     upper, lower = lm[topo.LIPS_UPPER_INNER], lm[topo.LIPS_LOWER_INNER]
-    left, right_corner = lm[topo.MOUTH_CORNER_RIGHT], lm[topo.MOUTH_CORNER_LEFT]
-    width = float(np.linalg.norm(right_corner - left))
+    left = lm[topo.MOUTH_CORNER_RIGHT]
+    width, right, down = _mouth_axes(left, lm[topo.MOUTH_CORNER_LEFT])
     if width < 4 or np.linalg.norm(upper - lower, axis=1).max() >= SEAT_SHUT * width:
         return landmarks
-    right = (right_corner - left) / width
-    down = np.array([-right[1], right[0]])
     # The line the lips meet on, over the middle of the mouth (its corners are shadow).
     seam = (upper + lower) / 2
     along = (seam - left) @ right / width
@@ -657,8 +664,7 @@ def fit_lips(landmarks: np.ndarray, mouth: np.ndarray, origin) -> np.ndarray:
         return lm.astype(np.float32)
     pts = np.stack([xs + origin[0], ys + origin[1]], 1).astype(np.float64)
     left_corner, right_corner = lm[topo.MOUTH_CORNER_RIGHT, :2], lm[topo.MOUTH_CORNER_LEFT, :2]
-    width = float(np.linalg.norm(right_corner - left_corner))
-    right = (right_corner - left_corner) / max(width, 1e-6)
+    width, right, _ = _mouth_axes(left_corner, right_corner)
     centre = pts.mean(0)
     values, vectors = np.linalg.eigh(np.cov((pts - centre).T))
     axis = vectors[:, 1] * (1 if vectors[:, 1] @ right >= 0 else -1)
@@ -707,12 +713,10 @@ def seat_drawn_line(
     """
     lm = np.array(landmarks, dtype=np.float64)
     upper_ids, lower_ids = topo.LIPS_UPPER_INNER, topo.LIPS_LOWER_INNER
-    start, end = lm[upper_ids[0], :2], lm[upper_ids[-1], :2]
-    width = float(np.linalg.norm(end - start))
+    start = lm[upper_ids[0], :2]
+    width, right, down = _mouth_axes(start, lm[upper_ids[-1], :2])
     if width < 1e-6 or not drawn.any():
         return lm.astype(np.float32)
-    right = (end - start) / width
-    down = np.array([-right[1], right[0]])
     lightness = _lab(box)[..., 0]
     skin = float(np.median(lightness[~drawn])) if (~drawn).any() else float(lightness.max())
     ys, xs = np.nonzero(drawn)
@@ -778,11 +782,9 @@ def drawn_opening(mouth: np.ndarray, origin, landmarks: np.ndarray, *, line_widt
     """
     lm = np.asarray(landmarks, np.float64)[:, :2]
     upper, lower = lm[topo.LIPS_UPPER_INNER].copy(), lm[topo.LIPS_LOWER_INNER].copy()
-    width = float(np.linalg.norm(upper[-1] - upper[0]))
+    width, right, down = _mouth_axes(upper[0], upper[-1])
     if width < 1e-6:
         return None
-    right = (upper[-1] - upper[0]) / width
-    down = np.array([-right[1], right[0]])
     centre = 0.5 * (upper[0] + upper[-1])
     ys, xs = np.nonzero(mouth)
     rel = np.stack([xs + origin[0], ys + origin[1]], 1) - centre
@@ -936,12 +938,10 @@ def line_colours(
         None if the box holds no pixel near the seam.
     """
     seam = np.asarray(seam, np.float64)
-    start, end = seam[0], seam[-1]
-    width = float(np.linalg.norm(end - start))
+    start = seam[0]
+    width, right, down = _mouth_axes(start, seam[-1])
     if width < 1e-6:
         return None
-    right = (end - start) / width
-    down = np.array([-right[1], right[0]])
     ys, xs = np.mgrid[0 : box.shape[0], 0 : box.shape[1]]
     rel = np.stack([xs + origin[0], ys + origin[1]], -1).astype(np.float64) - start
     along = (rel @ right) / width  # 0 at one corner, 1 at the other
