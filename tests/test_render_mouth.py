@@ -242,6 +242,20 @@ def test_rounded_line_art_lips_are_not_inked_where_they_meet_beside_the_hole():
     assert np.linalg.norm(rounded[40:46, 50].astype(float) - PALETTE.cavity, axis=1).min() < 30  # the hole stays
 
 
+def test_a_line_art_mouth_is_inked_on_a_curve_through_its_lips_not_in_straight_spans():
+    # The same two parabolas given by 5 vertices an edge and by 41: straight spans between
+    # 5 would cut 1.25 px inside the curve halfway between vertices (x = 57.5).
+    def upper_stroke_row(vertices):
+        u = np.linspace(-1, 1, vertices)
+        upper = np.stack([50 + 30 * u, 40 - 20 * (1 - u**2)], 1)
+        lower = np.stack([50 + 30 * u, 40 + 20 * (1 - u**2)], 1)
+        column = _ink_mouth(upper, lower)[10:30, 57].astype(float)
+        inkness = np.clip(1 - np.linalg.norm(column - INK, axis=1) / 60, 0, None)
+        return (inkness * np.arange(20)).sum() / inkness.sum()
+
+    assert abs(upper_stroke_row(5) - upper_stroke_row(41)) < 0.3
+
+
 @pytest.mark.parametrize("fur", [(235, 230, 220), (150, 95, 50), (60, 55, 50)])
 def test_a_mouth_rigged_from_points_has_a_pink_tongue_in_the_skins_light(fur):
     # Clicked points know no lips: whatever lies there (white, ginger or dark fur) the inside

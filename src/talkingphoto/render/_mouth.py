@@ -47,6 +47,10 @@ FLAT_SHADING = 0.15
 # apart in silence), and face mesh reads them as open.
 INK_SHUT = 1.5
 INK_ROUND_FADE = 0.5  # rounding at which the line where rounded lips meet is gone
+# An inked mouth's outline is drawn through INK_CURVE_STEPS points per span between the
+# rig's lip vertices, on a curve through them: straight spans met at a kink of up to 40
+# degrees at every vertex (sylvie's open mouth: a lumpy upper line, a pointed roof).
+INK_CURVE_STEPS = 4
 # A mouth drawn as a line is read for its ink's colour at LINE_SAMPLES places from corner
 # to corner: at each, the darkest of the drawn mouth's own pixels (those erase_mouth found)
 # within LINE_REACH strokes (and two pixels) of the seam, across a strip one place wide,
@@ -1312,7 +1316,7 @@ def paint_mouth(
     line = look.line_width if drawn and look.line is not None else 0.0
     hole = opening
     if line > 0:
-        opening, apart = _ink_parted(opening, INK_SHUT * line)
+        opening, apart = _ink_parted(_through_curves(opening, INK_CURVE_STEPS), INK_SHUT * line)
         hole = _parted_part(opening, apart)
     fur = not drawn and not look.teeth
     if fur and hole is not None:
@@ -1460,6 +1464,31 @@ def _fur_edge(region: np.ndarray, alpha: np.ndarray, mouth_width: float) -> np.n
     rim = cv2.GaussianBlur(alpha, (0, 0), max(1.0, FUR_RIM * mouth_width))
     _over(region, FUR_LIP * region, FUR_SHADE * rim * (1 - soft))
     return soft
+
+
+def _through_curves(opening: np.ndarray, steps: int) -> np.ndarray:
+    """``opening`` (upper edge corner to corner, then lower back, corners shared) with
+    each edge resampled ``steps`` times per span on a Catmull-Rom curve through its
+    vertices, corners kept: an artist's stroke bends smoothly. Both edges get the same
+    count, so each upper vertex still faces the lower one at the mirrored index."""
+    middle = len(opening) // 2
+    upper = opening[: middle + 1]
+    lower = np.vstack([opening[middle:], opening[:1]])
+    upper, lower = (_catmull_rom(edge.astype(np.float64), steps) for edge in (upper, lower))
+    return np.vstack([upper, lower[1:-1]])
+
+
+def _catmull_rom(points: np.ndarray, steps: int) -> np.ndarray:
+    """A uniform Catmull-Rom curve through ``points`` [shape=(m, 2)], ``steps`` samples per
+    span, ends mirrored so the curve starts and stops on its end vertices
+    [shape=((m - 1) * steps + 1, 2)]."""
+    padded = np.vstack([2 * points[0] - points[1], points, 2 * points[-1] - points[-2]])
+    s = np.arange(steps)[:, None, None] / steps
+    p0, p1, p2, p3 = padded[:-3], padded[1:-2], padded[2:-1], padded[3:]
+    spans = 0.5 * (
+        2 * p1 + (p2 - p0) * s + (2 * p0 - 5 * p1 + 4 * p2 - p3) * s**2 + (3 * p1 - p0 - 3 * p2 + p3) * s**3
+    )  # fmt: skip
+    return np.vstack([spans.transpose(1, 0, 2).reshape(-1, 2), points[-1:]])
 
 
 def _ink_parted(opening: np.ndarray, shut: float) -> tuple:
