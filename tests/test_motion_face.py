@@ -38,6 +38,35 @@ def _speech(seconds: float = 60.0) -> Prosody:
     return _prosody(seconds, phrases=phrases, accents=accents)
 
 
+def _chatter(seconds: float = 60.0) -> Prosody:
+    """Lively read speech: phrases of 1-2.5 s after pauses of 0.3-0.6 s, syllables four a
+    second, the pitch reset high at each phrase's start and falling through it."""
+    rng = np.random.default_rng(11)
+    n = int(seconds * FPS)
+    t = np.arange(n) / FPS
+    energy, pitch = np.zeros(n), np.zeros(n)
+    start = 0.3
+    while start < seconds - 3:
+        stop = start + rng.uniform(1.0, 2.5)
+        inside = (t >= start) & (t < stop)
+        syllables = np.sin(np.pi * 4.0 * (t[inside] - start)) ** 2
+        energy[inside] = 0.15 + 0.75 * syllables * rng.uniform(0.6, 1.0)
+        pitch[inside] = 4.0 - 5.0 * (t[inside] - start) / (stop - start)
+        start = stop + rng.uniform(0.3, 0.6)
+    return Prosody(FPS, energy, pitch, (energy > 0).astype(float))
+
+
+def test_brows_lift_on_a_few_words_not_at_every_phrase():
+    voice = _chatter()
+    phrases = np.count_nonzero(np.diff((voice.energy > 0).astype(int)) > 0)
+    brow = face_motion(voice, seed=2).brow
+    lifts = np.flatnonzero(np.diff((brow > 0.15).astype(int)) > 0) / FPS
+    assert 6 <= len(lifts) <= min(20, phrases / 2)  # a minute of speech: every few seconds at most
+    assert np.diff(lifts).min() >= 2.0
+    assert np.mean(brow[voice.energy > 0] < 0.1) > 0.5  # at rest for most of the speech
+    assert brow.max() > 0.4  # and a lift still shows
+
+
 def test_motion_zero_holds_head_and_brows_still_but_the_eyes_live():
     face = face_motion(_speech(20.0), seed=1, strength=0.0)
     for track in (face.yaw, face.pitch, face.roll, face.shift_x, face.shift_y, face.brow):

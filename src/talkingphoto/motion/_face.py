@@ -31,6 +31,10 @@ MAX_YAW, MAX_PITCH, MAX_ROLL = 14.0, 8.0, 4.5
 # (0.45 iris radii, see render.Pose).
 GAZE_HOLD = 2.0 / 0.45
 NATURAL_BLINKS = 19.0  # a minute, on average, when no rate is asked for
+# Brows lift on a few stressed words, never within BROW_GAP seconds of the last lift: lifted
+# on every phrase (each starts loud and high) they stayed up through most of the speech.
+# A lift starts at most BROW_LEAD seconds before its word's peak and holds BROW_HOLD past it.
+BROW_GAP, BROW_LEAD, BROW_HOLD = 3.0, 0.25, 0.5
 
 
 @dataclass(frozen=True)
@@ -194,6 +198,30 @@ def _nods(rng, peaks: list, weights: list, n: int, *, fps: float) -> np.ndarray:
     return pitch
 
 
+def _brow_lifts(emphasis: np.ndarray, *, fps: float) -> np.ndarray:
+    """Brow height [shape=(n_frames,), 0..1] from ``emphasis`` [shape=(n_frames,), 0..1]:
+    a lift on the strongest emphases (peaks over 0.35 that reach 0.6 of the voice's strong
+    ones, its 90th percentile), the stronger first, none within BROW_GAP of a kept one.
+    Each is as high as its emphasis while that lasts (from BROW_LEAD before its peak to
+    BROW_HOLD after it at most); the brows rise in ~0.08 s and come down over ~0.45 s."""
+    above = emphasis > 0.35
+    inner = (emphasis[1:-1] >= emphasis[:-2]) & (emphasis[1:-1] > emphasis[2:]) & above[1:-1]
+    peaks = np.flatnonzero(inner) + 1
+    target = np.zeros(len(emphasis))
+    if len(peaks):
+        strong = float(np.percentile(emphasis[peaks], 90))
+        kept = []
+        for p in peaks[np.argsort(-emphasis[peaks], kind="stable")]:
+            if emphasis[p] >= 0.6 * strong and all(abs(p - q) > BROW_GAP * fps for q in kept):
+                kept.append(int(p))
+        for start, stop in _runs(above):
+            for p in kept:
+                if start <= p < stop:
+                    first, last = max(start, p - int(BROW_LEAD * fps)), min(stop, p + int(BROW_HOLD * fps))
+                    target[first:last] = emphasis[first:last]
+    return attack_release(target, attack=0.08 * fps, release=0.45 * fps)
+
+
 def _phrase_gestures(rng, dynamics, n: int, *, fps: float, peaks: list) -> list:
     """Head pose events (start s, seconds, (yaw, pitch, roll) degrees) of a speaking voice.
 
@@ -292,7 +320,8 @@ def face_motion(
 
     Head: a new pose (turn, tilt) as each phrase starts and every few seconds within it,
     nods on stressed syllables, a slight lift with high pitch, settling in pauses. Brows
-    lift on emphasis (loud, high-pitched peaks). Blinks and gaze shifts are irregular.
+    lift on the strongest emphases (loud, high-pitched peaks), every few seconds at most.
+    Blinks and gaze shifts are irregular.
 
     Parameters
     ----------
@@ -322,7 +351,7 @@ def face_motion(
     yaw, pitch, roll, shift_x, shift_y = _head(
         rng, n, fps=fps, events=events, nods=nods, liveliness=0.5 + 0.5 * speaking, look_at=_turning(look_at, gaze), strength=strength, room=room
     )
-    brow = strength * attack_release(np.where(emphasis > 0.35, emphasis, 0.0), attack=0.08 * fps, release=0.45 * fps)
+    brow = strength * _brow_lifts(emphasis, fps=fps)
 
     pauses = np.flatnonzero(np.diff((speaking > 0.5).astype(int)) < 0)
     blink = _blink_track(rng, n, fps=fps, pause_onsets=pauses, rate=blink_rate)
