@@ -187,6 +187,14 @@ def test_photo_teeth_fade_into_the_corners_without_a_side_edge():
     assert np.abs(np.diff(band, axis=1)).max() < 25
 
 
+def test_photo_lower_teeth_show_seams_between_the_incisors():
+    canvas = _paint("photo", 30.0)  # wide open: the lower lip's inner edge is at row 64 in the middle
+    rows = _luma(canvas[55:66, 44:57])
+    row = rows[np.argmax(rows.mean(1))]  # along the lower teeth
+    assert row.max() - row.min() > 15  # one smooth band read as a grey strip
+    assert np.argmin(row[4:9]) + 4 == 6  # a seam between the two middle incisors (x = 50)
+
+
 def test_a_lifted_lip_bares_tooth_and_gum_not_a_dark_gap():
     # The upper lip lifted 9 px (0.15 of the width) above where it rests: between it and
     # the teeth the column shows the teeth going up under the lip (and gum), not the cavity.

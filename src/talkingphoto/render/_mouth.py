@@ -110,6 +110,9 @@ TEETH_SHARE = 0.5
 # tooth is under SEAM_MIN_TOOTH_PX wide, and the inside is blurred in proportion to the
 # mouth only (a photo's mouth over 40 pixels wide is blurred as before).
 TEETH_MIN_PX, SEAM_MIN_TOOTH_PX = 1.5, 3.0
+# A photo's lower teeth are this share of the mouth's width each (about 5 mm of 50): seven
+# seams from the middle out, to where the row ends.
+LOWER_TOOTH = 0.065
 # An animal's open mouth (rigged from clicked points) is set into its fur: its edge soft
 # over this share of the mouth's width, the fur around it shaded (up to half of FUR_SHADE at
 # the edge, fading over FUR_RIM) towards its own colour FUR_LIP as light, as dark lips and
@@ -1619,12 +1622,8 @@ def _interior(
             reach += 0.3 * as_drawn
         _over(colour, teeth_rgb, _cover(top_v + band - v) * _cover((reach - np.abs(u)) * 0.5 * W) * lit)
     elif look.teeth:
-        # Lower teeth: a short row riding on the jaw behind the lower lip, shown on wide vowels.
         wide = np.clip((gap - 0.15 * W) / (0.15 * W), 0, 1)
-        lower_top = lower_v - 0.04 * W * (1 - 1.5 * u**2) * wide
-        lower_cover = _cover(v - lower_top) * _cover((0.45 - np.abs(u)) * 0.5 * W) * (wide > 0)
-        side = 1 - 0.3 * np.abs(u) ** 2.2
-        _over(colour, (0.82 * teeth_rgb) * side[..., None], lower_cover * lit)
+        _over(colour, *_lower_teeth(u, v, lower_v, W, wide, teeth_rgb, lit))
         _over(colour, *_upper_teeth(u, v, xs, ys, upper_v, top_v, teeth_height, teeth_bottom, W, look, origin, fv, lit))
         colour = cv2.GaussianBlur(colour, (0, 0), 0.012 * W)  # soft, like the photo
     elif not drawn:
@@ -1665,6 +1664,24 @@ def _muzzle_inside(u, v, top_v, lower_v, cavity: np.ndarray, tongue: np.ndarray)
     shown = np.clip((front - back - TONGUE_PX[0]) / (TONGUE_PX[1] - TONGUE_PX[0]), 0.0, 1.0)
     _over(colour, tongue * shade[..., None], _cover(v - back) * _cover(front - v) * shown)
     return colour.astype(np.float32)
+
+
+def _lower_teeth(u, v, lower_v, W, wide, teeth, lit):
+    """Colour and coverage of a photo's painted lower teeth, float32 RGB and 0..1.
+
+    A short row riding on the jaw behind the lower lip, shown as the mouth opens wide
+    (``wide`` 0..1): narrower than the upper teeth, with seams and notched tips, in the
+    upper teeth's colour a little shaded and darker to the sides. One smooth band along
+    the lip read as a grey strip, not as teeth.
+    """
+    seams = np.zeros_like(u)
+    for g in np.arange(-3, 4) * 2 * LOWER_TOOTH:  # seam to seam is 2 * LOWER_TOOTH from -1 to 1
+        seams = np.maximum(seams, np.exp(-(((u - g) * W * 0.5) ** 2) / (2 * (0.006 * W + 0.3) ** 2)))
+    seams *= float(np.clip(2 * LOWER_TOOTH * W / SEAM_MIN_TOOTH_PX - 1, 0, 1))  # none under half of it
+    top = lower_v - 0.04 * W * (1 - 1.5 * u**2) * wide + 0.012 * W * seams
+    side = 1 - 0.3 * np.abs(u) ** 2.2
+    paint = (0.82 * teeth) * ((1 - 0.25 * seams) * side)[..., None]
+    return paint, _cover(v - top) * _cover((0.45 - np.abs(u)) * 0.5 * W) * (wide > 0) * lit
 
 
 def _upper_teeth(u, v, xs, ys, upper_v, top_v, teeth_height, teeth_bottom, W, look, origin, fv, lit):
