@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from talkingphoto.motion import BodyMotion, Prosody, body_motion
+from talkingphoto.motion import BodyMotion, Prosody, body_motion, conversation_motion, face_motion
 from talkingphoto.motion._envelope import smooth_noise
 
 FPS = 25.0
@@ -86,3 +86,82 @@ def test_strength_scales_body_and_camera_and_zero_holds_the_shot():
     assert np.ptp(lively.breath) > 1.8 * np.ptp(normal.breath)
     assert np.ptp(lively.sway) > 1.5 * np.ptp(normal.sway)
     assert lively.zoom[-1] - 1 > 1.9 * (normal.zoom[-1] - 1)
+
+
+def _speech(seconds: float, phrases) -> Prosody:
+    """Syllables at 4 a second (loudness 0.3..0.9) in ``phrases`` (start, stop seconds), with
+    a short closure (a stop consonant, 0.08 s of silence) every 0.7 s: no time to breathe."""
+    n = int(seconds * FPS)
+    t = np.arange(n) / FPS
+    energy = np.zeros(n)
+    for start, stop in phrases:
+        inside = (t >= start) & (t < stop)
+        syllables = 0.6 + 0.3 * np.sin(2 * np.pi * 4 * (t - start))
+        closure = ((t - start) % 0.7 > 0.62) & (t < stop - 0.2)
+        energy[inside & ~closure] = syllables[inside & ~closure]
+    return Prosody(FPS, energy, np.zeros(n), (energy > 0).astype(float))
+
+
+# A short phrase, a long one after half a second's pause, a 10 s run-on with its quietest
+# dip (a 0.12 s gap) at 20 s, then a long silence.
+PHRASES = ((1.0, 2.2), (2.7, 7.7), (8.5, 9.5), (15.0, 25.0))
+
+
+def _run_on(seconds: float = 40.0) -> Prosody:
+    voice = _speech(seconds, PHRASES)
+    t = np.arange(voice.n_frames) / FPS
+    energy = voice.energy.copy()
+    energy[(t >= 19.94) & (t < 20.06)] = 0.0
+    return Prosody(FPS, energy, voice.pitch, voice.voiced)
+
+
+def test_breath_is_drawn_in_the_pauses_and_let_out_while_speaking():
+    voice = _run_on()
+    body = body_motion(voice, seed=5)
+    b = body.breath.astype(float)
+    t = np.arange(len(b)) / FPS
+    voiced = voice.energy > 0.08
+    rising = np.diff(b, prepend=b[0]) > 1e-6
+    run_on_breath = (t > 19.5) & (t < 20.5)
+    assert rising[voiced & ~run_on_breath].mean() < 0.02  # before: 40-60% of speech breathed in
+    for onset in (1.0, 2.7, 8.5, 15.0):  # a quick breath in just before each phrase
+        i = int(onset * FPS)
+        assert b[i] - b[i - int(0.8 * FPS)] > 0.1
+    # Deeper before the long phrase than before the short one.
+    assert b[int(2.7 * FPS)] > b[int(1.0 * FPS)] + 0.1
+    # The 10 s run-on breathes once, at its dip, and nowhere else.
+    inside = rising & (t > 15.1) & (t < 25.0)
+    assert inside.any() and np.all(np.abs(t[inside] - 20.0) < 0.4)
+    # Calm breaths in the long silence: 12 to 16 a minute.
+    rest = b[t > 27.0]
+    peaks = np.flatnonzero((rest[1:-1] > rest[:-2]) & (rest[1:-1] >= rest[2:]) & (rest[1:-1] > 0.2))
+    assert 2 <= len(peaks) <= 4 and 3.5 < np.diff(peaks).mean() / FPS < 5.2
+    assert 0.4 < b.max() <= 0.5  # as deep as before: a full breath is 0.5 at strength 1
+
+
+def test_breath_has_no_kink_where_phrases_start_or_end():
+    voice = _run_on()
+    b = body_motion(voice, seed=5).breath.astype(float)
+    curvature = np.abs(np.diff(b, 2)) * FPS**2  # 1/s^2, frames 1..n-2
+    t = np.arange(1, len(b) - 1) / FPS
+    # A kink is a lone spike of curvature: well above the curvature two frames either side.
+    kinks = t[2:-2][(curvature[2:-2] > 1) & (curvature[2:-2] > 2.5 * np.maximum(curvature[:-4], curvature[4:]))]
+    boundaries = np.ravel(PHRASES)
+    assert not np.any(np.abs(kinks[:, None] - boundaries[None, :]) < 0.3)  # before: 5 of its 17
+    well_inside = np.convolve(voice.energy > 0.08, np.ones(5), "same")[1:-1] == 5
+    assert curvature[well_inside & (np.abs(t - 20.0) > 0.5)].max() < 1  # breathing out evenly; before: 3.5
+
+
+def test_head_and_shoulders_breathe_as_one():
+    voice = _run_on(30.0)
+    body = body_motion(voice, seed=2)
+    own = face_motion(voice, seed=2, room=0.8)
+    following = face_motion(voice, seed=2, breath=body.breath, room=0.8)
+    assert np.corrcoef(-following.shift_y, body.breath)[0, 1] > 0.999  # the head rises as the body breathes in
+    assert 0.5 * np.ptp(own.shift_y) < np.ptp(following.shift_y) < 1.5 * np.ptp(own.shift_y)  # as far as before
+    for name in ("blink", "gaze_x", "yaw", "pitch", "shift_x"):  # nothing else changes
+        np.testing.assert_array_equal(getattr(following, name), getattr(own, name))
+    listeners = conversation_motion(
+        np.full(voice.n_frames, -1), {0: voice}, centres={0: 100.0, 1: 300.0}, seed=2, breath=body.breath
+    )
+    assert np.corrcoef(-listeners[1].shift_y, body.breath)[0, 1] > 0.999

@@ -249,6 +249,8 @@ def test_master_mode_moves_body_and_camera_and_keeps_lip_sync(real_data, tmp_pat
 
     scene = _scene(real_data, tmp_path, mode="master")
     assert scene.stage is not None and scene.actors[0].motion is not None  # vivid's face motion too
+    # The head rises and falls with the body's breath: one breathing, not two at odds.
+    assert np.corrcoef(-scene.actors[0].motion.shift_y, scene.stage.motion.breath)[0, 1] > 0.99
     first, last = frame_at(scene, 0), frame_at(scene, scene.n_frames - 1)
     assert first.shape == scene.image.shape
     # The stage resamples the sharp faces once more (and its camera magnifies them a few

@@ -377,7 +377,8 @@ def _cast(
     In standard mode only the speakers' mouths move, and their expressions show only at
     the mouth's corners. In vivid and master every character moves (see
     motion.conversation_motion), with the expression's brows, lids, carriage and energy;
-    a listener too small to animate at this video size stays as it is.
+    a listener too small to animate at this video size stays as it is. In master the
+    heads rise and fall with the body layer's breath.
     """
     from .motion import conversation_motion, express_motion, mix_prosody
 
@@ -393,20 +394,21 @@ def _cast(
         except ParameterError:
             if face.index in mouths:
                 raise
+    stage = None
+    if job.motion.mode == "master":
+        everyone = mix_prosody(list(voices.values()))
+        stage = _stage(image, faces, everyone, alpha=alpha, seed=job.motion.seed, strength=job.motion.motion)
     motions = {}
     if vivid:
         m = job.motion
         centres = {f.index: f.box[0] + f.box[2] / 2 for f in faces}
         room = {i: animator.head.room for i, animator in animators.items()}
         motions = conversation_motion(
-            speaking, voices, centres=centres, seed=m.seed, strength=m.motion, blink_rate=m.blink_rate, gaze=m.gaze, room=room
+            speaking, voices, centres=centres, seed=m.seed, strength=m.motion, blink_rate=m.blink_rate, gaze=m.gaze, room=room,
+            breath=None if stage is None else stage.motion.breath,
         )
         motions = {i: m if i not in expressions else express_motion(m, expressions[i]) for i, m in motions.items()}
     actors = [Actor(animator, mouths.get(i), motions.get(i), expressions.get(i)) for i, animator in animators.items()]
-    stage = None
-    if job.motion.mode == "master":
-        everyone = mix_prosody(list(voices.values()))
-        stage = _stage(image, faces, everyone, alpha=alpha, seed=job.motion.seed, strength=job.motion.motion)
     return actors, stage
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import ParameterError
+from ._breath import breath_track
 from ._envelope import attack_release, smooth_noise, speech_dynamics
 from ._tracks import Prosody
 
@@ -31,8 +32,8 @@ class BodyMotion:
     ----------
     fps : float
     breath : np.ndarray [shape=(n_frames,), float32, 0..1]
-        How high breathing lifts the shoulders: 0 = breathed out, 0.5 = a deep breath at
-        strength 1, 1 = one at strength 2.
+        How high breathing lifts the shoulders: 0 = breathed out, 0.5 = a full breath at
+        strength 1, 1 = one at strength 2. The heads follow it too (see face_motion).
     sway : np.ndarray [shape=(n_frames,), float32, degrees]
         Rotation of the body about its base; positive turns clockwise on the image.
     lean : np.ndarray [shape=(n_frames,), float32, 0..1]
@@ -58,14 +59,6 @@ class BodyMotion:
         return len(self.breath)
 
 
-def _breathing(rng: np.random.Generator, speaking: np.ndarray, *, fps: float) -> np.ndarray:
-    """0..1 breath cycle: about 4 s a breath at rest, slower and shallower while talking."""
-    rate = np.where(speaking > 0.5, 1 / 5.5, 1 / 4.2) * (1 + 0.1 * smooth_noise(rng, len(speaking), fps=fps, cutoff_hz=0.1))
-    phase = rng.uniform(0, 2 * np.pi) + 2 * np.pi * np.cumsum(rate) / fps
-    depth = 1.0 - 0.4 * speaking
-    return depth * (0.5 - 0.5 * np.cos(phase))
-
-
 def _ease(x: np.ndarray) -> np.ndarray:
     x = np.clip(x, 0.0, 1.0)
     return x * x * (3 - 2 * x)
@@ -87,14 +80,16 @@ def body_motion(prosody: Prosody, *, seed: int = 0, strength: float = 1.0) -> Bo
     """Body and camera for a speaking character, driven by ``prosody``.
 
     Emphasis (loud or high peaks) leans the speaker in and tips the body a little to one
-    side, a different side each time; between phrases the body settles and breathes.
+    side, a different side each time; between phrases the body settles. The speaker
+    breathes in quickly in the pauses before phrases and out while speaking (see
+    breath_track).
     ``strength`` (0..2) scales breathing, sway, lean and the camera's travel.
     """
     if not strength >= 0:
         raise ParameterError(f"must be 0 or more (1 = default), got {strength}", option="motion")
     rng = np.random.default_rng(seed + 7919)  # independent of the face's generator
     n, fps = prosody.n_frames, prosody.fps
-    speaking, _, _, emphasis = speech_dynamics(prosody)
+    emphasis = speech_dynamics(prosody).emphasis
     gesture = attack_release(np.where(emphasis > 0.35, emphasis, 0.0), attack=0.25 * fps, release=0.9 * fps)
     # Each gesture tips towards its own side, chosen as it starts from rest (so the side
     # never flips while the body is tipped).
@@ -105,7 +100,7 @@ def body_motion(prosody: Prosody, *, seed: int = 0, strength: float = 1.0) -> Bo
     idle = 0.35 * smooth_noise(rng, n, fps=fps, cutoff_hz=0.12)
     sway = MAX_SWAY * np.tanh(strength * (idle + 0.6 * gesture * side) / MAX_SWAY)
     zoom, pan_x, pan_y = _camera(rng, n, fps=fps, strength=strength)
-    breath = 0.5 * strength * _breathing(rng, speaking, fps=fps)
+    breath = 0.5 * strength * breath_track(rng, prosody.energy, fps=fps)
     return _pack(fps, breath, sway, 0.5 * strength * gesture, zoom, pan_x, pan_y)
 
 

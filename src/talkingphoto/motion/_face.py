@@ -35,6 +35,10 @@ NATURAL_BLINKS = 19.0  # a minute, on average, when no rate is asked for
 # on every phrase (each starts loud and high) they stayed up through most of the speech.
 # A lift starts at most BROW_LEAD seconds before its word's peak and holds BROW_HOLD past it.
 BROW_GAP, BROW_LEAD, BROW_HOLD = 3.0, 0.25, 0.5
+# Following the body's breath (master mode), the head rises this fraction of the face's
+# width per unit of BodyMotion.breath: a full breath at strength 1 (0.5) lifts it 0.006,
+# the swing of its own bob in vivid mode.
+HEAD_BREATH_LIFT = 0.012
 
 
 @dataclass(frozen=True)
@@ -285,6 +289,16 @@ def _head(
     return room * yaw, room * pitch, room * roll, room * strength * shift_x, room * strength * shift_y
 
 
+def _follow_breath(shift_y: np.ndarray, breath, *, room: float) -> np.ndarray:
+    """The head's rise and fall: its own (``shift_y``), or the body's ``breath`` when given."""
+    if breath is None:
+        return shift_y
+    breath = np.asarray(breath, dtype=np.float64)
+    if breath.shape != shift_y.shape:
+        raise ParameterError(f"breath must have one value a frame ({len(shift_y)}), got shape {breath.shape}")
+    return -HEAD_BREATH_LIFT * room * breath
+
+
 def _turning(look_at, gaze: str):
     """Where the head turns to: whoever speaks, unless the eyes hold the camera."""
     return look_at if gaze == "wander" else None
@@ -315,6 +329,7 @@ def face_motion(
     gaze: str = "wander",
     look_at: np.ndarray | None = None,
     room: float = 1.0,
+    breath: np.ndarray | None = None,
 ) -> FaceMotion:
     """Controls for a speaking face, driven by ``prosody``.
 
@@ -339,6 +354,9 @@ def face_motion(
     room : float, 0..1
         Share of the head motion the picture allows (render.HeadWarp.room): less for a
         head near the picture's edge.
+    breath : np.ndarray [shape=(n_frames,), 0..1], optional
+        The body's breath (BodyMotion.breath, master mode): the head rises and falls with
+        it instead of with a breathing of its own, so head and shoulders breathe as one.
     """
     _check_scales(strength, room)
     rng = np.random.default_rng(seed)
@@ -351,6 +369,7 @@ def face_motion(
     yaw, pitch, roll, shift_x, shift_y = _head(
         rng, n, fps=fps, events=events, nods=nods, liveliness=0.5 + 0.5 * speaking, look_at=_turning(look_at, gaze), strength=strength, room=room
     )
+    shift_y = _follow_breath(shift_y, breath, room=room)
     brow = strength * _brow_lifts(emphasis, fps=fps)
 
     pauses = np.flatnonzero(np.diff((speaking > 0.5).astype(int)) < 0)
@@ -369,6 +388,7 @@ def idle_motion(
     gaze: str = "wander",
     look_at: np.ndarray | None = None,
     room: float = 1.0,
+    breath: np.ndarray | None = None,
 ) -> FaceMotion:
     """Controls for a listening face: blinks, breathing, an unhurried change of pose every
     few seconds, a small nod now and then while someone speaks.
@@ -398,6 +418,7 @@ def idle_motion(
     yaw, pitch, roll, shift_x, shift_y = _head(
         rng, n, fps=fps, events=events, nods=nods, liveliness=np.full(n, 0.5), look_at=_turning(look_at, gaze), strength=strength, room=room
     )
+    shift_y = _follow_breath(shift_y, breath, room=room)
     blink = _blink_track(rng, n, fps=fps, pause_onsets=np.array([]), rate=blink_rate)
     gaze_x, gaze_y = _eyes(rng, n, fps=fps, yaw=yaw, pitch=pitch, gaze=gaze, amplitude=0.35, look_at=look_at)
     return _pack(fps, blink, np.zeros(n), gaze_x, gaze_y, yaw, pitch, roll, shift_x, shift_y)
@@ -413,6 +434,7 @@ def conversation_motion(
     blink_rate: float | None = None,
     gaze: str = "wander",
     room: dict | None = None,
+    breath: np.ndarray | None = None,
 ) -> dict:
     """Face motion of every character in a conversation.
 
@@ -435,6 +457,9 @@ def conversation_motion(
     room : dict, optional
         ``{face index: share of the head motion its picture allows}`` (see
         :func:`face_motion`); 1 for faces left out.
+    breath : np.ndarray [shape=(n_frames,), 0..1], optional
+        The body layer's breath (master mode), which every head follows (see
+        :func:`face_motion`).
 
     Returns
     -------
@@ -448,7 +473,7 @@ def conversation_motion(
     room = room or {}
     motions = {}
     for index, x in centres.items():
-        options = dict(strength=strength, blink_rate=blink_rate, gaze=gaze, room=room.get(index, 1.0))
+        options = dict(strength=strength, blink_rate=blink_rate, gaze=gaze, room=room.get(index, 1.0), breath=breath)
         others_talk = (speaking >= 0) & (speaking != index)
         look = np.where(others_talk, np.sign(talker_x - x), 0.0)
         if index in voices:
