@@ -642,3 +642,27 @@ def test_a_rendered_lid_keeps_no_more_grain_than_the_skin_around_it():
     shut = canvas.copy()
     light_lid(shut, top, edge, 1.0, skin)
     assert np.ptp(shut[21, 20:41].astype(int).sum(-1)) < 40
+
+
+def test_a_rendered_lid_takes_no_colour_from_a_highlight_burnt_out_on_it():
+    from talkingphoto.render._eyes import light_lid
+    from talkingphoto.render._mouth import _lab
+
+    # The lit upper lid shines burnt out, two channels at the top (kevin's: 255, 255, 195,
+    # pale yellow-green where his skin is orange): stretched down, that shine was most of
+    # the band and the shut lid took it for its own lit skin, a pale yellow-green patch.
+    rng = np.random.default_rng(11)
+    lit = (255, 216, 163)
+    canvas = np.clip(np.full((40, 60, 3), lit, np.float64) + rng.normal(0, 2, (40, 60, 3)), 0, 255).astype(np.uint8)
+    canvas[6:16] = (110, 90, 60)  # the brow's shadow, right above the lid
+    edge = np.stack([np.linspace(15, 45, 9), np.full(9, 26.0)], 1)
+    top = edge[1:-1] - (0, 10)
+    canvas[16:24, 21:40] = (255, 255, 195)  # the shine, stretched down
+    canvas[25:27, 18:43] = (70, 50, 45)  # the lash line
+    shut = canvas.copy()
+    light_lid(shut, top, edge, 1.0, lit)
+    lid = np.median(_lab(shut[19:25, 22:39]).reshape(-1, 3), axis=0)
+    skin = _lab(np.array([[lit]], np.uint8))[0, 0]
+    # The skin's hue and near its light: it was L* 97 a* -5, on skin of L* 89 a* +6.
+    assert abs(lid[1] - skin[1]) < 3 and np.linalg.norm(lid - skin) < 8, (lid, skin)
+    assert np.array_equal(shut[:3], canvas[:3]) and np.array_equal(shut[34:], canvas[34:])  # only the lid

@@ -124,6 +124,12 @@ LID_OWN_SOFT = 10.0
 # over this share of the eye's width: a whole lid of its own lit skin read as a pale oval
 # with an outline in shadowed surroundings (kevin's left eye).
 LID_OWN_RIM = 0.3
+# A highlight burnt out on a render's skin (two channels at or above BURNT_OUT, of the skin's
+# hue, and BURNT_OUT_FRINGE pixels around it, its blurred edge) shows the light's colour, not
+# the skin's: kevin's upper lid shines (255, 255, 195), L* 99 a* -9 where his skin is a*
+# +5..+12, and stretched down it was most of his closing lid, which took it for its own lit
+# skin: a pale yellow-green patch. The lid reads the skin beside it there instead.
+BURNT_OUT, BURNT_OUT_FRINGE = 250, 2
 # The closing lid takes its skin (light_lid) fully by this much of a blink: taken in as
 # the blink went, half the band stretched down over a small eye (its painted lashes) showed
 # through it at blink 0.5 as coloured streaks down the lid (jasmine).
@@ -963,7 +969,8 @@ def light_lid(canvas: np.ndarray, top: np.ndarray, edge: np.ndarray, blink: floa
     shows, but no darker than its own lit skin (see ``LID_OWN_SOFT``) but where it meets
     the skin around it (see ``LID_OWN_RIM``), and keeps part of its own shading (its broad
     deviations from its median, in Lab) and its grain, as strong as the skin around it
-    shows (see ``LID_GRAIN_AROUND``).
+    shows (see ``LID_GRAIN_AROUND``). A highlight burnt out on it is read as the skin
+    beside it (see ``BURNT_OUT``).
 
     Parameters
     ----------
@@ -991,6 +998,11 @@ def light_lid(canvas: np.ndarray, top: np.ndarray, edge: np.ndarray, blink: floa
     region = canvas[y0:y1, x0:x1]
     lab = cv2.cvtColor(region.astype(np.float32) / 255, cv2.COLOR_RGB2Lab)
     lit_skin = cv2.cvtColor(np.array([[skin]], np.float32) / 255, cv2.COLOR_RGB2Lab)[0, 0]
+    burnt = _burnt_out(region, lab, lit_skin)
+    if burnt.any():
+        # A burnt-out highlight shows none of the skin's colour: the skin beside it is
+        # carried in over it.
+        lab = np.where(burnt[..., None], _fill_in(lab, ~burnt & _skin_like(lab, lit_skin), tuple(lit_skin)), lab)
     # The skin above and beside the lid (not the cheek below the eye), carried in over
     # it: the lid meets it without an edge. Eyes are near level: above is along columns.
     outside = cv2.dilate((mask > 0).astype(np.uint8), np.ones((3, 3), np.uint8)) == 0
@@ -1030,6 +1042,14 @@ def light_lid(canvas: np.ndarray, top: np.ndarray, edge: np.ndarray, blink: floa
         grain = np.clip(grain, -strongest, strongest)
     lit = cv2.cvtColor(target + shading + grain, cv2.COLOR_Lab2RGB) * 255
     canvas[y0:y1, x0:x1] = np.clip(region * (1 - alpha) + lit * alpha + 0.5, 0, 255).astype(np.uint8)
+
+
+def _burnt_out(rgb: np.ndarray, lab: np.ndarray, skin: np.ndarray) -> np.ndarray:
+    """Bool mask of the pixels of ``rgb`` [shape=(h, w, 3), uint8] in or next to a highlight
+    burnt out on skin of Lab ``skin`` (see ``BURNT_OUT``); ``lab`` is ``rgb`` in Lab."""
+    burnt = (np.sort(rgb, axis=-1)[..., 1] >= BURNT_OUT) & _is_skin(lab, skin)
+    grow = 2 * BURNT_OUT_FRINGE + 1
+    return cv2.dilate(burnt.astype(np.uint8), np.ones((grow, grow), np.uint8)) > 0
 
 
 def _skin_like(lab: np.ndarray, skin: np.ndarray) -> np.ndarray:
