@@ -183,12 +183,13 @@ def test_a_closing_lid_strokes_no_line_over_the_still_open_eye():
         assert not ((change > 25) & ink & below).any(), blink
 
 
-def _rendered_eyes(*, scale: float = 1.6, shadow: bool = False):
+def _rendered_eyes(*, scale: float | tuple = 1.6, shadow: bool = False):
     """A face whose eyes are drawn ``scale`` times taller than the mesh outlines them, as a
     3D cartoon's are: white, a big blue iris (beyond the mesh's lids) and a bold lash line,
     on smooth skin. ``scale`` 1 draws them on the mesh's outline with a fine lash line, as
-    a photo shows them; ``shadow`` puts the skin above each eye in deep shadow (hair or a
-    brow's, skin-hued but dark). Returns (image, face, iris [shape=(240, 240), bool: the blue])."""
+    a photo shows them; a pair (right eye, left eye) scales each its own; ``shadow`` puts the
+    skin above each eye in deep shadow (hair or a brow's, skin-hued but dark). Returns
+    (image, face, iris [shape=(240, 240), bool: the blue])."""
     import cv2
     from conftest import synthetic_face
 
@@ -199,7 +200,8 @@ def _rendered_eyes(*, scale: float = 1.6, shadow: bool = False):
     image = np.clip(np.full((240, 240, 3), (225, 175, 135), np.float64) + rng.normal(0, 2, (240, 240, 3)), 0, 255)
     image = image.astype(np.uint8)
     lm = face.landmarks[:, :2].astype(np.float64)
-    for upper, lower in ((topo.RIGHT_EYE_UPPER, topo.RIGHT_EYE_LOWER), (topo.LEFT_EYE_UPPER, topo.LEFT_EYE_LOWER)):
+    scales = scale if isinstance(scale, tuple) else (scale, scale)
+    for (upper, lower), scale in zip(((topo.RIGHT_EYE_UPPER, topo.RIGHT_EYE_LOWER), (topo.LEFT_EYE_UPPER, topo.LEFT_EYE_LOWER)), scales):
         outline = lm[list(upper) + list(lower)[::-1]]
         centre = outline.mean(0)
         outline = centre + (outline - centre) * (1.0, scale)  # taller, corners in place
@@ -321,6 +323,33 @@ def test_brown_eyes_with_eyeliner_in_a_photo_keep_the_mesh_lids():
 
     image, face, _ = _brown_eyes(render=False)
     assert fit_rendered_eyes(image, face) is face
+
+
+def test_a_painted_eye_the_mesh_outlines_keeps_its_lids_beside_a_bigger_one():
+    import cv2
+
+    from talkingphoto.characters import topology as topo
+    from talkingphoto.render._eyes import fit_rendered_eyes
+
+    # The right eye is drawn bigger than the mesh's, the left one on its outline, a grey
+    # shadow under it and beside it (a painted socket's, as on Wesnoth's necromancer).
+    image, face, _ = _rendered_eyes(scale=(2.0, 1.0))
+    lm = face.landmarks[:, :2].astype(np.float64)
+    outline = lm[list(topo.LEFT_EYE_UPPER) + list(topo.LEFT_EYE_LOWER)[::-1]]
+    centre, width = np.round(outline.mean(0)).astype(int), np.ptp(outline[:, 0])
+    shadow = np.zeros(image.shape[:2], np.uint8)
+    cv2.ellipse(shadow, (int(centre[0]), int(centre[1])), (int(0.6 * width), int(0.36 * width)), 0, 0, 180, 1, -1)
+    eye = np.zeros(image.shape[:2], np.uint8)
+    cv2.fillPoly(eye, [np.round(outline).astype(np.int32)], 1)
+    image[(shadow > 0) & (eye == 0)] = (118, 108, 104)
+    fitted = fit_rendered_eyes(image, face)
+    assert fitted is not face
+    middle = topo.RIGHT_EYE_UPPER[len(topo.RIGHT_EYE_UPPER) // 2]
+    assert fitted.landmarks[middle, 1] < face.landmarks[middle, 1] - 2  # moved up, to the skin
+    # Moved out into the shadow (the lower lid a quarter of the eye's width down, the
+    # corners 0.1-0.16 out), the left eye's lids closed it under a grey slab.
+    left = list(topo.LEFT_EYE_UPPER) + list(topo.LEFT_EYE_LOWER)
+    assert np.array_equal(fitted.landmarks[left], face.landmarks[left])
 
 
 def test_eyes_the_mesh_outlines_keep_its_lids():

@@ -97,6 +97,14 @@ DARK_EYE_LIT, DARK_EYE, DARK_EYE_IRIS = 0.5, 0.1, 0.235
 # cheek's lightness or of another hue; freedroidrpg's 0.69-1.00), a photo's is ink (thick
 # eyeliner drawn on the test photos: 0.00 where it reaches RENDERED_EYE).
 EYE_LIGHT, SHOWS_EYE = 0.45, 0.15
+# An eye whose skin starts nearer than OUTLINED above the mesh's upper lid, in eye widths, is
+# one the mesh outlines, even beside a bigger one (a render's eyes: 0.07-0.22, freedroidrpg's
+# professor's left 0.071): it keeps its lids. A painting can show one eye bigger than the
+# mesh's and one it fits (Wesnoth's necromancer 0.043, sentinel 0.014, rouser 0.039,
+# dark-adept+female 0.050 beside 0.16-0.22): moved out anyway, the fitted eye's lids took in
+# the shadow around it (a corner up to 0.17 of the eye's width out, the lower lid up to 0.22
+# down), and it closed under a flat grey-brown slab bigger than the eye, with an edge.
+OUTLINED = 0.06
 IRIS_MARGIN = 0.05  # their lids are moved no further than this past the iris, in eye widths
 RENDERED_REACH = 0.45  # farthest a lid is moved out to the skin, in eye widths
 RENDERED_CORNER = 0.15  # farthest a corner is, along the eye
@@ -743,9 +751,11 @@ def fit_rendered_eyes(image: np.ndarray, face: Face) -> Face:
     Each inner lid point moves along the eye's normal to where the skin starts (past the
     white, the iris and the lash line), at most ``RENDERED_REACH`` of the eye's width, and
     each corner along the eye, at most ``RENDERED_CORNER``; the lids are smoothed, as the
-    rendered eye's are. Both eyes are refitted or neither, so that they close alike; and
-    neither unless most rays around each eye do find the skin, and what lies just above
-    the mesh's lids is mostly eye (white, iris), not ink (a photo's eyeliner). Brown eyes in
+    rendered eye's are. Both eyes are taken for a render's or neither, so that they close
+    alike; and neither unless most rays around each eye do find the skin, and what lies
+    just above the mesh's lids is mostly eye (white, iris), not ink (a photo's eyeliner).
+    An eye the mesh already outlines (its skin starts right above the lid, see
+    ``OUTLINED``) keeps its lids: a painted eye beside a bigger one. Brown eyes in
     brown skin, whose irises pass for skin by hue, are refitted where the skin lit as the
     cheek starts well above the lids and face mesh finds the irises big for the eyes (as on
     renders, not photos), no further than just past the irises.
@@ -786,6 +796,9 @@ def fit_rendered_eyes(image: np.ndarray, face: Face) -> Face:
         fits = _fit_lids(lab, local, sides, lit=DARK_EYE_LIT, irises=(topo.RIGHT_IRIS, topo.LEFT_IRIS))
         if fits is None:
             return face
+    else:
+        # A painted eye the mesh outlines, beside a bigger one, keeps its lids.
+        fits = [fit for fit in fits if _above([fit]) >= OUTLINED]
     landmarks = face.landmarks.copy()
     for upper_ids, lower_ids, width, up, above, below, corners in fits:
         upper, lower = lm[list(upper_ids)], lm[list(lower_ids)]
