@@ -621,3 +621,41 @@ def test_a_covered_mouth_is_read_around_the_face_only():
     crop, moved = _around_face(image, points)
     assert crop.shape[:2] == (60 + 2 * 46, 90 + 56)  # the left side clipped at x = 0
     np.testing.assert_allclose(moved, points - [0, 54])
+
+
+def _line_art_mouth(painted: bool):
+    """synthetic_face as flat cel-shaded line art with a shut mouth: an ink line on its seam
+    and, when ``painted``, both lips shaded in brown between the skin and the ink, darkest
+    at the seam (Wesnoth's marksman+female); else a short ink stroke under the lower lip."""
+    image, face = synthetic_face(style="drawn")
+    skin, ink = np.array((236, 206, 184), float), np.array((70, 40, 25), float)
+    image[:] = skin.astype(np.uint8)
+    lm = face.landmarks[:, :2].astype(np.float64)
+    seam = (lm[topo.LIPS_UPPER_INNER] + lm[topo.LIPS_LOWER_INNER]) / 2
+    if painted:
+        seam_y = float(seam[:, 1].mean())
+        lips = ((topo.LIPS_UPPER_OUTER, topo.LIPS_UPPER_INNER), (topo.LIPS_LOWER_OUTER, topo.LIPS_LOWER_INNER))
+        for outer, inner in lips:
+            lip = np.zeros(image.shape[:2], np.uint8)
+            cv2.fillPoly(lip, [np.round(np.vstack([lm[outer], lm[inner][::-1]])).astype(np.int32)], 1)
+            ys = np.nonzero(lip)[0]
+            shade = 0.6 - 0.35 * np.abs(ys - seam_y) / max(float(np.abs(ys - seam_y).max()), 1.0)  # darkest at the seam
+            image[lip > 0] = (skin + shade[:, None] * (ink - skin)).astype(np.uint8)
+    else:
+        lower = lm[topo.LIPS_LOWER_OUTER][4:7]
+        cv2.polylines(image, [np.round(lower - (0, 2)).astype(np.int32)], False, ink.tolist(), 2)
+    cv2.polylines(image, [np.round(seam).astype(np.int32)], False, ink.tolist(), 2)
+    return image, face
+
+
+@pytest.mark.parametrize("painted", [True, False])
+def test_painted_lips_on_a_line_art_face_warp_as_skin_and_an_inked_mouth_is_replaced(painted):
+    # Wesnoth's marksman+female and ranger+female have soft shaded lips on a cel-shaded
+    # face: replaced by the cartoon mouth they became a dark ink ring round a flat hole.
+    from talkingphoto.render._mouth import is_line_art
+
+    image, face = _line_art_mouth(painted)
+    assert is_line_art(image, face)
+    _, look, erased = read_mouth(image, face)
+    assert (erased is None) == painted
+    assert look.style == ("photo" if painted else "drawn")

@@ -74,9 +74,11 @@ class FaceAnimator:
         face, self.look, self.erased = read_mouth(image, face, cover=mouth_cover)
         self.rendered_eyes = False  # lids fitted to a 3D cartoon's eyes (see fit_rendered_eyes)
         # A 3D render's smooth shading can pass for drawn: its big eyes are fitted as a
-        # render's rather than painted over, unless it is line art (an inked mouth) or was
-        # found as an anime face (professor: a flat lid with the eye's ink floating round it).
-        render_like = self.erased is None and face.detector == "face_mesh" and big_drawn_eyes(face)
+        # render's rather than painted over, unless it is line art (an inked mouth, or
+        # painted lips on a line-art face: see PAINTED_LIPS) or was found as an anime face
+        # (professor: a flat lid with the eye's ink floating round it).
+        line_art = self.erased is not None or (not self.look.covered and is_line_art(image, face))
+        render_like = not line_art and face.detector == "face_mesh" and big_drawn_eyes(face)
         if whole_face and (face.style == "photo" or render_like) and face.detector != "points":
             fitted = fit_rendered_eyes(image, face)
             self.rendered_eyes, face = fitted is not face, fitted

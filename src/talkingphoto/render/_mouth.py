@@ -30,6 +30,7 @@ __all__ = [
     "fit_lips",
     "is_line_art",
     "line_colours",
+    "lip_paint",
     "looks_covered",
     "mouth_covered",
     "palette_from_image",
@@ -42,6 +43,26 @@ __all__ = [
 # Share of exactly flat pixels above which a drawn face is cel-shaded line art (see
 # characters/_style.py: 39-57 % on anime, 8-9 % on a digital painting).
 FLAT_SHADING = 0.15
+# A line-art face can have its lips painted, not inked: soft shaded upper and lower lips
+# with a highlight (Wesnoth's marksman+female, ranger+female, sorceress, footpad+female).
+# Replaced by the cartoon mouth they became a dark ink ring round a flat dark hole; they
+# warp as skin instead, as a painted face's do. Painted lips are shaded lip colour over
+# both lips: pixels of face mesh's upper and lower lip (the opening between them left
+# out) darker than the skin by LIP_SHADE of the way to the mouth's ink (its darkest
+# tenth) and not flat (a neighbour differs, see FLAT_SHADING). An inked mouth leaves one
+# lip nearly all skin (a line on the seam) or ink and flat fill, and a drawn opening's
+# flat fills do not count. PAINTED_LIPS bounds the geometric mean of the two lips'
+# shares; on the 33 line-art faces of the test pictures, Ren'Py's the_question and the
+# Wesnoth and FreedroidRPG art (640 px): painted lips 0.51-0.65 (thief+female 0.44, her
+# mesh on her nose), inked mouths at most 0.34 (18 Ren'Py sprites and icons: an icon's
+# smile 0.34, eileen_vhappy 0.33, sylvie_green_normal 0.18; 7 Wesnoth elves: the male
+# marksman's line over a lower-lip stroke 0.31, captain 0.00), a face guard 0.05.
+PAINTED_LIPS = 0.42
+LIP_SHADE = (0.2, 0.9)
+# Lips of fewer pixels than this are a sliver where a line's anti-aliasing alone reads as
+# shading: they stay inked (FreedroidRPG's droid 493, a mouth found on a robot's neck: 9
+# and 10 pixels at 0.60; the smallest lips measured above have 24).
+LIP_PIXELS = 20
 # A line-art mouth parted nowhere by this many strokes is drawn shut, as one line: two
 # strokes a hair apart read as a heavy dark bar (the learned mouth holds the lips that far
 # apart in silence), and face mesh reads them as open.
@@ -1022,6 +1043,56 @@ def is_line_art(image: np.ndarray, face: Face) -> bool:
     return face.style == "drawn" and style_features(image, face.box)["flat"] >= FLAT_SHADING
 
 
+def lip_paint(image: np.ndarray, landmarks: np.ndarray, ink) -> float:
+    """How much both of a line-art mouth's lips are painted (see PAINTED_LIPS): the geometric
+    mean over face mesh's upper and lower lip of the share of their pixels in shaded lip
+    colour, 0..1.
+
+    Parameters
+    ----------
+    image : np.ndarray [shape=(h, w, 3), dtype=uint8, RGB]
+    landmarks : np.ndarray [shape=(n, 2 or 3)]
+        Face mesh's, in picture pixels, before the lips are fitted to the drawn mouth.
+    ink : tuple
+        The drawn mouth's darkest colour, RGB (erase_mouth's ``ink``).
+    """
+    lm = landmarks[:, :2]
+    outer = np.vstack([lm[topo.LIPS_UPPER_OUTER], lm[topo.LIPS_LOWER_OUTER][::-1]])
+    inner = np.vstack([lm[topo.LIPS_UPPER_INNER], lm[topo.LIPS_LOWER_INNER][::-1]])
+    centre = outer.mean(0)
+    h, w = image.shape[:2]
+    x0, y0 = np.clip(np.floor(centre + 1.8 * (outer.min(0) - centre)).astype(int) - 1, 0, None)
+    x1, y1 = np.minimum(np.ceil(centre + 1.8 * (outer.max(0) - centre)).astype(int) + 2, (w, h))
+    if x1 - x0 < 2 or y1 - y0 < 2:
+        return 0.0
+    box = image[y0:y1, x0:x1]
+
+    def mask(polygon):
+        return _polygon_mask(box.shape, polygon - (x0, y0))
+
+    ring = mask(centre + 1.8 * (outer - centre)) & ~mask(centre + 1.35 * (outer - centre))
+    opening = mask(inner)
+    lightness = _lab(box)[..., 0]
+    skin = float(np.median(lightness[ring])) if ring.any() else float(np.median(lightness))
+    ink_lightness = float(_lab(np.array([[ink]], np.float32).clip(0, 255).astype(np.uint8))[0, 0, 0])
+    tone = (skin - lightness) / max(skin - ink_lightness, 1.0)
+    # Flat as style_features counts it: within one level of the neighbours right and below.
+    pixels = box.astype(np.int16)
+    step = np.full(box.shape[:2], 255, np.int16)
+    step[:-1, :-1] = np.maximum(
+        np.abs(np.diff(pixels, axis=1)).max(-1)[:-1], np.abs(np.diff(pixels, axis=0)).max(-1)[:, :-1]
+    )
+    shaded = (tone > LIP_SHADE[0]) & (tone < LIP_SHADE[1]) & (step > 1)
+    shares = []
+    lips = ((topo.LIPS_UPPER_OUTER, topo.LIPS_UPPER_INNER), (topo.LIPS_LOWER_OUTER, topo.LIPS_LOWER_INNER))
+    for lip_outer, lip_inner in lips:
+        lip = mask(np.vstack([lm[lip_outer], lm[lip_inner][::-1]])) & ~opening
+        if lip.sum() < LIP_PIXELS:
+            return 0.0
+        shares.append(float(shaded[lip].mean()))
+    return float(np.sqrt(shares[0] * shares[1]))
+
+
 def mouth_covered(image: np.ndarray, face: Face) -> bool:
     """Is ``face``'s mouth, where face mesh puts it, covered by a mask, a scarf or a face
     guard: no line or teeth between the lips, lips like what is around them, in a picture
@@ -1163,11 +1234,13 @@ def read_mouth(image: np.ndarray, face: Face, *, cover: str = "auto") -> tuple:
     Returns
     -------
     face : Face
-        ``face``, with its lips moved onto the drawn mouth for line art (see fit_lips), and
-        shut on its centre line when it is drawn as a line (see seat_drawn_line).
+        ``face``, with its lips moved onto the drawn mouth for an inked line-art mouth (see
+        fit_lips), and shut on its centre line when it is drawn as a line (see
+        seat_drawn_line).
     look : MouthLook
     erased : tuple or None
-        Line art: ``(box, pixels, where)`` from erase_mouth, the picture without its mouth.
+        An inked line-art mouth (not painted lips, see PAINTED_LIPS): ``(box, pixels,
+        where)`` from erase_mouth, the picture without its mouth.
     """
     lm = face.landmarks[:, :2]
     outer = np.vstack([lm[topo.LIPS_UPPER_OUTER], lm[topo.LIPS_LOWER_OUTER][::-1]])
@@ -1180,13 +1253,16 @@ def read_mouth(image: np.ndarray, face: Face, *, cover: str = "auto") -> tuple:
     if not covered and is_line_art(image, face):
         # A line-art mouth is replaced, not overlaid: the picture's own is erased whenever
         # the face leaves it, and the painted one, on lips fitted to it, takes its ink.
+        # Lips painted rather than inked are kept, as a painted face's (see PAINTED_LIPS).
         width = float(np.linalg.norm(lm[topo.MOUTH_CORNER_LEFT] - lm[topo.MOUTH_CORNER_RIGHT]))
-        line_art = erase_mouth(image, outer, mouth_width=width)
-        box, _, where = line_art[:3]
-        face = replace(face, landmarks=fit_lips(face.landmarks, where, box[:2]))
-        lm = face.landmarks[:, :2]
-        outer = np.vstack([lm[topo.LIPS_UPPER_OUTER], lm[topo.LIPS_LOWER_OUTER][::-1]])
-    elif face.detector != "points":  # a painted or photographed mouth: lips on its seam
+        erased = erase_mouth(image, outer, mouth_width=width)
+        if lip_paint(image, face.landmarks, erased[4]) < PAINTED_LIPS:
+            line_art = erased
+            box, _, where = line_art[:3]
+            face = replace(face, landmarks=fit_lips(face.landmarks, where, box[:2]))
+            lm = face.landmarks[:, :2]
+            outer = np.vstack([lm[topo.LIPS_UPPER_OUTER], lm[topo.LIPS_LOWER_OUTER][::-1]])
+    if line_art is None and face.detector != "points":  # a painted or photographed mouth: lips on its seam
         face = replace(face, landmarks=seat_lips(image, face.landmarks))
         lm = face.landmarks[:, :2]
         outer = np.vstack([lm[topo.LIPS_UPPER_OUTER], lm[topo.LIPS_LOWER_OUTER][::-1]])
