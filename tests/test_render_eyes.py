@@ -577,18 +577,25 @@ def test_a_rendered_lid_in_shadow_takes_the_shadowed_skin_around_it():
     assert np.array_equal(shut[:5], canvas[:5]) and np.array_equal(shut[32:], canvas[32:])  # only the lid
 
 
+def _lid_under_brow_shadow(lit, *, seed: int) -> tuple:
+    """A render's eye shut by ``light_lid``: lit skin of colour ``lit`` with a little noise,
+    the brow's shadow right above the lid (rows 6-15), the lash line (rows 25-26); returns
+    the canvas, the lid's edge and the line above it."""
+    rng = np.random.default_rng(seed)
+    canvas = np.clip(np.full((40, 60, 3), lit, np.float64) + rng.normal(0, 2, (40, 60, 3)), 0, 255).astype(np.uint8)
+    canvas[6:16] = (110, 90, 60)
+    canvas[25:27, 18:43] = (70, 50, 45)
+    edge = np.stack([np.linspace(15, 45, 9), np.full(9, 26.0)], 1)
+    return canvas, edge, edge[1:-1] - (0, 10)
+
+
 def test_a_rendered_lid_under_a_brow_shadow_keeps_its_lit_skin():
     from talkingphoto.render._eyes import light_lid
 
     # The upper lid is lit skin, the band above it lies in the brow ridge's shadow (kevin):
     # filled in from that shadow, the shut lid was a dull grey-green patch under lit lids.
-    rng = np.random.default_rng(5)
     lit = (240, 215, 170)
-    canvas = np.clip(np.full((40, 60, 3), lit, np.float64) + rng.normal(0, 2, (40, 60, 3)), 0, 255).astype(np.uint8)
-    canvas[6:16] = (110, 90, 60)  # the brow's shadow, right above the lid
-    edge = np.stack([np.linspace(15, 45, 9), np.full(9, 26.0)], 1)
-    top = edge[1:-1] - (0, 10)
-    canvas[25:27, 18:43] = (70, 50, 45)  # the lash line
+    canvas, edge, top = _lid_under_brow_shadow(lit, seed=5)
     shut = canvas.copy()
     light_lid(shut, top, edge, 1.0, lit)
     lid = shut[21:25, 20:41].reshape(-1, 3).astype(float)  # its middle, clear of the rim
@@ -680,14 +687,9 @@ def test_a_rendered_lid_takes_no_colour_from_a_highlight_burnt_out_on_it():
     # The lit upper lid shines burnt out, two channels at the top (kevin's: 255, 255, 195,
     # pale yellow-green where his skin is orange): stretched down, that shine was most of
     # the band and the shut lid took it for its own lit skin, a pale yellow-green patch.
-    rng = np.random.default_rng(11)
     lit = (255, 216, 163)
-    canvas = np.clip(np.full((40, 60, 3), lit, np.float64) + rng.normal(0, 2, (40, 60, 3)), 0, 255).astype(np.uint8)
-    canvas[6:16] = (110, 90, 60)  # the brow's shadow, right above the lid
-    edge = np.stack([np.linspace(15, 45, 9), np.full(9, 26.0)], 1)
-    top = edge[1:-1] - (0, 10)
+    canvas, edge, top = _lid_under_brow_shadow(lit, seed=11)
     canvas[16:24, 21:40] = (255, 255, 195)  # the shine, stretched down
-    canvas[25:27, 18:43] = (70, 50, 45)  # the lash line
     shut = canvas.copy()
     light_lid(shut, top, edge, 1.0, lit)
     lid = np.median(_lab(shut[19:25, 22:39]).reshape(-1, 3), axis=0)
