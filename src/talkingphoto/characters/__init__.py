@@ -15,7 +15,7 @@ from ._finder import DETECT_SIDE, FaceFinder, FinderOptions, find_faces
 from ._overlay import draw_overlay
 from ._person import has_cutout, person_mask
 from ._points import OPTIONAL_POINTS, REQUIRED_POINTS, face_from_points, load_points, points_face, validate_points
-from ._style import guess_style, style_features
+from ._style import colour_steps, guess_style, style_features
 from ._template import canonical_face
 
 __all__ = [
@@ -41,6 +41,7 @@ __all__ = [
     "POINTS_FORMAT",
     "guess_style",
     "style_features",
+    "colour_steps",
     "draw_overlay",
     "person_mask",
     "has_cutout",

@@ -21,7 +21,7 @@ photo scores flat 0.095 but edges 0.036, so it stays a photo.
 
 import numpy as np
 
-__all__ = ["style_features", "guess_style"]
+__all__ = ["style_features", "guess_style", "colour_steps"]
 
 _WINDOW = 384  # largest inner-face window measured, in source pixels
 
@@ -51,13 +51,21 @@ def style_features(image: np.ndarray, box) -> dict:
     dict
         ``{"flat": float 0..1, "edges": float 0..1}``; both 0 for a region under 4x4 px.
     """
-    region = _inner_region(image, box).astype(np.int16)
+    region = _inner_region(image, box)
     if region.shape[0] < 4 or region.shape[1] < 4:
         return {"flat": 0.0, "edges": 0.0}
-    dx = np.abs(np.diff(region, axis=1)).max(-1)[:-1]
-    dy = np.abs(np.diff(region, axis=0)).max(-1)[:, :-1]
-    step = np.maximum(dx, dy)
+    step = colour_steps(region)
     return {"flat": float((step <= 1).mean()), "edges": float((step > 60).mean())}
+
+
+def colour_steps(pixels: np.ndarray) -> np.ndarray:
+    """Each pixel's largest channel difference to its right and lower neighbours
+    [shape=(h - 1, w - 1), int16] of ``pixels`` [shape=(h, w, 3), uint8]: 0 or 1 where the
+    colour is flat (see style_features)."""
+    pixels = pixels.astype(np.int16)
+    dx = np.abs(np.diff(pixels, axis=1)).max(-1)[:-1]
+    dy = np.abs(np.diff(pixels, axis=0)).max(-1)[:, :-1]
+    return np.maximum(dx, dy)
 
 
 def guess_style(image: np.ndarray, box) -> str:

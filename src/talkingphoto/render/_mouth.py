@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 import cv2
 import numpy as np
 
-from ..characters import Face, style_features
+from ..characters import Face, colour_steps, style_features
 from ..characters import topology as topo
 
 __all__ = [
@@ -1076,12 +1076,9 @@ def lip_paint(image: np.ndarray, landmarks: np.ndarray, ink) -> float:
     skin = float(np.median(lightness[ring])) if ring.any() else float(np.median(lightness))
     ink_lightness = float(_lab(np.array([[ink]], np.float32).clip(0, 255).astype(np.uint8))[0, 0, 0])
     tone = (skin - lightness) / max(skin - ink_lightness, 1.0)
-    # Flat as style_features counts it: within one level of the neighbours right and below.
-    pixels = box.astype(np.int16)
+    # Flat as style_features counts it (the last row and column have no step: not flat).
     step = np.full(box.shape[:2], 255, np.int16)
-    step[:-1, :-1] = np.maximum(
-        np.abs(np.diff(pixels, axis=1)).max(-1)[:-1], np.abs(np.diff(pixels, axis=0)).max(-1)[:, :-1]
-    )
+    step[:-1, :-1] = colour_steps(box)
     shaded = (tone > LIP_SHADE[0]) & (tone < LIP_SHADE[1]) & (step > 1)
     shares = []
     lips = ((topo.LIPS_UPPER_OUTER, topo.LIPS_UPPER_INNER), (topo.LIPS_LOWER_OUTER, topo.LIPS_LOWER_INNER))
@@ -1742,6 +1739,17 @@ def _muzzle_inside(u, v, top_v, lower_v, cavity: np.ndarray, tongue: np.ndarray)
     return colour.astype(np.float32)
 
 
+def _tooth_seams(u: np.ndarray, W: float, *, at, spread: tuple, tooth: float) -> np.ndarray:
+    """How much of a dark seam between two teeth lies at each ``u`` (-1..1 corner to corner)
+    [0..1]: a Gaussian at each of ``at``, ``spread[0] * W + spread[1]`` pixels wide (sigma);
+    none where a tooth (``tooth`` of the mouth's width ``W``, seam to seam) is under half of
+    SEAM_MIN_TOOTH_PX wide, fading in up to it."""
+    seams = np.zeros_like(u)
+    for g in at:
+        seams = np.maximum(seams, np.exp(-(((u - g) * W * 0.5) ** 2) / (2 * (spread[0] * W + spread[1]) ** 2)))
+    return seams * float(np.clip(2 * tooth * W / SEAM_MIN_TOOTH_PX - 1, 0, 1))
+
+
 def _lower_teeth(u, v, lower_v, W, wide, teeth, lit):
     """Colour and coverage of a photo's painted lower teeth, float32 RGB and 0..1.
 
@@ -1750,10 +1758,8 @@ def _lower_teeth(u, v, lower_v, W, wide, teeth, lit):
     upper teeth's colour a little shaded and darker to the sides. One smooth band along
     the lip read as a grey strip, not as teeth.
     """
-    seams = np.zeros_like(u)
-    for g in np.arange(-3, 4) * 2 * LOWER_TOOTH:  # seam to seam is 2 * LOWER_TOOTH from -1 to 1
-        seams = np.maximum(seams, np.exp(-(((u - g) * W * 0.5) ** 2) / (2 * (0.006 * W + 0.3) ** 2)))
-    seams *= float(np.clip(2 * LOWER_TOOTH * W / SEAM_MIN_TOOTH_PX - 1, 0, 1))  # none under half of it
+    # Seam to seam is 2 * LOWER_TOOTH in u (-1..1 corner to corner).
+    seams = _tooth_seams(u, W, at=np.arange(-3, 4) * 2 * LOWER_TOOTH, spread=(0.006, 0.3), tooth=LOWER_TOOTH)
     top = lower_v - 0.04 * W * (1 - 1.5 * u**2) * wide + 0.012 * W * seams
     side = 1 - 0.3 * np.abs(u) ** 2.2
     paint = (0.82 * teeth) * ((1 - 0.25 * seams) * side)[..., None]
@@ -1773,11 +1779,7 @@ def _upper_teeth(u, v, xs, ys, upper_v, top_v, teeth_height, teeth_bottom, W, lo
     own = look.own_teeth
     # Narrow dark seams between the teeth, and rounded tips, so they read as teeth and not
     # as a striped block; the gum dips between the crowns.
-    seams = np.zeros_like(u)
-    for g in (0.0, 0.22, -0.22, 0.4, -0.4):
-        seams = np.maximum(seams, np.exp(-(((u - g) * W * 0.5) ** 2) / (2 * (0.008 * W + 0.35) ** 2)))
-    tooth_px = 0.11 * W  # seam to seam
-    seams *= float(np.clip(2 * tooth_px / SEAM_MIN_TOOTH_PX - 1, 0, 1))  # none under half of it
+    seams = _tooth_seams(u, W, at=(0.0, 0.22, -0.22, 0.4, -0.4), spread=(0.008, 0.35), tooth=0.11)
     tips = teeth_bottom - 0.01 * W * seams * (1 - fv)
     gum_line = upper_v + teeth_height - 0.22 * W * (1 - 0.3 * u**2) + 0.02 * W * seams
     lip_shadow = np.clip((v - top_v) / (0.035 * W + 1), 0, 1)
