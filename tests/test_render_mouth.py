@@ -573,6 +573,46 @@ def test_in_black_and_white_only_lips_as_light_as_the_cloth_around_them_are_cove
     assert mouth_covered(image, face) == covered
 
 
+DRAWN_SKIN, INK = (236, 206, 184), (40, 25, 20)
+GUARD, GUARD_PLATE = (45, 42, 25), (62, 60, 30)
+
+
+def drawn_face(mouth: str) -> tuple:
+    """synthetic_face as flat cel-shaded line art with inked eyes, and a ``"guard"``: a dark
+    bronze face guard over the mouth with a lighter, yellower plate where the lips are
+    (Wesnoth's orc warlord); or an ``"ink"`` mouth: a line drawn a lip's height above where
+    face mesh puts the lips, which lie on plain skin (Ren'Py's Sylvie, surprised)."""
+    image, face = synthetic_face(size=240, style="drawn")
+    image[:] = DRAWN_SKIN
+    lm = face.landmarks[:, :2]
+    for eye in (topo.RIGHT_EYE, topo.LEFT_EYE):
+        cv2.polylines(image, [np.round(lm[eye]).astype(np.int32)], True, INK, 1)
+    outer = np.vstack([lm[topo.LIPS_UPPER_OUTER], lm[topo.LIPS_LOWER_OUTER][::-1]])
+    centre = outer.mean(0)
+    if mouth == "guard":
+        cv2.fillPoly(image, [np.round(centre + 2.5 * (outer - centre)).astype(np.int32)], GUARD)
+        cv2.fillPoly(image, [np.round(outer).astype(np.int32)], GUARD_PLATE)
+    else:
+        height = float(np.ptp(outer[:, 1]))
+        cv2.polylines(image, [np.round(lm[topo.LIPS_UPPER_INNER] - (0, height)).astype(np.int32)], False, INK, 2)
+    return image, face
+
+
+@pytest.mark.parametrize(("mouth", "covered"), [("guard", True), ("ink", False)])
+def test_a_face_guard_over_a_line_art_mouth_is_covered_and_a_drawn_mouth_the_mesh_missed_is_not(mouth, covered):
+    # Wesnoth's orc warlord is read as line art, whose covered test returned False before
+    # looking: an inked cartoon mouth opened on his face guard. A drawn mouth is covered
+    # only where what is around it is as dark as ink and the lips are no redder; Sylvie's
+    # lips on plain skin, the mesh off her drawn mouth, read as "nothing" by every other sign.
+    from talkingphoto.render._mouth import is_line_art, mouth_covered
+
+    image, face = drawn_face(mouth)
+    assert is_line_art(image, face)
+    assert mouth_covered(image, face) == covered
+    look = FaceAnimator(image, face, whole_face=False, head_motion=False).look
+    assert look.covered == covered and look.style == ("photo" if covered else "drawn")
+
+
 def _painted_mouth(*lines):
     """synthetic_face's shut mouth painted in one flat lip colour, with dark lines one
     pixel thin along its seam moved by each of ``lines`` (a share of the mouth's width,

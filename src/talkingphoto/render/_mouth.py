@@ -198,12 +198,25 @@ ENAMEL_CHROMA = 0.35
 # and only where a mouth would show: the mouth COVERED_WIDTH pixels wide or more (masks
 # 21-25 in 400-pixel portraits), the eyes sharp (grey detail finer than a pixel's blur over
 # detail finer than four: COVERED_SHARPNESS; masked portraits 0.42-0.56, pictures blurred
-# by 2 pixels 0.30 at most, the astronaut photo 0.33), and not line art, whose drawn mouth
-# is a line of ink the mesh need not follow (and is replaced anyway).
+# by 2 pixels 0.30 at most, the astronaut photo 0.33).
+# A face that looks drawn (line art, or a painting of flat colours: face.style) is read
+# otherwise. Its mouth is a thin line of ink that face mesh often misses on plain skin,
+# where every sign above reads "nothing" (Ren'Py's Sylvie: lips and ring alike, light and
+# tint 0.0-0.5), so a drawn mouth is covered only where what is around it is as dark as
+# ink, median L* under COVERED_DRAWN_DARK (face guards and masks 11-15: Wesnoth's orc
+# warlord and orc assassin; drawn faces with a mouth 35 and more, Wesnoth's horseman in
+# his helmet's shade, and 76 and more where every other sign said covered: Sylvie,
+# FreedroidRPG's professor), where no ink mouth could show. Its
+# colour is then asked only whether the lips are redder than the ring, Lab a* by under
+# COVERED_DRAWN_RED (the warlord's face guard -1, lighter and yellower where the mesh puts
+# the lips: a tint of 3.5; Sylvie's pink open mouth +13 and more). Its eyes need not be
+# sharp: the dark says that no mouth would show, and the warlord's helmet, resampled to
+# an even width for the video (453 to 452 pixels), reads 0.39.
 COVERED_LINE, COVERED_TEETH, COVERED_DIP = 0.12, 0.2, 0.85
 COVERED_LIGHT, COVERED_TINT = 0.4, 2.0
 COVERED_GREY, COVERED_LIGHT_GREY = 1.0, 0.3
 COVERED_WIDTH, COVERED_SHARPNESS = 18.0, 0.4
+COVERED_DRAWN_DARK, COVERED_DRAWN_RED = 30.0, 4.0
 # Lips shut at rest show no teeth: inner edges nowhere this many pixels apart hold only
 # the lips' own highlights between them (Wesnoth's goblin rouser and master-at-arms, 0.5
 # and 0.7 px apart, got 6 pixels of "own teeth"; painted teeth show between lips 3.1-7.4
@@ -1093,7 +1106,8 @@ def lip_paint(image: np.ndarray, landmarks: np.ndarray, ink) -> float:
 def mouth_covered(image: np.ndarray, face: Face) -> bool:
     """Is ``face``'s mouth, where face mesh puts it, covered by a mask, a scarf or a face
     guard: no line or teeth between the lips, lips like what is around them, in a picture
-    sharp and big enough that a mouth would show (see COVERED_LINE)?
+    sharp and big enough that a mouth would show (see COVERED_LINE)? On a face that looks
+    drawn, only where what is around the lips is as dark as ink (see COVERED_DRAWN_DARK).
 
     Parameters
     ----------
@@ -1103,12 +1117,13 @@ def mouth_covered(image: np.ndarray, face: Face) -> bool:
     """
     lm = face.landmarks[:, :2]
     width = float(np.linalg.norm(lm[topo.MOUTH_CORNER_LEFT] - lm[topo.MOUTH_CORNER_RIGHT]))
-    if width < COVERED_WIDTH or is_line_art(image, face):
+    if width < COVERED_WIDTH:
         return False
     image, lm = _around_face(image, lm)
     # Log grey values: darkening the picture shifts them all alike; +4 keeps black finite.
     grey = np.log(cv2.cvtColor(np.ascontiguousarray(image), cv2.COLOR_RGB2GRAY).astype(np.float32) + 4.0)
-    if _sharpness(grey, lm) < COVERED_SHARPNESS:
+    drawn = face.style == "drawn"
+    if not drawn and _sharpness(grey, lm) < COVERED_SHARPNESS:
         return False
     line, teeth, dip = _across_lips(grey, lm)
     if line >= COVERED_LINE or teeth >= COVERED_TEETH or dip >= COVERED_DIP:
@@ -1122,6 +1137,10 @@ def mouth_covered(image: np.ndarray, face: Face) -> bool:
     if not lips.any() or not ring.any():
         return False
     light = abs(float(np.median(grey[lips]) - np.median(grey[ring])))
+    if drawn:  # see COVERED_DRAWN_DARK
+        lips_lab, ring_lab = (np.median(_lab(image[part]), 0) for part in (lips, ring))
+        redder = float(lips_lab[1] - ring_lab[1])
+        return light < COVERED_LIGHT and ring_lab[0] < COVERED_DRAWN_DARK and redder < COVERED_DRAWN_RED
     lips_colour, ring_colour = (np.median(_chromaticity(image[part]), 0) for part in (lips, ring))
     tint = 100.0 * float(np.linalg.norm(lips_colour - ring_colour))
     colourless = 100.0 * max(float(np.linalg.norm(c - 1.0 / 3.0)) for c in (lips_colour, ring_colour)) < COVERED_GREY
