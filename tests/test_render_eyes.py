@@ -697,3 +697,54 @@ def test_a_rendered_lid_takes_no_colour_from_a_highlight_burnt_out_on_it():
     # The skin's hue and near its light: it was L* 97 a* -5, on skin of L* 89 a* +6.
     assert abs(lid[1] - skin[1]) < 3 and np.linalg.norm(lid - skin) < 8, (lid, skin)
     assert np.array_equal(shut[:3], canvas[:3]) and np.array_equal(shut[34:], canvas[34:])  # only the lid
+
+
+def _small_painted_eyes(*, drop: float):
+    """Small painted eyes (18 pixels wide, 6 high) in an olive face: a dark socket around
+    each and a light yellow iris (9 by 5 pixels) ``drop`` pixels below the middle of the
+    mesh's lids (Wesnoth's orcs: the mesh outlines the eye a pixel or two too high). Returns (image, face as face mesh
+    finds it, iris [shape=(160, 160), bool: the yellow])."""
+    import cv2
+    from conftest import synthetic_face
+
+    from talkingphoto.characters import topology as topo
+
+    _, face = synthetic_face(size=160, iris_distance=40.0)
+    rng = np.random.default_rng(2)
+    image = np.clip(np.full((160, 160, 3), (150, 130, 80), np.float64) + rng.normal(0, 2, (160, 160, 3)), 0, 255)
+    image = image.astype(np.uint8)
+    lm = face.landmarks[:, :2].astype(np.float64)
+    for upper, lower in ((topo.RIGHT_EYE_UPPER, topo.RIGHT_EYE_LOWER), (topo.LEFT_EYE_UPPER, topo.LEFT_EYE_LOWER)):
+        outline = lm[list(upper) + list(lower)[::-1]]
+        centre = outline.mean(0) + (0, drop)
+        socket = outline.mean(0) + (outline - outline.mean(0)) * (1.0, 1.6) + (0, drop)
+        cv2.fillPoly(image, [np.round(socket).astype(np.int32)], (60, 50, 30))
+        x, y = (int(v) for v in np.round(centre))
+        cv2.ellipse(image, (x, y), (4, 2), 0, 0, 360, (235, 205, 90), -1)
+        image[y - 1 : y + 2, x] = (10, 10, 10)  # the pupil, a slit
+    iris = (image[..., 0] > 200) & (image[..., 2] < 130)
+    return image, replace(face, detector="face_mesh"), iris
+
+
+def test_a_small_painted_eye_below_the_mesh_lids_closes_fully():
+    from talkingphoto.render import FaceAnimator, Pose
+
+    image, face, iris = _small_painted_eyes(drop=3.0)
+    animator = FaceAnimator(image, face, whole_face=True, head_motion=False)
+    shut = image.copy()
+    animator.apply(shut, Pose(blink=1.0))
+    yellow = (shut[..., 0] > 200) & (shut[..., 2] < 130)
+    # The mesh's lower lids crossed the irises: the squash closed their upper halves and
+    # left the rest in view (about half of each iris); the lids moved down cover them.
+    assert yellow.sum() <= 0.1 * iris.sum()
+    # Open, nothing changes.
+    still = image.copy()
+    animator.apply(still, Pose(blink=0.0))
+    assert np.array_equal(still[iris], image[iris])
+
+
+def test_a_painted_eye_between_the_mesh_lids_keeps_them():
+    from talkingphoto.render._eyes import fit_painted_eyes
+
+    image, face, _ = _small_painted_eyes(drop=0.0)
+    assert fit_painted_eyes(image, face) is face

@@ -10,6 +10,7 @@ from ..characters import Face
 from ..characters import topology as topo
 from ._eyes import (
     drawn_shut,
+    fit_painted_eyes,
     fit_rendered_eyes,
     lid_palette,
     light_lid,
@@ -82,13 +83,17 @@ class FaceAnimator:
         if whole_face and (face.style == "photo" or render_like) and face.detector != "points":
             fitted = fit_rendered_eyes(image, face)
             self.rendered_eyes, face = fitted is not face, fitted
+        painted_lids = False  # lids moved out over small painted eyes (see fit_painted_eyes)
+        if whole_face and not self.rendered_eyes and face.detector == "face_mesh" and not big_drawn_eyes(face):
+            fitted = fit_painted_eyes(image, face)
+            painted_lids, face = fitted is not face, fitted
         self.face = face
         shut = _shut_eyes(image, face) if whole_face else ()
         max_gap = LINE_ART_GAP if self.erased is not None else MAX_GAP
         rim = rim_line(image, face) if whole_face else None  # glasses the brows must not bend
         self.rig = build_rig(
             face, image_shape=image.shape, whole_face=whole_face, shut_eyes=shut, max_gap=max_gap, rim=rim,
-            rendered_eyes=self.rendered_eyes, covered=self.look.covered,
+            fitted_lids=self.rendered_eyes or painted_lids, covered=self.look.covered,
         )
         # Big faces: the warp is smooth enough to compute at half resolution (4x less work);
         # small mouths keep every pixel.

@@ -30,6 +30,7 @@ from ._mouth import _lab, _whiteness
 __all__ = [
     "LidPalette",
     "drawn_shut",
+    "fit_painted_eyes",
     "fit_rendered_eyes",
     "lid_palette",
     "light_lid",
@@ -105,6 +106,14 @@ EYE_LIGHT, SHOWS_EYE = 0.45, 0.15
 # the shadow around it (a corner up to 0.17 of the eye's width out, the lower lid up to 0.22
 # down), and it closed under a flat grey-brown slab bigger than the eye, with an edge.
 OUTLINED = 0.06
+# A small painted eye's lower lid is moved down over the painted eye below it, and its
+# corners out over the eye beyond them (see fit_painted_eyes): at most PAINTED_REACH
+# and PAINTED_CORNER of the eye's width, and only where the eye runs on PAINTED_MIN_PX or
+# further (a photo's mesh lids lie on its eye: under a pixel); see _painted_eye_runs for
+# what is eye there.
+PAINTED_REACH, PAINTED_CORNER = 0.3, 0.2
+PAINTED_MIN_PX = 1.0
+PAINTED_APART, PAINTED_LIGHTER, PAINTED_GAP = 20.0, 20.0, 1
 IRIS_MARGIN = 0.05  # their lids are moved no further than this past the iris, in eye widths
 RENDERED_REACH = 0.45  # farthest a lid is moved out to the skin, in eye widths
 RENDERED_CORNER = 0.15  # farthest a corner is, along the eye
@@ -811,6 +820,80 @@ def fit_rendered_eyes(image: np.ndarray, face: Face) -> Face:
             moved[1:-1] += sign * _smooth(out)[:, None] * up
             landmarks[list(ids), :2] = moved.astype(np.float32)
     return replace(face, landmarks=landmarks)
+
+
+def fit_painted_eyes(image: np.ndarray, face: Face) -> Face:
+    """``face`` with the lower lids moved down, and the corners out along the eyes, over the
+    parts of small painted eyes that face mesh's outlines leave out; otherwise ``face``
+    itself (photos: their mesh lids lie on the eye).
+
+    On small painted eyes (10-15 pixels wide: Wesnoth's orcs) the mesh's outline can sit a
+    pixel or two above the painted eye, its lower lid across the iris, or end short of the
+    eye's white at a corner: the squash closes what lies between the lids and leaves the
+    rest in view at the blink's peak. From each inner point of the lower lid the lid moves
+    down over the eye's pixels that run on below it (see :func:`_painted_eye_runs`), at most
+    ``PAINTED_REACH`` of the eye's width, and each corner out along the eye, at most
+    ``PAINTED_CORNER``, taking both lids with it in proportion; an eye moves only where some
+    run is ``PAINTED_MIN_PX`` or longer. The upper lid stays: the squash brings the skin
+    above it down over whatever lies under it.
+
+    Parameters
+    ----------
+    image : np.ndarray [shape=(h, w, 3), dtype=uint8, RGB]
+    face : Face
+        In the picture's pixels.
+    """
+    lm = face.landmarks[:, :2].astype(np.float64)
+    landmarks = None
+    for upper_ids, lower_ids in ((topo.RIGHT_EYE_UPPER, topo.RIGHT_EYE_LOWER), (topo.LEFT_EYE_UPPER, topo.LEFT_EYE_LOWER)):
+        upper, lower = lm[list(upper_ids)], lm[list(lower_ids)]
+        width, up = _eye_axes(upper, lower)
+        box = _clipped_box(np.vstack([upper, lower]), PAINTED_REACH * width + 2, image.shape)
+        if box is None or width < 4:
+            continue
+        x0, y0, x1, y1 = box
+        lab = _lab(image[y0:y1, x0:x1])
+        upper, lower = upper - (x0, y0), lower - (x0, y0)
+        skin = _cheek_skin(lab, upper, lower)
+        along = (upper[-1] - upper[0]) / width
+        down = _painted_eye_runs(lab, lower[1:-1], -up, PAINTED_REACH * width, skin)
+        corners = [_painted_eye_runs(lab, end[None], out, PAINTED_CORNER * width, skin)[0] for end, out in ((upper[0], -along), (upper[-1], along))]
+        if max(down.max(), *corners) < PAINTED_MIN_PX:
+            continue
+        if landmarks is None:
+            landmarks = face.landmarks.copy()
+        ends = np.vstack([upper[0] - corners[0] * along, upper[-1] + corners[1] * along])
+        lowered = lower.copy()
+        lowered[1:-1] -= _smooth(down)[:, None] * up
+        for ids, rest in ((upper_ids, upper), (lower_ids, lowered)):
+            # The corners move out along the eye, taking the lid with them in proportion.
+            share = np.linspace(1, 0, len(rest))[:, None]
+            moved = rest + share * (ends[0] - rest[0]) + (1 - share) * (ends[1] - rest[-1])
+            landmarks[list(ids), :2] = (moved + (x0, y0)).astype(np.float32)
+    return face if landmarks is None else replace(face, landmarks=landmarks)
+
+
+def _painted_eye_runs(lab: np.ndarray, starts: np.ndarray, direction: np.ndarray, reach: float, skin: np.ndarray) -> np.ndarray:
+    """How far a painted eye runs on from each of ``starts`` [shape=(n, 2), in ``lab``'s
+    pixels] along ``direction`` (a unit vector), at most ``reach`` pixels: half a pixel past
+    its last pixel (a pixel's extent), 0 where none is found [shape=(n,)].
+
+    Eye is what is lighter than the cheek's ``skin`` (Lab) by PAINTED_LIGHTER (a light iris,
+    the white, in a painted socket's shade) or of another hue, further than PAINTED_APART
+    from it and no darker by as much (a grey or blue iris on pale skin); up to PAINTED_GAP
+    pixels of anything else (the lid's line, the pupil) may lie between the start and it, or
+    within it. ``lab`` [CIE Lab, see _mouth._lab]."""
+    h, w = lab.shape[:2]
+    steps = np.arange(0.0, reach + 0.25, 0.5)
+    ray = np.round(starts[:, None] + steps[None, :, None] * direction).astype(int)
+    pixels = lab[np.clip(ray[..., 1], 0, h - 1), np.clip(ray[..., 0], 0, w - 1)]
+    lightness = pixels[..., 0] - skin[0]
+    apart = np.linalg.norm(pixels - skin, axis=-1) > PAINTED_APART
+    eye = (lightness > PAINTED_LIGHTER) | (~_is_skin(pixels, skin) & (lightness > -PAINTED_LIGHTER) & apart)
+    last = np.full(len(eye), -1)  # the run's last eye step (two a pixel), from the start on
+    for k in range(len(steps)):
+        last = np.where(eye[:, k] & (k <= last + 2 * PAINTED_GAP + 1), k, last)
+    return np.where(last >= 0, steps[np.maximum(last, 0)] + 0.5, 0.0)
 
 
 def _fit_lids(lab: np.ndarray, lm: np.ndarray, sides: tuple, *, lit: float, irises: tuple = ()) -> list | None:

@@ -230,14 +230,15 @@ def big_drawn_eyes(face: Face) -> bool:
     return face.style == "drawn" and face.detector != "points" and _eye_openness(face.landmarks[:, :2]) > BIG_EYES
 
 
-def _lid_style(face: Face, *, rendered_eyes: bool = False) -> str:
+def _lid_style(face: Face, *, fitted_lids: bool = False) -> str:
     """How this face blinks. Manual points give eye centres but no lids, so the mesh keeps
     those eyes still (the animator closes fur lids over eyes it can trace, see _fur_lids);
-    big drawn eyes get painted lids, unless fitted as a render's; everything else squashes
+    big drawn eyes get painted lids, unless their lids were fitted to the picture's eyes
+    (a render's, or a small painted eye's); everything else squashes
     like skin."""
     if face.detector == "points":
         return "still"
-    if big_drawn_eyes(face) and not rendered_eyes:
+    if big_drawn_eyes(face) and not fitted_lids:
         return "paint"
     return "squash"
 
@@ -368,7 +369,7 @@ def build_rig(
     shut_eyes: tuple = (),
     max_gap: float = MAX_GAP,
     rim: np.ndarray | None = None,
-    rendered_eyes: bool = False,
+    fitted_lids: bool = False,
     covered: bool = False,
 ) -> FaceRig:
     """Build the mesh for ``face`` (landmarks already in output pixels).
@@ -378,8 +379,9 @@ def build_rig(
     eyes ("right", "left") the picture shows shut (see _eyes.drawn_shut). ``max_gap`` is
     the widest opening (LINE_ART_GAP for line art). ``rim`` [shape=(k, 2), output pixels]
     is the top edge of glasses across the brows (see _glasses.rim_line), if any: it and
-    everything below it stay still while the brows move. ``rendered_eyes``: the lids were
-    fitted to a 3D render's eyes (see _eyes.fit_rendered_eyes), which squash however big.
+    everything below it stay still while the brows move. ``fitted_lids``: the lids were
+    fitted to the picture's eyes (see _eyes.fit_rendered_eyes, fit_painted_eyes),
+    which squash however big.
     ``covered``: the mouth is covered (see _mouth.mouth_covered) and never opens.
     """
     height, width = image_shape[:2]
@@ -497,7 +499,7 @@ def build_rig(
     jaw_weight[len(ids) : fixed_count] = 0.0  # anchors never move
 
     rig = FaceRig(
-        lids=_lid_style(face, rendered_eyes=rendered_eyes),
+        lids=_lid_style(face, fitted_lids=fitted_lids),
         still_eyes=still_eyes,
         shut_eyes=tuple(shut_eyes),
         points=points,
