@@ -44,9 +44,17 @@ class HeadPose:
 SHARP_FEATHER = 8  # pixels over which the sharp face fades into the bilinear rest of the head
 SHARP_PIXELS = 8_000_000  # largest upsampled copy (24 MB): bigger eyes get a coarser one
 BAND_ROWS = 96  # rows per band when skipping the corners of the head's box that never move
-# A drawn mouth (a line, or drawn open) fades into the painted one over the first third
-# of the ease out of rest.
+# A mouth drawn as a line fades into the painted one over the first third of the ease out
+# of rest.
 HANDOVER = 3.0
+# A mouth drawn open shows, closing as a jaw would onto the painted one's opening (see
+# close_drawn_mouth), until the rest weight falls to the first of these, and has faded into
+# the painted one by the second: in the four-frame ease the drawn cup alone at 0.84 and
+# 0.50, the painted mouth alone from 0.16. Faded in over the first third of the ease like a
+# line, the painted mouth's lower outline showed over the faded cup's (rest 0.84), and the
+# half-shut painted cup was outlined twice, top and bottom, where the drawn one has only
+# its upper line (0.50).
+CUP_HANDOVER = (0.5, 0.16)
 # A grin's shape goes by this power of the rest weight (a cup's by its square), its teeth
 # with the weight itself: see FaceAnimator._paint.
 GRIN_CLOSE = 3.0
@@ -112,6 +120,12 @@ class FaceAnimator:
                 # While a drawn mouth is replaced the frame shows the picture with its own
                 # mouth erased: a sharp copy of that stands in for it.
                 self._sharp_erased = _sharp_sources(self._erase(image.copy()), face, self.region)[0]
+        # A mouth drawn open, as drawn, to close onto the painted one (see close_drawn_mouth):
+        # where its box sits in the picture, its pixels, and which of them are the mouth.
+        self._drawn_mouth = None
+        if self.erased is not None and self.look.own_mouth is not None and not self.look.own_mouth.grin:
+            (bx0, by0, bx1, by1), _, where = self.erased
+            self._drawn_mouth = (np.array([bx0, by0], np.float64), image[by0:by1, bx0:bx1].copy(), where.astype(np.float32))
         self._layouts = {}
         self.lids = {}
         if self.rig.lids != "still":
@@ -166,19 +180,22 @@ class FaceAnimator:
         rig = self.rig
         dst = pose_points(rig, pose)
         # The picture's own mouth shows at rest; leaving it, the painted one takes over
-        # within a frame or two. A drawn one is erased first, and fades into the painted
-        # one over the first third of the ease out of the rest (HANDOVER): the rest pose
-        # eases, so there the painted mouth lies where the drawn one is (a line where a
-        # line was; a mouth drawn open is painted in its drawn shape at rest, see
-        # MouthLook.own_mouth), and the two never show as two see-through mouths. Replaced
-        # in one frame, a drawn line's own colours (a pink middle, a dark corner) snapped
-        # to the painted ink. A grin is replaced at once by the painted grin, already
-        # closing (see _paint).
+        # within a frame or two. A drawn one is erased first. A line fades into the
+        # painted one over the first third of the ease out of the rest (HANDOVER): the rest
+        # pose eases, so there the painted line lies where the drawn one is, and the two
+        # never show as two see-through mouths. Replaced in one frame, a drawn line's own
+        # colours (a pink middle, a dark corner) snapped to the painted ink. A mouth drawn
+        # open closes onto the painted one's opening and gives way to it once nearly shut
+        # (CUP_HANDOVER, see _paint). A grin is replaced at once by the painted grin,
+        # already closing (see _paint).
         replaced = float(np.clip(2.0 * (1.0 - pose.rest), 0.0, 1.0))
         erase = self.erased is not None and pose.rest < 1.0
         own_mouth = self.look.own_mouth
         if erase and own_mouth is not None and own_mouth.grin:
             replaced = 1.0
+        elif erase and own_mouth is not None:
+            start, end = CUP_HANDOVER
+            replaced = float(np.clip((start - pose.rest) / (start - end), 0.0, 1.0))
         elif erase:
             replaced = float(np.clip(HANDOVER * (1.0 - pose.rest), 0.0, 1.0))
         motion = None
@@ -194,7 +211,7 @@ class FaceAnimator:
         reach = cv2.norm(field, cv2.NORM_INF)
         sharp, own = self._sharp, None
         if erase:
-            if replaced < 1.0:  # the picture's own mouth, posed, to fade from
+            if replaced < 1.0 and own_mouth is None:  # the picture's own line, posed, to fade from
                 own = self._resample(frame, maps, layout, sharp=sharp, reach=reach)
             self._erase(frame)
             sharp = self._sharp_erased
@@ -336,7 +353,8 @@ class FaceAnimator:
         ``origin`` in the frame), where the head's ``motion`` has carried the posed face.
 
         ``under`` (the same region posed with the picture's own mouth, or None) shows
-        through the painted mouth by ``1 - fade``, under the lids."""
+        through the painted mouth by ``1 - fade``, under the lids; a mouth drawn open shows
+        so, closed onto the painted one's opening."""
         rig = self.rig
         # A mouth drawn open: back at rest the painted one takes its shape and its inside.
         # By the square of the rest weight, so easing out of the rest the drawn shape goes
@@ -369,6 +387,11 @@ class FaceAnimator:
         points = points - origin
         cuts = np.cumsum([len(dst), len(rests[0]), len(rests[1])])
         posed, upper_teeth, lower_rest, (left_end, centre, right_end) = np.split(points, cuts)
+        if self._drawn_mouth is not None and pose.rest < 1.0 and fade < 1.0:  # see CUP_HANDOVER
+            corner, pixels, mouth = self._drawn_mouth
+            traced = [line - corner for line in (own.upper, own.lower)]
+            painted = [posed[rig.slot[slot]] for slot in ("upper_inner", "lower_inner")]
+            under = close_drawn_mouth(patch, pixels, mouth, traced=traced, painted=painted)
         right = (right_end - left_end) / max(float(np.linalg.norm(right_end - left_end)), 1e-6)
         if not self.look.covered:  # nothing opens behind a mask (see MouthLook.covered)
             paint_mouth(
@@ -408,6 +431,78 @@ class FaceAnimator:
         if box not in self._layouts:
             self._layouts[box] = _layout(self, box)
         return self._layouts[box]
+
+
+def close_drawn_mouth(bare: np.ndarray, pixels: np.ndarray, mouth: np.ndarray, *, traced: list, painted: list) -> np.ndarray:
+    """A mouth drawn open, closed as a jaw would close it onto the painted mouth's opening,
+    over ``bare`` (a posed region with the mouth erased): column by column its upper line
+    lies on the painted one and its opening below is squashed (or stretched) from its drawn
+    depth to the painted one's, and it narrows or widens with the painted mouth. So in every
+    frame of the hand-over the drawn mouth has the painted one's size and shape, and one
+    outline. It is taken from the picture as drawn: the face's warp, opening the lips,
+    smears the inside of a mouth drawn open into streaks.
+
+    Parameters
+    ----------
+    bare : np.ndarray [shape=(h, w, 3), dtype=uint8, RGB]
+    pixels : np.ndarray [shape=(bh, bw, 3), dtype=uint8, RGB]
+        The picture around the drawn mouth.
+    mouth : np.ndarray [shape=(bh, bw), dtype=float32, 0..1]
+        Which of ``pixels`` are the drawn mouth (its ink and its inside).
+    traced, painted : [upper, lower]
+        The drawn opening's edges (see OwnMouth) in ``pixels``' coordinates, and the painted
+        opening's in ``bare``'s, corner to corner at the inner lips' vertices: each
+        np.ndarray [shape=(m, 2), float, (x, y)].
+
+    Returns
+    -------
+    np.ndarray [shape=(h, w, 3), dtype=uint8, RGB]
+    """
+    height, width = bare.shape[:2]
+    (up_line, low_line), (painted_up_line, painted_low_line) = traced, painted
+
+    def along(line: np.ndarray, xs: np.ndarray, values: np.ndarray | None = None) -> np.ndarray:
+        order = np.argsort(line[:, 0])
+        return np.interp(xs, line[order, 0], (line[:, 1] if values is None else values)[order])
+
+    # Each column of the region takes the drawn column at the same place along the mouth.
+    shifts = up_line[:, 0] - painted_up_line[:, 0]
+    x0 = max(0, int(np.floor(-shifts.max())) - 1)
+    x1 = min(width, int(np.ceil(pixels.shape[1] - shifts.min())) + 1)
+    xs = np.arange(x0, x1, dtype=np.float64)
+    drawn_xs = xs + along(painted_up_line, xs, shifts)
+    up, low = along(up_line, drawn_xs), along(low_line, drawn_xs)
+    painted_up, painted_low = along(painted_up_line, xs), along(painted_low_line, xs)
+    depth, painted_depth = np.maximum(low - up, 0.0), np.maximum(painted_low - painted_up, 0.0)
+    # Towards the corners both openings come to nothing, yet the drawing's ink there (the
+    # cup's walls, its line's curled ends) must go with the rest: the corners move and
+    # close as the columns nearest them where the drawn opening is at least half its depth.
+    inner = np.flatnonzero(depth >= 0.5 * depth.max())
+    inner = np.arange(inner[0], inner[-1] + 1)
+    ratio = np.maximum(depth[inner], 1e-3) / np.maximum(painted_depth[inner], 1e-3)
+
+    def inward(values: np.ndarray) -> np.ndarray:
+        return np.interp(xs, xs[inner], values)
+
+    up, painted_up, ratio = inward(up[inner]), inward(painted_up[inner]), inward(ratio)
+    # The rows the drawn mouth reaches, closed.
+    y0 = max(0, int(np.floor((painted_up - up).min())) - 1)
+    y1 = min(height, int(np.ceil((painted_up + (pixels.shape[0] - up) / ratio).max())) + 1)
+    if x1 <= x0 or y1 <= y0:
+        return bare
+    # Where each row samples the drawing: the upper line on the painted one, and below it
+    # the opening squashed onto the painted one's depth.
+    y = np.arange(y0, y1, dtype=np.float64)[:, None]
+    below = np.maximum(y - painted_up, 0.0)
+    source_y = (y - painted_up + up + below * (ratio - 1.0)).astype(np.float32)
+    source_x = np.broadcast_to(drawn_xs.astype(np.float32), source_y.shape)
+    shown = cv2.remap(mouth, source_x, source_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+    closed = cv2.remap(pixels, source_x, source_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    view = bare[y0:y1, x0:x1].astype(np.float32)
+    result = bare.copy()
+    blended = view + shown[..., None] * (closed.astype(np.float32) - view)
+    result[y0:y1, x0:x1] = np.clip(np.rint(blended), 0, 255).astype(np.uint8)
+    return result
 
 
 @dataclass(frozen=True)
