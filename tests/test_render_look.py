@@ -447,6 +447,26 @@ def test_nearly_closed_lips_show_a_shadow_not_the_teeth():
     assert luma.max() < 0.8 * (np.array(ENAMEL) @ [0.299, 0.587, 0.114])
 
 
+def test_pressed_lips_hide_teeth_painted_where_face_mesh_put_the_lower_lip():
+    # Wesnoth's ranger+female: a mouth painted parted over a row of teeth, read by face mesh
+    # as a pixel and a half apart, its teeth inside the mesh's lower lip.
+    image, face = synthetic_face(mouth_gap=1.5)
+    lm = face.landmarks[:, :2]
+    lips = np.vstack([lm[topo.LIPS_UPPER_OUTER], lm[topo.LIPS_LOWER_OUTER][::-1]])
+    cv2.fillPoly(image, [np.round(lips).astype(np.int32)], (185, 95, 100))
+    cv2.fillPoly(image, [np.round(_inner(face)).astype(np.int32)], (70, 35, 35))
+    row = lm[topo.LIPS_LOWER_INNER][2:-2] + [0.0, 0.5]
+    teeth = np.vstack([row, row[::-1] + [0.0, 3.0]])
+    cv2.fillPoly(image, [np.round(teeth).astype(np.int32)], ENAMEL)
+    animator = FaceAnimator(image, face, whole_face=False, head_motion=False)
+    frame = image.copy()
+    animator.apply(frame, Pose(press=1.0))
+    (x0, y0), (x1, y1) = np.floor(lips.min(0)).astype(int) - 2, np.ceil(lips.max(0)).astype(int) + 3
+    white = [int((f[y0:y1, x0:x1].astype(float) @ [0.299, 0.587, 0.114] > 180).sum()) for f in (image, frame)]
+    assert white[0] > 60
+    assert white[1] < 0.1 * white[0]
+
+
 @pytest.mark.parametrize("drawn", [False, True])
 def test_rounded_vowels_hide_teeth_but_never_grey_them(drawn):
     palette = MouthPalette(

@@ -35,6 +35,7 @@ __all__ = [
     "mouth_covered",
     "palette_from_image",
     "paint_mouth",
+    "part_lips",
     "read_mouth",
     "seat_drawn_line",
     "seat_lips",
@@ -235,6 +236,19 @@ SHUT_AT_REST_PX = 1.5
 # next (a cook, three elves, a marshal) are off by 0.06-0.09 of the width, a pixel or two.
 SEAT_SHUT, SEAT_REACH, SEAT_VALLEY, SEAT_LOST, SEAT_MOVE = 0.1, 0.3, 40.0, 0.25, 0.12
 SEAT_NEAR_PX = 1.5
+# A mouth painted with its lips apart over its teeth can be read by face mesh as nearly
+# shut: Wesnoth's elvish ranger+female's inner lips both lie on her upper lip's dark edge,
+# and the row of teeth under it (2-3 px of a 16 px mouth) lies inside the mesh's lower
+# lip, so pressed lips could not hide it (she closed on none of her M/B/P); so does
+# marksman+female's. Where the mesh's lips are nearly shut (see SEAT_SHUT, over the middle
+# of the mouth) but somewhere PARTED_MESH_PX or more apart (those two 1.7 and 1.3 px; lips
+# shut at rest at most 0.53, whose highlights passed for teeth: Wesnoth's goblin rouser,
+# merfolk hunter, dark adept, thug), and enamel (at least PARTED_WHITER whiter than both
+# the lips and the cheeks, see _whiteness and ENAMEL_CHROMA) begins within PARTED_NEAR_PX
+# of one inner lip and reaches on into that lip over at least PARTED_SHARE of the mouth
+# (its middle 0.1-0.9), PARTED_PX or more, that lip's inner edge is moved to the enamel's
+# far edge: the mouth is parted at rest, its teeth between the lips.
+PARTED_MESH_PX, PARTED_WHITER, PARTED_NEAR_PX, PARTED_SHARE, PARTED_PX = 1.0, 8.0, 2.0, 0.25, 1.0
 
 
 @dataclass(frozen=True)
@@ -675,6 +689,100 @@ def seat_lips(image: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
     seated = np.array(landmarks, dtype=np.float32)
     seated[topo.LIPS_ALL, :2] += (offsets[best] * down).astype(np.float32)
     return seated
+
+
+def part_lips(image: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
+    """Lip landmarks parted over the teeth of a mouth painted open that face mesh read as
+    shut (see PARTED_WHITER): else ``landmarks`` as they are.
+
+    Parameters
+    ----------
+    image : np.ndarray [shape=(h, w, 3), dtype=uint8, RGB]
+    landmarks : np.ndarray [shape=(478, 2|3), float]
+
+    Returns
+    -------
+    np.ndarray
+        ``landmarks``, or a copy with one lip's inner edge moved off the teeth.
+    """
+    lm = np.asarray(landmarks, dtype=np.float64)[:, :2]
+    upper, lower = lm[topo.LIPS_UPPER_INNER], lm[topo.LIPS_LOWER_INNER]
+    left = lm[topo.MOUTH_CORNER_RIGHT]
+    width, right, down = _mouth_axes(left, lm[topo.MOUTH_CORNER_LEFT])
+    apart = np.linalg.norm(upper - lower, axis=1)
+    middle = slice(3, 8)  # the middle five of the eleven points along each lip
+    if width < 4 or apart.max() < PARTED_MESH_PX or np.median(apart[middle]) >= SEAT_SHUT * width:
+        return landmarks
+    outer = np.vstack([lm[topo.LIPS_UPPER_OUTER], lm[topo.LIPS_LOWER_OUTER][::-1]])
+    lips = _polygon_mask(image.shape, outer) & ~_polygon_mask(image.shape, np.vstack([upper, lower[::-1]]))
+    skin = _cheeks(image.shape, lm)  # the ring around the mouth holds hair and shadow as often
+    if not lips.any() or not skin.any():
+        return landmarks
+    level = max(float(np.median(_whiteness(_lab(image[part])))) for part in (lips, skin)) + PARTED_WHITER
+    # Enamel's whiteness around the mouth (half its width beyond the lips), nothing where
+    # the colour is not enamel's.
+    h, w = image.shape[:2]
+    x0, y0 = np.maximum(np.floor(outer.min(0) - 0.5 * width).astype(int), 0)
+    x1, y1 = np.minimum(np.ceil(outer.max(0) + 0.5 * width).astype(int) + 1, (w, h))
+    lab = _lab(image[y0:y1, x0:x1])
+    enamel = np.where(np.hypot(lab[..., 1], lab[..., 2]) <= ENAMEL_CHROMA * lab[..., 0], _whiteness(lab), -100.0)
+    enamel = enamel.astype(np.float32)
+    origin = np.array([x0, y0], np.float64)
+    lm, upper, lower, left = lm - origin, upper - origin, lower - origin, left - origin
+    t = np.linspace(0.1, 0.9, 33)  # across the mouth, short of its corners' shadow
+    for edge, other, towards, ids in (
+        (lower, lm[topo.LIPS_LOWER_OUTER], down, topo.LIPS_LOWER_INNER),
+        (upper, lm[topo.LIPS_UPPER_OUTER], -down, topo.LIPS_UPPER_INNER),
+    ):
+        starts, ends = (_along_mouth(line, left, right, width, t) for line in (edge, other))
+        reach = _enamel_reach(enamel, starts, ends, towards, level=level)
+        if np.mean(reach > 0) < PARTED_SHARE or np.median(reach[reach > 0]) < PARTED_PX:
+            continue
+        # Each of the lip's own points (the corners stay) to the enamel's edge beyond it,
+        # through as much lip as the middle has: on a face turned aside the points bunch up
+        # at the lip's far end, past the grid, where its outer edge turns back; and a pixel
+        # to either side, as the axis across a slanted mouth runs out of it beside them.
+        depth = float(np.median((ends - starts) @ towards))
+        shift = np.max([
+            _enamel_reach(enamel, edge + side * right, edge + side * right + depth * towards, towards, level=level)
+            for side in (-1.0, 0.0, 1.0)
+        ], axis=0)  # fmt: skip
+        shift[[0, -1]] = 0.0
+        parted = np.array(landmarks, dtype=np.float32)
+        parted[ids, :2] += np.outer(shift, towards).astype(np.float32)
+        return parted
+    return landmarks
+
+
+def _enamel_reach(
+    enamel: np.ndarray, starts: np.ndarray, ends: np.ndarray, towards: np.ndarray, *, level: float
+) -> np.ndarray:
+    """How far enamel (``enamel`` at or over ``level``) reaches from each of ``starts``
+    towards its end in ``ends`` (both [shape=(k, 2)], in ``enamel``'s pixels; a pixel short
+    of the end, which the lip keeps), if it begins within PARTED_NEAR_PX: [shape=(k,)],
+    pixels, 0 where it does not."""
+    step = 0.25  # a quarter of a pixel: a row of teeth may be two pixels tall
+    reach = np.zeros(len(starts))
+    for k, (start, depth) in enumerate(zip(starts, (ends - starts) @ towards - 1.0)):
+        offsets = np.arange(0.0, max(depth, 0.0) + step / 2, step)
+        if len(offsets) < 2:
+            continue
+        xy = (start + np.outer(offsets, towards)).astype(np.float32)
+        tooth = cv2.remap(enamel, xy[None, :, 0], xy[None, :, 1], cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)[0] >= level
+        first = np.flatnonzero(tooth)
+        if not len(first) or offsets[first[0]] > PARTED_NEAR_PX:
+            continue
+        gaps = np.flatnonzero(~tooth[first[0] :])
+        reach[k] = offsets[first[0] + gaps[0] - 1] if len(gaps) else offsets[-1]
+    return reach
+
+
+def _along_mouth(line: np.ndarray, left: np.ndarray, right: np.ndarray, width: float, t: np.ndarray) -> np.ndarray:
+    """Points of ``line`` [shape=(m, 2)] at shares ``t`` of the mouth's width from its
+    ``left`` corner along ``right`` [shape=(len(t), 2)]."""
+    along = (line - left) @ right / width
+    order = np.argsort(along)
+    return np.stack([np.interp(t, along[order], line[order, i]) for i in (0, 1)], 1)
 
 
 def fit_lips(landmarks: np.ndarray, mouth: np.ndarray, origin) -> np.ndarray:
@@ -1279,7 +1387,7 @@ def read_mouth(image: np.ndarray, face: Face, *, cover: str = "auto") -> tuple:
             lm = face.landmarks[:, :2]
             outer = np.vstack([lm[topo.LIPS_UPPER_OUTER], lm[topo.LIPS_LOWER_OUTER][::-1]])
     if line_art is None and face.detector != "points":  # a painted or photographed mouth: lips on its seam
-        face = replace(face, landmarks=seat_lips(image, face.landmarks))
+        face = replace(face, landmarks=part_lips(image, seat_lips(image, face.landmarks)))
         lm = face.landmarks[:, :2]
         outer = np.vstack([lm[topo.LIPS_UPPER_OUTER], lm[topo.LIPS_LOWER_OUTER][::-1]])
     inner = np.vstack([lm[topo.LIPS_UPPER_INNER], lm[topo.LIPS_LOWER_INNER][::-1]])
