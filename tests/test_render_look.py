@@ -449,14 +449,15 @@ def test_nearly_closed_lips_show_a_shadow_not_the_teeth():
 
 def test_pressed_lips_hide_teeth_painted_where_face_mesh_put_the_lower_lip():
     # Wesnoth's ranger+female: a mouth painted parted over a row of teeth, read by face mesh
-    # as a pixel and a half apart, its teeth inside the mesh's lower lip.
-    image, face = synthetic_face(mouth_gap=1.5)
+    # as nearly shut (a 50-pixel mouth 3 px apart, hers 1.7 of 16), its teeth inside the
+    # mesh's lower lip.
+    image, face = synthetic_face(mouth_gap=3.0)
     lm = face.landmarks[:, :2]
     lips = np.vstack([lm[topo.LIPS_UPPER_OUTER], lm[topo.LIPS_LOWER_OUTER][::-1]])
     cv2.fillPoly(image, [np.round(lips).astype(np.int32)], (185, 95, 100))
     cv2.fillPoly(image, [np.round(_inner(face)).astype(np.int32)], (70, 35, 35))
     row = lm[topo.LIPS_LOWER_INNER][2:-2] + [0.0, 0.5]
-    teeth = np.vstack([row, row[::-1] + [0.0, 3.0]])
+    teeth = np.vstack([row, row[::-1] + [0.0, 5.0]])
     cv2.fillPoly(image, [np.round(teeth).astype(np.int32)], ENAMEL)
     animator = FaceAnimator(image, face, whole_face=False, head_motion=False)
     frame = image.copy()

@@ -245,10 +245,15 @@ SEAT_NEAR_PX = 1.5
 # shut at rest at most 0.53, whose highlights passed for teeth: Wesnoth's goblin rouser,
 # merfolk hunter, dark adept, thug), and enamel (at least PARTED_WHITER whiter than both
 # the lips and the cheeks, see _whiteness and ENAMEL_CHROMA) begins within PARTED_NEAR_PX
-# of one inner lip and reaches on into that lip over at least PARTED_SHARE of the mouth
-# (its middle 0.1-0.9), PARTED_PX or more, that lip's inner edge is moved to the enamel's
-# far edge: the mouth is parted at rest, its teeth between the lips.
+# of the lower lip's inner edge and reaches on down into that lip over at least
+# PARTED_SHARE of the mouth (its middle 0.1-0.9), PARTED_PX or more, that edge is moved to
+# the enamel's lower edge: the mouth is parted at rest, its teeth between the lips. Not the
+# upper lip's: white above the mouth is as often a moustache (FreedroidRPG's professor).
+# The pixels are those of a mouth up to PARTED_WIDTH pixels wide (a 400-pixel portrait's)
+# and grow with a wider one: kept as pixels, the two mouths above scaled up 2-3x no longer
+# parted, and a goblin rouser's and two FreedroidRPG droids' lip highlights did.
 PARTED_MESH_PX, PARTED_WHITER, PARTED_NEAR_PX, PARTED_SHARE, PARTED_PX = 1.0, 8.0, 2.0, 0.25, 1.0
+PARTED_WIDTH = 20.0
 
 
 @dataclass(frozen=True)
@@ -703,7 +708,7 @@ def part_lips(image: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
     Returns
     -------
     np.ndarray
-        ``landmarks``, or a copy with one lip's inner edge moved off the teeth.
+        ``landmarks``, or a copy with the lower lip's inner edge moved down off the teeth.
     """
     lm = np.asarray(landmarks, dtype=np.float64)[:, :2]
     upper, lower = lm[topo.LIPS_UPPER_INNER], lm[topo.LIPS_LOWER_INNER]
@@ -711,7 +716,8 @@ def part_lips(image: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
     width, right, down = _mouth_axes(left, lm[topo.MOUTH_CORNER_LEFT])
     apart = np.linalg.norm(upper - lower, axis=1)
     middle = slice(3, 8)  # the middle five of the eleven points along each lip
-    if width < 4 or apart.max() < PARTED_MESH_PX or np.median(apart[middle]) >= SEAT_SHUT * width:
+    px = max(1.0, width / PARTED_WIDTH)  # one of PARTED_WIDTH's pixels, in this mouth's
+    if width < 4 or apart.max() < PARTED_MESH_PX * px or np.median(apart[middle]) >= SEAT_SHUT * width:
         return landmarks
     outer = np.vstack([lm[topo.LIPS_UPPER_OUTER], lm[topo.LIPS_LOWER_OUTER][::-1]])
     lips = _polygon_mask(image.shape, outer) & ~_polygon_mask(image.shape, np.vstack([upper, lower[::-1]]))
@@ -730,36 +736,31 @@ def part_lips(image: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
     origin = np.array([x0, y0], np.float64)
     lm, upper, lower, left = lm - origin, upper - origin, lower - origin, left - origin
     t = np.linspace(0.1, 0.9, 33)  # across the mouth, short of its corners' shadow
-    for edge, other, towards, ids in (
-        (lower, lm[topo.LIPS_LOWER_OUTER], down, topo.LIPS_LOWER_INNER),
-        (upper, lm[topo.LIPS_UPPER_OUTER], -down, topo.LIPS_UPPER_INNER),
-    ):
-        starts, ends = (_along_mouth(line, left, right, width, t) for line in (edge, other))
-        reach = _enamel_reach(enamel, starts, ends, towards, level=level)
-        if np.mean(reach > 0) < PARTED_SHARE or np.median(reach[reach > 0]) < PARTED_PX:
-            continue
-        # Each of the lip's own points (the corners stay) to the enamel's edge beyond it,
-        # through as much lip as the middle has: on a face turned aside the points bunch up
-        # at the lip's far end, past the grid, where its outer edge turns back; and a pixel
-        # to either side, as the axis across a slanted mouth runs out of it beside them.
-        depth = float(np.median((ends - starts) @ towards))
-        shift = np.max([
-            _enamel_reach(enamel, edge + side * right, edge + side * right + depth * towards, towards, level=level)
-            for side in (-1.0, 0.0, 1.0)
-        ], axis=0)  # fmt: skip
-        shift[[0, -1]] = 0.0
-        parted = np.array(landmarks, dtype=np.float32)
-        parted[ids, :2] += np.outer(shift, towards).astype(np.float32)
-        return parted
-    return landmarks
+    starts, ends = (_along_mouth(line, left, right, width, t) for line in (lower, lm[topo.LIPS_LOWER_OUTER]))
+    reach = _enamel_reach(enamel, starts, ends, down, level=level, near=PARTED_NEAR_PX * px)
+    if np.mean(reach > 0) < PARTED_SHARE or np.median(reach[reach > 0]) < PARTED_PX * px:
+        return landmarks
+    # Each of the lip's own points (the corners stay) to the enamel's edge below it, through
+    # as much lip as the middle has: on a face turned aside the points bunch up at the lip's
+    # far end, past the grid, where its outer edge turns back; and a pixel to either side, as
+    # the axis across a slanted mouth runs out of it beside them.
+    depth = float(np.median((ends - starts) @ down))
+    shift = np.max([
+        _enamel_reach(enamel, beside, beside + depth * down, down, level=level, near=PARTED_NEAR_PX * px)
+        for beside in (lower - px * right, lower, lower + px * right)
+    ], axis=0)  # fmt: skip
+    shift[[0, -1]] = 0.0
+    parted = np.array(landmarks, dtype=np.float32)
+    parted[topo.LIPS_LOWER_INNER, :2] += np.outer(shift, down).astype(np.float32)
+    return parted
 
 
 def _enamel_reach(
-    enamel: np.ndarray, starts: np.ndarray, ends: np.ndarray, towards: np.ndarray, *, level: float
+    enamel: np.ndarray, starts: np.ndarray, ends: np.ndarray, towards: np.ndarray, *, level: float, near: float
 ) -> np.ndarray:
     """How far enamel (``enamel`` at or over ``level``) reaches from each of ``starts``
     towards its end in ``ends`` (both [shape=(k, 2)], in ``enamel``'s pixels; a pixel short
-    of the end, which the lip keeps), if it begins within PARTED_NEAR_PX: [shape=(k,)],
+    of the end, which the lip keeps), if it begins within ``near`` pixels: [shape=(k,)],
     pixels, 0 where it does not."""
     step = 0.25  # a quarter of a pixel: a row of teeth may be two pixels tall
     reach = np.zeros(len(starts))
@@ -770,7 +771,7 @@ def _enamel_reach(
         xy = (start + np.outer(offsets, towards)).astype(np.float32)
         tooth = cv2.remap(enamel, xy[None, :, 0], xy[None, :, 1], cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)[0] >= level
         first = np.flatnonzero(tooth)
-        if not len(first) or offsets[first[0]] > PARTED_NEAR_PX:
+        if not len(first) or offsets[first[0]] > near:
             continue
         gaps = np.flatnonzero(~tooth[first[0] :])
         reach[k] = offsets[first[0] + gaps[0] - 1] if len(gaps) else offsets[-1]
