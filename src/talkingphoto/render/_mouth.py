@@ -252,8 +252,12 @@ SEAT_NEAR_PX = 1.5
 # The pixels are those of a mouth up to PARTED_WIDTH pixels wide (a 400-pixel portrait's)
 # and grow with a wider one: kept as pixels, the two mouths above scaled up 2-3x no longer
 # parted, and a goblin rouser's and two FreedroidRPG droids' lip highlights did.
+# Only mouths under PARTED_MAX_WIDTH pixels are read so: face mesh misplaces the lips by a
+# pixel or two, which matters only where the mouth is a few pixels tall; on the same
+# portraits scaled up 2x, 4 of 5 mouths this moved were lips whose highlights passed for
+# teeth (necromancer+female, outlaw, merfolk hunter, a FreedroidRPG droid).
 PARTED_MESH_PX, PARTED_WHITER, PARTED_NEAR_PX, PARTED_SHARE, PARTED_PX = 1.0, 8.0, 2.0, 0.25, 1.0
-PARTED_WIDTH = 20.0
+PARTED_WIDTH, PARTED_MAX_WIDTH = 20.0, 30.0
 
 
 @dataclass(frozen=True)
@@ -717,7 +721,7 @@ def part_lips(image: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
     apart = np.linalg.norm(upper - lower, axis=1)
     middle = slice(3, 8)  # the middle five of the eleven points along each lip
     px = max(1.0, width / PARTED_WIDTH)  # one of PARTED_WIDTH's pixels, in this mouth's
-    if width < 4 or apart.max() < PARTED_MESH_PX * px or np.median(apart[middle]) >= SEAT_SHUT * width:
+    if not 4 <= width < PARTED_MAX_WIDTH or apart.max() < PARTED_MESH_PX * px or np.median(apart[middle]) >= SEAT_SHUT * width:
         return landmarks
     outer = np.vstack([lm[topo.LIPS_UPPER_OUTER], lm[topo.LIPS_LOWER_OUTER][::-1]])
     lips = _polygon_mask(image.shape, outer) & ~_polygon_mask(image.shape, np.vstack([upper, lower[::-1]]))
