@@ -699,3 +699,42 @@ def test_painted_lips_on_a_line_art_face_warp_as_skin_and_an_inked_mouth_is_repl
     _, look, erased = read_mouth(image, face)
     assert (erased is None) == painted
     assert look.style == ("photo" if painted else "drawn")
+
+
+OWN_TEETH = (240.0, 235.0, 225.0)
+
+
+def _own_teeth_in_a_round_hole(rounding: float) -> np.ndarray:
+    """Luma down the middle of a round hole 30 px wide and 10 tall (rows 37-46), opened at
+    ``rounding`` in a picture whose own teeth fill 7 of the 8 pixels between its lips."""
+    image = np.full((80, 100, 3), FACE_SKIN, np.uint8)
+    image[30:50, 20:81] = LIPS
+    image[36:44, 22:79] = (60, 20, 25)  # the dark inside
+    image[36:43, 22:79] = OWN_TEETH
+    corner_to_corner = np.linspace(20, 80, 13)
+    upper, lower = (np.stack([corner_to_corner, np.full(13, y)], 1) for y in (36.0, 44.0))
+    own = find_own_teeth(image, upper, lower, LIPS, FACE_SKIN, upper_lip=UPPER_LIP, mouth_width=60.0)
+    assert own is not None
+    u = np.linspace(-1, 1, 21)
+    hole_upper = np.stack([50 + 15 * u, 38 - 1.0 * (1 - u**2)], 1)
+    hole_lower = np.stack([50 + 15 * u, 38 + 9.0 * (1 - u**2)], 1)
+    paint_mouth(
+        image, np.vstack([hole_upper, hole_lower[::-1][1:-1]]), upper_teeth_edge=upper, lower_lip_edge=hole_lower,
+        lower_lip_rest=lower, centre=np.array([50.0, 40.0]), right=np.array([1.0, 0.0]), down=np.array([0.0, 1.0]),
+        mouth_width=60.0, look=MouthLook(PALETTE, "photo", own_teeth=own), rounding=rounding,
+    )  # fmt: skip
+    return _luma(image[37:47, 48:53].astype(float)).mean(axis=1)
+
+
+def test_a_photos_own_teeth_recede_under_rounded_lips():
+    # A smile's own teeth, tall in the picture, hang from the skull: a rounded mouth's small
+    # hole was all teeth, edge to edge (buck teeth, not an OO). Rounded lips hide them as
+    # they round: at full rounding at most the upper row's edge shows at the hole's top.
+    teeth_luma = _luma(np.array(OWN_TEETH))
+    rows_of_teeth = []
+    for rounding in (0.0, 0.5, 1.0):
+        luma = _own_teeth_in_a_round_hole(rounding)
+        rows_of_teeth.append(int(np.sum(luma > 0.8 * teeth_luma)))
+    assert rows_of_teeth[0] >= 5  # as the picture shows them, 5 px into the hole
+    assert rows_of_teeth[0] > rows_of_teeth[1] > rows_of_teeth[2]
+    assert rows_of_teeth[2] <= 2 and luma[5] < 0.4 * teeth_luma  # the middle dark

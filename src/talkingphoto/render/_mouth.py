@@ -124,6 +124,13 @@ GRIN_GRID = (6, 8)
 # teeth closed every small opening, which looked flat and read to face mesh alike from
 # 0.1 to 0.3 (bench_look.py's read-back).
 TEETH_SHARE = 0.5
+# Rounded lips (OO, W) push forward and down over the teeth: a dark round hole with at most
+# the upper incisors' edge at its top. A picture's own teeth hang from the skull where the
+# picture shows them, and a smile's fill a rounded mouth's small hole edge to edge (the
+# astronaut's filled 5.6 px of a 9.4-px hole: buck teeth, not an OO). So they
+# recede under the upper lip as the lips round, until mid-mouth at full rounding their
+# edge fills at most this share of the hole below the lip (see _own_recede).
+ROUND_TEETH_SHOW = 0.2
 # On a small mouth (a 400-pixel painted portrait's is 14-25 pixels wide) what a pixel
 # cannot draw only greys the teeth: 0.06 of the width is under a pixel there, a dark seam
 # every 1.5 pixels and a blur of half a pixel mix the row with the cavity around it (its
@@ -1755,7 +1762,8 @@ def _interior(
 
     upper_v = _profile(*frame_coords(upper_teeth_edge), u)
     lower_v = _profile(*frame_coords(lower_lip_edge), u)
-    top_v = _profile(*frame_coords(opening[: len(opening) // 2 + 1]), u)
+    top_edge = opening[: len(opening) // 2 + 1]
+    top_v = _profile(*frame_coords(top_edge), u)
     gap = np.maximum(lower_v - top_v, 1e-3)
     depth = np.clip((v - top_v) / gap, 0, 1)  # 0 at the upper lip, 1 at the lower lip
 
@@ -1795,6 +1803,12 @@ def _interior(
     # real speech does; drawn mouths get a bolder band.
     height = own.height if own is not None else (0.1 * W if drawn else max(0.06 * W, TEETH_MIN_PX))
     teeth_height = height * (1 - 0.45 * u**2) * (1 - 0.8 * rounding)
+    recede = 0.0
+    if own is not None:  # no painted tooth below the own ones as they recede
+        lines = (top_edge, upper_teeth_edge, lower_lip_edge)
+        middle = (float(_profile(*frame_coords(line), np.zeros(1))[0]) for line in lines)
+        recede = _own_recede(*middle, own.height, rounding)
+        teeth_height = np.minimum(teeth_height, (height - recede) * (1 - 0.45 * u**2))
     teeth_bottom = upper_v + teeth_height
     if look.teeth and not drawn and own is None:  # beside the picture's own, as long as those
         teeth_bottom = np.minimum(teeth_bottom, top_v + TEETH_SHARE * gap)
@@ -1837,10 +1851,11 @@ def _interior(
     elif not drawn:
         colour = cv2.GaussianBlur(colour, (0, 0), 0.012 * W)
     if own is not None:
-        # The photo's own rows over the painted ones: lower with the jaw, upper fixed.
+        # The photo's own rows over the painted ones: lower with the jaw, upper fixed; both
+        # receding under the lips as they round.
         drop = _profile(*frame_coords(lower_lip_edge), u) - _profile(*frame_coords(lower_lip_rest), u)
         bx, by = own.box[0] - origin[0], own.box[1] - origin[1]
-        for layer, shift in ((own.lower, drop), (own.upper, 0.0)):
+        for layer, shift in ((own.lower, drop + recede), (own.upper, -recede)):
             map_x = (xs - bx - shift * down[0]).astype(np.float32)
             map_y = (ys - by - shift * down[1]).astype(np.float32)
             cover = cv2.remap(layer, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
@@ -1849,6 +1864,16 @@ def _interior(
     if look.line is None:  # lips that nearly touch: a soft shadow between them, not a black slit
         _over(colour, np.array(palette.seam, np.float32), 1 - lit)
     return colour
+
+
+def _own_recede(top: float, lip: float, bottom: float, height: float, rounding: float) -> float:
+    """How far the picture's own teeth recede under the lips at ``rounding`` (0..1), in
+    pixels: mid-mouth, the upper row's edge (``height`` below ``lip``, the upper lip's rest
+    edge) rises to fill at most ROUND_TEETH_SHOW of the opening (``top`` to ``bottom``) at
+    full rounding, in proportion on the way, so it moves smoothly with the lips. All are
+    pixels below the mouth's centre."""
+    shown = top + ROUND_TEETH_SHOW * max(bottom - top, 0.0)
+    return rounding * max(lip + height - shown, 0.0)
 
 
 def _muzzle_inside(u, v, top_v, lower_v, cavity: np.ndarray, tongue: np.ndarray) -> np.ndarray:
