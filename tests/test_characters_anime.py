@@ -96,3 +96,15 @@ def test_a_sprite_found_again_gets_the_same_parts(real_data):
     sprite = np.asarray(Image.open(real_data / "images" / "eileen_vhappy.png").convert("RGB"))
     first = detect_anime(sprite)
     assert first and all(detect_anime(sprite) == first for _ in range(7))
+
+
+def test_parts_whose_mouth_is_off_the_mesh_lips_are_not_the_face():
+    from talkingphoto.characters._finder import _anime_eyes_fit
+
+    mesh = canonical_face().astype(np.float64) * 50 + [150, 115, 0]  # lips 161-175 px down, 42 wide
+    assert _anime_eyes_fit(mesh, PARTS)  # mouth point 163 px down: on the lips
+    # animeface reads the philtrum as the mouth (Wesnoth's thief+female, three-quarters):
+    # snapped there, the lips open a second mouth above the painted one.
+    on_philtrum = replace(PARTS, mouth_box=(140, 150, 20, 6), nose=(150, 140), chin=(152, 165))
+    assert not _anime_eyes_fit(mesh, on_philtrum)
+    assert not _anime_eyes_fit(mesh, replace(PARTS, mouth_box=(100, 160, 20, 6)))  # a cheek

@@ -17,7 +17,15 @@ import numpy as np
 
 from .._native import quiet_native_logs
 from ..errors import MissingDependencyError, ParameterError
-from ._anime import detect_anime, eyes_above_nose, face_from_anime_parts, has_big_eyes, mesh_misses_eyes, refine_with_anime
+from ._anime import (
+    detect_anime,
+    eyes_above_nose,
+    face_from_anime_parts,
+    has_big_eyes,
+    mesh_misses_eyes,
+    mouth_on_lips,
+    refine_with_anime,
+)
 from ._face import N_LANDMARKS, Face
 from ._geometry import box_cover, box_iou, box_of
 from ._style import guess_style
@@ -107,9 +115,9 @@ def _tiles(image: np.ndarray):
 
 def _anime_eyes_fit(landmarks, parts) -> bool:
     """Snap the mesh onto animeface's parts only for big anime eyes (or eyes the mesh has
-    shrunk to slivers) where eyes can be."""
+    shrunk to slivers) where eyes can be, and a mouth on the mesh's lips."""
     big = has_big_eyes(landmarks, parts) or mesh_misses_eyes(landmarks, parts)
-    return big and eyes_above_nose(landmarks, parts)
+    return big and eyes_above_nose(landmarks, parts) and mouth_on_lips(landmarks, parts)
 
 
 def _same_face(a, b) -> bool:
