@@ -12,6 +12,7 @@ from talkingphoto.render._rig import pose_points
 from talkingphoto.render._mouth import (
     MouthLook,
     MouthPalette,
+    find_own_inside,
     find_own_teeth,
     paint_mouth,
     palette_from_image,
@@ -738,3 +739,73 @@ def test_a_photos_own_teeth_recede_under_rounded_lips():
     assert rows_of_teeth[0] >= 5  # as the picture shows them, 5 px into the hole
     assert rows_of_teeth[0] > rows_of_teeth[1] > rows_of_teeth[2]
     assert rows_of_teeth[2] <= 2 and luma[5] < 0.4 * teeth_luma  # the middle dark
+
+
+SNARL_INSIDE, SNARL_TEETH = (110, 20, 25), (235, 230, 215)
+
+
+def _snarling_face():
+    """A synthetic face whose mouth is painted open at rest (0.4 of its width): a row of
+    teeth under the upper lip and another over the lower one, a dark-red inside between."""
+    image, face = synthetic_face(mouth_gap=20.0)
+    lm = face.landmarks[:, :2]
+    outer = np.vstack([lm[topo.LIPS_UPPER_OUTER], lm[topo.LIPS_LOWER_OUTER][::-1]])
+    upper, lower = lm[topo.LIPS_UPPER_INNER], lm[topo.LIPS_LOWER_INNER]
+    cv2.fillPoly(image, [np.round(outer).astype(np.int32)], LIPS)
+    inside = np.zeros(image.shape[:2], np.uint8)
+    cv2.fillPoly(inside, [np.round(np.vstack([upper, lower[::-1]])).astype(np.int32)], 1)
+    rows = np.arange(image.shape[0])[:, None]
+    top = np.interp(np.arange(image.shape[1]), upper[:, 0], upper[:, 1])[None]
+    bottom = np.interp(np.arange(image.shape[1]), lower[:, 0], lower[:, 1])[None]
+    image[inside > 0] = SNARL_INSIDE
+    image[(inside > 0) & ((rows < top + 4) | (rows > bottom - 3))] = SNARL_TEETH
+    return image, face
+
+
+def test_a_mouth_open_at_rest_closes_over_its_own_inside_not_a_painted_one():
+    # Wesnoth's orc grunt snarls, his mouth 0.46 of its width open: speech asking for less
+    # showed a brown painted hole with his fangs squeezed into lavender streaks. The lips
+    # come together over the picture's own inside: its upper teeth hang from the skull, the
+    # lower row rides up with the jaw, and between them the dark red as painted.
+    image, face = _snarling_face()
+    animator = FaceAnimator(image, face, whole_face=False, head_motion=False)
+    rig = animator.rig
+    width = rig.mouth_width
+    assert 0.35 < (rig.vertices("lower_inner") - rig.vertices("upper_inner"))[5, 1] / width < 0.45
+    frame = image.copy()
+    pose = Pose(open=0.36)  # 0.2 of the width: about half the picture's opening
+    animator.apply(frame, pose)
+    posed = pose_points(rig, pose)
+    x = int(round(posed[rig.slot["upper_inner"]][5, 0]))
+    top, bottom = posed[rig.slot["upper_inner"]][5, 1], posed[rig.slot["lower_inner"]][5, 1]
+    column = frame[int(np.ceil(top + 1)) : int(np.floor(bottom - 1)), x].astype(float)
+    assert len(column) >= 5
+    teeth, dark = np.array(SNARL_TEETH, float), np.array(SNARL_INSIDE, float)
+    share = np.clip((column - dark) @ (teeth - dark) / np.sum((teeth - dark) ** 2), 0, 1)  # 1: teeth
+    off = np.linalg.norm(column - (dark + share[:, None] * (teeth - dark)), axis=1)
+    assert off.max() < 20  # nothing but the picture's teeth and inside (and their blend at an edge)
+    labels = "".join("t" if tooth else "i" for tooth in share > 0.5)
+    assert labels.strip("t") == "i" * labels.count("i")  # teeth above and below the dark red, whole
+    assert labels.startswith("t") and labels.endswith("t") and labels.count("i") >= 3
+
+
+@pytest.mark.parametrize(
+    "apart, between, whole",
+    [(6.0, SNARL_INSIDE, False), (24.0, SNARL_INSIDE, True), (24.0, (175, 105, 105), False)],
+)
+def test_only_a_mouth_clearly_open_at_rest_keeps_its_whole_inside(apart, between, whole):
+    # Parted lips (0.1 of the width) keep their teeth and painted inside as before; lips
+    # face mesh put apart on the skin (Wesnoth's elvish scout: her cheek between lips on
+    # her cheek) have no inside to keep.
+    image = np.full((80, 100, 3), FACE_SKIN, np.uint8)
+    image[20:60, 20:81] = LIPS
+    image[28 : 28 + int(apart), 22:79] = between
+    corner_to_corner = np.linspace(20, 80, 13)
+    bulge = 1 - np.linspace(-1, 1, 13) ** 2
+    upper = np.stack([corner_to_corner, np.full(13, 28.0)], 1)
+    lower = np.stack([corner_to_corner, 28.0 + apart * bulge ** 0.2], 1)
+    found = find_own_inside(image, upper, lower, LIPS, mouth_width=60.0)
+    assert (found is not None) == whole
+    if whole:
+        own, cavity = found
+        assert own.whole and np.linalg.norm(np.array(cavity) - SNARL_INSIDE) < 1

@@ -26,6 +26,7 @@ __all__ = [
     "OwnTeeth",
     "drawn_opening",
     "erase_mouth",
+    "find_own_inside",
     "find_own_teeth",
     "fit_lips",
     "is_line_art",
@@ -265,6 +266,24 @@ SEAT_NEAR_PX = 1.5
 # teeth (necromancer+female, outlaw, merfolk hunter, a FreedroidRPG droid).
 PARTED_MESH_PX, PARTED_WHITER, PARTED_NEAR_PX, PARTED_SHARE, PARTED_PX = 1.0, 8.0, 2.0, 0.25, 1.0
 PARTED_WIDTH, PARTED_MAX_WIDTH = 20.0, 30.0
+# A painted or photographed mouth whose inner lips face mesh put OPEN_AT_REST of its width
+# apart somewhere is open at rest (a snarl, a laugh, a word caught mid-way; the astronaut's
+# smile, 0.17, is parted): its whole inside, teeth and shadow alike, is its own, the half
+# above where it parts hung from the skull and the half below on the jaw, so lips closing
+# below the picture's opening come together over it (the lower half slides up behind the
+# upper one) instead of a painted inside squeezed between them. Painted in its place,
+# Wesnoth's orc grunt (0.46 open, fangs over a dark-red inside) spoke with lavender streaks
+# of squeezed fangs over a brown hole. The inside is read INSIDE_GROW_PX past the inner
+# lips' line, so the opening's anti-aliased edge finds the picture there.
+OPEN_AT_REST, INSIDE_GROW_PX = 0.2, 2
+# The halves part where the inside is darkest, found on its luma blurred by
+# INSIDE_SMOOTH_PX (sigma, pixels; the line itself along the mouth by 1.5 times that).
+INSIDE_SMOOTH_PX = 1.0
+# An inside is shadow (luma under INSIDE_SHADOW of the lips') or teeth (INSIDE_TEETH levels
+# lighter than the lips) over at least INSIDE_SHARE of it: between the lips face mesh put
+# 0.23 of its width apart on Wesnoth's elvish scout lies her cheek (0.14 such); on the open
+# mouths found in 241 Wesnoth portraits 0.42-0.70.
+INSIDE_SHADOW, INSIDE_TEETH, INSIDE_SHARE = 0.5, 40.0, 0.3
 
 
 @dataclass(frozen=True)
@@ -296,6 +315,10 @@ class OwnTeeth:
         The upper row's enamel colour averaged over a few pixels (RGB 0..255) and how near
         that enamel is (0..1): painted teeth next to the own ones take it, so the two read
         as one row. The box has room around the teeth for the colour to reach out.
+    whole : bool
+        The layers hold the picture's whole inside (a mouth open at rest, see
+        OPEN_AT_REST), ``upper`` its upper half: nothing is painted with them but the
+        cavity they leave as the jaw drops.
     """
 
     box: tuple
@@ -304,6 +327,7 @@ class OwnTeeth:
     lower: np.ndarray
     height: float
     tint: np.ndarray
+    whole: bool = False
 
 
 @dataclass(frozen=True)
@@ -575,6 +599,85 @@ def find_own_teeth(
         height=float(np.median(reach)),
         tint=tint,
     )
+
+
+def find_own_inside(
+    image: np.ndarray, upper_edge: np.ndarray, lower_edge: np.ndarray, lip_rgb, *, mouth_width: float
+) -> tuple | None:
+    """Cut out the whole inside of a mouth open at rest (see OPEN_AT_REST), or None.
+
+    Parameters
+    ----------
+    image : np.ndarray [shape=(h, w, 3), dtype=uint8, RGB]
+    upper_edge, lower_edge : np.ndarray [shape=(m, 2)]
+        Inner edges of the upper and lower lip at rest, corner to corner, in picture pixels.
+    lip_rgb : sequence of 3 floats
+        The lips' colour: the inside parts only where it is darker than they are.
+    mouth_width : float
+        Corner to corner, in pixels.
+
+    Returns
+    -------
+    own : OwnTeeth
+        ``whole``: the inside above the line where it is darkest (see INSIDE_SMOOTH_PX)
+        hangs from the skull, below it rides on the jaw; ``height`` is that line's depth
+        below the upper lip mid-mouth.
+    cavity : tuple or None
+        The colour along that line (its median), RGB floats 0..255: what shows between the
+        halves as the jaw drops further than the picture's. None where that line is no
+        darker than the lips: then the whole inside hangs from the skull.
+    """
+    h, w = image.shape[:2]
+    across = np.linspace(upper_edge[:, 0].min(), upper_edge[:, 0].max(), 64)
+    apart = np.interp(across, *lower_edge.T) - np.interp(across, *upper_edge.T)
+    if apart.max() < OPEN_AT_REST * mouth_width:
+        return None
+    outline = np.vstack([upper_edge, lower_edge[::-1]])
+    pad = INSIDE_GROW_PX + 1
+    x0, y0 = np.floor(outline.min(0)).astype(int) - pad
+    x1, y1 = np.ceil(outline.max(0)).astype(int) + pad + 1
+    x0, y0, x1, y1 = max(x0, 0), max(y0, 0), min(x1, w), min(y1, h)
+    core = np.zeros((y1 - y0, x1 - x0), np.uint8)
+    cv2.fillPoly(core, [np.round(outline - (x0, y0)).astype(np.int32)], 1)
+    pixels = image[y0:y1, x0:x1].astype(np.float32)
+    to_luma = np.array([0.299, 0.587, 0.114], np.float32)
+    lip_luma = float(np.dot(lip_rgb, to_luma))
+    between_lips = pixels[core.astype(bool)] @ to_luma
+    shadow, teeth = INSIDE_SHADOW * lip_luma, lip_luma + INSIDE_TEETH
+    if np.mean((between_lips < shadow) | (between_lips > teeth)) < INSIDE_SHARE:
+        return None
+    inside = cv2.dilate(core, np.ones((3, 3), np.uint8), iterations=INSIDE_GROW_PX).astype(bool)
+    columns = np.arange(x0, x1)
+    top = np.interp(columns, upper_edge[:, 0], upper_edge[:, 1]) - y0
+    bottom = np.interp(columns, lower_edge[:, 0], lower_edge[:, 1]) - y0
+    # The halves part where the inside is darkest (under the upper teeth, above the lower
+    # ones), smoothed along the mouth: the cavity opens there as the jaw drops.
+    luma = cv2.GaussianBlur(pixels @ to_luma, (0, 0), INSIDE_SMOOTH_PX)
+    rows = np.arange(y1 - y0)[:, None]
+    between = (rows > top[None] + 1) & (rows < bottom[None] - 1)
+    darkest = np.argmin(np.where(between, luma, np.inf), axis=0).astype(np.float64)
+    darkest = np.where(between.any(0), darkest, 0.5 * (top + bottom))
+    split = cv2.GaussianBlur(darkest.reshape(1, -1), (0, 0), 1.5 * INSIDE_SMOOTH_PX).ravel()
+    along = np.round(split).astype(int).clip(0, y1 - y0 - 1)
+    shown = core[along, columns - x0].astype(bool)
+    parting = pixels[along[shown], (columns - x0)[shown]] if shown.any() else pixels[core.astype(bool)]
+    cavity = np.median(parting, 0)
+    if float(cavity @ to_luma) >= lip_luma:
+        # No shadow of its own between the lips (the mesh's lower lip on an orc warrior's
+        # teeth, his dark inside below it): it all hangs from the skull, over the painted cavity.
+        split, cavity = np.full_like(split, y1 - y0), None
+    upper = inside & (rows < split[None])
+    middle = (x1 - x0) // 2
+    own = OwnTeeth(
+        box=(int(x0), int(y0), int(x1), int(y1)),
+        pixels=pixels,
+        upper=upper.astype(np.float32),
+        lower=(inside & ~upper).astype(np.float32),
+        height=float(split[middle] - top[middle]),
+        tint=np.zeros(pixels.shape[:2] + (4,), np.float32),
+        whole=True,
+    )
+    return own, None if cavity is None else tuple(float(v) for v in cavity)
 
 
 def erase_mouth(image: np.ndarray, outer: np.ndarray, *, mouth_width: float) -> tuple:
@@ -1401,8 +1504,11 @@ def read_mouth(image: np.ndarray, face: Face, *, cover: str = "auto") -> tuple:
             face = replace(face, landmarks=fit_lips(face.landmarks, where, box[:2]))
             lm = face.landmarks[:, :2]
             outer = np.vstack([lm[topo.LIPS_UPPER_OUTER], lm[topo.LIPS_LOWER_OUTER][::-1]])
+    parted_over_teeth = False  # read shut by face mesh, parted here over its teeth (see part_lips)
     if line_art is None and face.detector != "points":  # a painted or photographed mouth: lips on its seam
-        face = replace(face, landmarks=part_lips(image, seat_lips(image, face.landmarks)))
+        seated = seat_lips(image, face.landmarks)
+        parted = part_lips(image, seated)
+        face, parted_over_teeth = replace(face, landmarks=parted), parted is not seated
         lm = face.landmarks[:, :2]
         outer = np.vstack([lm[topo.LIPS_UPPER_OUTER], lm[topo.LIPS_LOWER_OUTER][::-1]])
     inner = np.vstack([lm[topo.LIPS_UPPER_INNER], lm[topo.LIPS_LOWER_INNER][::-1]])
@@ -1455,8 +1561,15 @@ def read_mouth(image: np.ndarray, face: Face, *, cover: str = "auto") -> tuple:
             upper_lip=lm[topo.LIPS_UPPER_OUTER],
             mouth_width=mouth_width,
         )
-    if own is not None:  # painted teeth continue the picture's own in colour
-        palette = replace(palette, teeth=tuple(float(v) for v in np.median(own.pixels[own.upper > 0.5], 0)))
+        if own is not None:  # painted teeth continue the picture's own in colour
+            palette = replace(palette, teeth=tuple(float(v) for v in np.median(own.pixels[own.upper > 0.5], 0)))
+        inside = None
+        if not parted_over_teeth:  # a row of teeth between lips face mesh read shut: own teeth
+            edges = lm[topo.LIPS_UPPER_INNER], lm[topo.LIPS_LOWER_INNER]
+            inside = find_own_inside(image, *edges, lip, mouth_width=mouth_width)
+        if inside is not None:  # open at rest: its own inside, teeth and all
+            own, cavity = inside
+            palette = palette if cavity is None else replace(palette, cavity=cavity)
     return face, MouthLook(palette, style, teeth=teeth, own_teeth=own, covered=covered), None
 
 
@@ -1785,7 +1898,9 @@ def _interior(
             shaded = cv2.remap(drawn_own.teeth, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
             teeth_rgb = (1 - as_drawn) * teeth_rgb + as_drawn * shaded
     muzzle = not drawn and not look.teeth  # an animal's, rigged from clicked points
-    if drawn:
+    own = look.own_teeth if look.teeth else None
+    whole = own is not None and own.whole  # the picture's whole inside: only its cavity is painted
+    if drawn or whole:
         colour = np.broadcast_to(cavity, u.shape + (3,)).copy()
     elif muzzle:
         colour = _muzzle_inside(u, v, top_v, lower_v, cavity, tongue_rgb)
@@ -1794,7 +1909,6 @@ def _interior(
         glow = 1.0 - 0.4 * np.exp(-(u**2) / 0.35 - (depth - 0.55) ** 2 / 0.25)
         colour = cavity * glow[..., None]
 
-    own = look.own_teeth if look.teeth else None
     # Through a slit between nearly closed lips no light reaches the teeth: it reads as a
     # dark line, as closed lips do, and the teeth come up as the lips part.
     lit = np.clip((gap - 0.015 * W) / (0.05 * W), 0, 1)
@@ -1826,7 +1940,7 @@ def _interior(
     tongue_cover = _cover(v - tongue_top) * _cover((0.75 - np.abs(u)) * 0.5 * W)
     if drawn:
         _over(colour, tongue_rgb, tongue_cover)
-    elif not muzzle:  # an animal's tongue lies in its own place (see _muzzle_inside)
+    elif not muzzle and not whole:  # an animal's tongue lies in its own place (see _muzzle_inside)
         shade = np.clip(0.6 + 0.4 * (v - tongue_top) / (0.06 * W), 0.6, 1.0) * (1 - 0.4 * u**2)
         # A tongue a pixel or two tall is a red line along the lower lip (see TONGUE_PX).
         shown = np.clip((lower_v - tongue_top - TONGUE_PX[0]) / (TONGUE_PX[1] - TONGUE_PX[0]), 0, 1)
@@ -1843,12 +1957,12 @@ def _interior(
             band = (1 - as_drawn) * band + as_drawn * (gap + 2)
             reach += 0.3 * as_drawn
         _over(colour, teeth_rgb, _cover(top_v + band - v) * _cover((reach - np.abs(u)) * 0.5 * W) * lit)
-    elif look.teeth:
+    elif look.teeth and not whole:
         wide = np.clip((gap - 0.15 * W) / (0.15 * W), 0, 1)
         _over(colour, *_lower_teeth(u, v, lower_v, W, wide, teeth_rgb, lit))
         _over(colour, *_upper_teeth(u, v, xs, ys, upper_v, top_v, teeth_height, teeth_bottom, W, look, origin, fv, lit))
         colour = cv2.GaussianBlur(colour, (0, 0), 0.012 * W)  # soft, like the photo
-    elif not drawn:
+    elif not drawn and not whole:
         colour = cv2.GaussianBlur(colour, (0, 0), 0.012 * W)
     if own is not None:
         # The photo's own rows over the painted ones: lower with the jaw, upper fixed; both
