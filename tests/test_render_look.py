@@ -17,6 +17,7 @@ INK = (90, 40, 60)
 ENAMEL = (236, 226, 208)
 LILAC = (222, 214, 240)  # sylvie_green_giggle's teeth under the upper line
 CUP_RIM, CUP_TONGUE = (205, 124, 104), (240, 168, 143)  # eileen_vhappy's drawn mouth
+LIP = (215, 130, 125)
 
 
 def _inner(face) -> np.ndarray:
@@ -477,6 +478,43 @@ def test_a_big_mouth_is_not_parted_on_what_passes_for_teeth():
     # At 50 pixels face mesh's lips are where the mouth is; light there is a highlight.
     image, face, _ = _parted_mouth(1.0)
     assert part_lips(image, face.landmarks) is face.landmarks
+
+
+def _shut_mouth_read_parted() -> tuple:
+    """A 20-pixel mouth painted shut, its lips meeting on a dark line a quarter of the way
+    down a 5-pixel gap face mesh put between its inner lips (Wesnoth's dwarvish scout: 6 px
+    of a 23-pixel mouth, the line 2.5 px below the upper inner lip): picture, face, lips'
+    outline."""
+    image, face = synthetic_face(size=96, iris_distance=24.0, mouth_gap=5.0)
+    lm = face.landmarks[:, :2]
+    lips = np.vstack([lm[topo.LIPS_UPPER_OUTER], lm[topo.LIPS_LOWER_OUTER][::-1]])
+    cv2.fillPoly(image, [np.round(lips).astype(np.int32)], LIP)
+    upper, lower = lm[topo.LIPS_UPPER_INNER], lm[topo.LIPS_LOWER_INNER]
+    seam = 0.75 * upper + 0.25 * lower
+    cv2.polylines(image, [np.round(seam * 4).astype(np.int32)], False, (60, 25, 25), 2, cv2.LINE_AA, shift=2)
+    return image, face, lips
+
+
+def test_a_mouth_painted_shut_that_face_mesh_reads_parted_keeps_its_lips_when_pressed():
+    image, face, lips = _shut_mouth_read_parted()
+    animator = FaceAnimator(image, face, whole_face=False, head_motion=False)
+    frame = image.copy()
+    animator.apply(frame, Pose(press=1.0))
+    (x0, y0), (x1, y1) = np.floor(lips.min(0)).astype(int) - 2, np.ceil(lips.max(0)).astype(int) + 3
+    diff = np.abs(frame[y0:y1, x0:x1].astype(int) - image[y0:y1, x0:x1]).max(axis=2)
+    # Pressed, a shut mouth stays the picture's: its lips were squeezed into one line.
+    assert (diff > 40).sum() < 60  # the press purses the lips (30 px); squeezed, 180 px
+
+
+def test_a_mouth_painted_shut_opens_between_its_lips_not_over_them():
+    image, face, lips = _shut_mouth_read_parted()
+    animator = FaceAnimator(image, face, whole_face=False, head_motion=False)
+    frame = image.copy()
+    animator.apply(frame, Pose(open=0.3))
+    (x0, y0), (x1, y1) = np.floor(lips.min(0)).astype(int) - 2, np.ceil(lips.max(0)).astype(int) + 6
+    lip = [int((np.abs(f[y0:y1, x0:x1].astype(int) - LIP).max(axis=2) < 30).sum()) for f in (image, frame)]
+    # Opened from face mesh's gap, the inside was painted over most of the lower lip (0.48 left).
+    assert lip[1] > 0.7 * lip[0]
 
 
 @pytest.mark.parametrize("drawn", [False, True])

@@ -40,6 +40,7 @@ __all__ = [
     "read_mouth",
     "seat_drawn_line",
     "seat_lips",
+    "shut_lips",
 ]
 
 # Share of exactly flat pixels above which a drawn face is cel-shaded line art (see
@@ -284,6 +285,21 @@ INSIDE_SMOOTH_PX = 1.0
 # 0.23 of its width apart on Wesnoth's elvish scout lies her cheek (0.14 such); on the open
 # mouths found in 241 Wesnoth portraits 0.42-0.70.
 INSIDE_SHADOW, INSIDE_TEETH, INSIDE_SHARE = 0.5, 40.0, 0.3
+# A mouth painted shut can be read by face mesh as parted: Wesnoth's dwarvish scout's lips
+# meet on a dark line 2.5 px below the mesh's upper inner lip and 3.5 px above its lower one
+# (6.0 px apart, 0.26 of his 23-pixel mouth: the ink above his upper lip, under his
+# moustache, and his lower lip's outline were taken for the inner lips). The rig rests on
+# that, so pressed lips (M/B/P) squeezed both his red lips into one thin line and an open
+# mouth was painted over them: he spoke without lips. Where the mesh's lips are SEAT_SHUT of
+# the width or more apart over the middle of the mouth (part_lips' middle five points), what
+# lies between them is lip meeting on a painted line (a valley SEAT_VALLEY deep on average
+# within the gap, measured as seat_lips does) and holds no enamel (under SHUT_ENAMEL of the
+# gap's pixels, enamel as part_lips reads it), both inner lips move onto that line: the
+# mouth is shut at rest, on its own seam. Only mouths under PARTED_MAX_WIDTH pixels are read
+# so, as by part_lips. Of the faces in 241 Wesnoth portraits, FreedroidRPG's droids and the
+# test pictures, only the scout's and an elvish captain's would move, and the captain's mouth
+# is line art, which is redrawn and never read so (his frames are unchanged).
+SHUT_ENAMEL = 0.05
 
 
 @dataclass(frozen=True)
@@ -788,19 +804,9 @@ def seat_lips(image: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
     order = np.argsort(along)
     t = np.linspace(0.15, 0.85, 24)
     line = np.stack([np.interp(t, along[order], seam[order, i]) for i in (0, 1)], 1)
-    luma = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY).astype(np.float32)
-
-    def sample(points):
-        xy = points.astype(np.float32)
-        return cv2.remap(luma, xy[None, :, 0], xy[None, :, 1], cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)[0]
-
-    side = max(1.5, 0.1 * width)
     offsets = np.arange(-SEAT_REACH * width, SEAT_REACH * width + 0.25, 0.5)
     offsets -= offsets[np.argmin(np.abs(offsets))]  # the mesh's own line is one of them
-    depth = np.array([
-        np.mean(np.minimum(sample(line + (d - side) * down), sample(line + (d + side) * down)) - sample(line + d * down))
-        for d in offsets
-    ])  # fmt: skip
+    depth = _valley_depths(image, line, down, offsets, side=max(1.5, 0.1 * width))
     best = int(np.argmax(depth))
     own = float(depth[np.abs(offsets) <= SEAT_NEAR_PX].max())
     if depth[best] < SEAT_VALLEY or own >= SEAT_LOST * depth[best] or abs(offsets[best]) < SEAT_MOVE * width:
@@ -808,6 +814,24 @@ def seat_lips(image: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
     seated = np.array(landmarks, dtype=np.float32)
     seated[topo.LIPS_ALL, :2] += (offsets[best] * down).astype(np.float32)
     return seated
+
+
+def _valley_depths(
+    image: np.ndarray, line: np.ndarray, down: np.ndarray, offsets: np.ndarray, *, side: float
+) -> np.ndarray:
+    """How much darker ``line`` [shape=(k, 2), picture pixels], moved by each of ``offsets``
+    along ``down``, is than the darker of the two lines ``side`` pixels to either side of it,
+    on average along it: [shape=(len(offsets),)], levels of luma 0..255."""
+    luma = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY).astype(np.float32)
+
+    def sample(points):
+        xy = points.astype(np.float32)
+        return cv2.remap(luma, xy[None, :, 0], xy[None, :, 1], cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)[0]
+
+    return np.array([
+        np.mean(np.minimum(sample(line + (d - side) * down), sample(line + (d + side) * down)) - sample(line + d * down))
+        for d in offsets
+    ])  # fmt: skip
 
 
 def part_lips(image: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
@@ -870,6 +894,53 @@ def part_lips(image: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
     parted = np.array(landmarks, dtype=np.float32)
     parted[topo.LIPS_LOWER_INNER, :2] += np.outer(shift, down).astype(np.float32)
     return parted
+
+
+def shut_lips(image: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
+    """Lip landmarks shut on the painted line of a mouth painted shut that face mesh read as
+    parted (see SHUT_ENAMEL): else ``landmarks`` as they are.
+
+    Parameters
+    ----------
+    image : np.ndarray [shape=(h, w, 3), dtype=uint8, RGB]
+    landmarks : np.ndarray [shape=(478, 2|3), float]
+
+    Returns
+    -------
+    np.ndarray
+        ``landmarks``, or a copy with both inner lips moved onto the line where the lips meet.
+    """
+    lm = np.asarray(landmarks, dtype=np.float64)[:, :2]
+    upper, lower = lm[topo.LIPS_UPPER_INNER], lm[topo.LIPS_LOWER_INNER]
+    left = lm[topo.MOUTH_CORNER_RIGHT]
+    width, right, down = _mouth_axes(left, lm[topo.MOUTH_CORNER_LEFT])
+    apart = float(np.median(((lower - upper) @ down)[3:8]))  # the middle five of eleven, as part_lips
+    if not 4 <= width < PARTED_MAX_WIDTH or apart < SEAT_SHUT * width:
+        return landmarks
+    inner = np.vstack([upper, lower[::-1]])
+    gap = _polygon_mask(image.shape, inner)
+    outer = np.vstack([lm[topo.LIPS_UPPER_OUTER], lm[topo.LIPS_LOWER_OUTER][::-1]])
+    lips = _polygon_mask(image.shape, outer) & ~gap
+    skin = _cheeks(image.shape, lm)
+    if not gap.any() or not lips.any() or not skin.any():
+        return landmarks
+    level = max(float(np.median(_whiteness(_lab(image[part])))) for part in (lips, skin)) + PARTED_WHITER
+    lab = _lab(image[gap])
+    enamel = (np.hypot(lab[..., 1], lab[..., 2]) <= ENAMEL_CHROMA * lab[..., 0]) & (_whiteness(lab) >= level)
+    if enamel.mean() >= SHUT_ENAMEL:
+        return landmarks
+    middle = (upper + lower) / 2
+    line = _along_mouth(middle, left, right, width, np.linspace(0.15, 0.85, 24))
+    offsets = np.arange(-apart / 2, apart / 2 + 0.25, 0.5)
+    depth = _valley_depths(image, line, down, offsets, side=max(1.5, 0.1 * width))
+    best = int(np.argmax(depth))
+    if depth[best] < SEAT_VALLEY:
+        return landmarks
+    seam = (middle + offsets[best] * down).astype(np.float32)
+    shut = np.array(landmarks, dtype=np.float32)
+    shut[topo.LIPS_UPPER_INNER, :2] = seam
+    shut[topo.LIPS_LOWER_INNER, :2] = seam
+    return shut
 
 
 def _enamel_reach(
@@ -1508,7 +1579,7 @@ def read_mouth(image: np.ndarray, face: Face, *, cover: str = "auto") -> tuple:
     if line_art is None and face.detector != "points":  # a painted or photographed mouth: lips on its seam
         seated = seat_lips(image, face.landmarks)
         parted = part_lips(image, seated)
-        face, parted_over_teeth = replace(face, landmarks=parted), parted is not seated
+        face, parted_over_teeth = replace(face, landmarks=shut_lips(image, parted)), parted is not seated
         lm = face.landmarks[:, :2]
         outer = np.vstack([lm[topo.LIPS_UPPER_OUTER], lm[topo.LIPS_LOWER_OUTER][::-1]])
     inner = np.vstack([lm[topo.LIPS_UPPER_INNER], lm[topo.LIPS_LOWER_INNER][::-1]])
