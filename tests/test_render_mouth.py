@@ -10,6 +10,7 @@ from talkingphoto.characters import topology as topo
 from talkingphoto.render import FaceAnimator, Pose
 from talkingphoto.render._rig import pose_points
 from talkingphoto.render._mouth import (
+    TEETH_CHROMA,
     MouthLook,
     MouthPalette,
     find_own_inside,
@@ -473,6 +474,34 @@ def test_painted_teeth_are_lit_by_the_cheeks_not_by_a_beard_around_the_mouth():
     cv2.fillPoly(image, [np.round(outer).astype(np.int32)], LIPS)
     teeth = read_mouth(image, face)[1].palette.teeth
     assert np.dot(teeth, [0.299, 0.587, 0.114]) > np.dot(FACE_SKIN, [0.299, 0.587, 0.114]) + 30
+
+
+def test_painted_teeth_in_orange_light_are_ivory_not_skin_coloured():
+    # Teeth take the picture's white balance from the skin, and under a warm light they came
+    # out peach, as saturated as half the skin, and read as skin (Wesnoth's master-bowman).
+    _, face = synthetic_face(size=240)
+    lm = face.landmarks[:, :2]
+    outer = np.vstack([lm[topo.LIPS_UPPER_OUTER], lm[topo.LIPS_LOWER_OUTER][::-1]])
+    image = np.full((240, 240, 3), (225, 140, 85), np.uint8)  # skin in orange light
+    cv2.fillPoly(image, [np.round(outer).astype(np.int32)], (185, 80, 55))
+    look = read_mouth(image, face)[1]
+    canvas = np.full((80, 100, 3), (225, 140, 85), np.uint8)
+    rest = np.stack([np.linspace(20, 80, 21), np.full(21, 40.0)], 1)
+    lower = rest + [0.0, 20.0] * (1 - np.linspace(-1, 1, 21) ** 2)[:, None]
+    paint_mouth(
+        canvas, np.vstack([rest, lower[::-1][1:-1]]), upper_teeth_edge=rest, lower_lip_edge=lower,
+        lower_lip_rest=rest, centre=rest.mean(0), right=np.array([1.0, 0.0]), down=np.array([0.0, 1.0]),
+        mouth_width=60.0, look=look,
+    )  # fmt: skip
+    inside = canvas[40:60, 35:66].reshape(-1, 3)
+    lightest = inside[inside @ [0.299, 0.587, 0.114] >= np.percentile(inside @ [0.299, 0.587, 0.114], 90)]
+    lab = cv2.cvtColor(lightest.reshape(-1, 1, 3), cv2.COLOR_RGB2LAB).reshape(-1, 3).astype(float)
+    lightness, a, b = lab[:, 0] * 100 / 255, lab[:, 1] - 128, lab[:, 2] - 128
+    skin = cv2.cvtColor(np.uint8([[(225, 140, 85)]]), cv2.COLOR_RGB2LAB)[0, 0, 0] * 100 / 255
+    assert np.median(lightness) > skin + 3  # teeth, lighter than the skin
+    # (their shading and the blur into the dark cavity take a little more lightness than colour)
+    assert np.median(np.hypot(a, b)) <= TEETH_CHROMA * np.median(lightness) + 2.0
+    assert np.median(b) > 3  # warmer than white: the light's hue is kept
 
 
 @pytest.mark.parametrize("gap, tongue", [(6.0, False), (20.0, True)])

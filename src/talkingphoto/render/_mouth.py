@@ -180,6 +180,12 @@ TONGUE_PX = (1.0, 4.0)
 # lightness (Lab chroma over L*, medians); tan skin between painted lips is more (0.46),
 # and whiter than the skin around a mouth may mean only that a dark beard is that skin.
 ENAMEL_CHROMA = 0.35
+# Painted teeth are ivory: at most this saturated for their lightness (Lab chroma over L*),
+# their hue and lightness kept, as the astronaut's own teeth are (0.15; her skin 0.27).
+# Tinted by the skin's light alone they came out peach and read as skin: grace_hopper 0.27,
+# Wesnoth's master-bowman 0.27 in his grey beard, peasant 0.34, dwarvish thunderer 0.37
+# (painted, 0.62 of the skin's chroma, median of 19 faces; 0.37 at this limit).
+TEETH_CHROMA = 0.15
 # A mouth is covered (a cloth mask, a scarf, a helmet's face guard, a hand) where face mesh
 # puts the lips if all these signs agree (see mouth_covered). Light is compared as log
 # ratios of grey values and colour as chromaticity (R, G, B over their sum), which darkening
@@ -480,7 +486,20 @@ def palette_from_image(
         grey = float(c @ [0.299, 0.587, 0.114])
         return tuple(float(v) for v in np.clip(grey + saturation * (c - grey), 0, 255))
 
-    return MouthPalette(*(desaturate(c) for c in (cavity, teeth, tongue, gums, seam)))
+    cavity, teeth, tongue, gums, seam = (desaturate(c) for c in (cavity, teeth, tongue, gums, seam))
+    return MouthPalette(cavity, _ivory(teeth), tongue, gums, seam)
+
+
+def _ivory(teeth: tuple) -> tuple:
+    """``teeth`` (RGB floats 0..255) with their Lab chroma cut to TEETH_CHROMA of their L*,
+    lightness and hue kept; the very same tuple where they are within it."""
+    lab = cv2.cvtColor(np.float32(teeth).reshape(1, 1, 3) / 255, cv2.COLOR_RGB2LAB).reshape(3)
+    chroma, most = float(np.hypot(lab[1], lab[2])), TEETH_CHROMA * float(lab[0])
+    if chroma <= most:
+        return teeth
+    lab[1:] *= most / chroma
+    rgb = cv2.cvtColor(lab.reshape(1, 1, 3), cv2.COLOR_LAB2RGB).reshape(3)
+    return tuple(float(v) for v in np.clip(255 * rgb, 0, 255))
 
 
 def _colourfulness(image: np.ndarray) -> float:
