@@ -748,3 +748,27 @@ def test_a_painted_eye_between_the_mesh_lids_keeps_them():
 
     image, face, _ = _small_painted_eyes(drop=0.0)
     assert fit_painted_eyes(image, face) is face
+
+
+def test_a_narrow_iris_between_the_lower_lids_points_is_closed_over():
+    from talkingphoto.characters import topology as topo
+    from talkingphoto.render import FaceAnimator, Pose
+
+    # Face mesh's lid points lie two pixels apart on a small painted eye: the bottom of an
+    # iris, a pixel just below the lower lid in the column between two points' rays, was
+    # missed (Wesnoth's grunt), the lid stayed above it and the blink's peak left it in view.
+    image, face, _ = _small_painted_eyes(drop=0.0)
+    image[(image[..., 0] > 200) | (image.sum(-1) < 60)] = (60, 50, 30)  # no iris in the lids
+    lm = face.landmarks[:, :2].astype(np.float64)
+    for lower_ids in (topo.RIGHT_EYE_LOWER, topo.LEFT_EYE_LOWER):
+        lower = lm[list(lower_ids)]
+        a, b = lower[3], lower[4]
+        x = int(np.ceil(0.5 * (a[0] + b[0])))
+        assert x not in (round(a[0]), round(b[0]))  # between the two points' rays
+        image[int(np.ceil(max(a[1], b[1]))), x] = (235, 205, 90)
+    iris = (image[..., 0] > 200) & (image[..., 2] < 130)
+    animator = FaceAnimator(image, face, whole_face=True, head_motion=False)
+    shut = image.copy()
+    animator.apply(shut, Pose(blink=1.0))
+    yellow = (shut[..., 0] > 200) & (shut[..., 2] < 130)
+    assert iris.sum() == 2 and yellow.sum() == 0

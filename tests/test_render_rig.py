@@ -713,3 +713,17 @@ def test_a_turning_head_with_its_chin_at_the_edge_leaves_the_edges_row_as_a_shut
     animator.apply(open_wide, Pose(open=1.0), head)
     assert np.array_equal(open_wide[-1], shut[-1])
     assert np.abs(shut[-1].astype(int) - image[-1].astype(int)).max() < 20  # the head's own, sub-pixel
+
+
+@pytest.mark.parametrize(("mouth_scale", "still"), [(0.3, ("right", "left")), (0.5, ())])
+def test_eyes_far_too_wide_for_the_mouth_stay_still(mouth_scale, still):
+    # Face mesh's eye outlines on Wesnoth's elvish captain took in the brow and headband,
+    # 1.7 mouth widths wide: a blink dragged the headband down over his face. Eyes that wide
+    # beside the mouth are none it found; a painted face's 1.1 still blinks.
+    _, face = synthetic_face()
+    lm = face.landmarks.copy()
+    lips = list(topo.LIPS_ALL)
+    centre = lm[lips, :2].mean(0)
+    lm[lips, :2] = centre + mouth_scale * (lm[lips, :2] - centre)
+    rig = build_rig(replace(face, landmarks=lm), image_shape=(240, 240), whole_face=True)
+    assert rig.lids == "squash" and rig.still_eyes == still

@@ -109,10 +109,11 @@ OUTLINED = 0.06
 # A small painted eye's lower lid is moved down over the painted eye below it, and its
 # corners out over the eye beyond them (see fit_painted_eyes): at most PAINTED_REACH
 # and PAINTED_CORNER of the eye's width, and only where the eye runs on PAINTED_MIN_PX or
-# further (a photo's mesh lids lie on its eye: under a pixel); see _painted_eye_runs for
-# what is eye there.
+# further (a photo's mesh lids lie on its eye: under a pixel; the grunt's left iris, its
+# last row's centre 0.4 pixel below the lid, runs 0.9); see _painted_eye_runs for what is
+# eye there.
 PAINTED_REACH, PAINTED_CORNER = 0.3, 0.2
-PAINTED_MIN_PX = 1.0
+PAINTED_MIN_PX = 0.8
 PAINTED_APART, PAINTED_LIGHTER, PAINTED_GAP = 20.0, 20.0, 1
 IRIS_MARGIN = 0.05  # their lids are moved no further than this past the iris, in eye widths
 RENDERED_REACH = 0.45  # farthest a lid is moved out to the skin, in eye widths
@@ -830,8 +831,9 @@ def fit_painted_eyes(image: np.ndarray, face: Face) -> Face:
     On small painted eyes (10-15 pixels wide: Wesnoth's orcs) the mesh's outline can sit a
     pixel or two above the painted eye, its lower lid across the iris, or end short of the
     eye's white at a corner: the squash closes what lies between the lids and leaves the
-    rest in view at the blink's peak. From each inner point of the lower lid the lid moves
-    down over the eye's pixels that run on below it (see :func:`_painted_eye_runs`), at most
+    rest in view at the blink's peak. Each inner point of the lower lid moves down over the
+    eye's pixels that run on below it, or below the lid anywhere halfway to the points
+    beside it (see :func:`_painted_eye_runs`, :func:`_lid_stretch`), at most
     ``PAINTED_REACH`` of the eye's width, and each corner out along the eye, at most
     ``PAINTED_CORNER``, taking both lids with it in proportion; an eye moves only where some
     run is ``PAINTED_MIN_PX`` or longer. The upper lid stays: the squash brings the skin
@@ -856,7 +858,13 @@ def fit_painted_eyes(image: np.ndarray, face: Face) -> Face:
         upper, lower = upper - (x0, y0), lower - (x0, y0)
         skin = _cheek_skin(lab, upper, lower)
         along = (upper[-1] - upper[0]) / width
-        down = _painted_eye_runs(lab, lower[1:-1], -up, PAINTED_REACH * width, skin)
+        # Rays from every half pixel along the lid too, not only from its points (two pixels
+        # apart on these eyes, they can pass either side of the iris's lightest column),
+        # reaching at most a pixel further than the point's own: further down beside the
+        # eye's end lies the cheek's highlight, as light as the white (the dwarvish scout's).
+        own = _painted_eye_runs(lab, lower[1:-1], -up, PAINTED_REACH * width, skin)
+        beside = np.array([_painted_eye_runs(lab, _lid_stretch(lower, k), -up, PAINTED_REACH * width, skin).max() for k in range(1, len(lower) - 1)])
+        down = np.maximum(own, np.minimum(beside, own + 1.0))
         corners = [_painted_eye_runs(lab, end[None], out, PAINTED_CORNER * width, skin)[0] for end, out in ((upper[0], -along), (upper[-1], along))]
         if max(down.max(), *corners) < PAINTED_MIN_PX:
             continue
@@ -873,10 +881,21 @@ def fit_painted_eyes(image: np.ndarray, face: Face) -> Face:
     return face if landmarks is None else replace(face, landmarks=landmarks)
 
 
+def _lid_stretch(lid: np.ndarray, k: int) -> np.ndarray:
+    """Points every half pixel along ``lid`` [shape=(n, 2)] around its point ``k``, from
+    halfway to the point before it to halfway to the one after [shape=(m, 2)]."""
+    points = [lid[k][None]]
+    for neighbour in (k - 1, k + 1):
+        half = 0.5 * (lid[neighbour] - lid[k])
+        length = float(np.linalg.norm(half))
+        points.append(lid[k] + np.outer(np.arange(0.5, length + 1e-9, 0.5) / max(length, 1e-6), half))
+    return np.vstack(points)
+
+
 def _painted_eye_runs(lab: np.ndarray, starts: np.ndarray, direction: np.ndarray, reach: float, skin: np.ndarray) -> np.ndarray:
     """How far a painted eye runs on from each of ``starts`` [shape=(n, 2), in ``lab``'s
     pixels] along ``direction`` (a unit vector), at most ``reach`` pixels: half a pixel past
-    its last pixel (a pixel's extent), 0 where none is found [shape=(n,)].
+    its last pixel's centre (a pixel's extent), 0 where none is found [shape=(n,)].
 
     Eye is what is lighter than the cheek's ``skin`` (Lab) by PAINTED_LIGHTER (a light iris,
     the white, in a painted socket's shade) or of another hue, further than PAINTED_APART
@@ -893,7 +912,10 @@ def _painted_eye_runs(lab: np.ndarray, starts: np.ndarray, direction: np.ndarray
     last = np.full(len(eye), -1)  # the run's last eye step (two a pixel), from the start on
     for k in range(len(steps)):
         last = np.where(eye[:, k] & (k <= last + 2 * PAINTED_GAP + 1), k, last)
-    return np.where(last >= 0, steps[np.maximum(last, 0)] + 0.5, 0.0)
+    # Half a pixel past the last eye pixel's centre, not past the last step: a start off a
+    # pixel's centre would count the rest of its own pixel as a run.
+    pixel = np.take_along_axis(ray, np.maximum(last, 0)[:, None, None], axis=1)[:, 0]
+    return np.where(last >= 0, np.maximum((pixel - starts) @ direction + 0.5, 0.0), 0.0)
 
 
 def _fit_lids(lab: np.ndarray, lm: np.ndarray, sides: tuple, *, lit: float, irises: tuple = ()) -> list | None:

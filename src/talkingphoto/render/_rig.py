@@ -33,6 +33,12 @@ COVERED_JAW = 0.25
 # An eye narrower than this fraction of the other is the far eye of a profile, hidden
 # behind the nose: it never moves (its lids would smear over the nose's outline).
 HIDDEN_EYE = 0.3
+# An eye face mesh outlines wider than this many mouth widths is no eye it found (photos'
+# 0.4-0.6, painted faces' up to 1.1; Wesnoth's elvish captain: 38 pixels beside a 22-pixel
+# mouth, the outline took in the brow and headband; the revenant's 39 beside 12, helmet
+# plates): on a face whose lids squash, both eyes stay still, rather than a blink drag
+# what the outline took in down over the face. Big drawn eyes (painted lids) may be wider.
+EYE_MOUTH_MAX = 1.5
 # The landmark groups an eye needs wholly inside the rig to move (see _pose_eyes; its brow
 # moves where the rig holds it too).
 EYE_PARTS = ("upper_lid", "lower_lid", "iris")
@@ -467,7 +473,11 @@ def build_rig(
     # Where it cannot hold one (outside the lower face's rig, cut off by the picture's edge,
     # or where face mesh guessed eyes under a helmet, Wesnoth's elves/sylph) both stay still:
     # the other eye, moved, tore the helmet's edge above it.
-    rigged = all(f"{side}_{part}" in slot for side in ("right", "left") for part in EYE_PARTS)
+    # So do eyes too wide for the mouth to be ones face mesh found (EYE_MOUTH_MAX).
+    lids = _lid_style(face, fitted_lids=fitted_lids)
+    widest_eye = max(float(np.linalg.norm(lm[upper[-1]] - lm[upper[0]])) for upper in (topo.RIGHT_EYE_UPPER, topo.LEFT_EYE_UPPER))
+    found = lids != "squash" or widest_eye <= EYE_MOUTH_MAX * mouth_width
+    rigged = found and all(f"{side}_{part}" in slot for side in ("right", "left") for part in EYE_PARTS)
     still_eyes = _hidden_eyes(lm) if rigged else ("right", "left")
     half = len(rings) // 2
     for side, ring in (("right", rings[:half]), ("left", rings[half:])):
@@ -499,7 +509,7 @@ def build_rig(
     jaw_weight[len(ids) : fixed_count] = 0.0  # anchors never move
 
     rig = FaceRig(
-        lids=_lid_style(face, fitted_lids=fitted_lids),
+        lids=lids,
         still_eyes=still_eyes,
         shut_eyes=tuple(shut_eyes),
         points=points,
