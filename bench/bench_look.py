@@ -255,7 +255,7 @@ def iris_shut(scene, actor) -> int:
     big drawn ones)."""
     from talkingphoto.render import Pose
     from talkingphoto.render._eyes import _hue_turn
-    from talkingphoto.render._mouth import _lab
+    from talkingphoto.render._colour import _lab
 
     animator, rig = actor.animator, actor.animator.rig
     if rig.lids != "paint" or not animator.lids:
@@ -292,7 +292,7 @@ def _painted_eyes(scene, actor) -> list:
     lies there: what is joined to hair only through it is not hair)."""
     from talkingphoto.render import Pose
     from talkingphoto.render._eyes import _with_margins
-    from talkingphoto.render._mouth import _lab
+    from talkingphoto.render._colour import _lab
 
     animator, rig = actor.animator, actor.animator.rig
     posed = animator.posed_points(Pose(rest=1.0))
@@ -342,7 +342,7 @@ def lid_edge(scene, actor) -> tuple:
     and 95th percentile, both eyes (NaN unless the eyes are big drawn ones). A flat lid in
     an eye's shading shows as a pale patch with edges."""
     from talkingphoto.render._eyes import _lid_shapes
-    from talkingphoto.render._mouth import _lab
+    from talkingphoto.render._colour import _lab
 
     if actor.animator.rig.lids != "paint" or not actor.animator.lids:
         return float("nan"), float("nan")
@@ -362,7 +362,7 @@ def _edge_steps(lab: np.ndarray, changed: np.ndarray, edge: np.ndarray, box: tup
     or hair), both away from the lash stroke along ``edge``."""
     from scipy.spatial import cKDTree
 
-    from talkingphoto.render._mouth import _lab
+    from talkingphoto.render._colour import _lab
 
     x0, y0, x1, y1 = box
     stroke = np.zeros(lab.shape[:2], np.uint8)
@@ -396,7 +396,7 @@ def rendered_lid_edge(scene, actor) -> tuple:
     (NaN on painted or still lids). A closed lid in one colour showed as a lighter or
     darker oval with an outline where the eye sits in shadow or light."""
     from talkingphoto.render import Pose
-    from talkingphoto.render._mouth import _lab
+    from talkingphoto.render._colour import _lab
 
     animator, rig = actor.animator, actor.animator.rig
     if rig.lids != "squash" or not animator.lids:
@@ -453,7 +453,7 @@ def ink_above(scene, actor) -> int:
     fitted outline and neither hair (see _painted_eyes) nor joined to it: the drawn lash line's ends over the
     shut eye, both eyes (-1 unless the eyes are big drawn ones)."""
     from talkingphoto.render._eyes import _by_x, _lid_shapes
-    from talkingphoto.render._mouth import _lab
+    from talkingphoto.render._colour import _lab
 
     if actor.animator.rig.lids != "paint" or not actor.animator.lids:
         return -1
@@ -483,7 +483,7 @@ GRIN_CELLS = (4, 8)  # rows from the opening's upper edge to its lower, columns 
 def _grin_cells(picture: np.ndarray, upper: np.ndarray, lower: np.ndarray, pale: float) -> tuple:
     """Mean Lab [shape=GRIN_CELLS + (3,)] and pixel count per cell of an opening (``upper``,
     ``lower`` edges corner to corner), over its pixels paler than ``pale`` L* (not ink)."""
-    from talkingphoto.render._mouth import _lab
+    from talkingphoto.render._colour import _lab
 
     x0, y0, x1, y1 = _box(np.vstack([upper, lower]), 1, picture.shape)
     lab = _lab(picture[y0:y1, x0:x1])

@@ -49,7 +49,7 @@ def main() -> int:
     from talkingphoto.errors import TalkingPhotoError
     from talkingphoto.job import Job
     from talkingphoto.pipeline import frame_at
-    from talkingphoto.render._mouth import _lab
+    from talkingphoto.render._colour import _lab
     from talkingphoto.scene import build_scene
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])

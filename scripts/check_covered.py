@@ -1,4 +1,4 @@
-"""Which faces does the covered-mouth test (render._mouth.mouth_covered) take for a mask,
+"""Which faces does the covered-mouth test (render._mouth_reading.mouth_covered) take for a mask,
 in each picture as it is and in simple variants of it?
 
     .venv/bin/python scripts/check_covered.py --real PICTURE ... [--covered PICTURE ...]
@@ -51,7 +51,7 @@ VARIANTS = {
 def marks(image: np.ndarray) -> str:
     """``C`` or ``.`` per face found in ``image`` [uint8 RGB], left to right; ``-`` for none."""
     from talkingphoto.characters import find_faces
-    from talkingphoto.render._mouth import mouth_covered
+    from talkingphoto.render._mouth_reading import mouth_covered
 
     return "".join("C" if mouth_covered(image, face) else "." for face in find_faces(image)) or "-"
 

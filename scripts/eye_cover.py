@@ -45,7 +45,7 @@ def iris_share(image: np.ndarray, shut: np.ndarray, lm: np.ndarray) -> dict:
     pupil's share in view, closed lid's mean delta E from the cheek, its share darker than
     the cheek by 25)}."""
     from talkingphoto.characters import topology as topo
-    from talkingphoto.render._mouth import _lab
+    from talkingphoto.render._colour import _lab
 
     before, after = _lab(image), _lab(shut)
     ys, xs = np.mgrid[: image.shape[0], : image.shape[1]]

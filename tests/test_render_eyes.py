@@ -682,7 +682,7 @@ def test_a_rendered_lid_keeps_no_more_grain_than_the_skin_around_it():
 
 def test_a_rendered_lid_takes_no_colour_from_a_highlight_burnt_out_on_it():
     from talkingphoto.render._eyes import light_lid
-    from talkingphoto.render._mouth import _lab
+    from talkingphoto.render._colour import _lab
 
     # The lit upper lid shines burnt out, two channels at the top (kevin's: 255, 255, 195,
     # pale yellow-green where his skin is orange): stretched down, that shine was most of

@@ -7,7 +7,7 @@ import pytest
 from talkingphoto.characters import face_from_points
 from talkingphoto.render import FaceAnimator, Pose
 from talkingphoto.render._fur_lids import fill_catchlights, find_animal_eye, lid_layer
-from talkingphoto.render._mouth import _lab
+from talkingphoto.render._colour import _lab
 
 FUR = (200, 150, 90)  # a ginger cat's fur, RGB
 EYES = ((90, 110), (170, 110))  # x, y of the eyes' centres

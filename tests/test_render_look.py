@@ -8,7 +8,8 @@ from conftest import synthetic_face
 from talkingphoto.characters import topology as topo
 from talkingphoto.motion import MouthTrack
 from talkingphoto.render import FaceAnimator, Pose, mouth_shapes
-from talkingphoto.render._mouth import CAVITY_LIFT, CAVITY_SHADE, MouthLook, MouthPalette, paint_mouth, part_lips, read_mouth
+from talkingphoto.render._mouth import CAVITY_LIFT, CAVITY_SHADE, MouthLook, MouthPalette, paint_mouth
+from talkingphoto.render._mouth_reading import part_lips, read_mouth
 from talkingphoto.render._rig import FV_GAP, LINE_ART_GAP, MAX_GAP, mouth_polygon, opening
 from talkingphoto.render._shapes import OPEN_RATE
 
@@ -665,7 +666,7 @@ def test_real_grins_close_and_real_teeth_keep_their_colour(real_data):
 
 
 def test_lips_are_fitted_to_a_narrower_drawn_mouth():
-    from talkingphoto.render._mouth import fit_lips
+    from talkingphoto.render._mouth_reading import fit_lips
 
     _, face = synthetic_face()
     lm = face.landmarks.astype(np.float64)

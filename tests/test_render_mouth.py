@@ -9,16 +9,8 @@ from conftest import synthetic_face
 from talkingphoto.characters import topology as topo
 from talkingphoto.render import FaceAnimator, Pose
 from talkingphoto.render._rig import pose_points
-from talkingphoto.render._mouth import (
-    TEETH_CHROMA,
-    MouthLook,
-    MouthPalette,
-    find_own_inside,
-    find_own_teeth,
-    paint_mouth,
-    palette_from_image,
-    read_mouth,
-)
+from talkingphoto.render._mouth import TEETH_CHROMA, MouthLook, MouthPalette, paint_mouth, palette_from_image
+from talkingphoto.render._mouth_reading import find_own_inside, find_own_teeth, read_mouth
 
 PALETTE = MouthPalette(
     cavity=(70.0, 22.0, 32.0), teeth=(240.0, 235.0, 220.0), tongue=(168.0, 70.0, 82.0), gums=(200.0, 100.0, 110.0),
@@ -382,7 +374,7 @@ def test_a_painted_face_that_is_not_line_art_gets_an_inside_in_its_own_colours()
     from conftest import synthetic_face
 
     from talkingphoto.characters import topology as topo
-    from talkingphoto.render._mouth import read_mouth
+    from talkingphoto.render._mouth_reading import read_mouth
 
     image, face = synthetic_face(style="drawn")  # textured: shaded, not flat
     lm = face.landmarks[:, :2]
@@ -592,7 +584,7 @@ def test_in_black_and_white_only_lips_as_light_as_the_cloth_around_them_are_cove
     # herbalist in grey (lips 0.40 darker than the skin, as log grey, and no line where face
     # mesh puts it) was taken for a mask. Lips a third darker than what is around them
     # (0.34) are lips there; grey as the cloth around them, they are the cloth.
-    from talkingphoto.render._mouth import mouth_covered
+    from talkingphoto.render._mouth_reading import mouth_covered
 
     image, face = synthetic_face(size=240)
     image = cv2.cvtColor(cv2.cvtColor(image, cv2.COLOR_RGB2GRAY), cv2.COLOR_GRAY2RGB)
@@ -634,7 +626,7 @@ def test_a_face_guard_over_a_line_art_mouth_is_covered_and_a_drawn_mouth_the_mes
     # looking: an inked cartoon mouth opened on his face guard. A drawn mouth is covered
     # only where what is around it is as dark as ink and the lips are no redder; Sylvie's
     # lips on plain skin, the mesh off her drawn mouth, read as "nothing" by every other sign.
-    from talkingphoto.render._mouth import is_line_art, mouth_covered
+    from talkingphoto.render._mouth_reading import is_line_art, mouth_covered
 
     image, face = drawn_face(mouth)
     assert is_line_art(image, face)
@@ -684,7 +676,7 @@ def test_a_covered_mouth_is_read_around_the_face_only():
     # mouth_covered reads a crop around the face (the whole picture cost 10 ms a face at
     # 1800x1536): the crop keeps every point with room around it, clipped at the picture's
     # edge, and the points move with it.
-    from talkingphoto.render._mouth import _around_face
+    from talkingphoto.render._mouth_reading import _around_face
 
     image = np.zeros((300, 400, 3), np.uint8)
     points = np.array([[10.0, 100.0], [90.0, 160.0]])  # 80 x 60: room 56 x 46 around
@@ -722,7 +714,7 @@ def _line_art_mouth(painted: bool):
 def test_painted_lips_on_a_line_art_face_warp_as_skin_and_an_inked_mouth_is_replaced(painted):
     # Wesnoth's marksman+female and ranger+female have soft shaded lips on a cel-shaded
     # face: replaced by the cartoon mouth they became a dark ink ring round a flat hole.
-    from talkingphoto.render._mouth import is_line_art
+    from talkingphoto.render._mouth_reading import is_line_art
 
     image, face = _line_art_mouth(painted)
     assert is_line_art(image, face)

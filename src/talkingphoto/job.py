@@ -44,7 +44,7 @@ __all__ = [
 
 MODES = ("standard", "vivid", "master")
 # Whether the speaker's mouth is covered (a mask, a scarf, a hand over it) and so never
-# opens: auto reads it from the picture (render._mouth.mouth_covered); covered and open
+# opens: auto reads it from the picture (render._mouth_reading.mouth_covered); covered and open
 # overrule that reading where it is wrong.
 MOUTH_COVERS = ("auto", "covered", "open")
 MAX_MOTION = 2.0

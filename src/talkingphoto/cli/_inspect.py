@@ -69,7 +69,7 @@ def _write_png(path: Path, image: np.ndarray) -> None:
 def run(args) -> int:
     from ..characters import DETECT_SIDE, POINTS_FORMAT, draw_overlay, find_faces, points_face
     from ..media import load_picture
-    from ..render._mouth import looks_covered
+    from ..render._mouth_reading import looks_covered
 
     # The pixels a render looks at, so the faces and their order are the ones --face counts.
     picture = load_picture(args.image, reduce_to=DETECT_SIDE)

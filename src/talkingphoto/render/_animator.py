@@ -23,7 +23,8 @@ from ._eyes import (
 from ._fur_lids import find_animal_eye, lid_layer
 from ._glasses import rim_line
 from ._head import HeadWarp, build_head_warp
-from ._mouth import is_line_art, paint_mouth, read_mouth
+from ._mouth import paint_mouth
+from ._mouth_reading import is_line_art, read_mouth
 from ._rig import LINE_ART_GAP, MAX_GAP, Pose, big_drawn_eyes, build_rig, mouth_polygon, pose_points, smile_lift
 from ._warp import SharpSource, edge_feather, identity_maps, map_points, mesh_displacement, upsample_field
 

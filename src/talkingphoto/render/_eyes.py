@@ -25,7 +25,7 @@ from scipy.spatial import cKDTree
 from ..characters import Face
 from ..characters import topology as topo
 from ._head import _smoothstep
-from ._mouth import _lab, _whiteness
+from ._colour import _lab, _whiteness
 
 __all__ = [
     "LidPalette",
@@ -901,7 +901,7 @@ def _painted_eye_runs(lab: np.ndarray, starts: np.ndarray, direction: np.ndarray
     the white, in a painted socket's shade) or of another hue, further than PAINTED_APART
     from it and no darker by as much (a grey or blue iris on pale skin); up to PAINTED_GAP
     pixels of anything else (the lid's line, the pupil) may lie between the start and it, or
-    within it. ``lab`` [CIE Lab, see _mouth._lab]."""
+    within it. ``lab`` [CIE Lab, see _colour._lab]."""
     h, w = lab.shape[:2]
     steps = np.arange(0.0, reach + 0.25, 0.5)
     ray = np.round(starts[:, None] + steps[None, :, None] * direction).astype(int)
@@ -1006,7 +1006,7 @@ def _skin_reach(
 
     Parameters
     ----------
-    lab : np.ndarray [shape=(h, w, 3), dtype=float32, CIE Lab] (see _mouth._lab)
+    lab : np.ndarray [shape=(h, w, 3), dtype=float32, CIE Lab] (see _colour._lab)
     upper, lower : np.ndarray [shape=(n, 2)]
         The eye's lids, corner to corner, in ``lab``'s pixels.
     lit : float

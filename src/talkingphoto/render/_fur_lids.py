@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from ._mouth import _lab
+from ._colour import _lab
 
 __all__ = ["AnimalEye", "fill_catchlights", "find_animal_eye", "lid_layer", "trace_outline"]
 

@@ -26,7 +26,7 @@ LINE_ART_GAP = 0.85
 # Lip-to-teeth (F/V): the upper lip lifts a little and the lower lip tucks under the upper
 # teeth, leaving this much of MAX_GAP between them (all of it teeth).
 FV_GAP = 0.15
-# A covered mouth (see _mouth.mouth_covered) never opens: the lips move as one with the jaw,
+# A covered mouth (see _mouth_reading.mouth_covered) never opens: the lips move as one with the jaw,
 # which drops this share of the way it would, so a mask or scarf moves a little as the
 # person behind it speaks; spread and rounding move its corners by the same share.
 COVERED_JAW = 0.25
@@ -388,7 +388,7 @@ def build_rig(
     everything below it stay still while the brows move. ``fitted_lids``: the lids were
     fitted to the picture's eyes (see _eyes.fit_rendered_eyes, fit_painted_eyes),
     which squash however big.
-    ``covered``: the mouth is covered (see _mouth.mouth_covered) and never opens.
+    ``covered``: the mouth is covered (see _mouth_reading.mouth_covered) and never opens.
     """
     height, width = image_shape[:2]
     lm = face.landmarks[:, :2].astype(np.float64)

@@ -294,7 +294,7 @@ def create_app(
     def inspect(image: UploadFile = File(description=f"The picture: {IMAGE_FORMATS}")):
         from ..characters import DETECT_SIDE, draw_overlay, find_faces
         from ..media import load_picture
-        from ..render._mouth import looks_covered
+        from ..render._mouth_reading import looks_covered
 
         data = _read_image_upload(image, limits=limits)
         # Faces are found at the size a render looks for them; boxes go back in picture pixels.
