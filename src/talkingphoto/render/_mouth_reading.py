@@ -509,10 +509,7 @@ def seat_lips(image: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
     np.ndarray
         ``landmarks``, or a copy with the lips moved across the mouth.
     """
-    lm = np.asarray(landmarks, dtype=np.float64)[:, :2]
-    upper, lower = lm[topo.LIPS_UPPER_INNER], lm[topo.LIPS_LOWER_INNER]
-    left = lm[topo.MOUTH_CORNER_RIGHT]
-    width, right, down = _mouth_axes(left, lm[topo.MOUTH_CORNER_LEFT])
+    lm, upper, lower, left, (width, right, down) = _inner_lips(landmarks)
     if width < 4 or np.linalg.norm(upper - lower, axis=1).max() >= SEAT_SHUT * width:
         return landmarks
     # The line the lips meet on, over the middle of the mouth (its corners are shadow).
@@ -565,10 +562,7 @@ def part_lips(image: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
     np.ndarray
         ``landmarks``, or a copy with the lower lip's inner edge moved down off the teeth.
     """
-    lm = np.asarray(landmarks, dtype=np.float64)[:, :2]
-    upper, lower = lm[topo.LIPS_UPPER_INNER], lm[topo.LIPS_LOWER_INNER]
-    left = lm[topo.MOUTH_CORNER_RIGHT]
-    width, right, down = _mouth_axes(left, lm[topo.MOUTH_CORNER_LEFT])
+    lm, upper, lower, left, (width, right, down) = _inner_lips(landmarks)
     apart = np.linalg.norm(upper - lower, axis=1)
     middle = slice(3, 8)  # the middle five of the eleven points along each lip
     px = max(1.0, width / PARTED_WIDTH)  # one of PARTED_WIDTH's pixels, in this mouth's
@@ -579,15 +573,14 @@ def part_lips(image: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
     skin = _cheeks(image.shape, lm)  # the ring around the mouth holds hair and shadow as often
     if not lips.any() or not skin.any():
         return landmarks
-    level = max(float(np.median(_whiteness(_lab(image[part])))) for part in (lips, skin)) + PARTED_WHITER
+    level = _enamel_level(image, lips, skin)
     # Enamel's whiteness around the mouth (half its width beyond the lips), nothing where
     # the colour is not enamel's.
     h, w = image.shape[:2]
     x0, y0 = np.maximum(np.floor(outer.min(0) - 0.5 * width).astype(int), 0)
     x1, y1 = np.minimum(np.ceil(outer.max(0) + 0.5 * width).astype(int) + 1, (w, h))
     lab = _lab(image[y0:y1, x0:x1])
-    enamel = np.where(np.hypot(lab[..., 1], lab[..., 2]) <= ENAMEL_CHROMA * lab[..., 0], _whiteness(lab), -100.0)
-    enamel = enamel.astype(np.float32)
+    enamel = _enamel_whiteness(lab).astype(np.float32)
     origin = np.array([x0, y0], np.float64)
     lm, upper, lower, left = lm - origin, upper - origin, lower - origin, left - origin
     t = np.linspace(0.1, 0.9, 33)  # across the mouth, short of its corners' shadow
@@ -627,10 +620,7 @@ def shut_lips(image: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
     np.ndarray
         ``landmarks``, or a copy with both inner lips moved onto the line where the lips meet.
     """
-    lm = np.asarray(landmarks, dtype=np.float64)[:, :2]
-    upper, lower = lm[topo.LIPS_UPPER_INNER], lm[topo.LIPS_LOWER_INNER]
-    left = lm[topo.MOUTH_CORNER_RIGHT]
-    width, right, down = _mouth_axes(left, lm[topo.MOUTH_CORNER_LEFT])
+    lm, upper, lower, left, (width, right, down) = _inner_lips(landmarks)
     apart = float(np.median(((lower - upper) @ down)[3:8]))  # the middle five of eleven, as part_lips
     if not 4 <= width < PARTED_MAX_WIDTH or apart < SEAT_SHUT * width:
         return landmarks
@@ -641,9 +631,8 @@ def shut_lips(image: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
     skin = _cheeks(image.shape, lm)
     if not gap.any() or not lips.any() or not skin.any():
         return landmarks
-    level = max(float(np.median(_whiteness(_lab(image[part])))) for part in (lips, skin)) + PARTED_WHITER
-    lab = _lab(image[gap])
-    enamel = (np.hypot(lab[..., 1], lab[..., 2]) <= ENAMEL_CHROMA * lab[..., 0]) & (_whiteness(lab) >= level)
+    level = _enamel_level(image, lips, skin)
+    enamel = _enamel_whiteness(_lab(image[gap])) >= level
     if enamel.mean() >= SHUT_ENAMEL:
         return landmarks
     middle = (upper + lower) / 2
@@ -658,6 +647,26 @@ def shut_lips(image: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
     shut[topo.LIPS_UPPER_INNER, :2] = seam
     shut[topo.LIPS_LOWER_INNER, :2] = seam
     return shut
+
+
+def _inner_lips(landmarks: np.ndarray) -> tuple:
+    """(points [shape=(478, 2), float64], upper and lower inner lips, the mouth's left
+    corner, (width, right, down) of _mouth_axes) of ``landmarks``."""
+    lm = np.asarray(landmarks, dtype=np.float64)[:, :2]
+    left = lm[topo.MOUTH_CORNER_RIGHT]
+    return lm, lm[topo.LIPS_UPPER_INNER], lm[topo.LIPS_LOWER_INNER], left, _mouth_axes(left, lm[topo.MOUTH_CORNER_LEFT])
+
+
+def _enamel_level(image: np.ndarray, lips: np.ndarray, skin: np.ndarray) -> float:
+    """Whiteness enamel reaches: PARTED_WHITER over the whiter of the lips and the cheeks
+    (``lips``, ``skin``: masks of ``image``)."""
+    return max(float(np.median(_whiteness(_lab(image[part])))) for part in (lips, skin)) + PARTED_WHITER
+
+
+def _enamel_whiteness(lab: np.ndarray) -> np.ndarray:
+    """Whiteness of ``lab`` (CIE Lab) where its colour is enamel's (chroma at most
+    ENAMEL_CHROMA of its lightness), -100 elsewhere."""
+    return np.where(np.hypot(lab[..., 1], lab[..., 2]) <= ENAMEL_CHROMA * lab[..., 0], _whiteness(lab), -100.0)
 
 
 def _enamel_reach(
