@@ -772,3 +772,53 @@ def test_a_narrow_iris_between_the_lower_lids_points_is_closed_over():
     animator.apply(shut, Pose(blink=1.0))
     yellow = (shut[..., 0] > 200) & (shut[..., 2] < 130)
     assert iris.sum() == 2 and yellow.sum() == 0
+
+
+def _outsized_eye_outlines(*, irises: bool = True):
+    """A drawn face whose mesh eye outlines are three times too wide for its small painted
+    eyes (a 17-pixel lash line over a white and a blue iris), taking in the brows, and too
+    wide for its mouth (1.6 mouth widths, Wesnoth's elvish captain's 1.7). Returns (image,
+    face, blue [bool: the irises])."""
+    import cv2
+    from conftest import synthetic_face
+
+    from talkingphoto.characters import topology as topo
+
+    _, face = synthetic_face(size=240, iris_distance=60.0, style="drawn")
+    rng = np.random.default_rng(3)
+    image = np.clip(np.full((240, 240, 3), (230, 190, 160), np.float64) + rng.normal(0, 2, (240, 240, 3)), 0, 255)
+    image = image.astype(np.uint8)
+    landmarks = face.landmarks.copy()
+    lm = landmarks[:, :2].astype(np.float64)
+    mouth = list(dict.fromkeys(topo.LIPS_ALL))
+    lm[mouth] = lm[mouth].mean(0) + 0.6 * (lm[mouth] - lm[mouth].mean(0))
+    for upper, lower, iris in ((topo.RIGHT_EYE_UPPER, topo.RIGHT_EYE_LOWER, topo.RIGHT_IRIS), (topo.LEFT_EYE_UPPER, topo.LEFT_EYE_LOWER, topo.LEFT_IRIS)):
+        ids = list(upper) + list(lower) + list(iris)
+        x, y = (int(v) for v in np.round(lm[list(upper) + list(lower)].mean(0)))
+        lm[ids] = (x, y) + 1.8 * (lm[ids] - (x, y))
+        image[y - 6 : y - 4, x - 18 : x + 18] = (90, 60, 40)  # the brow, inside the outline
+        if irises:
+            image[y - 2 : y, x - 8 : x + 9] = (60, 40, 30)  # the lash line
+            image[y : y + 3, x - 6 : x + 7] = (240, 240, 235)  # the white
+            cv2.ellipse(image, (x, y + 1), (2, 1), 0, 0, 360, (60, 110, 200), -1)
+    blue = (image[..., 2] > 180) & (image[..., 0] < 100)
+    landmarks[:, :2] = lm
+    return image, replace(face, landmarks=landmarks), blue
+
+
+def test_an_eye_outline_three_times_too_big_is_refitted_onto_the_painted_eye():
+    from talkingphoto.render import FaceAnimator, Pose
+
+    # Face mesh outlined a painted eye with its brow and headband (the elvish captain): held
+    # still, the eye never blinked; squashed whole, the brow came down over the face.
+    image, face, blue = _outsized_eye_outlines()
+    animator = FaceAnimator(image, face, whole_face=True, head_motion=False)
+    assert animator.rig.still_eyes == ()
+    shut = image.copy()
+    animator.apply(shut, Pose(blink=1.0))
+    assert blue.sum() > 0 and ((shut[..., 2] > 180) & (shut[..., 0] < 100)).sum() <= 0.1 * blue.sum()
+    brows = np.all(image == (90, 60, 40), axis=2)
+    assert np.array_equal(shut[brows], image[brows])
+    # No painted eye inside the outlines: it cannot be refitted, and both eyes stay still.
+    image, face, _ = _outsized_eye_outlines(irises=False)
+    assert FaceAnimator(image, face, whole_face=True, head_motion=False).rig.still_eyes == ("right", "left")

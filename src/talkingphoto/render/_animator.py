@@ -10,6 +10,7 @@ from ..characters import Face
 from ..characters import topology as topo
 from ._eyes import (
     drawn_shut,
+    fit_outsized_eyes,
     fit_painted_eyes,
     fit_rendered_eyes,
     lid_palette,
@@ -25,7 +26,7 @@ from ._glasses import rim_line
 from ._head import HeadWarp, build_head_warp
 from ._mouth import paint_mouth
 from ._mouth_reading import is_line_art, read_mouth
-from ._rig import LINE_ART_GAP, MAX_GAP, Pose, big_drawn_eyes, build_rig, mouth_polygon, pose_points, smile_lift
+from ._rig import EYE_MOUTH_MAX, LINE_ART_GAP, MAX_GAP, Pose, big_drawn_eyes, build_rig, mouth_polygon, pose_points, smile_lift
 from ._warp import SharpSource, edge_feather, identity_maps, map_points, mesh_displacement, upsample_field
 
 __all__ = ["FaceAnimator", "HeadPose"]
@@ -93,16 +94,24 @@ class FaceAnimator:
             fitted = fit_rendered_eyes(image, face)
             self.rendered_eyes, face = fitted is not face, fitted
         painted_lids = False  # lids moved out over small painted eyes (see fit_painted_eyes)
-        if whole_face and not self.rendered_eyes and face.detector == "face_mesh" and not big_drawn_eyes(face):
+        refitted = False  # lids refitted onto painted eyes whose irises were found (see fit_outsized_eyes)
+        squashed = whole_face and not self.rendered_eyes and face.detector != "points" and not big_drawn_eyes(face)
+        if squashed:
+            # Outlines too wide for the mouth are refitted onto the painted eyes (see EYE_MOUTH_MAX).
+            mouth_width = float(np.linalg.norm(face.landmarks[topo.MOUTH_CORNER_LEFT, :2] - face.landmarks[topo.MOUTH_CORNER_RIGHT, :2]))
+            fitted = fit_outsized_eyes(image, face, max_width=EYE_MOUTH_MAX * mouth_width)
+            refitted, face = fitted is not face, fitted
+        if squashed and face.detector == "face_mesh":
             fitted = fit_painted_eyes(image, face)
             painted_lids, face = fitted is not face, fitted
         self.face = face
-        shut = _shut_eyes(image, face) if whole_face else ()
+        # A refitted eye shows its iris: open, however thin its ink (the captain's left read as shut).
+        shut = _shut_eyes(image, face) if whole_face and not refitted else ()
         max_gap = LINE_ART_GAP if self.erased is not None else MAX_GAP
         rim = rim_line(image, face) if whole_face else None  # glasses the brows must not bend
         self.rig = build_rig(
             face, image_shape=image.shape, whole_face=whole_face, shut_eyes=shut, max_gap=max_gap, rim=rim,
-            fitted_lids=self.rendered_eyes or painted_lids, covered=self.look.covered,
+            fitted_lids=self.rendered_eyes or painted_lids or refitted, covered=self.look.covered,
         )
         # Big faces: the warp is smooth enough to compute at half resolution (4x less work);
         # small mouths keep every pixel.

@@ -30,6 +30,7 @@ from ._colour import _lab, _whiteness
 __all__ = [
     "LidPalette",
     "drawn_shut",
+    "fit_outsized_eyes",
     "fit_painted_eyes",
     "fit_rendered_eyes",
     "lid_palette",
@@ -115,6 +116,15 @@ OUTLINED = 0.06
 PAINTED_REACH, PAINTED_CORNER = 0.3, 0.2
 PAINTED_MIN_PX = 0.8
 PAINTED_APART, PAINTED_LIGHTER, PAINTED_GAP = 20.0, 20.0, 1
+# An eye outline wider than the mouth allows (see _rig.EYE_MOUTH_MAX) is refitted onto the
+# painted eye inside it, grown by OUTSIZED_PAD of its width (the elvish captain's left
+# eye lies 5 pixels left of its 20-pixel outline): an iris (of another hue than the skin,
+# further than PAINTED_APART from it; OUTSIZED_IRIS pixels or more) under a lash line
+# (ink, INK_DARKER below the skin) that lies at most OUTSIZED_GAP pixels above it. The lash line is the eye's extent; it must
+# be OUTSIZED_WIDTH of the outline's width (the captain's 0.40 and 0.76) and at most
+# OUTSIZED_TALL as high as it is wide (a brow's end curled down into the iris is taller).
+OUTSIZED_PAD, OUTSIZED_IRIS, OUTSIZED_GAP = 0.5, 2, 2
+OUTSIZED_WIDTH, OUTSIZED_TALL = (0.3, 1.0), 0.6
 IRIS_MARGIN = 0.05  # their lids are moved no further than this past the iris, in eye widths
 RENDERED_REACH = 0.45  # farthest a lid is moved out to the skin, in eye widths
 RENDERED_CORNER = 0.15  # farthest a corner is, along the eye
@@ -879,6 +889,79 @@ def fit_painted_eyes(image: np.ndarray, face: Face) -> Face:
             moved = rest + share * (ends[0] - rest[0]) + (1 - share) * (ends[1] - rest[-1])
             landmarks[list(ids), :2] = (moved + (x0, y0)).astype(np.float32)
     return face if landmarks is None else replace(face, landmarks=landmarks)
+
+
+def fit_outsized_eyes(image: np.ndarray, face: Face, *, max_width: float) -> Face:
+    """``face`` with both eyes refitted onto the painted eyes inside their outlines if one
+    outline is wider than ``max_width`` pixels; ``face`` itself if none is, or if either
+    painted eye is not found with confidence (the rig then holds both still).
+
+    Face mesh can outline a painted eye with brow and headband (Wesnoth's elvish captain:
+    38 pixels beside a 22-pixel mouth); squashed, the blink dragged them down over the
+    face. Each eye's lids and iris are moved, as one box onto another, onto its lash line
+    and the iris under it (see :func:`_painted_eye_box`).
+
+    Parameters
+    ----------
+    image : np.ndarray [shape=(h, w, 3), dtype=uint8, RGB]
+    face : Face
+        In the picture's pixels.
+    max_width : float
+        Widest eye outline taken as face mesh's own (pixels).
+    """
+    lm = face.landmarks[:, :2].astype(np.float64)
+    sides = ((topo.RIGHT_EYE_UPPER, topo.RIGHT_EYE_LOWER, topo.RIGHT_IRIS), (topo.LEFT_EYE_UPPER, topo.LEFT_EYE_LOWER, topo.LEFT_IRIS))
+    if max(float(np.linalg.norm(lm[upper[-1]] - lm[upper[0]])) for upper, _, _ in sides) <= max_width:
+        return face
+    landmarks = face.landmarks.copy()
+    for upper_ids, lower_ids, iris_ids in sides:
+        outline = lm[list(upper_ids) + list(lower_ids)]
+        found = _painted_eye_box(image, lm[list(upper_ids)], lm[list(lower_ids)])
+        if found is None or found[2] - found[0] > max_width:
+            return face
+        ids = list(upper_ids) + list(lower_ids) + list(iris_ids)
+        low, high = outline.min(0), outline.max(0)
+        scale = (np.array(found[2:]) - found[:2]) / np.maximum(high - low, 1e-6)
+        landmarks[ids, :2] = (found[:2] + (lm[ids] - low) * scale).astype(np.float32)
+    return replace(face, landmarks=landmarks)
+
+
+def _painted_eye_box(image: np.ndarray, upper: np.ndarray, lower: np.ndarray) -> np.ndarray | None:
+    """Box [x0, y0, x1, y1] (picture pixels, float64) of the painted eye within an eye's
+    outline (``upper``, ``lower`` [shape=(n, 2)]) grown by OUTSIZED_PAD of its width: from
+    its lash line's top to the iris's bottom, as wide as the lash line, both pixels' outer
+    edges; None if no iris lies under a lash line of a painted eye's shape."""
+    width, _ = _eye_axes(upper, lower)
+    box = _clipped_box(np.vstack([upper, lower]), OUTSIZED_PAD * width, image.shape)
+    if box is None or width < 4:
+        return None
+    x0, y0, x1, y1 = box
+    lab = _lab(image[y0:y1, x0:x1])
+    skin = _cheek_skin(lab, upper - (x0, y0), lower - (x0, y0))
+    ink = (lab[..., 0] < skin[0] - INK_DARKER).astype(np.uint8)
+    iris = (np.linalg.norm(lab - skin, axis=2) > PAINTED_APART) & ~_is_skin(lab, skin) & ~ink.astype(bool)
+    n_ink, ink_label = cv2.connectedComponents(ink, connectivity=8)
+    n_iris, iris_label, stats, _ = cv2.connectedComponentsWithStats(iris.astype(np.uint8), connectivity=8)
+    best = None
+    for k in range(1, n_iris):
+        if stats[k, cv2.CC_STAT_AREA] < OUTSIZED_IRIS:
+            continue
+        # The lash lines just above the iris's pixels (ink a pixel or two up).
+        ys, xs = np.nonzero(iris_label == k)
+        above = set()
+        for dy in range(1, OUTSIZED_GAP + 1):
+            inside = ys - dy >= 0
+            above.update(int(v) for v in ink_label[ys[inside] - dy, xs[inside]] if v)
+        for lash in above:
+            ly, lx = np.nonzero(ink_label == lash)
+            lash_width, lash_height = lx.max() + 1 - lx.min(), ly.max() + 1 - ly.min()
+            fits = OUTSIZED_WIDTH[0] * width <= lash_width <= OUTSIZED_WIDTH[1] * width
+            if not fits or lash_height > OUTSIZED_TALL * lash_width or not lx.min() < xs.mean() < lx.max() + 1:
+                continue
+            eye = np.array([lx.min(), ly.min(), lx.max() + 1, max(ly.max(), ys.max()) + 1], np.float64)
+            if best is None or stats[k, cv2.CC_STAT_AREA] > best[0]:
+                best = (stats[k, cv2.CC_STAT_AREA], eye)
+    return None if best is None else best[1] + (x0, y0, x0, y0)
 
 
 def _lid_stretch(lid: np.ndarray, k: int) -> np.ndarray:

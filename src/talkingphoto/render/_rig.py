@@ -37,7 +37,8 @@ HIDDEN_EYE = 0.3
 # 0.4-0.6, painted faces' up to 1.1; Wesnoth's elvish captain: 38 pixels beside a 22-pixel
 # mouth, the outline took in the brow and headband; the revenant's 39 beside 12, helmet
 # plates): on a face whose lids squash, both eyes stay still, rather than a blink drag
-# what the outline took in down over the face. Big drawn eyes (painted lids) may be wider.
+# what the outline took in down over the face, unless the animator refitted them onto the
+# painted eyes (see _eyes.fit_outsized_eyes). Big drawn eyes (painted lids) may be wider.
 EYE_MOUTH_MAX = 1.5
 # The landmark groups an eye needs wholly inside the rig to move (see _pose_eyes; its brow
 # moves where the rig holds it too).
