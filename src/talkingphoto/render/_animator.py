@@ -26,7 +26,9 @@ from ._glasses import rim_line
 from ._head import HeadWarp, build_head_warp
 from ._mouth import paint_mouth
 from ._mouth_reading import is_line_art, read_mouth
-from ._rig import EYE_MOUTH_MAX, LINE_ART_GAP, MAX_GAP, Pose, big_drawn_eyes, build_rig, mouth_polygon, pose_points, smile_lift
+from ._rig import (
+    LINE_ART_GAP, MAX_GAP, Pose, big_drawn_eyes, build_rig, eye_width_limit, mouth_polygon, pose_points, smile_lift,
+)  # fmt: skip
 from ._warp import SharpSource, edge_feather, identity_maps, map_points, mesh_displacement, upsample_field
 
 __all__ = ["FaceAnimator", "HeadPose"]
@@ -98,8 +100,7 @@ class FaceAnimator:
         squashed = whole_face and not self.rendered_eyes and face.detector != "points" and not big_drawn_eyes(face)
         if squashed:
             # Outlines too wide for the mouth are refitted onto the painted eyes (see EYE_MOUTH_MAX).
-            mouth_width = float(np.linalg.norm(face.landmarks[topo.MOUTH_CORNER_LEFT, :2] - face.landmarks[topo.MOUTH_CORNER_RIGHT, :2]))
-            fitted = fit_outsized_eyes(image, face, max_width=EYE_MOUTH_MAX * mouth_width)
+            fitted = fit_outsized_eyes(image, face, max_width=eye_width_limit(face.landmarks))
             refitted, face = fitted is not face, fitted
         if squashed and face.detector == "face_mesh":
             fitted = fit_painted_eyes(image, face)

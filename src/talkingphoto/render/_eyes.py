@@ -25,6 +25,7 @@ from scipy.spatial import cKDTree
 from ..characters import Face
 from ..characters import topology as topo
 from ._head import _smoothstep
+from ._rig import widest_eye
 from ._colour import _lab, _whiteness
 
 __all__ = [
@@ -911,7 +912,7 @@ def fit_outsized_eyes(image: np.ndarray, face: Face, *, max_width: float) -> Fac
     """
     lm = face.landmarks[:, :2].astype(np.float64)
     sides = ((topo.RIGHT_EYE_UPPER, topo.RIGHT_EYE_LOWER, topo.RIGHT_IRIS), (topo.LEFT_EYE_UPPER, topo.LEFT_EYE_LOWER, topo.LEFT_IRIS))
-    if max(float(np.linalg.norm(lm[upper[-1]] - lm[upper[0]])) for upper, _, _ in sides) <= max_width:
+    if widest_eye(lm) <= max_width:
         return face
     landmarks = face.landmarks.copy()
     for upper_ids, lower_ids, iris_ids in sides:

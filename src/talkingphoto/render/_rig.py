@@ -14,7 +14,10 @@ from ..characters import Face
 from ..characters import topology as topo
 from ..errors import ParameterError
 
-__all__ = ["FaceRig", "Pose", "big_drawn_eyes", "build_rig", "mouth_polygon", "opening", "pose_points", "smile_lift"]
+__all__ = [
+    "FaceRig", "Pose", "big_drawn_eyes", "build_rig", "eye_width_limit", "mouth_polygon", "opening", "pose_points",
+    "smile_lift", "widest_eye",
+]  # fmt: skip
 
 # Drawn eyes open wider than this (lid gap / eye width) get painted lids.
 BIG_EYES = 0.45
@@ -230,6 +233,19 @@ class FaceRig:
 
     def vertices(self, name: str) -> np.ndarray:
         return self.points[self.slot[name]]
+
+
+def widest_eye(landmarks: np.ndarray) -> float:
+    """The wider of the two eye outlines, corner to corner (``landmarks``' pixels)."""
+    lm = np.asarray(landmarks, dtype=np.float64)[:, :2]
+    return max(float(np.linalg.norm(lm[upper[-1]] - lm[upper[0]])) for upper in (topo.RIGHT_EYE_UPPER, topo.LEFT_EYE_UPPER))
+
+
+def eye_width_limit(landmarks: np.ndarray) -> float:
+    """Widest eye outline taken as face mesh's own on a face whose lids squash:
+    EYE_MOUTH_MAX of the mouth's width (``landmarks``' pixels)."""
+    lm = np.asarray(landmarks, dtype=np.float64)[:, :2]
+    return EYE_MOUTH_MAX * float(np.linalg.norm(lm[topo.MOUTH_CORNER_LEFT] - lm[topo.MOUTH_CORNER_RIGHT]))
 
 
 def big_drawn_eyes(face: Face) -> bool:
@@ -476,8 +492,7 @@ def build_rig(
     # the other eye, moved, tore the helmet's edge above it.
     # So do eyes too wide for the mouth to be ones face mesh found (EYE_MOUTH_MAX).
     lids = _lid_style(face, fitted_lids=fitted_lids)
-    widest_eye = max(float(np.linalg.norm(lm[upper[-1]] - lm[upper[0]])) for upper in (topo.RIGHT_EYE_UPPER, topo.LEFT_EYE_UPPER))
-    found = lids != "squash" or widest_eye <= EYE_MOUTH_MAX * mouth_width
+    found = lids != "squash" or widest_eye(lm) <= eye_width_limit(lm)
     rigged = found and all(f"{side}_{part}" in slot for side in ("right", "left") for part in EYE_PARTS)
     still_eyes = _hidden_eyes(lm) if rigged else ("right", "left")
     half = len(rings) // 2
