@@ -58,14 +58,18 @@ def pick_frames(actor, n_frames: int, fps: float) -> list:
 
 
 def pick_stage_frames(stage) -> list:
-    """(label, frame index) pairs that show master mode's body and camera."""
-    body = stage.motion
-    return [
+    """(label, frame index) pairs that show master mode's body and camera; with several
+    characters, the first one's body and each other one breathed in."""
+    body = stage.bodies[0] if stage.bodies else stage.motion
+    picks = [
         ("leaning in (emphasis)", int(np.argmax(body.lean))),
         ("breathed in", int(np.argmax(body.breath))),
         ("swayed left", int(np.argmin(body.sway))),
         ("swayed right", int(np.argmax(body.sway))),
     ]
+    for k, other in enumerate(stage.bodies[1:], start=1):
+        picks.append((f"figure {k} breathed in", int(np.argmax(other.breath - body.breath))))
+    return picks
 
 
 def sheet(scene, *, tile_height: int = 320, columns: int = 4, whole: bool = False) -> np.ndarray:

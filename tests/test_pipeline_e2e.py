@@ -198,10 +198,10 @@ def test_a_cat_renders_from_a_points_file_and_fails_helpfully_without(real_data,
     assert info.height == 300 and info.width % 2 == 0 and abs(info.width - 451) == 1  # made even, not cropped
 
 
-def test_dialogue_mouths_take_turns_and_listeners_keep_their_lips_shut(real_data, tmp_path):
+def _pair(real_data, tmp_path):
+    """tmp_path/pair.png: the grace_hopper photo beside the painted mage, face 0 and 1."""
     import cv2
 
-    from talkingphoto.dialogue import load_script
     from talkingphoto.media import load_image
 
     grace = load_image(real_data / "images" / "grace_hopper.jpg")
@@ -211,6 +211,13 @@ def test_dialogue_mouths_take_turns_and_listeners_keep_their_lips_shut(real_data
     pair[:, :512] = grace
     pair[:, 512:] = mage
     cv2.imwrite(str(tmp_path / "pair.png"), cv2.cvtColor(pair, cv2.COLOR_RGB2BGR))
+    return tmp_path / "pair.png"
+
+
+def test_dialogue_mouths_take_turns_and_listeners_keep_their_lips_shut(real_data, tmp_path):
+    from talkingphoto.dialogue import load_script
+
+    _pair(real_data, tmp_path)
     for name in ("goforward.wav", "sense_and_sensibility_01_austen_64kb-0880.wav"):
         (tmp_path / name).write_bytes((real_data / "audio" / name).read_bytes())
     (tmp_path / "talk.yaml").write_text(
@@ -278,6 +285,25 @@ def test_master_mode_on_a_cutout_keeps_its_backdrop(real_data, tmp_path):
     for i in (0, scene.n_frames // 2, scene.n_frames - 1):
         frame = frame_at(scene, i)
         assert frame[:30, :30].min() > 240 and frame[:30, -30:].min() > 240  # still the white page
+
+
+def test_in_master_mode_each_character_breathes_on_their_own(real_data, tmp_path):
+    """The speaker breathes as the voice dictates, the listener calmly at rest; each head
+    rises with its own shoulders (before, one layer: the listener's shoulders rose
+    exactly when the speaker breathed in)."""
+    audio = real_data / "audio" / "sense_and_sensibility_01_austen_64kb-0880.wav"
+    scene = build_scene(Job.single(_pair(real_data, tmp_path), tmp_path / "out.mp4", audio=audio, face=0, mode="master"))
+    speaker, listener = scene.stage.bodies
+    np.testing.assert_array_equal(speaker.breath, scene.stage.motion.breath)  # the only voice is hers
+    assert np.corrcoef(speaker.breath, listener.breath)[0, 1] < 0.5
+    assert np.abs(speaker.breath - listener.breath).max() > 0.2
+    np.testing.assert_array_equal(listener.lean, 0)  # no emphasis of her own
+    for actor in scene.actors:
+        body = scene.stage.bodies[actor.animator.face.index]
+        assert np.corrcoef(-actor.motion.shift_y, body.breath)[0, 1] > 0.99
+    first, second = scene.stage.pose(int(np.argmax(speaker.breath - listener.breath)))
+    assert first.breath > second.breath + 0.2
+    assert (first.zoom, first.pan_x, first.pan_y) == (second.zoom, second.pan_x, second.pan_y)  # one camera
 
 
 def test_a_dialogue_character_can_be_rigged_from_points(real_data, tmp_path):

@@ -2,7 +2,9 @@
 
 import cv2
 import numpy as np
+import pytest
 
+from talkingphoto.errors import ParameterError
 from talkingphoto.media import i420_to_rgb, rgb_to_i420, yuv444_to_i420
 from talkingphoto.render import BodyPose, StageAnimator, background_plate, stage_matrices
 
@@ -197,3 +199,55 @@ def test_a_rim_that_is_no_blend_of_its_two_sides_keeps_its_colour_on_the_plate()
     plate = i420_to_rgb(yuv444_to_i420(StageAnimator(image, mask).plate))
     band = plate[20:-20, 151:158].reshape(-1, 3).astype(int)
     assert np.abs(band - wall).max(axis=1).max() < 40
+
+
+def _two_figures():
+    """Two dark figures on a light wall whose bodies overlap at the bottom, a light belt
+    across both at row 200, and their heads' boxes."""
+    wall, coat, belt = np.array([150, 180, 220]), np.array([20, 20, 30]), np.array([230, 230, 230])
+    mask = np.zeros((H, W), np.float32)
+    for x in (90, 230):
+        cv2.ellipse(mask, (x, 240), (80, 150), 0, 0, 360, 1.0, -1)
+    mask = cv2.GaussianBlur(mask, (0, 0), 1.5)
+    image = (mask[..., None] * coat + (1 - mask[..., None]) * wall).astype(np.uint8)
+    image[199:202][mask[199:202] > 0.99] = belt
+    heads = [(60, 90, 120, 140), (200, 90, 260, 140)]
+    return image, mask, heads
+
+
+def _belt_rows(frame: np.ndarray, columns: np.ndarray) -> np.ndarray:
+    """Row (sub-pixel) of the light belt in each of ``columns``."""
+    rows = np.arange(185, 216)
+    light = np.clip(frame[185:216, columns, 1].astype(float) - 60, 0, None)
+    return (light * rows[:, None]).sum(0) / light.sum(0)
+
+
+def test_characters_side_by_side_breathe_on_their_own_without_a_seam():
+    """One breathes in, the other is still: the first's head and belt rise, the second's
+    stay, and between them the belt bends smoothly, neither stepping nor tearing (before,
+    one layer: both rose as one)."""
+    image, mask, heads = _two_figures()
+    stage = StageAnimator(image, mask, figures=heads)
+    out = i420_to_rgb(stage.apply(image, (BodyPose(breath=1.0), BodyPose())))
+    still = i420_to_rgb(stage.apply(image, (BodyPose(), BodyPose())))
+
+    def top(frame, x):  # first row of the figure's dark head in column x
+        return int(np.argmax(frame[:, x, 1] < 100))
+
+    assert top(still, 90) - top(out, 90) >= 4  # a full breath lifts the left figure's head
+    assert top(out, 230) == top(still, 230)  # and leaves the right one's where it was
+    columns = np.arange(30, 291)
+    lift = _belt_rows(still, columns) - _belt_rows(out, columns)
+    assert lift[:60].min() > 1.5 and np.abs(lift[-60:]).max() < 0.3
+    assert np.abs(np.diff(lift)).max() < 0.25  # no step anywhere between them (0.11; split hard, 2)
+    body = (mask > 0.99) & (np.abs(np.arange(H) - 200)[:, None] > 4)  # the coats, the belt aside
+    assert out[170:235][body[170:235]].max() < 60  # and no wall showing through a tear
+
+
+def test_one_pose_moves_every_figure_as_one_body():
+    image, mask, heads = _two_figures()
+    pose = BodyPose(breath=0.5, sway=1.0, zoom=1.02)
+    split = StageAnimator(image, mask, figures=heads)
+    np.testing.assert_array_equal(split.apply(image, pose), StageAnimator(image, mask).apply(image, pose))
+    with pytest.raises(ParameterError, match="one BodyPose or one for each of the 2 figures, got 3"):
+        split.apply(image, [pose] * 3)

@@ -78,20 +78,32 @@ class Actor:
 
 @dataclass(frozen=True)
 class Stage:
-    """Master mode's body layer and camera, with their per-frame controls."""
+    """Master mode's body layer and camera, with their per-frame controls.
+
+    ``motion`` holds the camera, and the body when one moves the whole layer; ``bodies``,
+    when the picture has several characters, holds each one's own (one per figure of the
+    animator, in its order): their breath, sway and lean, under ``motion``'s camera.
+    """
 
     animator: StageAnimator
     motion: BodyMotion
+    bodies: tuple = ()
 
-    def pose(self, i: int) -> BodyPose:
+    def pose(self, i: int):
+        """Frame ``i``'s BodyPose, or one per figure when the characters move on their own."""
         m = self.motion
-        return BodyPose(
+        camera = BodyPose(
             breath=float(m.breath[i]),
             sway=float(m.sway[i]),
             lean=float(m.lean[i]),
             zoom=float(m.zoom[i]),
             pan_x=float(m.pan_x[i]),
             pan_y=float(m.pan_y[i]),
+        )
+        if not self.bodies:
+            return camera
+        return tuple(
+            replace(camera, breath=float(b.breath[i]), sway=float(b.sway[i]), lean=float(b.lean[i])) for b in self.bodies
         )
 
 
@@ -377,10 +389,10 @@ def _cast(
     In standard mode only the speakers' mouths move, and their expressions show only at
     the mouth's corners. In vivid and master every character moves (see
     motion.conversation_motion), with the expression's brows, lids, carriage and energy;
-    a listener too small to animate at this video size stays as it is. In master the
-    heads rise and fall with the body layer's breath.
+    a listener too small to animate at this video size stays as it is. In master each
+    head rises and falls with its own body's breath.
     """
-    from .motion import conversation_motion, express_motion, mix_prosody
+    from .motion import conversation_motion, express_motion
 
     vivid = job.motion.vivid
     animators = {}
@@ -396,8 +408,7 @@ def _cast(
                 raise
     stage = None
     if job.motion.mode == "master":
-        everyone = mix_prosody(list(voices.values()))
-        stage = _stage(image, faces, everyone, alpha=alpha, seed=job.motion.seed, strength=job.motion.motion)
+        stage = _stage(image, faces, voices, alpha=alpha, seed=job.motion.seed, strength=job.motion.motion)
     motions = {}
     if vivid:
         m = job.motion
@@ -405,21 +416,24 @@ def _cast(
         room = {i: animator.head.room for i, animator in animators.items()}
         motions = conversation_motion(
             speaking, voices, centres=centres, seed=m.seed, strength=m.motion, blink_rate=m.blink_rate, gaze=m.gaze, room=room,
-            breath=None if stage is None else stage.motion.breath,
+            breath=None if stage is None else _breaths(stage, faces),
         )
         motions = {i: m if i not in expressions else express_motion(m, expressions[i]) for i, m in motions.items()}
     actors = [Actor(animator, mouths.get(i), motions.get(i), expressions.get(i)) for i, animator in animators.items()]
     return actors, stage
 
 
-def _stage(image: np.ndarray, faces: list, voice, *, alpha: np.ndarray | None, seed: int, strength: float) -> Stage:
+def _stage(image: np.ndarray, faces: list, voices: dict, *, alpha: np.ndarray | None, seed: int, strength: float) -> Stage:
     """Master mode's layers and body/camera motion for ``image`` (output size) and its faces.
 
-    ``voice`` is the Prosody of everything said; ``alpha`` the picture's transparency, if any;
-    ``strength`` scales the body's motion and the camera's (MotionOptions.motion).
+    ``voices`` is ``{face index: Prosody}`` of each speaker over the whole timeline (see
+    _timeline); ``alpha`` the picture's transparency, if any; ``strength`` scales the
+    body's motion and the camera's (MotionOptions.motion). The camera follows everything
+    said; with several characters each body moves on its own, seeded like its face:
+    breathing for its own speech, and at rest with a phase of its own while it listens.
     """
     from .characters import has_cutout, person_mask
-    from .motion import body_motion
+    from .motion import Prosody, body_motion, mix_prosody
 
     mask = person_mask(image, faces, alpha=alpha)
     backdrop = CUTOUT_BACKDROP if has_cutout(alpha) else None
@@ -427,10 +441,25 @@ def _stage(image: np.ndarray, faces: list, voice, *, alpha: np.ndarray | None, s
     heads = [(x - w / 10, y - h / 10, x + w * 1.1, y + h * 1.1) for x, y, w, h in (f.box for f in faces)]
     # The camera moves in on the faces: the middle of their boxes.
     focus = np.mean([(x + w / 2, y + h / 2) for x, y, w, h in (f.box for f in faces)], axis=0)
+    eyes = [_eyes_box(f) for f in faces]
+    figures = heads if len(faces) > 1 else ()
     animator = StageAnimator(
-        image, mask, backdrop=backdrop, sharp_boxes=heads, finest_boxes=[_eyes_box(f) for f in faces], focus=tuple(focus)
+        image, mask, backdrop=backdrop, sharp_boxes=heads, finest_boxes=eyes, focus=tuple(focus), figures=figures
     )
-    return Stage(animator, body_motion(voice, seed=seed, strength=strength))
+    everyone = mix_prosody(list(voices.values()))
+    bodies = ()
+    if figures:
+        silence = np.zeros(everyone.n_frames, np.float32)
+        listening = Prosody(everyone.fps, silence, silence, silence)
+        bodies = tuple(body_motion(voices.get(f.index, listening), seed=seed + f.index, strength=strength) for f in faces)
+    return Stage(animator, body_motion(everyone, seed=seed, strength=strength), bodies)
+
+
+def _breaths(stage: Stage, faces: list):
+    """The breath each head follows: the one body's, or ``{face index: its own body's}``."""
+    if not stage.bodies:
+        return stage.motion.breath
+    return {face.index: body.breath for face, body in zip(faces, stage.bodies)}
 
 
 def _eyes_box(face: Face) -> tuple:

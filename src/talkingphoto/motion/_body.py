@@ -1,8 +1,9 @@
 """Master mode's body and camera: breathing, posture shifts on emphasis, a slow camera.
 
 The body moves as one layer pivoting at the bottom of the picture (the hips sit below the
-frame in a portrait): breathing lifts the shoulders and head, emphasis leans the speaker
-in, and an idle sway keeps a pause from freezing. The camera pushes in on the faces over
+frame in a portrait; with several characters, each body about its own): breathing lifts
+the shoulders and head, emphasis leans the speaker in, and an idle sway keeps a pause
+from freezing. The camera pushes in on the faces over
 the first dozen seconds while drifting sideways; the background follows it less than the
 character does, which reads as depth. ``strength`` scales all of it (0 = a still shot).
 """

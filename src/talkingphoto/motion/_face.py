@@ -457,9 +457,9 @@ def conversation_motion(
     room : dict, optional
         ``{face index: share of the head motion its picture allows}`` (see
         :func:`face_motion`); 1 for faces left out.
-    breath : np.ndarray [shape=(n_frames,), 0..1], optional
+    breath : np.ndarray [shape=(n_frames,), 0..1] or dict, optional
         The body layer's breath (master mode), which every head follows (see
-        :func:`face_motion`).
+        :func:`face_motion`); or ``{face index: breath}``, each head its own body's.
 
     Returns
     -------
@@ -473,7 +473,8 @@ def conversation_motion(
     room = room or {}
     motions = {}
     for index, x in centres.items():
-        options = dict(strength=strength, blink_rate=blink_rate, gaze=gaze, room=room.get(index, 1.0), breath=breath)
+        own_breath = breath.get(index) if isinstance(breath, dict) else breath
+        options = dict(strength=strength, blink_rate=blink_rate, gaze=gaze, room=room.get(index, 1.0), breath=own_breath)
         others_talk = (speaking >= 0) & (speaking != index)
         look = np.where(others_talk, np.sign(talker_x - x), 0.0)
         if index in voices:

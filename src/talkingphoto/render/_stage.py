@@ -1,5 +1,6 @@
 """Master mode's stage: the characters' layer breathes and shifts in front of a background
-plate, and a slow camera moves the two by different amounts (parallax).
+plate, and a slow camera moves the two by different amounts (parallax). Several characters
+share the one layer, each part of it moved by its own body (see _Split).
 
 The layers are prepared once: a feathered character mask, the picture with the characters
 painted out (a smooth fill from the surrounding scene, only ever seen in the thin band the
@@ -14,11 +15,12 @@ each whole frame; and the sharp passes, the dearest part, resample luma alone (t
 sees fine detail in luma, and the encoder keeps chroma at half resolution anyway).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
 
+from ..errors import ParameterError
 from ..media import rgb_to_yuv444, yuv444_to_i420
 from ._warp import edge_feather
 
@@ -69,25 +71,27 @@ def stage_matrices(
         What the camera zooms in on (the faces); the frame's centre by default. The pan
         is held to what the zoom leaves room for on each side of it, so no edge shows.
     """
-    width, height = size
-    centre = (width / 2, height / 2) if focus is None else focus
     theta = np.radians(pose.sway)
     rotation = np.array([[np.cos(theta), -np.sin(theta)], [np.sin(theta), np.cos(theta)]])
     breath = np.diag([1 + 0.25 * BREATH_LIFT * pose.breath, 1 + BREATH_LIFT * pose.breath])
     body = _about(pivot, rotation) @ _about(chest, (1 + LEAN_SCALE * pose.lean) * np.eye(2)) @ _about(pivot, breath)
-
-    def camera(zoom: float, pan_x: float, pan_y: float) -> np.ndarray:
-        m = _about(centre, zoom * np.eye(2))
-        # Zoomed about the focus, the frame shows the picture from focus * (1 - 1 / zoom)
-        # on: a pan may reach that far to one side, and the rest of the way to the other.
-        spare = zoom - 1
-        m[0, 2] += np.clip(pan_x * width, -(width - centre[0]) * spare, centre[0] * spare)
-        m[1, 2] += np.clip(pan_y * height, -(height - centre[1]) * spare, centre[1] * spare)
-        return m
-
-    person = camera(pose.zoom, pose.pan_x, pose.pan_y) @ body
-    background = camera(1 + parallax * (pose.zoom - 1), parallax * pose.pan_x, parallax * pose.pan_y)
+    person = _camera(pose.zoom, pose.pan_x, pose.pan_y, size=size, focus=focus) @ body
+    zoom = 1 + parallax * (pose.zoom - 1)
+    background = _camera(zoom, parallax * pose.pan_x, parallax * pose.pan_y, size=size, focus=focus)
     return person[:2], background[:2]
+
+
+def _camera(zoom: float, pan_x: float, pan_y: float, *, size: tuple, focus: tuple | None) -> np.ndarray:
+    """3x3 matrix of the camera: ``zoom`` about the focus, then the pan it leaves room for."""
+    width, height = size
+    centre = (width / 2, height / 2) if focus is None else focus
+    m = _about(centre, zoom * np.eye(2))
+    # Zoomed about the focus, the frame shows the picture from focus * (1 - 1 / zoom)
+    # on: a pan may reach that far to one side, and the rest of the way to the other.
+    spare = zoom - 1
+    m[0, 2] += np.clip(pan_x * width, -(width - centre[0]) * spare, centre[0] * spare)
+    m[1, 2] += np.clip(pan_y * height, -(height - centre[1]) * spare, centre[1] * spare)
+    return m
 
 
 def _push_pull_fill(image: np.ndarray, known: np.ndarray) -> np.ndarray:
@@ -231,6 +235,10 @@ class StageAnimator:
     focus : (x, y), optional
         What the camera zooms in on (see stage_matrices): the faces, so a push-in moves
         towards them. The frame's centre by default.
+    figures : list of (x0, y0, x1, y1), optional
+        The characters' heads, one per body that moves on its own. With two or more, apply
+        takes a BodyPose for each, in this order: the layer is shared out between them
+        (see _Split), so that each breathes, sways and leans about its own base.
     """
 
     def __init__(
@@ -242,6 +250,7 @@ class StageAnimator:
         sharp_boxes=(),
         finest_boxes=(),
         focus: tuple | None = None,
+        figures=(),
     ):
         height, width = image.shape[:2]
         self.size = (width, height)
@@ -261,6 +270,7 @@ class StageAnimator:
         self.plate = rgb_to_yuv444(plate)  # [shape=(h, w, 3), uint8, YUV]
         self.uniform_plate = backdrop is not None  # a flat colour looks the same however it moves
         self.pivot, self.chest = _body_anchors(mask)
+        self.split = _Split(mask, figures) if len(figures) > 1 else None
         self.focus = (width / 2, height / 2) if focus is None else (float(focus[0]), float(focus[1]))
         ys, xs = np.nonzero(self.alpha)
         # Corners of the characters' box: only there can the character layer show.
@@ -278,13 +288,17 @@ class StageAnimator:
             self.layer_box = (lx0, ly0, lx1, ly1)
             self.layer = cv2.merge([*cv2.split(self._unmixed(image, self.layer_box)), self.alpha[ly0:ly1, lx0:lx1]])
 
-    def apply(self, frame: np.ndarray, pose: BodyPose, *, changed: tuple | None = None) -> np.ndarray:
+    def apply(self, frame: np.ndarray, pose, *, changed: tuple | None = None) -> np.ndarray:
         """The frame seen through this pose's body and camera.
 
         Parameters
         ----------
         frame : np.ndarray [shape=(h, w, 3), dtype=uint8, RGB]
             The picture with its faces posed; never modified.
+        pose : BodyPose, or a sequence of one BodyPose per figure
+            One pose moves all the characters as one body; one per figure (see
+            ``figures``) moves each with its own breath, sway and lean, and all with the
+            first one's camera.
         changed : (x0, y0, x1, y1), optional
             The only part of ``frame`` that differs from the picture (the actors' region):
             the rest of the character layer is the one prepared once. The whole frame by
@@ -296,22 +310,20 @@ class StageAnimator:
             The frame in the encoder's layout: I420, BT.709 tv range (see media.rgb_to_i420).
         """
         width, height = self.size
-        person_m, background_m = stage_matrices(pose, size=self.size, pivot=self.pivot, chest=self.chest, focus=self.focus)
-        box = (0, 0, 0, 0) if self.extent is None else _placed(self.extent, person_m, (0, 0, width, height))
+        move, background_m = self._motion(pose)
+        box = (0, 0, 0, 0) if self.extent is None else move.place(self.extent, (0, 0, width, height))
         x0, y0, x1, y1 = box
         if x1 <= x0 or y1 <= y0:
             return yuv444_to_i420(self._background(background_m, (0, 0, width, height), np.empty_like(self.plate)))
         # Warp the character layer only inside its box as this pose places it.
         layer = self._layer(frame, changed)
-        lx0, ly0 = self.layer_box[:2]
-        layer_m = _read_from(person_m, (lx0, ly0))
-        warped = _warp(layer, layer_m, box, cv2.INTER_LINEAR)
+        warped = move.warp(layer, box, cv2.INTER_LINEAR)
         person = cv2.cvtColor(warped, cv2.COLOR_RGBA2RGB)  # YUV: drops the fourth channel, opacity
         alpha = cv2.extractChannel(warped, 3)
         for index, (corners, kernel) in enumerate(self.sharp):
-            sx0, sy0, sx1, sy1 = _placed(corners, person_m, box)
+            sx0, sy0, sx1, sy1 = move.place(corners, box)
             if sx1 - sx0 > 2 * SHARP_FEATHER and sy1 - sy0 > 2 * SHARP_FEATHER:
-                sharp = self._sharp_warp(layer, layer_m, (sx0, sy0, sx1, sy1), kernel)
+                sharp = move.warp_luma(layer, (sx0, sy0, sx1, sy1), kernel)
                 view = person[sy0 - y0 : sy1 - y0, sx0 - x0 : sx1 - x0]
                 luma = cv2.blendLinear(sharp, cv2.extractChannel(view, 0), *self._feather(index, sx1 - sx0, sy1 - sy0))
                 cv2.mixChannels([luma], [view], [0, 0])
@@ -337,6 +349,27 @@ class StageAnimator:
                     view = out[rows, x0 + c0 : x0 + c1]
                     cv2.blendLinear(person[r0:r1, c0:c1], view, weight, 1.0 - weight, dst=view)
         return yuv444_to_i420(out)
+
+    def _motion(self, pose) -> tuple:
+        """(how the character layer moves: an _Affine or a _Blended, the background's 2x3
+        forward matrix) for ``pose`` as apply takes it."""
+        poses = [pose] if isinstance(pose, BodyPose) else list(pose)
+        figures = 1 if self.split is None else len(self.split.anchors)
+        if len(poses) not in (1, figures):
+            raise ParameterError(f"pose must be one BodyPose or one for each of the {figures} figures, got {len(poses)}")
+        origin = self.layer_box[:2] if self.extent is not None else (0, 0)
+        options = dict(size=self.size, focus=self.focus)
+        if len(poses) == 1:
+            person_m, background_m = stage_matrices(poses[0], pivot=self.pivot, chest=self.chest, **options)
+            return _Affine(person_m, origin), background_m
+        camera = poses[0]
+        matrices = []
+        for body, (pivot, chest) in zip(poses, self.split.anchors):
+            body = replace(body, zoom=camera.zoom, pan_x=camera.pan_x, pan_y=camera.pan_y)
+            matrices.append(stage_matrices(body, pivot=pivot, chest=chest, **options)[0])
+        background_m = stage_matrices(camera, pivot=self.pivot, chest=self.chest, **options)[1]
+        columns = cv2.invertAffineTransform(_camera(camera.zoom, camera.pan_x, camera.pan_y, **options)[:2])
+        return _Blended(matrices, origin, self.split, columns[0], width=self.size[0]), background_m
 
     def _background(self, matrix: np.ndarray, box: tuple, out: np.ndarray) -> np.ndarray:
         """Write the plate as ``matrix`` moves it into ``out`` inside ``box``; returns ``out``."""
@@ -369,17 +402,6 @@ class StageAnimator:
             self._feathers[index] = ((width, height), weights)
         return weights
 
-    def _sharp_warp(self, layer: np.ndarray, matrix: np.ndarray, box: tuple, kernel: int) -> np.ndarray:
-        """The part ``box`` of the layer's luma warped by ``matrix`` with ``kernel``, from
-        only the pixels it reaches."""
-        height, width = layer.shape[:2]
-        inverse = cv2.invertAffineTransform(matrix)
-        reach = _placed(_corners(box), inverse, (0, 0, width, height))
-        rx0, ry0 = max(0, reach[0] - KERNEL_REACH), max(0, reach[1] - KERNEL_REACH)
-        rx1, ry1 = min(width, reach[2] + KERNEL_REACH), min(height, reach[3] + KERNEL_REACH)
-        source = cv2.extractChannel(layer[ry0:ry1, rx0:rx1], 0)
-        return _warp(source, _read_from(matrix, (rx0, ry0)), box, kernel)
-
     def _unmixed(self, frame: np.ndarray, box: tuple) -> np.ndarray:
         """``frame``'s part ``box`` with the character's own colour along its rim (see
         split_rim), in YUV [shape=(bh, bw, 3), uint8]."""
@@ -395,6 +417,179 @@ class StageAnimator:
             cv2.add(view, lift[rim], dst=view)  # saturating, like the colours split_rim clipped
             cv2.subtract(view, lower[rim], dst=view)
         return rgb_to_yuv444(out)
+
+
+class _Affine:
+    """The character layer moved as one body: a 2x3 forward ``matrix`` (picture -> frame)
+    on the layer whose pixel (0, 0) is the picture's ``origin``."""
+
+    def __init__(self, matrix: np.ndarray, origin: tuple):
+        self.matrix = matrix
+        self.local = _read_from(matrix, origin)
+
+    def place(self, corners: np.ndarray, limits: tuple) -> tuple:
+        """Integer box of the frame, inside ``limits``, where picture ``corners`` land."""
+        return _placed(corners, self.matrix, limits)
+
+    def warp(self, layer: np.ndarray, box: tuple, kernel: int) -> np.ndarray:
+        """The part ``box`` of the frame from ``layer``."""
+        return _warp(layer, self.local, box, kernel)
+
+    def warp_luma(self, layer: np.ndarray, box: tuple, kernel: int) -> np.ndarray:
+        """The part ``box`` of the frame from the layer's luma, from only the pixels it reaches."""
+        height, width = layer.shape[:2]
+        inverse = cv2.invertAffineTransform(self.local)
+        reach = _placed(_corners(box), inverse, (0, 0, width, height))
+        rx0, ry0 = max(0, reach[0] - KERNEL_REACH), max(0, reach[1] - KERNEL_REACH)
+        rx1, ry1 = min(width, reach[2] + KERNEL_REACH), min(height, reach[3] + KERNEL_REACH)
+        source = cv2.extractChannel(layer[ry0:ry1, rx0:rx1], 0)
+        return _warp(source, _read_from(self.local, (rx0, ry0)), box, kernel)
+
+
+# Between two heads the layer passes from one body to the next over RAMP_SHARE of the gap
+# between them, or MIN_RAMP of their mean width when they are closer: a gentle bend, never
+# a seam (on examples/two_faces.jpg 121 px wide, where the two people meet: a full breath's
+# 6 px at the shoulder against a still neighbour, a shear of 5%).
+RAMP_SHARE, MIN_RAMP = 0.5, 0.5
+
+
+class _Split:
+    """The character layer shared out between characters side by side.
+
+    Each column of the picture belongs to one body, but for a ramp in the gap between two
+    neighbouring heads, placed where the fewest character pixels are (where two people
+    meet, or the scene between them), across which it passes smoothly from one body to
+    the next. The shares of every column sum to 1, so the layer moves as one continuous
+    sheet: where two people touch or overlap, nothing tears or doubles.
+
+    Parameters
+    ----------
+    mask : np.ndarray [shape=(h, w), float, 0..1]
+        The characters.
+    heads : list of (x0, y0, x1, y1)
+        One per figure.
+    """
+
+    def __init__(self, mask: np.ndarray, heads):
+        heads = np.asarray(heads, dtype=float)
+        self.order = np.argsort(0.5 * (heads[:, 0] + heads[:, 2]), kind="stable")  # left to right
+        crowd = mask.sum(axis=0)  # how much character each column holds
+        self.ramps = []
+        for left, right in zip(heads[self.order[:-1]], heads[self.order[1:]]):
+            gap_start, gap_end = left[2], right[0]
+            width = max(RAMP_SHARE * (gap_end - gap_start), MIN_RAMP * 0.5 * (left[2] - left[0] + right[2] - right[0]))
+            centre = 0.5 * (gap_start + gap_end)
+            lo, hi = int(np.ceil(gap_start + width / 2)), int(np.floor(gap_end - width / 2))
+            if hi > lo:  # room to choose: the emptiest stretch of the gap, a ramp wide
+                window = max(1, int(width))
+                emptiness = np.convolve(crowd, np.ones(window) / window, mode="same")[lo : hi + 1]
+                centre = lo + float(np.argmin(emptiness))
+            self.ramps.append((centre - width / 2, centre + width / 2))
+        columns = np.arange(mask.shape[1], dtype=float)
+        self.anchors = [_body_anchors(mask * share[None, :]) for share in self.shares(columns)]
+
+    def shares(self, x: np.ndarray) -> np.ndarray:
+        """[shape=(n_figures, len(x)), float64, 0..1]: how much of picture column ``x``
+        each figure moves (in the order given); the shares of a column sum to 1."""
+        x = np.asarray(x, dtype=np.float64)
+        place = np.zeros_like(x)  # 0 on the leftmost body, 1 on the next, ...
+        for lo, hi in self.ramps:
+            u = np.clip((x - lo) / (hi - lo), 0.0, 1.0)
+            place += u * u * (3 - 2 * u)
+        by_place = np.maximum(0.0, 1 - np.abs(place[None, :] - np.arange(len(self.order))[:, None]))
+        shares = np.empty_like(by_place)
+        shares[self.order] = by_place
+        return shares
+
+
+class _Blended:
+    """The character layer moved by several bodies at once: every pixel of the frame is
+    read from where the figures' inverse matrices take it, weighted by the shares
+    (_Split.shares) of its column, so the layer bends smoothly between the bodies. Columns
+    wholly one figure's are that figure's affine warp: only the ramps between bodies need
+    a per-pixel map.
+
+    Parameters
+    ----------
+    matrices : list of np.ndarray [shape=(2, 3)]
+        Each figure's forward matrix, picture -> frame (see stage_matrices).
+    origin : (x, y)
+        The picture's pixel at the layer's (0, 0).
+    split : _Split
+    columns : np.ndarray [shape=(3,)]
+        The first row of the camera's inverse: the camera neither turns nor shears, so
+        the picture column a frame column shows is ``columns @ (x, y, 1)``, whatever y.
+    width : int
+        The frame's.
+    """
+
+    def __init__(self, matrices: list, origin: tuple, split: "_Split", columns: np.ndarray, *, width: int):
+        self.matrices = matrices
+        self.figures = [_Affine(matrix, origin) for matrix in matrices]
+        self.inverses = np.array([cv2.invertAffineTransform(figure.local) for figure in self.figures])
+        # Each figure's share of every frame column [shape=(n_figures, width)], and the
+        # figure that has a column wholly (-1: shared).
+        self.shares = split.shares(columns[0] * np.arange(width) + columns[2])
+        self.owner = np.where(self.shares.max(axis=0) == 1.0, self.shares.argmax(axis=0), -1)
+
+    def place(self, corners: np.ndarray, limits: tuple) -> tuple:
+        """Integer box of the frame, inside ``limits``, where picture ``corners`` land
+        under any of the bodies (a blend of them lands between)."""
+        boxes = np.array([_placed(corners, matrix, limits) for matrix in self.matrices])
+        return (*map(int, boxes[:, :2].min(0)), *map(int, boxes[:, 2:].max(0)))
+
+    def warp(self, layer: np.ndarray, box: tuple, kernel: int) -> np.ndarray:
+        """The part ``box`` of the frame from ``layer``."""
+        x0, y0, x1, y1 = box
+        out = np.empty((y1 - y0, x1 - x0, *layer.shape[2:]), layer.dtype)
+        for c0, c1, figure in self._runs(box):
+            part, view = (c0, y0, c1, y1), out[:, c0 - x0 : c1 - x0]
+            if figure >= 0:
+                _warp(layer, self.figures[figure].local, part, kernel, dst=view)
+            else:
+                cv2.remap(layer, *self._maps(part), kernel, dst=view, borderMode=cv2.BORDER_REPLICATE)
+        return out
+
+    def warp_luma(self, layer: np.ndarray, box: tuple, kernel: int) -> np.ndarray:
+        """The part ``box`` of the frame from the layer's luma, from only the pixels it reaches."""
+        height, width = layer.shape[:2]
+        x0, y0, x1, y1 = box
+        out = np.empty((y1 - y0, x1 - x0), layer.dtype)
+        for c0, c1, figure in self._runs(box):
+            part, view = (c0, y0, c1, y1), out[:, c0 - x0 : c1 - x0]
+            if figure >= 0:
+                view[:] = self.figures[figure].warp_luma(layer, part, kernel)
+                continue
+            map_x, map_y = self._maps(part)
+            rx0 = max(0, int(np.floor(map_x.min())) - KERNEL_REACH)
+            ry0 = max(0, int(np.floor(map_y.min())) - KERNEL_REACH)
+            rx1 = min(width, int(np.ceil(map_x.max())) + 1 + KERNEL_REACH)
+            ry1 = min(height, int(np.ceil(map_y.max())) + 1 + KERNEL_REACH)
+            source = cv2.extractChannel(layer[ry0:ry1, rx0:rx1], 0)
+            cv2.remap(source, map_x - rx0, map_y - ry0, kernel, dst=view, borderMode=cv2.BORDER_REPLICATE)
+        return out
+
+    def _runs(self, box: tuple) -> list:
+        """(col0, col1, figure) frame columns of ``box``, left to right: wholly one figure's,
+        or shared (figure -1)."""
+        x0, _, x1, _ = box
+        owner = self.owner[x0:x1]
+        cuts = np.flatnonzero(owner[1:] != owner[:-1]) + 1
+        starts, ends = np.concatenate([[0], cuts]), np.concatenate([cuts, [len(owner)]])
+        return [(x0 + int(a), x0 + int(b), int(owner[a])) for a, b in zip(starts, ends)]
+
+    def _maps(self, box: tuple) -> tuple:
+        """(map_x, map_y) [shape=(bh, bw), float32]: the layer pixel each frame pixel of
+        ``box`` reads. Per column, sum_k share_k (inverse_k @ (x, y, 1)) is a constant plus
+        y times a slope, so the two maps cost one multiply-add per pixel."""
+        x0, y0, x1, y1 = box
+        xs = np.arange(x0, x1, dtype=np.float64)
+        shares, inverses = self.shares[:, x0:x1], self.inverses  # (n_figures, bw), (n_figures, 2, 3)
+        constant = np.einsum("kn,kr->rn", shares, inverses[:, :, 0]) * xs + np.einsum("kn,kr->rn", shares, inverses[:, :, 2])
+        slope = np.einsum("kn,kr->rn", shares, inverses[:, :, 1])
+        ys = np.arange(y0, y1, dtype=np.float32)[:, None]
+        constant, slope = constant.astype(np.float32), slope.astype(np.float32)
+        return ys * slope[0] + constant[0], ys * slope[1] + constant[1]
 
 
 def _rim_correction(index: np.ndarray, delta: np.ndarray, size: tuple) -> tuple | None:
