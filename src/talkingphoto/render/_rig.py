@@ -67,6 +67,21 @@ SMILE_BASE = 0.5  # share of a smile's lift the middle of the mouth gets
 # Rounded lips (OO) undo this share of the picture's own smile or frown at full rounding:
 # corners pulled in but left high would fold a smiling mouth into a V.
 ROUND_FLATTEN = 0.6
+# Rounded lips pull the skin around them along: the corners in, the lower lip's pout down
+# over the chin, the upper one's up. Skin within ROUND_SKIN_REACH mouth widths of the lips'
+# outline takes up to all of its nearby lip's motion (its mean, weighted over
+# ROUND_SKIN_BLUR mouth widths, so neighbours move alike), falling off as a Gaussian and to
+# none at the rig's fixed vertices. Before, only the lips moved: the corners came 0.17 of
+# the mouth's width in across skin that stayed, through the long triangles fanned out from
+# them on a sparse rig (a vertical crease from the corner down the cheek on FreedroidRPG's
+# kevin), and the lower lip pushed down 8 px onto a chin dropping 2 (a hard edge under it:
+# the skin there squeezed to 0.14 of its height at open 0.5, now 0.54).
+ROUND_SKIN_REACH, ROUND_SKIN_BLUR = 0.5, 0.25
+# How far rounded lips pout, their outer edges pushed out (the upper one up, the lower one
+# down), in mouth widths. The lower lip pouts half as far: carried down with the skin
+# under it, a pout of 0.08 made a pale lower lip read to face mesh as part of the hole
+# (FreedroidRPG's kevin's OO read 0.53 of the mouth's width open, the track said 0.18).
+POUT_UPPER, POUT_LOWER = 0.08, 0.04
 BROW_RAISE, BROW_LOWER = 0.25, 0.15
 BROW_INNER_UP, BROW_INNER_DOWN, BROW_KNIT = 0.2, 0.15, 0.08
 LID_DROP, LID_WIDEN = 0.3, 0.2
@@ -724,17 +739,18 @@ def pose_points(rig: FaceRig, pose: Pose) -> np.ndarray:
     upper_move, lower_move = upper_move + cover + seam, lower_move + cover + seam
     # Outer lips follow their inner edge; rounding pouts them, pressing thins them, a lip
     # tucked under the teeth rolls in (its outer edge rises less than its inner one).
-    lip_push = W * (0.08 * rounding - 0.03 * pose.press)
+    upper_push = W * (POUT_UPPER * rounding - 0.03 * pose.press)
+    lower_push = W * (POUT_LOWER * rounding - 0.03 * pose.press)
     up_out, lo_out = s["upper_outer"], s["lower_outer"]
     profile = _smooth_profile(np.clip(u, -1, 1), 1.0)
-    lower_outer_move = LOWER_OUTER * lower_move + (lip_push + 0.5 * lift) * profile
+    lower_outer_move = LOWER_OUTER * lower_move + (lower_push + 0.5 * lift) * profile
     outer_drop = float(lower_outer_move.max())
     if outer_drop > rig.lip_room:  # the picture's edge leaves the lower lip and the jaw less room
         share = rig.lip_room / outer_drop
         lower_move, lower_outer_move, jaw_drop = share * lower_move, share * lower_outer_move, share * jaw_drop
     pts[up_in] += np.outer(upper_move, down)
     pts[lo_in] += np.outer(lower_move, down)
-    pts[up_out] += np.outer(0.8 * upper_move - lip_push * profile, down)
+    pts[up_out] += np.outer(0.8 * upper_move - upper_push * profile, down)
     pts[lo_out] += np.outer(lower_outer_move, down)
 
     # Jaw: the chin follows the lower lip's drop; skin around it follows by weight.
@@ -744,6 +760,8 @@ def pose_points(rig: FaceRig, pose: Pose) -> np.ndarray:
     pts[jaw] += np.outer(rig.jaw_weight[jaw] * jaw_drop, down)
     for corner in (up_in[0], up_in[-1], up_out[0], up_out[-1]):
         pts[corner] += (0.35 * jaw_drop + rounding * cover[len(cover) // 2]) * down
+    if rounding > 0:
+        _follow_lips(rig, rounding, pts)
     if rounding > 0 and rig.expression is not None:
         _flatten_corners(rig, rounding, pts)
     if pose.rest > 0:  # back towards the picture's own mouth (the eyes are posed below)
@@ -842,6 +860,26 @@ def _lift_corners(rig: FaceRig, pose: Pose, pts: np.ndarray) -> None:
         curve = SMILE_BASE + (1 - SMILE_BASE) * curve
         pts[:n] += np.outer(e.falloff * e.along * np.abs(e.along) * 0.4 * lift, rig.right)
     pts[:n] -= np.outer(e.falloff * curve * lift, rig.down)
+
+
+def _follow_lips(rig: FaceRig, rounding: float, pts: np.ndarray) -> None:
+    """Rounded lips carry the skin around them, in place (see ROUND_SKIN_REACH): each
+    landmark off the lips moves ``rounding`` x its follow share of the way from where the
+    jaw put it to its rest place moved as the nearby outer lip moved (the upper one for
+    skin above the mouth's line, the lower one below it; they share the corners). The share
+    falls to none at the vertices that stay (the rig's fixed ones), as if the skin between
+    were stretched evenly from the lips to them."""
+    s, rest, n = rig.slot, rig.points, len(rig.landmark_ids)
+    skin = np.setdiff1d(np.arange(n), np.concatenate([s[group] for group in LIP_GROUPS]))
+    to_still = np.min(np.linalg.norm(rest[skin, None] - rest[None, n:], axis=2), axis=1) / rig.mouth_width
+    above = (rest[skin] - rig.mouth_centre) @ rig.down < 0
+    for side, lip in ((above, s["upper_outer"]), (~above, s["lower_outer"])):
+        distance = np.linalg.norm(rest[skin[side], None] - rest[None, lip], axis=2) / rig.mouth_width
+        to_lip = distance.min(1)
+        share = rounding * np.exp(-((to_lip / ROUND_SKIN_REACH) ** 2)) * to_still[side] / (to_still[side] + to_lip)
+        near = np.exp(-(((distance - to_lip[:, None]) / ROUND_SKIN_BLUR) ** 2))
+        lip_moved = near @ (pts[lip] - rest[lip]) / near.sum(1, keepdims=True)
+        pts[skin[side]] += share[:, None] * (rest[skin[side]] + lip_moved - pts[skin[side]])
 
 
 def _flatten_corners(rig: FaceRig, rounding: float, pts: np.ndarray) -> None:
