@@ -28,6 +28,8 @@ downloaded with apt-get into training/cache). Each is aligned with pocketsphinx 
   apt-get into training/cache) joined in pairs, a vowel-final syllable straight into a
   second one: the mouth opens on every syllable, shuts at joins into b/p/m (ㄅㄆㄇ) and not
   at joins into d/t/n/l/g/k/h, and rounds (spread) more on u/ü/o finals than on i finals;
+- real singing: Hedgewars' Singer voice pack sings its words, Default shouts them
+  (hedgewars-data): how open the mouth holds their loud held notes;
 - speed (x real time on one core) and size of both models.
 Targets: rendered r >= 0.8 at lag 0 on every recording, best lag 0, closures >= 0.9, cue
 tracks better than the rules on every recording, p99 change < 0.5, speed >= 50x.
@@ -229,6 +231,40 @@ def music(fn, *, seconds: float = 60.0) -> dict:
             "sung_over_music_frames_open": round(float(np.mean(held)), 3)}  # fmt: skip
 
 
+# Hedgewars' voice packs (hedgewars-data, GPL-2; never trained on): words shouted or sung by
+# a hedgehog. Leaving out what is no word (laughs, grunts, coughs, a victory tune).
+VOICE_PACK_NOT_WORDS = ("Laugh", "Ow", "Ooff", "Jump", "Poison", "Firepunch", "Hmm", "Victory", "Yessir")
+
+
+def real_singing(fn, *, packs: tuple = ("Singer", "Default")) -> dict:
+    """How open mouth function ``fn`` holds real sung notes: Hedgewars' ``Singer`` voice pack
+    sings its words (held notes up to about 900 Hz), ``Default`` shouts them. Held = a run of
+    at least 0.4 s within 10 dB of the clip's loudest 40 ms; the figures are the mean opening
+    (``open * (1 - press)``) over those frames and the share of them under 0.3."""
+    from talkingphoto.media import load_audio
+    from training import sources
+
+    root = sources.fetch_packages(ROOT / "training" / "cache", ("hedgewars-data",))
+    out = {}
+    for pack in packs:
+        opened = []
+        for path in sorted((root / "usr/share/games/hedgewars/Data/Sounds/voices" / pack).glob("*.ogg")):
+            if path.stem.startswith(VOICE_PACK_NOT_WORDS):
+                continue
+            y, _ = load_audio(path, sr=16000, mono=True)
+            n = int(np.ceil(len(y) / 16000 * 25))
+            track = fn(y, sr=16000, fps=25, n_frames=n)
+            level = np.array([10 * np.log10(np.mean(y[i * 640 : (i + 1) * 640] ** 2) + 1e-10) for i in range(n)])
+            loud = np.concatenate([[0], (level > level.max() - 10).astype(int), [0]])
+            edges = np.flatnonzero(np.diff(loud)).reshape(-1, 2)
+            shown = track.open * (1 - track.press)
+            opened += [shown[a:b] for a, b in edges if b - a >= 10]
+        opened = np.concatenate(opened)
+        out[pack] = {"held_frames": int(len(opened)), "mean_open": round(float(opened.mean()), 3),
+                     "share_under_0.3": round(float(np.mean(opened < 0.3)), 3)}  # fmt: skip
+    return out
+
+
 _BILABIAL = "ㄅㄆㄇ"
 _OTHER_ONSETS = "ㄉㄊㄋㄌㄍㄎㄏ"
 _FINAL_VOWELS = "ㄚㄛㄜㄧㄨㄩㄞㄟㄠㄡ"
@@ -348,13 +384,15 @@ def main() -> None:
     report["cmn_real_signal"] = real_mandarin(mouth_track)
     report["music_model"] = music(learned_mouth_track)
     report["music_signal"] = music(mouth_track)
+    report["sung_real_model"] = real_singing(learned_mouth_track)
+    report["sung_real_signal"] = real_singing(mouth_track)
     print("open step p99", report["open_step_p99"])
     for key, matrix in confusion.items():
         print(f"confusion (rows: aligned phones' shape, columns: {key} cues, centiseconds), order", VISEMES)
         for k, line in enumerate(matrix):
             print(VISEMES[k], " ".join(f"{v:5d}" for v in line), f"  recall {line[k] / max(line.sum(), 1):.2f}")
     for key in ("cmn_model", "cmn_signal", "cmn_real_model", "cmn_real_signal", "singing_model", "singing_signal",
-                "music_model", "music_signal"):  # fmt: skip
+                "music_model", "music_signal", "sung_real_model", "sung_real_signal"):  # fmt: skip
         print(key, report[key])
     rows = [row for row in report["recordings"].values() if row is not None]
     for key in ("model", "offline", "causal", "stream", "signal"):

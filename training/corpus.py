@@ -41,10 +41,10 @@ DOUBLED = ("cmn", "yue", "ja", "en-us", "es", "hi", "ar", "ru")  # twice the cli
 # Each source's random stream: its place in the first corpus's sorted order, kept fixed.
 SEED_INDEX = {"asterisk-en": 0, "espeak": 1, "piper": 2, "pocketsphinx-testdata": 3, "singing": 4, "festival": 5,
               "festival2": 6, "asterisk-es": 0, "asterisk-fr": 1, "asterisk-it": 2, "asterisk-ru": 3, "kde": 4,
-              "prompts": 5, "instrumental": 7, "tuxpaint": 6, "fillets": 8}  # fmt: skip
+              "prompts": 5, "instrumental": 7, "tuxpaint": 6, "fillets": 8, "sung": 9}  # fmt: skip
 COPIES = {"espeak": 1, "piper": 2, "singing": 1, "festival": 3, "festival2": 3, "asterisk-en": 6,
           "pocketsphinx-testdata": 6, "asterisk-es": 3, "asterisk-fr": 3, "asterisk-it": 3, "asterisk-ru": 3, "kde": 3,
-          "prompts": 3, "instrumental": 1, "tuxpaint": 2, "fillets": 2}  # fmt: skip
+          "prompts": 3, "instrumental": 1, "tuxpaint": 2, "fillets": 2, "sung": 1}  # fmt: skip
 
 
 def labels(phones: list, n50: int) -> tuple:
@@ -114,6 +114,28 @@ def english_texts(root: Path) -> list:
     return texts
 
 
+# Clips of each kind that are sung (see sources.sung_items): real speakers first.
+SUNG_VOICES = {"tuxpaint": 300, "prompts": 120, "festival": 132, "piper": 60}
+
+
+def sung_voices(root: Path, model, *, seed: int) -> list:
+    """The clips :func:`sources.sung_items` sings: a fixed random share of Tux Paint's and the
+    prompt voices' recordings, Festival's eleven voices and Piper's, all in the train split."""
+    rng = np.random.default_rng([seed, SEED_INDEX["sung"]])
+    pools = {
+        "tuxpaint": sources.tuxpaint_items(root, model=model),
+        "prompts": sources.prompt_items(root, model=model),
+        "festival": sources.festival_items([], per_voice=12, seed=seed + 2),
+        "piper": sources.piper_items(english_texts(root), seed=seed + 2),
+    }
+    chosen = []
+    for kind, items in pools.items():
+        items = [item for item in items if item.split == "train"]
+        picks = rng.choice(len(items), size=min(SUNG_VOICES[kind], len(items)), replace=False)
+        chosen += [items[k] for k in sorted(picks)]
+    return chosen
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("part", choices=["base", "aligned"])
@@ -160,6 +182,8 @@ def main(argv=None) -> None:
         makers["tuxpaint"] = lambda: sources.tuxpaint_items(root, model=model)
         # Round 11: Fish Fillets NG's spoken dialogue, Czech and Dutch.
         makers["fillets"] = lambda: sources.fillets_items(root, model=model)
+        # Round 12: recorded and neural voices singing (their vowels held, their pitch moved).
+        makers["sung"] = lambda: sources.sung_items(sung_voices(root, model, seed=args.seed), seed=args.seed)
     chosen = args.sources or list(makers)
     unknown = sorted(set(chosen) - set(makers))
     if unknown:

@@ -12,7 +12,9 @@
 - More real speakers (round 6): KDE's KLettres (letters and syllables spoken in 19
   languages) and KTuberling (English words), and two more Asterisk prompt voices (Italian,
   Colombian Spanish); aligned like the non-English Asterisk prompts.
-- Singing: sustained and gliding vowels from a source-filter synthesiser.
+- Singing: sustained and gliding vowels from a source-filter synthesiser, and recorded
+  voices singing (round 12: their vowels held and their pitch moved by Rubber Band, the
+  ``rubberband-cli`` package, a training-only dependency).
 
 Every clip is an :class:`Item`; nothing here augments or computes features.
 """
@@ -20,6 +22,7 @@ Every clip is an :class:`Item`; nothing here augments or computes features.
 import gzip
 import re
 import subprocess
+import tempfile
 import wave
 from dataclasses import dataclass
 from pathlib import Path
@@ -666,6 +669,56 @@ def singing_items(n: int, *, seed: int) -> list:
         y = (0.5 * y / (np.abs(y).max() + 1e-9)).astype(np.float32)
         items.append(Item(f"singing/{k}", "singing", "xx", y, sr, phones))
     return items
+
+
+# Sung versions of recorded speech: each vowel, with this chance, is held SUNG_HOLD seconds
+# (uniform), the whole clip moved SUNG_SHIFT semitones (uniform) with its formants kept, and
+# a vibrato of 4.5-6.5 Hz and SUNG_VIBRATO (share of the frequency, uniform) laid over it.
+SUNG_CHANCE, SUNG_HOLD, SUNG_SHIFT, SUNG_VIBRATO = 0.75, (0.35, 2.0), (-3.0, 12.0), (0.009, 0.018)
+
+
+def sung_items(items: list, *, seed: int) -> list:
+    """Real (and neural) voices singing: ``items`` with their vowels held on a new pitch.
+
+    The synthetic sung vowels (:func:`singing_items`) taught the models to hold a clean
+    source-filter note, not a voice: held vowels of real voices (Rubber Band's formant-keeping
+    stretch of recorded speech) closed the mouth within half a second. Rubber Band's command
+    line tool (Debian rubberband-cli) stretches each clip along a time map, vowel by vowel,
+    and shifts its pitch; the phones keep their labels at their new times.
+    """
+    from talkingphoto.motion._phonemes import is_vowel
+    from talkingphoto.voice import save_wav
+
+    rng = np.random.default_rng(seed)
+    out = []
+    with tempfile.TemporaryDirectory() as tmp:
+        source, target, mapping = Path(tmp) / "in.wav", Path(tmp) / "out.wav", Path(tmp) / "map"
+        for item in items:
+            phones, points, t = [], [(0, 0)], 0.0
+            for start, end, label in item.phones:
+                held = label and is_vowel(label) and end - start >= 0.05 and rng.random() < SUNG_CHANCE
+                length = float(rng.uniform(*SUNG_HOLD)) if held else end - start
+                phones.append((t, t + length, label))
+                t += length
+                frame = (int(round(end * item.sr)), int(round(t * item.sr)))
+                if frame[0] > points[-1][0] and frame[1] > points[-1][1]:
+                    points.append(frame)
+            save_wav(source, item.y, sr=item.sr)
+            mapping.write_text("".join(f"{a} {b}\n" for a, b in points[1:]))
+            shift = float(rng.uniform(*SUNG_SHIFT))
+            subprocess.run(["rubberband", "-q", "-3", "-F", "-p", f"{shift:.2f}", "-M", str(mapping), "-D", f"{t:.4f}",
+                            str(source), str(target)], check=True, capture_output=True)  # fmt: skip
+            y, sr = read_wav(target)
+            out.append(Item(f"sung/{item.name}", "sung", item.language, _vibrato(y, sr, rng), sr, phones, item.split))
+    return out
+
+
+def _vibrato(y: np.ndarray, sr: int, rng) -> np.ndarray:
+    """``y`` played at a rate swinging around 1 (a pitch vibrato); its timing is kept."""
+    rate, depth = rng.uniform(4.5, 6.5), rng.uniform(*SUNG_VIBRATO)
+    t = np.arange(len(y)) / sr
+    warped = t + depth * np.sin(2 * np.pi * rate * t) / (2 * np.pi * rate)
+    return np.interp(warped * sr, np.arange(len(y)), y).astype(np.float32)
 
 
 def instrumental_items(root: Path, n: int, *, seed: int) -> list:

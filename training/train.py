@@ -37,7 +37,7 @@ from .corpus import CACHE
 SOURCE_WEIGHTS = {"espeak": 0.30, "piper": 0.12, "singing": 0.08, "asterisk-en": 0.25, "pocketsphinx-testdata": 0.02,
                   "asterisk-es": 0.06, "asterisk-fr": 0.06, "asterisk-it": 0.06, "asterisk-ru": 0.06,
                   "festival": 0.20, "festival2": 0.07, "kde": 0.15, "prompts": 0.10, "instrumental": 0.08,
-                  "tuxpaint": 0.12, "fillets": 0.12}  # fmt: skip
+                  "tuxpaint": 0.12, "fillets": 0.12, "sung": 0.08}  # fmt: skip
 CONTROL_WEIGHTS = np.array([3.0, 1.0, 3.0, 1.5, 1.0], np.float32)  # open, spread, press, fv, tongue
 CLOSURE_WEIGHT = 3.0  # press error counts (1 + this x the label's press) times
 VISEME_WEIGHT = 0.3
@@ -52,7 +52,7 @@ HELD_OUT = 0.02
 class Streams:
     """The shards of the weighted sources (of ``sources`` only, when given) as padded 50 Hz streams, for cropping."""
 
-    def __init__(self, folder: Path, *, delay: int = net.DELAY, sources=None, log=print):
+    def __init__(self, folder: Path, *, delay: int = net.DELAY, sources=None, shares=None, log=print):
         self.names, self.x, self.y, self.v, self.weights = [], [], [], [], []
         self.delay = delay
         pad_left = net.receptive_field() + 1
@@ -68,7 +68,7 @@ class Streams:
                 self.y.append(data["controls"].astype(np.float32))
                 self.v.append(data["visemes"].astype(np.int32))
             self.names.append(path.stem)
-            self.weights.append(SOURCE_WEIGHTS[source])
+            self.weights.append((shares or {}).get(source, SOURCE_WEIGHTS[source]))
             log(f"{path.stem}: {len(x) / 50 / 3600:.2f} h")
         self.pad_left = pad_left
         w = np.array(self.weights)
@@ -171,8 +171,15 @@ def main(argv=None) -> None:
     parser.add_argument("--dropout", type=float, default=0.0, help="share of residual-branch units dropped")
     parser.add_argument("--weight-decay", type=float, default=1e-4, help="AdamW's decoupled weight decay")
     parser.add_argument("--spec-masks", action="store_true", help="SpecAugment-style band and time masks")
+    parser.add_argument("--share", nargs="+", default=[], metavar="SOURCE=W", help="a source's weight instead of SOURCE_WEIGHTS'")
     args = parser.parse_args(argv)
-    streams = Streams(args.corpus, delay=args.delay, sources=args.sources)
+    shares = {}
+    for pair in args.share:
+        source, _, weight = pair.partition("=")
+        if source not in SOURCE_WEIGHTS or not weight.replace(".", "", 1).isdigit():
+            parser.error(f"--share takes SOURCE=WEIGHT with a source of {sorted(SOURCE_WEIGHTS)}, got {pair!r}")
+        shares[source] = float(weight)
+    streams = Streams(args.corpus, delay=args.delay, sources=args.sources, shares=shares)
     rng = np.random.default_rng(args.seed)
     if args.init is not None:
         params, streams.mean, streams.std, _ = net.load(args.init)  # keep the first stage's normalisation
@@ -209,7 +216,7 @@ def main(argv=None) -> None:
                 info = {"steps": i, "batch": args.batch, "seed": args.seed, "shards": streams.names,
                         "init": str(args.init) if args.init else None, "held_out_loss": val_loss,
                         "dropout": args.dropout, "weight_decay": args.weight_decay,
-                        "spec_masks": args.spec_masks}  # fmt: skip
+                        "spec_masks": args.spec_masks, "shares": shares}  # fmt: skip
                 net.save(args.out, params, mean=streams.mean, std=streams.std, delay=args.delay, info=info)
     print(json.dumps(history[-1]), f"{time.perf_counter() - t0:.0f} s", flush=True)
 

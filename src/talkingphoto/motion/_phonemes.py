@@ -32,7 +32,7 @@ from ._tracks import MouthTrack
 
 __all__ = [
     "Target", "VISEMES", "mouth_track_from_phones", "mouth_targets", "viseme", "viseme_track", "known_phoneme",
-    "ipa_to_arpabet", "ARPABET_TO_IPA",
+    "is_vowel", "ipa_to_arpabet", "ARPABET_TO_IPA",
 ]  # fmt: skip
 
 VISEMES = "ABCDEFGHX"  # Rhubarb Lip Sync's mouth shapes, see motion/_cues.py
@@ -366,6 +366,11 @@ def viseme_track(phones, *, fps: float, n_frames: int) -> np.ndarray:
 def known_phoneme(label: str) -> bool:
     """Whether every symbol of a phoneme label is in the table (else it gets the neutral shape)."""
     return all(s in _VOWELS or s in _CONSONANTS or s in _TRANSPARENT for s in _symbols(label))
+
+
+def is_vowel(label: str) -> bool:
+    """Whether a phoneme label holds a vowel (a diphthong, a syllabic vowel with its length mark)."""
+    return any(s in _VOWELS for s in _symbols(label))
 
 
 def _is_bilabial(label: str) -> bool:
