@@ -1,10 +1,11 @@
 #!/bin/sh
 # Build the corpus and train the mouth models, offline and with fixed seeds:
 #   sh training/run.sh            (python from PYTHON, default the project's .venv)
-# Needs, for training only, Debian's festival and its voices (not a runtime dependency):
+# Needs, for training only, Debian's festival and its voices and Rubber Band's command line tool
+# (not runtime dependencies):
 #   apt-get install festival festvox-kallpc16k festvox-kdlpc16k festvox-itapc16k festvox-italp16k \
 #       festvox-ru festvox-czech-dita festvox-czech-krb festvox-czech-machac festvox-czech-ph \
-#       festvox-suopuhe-lj festvox-suopuhe-mv
+#       festvox-suopuhe-lj festvox-suopuhe-mv rubberband-cli
 # The recordings' packages (Asterisk sounds and prompts, pocketsphinx-testdata, klettres-data,
 # ktuberling-data, tuxpaint-stamps-default, fillets-ng-data*) and the music (asterisk-moh-opsound-wav,
 # hedgewars-data) are fetched by the corpus itself (apt-get download into training/cache).
@@ -17,7 +18,8 @@
 # a second pair from scratch on all of it at once (mouth_model_2.npz, and mouth_stream.npz: the
 # live model). Round 9 fine-tunes all four with voiceless music added (a song's intro and solos
 # keep the mouth shut), round 10 again with Tux Paint's spoken stamp descriptions added (real
-# voices in 13 languages). Recordings are analysed with the four averaged. Last, closure
+# voices in 13 languages), round 12 with voices singing added (recordings whose vowels Rubber
+# Band holds on a new pitch). Recordings are analysed with the four averaged. Last, closure
 # thresholds and rounding gains come from the development recordings (training/dev.py): the
 # four's in the offline file (it leads them), each other file's for itself alone.
 set -e
@@ -66,19 +68,23 @@ OFFLINE=$!
 wait $STREAM
 wait $OFFLINE
 # finetune TAG FILE DELAY SEED SOURCES...: fine-tune one model from its weights, in the
-# background (its log: training/cache/TAG-FILE.log).
+# background (its log: training/cache/TAG-FILE.log), with the source weights SHARE overrides.
 finetune() {
     tag=$1 file=$2 delay=$3 seed=$4
     shift 4
     nice -n 10 "$PY" -m training.train --out $DATA/$file --init $DATA/$file --steps 800 --lr 1e-3 --batch 32 \
-        --delay $delay --seed $seed --sources "$@" > training/cache/$tag-$file.log 2>&1 &
+        --delay $delay --seed $seed $SHARE --sources "$@" > training/cache/$tag-$file.log 2>&1 &
 }
 # Round 9: all four fine-tuned with game music that has no voice in it (labelled silence) added;
 # round 10 again with Tux Paint's spoken stamp descriptions (real voices, 13 languages). A pair
-# at a time, one core each.
+# at a time, one core each. Round 12 again with recorded and neural voices singing (their
+# vowels held, their pitch moved), and the voiceless music weighing 0.12 instead of 0.08
+# (the sung notes alone opened the mouth to more of it).
 ROUND9="$ROUND4 kde prompts instrumental"
-for round in "r9:$ROUND9" "r10:$ROUND9 tuxpaint"; do
+SHARE=""
+for round in "r9:$ROUND9" "r10:$ROUND9 tuxpaint" "r12:$ROUND9 tuxpaint sung"; do
     tag=${round%%:*} sources=${round#*:}
+    [ "$tag" = r12 ] && SHARE="--share instrumental=0.12"
     for pair in "mouth_model.npz mouth_stream_2.npz" "mouth_model_2.npz mouth_stream.npz"; do
         set -- $pair
         finetune $tag $1 10 2 $sources
