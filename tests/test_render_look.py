@@ -623,6 +623,23 @@ def test_the_face_rests_on_the_picture_in_silence_and_closes_between_words():
     assert mouth_shapes(_track(open_, fps=fps)).rest[:2].tolist() == [1.0, 0.0]
 
 
+def test_the_learned_mouth_rests_on_the_picture_in_digital_silence():
+    """The packaged models hold the lips a hair apart where there is no sound at all (their
+    mean 0.084 at round 12): a second of digital silence before and between the words
+    still rests on the picture's own mouth."""
+    from talkingphoto.motion import learned_mouth_track
+
+    sr, rng = 16000, np.random.default_rng(0)
+    t = np.arange(int(0.6 * sr)) / sr
+    word = (0.3 * np.sin(2 * np.pi * 150 * t) * np.sin(np.pi * t / t[-1]) + 0.01 * rng.standard_normal(len(t)))
+    silence = np.zeros(sr)
+    y = np.concatenate([silence, word, silence, silence, word, silence]).astype(np.float32)
+    shapes = mouth_shapes(learned_mouth_track(y, sr=sr, fps=25.0))
+    assert shapes.rest[:20].min() == 1.0  # the first frames are the picture's
+    assert shapes.rest[60:85].min() == 1.0  # and the middle of the two-second pause
+    assert shapes.rest[-10:].min() == 1.0
+
+
 def test_first_frame_of_silence_is_the_picture_itself():
     from talkingphoto.scene import Actor
 

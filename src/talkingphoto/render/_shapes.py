@@ -26,8 +26,9 @@ DETAIL_RATE = 11.0  # fv, tongue
 PAUSE = 0.5  # seconds of a closed, quiet mouth before it rests on the picture's own
 EASE = 0.16  # seconds to ease into and out of the rest
 # Opening (fraction of the widest) below which the mouth counts as closed: the learned
-# mouth holds the lips a hair apart in silence (0.04-0.07), shut enough to rest.
-QUIET = 0.08
+# mouth holds the lips a hair apart in silence (0.04-0.07 where a recording's noise is, 0.084
+# in digital silence since round 12 taught it to sing; 0.059 before), shut enough to rest.
+QUIET = 0.1
 CLOSURE = 0.5  # press at which lips shut at once
 
 
