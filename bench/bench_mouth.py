@@ -29,7 +29,9 @@ downloaded with apt-get into training/cache). Each is aligned with pocketsphinx 
   second one: the mouth opens on every syllable, shuts at joins into b/p/m (ㄅㄆㄇ) and not
   at joins into d/t/n/l/g/k/h, and rounds (spread) more on u/ü/o finals than on i finals;
 - real singing: Hedgewars' Singer voice pack sings its words, Default shouts them
-  (hedgewars-data): how open the mouth holds their loud held notes;
+  (hedgewars-data): how open the mouth holds their loud held notes; and five of the Singer's
+  clips sung over each held-out music track (a made-up song): open while it sings, shut
+  between;
 - speed (x real time on one core) and size of both models.
 Targets: rendered r >= 0.8 at lag 0 on every recording, best lag 0, closures >= 0.9, cue
 tracks better than the rules on every recording, p99 change < 0.5, speed >= 50x.
@@ -265,6 +267,38 @@ def real_singing(fn, *, packs: tuple = ("Singer", "Default")) -> dict:
     return out
 
 
+def real_song(fn, *, snr: float = 6.0) -> dict:
+    """A made-up song: five of Hedgewars' Singer clips sung over each held-out music track
+    (INSTRUMENTAL_EVAL, 22 s from 10 s in), the voice ``snr`` dB over the music where it
+    sounds. Figures: mean opening (``open * (1 - press)``) and share under 0.3 while a clip
+    sings, share of the instrumental frames the mouth shows open (as in :func:`music`)."""
+    from talkingphoto.evaluation import CLOSED_GAP, track_openness
+    from talkingphoto.media import load_audio
+    from training import sources
+    from training.splits import INSTRUMENTAL_EVAL
+
+    data = sources.fetch_packages(ROOT / "training" / "cache", ("hedgewars-data",)) / "usr/share/games/hedgewars/Data"
+    clips = [load_audio(data / "Sounds/voices/Singer" / f"{name}.ogg", sr=16000, mono=True)[0]
+             for name in ("Hello", "Nooo", "Amazing", "Byebye", "Revenge")]  # fmt: skip
+    sung, shown, instrumental = [], [], []
+    for name in INSTRUMENTAL_EVAL:
+        bed = load_audio(data / "Music" / f"{name}.ogg", sr=16000, mono=True)[0][10 * 16000 : 32 * 16000].astype(np.float64)
+        y, voiced = bed.copy(), np.zeros(int(len(bed) / 640), bool)
+        for k, clip in enumerate(clips):
+            level = np.sqrt(np.mean(clip[np.abs(clip) > 0.05 * np.abs(clip).max()] ** 2))
+            start = int((2 + 4 * k) * 16000)
+            y[start : start + len(clip)] += clip * np.sqrt(np.mean(bed**2)) * 10 ** (snr / 20) / level
+            voiced[start // 640 : (start + len(clip)) // 640] = True
+        y = (0.9 * y / np.abs(y).max()).astype(np.float32)
+        track = fn(y, sr=16000, fps=25, n_frames=len(voiced))
+        opening = track.open * (1 - track.press)
+        sung.append(opening[voiced])
+        instrumental.append(track_openness(track)[~voiced] >= CLOSED_GAP)
+    sung = np.concatenate(sung)
+    return {"sung_mean_open": round(float(sung.mean()), 3), "sung_share_under_0.3": round(float(np.mean(sung < 0.3)), 3),
+            "instrumental_frames_open": round(float(np.mean(np.concatenate(instrumental))), 3)}  # fmt: skip
+
+
 _BILABIAL = "ㄅㄆㄇ"
 _OTHER_ONSETS = "ㄉㄊㄋㄌㄍㄎㄏ"
 _FINAL_VOWELS = "ㄚㄛㄜㄧㄨㄩㄞㄟㄠㄡ"
@@ -386,13 +420,15 @@ def main() -> None:
     report["music_signal"] = music(mouth_track)
     report["sung_real_model"] = real_singing(learned_mouth_track)
     report["sung_real_signal"] = real_singing(mouth_track)
+    report["song_model"] = real_song(learned_mouth_track)
+    report["song_signal"] = real_song(mouth_track)
     print("open step p99", report["open_step_p99"])
     for key, matrix in confusion.items():
         print(f"confusion (rows: aligned phones' shape, columns: {key} cues, centiseconds), order", VISEMES)
         for k, line in enumerate(matrix):
             print(VISEMES[k], " ".join(f"{v:5d}" for v in line), f"  recall {line[k] / max(line.sum(), 1):.2f}")
     for key in ("cmn_model", "cmn_signal", "cmn_real_model", "cmn_real_signal", "singing_model", "singing_signal",
-                "music_model", "music_signal", "sung_real_model", "sung_real_signal"):  # fmt: skip
+                "music_model", "music_signal", "sung_real_model", "sung_real_signal", "song_model", "song_signal"):  # fmt: skip
         print(key, report[key])
     rows = [row for row in report["recordings"].values() if row is not None]
     for key in ("model", "offline", "causal", "stream", "signal"):

@@ -41,10 +41,10 @@ DOUBLED = ("cmn", "yue", "ja", "en-us", "es", "hi", "ar", "ru")  # twice the cli
 # Each source's random stream: its place in the first corpus's sorted order, kept fixed.
 SEED_INDEX = {"asterisk-en": 0, "espeak": 1, "piper": 2, "pocketsphinx-testdata": 3, "singing": 4, "festival": 5,
               "festival2": 6, "asterisk-es": 0, "asterisk-fr": 1, "asterisk-it": 2, "asterisk-ru": 3, "kde": 4,
-              "prompts": 5, "instrumental": 7, "tuxpaint": 6, "fillets": 8, "sung": 9}  # fmt: skip
+              "prompts": 5, "instrumental": 7, "tuxpaint": 6, "fillets": 8, "sung": 9, "songs": 10}  # fmt: skip
 COPIES = {"espeak": 1, "piper": 2, "singing": 1, "festival": 3, "festival2": 3, "asterisk-en": 6,
           "pocketsphinx-testdata": 6, "asterisk-es": 3, "asterisk-fr": 3, "asterisk-it": 3, "asterisk-ru": 3, "kde": 3,
-          "prompts": 3, "instrumental": 1, "tuxpaint": 2, "fillets": 2, "sung": 1}  # fmt: skip
+          "prompts": 3, "instrumental": 1, "tuxpaint": 2, "fillets": 2, "sung": 1, "songs": 1}  # fmt: skip
 
 
 def labels(phones: list, n50: int) -> tuple:
@@ -136,6 +136,18 @@ def sung_voices(root: Path, model, *, seed: int) -> list:
     return chosen
 
 
+def songs(root: Path, model, *, seed: int, music: list) -> list:
+    """Round 13's shard: the voices :func:`sung_voices` picks, as spoken and sung again (a
+    new seed), each over Hedgewars' training music or a music-on-hold track, and 300
+    excerpts of the music-on-hold alone labelled silence (so neither kind of music tells the
+    mouth anything; only a voice does)."""
+    voices = sung_voices(root, model, seed=seed)
+    tracks = sources.game_music(root) + [(f"moh{k}", y) for k, y in enumerate(music)]
+    hold = [(f"moh{k}", y) for k, y in enumerate(music) if len(y) > 8 * 16000]
+    return (sources.song_items(voices + sources.sung_items(voices, seed=seed + 1), tracks, seed=seed)
+            + sources.instrumental_items(hold, 300, seed=seed, source="songs"))  # fmt: skip
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("part", choices=["base", "aligned"])
@@ -165,7 +177,7 @@ def main(argv=None) -> None:
                                                         source="festival2", bilabial=True),
             "singing": lambda: sources.singing_items(160, seed=args.seed),
             # Round 9: music with no voice, labelled silence.
-            "instrumental": lambda: sources.instrumental_items(root, 400, seed=args.seed),
+            "instrumental": lambda: sources.instrumental_items(sources.game_music(root), 400, seed=args.seed),
             "asterisk-en": lambda: sources.asterisk_items(root, "en"),
             "pocketsphinx-testdata": lambda: sources.testdata_items(root),
         }
@@ -184,6 +196,8 @@ def main(argv=None) -> None:
         makers["fillets"] = lambda: sources.fillets_items(root, model=model)
         # Round 12: recorded and neural voices singing (their vowels held, their pitch moved).
         makers["sung"] = lambda: sources.sung_items(sung_voices(root, model, seed=args.seed), seed=args.seed)
+        # Round 13: voices, spoken and sung, over both kinds of music, and the music-on-hold alone.
+        makers["songs"] = lambda: songs(root, model, seed=args.seed, music=music)
     chosen = args.sources or list(makers)
     unknown = sorted(set(chosen) - set(makers))
     if unknown:

@@ -721,23 +721,53 @@ def _vibrato(y: np.ndarray, sr: int, rng) -> np.ndarray:
     return np.interp(warped * sr, np.arange(len(y)), y).astype(np.float32)
 
 
-def instrumental_items(root: Path, n: int, *, seed: int) -> list:
-    """Excerpts of 2-8 s of game music with no voice in it (Hedgewars, hedgewars-data, GPL-2),
-    labelled silence: a song's intro, solos and ending must keep the mouth shut. The
-    tracks of ``INSTRUMENTAL_EVAL`` are left out (bench_mouth measures on them)."""
+def game_music(root: Path) -> list:
+    """(name, 16 kHz samples) of Hedgewars' music tracks over 8 s (hedgewars-data, GPL-2) but
+    those of ``INSTRUMENTAL_EVAL`` (bench_mouth measures on them)."""
     from talkingphoto.media import load_audio
 
-    rng = np.random.default_rng(seed)
     folder = root / "usr/share/games/hedgewars/Data/Music"
     tracks = [(path.stem, load_audio(path, sr=16000, mono=True)[0]) for path in sorted(folder.glob("*.ogg"))]
-    tracks = [(name, y) for name, y in tracks if name not in INSTRUMENTAL_EVAL and len(y) > 8 * 16000]
+    return [(name, y) for name, y in tracks if name not in INSTRUMENTAL_EVAL and len(y) > 8 * 16000]
+
+
+def instrumental_items(tracks: list, n: int, *, seed: int, source: str = "instrumental") -> list:
+    """Excerpts of 2-8 s of ``tracks`` ((name, 16 kHz samples) of music with no voice in it),
+    labelled silence: a song's intro, solos and ending must keep the mouth shut."""
+    rng = np.random.default_rng(seed)
     items = []
     for _ in range(n):
         name, y = tracks[int(rng.integers(len(tracks)))]
         length = int(rng.uniform(2.0, 8.0) * 16000)
         start = int(rng.integers(0, len(y) - length))
         clip = np.ascontiguousarray(y[start : start + length], dtype=np.float32)
-        items.append(Item(f"instrumental/{name}@{start}", "instrumental", "xx", clip, 16000, [(0.0, length / 16000, "")]))
+        items.append(Item(f"{source}/{name}@{start}", source, "xx", clip, 16000, [(0.0, length / 16000, "")]))
+    return items
+
+
+# A voice over music: the music's level under the voice's (dB, uniform), the voice's level
+# taken where it sounds (samples over a twentieth of its peak).
+SONG_SNR = (0.0, 15.0)
+
+
+def song_items(voices: list, tracks: list, *, seed: int) -> list:
+    """``voices`` (speech or sung Items) each over a random stretch of one of ``tracks``
+    ((name, 16 kHz samples) of music), labelled by the voice: a voice is a voice over any
+    music. Round 9 had taught the models that Hedgewars' music is silence and the music-on-
+    hold beds (heard only under speech) are not: they told the music, not the voice, and a
+    song's singing over Hedgewars-like music kept the mouth shut."""
+    rng = np.random.default_rng(seed)
+    items = []
+    for voice in voices:
+        y = signal.resample_poly(voice.y.astype(np.float64), 16000, voice.sr) if voice.sr != 16000 else voice.y
+        name, music = tracks[int(rng.integers(len(tracks)))]
+        start = int(rng.integers(0, max(1, len(music) - len(y))))
+        bed = np.resize(music[start:], len(y)).astype(np.float64)  # wraps round a short track
+        sounding = np.abs(y) > 0.05 * np.abs(y).max()
+        gain = np.sqrt(np.mean(y[sounding] ** 2) / max(np.mean(bed**2), 1e-12)) * 10 ** (-rng.uniform(*SONG_SNR) / 20)
+        mixed = y + gain * bed
+        mixed = (0.9 * mixed / max(np.abs(mixed).max(), 1e-9)).astype(np.float32)
+        items.append(Item(f"song/{voice.name}+{name}@{start}", "songs", voice.language, mixed, 16000, voice.phones, voice.split))
     return items
 
 
