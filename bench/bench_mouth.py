@@ -285,9 +285,8 @@ def real_song(fn, *, snr: float = 6.0) -> dict:
         bed = load_audio(data / "Music" / f"{name}.ogg", sr=16000, mono=True)[0][10 * 16000 : 32 * 16000].astype(np.float64)
         y, voiced = bed.copy(), np.zeros(int(len(bed) / 640), bool)
         for k, clip in enumerate(clips):
-            level = np.sqrt(np.mean(clip[np.abs(clip) > 0.05 * np.abs(clip).max()] ** 2))
             start = int((2 + 4 * k) * 16000)
-            y[start : start + len(clip)] += clip * np.sqrt(np.mean(bed**2)) * 10 ** (snr / 20) / level
+            y[start : start + len(clip)] += clip * np.sqrt(np.mean(bed**2)) * 10 ** (snr / 20) / sources.voice_level(clip)
             voiced[start // 640 : (start + len(clip)) // 640] = True
         y = (0.9 * y / np.abs(y).max()).astype(np.float32)
         track = fn(y, sr=16000, fps=25, n_frames=len(voiced))

@@ -20,6 +20,7 @@ gives the same corpus. Reserved recordings are never read (training/splits.py).
 """
 
 import argparse
+import functools
 import math
 import time
 from pathlib import Path
@@ -118,13 +119,14 @@ def english_texts(root: Path) -> list:
 SUNG_VOICES = {"tuxpaint": 300, "prompts": 120, "festival": 132, "piper": 60}
 
 
-def sung_voices(root: Path, model, *, seed: int) -> list:
+def sung_voices(root: Path, tuxpaint: list, prompts: list, *, seed: int) -> list:
     """The clips :func:`sources.sung_items` sings: a fixed random share of Tux Paint's and the
-    prompt voices' recordings, Festival's eleven voices and Piper's, all in the train split."""
+    prompt voices' aligned recordings (``tuxpaint``, ``prompts``: those sources' items),
+    Festival's eleven voices and Piper's, all in the train split."""
     rng = np.random.default_rng([seed, SEED_INDEX["sung"]])
     pools = {
-        "tuxpaint": sources.tuxpaint_items(root, model=model),
-        "prompts": sources.prompt_items(root, model=model),
+        "tuxpaint": tuxpaint,
+        "prompts": prompts,
         "festival": sources.festival_items([], per_voice=12, seed=seed + 2),
         "piper": sources.piper_items(english_texts(root), seed=seed + 2),
     }
@@ -136,12 +138,11 @@ def sung_voices(root: Path, model, *, seed: int) -> list:
     return chosen
 
 
-def songs(root: Path, model, *, seed: int, music: list) -> list:
-    """Round 13's shard: the voices :func:`sung_voices` picks, as spoken and sung again (a
-    new seed), each over Hedgewars' training music or a music-on-hold track, and 300
+def songs(root: Path, voices: list, *, seed: int, music: list) -> list:
+    """Round 13's shard: ``voices`` (those :func:`sung_voices` picks), as spoken and sung again
+    (a new seed), each over Hedgewars' training music or a music-on-hold track, and 300
     excerpts of the music-on-hold alone labelled silence (so neither kind of music tells the
     mouth anything; only a voice does)."""
-    voices = sung_voices(root, model, seed=seed)
     tracks = sources.game_music(root) + [(f"moh{k}", y) for k, y in enumerate(music)]
     hold = [(f"moh{k}", y) for k, y in enumerate(music) if len(y) > 8 * 16000]
     return (sources.song_items(voices + sources.sung_items(voices, seed=seed + 1), tracks, seed=seed)
@@ -189,15 +190,17 @@ def main(argv=None) -> None:
                   for lang in ("es", "fr", "it", "ru")}  # fmt: skip
         # Round 6: KLettres and KTuberling clips, the Menardi and es-co prompt voices.
         makers["kde"] = lambda: sources.kde_items(root, model=model)
-        makers["prompts"] = lambda: sources.prompt_items(root, model=model)
+        # (Aligned once a run: the sung and song shards sing some of the same clips.)
+        makers["prompts"] = functools.cache(lambda: sources.prompt_items(root, model=model))
         # Round 10: Tux Paint's spoken stamp descriptions, 13 languages.
-        makers["tuxpaint"] = lambda: sources.tuxpaint_items(root, model=model)
+        makers["tuxpaint"] = functools.cache(lambda: sources.tuxpaint_items(root, model=model))
         # Round 11: Fish Fillets NG's spoken dialogue, Czech and Dutch.
         makers["fillets"] = lambda: sources.fillets_items(root, model=model)
+        voices = functools.cache(lambda: sung_voices(root, makers["tuxpaint"](), makers["prompts"](), seed=args.seed))
         # Round 12: recorded and neural voices singing (their vowels held, their pitch moved).
-        makers["sung"] = lambda: sources.sung_items(sung_voices(root, model, seed=args.seed), seed=args.seed)
+        makers["sung"] = lambda: sources.sung_items(voices(), seed=args.seed)
         # Round 13: voices, spoken and sung, over both kinds of music, and the music-on-hold alone.
-        makers["songs"] = lambda: songs(root, model, seed=args.seed, music=music)
+        makers["songs"] = lambda: songs(root, voices(), seed=args.seed, music=music)
     chosen = args.sources or list(makers)
     unknown = sorted(set(chosen) - set(makers))
     if unknown:

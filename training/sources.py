@@ -33,6 +33,7 @@ from scipy import signal
 from talkingphoto.motion._learned import log_mel
 
 from .align import matching_rate, model_align, voiced_span
+from .augment import to_rate
 from .splits import INSTRUMENTAL_EVAL, is_reserved, split_of
 
 DEBS = ("asterisk-core-sounds-en-wav", "asterisk-core-sounds-es-wav", "asterisk-core-sounds-fr-wav",
@@ -745,9 +746,15 @@ def instrumental_items(tracks: list, n: int, *, seed: int, source: str = "instru
     return items
 
 
-# A voice over music: the music's level under the voice's (dB, uniform), the voice's level
-# taken where it sounds (samples over a twentieth of its peak).
+# A voice over music: the music's level under the voice's (dB, uniform; see voice_level).
 SONG_SNR = (0.0, 15.0)
+
+
+def voice_level(y: np.ndarray) -> float:
+    """RMS of ``y`` where it sounds (samples over a twentieth of its peak): a voice's level,
+    its pauses left out."""
+    y = np.asarray(y, dtype=np.float64)
+    return float(np.sqrt(np.mean(y[np.abs(y) > 0.05 * np.abs(y).max()] ** 2)))
 
 
 def song_items(voices: list, tracks: list, *, seed: int) -> list:
@@ -759,12 +766,11 @@ def song_items(voices: list, tracks: list, *, seed: int) -> list:
     rng = np.random.default_rng(seed)
     items = []
     for voice in voices:
-        y = signal.resample_poly(voice.y.astype(np.float64), 16000, voice.sr) if voice.sr != 16000 else voice.y
+        y = to_rate(voice.y, voice.sr).astype(np.float64)
         name, music = tracks[int(rng.integers(len(tracks)))]
         start = int(rng.integers(0, max(1, len(music) - len(y))))
         bed = np.resize(music[start:], len(y)).astype(np.float64)  # wraps round a short track
-        sounding = np.abs(y) > 0.05 * np.abs(y).max()
-        gain = np.sqrt(np.mean(y[sounding] ** 2) / max(np.mean(bed**2), 1e-12)) * 10 ** (-rng.uniform(*SONG_SNR) / 20)
+        gain = voice_level(y) / max(np.sqrt(np.mean(bed**2)), 1e-6) * 10 ** (-rng.uniform(*SONG_SNR) / 20)
         mixed = y + gain * bed
         mixed = (0.9 * mixed / max(np.abs(mixed).max(), 1e-9)).astype(np.float32)
         items.append(Item(f"song/{voice.name}+{name}@{start}", "songs", voice.language, mixed, 16000, voice.phones, voice.split))
