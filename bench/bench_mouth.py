@@ -60,6 +60,14 @@ TESTDATA = {
     "sense_and_sensibility_01_austen_64kb-0880": "he was not an ill disposed young man",
     "goforward": "go forward ten meters",
 }
+# Held-out prompts whose recording says other words than the package's text (Allison says
+# "I'm" where core-sounds-en.txt has "I am"; written as the text, pocketsphinx cannot align them).
+SPOKEN = {
+    "demo-abouttotry": "I'm about to attempt an Inter-Asterisk Exchange connection to a demonstration server "
+    "located at Digium. In order for this to work you must already be connected to the Internet. Please wait "
+    "a moment while I attempt to make the connection.",
+    "invalid": "I'm sorry, that's not a valid extension. Please try again.",
+}
 
 
 def recordings() -> list:
@@ -77,7 +85,7 @@ def recordings() -> list:
     for name in EVAL_ASTERISK["en"]:
         assert split_of("asterisk-en", name) == "eval"
         y, _ = load_audio(root / "usr/share/asterisk/sounds/en_US_f_Allison" / f"{name}.wav", sr=16000, mono=True)
-        out.append((f"asterisk-en/{name}", y, sources.respelled(texts[name])))
+        out.append((f"asterisk-en/{name}", y, sources.respelled(SPOKEN.get(name, texts[name]))))
     return out
 
 

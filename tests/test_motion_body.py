@@ -57,9 +57,12 @@ def test_emphasis_leans_in_and_the_body_breathes_in_pauses():
     assert np.abs(np.diff(body.sway)).max() < 0.05  # degrees per frame: no twitch as a gesture starts
     # About one breath every four seconds in the silence after the phrase.
     rest = body.breath[t > 4.0]
-    peaks = np.flatnonzero((rest[1:-1] > rest[:-2]) & (rest[1:-1] >= rest[2:]) & (rest[1:-1] > 0.25))
+    peaks = np.flatnonzero((rest[1:-1] > rest[:-2]) & (rest[1:-1] >= rest[2:]) & (rest[1:-1] > 0.1))
     assert 1 <= len(peaks) <= 3
-    assert np.ptp(rest) > 0.4  # a deep breath at strength 1 reaches 0.5
+    # Calm breaths at rest are shallower than the breath taken for the 2.5 s phrase (0.39;
+    # a full one is 0.5 at strength 1). Before: 0.45, deeper than it.
+    before_phrase = body.breath[int(0.5 * FPS)]
+    assert 0.15 < np.ptp(rest) < 0.75 * before_phrase
 
 
 def test_camera_pushes_in_slowly_and_smoothly():
@@ -134,7 +137,7 @@ def test_breath_is_drawn_in_the_pauses_and_let_out_while_speaking():
     assert inside.any() and np.all(np.abs(t[inside] - 20.0) < 0.4)
     # Calm breaths in the long silence: 12 to 16 a minute.
     rest = b[t > 27.0]
-    peaks = np.flatnonzero((rest[1:-1] > rest[:-2]) & (rest[1:-1] >= rest[2:]) & (rest[1:-1] > 0.2))
+    peaks = np.flatnonzero((rest[1:-1] > rest[:-2]) & (rest[1:-1] >= rest[2:]) & (rest[1:-1] > 0.1))
     assert 2 <= len(peaks) <= 4 and 3.5 < np.diff(peaks).mean() / FPS < 5.2
     assert 0.4 < b.max() <= 0.5  # as deep as before: a full breath is 0.5 at strength 1
 

@@ -25,10 +25,12 @@ MAX_BREATH_GROUP = 7.0  # s of speech on one breath at most
 MIN_SPLIT_PART = 2.0  # s: a long phrase is broken no nearer its ends than this
 SETTLE = 1.0  # s after a phrase in which the air left runs out, when the pause allows
 # Rest: about 14 breaths a minute (each period varies by TIDAL_JITTER), breathing in for
-# TIDAL_INHALE of each, to TIDAL_DEPTH; never more than 16 a minute (MIN_TIDAL_PERIOD
+# TIDAL_INHALE of each, to TIDAL_DEPTH: a calm breath takes in about half the air of the
+# breath before a long phrase (tidal volume against a speech breath), so a listener's
+# shoulders heave less than the speaker's; never more than 16 a minute (MIN_TIDAL_PERIOD
 # seconds each) but for a lone breath in a rest as short as MIN_TIDAL; a shorter rest is
 # held, breathed out.
-TIDAL_PERIOD, TIDAL_JITTER, TIDAL_INHALE, TIDAL_DEPTH = 4.3, 0.12, 0.4, 0.9
+TIDAL_PERIOD, TIDAL_JITTER, TIDAL_INHALE, TIDAL_DEPTH = 4.3, 0.12, 0.4, 0.5
 MIN_TIDAL_PERIOD, MIN_TIDAL = 60 / 16, 2.5
 
 
