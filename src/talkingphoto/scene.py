@@ -430,7 +430,9 @@ def _stage(image: np.ndarray, faces: list, voices: dict, *, alpha: np.ndarray | 
     _timeline); ``alpha`` the picture's transparency, if any; ``strength`` scales the
     body's motion and the camera's (MotionOptions.motion). The camera follows everything
     said; with several characters each body moves on its own, seeded like its face:
-    breathing for its own speech, and at rest with a phase of its own while it listens.
+    breathing for its own speech, and at rest with a phase of its own while it listens;
+    characters whose heads stand one above the other (or nearly touch) share one body,
+    which breathes for what any of them says (StageAnimator.groups).
     """
     from .characters import has_cutout, person_mask
     from .motion import Prosody, body_motion, mix_prosody
@@ -448,10 +450,16 @@ def _stage(image: np.ndarray, faces: list, voices: dict, *, alpha: np.ndarray | 
     )
     everyone = mix_prosody(list(voices.values()))
     bodies = ()
-    if figures:
+    if len(animator.groups) > 1:  # else one body, as with one character
         silence = np.zeros(everyone.n_frames, np.float32)
         listening = Prosody(everyone.fps, silence, silence, silence)
-        bodies = tuple(body_motion(voices.get(f.index, listening), seed=seed + f.index, strength=strength) for f in faces)
+        body_of = {}
+        for group in animator.groups:  # heads one above the other share a body
+            said = [voices[faces[k].index] for k in group if faces[k].index in voices]
+            voice = listening if not said else said[0] if len(said) == 1 else mix_prosody(said)
+            body = body_motion(voice, seed=seed + faces[group[0]].index, strength=strength)
+            body_of.update({k: body for k in group})
+        bodies = tuple(body_of[k] for k in range(len(faces)))
     return Stage(animator, body_motion(everyone, seed=seed, strength=strength), bodies)
 
 

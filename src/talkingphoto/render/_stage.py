@@ -236,9 +236,11 @@ class StageAnimator:
         What the camera zooms in on (see stage_matrices): the faces, so a push-in moves
         towards them. The frame's centre by default.
     figures : list of (x0, y0, x1, y1), optional
-        The characters' heads, one per body that moves on its own. With two or more, apply
-        takes a BodyPose for each, in this order: the layer is shared out between them
-        (see _Split), so that each breathes, sways and leans about its own base.
+        The characters' heads, one per figure. With two or more, apply takes a BodyPose for
+        each, in this order: the layer is shared out between their bodies (see _Split), so
+        that each breathes, sways and leans about its own base. Figures whose heads are
+        too close to pass between (one above the other) share a body: ``groups`` lists
+        them, and the first one's pose moves it.
     """
 
     def __init__(
@@ -271,6 +273,9 @@ class StageAnimator:
         self.uniform_plate = backdrop is not None  # a flat colour looks the same however it moves
         self.pivot, self.chest = _body_anchors(mask)
         self.split = _Split(mask, figures) if len(figures) > 1 else None
+        self.n_figures = len(figures)
+        # The figures that move as one body (see _body_groups), left to right.
+        self.groups = [list(range(len(figures)))] if self.split is None else self.split.groups
         self.focus = (width / 2, height / 2) if focus is None else (float(focus[0]), float(focus[1]))
         ys, xs = np.nonzero(self.alpha)
         # Corners of the characters' box: only there can the character layer show.
@@ -354,7 +359,7 @@ class StageAnimator:
         """(how the character layer moves: an _Affine or a _Blended, the background's 2x3
         forward matrix) for ``pose`` as apply takes it."""
         poses = [pose] if isinstance(pose, BodyPose) else list(pose)
-        figures = 1 if self.split is None else len(self.split.anchors)
+        figures = max(1, self.n_figures)
         if len(poses) not in (1, figures):
             raise ParameterError(f"pose must be one BodyPose or one for each of the {figures} figures, got {len(poses)}")
         origin = self.layer_box[:2] if self.extent is not None else (0, 0)
@@ -364,7 +369,8 @@ class StageAnimator:
             return _Affine(person_m, origin), background_m
         camera = poses[0]
         matrices = []
-        for body, (pivot, chest) in zip(poses, self.split.anchors):
+        for group, (pivot, chest) in zip(self.split.groups, self.split.anchors):
+            body = poses[group[0]]  # a body's figures have the one pose (see groups)
             body = replace(body, zoom=camera.zoom, pan_x=camera.pan_x, pan_y=camera.pan_y)
             matrices.append(stage_matrices(body, pivot=pivot, chest=chest, **options)[0])
         background_m = stage_matrices(camera, pivot=self.pivot, chest=self.chest, **options)[1]
@@ -449,18 +455,55 @@ class _Affine:
 # Between two heads the layer passes from one body to the next over RAMP_SHARE of the gap
 # between them, or MIN_RAMP of their mean width when they are closer: a gentle bend, never
 # a seam (on examples/two_faces.jpg 121 px wide, where the two people meet: a full breath's
-# 6 px at the shoulder against a still neighbour, a shear of 5%).
+# 6 px at the shoulder against a still neighbour, a shear of 5%). Heads closer than that
+# move as one body (see _body_groups).
 RAMP_SHARE, MIN_RAMP = 0.5, 0.5
 
 
-class _Split:
-    """The character layer shared out between characters side by side.
+def _body_groups(heads: np.ndarray) -> list:
+    """The figures that move as one body, left to right: lists of indices into ``heads``.
 
-    Each column of the picture belongs to one body, but for a ramp in the gap between two
-    neighbouring heads, placed where the fewest character pixels are (where two people
-    meet, or the scene between them), across which it passes smoothly from one body to
-    the next. The shares of every column sum to 1, so the layer moves as one continuous
-    sheet: where two people touch or overlap, nothing tears or doubles.
+    Heads that overlap in x (one above the other: a back row, a child held in front) or
+    stand closer than a ramp (MIN_RAMP of their mean width) leave no room to pass from one
+    body to the next outside them: a ramp would run through the faces, tilting and bending
+    each with a mix of two bodies' motions. They share one body instead, and so does any
+    head that comes that close to a group's heads.
+
+    Parameters
+    ----------
+    heads : np.ndarray [shape=(n_figures, 4), float]
+        (x0, y0, x1, y1) of each figure's head.
+    """
+    groups = [[int(i)] for i in np.argsort(0.5 * (heads[:, 0] + heads[:, 2]), kind="stable")]
+    while True:
+        boxes = [_union(heads[group]) for group in groups]
+        close = [
+            k
+            for k, (left, right) in enumerate(zip(boxes[:-1], boxes[1:]))
+            if right[0] - left[2] < MIN_RAMP * 0.5 * (left[2] - left[0] + right[2] - right[0])
+        ]
+        if not close:
+            return [sorted(group) for group in groups]
+        k = close[0]
+        groups[k : k + 2] = [groups[k] + groups[k + 1]]
+        groups.sort(key=lambda group: heads[group, 0].min() + heads[group, 2].max())  # by centre
+
+
+def _union(boxes: np.ndarray) -> np.ndarray:
+    """(x0, y0, x1, y1) around every box of ``boxes`` [shape=(n, 4)]."""
+    return np.array([boxes[:, 0].min(), boxes[:, 1].min(), boxes[:, 2].max(), boxes[:, 3].max()])
+
+
+class _Split:
+    """The character layer shared out between bodies side by side.
+
+    The figures are gathered into bodies (see _body_groups): one per figure, but for heads
+    too close to pass between, which share one. Each column of the picture belongs to one
+    body, but for a ramp in the gap between two neighbouring bodies' heads, placed where
+    the fewest character pixels are (where two people meet, or the scene between them),
+    across which it passes smoothly from one body to the next. The shares of every column
+    sum to 1, so the layer moves as one continuous sheet: where two people touch or
+    overlap, nothing tears or doubles.
 
     Parameters
     ----------
@@ -472,10 +515,11 @@ class _Split:
 
     def __init__(self, mask: np.ndarray, heads):
         heads = np.asarray(heads, dtype=float)
-        self.order = np.argsort(0.5 * (heads[:, 0] + heads[:, 2]), kind="stable")  # left to right
+        self.groups = _body_groups(heads)  # left to right
+        boxes = [_union(heads[group]) for group in self.groups]
         crowd = mask.sum(axis=0)  # how much character each column holds
         self.ramps = []
-        for left, right in zip(heads[self.order[:-1]], heads[self.order[1:]]):
+        for left, right in zip(boxes[:-1], boxes[1:]):
             gap_start, gap_end = left[2], right[0]
             width = max(RAMP_SHARE * (gap_end - gap_start), MIN_RAMP * 0.5 * (left[2] - left[0] + right[2] - right[0]))
             centre = 0.5 * (gap_start + gap_end)
@@ -489,30 +533,28 @@ class _Split:
         self.anchors = [_body_anchors(mask * share[None, :]) for share in self.shares(columns)]
 
     def shares(self, x: np.ndarray) -> np.ndarray:
-        """[shape=(n_figures, len(x)), float64, 0..1]: how much of picture column ``x``
-        each figure moves (in the order given); the shares of a column sum to 1."""
+        """[shape=(n_bodies, len(x)), float64, 0..1]: how much of picture column ``x``
+        each body (in the order of ``groups``) moves; the shares of a column sum to 1."""
         x = np.asarray(x, dtype=np.float64)
         place = np.zeros_like(x)  # 0 on the leftmost body, 1 on the next, ...
         for lo, hi in self.ramps:
             u = np.clip((x - lo) / (hi - lo), 0.0, 1.0)
             place += u * u * (3 - 2 * u)
-        by_place = np.maximum(0.0, 1 - np.abs(place[None, :] - np.arange(len(self.order))[:, None]))
-        shares = np.empty_like(by_place)
-        shares[self.order] = by_place
-        return shares
+        return np.maximum(0.0, 1 - np.abs(place[None, :] - np.arange(len(self.groups))[:, None]))
 
 
 class _Blended:
     """The character layer moved by several bodies at once: every pixel of the frame is
-    read from where the figures' inverse matrices take it, weighted by the shares
+    read from where the bodies' inverse matrices take it, weighted by the shares
     (_Split.shares) of its column, so the layer bends smoothly between the bodies. Columns
-    wholly one figure's are that figure's affine warp: only the ramps between bodies need
+    wholly one body's are that body's affine warp: only the ramps between bodies need
     a per-pixel map.
 
     Parameters
     ----------
     matrices : list of np.ndarray [shape=(2, 3)]
-        Each figure's forward matrix, picture -> frame (see stage_matrices).
+        Each body's forward matrix, picture -> frame (see stage_matrices), in the order
+        of the split's groups.
     origin : (x, y)
         The picture's pixel at the layer's (0, 0).
     split : _Split
@@ -527,8 +569,8 @@ class _Blended:
         self.matrices = matrices
         self.figures = [_Affine(matrix, origin) for matrix in matrices]
         self.inverses = np.array([cv2.invertAffineTransform(figure.local) for figure in self.figures])
-        # Each figure's share of every frame column [shape=(n_figures, width)], and the
-        # figure that has a column wholly (-1: shared).
+        # Each body's share of every frame column [shape=(n_bodies, width)], and the
+        # body that has a column wholly (-1: shared).
         self.shares = split.shares(columns[0] * np.arange(width) + columns[2])
         self.owner = np.where(self.shares.max(axis=0) == 1.0, self.shares.argmax(axis=0), -1)
 
