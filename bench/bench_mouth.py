@@ -15,7 +15,8 @@ downloaded with apt-get into training/cache). Each is aligned with pocketsphinx 
   lag 0 and at the best lag, M/B/P closures hit; for what recordings get (the offline and
   streaming models averaged, "model"), the offline model alone ("offline", 217.5 ms
   lookahead), the streaming model run offline ("causal", 77.5 ms) and fed as a live
-  stream in 20 ms chunks ("stream", no closure peaks), and the rules;
+  stream in 20 ms chunks ("stream", no closure peaks), the rules, and the models on the
+  voice taken apart from any backing music ("music", `--mouth music`: what it costs on speech);
 - with --render: the same on video rendered from examples/portrait.jpg and re-measured
   by talkingphoto.evaluation (the project's lip-sync measurement);
 - cue tracks: frames whose Rhubarb shape matches the aligned phones' shape, and the
@@ -31,13 +32,14 @@ downloaded with apt-get into training/cache). Each is aligned with pocketsphinx 
 - real singing: Hedgewars' Singer voice pack sings its words, Default shouts them
   (hedgewars-data): how open the mouth holds their loud held notes; and five of the Singer's
   clips sung over each held-out music track (a made-up song): open while it sings, shut
-  between;
+  between; for the models hearing the whole mix, the rules, and `--mouth music`;
 - speed (x real time on one core) and size of both models.
 Targets: rendered r >= 0.8 at lag 0 on every recording, best lag 0, closures >= 0.9, cue
 tracks better than the rules on every recording, p99 change < 0.5, speed >= 50x.
 """
 
 import argparse
+import functools
 import json
 import os
 import sys
@@ -396,7 +398,8 @@ def main() -> None:
             tracks = {"model": learned_mouth_track(y, sr=16000, fps=25, n_frames=n),
                       "offline": learned_mouth_track(y, sr=16000, fps=25, n_frames=n, model=offline),
                       "causal": learned_mouth_track(y, sr=16000, fps=25, n_frames=n, model=causal),
-                      "stream": streamed_track(y, 25.0, n), "signal": mouth_track(y, sr=16000, fps=25, n_frames=n)}  # fmt: skip
+                      "stream": streamed_track(y, 25.0, n), "signal": mouth_track(y, sr=16000, fps=25, n_frames=n),
+                      "music": learned_mouth_track(y, sr=16000, fps=25, n_frames=n, music=True)}  # fmt: skip
             row = {}
             for key, track in tracks.items():
                 r = evaluate_track(track, phones)
@@ -429,16 +432,17 @@ def main() -> None:
     report["sung_real_signal"] = real_singing(mouth_track)
     report["song_model"] = real_song(learned_mouth_track)
     report["song_signal"] = real_song(mouth_track)
+    report["song_music"] = real_song(functools.partial(learned_mouth_track, music=True))
     print("open step p99", report["open_step_p99"])
     for key, matrix in confusion.items():
         print(f"confusion (rows: aligned phones' shape, columns: {key} cues, centiseconds), order", VISEMES)
         for k, line in enumerate(matrix):
             print(VISEMES[k], " ".join(f"{v:5d}" for v in line), f"  recall {line[k] / max(line.sum(), 1):.2f}")
     for key in ("cmn_model", "cmn_signal", "cmn_real_model", "cmn_real_signal", "singing_model", "singing_signal",
-                "music_model", "music_signal", "sung_real_model", "sung_real_signal", "song_model", "song_signal"):  # fmt: skip
+                "music_model", "music_signal", "sung_real_model", "sung_real_signal", "song_model", "song_signal", "song_music"):  # fmt: skip
         print(key, report[key])
     rows = [row for row in report["recordings"].values() if row is not None]
-    for key in ("model", "offline", "causal", "stream", "signal"):
+    for key in ("model", "offline", "causal", "stream", "signal", "music"):
         values = [r[key]["r0"] for r in rows]
         closed = [r[key]["closures"] for r in rows]
         print(f"{key}: mean r0 {np.nanmean(values):.3f}, min r0 {np.nanmin(values):.3f}, "

@@ -410,3 +410,18 @@ def test_a_covered_mouth_is_said_when_the_picture_is_dropped(studio, page, real_
     assert page.inner_text("#faces-note") == (
         '1 face found: it will speak. Face 0: the mouth looks covered and stays shut (set Mouth to "opens" if it shows).'
     )
+
+
+@pytest.mark.slow
+def test_a_song_with_its_music_is_sent_for_the_voice_alone(studio, page, real_data):
+    page.goto(studio)
+    page.set_input_files("#image-input", str(real_data / "images" / "grace_hopper.jpg"))
+    page.wait_for_function("document.getElementById('faces-note').textContent.startsWith('1 face found')")
+    page.set_input_files("#audio-input", str(real_data / "audio" / "goforward.wav"))
+    assert page.evaluate("JSON.stringify(jobOptions('standard'))") == "{}"
+    page.check("#music-check")
+    assert page.evaluate("JSON.stringify(jobOptions('standard'))") == '{"mouth":"music"}'
+    page.click("#generate")
+    page.locator("#result").wait_for(state="visible", timeout=30000)
+    job = page.request.get(f"{studio}/api/jobs").json()[0]
+    assert job["status"] == "done" and job["error"] is None

@@ -188,9 +188,11 @@ class MotionOptions(_Options):
         between the characters and their background.
     seed : int
         Seeds blinks, gaze and head drift: same inputs and seed, same video.
-    mouth : {"model", "signal"}
-        What moves the mouth for a recording: the learned audio-to-mouth model, or the
-        older acoustic rules. Built-in voices always use their own phoneme timing.
+    mouth : {"model", "music", "signal"}
+        What moves the mouth for a recording: the learned audio-to-mouth model; the same
+        model hearing a song's voice apart from its backing music (for a voice over music:
+        on speech alone it follows less closely); or the older acoustic rules. Built-in
+        voices always use their own phoneme timing.
     motion : float
         Strength of head, brow and body motion, 0..2: 0 holds the head still, 1 is the
         default, 2 twice as lively (vivid and master only).

@@ -30,7 +30,7 @@ def add_parser(subparsers) -> None:
     p.add_argument("--rate", type=float, help="speaking rate, words per minute")
     p.add_argument("--pitch", type=float, help="voice pitch 0..100")
     p.add_argument("--save-audio", type=Path, help="also keep the synthesised speech as WAV")
-    p.add_argument("--mouth", choices=MOUTH_SOURCES, default="model", help="cues of a recording from the learned model (default) or the acoustic rules")
+    p.add_argument("--mouth", choices=MOUTH_SOURCES, default="model", help="cues of a recording from the learned model (default); music: the model on a song's voice, its backing music taken out; signal: the acoustic rules")
     p.add_argument("--extended-shapes", default="GHX", help="optional shapes to use, any of G, H, X (default GHX)")
     p.add_argument("--max-audio-seconds", type=float, default=1800.0, help="refuse longer audio")
     p.add_argument("--max-text-chars", type=int, default=MAX_CHARS, help="refuse longer text")
@@ -57,12 +57,13 @@ def run(args) -> int:
         if args.save_audio is not None:
             raise ParameterError("--save-audio keeps synthesised speech: use it with --text")
         from ..media import load_audio
-        from ..motion import learned_mouth, mouth_track
+        from ..motion import learned_mouth, mouth_track, song_mouth
 
         y, sr = load_audio(args.audio, sr=ANALYSIS_SR, mono=True, max_seconds=args.max_audio_seconds)
         duration = len(y) / sr
-        if args.mouth == "model":
-            cues = cues_from_learned(learned_mouth(y, sr=sr), duration=duration, extended_shapes=args.extended_shapes)
+        if args.mouth in ("model", "music"):
+            mouth = (song_mouth if args.mouth == "music" else learned_mouth)(y, sr=sr)
+            cues = cues_from_learned(mouth, duration=duration, extended_shapes=args.extended_shapes)
         else:
             track = mouth_track(y, sr=sr, fps=_TRACK_FPS, n_frames=seconds_to_frames(duration, fps=_TRACK_FPS))
             cues = cues_from_track(track, duration=duration, extended_shapes=args.extended_shapes)

@@ -5,7 +5,7 @@ from ._cues import MouthCue, cues_from_learned, cues_from_phones, cues_from_trac
 from ._expression import EXPRESSIONS, Expression, ExpressionTrack, express_motion, expression_track
 from ._face import GAZES, FaceMotion, conversation_motion, face_motion, idle_motion
 from ._learned import (LearnedMouth, MouthModel, MouthStream, learned_mouth, learned_mouth_track, load_mouth_model,
-                       offline_models)  # fmt: skip
+                       offline_models, song_mouth)  # fmt: skip
 from ._mouth import MouthOptions, mouth_track, prosody
 from ._phonemes import ipa_to_arpabet, mouth_track_from_phones
 from ._tracks import MouthTrack, Prosody, mix_prosody, place_tracks
@@ -18,15 +18,18 @@ __all__ += ["MouthCue", "cues_from_phones", "cues_from_track", "cues_to_tsv", "c
 __all__ += ["MouthOptions", "mouth_track", "prosody"]
 __all__ += ["MOUTH_SOURCES", "recording_mouth", "MouthModel", "LearnedMouth", "MouthStream", "load_mouth_model"]
 __all__ += ["offline_models"]
-__all__ += ["learned_mouth", "learned_mouth_track", "cues_from_learned"]
+__all__ += ["learned_mouth", "learned_mouth_track", "song_mouth", "cues_from_learned"]
 
-MOUTH_SOURCES = ("model", "signal")  # the learned model (default), or the acoustic rules
+# The learned model (default); the model hearing a song's voice apart from its backing
+# music (song_mouth); or the acoustic rules.
+MOUTH_SOURCES = ("model", "music", "signal")
 
 
 def recording_mouth(y, *, sr: int, fps: float, n_frames: int | None = None, source: str = "model") -> MouthTrack:
-    """Mouth track of a recording from the learned model (``"model"``) or the acoustic rules (``"signal"``)."""
-    if source == "model":
-        return learned_mouth_track(y, sr=sr, fps=fps, n_frames=n_frames)
+    """Mouth track of a recording from the learned model (``"model"``; ``"music"`` for a
+    voice over music) or the acoustic rules (``"signal"``)."""
+    if source in ("model", "music"):
+        return learned_mouth_track(y, sr=sr, fps=fps, n_frames=n_frames, music=source == "music")
     if source == "signal":
         return mouth_track(y, sr=sr, fps=fps, n_frames=n_frames)
     from ..errors import ParameterError

@@ -363,6 +363,23 @@ def learned_mouth(y: np.ndarray, *, sr: int, model=None) -> LearnedMouth:
                         visemes=np.asarray(visemes, np.float32).reshape(n_out, len(VISEMES)))  # fmt: skip
 
 
+def song_mouth(y: np.ndarray, *, sr: int, model=None) -> LearnedMouth:
+    """:func:`learned_mouth` of a voice over music: the model hears the voice apart from its
+    repeating backing (:func:`voice.song_voice`), and where no voice sings the mouth rests
+    (opening, lip shapes and closures fade with the voice's presence; the likeliest shape
+    becomes X)."""
+    from ..voice._music import song_voice
+
+    voice = song_voice(y, sr=sr)
+    mouth = learned_mouth(voice.y, sr=SR, model=model)
+    presence = np.ones(len(mouth.controls), np.float32)
+    presence[: len(voice.presence)] = voice.presence[: len(presence)]
+    rest = np.zeros(len(VISEMES), np.float32)
+    rest[VISEMES.index("X")] = 1.0
+    return LearnedMouth(rate=mouth.rate, controls=mouth.controls * presence[:, None],
+                        visemes=presence[:, None] * mouth.visemes + (1 - presence[:, None]) * rest)  # fmt: skip
+
+
 def _models(model) -> tuple:
     if model is None:
         return offline_models()
@@ -373,7 +390,7 @@ def _models(model) -> tuple:
 
 
 def learned_mouth_track(
-    y: np.ndarray, *, sr: int, fps: float, n_frames: int | None = None, model=None
+    y: np.ndarray, *, sr: int, fps: float, n_frames: int | None = None, model=None, music: bool = False
 ) -> MouthTrack:
     """Mouth shape for every video frame of a recording, from the learned model.
 
@@ -386,6 +403,8 @@ def learned_mouth_track(
         Default ``ceil(duration * fps)``; frame ``i`` is the instant ``(i + 0.5) / fps``.
     model : MouthModel or sequence of MouthModel, optional
         Default :func:`offline_models`; the first model's closure threshold applies.
+    music : bool
+        ``y`` is a voice over music (a song with its backing track): see :func:`song_mouth`.
 
     Returns
     -------
@@ -395,7 +414,7 @@ def learned_mouth_track(
     model = _models(model)
     if not (isinstance(fps, (int, float, np.integer, np.floating)) and 0 < fps <= 1000):
         raise ParameterError(f"fps must be a positive number of frames per second, got {fps!r}")
-    out = learned_mouth(y, sr=sr, model=model)
+    out = (song_mouth if music else learned_mouth)(y, sr=sr, model=model)
     if n_frames is None:
         n_frames = math.ceil(len(np.asarray(y)) / sr * fps - 1e-9)
     return frame_track(out, fps=fps, n_frames=n_frames, threshold=model[0].closure)

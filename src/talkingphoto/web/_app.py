@@ -32,7 +32,7 @@ THUMBNAIL = "thumbnail.jpg"
 _THUMBNAIL_SIZE = 240
 # Options a request may set besides mode/face/voice; limits like max_audio_seconds stay the server's.
 _CLIENT_OPTIONS = ("fps", "seed", "face_at", "mouth_cover", "max_size", "rate", "pitch", "crf")
-_CLIENT_OPTIONS += ("motion", "blink_rate", "gaze", "expression", "expression_strength")
+_CLIENT_OPTIONS += ("motion", "blink_rate", "gaze", "expression", "expression_strength", "mouth")
 _MAX_SCRIPT_CHARS = 100_000
 _MAX_POINTS_CHARS = 4096
 _EVENT_INTERVAL = 0.2  # seconds between progress checks of one event stream

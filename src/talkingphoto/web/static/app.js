@@ -655,6 +655,17 @@ function motionOptions(mode) {
   return options;
 }
 
+function jobOptions(mode) {
+  // The job's options beside its mode: only what differs from the defaults.
+  const options = motionOptions(mode);
+  const expression = $("expression-select").value;
+  if (expression !== "neutral") options.expression = expression;
+  const cover = $("mouth-cover-select").value;
+  if (cover !== "auto") options.mouth_cover = cover;
+  if ($("music-check").checked) options.mouth = "music"; // the model hears the voice apart from the music
+  return options;
+}
+
 function updateMotion() {
   const mode = document.querySelector("input[name=mode]:checked").value;
   $("motion-fields").disabled = mode === "standard";
@@ -672,11 +683,7 @@ async function generate() {
   const form = state.kind === "talk" ? conversationForm() : singleForm();
   const mode = document.querySelector("input[name=mode]:checked").value;
   form.append("mode", mode);
-  const options = motionOptions(mode);
-  const expression = $("expression-select").value;
-  if (expression !== "neutral") options.expression = expression;
-  const cover = $("mouth-cover-select").value;
-  if (cover !== "auto") options.mouth_cover = cover;
+  const options = jobOptions(mode);
   if (Object.keys(options).length) form.append("options", JSON.stringify(options));
   $("generate").disabled = true;
   try {

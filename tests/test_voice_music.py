@@ -1,0 +1,138 @@
+"""A song's voice apart from its repeating backing music, and the mouth that follows it."""
+
+import wave
+
+import numpy as np
+import pytest
+from scipy.signal import lfilter
+
+from talkingphoto.cli import main
+from talkingphoto.errors import AudioError
+from talkingphoto.motion import learned_mouth, recording_mouth, song_mouth
+from talkingphoto.motion._phonemes import VISEMES
+from talkingphoto.voice import save_wav, song_voice
+
+SR = 16000
+SUNG = ((2.0, 4.0), (6.0, 7.5), (9.0, 10.5))  # seconds in which the voice sings
+
+
+def _backing(seconds: float) -> np.ndarray:
+    """A two-second bar played again and again: four chords and a kick on each beat."""
+    beat = np.arange(SR // 2) / SR
+    bar = []
+    for root in (220.0, 174.6, 261.6, 196.0):
+        chord = sum(np.sin(2 * np.pi * root * r * h * beat) / h for r in (1, 1.25, 1.5) for h in (1, 2, 3))
+        kick = np.sin(2 * np.pi * 60 * beat) * np.exp(-30 * beat)
+        bar.append(0.05 * chord * np.exp(-3 * beat) + 0.3 * kick)
+    return np.tile(np.concatenate(bar), int(np.ceil(seconds / 2)))[: int(seconds * SR)]
+
+
+def _voice(seconds: float, spans) -> np.ndarray:
+    """A sung line in ``spans``: a buzz at a gliding, vibrato pitch through two formants that
+    jump between vowels every 0.2 s, never repeating the backing's bar."""
+    rng = np.random.default_rng(1)
+    t = np.arange(int(seconds * SR)) / SR
+    pitch = 180 + 40 * np.sin(2 * np.pi * 0.37 * t) + 15 * np.sin(2 * np.pi * 5.5 * t)
+    phase = 2 * np.pi * np.cumsum(pitch) / SR
+    buzz = sum(np.sin(h * phase) / h for h in range(1, 30))
+    out = np.zeros(len(t))
+    step = int(0.2 * SR)
+    for start in range(0, len(t), step):
+        part = buzz[start : start + step]
+        for formant in ((800, 1200), (300, 2300), (350, 800), (500, 1900))[rng.integers(4)]:
+            r, theta = np.exp(-np.pi * 100 / SR), 2 * np.pi * formant / SR
+            part = lfilter([1 - r], [1, -2 * r * np.cos(theta), r * r], part)
+        out[start : start + step] = part
+    gate = np.zeros(len(t))
+    for a, b in spans:
+        gate[int(a * SR) : int(b * SR)] = 1.0
+    return out * np.convolve(gate, np.ones(400) / 400, "same") / np.abs(out).max()
+
+
+def _song(seconds: float = 12.0) -> np.ndarray:
+    """The voice 6 dB over the backing, as loud as a song is sung."""
+    backing, voice = _backing(seconds), _voice(seconds, SUNG)
+    mix = backing / np.sqrt(np.mean(backing**2)) + 2 * voice / np.sqrt(np.mean(voice[voice != 0] ** 2))
+    return (0.9 * mix / np.abs(mix).max()).astype(np.float32)
+
+
+def _frames(n: int, *, inside: bool) -> np.ndarray:
+    """Frames (50 Hz) well inside the sung spans, or well away from them."""
+    t = (np.arange(n) + 0.5) / 50
+    if inside:
+        return np.any([(t > a + 0.1) & (t < b - 0.1) for a, b in SUNG], axis=0)
+    return ~np.any([(t > a - 0.2) & (t < b + 0.2) for a, b in SUNG], axis=0)
+
+
+def _energy(y: np.ndarray, n: int) -> np.ndarray:
+    return np.array([np.mean(y[i * 320 : (i + 1) * 320].astype(np.float64) ** 2) for i in range(n)]) + 1e-12
+
+
+def test_the_repeating_backing_is_taken_out_and_the_voice_kept():
+    song = _song()
+    voice = song_voice(song, sr=SR)
+    assert voice.y.shape == song.shape and voice.y.dtype == np.float32
+    n = len(voice.presence)
+    sung, music = _frames(n, inside=True), _frames(n, inside=False)
+    kept, mixed = _energy(voice.y, n), _energy(song, n)
+    assert 10 * np.log10(kept[music].sum() / mixed[music].sum()) < -10  # the bars alone: 15 dB down here
+    assert 10 * np.log10(kept[sung].sum() / mixed[sung].sum()) > -3  # the voice over them: 1 dB
+    assert voice.presence[music].mean() < 0.05 and voice.presence[sung].mean() > 0.5
+
+
+def test_the_mouth_rests_on_the_music_and_sings_with_the_voice():
+    song = _song()
+    plain, heard = learned_mouth(song, sr=SR), song_mouth(song, sr=SR)
+    n = len(heard.controls)
+    sung, music = _frames(n, inside=True), _frames(n, inside=False)
+    # Hearing the whole mix, the models open the mouth to the chords (0.42 on average here).
+    assert heard.controls[music, 0].max() < 0.05 and plain.controls[music, 0].mean() > 0.2
+    assert np.mean(heard.visemes[music].argmax(axis=1) == VISEMES.index("X")) > 0.95
+    assert heard.controls[sung, 0].mean() > 0.15
+    track = recording_mouth(song, sr=SR, fps=25.0, source="music")
+    assert track.n_frames == 300 and track.open[_frames(300 * 2, inside=False)[::2]].max() < 0.05
+
+
+def test_a_clip_too_short_to_repeat_comes_out_whole():
+    rng = np.random.default_rng(0)
+    clip = (0.1 * rng.standard_normal(int(1.5 * SR))).astype(np.float32)
+    voice = song_voice(clip, sr=SR)
+    assert np.corrcoef(voice.y, clip)[0, 1] > 0.99
+    assert voice.presence.min() > 0.9 and len(voice.presence) == 75
+
+
+def test_any_sample_rate_and_bad_input():
+    song = _song(6.0)
+    at_44k = np.interp(np.arange(int(6.0 * 44100)) / 44100, np.arange(len(song)) / SR, song).astype(np.float32)
+    voice = song_voice(at_44k, sr=44100)
+    assert len(voice.y) == len(song) and len(voice.presence) == 300
+    with pytest.raises(AudioError, match="mono float"):
+        song_voice(np.zeros((2, 1000), np.float32), sr=SR)
+
+
+def test_cues_of_a_song(tmp_path):
+    audio, out = tmp_path / "song.wav", tmp_path / "cues.tsv"
+    save_wav(audio, _song(), sr=SR)
+    assert main(["cues", str(audio), "-o", str(out), "--mouth", "music"]) == 0
+    with wave.open(str(audio), "rb") as wav:
+        assert wav.getnframes() == 12 * SR
+    rows = [(float(start), shape) for start, shape in (line.split("\t") for line in out.read_text().splitlines())]
+    # Rests (X) through the bars before the voice, shapes while it sings.
+    assert [shape for start, shape in rows if start < 1.8] == ["X"]
+    assert len({shape for start, shape in rows if 2.0 <= start < 4.0}) >= 2
+
+
+def test_a_long_song_is_separated_in_passes_that_join_exactly(monkeypatch):
+    from talkingphoto.voice import _music
+
+    song = _song()
+    whole = song_voice(song, sr=SR)
+    monkeypatch.setattr(_music, "CHUNK", 2.5)  # five passes over the 12 s instead of one
+    monkeypatch.setattr(_music, "SEARCH", 3.0)
+    assert np.abs(song_voice(song, sr=SR).y - whole.y).max() > 1e-3  # a nearer search does change it
+    monkeypatch.setattr(_music, "CHUNK", 60.0)
+    one_pass = song_voice(song, sr=SR)
+    monkeypatch.setattr(_music, "CHUNK", 2.5)
+    in_passes = song_voice(song, sr=SR)
+    assert np.abs(in_passes.y - one_pass.y).max() < 1e-6
+    np.testing.assert_array_equal(in_passes.presence, one_pass.presence)
