@@ -202,6 +202,25 @@ def test_a_rim_that_is_no_blend_of_its_two_sides_keeps_its_colour_on_the_plate()
     assert np.abs(band - wall).max(axis=1).max() < 40
 
 
+def test_a_light_rim_on_the_character_leaves_no_light_outline_on_the_plate():
+    """A dark red ear whose outer rim is lighter skin, on a blue wall: the rim's pixels are
+    no blend of the ear's inside and the wall (the lighter part the line misses), and that
+    part went to the plate whole, a light outline of the ear left on the wall as the head
+    moved (portrait.jpg: 50 levels). The plate's share of it shrinks with the character's
+    share of the pixel, so the plate there is the wall, give or take."""
+    wall, inside, rim = np.array([100, 133, 191]), np.array([140, 35, 20]), np.array([200, 140, 110])
+    xs = np.arange(W, dtype=np.float32)
+    mask = np.clip((160 - xs) / 4.0 + 0.5, 0, 1)[None, :].repeat(H, axis=0)  # soft from x=158 to 162
+    light = (np.abs(xs - 160) <= 1)[None, :, None]  # the lighter rim, under the soft edge
+    character = np.where(light, rim, inside)
+    image = np.round(mask[..., None] * character + (1 - mask[..., None]) * wall).astype(np.uint8)
+    stage = StageAnimator(image, mask)
+    plate = i420_to_rgb(yuv444_to_i420(stage.plate)).astype(int)
+    band = plate[20:-20, 155:165].reshape(-1, 3)
+    assert np.abs(band - wall).max() < 42  # at its brightest: 51 levels over the wall before
+    still = np.abs(stage.apply(image, BodyPose()).astype(int) - rgb_to_i420(image))
+    assert still.mean() < 0.05 and still.max() <= 16  # the unmoved layers still give the picture
+
 def _two_figures():
     """Two dark figures on a light wall whose bodies overlap at the bottom, a light belt
     across both at row 200, and their heads' boxes."""

@@ -162,10 +162,12 @@ def split_rim(image: np.ndarray, mask: np.ndarray, plate: np.ndarray) -> tuple:
     A rim pixel mixes the character's colour F with the scene's B. With F and B taken from
     the nearest pure pixels on either side, its share of character is its projection
     ``a = (I - B).(F - B) / |F - B|^2``, and what the line does not explain, ``r = I - (a F
-    + (1 - a) B)``, goes to both layers: the character's rim becomes ``F + r``, the plate's
-    ``B + r``. Drawn over each other with ``a`` they give the picture back exactly where
-    nothing moves, and when the body moves, no trace of its outline stays on the plate
-    (the dark ghost beside a shoulder) nor of the old scene on the body. Where F and B
+    + (1 - a) B)``, is the rim's own detail (an ear's lighter edge) or the scene's grain.
+    The plate keeps it as much as the pixel is scene, ``B + (1 - a) r``, the character
+    the rest, ``F + (2 - a) r``: drawn over each other with ``a`` they give the picture
+    back exactly where nothing moves, and when the body moves, no trace of its outline
+    stays on the plate (the dark ghost beside a shoulder; the light outline of an ear the
+    plate kept when it took all of ``r``) nor of the old scene on the body. Where F and B
     look alike (a ghost would not show), where the pixel is no blend of them (see
     RIM_UNEXPLAINED), or the picture has no pure pixels on one side, the mask and the
     plate are kept as they are.
@@ -203,11 +205,12 @@ def split_rim(image: np.ndarray, mask: np.ndarray, plate: np.ndarray) -> tuple:
     across = f - b
     share = np.clip(np.sum((pixel - b) * across, axis=1) / np.sum(across * across, axis=1), 0, 1)[:, None]
     blend = np.linalg.norm(pixel - (b + share * across), axis=1) <= RIM_UNEXPLAINED * np.linalg.norm(across, axis=1)
-    index, pixel, across, share = index[blend], pixel[blend], across[blend], share[blend]
+    index, pixel, f, b, across, share = index[blend], pixel[blend], f[blend], b[blend], across[blend], share[blend]
     alpha.reshape(-1)[index] = np.round(255 * share[:, 0]).astype(np.uint8)
+    unexplained = pixel - (b + share * across)
     plate = plate.copy()
-    plate.reshape(-1, 3)[index] = np.clip(np.round(pixel - share * across), 0, 255).astype(np.uint8)
-    delta = np.round(np.clip(pixel + (1 - share) * across, 0, 255) - pixel).astype(np.int16)
+    plate.reshape(-1, 3)[index] = np.clip(np.round(b + (1 - share) * unexplained), 0, 255).astype(np.uint8)
+    delta = np.round(np.clip(f + (2 - share) * unexplained, 0, 255) - pixel).astype(np.int16)
     return alpha, plate, index, delta
 
 
