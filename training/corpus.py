@@ -42,10 +42,10 @@ DOUBLED = ("cmn", "yue", "ja", "en-us", "es", "hi", "ar", "ru")  # twice the cli
 # Each source's random stream: its place in the first corpus's sorted order, kept fixed.
 SEED_INDEX = {"asterisk-en": 0, "espeak": 1, "piper": 2, "pocketsphinx-testdata": 3, "singing": 4, "festival": 5,
               "festival2": 6, "asterisk-es": 0, "asterisk-fr": 1, "asterisk-it": 2, "asterisk-ru": 3, "kde": 4,
-              "prompts": 5, "instrumental": 7, "tuxpaint": 6, "fillets": 8, "sung": 9, "songs": 10}  # fmt: skip
+              "prompts": 5, "instrumental": 7, "tuxpaint": 6, "fillets": 8, "sung": 9, "songs": 10, "songs_fg": 11}  # fmt: skip
 COPIES = {"espeak": 1, "piper": 2, "singing": 1, "festival": 3, "festival2": 3, "asterisk-en": 6,
           "pocketsphinx-testdata": 6, "asterisk-es": 3, "asterisk-fr": 3, "asterisk-it": 3, "asterisk-ru": 3, "kde": 3,
-          "prompts": 3, "instrumental": 1, "tuxpaint": 2, "fillets": 2, "sung": 1, "songs": 1}  # fmt: skip
+          "prompts": 3, "instrumental": 1, "tuxpaint": 2, "fillets": 2, "sung": 1, "songs": 1, "songs_fg": 1}  # fmt: skip
 
 
 def labels(phones: list, n50: int) -> tuple:
@@ -149,6 +149,9 @@ def songs(root: Path, voices: list, *, seed: int, music: list) -> list:
             + sources.instrumental_items(hold, 300, seed=seed, source="songs"))  # fmt: skip
 
 
+SONG_MIXES = 400  # made-up songs of 16-24 s for the song model (about 2.2 h)
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("part", choices=["base", "aligned"])
@@ -201,6 +204,10 @@ def main(argv=None) -> None:
         makers["sung"] = lambda: sources.sung_items(voices(), seed=args.seed)
         # Round 13: voices, spoken and sung, over both kinds of music, and the music-on-hold alone.
         makers["songs"] = lambda: songs(root, voices(), seed=args.seed, music=music)
+        # The song model: made-up songs separated as `--mouth music` hears them.
+        makers["songs_fg"] = lambda: sources.song_mixes(
+            voices() + sources.sung_items(voices(), seed=args.seed + 1),
+            sources.game_music(root) + [(f"moh{k}", y) for k, y in enumerate(music)], SONG_MIXES, seed=args.seed)
     chosen = args.sources or list(makers)
     unknown = sorted(set(chosen) - set(makers))
     if unknown:

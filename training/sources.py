@@ -777,6 +777,40 @@ def song_items(voices: list, tracks: list, *, seed: int) -> list:
     return items
 
 
+def song_mixes(voices: list, tracks: list, n: int, *, seed: int, source: str = "songs_fg") -> list:
+    """``n`` made-up songs as `--mouth music` hears them: 16-24 s stretches of ``tracks``
+    ((name, 16 kHz samples) of music) with one to five of ``voices`` (Items, spoken or sung)
+    over them one after another, 0-15 dB louder than the music (one song in seven has none),
+    then separated like a user's song (talkingphoto.voice.song_voice: the voice apart from the
+    music that repeats, which needs the whole stretch around it); labelled by the voices,
+    silence between. What is left of the music after separation must not open the mouth."""
+    from talkingphoto.voice import song_voice
+
+    rng = np.random.default_rng(seed)
+    items = []
+    for k in range(n):
+        name, music = tracks[int(rng.integers(len(tracks)))]
+        length = int(rng.uniform(16.0, 24.0) * 16000)
+        start = int(rng.integers(0, max(1, len(music) - length)))
+        bed = np.resize(music[start:], length).astype(np.float64)
+        level = np.sqrt(np.mean(bed**2)) * 10 ** (rng.uniform(*SONG_SNR) / 20)
+        sung, phones, at = np.zeros(length), [], rng.uniform(0.5, 3.0)
+        for _ in range(0 if rng.random() < 1 / 7 else int(rng.integers(1, 6))):
+            voice = voices[int(rng.integers(len(voices)))]
+            clip = to_rate(voice.y, voice.sr).astype(np.float64)
+            first = int(at * 16000)
+            if first + len(clip) > length:
+                break
+            sung[first : first + len(clip)] += clip * level / max(voice_level(clip), 1e-6)
+            phones += [(at + a, at + b, label) for a, b, label in voice.phones]
+            at += len(clip) / 16000 + rng.uniform(0.5, 3.0)
+        mixed = sung + bed
+        mixed = (0.9 * mixed / max(np.abs(mixed).max(), 1e-9)).astype(np.float32)
+        voice_only = song_voice(mixed, sr=16000).y
+        items.append(Item(f"{source}/{name}@{start}#{k}", source, "xx", voice_only, 16000, phones or [(0.0, length / 16000, "")]))
+    return items
+
+
 def _snap(phones: list, duration: float) -> list:
     """Make phone times contiguous to the sample grid they were cut on."""
     out, t = [], 0.0

@@ -37,7 +37,7 @@ from .corpus import CACHE
 SOURCE_WEIGHTS = {"espeak": 0.30, "piper": 0.12, "singing": 0.08, "asterisk-en": 0.25, "pocketsphinx-testdata": 0.02,
                   "asterisk-es": 0.06, "asterisk-fr": 0.06, "asterisk-it": 0.06, "asterisk-ru": 0.06,
                   "festival": 0.20, "festival2": 0.07, "kde": 0.15, "prompts": 0.10, "instrumental": 0.08,
-                  "tuxpaint": 0.12, "fillets": 0.12, "sung": 0.08, "songs": 0.12}  # fmt: skip
+                  "tuxpaint": 0.12, "fillets": 0.12, "sung": 0.08, "songs": 0.12, "songs_fg": 0.50}  # fmt: skip
 CONTROL_WEIGHTS = np.array([3.0, 1.0, 3.0, 1.5, 1.0], np.float32)  # open, spread, press, fv, tongue
 CLOSURE_WEIGHT = 3.0  # press error counts (1 + this x the label's press) times
 VISEME_WEIGHT = 0.3
