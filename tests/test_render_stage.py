@@ -221,6 +221,29 @@ def test_a_light_rim_on_the_character_leaves_no_light_outline_on_the_plate():
     still = np.abs(stage.apply(image, BodyPose()).astype(int) - rgb_to_i420(image))
     assert still.mean() < 0.05 and still.max() <= 16  # the unmoved layers still give the picture
 
+def test_a_cord_on_a_textured_scene_beside_the_edge_stays_scene():
+    """A dark cap against a dark blue flag with gold cords, one cord just clear of the cap's
+    soft edge: the nearest clear colour is the cord, so the dark flag between cord and cap
+    looked like cap, became character (alpha 1 where the mask says 0.03-0.3) and left cord
+    colour on the plate; broken gold streaks moved with the head (portrait.jpg). On a
+    textured scene the mask's share of scene there is kept."""
+    cap, flag, gold = np.array([35, 28, 27]), np.array([20, 15, 50]), np.array([235, 160, 55])
+    xs = np.arange(W)
+    scene = np.empty((H, W, 3), np.float32)
+    scene[:] = flag
+    scene[:, (xs % 40 >= 6) & (xs % 40 < 12)] = gold  # 6 px cords every 40 px, one at 166-171
+    scene += np.random.default_rng(0).normal(0, 6, scene.shape)  # the cloth's grain
+    edge = np.where(xs < 160, 1.0, 0.0).astype(np.float32)[None, :].repeat(H, axis=0)
+    mask = cv2.GaussianBlur(edge, (0, 0), 3)  # 0.43 at x=160 down to 0.03 at 165
+    image = np.clip(np.round(mask[..., None] * cap + (1 - mask[..., None]) * scene), 0, 255).astype(np.uint8)
+    stage = StageAnimator(image, mask)
+    assert stage.alpha[20:-20, 161:166].max() < 0.4 * 255  # 255 before
+    plate = i420_to_rgb(yuv444_to_i420(stage.plate))
+    assert plate[20:-20, 161:166, 0].max() < 100  # the flag's dark, not the cord's 235 (233 before)
+    still = np.abs(stage.apply(image, BodyPose()).astype(int) - rgb_to_i420(image))
+    assert still.mean() < 0.05 and still.max() <= 16
+
+
 def _two_figures():
     """Two dark figures on a light wall whose bodies overlap at the bottom, a light belt
     across both at row 200, and their heads' boxes."""
