@@ -7,7 +7,7 @@ import pytest
 from scipy.signal import lfilter
 
 from talkingphoto.cli import main
-from talkingphoto.errors import AudioError
+from talkingphoto.errors import AudioError, ParameterError
 from talkingphoto.motion import learned_mouth, recording_mouth, song_mouth
 from talkingphoto.motion._phonemes import VISEMES
 from talkingphoto.voice import save_wav, song_voice
@@ -108,6 +108,8 @@ def test_any_sample_rate_and_bad_input():
     assert len(voice.y) == len(song) and len(voice.presence) == 300
     with pytest.raises(AudioError, match="mono float"):
         song_voice(np.zeros((2, 1000), np.float32), sr=SR)
+    with pytest.raises(ParameterError, match="sample rate"):
+        song_voice(song, sr=0)
 
 
 def test_cues_of_a_song(tmp_path):

@@ -15,7 +15,7 @@ import numpy as np
 from scipy import signal
 from scipy.ndimage import uniform_filter1d
 
-from ..errors import AudioError
+from ..errors import AudioError, ParameterError
 from ..units import ANALYSIS_SR
 
 __all__ = ["SongVoice", "song_voice"]
@@ -71,6 +71,8 @@ def song_voice(y: np.ndarray, *, sr: int) -> SongVoice:
     y = np.asarray(y)
     if y.ndim != 1 or not np.issubdtype(y.dtype, np.floating):
         raise AudioError(f"audio must be mono float in -1..1 with shape (n_samples,), got {y.dtype} {y.shape}")
+    if not (isinstance(sr, (int, np.integer)) and 4000 <= sr <= 384000):
+        raise ParameterError(f"sr must be an integer sample rate between 4000 and 384000 Hz, got {sr!r}")
     if sr != ANALYSIS_SR:
         g = np.gcd(int(sr), ANALYSIS_SR)
         y = signal.resample_poly(y.astype(np.float64), ANALYSIS_SR // g, int(sr) // g)
@@ -129,8 +131,8 @@ def _presence(voice: np.ndarray, mix: np.ndarray, n_frames: int) -> np.ndarray:
     """Per 20 ms frame, the voice's share of the mix's energy mapped from ABSENT_DB (0) to
     PRESENT_DB (1), smoothed over PRESENCE_SMOOTH."""
     step = int(ANALYSIS_SR / PRESENCE_RATE)
-    pad = n_frames * step - len(mix)
-    energy = lambda x: np.mean(np.pad(x, (0, pad)).astype(np.float64).reshape(n_frames, step) ** 2, axis=1) + 1e-12
-    share_db = 10 * np.log10(energy(voice) / energy(mix))
+    framed = [np.pad(x, (0, n_frames * step - len(x))).astype(np.float64).reshape(n_frames, step) for x in (voice, mix)]
+    voice_energy, mix_energy = (np.mean(x**2, axis=1) + 1e-12 for x in framed)
+    share_db = 10 * np.log10(voice_energy / mix_energy)
     presence = np.clip((share_db - ABSENT_DB) / (PRESENT_DB - ABSENT_DB), 0.0, 1.0)
     return uniform_filter1d(presence, max(1, round(PRESENCE_SMOOTH * PRESENCE_RATE))).astype(np.float32)
