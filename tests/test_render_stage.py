@@ -74,6 +74,41 @@ def test_the_plate_paints_the_character_out_with_scene_colours():
     np.testing.assert_array_equal(plate[far], image[far])
 
 
+def _flag_and_cap():
+    """A grainy dark blue scene (std 6) with a gold cord 3 px wide running down beside a
+    black cap (the character) 2 px to its right, as beside Grace Hopper's cap."""
+    rng = np.random.default_rng(1)
+    image = np.clip(np.array([30, 30, 90]) + rng.normal(0, 6, (H, W, 1)), 0, 255).astype(np.uint8)
+    image[:, 117:120] = (230, 170, 40)
+    mask = np.zeros((H, W), np.float32)
+    mask[:, 122:] = 1.0
+    image[mask > 0.5] = (15, 15, 15)
+    return image, cv2.GaussianBlur(mask, (0, 0), 1.0)
+
+
+def test_a_thin_cord_beside_the_character_does_not_colour_the_fill():
+    image, mask = _flag_and_cap()
+    plate = background_plate(image, mask).astype(float)
+    cord, scene = np.array([230, 170, 40]), np.array([30, 30, 90])
+    gold = (plate - scene) @ (cord - scene) / np.sum((cord - scene) ** 2)  # the cord's share
+    assert mask[:, 124:].min() > 0.99  # all fill from 2 px past the cap's edge
+    assert np.median(gold[:, 124:], axis=0).max() < 0.1  # the plain mean left 0.35 there
+    far = plate[:, 240:].reshape(-1, 3).mean(axis=0)  # far from any scene, still the scene
+    assert np.abs(far - scene).max() < 10
+
+
+def test_the_fill_has_the_scene_s_grain_and_is_the_same_every_time():
+    image, mask = _flag_and_cap()
+    plate = background_plate(image, mask)
+    np.testing.assert_array_equal(plate, background_plate(image, mask))
+    luma = plate[..., 2].astype(float)
+    fill = luma[20:-20, 130:170]
+    scene = luma[20:-20, 20:100]
+    assert np.std(fill) > 0.6 * np.std(scene)  # a smooth fill's is near 0
+    assert np.std(fill) < 1.5 * np.std(scene)
+    assert abs(fill.mean() - scene.mean()) < 4
+
+
 def test_the_character_moves_more_than_the_scene_and_no_edge_shows():
     image, mask = _picture()
     stage = StageAnimator(image, mask)

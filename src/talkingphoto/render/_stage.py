@@ -3,9 +3,9 @@ plate, and a slow camera moves the two by different amounts (parallax). Several 
 share the one layer, each part of it moved by its own body (see _Split).
 
 The layers are prepared once: a feathered character mask, the picture with the characters
-painted out (a smooth fill from the surrounding scene, only ever seen in the thin band the
-moving body uncovers), and the characters' own colour along their soft rim, kept with
-their opacity in one layer. Each frame pastes the posed faces into that layer, warps it
+painted out (a fill from the surrounding scene's common colours and grain, only ever
+seen in the thin band the moving body uncovers), and the characters' own colour along
+their soft rim, kept with their opacity in one layer. Each frame pastes the posed faces into that layer, warps it
 (and the faces' luma again, sharply), warps the background only where the characters
 leave it showing and blends only where they are see-through.
 
@@ -106,7 +106,10 @@ def _push_pull_fill(image: np.ndarray, known: np.ndarray) -> np.ndarray:
     while min(colour.shape[:2]) > 4:
         levels.append((colour, weight))
         colour, weight = cv2.pyrDown(colour), cv2.pyrDown(weight)
-    filled = colour / np.maximum(weight, 1e-6)[..., None]
+    # The coarsest level leans on the mean of all known colour where it has next to none of
+    # its own (a character as wide as half the picture, its far side: black before).
+    known_mean = colour.sum(axis=(0, 1)) / max(float(weight.sum()), 1e-6)
+    filled = (colour + 1e-3 * known_mean) / (weight + 1e-3)[..., None]
     for colour, weight in reversed(levels):
         up = cv2.pyrUp(filled, dstsize=(colour.shape[1], colour.shape[0]))
         trust = np.clip(4 * weight, 0, 1)[..., None]
@@ -119,8 +122,9 @@ def background_plate(image: np.ndarray, mask: np.ndarray, *, work_size: int = 38
 
     Only where a character is solid (``mask`` near 1) is the picture replaced, so that
     blending the unmoved layers gives back the picture; the fill there is drawn from the
-    clear background, with half-character edge pixels counting little. split_rim then
-    takes the characters' outline out of the plate where it can.
+    clear background's common colours (see FILL_OUTLIER), with half-character edge pixels
+    counting little, and given the scene's grain (see GRAIN_CLIP). split_rim then takes the
+    characters' outline out of the plate where it can.
 
     Parameters
     ----------
@@ -141,10 +145,71 @@ def background_plate(image: np.ndarray, mask: np.ndarray, *, work_size: int = 38
     small_size = (max(8, round(width * scale)), max(8, round(height * scale)))
     small = cv2.resize(image, small_size, interpolation=cv2.INTER_AREA)
     clear = (1 - cv2.resize(mask, small_size, interpolation=cv2.INTER_AREA)) ** 4
-    filled = cv2.resize(_push_pull_fill(small, clear), (width, height), interpolation=cv2.INTER_LINEAR)
+    likeness = _likeness(small, clear, reach=FILL_REACH * max(small_size))
+    # The scene's grain is filled in beside its colour, then added back as fixed noise, so
+    # that the fill does not read as a blur beside the scene (see GRAIN_CLIP).
+    luma = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY).astype(np.float32)
+    detail = np.minimum(np.abs(luma - cv2.GaussianBlur(luma, (0, 0), GRAIN_SCALE)), GRAIN_CLIP)
+    detail = cv2.resize(detail, small_size, interpolation=cv2.INTER_AREA)
+    filled = _push_pull_fill(np.dstack([small.astype(np.float32), detail]), clear * likeness)
+    filled = cv2.resize(filled, (width, height), interpolation=cv2.INTER_LINEAR)
+    filled = filled[..., :3] + (filled[..., 3] * _grain_pattern(height, width))[..., None]
     cover = np.clip((mask - 0.85) / 0.15, 0, 1)[..., None]
     plate = image.astype(np.float32) * (1 - cover) + filled * cover
     return np.clip(plate + 0.5, 0, 255).astype(np.uint8)
+
+
+# The fill draws on the scene's common colours around the characters, not on what is rare
+# there: a pixel whose colour is FILL_OUTLIER levels from the weighted mean of the scene
+# within FILL_REACH of the picture's longer side (standard deviation of a Gaussian; 13 px
+# at 720p) counts half, twice as far a fifth, and the mean is taken again FILL_ROUNDS times
+# (towards a median).
+# Beside Grace Hopper's cap a flag's gold cord, 4 px wide and 5 px from the cap, was the
+# nearest bright thing, and the plain mean smeared it some 10 px into the fill: a tan band
+# that showed beside the cord whenever she swayed away.
+FILL_REACH = 0.01
+FILL_OUTLIER = 24.0
+FILL_ROUNDS = 3
+
+
+def _likeness(image: np.ndarray, weight: np.ndarray, *, reach: float) -> np.ndarray:
+    """How common each pixel's colour [shape=(h, w), float32, 0..1] is in the scene
+    (``weight``) within ``reach`` pixels (see FILL_OUTLIER), so that thin lines and specks do
+    not colour a fill. The means, smooth at that reach, are taken on a copy shrunk to a
+    third of it."""
+    height, width = image.shape[:2]
+    step = max(1.0, reach / 3)
+    small_size = (max(1, round(width / step)), max(1, round(height / step)))
+    colour = image.astype(np.float32)
+    likeness = np.ones(weight.shape, np.float32)
+    for _ in range(FILL_ROUNDS):
+        counted = weight * likeness
+        sums = cv2.resize(np.dstack([colour * counted[..., None], counted]), small_size, interpolation=cv2.INTER_AREA)
+        sums = cv2.GaussianBlur(sums, (0, 0), reach / step)
+        mean = cv2.resize(sums[..., :3] / np.maximum(sums[..., 3:], 1e-6), (width, height), interpolation=cv2.INTER_LINEAR)
+        likeness = 1 / (1 + (np.linalg.norm(colour - mean, axis=-1) / FILL_OUTLIER) ** 2)
+    return likeness
+
+
+# The grain added to the fill matches the scene's: the mean distance of its luma from a blur
+# of GRAIN_SCALE pixels, each pixel's counted up to GRAIN_CLIP levels (so edges and stars
+# count as no more than strong grain). On the portrait the fill's luma varied 1.9 levels
+# over 5 x 5 pixels (now 5.1), the scene around it 8.7.
+GRAIN_SCALE = 1.0
+GRAIN_CLIP = 12.0
+GRAIN_TILE = 256  # the noise repeats every this many pixels, too far apart to see
+
+
+def _grain_pattern(height: int, width: int) -> np.ndarray:
+    """Fixed noise [shape=(height, width), float32] whose mean distance from its blur of
+    GRAIN_SCALE pixels is 1 (the same measure as the scene's grain): the same every run."""
+    noise = np.random.default_rng(0).standard_normal((GRAIN_TILE, GRAIN_TILE)).astype(np.float32)
+    reach = int(4 * GRAIN_SCALE) + 1  # blurred as if tiled already, so that no seam shows
+    noise = cv2.GaussianBlur(np.pad(noise, reach, mode="wrap"), (0, 0), 0.5 * GRAIN_SCALE)
+    detail = noise - cv2.GaussianBlur(noise, (0, 0), GRAIN_SCALE)
+    noise = noise[reach:-reach, reach:-reach] / np.abs(detail[reach:-reach, reach:-reach]).mean()
+    reps = (-(-height // GRAIN_TILE), -(-width // GRAIN_TILE))
+    return np.tile(noise, reps)[:height, :width]
 
 
 RIM_LOW = 0.03  # below this much character a pixel belongs to the scene alone
