@@ -168,6 +168,7 @@ def main(argv=None) -> None:
     parser.add_argument("--corpus", type=Path, default=CACHE / "corpus")
     parser.add_argument("--delay", type=int, default=net.DELAY, help="output lag in 20 ms frames (the lookahead)")
     parser.add_argument("--sources", nargs="+", choices=sorted(SOURCE_WEIGHTS), help="train on these sources only")
+    parser.add_argument("--width", type=int, default=net.WIDTH, help="channels of each layer (from scratch only)")
     parser.add_argument("--dropout", type=float, default=0.0, help="share of residual-branch units dropped")
     parser.add_argument("--weight-decay", type=float, default=1e-4, help="AdamW's decoupled weight decay")
     parser.add_argument("--spec-masks", action="store_true", help="SpecAugment-style band and time masks")
@@ -184,7 +185,7 @@ def main(argv=None) -> None:
     if args.init is not None:
         params, streams.mean, streams.std, _ = net.load(args.init)  # keep the first stage's normalisation
     else:
-        params = net.init(jax.random.PRNGKey(args.seed))
+        params = net.init(jax.random.PRNGKey(args.seed), width=args.width)
     n_params = sum(int(np.prod(p.shape)) for p in params.values())
     print(f"{n_params} parameters, {len(streams.x)} shards", flush=True)
     schedule = optax.warmup_cosine_decay_schedule(0.0, args.lr, min(200, args.steps // 10), args.steps, args.lr * 0.02)
