@@ -138,3 +138,27 @@ def test_a_long_song_is_separated_in_passes_that_join_exactly(monkeypatch):
     in_passes = song_voice(song, sr=SR)
     assert np.abs(in_passes.y - one_pass.y).max() < 1e-6
     np.testing.assert_array_equal(in_passes.presence, one_pass.presence)
+
+
+@pytest.mark.slow
+def test_the_example_song_is_sung_by_the_voice_not_the_chords():
+    # examples/song.mp3 (scripts/make_song_example.py): examples/speech.wav 6 dB over a
+    # repeating bar, music alone for 2 s either side.
+    from pathlib import Path
+
+    from talkingphoto.evaluation import evaluate_track
+    from talkingphoto.media import load_audio
+    from talkingphoto.motion import learned_mouth_track
+    from talkingphoto.voice import Phone, align_phones
+
+    examples = Path(__file__).resolve().parents[1] / "examples"
+    speech, _ = load_audio(examples / "speech.wav", sr=SR, mono=True)
+    words = "and mister john dashwood had then leisure to consider how much there might be prudently in his power to do for them"
+    phones = [Phone(0.0, 2.0, "SIL")] + [Phone(p.start + 2.0, p.end + 2.0, p.label) for p in align_phones(speech, sr=SR, transcript=words)]
+    song, _ = load_audio(examples / "song.mp3", sr=SR, mono=True)
+    n = int(np.ceil(len(song) / SR * 25))
+    music_alone = np.abs((np.arange(n) + 0.5) / 25 - len(song) / SR / 2) > len(speech) / SR / 2 + 0.2
+    whole, heard = (learned_mouth_track(song, sr=SR, fps=25, n_frames=n, music=m) for m in (False, True))
+    assert (whole.open * (1 - whole.press))[music_alone].mean() > 0.15  # hearing the mix, it sings the chords (0.32)
+    assert (heard.open * (1 - heard.press))[music_alone].max() < 0.1
+    assert evaluate_track(heard, phones).correlation > 0.7  # 0.77; the whole mix 0.30
