@@ -279,6 +279,29 @@ def test_a_cord_on_a_textured_scene_beside_the_edge_stays_scene():
     assert still.mean() < 0.05 and still.max() <= 16
 
 
+
+def test_a_light_halo_just_outside_the_mask_on_a_plain_wall_leaves_the_plate():
+    """A dark jacket on a plain blue wall with a 1 px light line just outside the mask (the
+    picture's own edge halo: JPEG ringing, a light rim of cloth): neither cut out with the
+    body nor painted out, the plate kept it, and it stayed on the wall as a faint outline
+    whenever the body moved (portrait.jpg's shoulder: 20-45 levels). It goes with the body
+    now, and the plate there is the wall."""
+    wall, jacket, halo = np.array([115, 150, 210]), np.array([10, 8, 35]), np.array([160, 175, 225])
+    xs = np.arange(W)
+    image = np.empty((H, W, 3), np.float32)
+    image[:] = wall
+    image[:, xs < 160] = jacket
+    image[:, 160] = halo
+    image += np.random.default_rng(0).normal(0, 3, image.shape)  # the wall's grain
+    image = np.clip(np.round(image), 0, 255).astype(np.uint8)
+    mask = (xs < 160).astype(np.float32)[None, :].repeat(H, axis=0)
+    stage = StageAnimator(image, mask)
+    plate = i420_to_rgb(yuv444_to_i420(stage.plate)).astype(int)
+    assert np.abs(plate[20:-20, 160] - wall).max(axis=1).mean() < 12  # 35 before
+    still = np.abs(stage.apply(image, BodyPose()).astype(int) - rgb_to_i420(image))
+    assert still.mean() < 0.05 and still.max() <= 16
+
+
 def _two_figures():
     """Two dark figures on a light wall whose bodies overlap at the bottom, a light belt
     across both at row 200, and their heads' boxes."""
