@@ -25,7 +25,8 @@ from pathlib import Path
 import numpy as np
 from scipy import ndimage, signal
 
-from ..errors import AudioError, ModelError, ParameterError
+from ..errors import ModelError, ParameterError
+from ..media import mono_at
 from ._phonemes import VISEMES
 from ._tracks import MouthTrack
 
@@ -318,18 +319,6 @@ def _rounded(controls: np.ndarray, gain: float) -> np.ndarray:
     return controls
 
 
-def _to_16k(y: np.ndarray, sr: int) -> np.ndarray:
-    y = np.asarray(y)
-    if y.ndim != 1 or not np.issubdtype(y.dtype, np.floating):
-        raise AudioError(f"audio must be mono float in -1..1 with shape (n_samples,), got {y.dtype} {y.shape}")
-    if not (isinstance(sr, (int, np.integer)) and 4000 <= sr <= 384000):
-        raise ParameterError(f"sr must be an integer sample rate between 4000 and 384000 Hz, got {sr!r}")
-    if sr == SR:
-        return y.astype(np.float32)
-    g = math.gcd(int(sr), SR)
-    return signal.resample_poly(y.astype(np.float64), SR // g, int(sr) // g).astype(np.float32)
-
-
 def learned_mouth(y: np.ndarray, *, sr: int, model=None) -> LearnedMouth:
     """Run the mouth model (or the mean of several) over a whole recording.
 
@@ -348,7 +337,7 @@ def learned_mouth(y: np.ndarray, *, sr: int, model=None) -> LearnedMouth:
         ``ceil(duration * 50)`` frames.
     """
     models = _models(model)
-    y16 = _to_16k(y, sr)
+    y16 = mono_at(y, sr=sr, target_sr=SR)
     n_out = math.ceil(len(y16) / (2 * HOP))
     mel = log_mel(y16, n_frames=2 * (n_out + max(m.delay for m in models)))
     controls, visemes = 0.0, 0.0

@@ -15,7 +15,7 @@ import numpy as np
 from scipy import signal
 from scipy.ndimage import uniform_filter1d
 
-from ..errors import AudioError, ParameterError
+from ..media import mono_at
 from ..units import ANALYSIS_SR
 
 __all__ = ["SongVoice", "song_voice"]
@@ -68,15 +68,7 @@ def song_voice(y: np.ndarray, *, sr: int) -> SongVoice:
         itself within a second or so; a held note that repeats the same spectrum for longer
         than MIN_APART is partly taken for music.
     """
-    y = np.asarray(y)
-    if y.ndim != 1 or not np.issubdtype(y.dtype, np.floating):
-        raise AudioError(f"audio must be mono float in -1..1 with shape (n_samples,), got {y.dtype} {y.shape}")
-    if not (isinstance(sr, (int, np.integer)) and 4000 <= sr <= 384000):
-        raise ParameterError(f"sr must be an integer sample rate between 4000 and 384000 Hz, got {sr!r}")
-    if sr != ANALYSIS_SR:
-        g = np.gcd(int(sr), ANALYSIS_SR)
-        y = signal.resample_poly(y.astype(np.float64), ANALYSIS_SR // g, int(sr) // g)
-    y = y.astype(np.float32)
+    y = mono_at(y, sr=sr, target_sr=ANALYSIS_SR)
     n_frames = int(np.ceil(len(y) / ANALYSIS_SR * PRESENCE_RATE))
     if len(y) < WINDOW:
         return SongVoice(y=y, presence=np.ones(n_frames, np.float32))
