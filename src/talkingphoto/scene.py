@@ -456,7 +456,7 @@ def _stage(image: np.ndarray, faces: list, voices: dict, *, alpha: np.ndarray | 
         body_of = {}
         for group in animator.groups:  # heads one above the other share a body
             said = [voices[faces[k].index] for k in group if faces[k].index in voices]
-            voice = listening if not said else said[0] if len(said) == 1 else mix_prosody(said)
+            voice = mix_prosody(said) if said else listening
             body = body_motion(voice, seed=seed + faces[group[0]].index, strength=strength)
             body_of.update({k: body for k in group})
         bodies = tuple(body_of[k] for k in range(len(faces)))

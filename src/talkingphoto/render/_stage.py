@@ -294,10 +294,12 @@ def split_rim(image: np.ndarray, mask: np.ndarray, plate: np.ndarray) -> tuple:
     share = np.clip(np.sum((pixel - b) * across, axis=1) / np.sum(across * across, axis=1), 0, 1)[:, None]
     spread = _scene_spread(image, outside).reshape(-1)[index]
     textured = spread > RIM_TEXTURE * contrast.reshape(-1)[index]
-    held = textured & (mask.reshape(-1)[index] < RIM_SCENE)
-    share[held, 0] = np.minimum(share[held, 0], mask.reshape(-1)[index][held])
+    covered = mask.reshape(-1)[index]  # the mask's own share of character
+    held = textured & (covered < RIM_SCENE)
+    share[held, 0] = np.minimum(share[held, 0], covered[held])
     blend = np.linalg.norm(pixel - (b + share * across), axis=1) <= RIM_UNEXPLAINED * np.linalg.norm(across, axis=1)
     index, pixel, f, b, across, share = index[blend], pixel[blend], f[blend], b[blend], across[blend], share[blend]
+    covered, spread, textured = covered[blend], spread[blend], textured[blend]
     alpha.reshape(-1)[index] = np.round(255 * share[:, 0]).astype(np.uint8)
     unexplained = pixel - (b + share * across)
     plate = plate.copy()
@@ -305,8 +307,8 @@ def split_rim(image: np.ndarray, mask: np.ndarray, plate: np.ndarray) -> tuple:
     delta = np.round(np.clip(f + (2 - share) * unexplained, 0, 255) - pixel).astype(np.int16)
     # The edge halo: wholly character, as the picture has it, and the scene behind it.
     near = cv2.distanceTransform((mask < 0.5).astype(np.uint8), cv2.DIST_L2, 5).reshape(-1)[index] <= HALO_REACH
-    standout = np.linalg.norm(unexplained, axis=1) > np.maximum(HALO_STANDOUT * spread[blend], HALO_MIN)
-    halo = near & ~textured[blend] & (mask.reshape(-1)[index] < 0.5) & standout
+    standout = np.linalg.norm(unexplained, axis=1) > np.maximum(HALO_STANDOUT * spread, HALO_MIN)
+    halo = near & ~textured & (covered < 0.5) & standout
     alpha.reshape(-1)[index[halo]] = 255
     plate.reshape(-1, 3)[index[halo]] = np.clip(np.round(b[halo]), 0, 255).astype(np.uint8)
     delta[halo] = 0
@@ -561,11 +563,17 @@ class _Affine:
         """The part ``box`` of the frame from the layer's luma, from only the pixels it reaches."""
         height, width = layer.shape[:2]
         inverse = cv2.invertAffineTransform(self.local)
-        reach = _placed(_corners(box), inverse, (0, 0, width, height))
-        rx0, ry0 = max(0, reach[0] - KERNEL_REACH), max(0, reach[1] - KERNEL_REACH)
-        rx1, ry1 = min(width, reach[2] + KERNEL_REACH), min(height, reach[3] + KERNEL_REACH)
-        source = cv2.extractChannel(layer[ry0:ry1, rx0:rx1], 0)
-        return _warp(source, _read_from(self.local, (rx0, ry0)), box, kernel)
+        source, origin = _luma_around(layer, _placed(_corners(box), inverse, (0, 0, width, height)))
+        return _warp(source, _read_from(self.local, origin), box, kernel)
+
+
+def _luma_around(layer: np.ndarray, reach: tuple) -> tuple:
+    """(the layer's luma over ``reach`` (x0, y0, x1, y1) widened by KERNEL_REACH, inside the
+    layer; its top-left corner (x, y) in the layer)."""
+    height, width = layer.shape[:2]
+    rx0, ry0 = max(0, reach[0] - KERNEL_REACH), max(0, reach[1] - KERNEL_REACH)
+    rx1, ry1 = min(width, reach[2] + KERNEL_REACH), min(height, reach[3] + KERNEL_REACH)
+    return cv2.extractChannel(layer[ry0:ry1, rx0:rx1], 0), (rx0, ry0)
 
 
 # Between two heads the layer passes from one body to the next over RAMP_SHARE of the gap
@@ -710,7 +718,6 @@ class _Blended:
 
     def warp_luma(self, layer: np.ndarray, box: tuple, kernel: int) -> np.ndarray:
         """The part ``box`` of the frame from the layer's luma, from only the pixels it reaches."""
-        height, width = layer.shape[:2]
         x0, y0, x1, y1 = box
         out = np.empty((y1 - y0, x1 - x0), layer.dtype)
         for c0, c1, figure in self._runs(box):
@@ -719,11 +726,9 @@ class _Blended:
                 view[:] = self.figures[figure].warp_luma(layer, part, kernel)
                 continue
             map_x, map_y = self._maps(part)
-            rx0 = max(0, int(np.floor(map_x.min())) - KERNEL_REACH)
-            ry0 = max(0, int(np.floor(map_y.min())) - KERNEL_REACH)
-            rx1 = min(width, int(np.ceil(map_x.max())) + 1 + KERNEL_REACH)
-            ry1 = min(height, int(np.ceil(map_y.max())) + 1 + KERNEL_REACH)
-            source = cv2.extractChannel(layer[ry0:ry1, rx0:rx1], 0)
+            reach = (int(np.floor(map_x.min())), int(np.floor(map_y.min())), int(np.ceil(map_x.max())) + 1,
+                     int(np.ceil(map_y.max())) + 1)  # fmt: skip
+            source, (rx0, ry0) = _luma_around(layer, reach)
             cv2.remap(source, map_x - rx0, map_y - ry0, kernel, dst=view, borderMode=cv2.BORDER_REPLICATE)
         return out
 
