@@ -178,14 +178,12 @@ def speed(model) -> dict:
 
 
 def music_speed() -> dict:
-    """How fast `--mouth music` takes a song's voice apart from its backing (one core; a 3 min
-    song of a repeating bar, so every moment has its 40 neighbours)."""
+    """How fast `--mouth music` takes a song's voice apart from its backing (one core; 3 min
+    of examples/song.mp3's repeating bar, so every moment has its 40 neighbours)."""
+    from scripts.make_song_example import backing
     from talkingphoto.voice import song_voice
 
-    beat = np.arange(8000) / 16000
-    bar = np.concatenate([np.sin(2 * np.pi * f * beat) * np.exp(-3 * beat) for f in (220.0, 175.0, 262.0, 196.0)])
-    rng = np.random.default_rng(0)
-    y = (0.3 * np.tile(bar, 90) + 0.01 * rng.standard_normal(90 * len(bar))).astype(np.float32)
+    y = backing(180.0).astype(np.float32)
     t = time.perf_counter()
     song_voice(y, sr=16000)
     return {"separation_x_real_time": round(len(y) / 16000 / (time.perf_counter() - t), 1)}
