@@ -8,7 +8,7 @@ import numpy as np
 from ..errors import AudioError, ParameterError
 from ._sources import describe, open_source
 
-__all__ = ["load_audio", "check_audible", "resample", "mono_at"]
+__all__ = ["load_audio", "check_audible", "resample", "mono_at", "check_sample_rate"]
 
 # Loudest 50 ms window must reach -60 dBFS RMS to count as sound. 16-bit dither and digital
 # silence sit near -96 dBFS and a quiet room's noise floor around -65 dBFS, while speech
@@ -46,9 +46,14 @@ def mono_at(y: np.ndarray, *, sr: int, target_sr: int) -> np.ndarray:
     y = np.asarray(y)
     if y.ndim != 1 or not np.issubdtype(y.dtype, np.floating):
         raise AudioError(f"audio must be mono float in -1..1 with shape (n_samples,), got {y.dtype} {y.shape}")
+    check_sample_rate(sr)
+    return resample(y.astype(np.float64), orig_sr=int(sr), target_sr=target_sr).astype(np.float32)
+
+
+def check_sample_rate(sr) -> None:
+    """Refuse (ParameterError) an ``sr`` that is not a whole number of Hz from 4 kHz to 384 kHz."""
     if not (isinstance(sr, (int, np.integer)) and 4000 <= sr <= 384000):
         raise ParameterError(f"sr must be an integer sample rate between 4000 and 384000 Hz, got {sr!r}")
-    return resample(y.astype(np.float64), orig_sr=int(sr), target_sr=target_sr).astype(np.float32)
 
 
 def load_audio(source, *, sr=None, mono: bool = False, max_seconds: float = 1800.0) -> tuple:

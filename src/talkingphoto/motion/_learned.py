@@ -26,7 +26,7 @@ import numpy as np
 from scipy import ndimage, signal
 
 from ..errors import ModelError, ParameterError
-from ..media import mono_at
+from ..media import check_sample_rate, mono_at
 from ._phonemes import VISEMES
 from ._tracks import MouthTrack
 
@@ -505,8 +505,7 @@ class MouthStream:
 
     def __init__(self, *, sr: int = SR, model: MouthModel | None = None):
         self.model = load_mouth_model(live=True) if model is None else model
-        if not (isinstance(sr, (int, np.integer)) and 4000 <= sr <= 384000):
-            raise ParameterError(f"sr must be an integer sample rate between 4000 and 384000 Hz, got {sr!r}")
+        check_sample_rate(sr)
         self.sr = int(sr)
         self._resampler = None if self.sr == SR else _StreamResampler(self.sr, SR)
         self._audio = np.zeros(0, np.float32)  # 16 kHz samples not yet consumed by the features
