@@ -83,6 +83,18 @@ def test_bad_output_and_options(capsys, inputs, real_data):
 
 
 @pytest.mark.slow
+def test_a_face_too_small_says_whether_max_size_would_help(capsys, inputs, real_data):
+    # Pictures are never enlarged: at their full size only a bigger picture helps.
+    tiny = inputs["dir"] / "tiny.png"
+    Image.open(real_data / "images" / "grace_hopper.jpg").resize((48, 60)).save(tiny)
+    argv = ["render", str(tiny), str(inputs["speech"]), "-o", str(inputs["dir"] / "o.mp4")]
+    line = _fails(capsys, argv, "too small", "larger or closer picture")
+    assert "--max-size" not in line
+    _fails(capsys, [*argv, "--max-size", "40"], "too small", "raise --max-size")
+    assert list(inputs["dir"].glob("*.mp4")) == []
+
+
+@pytest.mark.slow
 def test_face_index_out_of_range_lists_the_faces(capsys, inputs, real_data):
     image = str(real_data / "images" / "grace_hopper.jpg")
     _fails(capsys, ["render", image, str(inputs["speech"]), "-o", str(inputs["dir"] / "o.mp4"), "--face", "3"], "0: box")

@@ -18,7 +18,7 @@ from .characters import Face
 from .errors import AudioError, ParameterError, TalkingPhotoError
 from .job import Job, Turn
 from .motion import BodyMotion, ExpressionTrack, FaceMotion, MouthTrack
-from .render import BodyPose, FaceAnimator, HeadPose, MouthShapes, Pose, StageAnimator, mouth_shapes
+from .render import BodyPose, FaceAnimator, FaceTooSmallError, HeadPose, MouthShapes, Pose, StageAnimator, mouth_shapes
 from .units import ANALYSIS_SR, OUTPUT_SR, frame_of, samples_to_frames
 
 __all__ = ["Actor", "Stage", "Scene", "build_scene", "CUTOUT_BACKDROP"]
@@ -269,6 +269,7 @@ def _build_scene(job: Job) -> Scene:
     faces, speakers = _characters(seen, job)
     image, alpha, scale = fit_picture(shown.image, shown.alpha, max_size=job.encode.max_size)
     scale *= shown.scale / seen.scale
+    shrunk = max(image.shape[:2]) < max(seen.source_size)
     del seen, shown
     faces = [f.scaled(scale) for f in faces]
     by_index = {f.index: f for f in faces}
@@ -281,7 +282,12 @@ def _build_scene(job: Job) -> Scene:
     mouths, voices, speaking = _timeline(sounds, speakers, fps=fps, n_frames=n_frames, mouth=job.motion.mouth)
     expressions = _expressions(job, sounds, speakers, faces, fps=fps, n_frames=n_frames)
     covers = _mouth_covers(job, speakers)
-    actors, stage = _cast(image, alpha, faces, mouths, voices, speaking, expressions, covers, job)
+    try:
+        actors, stage = _cast(image, alpha, faces, mouths, voices, speaking, expressions, covers, job)
+    except FaceTooSmallError as error:
+        if shrunk:
+            raise
+        raise FaceTooSmallError(error.index, error.mouth_px, shrunk=False) from None
     timings["analyse"] = time.perf_counter() - t
     speaker = next(s for s in speakers if s is not None)
     return Scene(image, actors, n_frames, fps, audio, OUTPUT_SR, speaker, timings, stage, _notes(actors, covers))

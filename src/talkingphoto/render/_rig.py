@@ -15,7 +15,7 @@ from ..characters import topology as topo
 from ..errors import ParameterError
 
 __all__ = [
-    "FaceRig", "Pose", "big_drawn_eyes", "build_rig", "eye_width_limit", "mouth_polygon", "opening", "pose_points",
+    "FaceRig", "FaceTooSmallError", "Pose", "big_drawn_eyes", "build_rig", "eye_width_limit", "mouth_polygon", "opening", "pose_points",
     "smile_lift", "widest_eye",
 ]  # fmt: skip
 
@@ -390,13 +390,27 @@ def mouth_polygon(rig: FaceRig, points: np.ndarray) -> np.ndarray:
 MIN_MOUTH_PX = 8.0  # narrower mouths have no room for lips, teeth and a gap
 
 
+class FaceTooSmallError(ParameterError):
+    """A face whose mouth is too narrow to animate at the video's size.
+
+    ``shrunk`` says whether the picture was made smaller to fit the video: only then
+    does a larger ``max_size`` help (pictures are never enlarged).
+    """
+
+    def __init__(self, index: int, mouth_px: float, *, shrunk: bool = True):
+        advice = "raise --max-size, or use a closer picture" if shrunk else "use a larger or closer picture of the face"
+        where = "at this video size" if shrunk else "even at the picture's full size"
+        super().__init__(
+            f"face {index} is too small to animate {where} (its mouth is {mouth_px:.0f} px wide,"
+            f" at least {MIN_MOUTH_PX:.0f} needed): {advice}"
+        )
+        self.index, self.mouth_px = index, mouth_px
+
+
 def _check_size(face: Face, lm: np.ndarray) -> None:
     mouth = float(np.linalg.norm(lm[topo.MOUTH_CORNER_LEFT] - lm[topo.MOUTH_CORNER_RIGHT]))
     if not mouth >= MIN_MOUTH_PX:
-        raise ParameterError(
-            f"face {face.index} is too small to animate at this video size (its mouth is {mouth:.0f} px wide,"
-            f" at least {MIN_MOUTH_PX:.0f} needed): raise --max-size, or use a closer picture"
-        )
+        raise FaceTooSmallError(face.index, mouth)
 
 
 def build_rig(
