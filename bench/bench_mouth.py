@@ -289,12 +289,10 @@ def real_singing(fn, *, packs: tuple = ("Singer", "Default")) -> dict:
     return out
 
 
-def real_song(fn, *, snr: float = 6.0) -> dict:
-    """A made-up song: five of Hedgewars' Singer clips sung over each held-out music track
+def song_mixes(*, snr: float = 6.0) -> list:
+    """Made-up songs: five of Hedgewars' Singer clips sung over each held-out music track
     (INSTRUMENTAL_EVAL, 22 s from 10 s in), the voice ``snr`` dB over the music where it
-    sounds. Figures: mean opening (``open * (1 - press)``) and share under 0.3 while a clip
-    sings, share of the instrumental frames the mouth shows open (as in :func:`music`)."""
-    from talkingphoto.evaluation import CLOSED_GAP, track_openness
+    sounds. (16 kHz samples, 25 fps frames where a clip sings) per track."""
     from talkingphoto.media import load_audio
     from training import sources
     from training.splits import INSTRUMENTAL_EVAL
@@ -302,7 +300,7 @@ def real_song(fn, *, snr: float = 6.0) -> dict:
     data = sources.fetch_packages(ROOT / "training" / "cache", ("hedgewars-data",)) / "usr/share/games/hedgewars/Data"
     clips = [load_audio(data / "Sounds/voices/Singer" / f"{name}.ogg", sr=16000, mono=True)[0]
              for name in ("Hello", "Nooo", "Amazing", "Byebye", "Revenge")]  # fmt: skip
-    sung, shown, instrumental = [], [], []
+    mixes = []
     for name in INSTRUMENTAL_EVAL:
         bed = load_audio(data / "Music" / f"{name}.ogg", sr=16000, mono=True)[0][10 * 16000 : 32 * 16000].astype(np.float64)
         y, voiced = bed.copy(), np.zeros(int(len(bed) / 640), bool)
@@ -310,7 +308,18 @@ def real_song(fn, *, snr: float = 6.0) -> dict:
             start = int((2 + 4 * k) * 16000)
             y[start : start + len(clip)] += clip * np.sqrt(np.mean(bed**2)) * 10 ** (snr / 20) / sources.voice_level(clip)
             voiced[start // 640 : (start + len(clip)) // 640] = True
-        y = (0.9 * y / np.abs(y).max()).astype(np.float32)
+        mixes.append(((0.9 * y / np.abs(y).max()).astype(np.float32), voiced))
+    return mixes
+
+
+def real_song(fn, *, snr: float = 6.0) -> dict:
+    """Mouth function ``fn`` on :func:`song_mixes`: mean opening (``open * (1 - press)``) and
+    share under 0.3 while a clip sings, share of the instrumental frames the mouth shows open
+    (as in :func:`music`)."""
+    from talkingphoto.evaluation import CLOSED_GAP, track_openness
+
+    sung, instrumental = [], []
+    for y, voiced in song_mixes(snr=snr):
         track = fn(y, sr=16000, fps=25, n_frames=len(voiced))
         opening = track.open * (1 - track.press)
         sung.append(opening[voiced])
@@ -318,6 +327,24 @@ def real_song(fn, *, snr: float = 6.0) -> dict:
     sung = np.concatenate(sung)
     return {"sung_mean_open": round(float(sung.mean()), 3), "sung_share_under_0.3": round(float(np.mean(sung < 0.3)), 3),
             "instrumental_frames_open": round(float(np.mean(np.concatenate(instrumental))), 3)}  # fmt: skip
+
+
+def backing_figures(speech: list) -> dict:
+    """How often ``--mouth auto`` hears backing music (voice.backing_music): in each of
+    :func:`song_mixes` at 0, 6 and 12 dB, and in the held-out ``speech`` recordings (16 kHz
+    samples) long enough to be judged; and how fast, on examples/song.mp3's 11 s."""
+    from talkingphoto.media import load_audio
+    from talkingphoto.voice import backing_music
+    from talkingphoto.voice._music import MIN_LISTEN
+
+    out = {f"songs_heard_{snr}dB": sum(backing_music(y, sr=16000).plays for y, _ in song_mixes(snr=snr)) for snr in (0, 6, 12)}
+    long = [y for y in speech if len(y) >= MIN_LISTEN * 16000]
+    out |= {"speech_judged": len(long), "speech_heard": sum(backing_music(y, sr=16000).plays for y in long)}
+    y, _ = load_audio(ROOT / "examples" / "song.mp3", sr=16000, mono=True)
+    start = time.perf_counter()
+    out["example_song_heard"] = backing_music(y, sr=16000).plays
+    out["x_real_time"] = round(len(y) / 16000 / (time.perf_counter() - start), 1)
+    return out
 
 
 _BILABIAL = "ㄅㄆㄇ"
@@ -389,7 +416,7 @@ def main() -> None:
         return
     from talkingphoto.evaluation import evaluate_track
     from talkingphoto.motion import (cues_from_learned, cues_from_track, learned_mouth, learned_mouth_track,
-                                     load_mouth_model, mouth_track)  # fmt: skip
+                                     load_mouth_model, mouth_track, recording_mouth)  # fmt: skip
     from talkingphoto.motion._phonemes import VISEMES
     from talkingphoto.voice import align_phones
 
@@ -397,9 +424,10 @@ def main() -> None:
     report = {"speed": speed(None), "speed_offline": speed(offline), "speed_stream": speed(causal), "recordings": {}}
     print(json.dumps(report["speed"]), json.dumps(report["speed_offline"]), json.dumps(report["speed_stream"]))
     confusion = {"model": np.zeros((9, 9), int), "signal": np.zeros((9, 9), int)}
-    steps = []
+    steps, heard = [], []
     with tempfile.TemporaryDirectory() as tmp:
         for name, y, text in recordings():
+            heard.append(y)
             phones = align_phones(y, sr=16000, transcript=text)
             if not phones:
                 print(name, "could not be aligned: skipped")
@@ -411,7 +439,8 @@ def main() -> None:
                       "offline": learned_mouth_track(y, sr=16000, fps=25, n_frames=n, model=offline),
                       "causal": learned_mouth_track(y, sr=16000, fps=25, n_frames=n, model=causal),
                       "stream": streamed_track(y, 25.0, n), "signal": mouth_track(y, sr=16000, fps=25, n_frames=n),
-                      "music": learned_mouth_track(y, sr=16000, fps=25, n_frames=n, music=True)}  # fmt: skip
+                      "music": learned_mouth_track(y, sr=16000, fps=25, n_frames=n, music=True),
+                      "auto": recording_mouth(y, sr=16000, fps=25, n_frames=n)}  # fmt: skip
             row = {}
             for key, track in tracks.items():
                 r = evaluate_track(track, phones)
@@ -445,16 +474,18 @@ def main() -> None:
     report["song_model"] = real_song(learned_mouth_track)
     report["song_signal"] = real_song(mouth_track)
     report["song_music"] = real_song(functools.partial(learned_mouth_track, music=True)) | music_speed()
+    report["song_auto"] = real_song(recording_mouth)
+    report["backing"] = backing_figures(heard)
     print("open step p99", report["open_step_p99"])
     for key, matrix in confusion.items():
         print(f"confusion (rows: aligned phones' shape, columns: {key} cues, centiseconds), order", VISEMES)
         for k, line in enumerate(matrix):
             print(VISEMES[k], " ".join(f"{v:5d}" for v in line), f"  recall {line[k] / max(line.sum(), 1):.2f}")
     for key in ("cmn_model", "cmn_signal", "cmn_real_model", "cmn_real_signal", "singing_model", "singing_signal",
-                "music_model", "music_signal", "sung_real_model", "sung_real_signal", "song_model", "song_signal", "song_music"):  # fmt: skip
+                "music_model", "music_signal", "sung_real_model", "sung_real_signal", "song_model", "song_signal", "song_music", "song_auto", "backing"):  # fmt: skip
         print(key, report[key])
     rows = [row for row in report["recordings"].values() if row is not None]
-    for key in ("model", "offline", "causal", "stream", "signal", "music"):
+    for key in ("model", "offline", "causal", "stream", "signal", "music", "auto"):
         values = [r[key]["r0"] for r in rows]
         closed = [r[key]["closures"] for r in rows]
         print(f"{key}: mean r0 {np.nanmean(values):.3f}, min r0 {np.nanmin(values):.3f}, "

@@ -10,7 +10,7 @@ from talkingphoto.cli import main
 from talkingphoto.errors import AudioError, ParameterError
 from talkingphoto.motion import learned_mouth, recording_mouth, song_mouth
 from talkingphoto.motion._phonemes import VISEMES
-from talkingphoto.voice import save_wav, song_voice
+from talkingphoto.voice import backing_music, save_wav, song_voice
 
 SR = 16000
 SUNG = ((2.0, 4.0), (6.0, 7.5), (9.0, 10.5))  # seconds in which the voice sings
@@ -112,6 +112,58 @@ def test_any_sample_rate_and_bad_input():
         song_voice(song, sr=0)
 
 
+def _speech(seconds: float, *, noise_db: float | None = None) -> np.ndarray:
+    """Syllables of 0.1-0.4 s at irregular times, with pauses, as speech comes: a buzz at a
+    gliding pitch through one vowel's formants each; white noise ``noise_db`` under it if given."""
+    rng = np.random.default_rng(2)
+    n = int(seconds * SR)
+    phase = 2 * np.pi * np.cumsum(150 + 30 * np.sin(2 * np.pi * 0.29 * np.arange(n) / SR)) / SR
+    buzz = sum(np.sin(h * phase) / h for h in range(1, 30))
+    y, t = np.zeros(n), 0.3
+    while t < seconds - 0.5:
+        a, b = int(t * SR), int((t + rng.uniform(0.1, 0.4)) * SR)
+        part = buzz[a:b] * np.hanning(b - a)
+        for formant in ((800, 1200), (300, 2300), (350, 800), (500, 1900))[rng.integers(4)]:
+            r, theta = np.exp(-np.pi * 100 / SR), 2 * np.pi * formant / SR
+            part = lfilter([1 - r], [1, -2 * r * np.cos(theta), r * r], part)
+        y[a:b] = part
+        t = b / SR + rng.choice([rng.uniform(0.02, 0.15), rng.uniform(0.3, 0.9)], p=[0.75, 0.25])
+    if noise_db is not None:
+        y = y + 10 ** (-noise_db / 20) * np.sqrt(np.mean(y[y != 0] ** 2)) * rng.standard_normal(n)
+    return (0.9 * y / np.abs(y).max()).astype(np.float32)
+
+
+def test_backing_music_is_heard_behind_a_voice_and_not_in_speech():
+    song = backing_music(_song(16.0), sr=SR)
+    assert song.plays and song.pulse > 0.5 and song.continuity == 1.0
+    assert backing_music(_backing(16.0).astype(np.float32), sr=SR).plays  # the music alone: the mouth rests
+    for speech in (_speech(16.0), _speech(16.0, noise_db=10.0)):
+        heard = backing_music(speech, sr=SR)
+        assert not heard.plays and heard.pulse < 0.15, heard
+    # The noise fills the pauses (continuity 1), but holds no notes.
+    assert backing_music(_speech(16.0, noise_db=10.0), sr=SR).floor_tonality < 0.08
+    assert not backing_music(_song(7.0), sr=SR).plays  # too short to tell a beat
+
+
+def test_a_real_reading_is_not_taken_for_a_song(real_data):
+    from talkingphoto.media import load_audio
+
+    names = ("sense_and_sensibility_01_austen_64kb-0870", "goforward", "sense_and_sensibility_01_austen_64kb-0880")
+    pause = np.zeros(SR // 2, np.float32)
+    read = np.concatenate([part for name in names for part in (load_audio(real_data / "audio" / f"{name}.wav", sr=SR, mono=True)[0], pause)])
+    assert len(read) > 12 * SR and not backing_music(read, sr=SR).plays
+
+
+def test_auto_follows_the_voice_where_music_plays_behind_it():
+    from talkingphoto.motion import mouth_source
+
+    song, speech = _song(16.0), _speech(16.0)
+    assert mouth_source(song, sr=SR) == "music" and mouth_source(speech, sr=SR) == "model"
+    assert mouth_source(song, sr=SR, source="model") == "model"
+    heard, auto = recording_mouth(song, sr=SR, fps=25.0, source="music"), recording_mouth(song, sr=SR, fps=25.0)
+    np.testing.assert_array_equal(auto.open, heard.open)
+
+
 def test_cues_of_a_song(tmp_path):
     audio, out = tmp_path / "song.wav", tmp_path / "cues.tsv"
     save_wav(audio, _song(), sr=SR)
@@ -162,3 +214,21 @@ def test_the_example_song_is_sung_by_the_voice_not_the_chords():
     assert (whole.open * (1 - whole.press))[music_alone].mean() > 0.15  # hearing the mix, it sings the chords (0.32)
     assert (heard.open * (1 - heard.press))[music_alone].max() < 0.1
     assert evaluate_track(heard, phones).correlation > 0.7  # 0.77; the whole mix 0.30
+
+
+@pytest.mark.slow
+def test_a_render_says_where_it_heard_music_and_how_to_hear_all(real_data, tmp_path, capsys):
+    from pathlib import Path
+
+    song = Path(__file__).resolve().parents[1] / "examples" / "song.mp3"
+    picture, out = real_data / "images" / "grace_hopper.jpg", tmp_path / "o.mp4"
+    fast = ["--fps", "5", "--max-size", "320", "-q"]
+    assert main(["render", str(picture), str(song), "-o", str(out), *fast]) == 0
+    note = capsys.readouterr().err
+    assert "music was heard behind the voice, so the mouth follows the voice alone" in note and "--mouth model" in note
+    assert main(["render", str(picture), str(song), "-o", str(out), "--mouth", "model", *fast]) == 0
+    assert "music" not in capsys.readouterr().err
+    speech = real_data / "audio" / "goforward.wav"
+    (tmp_path / "talk.yaml").write_text(f"image: {picture}\nturns: [{{face: 0, audio: {speech}}}, {{face: 0, audio: {song}}}]\n")
+    assert main(["dialogue", str(tmp_path / "talk.yaml"), "-o", str(out), *fast]) == 0
+    assert "music was heard behind the voice in turn 2," in capsys.readouterr().err

@@ -419,7 +419,9 @@ def test_a_song_with_its_music_is_sent_for_the_voice_alone(studio, page, real_da
     page.wait_for_function("document.getElementById('faces-note').textContent.startsWith('1 face found')")
     page.set_input_files("#audio-input", str(real_data / "audio" / "goforward.wav"))
     assert page.evaluate("JSON.stringify(jobOptions('standard'))") == "{}"
-    page.check("#music-check")
+    page.select_option("#music-select", "model")
+    assert page.evaluate("JSON.stringify(jobOptions('standard'))") == '{"mouth":"model"}'
+    page.select_option("#music-select", "music")
     assert page.evaluate("JSON.stringify(jobOptions('standard'))") == '{"mouth":"music"}'
     page.click("#generate")
     page.locator("#result").wait_for(state="visible", timeout=30000)

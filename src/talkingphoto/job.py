@@ -188,11 +188,13 @@ class MotionOptions(_Options):
         between the characters and their background.
     seed : int
         Seeds blinks, gaze and head drift: same inputs and seed, same video.
-    mouth : {"model", "music", "signal"}
-        What moves the mouth for a recording: the learned audio-to-mouth model; the same
-        model hearing a song's voice apart from its backing music (for a voice over music:
-        on speech alone it follows less closely); or the older acoustic rules. Built-in
-        voices always use their own phoneme timing.
+    mouth : {"auto", "model", "music", "signal"}
+        What moves the mouth for a recording: the learned audio-to-mouth model hearing the
+        voice apart from any backing music it finds (auto, see voice.backing_music; the
+        render's notes say where it found some); the model on the whole sound; the model on
+        the voice apart from the music, found or not (on speech alone it follows less
+        closely); or the older acoustic rules. Built-in voices always use their own phoneme
+        timing.
     motion : float
         Strength of head, brow and body motion, 0..2: 0 holds the head still, 1 is the
         default, 2 twice as lively (vivid and master only).
@@ -212,7 +214,7 @@ class MotionOptions(_Options):
 
     mode: str = "standard"
     seed: int = 0
-    mouth: str = "model"
+    mouth: str = "auto"
     motion: float = 1.0
     blink_rate: float | None = None
     gaze: str = "wander"

@@ -17,7 +17,7 @@ from ._threads import one_blas_thread
 from .characters import Face
 from .errors import AudioError, ParameterError, TalkingPhotoError
 from .job import Job, Turn
-from .motion import BodyMotion, ExpressionTrack, FaceMotion, MouthTrack
+from .motion import MUSIC_HEARD, BodyMotion, ExpressionTrack, FaceMotion, MouthTrack
 from .render import BodyPose, FaceAnimator, FaceTooSmallError, HeadPose, MouthShapes, Pose, StageAnimator, mouth_shapes
 from .units import ANALYSIS_SR, OUTPUT_SR, frame_of, samples_to_frames
 
@@ -279,7 +279,7 @@ def _build_scene(job: Job) -> Scene:
     t = time.perf_counter()
     fps = job.encode.fps
     n_frames = samples_to_frames(audio.shape[1], sr=OUTPUT_SR, fps=fps)
-    mouths, voices, speaking = _timeline(sounds, speakers, fps=fps, n_frames=n_frames, mouth=job.motion.mouth)
+    mouths, voices, speaking, sung = _timeline(sounds, speakers, fps=fps, n_frames=n_frames, mouth=job.motion.mouth)
     expressions = _expressions(job, sounds, speakers, faces, fps=fps, n_frames=n_frames)
     covers = _mouth_covers(job, speakers)
     try:
@@ -290,7 +290,7 @@ def _build_scene(job: Job) -> Scene:
         raise FaceTooSmallError(error.index, error.mouth_px, shrunk=False) from None
     timings["analyse"] = time.perf_counter() - t
     speaker = next(s for s in speakers if s is not None)
-    return Scene(image, actors, n_frames, fps, audio, OUTPUT_SR, speaker, timings, stage, _notes(actors, covers))
+    return Scene(image, actors, n_frames, fps, audio, OUTPUT_SR, speaker, timings, stage, _notes(actors, covers, sung, len(job.turns)))
 
 
 def _mouth_covers(job: Job, speakers: list) -> dict:
@@ -311,10 +311,11 @@ def _mouth_covers(job: Job, speakers: list) -> dict:
     return covers
 
 
-def _notes(actors: list, covers: dict) -> tuple:
+def _notes(actors: list, covers: dict, sung: list, n_turns: int) -> tuple:
     """A notice per speaker whose mouth looks covered (see render._mouth.MouthLook.covered),
-    unless the job said so (Speaker.mouth_cover), and per face rigged from points whose
-    clicked eyes will not blink (no clear eye under them, see render._fur_lids)."""
+    unless the job said so (Speaker.mouth_cover), per face rigged from points whose clicked
+    eyes will not blink (no clear eye under them, see render._fur_lids), and one for the
+    turns ``sung`` where backing music was heard (see _timeline)."""
     covered = tuple(
         f"face {actor.animator.face.index}'s mouth looks covered (a mask, a scarf) or hidden, so it will not open; "
         "if it shows, open it with --mouth-cover open (mouth_cover: open in a script or batch line); "
@@ -330,22 +331,28 @@ def _notes(actors: list, covers: dict) -> tuple:
         for actor in actors
         if actor.animator.eyes_unfound
     )
-    return covered + still_eyes
+    music = ()
+    if sung:
+        where = "" if n_turns == 1 else f" in turn{'s' if len(sung) > 1 else ''} {', '.join(map(str, sung))}"
+        music = (MUSIC_HEARD.format(where=where) + "; if there is none, give --mouth model (mouth: model in a batch line or the API)",)
+    return covered + still_eyes + music
 
 
 def _timeline(sounds: list, speakers: list, *, fps: float, n_frames: int, mouth: str) -> tuple:
     """Per speaking face, its mouth track and voice over the whole timeline (closed and
     silent outside its own turns), and who speaks in each frame (-1: nobody).
 
-    Returns ``(mouths, voices, speaking)``: ``{face index: MouthTrack}``,
-    ``{face index: Prosody}`` and an int array [shape=(n_frames,)].
+    Returns ``(mouths, voices, speaking, sung)``: ``{face index: MouthTrack}``,
+    ``{face index: Prosody}``, an int array [shape=(n_frames,)] and the numbers of the turns
+    (from 1) whose recording ``mouth="auto"`` heard over backing music.
     """
-    from .motion import mouth_track_from_phones, place_tracks, prosody, recording_mouth
+    from .motion import mouth_source, mouth_track_from_phones, place_tracks, prosody, recording_mouth
 
     mouths, voices = {}, {}
     speaking = np.full(n_frames, -1)
+    sung = []
     position = 0
-    for sound, face in zip(sounds, speakers):
+    for number, (sound, face) in enumerate(zip(sounds, speakers), start=1):
         start = position
         position += sound.y.shape[1]
         if face is None:
@@ -355,13 +362,16 @@ def _timeline(sounds: list, speakers: list, *, fps: float, n_frames: int, mouth:
         if sound.phones is not None:
             track = mouth_track_from_phones(sound.phones, fps=fps, n_frames=n)
         else:
-            track = recording_mouth(sound.y16, sr=ANALYSIS_SR, fps=fps, n_frames=n, source=mouth)
+            source = mouth_source(sound.y16, sr=ANALYSIS_SR, source=mouth)
+            if mouth == "auto" and source == "music":
+                sung.append(number)
+            track = recording_mouth(sound.y16, sr=ANALYSIS_SR, fps=fps, n_frames=n, source=source)
         mouths.setdefault(face.index, []).append((f0, track))
         voices.setdefault(face.index, []).append((f0, prosody(sound.y16, sr=ANALYSIS_SR, fps=fps, n_frames=n)))
         speaking[f0 : f0 + n] = face.index
     mouths = {i: place_tracks(pieces, n_frames=n_frames) for i, pieces in mouths.items()}
     voices = {i: place_tracks(pieces, n_frames=n_frames) for i, pieces in voices.items()}
-    return mouths, voices, speaking
+    return mouths, voices, speaking, sung
 
 
 def _expressions(job: Job, sounds: list, speakers: list, faces: list, *, fps: float, n_frames: int) -> dict:

@@ -2,13 +2,15 @@
 
 Writes Rhubarb Lip Sync's TSV or JSON, so 2D tools that read Rhubarb files can use it.
 With --text the built-in voice's own phoneme timing gives exact cues; with AUDIO the
-learned audio-to-mouth model's visemes do (``--mouth signal``: the older acoustic rules).
+learned audio-to-mouth model's visemes do, on the voice alone where backing music plays
+behind it (``--mouth signal``: the older acoustic rules).
 """
 
+import sys
 from pathlib import Path
 
 from ..errors import ParameterError
-from ..motion import MOUTH_SOURCES, cues_from_learned, cues_from_phones, cues_from_track, write_cues
+from ..motion import MOUTH_SOURCES, MUSIC_HEARD, cues_from_learned, cues_from_phones, cues_from_track, write_cues
 from ..units import ANALYSIS_SR, seconds_to_frames
 from ..voice import MAX_CHARS
 from ._text import text_argument
@@ -30,7 +32,7 @@ def add_parser(subparsers) -> None:
     p.add_argument("--rate", type=float, help="speaking rate, words per minute")
     p.add_argument("--pitch", type=float, help="voice pitch 0..100")
     p.add_argument("--save-audio", type=Path, help="also keep the synthesised speech as WAV")
-    p.add_argument("--mouth", choices=MOUTH_SOURCES, default="model", help="cues of a recording from the learned model (default); music: the model on a song's voice, its backing music taken out; signal: the acoustic rules")
+    p.add_argument("--mouth", choices=MOUTH_SOURCES, default="auto", help="auto: the learned model, on the voice alone where music plays behind it (default); model: the model on the whole sound; music: the model on the voice, its backing music taken out; signal: the acoustic rules")
     p.add_argument("--extended-shapes", default="GHX", help="optional shapes to use, any of G, H, X (default GHX)")
     p.add_argument("--max-audio-seconds", type=float, default=1800.0, help="refuse longer audio")
     p.add_argument("--max-text-chars", type=int, default=MAX_CHARS, help="refuse longer text")
@@ -57,12 +59,15 @@ def run(args) -> int:
         if args.save_audio is not None:
             raise ParameterError("--save-audio keeps synthesised speech: use it with --text")
         from ..media import load_audio
-        from ..motion import learned_mouth, mouth_track, song_mouth
+        from ..motion import learned_mouth, mouth_source, mouth_track, song_mouth
 
         y, sr = load_audio(args.audio, sr=ANALYSIS_SR, mono=True, max_seconds=args.max_audio_seconds)
         duration = len(y) / sr
-        if args.mouth in ("model", "music"):
-            mouth = (song_mouth if args.mouth == "music" else learned_mouth)(y, sr=sr)
+        source = mouth_source(y, sr=sr, source=args.mouth)
+        if args.mouth == "auto" and source == "music":
+            print(f"note: {MUSIC_HEARD.format(where='')}; if there is none, give --mouth model", file=sys.stderr)
+        if source in ("model", "music"):
+            mouth = (song_mouth if source == "music" else learned_mouth)(y, sr=sr)
             cues = cues_from_learned(mouth, duration=duration, extended_shapes=args.extended_shapes)
         else:
             track = mouth_track(y, sr=sr, fps=_TRACK_FPS, n_frames=seconds_to_frames(duration, fps=_TRACK_FPS))

@@ -23,7 +23,7 @@ def add_parser(subparsers) -> None:
     p.add_argument("--fps", type=float, default=25.0, help="frames per second of the video, 1..120 (default: %(default)g)")
     p.add_argument("--seed", type=int, default=0, help="seed for blinks and head drift")
     p.add_argument("--max-size", type=int, default=1920, help="cap on the output's long side in px (default: %(default)s)")
-    p.add_argument("--mouth", choices=MOUTH_SOURCES, default="model", help="mouth from recordings: the learned model (default); music: the model on a song's voice, its backing music taken out; signal: the acoustic rules")
+    p.add_argument("--mouth", choices=MOUTH_SOURCES, default="auto", help="auto: the learned model, on the voice alone where music plays behind it (default); model: the model on the whole sound; music: the model on the voice, its backing music taken out; signal: the acoustic rules")
     p.add_argument(
         "--mouth-cover",
         choices=MOUTH_COVERS,

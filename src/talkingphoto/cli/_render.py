@@ -84,7 +84,7 @@ def add_parser(subparsers) -> None:
     p.add_argument("--rate", type=float, help="speaking rate, words per minute")
     p.add_argument("--pitch", type=float, help="voice pitch 0..100")
     p.add_argument("--save-audio", type=Path, help="also keep the synthesised speech as WAV")
-    p.add_argument("--mouth", choices=MOUTH_SOURCES, default="model", help="mouth from a recording: the learned model (default); music: the model on a song's voice, its backing music taken out; signal: the acoustic rules")
+    p.add_argument("--mouth", choices=MOUTH_SOURCES, default="auto", help="auto: the learned model, on the voice alone where music plays behind it (default); model: the model on the whole sound; music: the model on the voice, its backing music taken out; signal: the acoustic rules")
     add_motion_arguments(
         p,
         expression_help="how the character feels (default: %(default)s, the picture's own face); standard mode shows"

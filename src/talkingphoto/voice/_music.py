@@ -7,18 +7,22 @@ Rafii and Pardo's REPET-SIM; written here from that idea). What rises above that
 the voice, kept with a soft mask; the share of the sound's energy the voice holds tells
 where a voice sings at all (near 0 where only the music plays, since what is left there is
 the music's own small variations).
+
+Whether music plays behind a voice at all is told apart by what music does and speech does
+not (:func:`backing_music`): it keeps a steady beat, it never pauses, and what sounds while
+the voice is quiet holds notes.
 """
 
 from dataclasses import dataclass
 
 import numpy as np
 from scipy import signal
-from scipy.ndimage import uniform_filter1d
+from scipy.ndimage import median_filter, uniform_filter1d
 
 from ..media import mono_at
 from ..units import ANALYSIS_SR
 
-__all__ = ["SongVoice", "song_voice"]
+__all__ = ["Backing", "SongVoice", "backing_music", "song_voice"]
 
 WINDOW, HOP = 1024, 256  # STFT samples at 16 kHz: 64 ms windows, 16 ms apart
 NEIGHBOURS = 40  # moments most like each one, whose median spectrum is the music under it
@@ -128,3 +132,105 @@ def _presence(voice: np.ndarray, mix: np.ndarray, n_frames: int) -> np.ndarray:
     share_db = 10 * np.log10(voice_energy / mix_energy)
     presence = np.clip((share_db - ABSENT_DB) / (PRESENT_DB - ABSENT_DB), 0.0, 1.0)
     return uniform_filter1d(presence, max(1, round(PRESENCE_SMOOTH * PRESENCE_RATE))).astype(np.float32)
+
+
+# Backing music is looked for in at most the first LISTEN seconds (a song's intro and first
+# verses; the cost stays bounded on an hour-long talk), and not in recordings under
+# MIN_LISTEN seconds, too short for a beat to show.
+LISTEN, MIN_LISTEN = 120.0, 8.0
+# Frames within SOUNDING_DB of the loud ones (95th percentile) sound at all; the quietest
+# FLOOR_SHARE of those are what plays while the voice is quiet.
+SOUNDING_DB, FLOOR_SHARE = 45.0, 0.1
+# A spectral peak stands PEAK_DB over its neighbours (PEAK_SPAN bins, ~200 Hz) and STILL_DB
+# over its own bin's quiet level (a hum or a drone is in that level, a played note is not).
+PEAK_DB, PEAK_SPAN, STILL_DB = 8.0, 13, 6.0
+BEAT_LAGS = (0.25, 1.5)  # s: beat periods looked for (40-240 beats a minute)
+# Music plays when all three hold. Chosen on made-up recordings (voices over music, against
+# the same voices alone, noisy, with mains hum, echoing, through codecs and the telephone;
+# none of the 720 heard) and 184 real prompts of 8 s or more (none heard); see the README.
+MIN_PULSE, MIN_CONTINUITY, MIN_FLOOR_TONALITY = 0.18, 0.98, 0.08
+
+
+@dataclass(frozen=True)
+class Backing:
+    """What :func:`backing_music` heard.
+
+    Attributes
+    ----------
+    pulse : float, 0..1
+        Strength of a steady beat: the onset envelope's largest normalised autocorrelation
+        at a beat's period (speech's syllables come irregularly: under 0.17 on real prompts).
+    continuity : float, 0..1
+        Share of frames that sound at all (speech pauses; music fills them).
+    floor_tonality : float, 0..1
+        In the quietest sounding frames, the share of energy in spectral peaks that come
+        and go: notes, where speech leaves room noise or its own fading tails.
+    plays : bool
+        Music plays behind the voice (all three over their thresholds).
+    """
+
+    pulse: float
+    continuity: float
+    floor_tonality: float
+    plays: bool
+
+
+def backing_music(y: np.ndarray, *, sr: int) -> Backing:
+    """Whether music plays behind the voice of a recording (a song with its backing track).
+
+    Parameters
+    ----------
+    y : np.ndarray [shape=(n_samples,), float, range -1..1]
+        Mono sound, any sample rate from 4 kHz up; the first LISTEN seconds are heard.
+    sr : int
+
+    Returns
+    -------
+    Backing
+        ``plays`` is False for anything under MIN_LISTEN seconds. A voice alone (spoken or
+        sung), noisy or echoing, is not music; music under a voice by 20 dB or more (a
+        podcast's bed) usually is not heard; ambient music with no beat is not either.
+    """
+    y = mono_at(y, sr=sr, target_sr=ANALYSIS_SR)[: int(LISTEN * ANALYSIS_SR)]
+    if len(y) < MIN_LISTEN * ANALYSIS_SR or not np.any(y):
+        return Backing(0.0, 0.0, 0.0, False)
+    _, _, spectrum = signal.stft(y, nperseg=WINDOW, noverlap=WINDOW - HOP)
+    power = np.abs(spectrum).astype(np.float64) ** 2 + 1e-12
+    pulse = _pulse(power)
+    level = 10 * np.log10(power.sum(axis=0))
+    sounding = level > np.percentile(level, 95) - SOUNDING_DB
+    continuity = float(np.mean(sounding))
+    floor_tonality = _floor_tonality(power, level, sounding)
+    plays = pulse >= MIN_PULSE and continuity >= MIN_CONTINUITY and floor_tonality >= MIN_FLOOR_TONALITY
+    return Backing(pulse, continuity, floor_tonality, bool(plays))
+
+
+def _pulse(power: np.ndarray) -> float:
+    """Largest normalised autocorrelation, at BEAT_LAGS, of the rise in level summed over
+    24 log-spaced bands (an onset envelope), slow changes of level taken out."""
+    edges = np.unique(np.geomspace(2, power.shape[0] - 1, 25).astype(int))
+    bands = np.log(np.add.reduceat(power, edges[:-1], axis=0))
+    onsets = np.maximum(np.diff(bands, axis=1), 0.0).sum(axis=0)
+    rate = ANALYSIS_SR / HOP
+    onsets = onsets - uniform_filter1d(onsets, int(0.8 * rate))
+    onsets -= onsets.mean()
+    lo, hi = (int(lag * rate) for lag in BEAT_LAGS)
+    if len(onsets) <= hi:
+        return 0.0
+    spectrum = np.fft.rfft(onsets, 2 * len(onsets))
+    correlation = np.fft.irfft(np.abs(spectrum) ** 2)[: hi + 1]
+    return float(max(0.0, correlation[lo:].max() / (correlation[0] + 1e-12)))
+
+
+def _floor_tonality(power: np.ndarray, level: np.ndarray, sounding: np.ndarray) -> float:
+    """Median share of energy in spectral peaks (94 Hz-4 kHz) over the quietest
+    FLOOR_SHARE of the sounding frames."""
+    band = power[6:256]
+    db = 10 * np.log10(band)
+    neighbours = median_filter(db, size=(PEAK_SPAN, 1), mode="nearest")
+    still = np.percentile(db[:, sounding], 10, axis=1)[:, None]
+    peaks = (db - neighbours > PEAK_DB) & (db - still > STILL_DB)
+    tonality = (band * peaks).sum(axis=0) / band.sum(axis=0)
+    frames = np.nonzero(sounding)[0]
+    quiet = frames[np.argsort(level[frames])][: max(1, int(FLOOR_SHARE * len(frames)))]
+    return float(np.median(tonality[quiet]))

@@ -662,7 +662,8 @@ function jobOptions(mode) {
   if (expression !== "neutral") options.expression = expression;
   const cover = $("mouth-cover-select").value;
   if (cover !== "auto") options.mouth_cover = cover;
-  if ($("music-check").checked) options.mouth = "music"; // the model hears the voice apart from the music
+  const music = $("music-select").value; // "music": the model hears the voice apart from the music
+  if (music !== "auto") options.mouth = music;
   return options;
 }
 
