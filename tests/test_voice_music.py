@@ -145,6 +145,19 @@ def test_backing_music_is_heard_behind_a_voice_and_not_in_speech():
     assert not backing_music(_song(7.0), sr=SR).plays  # too short to tell a beat
 
 
+def test_a_beat_of_drums_alone_behind_a_voice_is_heard():
+    # No notes while the voice is quiet, only a kick and a hiss on every eighth: the beat tells.
+    rng = np.random.default_rng(3)
+    eighth = np.arange(SR // 4) / SR
+    hit = 0.6 * np.sin(2 * np.pi * 55 * eighth) * np.exp(-25 * eighth)
+    drums = np.tile(np.concatenate([hit + 0.05 * rng.standard_normal(len(eighth)) * np.exp(-8 * eighth),
+                                    0.08 * rng.standard_normal(len(eighth)) * np.exp(-8 * eighth)]), 32)  # fmt: skip
+    voice = _speech(16.0)
+    mix = drums / np.sqrt(np.mean(drums**2)) + 2 * voice / np.sqrt(np.mean(voice[voice != 0] ** 2))
+    heard = backing_music((0.9 * mix / np.abs(mix).max()).astype(np.float32), sr=SR)
+    assert heard.plays and heard.pulse > 0.35 and heard.floor_tonality < 0.08, heard
+
+
 def test_a_real_reading_is_not_taken_for_a_song(real_data):
     from talkingphoto.media import load_audio
 
