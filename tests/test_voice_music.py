@@ -163,7 +163,8 @@ def test_a_real_reading_is_not_taken_for_a_song(real_data):
 
     names = ("sense_and_sensibility_01_austen_64kb-0870", "goforward", "sense_and_sensibility_01_austen_64kb-0880")
     pause = np.zeros(SR // 2, np.float32)
-    read = np.concatenate([part for name in names for part in (load_audio(real_data / "audio" / f"{name}.wav", sr=SR, mono=True)[0], pause)])
+    parts = [load_audio(real_data / "audio" / f"{name}.wav", sr=SR, mono=True)[0] for name in names]
+    read = np.concatenate([piece for part in parts for piece in (part, pause)])
     assert len(read) > 12 * SR and not backing_music(read, sr=SR).plays
 
 

@@ -290,7 +290,8 @@ def _build_scene(job: Job) -> Scene:
         raise FaceTooSmallError(error.index, error.mouth_px, shrunk=False) from None
     timings["analyse"] = time.perf_counter() - t
     speaker = next(s for s in speakers if s is not None)
-    return Scene(image, actors, n_frames, fps, audio, OUTPUT_SR, speaker, timings, stage, _notes(actors, covers, sung, len(job.turns)))
+    notes = _notes(actors, covers, sung, len(job.turns))
+    return Scene(image, actors, n_frames, fps, audio, OUTPUT_SR, speaker, timings, stage, notes)
 
 
 def _mouth_covers(job: Job, speakers: list) -> dict:
@@ -334,7 +335,8 @@ def _notes(actors: list, covers: dict, sung: list, n_turns: int) -> tuple:
     music = ()
     if sung:
         where = "" if n_turns == 1 else f" in turn{'s' if len(sung) > 1 else ''} {', '.join(map(str, sung))}"
-        music = (MUSIC_HEARD.format(where=where) + "; if there is none, give --mouth model (mouth: model in a batch line or the API)",)
+        override = "give --mouth model (mouth: model in a batch line or the API; in the studio, Music behind the voice: none)"
+        music = (f"{MUSIC_HEARD.format(where=where)}; if there is none, {override}",)
     return covered + still_eyes + music
 
 

@@ -25,7 +25,9 @@ __all__ += ["learned_mouth", "learned_mouth_track", "song_mouth", "cues_from_lea
 # the voice apart from the music (song_mouth); or the acoustic rules.
 MOUTH_SOURCES = ("auto", "model", "music", "signal")
 # What the user is told where "auto" heard backing music (each front end adds how to say "model").
-MUSIC_HEARD = "music was heard behind the voice{where}, so the mouth follows the voice alone and rests where only the music plays"
+MUSIC_HEARD = (
+    "music was heard behind the voice{where}, so the mouth follows the voice alone and rests where only the music plays"
+)
 
 
 def mouth_source(y, *, sr: int, source: str = "auto") -> str:
