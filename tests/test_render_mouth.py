@@ -830,3 +830,40 @@ def test_only_a_mouth_clearly_open_at_rest_keeps_its_whole_inside(apart, between
     if whole:
         own, cavity = found
         assert own.whole and np.linalg.norm(np.array(cavity) - SNARL_INSIDE) < 1
+
+
+def test_lips_pressed_over_a_photos_own_teeth_meet_in_their_own_crease():
+    # A toothy smile pressed shut (M/B/P): the line where the lips meet hides the teeth
+    # squeezed between them in the lips' own colour darkened, as a crease, not in the seam's
+    # dark red (a line of lipstick drawn across the skin).
+    image = np.full((80, 100, 3), FACE_SKIN, np.uint8)
+    image[30:50, 20:81] = LIPS
+    image[36:44, 22:79] = (60, 20, 25)
+    image[36:43, 22:79] = OWN_TEETH
+    lips_mask = np.zeros((80, 100), bool)
+    lips_mask[30:36, 20:81] = lips_mask[44:50, 20:81] = True
+    skin_mask = np.zeros((80, 100), bool)
+    skin_mask[:25] = True
+    palette = palette_from_image(image, lips_mask, skin_mask, style="photo")
+    corner_to_corner = np.linspace(20, 80, 13)
+    upper, lower = (np.stack([corner_to_corner, np.full(13, y)], 1) for y in (36.0, 44.0))
+    own = find_own_teeth(image, upper, lower, LIPS, FACE_SKIN, upper_lip=UPPER_LIP, mouth_width=60.0)
+    assert own is not None
+
+    def pressed(gap: float) -> np.ndarray:
+        canvas = np.full((80, 100, 3), LIPS, np.uint8)  # the lips, warped together over the teeth
+        shut_upper = np.stack([corner_to_corner, np.full(13, 40.0)], 1)
+        shut_lower = np.stack([corner_to_corner, 40.0 + gap * (1 - np.linspace(-1, 1, 13) ** 2)], 1)
+        paint_mouth(
+            canvas, np.vstack([shut_upper, shut_lower[::-1][1:-1]]), upper_teeth_edge=upper, lower_lip_edge=shut_lower,
+            lower_lip_rest=lower, centre=np.array([50.0, 40.0]), right=np.array([1.0, 0.0]), down=np.array([0.0, 1.0]),
+            mouth_width=60.0, look=MouthLook(palette, "photo", own_teeth=own),
+        )  # fmt: skip
+        return canvas[38:43, 45:56].reshape(-1, 3).astype(float)
+
+    line = pressed(0.0)
+    darkest = line[np.argmin(_luma(line))]
+    crease = np.array(palette.crease)
+    assert np.abs(darkest - crease).max() < 12 and _luma(crease) > _luma(np.array(palette.seam)) + 25
+    hue = np.array(LIPS, float) / np.sum(LIPS)
+    assert np.abs(crease / crease.sum() - hue).max() < 0.02  # the lips' own hue

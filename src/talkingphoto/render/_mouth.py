@@ -42,6 +42,12 @@ LINE_OPEN = 3.0
 # A photo's cavity is its lips' colour this dark (and redder), plus this; a mouth drawn
 # open speaks with its inside's darker colour made dark the same way.
 CAVITY_SHADE, CAVITY_LIFT = (0.30, 0.17, 0.19), 6.0
+# Lips that meet over teeth the picture shows (pressed on M/B/P, or closed between words on
+# a toothy smile) meet in a crease this dark of their own colour, from a gap of CREASE_GAP
+# pixels down; wider, a slit between them shows the dark seam. In the seam's dark red
+# (half cavity, half tongue) the astronaut's closed smile was a line of lipstick drawn
+# across bare skin.
+CREASE_SHADE, CREASE_GAP = 0.7, 1.5
 # A grin's teeth are read as their colour over this grid (rows from their top to their
 # bottom, columns corner to corner): an artist shades them (lilac or grey under the upper
 # lip, towards the corners), and flat teeth in the frame that takes over from the drawing
@@ -114,13 +120,15 @@ TEETH_CHROMA = 0.15
 @dataclass(frozen=True)
 class MouthPalette:
     """Colours of the mouth interior, RGB floats 0..255 (gums: above teeth a lifted lip
-    bares; seam: the shadow between lips that nearly touch)."""
+    bares; seam: the shadow between lips that nearly touch; crease: where they meet, see
+    CREASE_SHADE, the seam's if None)."""
 
     cavity: tuple
     teeth: tuple
     tongue: tuple
     gums: tuple
     seam: tuple
+    crease: tuple | None = None
 
 
 @dataclass(frozen=True)
@@ -277,11 +285,12 @@ def palette_from_image(
         # line (halfway to a pink tongue reads as a pink scratch on the fur).
         light = float(np.clip(skin_luma / 110.0, 0.5, 1.1))
         cavity, tongue, gums = (np.array(c) * light for c in ((55.0, 18.0, 24.0), (190.0, 100.0, 110.0), (200.0, 110.0, 120.0)))
-        seam = 1.4 * cavity
+        seam = crease = 1.4 * cavity
         # Fur is often white or grey in a colour photo: the whole picture's colours tell.
         chroma = _colourfulness(image)
     else:
         seam = 0.5 * (cavity + tongue)
+        crease = lip * CREASE_SHADE if style == "photo" else seam
         # Pale painted lips and skin (an elf's) in a colourful picture are not a black and
         # white photo: their mouth keeps its colour.
         chroma = max([float(np.ptp(c)) / max(float(c.max()), 1.0) for c in (lip, skin_rgb)] + [_colourfulness(image)])
@@ -291,8 +300,8 @@ def palette_from_image(
         grey = float(c @ [0.299, 0.587, 0.114])
         return tuple(float(v) for v in np.clip(grey + saturation * (c - grey), 0, 255))
 
-    cavity, teeth, tongue, gums, seam = (desaturate(c) for c in (cavity, teeth, tongue, gums, seam))
-    return MouthPalette(cavity, _ivory(teeth), tongue, gums, seam)
+    cavity, teeth, tongue, gums, seam, crease = (desaturate(c) for c in (cavity, teeth, tongue, gums, seam, crease))
+    return MouthPalette(cavity, _ivory(teeth), tongue, gums, seam, crease)
 
 
 def _ivory(teeth: tuple) -> tuple:
@@ -717,7 +726,11 @@ def _interior(
             pixels = cv2.remap(own.pixels, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
             _over(colour, pixels, cover * lit)
     if look.line is None:  # lips that nearly touch: a soft shadow between them, not a black slit
-        _over(colour, np.array(palette.seam, np.float32), 1 - lit)
+        seam = np.array(palette.seam, np.float32)
+        if palette.crease is not None:  # lips that meet: their crease
+            meet = np.clip((CREASE_GAP - gap) / CREASE_GAP, 0, 1)[..., None]
+            seam = meet * np.array(palette.crease, np.float32) + (1 - meet) * seam
+        _over(colour, seam, 1 - lit)
     return colour
 
 
