@@ -42,11 +42,11 @@ LINE_OPEN = 3.0
 # A photo's cavity is its lips' colour this dark (and redder), plus this; a mouth drawn
 # open speaks with its inside's darker colour made dark the same way.
 CAVITY_SHADE, CAVITY_LIFT = (0.30, 0.17, 0.19), 6.0
-# Lips that meet over teeth the picture shows (pressed on M/B/P, or closed between words on
-# a toothy smile) meet in a crease this dark of their own colour, from a gap of CREASE_GAP
-# pixels down; wider, a slit between them shows the dark seam. In the seam's dark red
-# (half cavity, half tongue) the astronaut's closed smile was a line of lipstick drawn
-# across bare skin.
+# A photo's lips that meet (pressed on M/B/P, or closed between words) meet in a crease
+# this dark of their own colour, from a gap of CREASE_GAP pixels down; wider, a slit
+# between them shows the dark seam. It shows most over teeth the picture shows, where the
+# stroke is drawn whole to hide them (see HAIRLINE): in the seam's dark red (half cavity,
+# half tongue) the astronaut's toothy smile closed into a line of lipstick across her skin.
 CREASE_SHADE, CREASE_GAP = 0.7, 1.5
 # A grin's teeth are read as their colour over this grid (rows from their top to their
 # bottom, columns corner to corner): an artist shades them (lilac or grey under the upper
