@@ -850,18 +850,14 @@ def test_lips_pressed_over_a_photos_own_teeth_meet_in_their_own_crease():
     own = find_own_teeth(image, upper, lower, LIPS, FACE_SKIN, upper_lip=UPPER_LIP, mouth_width=60.0)
     assert own is not None
 
-    def pressed(gap: float) -> np.ndarray:
-        canvas = np.full((80, 100, 3), LIPS, np.uint8)  # the lips, warped together over the teeth
-        shut_upper = np.stack([corner_to_corner, np.full(13, 40.0)], 1)
-        shut_lower = np.stack([corner_to_corner, 40.0 + gap * (1 - np.linspace(-1, 1, 13) ** 2)], 1)
-        paint_mouth(
-            canvas, np.vstack([shut_upper, shut_lower[::-1][1:-1]]), upper_teeth_edge=upper, lower_lip_edge=shut_lower,
-            lower_lip_rest=lower, centre=np.array([50.0, 40.0]), right=np.array([1.0, 0.0]), down=np.array([0.0, 1.0]),
-            mouth_width=60.0, look=MouthLook(palette, "photo", own_teeth=own),
-        )  # fmt: skip
-        return canvas[38:43, 45:56].reshape(-1, 3).astype(float)
-
-    line = pressed(0.0)
+    canvas = np.full((80, 100, 3), LIPS, np.uint8)  # the lips, warped together over the teeth
+    shut = np.stack([corner_to_corner, np.full(13, 40.0)], 1)
+    paint_mouth(
+        canvas, np.vstack([shut, shut[::-1][1:-1]]), upper_teeth_edge=upper, lower_lip_edge=shut, lower_lip_rest=lower,
+        centre=np.array([50.0, 40.0]), right=np.array([1.0, 0.0]), down=np.array([0.0, 1.0]), mouth_width=60.0,
+        look=MouthLook(palette, "photo", own_teeth=own),
+    )  # fmt: skip
+    line = canvas[38:43, 45:56].reshape(-1, 3).astype(float)
     darkest = line[np.argmin(_luma(line))]
     crease = np.array(palette.crease)
     assert np.abs(darkest - crease).max() < 12 and _luma(crease) > _luma(np.array(palette.seam)) + 25
