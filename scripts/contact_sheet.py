@@ -1,7 +1,7 @@
 """Contact sheet of a render's telling frames: widest mouth, lips pressed, blink, head turned,
 and in master mode the body and camera (whole frames).
 
-    .venv/bin/python scripts/contact_sheet.py IMAGE AUDIO -o sheet.png [--mode vivid] [--face N] [--points F] [--mouth signal]
+    .venv/bin/python scripts/contact_sheet.py IMAGE AUDIO -o sheet.png [--mode vivid] [--face N] [--points F] [--mouth model|music|signal]
     .venv/bin/python scripts/contact_sheet.py IMAGE AUDIO -o sheet.png --whole --motion 2
     .venv/bin/python scripts/contact_sheet.py IMAGE AUDIO -o eyes.png --eyes
     .venv/bin/python scripts/contact_sheet.py IMAGE AUDIO -o edges.png --edges
@@ -271,7 +271,7 @@ def main() -> int:
     parser.add_argument("--whole", action="store_true", help="whole frames, with the head's extremes")
     parser.add_argument("--eyes", action="store_true", help="4x eye crops through a blink instead")
     parser.add_argument("--edges", action="store_true", help="4x crops of hair, sides, collar and edge instead")
-    parser.add_argument("--mouth", default="model", help="model (default) or signal")
+    parser.add_argument("--mouth", default="auto", help="auto (default, as a render), model, music or signal")
     parser.add_argument("--phones", metavar="TRANSCRIPT", help="mouth crops over the words' M/B/P, F/V, OO and AA")
     parser.add_argument("--handover", action="store_true", help="mouth crops where it leaves the picture's own and returns")
     args = parser.parse_args()
