@@ -7,7 +7,7 @@ import pytest
 from talkingphoto.errors import ParameterError
 from talkingphoto.media import i420_to_rgb, rgb_to_i420, yuv444_to_i420
 from talkingphoto.render import BodyPose, StageAnimator, background_plate, stage_matrices
-from talkingphoto.render._stage import _Split
+from talkingphoto.render._stage import _push_pull_fill, _Split
 
 H, W = 240, 320
 
@@ -72,6 +72,13 @@ def test_the_plate_paints_the_character_out_with_scene_colours():
     far = mask == 0
     far[:, 80:240] = False
     np.testing.assert_array_equal(plate[far], image[far])
+
+
+def test_the_fill_at_some_pixels_is_the_whole_fill_there():
+    image, mask = _picture()
+    known = cv2.GaussianBlur((mask < 0.5).astype(np.float32), (0, 0), 2.0)  # soft, as the plate's
+    at = np.flatnonzero((known > 0.01) & (known < 0.99))
+    np.testing.assert_array_equal(_push_pull_fill(image, known, at=at), _push_pull_fill(image, known).reshape(-1, 3)[at])
 
 
 def _flag_and_cap():
