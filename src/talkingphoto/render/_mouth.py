@@ -319,8 +319,9 @@ def _ivory(teeth: tuple) -> tuple:
 def _colourfulness(image: np.ndarray) -> float:
     """How colourful a picture is: the 90th percentile over its pixels of (max - min) / max
     of their RGB (0 for black and white)."""
-    pixels = image.reshape(-1, 3)[::7].astype(np.float32)
-    return float(np.percentile(np.ptp(pixels, axis=1) / np.maximum(pixels.max(axis=1), 1.0), 90))
+    pixels = image.reshape(-1, 3)[::7]
+    most, least = pixels.max(axis=1).astype(np.float32), pixels.min(axis=1).astype(np.float32)
+    return float(np.percentile((most - least) / np.maximum(most, 1.0), 90))
 
 
 def _profile(u_line: np.ndarray, v_line: np.ndarray, u: np.ndarray) -> np.ndarray:
