@@ -17,7 +17,7 @@ from ._threads import one_blas_thread
 from .characters import Face
 from .errors import AudioError, ParameterError, TalkingPhotoError
 from .job import Job, Turn
-from .motion import MUSIC_HEARD, BodyMotion, ExpressionTrack, FaceMotion, MouthTrack
+from .motion import MUSIC_HEARD, BodyMotion, ExpressionTrack, FaceMotion, MouthTrack, Prosody
 from .render import BodyPose, FaceAnimator, FaceTooSmallError, HeadPose, MouthShapes, Pose, StageAnimator, mouth_shapes
 from .units import ANALYSIS_SR, OUTPUT_SR, frame_of, samples_to_frames
 
@@ -248,6 +248,11 @@ def build_scene(job: Job) -> Scene:
 
 
 def _build_scene(job: Job) -> Scene:
+    """Decode; then a helper thread hears the sound while the faces are found, and makes
+    master mode's layers while the faces are rigged (OpenCV and numpy let go of the GIL
+    in their big steps, so a second core shortens the set-up)."""
+    from concurrent.futures import ThreadPoolExecutor
+
     from .media import fit_picture
 
     timings = {}
@@ -263,32 +268,35 @@ def _build_scene(job: Job) -> Scene:
         raise AudioError(
             f"the turns last {audio.shape[1] / OUTPUT_SR:.0f} s together, longer than the limit of {limit:.0f} s"
         )
-    timings["load"] = time.perf_counter() - t
-
-    t = time.perf_counter()
-    faces, speakers = _characters(seen, job)
-    image, alpha, scale = fit_picture(shown.image, shown.alpha, max_size=job.encode.max_size)
-    scale *= shown.scale / seen.scale
-    shrunk = max(image.shape[:2]) < max(seen.source_size)
-    del seen, shown
-    faces = [f.scaled(scale) for f in faces]
-    by_index = {f.index: f for f in faces}
-    speakers = [None if s is None else by_index[s.index] for s in speakers]
-    timings["detect"] = time.perf_counter() - t
-
-    t = time.perf_counter()
     fps = job.encode.fps
     n_frames = samples_to_frames(audio.shape[1], sr=OUTPUT_SR, fps=fps)
-    mouths, voices, speaking, sung = _timeline(sounds, speakers, fps=fps, n_frames=n_frames, mouth=job.motion.mouth)
-    expressions = _expressions(job, sounds, speakers, faces, fps=fps, n_frames=n_frames)
-    covers = _mouth_covers(job, speakers)
-    try:
-        actors, stage = _cast(image, alpha, faces, mouths, voices, speaking, expressions, covers, job)
-    except FaceTooSmallError as error:
-        if shrunk:
-            raise
-        raise FaceTooSmallError(error.index, error.mouth_px, shrunk=False) from None
-    timings["analyse"] = time.perf_counter() - t
+    timings["load"] = time.perf_counter() - t
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="scene") as helper:
+        heard = helper.submit(_hear, sounds, fps=fps, n_frames=n_frames, mouth=job.motion.mouth)
+        t = time.perf_counter()
+        faces, speakers = _characters(seen, job)
+        image, alpha, scale = fit_picture(shown.image, shown.alpha, max_size=job.encode.max_size)
+        scale *= shown.scale / seen.scale
+        shrunk = max(image.shape[:2]) < max(seen.source_size)
+        del seen, shown
+        faces = [f.scaled(scale) for f in faces]
+        by_index = {f.index: f for f in faces}
+        speakers = [None if s is None else by_index[s.index] for s in speakers]
+        timings["detect"] = time.perf_counter() - t
+
+        t = time.perf_counter()
+        layers = helper.submit(_stage_layers, image, faces, alpha) if job.motion.mode == "master" else None
+        mouths, voices, speaking, sung = _timeline(heard.result(), speakers, n_frames=n_frames)
+        expressions = _expressions(job, sounds, speakers, faces, fps=fps, n_frames=n_frames)
+        covers = _mouth_covers(job, speakers)
+        try:
+            actors, stage = _cast(image, faces, mouths, voices, speaking, expressions, covers, job, layers=layers)
+        except FaceTooSmallError as error:
+            if shrunk:
+                raise
+            raise FaceTooSmallError(error.index, error.mouth_px, shrunk=False) from None
+        timings["analyse"] = time.perf_counter() - t
     speaker = next(s for s in speakers if s is not None)
     notes = _notes(actors, covers, sung, len(job.turns))
     return Scene(image, actors, n_frames, fps, audio, OUTPUT_SR, speaker, timings, stage, notes)
@@ -340,37 +348,66 @@ def _notes(actors: list, covers: dict, sung: list, n_turns: int) -> tuple:
     return covered + still_eyes + music
 
 
-def _timeline(sounds: list, speakers: list, *, fps: float, n_frames: int, mouth: str) -> tuple:
+@dataclass(frozen=True)
+class _Heard:
+    """What one spoken turn's sound says for the face: its mouth track and voice over the
+    turn's ``n`` frames from frame ``f0``, and whether ``mouth="auto"`` heard backing music."""
+
+    f0: int
+    n: int
+    mouth: MouthTrack
+    voice: Prosody
+    sung: bool
+
+
+def _hear(sounds: list, *, fps: float, n_frames: int, mouth: str) -> list:
+    """A _Heard per turn on the timeline of ``n_frames`` frames (None for pauses): the sound
+    alone, so that it can be heard while the faces are found."""
+    from .motion import mouth_source, mouth_track_from_phones, prosody, recording_mouth
+
+    heard = []
+    position = 0
+    for sound in sounds:
+        start = position
+        position += sound.y.shape[1]
+        if sound.y16 is None:  # a pause
+            heard.append(None)
+            continue
+        f0 = frame_of(start / OUTPUT_SR, fps=fps)
+        n = min(n_frames - f0, samples_to_frames(sound.y.shape[1], sr=OUTPUT_SR, fps=fps))
+        sung = False
+        if sound.phones is not None:
+            track = mouth_track_from_phones(sound.phones, fps=fps, n_frames=n)
+        else:
+            source = mouth_source(sound.y16, sr=ANALYSIS_SR, source=mouth)
+            sung = mouth == "auto" and source == "music"
+            track = recording_mouth(sound.y16, sr=ANALYSIS_SR, fps=fps, n_frames=n, source=source)
+        heard.append(_Heard(f0, n, track, prosody(sound.y16, sr=ANALYSIS_SR, fps=fps, n_frames=n), sung))
+    return heard
+
+
+def _timeline(heard: list, speakers: list, *, n_frames: int) -> tuple:
     """Per speaking face, its mouth track and voice over the whole timeline (closed and
-    silent outside its own turns), and who speaks in each frame (-1: nobody).
+    silent outside its own turns), and who speaks in each frame (-1: nobody), from each
+    turn's _Heard (see _hear) and speaker.
 
     Returns ``(mouths, voices, speaking, sung)``: ``{face index: MouthTrack}``,
     ``{face index: Prosody}``, an int array [shape=(n_frames,)] and the numbers of the turns
     (from 1) whose recording ``mouth="auto"`` heard over backing music.
     """
-    from .motion import mouth_source, mouth_track_from_phones, place_tracks, prosody, recording_mouth
+    from .motion import place_tracks
 
     mouths, voices = {}, {}
     speaking = np.full(n_frames, -1)
     sung = []
-    position = 0
-    for number, (sound, face) in enumerate(zip(sounds, speakers), start=1):
-        start = position
-        position += sound.y.shape[1]
+    for number, (turn, face) in enumerate(zip(heard, speakers), start=1):
         if face is None:
             continue
-        f0 = frame_of(start / OUTPUT_SR, fps=fps)
-        n = min(n_frames - f0, samples_to_frames(sound.y.shape[1], sr=OUTPUT_SR, fps=fps))
-        if sound.phones is not None:
-            track = mouth_track_from_phones(sound.phones, fps=fps, n_frames=n)
-        else:
-            source = mouth_source(sound.y16, sr=ANALYSIS_SR, source=mouth)
-            if mouth == "auto" and source == "music":
-                sung.append(number)
-            track = recording_mouth(sound.y16, sr=ANALYSIS_SR, fps=fps, n_frames=n, source=source)
-        mouths.setdefault(face.index, []).append((f0, track))
-        voices.setdefault(face.index, []).append((f0, prosody(sound.y16, sr=ANALYSIS_SR, fps=fps, n_frames=n)))
-        speaking[f0 : f0 + n] = face.index
+        if turn.sung:
+            sung.append(number)
+        mouths.setdefault(face.index, []).append((turn.f0, turn.mouth))
+        voices.setdefault(face.index, []).append((turn.f0, turn.voice))
+        speaking[turn.f0 : turn.f0 + turn.n] = face.index
     mouths = {i: place_tracks(pieces, n_frames=n_frames) for i, pieces in mouths.items()}
     voices = {i: place_tracks(pieces, n_frames=n_frames) for i, pieces in voices.items()}
     return mouths, voices, speaking, sung
@@ -399,10 +436,12 @@ def _expressions(job: Job, sounds: list, speakers: list, faces: list, *, fps: fl
 
 
 def _cast(
-    image, alpha, faces: list, mouths: dict, voices: dict, speaking: np.ndarray, expressions: dict, covers: dict,
-    job: Job,
+    image, faces: list, mouths: dict, voices: dict, speaking: np.ndarray, expressions: dict, covers: dict, job: Job,
+    *, layers=None,
 ) -> tuple:
-    """The actors (faces that move) and master mode's stage; ``covers`` as _mouth_covers.
+    """The actors (faces that move) and master mode's stage; ``covers`` as _mouth_covers,
+    ``layers`` master mode's StageAnimator as a Future (see _stage_layers; None in the other
+    modes), made meanwhile.
 
     In standard mode only the speakers' mouths move, and their expressions show only at
     the mouth's corners. In vivid and master every character moves (see
@@ -425,8 +464,8 @@ def _cast(
             if face.index in mouths:
                 raise
     stage = None
-    if job.motion.mode == "master":
-        stage = _stage(image, faces, voices, alpha=alpha, seed=job.motion.seed, strength=job.motion.motion)
+    if layers is not None:
+        stage = _stage(layers.result(), faces, voices, seed=job.motion.seed, strength=job.motion.motion)
     motions = {}
     if vivid:
         m = job.motion
@@ -441,19 +480,10 @@ def _cast(
     return actors, stage
 
 
-def _stage(image: np.ndarray, faces: list, voices: dict, *, alpha: np.ndarray | None, seed: int, strength: float) -> Stage:
-    """Master mode's layers and body/camera motion for ``image`` (output size) and its faces.
-
-    ``voices`` is ``{face index: Prosody}`` of each speaker over the whole timeline (see
-    _timeline); ``alpha`` the picture's transparency, if any; ``strength`` scales the
-    body's motion and the camera's (MotionOptions.motion). The camera follows everything
-    said; with several characters each body moves on its own, seeded like its face:
-    breathing for its own speech, and at rest with a phase of its own while it listens;
-    characters whose heads stand one above the other (or nearly touch) share one body,
-    which breathes for what any of them says (StageAnimator.groups).
-    """
+def _stage_layers(image: np.ndarray, faces: list, alpha: np.ndarray | None) -> StageAnimator:
+    """Master mode's layers for ``image`` (output size) and its faces; ``alpha`` the
+    picture's transparency, if any."""
     from .characters import has_cutout, person_mask
-    from .motion import Prosody, body_motion, mix_prosody
 
     mask = person_mask(image, faces, alpha=alpha)
     backdrop = CUTOUT_BACKDROP if has_cutout(alpha) else None
@@ -463,9 +493,25 @@ def _stage(image: np.ndarray, faces: list, voices: dict, *, alpha: np.ndarray | 
     focus = np.mean([(x + w / 2, y + h / 2) for x, y, w, h in (f.box for f in faces)], axis=0)
     eyes = [_eyes_box(f) for f in faces]
     figures = heads if len(faces) > 1 else ()
-    animator = StageAnimator(
+    return StageAnimator(
         image, mask, backdrop=backdrop, sharp_boxes=heads, finest_boxes=eyes, focus=tuple(focus), figures=figures
     )
+
+
+def _stage(animator: StageAnimator, faces: list, voices: dict, *, seed: int, strength: float) -> Stage:
+    """Master mode's stage: the layers of ``animator`` (see _stage_layers) with the body and
+    camera motion for its faces.
+
+    ``voices`` is ``{face index: Prosody}`` of each speaker over the whole timeline (see
+    _timeline); ``strength`` scales the body's motion and the camera's
+    (MotionOptions.motion). The camera follows everything said; with several characters
+    each body moves on its own, seeded like its face: breathing for its own speech, and at
+    rest with a phase of its own while it listens; characters whose heads stand one above
+    the other (or nearly touch) share one body, which breathes for what any of them says
+    (StageAnimator.groups).
+    """
+    from .motion import body_motion, mix_prosody
+
     everyone = mix_prosody(list(voices.values()))
     bodies = ()
     if len(animator.groups) > 1:  # else one body, as with one character
