@@ -120,7 +120,9 @@ def _push_pull_fill(image: np.ndarray, known: np.ndarray, *, at: np.ndarray | No
             colour, weight, up = _pixels(colour, at), _pixels(weight, at), _pixels(up, at)
         trust = np.clip(4 * weight, 0, 1)[..., None]
         filled = trust * colour / np.maximum(weight, 1e-6)[..., None] + (1 - trust) * up
-    return filled if at is None or levels else _pixels(filled, at)
+    if at is not None and not levels:  # 4 pixels across or fewer: the coarsest level is the finest
+        return _pixels(filled, at)
+    return filled
 
 
 def _pixels(image: np.ndarray, at: np.ndarray) -> np.ndarray:
@@ -164,7 +166,8 @@ def background_plate(image: np.ndarray, mask: np.ndarray, *, work_size: int = 38
     detail = cv2.resize(detail, small_size, interpolation=cv2.INTER_AREA)
     filled = _push_pull_fill(np.dstack([small.astype(np.float32), detail]), clear * likeness)
     # The picture is replaced only inside the box around the solid character.
-    rows, cols = np.flatnonzero((mask > 0.85).any(axis=1)), np.flatnonzero((mask > 0.85).any(axis=0))
+    solid = mask > 0.85
+    rows, cols = np.flatnonzero(solid.any(axis=1)), np.flatnonzero(solid.any(axis=0))
     plate = image.copy()
     if len(rows) == 0:
         return plate
