@@ -92,7 +92,7 @@ def test_anime_eyes_and_mouth_are_snapped_to_the_drawing(real_data, finder):
 
 
 def test_a_face_the_mesh_does_not_find_again_is_doubted_but_never_one_from_points():
-    # The chain's finds on a horse's cheek or a mudcrawler's slime get a mouth in the wrong
+    # The chain's finds on a revenant's armour or a building get a mouth in the wrong
     # place: the render says so. A face rigged from points is where the user said it is.
     from dataclasses import replace
 

@@ -34,7 +34,7 @@ def test_a_covered_mouth_is_said_before_rendering(real_data, capsys):
 
 
 def test_a_face_that_may_be_none_is_said_before_rendering(tmp_path, monkeypatch, capsys):
-    # The chain's find on a horse's cheek would get a mouth in the wrong place: inspect says
+    # The chain's find on a revenant's armour would get a mouth in the wrong place: inspect says
     # so with the way out; a face from points is where the user put it.
     import cv2
     from conftest import synthetic_face

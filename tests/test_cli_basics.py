@@ -102,7 +102,7 @@ def test_the_note_on_a_covered_mouth_names_the_flag_that_opens_it(tmp_path, real
 
 
 def test_a_face_that_may_be_none_is_named_with_the_way_to_mark_its_mouth(tmp_path, real_data, monkeypatch, capsys):
-    # A mouth animated on a horse's cheek without a word looked like the product's fault: the
+    # A mouth animated on a monster's armour without a word looked like the product's fault: the
     # render goes ahead and says which face is doubtful and how to point at its mouth; a face
     # given by points is where the user put it, so it gets no such note.
     import cv2

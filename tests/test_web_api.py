@@ -385,7 +385,7 @@ def test_page_and_openapi_are_served(tmp_path):
 
 
 def test_inspect_says_which_face_may_be_none(tmp_path, monkeypatch):
-    # The studio says so when the picture is dropped, before a mouth moves on a horse's cheek.
+    # The studio says so when the picture is dropped, before a mouth moves on a monster's armour.
     from conftest import synthetic_face
 
     image, face = synthetic_face()  # the template's outline on a texture: the mesh finds no face there
