@@ -7,6 +7,7 @@ from talkingphoto.characters import (
     FaceFinder,
     FinderOptions,
     choose_face,
+    doubtful_faces,
     face_from_points,
     find_faces,
     topology as topo,
@@ -88,6 +89,27 @@ def test_anime_eyes_and_mouth_are_snapped_to_the_drawing(real_data, finder):
     np.testing.assert_allclose(_mouth(faces[0]), (189.5, 146.5), atol=4)
     assert np.ptp(lm[topo.LIPS_ALL, 1]) <= 10
     np.testing.assert_allclose(lm[topo.CHIN, :2], (188, 165), atol=1)
+
+
+def test_a_face_the_mesh_does_not_find_again_is_doubted_but_never_one_from_points():
+    # The chain's finds on a revenant's armour or a building get a mouth in the wrong
+    # place: the render says so. A face rigged from points is where the user said it is.
+    from dataclasses import replace
+
+    from conftest import synthetic_face
+
+    image, face = synthetic_face()  # the template's outline on a texture: no face to see
+    clicked = replace(face, index=1, detector="points")
+    assert doubtful_faces(image, [face, clicked]) == (0,)
+    assert doubtful_faces(image, [clicked]) == ()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["grace_hopper.jpg", "wesnoth_mage_female.png", "sylvie_green_normal.png"])
+def test_faces_found_in_a_photo_a_painting_and_an_anime_sprite_are_not_doubted(real_data, finder, name):
+    image = _load(real_data, name)
+    faces = finder.find(image)
+    assert faces and doubtful_faces(image, faces) == ()
 
 
 @pytest.mark.slow

@@ -33,6 +33,29 @@ def test_a_covered_mouth_is_said_before_rendering(real_data, capsys):
     assert "mouth looks covered: it stays shut (--mouth-cover open if it shows)" in capsys.readouterr().out
 
 
+def test_a_face_that_may_be_none_is_said_before_rendering(tmp_path, monkeypatch, capsys):
+    # The chain's find on a revenant's armour would get a mouth in the wrong place: inspect says
+    # so with the way out; a face from points is where the user put it.
+    import cv2
+    from conftest import synthetic_face
+
+    image, face = synthetic_face()  # the template's outline on a texture: the mesh finds no face there
+    picture = tmp_path / "thing.png"
+    cv2.imwrite(str(picture), cv2.cvtColor(image, cv2.COLOR_RGB2BGR))
+    monkeypatch.setattr("talkingphoto.characters.find_faces", lambda image: [face])  # the chain's find
+    assert main(["inspect", str(picture), "--json"]) == 0
+    assert [item["doubtful"] for item in json.loads(capsys.readouterr().out)] == [True]
+    assert main(["inspect", str(picture)]) == 0
+    assert "may not be a human face: if the overlay puts its mouth in the wrong place, mark it with --points" in (
+        capsys.readouterr().out
+    )
+    points = tmp_path / "points.json"
+    points.write_text(json.dumps({"mouth_left": [90, 150], "mouth_right": [150, 150], "upper_lip": [120, 143],
+                                  "lower_lip": [120, 157], "chin": [120, 190]}))  # fmt: skip
+    assert main(["inspect", str(picture), "--points", str(points), "--json"]) == 0
+    assert [item["doubtful"] for item in json.loads(capsys.readouterr().out)] == [False]
+
+
 @pytest.mark.slow
 def test_table_and_overlay_for_a_drawn_face(real_data, tmp_path, capsys):
     overlay = tmp_path / "overlay.png"

@@ -99,3 +99,28 @@ def test_the_note_on_a_covered_mouth_names_the_flag_that_opens_it(tmp_path, real
     (tmp_path / "talk.yaml").write_text(f"image: {picture.name}\nturns: [{{face: 0, audio: {speech}}}]\n")
     assert main(["dialogue", str(tmp_path / "talk.yaml"), "-o", str(out), "--fps", "5", "-q", "--mouth-cover", "open"]) == 0
     assert "covered" not in capsys.readouterr().err
+
+
+def test_a_face_that_may_be_none_is_named_with_the_way_to_mark_its_mouth(tmp_path, real_data, monkeypatch, capsys):
+    # A mouth animated on a monster's armour without a word looked like the product's fault: the
+    # render goes ahead and says which face is doubtful and how to point at its mouth; a face
+    # given by points is where the user put it, so it gets no such note.
+    import cv2
+    from conftest import synthetic_face
+
+    from talkingphoto.characters import topology as topo
+
+    image, face = synthetic_face()  # the template's outline on a texture: the mesh finds no face there
+    picture = tmp_path / "thing.png"
+    cv2.imwrite(str(picture), cv2.cvtColor(image, cv2.COLOR_RGB2BGR))
+    monkeypatch.setattr("talkingphoto.characters.find_faces", lambda image: [face])  # the chain's find
+    speech, out = real_data / "audio" / "goforward.wav", tmp_path / "o.mp4"
+    assert main(["render", str(picture), str(speech), "-o", str(out), "--fps", "5", "-q"]) == 0
+    err = capsys.readouterr().err
+    assert err.count("note: face 0 may not be a human face") == 1 and "--points FILE.json" in err
+    at = {"mouth_left": topo.MOUTH_CORNER_RIGHT, "mouth_right": topo.MOUTH_CORNER_LEFT,
+          "upper_lip": topo.UPPER_LIP_CENTRE, "lower_lip": topo.LOWER_LIP_CENTRE, "chin": topo.CHIN}  # fmt: skip
+    points = tmp_path / "points.json"
+    points.write_text(json.dumps({name: face.landmarks[i, :2].tolist() for name, i in at.items()}))
+    assert main(["render", str(picture), str(speech), "-o", str(out), "--fps", "5", "-q", "--points", str(points)]) == 0
+    assert "may not be a human face" not in capsys.readouterr().err

@@ -384,13 +384,26 @@ def test_page_and_openapi_are_served(tmp_path):
         assert "API reference" in client.get("/docs").text
 
 
+def test_inspect_says_which_face_may_be_none(tmp_path, monkeypatch):
+    # The studio says so when the picture is dropped, before a mouth moves on a monster's armour.
+    from conftest import synthetic_face
+
+    image, face = synthetic_face()  # the template's outline on a texture: the mesh finds no face there
+    picture = io.BytesIO()
+    Image.fromarray(image).save(picture, format="PNG")
+    monkeypatch.setattr("talkingphoto.characters.find_faces", lambda image: [face])  # the chain's find
+    with _studio(tmp_path) as client:
+        found = client.post("/api/inspect", files={"image": ("thing.png", picture.getvalue())}).json()
+    assert [seen["doubtful"] for seen in found["faces"]] == [True]
+
+
 def test_inspect_finds_the_face_and_refuses_non_pictures(tmp_path, real_data):
     with _studio(tmp_path) as client:
         photo = (real_data / "images" / "grace_hopper.jpg").read_bytes()
         found = client.post("/api/inspect", files={"image": ("hopper.jpg", photo)}).json()
         assert (found["width"], found["height"]) == (512, 600)
         assert len(found["faces"]) == 1 and found["faces"][0]["index"] == 0
-        assert found["faces"][0]["mouth_covered"] is False
+        assert found["faces"][0]["mouth_covered"] is False and found["faces"][0]["doubtful"] is False
         masked = (real_data / "images" / "wesnoth_assassin_female.png").read_bytes()
         found = client.post("/api/inspect", files={"image": ("mask.png", masked)}).json()
         assert [face["mouth_covered"] for face in found["faces"]] == [True]

@@ -194,14 +194,15 @@ def _pictures(path, *, max_size: int) -> tuple:
 
 
 def _characters(picture, job: Job) -> tuple:
-    """Every character in ``picture`` (a media.Picture), and the face that speaks each turn
-    (None for pauses), in the pixels of ``picture.image``.
+    """Every character in ``picture`` (a media.Picture), the face that speaks each turn
+    (None for pauses), in the pixels of ``picture.image``, and the indices of the speakers
+    found automatically that are probably no face the mesh understands (doubtful_faces).
 
     Faces are detected only when a turn picks one by index, by a point or by default;
     faces rigged from points files are numbered after the detected ones. Points and
     ``face_at`` are in source pixels, as the user gives them.
     """
-    from .characters import find_faces, points_face
+    from .characters import doubtful_faces, find_faces, points_face
 
     speeches = job.speeches
     detected = find_faces(picture.image) if any(t.speaker.points is None for t in speeches) else []
@@ -217,7 +218,8 @@ def _characters(picture, job: Job) -> tuple:
         with _in_turn(job, number):
             face = rigged[s.points] if s.points is not None else _chosen(detected, picture.scale, face=s.face, face_at=s.face_at)
         speakers.append(face)
-    return detected + list(rigged.values()), speakers
+    speaking = {face.index: face for face in speakers if face is not None}
+    return detected + list(rigged.values()), speakers, doubtful_faces(picture.image, speaking.values())
 
 
 def _chosen(faces: list, scale: float, **choice) -> Face:
@@ -275,7 +277,7 @@ def _build_scene(job: Job) -> Scene:
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="scene") as helper:
         heard = helper.submit(_hear, sounds, fps=fps, n_frames=n_frames, mouth=job.motion.mouth)
         t = time.perf_counter()
-        faces, speakers = _characters(seen, job)
+        faces, speakers, doubtful = _characters(seen, job)
         image, alpha, scale = fit_picture(shown.image, shown.alpha, max_size=job.encode.max_size)
         scale *= shown.scale / seen.scale
         shrunk = max(image.shape[:2]) < max(seen.source_size)
@@ -298,7 +300,7 @@ def _build_scene(job: Job) -> Scene:
             raise FaceTooSmallError(error.index, error.mouth_px, shrunk=False) from None
         timings["analyse"] = time.perf_counter() - t
     speaker = next(s for s in speakers if s is not None)
-    notes = _notes(actors, covers, sung, len(job.turns))
+    notes = _notes(actors, covers, sung, len(job.turns), doubtful)
     return Scene(image, actors, n_frames, fps, audio, OUTPUT_SR, speaker, timings, stage, notes)
 
 
@@ -320,11 +322,21 @@ def _mouth_covers(job: Job, speakers: list) -> dict:
     return covers
 
 
-def _notes(actors: list, covers: dict, sung: list, n_turns: int) -> tuple:
-    """A notice per speaker whose mouth looks covered (see render._mouth.MouthLook.covered),
-    unless the job said so (Speaker.mouth_cover), per face rigged from points whose clicked
-    eyes will not blink (no clear eye under them, see render._fur_lids), and one for the
-    turns ``sung`` where backing music was heard (see _timeline)."""
+def _notes(actors: list, covers: dict, sung: list, n_turns: int, doubtful: tuple) -> tuple:
+    """A notice per speaker found automatically that is probably no face (``doubtful``: an
+    animal, a monster, a thing; see characters.doubtful_faces), per speaker whose mouth looks
+    covered (see render._mouth.MouthLook.covered), unless the job said so (Speaker.mouth_cover),
+    per face rigged from points whose clicked eyes will not blink (no clear eye under them,
+    see render._fur_lids), and one for the turns ``sung`` where backing music was heard
+    (see _timeline)."""
+    unsure = tuple(
+        f"face {index} may not be a human face (face mesh does not find it again when it looks closer: an animal, "
+        "a monster, a thing or a drawing it misreads), so its mouth may move in the wrong place; if it does, mark the "
+        "mouth by hand with --points FILE.json: mouth_left, mouth_right, upper_lip, lower_lip and chin in picture "
+        "pixels (points: FILE.json for a script's character or in a batch line; in the studio, Place mouth points "
+        "by hand); 'talkingphoto inspect IMAGE -o overlay.png' shows where the mouth was put"
+        for index in doubtful
+    )
     covered = tuple(
         f"face {actor.animator.face.index}'s mouth looks covered (a mask, a scarf) or hidden, so it will not open; "
         "if it shows, open it with --mouth-cover open (mouth_cover: open in a script or batch line); "
@@ -345,7 +357,7 @@ def _notes(actors: list, covers: dict, sung: list, n_turns: int) -> tuple:
         where = "" if n_turns == 1 else f" in turn{'s' if len(sung) > 1 else ''} {', '.join(map(str, sung))}"
         override = "give --mouth model (mouth: model in a batch line or the API; in the studio, Music behind the voice: none)"
         music = (f"{MUSIC_HEARD.format(where=where)}; if there is none, {override}",)
-    return covered + still_eyes + music
+    return unsure + covered + still_eyes + music
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """Finding characters in the picture and describing their faces.
 
 ``find_faces(image)`` runs the detection chain (face mesh, full-range detector + mesh,
-animeface + mesh) and returns every face left to right; ``face_from_points`` rigs anything
+animeface + mesh) and returns every face left to right, ``doubtful_faces`` those the mesh
+does not understand (animals, monsters, things); ``face_from_points`` rigs anything
 else from a few clicked points; ``choose_face`` picks the speaker; ``draw_overlay`` shows
 what will move; ``person_mask`` separates the characters from their background (master
 mode). Landmark index sets live in :mod:`.topology`.
@@ -11,7 +12,7 @@ from . import topology
 from ._anime import AnimeParts, detect_anime, has_big_eyes, refine_with_anime
 from ._choose import NO_FACE_HELP, POINTS_FORMAT, choose_face
 from ._face import N_LANDMARKS, Face
-from ._finder import DETECT_SIDE, FaceFinder, FinderOptions, find_faces
+from ._finder import DETECT_SIDE, FaceFinder, FinderOptions, doubtful_faces, find_faces
 from ._overlay import draw_overlay
 from ._person import has_cutout, person_mask
 from ._points import OPTIONAL_POINTS, REQUIRED_POINTS, face_from_points, load_points, points_face, validate_points
@@ -25,6 +26,7 @@ __all__ = [
     "FaceFinder",
     "FinderOptions",
     "find_faces",
+    "doubtful_faces",
     "DETECT_SIDE",
     "AnimeParts",
     "detect_anime",

@@ -32,13 +32,14 @@ def add_parser(subparsers) -> None:
     p.set_defaults(func=run)
 
 
-def describe_faces(faces: list, covered: list) -> list:
+def describe_faces(faces: list, covered: list, doubtful: list) -> list:
     """JSON-ready description of each face: index, box, detector, confidence, style, mouth,
-    and whether its mouth looks covered (``covered``, one flag per face)."""
+    whether its mouth looks covered (``covered``, one flag per face) and whether it is
+    probably no face the mesh understands (``doubtful``, one flag per face)."""
     from ..characters import topology as topo
 
     items = []
-    for face, mouth_covered in zip(faces, covered):
+    for face, mouth_covered, unsure in zip(faces, covered, doubtful):
         lips = np.concatenate([topo.LIPS_UPPER_INNER, topo.LIPS_LOWER_INNER])
         mouth = face.landmarks[lips, :2].mean(0)
         items.append(
@@ -50,6 +51,7 @@ def describe_faces(faces: list, covered: list) -> list:
                 "style": face.style,
                 "mouth": [round(float(mouth[0]), 1), round(float(mouth[1]), 1)],
                 "mouth_covered": bool(mouth_covered),
+                "doubtful": bool(unsure),
             }
         )
     return items
@@ -67,7 +69,7 @@ def _write_png(path: Path, image: np.ndarray) -> None:
 
 
 def run(args) -> int:
-    from ..characters import DETECT_SIDE, POINTS_FORMAT, draw_overlay, find_faces, points_face
+    from ..characters import DETECT_SIDE, POINTS_FORMAT, doubtful_faces, draw_overlay, find_faces, points_face
     from ..media import load_picture
     from ..render._mouth_reading import looks_covered
 
@@ -81,7 +83,10 @@ def run(args) -> int:
         _write_png(args.output, draw_overlay(picture.image, seen))
     faces = seen if picture.scale == 1 else [face.scaled(1 / picture.scale) for face in seen]
 
-    items = describe_faces(faces, [looks_covered(picture.image, face) for face in seen])
+    doubtful = doubtful_faces(picture.image, seen)
+    items = describe_faces(
+        faces, [looks_covered(picture.image, face) for face in seen], [face.index in doubtful for face in seen]
+    )
     if args.json:
         print(json.dumps(items, indent=2))
         return 0
@@ -99,6 +104,11 @@ def run(args) -> int:
                 f"  {item['index']:>2}  box x={x} y={y} w={w} h={h}  {item['detector']}"
                 f"  confidence {item['confidence']:.2f}  {item['style']}"
                 + ("  mouth looks covered: it stays shut (--mouth-cover open if it shows)" if item["mouth_covered"] else "")
+                + (
+                    "  may not be a human face: if the overlay puts its mouth in the wrong place, mark it with --points"
+                    if item["doubtful"]
+                    else ""
+                )
             )
     if args.output is not None:
         print(f"overlay written to {args.output}")

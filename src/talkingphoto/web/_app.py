@@ -75,6 +75,10 @@ class FaceView(BaseModel):
     detector: str
     style: str
     mouth_covered: bool = Field(description="The mouth looks covered (a mask, a scarf): it stays shut unless mouth_cover says open")
+    doubtful: bool = Field(
+        description="Probably no face the mesh understands (an animal, a monster, a thing): the mouth may move in the"
+        " wrong place; give points to place it"
+    )
 
 
 class InspectView(BaseModel):
@@ -292,7 +296,7 @@ def create_app(
 
     @app.post("/api/inspect", response_model=InspectView, summary="Find the characters in a picture")
     def inspect(image: UploadFile = File(description=f"The picture: {IMAGE_FORMATS}")):
-        from ..characters import DETECT_SIDE, draw_overlay, find_faces
+        from ..characters import DETECT_SIDE, doubtful_faces, draw_overlay, find_faces
         from ..media import load_picture
         from ..render._mouth_reading import looks_covered
 
@@ -302,6 +306,7 @@ def create_app(
         del data
         found = find_faces(picture.image)
         covered = [looks_covered(picture.image, f) for f in found]
+        doubtful = doubtful_faces(picture.image, found)
         faces = found if picture.scale == 1 else [f.scaled(1 / picture.scale) for f in found]
         width, height = picture.source_size
         return {
@@ -315,6 +320,7 @@ def create_app(
                     "detector": f.detector,
                     "style": f.style,
                     "mouth_covered": shut,
+                    "doubtful": f.index in doubtful,
                 }
                 for f, shut in zip(faces, covered)
             ],

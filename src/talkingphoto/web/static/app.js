@@ -188,7 +188,7 @@ function drawMarks() {
   if (talk) {
     note.textContent = (count
       ? `${count} face${count > 1 ? "s" : ""} found. `
-        + "Click a face, or a speaker below, to choose who says the next turn." + coveredNote()
+        + "Click a face, or a speaker below, to choose who says the next turn." + coveredNote() + doubtfulNote()
       : state.rigs.length
         ? "No face was found. Choose a speaker below, or place mouth points by hand for another one."
         : "No face was found. Place mouth points by hand to make a speaker.") + eyesNote();
@@ -198,7 +198,7 @@ function drawMarks() {
     ? "1 face found: it will speak."
     : state.face === null
       ? `${count} faces found. Click the one who speaks (otherwise the largest does).`
-      : `${count} faces found. Face ${state.face} speaks.`) + coveredNote();
+      : `${count} faces found. Face ${state.face} speaks.`) + coveredNote() + doubtfulNote();
 }
 
 // Faces whose mouth looks covered (a mask, a scarf) stay shut: say so before rendering.
@@ -207,6 +207,17 @@ function coveredNote() {
   if (!shut.length) return "";
   const which = shut.length > 1 ? `Faces ${shut.join(", ")}` : `Face ${shut[0]}`;
   return ` ${which}: the mouth looks covered and stays shut (set Mouth to "opens" if it shows).`;
+}
+
+// Faces the mesh may not understand (an animal, a monster, a thing): their mouth may move in
+// the wrong place, so say how to place it before rendering.
+function doubtfulNote() {
+  const unsure = state.faces.filter((face) => face.doubtful).map((face) => face.index);
+  if (!unsure.length) return "";
+  const which = unsure.length > 1
+    ? `Faces ${unsure.join(", ")} may not be human faces`
+    : `Face ${unsure[0]} may not be a human face`;
+  return ` ${which}: if the mouth drawn on it is in the wrong place, place mouth points by hand.`;
 }
 
 function chooseFace(index) {
