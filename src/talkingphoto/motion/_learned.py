@@ -339,7 +339,12 @@ def learned_mouth(y: np.ndarray, *, sr: int, model=None) -> LearnedMouth:
     models = _models(model)
     y16 = mono_at(y, sr=sr, target_sr=SR)
     n_out = math.ceil(len(y16) / (2 * HOP))
-    mel = log_mel(y16, n_frames=2 * (n_out + max(m.delay for m in models)))
+    return _mouth_of(log_mel(y16, n_frames=2 * (n_out + max(m.delay for m in models))), n_out, models)
+
+
+def _mouth_of(mel: np.ndarray, n_out: int, models: tuple) -> LearnedMouth:
+    """The models' mean over log-mel frames ``mel`` (100 Hz, at least ``2 * (n_out +
+    delay)`` of them for every model's ``delay``): ``n_out`` 50 Hz frames."""
     controls, visemes = 0.0, 0.0
     for m in models:
         # The model's outputs trail its input by `delay` frames: feed that much more (silence).
@@ -354,15 +359,22 @@ def learned_mouth(y: np.ndarray, *, sr: int, model=None) -> LearnedMouth:
 
 def song_mouth(y: np.ndarray, *, sr: int, model=None) -> LearnedMouth:
     """:func:`learned_mouth` of a voice over music: the model hears the voice apart from its
-    repeating backing (:func:`voice.song_voice`), and where no voice sings the mouth rests
-    (opening, lip shapes and closures fade with the voice's presence; the likeliest shape
-    becomes X)."""
+    backing (:func:`voice.song_voice` and the learned mask of :mod:`._song`), and where no
+    voice sings the mouth rests (opening, lip shapes and closures fade with the voice's
+    presence; the likeliest shape becomes X)."""
     from ..voice._music import song_voice
+    from ._song import song_features
 
-    voice = song_voice(y, sr=sr)
-    mouth = learned_mouth(voice.y, sr=SR, model=model)
-    presence = np.ones(len(mouth.controls), np.float32)
-    presence[: len(voice.presence)] = voice.presence[: len(presence)]
+    models = _models(model)
+    y16 = mono_at(y, sr=sr, target_sr=SR)
+    n_out = math.ceil(len(y16) / (2 * HOP))
+    # The mask hears the recording's own frames (it never heard the digital silence after
+    # one end); the models hear that silence after them as before.
+    n_sound = math.ceil(len(y16) / HOP)
+    voice = log_mel(y16, n_frames=2 * (n_out + max(m.delay for m in models)))
+    voice[:n_sound], presence = song_features(voice[:n_sound], log_mel(song_voice(y16, sr=SR).y, n_frames=n_sound))
+    mouth = _mouth_of(voice, n_out, models)
+    presence = presence[:n_out]
     rest = np.zeros(len(VISEMES), np.float32)
     rest[VISEMES.index("X")] = 1.0
     return LearnedMouth(rate=mouth.rate, controls=mouth.controls * presence[:, None],
