@@ -18,6 +18,7 @@ frames, with no delay, while ``press`` still shuts the lips at once on M/B/P.
 
 import json
 import math
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -240,15 +241,27 @@ def load_mouth_model(path=None, *, live: bool = False) -> MouthModel:
     return _load(str(Path(path)))
 
 
+@contextmanager
+def weights_file(file: Path, *, what: str, instead: str):
+    """The arrays of the weights file ``file`` (``what``: "mouth model", ...) as a dict. A
+    missing file, or any error reading or checking it inside the ``with`` block, is a one-line
+    ModelError naming the file and saying to reinstall or to use ``instead``."""
+    if not file.is_file():
+        raise ModelError(f"{what} not found: {file}; reinstall talkingphoto or use {instead}")
+    try:
+        with np.load(file, allow_pickle=False) as data:
+            arrays = {name: data[name] for name in data.files}
+        yield arrays
+    except (OSError, ValueError, KeyError, TypeError, EOFError) as exc:
+        raise ModelError(f"{what} {file} is damaged ({exc}); reinstall talkingphoto or use {instead}") from exc
+
+
 @lru_cache(maxsize=8)
 def _load(path: str) -> MouthModel:
     file = Path(path)
-    if not file.is_file():
-        raise ModelError(f"mouth model not found: {file}; reinstall talkingphoto or use --mouth signal")
-    try:
-        with np.load(file, allow_pickle=False) as data:
-            weights = {name: data[name].astype(np.float32) for name in data.files if name != "config"}
-            config = json.loads(str(data["config"]))
+    with weights_file(file, what="mouth model", instead="--mouth signal") as arrays:
+        weights = {name: array.astype(np.float32) for name, array in arrays.items() if name != "config"}
+        config = json.loads(str(arrays["config"]))
         dilations = tuple(int(d) for d in config["dilations"])
         delay = int(config["delay"])
         closure = float(config.get("closure", _CLOSURE))
@@ -256,10 +269,6 @@ def _load(path: str) -> MouthModel:
         model = MouthModel(weights=weights, dilations=dilations, delay=delay, path=file, closure=closure,
                            rounding=rounding)  # fmt: skip
         _check(model)
-    except (OSError, ValueError, KeyError, TypeError, EOFError) as exc:
-        raise ModelError(
-            f"mouth model {file} is damaged ({exc}); reinstall talkingphoto or use --mouth signal"
-        ) from exc
     return model
 
 
