@@ -32,8 +32,9 @@ downloaded with apt-get into training/cache). Each is aligned with pocketsphinx 
 - real singing: Hedgewars' Singer voice pack sings its words, Default shouts them
   (hedgewars-data): how open the mouth holds their loud held notes; and five of the Singer's
   clips sung over each held-out music track (a made-up song): open while it sings, shut
-  between; for the models hearing the whole mix, the rules, and `--mouth music`;
-- speed (x real time on one core) and size of both models.
+  between; for the models hearing the whole mix, the rules, `--mouth music` and `auto`;
+- speed (x real time on one core) and size of both models, and of `--mouth music` on 3 min of
+  song (REPET alone, and with the voice mask and the models).
 Targets: rendered r >= 0.8 at lag 0 on every recording, best lag 0, closures >= 0.9, cue
 tracks better than the rules on every recording, p99 change < 0.5, speed >= 50x.
 """
