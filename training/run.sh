@@ -99,8 +99,9 @@ done
 OMP_NUM_THREADS=1 nice -n 10 "$PY" -m training.dev $DATA/mouth_model.npz $DATA/mouth_stream.npz \
     $DATA/mouth_model_2.npz $DATA/mouth_stream_2.npz --write
 # The song voice mask (talkingphoto/data/voice_mask.npz): 1000 made-up songs in four files, two
-# at a time, then 6000 steps on one core (about 25 min in all).
+# at a time (about 25 min), then 6000 steps on one core (about 13 min).
 MASK=training/cache/mask
+mkdir -p $MASK
 for seeds in "1 3" "2 4"; do
     set -- $seeds
     (for seed in "$@"; do
