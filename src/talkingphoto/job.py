@@ -192,7 +192,7 @@ class MotionOptions(_Options):
         What moves the mouth for a recording: the learned audio-to-mouth model hearing the
         voice apart from any backing music it finds (auto, see voice.backing_music; the
         render's notes say where it found some); the model on the whole sound; the model on
-        the voice apart from the music, found or not (on speech alone it follows less
+        the voice apart from the music, found or not (on speech alone it follows as
         closely); or the older acoustic rules. Built-in voices always use their own phoneme
         timing.
     motion : float
