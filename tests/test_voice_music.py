@@ -9,8 +9,8 @@ from scipy.signal import lfilter
 from talkingphoto.cli import main
 from talkingphoto.errors import AudioError, ModelError, ParameterError
 from talkingphoto.motion import learned_mouth, recording_mouth, song_mouth
-from talkingphoto.motion._song import (DILATIONS, MASK_PATH, WIDTH, VoiceMask, load_voice_mask, mask_inputs,
-                                       song_features)  # fmt: skip
+from talkingphoto.motion._song import (ABSENT_DB, DILATIONS, MASK_PATH, PRESENT_DB, WIDTH, VoiceMask, load_voice_mask,
+                                       mask_inputs, song_features)  # fmt: skip
 from talkingphoto.motion._phonemes import VISEMES
 from talkingphoto.voice import backing_music, save_wav, song_voice
 
@@ -127,7 +127,8 @@ def test_the_mask_scales_the_bands_and_the_voices_share_says_where_it_sings():
     voice, presence = song_features(mix, repet, mask=_flat_mask(1e-4))  # -40 dB: cut by 30 dB at most
     np.testing.assert_allclose(voice, mix - 3.0, atol=1e-5)
     assert presence.max() == 0.0
-    _, presence = song_features(mix, repet, mask=_flat_mask(10 ** (-11.5 / 10)))  # between the gate's ends
+    halfway = (ABSENT_DB + PRESENT_DB) / 2
+    _, presence = song_features(mix, repet, mask=_flat_mask(10 ** (halfway / 10)))  # between the gate's ends
     np.testing.assert_allclose(presence, 0.5, atol=1e-3)
     # The network hears levels against the song's loudest, so a quieter song reads the same.
     np.testing.assert_allclose(mask_inputs(mix - 2.0, repet - 2.0), mask_inputs(mix, repet), atol=1e-5)

@@ -40,6 +40,7 @@ CROP = 400  # 100 Hz frames (4 s)
 
 def voices(root: Path, *, seed: int) -> list:
     """16 kHz clips of real voices (and synthetic singing) from the training split."""
+    from talkingphoto.errors import AudioError
     from talkingphoto.media import load_audio
 
     from . import sources
@@ -55,13 +56,11 @@ def voices(root: Path, *, seed: int) -> list:
     for language, folder in sources.ASTERISK_VOICES.items():
         top = [p for p in (sounds / folder).glob("*.wav") if split_of(f"asterisk-{language}", p.name) == "train"]
         files += pick(top, 80 if language == "en" else 60)
-    files += pick((sounds / "it_IT_f_Menardi").glob("*.wav"), 60)
+    files += pick((sounds / "it_IT_f_Menardi").glob("*.wav"), 60)  # all of them: see the model card
     files += pick((root / "usr/share/klettres").glob("*/*/*.ogg"), 60)
     files += pick((root / "usr/share/tuxpaint/stamps").rglob("*.ogg"), 150)
     for pack in VOICE_PACKS:
         files += sorted((root / "usr/share/games/hedgewars/Data/Sounds/voices" / pack).glob("*.ogg"))
-    from talkingphoto.errors import AudioError
-
     clips = []
     for path in files:
         try:
