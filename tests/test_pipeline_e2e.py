@@ -385,3 +385,18 @@ def test_a_portrait_whose_lids_fit_no_skin_past_the_irises_still_renders(real_da
     scene = _scene(real_data, tmp_path, image="wesnoth_lancer.png", audio="goforward.wav", mode="vivid")
     frames = [frame_at(scene, i) for i in range(0, scene.n_frames, 10)]
     assert all(f.shape == frames[0].shape for f in frames)
+
+
+def test_a_text_job_opens_and_ends_on_the_picture_at_rest(real_data, tmp_path):
+    """Synthesisers start within 30 ms: the video gives the first word a beat of stillness,
+    in the picture's own mouth, and lets the last one finish; turns between keep theirs."""
+    from talkingphoto.scene import TEXT_REST_S
+
+    job = Job.single(real_data / "images" / "grace_hopper.jpg", tmp_path / "o.mp4", text="Hello there.", voice="en-us",
+                     mode="standard")  # fmt: skip
+    scene = build_scene(job)
+    rest = int(TEXT_REST_S * scene.fps) - 1
+    mouth = scene.actors[0].mouth
+    assert not np.any(scene.audio[:, : int(0.25 * scene.sr)]) and not np.any(scene.audio[:, -int(0.25 * scene.sr) :])
+    assert mouth.open[:rest].max() < 0.01 and mouth.open[-rest:].max() < 0.01 and mouth.open.max() > 0.3
+    assert np.array_equal(frame_at(scene, 0), scene.image)

@@ -6,7 +6,9 @@ import numpy as np
 import pytest
 
 from talkingphoto.errors import OutputError, ParameterError, VoiceError
-from talkingphoto.voice import Speech, find_voice, list_voices, save_wav, speak
+from talkingphoto.voice import Phoneme, Speech, find_voice, list_voices, save_wav, speak
+from talkingphoto.voice._speech import SILENCE
+from talkingphoto.voice import _piper
 from talkingphoto.voice._voices import default_voice, split_sentences
 
 
@@ -44,11 +46,33 @@ def test_text_in_a_script_the_voice_cannot_read():
         speak("我们走吧", voice="en-us")
 
 
-def test_default_voice_follows_the_script():
+def test_default_voice_follows_the_script(monkeypatch):
+    monkeypatch.setattr(_piper, "can_speak", lambda: False)
     assert default_voice("Hello there") == "en-us"
     assert default_voice("你好 world") == "cmn"
     assert default_voice("こんにちは") == "ja"
     assert speak("你好").voice.name == "cmn"
+
+
+@pytest.mark.skipif(not _piper.piper_voices(), reason="needs the neural extra")
+def test_english_text_is_read_by_the_neural_voice_where_installed():
+    assert default_voice("Hello there") == "en_US-joe-medium"
+    assert default_voice("你好 world") == "cmn"
+
+
+def test_framed_speech_rests_before_and_after_its_words():
+    voice = find_voice("en-us")
+    phones = (Phoneme(0.0, 0.02, SILENCE), Phoneme(0.02, 0.9, "a"), Phoneme(0.9, 1.0, SILENCE))
+    speech = Speech(y=np.full(100, 0.1, np.float32), sr=100, phones=phones, voice=voice)
+    framed = speech.framed(0.3, 0.3)
+    assert [p.ipa for p in framed.phones] == [SILENCE, "a", SILENCE]
+    assert [t for p in framed.phones for t in p[:2]] == pytest.approx([0.0, 0.3, 0.3, 1.18, 1.18, 1.48])
+    assert len(framed.y) == 148 and not framed.y[:28].any() and not framed.y[-20:].any()
+    assert framed.y[28:128].tolist() == speech.y.tolist()
+    assert speech.framed(0.02, 0.1) is speech  # its own pauses are long enough
+    bare = Speech(y=speech.y, sr=100, phones=(Phoneme(0.0, 1.0, "a"),), voice=voice)
+    assert bare.framed(0.0, 0.5).phones == (Phoneme(0.0, 1.0, "a"), Phoneme(1.0, 1.5, SILENCE))
+    assert bare.framed(0.5, 0.0).phones == (Phoneme(0.0, 0.5, SILENCE), Phoneme(0.5, 1.5, "a"))
 
 
 def test_split_sentences_keeps_numbers_and_cjk_marks():

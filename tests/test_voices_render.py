@@ -27,10 +27,11 @@ def test_rendered_mouth_follows_phonemes_better_than_audio_analysis(voice, text,
     import talkingphoto
     from talkingphoto.evaluation import lipsync_report, measure_video_openness, reference_openness
     from talkingphoto.motion import ipa_to_arpabet
+    from talkingphoto.scene import TEXT_REST_S
     from talkingphoto.voice import speak
 
     image = real_data / "images" / "grace_hopper.jpg"
-    speech = speak(text, voice=voice)
+    speech = speak(text, voice=voice).framed(TEXT_REST_S, TEXT_REST_S)  # as the video has it
     reference = [_Ref(p.start, p.end, ipa_to_arpabet(p.ipa)) for p in speech.phones]
     wav = tmp_path / "speech.wav"
     talkingphoto.render(image, None, tmp_path / "phones.mp4", text=text, voice=voice, save_audio=wav)

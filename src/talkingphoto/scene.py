@@ -24,6 +24,7 @@ from .units import ANALYSIS_SR, OUTPUT_SR, frame_of, samples_to_frames
 __all__ = ["Actor", "Stage", "Scene", "build_scene", "CUTOUT_BACKDROP"]
 
 CUTOUT_BACKDROP = (255, 255, 255)  # what transparent pictures are flattened over
+TEXT_REST_S = 0.3  # silence before a job's first words and after its last, when synthesised (Speech.framed)
 
 
 @dataclass(frozen=True)
@@ -142,8 +143,9 @@ class _Sound:
     phones: tuple | None = None
 
 
-def _turn_sound(turn: Turn, job: Job) -> _Sound:
-    """Decode or synthesise one turn's speech (a pause is silence)."""
+def _turn_sound(turn: Turn, job: Job, *, first: bool, last: bool) -> _Sound:
+    """Decode or synthesise one turn's speech (a pause is silence); a synthesised first or
+    last turn rests TEXT_REST_S before or after its words."""
     from .media import check_audible, load_audio, resample
 
     limit = job.limits.max_audio_seconds
@@ -158,6 +160,7 @@ def _turn_sound(turn: Turn, job: Job) -> _Sound:
 
     v = turn.voice
     speech = speak(turn.text, voice=v.voice, rate=v.rate, pitch=v.pitch, max_chars=job.limits.max_text_chars)
+    speech = speech.framed(TEXT_REST_S if first else 0.0, TEXT_REST_S if last else 0.0)
     if speech.duration > limit:
         raise AudioError(
             f"the text reads for {speech.duration:.0f} s, longer than the limit of {limit:.0f} s:"
@@ -263,7 +266,7 @@ def _build_scene(job: Job) -> Scene:
     sounds = []
     for number, turn in enumerate(job.turns, start=1):
         with _in_turn(job, number):
-            sounds.append(_turn_sound(turn, job))
+            sounds.append(_turn_sound(turn, job, first=number == 1, last=number == len(job.turns)))
     audio = _soundtrack(sounds)
     limit = job.limits.max_audio_seconds
     if audio.shape[1] / OUTPUT_SR > limit:

@@ -22,7 +22,7 @@ from ._speech import SILENCE, Phoneme, Voice
 
 __all__ = [
     "ENGINE", "INSTALL", "PACKAGED_VOICES", "piper_voices", "piper_voice_from_file", "piper_synthesize",
-    "merge_alignments",
+    "merge_alignments", "can_speak",
 ]  # fmt: skip
 
 ENGINE = "piper"
@@ -37,8 +37,16 @@ _PAUSES = {"^", "$", ".", ",", ":", ";", "!", "?", "¡", "¿", "—", "…", '"'
 _SENTENCE_GAP_S = 0.25  # silence between sentences Piper synthesised separately
 
 
+_NEEDED = ("piper", "onnx", "onnxruntime")  # what loading a voice takes
+
+
 def _available(module: str) -> bool:
     return importlib.util.find_spec(module) is not None
+
+
+def can_speak() -> bool:
+    """Whether Piper voices load here (the `neural` extra is installed whole)."""
+    return all(_available(module) for module in _NEEDED)
 
 
 def piper_voices() -> list:
@@ -93,7 +101,7 @@ def _model_path(voice: Voice) -> Path:
 @lru_cache(maxsize=4)
 def _load(model: str):
     """Load a Piper model patched to return phoneme durations (about 1 s; cached)."""
-    for module in ("piper", "onnx", "onnxruntime"):
+    for module in _NEEDED:
         if not _available(module):
             raise MissingDependencyError(f"Piper voices need the '{module}' package: {INSTALL}")
     piper = importlib.import_module("piper")

@@ -1,7 +1,7 @@
 """What a built-in voice is, and what it gives back: audio with its own phoneme timing."""
 
 import wave
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import NamedTuple
 
@@ -101,6 +101,31 @@ class Speech:
     def duration(self) -> float:
         """Length of the audio in seconds."""
         return len(self.y) / self.sr
+
+    def framed(self, before: float, after: float) -> "Speech":
+        """This speech with at least ``before`` seconds of silence before its first sound
+        and ``after`` after its last (its own leading and trailing pauses count): a video of
+        it opens on the picture at rest and lets the last word finish, rather than starting
+        mid-word as the synthesisers do (espeak-ng begins within 30 ms)."""
+        phones = list(self.phones)
+        lead = phones[0].end if phones and phones[0].ipa == SILENCE else 0.0
+        tail = self.duration - phones[-1].start if phones and phones[-1].ipa == SILENCE else 0.0
+        before = int(round(max(0.0, before - lead) * self.sr))
+        after = int(round(max(0.0, after - tail) * self.sr))
+        if not before and not after:
+            return self
+        shift = before / self.sr
+        phones = [Phoneme(p.start + shift, p.end + shift, p.ipa) for p in phones]
+        duration = (before + len(self.y) + after) / self.sr
+        if before:
+            first = phones.pop(0) if phones and phones[0].ipa == SILENCE else None
+            phones.insert(0, Phoneme(0.0, first.end if first else shift, SILENCE))
+        if phones and phones[-1].ipa == SILENCE:
+            phones[-1] = Phoneme(phones[-1].start, duration, SILENCE)
+        elif after:
+            phones.append(Phoneme(phones[-1].end if phones else 0.0, duration, SILENCE))
+        y = np.concatenate([np.zeros(before, np.float32), self.y, np.zeros(after, np.float32)])
+        return replace(self, y=y, phones=tuple(phones))
 
 
 def check_wav_path(path) -> Path:

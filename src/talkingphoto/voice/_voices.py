@@ -174,7 +174,9 @@ def _script_of(char: str):
 
 def default_voice(text: str) -> str:
     """Voice used when none is chosen: the one for the text's main script (Mandarin for
-    Chinese characters, Japanese as soon as there is kana, Thai for Thai...), else US English.
+    Chinese characters, Japanese as soon as there is kana, Thai for Thai...), else US English:
+    Piper's neural voice where the `neural` extra is installed (it sounds like a person),
+    espeak-ng's otherwise.
 
     Raises
     ------
@@ -187,7 +189,8 @@ def default_voice(text: str) -> str:
         if entry is not None:
             counts[entry] = counts.get(entry, 0) + 1
     if not counts:
-        return "en-us"
+        neural = [v for v in _piper.piper_voices() if v.language == "en-us"] if _piper.can_speak() else []
+        return neural[0].name if neural else "en-us"
     if any(entry[2] == ("ja",) for entry in counts):
         return "ja"  # kanji between kana are Japanese, not Chinese
     prefix, script, readers, _ = max(counts, key=counts.get)
