@@ -52,11 +52,6 @@ FLOOR = 1e-10  # power floor before the log: digital silence
 CONTROLS = ("open", "spread", "press", "fv", "tongue")
 _CLOSURE = 0.5  # default lip-closure evidence (press or viseme A) at a local peak that shuts the lips
 _CLOSURE_SPAN = 3  # 50 Hz frames each side within which a peak must be the highest
-# A closure peak must keep at least this share of its height in one of its two neighbouring
-# 20 ms frames: lips stay shut 50-120 ms on M/B/P, and on the development split the peaks
-# that fell under half their height on both sides within 20 ms were all false (3 of 24:
-# on D, N, IY), the true ones kept at least 0.52 of it.
-_CLOSURE_NEIGHBOUR = 0.5
 # Shapes with the lips together or nearly so (M/B/P, and clenched teeth). A closure peak where
 # the model finds an open, rounded, F/V, L or resting mouth likelier is not shut: on the
 # development split such peaks were 14 of 38 false closures (V, W, N, open vowels) and none of
@@ -453,17 +448,14 @@ def closures(mouth: LearnedMouth, *, threshold: float = _CLOSURE) -> np.ndarray:
     that does not quite close; so every clear local peak (over +-60 ms) of
     ``max(press, P(A))`` at or above ``threshold`` becomes a full closure of the video
     frame that holds it, unless the model's likeliest shape there has the lips apart
-    (:data:`_CLOSABLE`): a false peak would snap the lips shut on a vowel or an F. Nor
-    does a one-frame spike (:data:`_CLOSURE_NEIGHBOUR`), shorter than any real closure.
+    (:data:`_CLOSABLE`): a false peak would snap the lips shut on a vowel or an F.
     """
     if len(mouth.controls) == 0:
         return np.zeros(0, int)
     evidence = np.maximum(mouth.controls[:, 2], mouth.visemes[:, VISEMES.index("A")])
     peak = ndimage.maximum_filter1d(evidence, size=2 * _CLOSURE_SPAN + 1, mode="nearest")
     closable = np.isin(mouth.visemes.argmax(axis=1), _CLOSABLE)
-    padded = np.pad(evidence, 1, mode="edge")  # a recording's edge counts as its own neighbour
-    lasting = np.maximum(padded[:-2], padded[2:]) >= _CLOSURE_NEIGHBOUR * evidence
-    return np.nonzero((evidence >= peak) & (evidence >= threshold) & closable & lasting)[0]
+    return np.nonzero((evidence >= peak) & (evidence >= threshold) & closable)[0]
 
 
 def _at_frames(controls: np.ndarray, *, rate: float, fps: float, n_frames: int) -> np.ndarray:
