@@ -22,7 +22,8 @@ pause, a command phrase (tests/data/audio), and prints per video:
   one, away from the shut line's stroke; mean and 95th percentile (a flat lid in an eye's
   shading is a pale patch with edges);
 - hair cut (big drawn eyes): the share of the hair over the eyes (not skin, joined to the
-  bangs above, clear of the drawn eye) that the lids change at blinks 0.3, 0.6 and 1;
+  bangs above, clear of the drawn eye, and strands of the hair's hue across the eye) that
+  the lids change at blinks 0.3, 0.6 and 1;
 - ink above the shut line (big drawn eyes): ink pixels left more than a stroke and a half
   above the shut line at blink 1, near the eye and not hair (the drawn lash line's ends);
 - squashed shut lid edge (photos, renders, paintings): delta E across the edge of what a
@@ -279,6 +280,7 @@ def iris_shut(scene, actor) -> int:
 
 
 SHUT_LIDS = (0.3, 0.6, 1.0)  # blinks at which hair over the eyes is looked at
+HAIR_HUE = 0.05  # share of the hair's saturated pixels whose hue a strand across an eye has
 EDGE_NEAR = 3  # pixels either side of a painted lid's edge compared across it
 
 
@@ -289,7 +291,11 @@ def _painted_eyes(scene, actor) -> list:
     over 35 chroma) than the lid's skin, as its shading never is, joined through such
     pixels to the box's top (bangs) or its side away from the nose, outside the painted
     lids' margined outline widened by a lash stroke (the lash line, which bangs may touch,
-    lies there: what is joined to hair only through it is not hair)."""
+    lies there: what is joined to hair only through it is not hair). Inside that outline,
+    strands drawn across the eye are hair too: pixels more saturated than the skin by
+    over 35 chroma, not ink (at most 45 L* darker than it), of a hue the hair has outside
+    (within 10 degrees of that of at least HAIR_HUE of its saturated pixels), joined to it
+    through such pixels."""
     from talkingphoto.render import Pose
     from talkingphoto.render._eyes import _with_margins
     from talkingphoto.render._colour import _lab
@@ -316,13 +322,23 @@ def _painted_eyes(scene, actor) -> list:
         near = cv2.distanceTransform(1 - outline, cv2.DIST_L2, 3)
         stroke = int(np.ceil(palette.thickness)) + 1
         eye = cv2.dilate(margined, np.ones((2 * stroke + 1,) * 2, np.uint8)) > 0
-        dark = ((local[..., 0] < skin[0] - 30) | (chroma > skin_chroma + 35)) & ~eye
-        _, labels = cv2.connectedComponents(dark.astype(np.uint8), connectivity=8)
+        saturated = chroma > skin_chroma + 35
+        dark = ((local[..., 0] < skin[0] - 30) | saturated) & ~eye
         # The side away from the nose: the outer corner's.
         outer = 0 if abs(upper[0, 0] - x0) < abs(upper[-1, 0] - x0) else -1
-        edges = np.concatenate([labels[0][dark[0]], labels[:, outer][dark[:, outer]]])
+
+        def joined(mask):
+            _, labels = cv2.connectedComponents(mask.astype(np.uint8), connectivity=8)
+            edges = np.concatenate([labels[0][mask[0]], labels[:, outer][mask[:, outer]]])
+            return np.isin(labels, np.unique(edges)) & mask
+
+        outside = joined(dark)
+        hue = np.degrees(np.arctan2(local[..., 2], local[..., 1])) % 360
+        counts = np.bincount((hue[outside & saturated] // 10).astype(int), minlength=36)
+        share = np.convolve(np.r_[counts[-1:], counts, counts[:1]], np.ones(3), "valid") / max(counts.sum(), 1)
+        strands = eye & saturated & (local[..., 0] > skin[0] - 45) & (share[(hue // 10).astype(int) % 36] >= HAIR_HUE)
         hair = np.zeros(lab.shape[:2], bool)
-        hair[y0:y1, x0:x1] = np.isin(labels, np.unique(edges)) & dark & (near <= 0.5 * width)
+        hair[y0:y1, x0:x1] = (outside | joined(outside | strands) & strands) & (near <= 0.5 * width)
         eyes.append((upper, lower, palette, box, hair))
     return eyes
 

@@ -522,6 +522,32 @@ def test_a_lid_goes_behind_bangs_and_a_strand_that_touch_the_drawn_eye():
     assert not blue.any()  # the eye is still covered
 
 
+def test_a_strand_hanging_across_the_drawn_eye_stays_in_front_of_the_lid():
+    # A strand of the bangs drawn across the eye's white and iris, of an iris's hue: taken
+    # for the eye, the closing lid painted it over, cut off along the lid's edge
+    # (sylvie_green_normal); its edge against the lid is the strand's colour feathered,
+    # not the eye it hid.
+    import cv2
+
+    image, upper, lower = _anime_eye()
+    image[:6] = (230, 140, 60)
+    cv2.line(image, (44, 0), (48, 34), (230, 140, 60), 5)
+    strand = np.zeros((80, 100), np.uint8)
+    cv2.line(strand, (44, 0), (48, 34), 1, 5)
+    whole = cv2.erode(strand, np.ones((3, 3), np.uint8)) > 0
+    beside = (cv2.dilate(strand, np.ones((3, 3), np.uint8)) > 0) & (strand == 0)
+    palette = lid_palette(image, upper, lower)
+    for blink in (0.45, 1.0):
+        frame = image.copy()
+        paint_lid(frame, upper, lower, blink, palette)
+        changed = np.abs(frame.astype(int) - image).max(-1) > 10
+        assert whole.sum() > 100 and not (changed & whole).any(), blink
+    blue = (frame[..., 2] > 150) & (frame[..., 0] < 120)
+    assert not blue.any()  # the eye beside and under the strand is covered
+    fringe = frame[beside & (image[..., 2] > 150)].astype(int)
+    assert len(fringe) > 10 and (fringe[:, 2] - fringe[:, 0]).max() < 20  # no fringe of iris
+
+
 def test_a_shut_eye_leaves_no_end_of_the_drawn_lash_line_above_it():
     # The artist's lash line reaches past the fitted outline at the outer corner (a "(");
     # its end stayed above the shut line, two marks for one closed eye.

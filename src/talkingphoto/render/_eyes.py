@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
+from scipy.ndimage import uniform_filter
 from scipy.spatial import cKDTree
 
 from ..characters import Face
@@ -75,6 +76,20 @@ LID_REACH = 0.4
 LID_ACROSS = 2.0
 LID_HAIR_SPEED = 2
 LID_RIM = (2, 8.0)
+# Hair over the drawn eye (a strand of the bangs hanging across it): pixels of the hair's
+# colours, not of the eye's or the skin's, joined through such pixels to hair beyond the
+# eye's reach (see _hair_in_front). A colour is the hair's where it is HAIR_ODDS times as
+# common among the hair's pixels as among the eye's and among the skin's (Lab histograms,
+# HAIR_BIN wide bins, each also counting its neighbours'). Ink and the eye's white are
+# never taken for it: a lash line drawn in the hair's ink is the eye's (sylvie_green_normal's
+# orange strands passed for an iris's colour, her bangs' tips and the strand beside her right
+# eye were painted over, cut off along the lid's edge). In front of the lid, it is feathered
+# out over HAIR_FEATHER pixels (an anti-aliased strand's rim).
+HAIR_ODDS = 4.0
+HAIR_BIN = 6.0
+HAIR_FEATHER = 1.0
+HAIR_INK = 1  # the hair's ink this many pixels from its colours outlines it
+LID_CHANGED = 8.0  # levels (of 255) by which the lid changes a pixel, fully, under a strand's rim
 FILL_SMOOTHING = 40  # relaxation steps of a lid's filled-in skin (see _fill_in)
 LID_BEYOND = 0.5  # from this much of the lids' closing the drawn eye beyond them fades, gone by LID_STROKE_SHUT
 # A drawn eye is shut when the same skin lies above and below it (delta E; measured on
@@ -375,7 +390,9 @@ def paint_lid(canvas: np.ndarray, upper: np.ndarray, lower: np.ndarray, blink: f
     backdrop = _lid_backdrop(region, upper, lower, palette)
     fade = float(_smoothstep(0.0, LID_FADE, blink))
     if fade >= 1:
-        _paint_lid(region, upper, lower, blink, palette, backdrop)
+        lid = region.copy()
+        _paint_lid(lid, upper, lower, blink, palette, backdrop)
+        region[:] = _behind_hair(region, lid, backdrop)
         return
     _, _, edge, inside = _lid_shapes(upper, lower, blink, palette.thickness)
     ys, xs = np.mgrid[0 : y1 - y0, 0 : x1 - x0].astype(np.float32)
@@ -397,17 +414,30 @@ def paint_lid(canvas: np.ndarray, upper: np.ndarray, lower: np.ndarray, blink: f
     lid = moved.copy()
     _paint_lid(lid, upper, lower, blink, palette, backdrop)
     # Hair in front of the eye stays as it is, not moved with the lash line either.
-    alpha = (alpha * (1 - backdrop[1]))[..., None]
+    alpha = alpha[..., None]
     moved = np.where(backdrop[1][..., None] > 0, region, moved)
-    region[:] = np.clip(moved * (1 - alpha) + lid * alpha + 0.5, 0, 255).astype(np.uint8)
+    region[:] = _behind_hair(region, moved * (1 - alpha) + lid * alpha, backdrop)
+
+
+def _behind_hair(region: np.ndarray, lid: np.ndarray, backdrop: tuple) -> np.ndarray:
+    """``lid`` (the region with the lid painted, float or uint8 RGB) behind the hair in
+    front of it (see :func:`_lid_backdrop`), uint8: the picture where the hair is whole;
+    over its feathered rim, what the lid changed shows the strand's own colour (the eye it
+    hid showed there as a fringe)."""
+    _, hair, _, fringe = backdrop
+    changed = np.clip(np.abs(lid.astype(np.float32) - region).max(-1) / LID_CHANGED, 0, 1)[..., None]
+    front = region + (fringe - region) * changed
+    hair = hair[..., None]
+    return np.clip(lid * (1 - hair) + front * hair + 0.5, 0, 255).astype(np.uint8)
 
 
 def _paint_lid(
     canvas: np.ndarray, upper: np.ndarray, lower: np.ndarray, blink: float, palette: LidPalette, backdrop: tuple
 ) -> None:
-    """The lid of :func:`paint_lid`, opaque, on ``backdrop`` (see :func:`_lid_backdrop`)."""
+    """The lid of :func:`paint_lid`, opaque, on ``backdrop`` (see :func:`_lid_backdrop`),
+    stroke and all; the hair in front of it is laid over it by :func:`paint_lid`."""
     upper_lid, lower_lid, edge, inside = _lid_shapes(upper, lower, blink, palette.thickness)
-    skin, hair, beyond = backdrop
+    skin, _, beyond, _ = backdrop
     shift = 3
     polys = [np.round(p * (1 << shift)).astype(np.int32) for p in (upper_lid, lower_lid) if len(p)]
     cover = np.zeros(canvas.shape[:2], np.float32)
@@ -415,7 +445,7 @@ def _paint_lid(
     # The drawn eye beyond the fitted lids goes as the eye shuts, so that the shut eye is
     # one line, not that line under the ends of the drawn lash line.
     going = float(_smoothstep(LID_BEYOND, LID_STROKE_SHUT, _closed(blink)))
-    cover = (np.maximum(cover, beyond * going) * (1 - hair))[..., None]
+    cover = np.maximum(cover, beyond * going)[..., None]
     canvas[:] = np.clip(canvas * (1 - cover) + skin * cover + 0.5, 0, 255).astype(np.uint8)
     _, up = _eye_axes(upper, lower)
     # How much of the eye is left open under each point of the edge, to the lower lid's.
@@ -427,15 +457,18 @@ def _paint_lid(
 
 
 def _lid_backdrop(region: np.ndarray, upper: np.ndarray, lower: np.ndarray, palette: LidPalette) -> tuple:
-    """What a painted lid is made of around an eye: ``(skin, hair, beyond)``.
+    """What a painted lid is made of around an eye: ``(skin, hair, beyond, fringe)``.
 
     ``skin`` [shape=(h, w, 3), float32, RGB 0..255] is the skin as it would be with no eye:
     the region's own skin pixels, filled in between from them (see :func:`_fill_in`), so
     that the lid continues the shading around it instead of a flat patch with edges.
     ``hair`` [shape=(h, w), float32, 0..1] is what lies over the eye's margins but is
-    neither skin nor the drawn eye (hair falling over it, a blush): the lid goes behind it.
+    neither skin nor the drawn eye (hair falling over it, a blush), and hair drawn across
+    the eye itself (see :func:`_hair_in_front`): the lid goes behind it.
     ``beyond`` [float32, 0..1] is the drawn eye outside its margined outline (the ends of
-    its lash line), covered by the time it is shut.
+    its lash line), covered by the time it is shut. ``rim`` [shape=(h, w, 3), float32, RGB]
+    is the region with the colours of the strands across the eye carried out over their
+    feathered rims.
 
     Parameters
     ----------
@@ -469,11 +502,17 @@ def _lid_backdrop(region: np.ndarray, upper: np.ndarray, lower: np.ndarray, pale
     # Hair (or what lies behind it): darker or more saturated than the skin's shading
     # may be, or white.
     hairlike = (lab[..., 0] < skin_lab[0] - LID_SKIN[0]) | (chroma > skin_chroma + LID_SKIN[1]) | white
+    # Strands across the eye: none of it, though of an iris's hue and over its outline.
+    up = _eye_axes(upper, lower)[1]
+    beyond_reach = _out_from(outline, up) > LID_REACH * width
+    front = _hair_in_front(
+        lab, hair=hairlike & ~near_skin & ~white & beyond_reach, eye=margined > 0, skin=near_skin, never=ink | white
+    )
     # Reached from what is drawn within the margined outline (a fitted outline can lie
     # well inside the drawn eye).
-    core = _hull((ink | white | iris) & (margined > 0) | (outline > 0))
-    out = _out_from(core, _eye_axes(upper, lower)[1])
-    drawn = _drawn_eye(ink | white | iris, ~near_skin, hairlike, core > 0, out / width)
+    core = _hull((ink | white | iris) & (margined > 0) & ~front | (outline > 0))
+    out = _out_from(core, up)
+    drawn, grown = _drawn_eye((ink | white | iris) & ~front, ~near_skin & ~front, hairlike, core > 0, out / width)
     # All within its drawing (the lids' pale rims between the lash line and the iris too).
     eye = _hull(drawn | (outline > 0))
     # Its anti-aliased rim, a mix of ink and skin: no more saturated than either (unlike a
@@ -481,15 +520,57 @@ def _lid_backdrop(region: np.ndarray, upper: np.ndarray, lower: np.ndarray, pale
     lash_lab = _lab(np.array([[palette.lash]], np.uint8))[0, 0]
     plain = chroma <= max(skin_chroma, float(np.hypot(lash_lab[1], lash_lab[2]))) + LID_RIM[1]
     rim = cv2.dilate(eye, np.ones((2 * LID_RIM[0] + 1,) * 2, np.uint8)) > 0
-    eye = (cv2.dilate(eye, np.ones((3, 3), np.uint8)) > 0) | (rim & plain)
+    # Hair in front: strands of its colours, and the hair's ink grown in from beyond that
+    # outlines them (not a lash stroke the hair reached first).
+    outlined = cv2.dilate(front.astype(np.uint8), np.ones((2 * HAIR_INK + 1,) * 2, np.uint8)) > 0
+    front |= grown & outlined
+    eye = ((cv2.dilate(eye, np.ones((3, 3), np.uint8)) > 0) | (rim & plain)) & ~front
     # Skin: near the cheek's colour and of its hue (not a pale lavender hair's rim), clear
     # of anything else by a pixel (anti-aliased rims are part hair or ink).
-    skin = (cv2.erode(near_skin.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0) & ~eye
-    # Whole on a strand (thin ones too), feathered only outwards.
+    skin = (cv2.erode(near_skin.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0) & ~eye & ~front
+    # Whole on a strand (thin ones too), feathered only outwards; across the eye, feathered
+    # both ways (a lid's edge of skin against a strand's is a step otherwise).
     hair = (~near_skin & ~eye).astype(np.float32)
     hair = np.maximum(hair, cv2.GaussianBlur(hair, (3, 3), 0) * ~eye) * (outline == 0)
+    across = front.astype(np.float32)
+    feathered = np.maximum(across, cv2.GaussianBlur(across, (0, 0), HAIR_FEATHER))
+    hair = np.maximum(hair, feathered)
     beyond = (eye & ~(margined > 0) & (out <= LID_REACH * width + LID_RIM[0])).astype(np.float32)
-    return _fill_in(region.astype(np.float32), skin, palette.skin), hair, beyond
+    pixels = region.astype(np.float32)
+    spread = cv2.GaussianBlur(pixels * across[..., None], (0, 0), HAIR_FEATHER)
+    spread /= np.maximum(cv2.GaussianBlur(across, (0, 0), HAIR_FEATHER), 1e-6)[..., None]
+    fringe = np.where(((feathered > 0) & ~front)[..., None], spread, pixels)
+    return _fill_in(pixels, skin, palette.skin), hair, beyond, fringe
+
+
+def _hair_in_front(
+    lab: np.ndarray, *, hair: np.ndarray, eye: np.ndarray, skin: np.ndarray, never: np.ndarray
+) -> np.ndarray:
+    """Hair drawn over an eye [bool, shape=(h, w)]: pixels of the colours of ``hair`` (the
+    hair beyond the eye's reach), not of ``eye``'s nor ``skin``'s (HAIR_ODDS), joined to
+    ``hair`` through such pixels; none of ``never``. Empty without hair around the eye.
+
+    Parameters
+    ----------
+    lab : np.ndarray [shape=(h, w, 3), float32, Lab]
+    hair, eye, skin, never : np.ndarray [shape=(h, w), bool]
+    """
+    if not hair.any():
+        return np.zeros(hair.shape, bool)
+    bins = np.floor((lab - (0.0, -128.0, -128.0)) / HAIR_BIN).astype(np.int32)
+    shape = tuple(int(n) for n in bins.reshape(-1, 3).max(0) + 1)
+    index = np.ravel_multi_index(tuple(np.moveaxis(bins, -1, 0)), shape)
+
+    def share(mask: np.ndarray) -> np.ndarray:
+        """How common each pixel's colour is among ``mask``'s, and in the bins around it."""
+        counts = np.bincount(index[mask], minlength=int(np.prod(shape))).reshape(shape).astype(np.float32)
+        counts = uniform_filter(counts, size=3, mode="constant") / max(int(mask.sum()), 1)
+        return counts.ravel()[index]
+
+    own = share(hair)
+    coloured = (own > HAIR_ODDS * share(eye)) & (own > HAIR_ODDS * share(skin)) & ~never
+    _, labels = cv2.connectedComponents(coloured.astype(np.uint8), connectivity=8)
+    return np.isin(labels, np.unique(labels[coloured & hair])) & coloured
 
 
 def _hull(mask: np.ndarray) -> np.ndarray:
@@ -522,15 +603,15 @@ def _out_from(core: np.ndarray, up: np.ndarray) -> np.ndarray:
 
 def _drawn_eye(
     drawn: np.ndarray, other: np.ndarray, hairlike: np.ndarray, core: np.ndarray, out: np.ndarray
-) -> np.ndarray:
-    """The drawn eye's pixels [bool, shape=(h, w)] among ``drawn`` (of its ink, white and
-    iris colours) from its ``core`` out to ``LID_REACH`` of its width (``out``: the
+) -> tuple:
+    """``(eye, hair)``: the drawn eye's pixels [bool, shape=(h, w)] among ``drawn`` (of its
+    ink, white and iris colours) from its ``core`` out to ``LID_REACH`` of its width (``out``: the
     distance from the core in eye widths, see :func:`_out_from`): grown out from the core
     a pixel a step through what is not skin (``drawn`` or ``other``), against hair grown
     in LID_HAIR_SPEED pixels a step through ``hairlike`` pixels from those beyond that
     reach. A pixel both reach at once is hair: bangs whose tips touch the lash line, a
     strand beside a corner, stay hair; the lash line's ends, and lash strokes near it that
-    no hair joins, are the eye."""
+    no hair joins, are the eye. ``hair`` [bool] is the hair so grown, and where it began."""
     zone = out <= LID_REACH
     eye, hair = drawn & core, hairlike & ~zone
     free = (drawn | other) & zone & ~core
@@ -541,7 +622,7 @@ def _drawn_eye(
         for _ in range(LID_HAIR_SPEED):  # a pixel at a time, each through hair
             to_hair |= (cv2.dilate((hair | to_hair).astype(np.uint8), step) > 0) & free & hairlike
         if not (to_eye.any() or to_hair.any()):
-            return (eye | free) & drawn
+            return (eye | free) & drawn, hair
         eye |= to_eye & ~to_hair
         hair |= to_hair
         free &= ~(to_eye | to_hair)
