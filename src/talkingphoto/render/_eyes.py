@@ -466,9 +466,9 @@ def _lid_backdrop(region: np.ndarray, upper: np.ndarray, lower: np.ndarray, pale
     neither skin nor the drawn eye (hair falling over it, a blush), and hair drawn across
     the eye itself (see :func:`_hair_in_front`): the lid goes behind it.
     ``beyond`` [float32, 0..1] is the drawn eye outside its margined outline (the ends of
-    its lash line), covered by the time it is shut. ``rim`` [shape=(h, w, 3), float32, RGB]
-    is the region with the colours of the strands across the eye carried out over their
-    feathered rims.
+    its lash line), covered by the time it is shut. ``fringe`` [shape=(h, w, 3), float32,
+    RGB] is the region with the colours of the strands across the eye carried out over
+    their feathered rims.
 
     Parameters
     ----------
