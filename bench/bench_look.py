@@ -21,11 +21,18 @@ pause, a command phrase (tests/data/audio), and prints per video:
   1, between each changed pixel within 3 of unchanged ones and the nearest unchanged lit
   one, away from the shut line's stroke; mean and 95th percentile (a flat lid in an eye's
   shading is a pale patch with edges);
+- half-closed lid edge (big drawn eyes): delta E across the edge of what the closing upper
+  lids paint at blinks 0.3-0.7, measured as the shut lid edge is, above the lids' edges only
+  (below lies the still-open eye); mean and 95th percentile (a lid paler than the shading
+  around it, or the drawn eye's inked sides left standing beside it);
 - hair cut (big drawn eyes): the share of the hair over the eyes (not skin, joined to the
   bangs above, clear of the drawn eye, and strands of the hair's hue across the eye) that
   the lids change at blinks 0.3, 0.6 and 1;
 - ink above the shut line (big drawn eyes): ink pixels left more than a stroke and a half
   above the shut line at blink 1, near the eye and not hair (the drawn lash line's ends);
+- ink above the closing lid (big drawn eyes): as ink above the shut line, at blinks 0.4-0.9,
+  above the closing lid's edge carried on level past where it still lies on the eye's
+  outline (the drawn lash line's remains as specks in the lid); the largest;
 - squashed shut lid edge (photos, renders, paintings): delta E across the edge of what a
   shut blink changes, measured as the shut lid edge is, away from the shut line's lash
   stroke (a closed lid in one colour read as a paler or darker oval with an outline);
@@ -372,10 +379,41 @@ def lid_edge(scene, actor) -> tuple:
     return _mean_and_p95(steps)
 
 
-def _edge_steps(lab: np.ndarray, changed: np.ndarray, edge: np.ndarray, box: tuple, palette) -> np.ndarray:
+HALF_BLINKS = (0.3, 0.4, 0.5, 0.6, 0.7)
+SPECK_BLINKS = (0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
+
+
+def half_lid_edge(scene, actor) -> tuple:
+    """Delta E across the edge of what the closing upper lids paint at blinks HALF_BLINKS,
+    as lid_edge measures it, both sides of it above the lids' edges (below lies the
+    still-open eye); mean and 95th percentile over those blinks, both eyes (NaN unless the
+    eyes are big drawn ones). A lid paler than the shading beside it, or the drawn eye's
+    inked sides left standing along it, show here."""
+    from talkingphoto.render._eyes import _by_x, _lid_shapes
+    from talkingphoto.render._colour import _lab
+
+    if actor.animator.rig.lids != "paint" or not actor.animator.lids:
+        return float("nan"), float("nan")
+    eyes = _painted_eyes(scene, actor)
+    ys, xs = np.mgrid[0 : scene.image.shape[0], 0 : scene.image.shape[1]]
+    steps = []
+    for blink in HALF_BLINKS:
+        frame = _posed(scene, actor, blink)
+        lab = _lab(frame)
+        changed = np.abs(frame.astype(int) - scene.image).max(-1) > 3
+        for upper, lower, palette, box, _ in eyes:
+            edge = _lid_shapes(upper, lower, blink, palette.thickness)[2]
+            above = ys < np.interp(xs, *_by_x(edge))
+            steps.append(_edge_steps(lab, changed, edge, box, palette, within=above))
+    return _mean_and_p95(steps)
+
+
+def _edge_steps(
+    lab: np.ndarray, changed: np.ndarray, edge: np.ndarray, box: tuple, palette, *, within: np.ndarray | None = None
+) -> np.ndarray:
     """Delta E from each changed pixel within EDGE_NEAR of unchanged ones (inside ``box``)
     to the nearest unchanged, lit one (at most 30 L* darker than ``palette``'s skin: not ink
-    or hair), both away from the lash stroke along ``edge``."""
+    or hair), both away from the lash stroke along ``edge`` and, if given, ``within`` [bool]."""
     from scipy.spatial import cKDTree
 
     from talkingphoto.render._colour import _lab
@@ -390,6 +428,8 @@ def _edge_steps(lab: np.ndarray, changed: np.ndarray, edge: np.ndarray, box: tup
     rim = inside.astype(bool) & (cv2.dilate(1 - inside, kernel) > 0) & (stroke == 0)
     outside = (inside == 0) & (cv2.dilate(inside, kernel) > 0) & (stroke == 0) & (lab[..., 0] > skin_l - 30)
     outside[:y0], outside[y1:], outside[:, :x0], outside[:, x1:] = False, False, False, False
+    if within is not None:
+        rim, outside = rim & within, outside & within
     if not rim.any() or not outside.any():
         return np.zeros(0)
     dist, nearest = cKDTree(np.argwhere(outside)).query(np.argwhere(rim), distance_upper_bound=EDGE_NEAR + 1)
@@ -463,21 +503,25 @@ def hair_cut(scene, actor) -> float:
     return max(shares)
 
 
-def ink_above(scene, actor) -> int:
+def ink_above(scene, actor, blink: float = 1.0) -> int:
     """Pixels of ink (at least 45 L* darker than the lid's skin) left above the shut line at
-    blink 1, more than a stroke and a half above it, within 0.25 of the eye's width of its
-    fitted outline and neither hair (see _painted_eyes) nor joined to it: the drawn lash line's ends over the
-    shut eye, both eyes (-1 unless the eyes are big drawn ones)."""
+    ``blink`` (1: shut), more than a stroke and a half above it, within 0.25 of the eye's
+    width of its fitted outline and neither hair (see _painted_eyes) nor joined to it: the
+    drawn lash line's ends over the shut eye, both eyes (-1 unless the eyes are big drawn
+    ones). Before the eye is shut, the line is the closing lid's edge where it has come into
+    the eye, carried on level past its ends (there it still lies on the outline, over the
+    still-open eye's inked sides)."""
     from talkingphoto.render._eyes import _by_x, _lid_shapes
     from talkingphoto.render._colour import _lab
 
     if actor.animator.rig.lids != "paint" or not actor.animator.lids:
         return -1
-    lab = _lab(_posed(scene, actor, 1.0))
+    lab = _lab(_posed(scene, actor, blink))
     count = 0
     for upper, lower, palette, (x0, y0, x1, y1), hair in _painted_eyes(scene, actor):
         width = float(np.linalg.norm(upper[-1] - upper[0]))
-        edge = _lid_shapes(upper, lower, 1.0, palette.thickness)[2]
+        edge, inside = _lid_shapes(upper, lower, blink, palette.thickness)[2:]
+        edge = edge[inside > 0] if (inside > 0).any() else edge
         skin_l = _lab(np.array([[palette.skin]], np.uint8))[0, 0, 0]
         outline = np.zeros(lab.shape[:2], np.uint8)
         cv2.fillPoly(outline, [np.round(np.vstack([upper, lower[::-1]])).astype(np.int32)], 1)
@@ -635,6 +679,8 @@ def measure(picture: Path, audio: Path, out: Path, *, mode: str) -> dict:
         "rendered_lid_edge": rendered_lid_edge(scene, actor),
         "lids": rig.lids,
         "ink_above": ink_above(scene, actor),
+        "ink_closing": max(ink_above(scene, actor, b) for b in SPECK_BLINKS),
+        "half_lid_edge": half_lid_edge(scene, actor),
         "mouth_step_p99": float(np.percentile(steps, 99)),
         "mouth_step_max": float(steps.max()),
         "mouth_step_max_open": float(open_steps.max()) if len(open_steps) else 0.0,
@@ -685,6 +731,10 @@ def main() -> int:
             print(
                 f"   shut lid edge dE {r['lid_edge'][0]:.1f}/{r['lid_edge'][1]:.1f} (mean/p95), hair cut {r['hair_cut']:.3f},"
                 f" ink above the shut line {r['ink_above']} px"
+            )
+            print(
+                f"   half-closed lid edge dE {r['half_lid_edge'][0]:.1f}/{r['half_lid_edge'][1]:.1f} (mean/p95),"
+                f" ink above the closing lid {r['ink_closing']} px"
             )
             print(
                 f"   lids {r['lids']}, blink spill {r['blink_spill']:.2f} eye areas, squashed shut lid edge dE"

@@ -565,6 +565,50 @@ def test_a_shut_eye_leaves_no_end_of_the_drawn_lash_line_above_it():
     assert (shut[:34, :30].astype(int).sum(-1) < 500).sum() == 0
 
 
+def test_a_closing_lid_leaves_no_drawn_side_of_the_eye_standing_above_its_edge():
+    # The artist's eye reaches past the fitted outline at the outer corner (a "("): half
+    # closed, the lid stopped at the outline there and the drawn side stood above its edge
+    # as specks and a dark rim (sylvie_green_normal's tall eyes, blinks 0.4-0.7).
+    import cv2
+
+    image, upper, lower = _anime_eye()
+    cv2.ellipse(image, (50, 40), (36, 26), 0, 185, 250, (30, 20, 40), 3)
+    palette = lid_palette(image, upper, lower)
+    ys = np.mgrid[0:80, 0:100][0]
+    for blink in (0.5, 0.6):
+        frame = image.copy()
+        paint_lid(frame, upper, lower, blink, palette)
+        edge, inside = _lid_shapes(upper, lower, blink, palette.thickness)[2:]
+        above = ys < edge[inside > 0][:, 1].min() - 2 * palette.thickness
+        dark = frame.astype(int).sum(-1) < 500
+        assert (image.astype(int).sum(-1) < 500)[above].sum() > 20
+        assert not (dark & above).any(), (blink, np.argwhere(dark & above)[:5])
+
+
+def test_a_shut_lid_takes_no_grey_from_a_lash_line_tapering_out():
+    # A lash line running on past the corner in soft grey: its anti-aliased rim passed for
+    # skin and the lid filled in from it was a grey smudge (eileen_vhappy's inner corners).
+    import cv2
+
+    image, upper, lower = _anime_eye()
+    taper = np.zeros((80, 100), np.float32)
+    cv2.ellipse(taper, (50, 40), (33, 25), 0, 182, 250, 1.0, 2)
+    taper = np.clip(cv2.GaussianBlur(taper, (0, 0), 1.5) * 1.6, 0, 1)[..., None]
+    image = np.clip(image * (1 - taper) + np.array((150, 140, 135)) * taper + 0.5, 0, 255).astype(np.uint8)
+    palette = lid_palette(image, upper, lower)
+    shut = image.copy()
+    paint_lid(shut, upper, lower, 1.0, palette)
+    lid = np.abs(shut.astype(int) - image).max(-1) > 3
+    edge = _lid_shapes(upper, lower, 1.0, palette.thickness)[2]
+    line = np.zeros((80, 100), np.uint8)
+    cv2.polylines(line, [np.round(edge).astype(np.int32)], False, 1, int(np.ceil(3 * palette.thickness)) + 2)
+    lid &= (line == 0) & (taper[..., 0] < 0.05)
+    skin = np.full_like(shut, (250, 225, 215))
+    lab = [cv2.cvtColor(p.astype(np.float32) / 255, cv2.COLOR_RGB2Lab) for p in (shut, skin)]
+    delta = np.linalg.norm(lab[0] - lab[1], axis=-1)[lid]
+    assert lid.sum() > 1000 and np.percentile(delta, 95) < 3.0
+
+
 def test_a_render_with_big_eyes_that_passes_for_drawn_closes_them_as_a_render():
     from talkingphoto.characters import topology as topo
     from talkingphoto.render import FaceAnimator, Pose

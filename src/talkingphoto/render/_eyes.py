@@ -442,10 +442,15 @@ def _paint_lid(
     polys = [np.round(p * (1 << shift)).astype(np.int32) for p in (upper_lid, lower_lid) if len(p)]
     cover = np.zeros(canvas.shape[:2], np.float32)
     cv2.fillPoly(cover, polys, 1.0, lineType=cv2.LINE_AA, shift=shift)
-    # The drawn eye beyond the fitted lids goes as the eye shuts, so that the shut eye is
-    # one line, not that line under the ends of the drawn lash line.
+    # The drawn eye beyond the fitted lids goes under the lid once it is opaque (from
+    # LID_FADE of a blink: a lid fading in over them greyed them) as its edge sweeps down
+    # past it (a tall eye's inked sides, the lash line's ends above the corners: left
+    # standing, they were specks and a dark rim beside the half-closed lid), and the rest
+    # of it as the eye shuts, so that the shut eye is one line, not that line under the
+    # drawn ends.
     going = float(_smoothstep(LID_BEYOND, LID_STROKE_SHUT, _closed(blink)))
-    cover = np.maximum(cover, beyond * going)[..., None]
+    swept = _swept(upper, lower, blink, canvas.shape) if blink >= LID_FADE else 0.0
+    cover = np.maximum(cover, beyond * np.maximum(going, swept))[..., None]
     canvas[:] = np.clip(canvas * (1 - cover) + skin * cover + 0.5, 0, 255).astype(np.uint8)
     _, up = _eye_axes(upper, lower)
     # How much of the eye is left open under each point of the edge, to the lower lid's.
@@ -512,13 +517,17 @@ def _lid_backdrop(region: np.ndarray, upper: np.ndarray, lower: np.ndarray, pale
     # well inside the drawn eye).
     core = _hull((ink | white | iris) & (margined > 0) & ~front | (outline > 0))
     out = _out_from(core, up)
-    drawn, grown = _drawn_eye((ink | white | iris) & ~front, ~near_skin & ~front, hairlike, core > 0, out / width)
-    # All within its drawing (the lids' pale rims between the lash line and the iris too).
-    eye = _hull(drawn | (outline > 0))
+    drawn, grown, between = _drawn_eye(
+        (ink | white | iris) & ~front, ~near_skin & ~front, hairlike, core > 0, out / width
+    )
     # Its anti-aliased rim, a mix of ink and skin: no more saturated than either (unlike a
     # strand of hair ending at the lash line).
     lash_lab = _lab(np.array([[palette.lash]], np.uint8))[0, 0]
     plain = chroma <= max(skin_chroma, float(np.hypot(lash_lab[1], lash_lab[2]))) + LID_RIM[1]
+    # All within its drawing (the lids' pale rims between the lash line and the iris too),
+    # and the mid-tones of its ink reached from it (a lash line tapering out in grey):
+    # taken for skin, they were grey smudges and specks in the filled-in lid.
+    eye = _hull(drawn | (outline > 0)) | (between & plain)
     rim = cv2.dilate(eye, np.ones((2 * LID_RIM[0] + 1,) * 2, np.uint8)) > 0
     # Hair in front: strands of its colours, and the hair's ink grown in from beyond that
     # outlines them (not a lash stroke the hair reached first).
@@ -604,14 +613,15 @@ def _out_from(core: np.ndarray, up: np.ndarray) -> np.ndarray:
 def _drawn_eye(
     drawn: np.ndarray, other: np.ndarray, hairlike: np.ndarray, core: np.ndarray, out: np.ndarray
 ) -> tuple:
-    """``(eye, hair)``: the drawn eye's pixels [bool, shape=(h, w)] among ``drawn`` (of its
+    """``(eye, hair, between)``: the drawn eye's pixels [bool, shape=(h, w)] among ``drawn`` (of its
     ink, white and iris colours) from its ``core`` out to ``LID_REACH`` of its width (``out``: the
     distance from the core in eye widths, see :func:`_out_from`): grown out from the core
     a pixel a step through what is not skin (``drawn`` or ``other``), against hair grown
     in LID_HAIR_SPEED pixels a step through ``hairlike`` pixels from those beyond that
     reach. A pixel both reach at once is hair: bangs whose tips touch the lash line, a
     strand beside a corner, stay hair; the lash line's ends, and lash strokes near it that
-    no hair joins, are the eye. ``hair`` [bool] is the hair so grown, and where it began."""
+    no hair joins, are the eye. ``hair`` [bool] is the hair so grown, and where it began;
+    ``between`` [bool] the ``other`` pixels the eye reached first (its drawing's mid-tones)."""
     zone = out <= LID_REACH
     eye, hair = drawn & core, hairlike & ~zone
     free = (drawn | other) & zone & ~core
@@ -622,7 +632,7 @@ def _drawn_eye(
         for _ in range(LID_HAIR_SPEED):  # a pixel at a time, each through hair
             to_hair |= (cv2.dilate((hair | to_hair).astype(np.uint8), step) > 0) & free & hairlike
         if not (to_eye.any() or to_hair.any()):
-            return (eye | free) & drawn, hair
+            return (eye | free) & drawn, hair, eye & ~drawn
         eye |= to_eye & ~to_hair
         hair |= to_hair
         free &= ~(to_eye | to_hair)
@@ -699,6 +709,24 @@ def _lid_shapes(upper: np.ndarray, lower: np.ndarray, blink: float, thickness: f
     upper_lid = np.vstack([(upper - np.outer(np.clip(inside / LID_COVER, 0, 1), reach))[span], upper_edge[span][::-1]])
     lower_lid = np.vstack([lower_edge, (lower + reach)[::-1]])
     return upper_lid, lower_lid, upper_edge, inside
+
+
+def _swept(upper: np.ndarray, lower: np.ndarray, blink: float, shape: tuple) -> np.ndarray:
+    """How far the closing upper lid's edge has passed each pixel [shape=shape[:2],
+    float32, 0..1]: 1 above the line it sweeps down along (the lids' meeting line, extended
+    past the corners, raised by what is left of the blink; see :func:`_lid_drop`), 0 below,
+    anti-aliased over a pixel. Beside a tall eye, where the edge still lies on the outline,
+    the line runs on above the corners."""
+    upper, lower = _with_margins(upper, lower)
+    meet = _smooth_meet(upper + 0.8 * (lower - upper))
+    _, up = _eye_axes(upper, meet)
+    left = (1 - _closed(blink)) * float(np.maximum((upper - meet) @ up, 0.0).max())
+    along = np.array([-up[1], up[0]])
+    ys, xs = np.mgrid[0 : shape[0], 0 : shape[1]].astype(np.float32)
+    pixel_along, pixel_up = xs * along[0] + ys * along[1], xs * up[0] + ys * up[1]
+    order = np.argsort(meet @ along)
+    meet_up = np.interp(pixel_along, (meet @ along)[order], (meet @ up)[order])
+    return np.clip(pixel_up - meet_up - left + 0.5, 0, 1).astype(np.float32)
 
 
 def _with_margins(upper: np.ndarray, lower: np.ndarray) -> tuple:
