@@ -116,3 +116,14 @@ def test_a_big_picture_is_looked_at_reduced_and_reported_in_its_own_pixels(real_
     assert all(abs(b - 3 * s) <= 6 for b, s in zip(face["box"], small["box"]))  # the big picture's pixels
     with Image.open(overlay) as drawn:
         assert drawn.size == (768, 900)  # drawn where the faces were looked for (JPEG halves, at most)
+
+
+@pytest.mark.slow
+def test_a_cat_found_by_its_face_is_listed_as_such(capsys):
+    from pathlib import Path
+
+    kitten = Path(__file__).resolve().parents[1] / "examples" / "kitten.jpg"
+    assert main(["inspect", str(kitten)]) == 0
+    (line,) = [line for line in capsys.readouterr().out.splitlines() if "box x=" in line]
+    assert "catface" in line and "a cat's face" in line and "--points" in line
+    assert "may not be a human face" not in line

@@ -400,3 +400,29 @@ def test_a_text_job_opens_and_ends_on_the_picture_at_rest(real_data, tmp_path):
     assert not np.any(scene.audio[:, : int(0.25 * scene.sr)]) and not np.any(scene.audio[:, -int(0.25 * scene.sr) :])
     assert mouth.open[:rest].max() < 0.01 and mouth.open[-rest:].max() < 0.01 and mouth.open.max() > 0.3
     assert np.array_equal(frame_at(scene, 0), scene.image)
+
+
+def test_a_frontal_cat_talks_with_no_points_clicked(tmp_path):
+    # examples/kitten.jpg: no human or anime face, so the cat-face cascade rigs it as its
+    # clicked points (examples/kitten_points.json) would, and the render says so.
+    from pathlib import Path
+
+    examples = Path(__file__).resolve().parents[1] / "examples"
+    audio = examples / "speech.wav"
+    found = build_scene(Job.single(examples / "kitten.jpg", tmp_path / "a.mp4", audio=audio, mode="vivid"))
+    clicked = build_scene(
+        Job.single(examples / "kitten.jpg", tmp_path / "b.mp4", audio=audio, mode="vivid", points=examples / "kitten_points.json")
+    )
+    assert found.speaker.detector == "catface"
+    mouth = [topo.MOUTH_CORNER_LEFT, topo.MOUTH_CORNER_RIGHT, topo.UPPER_LIP_CENTRE, topo.LOWER_LIP_CENTRE, topo.CHIN]
+    offsets = np.linalg.norm(found.speaker.landmarks[mouth, :2] - clicked.speaker.landmarks[mouth, :2], axis=1)
+    assert offsets.max() < 8  # the 42 px wide mouth, as measured in test_characters_catface
+    assert any("cat's face found automatically" in note and "--points" in note for note in found.notes)
+    assert not any("cat's face" in note for note in clicked.notes)
+    # It talks: the mouth opens as far as the clicked rig's does.
+    for scene in (found, clicked):
+        assert scene.actors[0].mouth.open.max() > 0.5
+    x0, y0, x1, y1 = _mouth_box(found.speaker)
+    widest = int(np.argmax(found.actors[0].mouth.open))
+    frame = frame_at(found, widest)
+    assert np.abs(frame[y0:y1, x0:x1].astype(int) - found.image[y0:y1, x0:x1]).mean() > 3

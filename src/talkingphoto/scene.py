@@ -199,7 +199,8 @@ def _pictures(path, *, max_size: int) -> tuple:
 def _characters(picture, job: Job) -> tuple:
     """Every character in ``picture`` (a media.Picture), the face that speaks each turn
     (None for pauses), in the pixels of ``picture.image``, and the indices of the speakers
-    found automatically that are probably no face the mesh understands (doubtful_faces).
+    found automatically that are probably no face the mesh understands (doubtful_faces) or
+    are cats' faces whose points were placed from their box (characters.cat_points).
 
     Faces are detected only when a turn picks one by index, by a point or by default;
     faces rigged from points files are numbered after the detected ones. Points and
@@ -222,7 +223,8 @@ def _characters(picture, job: Job) -> tuple:
             face = rigged[s.points] if s.points is not None else _chosen(detected, picture.scale, face=s.face, face_at=s.face_at)
         speakers.append(face)
     speaking = {face.index: face for face in speakers if face is not None}
-    return detected + list(rigged.values()), speakers, doubtful_faces(picture.image, speaking.values())
+    cats = tuple(index for index, face in speaking.items() if face.detector == "catface")
+    return detected + list(rigged.values()), speakers, doubtful_faces(picture.image, speaking.values()) + cats
 
 
 def _chosen(faces: list, scale: float, **choice) -> Face:
@@ -327,13 +329,21 @@ def _mouth_covers(job: Job, speakers: list) -> dict:
 
 def _notes(actors: list, covers: dict, sung: list, n_turns: int, doubtful: tuple) -> tuple:
     """A notice per speaker found automatically that is probably no face (``doubtful``: an
-    animal, a monster, a thing; see characters.doubtful_faces), per speaker whose mouth looks
+    animal, a monster, a thing; see characters.doubtful_faces) or is a cat's face placed from
+    its box (also in ``doubtful``, see _characters), per speaker whose mouth looks
     covered (see render._mouth.MouthLook.covered), unless the job said so (Speaker.mouth_cover),
     per face rigged from points whose clicked eyes will not blink (no clear eye under them,
     see render._fur_lids), and one for the turns ``sung`` where backing music was heard
     (see _timeline)."""
+    cats = {actor.animator.face.index for actor in actors if actor.animator.face.detector == "catface"}
     unsure = tuple(
-        f"face {index} may not be a human face (face mesh does not find it again when it looks closer: an animal, "
+        f"face {index} is a cat's face found automatically: its mouth, chin and eyes were placed where they sit "
+        "in a frontal cat's face box, so they may be off; if the mouth moves in the wrong place, mark it by hand "
+        "with --points FILE.json: mouth_left, mouth_right, upper_lip, lower_lip and chin in picture pixels "
+        "(points: FILE.json for a script's character or in a batch line; in the studio, Place mouth points by "
+        "hand); 'talkingphoto inspect IMAGE -o overlay.png' shows where the mouth was put"
+        if index in cats
+        else f"face {index} may not be a human face (face mesh does not find it again when it looks closer: an animal, "
         "a monster, a thing or a drawing it misreads), so its mouth may move in the wrong place; if it does, mark the "
         "mouth by hand with --points FILE.json: mouth_left, mouth_right, upper_lip, lower_lip and chin in picture "
         "pixels (points: FILE.json for a script's character or in a batch line; in the studio, Place mouth points "

@@ -1,11 +1,11 @@
 """Finding characters in the picture and describing their faces.
 
 ``find_faces(image)`` runs the detection chain (face mesh, full-range detector + mesh,
-animeface + mesh) and returns every face left to right, ``doubtful_faces`` those the mesh
-does not understand (animals, monsters, things); ``face_from_points`` rigs anything
-else from a few clicked points; ``choose_face`` picks the speaker; ``draw_overlay`` shows
-what will move; ``person_mask`` separates the characters from their background (master
-mode). Landmark index sets live in :mod:`.topology`.
+animeface + mesh, and a frontal cat's face when these found none) and returns every face
+left to right, ``doubtful_faces`` those the mesh does not understand (animals, monsters,
+things); ``face_from_points`` rigs anything else from a few clicked points; ``choose_face``
+picks the speaker; ``draw_overlay`` shows what will move; ``person_mask`` separates the
+characters from their background (master mode). Landmark index sets live in :mod:`.topology`.
 """
 
 from . import topology

@@ -25,7 +25,7 @@ class Face:
         mesh is fitted from a template, so every consumer can rely on all 478 points.
     detector : str
         Which stage of the detection chain found it, e.g. ``"face_mesh"``, ``"face_detection+mesh"``,
-        ``"animeface+mesh"``, ``"points"``.
+        ``"animeface+mesh"``, ``"catface"`` (a cat's face, rigged as clicked points), ``"points"``.
     confidence : float
         0..1, the detector's own score (1.0 for manual points).
     style : str
@@ -50,6 +50,12 @@ class Face:
         object.__setattr__(self, "box", tuple(int(v) for v in self.box))
         if self.style not in ("photo", "drawn"):
             raise ValueError(f"style must be 'photo' or 'drawn', got {self.style!r}")
+
+    @property
+    def from_points(self) -> bool:
+        """Rigged from points, clicked or placed in a cat's face box: an animal's muzzle,
+        no lips or lids of its own for the renderer to look for."""
+        return self.detector in ("points", "catface")
 
     def scaled(self, factor: float) -> "Face":
         """The same face in an image resized by ``factor``."""

@@ -6,7 +6,10 @@
 3. ``animeface`` (big-eyed anime faces): face mesh on a crop around its box supplies the
    geometry, animeface's eyes, mouth, nose and chin put the parts in place. It runs only
    when stages 1-2 found nothing or found a drawn face, because it costs ~0.3 s a picture.
-4. Anything else (animals, ...) needs manual points: see :func:`face_from_points`.
+4. OpenCV's frontal cat-face cascade, only when stages 1-3 found nothing: each cat face is
+   rigged as clicked points would be (see :mod:`._catface`).
+5. Anything else (other animals, cats seen from the side, ...) needs manual points: see
+   :func:`face_from_points`.
 
 Some of what stages 1-3 return is no face the mesh understands (a horse's cheek, a knight's
 armour, a building): :func:`doubtful_faces` tells which of them it does not find again, so the
@@ -30,6 +33,7 @@ from ._anime import (
     mouth_on_lips,
     refine_with_anime,
 )
+from ._catface import cat_faces
 from ._face import N_LANDMARKS, Face
 from ._geometry import box_cover, box_iou, box_of
 from ._style import guess_style
@@ -56,6 +60,8 @@ class FinderOptions:
         Detection threshold for face mesh and the face detector, 0..1.
     anime : bool
         Try ``animeface`` when no face or a drawn face was found.
+    cats : bool
+        Try the frontal cat-face cascade when no face at all was found.
     crop_size : int
         Side in pixels of the crops face mesh is re-run on (stage 2 and 3).
     crop_scales : tuple of float
@@ -68,6 +74,7 @@ class FinderOptions:
     max_faces: int = 8
     min_confidence: float = 0.5
     anime: bool = True
+    cats: bool = True
     crop_size: int = 256
     crop_scales: tuple = (2.0, 2.5, 1.5, 1.75, 2.25, 2.75, 3.0)
 
@@ -345,6 +352,14 @@ class FaceFinder:
         if self.options.anime and (not found or any(item["style"] == "drawn" for item in found)):
             found = self._add_anime(image, found)
 
+        if self.options.cats and not found:
+            # The cascade gives no score; like face mesh, it passed its own threshold.
+            found = [
+                dict(box=f.box, landmarks=f.landmarks, detector=f.detector, confidence=f.confidence, style=f.style,
+                     eyes_clicked=f.eyes_clicked)  # fmt: skip
+                for f in cat_faces(image, confidence=self.options.min_confidence)
+            ]
+
         found.sort(key=lambda item: item["box"][0] + item["box"][2] / 2)
         return [Face(index=i, **item) for i, item in enumerate(found)]
 
@@ -401,7 +416,8 @@ def find_faces(image: np.ndarray, *, options: FinderOptions | None = None) -> li
 def doubtful_faces(image: np.ndarray, faces, *, options: FinderOptions | None = None) -> tuple:
     """The faces found automatically that face mesh does not find again around their own
     box: probably no face it understands, so a mouth put there may move in the wrong place
-    (see :meth:`FaceFinder.mesh_holds`). Faces rigged from manual points are never doubted.
+    (see :meth:`FaceFinder.mesh_holds`). Faces rigged from points, clicked or placed in a cat's
+    face box, are never doubted (a cat's face gets its own note, see scene._notes).
 
     Parameters
     ----------
@@ -414,7 +430,7 @@ def doubtful_faces(image: np.ndarray, faces, *, options: FinderOptions | None = 
     tuple of int
         The doubtful faces' ``index``, in the order given.
     """
-    found = [face for face in faces if face.detector != "points"]
+    found = [face for face in faces if not face.from_points]
     if not found:
         return ()
     with FaceFinder(options) as finder:

@@ -109,6 +109,12 @@ def run(args) -> int:
                     if item["doubtful"]
                     else ""
                 )
+                + (
+                    "  a cat's face, its points placed from the box: if the overlay puts its mouth in the wrong place, "
+                    "mark it with --points"
+                    if item["detector"] == "catface"
+                    else ""
+                )
             )
     if args.output is not None:
         print(f"overlay written to {args.output}")

@@ -92,12 +92,12 @@ class FaceAnimator:
         # (professor: a flat lid with the eye's ink floating round it).
         line_art = self.erased is not None or (not self.look.covered and is_line_art(image, face))
         render_like = not line_art and face.detector == "face_mesh" and big_drawn_eyes(face)
-        if whole_face and (face.style == "photo" or render_like) and face.detector != "points":
+        if whole_face and (face.style == "photo" or render_like) and not face.from_points:
             fitted = fit_rendered_eyes(image, face)
             self.rendered_eyes, face = fitted is not face, fitted
         painted_lids = False  # lids moved out over small painted eyes (see fit_painted_eyes)
         refitted = False  # lids refitted onto painted eyes whose irises were found (see fit_outsized_eyes)
-        squashed = whole_face and not self.rendered_eyes and face.detector != "points" and not big_drawn_eyes(face)
+        squashed = whole_face and not self.rendered_eyes and not face.from_points and not big_drawn_eyes(face)
         if squashed:
             # Outlines too wide for the mouth are refitted onto the painted eyes (see EYE_MOUTH_MAX).
             fitted = fit_outsized_eyes(image, face, max_width=eye_width_limit(face.landmarks))
@@ -549,7 +549,7 @@ class _Layout:
 def _fur_lids(image: np.ndarray, face: Face) -> tuple:
     """The eyes of an animal rigged from points with both eyes clicked that a blink can
     close (see _fur_lids.find_animal_eye): both or none, a one-eyed blink reads as a wink."""
-    if face.detector != "points" or not face.eyes_clicked:
+    if not face.from_points or not face.eyes_clicked:
         return ()
     centres = face.landmarks[[topo.RIGHT_IRIS_CENTRE, topo.LEFT_IRIS_CENTRE], :2]
     eyes = (find_animal_eye(image, centres[0], centres[1]), find_animal_eye(image, centres[1], centres[0]))

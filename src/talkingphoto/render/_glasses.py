@@ -48,7 +48,7 @@ def rim_line(image: np.ndarray, face: Face) -> np.ndarray:
         glasses (or no face mesh to look from).
     """
     none = np.zeros((0, 2))
-    if face.style != "photo" or face.detector == "points":
+    if face.style != "photo" or face.from_points:
         return none
     lm = face.landmarks[:, :2].astype(np.float64)
     patch, to_patch, limit = _upper_face(image, lm)

@@ -1186,7 +1186,7 @@ def looks_covered(image: np.ndarray, face: Face) -> bool:
     """Whether ``face``'s mouth looks covered (see mouth_covered), so that it will not open
     unless the job says otherwise; never for an animal rigged from clicked points, whose
     fur has no lips."""
-    return face.detector != "points" and mouth_covered(image, face)
+    return not face.from_points and mouth_covered(image, face)
 
 
 def _sharpness(grey: np.ndarray, landmarks: np.ndarray) -> float:
@@ -1302,7 +1302,7 @@ def read_mouth(image: np.ndarray, face: Face, *, cover: str = "auto") -> tuple:
             lm = face.landmarks[:, :2]
             outer = np.vstack([lm[topo.LIPS_UPPER_OUTER], lm[topo.LIPS_LOWER_OUTER][::-1]])
     parted_over_teeth = False  # read shut by face mesh, parted here over its teeth (see part_lips)
-    if line_art is None and face.detector != "points":  # a painted or photographed mouth: lips on its seam
+    if line_art is None and not face.from_points:  # a painted or photographed mouth: lips on its seam
         seated = seat_lips(image, face.landmarks)
         parted = part_lips(image, seated)
         face, parted_over_teeth = replace(face, landmarks=shut_lips(image, parted)), parted is not seated
@@ -1313,7 +1313,7 @@ def read_mouth(image: np.ndarray, face: Face, *, cover: str = "auto") -> tuple:
     centre = outer.mean(0)
     around = _polygon_mask(image.shape, centre + 1.8 * (outer - centre))
     skin = around & ~_polygon_mask(image.shape, centre + 1.2 * (outer - centre))
-    teeth = face.detector != "points"
+    teeth = not face.from_points
     # Only line art gets the flat cartoon inside. A painted face is shaded, so its mouth is
     # painted as a photo's, in its lips' colours: the cartoon's fixed pink and flat cream
     # band of teeth looked pasted on (candy pink in orcs_assassin's dark green face).

@@ -265,7 +265,7 @@ def eye_width_limit(landmarks: np.ndarray) -> float:
 
 def big_drawn_eyes(face: Face) -> bool:
     """Does ``face`` have big drawn eyes, the ones painted lids close (see _lid_style)?"""
-    return face.style == "drawn" and face.detector != "points" and _eye_openness(face.landmarks[:, :2]) > BIG_EYES
+    return face.style == "drawn" and not face.from_points and _eye_openness(face.landmarks[:, :2]) > BIG_EYES
 
 
 def _lid_style(face: Face, *, fitted_lids: bool = False) -> str:
@@ -274,7 +274,7 @@ def _lid_style(face: Face, *, fitted_lids: bool = False) -> str:
     big drawn eyes get painted lids, unless their lids were fitted to the picture's eyes
     (a render's, or a small painted eye's); everything else squashes
     like skin."""
-    if face.detector == "points":
+    if face.from_points:
         return "still"
     if big_drawn_eyes(face) and not fitted_lids:
         return "paint"
@@ -463,7 +463,7 @@ def build_rig(
         # always get room above them.
         top = min(top, lm[topo.LIPS_UPPER_OUTER][:, 1].min() - 0.25 * mouth_width)
     bottom = chin[1] + 0.3 * face_height
-    muzzle = face.detector == "points"
+    muzzle = face.from_points
     chin_depth = max(float((chin - centre) @ down), 1e-6)
     if muzzle:  # room for the jaw's drop to fade out below the chin
         lowest = centre + (chin_depth + (MUZZLE_JAW_FADE + 2 * MUZZLE_GRID) * mouth_width) * down

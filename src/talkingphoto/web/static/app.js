@@ -188,7 +188,7 @@ function drawMarks() {
   if (talk) {
     note.textContent = (count
       ? `${count} face${count > 1 ? "s" : ""} found. `
-        + "Click a face, or a speaker below, to choose who says the next turn." + coveredNote() + doubtfulNote()
+        + "Click a face, or a speaker below, to choose who says the next turn." + coveredNote() + doubtfulNote() + catNote()
       : state.rigs.length
         ? "No face was found. Choose a speaker below, or place mouth points by hand for another one."
         : "No face was found. Place mouth points by hand to make a speaker.") + eyesNote();
@@ -198,7 +198,7 @@ function drawMarks() {
     ? "1 face found: it will speak."
     : state.face === null
       ? `${count} faces found. Click the one who speaks (otherwise the largest does).`
-      : `${count} faces found. Face ${state.face} speaks.`) + coveredNote() + doubtfulNote();
+      : `${count} faces found. Face ${state.face} speaks.`) + coveredNote() + doubtfulNote() + catNote();
 }
 
 // Faces whose mouth looks covered (a mask, a scarf) stay shut: say so before rendering.
@@ -218,6 +218,15 @@ function doubtfulNote() {
     ? `Faces ${unsure.join(", ")} may not be human faces`
     : `Face ${unsure[0]} may not be a human face`;
   return ` ${which}: if the mouth drawn on it is in the wrong place, place mouth points by hand.`;
+}
+
+// Cats' faces found by the cat-face cascade get their mouth placed from the face's box: say
+// how to place it by hand if it is off.
+function catNote() {
+  const cats = state.faces.filter((face) => face.detector === "catface").map((face) => face.index);
+  if (!cats.length) return "";
+  const which = cats.length > 1 ? `Faces ${cats.join(", ")} are cats' faces` : `Face ${cats[0]} is a cat's face`;
+  return ` ${which}, found automatically: if the mouth drawn on it is in the wrong place, place mouth points by hand.`;
 }
 
 function chooseFace(index) {
