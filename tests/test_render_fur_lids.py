@@ -153,3 +153,17 @@ def test_the_user_is_told_when_clicked_eyes_will_not_blink(tmp_path, real_data, 
     )
     notes = build_scene(job).notes
     assert any("will not blink" in note for note in notes) == told
+
+
+def test_a_cat_found_automatically_is_told_its_placed_eyes_will_not_blink():
+    # Its eye points were placed from the cat-face box, not clicked: the note says so.
+    from types import SimpleNamespace
+
+    from talkingphoto.scene import _notes
+
+    def actor(index, detector):
+        face = SimpleNamespace(index=index, detector=detector)
+        return SimpleNamespace(mouth=None, animator=SimpleNamespace(face=face, eyes_unfound=True))
+
+    notes = _notes([actor(0, "catface"), actor(1, "points")], {}, [], 1, (0,))
+    assert "both placed eye points" in notes[1] and "both clicked eye points" in notes[2]

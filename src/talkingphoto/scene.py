@@ -359,9 +359,10 @@ def _notes(actors: list, covers: dict, sung: list, n_turns: int, doubtful: tuple
         if actor.mouth is not None and actor.animator.look.covered and actor.animator.face.index not in covers
     )
     still_eyes = tuple(
-        f"face {actor.animator.face.index}'s eyes will not blink: no clear eye was found at both clicked eye "
-        "points (dark eyes in dark fur, a blurred or tiny eye, an eye at the picture's edge); "
-        "click each eye's centre, on the pupil"
+        f"face {actor.animator.face.index}'s eyes will not blink: no clear eye was found at both "
+        f"{'placed' if actor.animator.face.index in cats else 'clicked'} eye points (dark eyes in dark fur, a "
+        "blurred or tiny eye, an eye at the picture's edge); click each eye's centre, on the pupil "
+        "(left_eye, right_eye in a --points file)"
         for actor in actors
         if actor.animator.eyes_unfound
     )
