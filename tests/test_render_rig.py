@@ -9,7 +9,7 @@ from talkingphoto.characters import topology as topo
 from talkingphoto.render import FaceAnimator, HeadPose, Pose
 from talkingphoto.render._glasses import rim_line
 from talkingphoto.render._head import build_head_warp
-from talkingphoto.render._rig import EDGE_STILL, MAX_GAP, build_rig, mouth_polygon, pose_points
+from talkingphoto.render._rig import EDGE_STILL, LIP_GROUPS, MAX_GAP, build_rig, mouth_polygon, pose_points
 
 
 def _gap(rig, points):
@@ -752,3 +752,56 @@ def test_eyes_far_too_wide_for_the_mouth_stay_still(mouth_scale, still):
     lm[lips, :2] = centre + mouth_scale * (lm[lips, :2] - centre)
     rig = build_rig(replace(face, landmarks=lm), image_shape=(240, 240), whole_face=True)
     assert rig.lids == "squash" and rig.still_eyes == still
+
+
+def _turned_face(yaw_degrees: float, *, size: int = 320, iris_distance: float = 80.0):
+    """The canonical template turned ``yaw_degrees`` about the vertical (the subject's left
+    cheek towards the camera for positive angles) and projected, as face mesh reports it."""
+    from talkingphoto.characters import Face
+    from talkingphoto.characters._template import canonical_face
+
+    lm = canonical_face().astype(np.float64) * iris_distance
+    lm -= lm.mean(0)
+    c, s = np.cos(np.radians(yaw_degrees)), np.sin(np.radians(yaw_degrees))
+    lm = lm @ np.array([[c, 0.0, -s], [0.0, 1.0, 0.0], [s, 0.0, c]])
+    lm[:, :2] += [size / 2, size * 0.45]
+    x0, y0 = lm[:, :2].min(0)
+    x1, y1 = lm[:, :2].max(0)
+    box = (x0, y0, x1 - x0, y1 - y0)
+    return Face(index=0, box=box, landmarks=lm.astype(np.float32), detector="face_mesh", confidence=1.0)
+
+
+def test_rounded_lips_on_a_turned_face_part_at_the_lips_middle():
+    # Turned 35 degrees, the far half of the mouth is foreshortened: the lips' real middle
+    # lies well off the corners' midpoint in the picture. The round hole of an OO is centred
+    # on it, its near half the wider, and the corners bunch towards it.
+    face = _turned_face(35.0)
+    rig = build_rig(face, image_shape=(320, 320), whole_face=True)
+    upper, lower = rig.slot["upper_inner"], rig.slot["lower_inner"]
+    lm = face.landmarks[:, :2].astype(np.float64)
+    corners = lm[[topo.MOUTH_CORNER_RIGHT, topo.MOUTH_CORNER_LEFT]] @ rig.right
+    middle = lm[[topo.LIPS_UPPER_INNER[5], topo.LIPS_LOWER_INNER[5]]].mean(0) @ rig.right
+    half = 0.5 * rig.mouth_width
+    assert abs(middle - corners.mean()) > 0.2 * half  # the test's premise: a turned face
+
+    posed = pose_points(rig, Pose(open=0.5, spread=-1.0))
+    along = (posed[upper] + posed[lower]) / 2 @ rig.right
+    gap = np.maximum(_gap(rig, posed), 0.0)
+    hole = float(gap @ along / gap.sum())
+    assert abs(hole - middle) < 0.05 * half  # main's: 0.13, centred on the corners' midpoint
+    assert abs(float(along[np.argmax(gap)]) - middle) < 0.05 * half
+    # The posed lips' middle stays where it was; both corners come in towards it.
+    assert abs(float(along[5]) - middle) < 0.02 * half
+    near, far = sorted(np.abs(posed[[upper[0], upper[-1]]] @ rig.right - middle))[::-1]
+    rest_near, rest_far = sorted(np.abs(rig.points[[upper[0], upper[-1]]] @ rig.right - middle))[::-1]
+    assert near < rest_near and far < rest_far and near > far > 0
+
+
+def test_a_frontal_face_or_one_without_depth_is_laid_out_along_the_picture():
+    _, face = synthetic_face()
+    rig = build_rig(face, image_shape=(240, 240), whole_face=True)
+    assert rig.along is None  # no depth of its own (a template fitted, clicked points)
+    frontal = build_rig(_turned_face(0.0), image_shape=(320, 320), whole_face=True)
+    lips = np.unique(np.concatenate([frontal.slot[group] for group in LIP_GROUPS]))
+    picture = (frontal.points[lips] - frontal.mouth_centre) @ frontal.right / (0.5 * frontal.mouth_width)
+    assert np.abs(frontal.along[lips] - picture).max() < 0.03

@@ -27,7 +27,8 @@ from ._head import HeadWarp, build_head_warp
 from ._mouth import paint_mouth
 from ._mouth_reading import is_line_art, read_mouth
 from ._rig import (
-    LINE_ART_GAP, MAX_GAP, Pose, big_drawn_eyes, build_rig, eye_width_limit, mouth_polygon, pose_points, smile_lift,
+    LINE_ART_GAP, MAX_GAP, Pose, along_table, big_drawn_eyes, build_rig, eye_width_limit, mouth_polygon, pose_points,
+    smile_lift,
 )  # fmt: skip
 from ._warp import SharpSource, edge_feather, identity_maps, map_points, mesh_displacement, upsample_field
 
@@ -422,6 +423,7 @@ class FaceAnimator:
                 fv=pose.fv,
                 tongue=pose.tongue,
                 as_drawn=as_drawn,
+                along=along_table(rig),
             )
         if under is not None:
             cv2.addWeighted(patch, fade, under, 1.0 - fade, 0.0, dst=patch)

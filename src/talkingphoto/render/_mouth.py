@@ -324,6 +324,18 @@ def _colourfulness(image: np.ndarray) -> float:
     return float(np.percentile((most - least) / np.maximum(most, 1.0), 90))
 
 
+def _face_along(at: np.ndarray, along: tuple) -> np.ndarray:
+    """The face's place along the mouth at the picture's places ``at`` (see paint_mouth's
+    ``along``), past the table's ends on with the slope of its outermost step."""
+    picture, face = along
+    first = (face[1] - face[0]) / max(picture[1] - picture[0], 1e-6)
+    last = (face[-1] - face[-2]) / max(picture[-1] - picture[-2], 1e-6)
+    far = 10.0  # half mouth widths past either end
+    picture = np.concatenate([[picture[0] - far], picture, [picture[-1] + far]])
+    face = np.concatenate([[face[0] - far * first], face, [face[-1] + far * last]])
+    return np.interp(at, picture, face).astype(np.float32)
+
+
 def _profile(u_line: np.ndarray, v_line: np.ndarray, u: np.ndarray) -> np.ndarray:
     order = np.argsort(u_line)
     return np.interp(u, u_line[order], v_line[order])
@@ -359,6 +371,7 @@ def paint_mouth(
     fv: float = 0.0,
     tongue: float = 0.0,
     as_drawn: float = 0.0,
+    along: tuple | None = None,
 ) -> None:
     """Paint the interior inside ``opening`` onto ``canvas`` (and a drawn mouth's outline), in place.
 
@@ -390,6 +403,12 @@ def paint_mouth(
         0..1; how far a mouth drawn open (``look.own_mouth``) shows its inside as drawn:
         its colours and its tongue's depth, a grin's teeth filling it and its soft lower
         edge (1 at rest).
+    along : (np.ndarray, np.ndarray) or None
+        Places along the mouth [shape=(k,) each, -1..1 corner to corner]: in the picture
+        (from ``centre`` along ``right``, in half mouth widths) and on the face (see
+        _rig.lip_along), increasing; the inside (teeth, tongue, shading) is laid out on the
+        face's, so on a turned face it is centred on the lips' middle and foreshortened on
+        the far side. None: the picture's.
     """
     if opacity <= 0:
         return
@@ -421,7 +440,7 @@ def paint_mouth(
     if mask.any():
         colour = _interior(
             (x0, y0, x1, y1), opening, upper_teeth_edge, lower_lip_edge, lower_lip_rest, centre, right, down,
-            mouth_width, look, origin, rounding, fv, tongue, as_drawn,
+            mouth_width, look, origin, rounding, fv, tongue, as_drawn, along,
         )  # fmt: skip
         if fur:
             alpha = _fur_edge(region, alpha, mouth_width)
@@ -609,7 +628,7 @@ def _parted_part(opening: np.ndarray, apart: np.ndarray) -> np.ndarray | None:
 
 def _interior(
     box, opening, upper_teeth_edge, lower_lip_edge, lower_lip_rest, centre, right, down, W, look, origin, rounding, fv,
-    tongue_tip, as_drawn,
+    tongue_tip, as_drawn, along,
 ):  # fmt: skip
     """Colour of the mouth's inside over ``box`` of the canvas, float32 RGB."""
     x0, y0, x1, y1 = box
@@ -617,17 +636,18 @@ def _interior(
     palette = look.palette
     ys, xs = np.mgrid[y0:y1, x0:x1].astype(np.float32)
     rel_x, rel_y = xs - centre[0], ys - centre[1]
-    u = (rel_x * right[0] + rel_y * right[1]) / (0.5 * W)  # -1..1 corner to corner
+    at = (rel_x * right[0] + rel_y * right[1]) / (0.5 * W)  # -1..1 corner to corner in the picture
+    u = at if along is None else _face_along(at, along)  # -1..1 corner to corner on the face
     v = rel_x * down[0] + rel_y * down[1]  # pixels below the rest mouth line
 
     def frame_coords(line):
         rel = line - centre
         return rel @ right / (0.5 * W), rel @ down
 
-    upper_v = _profile(*frame_coords(upper_teeth_edge), u)
-    lower_v = _profile(*frame_coords(lower_lip_edge), u)
+    upper_v = _profile(*frame_coords(upper_teeth_edge), at)
+    lower_v = _profile(*frame_coords(lower_lip_edge), at)
     top_edge = opening[: len(opening) // 2 + 1]
-    top_v = _profile(*frame_coords(top_edge), u)
+    top_v = _profile(*frame_coords(top_edge), at)
     gap = np.maximum(lower_v - top_v, 1e-3)
     depth = np.clip((v - top_v) / gap, 0, 1)  # 0 at the upper lip, 1 at the lower lip
 
@@ -671,7 +691,8 @@ def _interior(
     recede = 0.0
     if own is not None:  # no painted tooth below the own ones as they recede
         lines = (top_edge, upper_teeth_edge, lower_lip_edge)
-        middle = (float(_profile(*frame_coords(line), np.zeros(1))[0]) for line in lines)
+        middle_at = np.zeros(1) if along is None else np.interp(np.zeros(1), along[1], along[0])
+        middle = (float(_profile(*frame_coords(line), middle_at)[0]) for line in lines)
         recede = _own_recede(*middle, own.height, rounding)
         teeth_height = np.minimum(teeth_height, (height - recede) * (1 - 0.45 * u**2))
     teeth_bottom = upper_v + teeth_height
@@ -718,7 +739,7 @@ def _interior(
     if own is not None:
         # The photo's own rows over the painted ones: lower with the jaw, upper fixed; both
         # receding under the lips as they round.
-        drop = _profile(*frame_coords(lower_lip_edge), u) - _profile(*frame_coords(lower_lip_rest), u)
+        drop = _profile(*frame_coords(lower_lip_edge), at) - _profile(*frame_coords(lower_lip_rest), at)
         bx, by = own.box[0] - origin[0], own.box[1] - origin[1]
         for layer, shift in ((own.lower, drop + recede), (own.upper, -recede)):
             map_x = (xs - bx - shift * down[0]).astype(np.float32)

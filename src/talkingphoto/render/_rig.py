@@ -15,8 +15,8 @@ from ..characters import topology as topo
 from ..errors import ParameterError
 
 __all__ = [
-    "FaceRig", "FaceTooSmallError", "Pose", "big_drawn_eyes", "build_rig", "eye_width_limit", "mouth_polygon", "opening", "pose_points",
-    "smile_lift", "widest_eye",
+    "FaceRig", "FaceTooSmallError", "Pose", "along_table", "big_drawn_eyes", "build_rig", "eye_width_limit", "lip_along",
+    "mouth_polygon", "opening", "pose_points", "smile_lift", "widest_eye",
 ]  # fmt: skip
 
 # Drawn eyes open wider than this (lid gap / eye width) get painted lids.
@@ -112,6 +112,11 @@ JAW_SHARE, LOWER_OUTER, JAW_SQUASH = 0.85, 0.95, 2.0
 # vivid head's coarse map samples the face's a pixel or two in from the edge, and took the
 # chin's drop (6.8-22 px before, 0.6-1.4 with the jaw reaching the edge) into the edge's row.
 EDGE_STILL = 3
+# Detectors whose landmarks' depth is measured from the picture (see Face.landmarks): the
+# mouth's along-the-lips coordinate follows the face's own 3D shape (see lip_along). Meshes
+# fitted from the template (anime, clicked points) carry its frontal depth and keep the
+# picture's.
+MEASURED_DEPTH = ("face_mesh", "face_detection+mesh")
 
 
 @dataclass(frozen=True)
@@ -213,6 +218,11 @@ class FaceRig:
     ----------
     points : np.ndarray [shape=(n, 2), float64]
         Mesh vertices at rest (the photo's own pose): landmarks first, then fixed anchors.
+    along : np.ndarray [shape=(n_landmarks,), float64] or None
+        Each landmark's place along the mouth on the face, from its depth (see lip_along):
+        -1 at the subject's right corner, 0 at the lips' middle, +1 at the left corner,
+        beyond them past the corners. None (no depth of its own): along the picture's line
+        between the corners, from ``mouth_centre``, in half mouth widths.
     landmark_ids : np.ndarray [shape=(n_landmarks,), int]
         Face-mesh index of each of the first ``n_landmarks`` vertices.
     triangles : np.ndarray [shape=(t, 3), int32]
@@ -242,6 +252,7 @@ class FaceRig:
     covered: bool = False  # the mouth never opens; its cover moves with the jaw (COVERED_JAW)
     muzzle: bool = False  # rigged from clicked points: opens like an animal's (MUZZLE_*)
     lip_room: float = np.inf  # pixels the lower lip's outer edge may drop (JAW_SQUASH)
+    along: np.ndarray | None = None
     # [shape=(n_landmarks,), float64, 0..1]: the share of the brows' motion each landmark
     # takes, less at and near glasses across the brows (see _rim_share); None: all of it.
     brow_share: np.ndarray | None = None
@@ -552,6 +563,13 @@ def build_rig(
         edge_fade, lip_room = _edge_fade(points, roi[3], down, chin_depth=chin_depth, lip=lip)
         jaw_weight = np.minimum(jaw_weight, edge_fade)
     jaw_weight[len(ids) : fixed_count] = 0.0  # anchors never move
+    along = None
+    if face.detector in MEASURED_DEPTH:
+        mesh = face.landmarks.astype(np.float64)
+        corners = mesh[[topo.MOUTH_CORNER_RIGHT, topo.MOUTH_CORNER_LEFT]]
+        upper, lower = topo.LIPS_UPPER_INNER, topo.LIPS_LOWER_INNER
+        middle = (mesh[upper[len(upper) // 2]] + mesh[lower[len(lower) // 2]]) / 2
+        along = lip_along(mesh[ids], corners=corners, middle=middle)
 
     rig = FaceRig(
         lids=lids,
@@ -574,6 +592,7 @@ def build_rig(
         brow_share=_rim_share(lm[ids], rim, right, down, eye_width) if glasses else None,
         muzzle=muzzle,
         lip_room=np.inf if muzzle else lip_room,
+        along=along,
     )
     # Triangulate an open-mouth pose so that triangles inside the opening join the upper
     # lip's inner edge to the lower one's: the map stays continuous (the painted interior
@@ -688,6 +707,48 @@ def _rim_share(points: np.ndarray, rim: np.ndarray, right, down, eye_width: floa
     return np.clip(np.maximum(above, beyond) / (RIM_RAMP * eye_width), 0.0, 1.0)
 
 
+def lip_along(points: np.ndarray, *, corners: np.ndarray, middle: np.ndarray) -> np.ndarray:
+    """Each point's place along the mouth [shape=(n,), float64]: -1 at the subject's right
+    corner, 0 at the lips' ``middle``, +1 at the left corner, linear along the line between
+    the corners on each side of the middle (and past the corners, beyond -1 and 1).
+
+    ``points`` [shape=(n, 3)], ``corners`` [shape=(2, 3), right then left] and ``middle``
+    [shape=(3,)] are face-mesh points with their depth: the line between the corners is the
+    face's own, so on a face turned three-quarters the far half of the mouth, foreshortened
+    in the picture, still spans 0..1 and the middle is the lips' real one (the philtrum's),
+    not the corners' midpoint in the picture. On a frontal face it is the picture's line.
+    """
+    axis = corners[1] - corners[0]
+    length = max(float(np.linalg.norm(axis)), 1e-6)
+    at = (points - corners[0]) @ axis / length
+    middle_at = float(np.clip((middle - corners[0]) @ axis / length, 0.1 * length, 0.9 * length))
+    return np.where(at < middle_at, (at - middle_at) / middle_at, (at - middle_at) / (length - middle_at))
+
+
+def _along(rig: FaceRig, vertices: np.ndarray) -> np.ndarray:
+    """Place along the mouth of the landmark ``vertices`` at rest [-1..1 corner to corner]
+    (see FaceRig.along)."""
+    if rig.along is not None:
+        return rig.along[vertices]
+    return (rig.points[vertices] - rig.mouth_centre) @ rig.right / (0.5 * rig.mouth_width)
+
+
+def along_table(rig: FaceRig) -> tuple | None:
+    """The mouth's places along it between the lips, in the picture (from ``mouth_centre``
+    along ``right``, in half mouth widths) and on the face [shape=(k,) each, increasing in
+    the picture], for painting its inside (see _mouth.paint_mouth); None where they are the
+    same (no depth of its own)."""
+    if rig.along is None:
+        return None
+    s, rest = rig.slot, rig.points
+    upper, lower, corners = s["upper_inner"], s["lower_inner"], s["upper_outer"][[0, -1]]
+    between = np.vstack([rest[corners[:1]], (rest[upper] + rest[lower]) / 2, rest[corners[1:]]])
+    picture = (between - rig.mouth_centre) @ rig.right
+    face = np.concatenate([rig.along[corners[:1]], (rig.along[upper] + rig.along[lower]) / 2, rig.along[corners[1:]]])
+    order = np.argsort(picture)
+    return picture[order] / (0.5 * rig.mouth_width), face[order]
+
+
 def _smooth_profile(u: np.ndarray, exponent: float) -> np.ndarray:
     """Opening along the mouth: 1 in the middle, 0 at the corners."""
     return np.clip(1 - u**2, 0, 1) ** exponent
@@ -709,19 +770,26 @@ def pose_points(rig: FaceRig, pose: Pose) -> np.ndarray:
         pose = replace(pose, open=jaw * pose.open, spread=jaw * pose.spread, press=0.0, fv=0.0, tongue=0.0)
     half = 0.5 * W
 
-    # Lateral: spreading pulls the corners out, rounding pulls them in; lips scale with u.
+    # Lateral: spreading pulls the corners out, rounding pulls them in, towards the lips'
+    # middle; lips scale with their distance from it in the picture (never past it).
     spread = float(pose.spread)
     rounding = max(0.0, -spread)
     corner_shift = W * (0.07 * spread if spread > 0 else 0.17 * spread)
     lips = np.concatenate([s["upper_outer"], s["lower_outer"], s["upper_inner"], s["lower_inner"]])
     lips = np.unique(lips)
-    u_lips = ((rest[lips] - rig.mouth_centre) @ right) / half
+    up_in, lo_in = s["upper_inner"], s["lower_inner"]
+    middle = rig.mouth_centre
+    if rig.along is not None:  # the lips' real middle
+        middle = (rest[up_in[len(up_in) // 2]] + rest[lo_in[len(lo_in) // 2]]) / 2
+    u_lips = ((rest[lips] - middle) @ right) / half
     pts[lips] += np.outer(u_lips * corner_shift, right)
 
     # Vertical: absolute inner-lip gap, shared 25/75 between upper lip and jaw. F/V lifts the
     # upper lip off the teeth and brings the lower lip up under them.
-    up_in, lo_in = s["upper_inner"], s["lower_inner"]
-    u = ((rest[up_in] + rest[lo_in]) / 2 - rig.mouth_centre) @ right / half
+    if rig.along is None:
+        u = ((rest[up_in] + rest[lo_in]) / 2 - rig.mouth_centre) @ right / half
+    else:
+        u = (rig.along[up_in] + rig.along[lo_in]) / 2
     gap_rest = np.maximum(0.0, (rest[lo_in] - rest[up_in]) @ down)
     posed_width = W + 2 * corner_shift
     gap_target = rig.max_gap * posed_width * opening(pose.open, pose.press, pose.fv)
@@ -793,7 +861,7 @@ def _expression_rig(rig: FaceRig) -> ExpressionRig:
     n = len(rig.landmark_ids)
     half = 0.5 * rig.mouth_width
     rel = rig.points[:n] - rig.mouth_centre
-    u, v = rel @ rig.right / half, rel @ rig.down / half
+    u, v = _along(rig, np.arange(n)), rel @ rig.down / half
     s = rig.slot
     lips = np.zeros(n, bool)
     lips[np.concatenate([s["upper_outer"], s["lower_outer"], s["upper_inner"], s["lower_inner"]])] = True
