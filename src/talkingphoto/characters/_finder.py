@@ -6,8 +6,9 @@
 3. ``animeface`` (big-eyed anime faces): face mesh on a crop around its box supplies the
    geometry, animeface's eyes, mouth, nose and chin put the parts in place. It runs only
    when stages 1-2 found nothing or found a drawn face, because it costs ~0.3 s a picture.
-4. OpenCV's frontal cat-face cascade, only when stages 1-3 found nothing: each cat face is
-   rigged as clicked points would be (see :mod:`._catface`).
+4. OpenCV's frontal cat-face cascade: on an upright crop around each face stages 1-3 found
+   (face mesh takes some cats for people), and on the whole picture only when they found
+   nothing. Each cat face is rigged as clicked points would be (see :mod:`._catface`).
 5. Anything else (other animals, cats seen from the side, ...) needs manual points: see
    :func:`face_from_points`.
 
@@ -33,7 +34,7 @@ from ._anime import (
     mouth_on_lips,
     refine_with_anime,
 )
-from ._catface import cat_faces
+from ._catface import cat_face_around, cat_faces
 from ._face import N_LANDMARKS, Face
 from ._geometry import box_cover, box_iou, box_of
 from ._style import guess_style
@@ -61,7 +62,8 @@ class FinderOptions:
     anime : bool
         Try ``animeface`` when no face or a drawn face was found.
     cats : bool
-        Try the frontal cat-face cascade when no face at all was found.
+        Try the frontal cat-face cascade around each face found, and on the whole picture
+        when no face at all was found.
     crop_size : int
         Side in pixels of the crops face mesh is re-run on (stage 2 and 3).
     crop_scales : tuple of float
@@ -352,6 +354,9 @@ class FaceFinder:
         if self.options.anime and (not found or any(item["style"] == "drawn" for item in found)):
             found = self._add_anime(image, found)
 
+        if self.options.cats:
+            found = [self._as_cat(image, item) for item in found]
+
         if self.options.cats and not found:
             # The cascade gives no score; like face mesh, it passed its own threshold.
             found = [
@@ -362,6 +367,15 @@ class FaceFinder:
 
         found.sort(key=lambda item: item["box"][0] + item["box"][2] / 2)
         return [Face(index=i, **item) for i, item in enumerate(found)]
+
+    @staticmethod
+    def _as_cat(image: np.ndarray, item: dict) -> dict:
+        """``item`` rigged as a cat when the cat-face cascade sees one around it, else as is."""
+        cat = cat_face_around(image, item["landmarks"], item["box"], confidence=item["confidence"])
+        if cat is None:
+            return item
+        return dict(box=cat.box, landmarks=cat.landmarks, detector=cat.detector, confidence=cat.confidence,
+                    style=cat.style, eyes_clicked=cat.eyes_clicked)  # fmt: skip
 
     def _add_anime(self, image: np.ndarray, found: list) -> list:
         shape = image.shape
