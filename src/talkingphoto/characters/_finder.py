@@ -359,11 +359,7 @@ class FaceFinder:
 
         if self.options.cats and not found:
             # The cascade gives no score; like face mesh, it passed its own threshold.
-            found = [
-                dict(box=f.box, landmarks=f.landmarks, detector=f.detector, confidence=f.confidence, style=f.style,
-                     eyes_clicked=f.eyes_clicked)  # fmt: skip
-                for f in cat_faces(image, confidence=self.options.min_confidence)
-            ]
+            found = [_item(cat) for cat in cat_faces(image, confidence=self.options.min_confidence)]
 
         found.sort(key=lambda item: item["box"][0] + item["box"][2] / 2)
         return [Face(index=i, **item) for i, item in enumerate(found)]
@@ -372,10 +368,7 @@ class FaceFinder:
     def _as_cat(image: np.ndarray, item: dict) -> dict:
         """``item`` rigged as a cat when the cat-face cascade sees one around it, else as is."""
         cat = cat_face_around(image, item["landmarks"], item["box"], confidence=item["confidence"])
-        if cat is None:
-            return item
-        return dict(box=cat.box, landmarks=cat.landmarks, detector=cat.detector, confidence=cat.confidence,
-                    style=cat.style, eyes_clicked=cat.eyes_clicked)  # fmt: skip
+        return item if cat is None else _item(cat)
 
     def _add_anime(self, image: np.ndarray, found: list) -> list:
         shape = image.shape
@@ -425,6 +418,12 @@ def find_faces(image: np.ndarray, *, options: FinderOptions | None = None) -> li
     """
     with FaceFinder(options) as finder:
         return finder.find(image)
+
+
+def _item(face: Face) -> dict:
+    """A found face as FaceFinder.find's items hold it (numbered when they are sorted)."""
+    return dict(box=face.box, landmarks=face.landmarks, detector=face.detector, confidence=face.confidence,
+                style=face.style, eyes_clicked=face.eyes_clicked)  # fmt: skip
 
 
 def doubtful_faces(image: np.ndarray, faces, *, options: FinderOptions | None = None) -> tuple:

@@ -118,6 +118,7 @@ class FaceAnimator:
         # Big faces: the warp is smooth enough to compute at half resolution (4x less work);
         # small mouths keep every pixel.
         self.map_step = 2 if self.rig.mouth_width >= 48 else 1
+        self._along = along_table(self.rig)  # the rig's, for painting the mouth's inside each frame
         self.head: HeadWarp | None = build_head_warp(face, image_shape=image.shape) if head_motion else None
         self._sharp, self._sharp_target, self._eyes, self._eyes_target = _sharp_sources(image, face, self.region)
         self._sharp_erased = None
@@ -423,7 +424,7 @@ class FaceAnimator:
                 fv=pose.fv,
                 tongue=pose.tongue,
                 as_drawn=as_drawn,
-                along=along_table(rig),
+                along=self._along,
             )
         if under is not None:
             cv2.addWeighted(patch, fade, under, 1.0 - fade, 0.0, dst=patch)
