@@ -77,6 +77,17 @@ TEETH_MIN_PX, SEAM_MIN_TOOTH_PX = 1.5, 3.0
 # A photo's lower teeth are this share of the mouth's width each (about 5 mm of 50): seven
 # seams from the middle out, to where the row ends.
 LOWER_TOOTH = 0.065
+# A photo's painted upper teeth: their seams, from the middle out, in u (-1..1 corner to
+# corner): central incisors about 0.15 of the mouth's width each (7.5 mm of 50), the
+# laterals and canines narrower as the arch turns away. Their biting edges are this much
+# greyer. At 0.11 of the width, seams darkened by 8 % and 0.01 of it rounding the tips,
+# a wide-open mouth 240 pixels wide showed a smooth white bar, not teeth.
+UPPER_SEAMS = (0.0, 0.3, -0.3, 0.53, -0.53, 0.72, -0.72)
+INCISAL_SHADE = 0.18
+# Crowns shaded round, seams darkened from 8 to 22 %, tips rounded and edges greyed only
+# where a central incisor is CROWN_PX[0] pixels wide or more, fully from CROWN_PX[1]: on a
+# small mouth that detail only greys the row (see TEETH_MIN_PX).
+CROWN_PX = (6.0, 14.0)
 # An animal's open mouth (rigged from clicked points) is set into its fur: its edge soft
 # over this share of the mouth's width, the fur around it shaded (up to half of FUR_SHADE at
 # the edge, fading over FUR_RIM) towards its own colour FUR_LIP as light, as dark lips and
@@ -819,35 +830,44 @@ def _lower_teeth(u, v, lower_v, W, wide, teeth, lit):
 def _upper_teeth(u, v, xs, ys, upper_v, top_v, teeth_height, teeth_bottom, W, look, origin, fv, lit):
     """Colour and coverage of a photo's painted upper teeth, float32 RGB and 0..1.
 
-    They hang from the skull: crowns about a fifth of the mouth's width tall down to
-    ``teeth_bottom``, the gum above them (seen only when the lip lifts far), lit from the
-    front and shaded under the lip. Towards the corners the arch turns away into the
+    They hang from the skull: crowns (UPPER_SEAMS) down to ``teeth_bottom``, the gum above
+    them (seen only when the lip lifts far), lit from the front and shaded under the lip.
+    Each crown is rounded: lighter down its middle, turning into a dark seam at its sides,
+    its biting edge a little translucent and its corners rounded off, so the cavity shows
+    in the notch between two tips. Towards the corners the arch turns away into the
     mouth's shadow (the buccal corridor), so the row fades out with no side edge. Next to
     the picture's own teeth the paint takes their local colour, so the two are one row.
     """
     palette = look.palette
     own = look.own_teeth
-    # Narrow dark seams between the teeth, and rounded tips, so they read as teeth and not
-    # as a striped block; the gum dips between the crowns.
-    seams = _tooth_seams(u, W, at=(0.0, 0.22, -0.22, 0.4, -0.4), spread=(0.008, 0.35), tooth=0.11)
-    tips = teeth_bottom - 0.01 * W * seams * (1 - fv)
-    gum_line = upper_v + teeth_height - 0.22 * W * (1 - 0.3 * u**2) + 0.02 * W * seams
+    at, tooth = UPPER_SEAMS, UPPER_SEAMS[1] / 2
+    # Crowns are modelled only where a pixel can draw them (see CROWN_PX).
+    detail = float(np.clip((tooth * W - CROWN_PX[0]) / (CROWN_PX[1] - CROWN_PX[0]), 0, 1))
+    seams = _tooth_seams(u, W, at=at, spread=(0.005, 0.35), tooth=tooth) * (0.08 + 0.14 * detail)
+    sides = _tooth_seams(u, W, at=at, spread=(0.03, 0.0), tooth=tooth) * 0.1 * detail  # a crown's curve
+    # The corridor: darker and fading from a third of the way out, gone at the corners; the
+    # teeth there turn away, so the notches between their tips flatten.
+    corridor = np.clip((np.abs(u) - 0.45) / 0.5, 0, 1)
+    recede = corridor**2 * (3 - 2 * corridor)
+    corners = _tooth_seams(u, W, at=at, spread=(0.012, 0.3), tooth=tooth) * (0.01 + 0.012 * detail) * (1 - recede)
+    tips = teeth_bottom - W * corners * (1 - fv)
+    gum_line = upper_v + teeth_height - 0.22 * W * (1 - 0.3 * u**2) + 2 * W * corners
     lip_shadow = np.clip((v - top_v) / (0.035 * W + 1), 0, 1)
     under_lip = np.clip((upper_v - v) / (0.1 * W), 0, 1)  # how far up behind the resting lip
-    light = ((0.85 + 0.15 * lip_shadow) * (1 - 0.2 * under_lip))[..., None]
-    tooth = np.array(palette.teeth, np.float32) * (1 - 0.08 * seams)[..., None]
+    light = ((0.85 + 0.15 * lip_shadow) * (1 - 0.2 * under_lip) * (1 - sides) * (1 - seams))[..., None]
+    tooth_rgb = np.broadcast_to(np.array(palette.teeth, np.float32), u.shape + (3,))
     if own is not None:
         # Near the picture's own teeth, their colour there.
         bx, by = own.box[0] - origin[0], own.box[1] - origin[1]
         map_x, map_y = (xs - bx).astype(np.float32), (ys - by).astype(np.float32)
         tint = cv2.remap(own.tint, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
         near = tint[..., 3:]
-        tooth = near * tint[..., :3] + (1 - near) * tooth
+        tooth_rgb = near * tint[..., :3] + (1 - near) * tooth_rgb
+    # The biting edge lets the dark behind it through: greyer and a little blue.
+    edge = np.clip(1 - (tips - v) / (0.035 * W + 1), 0, 1)[..., None] * ((1 - fv) * INCISAL_SHADE * detail)
+    tooth_rgb = tooth_rgb * (1 - edge) + edge * np.array((0, 6, 14), np.float32)
     gum = np.array(palette.gums, np.float32)
     enamel = _cover(v - gum_line)[..., None]
-    paint = (enamel * tooth + (1 - enamel) * gum) * light
-    # The corridor: darker and fading from a third of the way out, gone at the corners.
-    corridor = np.clip((np.abs(u) - 0.45) / 0.5, 0, 1)
-    recede = corridor**2 * (3 - 2 * corridor)
+    paint = (enamel * tooth_rgb + (1 - enamel) * gum) * light
     paint *= (1 - 0.35 * recede)[..., None]
     return paint, _cover(tips - v) * (1 - recede) * lit
