@@ -892,3 +892,45 @@ def test_an_eye_outline_three_times_too_big_is_refitted_onto_the_painted_eye():
     # No painted eye inside the outlines: it cannot be refitted, and both eyes stay still.
     image, face, _ = _outsized_eye_outlines(irises=False)
     assert FaceAnimator(image, face, whole_face=True, head_motion=False).rig.still_eyes == ("right", "left")
+
+
+def test_a_photo_eye_whose_iris_shows_above_the_mesh_lid_closes_under_skin():
+    # Face mesh often puts a photo's upper lid inside the iris (grace_hopper: the iris's top
+    # and its catchlight lie above it). The band above the lid, squashed down, closed the
+    # eye under a dark smudge of iris; the closing lid takes the skin around it instead.
+    import cv2
+    from conftest import synthetic_face
+
+    from talkingphoto.characters import topology as topo
+    from talkingphoto.render import FaceAnimator, Pose
+
+    _, face = synthetic_face(size=240, iris_distance=60.0)
+    rng = np.random.default_rng(2)
+    skin = np.array((215, 160, 130), np.float64)
+    image = np.clip(skin + rng.normal(0, 3, (240, 240, 3)), 0, 255).astype(np.uint8)
+    lm = face.landmarks[:, :2].astype(np.float64)
+    eyes = np.zeros((240, 240), bool)
+    for upper, lower in ((topo.RIGHT_EYE_UPPER, topo.RIGHT_EYE_LOWER), (topo.LEFT_EYE_UPPER, topo.LEFT_EYE_LOWER)):
+        outline = lm[list(upper) + list(lower)[::-1]]
+        centre, height = outline.mean(0), np.ptp(outline[:, 1])
+        eye = np.zeros((240, 240), np.uint8)
+        cv2.fillPoly(eye, [np.round(outline).astype(np.int32)], 1)
+        image[eye > 0] = (225, 222, 215)  # the white
+        # A brown iris reaching 0.6 of the eye's height above the mesh's lid, with a
+        # catchlight in its top, under a fine lash line on the real lid's edge.
+        cv2.circle(image, tuple(int(v) for v in np.round(centre - (0, 0.3 * height))), int(round(0.8 * height)), (55, 35, 28), -1)
+        cv2.circle(image, tuple(int(v) for v in np.round(centre - (0.2 * height, 0.75 * height))), 1, (250, 250, 250), -1)
+        top = np.round(lm[list(upper)] - (0, 0.6 * height)).astype(np.int32)
+        cv2.polylines(image, [top], False, (40, 28, 25), 1)
+        grown = centre + (outline - centre) * (1.1, 2.6)
+        cv2.fillPoly(eye, [np.round(grown).astype(np.int32)], 1)
+        eyes |= eye > 0
+    animator = FaceAnimator(image, face, whole_face=True, head_motion=False)
+    assert not animator.rendered_eyes  # a photo's eye: the mesh's lids, squashed
+    shut = image.copy()
+    animator.apply(shut, Pose(blink=1.0))
+    lightness = shut.astype(np.float64) @ [0.299, 0.587, 0.114]
+    # Dark pixels left around the shut eyes: only the lash line's (a stroke under 2 px
+    # across each eye), not a smudge of iris over the lid.
+    dark = (lightness < 100) & eyes
+    assert dark.sum() < 2 * 2 * 0.6 * 60

@@ -107,6 +107,11 @@ class FaceAnimator:
             fitted = fit_painted_eyes(image, face)
             painted_lids, face = fitted is not face, fitted
         self.face = face
+        # Closing lids take the skin around them (light_lid) on renders and photos: a photo's
+        # mesh lid often lies inside the iris, and the band above it, squashed down, closed
+        # the eye under the iris's top and its catchlight (grace_hopper) or a dark slab of
+        # lashes and crease (the astronaut).
+        self.lit_lids = self.rendered_eyes or (squashed and face.style == "photo")
         # A refitted eye shows its iris: open, however thin its ink (the captain's left read as shut).
         shut = _shut_eyes(image, face) if whole_face and not refitted else ()
         max_gap = LINE_ART_GAP if self.erased is not None else MAX_GAP
@@ -148,10 +153,13 @@ class FaceAnimator:
                 upper = self.rig.vertices(f"{side}_upper_lid")
                 lower = self.rig.vertices(f"{side}_lower_lid")
                 self.lids[side] = lid_palette(image, upper, lower)
-                lit = skin_around(image, upper, lower) if self.rendered_eyes else None
+                lit = skin_around(image, upper, lower) if self.lit_lids else None
                 if lit is not None:
-                    # The closed lid's colours (light_lid).
-                    self.lids[side] = replace(self.lids[side], skin=lit, tinted=tinted_skin_around(image, upper, lower))
+                    # The closed lid's colours (light_lid). Skin in another light is a
+                    # render's: around a photo's eye it is the tint of glasses' lenses,
+                    # which turned grace_hopper's closing lids grey-blue.
+                    tinted = tinted_skin_around(image, upper, lower) if self.rendered_eyes else None
+                    self.lids[side] = replace(self.lids[side], skin=lit, tinted=tinted)
             if self.lids:
                 # One character, one pen: both closed eyes get the darker lash and the bolder line.
                 lash = min((p.lash for p in self.lids.values()), key=sum)
@@ -434,9 +442,10 @@ class FaceAnimator:
             if rig.lids == "paint":
                 paint_lid(patch, upper, lower, pose.blink, lid)
                 continue
-            if self.rendered_eyes:
+            if self.lit_lids:
                 above = rig.slot[f"{side}_eye_ring"][: len(upper) - 2]  # the ring starts above the lid
-                smooth_lid(patch, posed[above], upper, pose.blink)
+                if self.rendered_eyes:  # a photo's lid keeps its texture (smoothed, wrinkles read as airbrushed)
+                    smooth_lid(patch, posed[above], upper, pose.blink)
                 light_lid(patch, posed[above], upper, pose.blink, lid.skin, tinted=lid.tinted)
             paint_lash_line(patch, upper, pose.blink, lid)
 
