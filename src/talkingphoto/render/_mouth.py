@@ -849,9 +849,9 @@ def _upper_teeth(u, v, xs, ys, upper_v, top_v, teeth_height, teeth_bottom, W, lo
     # teeth there turn away, so the notches between their tips flatten.
     corridor = np.clip((np.abs(u) - 0.45) / 0.5, 0, 1)
     recede = corridor**2 * (3 - 2 * corridor)
-    corners = _tooth_seams(u, W, at=at, spread=(0.012, 0.3), tooth=tooth) * (0.01 + 0.012 * detail) * (1 - recede)
-    tips = teeth_bottom - W * corners * (1 - fv)
-    gum_line = upper_v + teeth_height - 0.22 * W * (1 - 0.3 * u**2) + 2 * W * corners
+    notches = _tooth_seams(u, W, at=at, spread=(0.012, 0.3), tooth=tooth)  # the gum dips there too
+    tips = teeth_bottom - (0.01 + 0.012 * detail) * W * notches * (1 - recede) * (1 - fv)
+    gum_line = upper_v + teeth_height - 0.22 * W * (1 - 0.3 * u**2) + 0.02 * W * notches
     lip_shadow = np.clip((v - top_v) / (0.035 * W + 1), 0, 1)
     under_lip = np.clip((upper_v - v) / (0.1 * W), 0, 1)  # how far up behind the resting lip
     light = ((0.85 + 0.15 * lip_shadow) * (1 - 0.2 * under_lip) * (1 - sides) * (1 - seams))[..., None]
