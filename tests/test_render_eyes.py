@@ -934,3 +934,22 @@ def test_a_photo_eye_whose_iris_shows_above_the_mesh_lid_closes_under_skin():
     # across each eye), not a smudge of iris over the lid.
     dark = (lightness < 100) & eyes
     assert dark.sum() < 2 * 2 * 0.6 * 60
+
+
+@pytest.mark.parametrize("skin_only", [False, True])
+def test_a_photo_lid_takes_no_shading_from_the_eye_in_its_band(skin_only):
+    from talkingphoto.render._eyes import light_lid
+
+    # A photo's mesh lid lies inside the eye, so its band stretched down holds a blot of the
+    # eye's white and grey iris (Wesnoth's ruffian): read as the lid's shading and grain it
+    # stayed a grey blot on the shut lid. Read from the skin alone, the lid is skin there.
+    lit = (220, 170, 140)
+    rng = np.random.default_rng(3)
+    canvas = np.clip(np.full((40, 60, 3), lit, np.float64) + rng.normal(0, 4, (40, 60, 3)), 0, 255).astype(np.uint8)
+    canvas[18:25, 26:34] = (170, 172, 178)  # the white and a grey iris
+    edge = np.stack([np.linspace(15, 45, 9), np.full(9, 26.0)], 1)
+    shut = canvas.copy()
+    light_lid(shut, edge[1:-1] - (0, 10), edge, 1.0, lit, skin_only=skin_only)
+    blot = np.median(shut[19:24, 27:33].reshape(-1, 3).astype(float), axis=0)
+    off = np.abs(blot - lit).max()
+    assert (off < 15) if skin_only else (off > 20)

@@ -446,7 +446,7 @@ class FaceAnimator:
                 above = rig.slot[f"{side}_eye_ring"][: len(upper) - 2]  # the ring starts above the lid
                 if self.rendered_eyes:  # a photo's lid keeps its texture (smoothed, wrinkles read as airbrushed)
                     smooth_lid(patch, posed[above], upper, pose.blink)
-                light_lid(patch, posed[above], upper, pose.blink, lid.skin, tinted=lid.tinted)
+                light_lid(patch, posed[above], upper, pose.blink, lid.skin, tinted=lid.tinted, skin_only=not self.rendered_eyes)
             paint_lash_line(patch, upper, pose.blink, lid)
 
     def _layout(self, box: tuple) -> "_Layout":

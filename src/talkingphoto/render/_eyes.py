@@ -150,6 +150,7 @@ LID_SMOOTH = 0.2  # a rendered eye's closing lid is blurred along the eye over t
 # keeps around the skin's colour.
 LID_SHADING = (0.5, 0.25)
 LID_GRAIN = 0.08  # finer than this share of the eye's width, a closing lid's texture is kept whole
+LID_SKIN_NEAR = 0.2  # share of skin (blurred as the shading is) below which a lid pixel takes no shading
 # A rendered eye's closing lid takes the skin right above and beside it, filled in over the
 # lid from the skin pixels within LID_AROUND of the eye's width of it (above its edge) whose
 # lightness lies within LID_AROUND_LIT of the lit skin's: one colour for the whole lid (the
@@ -1269,7 +1270,10 @@ def smooth_lid(canvas: np.ndarray, top: np.ndarray, edge: np.ndarray, blink: flo
     canvas[y0:y1, x0:x1] = np.clip(region * (1 - alpha) + blurred * alpha + 0.5, 0, 255).astype(np.uint8)
 
 
-def light_lid(canvas: np.ndarray, top: np.ndarray, edge: np.ndarray, blink: float, skin: tuple, *, tinted: tuple | None = None) -> None:
+def light_lid(
+    canvas: np.ndarray, top: np.ndarray, edge: np.ndarray, blink: float, skin: tuple, *, tinted: tuple | None = None,
+    skin_only: bool = False,
+) -> None:
     """Give a rendered eye's closing upper lid the colour of lit skin as it closes (fully
     from ``LID_LIT_BY`` of a blink), in place.
 
@@ -1295,6 +1299,11 @@ def light_lid(canvas: np.ndarray, top: np.ndarray, edge: np.ndarray, blink: floa
     tinted : tuple, optional
         Skin near the eye in a light of another colour, RGB floats 0..255 (see
         :func:`tinted_skin_around`): it is skin around the lid too.
+    skin_only : bool
+        Read the lid's shading and grain from its skin pixels alone: a photo's band holds
+        part of the eye (its mesh lid lies inside it), whose white or iris showed as a grey
+        or dark blot on the shut lid (Wesnoth's ruffian). A render's band is all lid; read
+        so, its closed lid took a pale rim (kevin).
     """
     if blink <= 0.05:
         return
@@ -1339,15 +1348,21 @@ def light_lid(canvas: np.ndarray, top: np.ndarray, edge: np.ndarray, blink: floa
             from_around = cv2.distanceTransform((~around).astype(np.uint8), cv2.DIST_L2, 3)
             toward_own = toward_own * np.clip(from_around / max(LID_OWN_RIM * width, 1.0), 0, 1)
         target = target + (own_lit - target) * toward_own[..., None]
-    # Shading is the lid's broad light and dark; its grain (a render's noise, the skin's
-    # texture) stays as strong as the skin around it shows, or the lid would show as a
-    # flat patch.
-    broad = cv2.GaussianBlur(lab, (0, 0), max(0.5, LID_GRAIN * width))
-    shading = broad - np.median(lab[mask >= 0.5], axis=0)
+    # Shading is the lid's broad light and dark, and its grain (a render's noise, the skin's
+    # texture) stays as strong as the skin around it shows, or the lid would show as a flat
+    # patch; both from its skin alone if ``skin_only``.
+    sigma = max(0.5, LID_GRAIN * width)
+    weight = lit_like.astype(np.float32) if skin_only else np.ones(lab.shape[:2], np.float32)
+    near = cv2.GaussianBlur(weight, (0, 0), sigma)[..., None]
+    broad = cv2.GaussianBlur(lab * weight[..., None], (0, 0), sigma) / np.maximum(near, 1e-3)
+    broad = np.where(near > LID_SKIN_NEAR, broad, cv2.GaussianBlur(lab, (0, 0), sigma))
+    lid_skin = lab[(weight > 0) & (mask >= 0.5)]
+    shading = broad - np.median(lid_skin if len(lid_skin) else lab[mask >= 0.5], axis=0)
+    shading *= np.clip(near / LID_SKIN_NEAR, 0, 1)  # none where no skin is near
     # Darker than the lid's median (eyeliner, lashes painted on it) keeps less.
     shading[..., 0] *= np.where(shading[..., 0] < 0, LID_SHADING[1], LID_SHADING[0])
     shading[..., 1:] *= LID_SHADING[0]
-    grain = lab - broad
+    grain = (lab - broad) * weight[..., None]
     if around.sum() >= 8:
         strongest = np.percentile(np.abs(grain[around]), LID_GRAIN_AROUND, axis=0).astype(np.float32)
         grain = np.clip(grain, -strongest, strongest)
