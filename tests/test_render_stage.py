@@ -7,7 +7,7 @@ import pytest
 from talkingphoto.errors import ParameterError
 from talkingphoto.media import i420_to_rgb, rgb_to_i420, yuv444_to_i420
 from talkingphoto.render import BodyPose, StageAnimator, background_plate, stage_matrices
-from talkingphoto.render._stage import _push_pull_fill, _Split
+from talkingphoto.render._stage import ZOOM_TOLERANCE, _push_pull_fill, _Split, _zoom_grid, _zoomed
 
 H, W = 240, 320
 
@@ -181,6 +181,36 @@ def test_the_camera_zooms_in_on_its_focus_and_never_shows_an_edge():
         for layer in stage_matrices(BodyPose(zoom=1.1, pan_x=pan_x, pan_y=pan_y), **anchors):
             shown = (corners - layer[:, 2]) @ np.linalg.inv(layer[:, :2]).T  # the picture at the frame's corners
             assert shown.min() >= -1e-9 and np.all(shown.max(0) <= [W + 1e-9, H + 1e-9])
+
+
+@pytest.mark.parametrize("scale", [1.0, 1 / 1.021, 1 / 1.008, 13 / 14])
+def test_zoom_grid_places_resize_s_pixels_where_the_camera_wants_them(scale):
+    x = np.arange(0, 2000, 50)
+    for offset in np.linspace(3.0, 4.0, 17):
+        grid = _zoom_grid(scale, offset)
+        if grid is None:
+            # No zoom to move the grid by (a shift by part of a pixel alone), or one that
+            # reaches only 14 places between two pixels (13/14): the frame is warped instead.
+            assert scale == 1.0 and offset % 1 != 0 or scale == 13 / 14
+            continue
+        skip, start = grid
+        assert np.abs(start + (x + skip + 0.5) * scale - 0.5 - (scale * x + offset)).max() <= ZOOM_TOLERANCE + 1e-9
+
+
+def test_a_zoom_and_pan_resized_is_the_warp_of_it():
+    rng = np.random.default_rng(3)
+    picture = cv2.GaussianBlur(rng.integers(0, 256, (H, W, 3)).astype(np.uint8), (0, 0), 1.5)
+    pad = 40
+    padded = cv2.copyMakeBorder(picture, pad, pad, pad, pad, cv2.BORDER_REPLICATE)
+    for zoom, shift in [(1.04, (-5.3, -2.71)), (1.077, (-17.45, -8.2)), (1.0, (-3.0, -1.0))]:
+        matrix = np.array([[zoom, 0, shift[0]], [0, zoom, shift[1]]])
+        warped = cv2.warpAffine(picture, matrix, (W, H), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+        zoomed = _zoomed(padded, matrix, size=(W, H), pad=pad)
+        assert zoomed.shape == warped.shape
+        diff = np.abs(zoomed.astype(int) - warped)
+        assert diff.max() <= 3 and diff.mean() < 0.3
+    turned = cv2.getRotationMatrix2D((W / 2, H / 2), 1.0, 1.04)
+    assert _zoomed(padded, turned, size=(W, H), pad=pad) is None
 
 
 def test_coverage_finds_clear_mixed_and_opaque_runs():
