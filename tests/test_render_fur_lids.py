@@ -243,3 +243,22 @@ def test_the_tilted_kitten_found_by_the_cascade_blinks_with_both_eyes(real_data)
     assert face.detector == "catface"
     animator = FaceAnimator(image, face, whole_face=True, head_motion=False)
     assert len(animator.fur_lids) == 2 and not animator.eyes_unfound
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("shift", [(15, 0), (-15, 0), (0, 15), (0, -15)])
+def test_chelsea_clicked_in_haste_blinks_with_both_eyes(real_data, shift):
+    # Chelsea's eye points (clicked on the pupils) moved 15 px, a quarter to a third of an
+    # eye's width: before, only the pupils' own clicks found both eyes.
+    import json
+
+    from talkingphoto.characters import face_from_points
+
+    image = cv2.cvtColor(cv2.imread(str(real_data / "images" / "chelsea.png")), cv2.COLOR_BGR2RGB)
+    clicked = json.loads((real_data / "images" / "chelsea_points.json").read_text())
+    points = {name: np.add(xy, shift).tolist() if name.endswith("_eye") else xy for name, xy in clicked.items()}
+    animator = FaceAnimator(image, face_from_points(points, image_shape=image.shape), whole_face=True, head_motion=False)
+    assert len(animator.fur_lids) == 2
+    for eye, name in zip(animator.fur_lids, ("left_eye", "right_eye")):
+        x, y = clicked[name]
+        assert eye.columns[0] < x < eye.columns[-1] and eye.top.min() < y < eye.bottom.max()
