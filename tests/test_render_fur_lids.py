@@ -167,3 +167,98 @@ def test_a_cat_found_automatically_is_told_its_placed_eyes_will_not_blink():
 
     notes = _notes([actor(0, "catface"), actor(1, "points")], {}, [], 1, (0,))
     assert "both placed eye points" in notes[1] and "both clicked eye points" in notes[2]
+
+
+CAT_EYE = (16, 12)  # semi-axes of a cat's eye, px: 32 wide, 0.4 of the eyes' distance
+
+
+def _cat(*, eyes=True, blobs=None):
+    """A 260x260 picture of grainy tabby fur (light, with darker stripes) and, if ``eyes``,
+    two cat's eyes at EYES: a dark rim, a green iris, a black slit pupil; ``blobs`` draws
+    other things on it instead (a function of the picture)."""
+    rng = np.random.default_rng(1)
+    image = np.clip(np.array((196, 178, 150), np.float64) + rng.normal(0, 7, (260, 260, 1)), 0, 255)
+    for y in range(20, 260, 26):  # stripes across the forehead and cheeks
+        image[y : y + 6] *= 0.7
+    image = image.astype(np.uint8)
+    if eyes:
+        for x, y in EYES:
+            cv2.ellipse(image, (x, y), CAT_EYE, 0, 0, 360, (25, 22, 18), -1, lineType=cv2.LINE_AA)
+            cv2.ellipse(image, (x, y), (CAT_EYE[0] - 2, CAT_EYE[1] - 2), 0, 0, 360, (150, 170, 60), -1, lineType=cv2.LINE_AA)
+            cv2.ellipse(image, (x, y), (2, CAT_EYE[1] - 3), 0, 0, 360, (10, 10, 10), -1, lineType=cv2.LINE_AA)
+            cv2.circle(image, (x - 5, y - 4), 1, (250, 250, 250), -1)
+    if blobs is not None:
+        blobs(image)
+    return image
+
+
+@pytest.mark.parametrize("angle", range(0, 360, 45))
+def test_a_cat_eye_is_found_from_a_point_placed_off_it(angle):
+    # Points placed from a cat-face box miss a small cat's eye by up to half its width; at
+    # 40% of its width the tracer, from there, reached the fur and gave up.
+    image = _cat()
+    off = 0.4 * 2 * CAT_EYE[0] * np.array([np.cos(np.radians(angle)), np.sin(np.radians(angle))])
+    placed = np.array(EYES[0], np.float64) + off
+    eye = find_animal_eye(image, placed, EYES[1])
+    assert eye is not None
+    spans = eye.bottom - eye.top
+    widest = eye.columns[np.argmax(spans)]
+    assert abs(widest - EYES[0][0]) <= 3  # the whole eye, centred on it
+    assert 2 * CAT_EYE[1] - 2 <= spans.max() <= 2 * CAT_EYE[1] + 6
+    assert eye.columns[0] > EYES[0][0] - 2 * CAT_EYE[0] and eye.columns[-1] < EYES[0][0] + 2 * CAT_EYE[0]
+
+
+def _nose(image):
+    """An evenly dark round blob (a nose, a button) where the left eye would be."""
+    cv2.ellipse(image, EYES[0], CAT_EYE, 0, 0, 360, (70, 45, 40), -1, lineType=cv2.LINE_AA)
+
+
+def _window(image):
+    """A dark square with a darker middle where the left eye would be."""
+    x, y = EYES[0]
+    cv2.rectangle(image, (x - 13, y - 13), (x + 13, y + 13), (40, 60, 40), -1)
+    cv2.rectangle(image, (x - 3, y - 8), (x + 3, y + 8), (10, 10, 10), -1)
+
+
+@pytest.mark.parametrize("case", ["fur", "blank", "nose", "window"])
+def test_nothing_but_an_eye_is_found_near_a_placed_point(case):
+    # Looking around a point placed beside it takes only what is shaped like an eye and has a
+    # pupil (an evenly dark blob clicked on stays an eye, as before: a dog's, a red panda's).
+    if case == "blank":
+        image = np.full((260, 260, 3), 128, np.uint8)
+    else:
+        image = _cat(eyes=False, blobs={"fur": None, "nose": _nose, "window": _window}[case])
+    for off in ((0, -17), (18, 0), (-18, 0), (0, 17)):  # just beside it
+        placed = np.array(EYES[0], np.float64) + off
+        assert find_animal_eye(image, placed, EYES[1]) is None
+
+
+@pytest.mark.slow
+def test_the_tilted_kitten_found_by_the_cascade_blinks_with_both_eyes(real_data):
+    # Its placed left eye point lies 4 px (a quarter of the eye's width) off the eye.
+    from talkingphoto.characters import find_faces
+
+    image = cv2.cvtColor(cv2.imread(str(real_data / "images" / "cat_yarn.jpg")), cv2.COLOR_BGR2RGB)
+    (face,) = find_faces(image)
+    assert face.detector == "catface"
+    animator = FaceAnimator(image, face, whole_face=True, head_motion=False)
+    assert len(animator.fur_lids) == 2 and not animator.eyes_unfound
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("shift", [(15, 0), (-15, 0), (0, 15), (0, -15)])
+def test_chelsea_clicked_in_haste_blinks_with_both_eyes(real_data, shift):
+    # Chelsea's eye points (clicked on the pupils) moved 15 px, a quarter to a third of an
+    # eye's width: before, only the pupils' own clicks found both eyes.
+    import json
+
+    from talkingphoto.characters import face_from_points
+
+    image = cv2.cvtColor(cv2.imread(str(real_data / "images" / "chelsea.png")), cv2.COLOR_BGR2RGB)
+    clicked = json.loads((real_data / "images" / "chelsea_points.json").read_text())
+    points = {name: np.add(xy, shift).tolist() if name.endswith("_eye") else xy for name, xy in clicked.items()}
+    animator = FaceAnimator(image, face_from_points(points, image_shape=image.shape), whole_face=True, head_motion=False)
+    assert len(animator.fur_lids) == 2
+    for eye, name in zip(animator.fur_lids, ("left_eye", "right_eye")):
+        x, y = clicked[name]
+        assert eye.columns[0] < x < eye.columns[-1] and eye.top.min() < y < eye.bottom.max()

@@ -564,8 +564,11 @@ def _fur_lids(image: np.ndarray, face: Face) -> tuple:
     if not face.from_points or not face.eyes_clicked:
         return ()
     centres = face.landmarks[[topo.RIGHT_IRIS_CENTRE, topo.LEFT_IRIS_CENTRE], :2]
-    eyes = (find_animal_eye(image, centres[0], centres[1]), find_animal_eye(image, centres[1], centres[0]))
-    return () if any(eye is None for eye in eyes) else eyes
+    first = find_animal_eye(image, centres[0], centres[1])
+    if first is None:
+        return ()  # not looked for around the other point either (up to ~0.8 s an eye)
+    second = find_animal_eye(image, centres[1], centres[0])
+    return () if second is None else (first, second)
 
 
 def _layout(animator: FaceAnimator, box: tuple) -> _Layout:
