@@ -151,6 +151,11 @@ LID_SMOOTH = 0.2  # a rendered eye's closing lid is blurred along the eye over t
 LID_SHADING = (0.5, 0.25)
 LID_GRAIN = 0.08  # finer than this share of the eye's width, a closing lid's texture is kept whole
 LID_SKIN_NEAR = 0.2  # share of skin (blurred as the shading is) below which a lid pixel takes no shading
+# A photo's lid reads its shading and grain from its skin pixels, feathered over this share of
+# the eye's width: with a hard edge, the eye's place in the band showed as a flat patch with an
+# outline on grace_hopper's shut lid (an eye 60 px wide); on a small painted eye (15 px) more
+# feather lets the eye's own pixels back in.
+LID_SKIN_FEATHER = 0.03
 # A rendered eye's closing lid takes the skin right above and beside it, filled in over the
 # lid from the skin pixels within LID_AROUND of the eye's width of it (above its edge) whose
 # lightness lies within LID_AROUND_LIT of the lit skin's: one colour for the whole lid (the
@@ -1352,11 +1357,14 @@ def light_lid(
     # texture) stays as strong as the skin around it shows, or the lid would show as a flat
     # patch; both from its skin alone if ``skin_only``.
     sigma = max(0.5, LID_GRAIN * width)
-    weight = lit_like.astype(np.float32) if skin_only else np.ones(lab.shape[:2], np.float32)
+    weight = np.ones(lab.shape[:2], np.float32)
+    if skin_only:  # feathered (see LID_SKIN_FEATHER)
+        weight = lit_like.astype(np.float32)
+        if LID_SKIN_FEATHER * width >= 0.5:
+            weight = cv2.GaussianBlur(weight, (0, 0), LID_SKIN_FEATHER * width)
     near = cv2.GaussianBlur(weight, (0, 0), sigma)[..., None]
     broad = cv2.GaussianBlur(lab * weight[..., None], (0, 0), sigma) / np.maximum(near, 1e-3)
-    broad = np.where(near > LID_SKIN_NEAR, broad, cv2.GaussianBlur(lab, (0, 0), sigma))
-    lid_skin = lab[(weight > 0) & (mask >= 0.5)]
+    lid_skin = lab[lit_like & (mask >= 0.5)] if skin_only else lab[mask >= 0.5]
     shading = broad - np.median(lid_skin if len(lid_skin) else lab[mask >= 0.5], axis=0)
     shading *= np.clip(near / LID_SKIN_NEAR, 0, 1)  # none where no skin is near
     # Darker than the lid's median (eyeliner, lashes painted on it) keeps less.
