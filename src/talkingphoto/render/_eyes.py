@@ -153,8 +153,8 @@ LID_GRAIN = 0.08  # finer than this share of the eye's width, a closing lid's te
 LID_SKIN_NEAR = 0.2  # share of skin (blurred as the shading is) below which a lid pixel takes no shading
 # A photo's lid reads its shading and grain from its skin pixels, feathered over this share of
 # the eye's width: with a hard edge, the eye's place in the band showed as a flat patch with an
-# outline on grace_hopper's shut lid (an eye 60 px wide); on a small painted eye (15 px) more
-# feather lets the eye's own pixels back in.
+# outline on grace_hopper's shut lid (an eye 38 px wide); on a small painted eye (12-16 px)
+# more feather lets the eye's own pixels back in.
 LID_SKIN_FEATHER = 0.03
 # A rendered eye's closing lid takes the skin right above and beside it, filled in over the
 # lid from the skin pixels within LID_AROUND of the eye's width of it (above its edge) whose
@@ -1279,8 +1279,8 @@ def light_lid(
     canvas: np.ndarray, top: np.ndarray, edge: np.ndarray, blink: float, skin: tuple, *, tinted: tuple | None = None,
     skin_only: bool = False,
 ) -> None:
-    """Give a rendered eye's closing upper lid the colour of lit skin as it closes (fully
-    from ``LID_LIT_BY`` of a blink), in place.
+    """Give a closing upper lid (a render's or a photo's) the colour of lit skin as it
+    closes (fully from ``LID_LIT_BY`` of a blink), in place.
 
     The closed lid is the band between the lid and the fixed points above it, stretched
     down (see :func:`smooth_lid`); on a render that band can lie in the deep shadow of the
@@ -1307,8 +1307,8 @@ def light_lid(
     skin_only : bool
         Read the lid's shading and grain from its skin pixels alone: a photo's band holds
         part of the eye (its mesh lid lies inside it), whose white or iris showed as a grey
-        or dark blot on the shut lid (Wesnoth's ruffian). A render's band is all lid; read
-        so, its closed lid took a pale rim (kevin).
+        or dark blot on the shut lid (Wesnoth's ruffian). A render's band is all lid: read
+        from its skin alone, kevin's closed lid took a pale rim.
     """
     if blink <= 0.05:
         return
