@@ -20,6 +20,7 @@ import cv2
 import numpy as np
 
 from ._colour import _lab
+from ._eyes import _clipped_box
 
 __all__ = ["AnimalEye", "eye_candidates", "fill_catchlights", "find_animal_eye", "has_pupil", "lid_layer", "trace_outline"]
 
@@ -176,10 +177,10 @@ def has_pupil(image: np.ndarray, polygon: np.ndarray) -> bool:
     """Whether the eye inside ``polygon`` [shape=(k, 2), picture pixels] of ``image``
     [shape=(h, w, 3), uint8, RGB] has a pupil darker than the iris around it (see PUPIL), as
     a cat's slit or round one is; blobs evenly dark or light, or darker at the edge, do not."""
-    x0, y0 = np.floor(polygon.min(axis=0)).astype(int)
-    x1, y1 = np.ceil(polygon.max(axis=0)).astype(int) + 1
-    x0, y0 = max(x0, 0), max(y0, 0)
-    x1, y1 = min(x1, image.shape[1]), min(y1, image.shape[0])
+    box = _clipped_box(polygon, 0.0, image.shape)
+    if box is None:
+        return False
+    x0, y0, x1, y1 = box
     if x1 - x0 < 2 or y1 - y0 < 2:
         return False
     mask = np.zeros((y1 - y0, x1 - x0), np.uint8)
