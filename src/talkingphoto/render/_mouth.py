@@ -840,16 +840,16 @@ def _upper_teeth(u, v, xs, ys, upper_v, top_v, teeth_height, teeth_bottom, W, lo
     """
     palette = look.palette
     own = look.own_teeth
-    at, tooth = UPPER_SEAMS, UPPER_SEAMS[1] / 2
+    tooth = UPPER_SEAMS[1] / 2  # a central incisor, seam to seam, in mouth widths
     # Crowns are modelled only where a pixel can draw them (see CROWN_PX).
     detail = float(np.clip((tooth * W - CROWN_PX[0]) / (CROWN_PX[1] - CROWN_PX[0]), 0, 1))
-    seams = _tooth_seams(u, W, at=at, spread=(0.005, 0.35), tooth=tooth) * (0.08 + 0.14 * detail)
-    sides = _tooth_seams(u, W, at=at, spread=(0.03, 0.0), tooth=tooth) * 0.1 * detail  # a crown's curve
+    seams = _tooth_seams(u, W, at=UPPER_SEAMS, spread=(0.005, 0.35), tooth=tooth) * (0.08 + 0.14 * detail)
+    sides = _tooth_seams(u, W, at=UPPER_SEAMS, spread=(0.03, 0.0), tooth=tooth) * 0.1 * detail  # a crown's curve
     # The corridor: darker and fading from a third of the way out, gone at the corners; the
     # teeth there turn away, so the notches between their tips flatten.
     corridor = np.clip((np.abs(u) - 0.45) / 0.5, 0, 1)
     recede = corridor**2 * (3 - 2 * corridor)
-    notches = _tooth_seams(u, W, at=at, spread=(0.012, 0.3), tooth=tooth)  # the gum dips there too
+    notches = _tooth_seams(u, W, at=UPPER_SEAMS, spread=(0.012, 0.3), tooth=tooth)  # the gum dips there too
     tips = teeth_bottom - (0.01 + 0.012 * detail) * W * notches * (1 - recede) * (1 - fv)
     gum_line = upper_v + teeth_height - 0.22 * W * (1 - 0.3 * u**2) + 0.02 * W * notches
     lip_shadow = np.clip((v - top_v) / (0.035 * W + 1), 0, 1)
