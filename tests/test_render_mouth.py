@@ -10,7 +10,7 @@ from conftest import synthetic_face
 from talkingphoto.characters import topology as topo
 from talkingphoto.render import FaceAnimator, Pose
 from talkingphoto.render._rig import pose_points
-from talkingphoto.render._mouth import TEETH_CHROMA, MouthLook, MouthPalette, paint_mouth, palette_from_image
+from talkingphoto.render._mouth import TEETH_CHROMA, MouthLook, MouthPalette, OwnMouth, paint_mouth, palette_from_image
 from talkingphoto.render._mouth_reading import find_own_inside, find_own_teeth, read_mouth
 
 PALETTE = MouthPalette(
@@ -43,8 +43,7 @@ def _paint(style: str, gap: float, **controls):
         right=np.array([1.0, 0.0]),
         down=np.array([0.0, 1.0]),
         mouth_width=WIDTH,
-        look=MouthLook(PALETTE, style),
-        **controls,
+        **{"look": MouthLook(PALETTE, style), **controls},
     )
     return canvas
 
@@ -508,6 +507,19 @@ def test_a_tongue_a_pixel_or_two_tall_is_no_red_line_along_the_lower_lip(gap, to
     # read as a second lower lip on small 3D renders; a wider opening shows it.
     column = _paint("photo", gap)[:, 50].astype(float)
     assert (np.linalg.norm(column - PALETTE.tongue, axis=1) < 35).any() == tongue
+
+
+def test_a_mouth_drawn_open_with_a_tongue_speaks_with_it_under_a_dark_band():
+    # Renpy's eileen, lucy and sylvie, drawn with an open mouth and a pink or red tongue,
+    # spoke with a black hole and a tongue two pixels tall: not the mouth the artist drew.
+    _, upper, lower = _open_mouth(30.0)
+    own = OwnMouth(upper, lower, cavity=(200.0, 120.0, 100.0), tongue=PALETTE.tongue, tongue_depth=0.7)
+    canvas = _paint("drawn", 30.0, look=MouthLook(PALETTE, "drawn", own_mouth=own))
+    teeth, dark = _column(canvas)
+    tongue = np.linalg.norm(canvas[:, 50].astype(float) - PALETTE.tongue, axis=1) < 30
+    assert tongue.sum() >= 0.3 * 30.0
+    assert dark.sum() >= 0.15 * 30.0  # the opening still reads open
+    assert np.flatnonzero(teeth).max() < np.flatnonzero(dark).min() < np.flatnonzero(dark).max() < np.flatnonzero(tongue).min()
 
 
 PALE_LIPS, PALE_LINE = (180, 120, 110), (120, 70, 70)
