@@ -199,8 +199,7 @@ def _pictures(path, *, max_size: int) -> tuple:
 def _characters(picture, job: Job) -> tuple:
     """Every character in ``picture`` (a media.Picture), the face that speaks each turn
     (None for pauses), in the pixels of ``picture.image``, and the indices of the speakers
-    found automatically that are probably no face the mesh understands (doubtful_faces) or
-    are cats' faces whose points were placed from their box (characters.cat_points).
+    found automatically that are probably no face the mesh understands (doubtful_faces).
 
     Faces are detected only when a turn picks one by index, by a point or by default;
     faces rigged from points files are numbered after the detected ones. Points and
@@ -222,9 +221,8 @@ def _characters(picture, job: Job) -> tuple:
         with _in_turn(job, number):
             face = rigged[s.points] if s.points is not None else _chosen(detected, picture.scale, face=s.face, face_at=s.face_at)
         speakers.append(face)
-    speaking = {face.index: face for face in speakers if face is not None}
-    cats = tuple(index for index, face in speaking.items() if face.detector == "catface")
-    return detected + list(rigged.values()), speakers, doubtful_faces(picture.image, speaking.values()) + cats
+    speaking = [face for face in speakers if face is not None]
+    return detected + list(rigged.values()), speakers, doubtful_faces(picture.image, speaking)
 
 
 def _chosen(faces: list, scale: float, **choice) -> Face:
@@ -328,9 +326,9 @@ def _mouth_covers(job: Job, speakers: list) -> dict:
 
 
 def _notes(actors: list, covers: dict, sung: list, n_turns: int, doubtful: tuple) -> tuple:
-    """A notice per speaker found automatically that is probably no face (``doubtful``: an
-    animal, a monster, a thing; see characters.doubtful_faces) or is a cat's face placed from
-    its box (also in ``doubtful``, see _characters), per speaker whose mouth looks
+    """A notice per speaker whose face is a cat's placed from its box (characters.cat_points)
+    or else was found automatically and is probably no face (``doubtful``: an animal, a
+    monster, a thing; see characters.doubtful_faces), per speaker whose mouth looks
     covered (see render._mouth.MouthLook.covered), unless the job said so (Speaker.mouth_cover),
     per face rigged from points whose clicked eyes will not blink (no clear eye under them,
     see render._fur_lids), and one for the turns ``sung`` where backing music was heard
@@ -348,7 +346,7 @@ def _notes(actors: list, covers: dict, sung: list, n_turns: int, doubtful: tuple
         "mouth by hand with --points FILE.json: mouth_left, mouth_right, upper_lip, lower_lip and chin in picture "
         "pixels (points: FILE.json for a script's character or in a batch line; in the studio, Place mouth points "
         "by hand); 'talkingphoto inspect IMAGE -o overlay.png' shows where the mouth was put"
-        for index in doubtful
+        for index in sorted(cats) + [index for index in doubtful if index not in cats]
     )
     covered = tuple(
         f"face {actor.animator.face.index}'s mouth looks covered (a mask, a scarf) or hidden, so it will not open; "
