@@ -5,6 +5,7 @@ import pytest
 from scipy import signal
 
 from talkingphoto.errors import AudioError, ParameterError
+from talkingphoto.media import QUIET_DBFS
 from talkingphoto.voice import acoustic_features, resample_frames
 
 SR = 16000
@@ -65,12 +66,17 @@ def test_silence_has_no_loudness_and_no_pitch():
     assert np.all(f.f0 == 0) and np.all(f.voicing == 0)
 
 
-def test_loudness_is_normalised_per_recording():
+def test_loudness_is_normalised_per_recording_and_a_far_too_quiet_one_is_heard_raised():
     gap = np.zeros(SR // 2, dtype=np.float32)
-    loud = acoustic_features(np.concatenate([gap, vowel(700, 1200, rms=0.2), gap]), sr=SR)
-    quiet = acoustic_features(np.concatenate([gap, vowel(700, 1200, rms=0.002), gap]), sr=SR)
-    assert loud.db[75] - quiet.db[75] == pytest.approx(40, abs=0.5)
-    np.testing.assert_allclose(loud.loudness[60:100], quiet.loudness[60:100], atol=0.02)
+
+    def features(rms):
+        return acoustic_features(np.concatenate([gap, vowel(700, 1200, rms=rms), gap]), sr=SR)
+
+    loud, quiet, far = features(0.2), features(0.04), features(0.002)  # -14, -28 and -54 dBFS
+    assert loud.db[75] - quiet.db[75] == pytest.approx(20 * np.log10(5), abs=0.5)
+    assert far.db[75] == pytest.approx(QUIET_DBFS, abs=1.0)  # its speech is not gated as silence
+    for other in (quiet, far):
+        np.testing.assert_allclose(loud.loudness[60:100], other.loudness[60:100], atol=0.02)
 
 
 def test_other_sample_rates_give_the_same_frames():

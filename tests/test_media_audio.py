@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from talkingphoto.errors import AudioError, ParameterError
-from talkingphoto.media import VideoWriter, check_audible, load_audio
+from talkingphoto.media import QUIET_DBFS, VideoWriter, check_audible, lift_quiet, load_audio, loudest_dbfs
 
 CODECS = {
     "wav": ("pcm_s16le", {}),
@@ -191,3 +191,17 @@ def test_real_speech_quiet_passes_far_too_quiet_fails(real_data):
     check_audible(y * 10 ** (-30 / 20), sr=sr)  # 30 dB quieter: a badly set microphone
     with pytest.raises(AudioError, match="is silent"):
         check_audible(y * 10 ** (-70 / 20), sr=sr)
+
+
+def test_a_far_too_quiet_recording_is_heard_raised_and_an_ordinary_one_as_it_is():
+    sr = 16000
+    ordinary = sine(200, 1.0, sr, amplitude=0.1)
+    assert loudest_dbfs(ordinary, sr=sr) == pytest.approx(20 * np.log10(0.1 / np.sqrt(2)), abs=0.05)
+    assert lift_quiet(ordinary, sr=sr) is ordinary
+    quiet = np.concatenate([np.zeros(sr, np.float32), sine(200, 0.5, sr, amplitude=0.002)])  # -57 dBFS
+    raised = lift_quiet(quiet + 0.01, sr=sr)  # with a DC offset louder than the speech
+    assert raised.dtype == quiet.dtype and loudest_dbfs(raised, sr=sr) == pytest.approx(QUIET_DBFS, abs=0.05)
+    assert abs(raised.mean()) < 1e-6
+    assert np.allclose(raised / raised.max(), (quiet - quiet.mean()) / (quiet - quiet.mean()).max())  # one gain
+    silence = np.zeros(sr, np.float32)
+    assert loudest_dbfs(silence, sr=sr) == -np.inf and lift_quiet(silence, sr=sr) is silence

@@ -27,7 +27,7 @@ import numpy as np
 from scipy import ndimage, signal
 
 from ..errors import ModelError, ParameterError
-from ..media import check_sample_rate, mono_at
+from ..media import check_sample_rate, lift_quiet, mono_at
 from ._phonemes import VISEMES
 from ._tracks import MouthTrack
 
@@ -346,9 +346,15 @@ def learned_mouth(y: np.ndarray, *, sr: int, model=None) -> LearnedMouth:
         ``ceil(duration * 50)`` frames.
     """
     models = _models(model)
-    y16 = mono_at(y, sr=sr, target_sr=SR)
+    y16 = _heard(y, sr)
     n_out = math.ceil(len(y16) / (2 * HOP))
     return _mouth_of(log_mel(y16, n_frames=2 * (n_out + max(m.delay for m in models))), n_out, models)
+
+
+def _heard(y: np.ndarray, sr: int) -> np.ndarray:
+    """A whole recording as the models hear it: mono at SR, a far too quiet one raised
+    (media.lift_quiet). A live stream (MouthStream) is heard as it comes."""
+    return lift_quiet(mono_at(y, sr=sr, target_sr=SR), sr=SR)
 
 
 def _mouth_of(mel: np.ndarray, n_out: int, models: tuple) -> LearnedMouth:
@@ -375,7 +381,7 @@ def song_mouth(y: np.ndarray, *, sr: int, model=None) -> LearnedMouth:
     from ._song import song_features
 
     models = _models(model)
-    y16 = mono_at(y, sr=sr, target_sr=SR)
+    y16 = _heard(y, sr)
     n_out = math.ceil(len(y16) / (2 * HOP))
     # The mask hears the recording's own frames (it never heard the digital silence after
     # one end); the models hear that silence after them as before.
@@ -514,7 +520,8 @@ class MouthStream:
     Every 20 ms frame is decided once the sound up to ``model.lookahead`` (at most 80 ms
     with the streaming model) after it has arrived; its values equal those of
     :func:`learned_mouth` with the same model on the whole recording (up to float
-    rounding) when fed 16 kHz audio.
+    rounding) when fed 16 kHz audio at an ordinary level (a whole recording made far too
+    quietly is heard raised, which a stream cannot know in advance).
 
     Parameters
     ----------

@@ -12,7 +12,7 @@ import numpy as np
 from scipy import signal
 
 from ..errors import AudioError, ParameterError
-from ..media import resample
+from ..media import lift_quiet, resample
 from ..units import ANALYSIS_SR
 
 __all__ = ["AcousticFeatures", "acoustic_features", "resample_frames"]
@@ -43,7 +43,8 @@ class AcousticFeatures:
     rate : float
         Frames per second.
     db : np.ndarray
-        Level of a 25 ms window in dBFS (full-scale sine = -3 dB), floored at -120.
+        Level of a 25 ms window in dBFS (full-scale sine = -3 dB), floored at -120, as
+        analysed: a recording made far too quietly is heard raised (media.lift_quiet).
     loudness : np.ndarray [range 0..1]
         ``db`` normalised over the recording: 0 at or below its noise gate, 1 at its
         loud-speech level, so quiet and loud recordings describe speech alike.
@@ -242,8 +243,9 @@ def _prepare(y: np.ndarray, sr: int) -> np.ndarray:
     y = y.astype(np.float64)
     y = resample(y, orig_sr=int(sr), target_sr=_SR)
     # Microphone pops, breath thumps and DC offsets sit below the lowest voice; they
-    # would read as loud frames, so a zero-phase high-pass removes them first.
-    return signal.sosfiltfilt(_HIGHPASS, y) if len(y) > 64 else y
+    # would read as loud frames, so a zero-phase high-pass removes them first. A recording
+    # made far too quietly is heard raised (its speech would fall under _SILENCE_DB).
+    return lift_quiet(signal.sosfiltfilt(_HIGHPASS, y) if len(y) > 64 else y, sr=_SR)
 
 
 def _frames(y: np.ndarray, ids: np.ndarray, width: int, hop: int = _HOP, lead: int | None = None) -> np.ndarray:
