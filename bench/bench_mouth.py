@@ -506,9 +506,13 @@ def main() -> None:
         for key in ("rendered_model", "rendered_signal"):
             values = [r[key]["correlation"] for r in rows]
             closed = [r[key]["closure_rate"] for r in rows if r[key]["closure_rate"] is not None]
+            # Pooled as well as per recording: a long prompt's misses weigh as much as a short one's hits.
+            hits = sum(round(r[key]["closure_rate"] * r[key]["n_bilabials"]) for r in rows if r[key]["n_bilabials"])
+            total = sum(r[key]["n_bilabials"] for r in rows)
             print(f"{key}: mean r0 {np.mean(values):.3f}, min {min(values):.3f}, "
                   f"at least 0.8 on {sum(v >= 0.8 for v in values)} of {len(values)}, "
-                  f"closures {np.mean(closed):.3f}, lags {[r[key]['best_lag'] for r in rows]}")  # fmt: skip
+                  f"closures {np.mean(closed):.3f} per recording, {hits} of {total} = {hits / max(total, 1):.3f} pooled, "
+                  f"lags {[r[key]['best_lag'] for r in rows]}")  # fmt: skip
     if args.json:
         args.json.write_text(json.dumps(report, indent=1))
 
