@@ -5,7 +5,8 @@ through PyAV's libx264 and AAC. Inputs are checked before heavy work: huge pictu
 over-long recordings are refused from their headers.
 """
 
-from ._audio import AUDIBLE_DBFS, QUIET_DBFS, check_audible, check_sample_rate, lift_quiet, load_audio, loudest_dbfs, mono_at, resample
+from ._audio import (AUDIBLE_DBFS, QUIET_DBFS, check_audible, check_sample_rate, lift_quiet, load_audio, loudest_dbfs,
+                     mono_at, resample)  # fmt: skip
 from ._color import i420_planes, i420_to_rgb, paste_i420, rgb_to_i420, rgb_to_yuv444, yuv444_to_i420
 from ._image import IMAGE_FORMATS, Picture, fit_picture, fit_size, load_image, load_image_with_alpha, load_picture
 from ._probe import MediaInfo, probe_media
