@@ -1,4 +1,4 @@
-"""Build the training corpus: ``python -m training.corpus base`` then ``... aligned --model M``.
+"""Build the training corpus: ``python -m training.corpus base`` then ``... aligned --model M [M ...]``.
 
 ``base``: espeak-ng in 50 languages, Piper English, Festival's diphone voices (English,
 Italian, Russian, Czech, Finnish; ``festival2``: more texts, half of them vowels running
@@ -7,11 +7,11 @@ silence), and the real English recordings (Asterisk prompts a-m,
 pocketsphinx-testdata cards and digits) aligned by pocketsphinx.
 ``aligned``: the real Spanish, French, Italian and Russian prompts, whose phonemes
 (espeak-ng's reading of the transcript) are aligned to the audio by a Viterbi pass over
-a first model's outputs (see :mod:`training.align`); so are ``kde`` (KLettres's letters
-and syllables in 19 languages, KTuberling's English words), ``prompts`` (two more
-Asterisk voices: Italian Menardi, Colombian Spanish es-co), ``tuxpaint`` (Tux Paint's
-spoken stamp descriptions in 13 languages) and ``fillets`` (Fish Fillets NG's spoken
-dialogue in Czech and Dutch).
+a first model's outputs, or the mean of several models' (see :mod:`training.align`); so
+are ``kde`` (KLettres's letters and syllables in 19 languages, KTuberling's English
+words), ``prompts`` (two more Asterisk voices: Italian Menardi, Colombian Spanish es-co),
+``tuxpaint`` (Tux Paint's spoken stamp descriptions in 13 languages) and ``fillets`` (Fish
+Fillets NG's spoken dialogue in Czech and Dutch).
 
 Each clip is augmented (see :mod:`training.augment`), turned into 100 Hz log-mel frames
 and 50 Hz labels from the project's phoneme table (``talkingphoto.motion._phonemes``),
@@ -159,7 +159,8 @@ def main(argv=None) -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--per-language", type=int, default=40, help="espeak-ng clips per language")
     parser.add_argument("--per-voice", type=int, default=80, help="Festival clips per voice (English: + prompts)")
-    parser.add_argument("--model", type=Path, help="first-stage model for aligning (part 'aligned')")
+    parser.add_argument("--model", type=Path, nargs="+",
+                        help="model(s) for aligning (part 'aligned'); several align with their mean")
     parser.add_argument("--sources", nargs="+", help="rebuild only these sources' shards (default all)")
     args = parser.parse_args(argv)
     root = sources.fetch_packages(args.cache)
@@ -188,7 +189,8 @@ def main(argv=None) -> None:
     else:
         from .align import load_training_model
 
-        model = load_training_model(args.model)
+        # No --model: the packaged offline model, as load_mouth_model's default.
+        model = tuple(load_training_model(path) for path in args.model or [None])
         makers = {f"asterisk-{lang}": (lambda lang=lang: sources.asterisk_items(root, lang, model=model))
                   for lang in ("es", "fr", "it", "ru")}  # fmt: skip
         # Round 6: KLettres and KTuberling clips, the Menardi and es-co prompt voices.
