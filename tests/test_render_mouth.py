@@ -509,15 +509,19 @@ def test_a_tongue_a_pixel_or_two_tall_is_no_red_line_along_the_lower_lip(gap, to
     assert (np.linalg.norm(column - PALETTE.tongue, axis=1) < 35).any() == tongue
 
 
-def test_a_mouth_drawn_open_with_a_tongue_speaks_with_it_under_a_dark_band():
+@pytest.mark.parametrize("drawn_tongue, share", [(0.7, 0.3), (None, 0.25)])
+def test_a_drawn_mouth_speaks_with_a_tongue_under_a_dark_band(drawn_tongue, share):
     # Renpy's eileen, lucy and sylvie, drawn with an open mouth and a pink or red tongue,
-    # spoke with a black hole and a tongue two pixels tall: not the mouth the artist drew.
+    # spoke with a black hole and a tongue two pixels tall: not the mouth the artist drew;
+    # nor the one anime draws for a mouth drawn as a line.
     _, upper, lower = _open_mouth(30.0)
-    own = OwnMouth(upper, lower, cavity=(200.0, 120.0, 100.0), tongue=PALETTE.tongue, tongue_depth=0.7)
+    own = None
+    if drawn_tongue is not None:
+        own = OwnMouth(upper, lower, cavity=(200.0, 120.0, 100.0), tongue=PALETTE.tongue, tongue_depth=drawn_tongue)
     canvas = _paint("drawn", 30.0, look=MouthLook(PALETTE, "drawn", own_mouth=own))
     teeth, dark = _column(canvas)
     tongue = np.linalg.norm(canvas[:, 50].astype(float) - PALETTE.tongue, axis=1) < 30
-    assert tongue.sum() >= 0.3 * 30.0
+    assert tongue.sum() >= share * 30.0
     assert dark.sum() >= 0.15 * 30.0  # the opening still reads open
     assert np.flatnonzero(teeth).max() < np.flatnonzero(dark).min() < np.flatnonzero(dark).max() < np.flatnonzero(tongue).min()
 

@@ -120,12 +120,14 @@ HAIRLINE = 1.0
 # as a second lower lip on small 3D renders (FreedroidRPG's arthur, cook, default_male: a
 # 25-pixel mouth's tongue is 2 pixels tall); the cavity's dark shows there instead.
 TONGUE_PX = (1.0, 4.0)
-# A mouth drawn open with a tongue of its own speaks with the tongue filling this share of
-# the share it fills as drawn (eileen_vhappy's, drawn over 0.73 of the opening, 0.37).
-# With the photo's low tongue (a strip two pixels tall on a 20-pixel mouth) the speaking
-# mouth was a black hole where the artist had drawn a pink or red one (eileen, lucy,
-# sylvie); the cavity keeps the dark band under the teeth that reads as open.
-SPOKEN_TONGUE = 0.5
+# A drawn mouth speaks with its tongue filling this share of the share it fills as drawn
+# in a mouth drawn open (eileen_vhappy's, drawn over 0.73 of the opening, 0.37), or of
+# DRAWN_TONGUE in one drawn as a line or a grin. With the photo's low tongue (a strip two
+# pixels tall on a 20-pixel mouth) the speaking mouth was a black hole where the artist had
+# drawn a pink or red one (eileen, lucy, sylvie) and where anime draws one; the cavity keeps
+# the dark band under the teeth that reads as open. Lip sync on the 17 development
+# recordings: eileen 0.663 -> 0.670, sylvie green normal 0.789 -> 0.802, giggle 0.661 -> 0.674.
+SPOKEN_TONGUE, DRAWN_TONGUE = 0.5, 0.6
 # Painted teeth are ivory: at most this saturated for their lightness (Lab chroma over L*),
 # their hue and lightness kept, as the astronaut's own teeth are (0.15; her skin 0.27).
 # Tinted by the skin's light alone they came out peach and read as skin: grace_hopper 0.27,
@@ -718,13 +720,14 @@ def _interior(
     # F/V: the lower lip is tucked under the upper teeth, which fill the opening.
     teeth_bottom = np.maximum(teeth_bottom, upper_v + fv * (lower_v - upper_v + 2))
 
-    # Tongue: low in the mouth (never more than a third of the gap; in a mouth drawn open
-    # with one, SPOKEN_TONGUE of its drawn depth; as deep as drawn back at rest); its tip
-    # rises to just under the upper teeth for L and TH.
-    tongue_top = lower_v - np.minimum(0.09 * W * (1 - 0.4 * u**2), 0.35 * gap)
-    drawn_tongue = look.own_mouth.tongue_depth if drawn and look.own_mouth is not None else 0.0
-    if drawn_tongue > 0:
-        tongue_top = lower_v - SPOKEN_TONGUE * drawn_tongue * gap * (1 - 0.4 * u**2)
+    # Tongue: low in the mouth (a photo's never more than a third of the gap, a drawn one's
+    # as SPOKEN_TONGUE says; as deep as drawn back at rest); its tip rises to just under
+    # the upper teeth for L and TH.
+    if drawn:
+        share = (look.own_mouth.tongue_depth if look.own_mouth is not None else 0.0) or DRAWN_TONGUE
+        tongue_top = lower_v - SPOKEN_TONGUE * share * gap * (1 - 0.4 * u**2)
+    else:
+        tongue_top = lower_v - np.minimum(0.09 * W * (1 - 0.4 * u**2), 0.35 * gap)
     if drawn_own is not None and drawn_own.tongue_depth > 0:
         drawn_top = lower_v - drawn_own.tongue_depth * gap * (1 - 0.4 * u**2)
         tongue_top = (1 - as_drawn) * tongue_top + as_drawn * drawn_top
