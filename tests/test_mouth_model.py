@@ -241,7 +241,7 @@ RECORDINGS = {
 
 
 def test_a_recording_turned_down_40_db_moves_the_mouth_as_before(real_data):
-    # A far or turned-down microphone (the loudest 50 ms at -62 dBFS, with a DC offset) lost
+    # A far or turned-down microphone (the loudest 50 ms at -61 dBFS, with a DC offset) lost
     # the model's lip closures and nearly all of the acoustic rules' opening.
     from talkingphoto.media import load_audio
     from talkingphoto.motion import mouth_track
@@ -251,8 +251,8 @@ def test_a_recording_turned_down_40_db_moves_the_mouth_as_before(real_data):
     for analyse in (learned_mouth_track, mouth_track):
         before, after = (analyse(z, sr=sr, fps=25) for z in (y, quiet))
         assert np.corrcoef(before.open, after.open)[0, 1] > 0.95, analyse.__name__
-    before, after = (learned_mouth_track(z, sr=sr, fps=25) for z in (y, quiet))
-    assert np.array_equal(after.press > 0.5, before.press > 0.5)
+        if analyse is learned_mouth_track:  # the rules' closures move with the level anyway
+            assert np.array_equal(after.press > 0.5, before.press > 0.5)
 
 
 @pytest.mark.slow
