@@ -180,6 +180,11 @@ LID_OWN_RIM = 0.3
 # +5..+12, and stretched down it was most of his closing lid, which took it for its own lit
 # skin: a pale yellow-green patch. The lid reads the skin beside it there instead.
 BURNT_OUT, BURNT_OUT_FRINGE = 250, 2
+# An eye in a deep socket: where the lit part (this percentile) of its lid band's skin is
+# darker than SOCKET[0] of the lit skin's lightness (fully; not at all from SOCKET[1]), the
+# shut lid takes the skin right around it instead, no darker than SOCKET_FLOOR of the lit
+# skin (a lash line, the eye's painted outline).
+SOCKET, SOCKET_LIT, SOCKET_FLOOR = (0.3, 0.5), 75, 0.15
 # The closing lid takes its skin (light_lid) fully by this much of a blink: taken in as
 # the blink went, half the band stretched down over a small eye (its painted lashes) showed
 # through it at blink 0.5 as coloured streaks down the lid (jasmine).
@@ -1353,6 +1358,8 @@ def light_lid(
             from_around = cv2.distanceTransform((~around).astype(np.uint8), cv2.DIST_L2, 3)
             toward_own = toward_own * np.clip(from_around / max(LID_OWN_RIM * width, 1.0), 0, 1)
         target = target + (own_lit - target) * toward_own[..., None]
+    if skin_only:
+        target = _in_socket(target, lab, mask, outside, lit_skin)
     # Shading is the lid's broad light and dark, and its grain (a render's noise, the skin's
     # texture) stays as strong as the skin around it shows, or the lid would show as a flat
     # patch; both from its skin alone if ``skin_only``.
@@ -1376,6 +1383,29 @@ def light_lid(
         grain = np.clip(grain, -strongest, strongest)
     lit = cv2.cvtColor(target + shading + grain, cv2.COLOR_Lab2RGB) * 255
     canvas[y0:y1, x0:x1] = np.clip(region * (1 - alpha) + lit * alpha + 0.5, 0, 255).astype(np.uint8)
+
+
+def _in_socket(target: np.ndarray, lab: np.ndarray, mask: np.ndarray, outside: np.ndarray, lit_skin: np.ndarray) -> np.ndarray:
+    """``target`` (the shut lid's Lab) turned, in a deep socket, to the skin right around
+    the eye, every side and shade of it (see ``SOCKET``).
+
+    A painted eye set deep under the brow or in a hood's shadow lies in a dark socket: the
+    lid took the lit skin beyond it and shut as a pale oval where the eye had been (Flare's
+    hooded rogue). Filled in from the socket's own shades around it, it meets them without an
+    edge, darker under the brow and lighter towards the cheek, as a lid in shadow is.
+    """
+    band = lab[(mask >= 0.5) & _is_skin(lab, lit_skin)]
+    if len(band) < 4:
+        return target
+    shade = float(np.percentile(band[:, 0], SOCKET_LIT))
+    depth = float(_smoothstep(SOCKET[1], SOCKET[0], shade / max(float(lit_skin[0]), 1.0)))
+    if depth <= 0:
+        return target
+    around = outside & _is_skin(lab, lit_skin) & (lab[..., 0] >= SOCKET_FLOOR * lit_skin[0])
+    if around.sum() < 8:
+        return target
+    socket = _fill_in(lab, around, tuple(lit_skin))
+    return target + depth * (socket - target)
 
 
 def _burnt_out(rgb: np.ndarray, lab: np.ndarray, skin: np.ndarray) -> np.ndarray:
