@@ -7,8 +7,8 @@ from talkingphoto.characters import Face, choose_face
 from talkingphoto.errors import NoFaceError, ParameterError
 
 
-def _face(index, box):
-    return Face(index=index, box=box, landmarks=np.zeros((478, 3)), detector="test", confidence=0.9)
+def _face(index, box, confidence=0.9):
+    return Face(index=index, box=box, landmarks=np.zeros((478, 3)), detector="test", confidence=confidence)
 
 
 FACES = [_face(0, (10, 20, 50, 60)), _face(1, (100, 20, 90, 100)), _face(2, (220, 30, 40, 40))]
@@ -16,6 +16,14 @@ FACES = [_face(0, (10, 20, 50, 60)), _face(1, (100, 20, 90, 100)), _face(2, (220
 
 def test_default_is_the_largest_face():
     assert choose_face(FACES).index == 1
+
+
+def test_default_passes_over_a_larger_face_found_far_less_surely():
+    # A false face on a shoulder that only face mesh saw (0.5) beside the face a detector
+    # confirmed (0.84): the confirmed one speaks, though smaller.
+    faces = [_face(0, (70, 30, 53, 61), confidence=0.84), _face(1, (120, 87, 73, 63), confidence=0.5)]
+    assert choose_face(faces).index == 0
+    assert choose_face([faces[0], _face(1, (120, 87, 73, 63), confidence=0.7)]).index == 1
 
 
 def test_by_index_and_by_point():

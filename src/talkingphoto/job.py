@@ -135,7 +135,8 @@ class Speaker(_Options):
         One of :data:`MOUTH_COVERS`: is the mouth covered, so that it never opens (auto:
         as the picture looks)?
 
-    face, face_at and points all None: the largest face found.
+    face, face_at and points all None: the largest face found (of those found about as surely as
+    the surest, see characters.choose_face).
     """
 
     face: int | None = None
