@@ -657,6 +657,27 @@ def test_a_face_guard_over_a_line_art_mouth_is_covered_and_a_drawn_mouth_the_mes
     assert look.covered == covered and look.style == ("photo" if covered else "drawn")
 
 
+@pytest.mark.parametrize(("colour", "covered"), [(True, True), (False, False)])
+def test_a_grey_respirator_over_a_small_drawn_face_is_covered_where_the_skin_has_colour(colour, covered):
+    # A grey respirator over a painted face 200 pixels tall (Naev's dv_civilian_f7): no
+    # darker than a drawn mouth's surroundings, its mouth under 18 pixels wide, and a mouth
+    # was painted on it. No colour over the mouth where the skin has some says covered; in a
+    # black-and-white drawing it says nothing.
+    from talkingphoto.render._mouth_reading import mouth_covered
+
+    image, face = synthetic_face(size=120, iris_distance=20.0, style="drawn")
+    image[:] = DRAWN_SKIN
+    lm = face.landmarks[:, :2]
+    outer = np.vstack([lm[topo.LIPS_UPPER_OUTER], lm[topo.LIPS_LOWER_OUTER][::-1]])
+    centre = outer.mean(0)
+    assert 12 < np.linalg.norm(lm[topo.MOUTH_CORNER_LEFT] - lm[topo.MOUTH_CORNER_RIGHT]) < 18
+    cv2.fillPoly(image, [np.round(centre + 2.5 * (outer - centre)).astype(np.int32)], (80, 80, 80))
+    cv2.fillPoly(image, [np.round(outer).astype(np.int32)], (92, 92, 92))
+    if not colour:
+        image = cv2.cvtColor(cv2.cvtColor(image, cv2.COLOR_RGB2GRAY), cv2.COLOR_GRAY2RGB)
+    assert mouth_covered(image, face) == covered
+
+
 def _painted_mouth(*lines):
     """synthetic_face's shut mouth painted in one flat lip colour, with dark lines one
     pixel thin along its seam moved by each of ``lines`` (a share of the mouth's width,

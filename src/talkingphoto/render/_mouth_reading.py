@@ -144,6 +144,13 @@ COVERED_LIGHT, COVERED_TINT = 0.4, 2.0
 COVERED_GREY, COVERED_LIGHT_GREY = 1.0, 0.3
 COVERED_WIDTH, COVERED_SHARPNESS = 18.0, 0.4
 COVERED_DRAWN_DARK, COVERED_DRAWN_RED = 30.0, 4.0
+# A drawn face is also covered where lips and ring have no colour (within COVERED_GREY of
+# neutral grey) in a face whose skin has (the cheeks at least COVERED_DRAWN_SKIN from it):
+# a grey respirator over a painted face (Naev's dv_civilian_f7: lips 0.0, ring 0.3, cheeks
+# 7.9, the ring's L* 33; drawn faces with a mouth 2.6 and more, their cheeks alike). Its
+# colour says what a dark ring says for a mask, so a drawn face's mouth needs only be
+# COVERED_DRAWN_WIDTH pixels wide (that respirator's mouth 17.7 in a 200-pixel portrait).
+COVERED_DRAWN_SKIN, COVERED_DRAWN_WIDTH = 4.0, 12.0
 # Lips shut at rest show no teeth: inner edges nowhere this many pixels apart hold only
 # the lips' own highlights between them (Wesnoth's goblin rouser and master-at-arms, 0.5
 # and 0.7 px apart, got 6 pixels of "own teeth"; painted teeth show between lips 3.1-7.4
@@ -1140,12 +1147,12 @@ def mouth_covered(image: np.ndarray, face: Face) -> bool:
     """
     lm = face.landmarks[:, :2]
     width = float(np.linalg.norm(lm[topo.MOUTH_CORNER_LEFT] - lm[topo.MOUTH_CORNER_RIGHT]))
-    if width < COVERED_WIDTH:
+    drawn = face.style == "drawn"
+    if width < (COVERED_DRAWN_WIDTH if drawn else COVERED_WIDTH):
         return False
     image, lm = _around_face(image, lm)
     # Log grey values: darkening the picture shifts them all alike; +4 keeps black finite.
     grey = np.log(cv2.cvtColor(np.ascontiguousarray(image), cv2.COLOR_RGB2GRAY).astype(np.float32) + 4.0)
-    drawn = face.style == "drawn"
     if not drawn and _sharpness(grey, lm) < COVERED_SHARPNESS:
         return False
     line, teeth, dip = _across_lips(grey, lm)
@@ -1160,14 +1167,23 @@ def mouth_covered(image: np.ndarray, face: Face) -> bool:
     if not lips.any() or not ring.any():
         return False
     light = abs(float(np.median(grey[lips]) - np.median(grey[ring])))
-    if drawn:  # see COVERED_DRAWN_DARK
+    lips_colour, ring_colour = (np.median(_chromaticity(image[part]), 0) for part in (lips, ring))
+    colourless = _colour(lips_colour, ring_colour) < COVERED_GREY
+    if drawn:  # see COVERED_DRAWN_DARK and COVERED_DRAWN_SKIN
         lips_lab, ring_lab = (np.median(_lab(image[part]), 0) for part in (lips, ring))
         redder = float(lips_lab[1] - ring_lab[1])
-        return light < COVERED_LIGHT and ring_lab[0] < COVERED_DRAWN_DARK and redder < COVERED_DRAWN_RED
-    lips_colour, ring_colour = (np.median(_chromaticity(image[part]), 0) for part in (lips, ring))
+        dark = ring_lab[0] < COVERED_DRAWN_DARK and redder < COVERED_DRAWN_RED
+        cheeks = _cheeks(image.shape, lm)
+        grey_in_colour = colourless and cheeks.any() and _colour(np.median(_chromaticity(image[cheeks]), 0)) >= COVERED_DRAWN_SKIN
+        return light < COVERED_LIGHT and (dark or grey_in_colour)
     tint = 100.0 * float(np.linalg.norm(lips_colour - ring_colour))
-    colourless = 100.0 * max(float(np.linalg.norm(c - 1.0 / 3.0)) for c in (lips_colour, ring_colour)) < COVERED_GREY
     return light < (COVERED_LIGHT_GREY if colourless else COVERED_LIGHT) and tint < COVERED_TINT
+
+
+def _colour(*chromaticities) -> float:
+    """How far the most coloured of ``chromaticities`` (see _chromaticity) lies from neutral
+    grey, x 100."""
+    return 100.0 * max(float(np.linalg.norm(c - 1.0 / 3.0)) for c in chromaticities)
 
 
 def _around_face(image: np.ndarray, landmarks: np.ndarray) -> tuple:
