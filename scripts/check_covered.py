@@ -49,11 +49,17 @@ VARIANTS = {
 
 
 def marks(image: np.ndarray) -> str:
-    """``C`` or ``.`` per face found in ``image`` [uint8 RGB], left to right; ``-`` for none."""
+    """``C`` or ``.`` per face found in ``image`` [uint8 RGB], left to right; ``-`` for none
+    (also for a variant too small to hold a face)."""
     from talkingphoto.characters import find_faces
+    from talkingphoto.errors import ParameterError
     from talkingphoto.render._mouth_reading import mouth_covered
 
-    return "".join("C" if mouth_covered(image, face) else "." for face in find_faces(image)) or "-"
+    try:
+        faces = find_faces(image)
+    except ParameterError:  # a small sprite scaled to 0.3
+        return "-"
+    return "".join("C" if mouth_covered(image, face) else "." for face in faces) or "-"
 
 
 def main(argv=None) -> int:
