@@ -232,6 +232,25 @@ def mesh_misses_eyes(landmarks: np.ndarray, parts: AnimeParts) -> bool:
     return True
 
 
+# animeface's two eye boxes are a pair of eyes only side by side, at least EYE_GAP of its face
+# box's width apart, each at most EYE_WIDEST of it wide and the wider at most EYE_PAIR times
+# the narrower. Ren'Py's eileen (three sprites), sylvie green normal and blue surprised
+# measure 0.19-0.34 wide, 0.20-0.31 apart, 1.1-1.3 times. Boxes that overlap, twice as wide
+# as each other or half the face wide are not eyes: snapped onto them, a blink painted skin
+# over hair, brows and glasses (Ren'Py's lucy, 43 of 48 Naev portraits that animeface read,
+# whose face mesh had fitted their eyes).
+EYE_GAP, EYE_WIDEST, EYE_PAIR = 0.05, 0.4, 1.5
+
+
+def eyes_plausible(parts: AnimeParts) -> bool:
+    """Whether animeface's eye boxes can be a face's two eyes (see EYE_GAP)."""
+    width = parts.face_box[2]
+    left, right = sorted((parts.left_eye_box, parts.right_eye_box), key=lambda box: box[0])
+    narrow, wide = sorted((left[2], right[2]))
+    return (right[0] - (left[0] + left[2]) >= EYE_GAP * width and wide <= EYE_WIDEST * width
+            and wide <= EYE_PAIR * narrow)  # fmt: skip
+
+
 def eyes_above_nose(landmarks: np.ndarray, parts: AnimeParts) -> bool:
     """Whether animeface's eyes sit where this mesh's face has room for eyes: above its
     nose tip. On big-eyed anime faces they sit between the mesh's eyes (which land on the

@@ -28,6 +28,7 @@ from ..errors import MissingDependencyError, ParameterError
 from ._anime import (
     detect_anime,
     eyes_above_nose,
+    eyes_plausible,
     face_from_anime_parts,
     has_big_eyes,
     mesh_misses_eyes,
@@ -140,9 +141,10 @@ def _tiles(image: np.ndarray):
 
 def _anime_eyes_fit(landmarks, parts) -> bool:
     """Snap the mesh onto animeface's parts only for big anime eyes (or eyes the mesh has
-    shrunk to slivers) where eyes can be, and a mouth on the mesh's lips."""
+    shrunk to slivers) that can be a pair of eyes, where eyes can be, and a mouth on the
+    mesh's lips."""
     big = has_big_eyes(landmarks, parts) or mesh_misses_eyes(landmarks, parts)
-    return big and eyes_above_nose(landmarks, parts) and mouth_on_lips(landmarks, parts)
+    return big and eyes_plausible(parts) and eyes_above_nose(landmarks, parts) and mouth_on_lips(landmarks, parts)
 
 
 def _same_face(a, b) -> bool:
