@@ -33,6 +33,19 @@ def test_a_covered_mouth_is_said_before_rendering(real_data, capsys):
     assert "mouth looks covered: it stays shut (--mouth-cover open if it shows)" in capsys.readouterr().out
 
 
+@pytest.mark.slow
+def test_the_face_that_speaks_by_default_is_marked(capsys):
+    from pathlib import Path
+
+    image = str(Path(__file__).resolve().parents[1] / "examples" / "two_faces.jpg")
+    assert main(["inspect", image, "--json"]) == 0
+    assert [item["speaks_by_default"] for item in json.loads(capsys.readouterr().out)] == [True, False]
+    assert main(["inspect", image]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "speaks unless --face or --face-at picks another" in lines[1]
+    assert "speaks unless" not in lines[2]
+
+
 def test_a_face_that_may_be_none_is_said_before_rendering(tmp_path, monkeypatch, capsys):
     # The chain's find on a revenant's armour would get a mouth in the wrong place: inspect says
     # so with the way out; a face from points is where the user put it.

@@ -404,6 +404,7 @@ def test_inspect_finds_the_face_and_refuses_non_pictures(tmp_path, real_data):
         assert (found["width"], found["height"]) == (512, 600)
         assert len(found["faces"]) == 1 and found["faces"][0]["index"] == 0
         assert found["faces"][0]["mouth_covered"] is False and found["faces"][0]["doubtful"] is False
+        assert found["faces"][0]["speaks_by_default"] is True
         masked = (real_data / "images" / "wesnoth_assassin_female.png").read_bytes()
         found = client.post("/api/inspect", files={"image": ("mask.png", masked)}).json()
         assert [face["mouth_covered"] for face in found["faces"]] == [True]

@@ -32,10 +32,11 @@ def add_parser(subparsers) -> None:
     p.set_defaults(func=run)
 
 
-def describe_faces(faces: list, covered: list, doubtful: list) -> list:
+def describe_faces(faces: list, covered: list, doubtful: list, *, speaker: int | None = None) -> list:
     """JSON-ready description of each face: index, box, detector, confidence, style, mouth,
-    whether its mouth looks covered (``covered``, one flag per face) and whether it is
-    probably no face the mesh understands (``doubtful``, one flag per face)."""
+    whether its mouth looks covered (``covered``, one flag per face), whether it is
+    probably no face the mesh understands (``doubtful``, one flag per face) and whether it
+    speaks when no face is chosen (its index is ``speaker``)."""
     from ..characters import topology as topo
 
     items = []
@@ -52,6 +53,7 @@ def describe_faces(faces: list, covered: list, doubtful: list) -> list:
                 "mouth": [round(float(mouth[0]), 1), round(float(mouth[1]), 1)],
                 "mouth_covered": bool(mouth_covered),
                 "doubtful": bool(unsure),
+                "speaks_by_default": face.index == speaker,
             }
         )
     return items
@@ -69,7 +71,7 @@ def _write_png(path: Path, image: np.ndarray) -> None:
 
 
 def run(args) -> int:
-    from ..characters import DETECT_SIDE, POINTS_FORMAT, doubtful_faces, draw_overlay, find_faces, points_face
+    from ..characters import DETECT_SIDE, POINTS_FORMAT, choose_face, doubtful_faces, draw_overlay, find_faces, points_face
     from ..media import load_picture
     from ..render._mouth_reading import looks_covered
 
@@ -85,7 +87,10 @@ def run(args) -> int:
 
     doubtful = doubtful_faces(picture.image, seen)
     items = describe_faces(
-        faces, [looks_covered(picture.image, face) for face in seen], [face.index in doubtful for face in seen]
+        faces,
+        [looks_covered(picture.image, face) for face in seen],
+        [face.index in doubtful for face in seen],
+        speaker=choose_face(faces).index if faces else None,
     )
     if args.json:
         print(json.dumps(items, indent=2))
@@ -103,6 +108,7 @@ def run(args) -> int:
             print(
                 f"  {item['index']:>2}  box x={x} y={y} w={w} h={h}  {item['detector']}"
                 f"  confidence {item['confidence']:.2f}  {item['style']}"
+                + ("  speaks unless --face or --face-at picks another" if item["speaks_by_default"] and len(faces) > 1 else "")
                 + ("  mouth looks covered: it stays shut (--mouth-cover open if it shows)" if item["mouth_covered"] else "")
                 + (
                     "  may not be a human face: if the overlay puts its mouth in the wrong place, mark it with --points"

@@ -79,6 +79,7 @@ class FaceView(BaseModel):
         description="Probably no face the mesh understands (an animal, a monster, a thing): the mouth may move in the"
         " wrong place; give points to place it"
     )
+    speaks_by_default: bool = Field(description="The face that speaks when no 'face' is given")
 
 
 class InspectView(BaseModel):
@@ -296,7 +297,7 @@ def create_app(
 
     @app.post("/api/inspect", response_model=InspectView, summary="Find the characters in a picture")
     def inspect(image: UploadFile = File(description=f"The picture: {IMAGE_FORMATS}")):
-        from ..characters import DETECT_SIDE, doubtful_faces, draw_overlay, find_faces
+        from ..characters import DETECT_SIDE, choose_face, doubtful_faces, draw_overlay, find_faces
         from ..media import load_picture
         from ..render._mouth_reading import looks_covered
 
@@ -309,6 +310,7 @@ def create_app(
         doubtful = doubtful_faces(picture.image, found)
         faces = found if picture.scale == 1 else [f.scaled(1 / picture.scale) for f in found]
         width, height = picture.source_size
+        speaker = choose_face(faces).index if faces else None
         return {
             "width": width,
             "height": height,
@@ -321,6 +323,7 @@ def create_app(
                     "style": f.style,
                     "mouth_covered": shut,
                     "doubtful": f.index in doubtful,
+                    "speaks_by_default": f.index == speaker,
                 }
                 for f, shut in zip(faces, covered)
             ],

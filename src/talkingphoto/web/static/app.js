@@ -197,7 +197,7 @@ function drawMarks() {
   note.textContent = (count === 1
     ? "1 face found: it will speak."
     : state.face === null
-      ? `${count} faces found. Click the one who speaks (otherwise the largest does).`
+      ? `${count} faces found. Click the one who speaks (otherwise face ${state.faces.find((face) => face.speaks_by_default).index} does).`
       : `${count} faces found. Face ${state.face} speaks.`) + coveredNote() + doubtfulNote() + catNote();
 }
 
