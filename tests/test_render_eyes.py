@@ -955,20 +955,28 @@ def test_a_photo_lid_takes_no_shading_from_the_eye_in_its_band(skin_only):
     assert (off < 15) if skin_only else (off > 20)
 
 
-def test_a_photo_lid_in_a_deep_socket_shuts_in_the_socket_s_shade():
-    from talkingphoto.render._eyes import light_lid
+@pytest.mark.parametrize("deep", [True, False])
+def test_a_photo_lid_in_a_deep_socket_shuts_in_the_socket_s_shade(deep):
+    from talkingphoto.render._eyes import light_lid, socket_depth
 
     # A painted eye set deep under a hood: the socket around it is a dark shade of the skin.
     # Lit like the skin beyond the socket, the shut lid was a pale oval where the eye had
     # been (Flare's hooded rogue); it takes the socket's shade and meets it without an edge.
-    lit, socket = (220, 165, 135), (60, 38, 30)
+    # How deep is read once from the picture at rest: read from the closing band each frame
+    # it swung through the blink. A socket in the skin's own light is no socket.
+    lit = (220, 165, 135)
+    socket = (60, 38, 30) if deep else (205, 150, 122)
     rng = np.random.default_rng(4)
     canvas = np.full((44, 64, 3), lit, np.float64)
     canvas[6:38, 8:56] = socket
     canvas[19:25, 25:35] = (170, 172, 178)  # the white and a grey iris in the band
     canvas = np.clip(canvas + rng.normal(0, 3, canvas.shape), 0, 255).astype(np.uint8)
     edge = np.stack([np.linspace(15, 47, 9), np.full(9, 26.0)], 1)
+    top = edge[1:-1] - (0, 10)
+    open_edge = edge - (0, 6)  # the lid at rest, above the eye
+    depth = socket_depth(canvas, top, open_edge, lit)
+    assert depth == (1.0 if deep else 0.0)
     shut = canvas.copy()
-    light_lid(shut, edge[1:-1] - (0, 10), edge, 1.0, lit, skin_only=True)
+    light_lid(shut, top, edge, 1.0, lit, skin_only=True, socket=depth)
     lid = np.median(shut[19:25, 22:40].reshape(-1, 3).astype(float), axis=0)
     assert np.abs(lid - socket).max() < 20

@@ -19,6 +19,7 @@ from ._eyes import (
     paint_lid,
     skin_around,
     smooth_lid,
+    socket_depth,
     tinted_skin_around,
 )
 from ._fur_lids import find_animal_eye, lid_layer
@@ -159,7 +160,9 @@ class FaceAnimator:
                     # render's: around a photo's eye it is the tint of glasses' lenses,
                     # which turned grace_hopper's closing lids grey-blue.
                     tinted = tinted_skin_around(image, upper, lower) if self.rendered_eyes else None
-                    self.lids[side] = replace(self.lids[side], skin=lit, tinted=tinted)
+                    above = self.rig.vertices(f"{side}_eye_ring")[: len(upper) - 2]  # the ring starts above the lid
+                    socket = 0.0 if self.rendered_eyes else socket_depth(image, above, upper, lit)
+                    self.lids[side] = replace(self.lids[side], skin=lit, tinted=tinted, socket=socket)
             if self.lids:
                 # One character, one pen: both closed eyes get the darker lash and the bolder line.
                 lash = min((p.lash for p in self.lids.values()), key=sum)
@@ -446,7 +449,10 @@ class FaceAnimator:
                 above = rig.slot[f"{side}_eye_ring"][: len(upper) - 2]  # the ring starts above the lid
                 if self.rendered_eyes:  # a photo's lid keeps its texture (smoothed, wrinkles read as airbrushed)
                     smooth_lid(patch, posed[above], upper, pose.blink)
-                light_lid(patch, posed[above], upper, pose.blink, lid.skin, tinted=lid.tinted, skin_only=not self.rendered_eyes)
+                light_lid(
+                    patch, posed[above], upper, pose.blink, lid.skin, tinted=lid.tinted, skin_only=not self.rendered_eyes,
+                    socket=lid.socket,
+                )
             paint_lash_line(patch, upper, pose.blink, lid)
 
     def _layout(self, box: tuple) -> "_Layout":

@@ -37,6 +37,7 @@ __all__ = [
     "fit_rendered_eyes",
     "lid_palette",
     "light_lid",
+    "socket_depth",
     "paint_lid",
     "paint_lash_line",
     "skin_around",
@@ -180,10 +181,10 @@ LID_OWN_RIM = 0.3
 # +5..+12, and stretched down it was most of his closing lid, which took it for its own lit
 # skin: a pale yellow-green patch. The lid reads the skin beside it there instead.
 BURNT_OUT, BURNT_OUT_FRINGE = 250, 2
-# An eye in a deep socket: where the lit part (this percentile) of its lid band's skin is
-# darker than SOCKET[0] of the lit skin's lightness (fully; not at all from SOCKET[1]), the
-# shut lid takes the skin right around it instead, no darker than SOCKET_FLOOR of the lit
-# skin (a lash line, the eye's painted outline).
+# An eye in a deep socket: where the lit part (this percentile) of its lid band's skin, at
+# rest, is darker than SOCKET[0] of the lit skin's lightness (fully; not at all from
+# SOCKET[1]), the shut lid takes the skin right around it instead, no darker than
+# SOCKET_FLOOR of the lit skin (a lash line, the eye's painted outline).
 SOCKET, SOCKET_LIT, SOCKET_FLOOR = (0.3, 0.5), 75, 0.15
 # The closing lid takes its skin (light_lid) fully by this much of a blink: taken in as
 # the blink went, half the band stretched down over a small eye (its painted lashes) showed
@@ -216,12 +217,14 @@ SKIN_LIT = (0.35, 0.95)
 @dataclass(frozen=True)
 class LidPalette:
     """RGB floats 0..255 and the lash stroke width in pixels; ``tinted``: skin around the eye
-    in a light of another colour, if any (see :func:`tinted_skin_around`)."""
+    in a light of another colour, if any (see :func:`tinted_skin_around`); ``socket``: how
+    deep in a dark socket the eye lies, 0..1 (see :func:`socket_depth`)."""
 
     skin: tuple
     lash: tuple
     thickness: float
     tinted: tuple | None = None
+    socket: float = 0.0
 
 
 def lid_palette(image: np.ndarray, upper: np.ndarray, lower: np.ndarray) -> LidPalette:
@@ -1282,7 +1285,7 @@ def smooth_lid(canvas: np.ndarray, top: np.ndarray, edge: np.ndarray, blink: flo
 
 def light_lid(
     canvas: np.ndarray, top: np.ndarray, edge: np.ndarray, blink: float, skin: tuple, *, tinted: tuple | None = None,
-    skin_only: bool = False,
+    skin_only: bool = False, socket: float = 0.0,
 ) -> None:
     """Give a closing upper lid (a render's or a photo's) the colour of lit skin as it
     closes (fully from ``LID_LIT_BY`` of a blink), in place.
@@ -1314,6 +1317,9 @@ def light_lid(
         part of the eye (its mesh lid lies inside it), whose white or iris showed as a grey
         or dark blot on the shut lid (Wesnoth's ruffian). A render's band is all lid: read
         from its skin alone, kevin's closed lid took a pale rim.
+    socket : float
+        How deep in a dark socket the eye lies (see :func:`socket_depth`): the lid takes
+        the socket's shades around it by as much.
     """
     if blink <= 0.05:
         return
@@ -1358,8 +1364,14 @@ def light_lid(
             from_around = cv2.distanceTransform((~around).astype(np.uint8), cv2.DIST_L2, 3)
             toward_own = toward_own * np.clip(from_around / max(LID_OWN_RIM * width, 1.0), 0, 1)
         target = target + (own_lit - target) * toward_own[..., None]
-    if skin_only:
-        target = _in_socket(target, lab, mask, outside, lit_skin)
+    if socket > 0:
+        # A painted eye set deep under the brow or in a hood's shadow: the lid took the lit
+        # skin beyond the socket and shut as a pale oval where the eye had been (Flare's
+        # hooded rogue). Filled in from the socket's own shades around it, it meets them
+        # without an edge, darker under the brow and lighter towards the cheek.
+        around_eye = outside & _is_skin(lab, lit_skin) & (lab[..., 0] >= SOCKET_FLOOR * lit_skin[0])
+        if around_eye.sum() >= 8:
+            target = target + socket * (_fill_in(lab, around_eye, tuple(lit_skin)) - target)
     # Shading is the lid's broad light and dark, and its grain (a render's noise, the skin's
     # texture) stays as strong as the skin around it shows, or the lid would show as a flat
     # patch; both from its skin alone if ``skin_only``.
@@ -1385,27 +1397,22 @@ def light_lid(
     canvas[y0:y1, x0:x1] = np.clip(region * (1 - alpha) + lit * alpha + 0.5, 0, 255).astype(np.uint8)
 
 
-def _in_socket(target: np.ndarray, lab: np.ndarray, mask: np.ndarray, outside: np.ndarray, lit_skin: np.ndarray) -> np.ndarray:
-    """``target`` (the shut lid's Lab) turned, in a deep socket, to the skin right around
-    the eye, every side and shade of it (see ``SOCKET``).
-
-    A painted eye set deep under the brow or in a hood's shadow lies in a dark socket: the
-    lid took the lit skin beyond it and shut as a pale oval where the eye had been (Flare's
-    hooded rogue). Filled in from the socket's own shades around it, it meets them without an
-    edge, darker under the brow and lighter towards the cheek, as a lid in shadow is.
-    """
-    band = lab[(mask >= 0.5) & _is_skin(lab, lit_skin)]
-    if len(band) < 4:
-        return target
-    shade = float(np.percentile(band[:, 0], SOCKET_LIT))
-    depth = float(_smoothstep(SOCKET[1], SOCKET[0], shade / max(float(lit_skin[0]), 1.0)))
-    if depth <= 0:
-        return target
-    around = outside & _is_skin(lab, lit_skin) & (lab[..., 0] >= SOCKET_FLOOR * lit_skin[0])
-    if around.sum() < 8:
-        return target
-    socket = _fill_in(lab, around, tuple(lit_skin))
-    return target + depth * (socket - target)
+def socket_depth(image: np.ndarray, top: np.ndarray, edge: np.ndarray, skin: tuple) -> float:
+    """How deep in a dark socket an eye lies, 0..1, read once from the picture: the lit part
+    of the skin in its lid band (between the upper lid ``edge`` and the fixed points ``top``
+    above it) against the lit skin ``skin`` around the eye (see ``SOCKET``). Read per frame
+    from the closing band, it swung 0-0.8 through a blink."""
+    band = _lid_band(top, edge, 0.0, image.shape)
+    if band is None:
+        return 0.0
+    (x0, y0, x1, y1), mask = band
+    lab = cv2.cvtColor(image[y0:y1, x0:x1].astype(np.float32) / 255, cv2.COLOR_RGB2Lab)
+    lit_skin = cv2.cvtColor(np.array([[skin]], np.float32) / 255, cv2.COLOR_RGB2Lab)[0, 0]
+    lightness = lab[(mask >= 0.5) & _is_skin(lab, lit_skin), 0]
+    if len(lightness) < 4:
+        return 0.0
+    shade = float(np.percentile(lightness, SOCKET_LIT))
+    return float(_smoothstep(SOCKET[1], SOCKET[0], shade / max(float(lit_skin[0]), 1.0)))
 
 
 def _burnt_out(rgb: np.ndarray, lab: np.ndarray, skin: np.ndarray) -> np.ndarray:
