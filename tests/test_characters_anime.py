@@ -110,17 +110,21 @@ def test_parts_whose_mouth_is_off_the_mesh_lips_are_not_the_face():
     assert not _anime_eyes_fit(mesh, replace(PARTS, mouth_box=(100, 160, 20, 6)))  # a cheek
 
 
-def test_eye_boxes_that_cannot_be_a_pair_of_eyes_are_not_the_face():
-    from talkingphoto.characters._finder import _anime_eyes_fit
+def test_eye_boxes_that_cannot_be_a_pair_of_eyes_leave_the_mesh_its_eyes():
+    from talkingphoto.characters._anime import eyes_plausible
 
     # animeface read a realistic painted face (43 of 48 Naev portraits) or a sprite with
     # glasses (Ren'Py's lucy) into eye boxes that overlap, differ twice in size or span half
-    # the face: snapped onto them, a blink painted skin over brows, hair and glasses.
-    mesh = canonical_face().astype(np.float64) * 50 + [150, 115, 0]
-    assert _anime_eyes_fit(mesh, PARTS)  # 24 px eyes 26 px apart in a 100 px face
+    # the face: snapped onto them, a blink painted skin over brows, hair and glasses. The
+    # mesh keeps its eyes (and brows) there; lips, nose and chin still take animeface's parts.
+    assert eyes_plausible(PARTS)  # 24 px eyes 26 px apart in a 100 px face
     overlapping = replace(PARTS, left_eye_box=(110, 100, 44, 30), right_eye_box=(150, 100, 44, 30))
     unequal = replace(PARTS, right_eye_box=(165, 100, 38, 30))
     half_the_face = replace(PARTS, left_eye_box=(100, 100, 45, 30), right_eye_box=(155, 100, 45, 30))
-    for parts in (overlapping, unequal, half_the_face):
-        assert has_big_eyes(mesh, parts)
-        assert not _anime_eyes_fit(mesh, parts)
+    assert not any(eyes_plausible(parts) for parts in (overlapping, unequal, half_the_face))
+    mesh = canonical_face().astype(np.float64) * 50 + [150, 115, 0]
+    kept = refine_with_anime(mesh, overlapping, eyes=False)
+    for part in (topo.RIGHT_EYE, topo.LEFT_EYE, topo.RIGHT_IRIS, topo.LEFT_IRIS, topo.BROWS):
+        np.testing.assert_allclose(kept[part], mesh[part], atol=0.5)
+    np.testing.assert_allclose(kept[topo.LIPS_ALL], refine_with_anime(mesh, overlapping)[topo.LIPS_ALL], atol=0.5)
+    np.testing.assert_allclose(kept[topo.NOSE_TIP, :2], PARTS.nose)

@@ -238,7 +238,8 @@ def mesh_misses_eyes(landmarks: np.ndarray, parts: AnimeParts) -> bool:
 # measure 0.19-0.34 wide, 0.20-0.31 apart, 1.1-1.3 times. Boxes that overlap, twice as wide
 # as each other or half the face wide are not eyes: snapped onto them, a blink painted skin
 # over hair, brows and glasses (Ren'Py's lucy, 43 of 48 Naev portraits that animeface read,
-# whose face mesh had fitted their eyes).
+# whose face mesh had fitted their eyes). The mesh keeps its eyes there; the lips, nose and
+# chin still go onto animeface's parts.
 EYE_GAP, EYE_WIDEST, EYE_PAIR = 0.05, 0.4, 1.5
 
 
@@ -288,8 +289,9 @@ def mouth_on_lips(landmarks: np.ndarray, parts: AnimeParts) -> bool:
     return inside >= -MOUTH_OFF_LIPS * width
 
 
-def refine_with_anime(landmarks: np.ndarray, parts: AnimeParts) -> np.ndarray:
-    """Snap a face mesh's eyes, lips, nose and chin onto animeface's parts.
+def refine_with_anime(landmarks: np.ndarray, parts: AnimeParts, *, eyes: bool = True) -> np.ndarray:
+    """Snap a face mesh's eyes (unless ``eyes`` is False), lips, nose and chin onto
+    animeface's parts.
 
     Eyes and irises: the template's (frontal, clean) eye and iris outlines, scaled into the
     eye and iris boxes; the mesh's own eye shape is often skewed on stylised faces. Brows
@@ -314,10 +316,11 @@ def refine_with_anime(landmarks: np.ndarray, parts: AnimeParts) -> np.ndarray:
     template = canonical_face()[:, :2]
     eye_span = np.linalg.norm(_centre(parts.right_eye_box) - _centre(parts.left_eye_box))
     regions = []
-    for contour, iris, brow, eye_box, iris_box in (
+    sides = (
         (topo.RIGHT_EYE, topo.RIGHT_IRIS, topo.RIGHT_BROW, parts.left_eye_box, parts.left_iris_box),
         (topo.LEFT_EYE, topo.LEFT_IRIS, topo.LEFT_BROW, parts.right_eye_box, parts.right_iris_box),
-    ):
+    )
+    for contour, iris, brow, eye_box, iris_box in sides if eyes else ():
         reach = 0.6 * max(eye_box[2], eye_box[3])
         regions.append((contour, _box_map(template[contour], eye_box), reach))
         regions.append((iris, _box_map(template[iris], iris_box), 0.3 * reach))

@@ -141,10 +141,10 @@ def _tiles(image: np.ndarray):
 
 def _anime_eyes_fit(landmarks, parts) -> bool:
     """Snap the mesh onto animeface's parts only for big anime eyes (or eyes the mesh has
-    shrunk to slivers) that can be a pair of eyes, where eyes can be, and a mouth on the
-    mesh's lips."""
+    shrunk to slivers) where eyes can be, and a mouth on the mesh's lips (its eyes only
+    where they can be a pair of eyes, see eyes_plausible)."""
     big = has_big_eyes(landmarks, parts) or mesh_misses_eyes(landmarks, parts)
-    return big and eyes_plausible(parts) and eyes_above_nose(landmarks, parts) and mouth_on_lips(landmarks, parts)
+    return big and eyes_above_nose(landmarks, parts) and mouth_on_lips(landmarks, parts)
 
 
 def _same_face(a, b) -> bool:
@@ -383,7 +383,8 @@ class FaceFinder:
                 best["style"] = "drawn"
                 best["confidence"] = max(best["confidence"], parts.likelihood)
                 if _anime_eyes_fit(best["landmarks"], parts):
-                    best.update(landmarks=refine_with_anime(best["landmarks"], parts), detector="animeface+mesh",
+                    refined = refine_with_anime(best["landmarks"], parts, eyes=eyes_plausible(parts))
+                    best.update(landmarks=refined, detector="animeface+mesh",
                                 confidence=parts.likelihood)  # fmt: skip
                     best["box"] = box_of(best["landmarks"], shape)
                 continue
@@ -392,7 +393,7 @@ class FaceFinder:
             geometry = self.mesh_crop(image, parts.face_box)
             if geometry is not None:
                 if _anime_eyes_fit(geometry, parts):
-                    geometry = refine_with_anime(geometry, parts)
+                    geometry = refine_with_anime(geometry, parts, eyes=eyes_plausible(parts))
                 landmarks, detector = geometry, "animeface+mesh"
             else:
                 try:
