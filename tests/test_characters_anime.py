@@ -113,7 +113,7 @@ def test_parts_whose_mouth_is_off_the_mesh_lips_are_not_the_face():
 def test_eye_boxes_that_cannot_be_a_pair_of_eyes_leave_the_mesh_its_eyes():
     from talkingphoto.characters._anime import eyes_plausible
 
-    # animeface read a realistic painted face (43 of 48 Naev portraits) or a sprite with
+    # animeface read a realistic painted face (53 of 60 Naev portraits) or a sprite with
     # glasses (Ren'Py's lucy) into eye boxes that overlap, differ twice in size or span half
     # the face: snapped onto them, a blink painted skin over brows, hair and glasses. The
     # mesh keeps its eyes (and brows) there; lips, nose and chin still take animeface's parts.

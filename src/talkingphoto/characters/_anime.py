@@ -237,9 +237,9 @@ def mesh_misses_eyes(landmarks: np.ndarray, parts: AnimeParts) -> bool:
 # the narrower. Ren'Py's eileen (three sprites), sylvie green normal and blue surprised
 # measure 0.19-0.34 wide, 0.20-0.31 apart, 1.1-1.3 times. Boxes that overlap, twice as wide
 # as each other or half the face wide are not eyes: snapped onto them, a blink painted skin
-# over hair, brows and glasses (Ren'Py's lucy, 43 of 48 Naev portraits that animeface read,
-# whose face mesh had fitted their eyes). The mesh keeps its eyes there; the lips, nose and
-# chin still go onto animeface's parts.
+# over hair, brows and glasses (Ren'Py's lucy; 53 of the 60 Naev portraits animeface's parts
+# were snapped onto, whose face mesh had fitted their eyes). The mesh keeps its eyes there;
+# the lips, nose and chin still go onto animeface's parts.
 EYE_GAP, EYE_WIDEST, EYE_PAIR = 0.05, 0.4, 1.5
 
 
