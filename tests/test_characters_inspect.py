@@ -1,12 +1,14 @@
 """``talkingphoto inspect``: the table, the JSON list and the overlay."""
 
 import json
+from pathlib import Path
 
 import pytest
 from PIL import Image
 
 from talkingphoto.cli import main
 
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 CAT_POINTS = {"mouth_left": [228, 281], "mouth_right": [290, 279], "upper_lip": [258, 279],
               "lower_lip": [258, 287], "chin": [260, 298]}  # fmt: skip
 
@@ -35,9 +37,7 @@ def test_a_covered_mouth_is_said_before_rendering(real_data, capsys):
 
 @pytest.mark.slow
 def test_the_face_that_speaks_by_default_is_marked(capsys):
-    from pathlib import Path
-
-    image = str(Path(__file__).resolve().parents[1] / "examples" / "two_faces.jpg")
+    image = str(EXAMPLES / "two_faces.jpg")
     assert main(["inspect", image, "--json"]) == 0
     assert [item["speaks_by_default"] for item in json.loads(capsys.readouterr().out)] == [True, False]
     assert main(["inspect", image]) == 0
@@ -133,9 +133,7 @@ def test_a_big_picture_is_looked_at_reduced_and_reported_in_its_own_pixels(real_
 
 @pytest.mark.slow
 def test_a_cat_found_by_its_face_is_listed_as_such(capsys):
-    from pathlib import Path
-
-    kitten = Path(__file__).resolve().parents[1] / "examples" / "kitten.jpg"
+    kitten = EXAMPLES / "kitten.jpg"
     assert main(["inspect", str(kitten)]) == 0
     (line,) = [line for line in capsys.readouterr().out.splitlines() if "box x=" in line]
     assert "catface" in line and "a cat's face" in line and "--points" in line

@@ -1332,8 +1332,8 @@ def light_lid(
         return
     alpha = (cv2.GaussianBlur(mask, (3, 3), 0) * float(_smoothstep(0.05, LID_LIT_BY, blink)))[..., None]
     region = canvas[y0:y1, x0:x1]
-    lab = cv2.cvtColor(region.astype(np.float32) / 255, cv2.COLOR_RGB2Lab)
-    lit_skin = cv2.cvtColor(np.array([[skin]], np.float32) / 255, cv2.COLOR_RGB2Lab)[0, 0]
+    lab = _fine_lab(region)
+    lit_skin = _fine_lab(np.array([[skin]]))[0, 0]
     burnt = _burnt_out(region, lab, lit_skin)
     if burnt.any():
         # A burnt-out highlight shows none of the skin's colour: the skin beside it is
@@ -1347,7 +1347,7 @@ def light_lid(
     lit_like = _skin_like(lab, lit_skin)
     skin_like = lit_like.copy()
     if tinted is not None:
-        tint = cv2.cvtColor(np.array([[tinted]], np.float32) / 255, cv2.COLOR_RGB2Lab)[0, 0]
+        tint = _fine_lab(np.array([[tinted]]))[0, 0]
         skin_like |= _skin_like(lab, tint)
     around = outside & above & skin_like
     target = _fill_in(lab, around, tuple(lit_skin))
@@ -1406,13 +1406,19 @@ def socket_depth(image: np.ndarray, top: np.ndarray, edge: np.ndarray, skin: tup
     if band is None:
         return 0.0
     (x0, y0, x1, y1), mask = band
-    lab = cv2.cvtColor(image[y0:y1, x0:x1].astype(np.float32) / 255, cv2.COLOR_RGB2Lab)
-    lit_skin = cv2.cvtColor(np.array([[skin]], np.float32) / 255, cv2.COLOR_RGB2Lab)[0, 0]
+    lab = _fine_lab(image[y0:y1, x0:x1])
+    lit_skin = _fine_lab(np.array([[skin]]))[0, 0]
     lightness = lab[(mask >= 0.5) & _is_skin(lab, lit_skin), 0]
     if len(lightness) < 4:
         return 0.0
     shade = float(np.percentile(lightness, SOCKET_LIT))
     return float(_smoothstep(SOCKET[1], SOCKET[0], shade / max(float(lit_skin[0]), 1.0)))
+
+
+def _fine_lab(rgb: np.ndarray) -> np.ndarray:
+    """CIE Lab of RGB values 0..255 [shape=(h, w, 3)] in float, unquantised (the lids' skin
+    colours are medians between 8-bit levels); _colour._lab rounds to 8 bits."""
+    return cv2.cvtColor(np.asarray(rgb, np.float32) / 255, cv2.COLOR_RGB2Lab)
 
 
 def _burnt_out(rgb: np.ndarray, lab: np.ndarray, skin: np.ndarray) -> np.ndarray:
